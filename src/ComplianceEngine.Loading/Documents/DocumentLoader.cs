@@ -1,0 +1,167 @@
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Loading.Documents;
+
+/// <summary>
+/// Finds YAML files under the given paths, reads them safely, and checks each document's envelope:
+/// <c>apiVersion: compliance/v1</c>, a known <c>kind</c>, <c>metadata.name</c>, optional labels, and <c>spec</c>.
+/// </summary>
+public sealed class DocumentLoader
+{
+    /// <summary>The only API version of the contract.</summary>
+    public const string ApiVersion = "compliance/v1";
+
+    private readonly YamlLimits _limits;
+
+    /// <summary>Creates a loader with the given caps.</summary>
+    public DocumentLoader(YamlLimits? limits = null) => _limits = limits ?? YamlLimits.Default;
+
+    /// <summary>
+    /// Every <c>.yaml</c>/<c>.yml</c> file under <paramref name="paths"/>, sorted, deduplicated. Folders named in
+    /// <paramref name="skipFolders"/> are not entered (e.g. a rule pack's <c>tests</c>).
+    /// </summary>
+    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, DiagnosticBag diagnostics, IReadOnlyCollection<string>? skipFolders = null)
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                files.Add(Normalize(path));
+            }
+            else if (Directory.Exists(path))
+            {
+                foreach (var f in Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories))
+                {
+                    if (!IsYaml(f)) continue;
+                    var rel = Path.GetRelativePath(path, f);
+                    var parts = rel.Split(Path.DirectorySeparatorChar);
+                    if (skipFolders is not null && parts[..^1].Any(skipFolders.Contains)) continue;
+                    if (parts.Any(p => p.StartsWith('.'))) continue;
+                    files.Add(Normalize(f));
+                }
+            }
+            else
+            {
+                diagnostics.Error(DiagnosticCodes.FileNotFound, $"no such file or folder: {path}", new SourceLocation(Normalize(path), 0, 0));
+            }
+        }
+        return [.. files];
+    }
+
+    private static bool IsYaml(string f) =>
+        f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Paths are shown relative to the working directory with forward slashes, so reports do not depend on the machine.</summary>
+    public static string Normalize(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        if (rel.StartsWith("..", StringComparison.Ordinal) && Path.IsPathRooted(rel)) rel = full;
+        return rel.Replace('\\', '/');
+    }
+
+    /// <summary>Reads the files into documents; problems go to <paramref name="diagnostics"/>.</summary>
+    public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics)
+    {
+        var result = new List<RawDocument>();
+        foreach (var file in files)
+        {
+            var text = ReadText(file, diagnostics);
+            if (text is null) continue;
+            result.AddRange(LoadText(text, file, diagnostics));
+        }
+        return result;
+    }
+
+    /// <summary>Reads the text of one file, capped in size.</summary>
+    public string? ReadText(string file, DiagnosticBag diagnostics)
+    {
+        var at = new SourceLocation(file, 0, 0);
+        try
+        {
+            var info = new FileInfo(file);
+            if (info.Length > _limits.MaxFileBytes)
+            {
+                diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is {info.Length:N0} bytes; the limit is {_limits.MaxFileBytes:N0}", at);
+                return null;
+            }
+            return File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(DiagnosticCodes.FileUnreadable, $"cannot read file: {ex.Message}", at);
+            return null;
+        }
+    }
+
+    /// <summary>Reads documents from YAML text named <paramref name="file"/>.</summary>
+    public IReadOnlyList<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics)
+    {
+        var result = new List<RawDocument>();
+        foreach (var node in SafeYamlReader.Read(text, file, diagnostics, _limits))
+        {
+            if (node is YamlScalar { IsNull: true }) continue; // an empty document between '---' markers
+            if (node is not YamlMapping map)
+            {
+                diagnostics.Error(DiagnosticCodes.NotADocument, $"a document must be a mapping with apiVersion, kind, metadata and spec; got {node.TypeName}", node.Location);
+                continue;
+            }
+            var doc = ReadEnvelope(map, diagnostics);
+            if (doc is not null) result.Add(doc);
+        }
+        return result;
+    }
+
+    private static RawDocument? ReadEnvelope(YamlMapping map, DiagnosticBag diagnostics)
+    {
+        var root = new MapReader(map, diagnostics, "document");
+        var api = root.String("apiVersion", required: true);
+        var kind = root.String("kind", required: true);
+        var metadata = root.Map("metadata", required: true);
+        var specNode = root.Node("spec");
+        root.Finish();
+
+        if (api is not null && api != ApiVersion)
+        {
+            diagnostics.Error(DiagnosticCodes.UnsupportedApiVersion, $"apiVersion '{api}' is not supported; use '{ApiVersion}'", root.LocationOf("apiVersion"));
+        }
+        if (kind is null || metadata is null) return null;
+        if (!DocumentKind.All.Contains(kind))
+        {
+            diagnostics.Error(DiagnosticCodes.UnknownKind, $"unknown kind '{kind}'{MapReader.Suggest(kind, DocumentKind.All)}", root.LocationOf("kind"));
+            return null;
+        }
+
+        var name = metadata.String("name", required: true);
+        var labels = metadata.ScalarMap("labels");
+        metadata.Accept("annotations");
+        metadata.Finish();
+        if (name is null) return null;
+        if (name.Length == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, "metadata.name must not be empty", metadata.LocationOf("name"));
+            return null;
+        }
+
+        var context = $"{kind} '{name}'";
+        MapReader spec;
+        if (specNode is YamlMapping specMap)
+        {
+            spec = new MapReader(specMap, diagnostics, context);
+        }
+        else
+        {
+            if (specNode is not null)
+                diagnostics.Error(DiagnosticCodes.WrongType, $"{context}: 'spec' must be a mapping, got {specNode.TypeName}", specNode.Location);
+            else
+                diagnostics.Error(DiagnosticCodes.MissingField, $"{context}: missing required field 'spec'", map.Location);
+            return null;
+        }
+        var attributes = spec.ScalarMap("attributes");
+        var info = new DocumentInfo(kind, name, labels, attributes, map.Location);
+        return new RawDocument(info, spec);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Loading.Documents;
+
+/// <summary>Reads the inventory kinds of design section 3 (Cluster, DataStore, DataFlow, Recipient, Organization) from raw documents.</summary>
+public static class InventoryReader
+{
+    /// <summary>Providers of the contract.</summary>
+    public static IReadOnlyList<string> Providers { get; } = ["aws", "azure", "gcp", "oci", "alibaba", "ibm", "onprem", "edge", "other"];
+
+    /// <summary>Cluster roles of the contract.</summary>
+    public static IReadOnlyList<string> Roles { get; } = ["primary", "standby", "backup", "edge"];
+
+    /// <summary>DR strategies of the contract.</summary>
+    public static IReadOnlyList<string> DrStrategies { get; } = ["active-passive", "active-active", "pilot-light", "warm-standby", "backup-restore"];
+
+    /// <summary>Flow purposes of the contract.</summary>
+    public static IReadOnlyList<string> Purposes { get; } =
+        ["replication", "backup", "disaster-recovery", "analytics", "processing", "support-access", "telemetry", "ml-training", "api", "sync", "other"];
+
+    /// <summary>Recipient roles of the contract.</summary>
+    public static IReadOnlyList<string> RecipientRoles { get; } = ["processor", "controller"];
+
+    /// <summary>Reads the inventory documents among <paramref name="documents"/>; other kinds are ignored.</summary>
+    public static Estate Read(IEnumerable<RawDocument> documents, DiagnosticBag diagnostics)
+    {
+        var clusters = ImmutableArray.CreateBuilder<Cluster>();
+        var stores = ImmutableArray.CreateBuilder<DataStore>();
+        var flows = ImmutableArray.CreateBuilder<DataFlow>();
+        var recipients = ImmutableArray.CreateBuilder<Recipient>();
+        Organization? organization = null;
+        foreach (var doc in documents)
+        {
+            switch (doc.Info.Kind)
+            {
+                case DocumentKind.Cluster: clusters.Add(ReadCluster(doc)); break;
+                case DocumentKind.DataStore: stores.Add(ReadStore(doc)); break;
+                case DocumentKind.DataFlow: flows.Add(ReadFlow(doc)); break;
+                case DocumentKind.Recipient: recipients.Add(ReadRecipient(doc)); break;
+                case DocumentKind.Organization:
+                    var org = ReadOrganization(doc);
+                    if (organization is not null)
+                        diagnostics.Error(DiagnosticCodes.DuplicateName, $"only one Organization may be declared; '{organization.Name}' was declared at {organization.Info.Location}", doc.Info.Location);
+                    else organization = org;
+                    break;
+                default: continue;
+            }
+            doc.Spec.Finish();
+        }
+        return new Estate(clusters.ToImmutable(), stores.ToImmutable(), flows.ToImmutable(), recipients.ToImmutable(), organization);
+    }
+
+    private static Cluster ReadCluster(RawDocument doc)
+    {
+        var s = doc.Spec;
+        var provider = s.Enum("provider", Providers, required: true, fallback: "other")!;
+        var region = s.String("region");
+        var country = s.String("country");
+        var environment = s.String("environment") ?? "production";
+        var role = s.Enum("role", Roles, fallback: "primary")!;
+        var op = s.String("operator") ?? string.Empty;
+        DisasterRecovery? dr = null;
+        if (s.Map("disasterRecovery") is { } d)
+        {
+            var strategy = d.Enum("strategy", DrStrategies, fallback: "active-passive")!;
+            var targets = d.NameList("targets").Select(t => new Reference(t.Name, t.Location)).ToImmutableArray();
+            if (!d.Has("targets")) d.Diagnostics.Error(DiagnosticCodes.MissingField, $"Cluster '{doc.Info.Name}'.disasterRecovery: missing required field 'targets'", d.Location);
+            d.Finish();
+            dr = new DisasterRecovery(strategy, targets, d.Location);
+        }
+        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr);
+    }
+
+    private static DataStore ReadStore(RawDocument doc)
+    {
+        var s = doc.Spec;
+        var cluster = Ref(s, "cluster");
+        var recipient = Ref(s, "recipient");
+        var encryption = Encryption.None;
+        if (s.Map("encryption") is { } e)
+        {
+            encryption = new Encryption(e.Bool("atRest"), e.String("keyCountry"), e.Bool("endToEnd"));
+            e.Finish();
+        }
+        return new DataStore(
+            doc.Info, cluster, recipient,
+            s.StringList("categories"), s.StringList("subjects"), s.StringList("subjectTypes"), s.StringList("designations"),
+            s.Long("individuals"), s.Long("sensitiveIndividuals"), s.Bool("primary"),
+            Refs(s, "replicas"), Refs(s, "backups"), s.Bool("geoRedundant"), encryption);
+    }
+
+    private static DataFlow ReadFlow(RawDocument doc)
+    {
+        var s = doc.Spec;
+        var from = Ref(s, "from", required: true) ?? new Reference(string.Empty, s.Location);
+        var to = Ref(s, "to", required: true) ?? new Reference(string.Empty, s.Location);
+        return new DataFlow(
+            doc.Info, from, to, s.StringList("categories"),
+            s.Enum("purpose", Purposes, fallback: "processing")!,
+            s.StringList("mechanisms"), s.Long("individuals"), s.Long("sensitiveIndividuals"),
+            s.Bool("encryptedInTransit"), s.Bool("pseudonymised"), s.Duration("retention"));
+    }
+
+    private static Recipient ReadRecipient(RawDocument doc)
+    {
+        var s = doc.Spec;
+        return new Recipient(doc.Info, s.String("country", required: true) ?? string.Empty,
+            s.Enum("role", RecipientRoles, fallback: "processor")!, s.StringList("certifications"), s.StringList("agreements"));
+    }
+
+    private static Organization ReadOrganization(RawDocument doc)
+    {
+        var s = doc.Spec;
+        return new Organization(doc.Info, s.String("country", required: true) ?? string.Empty, s.StringList("certifications"));
+    }
+
+    private static Reference? Ref(MapReader s, string key, bool required = false)
+    {
+        var name = s.String(key, required);
+        return name is null ? null : new Reference(name, s.LocationOf(key));
+    }
+
+    private static ImmutableArray<Reference> Refs(MapReader s, string key) =>
+        s.NameList(key).Select(t => new Reference(t.Name, t.Location)).ToImmutableArray();
+}

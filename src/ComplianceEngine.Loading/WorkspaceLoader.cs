@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Loading.Catalog;
+using ComplianceEngine.Loading.Documents;
+using ComplianceEngine.Loading.Validation;
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+using ComplianceEngine.Model.Jurisdictions;
+
+namespace ComplianceEngine.Loading;
+
+/// <summary>Reads rules folders and estate paths, with every problem collected as a diagnostic.</summary>
+public sealed class WorkspaceLoader
+{
+    /// <summary>Folders inside a rules folder that hold scenario tests, not rules.</summary>
+    public static IReadOnlyList<string> TestFolders { get; } = ["tests"];
+
+    /// <summary>The region catalog's file name, searched for in every rules folder.</summary>
+    public const string RegionCatalogFile = "cloud-regions.tsv";
+
+    private static readonly RuleDefinitionValidator RuleRules = new();
+    private static readonly AdequacyEntryValidator AdequacyRules = new();
+    private readonly DocumentLoader _documents;
+
+    /// <summary>Creates a loader with the given YAML caps.</summary>
+    public WorkspaceLoader(YamlLimits? limits = null) => _documents = new DocumentLoader(limits);
+
+    /// <summary>Reads rule packs, regimes, country groups and region catalogs from <paramref name="paths"/>.</summary>
+    public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    {
+        var list = paths.ToList();
+        var files = DocumentLoader.FindFiles(list, diagnostics, [.. TestFolders]);
+        var docs = _documents.LoadFiles(files, diagnostics);
+        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup)))
+        {
+            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction and CountryGroup documents, not {d.Info.Kind}", d.Info.Location);
+        }
+        var packs = RuleReader.Read(docs);
+        var regimes = CatalogReader.ReadRegimes(docs);
+        var groups = CatalogReader.ReadGroups(docs);
+
+        var ids = new Dictionary<string, Model.Rules.RuleDefinition>(StringComparer.Ordinal);
+        foreach (var rule in packs.SelectMany(p => p.Rules))
+        {
+            FluentDiagnostics.Validate(RuleRules, rule, rule.Location, diagnostics);
+            if (ids.TryGetValue(rule.Id, out var first))
+                diagnostics.Error(DiagnosticCodes.RuleDuplicateId, $"rule '{rule.Id}' is defined twice (first at {first.Location})", rule.Location);
+            else ids[rule.Id] = rule;
+        }
+        foreach (var entry in regimes.SelectMany(r => r.Adequacy)) FluentDiagnostics.Validate(AdequacyRules, entry, entry.Location, diagnostics);
+        CheckUniqueNames(regimes.Select(r => (r.Code, r.Location)), "Jurisdiction", diagnostics);
+        CheckUniqueNames(groups.Select(g => (g.Name, g.Location)), "CountryGroup", diagnostics);
+
+        var regions = ImmutableArray.CreateBuilder<RegionInfo>();
+        foreach (var path in list)
+        {
+            IEnumerable<string> candidates = Directory.Exists(path)
+                ? Directory.EnumerateFiles(path, RegionCatalogFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : path.EndsWith(".tsv", StringComparison.Ordinal) ? [path] : [];
+            foreach (var file in candidates)
+            {
+                var name = DocumentLoader.Normalize(file);
+                var text = _documents.ReadText(name, diagnostics);
+                if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics));
+            }
+        }
+        return new RuleSource(packs, regimes, groups, regions.ToImmutable());
+    }
+
+    /// <summary>Reads an estate (inventory documents) from files and folders, and cross-checks it.</summary>
+    public Estate LoadEstate(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    {
+        var files = DocumentLoader.FindFiles(paths, diagnostics);
+        var docs = _documents.LoadFiles(files, diagnostics);
+        return ReadEstate(docs, diagnostics);
+    }
+
+    /// <summary>Reads an estate from already-parsed documents (rules, policies and test cases among them are ignored).</summary>
+    public static Estate ReadEstate(IReadOnlyList<RawDocument> docs, DiagnosticBag diagnostics)
+    {
+        var estate = InventoryReader.Read(docs, diagnostics);
+        EstateLinker.Check(estate, diagnostics);
+        return estate;
+    }
+
+    /// <summary>The document loader used for other kinds (policies, test cases).</summary>
+    public DocumentLoader Documents => _documents;
+
+    private static void CheckUniqueNames(IEnumerable<(string Name, SourceLocation Location)> items, string kind, DiagnosticBag diagnostics)
+    {
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (name, location) in items)
+        {
+            if (seen.TryGetValue(name, out var first))
+                diagnostics.Error(DiagnosticCodes.DuplicateName, $"{kind} '{name}' is declared twice (first at {first})", location);
+            else seen[name] = location;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+namespace ComplianceEngine.Model.Diagnostics;
+
+/// <summary>
+/// Stable diagnostic codes. Never renumber: scripts and documentation depend on them.
+/// CE1xxx: reading files and YAML; CE2xxx: document shape; CE3xxx: references; CE4xxx: rules; CE5xxx: policy and waivers.
+/// </summary>
+public static class DiagnosticCodes
+{
+    /// <summary>A path given on the command line does not exist.</summary>
+    public const string FileNotFound = "CE1001";
+    /// <summary>A file could not be read (permissions, I/O).</summary>
+    public const string FileUnreadable = "CE1002";
+    /// <summary>A file is larger than the size cap.</summary>
+    public const string FileTooLarge = "CE1003";
+    /// <summary>The YAML is not well formed.</summary>
+    public const string YamlSyntax = "CE1010";
+    /// <summary>Anchors and aliases are not accepted (alias bombs).</summary>
+    public const string YamlAliasRejected = "CE1011";
+    /// <summary>Explicit tags are not accepted.</summary>
+    public const string YamlTagRejected = "CE1012";
+    /// <summary>Nesting deeper than the cap.</summary>
+    public const string YamlTooDeep = "CE1013";
+    /// <summary>More YAML nodes in a file than the cap.</summary>
+    public const string YamlTooManyNodes = "CE1014";
+    /// <summary>The same key twice in one mapping.</summary>
+    public const string YamlDuplicateKey = "CE1015";
+    /// <summary>A document is not a mapping, or has no apiVersion/kind.</summary>
+    public const string NotADocument = "CE2001";
+    /// <summary>apiVersion is not compliance/v1.</summary>
+    public const string UnsupportedApiVersion = "CE2002";
+    /// <summary>kind is not one the engine knows.</summary>
+    public const string UnknownKind = "CE2003";
+    /// <summary>A field the schema does not have.</summary>
+    public const string UnknownField = "CE2004";
+    /// <summary>A required field is missing.</summary>
+    public const string MissingField = "CE2005";
+    /// <summary>A value has the wrong type (a list where a string is expected, a word where a number is).</summary>
+    public const string WrongType = "CE2006";
+    /// <summary>A value is not one of the allowed ones, or out of range.</summary>
+    public const string InvalidValue = "CE2007";
+    /// <summary>Two documents of the same kind with the same name.</summary>
+    public const string DuplicateName = "CE2008";
+    /// <summary>No inventory documents were found in the given paths.</summary>
+    public const string NoInputs = "CE2009";
+    /// <summary>A reference to a document that does not exist.</summary>
+    public const string DanglingReference = "CE3001";
+    /// <summary>A reference to a document of the wrong kind.</summary>
+    public const string WrongReferenceKind = "CE3002";
+    /// <summary>A region the catalog does not know (evaluated as indeterminate).</summary>
+    public const string UnknownRegion = "CE3003";
+    /// <summary>A country code that is not ISO 3166-1 alpha-2 in the catalog.</summary>
+    public const string UnknownCountry = "CE3004";
+    /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
+    public const string RuleInvalid = "CE4001";
+    /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
+    public const string RuleUnknownField = "CE4002";
+    /// <summary>An operator cannot be used with the field's type, or its operand has the wrong type.</summary>
+    public const string RuleBadOperator = "CE4003";
+    /// <summary>Two rules with the same id.</summary>
+    public const string RuleDuplicateId = "CE4004";
+    /// <summary>A rule refers to a jurisdiction or country group that does not exist.</summary>
+    public const string RuleUnknownJurisdiction = "CE4005";
+    /// <summary>A message placeholder names an unknown field.</summary>
+    public const string RuleBadPlaceholder = "CE4006";
+    /// <summary>NRules rejected the compiled rule.</summary>
+    public const string RuleCompilation = "CE4007";
+    /// <summary>A catalog entry (country group, regime, adequacy) is invalid.</summary>
+    public const string CatalogInvalid = "CE4008";
+    /// <summary>A policy or waiver is invalid.</summary>
+    public const string PolicyInvalid = "CE5001";
+    /// <summary>A waiver has expired.</summary>
+    public const string WaiverExpired = "CE5002";
+    /// <summary>A waiver matched no finding.</summary>
+    public const string WaiverUnused = "CE5003";
+    /// <summary>A scenario test case is malformed.</summary>
+    public const string TestCaseInvalid = "CE6001";
+}

@@ -1,0 +1,24 @@
+namespace ComplianceEngine.Model.Diagnostics;
+
+/// <summary>A position in a user's file: 1-based line and column. <see cref="None"/> when unknown.</summary>
+public sealed record SourceLocation(string File, int Line, int Column) : IComparable<SourceLocation>
+{
+    /// <summary>No position (built-in or generated facts).</summary>
+    public static SourceLocation None { get; } = new(string.Empty, 0, 0);
+
+    /// <summary>True when this location names a file.</summary>
+    public bool IsKnown => File.Length > 0;
+
+    /// <inheritdoc />
+    public int CompareTo(SourceLocation? other)
+    {
+        if (other is null) return 1;
+        var c = string.CompareOrdinal(File, other.File);
+        if (c != 0) return c;
+        c = Line.CompareTo(other.Line);
+        return c != 0 ? c : Column.CompareTo(other.Column);
+    }
+
+    /// <summary><c>file:line:col</c>, the form editors and CI annotate.</summary>
+    public override string ToString() => IsKnown ? $"{File}:{Line}:{Column}" : "<built-in>";
+}

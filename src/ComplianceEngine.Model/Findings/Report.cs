@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Model.Findings;
+
+/// <summary>Counts per status for one jurisdiction.</summary>
+public sealed record StatusCounts(int Violation, int Warning, int Indeterminate, int Waived, int Pass)
+{
+    /// <summary>All zero.</summary>
+    public static StatusCounts Zero { get; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>Adds one of <paramref name="status"/>.</summary>
+    public StatusCounts Add(FindingStatus status) => status switch
+    {
+        FindingStatus.Violation => this with { Violation = Violation + 1 },
+        FindingStatus.Warning => this with { Warning = Warning + 1 },
+        FindingStatus.Indeterminate => this with { Indeterminate = Indeterminate + 1 },
+        FindingStatus.Waived => this with { Waived = Waived + 1 },
+        _ => this with { Pass = Pass + 1 },
+    };
+}
+
+/// <summary>Information about a rule that produced findings, for formats that list rules (SARIF).</summary>
+public sealed record RuleSummary(string Id, string Title, string Jurisdiction, string Severity, string Citation, string? Url,
+    string Remediation, string Confidence);
+
+/// <summary>
+/// The finished result of a run. Built once; every output format is a writer over it. Findings are sorted,
+/// so the same inputs give the same report.
+/// </summary>
+public sealed record Report(
+    string SchemaVersion,
+    DateOnly AsOf,
+    DateTimeOffset GeneratedAt,
+    ImmutableSortedDictionary<string, StatusCounts> ByJurisdiction,
+    ImmutableArray<Finding> Findings,
+    ImmutableArray<RuleSummary> Rules,
+    ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>The contract's schema version.</summary>
+    public const string CurrentSchemaVersion = "1";
+}

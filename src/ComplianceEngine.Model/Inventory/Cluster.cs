@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Model.Inventory;
+
+/// <summary>Disaster-recovery set-up of a cluster: data on it is replicated to the targets.</summary>
+public sealed record DisasterRecovery(string Strategy, ImmutableArray<Reference> Targets, SourceLocation Location);
+
+/// <summary>A name that points at another document, with where the pointer was written.</summary>
+public sealed record Reference(string Name, SourceLocation Location);
+
+/// <summary>A Kubernetes cluster (or any compute site) of the estate.</summary>
+public sealed record Cluster(
+    DocumentInfo Info,
+    string Provider,
+    string? Region,
+    string? Country,
+    string Environment,
+    string Role,
+    string Operator,
+    DisasterRecovery? DisasterRecovery)
+{
+    /// <summary>The cluster's name.</summary>
+    public string Name => Info.Name;
+}

@@ -1,0 +1,21 @@
+namespace ComplianceEngine.Model.Inventory;
+
+/// <summary>The document kinds of the input contract (design section 3) and of rules and policy.</summary>
+public static class DocumentKind
+{
+    public const string Cluster = "Cluster";
+    public const string DataStore = "DataStore";
+    public const string DataFlow = "DataFlow";
+    public const string Recipient = "Recipient";
+    public const string Organization = "Organization";
+    public const string RulePack = "RulePack";
+    public const string Jurisdiction = "Jurisdiction";
+    public const string CountryGroup = "CountryGroup";
+    public const string Policy = "Policy";
+    public const string Waiver = "Waiver";
+    public const string TestCase = "TestCase";
+
+    /// <summary>Every kind the loader accepts.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [Cluster, DataStore, DataFlow, Recipient, Organization, RulePack, Jurisdiction, CountryGroup, Policy, Waiver, TestCase];
+}
