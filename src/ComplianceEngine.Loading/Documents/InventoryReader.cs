@@ -114,7 +114,7 @@ public static class InventoryReader
     private static Organization ReadOrganization(RawDocument doc)
     {
         var s = doc.Spec;
-        return new Organization(doc.Info, s.String("country", required: true) ?? string.Empty, s.StringList("certifications"));
+        return new Organization(doc.Info, s.String("country", required: true) ?? string.Empty, s.StringList("certifications"), s.StringList("mechanisms"));
     }
 
     private static Reference? Ref(MapReader s, string key, bool required = false)

@@ -7,7 +7,9 @@ namespace ComplianceEngine.Loading.Validation;
 /// <summary>Shape checks common to documents.</summary>
 internal static class Shapes
 {
-    public static bool IsCountryCode(string? c) => c is { Length: 2 } && char.IsAsciiLetterUpper(c[0]) && char.IsAsciiLetterUpper(c[1]);
+    public static bool IsCountryCode(string? c) =>
+        (c is { Length: 2 } && char.IsAsciiLetterUpper(c[0]) && char.IsAsciiLetterUpper(c[1])) ||
+        (c is not null && c.StartsWith("INTL:", StringComparison.Ordinal) && c.Length > 5);
 
     public static bool IsTaxonomyKey(string c) =>
         c.Length > 0 && c.Split('.').All(p => p.Length > 0 && p.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-'));

@@ -268,40 +268,7 @@ public sealed class MapReader
     private static string Describe(YamlNode node) => node is YamlScalar s ? $"'{s.Value}'" : node.TypeName;
 
     /// <summary>", did you mean 'x'?" when a candidate is close to <paramref name="word"/>, else empty.</summary>
-    public static string Suggest(string word, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var c in candidates.Order(StringComparer.Ordinal))
-        {
-            var d = Levenshtein(word.ToLowerInvariant(), c.ToLowerInvariant());
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = c;
-            }
-        }
-        var threshold = Math.Max(2, word.Length / 3);
-        return best is not null && bestDistance <= threshold ? $", did you mean '{best}'?" : string.Empty;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) prev[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
+    public static string Suggest(string word, IEnumerable<string> candidates) => Suggestions.DidYouMean(word, candidates);
 
     /// <summary>Parses an ISO 8601 duration (PnYnMnDTnHnMnS; years and months are not accepted: they have no fixed length).</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)

@@ -15,8 +15,11 @@ public sealed record Recipient(
 }
 
 /// <summary>The exporter: the organisation that runs the estate.</summary>
-/// <remarks><see cref="Certifications"/> apply to the organisation's own sites (e.g. its US entity is DPF-certified).</remarks>
-public sealed record Organization(DocumentInfo Info, string Country, ImmutableArray<string> Certifications)
+/// <remarks>
+/// <see cref="Certifications"/> apply to the organisation's own sites (e.g. its US entity is DPF-certified);
+/// <see cref="Mechanisms"/> cover transfers between its own sites (e.g. approved BCRs).
+/// </remarks>
+public sealed record Organization(DocumentInfo Info, string Country, ImmutableArray<string> Certifications, ImmutableArray<string> Mechanisms)
 {
     /// <summary>The organisation's name.</summary>
     public string Name => Info.Name;

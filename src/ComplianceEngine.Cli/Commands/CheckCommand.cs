@@ -1,0 +1,82 @@
+using System.CommandLine;
+using ComplianceEngine.Hosting;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+using ComplianceEngine.Reporting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ComplianceEngine.Cli.Commands;
+
+/// <summary><c>compliance check PATH...</c>: evaluate an estate and write a report (design section 6).</summary>
+internal static class CheckCommand
+{
+    private static readonly Dictionary<string, string> FormatByExtension = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".json"] = "json", [".md"] = "markdown", [".markdown"] = "markdown", [".sarif"] = "sarif", [".xml"] = "junit",
+        [".html"] = "html", [".htm"] = "html", [".csv"] = "csv", [".txt"] = "text",
+    };
+
+    public static Command Create(IServiceProvider services, CliConsole console)
+    {
+        var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
+        var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders (YAML)", Arity = ArgumentArity.OneOrMore };
+        var rules = CommonOptions.Rules();
+        var asOf = CommonOptions.AsOf();
+        var format = new Option<string?>("--format") { Description = $"Report format: {string.Join("|", writers.Keys.Order(StringComparer.Ordinal))}" };
+        format.AcceptOnlyFromAmong([.. writers.Keys.Order(StringComparer.Ordinal)]);
+        var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file (atomically); the summary goes to the terminal" };
+        var failOn = new Option<string>("--fail-on")
+        {
+            Description = "Exit 1 when a violation has this severity or higher (info|low|medium|high|critical|none)",
+            DefaultValueFactory = _ => "low",
+        };
+        failOn.AcceptOnlyFromAmong([.. SeverityNames.All, "none"]);
+
+        var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction") { paths, rules, asOf, format, output, failOn };
+        command.SetAction(parse =>
+        {
+            var service = services.GetRequiredService<ComplianceService>();
+            var clock = services.GetRequiredService<TimeProvider>();
+            if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
+
+            var outputPath = parse.GetValue(output);
+            var formatName = parse.GetValue(format)
+                ?? (outputPath is null ? "text" : FormatByExtension.GetValueOrDefault(Path.GetExtension(outputPath), "json"));
+            if (!writers.TryGetValue(formatName, out var writer))
+            {
+                console.Error.WriteLine($"compliance: format '{formatName}' is not available");
+                return ExitCodes.InvalidInput;
+            }
+
+            var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock),
+                IncludePasses: formatName == "junit"));
+            CommonOptions.Print(result.Diagnostics, console.Error);
+            if (result.Report is not { } report)
+            {
+                var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+                console.Error.WriteLine($"compliance: {errors} error(s); nothing was evaluated");
+                return ExitCodes.InvalidInput;
+            }
+
+            if (outputPath is not null)
+            {
+                AtomicFile.Write(outputPath, w => writer.Write(report, w));
+                writers["text"].Write(report, console.Out);
+                console.Out.WriteLine();
+                console.Out.WriteLine($"Report written to {outputPath} ({formatName}).");
+            }
+            else
+            {
+                writer.Write(report, console.Out);
+            }
+            return Failing(report, parse.GetValue(failOn)!) ? ExitCodes.Findings : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>True when a violation is at or above the fail-on severity.</summary>
+    internal static bool Failing(Report report, string failOn) =>
+        failOn != "none" && SeverityNames.TryParse(failOn, out var threshold) &&
+        report.Findings.Any(f => f.Status == FindingStatus.Violation && f.Severity >= threshold);
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Cli.Commands;
+
+/// <summary>Options shared by several commands, and their parsing.</summary>
+internal static class CommonOptions
+{
+    public static Option<string[]> Rules() => new("--rules")
+    {
+        Description = "Rules folder (repeatable); default: the built-in rules shipped with the tool",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static Option<string?> AsOf() => new("--as-of")
+    {
+        Description = "Apply the law as of this date (YYYY-MM-DD); default: today (UTC)",
+    };
+
+    /// <summary>The --as-of date, or today from the clock (SOURCE_DATE_EPOCH honoured for reproducible runs).</summary>
+    public static bool TryGetAsOf(string? text, TimeProvider clock, TextWriter error, out DateOnly asOf)
+    {
+        if (text is null)
+        {
+            asOf = DateOnly.FromDateTime(Now(clock).UtcDateTime);
+            return true;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf)) return true;
+        error.WriteLine($"compliance: --as-of '{text}' is not a date like 2026-01-26");
+        return false;
+    }
+
+    /// <summary>The current time; <c>SOURCE_DATE_EPOCH</c> (seconds since 1970) pins it for reproducible reports.</summary>
+    public static DateTimeOffset Now(TimeProvider clock)
+    {
+        var epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        return long.TryParse(epoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : clock.GetUtcNow();
+    }
+
+    /// <summary>Prints diagnostics as <c>file:line:col: error CODE: message</c>.</summary>
+    public static void Print(IEnumerable<Diagnostic> diagnostics, TextWriter error)
+    {
+        foreach (var d in diagnostics) error.WriteLine(d.ToString());
+    }
+}

@@ -1,0 +1,3 @@
+using ComplianceEngine.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

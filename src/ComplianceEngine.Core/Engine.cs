@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Location;
+using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Inventory;
+using ComplianceEngine.Model.Jurisdictions;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core;
+
+/// <summary>
+/// The library entry point: compiled rules plus catalogs, ready to evaluate any number of estates (thread-safe).
+/// Build it once with <see cref="Create"/>; each <see cref="Evaluate"/> runs its own rules session.
+/// </summary>
+public sealed class Engine
+{
+    private readonly Evaluator _evaluator;
+    private readonly LocationResolver _resolver;
+
+    private Engine(CompiledRuleSet rules, RegionCatalog regions, JurisdictionCatalog jurisdictions)
+    {
+        Rules = rules;
+        Regions = regions;
+        Jurisdictions = jurisdictions;
+        _resolver = new LocationResolver(regions, jurisdictions);
+        _evaluator = new Evaluator(rules, _resolver);
+    }
+
+    /// <summary>The compiled rules.</summary>
+    public CompiledRuleSet Rules { get; }
+
+    /// <summary>Region to country.</summary>
+    public RegionCatalog Regions { get; }
+
+    /// <summary>Countries, groups and regimes.</summary>
+    public JurisdictionCatalog Jurisdictions { get; }
+
+    /// <summary>The resolver used for sites.</summary>
+    public LocationResolver Resolver => _resolver;
+
+    /// <summary>Compiles rule packs over the catalogs. Mistakes go to <paramref name="diagnostics"/>; the engine holds only the rules that compiled.</summary>
+    public static Engine Create(IEnumerable<RulePack> packs, IEnumerable<Regime> regimes, IEnumerable<CountryGroup> groups, IEnumerable<RegionInfo> regions,
+        DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var jurisdictions = new JurisdictionCatalog(groups, regimes);
+        CheckCatalog(jurisdictions, diagnostics);
+        var compiled = new RuleSetCompiler(jurisdictions).Compile(packs.SelectMany(p => p.Rules), diagnostics);
+        return new Engine(compiled, new RegionCatalog(regions), jurisdictions);
+    }
+
+    /// <summary>Evaluates an estate. Sites whose country is unknown are reported as warnings and evaluate as indeterminate.</summary>
+    public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null)
+    {
+        ArgumentNullException.ThrowIfNull(estate);
+        var all = new List<Diagnostic>(diagnostics ?? []);
+        foreach (var cluster in estate.Clusters)
+        {
+            var site = _resolver.Resolve(cluster, estate.Organization);
+            if (site.UnknownReason is not null)
+                all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownRegion, $"Cluster '{cluster.Name}': {site.UnknownReason}; rules that need its country are indeterminate", cluster.Info.Location));
+        }
+        foreach (var recipient in estate.Recipients)
+        {
+            var site = _resolver.Resolve(recipient);
+            if (site.UnknownReason is not null)
+                all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownCountry, $"Recipient '{recipient.Name}': {site.UnknownReason}; rules that need its country are indeterminate", recipient.Info.Location));
+        }
+        return _evaluator.Evaluate(estate, options, all.Distinct());
+    }
+
+    private static void CheckCatalog(JurisdictionCatalog catalog, DiagnosticBag diagnostics)
+    {
+        foreach (var regime in catalog.Regimes)
+        {
+            foreach (var c in regime.Countries.Where(c => catalog.Group(c) is null && !catalog.IsKnownCountry(c)))
+                diagnostics.Error(DiagnosticCodes.CatalogInvalid, $"Jurisdiction '{regime.Code}': '{c}' is neither a country code nor a CountryGroup", regime.Location);
+            foreach (var entry in regime.Adequacy)
+            {
+                if (entry.Country is { } country && !catalog.IsKnownCountry(country))
+                    diagnostics.Error(DiagnosticCodes.CatalogInvalid, $"Jurisdiction '{regime.Code}': adequacy entry for unknown country '{country}'", entry.Location);
+                if (entry.Group is { } g && catalog.Group(g) is null)
+                    diagnostics.Error(DiagnosticCodes.CatalogInvalid, $"Jurisdiction '{regime.Code}': adequacy entry for unknown group '{g}'", entry.Location);
+            }
+        }
+    }
+
+    /// <summary>The adequacy list of every regime on <paramref name="asOf"/> (for <c>compliance jurisdictions</c>).</summary>
+    public ImmutableArray<(Regime Regime, ImmutableArray<AdequacyEntry> InForce)> AdequacyOn(DateOnly asOf) =>
+        [.. Jurisdictions.Regimes.Select(r => (r, r.Adequacy.Where(a => a.Effective.Contains(asOf)).ToImmutableArray()))];
+}

@@ -1,0 +1,14 @@
+namespace ComplianceEngine.Core.Evaluation;
+
+/// <summary>How to evaluate. Time is an input: the core never reads the clock.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>The date the law is applied as of.</summary>
+    public required DateOnly AsOf { get; init; }
+
+    /// <summary>When the report is made (the one field that differs between identical runs).</summary>
+    public DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>Keep pass outcomes as findings (JUnit needs them); otherwise passes are only counted.</summary>
+    public bool IncludePasses { get; init; }
+}

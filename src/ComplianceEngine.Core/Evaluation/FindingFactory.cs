@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Evaluation;
+
+/// <summary>Builds findings from verdicts: the stable id, the message, and the evidence with file and line.</summary>
+public static class FindingFactory
+{
+    /// <summary>The stable fingerprint of a finding: rule, subject, path and jurisdiction (never a line number).</summary>
+    public static string Fingerprint(string ruleId, string jurisdiction, FindingSubject subject, IEnumerable<string> path)
+    {
+        var key = $"{ruleId}\n{jurisdiction}\n{subject.Kind}/{subject.Name}\n{string.Join("\u001f", path)}";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 8));
+    }
+
+    internal static Finding Create(Verdict verdict)
+    {
+        var rule = verdict.Rule;
+        var def = rule.Definition;
+        var fact = verdict.Fact;
+        var status = verdict.Judgement switch
+        {
+            Judgement.Pass => FindingStatus.Pass,
+            Judgement.Indeterminate => FindingStatus.Indeterminate,
+            _ => def.Outcome == "warning" ? FindingStatus.Warning : FindingStatus.Violation,
+        };
+        string message;
+        if (status == FindingStatus.Indeterminate)
+        {
+            var unknown = verdict.Error ?? string.Join("; ", rule.UnknownFacts(fact).Distinct());
+            message = $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
+        }
+        else
+        {
+            message = rule.Render(def.Message, fact);
+        }
+        return new Finding(
+            Fingerprint(def.Id, def.Jurisdiction, fact.Subject, fact.Path),
+            def.Id,
+            def.Title,
+            def.Jurisdiction,
+            def.Severity,
+            status,
+            fact.Subject,
+            fact.Path,
+            def.CitationText,
+            def.Confidence,
+            message,
+            rule.Render(def.Remediation, fact),
+            Evidence(rule, fact));
+    }
+
+    private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact)
+    {
+        var list = new List<Evidence>();
+        if (fact is TransferFact t)
+        {
+            list.Add(new Evidence(t.Implied ? "implied by" : "declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location));
+        }
+        foreach (var field in rule.Fields)
+        {
+            list.Add(new Evidence(field.Name, field.Format(fact), field.Origin(fact)));
+        }
+        if (fact is TransferFact tt)
+        {
+            foreach (var table in rule.Adequacy)
+            {
+                list.Add(new Evidence($"adequate for {table.Code}", table.Check(tt).Reason, tt.Destination.Location));
+            }
+        }
+        return [.. list.Distinct()];
+    }
+
+    /// <summary>Deterministic order: jurisdiction, rule, subject, path.</summary>
+    public static IComparer<Finding> Order { get; } = Comparer<Finding>.Create((a, b) =>
+    {
+        var c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(a.RuleId, b.RuleId);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(a.Subject.Kind, b.Subject.Kind);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(a.Subject.Name, b.Subject.Name);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(string.Join("\u001f", a.Path), string.Join("\u001f", b.Path));
+        return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+    });
+}

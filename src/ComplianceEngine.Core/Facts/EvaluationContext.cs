@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>What one evaluation is about: the date, the exporter, and where verdicts are recorded.</summary>
+public sealed class EvaluationContext
+{
+    /// <summary>Creates a context.</summary>
+    public EvaluationContext(DateOnly asOf, Organization? organization)
+    {
+        AsOf = asOf;
+        Organization = organization;
+    }
+
+    /// <summary>The date the law is applied as of.</summary>
+    public DateOnly AsOf { get; }
+
+    /// <summary>The exporter, when declared.</summary>
+    public Organization? Organization { get; }
+
+    /// <summary>Exporter country (Organization.country), or null.</summary>
+    public string? ExporterCountry => Organization?.Country;
+
+    /// <summary>Exporter certifications.</summary>
+    public ImmutableArray<string> ExporterCertifications => Organization?.Certifications ?? [];
+
+    /// <summary>An exporter attribute, or null.</summary>
+    public string? ExporterAttribute(string name) =>
+        Organization is not null && Organization.Info.Attributes.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>Verdicts recorded by rule actions during this evaluation.</summary>
+    internal List<Verdict> Verdicts { get; } = [];
+}

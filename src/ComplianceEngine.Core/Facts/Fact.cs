@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Core.Location;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>
+/// A pre-resolved fact inserted into the rules session. Facts are classes: NRules identifies facts by
+/// <c>Equals</c>, and two equal records would be "the same fact".
+/// </summary>
+public abstract class Fact
+{
+    /// <summary>Creates a fact.</summary>
+    protected Fact(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path)
+    {
+        Context = context;
+        Subject = subject;
+        Path = path;
+    }
+
+    /// <summary>The evaluation this fact belongs to.</summary>
+    public EvaluationContext Context { get; }
+
+    /// <summary>The document a finding about this fact names.</summary>
+    public FindingSubject Subject { get; }
+
+    /// <summary>Names along the way, source first.</summary>
+    public ImmutableArray<string> Path { get; }
+
+    /// <summary>Data categories (fideslang-style keys), sorted.</summary>
+    public ImmutableArray<string> Categories { get; init; } = [];
+    /// <summary>Jurisdiction codes of the data subjects.</summary>
+    public ImmutableArray<string> Subjects { get; init; } = [];
+    /// <summary>customer, employee, patient, ...</summary>
+    public ImmutableArray<string> SubjectTypes { get; init; } = [];
+    /// <summary>Legal designations (my-health-record, payment-system-data, ...).</summary>
+    public ImmutableArray<string> Designations { get; init; } = [];
+    /// <summary>Distinct individuals.</summary>
+    public double? Individuals { get; init; }
+    /// <summary>Distinct individuals whose sensitive data is included.</summary>
+    public double? SensitiveIndividuals { get; init; }
+}
+
+/// <summary>Where a store's data rests.</summary>
+public sealed class PlacementFact : Fact
+{
+    /// <summary>Creates a placement of store <paramref name="store"/> at <paramref name="site"/>.</summary>
+    public PlacementFact(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path, Site site, string store)
+        : base(context, subject, path)
+    {
+        Site = site;
+        Store = store;
+    }
+
+    /// <summary>Where the data rests.</summary>
+    public Site Site { get; }
+    /// <summary>The store's name.</summary>
+    public string Store { get; }
+    /// <summary>The primary (collection) database.</summary>
+    public bool Primary { get; init; }
+    /// <summary>Replicated to the provider's paired region.</summary>
+    public bool GeoRedundant { get; init; }
+    /// <summary>Encrypted at rest.</summary>
+    public bool EncryptedAtRest { get; init; }
+    /// <summary>End-to-end encrypted.</summary>
+    public bool EncryptedEndToEnd { get; init; }
+    /// <summary>Where the keys are held.</summary>
+    public string? KeyCountry { get; init; }
+    /// <summary>The store's attributes.</summary>
+    public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>True when this placement is a copy (replica or backup) of another store's data.</summary>
+    public bool Copy { get; init; }
+
+    /// <summary>A store attribute, or null.</summary>
+    public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
+}
+
+/// <summary>A movement of data between two sites, declared or implied.</summary>
+public sealed class TransferFact : Fact
+{
+    /// <summary>Creates a transfer.</summary>
+    public TransferFact(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path, Site source, Site destination, string purpose)
+        : base(context, subject, path)
+    {
+        Source = source;
+        Destination = destination;
+        Purpose = purpose;
+    }
+
+    /// <summary>Where the data leaves from.</summary>
+    public Site Source { get; }
+    /// <summary>Where it goes.</summary>
+    public Site Destination { get; }
+    /// <summary>replication, backup, analytics, ...</summary>
+    public string Purpose { get; }
+    /// <summary>Declared legal bases (scc, bcr, idta, ...).</summary>
+    public ImmutableArray<string> Mechanisms { get; init; } = [];
+    /// <summary>Encrypted in transit.</summary>
+    public bool? EncryptedInTransit { get; init; }
+    /// <summary>Pseudonymised before it moves.</summary>
+    public bool? Pseudonymised { get; init; }
+    /// <summary>How long the destination keeps it, in hours.</summary>
+    public double? RetentionHours { get; init; }
+    /// <summary>True when the estate implies this transfer (DR, replica, backup, geo-redundancy, onward).</summary>
+    public bool Implied { get; init; }
+    /// <summary>What implies it, in words (for reports).</summary>
+    public string? ImpliedBy { get; init; }
+    /// <summary>
+    /// The regimes this transfer is judged under: the exporting site's for a direct hop; for an onward hop, the
+    /// origin's regimes that do not already bind the exporting site ("including onward transfers").
+    /// </summary>
+    public ImmutableArray<string> Regimes { get; init; } = [];
+    /// <summary>Graph node the data leaves (DataStore/x, Cluster/x, ...), for onward-chain analysis.</summary>
+    public string FromNode { get; init; } = string.Empty;
+    /// <summary>Graph node the data reaches.</summary>
+    public string ToNode { get; init; } = string.Empty;
+    /// <summary>Where the edge that makes this transfer was written (a DR target, a replica entry), for evidence.</summary>
+    public SourceLocation DeclaredAt { get; init; } = SourceLocation.None;
+    /// <summary>Regimes whose law covers the data from its origin (onward chains keep them).</summary>
+    public ImmutableArray<string> Origins { get; init; } = [];
+    /// <summary>Hop number in an onward chain (1 for a direct transfer).</summary>
+    public int Hop { get; init; } = 1;
+    /// <summary>Where the data started (the first site of the chain).</summary>
+    public Site? Origin { get; init; }
+    /// <summary>The source store's encryption key location, when known.</summary>
+    public string? KeyCountry { get; init; }
+
+    /// <summary>True when source and destination countries differ (null when either is unknown).</summary>
+    public bool? CrossBorder => Source.Country is null || Destination.Country is null ? null : Source.Country != Destination.Country;
+}

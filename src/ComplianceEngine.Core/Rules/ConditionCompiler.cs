@@ -1,0 +1,231 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using ComplianceEngine.Core.Location;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Rules;
+
+/// <summary>
+/// Compiles a structured <see cref="Condition"/> into an expression tree of type <see cref="Tri"/> over one fact
+/// parameter. Only catalogued fields and whitelisted operators exist; any mistake is a diagnostic naming the rule.
+/// </summary>
+internal sealed class ConditionCompiler
+{
+    private readonly JurisdictionCatalog _catalog;
+    private readonly Func<string, AdequacyTable?> _adequacy;
+    private readonly Dictionary<string, FrozenSet<string>> _internedSets;
+    private readonly DiagnosticBag _diagnostics;
+
+    public ConditionCompiler(JurisdictionCatalog catalog, Func<string, AdequacyTable?> adequacy, Dictionary<string, FrozenSet<string>> internedSets,
+        DiagnosticBag diagnostics)
+    {
+        _catalog = catalog;
+        _adequacy = adequacy;
+        _internedSets = internedSets;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Fields the last compiled conditions referred to, in order of first use.</summary>
+    public List<FieldSpec> Fields { get; } = [];
+
+    /// <summary>Adequacy tables the conditions referred to.</summary>
+    public List<AdequacyTable> Adequacy { get; } = [];
+
+    public Expression? Compile(Condition condition, RuleDefinition rule, ParameterExpression fact)
+    {
+        switch (condition)
+        {
+            case AllCondition all:
+                return Fold(all.Items, rule, fact, nameof(Ops.And), Tri.True);
+            case AnyCondition any:
+                return Fold(any.Items, rule, fact, nameof(Ops.Or), Tri.False);
+            case NotCondition not:
+                var inner = Compile(not.Inner, rule, fact);
+                return inner is null ? null : Call(nameof(Ops.Not), inner);
+            case AdequateCondition adequate:
+                if (rule.AppliesTo != FactKinds.Transfer)
+                {
+                    Error(DiagnosticCodes.RuleBadOperator, rule, "'adequate' can only be used in rules about transfers", adequate.Location);
+                    return null;
+                }
+                var table = _adequacy(adequate.Regime);
+                if (table is null)
+                {
+                    Error(DiagnosticCodes.RuleUnknownJurisdiction, rule, $"no Jurisdiction '{adequate.Regime}' is loaded{Suggest(adequate.Regime, _catalog.Regimes.Select(r => r.Code))}", adequate.Location);
+                    return null;
+                }
+                if (!Adequacy.Contains(table)) Adequacy.Add(table);
+                return Expression.Call(Expression.Constant(table), typeof(AdequacyTable).GetMethod(nameof(AdequacyTable.IsAdequate))!, fact);
+            case FieldCondition field:
+                return CompileField(field, rule, fact);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name);
+        }
+    }
+
+    private Expression? Fold(ImmutableArray<Condition> items, RuleDefinition rule, ParameterExpression fact, string op, Tri empty)
+    {
+        Expression? acc = null;
+        var ok = true;
+        foreach (var item in items)
+        {
+            var e = Compile(item, rule, fact);
+            if (e is null)
+            {
+                ok = false;
+                continue;
+            }
+            acc = acc is null ? e : Call(op, acc, e);
+        }
+        if (!ok) return null;
+        return acc ?? Expression.Constant(empty);
+    }
+
+    private Expression? CompileField(FieldCondition c, RuleDefinition rule, ParameterExpression fact)
+    {
+        var spec = FieldCatalog.Instance.Find(rule.AppliesTo, c.Field);
+        if (spec is null)
+        {
+            var names = FieldCatalog.Instance.Fields(rule.AppliesTo).Select(f => f.Name);
+            Error(DiagnosticCodes.RuleUnknownField, rule, $"no field '{c.Field}' on {rule.AppliesTo} facts{Suggest(c.Field, names)}", c.Location);
+            return null;
+        }
+        if (!Fields.Contains(spec)) Fields.Add(spec);
+        var value = new FieldCatalog.Rebind(spec.Getter.Parameters[0], fact).Visit(spec.Getter.Body);
+        var ops = c.Operands;
+
+        Expression? Bad(string why)
+        {
+            Error(DiagnosticCodes.RuleBadOperator, rule, $"field '{c.Field}' ({spec.Type.ToString().ToLowerInvariant()}): {why}", c.Location);
+            return null;
+        }
+        bool One() => ops.Length == 1;
+
+        if (c.Operator == Operators.Exists)
+        {
+            if (!One() || !bool.TryParse(ops[0], out var want)) return Bad("'exists' takes true or false");
+            Expression test = spec.Type == FieldType.Set ? Call(nameof(Ops.NotEmpty), value) : Call(nameof(Ops.Exists), value);
+            return want ? test : Call(nameof(Ops.Not), test);
+        }
+
+        switch (spec.Type)
+        {
+            case FieldType.Text:
+            case FieldType.Country:
+                switch (c.Operator)
+                {
+                    case Operators.EqualTo:
+                    case Operators.NotEqualTo:
+                        if (!One()) return Bad($"'{c.Operator}' takes one value");
+                        if (spec.Type == FieldType.Country && !CheckCountries(ops, rule, c)) return null;
+                        var eq = Call(nameof(Ops.Eq), value, Expression.Constant(ops[0]));
+                        return c.Operator == Operators.EqualTo ? eq : Call(nameof(Ops.Not), eq);
+                    case Operators.In:
+                    case Operators.NotIn:
+                        if (ops.Length == 0) return Bad($"'{c.Operator}' takes a list of values");
+                        if (spec.Type == FieldType.Country && !CheckCountries(ops, rule, c)) return null;
+                        var inSet = Call(nameof(Ops.In), value, Expression.Constant(Intern(ops)));
+                        return c.Operator == Operators.In ? inSet : Call(nameof(Ops.Not), inSet);
+                    case Operators.Prefix:
+                        if (ops.Length == 0) return Bad("'prefix' takes one or more taxonomy keys");
+                        return Call(nameof(Ops.Prefix), value, Expression.Constant(ops.ToArray()));
+                    case Operators.InGroup:
+                    case Operators.NotInGroup:
+                        if (spec.Type != FieldType.Country) return Bad($"'{c.Operator}' works on country fields only");
+                        if (!One()) return Bad($"'{c.Operator}' takes one group name");
+                        var group = _catalog.Group(ops[0]);
+                        if (group is null)
+                        {
+                            Error(DiagnosticCodes.RuleUnknownJurisdiction, rule, $"no CountryGroup '{ops[0]}' is loaded{Suggest(ops[0], _catalog.GroupNames)}", c.Location);
+                            return null;
+                        }
+                        var member = Call(nameof(Ops.In), value, Expression.Constant(group));
+                        return c.Operator == Operators.InGroup ? member : Call(nameof(Ops.Not), member);
+                }
+                break;
+            case FieldType.Set:
+                switch (c.Operator)
+                {
+                    case Operators.Contains:
+                        if (!One()) return Bad("'contains' takes one value (use containsAny or containsAll for lists)");
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                    case Operators.ContainsAny:
+                    case Operators.In:
+                        if (ops.Length == 0) return Bad($"'{c.Operator}' takes a list of values");
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                    case Operators.NotIn:
+                        if (ops.Length == 0) return Bad("'notIn' takes a list of values");
+                        return Call(nameof(Ops.Not), Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops))));
+                    case Operators.ContainsAll:
+                        if (ops.Length == 0) return Bad("'containsAll' takes a list of values");
+                        return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.ToArray()));
+                    case Operators.Prefix:
+                        if (ops.Length == 0) return Bad("'prefix' takes one or more taxonomy keys");
+                        return Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops.ToArray()));
+                    case Operators.EqualTo:
+                        return Call(nameof(Ops.SetEquals), value, Expression.Constant(ops.ToArray()));
+                }
+                break;
+            case FieldType.Number:
+                var code = c.Operator switch
+                {
+                    Operators.LessThan => -2, Operators.LessOrEqual => -1, Operators.EqualTo => 0,
+                    Operators.GreaterOrEqual => 1, Operators.GreaterThan => 2, Operators.NotEqualTo => 3, _ => (int?)null,
+                };
+                if (code is null) break;
+                if (!One() || !double.TryParse(ops[0].Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+                    return Bad($"'{c.Operator}' takes one number");
+                return Call(nameof(Ops.Compare), value, Expression.Constant(code.Value), Expression.Constant(n));
+            case FieldType.Flag:
+                if (c.Operator is Operators.EqualTo or Operators.NotEqualTo)
+                {
+                    if (!One() || !bool.TryParse(ops[0], out var b)) return Bad($"'{c.Operator}' takes true or false");
+                    var eqb = Call(nameof(Ops.Eq), value, Expression.Constant(b));
+                    return c.Operator == Operators.EqualTo ? eqb : Call(nameof(Ops.Not), eqb);
+                }
+                break;
+        }
+        return Bad($"operator '{c.Operator}' cannot be used here; {spec.Type.ToString().ToLowerInvariant()} fields accept {string.Join(", ", Accepted(spec.Type))}");
+    }
+
+    private static IEnumerable<string> Accepted(FieldType type) => type switch
+    {
+        FieldType.Text => ["equals", "notEquals", "in", "notIn", "prefix", "exists"],
+        FieldType.Country => ["equals", "notEquals", "in", "notIn", "inGroup", "notInGroup", "exists"],
+        FieldType.Set => ["contains", "containsAny", "containsAll", "in", "notIn", "prefix", "equals", "exists"],
+        FieldType.Number => ["equals", "notEquals", "gt", "gte", "lt", "lte", "exists"],
+        _ => ["equals", "notEquals", "exists"],
+    };
+
+    private bool CheckCountries(ImmutableArray<string> codes, RuleDefinition rule, FieldCondition c)
+    {
+        var bad = codes.Where(code => !_catalog.IsKnownCountry(code)).ToList();
+        if (bad.Count == 0) return true;
+        Error(DiagnosticCodes.RuleBadOperator, rule, $"'{string.Join("', '", bad)}' is not a country code in the catalog (use inGroup for groups)", c.Location);
+        return false;
+    }
+
+    private FrozenSet<string> Intern(ImmutableArray<string> values)
+    {
+        var key = string.Join("\u0000", values.Order(StringComparer.Ordinal));
+        if (!_internedSets.TryGetValue(key, out var set)) _internedSets[key] = set = values.ToFrozenSet(StringComparer.Ordinal);
+        return set;
+    }
+
+    private static MethodCallExpression Call(string name, params Expression[] args)
+    {
+        var types = args.Select(a => a.Type).ToArray();
+        var method = typeof(Ops).GetMethod(name, BindingFlags.Public | BindingFlags.Static, types)
+            ?? throw new InvalidOperationException($"Ops.{name}({string.Join(", ", types.Select(t => t.Name))}) does not exist");
+        return Expression.Call(method, args);
+    }
+
+    private void Error(string code, RuleDefinition rule, string message, SourceLocation location) =>
+        _diagnostics.Error(code, $"rule '{rule.Id}': {message}", location);
+
+    internal static string Suggest(string word, IEnumerable<string> candidates) => Suggestions.DidYouMean(word, candidates);
+}

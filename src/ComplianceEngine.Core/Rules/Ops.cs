@@ -1,0 +1,105 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace ComplianceEngine.Core.Rules;
+
+/// <summary>
+/// The operators compiled rule conditions call. Every operator returns <see cref="Tri"/>; an unknown value
+/// (null) gives <see cref="Tri.Unknown"/>. Public because compiled expression trees call it.
+/// </summary>
+public static class Ops
+{
+    /// <summary>Kleene AND.</summary>
+    public static Tri And(Tri a, Tri b) => a == Tri.False || b == Tri.False ? Tri.False : a == Tri.True && b == Tri.True ? Tri.True : Tri.Unknown;
+
+    /// <summary>Kleene OR.</summary>
+    public static Tri Or(Tri a, Tri b) => a == Tri.True || b == Tri.True ? Tri.True : a == Tri.False && b == Tri.False ? Tri.False : Tri.Unknown;
+
+    /// <summary>Kleene NOT.</summary>
+    public static Tri Not(Tri a) => a switch { Tri.True => Tri.False, Tri.False => Tri.True, _ => Tri.Unknown };
+
+    /// <summary>Combines applicability and requirement into a judgement.</summary>
+    public static Judgement Judge(Tri applies, Tri satisfied) => applies switch
+    {
+        Tri.False => Judgement.NotApplicable,
+        Tri.Unknown => satisfied == Tri.True ? Judgement.Pass : Judgement.Indeterminate,
+        _ => satisfied switch { Tri.True => Judgement.Pass, Tri.False => Judgement.Violation, _ => Judgement.Indeterminate },
+    };
+
+    /// <summary>True when <paramref name="date"/> is inside the period (bounds as day numbers; 0 = open).</summary>
+    public static Tri InPeriod(DateOnly date, int fromDay, int untilDay) =>
+        (fromDay == 0 || date.DayNumber >= fromDay) && (untilDay == 0 || date.DayNumber < untilDay) ? Tri.True : Tri.False;
+
+    private static Tri Of(bool b) => b ? Tri.True : Tri.False;
+
+    // Scalars (strings and countries).
+    /// <summary>value == operand.</summary>
+    public static Tri Eq(string? value, string operand) => value is null ? Tri.Unknown : Of(value == operand);
+    /// <summary>value in set.</summary>
+    public static Tri In(string? value, FrozenSet<string> set) => value is null ? Tri.Unknown : Of(set.Contains(value));
+    /// <summary>value equals prefix or starts with prefix + '.'.</summary>
+    public static Tri Prefix(string? value, string[] prefixes) => value is null ? Tri.Unknown : Of(MatchesAnyPrefix(value, prefixes));
+    /// <summary>value is present.</summary>
+    public static Tri Exists(string? value) => Of(!string.IsNullOrEmpty(value));
+
+    // Sets.
+    /// <summary>set contains every operand.</summary>
+    public static Tri ContainsAll(ImmutableArray<string> values, string[] operands) => Of(operands.All(values.Contains));
+    /// <summary>set contains at least one operand.</summary>
+    public static Tri ContainsAny(ImmutableArray<string> values, FrozenSet<string> operands)
+    {
+        foreach (var v in values)
+        {
+            if (operands.Contains(v)) return Tri.True;
+        }
+        return Tri.False;
+    }
+    /// <summary>Some element matches a taxonomy prefix (user matches user, user.contact, user.contact.email).</summary>
+    public static Tri AnyPrefix(ImmutableArray<string> values, string[] prefixes)
+    {
+        foreach (var v in values)
+        {
+            if (MatchesAnyPrefix(v, prefixes)) return Tri.True;
+        }
+        return Tri.False;
+    }
+    /// <summary>set is not empty.</summary>
+    public static Tri NotEmpty(ImmutableArray<string> values) => Of(values.Length > 0);
+    /// <summary>set equals exactly the operands.</summary>
+    public static Tri SetEquals(ImmutableArray<string> values, string[] operands) => Of(values.Length == operands.Length && operands.All(values.Contains));
+
+    // Sets that are unknown when the country they derive from is unknown.
+    /// <summary>Unknown when the set is unknown, else <see cref="ContainsAll(ImmutableArray{string}, string[])"/>.</summary>
+    public static Tri ContainsAll(ImmutableArray<string>? values, string[] operands) => values is { } v ? ContainsAll(v, operands) : Tri.Unknown;
+    /// <summary>Unknown when the set is unknown.</summary>
+    public static Tri ContainsAny(ImmutableArray<string>? values, FrozenSet<string> operands) => values is { } v ? ContainsAny(v, operands) : Tri.Unknown;
+    /// <summary>Unknown when the set is unknown.</summary>
+    public static Tri AnyPrefix(ImmutableArray<string>? values, string[] prefixes) => values is { } v ? AnyPrefix(v, prefixes) : Tri.Unknown;
+    /// <summary>Unknown when the set is unknown.</summary>
+    public static Tri NotEmpty(ImmutableArray<string>? values) => values is { } v ? NotEmpty(v) : Tri.Unknown;
+    /// <summary>Unknown when the set is unknown.</summary>
+    public static Tri SetEquals(ImmutableArray<string>? values, string[] operands) => values is { } v ? SetEquals(v, operands) : Tri.Unknown;
+
+    // Numbers.
+    /// <summary>Compares a number; <paramref name="op"/> is -2 (lt), -1 (lte), 0 (eq), 1 (gte), 2 (gt), 3 (ne).</summary>
+    public static Tri Compare(double? value, int op, double operand) => value is not { } v
+        ? Tri.Unknown
+        : Of(op switch { -2 => v < operand, -1 => v <= operand, 0 => v == operand, 1 => v >= operand, 2 => v > operand, _ => v != operand });
+    /// <summary>number is present.</summary>
+    public static Tri Exists(double? value) => Of(value is not null);
+
+    // Booleans.
+    /// <summary>value == operand.</summary>
+    public static Tri Eq(bool? value, bool operand) => value is not { } v ? Tri.Unknown : Of(v == operand);
+    /// <summary>bool is present.</summary>
+    public static Tri Exists(bool? value) => Of(value is not null);
+
+    private static bool MatchesAnyPrefix(string value, string[] prefixes)
+    {
+        foreach (var p in prefixes)
+        {
+            if (value == p || (value.Length > p.Length && value[p.Length] == '.' && value.StartsWith(p, StringComparison.Ordinal))) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Linq.Expressions;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Location;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Rules;
+using FastExpressionCompiler;
+using NRules;
+using NRules.Extensibility;
+using NRules.RuleModel;
+using NRules.RuleModel.Builders;
+
+namespace ComplianceEngine.Core.Rules;
+
+/// <summary>
+/// Compiles YAML rule definitions into NRules rule definitions with <see cref="RuleBuilder"/>: one pattern over the
+/// rule's fact type whose condition is the compiled <c>when</c>/<c>require</c> judgement, and one generic action that
+/// records a verdict. Three NRules rules per rule (violation, pass, indeterminate) so each outcome is a Rete match.
+/// </summary>
+public sealed class RuleSetCompiler
+{
+    private readonly JurisdictionCatalog _catalog;
+
+    /// <summary>Creates a compiler over the jurisdiction catalog.</summary>
+    public RuleSetCompiler(JurisdictionCatalog catalog) => _catalog = catalog;
+
+    /// <summary>Compiles <paramref name="rules"/>; rules with mistakes are reported and left out.</summary>
+    public CompiledRuleSet Compile(IEnumerable<RuleDefinition> rules, DiagnosticBag diagnostics)
+    {
+        var interned = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal);
+        var tables = _catalog.Regimes.ToDictionary(r => r.Code, r => new AdequacyTable(r, _catalog), StringComparer.Ordinal);
+        var compiled = new List<CompiledRule>();
+        var definitions = new List<IRuleDefinition>();
+
+        foreach (var rule in rules.OrderBy(r => r.Id, StringComparer.Ordinal))
+        {
+            var errorsBefore = diagnostics.ErrorCount;
+            var factType = rule.AppliesTo == FactKinds.Placement ? typeof(PlacementFact) : typeof(TransferFact);
+            var f = Expression.Parameter(factType, "f");
+            var conditions = new ConditionCompiler(_catalog, code => tables.GetValueOrDefault(code), interned, diagnostics);
+
+            var when = rule.When is null ? Expression.Constant(Tri.True) : conditions.Compile(rule.When, rule, f);
+            var whenFields = conditions.Fields.ToImmutableArray();
+            var require = rule.Require is null ? Expression.Constant(Tri.False) : conditions.Compile(rule.Require, rule, f);
+            CheckPlaceholders(rule, diagnostics);
+            if (when is null || require is null) continue;
+            if (diagnostics.ErrorCount > errorsBefore) continue;
+
+            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields);
+            var asOf = Expression.Property(Expression.Property(f, nameof(Fact.Context)), nameof(EvaluationContext.AsOf));
+            var period = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.InPeriod))!, asOf,
+                Expression.Constant(rule.Effective.From?.DayNumber ?? 0), Expression.Constant(rule.Effective.Until?.DayNumber ?? 0));
+            var applies = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.And))!, period, when);
+            var judge = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.Judge))!, applies, require);
+
+            foreach (var outcome in (Judgement[])[Judgement.Violation, Judgement.Pass, Judgement.Indeterminate])
+            {
+                try
+                {
+                    definitions.Add(Build(cr, factType, f, judge, outcome));
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+                {
+                    diagnostics.Error(DiagnosticCodes.RuleCompilation, $"rule '{rule.Id}': {ex.Message}", rule.Location);
+                }
+            }
+            compiled.Add(cr);
+        }
+
+        ISessionFactory factory;
+        try
+        {
+            var compiler = new RuleCompiler { ExpressionCompiler = new FastCompiler() };
+            factory = compiler.Compile(definitions);
+        }
+        catch (RuleCompilationException ex)
+        {
+            var id = ex.RuleName?.Split('#')[0];
+            var rule = compiled.FirstOrDefault(r => r.Definition.Id == id);
+            diagnostics.Error(DiagnosticCodes.RuleCompilation, $"rule '{id}': {ex.InnerException?.Message ?? ex.Message}", rule?.Definition.Location ?? SourceLocation.None);
+            factory = new RuleCompiler().Compile(Array.Empty<IRuleDefinition>());
+            compiled.Clear();
+        }
+        return new CompiledRuleSet(compiled.ToImmutableArray(), factory);
+    }
+
+    private static IRuleDefinition Build(CompiledRule rule, Type factType, ParameterExpression f, Expression judge, Judgement outcome)
+    {
+        var builder = new RuleBuilder();
+        builder.Name($"{rule.Definition.Id}#{outcome}");
+        builder.Description(rule.Definition.Title);
+        builder.Tag(rule.Definition.Jurisdiction);
+        builder.Property("ruleId", rule.Definition.Id);
+        builder.Property("outcome", outcome.ToString());
+        var pattern = builder.LeftHandSide().Pattern(factType, f.Name!);
+        var test = Expression.Equal(Expression.Convert(judge, typeof(int)), Expression.Constant((int)outcome));
+        pattern.Condition(Expression.Lambda(test, f));
+
+        var ctx = Expression.Parameter(typeof(IContext), "ctx");
+        var record = Expression.Call(typeof(RuleActions).GetMethod(nameof(RuleActions.Record))!,
+            ctx, Expression.Convert(f, typeof(Fact)), Expression.Constant(rule), Expression.Constant(outcome));
+        builder.RightHandSide().Action(Expression.Lambda(record, ctx, f));
+        return builder.Build();
+    }
+
+    private static void CheckPlaceholders(RuleDefinition rule, DiagnosticBag diagnostics)
+    {
+        foreach (var text in new[] { rule.Message, rule.Remediation })
+        {
+            foreach (var name in CompiledRule.Placeholders(text))
+            {
+                if (CompiledRule.SpecialPlaceholders.Contains(name) || FieldCatalog.Instance.Find(rule.AppliesTo, name) is not null) continue;
+                var names = FieldCatalog.Instance.Fields(rule.AppliesTo).Select(x => x.Name).Concat(CompiledRule.SpecialPlaceholders);
+                diagnostics.Error(DiagnosticCodes.RuleBadPlaceholder, $"rule '{rule.Id}': placeholder '{{{name}}}' names no field of {rule.AppliesTo} facts{ConditionCompiler.Suggest(name, names)}", rule.Location);
+            }
+        }
+    }
+
+    /// <summary>Plugs FastExpressionCompiler into NRules (an order of magnitude faster rule compilation).</summary>
+    private sealed class FastCompiler : IExpressionCompiler
+    {
+        public TDelegate Compile<TDelegate>(Expression<TDelegate> expression) where TDelegate : Delegate =>
+            expression.CompileFast(ifFastFailedReturnNull: true) ?? expression.Compile();
+    }
+}
+
+/// <summary>Compiled rules and the NRules session factory built from them. Thread-safe; sessions are not.</summary>
+public sealed class CompiledRuleSet
+{
+    internal CompiledRuleSet(ImmutableArray<CompiledRule> rules, ISessionFactory factory)
+    {
+        Rules = rules;
+        Factory = factory;
+    }
+
+    /// <summary>The rules, sorted by id.</summary>
+    public ImmutableArray<CompiledRule> Rules { get; }
+
+    /// <summary>The NRules session factory.</summary>
+    public ISessionFactory Factory { get; }
+}

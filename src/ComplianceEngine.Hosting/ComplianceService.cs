@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using ComplianceEngine.Core;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Loading;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ComplianceEngine.Hosting;
+
+/// <summary>What a check needs.</summary>
+public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<string> Rules, DateOnly AsOf, DateTimeOffset GeneratedAt, bool IncludePasses = false);
+
+/// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
+public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    /// <summary>True when inputs or rules could not be read (exit code 2).</summary>
+    public bool Failed => Report is null;
+}
+
+/// <summary>
+/// Loads rules and estates and evaluates them: the one composition shared by the CLI and the hosted service.
+/// Compiled rules are cached per rules folder set, since compiling is the expensive part.
+/// </summary>
+public sealed class ComplianceService
+{
+    private readonly ComplianceEngineOptions _options;
+    private readonly ILogger<ComplianceService> _logger;
+    private readonly ConcurrentDictionary<string, (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics)> _engines = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the service.</summary>
+    public ComplianceService(IOptions<ComplianceEngineOptions> options, ILogger<ComplianceService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The rule folders used when none are given.</summary>
+    public IReadOnlyList<string> DefaultRules => [_options.BuiltInRules];
+
+    /// <summary>A loader with the configured caps.</summary>
+    public WorkspaceLoader CreateLoader() => new(_options.Limits);
+
+    /// <summary>The engine for a set of rule folders (compiled once), or null with diagnostics.</summary>
+    public (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics) GetEngine(IReadOnlyList<string> rules)
+    {
+        var paths = rules.Count == 0 ? DefaultRules : rules;
+        var key = string.Join("\n", paths.Select(Path.GetFullPath));
+        return _engines.GetOrAdd(key, _ =>
+        {
+            var diagnostics = new DiagnosticBag();
+            var source = CreateLoader().LoadRules(paths, diagnostics);
+            if (source.Packs.IsEmpty && !diagnostics.HasErrors)
+                diagnostics.Error(DiagnosticCodes.NoInputs, $"no RulePack documents found in {string.Join(", ", paths)}", new SourceLocation(paths[0], 0, 0));
+            if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
+            var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics);
+            if (_logger.IsEnabled(LogLevel.Debug)) _logger.LogDebug("Compiled {Count} rules from {Paths}", engine.Rules.Rules.Length, key);
+            return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (engine, diagnostics.Sorted());
+        });
+    }
+
+    /// <summary>Runs a check.</summary>
+    public CheckResult Check(CheckRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (engine, ruleDiagnostics) = GetEngine(request.Rules);
+        if (engine is null) return new CheckResult(null, ruleDiagnostics);
+
+        var diagnostics = new DiagnosticBag();
+        var estate = CreateLoader().LoadEstate(request.Paths, diagnostics);
+        if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
+            diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {string.Join(", ", request.Paths)}",
+                new SourceLocation(request.Paths.Count > 0 ? request.Paths[0] : ".", 0, 0));
+        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
+
+        var report = engine.Evaluate(estate, new EvaluationOptions
+        {
+            AsOf = request.AsOf,
+            GeneratedAt = request.GeneratedAt,
+            IncludePasses = request.IncludePasses,
+        }, ruleDiagnostics.Concat(diagnostics.Sorted()));
+        return new CheckResult(report, report.Diagnostics);
+    }
+}

@@ -1,0 +1,23 @@
+using ComplianceEngine.Reporting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ComplianceEngine.Hosting;
+
+/// <summary>Registers the engine's services: one composition for the CLI and the hosted service.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="ComplianceService"/>, the options and every report writer.</summary>
+    public static IServiceCollection AddComplianceEngine(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        var options = services.AddOptions<ComplianceEngineOptions>();
+        if (configuration is not null) options.Bind(configuration.GetSection(ComplianceEngineOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ComplianceService>();
+        services.AddSingleton<IReportWriter, JsonReportWriter>();
+        services.AddSingleton<IReportWriter, MarkdownReportWriter>();
+        services.AddSingleton<IReportWriter, ConsoleSummaryWriter>();
+        return services;
+    }
+}

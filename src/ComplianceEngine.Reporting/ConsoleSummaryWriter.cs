@@ -1,0 +1,53 @@
+using System.Globalization;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Reporting;
+
+/// <summary>The terminal view: a table per jurisdiction and one line per finding, with file:line first so editors link it.</summary>
+public sealed class ConsoleSummaryWriter : IReportWriter
+{
+    /// <inheritdoc />
+    public string Format => "text";
+
+    /// <inheritdoc />
+    public string Extension => ".txt";
+
+    /// <inheritdoc />
+    public void Write(Report report, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        output.NewLine = "\n";
+        output.WriteLine($"Compliance as of {report.AsOf:yyyy-MM-dd}");
+        output.WriteLine();
+        var header = new[] { "Jurisdiction", "Violation", "Warning", "Indeterminate", "Waived", "Pass" };
+        var rows = report.ByJurisdiction.Select(kv => new[]
+        {
+            kv.Key, Num(kv.Value.Violation), Num(kv.Value.Warning), Num(kv.Value.Indeterminate), Num(kv.Value.Waived), Num(kv.Value.Pass),
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        output.WriteLine(Row(header, widths));
+        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var r in rows) output.WriteLine(Row(r, widths));
+        output.WriteLine();
+
+        var shown = report.Findings.Where(f => f.Status is not FindingStatus.Pass).ToList();
+        if (shown.Count == 0)
+        {
+            output.WriteLine("No violations, warnings or undecided checks.");
+            return;
+        }
+        foreach (var f in shown)
+        {
+            output.WriteLine(
+                $"{f.Subject.Location}: {f.Status.ToName()} {f.Severity.ToName()} [{f.Jurisdiction}] {f.RuleId} {f.Subject.Kind}/{f.Subject.Name} ({f.Citation})");
+            output.WriteLine($"    {f.Message}");
+        }
+    }
+
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Row(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Reporting;
+
+/// <summary>
+/// The JSON report of design section 6 (a contract). Fields are written in a fixed order and findings are already
+/// sorted, so identical inputs give identical bytes except <c>generatedAt</c>. Pass outcomes are counted, not listed.
+/// </summary>
+public sealed class JsonReportWriter : IReportWriter
+{
+    /// <inheritdoc />
+    public string Format => "json";
+
+    /// <inheritdoc />
+    public string Extension => ".json";
+
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NewLine = "\n",
+    };
+
+    /// <inheritdoc />
+    public void Write(Report report, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("schemaVersion", report.SchemaVersion);
+            w.WriteString("asOf", report.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            w.WriteStartObject("tool");
+            w.WriteString("name", "ComplianceEngine");
+            w.WriteString("version", ToolInfo.Version);
+            w.WriteEndObject();
+
+            w.WriteStartObject("summary");
+            w.WriteStartObject("byJurisdiction");
+            foreach (var (jurisdiction, counts) in report.ByJurisdiction)
+            {
+                w.WriteStartObject(jurisdiction);
+                WriteCounts(w, counts);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("total");
+            WriteCounts(w, report.ByJurisdiction.Values.Aggregate(StatusCounts.Zero, (a, b) =>
+                new StatusCounts(a.Violation + b.Violation, a.Warning + b.Warning, a.Indeterminate + b.Indeterminate, a.Waived + b.Waived, a.Pass + b.Pass)));
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartArray("findings");
+            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass)) WriteFinding(w, f);
+            w.WriteEndArray();
+
+            w.WriteStartArray("diagnostics");
+            foreach (var d in report.Diagnostics) WriteDiagnostic(w, d);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        output.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        output.Write('\n');
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, StatusCounts c)
+    {
+        w.WriteNumber("violation", c.Violation);
+        w.WriteNumber("warning", c.Warning);
+        w.WriteNumber("indeterminate", c.Indeterminate);
+        w.WriteNumber("waived", c.Waived);
+        w.WriteNumber("pass", c.Pass);
+    }
+
+    private static void WriteFinding(Utf8JsonWriter w, Finding f)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", f.Id);
+        w.WriteString("ruleId", f.RuleId);
+        w.WriteString("title", f.RuleTitle);
+        w.WriteString("jurisdiction", f.Jurisdiction);
+        w.WriteString("severity", Model.Rules.SeverityNames.ToName(f.Severity));
+        w.WriteString("status", f.Status.ToName());
+        w.WriteStartObject("subject");
+        w.WriteString("kind", f.Subject.Kind);
+        w.WriteString("name", f.Subject.Name);
+        w.WriteString("file", f.Subject.Location.File);
+        w.WriteNumber("line", f.Subject.Location.Line);
+        w.WriteNumber("column", f.Subject.Location.Column);
+        w.WriteEndObject();
+        w.WriteStartArray("path");
+        foreach (var p in f.Path) w.WriteStringValue(p);
+        w.WriteEndArray();
+        w.WriteString("citation", f.Citation);
+        w.WriteString("confidence", f.Confidence);
+        w.WriteString("message", f.Message);
+        w.WriteString("remediation", f.Remediation);
+        w.WriteStartArray("evidence");
+        foreach (var e in f.Evidence)
+        {
+            w.WriteStartObject();
+            w.WriteString("fact", e.Fact);
+            w.WriteString("value", e.Value);
+            if (e.Location.IsKnown)
+            {
+                w.WriteString("file", e.Location.File);
+                w.WriteNumber("line", e.Location.Line);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (f.WaiverName is not null)
+        {
+            w.WriteStartObject("waiver");
+            w.WriteString("name", f.WaiverName);
+            w.WriteString("justification", f.WaiverJustification);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteDiagnostic(Utf8JsonWriter w, Diagnostic d)
+    {
+        w.WriteStartObject();
+        w.WriteString("code", d.Code);
+        w.WriteString("severity", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
+        w.WriteString("message", d.Message);
+        w.WriteString("file", d.Location.File);
+        w.WriteNumber("line", d.Location.Line);
+        w.WriteNumber("column", d.Location.Column);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Reporting;
+
+/// <summary>A readable report for compliance officers: a summary table, then each jurisdiction's findings.</summary>
+public sealed class MarkdownReportWriter : IReportWriter
+{
+    /// <inheritdoc />
+    public string Format => "markdown";
+
+    /// <inheritdoc />
+    public string Extension => ".md";
+
+    /// <inheritdoc />
+    public void Write(Report report, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        output.NewLine = "\n";
+        output.WriteLine("# Data-sovereignty compliance report");
+        output.WriteLine();
+        output.WriteLine($"- Law applied as of: **{report.AsOf:yyyy-MM-dd}**");
+        output.WriteLine($"- Generated: {report.GeneratedAt.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} by ComplianceEngine {ToolInfo.Version}");
+        output.WriteLine();
+        output.WriteLine("## Summary");
+        output.WriteLine();
+        output.WriteLine("| Jurisdiction | Violation | Warning | Indeterminate | Waived | Pass |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (j, c) in report.ByJurisdiction)
+        {
+            output.WriteLine($"| {j} | {c.Violation} | {c.Warning} | {c.Indeterminate} | {c.Waived} | {c.Pass} |");
+        }
+        output.WriteLine();
+
+        var shown = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+        if (shown.Count == 0)
+        {
+            output.WriteLine("No violations, warnings or undecided checks.");
+            return;
+        }
+        foreach (var group in shown.GroupBy(f => f.Jurisdiction))
+        {
+            output.WriteLine($"## {group.Key}");
+            output.WriteLine();
+            foreach (var f in group)
+            {
+                output.WriteLine($"### {f.Status.ToName().ToUpperInvariant()} ({f.Severity.ToName()}): {Escape(f.RuleTitle)}");
+                output.WriteLine();
+                output.WriteLine($"- Rule: `{f.RuleId}`; citation: {Escape(f.Citation)}{(f.Confidence == Confidence.Unverified ? " (**unverified**)" : "")}");
+                output.WriteLine($"- Subject: {f.Subject.Kind} `{f.Subject.Name}` at `{f.Subject.Location}`");
+                output.WriteLine($"- Path: {string.Join(" → ", f.Path.Select(p => $"`{p}`"))}");
+                output.WriteLine($"- Finding id: `{f.Id}`");
+                if (f.WaiverName is not null) output.WriteLine($"- Waived by `{f.WaiverName}`: {Escape(f.WaiverJustification ?? "")}");
+                output.WriteLine();
+                output.WriteLine(Escape(f.Message));
+                output.WriteLine();
+                output.WriteLine($"**Fix:** {Escape(f.Remediation)}");
+                output.WriteLine();
+                if (f.Evidence.Length > 0)
+                {
+                    output.WriteLine("<details><summary>Evidence</summary>");
+                    output.WriteLine();
+                    foreach (var e in f.Evidence)
+                        output.WriteLine($"- `{e.Fact}` = {Escape(e.Value)}{(e.Location.IsKnown ? $" (`{e.Location.File}:{e.Location.Line}`)" : "")}");
+                    output.WriteLine();
+                    output.WriteLine("</details>");
+                    output.WriteLine();
+                }
+            }
+        }
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
+}
