@@ -8,5 +8,8 @@ internal static class CommandFactory
     public static IEnumerable<Command> All(IServiceProvider services, CliConsole console) =>
     [
         CheckCommand.Create(services, console),
+        TestCommand.Create(services, console),
+        RulesCommand.Create(services, console),
+        RulesCommand.Jurisdictions(services, console),
     ];
 }

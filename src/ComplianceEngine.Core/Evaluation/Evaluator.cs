@@ -37,6 +37,7 @@ public sealed class Evaluator
         var resolved = _facts.Resolve(estate);
         var facts = new List<Fact>(FactBuilder.Build(resolved, context));
         facts.AddRange(_flows.Analyze(resolved, context, [.. facts.OfType<TransferFact>()]));
+        FactBuilder.SetExportVolumes([.. facts.OfType<TransferFact>()]);
 
         var session = _rules.Factory.CreateSession();
         session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context);

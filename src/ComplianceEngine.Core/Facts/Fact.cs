@@ -72,6 +72,9 @@ public sealed class PlacementFact : Fact
     /// <summary>True when this placement is a copy (replica or backup) of another store's data.</summary>
     public bool Copy { get; init; }
 
+    /// <summary>True when the keys are held in the country the data rests in (null when either is unknown).</summary>
+    public bool? KeyInSameCountry => KeyCountry is null || Site.Country is null ? null : KeyCountry == Site.Country;
+
     /// <summary>A store attribute, or null.</summary>
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
 }
@@ -125,6 +128,20 @@ public sealed class TransferFact : Fact
     public Site? Origin { get; init; }
     /// <summary>The source store's encryption key location, when known.</summary>
     public string? KeyCountry { get; init; }
+    /// <summary>Free attributes of the declared flow (empty for implied transfers).</summary>
+    public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// Individuals exported this year from the source country across all declared cross-border flows (an upper bound of the
+    /// distinct count; volume thresholds such as China's count cumulatively since 1 January). Set by the fact builder.
+    /// </summary>
+    public double? ExportedIndividuals { get; internal set; }
+
+    /// <summary>As <see cref="ExportedIndividuals"/>, for individuals whose sensitive data is exported.</summary>
+    public double? ExportedSensitiveIndividuals { get; internal set; }
+
+    /// <summary>A flow attribute, or null.</summary>
+    public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>True when source and destination countries differ (null when either is unknown).</summary>
     public bool? CrossBorder => Source.Country is null || Destination.Country is null ? null : Source.Country != Destination.Country;

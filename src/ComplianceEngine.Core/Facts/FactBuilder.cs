@@ -35,11 +35,13 @@ public sealed class FactBuilder
             if (site is null) continue;
             facts.Add(Placement(context, store, site, copy: false));
         }
+        var transfers = new List<TransferFact>();
         foreach (var flow in resolved.Estate.Flows)
         {
             var t = Declared(resolved, context, flow);
-            if (t is not null) facts.Add(t);
+            if (t is not null) transfers.Add(t);
         }
+        facts.AddRange(transfers);
         return facts;
     }
 
@@ -94,8 +96,31 @@ public sealed class FactBuilder
             FromNode = resolved.NodeKey(flow.From.Name),
             ToNode = resolved.NodeKey(flow.To.Name),
             DeclaredAt = flow.Info.Location,
+            Attributes = flow.Info.Attributes,
             KeyCountry = carried.Length == 1 ? carried[0].Encryption.KeyCountry : null,
         };
+    }
+
+    /// <summary>
+    /// Totals of individuals over direct (declared and implied) cross-border transfers per source country (volume thresholds count
+    /// cumulatively per calendar year, and a flow's <c>individuals</c> is its count for the current year).
+    /// </summary>
+    public static void SetExportVolumes(IReadOnlyList<TransferFact> transfers)
+    {
+        var totals = new Dictionary<string, (double All, double Sensitive)>(StringComparer.Ordinal);
+        foreach (var t in transfers)
+        {
+            if (t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c) continue;
+            var (all, sensitive) = totals.GetValueOrDefault(c);
+            totals[c] = (all + (t.Individuals ?? 0), sensitive + (t.SensitiveIndividuals ?? 0));
+        }
+        foreach (var t in transfers)
+        {
+            if (t.Source.Country is not { } c) continue;
+            var (all, sensitive) = totals.GetValueOrDefault(c);
+            t.ExportedIndividuals = all;
+            t.ExportedSensitiveIndividuals = sensitive;
+        }
     }
 
     /// <summary>Sorted, distinct.</summary>

@@ -104,6 +104,10 @@ public sealed class FieldCatalog
         T("regimes", FieldType.Set, f => f.Hop == 1 && f.Source.Country == null ? null : (ImmutableArray<string>?)f.Regimes, f => f.Source.Location,
             "regimes this transfer is judged under: the exporter's, or for an onward hop the origin's");
         T("keyCountry", FieldType.Country, f => f.KeyCountry, f => f.Subject.Location, "where the source store's keys are held");
+        T("exportedIndividuals", FieldType.Number, f => f.ExportedIndividuals, f => f.Subject.Location,
+            "individuals exported this year from the source country over all direct cross-border transfers");
+        T("exportedSensitiveIndividuals", FieldType.Number, f => f.ExportedSensitiveIndividuals, f => f.Subject.Location,
+            "individuals with sensitive data exported this year from the source country over all direct cross-border transfers");
         _transfer = t.ToFrozenDictionary(StringComparer.Ordinal);
 
         var p = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
@@ -118,6 +122,7 @@ public sealed class FieldCatalog
         P("encryption.atRest", FieldType.Flag, f => (bool?)f.EncryptedAtRest, f => f.Subject.Location, "encrypted at rest");
         P("encryption.endToEnd", FieldType.Flag, f => (bool?)f.EncryptedEndToEnd, f => f.Subject.Location, "end-to-end encrypted");
         P("encryption.keyCountry", FieldType.Country, f => f.KeyCountry, f => f.Subject.Location, "where the keys are held");
+        P("encryption.keyInSameCountry", FieldType.Flag, f => f.KeyInSameCountry, f => f.Subject.Location, "keys are held in the country the data rests in");
         _placement = p.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
@@ -202,6 +207,7 @@ public sealed class FieldCatalog
                 "exporter" => Expression.Call(Expression.Property(f, nameof(Fact.Context)), nameof(EvaluationContext.ExporterAttribute), null, Expression.Constant(key)),
                 "" when placement => Expression.Call(f, nameof(PlacementFact.Attribute), null, Expression.Constant(key)),
                 "site" when placement => Expression.Call(Expression.Property(f, nameof(PlacementFact.Site)), nameof(Location.Site.Attribute), null, Expression.Constant(key)),
+                "" when !placement => Expression.Call(f, nameof(TransferFact.Attribute), null, Expression.Constant(key)),
                 "source" or "destination" when !placement => Expression.Call(
                     Expression.Property(f, prefix == "source" ? nameof(TransferFact.Source) : nameof(TransferFact.Destination)),
                     nameof(Location.Site.Attribute), null, Expression.Constant(key)),

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using ComplianceEngine.Hosting;
+using ComplianceEngine.Model.Rules;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ComplianceEngine.Cli.Commands;
+
+/// <summary><c>compliance rules list</c> and <c>compliance jurisdictions</c>: what the loaded law says.</summary>
+internal static class RulesCommand
+{
+    public static Command Create(IServiceProvider services, CliConsole console)
+    {
+        var rules = CommonOptions.Rules();
+        var list = new Command("list", "List the rules: id, jurisdiction, severity, citation, effective dates, confidence") { rules };
+        list.SetAction(parse =>
+        {
+            var service = services.GetRequiredService<ComplianceService>();
+            var (engine, diagnostics) = service.GetEngine(parse.GetValue(rules) ?? []);
+            CommonOptions.Print(diagnostics, console.Error);
+            if (engine is null) return ExitCodes.InvalidInput;
+            var rows = engine.Rules.Rules.Select(r => r.Definition)
+                .OrderBy(d => d.Jurisdiction, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)
+                .Select(d => new[] { d.Id, d.Jurisdiction, d.Severity.ToName(), Period(d.Effective), d.Confidence, d.CitationText })
+                .ToList();
+            Table(console.Out, ["ID", "JURISDICTION", "SEVERITY", "EFFECTIVE", "CONFIDENCE", "CITATION"], rows);
+            console.Out.WriteLine($"{rows.Count} rules");
+            return ExitCodes.Ok;
+        });
+        return new Command("rules", "Inspect the loaded rules") { list };
+    }
+
+    public static Command Jurisdictions(IServiceProvider services, CliConsole console)
+    {
+        var rules = CommonOptions.Rules();
+        var asOf = CommonOptions.AsOf();
+        var command = new Command("jurisdictions", "List regimes and the adequacy entries in force on a date") { rules, asOf };
+        command.SetAction(parse =>
+        {
+            var service = services.GetRequiredService<ComplianceService>();
+            var clock = services.GetRequiredService<TimeProvider>();
+            if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
+            var (engine, diagnostics) = service.GetEngine(parse.GetValue(rules) ?? []);
+            CommonOptions.Print(diagnostics, console.Error);
+            if (engine is null) return ExitCodes.InvalidInput;
+            console.Out.WriteLine($"Adequacy as of {date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+            foreach (var (regime, entries) in engine.AdequacyOn(date))
+            {
+                console.Out.WriteLine();
+                console.Out.WriteLine($"{regime.Code}  {regime.Title}");
+                console.Out.WriteLine($"    applies to exporters in: {string.Join(", ", regime.Countries)}");
+                if (entries.IsEmpty)
+                {
+                    console.Out.WriteLine("    no adequacy entries in force");
+                    continue;
+                }
+                var rows = entries.Select(e => new[]
+                {
+                    e.Country ?? e.Group ?? "", e.Decision, Period(e.Effective),
+                    string.Join("; ", e.Conditions.Select(c => c.Certification is { } cert
+                        ? $"recipient certified {cert}{(c.ForSubjectTypes.IsEmpty ? "" : $" for {string.Join("/", c.ForSubjectTypes)} data")}"
+                        : $"not for exporters in {string.Join("/", c.ExporterNotIn)}")),
+                    e.Confidence == Confidence.Unverified ? "unverified" : "",
+                }).ToList();
+                Table(console.Out, ["  DESTINATION", "DECISION", "EFFECTIVE", "CONDITIONS", "CONFIDENCE"], rows.Select(r => r.Select((c, i) => i == 0 ? "  " + c : c).ToArray()).ToList());
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Period(EffectivePeriod p) =>
+        $"{(p.From is { } f ? f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "...")} to {(p.Until is { } u ? u.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "...")}";
+
+    private static void Table(TextWriter output, string[] header, List<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        foreach (var r in rows) output.WriteLine(string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+    }
+}
