@@ -27,7 +27,21 @@ internal static class RulesCommand
             console.Out.WriteLine($"{rows.Count} rules");
             return ExitCodes.Ok;
         });
-        return new Command("rules", "Inspect the loaded rules") { list };
+        var kind = new Argument<string>("kind") { Description = "transfer or placement", DefaultValueFactory = _ => FactKinds.Transfer };
+        kind.AcceptOnlyFromAmong([.. FactKinds.All]);
+        var fields = new Command("fields", "List the fields rule conditions and messages can use, with their types") { kind };
+        fields.SetAction(parse =>
+        {
+            var k = parse.GetValue(kind)!;
+            var rows = Core.Rules.FieldCatalog.Instance.Fields(k)
+                .Select(f => new[] { f.Name, f.Type.ToString().ToLowerInvariant(), f.Description }).ToList();
+            Table(console.Out, ["FIELD", "TYPE", "MEANING"], rows);
+            console.Out.WriteLine(k == FactKinds.Transfer
+                ? "Also: attributes.NAME (the flow's spec.attributes), source.attributes.NAME, destination.attributes.NAME, exporter.attributes.NAME."
+                : "Also: attributes.NAME (the store's spec.attributes), site.attributes.NAME, exporter.attributes.NAME.");
+            return ExitCodes.Ok;
+        });
+        return new Command("rules", "Inspect the loaded rules") { list, fields };
     }
 
     public static Command Jurisdictions(IServiceProvider services, CliConsole console)
