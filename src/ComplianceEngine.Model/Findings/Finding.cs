@@ -70,4 +70,16 @@ public sealed record Finding(
     string Remediation,
     ImmutableArray<Evidence> Evidence,
     string? WaiverJustification = null,
-    string? WaiverName = null);
+    string? WaiverName = null,
+    BaselineState BaselineState = BaselineState.None);
+
+/// <summary>How a finding relates to a baseline report (SARIF <c>baselineState</c>).</summary>
+public enum BaselineState
+{
+    /// <summary>No baseline was given.</summary>
+    None,
+    /// <summary>Not in the baseline: fails the run.</summary>
+    New,
+    /// <summary>Already in the baseline: reported, but does not fail the run.</summary>
+    Unchanged,
+}

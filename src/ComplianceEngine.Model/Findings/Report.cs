@@ -37,6 +37,20 @@ public sealed record Report(
     ImmutableArray<RuleSummary> Rules,
     ImmutableArray<Diagnostic> Diagnostics)
 {
+    /// <summary>Findings that a baseline hid from failing the run.</summary>
+    public int BaselineSuppressed { get; init; }
+
+    /// <summary>Waiver documents considered, with whether they matched and whether they had expired.</summary>
+    public ImmutableArray<WaiverStatus> Waivers { get; init; } = [];
+
     /// <summary>The contract's schema version.</summary>
     public const string CurrentSchemaVersion = "1";
+}
+
+/// <summary>What happened to one waiver in a run.</summary>
+public sealed record WaiverStatus(string Name, string RuleId, string Subject, string Jurisdiction, DateOnly Expires, string ApprovedBy,
+    string Ticket, string Justification, bool Expired, int Matched, Diagnostics.SourceLocation Location)
+{
+    /// <summary>True when the waiver expires within <paramref name="days"/> days of <paramref name="asOf"/>.</summary>
+    public bool ExpiresWithin(DateOnly asOf, int days) => !Expired && Expires.DayNumber - asOf.DayNumber <= days;
 }
