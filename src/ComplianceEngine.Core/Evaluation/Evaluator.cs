@@ -33,16 +33,22 @@ public sealed class Evaluator
     {
         ArgumentNullException.ThrowIfNull(estate);
         ArgumentNullException.ThrowIfNull(options);
+        var observer = options.Observer;
         var context = new EvaluationContext(options.AsOf, estate.Organization);
         var resolved = _facts.Resolve(estate);
+        observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
         var facts = new List<Fact>(FactBuilder.Build(resolved, context));
+        observer?.PhaseCompleted(EvaluationPhase.Facts, facts.Count);
         facts.AddRange(_flows.Analyze(resolved, context, [.. facts.OfType<TransferFact>()]));
         FactBuilder.SetExportVolumes([.. facts.OfType<TransferFact>()]);
+        observer?.PhaseCompleted(EvaluationPhase.Flows, facts.Count);
 
         var session = _rules.Factory.CreateSession();
         session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context);
         session.InsertAll(facts);
+        observer?.PhaseCompleted(EvaluationPhase.Insert, facts.Count);
         session.Fire();
+        observer?.PhaseCompleted(EvaluationPhase.Fire, context.Verdicts.Count);
 
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
         var counts = new SortedDictionary<string, StatusCounts>(StringComparer.Ordinal);
@@ -61,6 +67,7 @@ public sealed class Evaluator
         foreach (var rule in _rules.Rules) counts.TryAdd(rule.Definition.Jurisdiction, StatusCounts.Zero);
 
         var ordered = findings.Values.Order(FindingFactory.Order).ToImmutableArray();
+        observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,
             options.AsOf,
