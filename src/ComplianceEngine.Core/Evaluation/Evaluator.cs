@@ -44,35 +44,43 @@ public sealed class Evaluator
         observer?.PhaseCompleted(EvaluationPhase.Flows, facts.Count);
 
         var session = _rules.Factory.CreateSession();
-        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context);
+        var failed = new HashSet<(CompiledRule, Fact)>();
+        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context, failed);
         session.InsertAll(facts);
         observer?.PhaseCompleted(EvaluationPhase.Insert, facts.Count);
         session.Fire();
         observer?.PhaseCompleted(EvaluationPhase.Fire, context.Verdicts.Count);
 
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
-        var counts = new SortedDictionary<string, StatusCounts>(StringComparer.Ordinal);
+        var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] Tally(string jurisdiction)
+        {
+            if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
+            return t;
+        }
         foreach (var verdict in context.Verdicts)
         {
             if (verdict.Judgement == Judgement.Pass && !options.IncludePasses)
             {
-                var j = verdict.Rule.Definition.Jurisdiction;
-                counts[j] = counts.GetValueOrDefault(j, StatusCounts.Zero).Add(FindingStatus.Pass);
+                Tally(verdict.Rule.Definition.Jurisdiction)[(int)FindingStatus.Pass]++;
                 continue;
             }
             var finding = FindingFactory.Create(verdict);
             if (!findings.TryAdd(finding.Id, finding)) continue;
-            counts[finding.Jurisdiction] = counts.GetValueOrDefault(finding.Jurisdiction, StatusCounts.Zero).Add(finding.Status);
+            Tally(finding.Jurisdiction)[(int)finding.Status]++;
         }
-        foreach (var rule in _rules.Rules) counts.TryAdd(rule.Definition.Jurisdiction, StatusCounts.Zero);
+        foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
+        var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
+            kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
+            kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
-        var ordered = findings.Values.Order(FindingFactory.Order).ToImmutableArray();
+        var ordered = FindingFactory.Sort(findings.Values);
         observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,
             options.AsOf,
             options.GeneratedAt,
-            counts.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            counts,
             ordered,
             [.. _rules.Rules.Select(Summarize)],
             [.. (diagnostics ?? []).Order()]);
@@ -85,7 +93,9 @@ public sealed class Evaluator
             d.Citations.Select(c => c.Url).FirstOrDefault(u => u is not null), d.Remediation, d.Confidence);
     }
 
-    private void OnConditionFailed(LhsExpressionErrorEventArgs e, EvaluationContext context)
+    private static readonly int StatusCount = Enum.GetValues<FindingStatus>().Length;
+
+    private void OnConditionFailed(LhsExpressionErrorEventArgs e, EvaluationContext context, HashSet<(CompiledRule, Fact)> failed)
     {
         // A condition that throws is "could not evaluate" for that rule and fact: indeterminate, never compliant.
         e.IsHandled = true;
@@ -96,7 +106,7 @@ public sealed class Evaluator
             if (rule is null) continue;
             foreach (var fact in e.Facts.Select(f => f.Value).OfType<Fact>())
             {
-                if (context.Verdicts.Any(v => v.Rule == rule && v.Fact == fact && v.Judgement == Judgement.Indeterminate)) continue;
+                if (!failed.Add((rule, fact))) continue;
                 context.Verdicts.Add(new Verdict(rule, fact, Judgement.Indeterminate, $"the condition failed: {e.Exception?.Message}"));
             }
         }

@@ -32,53 +32,59 @@ public sealed class FlowAnalyzer
     /// <summary>The transfers and copy placements the estate implies.</summary>
     public IReadOnlyList<Fact> Implied(ResolvedEstate resolved, EvaluationContext context)
     {
+        ArgumentNullException.ThrowIfNull(resolved);
         var facts = new List<Fact>();
         var org = resolved.Estate.Organization;
+        var orgMechanisms = resolved.Intern(FactBuilder.Sorted(org?.Mechanisms ?? []));
         foreach (var cluster in resolved.Estate.Clusters)
         {
             if (cluster.DisasterRecovery is not { } dr || resolved.Cluster(cluster.Name) is not { } site) continue;
             var subject = new FindingSubject(DocumentKind.Cluster, cluster.Name, cluster.Info.Location);
             foreach (var target in dr.Targets)
             {
-                if (resolved.Endpoint(target.Name, allowRecipient: true) is not { } t) continue;
+                if (resolved.EndpointSite(target.Name, allowRecipient: true) is not { } targetSite) continue;
+                var impliedBy = $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}";
+                var toNode = resolved.NodeKey(target.Name);
                 foreach (var store in resolved.StoresOn(cluster.Name))
                 {
-                    var path = Path(store.Name, cluster.Name, target.Name, t.Site.Name);
-                    facts.Add(Transfer(context, subject, path, site, t.Site, store, "disaster-recovery",
-                        $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}", "DataStore/" + store.Name,
-                        resolved.NodeKey(target.Name), target.Location, org));
-                    facts.Add(Copy(context, subject, store, t.Site, path));
+                    var info = resolved.Info(store);
+                    var path = Path(store.Name, cluster.Name, target.Name, targetSite.Name);
+                    facts.Add(Transfer(context, subject, path, site, targetSite, info, "disaster-recovery", impliedBy, resolved.NodeKey(store.Name),
+                        toNode, target.Location, orgMechanisms));
+                    facts.Add(Copy(context, subject, info, targetSite, path));
                 }
             }
         }
         foreach (var store in resolved.Estate.Stores)
         {
-            if (resolved.SiteOfStore(store) is not { } site) continue;
-            var subject = new FindingSubject(DocumentKind.DataStore, store.Name, store.Info.Location);
+            var info = resolved.Info(store);
+            if (info.Site is not { } site) continue;
+            var subject = info.Subject;
+            var fromNode = resolved.NodeKey(store.Name);
             foreach (var replica in store.Replicas)
             {
-                if (resolved.Endpoint(replica.Name, allowRecipient: false) is not { } r) continue;
-                var path = Path(store.Name, site.Name, replica.Name, r.Site.Name);
-                facts.Add(Transfer(context, subject, path, site, r.Site, store, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
-                    "DataStore/" + store.Name, resolved.NodeKey(replica.Name), replica.Location, org));
-                facts.Add(Copy(context, subject, store, r.Site, path));
+                if (resolved.EndpointSite(replica.Name, allowRecipient: false) is not { } replicaSite) continue;
+                var path = Path(store.Name, site.Name, replica.Name, replicaSite.Name);
+                facts.Add(Transfer(context, subject, path, site, replicaSite, info, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
+                    fromNode, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, info, replicaSite, path));
             }
             foreach (var backup in store.Backups)
             {
                 if (resolved.Store(backup.Name) is not { } b || resolved.SiteOfStore(b) is not { } bs) continue;
                 var path = Path(store.Name, site.Name, backup.Name, bs.Name);
-                facts.Add(Transfer(context, subject, path, site, bs, store, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
-                    "DataStore/" + store.Name, "DataStore/" + backup.Name, backup.Location, org));
-                facts.Add(Copy(context, subject, store, bs, path));
+                facts.Add(Transfer(context, subject, path, site, bs, info, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
+                    fromNode, resolved.NodeKey(backup.Name), backup.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, info, bs, path));
             }
             if (store.GeoRedundant && site.PairedRegion is { } paired && site.Provider is { } provider)
             {
                 var pairSite = _resolver.ResolveRegion(provider, paired, org, site.Location);
                 var path = Path(store.Name, site.Name, pairSite.Name, pairSite.Name);
-                facts.Add(Transfer(context, subject, path, site, pairSite, store, "replication",
+                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication",
                     $"DataStore/{store.Name} geoRedundant: {provider} replicates {site.Region} to its paired region {paired}",
-                    "DataStore/" + store.Name, "Region/" + pairSite.Name, store.Info.Location, org));
-                facts.Add(Copy(context, subject, store, pairSite, path));
+                    fromNode, "Region/" + pairSite.Name, store.Info.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, info, pairSite, path));
             }
         }
         return facts;
@@ -97,18 +103,25 @@ public sealed class FlowAnalyzer
             if (!outgoing.TryGetValue(t.FromNode, out var list)) outgoing[t.FromNode] = list = [];
             list.Add(t);
         }
-        // A store's data also leaves with flows declared from its cluster.
+        // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
+        // (its destination site), so each is merged once; the edges keep their order.
+        var merged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in transfers)
         {
             if (!t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) || t.Destination.Kind != "Cluster") continue;
-            var clusterNode = "Cluster/" + t.Destination.Name;
-            if (outgoing.TryGetValue(clusterNode, out var clusterEdges) && outgoing.TryGetValue(t.ToNode, out var storeEdges))
+            if (!merged.Add(t.ToNode)) continue;
+            if (!outgoing.TryGetValue("Cluster/" + t.Destination.Name, out var clusterEdges)) continue;
+            if (outgoing.TryGetValue(t.ToNode, out var storeEdges))
             {
-                foreach (var e in clusterEdges.Where(e => !storeEdges.Contains(e))) storeEdges.Add(e);
+                var present = new HashSet<TransferFact>(storeEdges, ReferenceEqualityComparer.Instance);
+                foreach (var e in clusterEdges)
+                {
+                    if (present.Add(e)) storeEdges.Add(e);
+                }
             }
-            else if (outgoing.TryGetValue(clusterNode, out var onlyCluster) && !outgoing.ContainsKey(t.ToNode))
+            else
             {
-                outgoing[t.ToNode] = [.. onlyCluster];
+                outgoing[t.ToNode] = [.. clusterEdges];
             }
         }
 
@@ -116,6 +129,7 @@ public sealed class FlowAnalyzer
         var onward = new List<TransferFact>();
         foreach (var regime in regimes)
         {
+            ImmutableArray<string> only = [regime];
             // Predecessor edge through which the regime's data first reached each node.
             var reachedBy = new Dictionary<string, TransferFact?>(StringComparer.Ordinal);
             var queue = new Queue<string>();
@@ -132,7 +146,7 @@ public sealed class FlowAnalyzer
                     var pred = reachedBy[node];
                     if (pred is not null && !edge.Source.Regimes.Contains(regime) && !ReferenceEquals(edge, pred))
                     {
-                        onward.Add(OnwardHop(edge, pred, regime, reachedBy));
+                        onward.Add(OnwardHop(edge, pred, regime, only, reachedBy));
                     }
                     if (reachedBy.TryAdd(edge.ToNode, edge)) queue.Enqueue(edge.ToNode);
                 }
@@ -141,7 +155,8 @@ public sealed class FlowAnalyzer
         return onward;
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, TransferFact pred, string regime, Dictionary<string, TransferFact?> reachedBy)
+    private static TransferFact OnwardHop(TransferFact edge, TransferFact pred, string regime, ImmutableArray<string> only,
+        Dictionary<string, TransferFact?> reachedBy)
     {
         // Walk back to the origin for the whole path, source first.
         var chain = new List<TransferFact> { edge };
@@ -167,9 +182,9 @@ public sealed class FlowAnalyzer
             Pseudonymised = edge.Pseudonymised,
             RetentionHours = edge.RetentionHours,
             Implied = true,
-            ImpliedBy = $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {regime}) via {string.Join(" -> ", path)}",
-            Origins = [regime],
-            Regimes = [regime],
+            OnwardRegime = regime,
+            Origins = only,
+            Regimes = only,
             Origin = origin,
             Hop = chain.Count,
             FromNode = edge.FromNode,
@@ -207,16 +222,17 @@ public sealed class FlowAnalyzer
     }
 
     private static TransferFact Transfer(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path, Site source, Site destination,
-        DataStore store, string purpose, string impliedBy, string fromNode, string toNode, Model.Diagnostics.SourceLocation declaredAt, Organization? org) =>
+        StoreInfo info, string purpose, string impliedBy, string fromNode, string toNode, Model.Diagnostics.SourceLocation declaredAt,
+        ImmutableArray<string> orgMechanisms) =>
         new(context, subject, path, source, destination, purpose)
         {
-            Categories = FactBuilder.Sorted(store.Categories),
-            Subjects = FactBuilder.Sorted(store.Subjects),
-            SubjectTypes = FactBuilder.Sorted(store.SubjectTypes),
-            Designations = FactBuilder.Sorted(store.Designations),
-            Individuals = store.Individuals,
-            SensitiveIndividuals = store.SensitiveIndividuals,
-            Mechanisms = destination.IsRecipient ? [] : FactBuilder.Sorted(org?.Mechanisms ?? []),
+            Categories = info.Categories,
+            Subjects = info.Subjects,
+            SubjectTypes = info.SubjectTypes,
+            Designations = info.Designations,
+            Individuals = info.Store.Individuals,
+            SensitiveIndividuals = info.Store.SensitiveIndividuals,
+            Mechanisms = destination.IsRecipient ? [] : orgMechanisms,
             Implied = true,
             ImpliedBy = impliedBy,
             Origins = source.Regimes,
@@ -224,28 +240,10 @@ public sealed class FlowAnalyzer
             FromNode = fromNode,
             ToNode = toNode,
             DeclaredAt = declaredAt,
-            KeyCountry = store.Encryption.KeyCountry,
+            KeyCountry = info.Store.Encryption.KeyCountry,
             EncryptedInTransit = null,
         };
 
-    private static PlacementFact Copy(EvaluationContext context, FindingSubject subject, DataStore store, Site site, ImmutableArray<string> path)
-    {
-        var p = FactBuilder.Placement(context, store, site, copy: true);
-        return new PlacementFact(context, subject, path, site, store.Name)
-        {
-            Categories = p.Categories,
-            Subjects = p.Subjects,
-            SubjectTypes = p.SubjectTypes,
-            Designations = p.Designations,
-            Individuals = p.Individuals,
-            SensitiveIndividuals = p.SensitiveIndividuals,
-            Primary = false,
-            Copy = true,
-            GeoRedundant = false,
-            EncryptedAtRest = p.EncryptedAtRest,
-            EncryptedEndToEnd = p.EncryptedEndToEnd,
-            KeyCountry = p.KeyCountry,
-            Attributes = p.Attributes,
-        };
-    }
+    private static PlacementFact Copy(EvaluationContext context, FindingSubject subject, StoreInfo info, Site site, ImmutableArray<string> path) =>
+        FactBuilder.Placement(context, info, site, subject, path, copy: true, geoRedundant: false);
 }

@@ -8,13 +8,32 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>A rule ready to run: its definition, the fields it reads (evidence) and its message template.</summary>
 public sealed class CompiledRule
 {
+    private readonly Func<Fact, Judgement> _judge;
+
     internal CompiledRule(RuleDefinition definition, ImmutableArray<FieldSpec> fields, ImmutableArray<AdequacyTable> adequacy,
-        ImmutableArray<FieldSpec> whenFields)
+        ImmutableArray<FieldSpec> whenFields, Func<Fact, Judgement> judge)
     {
         Definition = definition;
         Fields = fields;
         Adequacy = adequacy;
         WhenFields = whenFields;
+        _judge = judge;
+    }
+
+    /// <summary>
+    /// What this rule says about <paramref name="fact"/> (its effective period, <c>when</c> and <c>require</c>). Called by
+    /// the conditions of the rule's three outcome rules, which the rules engine evaluates one after the other for a fact:
+    /// the last judgement is kept on the fact, so the conditions run once per fact and rule. Public because compiled
+    /// expression trees call it.
+    /// </summary>
+    public Judgement Judge(Fact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        if (ReferenceEquals(fact.JudgedBy, this)) return fact.Judged;
+        var judgement = _judge(fact);
+        fact.Judged = judgement;
+        fact.JudgedBy = this;
+        return judgement;
     }
 
     /// <summary>The rule as written.</summary>
