@@ -127,6 +127,7 @@ public sealed class FlowAnalyzer
 
         var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var onward = new List<TransferFact>();
+        var scratch = new Scratch();
         foreach (var regime in regimes)
         {
             ImmutableArray<string> only = [regime];
@@ -146,7 +147,7 @@ public sealed class FlowAnalyzer
                     var pred = reachedBy[node];
                     if (pred is not null && !edge.Source.Regimes.Contains(regime) && !ReferenceEquals(edge, pred))
                     {
-                        onward.Add(OnwardHop(edge, pred, regime, only, reachedBy));
+                        onward.Add(OnwardHop(edge, pred, regime, only, reachedBy, scratch));
                     }
                     if (reachedBy.TryAdd(edge.ToNode, edge)) queue.Enqueue(edge.ToNode);
                 }
@@ -155,20 +156,33 @@ public sealed class FlowAnalyzer
         return onward;
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, TransferFact pred, string regime, ImmutableArray<string> only,
-        Dictionary<string, TransferFact?> reachedBy)
+    /// <summary>Buffers reused by every onward hop (there can be millions): only the hop's path and the fact are allocated.</summary>
+    private sealed class Scratch
     {
-        // Walk back to the origin for the whole path, source first.
-        var chain = new List<TransferFact> { edge };
-        var seen = new HashSet<TransferFact>(ReferenceEqualityComparer.Instance) { edge };
+        public List<TransferFact> Chain { get; } = [];
+        public HashSet<TransferFact> Seen { get; } = new(ReferenceEqualityComparer.Instance);
+        public List<string> Path { get; } = [];
+    }
+
+    private static TransferFact OnwardHop(TransferFact edge, TransferFact pred, string regime, ImmutableArray<string> only,
+        Dictionary<string, TransferFact?> reachedBy, Scratch scratch)
+    {
+        // Walk back to the origin for the whole path, source first. (A store's merged cluster edges can make the
+        // predecessor walk revisit an edge: it stops there.)
+        var chain = scratch.Chain;
+        var seen = scratch.Seen;
+        var path = scratch.Path;
+        chain.Clear();
+        seen.Clear();
+        path.Clear();
+        chain.Add(edge);
+        seen.Add(edge);
         for (TransferFact? p = pred; p is not null && seen.Add(p); p = reachedBy.GetValueOrDefault(p.FromNode))
         {
             chain.Add(p);
         }
-        chain.Reverse();
-        var path = new List<string>();
-        foreach (var hop in chain) Append(path, hop.Path);
-        var origin = chain[0].Source;
+        for (var i = chain.Count - 1; i >= 0; i--) Append(path, chain[i].Path);
+        var origin = chain[^1].Source;
         return new TransferFact(edge.Context, edge.Subject, [.. path], edge.Source, edge.Destination, edge.Purpose)
         {
             Categories = edge.Categories,

@@ -51,6 +51,9 @@ public sealed class AdequacyTable
     /// <summary>The regime code.</summary>
     public string Code => _regime.Code;
 
+    /// <summary>The evidence label of this table's decisions: <c>adequate for CODE</c>.</summary>
+    public string EvidenceLabel => field ??= $"adequate for {_regime.Code}";
+
     /// <summary>Called by compiled conditions for every transfer: decides without building reasons.</summary>
     public Tri IsAdequate(TransferFact fact)
     {

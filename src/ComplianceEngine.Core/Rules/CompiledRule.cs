@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text;
 using ComplianceEngine.Core.Facts;
@@ -18,7 +19,16 @@ public sealed class CompiledRule
         Adequacy = adequacy;
         WhenFields = whenFields;
         _judge = judge;
+        _message = Template.Parse(definition.Message);
+        _remediation = Template.Parse(definition.Remediation);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < fields.Length; i++) index.TryAdd(fields[i].Name, i);
+        _fieldIndex = index.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    private readonly Template _message;
+    private readonly Template _remediation;
+    private readonly FrozenDictionary<string, int> _fieldIndex;
 
     /// <summary>
     /// What this rule says about <paramref name="fact"/> (its effective period, <c>when</c> and <c>require</c>). Called by
@@ -67,47 +77,26 @@ public sealed class CompiledRule
     /// <summary>Fills a message template for <paramref name="fact"/>.</summary>
     public string Render(string template, Fact fact)
     {
-        var sb = new StringBuilder(template.Length + 64);
-        var i = 0;
-        while (i < template.Length)
-        {
-            var open = template.IndexOf('{', i);
-            if (open < 0)
-            {
-                sb.Append(template, i, template.Length - i);
-                break;
-            }
-            var close = template.IndexOf('}', open);
-            if (close < 0)
-            {
-                sb.Append(template, i, template.Length - i);
-                break;
-            }
-            sb.Append(template, i, open - i);
-            sb.Append(Value(template[(open + 1)..close], fact));
-            i = close + 1;
-        }
-        return sb.ToString();
+        ArgumentNullException.ThrowIfNull(template);
+        return Render(template, new FactText(this, fact));
+    }
+
+    /// <summary>Fills a template from <paramref name="text"/>, whose values are shared by the message, remediation and evidence of one finding.</summary>
+    internal string Render(string template, FactText text)
+    {
+        var parsed = ReferenceEquals(template, Definition.Message) ? _message
+            : ReferenceEquals(template, Definition.Remediation) ? _remediation
+            : Template.Parse(template);
+        return parsed.Render(text);
     }
 
     /// <summary>The facts the rule needed that are unknown for <paramref name="fact"/>, with reasons.</summary>
-    public IEnumerable<string> UnknownFacts(Fact fact)
-    {
-        foreach (var field in Fields)
-        {
-            if (field.IsUnknown(fact)) yield return $"{field.Name} is unknown{Reason(field, fact)}";
-        }
-        if (fact is TransferFact t)
-        {
-            foreach (var table in Adequacy)
-            {
-                var r = table.Check(t);
-                if (r.Adequate == Tri.Unknown) yield return $"adequacy for {table.Code} cannot be decided: {r.Reason}";
-            }
-        }
-    }
+    public IEnumerable<string> UnknownFacts(Fact fact) => new FactText(this, fact).UnknownFacts();
 
-    private static string Reason(FieldSpec field, Fact fact)
+    /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
+    internal int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;
+
+    internal static string Reason(FieldSpec field, Fact fact)
     {
         var why = fact switch
         {
@@ -119,20 +108,140 @@ public sealed class CompiledRule
         return why is null ? "" : $" ({why})";
     }
 
-    private string Value(string name, Fact fact)
+    /// <summary>A message template split once into literal text and placeholders.</summary>
+    private sealed class Template
+    {
+        [ThreadStatic]
+        private static StringBuilder? t_builder;
+
+        private readonly (string Literal, string? Placeholder)[] _parts;
+        private readonly int _length;
+
+        private Template((string, string?)[] parts, int length)
+        {
+            _parts = parts;
+            _length = length;
+        }
+
+        /// <summary>Splits <paramref name="template"/> exactly as the renderer always has: an unclosed brace is literal text.</summary>
+        public static Template Parse(string template)
+        {
+            var parts = new List<(string, string?)>();
+            var i = 0;
+            while (i < template.Length)
+            {
+                var open = template.IndexOf('{', i);
+                var close = open < 0 ? -1 : template.IndexOf('}', open);
+                if (close < 0)
+                {
+                    parts.Add((template[i..], null));
+                    break;
+                }
+                parts.Add((template[i..open], template[(open + 1)..close]));
+                i = close + 1;
+            }
+            return new Template([.. parts], template.Length);
+        }
+
+        public string Render(FactText text)
+        {
+            var sb = t_builder ??= new StringBuilder(256);
+            sb.Clear();
+            sb.EnsureCapacity(_length + 64);
+            foreach (var (literal, placeholder) in _parts)
+            {
+                sb.Append(literal);
+                if (placeholder is not null) sb.Append(text.Value(placeholder));
+            }
+            var result = sb.ToString();
+            if (sb.Capacity > 16 * 1024) t_builder = null;
+            return result;
+        }
+    }
+}
+
+/// <summary>
+/// One fact's values as a rule's findings show them, each read, formatted or checked at most once: a finding's message,
+/// remediation and evidence name the same fields and the same adequacy decisions.
+/// </summary>
+internal sealed class FactText
+{
+    private readonly CompiledRule _rule;
+    private readonly Fact _fact;
+    private object?[]? _raw;
+    private bool[]? _read;
+    private string?[]? _formatted;
+    private AdequacyResult?[]? _adequacy;
+
+    public FactText(CompiledRule rule, Fact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        _rule = rule;
+        _fact = fact;
+    }
+
+    /// <summary>The raw value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] (null = unknown).</summary>
+    public object? Raw(int i)
+    {
+        _read ??= new bool[_rule.Fields.Length];
+        _raw ??= new object?[_rule.Fields.Length];
+        if (!_read[i])
+        {
+            _raw[i] = _rule.Fields[i].Read(_fact);
+            _read[i] = true;
+        }
+        return _raw[i];
+    }
+
+    /// <summary>The value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] as text.</summary>
+    public string Formatted(int i)
+    {
+        _formatted ??= new string?[_rule.Fields.Length];
+        return _formatted[i] ??= FieldSpec.FormatValue(Raw(i));
+    }
+
+    /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
+    public AdequacyResult Adequacy(int i, TransferFact transfer)
+    {
+        _adequacy ??= new AdequacyResult?[_rule.Adequacy.Length];
+        return _adequacy[i] ??= _rule.Adequacy[i].Check(transfer);
+    }
+
+    /// <summary>A placeholder's text.</summary>
+    public string Value(string name)
     {
         switch (name)
         {
-            case "subject": return fact.Subject.Name;
-            case "path": return string.Join(" -> ", fact.Path);
-            case "asOf": return fact.Context.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            case "subject": return _fact.Subject.Name;
+            case "path": return string.Join(" -> ", _fact.Path);
+            case "asOf": return _fact.Context.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             case "adequacy":
-                return fact is TransferFact t && Adequacy.Length > 0
-                    ? string.Join("; ", Adequacy.Select(a => a.Check(t).Reason))
-                    : "no adequacy decision consulted";
-            case "unknown": return string.Join("; ", UnknownFacts(fact));
+                if (_fact is not TransferFact t || _rule.Adequacy.Length == 0) return "no adequacy decision consulted";
+                var reasons = new string[_rule.Adequacy.Length];
+                for (var i = 0; i < reasons.Length; i++) reasons[i] = Adequacy(i, t).Reason;
+                return string.Join("; ", reasons);
+            case "unknown": return string.Join("; ", UnknownFacts());
         }
-        var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
-        return FieldCatalog.Instance.Find(kind, name)?.Format(fact) ?? "{" + name + "}";
+        var index = _rule.FieldIndex(name);
+        if (index >= 0) return Formatted(index);
+        var kind = _fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
+        return FieldCatalog.Instance.Find(kind, name)?.Format(_fact) ?? "{" + name + "}";
+    }
+
+    /// <summary>See <see cref="CompiledRule.UnknownFacts"/>.</summary>
+    public IEnumerable<string> UnknownFacts()
+    {
+        for (var i = 0; i < _rule.Fields.Length; i++)
+        {
+            if (Raw(i) is null) yield return $"{_rule.Fields[i].Name} is unknown{CompiledRule.Reason(_rule.Fields[i], _fact)}";
+        }
+        if (_fact is TransferFact t)
+        {
+            for (var i = 0; i < _rule.Adequacy.Length; i++)
+            {
+                var r = Adequacy(i, t);
+                if (r.Adequate == Tri.Unknown) yield return $"adequacy for {_rule.Adequacy[i].Code} cannot be decided: {r.Reason}";
+            }
+        }
     }
 }

@@ -60,7 +60,10 @@ public sealed class FieldSpec
     public Func<Fact, object?> Read { get; }
 
     /// <summary>The value as text for messages: sets joined, unknown as "unknown".</summary>
-    public string Format(Fact fact) => Read(fact) switch
+    public string Format(Fact fact) => FormatValue(Read(fact));
+
+    /// <summary>A value read by <see cref="Read"/> as text.</summary>
+    internal static string FormatValue(object? value) => value switch
     {
         null => "unknown",
         ImmutableArray<string> set => set.Length == 0 ? "none" : string.Join(", ", set),

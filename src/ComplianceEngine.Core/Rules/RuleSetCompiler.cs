@@ -109,9 +109,13 @@ public sealed class RuleSetCompiler
         builder.Property("ruleId", rule.Definition.Id);
         builder.Property("outcome", outcome.ToString());
         var pattern = builder.LeftHandSide().Pattern(factType, f.Name!);
-        var judge = Expression.Call(Expression.Constant(rule), typeof(CompiledRule).GetMethod(nameof(CompiledRule.Judge))!, Expression.Convert(f, typeof(Fact)));
-        var test = Expression.Equal(Expression.Convert(judge, typeof(int)), Expression.Constant((int)outcome));
-        pattern.Condition(Expression.Lambda(test, f));
+        var judge = Expression.Convert(
+            Expression.Call(Expression.Constant(rule), typeof(CompiledRule).GetMethod(nameof(CompiledRule.Judge))!, Expression.Convert(f, typeof(Fact))),
+            typeof(int));
+        // The first condition is identical in the three outcome rules, so the rules engine shares its node: a fact the
+        // rule does not apply to is turned away once, not three times.
+        pattern.Condition(Expression.Lambda(Expression.NotEqual(judge, Expression.Constant((int)Judgement.NotApplicable)), f));
+        pattern.Condition(Expression.Lambda(Expression.Equal(judge, Expression.Constant((int)outcome)), f));
 
         var ctx = Expression.Parameter(typeof(IContext), "ctx");
         var record = Expression.Call(typeof(RuleActions).GetMethod(nameof(RuleActions.Record))!,
