@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
@@ -79,22 +80,25 @@ public sealed class FactBuilder
 
     private static TransferFact? Declared(ResolvedEstate resolved, EvaluationContext context, DataFlow flow, ImmutableArray<string> orgMechanisms)
     {
-        if (resolved.Source(flow.From.Name) is not { } source || resolved.EndpointSite(flow.To.Name, allowRecipient: true) is not { } destination)
-            return null;
+        if (resolved.Flow(flow.From.Name, flow.To.Name) is not var (source, fromNode, destination, toNode)) return null;
 
         var carried = source.Stores;
-        var categories = flow.Categories.Length > 0 ? resolved.Intern(Sorted(flow.Categories)) : source.Categories;
-        var path = ImmutableArray.CreateBuilder<string>(4);
-        path.Add(flow.From.Name);
-        if (source.Site.Name != flow.From.Name) path.Add(source.Site.Name);
-        path.Add(flow.To.Name);
-        if (destination.Name != flow.To.Name) path.Add(destination.Name);
+        // Lists already sorted (the usual case) are used as they are: the estate keeps them alive anyway.
+        var categories = flow.Categories.Length > 0 ? SortedShared(resolved, flow.Categories) : source.Categories;
+        var sourceHop = source.Site.Name != flow.From.Name;
+        var destinationHop = destination.Name != flow.To.Name;
+        var path = new string[2 + (sourceHop ? 1 : 0) + (destinationHop ? 1 : 0)];
+        var k = 0;
+        path[k++] = flow.From.Name;
+        if (sourceHop) path[k++] = source.Site.Name;
+        path[k++] = flow.To.Name;
+        if (destinationHop) path[k] = destination.Name;
 
         var mechanisms = destination.IsRecipient || orgMechanisms.IsEmpty
-            ? resolved.Intern(Sorted(flow.Mechanisms))
+            ? SortedShared(resolved, flow.Mechanisms)
             : resolved.Intern(Sorted(flow.Mechanisms.Concat(orgMechanisms)));
-        return new TransferFact(context, new FindingSubject(DocumentKind.DataFlow, flow.Name, flow.Info.Location), path.DrainToImmutable(),
-            source.Site, destination, flow.Purpose)
+        return new TransferFact(context, new FindingSubject(DocumentKind.DataFlow, flow.Name, flow.Info.Location),
+            ImmutableCollectionsMarshal.AsImmutableArray(path), source.Site, destination, flow.Purpose)
         {
             Categories = categories,
             Subjects = source.Subjects,
@@ -108,12 +112,19 @@ public sealed class FactBuilder
             RetentionHours = flow.Retention?.TotalHours,
             Origins = source.Site.Regimes,
             Regimes = source.Site.Regimes,
-            FromNode = resolved.NodeKey(flow.From.Name),
-            ToNode = resolved.NodeKey(flow.To.Name),
+            FromNode = fromNode,
+            ToNode = toNode,
             DeclaredAt = flow.Info.Location,
             Attributes = flow.Info.Attributes,
             KeyCountry = carried.Length == 1 ? carried[0].Encryption.KeyCountry : null,
         };
+    }
+
+    /// <summary>Sorted and distinct: the list itself when it already is, else one shared sorted copy.</summary>
+    private static ImmutableArray<string> SortedShared(ResolvedEstate resolved, ImmutableArray<string> values)
+    {
+        var sorted = Sorted(values);
+        return sorted == values ? values : resolved.Intern(sorted);
     }
 
     /// <summary>
@@ -167,30 +178,51 @@ public sealed class FactBuilder
 public sealed class ResolvedEstate
 {
     private readonly Dictionary<string, Site> _sites;
-    private readonly Dictionary<string, Site> _clusters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Site> _recipients = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DataStore> _stores;
-    private readonly Dictionary<string, string> _nodeKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Named> _names = new(StringComparer.Ordinal);
     private readonly ILookup<string, DataStore> _storesByCluster;
     private readonly Dictionary<DataStore, StoreInfo> _storeInfo = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, SourceInfo?> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<ImmutableArray<string>, ImmutableArray<string>> _interned = new(SetComparer.Instance);
+
+    /// <summary>Everything a name stands for: one lookup answers store, cluster, recipient, node key and source.</summary>
+    private sealed class Named(string name)
+    {
+        public string Name { get; } = name;
+        public DataStore? Store { get; set; }
+        public Site? Cluster { get; set; }
+        public Site? Recipient { get; set; }
+        public string NodeKey => field ??= Store is not null ? "DataStore/" + Name : Cluster is not null ? "Cluster/" + Name : "Recipient/" + Name;
+        public bool SourceDone { get; set; }
+        public SourceInfo? Source { get; set; }
+    }
 
     internal ResolvedEstate(Estate estate, Dictionary<string, Site> sites)
     {
         Estate = estate;
         _sites = sites;
-        _stores = new Dictionary<string, DataStore>(StringComparer.Ordinal);
-        foreach (var s in estate.Stores) _stores.TryAdd(s.Name, s);
-        _storesByCluster = estate.Stores.Where(s => s.Cluster is not null).ToLookup(s => s.Cluster!.Name, StringComparer.Ordinal);
+        Named Entry(string name)
+        {
+            if (!_names.TryGetValue(name, out var n)) _names[name] = n = new Named(name);
+            return n;
+        }
+        foreach (var s in estate.Stores)
+        {
+            var n = Entry(s.Name);
+            n.Store ??= s;
+        }
         foreach (var (key, site) in sites)
         {
-            if (key.StartsWith("Cluster/", StringComparison.Ordinal)) _clusters.TryAdd(key["Cluster/".Length..], site);
-            else if (key.StartsWith("Recipient/", StringComparison.Ordinal)) _recipients.TryAdd(key["Recipient/".Length..], site);
+            if (key.StartsWith("Cluster/", StringComparison.Ordinal))
+            {
+                var n = Entry(key["Cluster/".Length..]);
+                n.Cluster ??= site;
+            }
+            else if (key.StartsWith("Recipient/", StringComparison.Ordinal))
+            {
+                var n = Entry(key["Recipient/".Length..]);
+                n.Recipient ??= site;
+            }
         }
-        // Node keys are built once per name (a flow's endpoints and every implied transfer need them).
-        foreach (var name in _stores.Keys) _nodeKeys.TryAdd(name, "DataStore/" + name);
-        foreach (var name in _clusters.Keys) _nodeKeys.TryAdd(name, "Cluster/" + name);
+        _storesByCluster = estate.Stores.Where(s => s.Cluster is not null).ToLookup(s => s.Cluster!.Name, StringComparer.Ordinal);
     }
 
     /// <summary>The estate.</summary>
@@ -200,13 +232,13 @@ public sealed class ResolvedEstate
     public IReadOnlyDictionary<string, Site> Sites => _sites;
 
     /// <summary>A cluster's site.</summary>
-    public Site? Cluster(string name) => _clusters.GetValueOrDefault(name);
+    public Site? Cluster(string name) => _names.GetValueOrDefault(name)?.Cluster;
 
     /// <summary>A recipient's site.</summary>
-    public Site? Recipient(string name) => _recipients.GetValueOrDefault(name);
+    public Site? Recipient(string name) => _names.GetValueOrDefault(name)?.Recipient;
 
     /// <summary>A store by name.</summary>
-    public DataStore? Store(string name) => _stores.GetValueOrDefault(name);
+    public DataStore? Store(string name) => _names.GetValueOrDefault(name)?.Store;
 
     /// <summary>The stores on a cluster.</summary>
     public IEnumerable<DataStore> StoresOn(string cluster) => _storesByCluster[cluster];
@@ -219,7 +251,7 @@ public sealed class ResolvedEstate
     }
 
     /// <summary>The graph node of a name: <c>DataStore/x</c>, <c>Cluster/x</c> or <c>Recipient/x</c>.</summary>
-    public string NodeKey(string name) => _nodeKeys.TryGetValue(name, out var key) ? key : "Recipient/" + name;
+    public string NodeKey(string name) => _names.TryGetValue(name, out var n) ? n.NodeKey : "Recipient/" + name;
 
     /// <summary>A flow endpoint: a store (its site, itself), a cluster (its site, its stores) or a recipient.</summary>
     public (Site Site, ImmutableArray<DataStore> Stores)? Endpoint(string name, bool allowRecipient)
@@ -231,11 +263,22 @@ public sealed class ResolvedEstate
     }
 
     /// <summary>The site of <see cref="Endpoint"/>, without listing stores.</summary>
-    internal Site? EndpointSite(string name, bool allowRecipient)
+    internal Site? EndpointSite(string name, bool allowRecipient) =>
+        _names.TryGetValue(name, out var n) ? EndpointSite(n, allowRecipient) : null;
+
+    private Site? EndpointSite(Named n, bool allowRecipient)
     {
-        if (Store(name) is { } store) return SiteOfStore(store);
-        if (Cluster(name) is { } cluster) return cluster;
-        return allowRecipient ? Recipient(name) : null;
+        if (n.Store is { } store) return Info(store).Site;
+        if (n.Cluster is { } cluster) return cluster;
+        return allowRecipient ? n.Recipient : null;
+    }
+
+    /// <summary>A declared flow's endpoints in one lookup each: what the source carries, and where the data goes.</summary>
+    internal (SourceInfo Source, string FromNode, Site Destination, string ToNode)? Flow(string fromName, string toName)
+    {
+        if (!_names.TryGetValue(fromName, out var from) || Source(from) is not { } source) return null;
+        if (!_names.TryGetValue(toName, out var to) || EndpointSite(to, allowRecipient: true) is not { } destination) return null;
+        return (source, from.NodeKey, destination, to.NodeKey);
     }
 
     /// <summary>A store's site and sorted sets, worked out once per evaluation.</summary>
@@ -251,11 +294,13 @@ public sealed class ResolvedEstate
     }
 
     /// <summary>What a flow from <paramref name="name"/> (a store or a cluster) carries, worked out once per name.</summary>
-    internal SourceInfo? Source(string name)
+    internal SourceInfo? Source(string name) => _names.TryGetValue(name, out var n) ? Source(n) : null;
+
+    private SourceInfo? Source(Named n)
     {
-        if (_sources.TryGetValue(name, out var cached)) return cached;
+        if (n.SourceDone) return n.Source;
         SourceInfo? result = null;
-        if (Endpoint(name, allowRecipient: false) is { } e)
+        if (Endpoint(n.Name, allowRecipient: false) is { } e)
         {
             var carried = e.Stores;
             result = carried.Length == 1
@@ -266,7 +311,8 @@ public sealed class ResolvedEstate
                     Intern(FactBuilder.Sorted(carried.SelectMany(s => s.SubjectTypes))), Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Designations))),
                     FactBuilder.Sum(carried.Select(s => s.Individuals)), FactBuilder.Sum(carried.Select(s => s.SensitiveIndividuals)));
         }
-        _sources[name] = result;
+        n.Source = result;
+        n.SourceDone = true;
         return result;
     }
 

@@ -96,24 +96,43 @@ public sealed class FlowAnalyzer
     /// </summary>
     public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers)
     {
-        var outgoing = new Dictionary<string, List<TransferFact>>(StringComparer.Ordinal);
-        foreach (var t in transfers)
+        ArgumentNullException.ThrowIfNull(transfers);
+        // Graph nodes become dense ids and edges are transfer indices, so each regime's search works on arrays
+        // (one string lookup per endpoint in all, instead of several per edge and regime).
+        var count = transfers.Count;
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Id(string key)
         {
-            if (t.FromNode.Length == 0) continue;
-            if (!outgoing.TryGetValue(t.FromNode, out var list)) outgoing[t.FromNode] = list = [];
-            list.Add(t);
+            if (!ids.TryGetValue(key, out var id)) ids[key] = id = ids.Count;
+            return id;
+        }
+        var from = new int[count];
+        var to = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            from[i] = Id(transfers[i].FromNode);
+            to[i] = Id(transfers[i].ToNode);
+        }
+        var outgoing = new List<int>?[ids.Count];
+        for (var i = 0; i < count; i++)
+        {
+            if (transfers[i].FromNode.Length == 0) continue;
+            (outgoing[from[i]] ??= []).Add(i);
         }
         // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
         // (its destination site), so each is merged once; the edges keep their order.
-        var merged = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in transfers)
+        var merged = new bool[ids.Count];
+        for (var i = 0; i < count; i++)
         {
+            var t = transfers[i];
             if (!t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) || t.Destination.Kind != "Cluster") continue;
-            if (!merged.Add(t.ToNode)) continue;
-            if (!outgoing.TryGetValue("Cluster/" + t.Destination.Name, out var clusterEdges)) continue;
-            if (outgoing.TryGetValue(t.ToNode, out var storeEdges))
+            var storeNode = to[i];
+            if (merged[storeNode]) continue;
+            merged[storeNode] = true;
+            if (!ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) || outgoing[clusterNode] is not { } clusterEdges) continue;
+            if (outgoing[storeNode] is { } storeEdges)
             {
-                var present = new HashSet<TransferFact>(storeEdges, ReferenceEqualityComparer.Instance);
+                var present = new HashSet<int>(storeEdges);
                 foreach (var e in clusterEdges)
                 {
                     if (present.Add(e)) storeEdges.Add(e);
@@ -121,68 +140,94 @@ public sealed class FlowAnalyzer
             }
             else
             {
-                outgoing[t.ToNode] = [.. clusterEdges];
+                outgoing[storeNode] = [.. clusterEdges];
             }
         }
 
         var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var onward = new List<TransferFact>();
-        var scratch = new Scratch();
+        var search = new Search(transfers, from, ids.Count);
+        var queue = new Queue<int>();
         foreach (var regime in regimes)
         {
             ImmutableArray<string> only = [regime];
-            // Predecessor edge through which the regime's data first reached each node.
-            var reachedBy = new Dictionary<string, TransferFact?>(StringComparer.Ordinal);
-            var queue = new Queue<string>();
-            foreach (var t in transfers)
+            // Predecessor edge through which the regime's data first reached each node (Seed where it starts).
+            var reachedBy = search.ReachedBy;
+            Array.Fill(reachedBy, Search.Unreached);
+            for (var i = 0; i < count; i++)
             {
-                if (t.Source.Regimes.Contains(regime) && reachedBy.TryAdd(t.FromNode, null)) queue.Enqueue(t.FromNode);
+                if (reachedBy[from[i]] == Search.Unreached && transfers[i].Source.Regimes.Contains(regime))
+                {
+                    reachedBy[from[i]] = Search.Seed;
+                    queue.Enqueue(from[i]);
+                }
             }
             while (queue.Count > 0)
             {
                 var node = queue.Dequeue();
-                if (!outgoing.TryGetValue(node, out var edges)) continue;
-                foreach (var edge in edges)
+                if (outgoing[node] is not { } edges) continue;
+                var pred = reachedBy[node];
+                foreach (var e in edges)
                 {
-                    var pred = reachedBy[node];
-                    if (pred is not null && !edge.Source.Regimes.Contains(regime) && !ReferenceEquals(edge, pred))
+                    var edge = transfers[e];
+                    if (pred >= 0 && e != pred && !edge.Source.Regimes.Contains(regime))
                     {
-                        onward.Add(OnwardHop(edge, pred, regime, only, reachedBy, scratch));
+                        onward.Add(OnwardHop(edge, e, pred, regime, only, search));
                     }
-                    if (reachedBy.TryAdd(edge.ToNode, edge)) queue.Enqueue(edge.ToNode);
+                    if (reachedBy[to[e]] == Search.Unreached)
+                    {
+                        reachedBy[to[e]] = e;
+                        queue.Enqueue(to[e]);
+                    }
                 }
             }
         }
         return onward;
     }
 
-    /// <summary>Buffers reused by every onward hop (there can be millions): only the hop's path and the fact are allocated.</summary>
-    private sealed class Scratch
+    /// <summary>State of the onward search, reused across regimes and hops: only each hop's path and fact are allocated.</summary>
+    private sealed class Search(IReadOnlyList<TransferFact> transfers, int[] from, int nodes)
     {
-        public List<TransferFact> Chain { get; } = [];
-        public HashSet<TransferFact> Seen { get; } = new(ReferenceEqualityComparer.Instance);
+        public const int Unreached = -2;
+        public const int Seed = -1;
+
+        public IReadOnlyList<TransferFact> Transfers { get; } = transfers;
+        public int[] From { get; } = from;
+        public int[] ReachedBy { get; } = new int[nodes];
+        public List<int> Chain { get; } = [];
         public List<string> Path { get; } = [];
+        private readonly int[] _seenAt = new int[transfers.Count];
+        private int _walk;
+
+        /// <summary>Starts a walk: nothing is seen yet.</summary>
+        public void NewWalk() => _walk++;
+
+        /// <summary>Marks edge <paramref name="e"/> seen in this walk; false when it already was.</summary>
+        public bool See(int e)
+        {
+            if (_seenAt[e] == _walk) return false;
+            _seenAt[e] = _walk;
+            return true;
+        }
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, TransferFact pred, string regime, ImmutableArray<string> only,
-        Dictionary<string, TransferFact?> reachedBy, Scratch scratch)
+    private static TransferFact OnwardHop(TransferFact edge, int e, int pred, string regime, ImmutableArray<string> only, Search search)
     {
         // Walk back to the origin for the whole path, source first. (A store's merged cluster edges can make the
         // predecessor walk revisit an edge: it stops there.)
-        var chain = scratch.Chain;
-        var seen = scratch.Seen;
-        var path = scratch.Path;
+        var chain = search.Chain;
+        var path = search.Path;
         chain.Clear();
-        seen.Clear();
         path.Clear();
-        chain.Add(edge);
-        seen.Add(edge);
-        for (TransferFact? p = pred; p is not null && seen.Add(p); p = reachedBy.GetValueOrDefault(p.FromNode))
+        search.NewWalk();
+        chain.Add(e);
+        search.See(e);
+        for (var p = pred; p >= 0 && search.See(p); p = search.ReachedBy[search.From[p]])
         {
             chain.Add(p);
         }
-        for (var i = chain.Count - 1; i >= 0; i--) Append(path, chain[i].Path);
-        var origin = chain[^1].Source;
+        for (var i = chain.Count - 1; i >= 0; i--) Append(path, search.Transfers[chain[i]].Path);
+        var origin = search.Transfers[chain[^1]].Source;
         return new TransferFact(edge.Context, edge.Subject, [.. path], edge.Source, edge.Destination, edge.Purpose)
         {
             Categories = edge.Categories,
