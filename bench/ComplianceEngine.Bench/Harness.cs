@@ -99,7 +99,7 @@ internal static class Harness
             ArgumentList = { "-f", "%e %M", "-o", timing, cli, "check", dir, "--rules", rules, "--format", "json", "--output", report,
                 "--fail-on", "none", "--as-of", Commands.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
         };
-        var code = RunProcess(psi, timeout, out _);
+        var code = RunProcess(psi, timeout, out _, echo: false);
         var parts = File.Exists(timing) ? File.ReadAllLines(timing).LastOrDefault()?.Split(' ') : null;
         if (parts is not { Length: 2 }) return null;
         return new CliResult(flows, double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture) * 1024, code);
@@ -115,7 +115,7 @@ internal static class Harness
         return psi;
     }
 
-    private static int RunProcess(ProcessStartInfo psi, TimeSpan timeout, out string stdout)
+    private static int RunProcess(ProcessStartInfo psi, TimeSpan timeout, out string stdout, bool echo = true)
     {
         psi.RedirectStandardOutput = true;
         psi.UseShellExecute = false;
@@ -125,7 +125,7 @@ internal static class Harness
         {
             if (e.Data is null) return;
             lock (output) output.Append(e.Data).Append('\n');
-            if (!e.Data.StartsWith("RESULT ", StringComparison.Ordinal)) Console.Error.WriteLine("   " + e.Data);
+            if (echo && !e.Data.StartsWith("RESULT ", StringComparison.Ordinal)) Console.Error.WriteLine("   " + e.Data);
         };
         p.BeginOutputReadLine();
         if (!p.WaitForExit(timeout))
@@ -163,15 +163,15 @@ internal static class Harness
         if (memory.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine("Analysis + evaluation, estate built in memory (no YAML). Peak working set measured from the start of the evaluation (the generated estate is resident; the generator's scratch memory was returned first).");
+            sb.AppendLine("Analysis + evaluation, estate built in memory (no YAML). Wall time per phase; CPU is the process's (all threads, GC included). Peak working set measured from the start of the evaluation (the generated estate is resident; the generator's garbage was collected first).");
             sb.AppendLine();
-            sb.AppendLine("| flows | clusters | stores | facts | verdicts | findings | resolve | facts | flows (implied+onward) | insert | fire | report | **evaluate** | json | peak WS | allocated |");
-            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| flows | clusters | stores | facts | verdicts | findings | resolve | facts | flows (implied+onward) | insert | fire | report | **evaluate** | evaluate CPU | json | peak WS | allocated |");
+            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in memory)
             {
                 var evaluate = r.Measured("resolve", "facts", "flows", "insert", "fire", "report");
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {N(r.Flows)} | {N(r.Clusters)} | {N(r.Stores)} | {N(r.Facts)} | {N(r.Verdicts)} | {N(r.Findings)} | {Ms(Phase(r, "resolve"))} | {Ms(Phase(r, "facts"))} | {Ms(Phase(r, "flows"))} | {Ms(Phase(r, "insert"))} | {Ms(Phase(r, "fire"))} | {Ms(Phase(r, "report"))} | **{Ms(evaluate)}** | {Ms(Phase(r, "json"))} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} |"));
+                    $"| {N(r.Flows)} | {N(r.Clusters)} | {N(r.Stores)} | {N(r.Facts)} | {N(r.Verdicts)} | {N(r.Findings)} | {Ms(Phase(r, "resolve"))} | {Ms(Phase(r, "facts"))} | {Ms(Phase(r, "flows"))} | {Ms(Phase(r, "insert"))} | {Ms(Phase(r, "fire"))} | {Ms(Phase(r, "report"))} | **{Ms(evaluate)}** | {Ms(r.MeasuredCpu("resolve", "facts", "flows", "insert", "fire", "report"))} | {Ms(Phase(r, "json"))} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} |"));
             }
         }
         if (yaml.Count > 0)

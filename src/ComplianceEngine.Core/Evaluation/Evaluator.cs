@@ -46,7 +46,10 @@ public sealed class Evaluator
         var session = _rules.Factory.CreateSession();
         var failed = new HashSet<(CompiledRule, Fact)>();
         session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context, failed);
-        session.InsertAll(facts);
+        // Facts of a kind no rule is about could never match: the session need not hold them.
+        var placements = _rules.Rules.Any(r => r.Definition.AppliesTo == FactKinds.Placement);
+        var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
+        session.InsertAll(placements && transfers ? facts : facts.Where(f => f is PlacementFact ? placements : transfers));
         observer?.PhaseCompleted(EvaluationPhase.Insert, facts.Count);
         session.Fire();
         observer?.PhaseCompleted(EvaluationPhase.Fire, context.Verdicts.Count);
