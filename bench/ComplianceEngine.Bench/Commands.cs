@@ -124,6 +124,7 @@ internal static class Commands
             Observer = recorder,
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
 
+        var peakBeforeJson = PeakMemory.Read();
         using (var counter = new CountingStream())
         {
             using (var writer = new StreamWriter(counter, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
@@ -158,6 +159,7 @@ internal static class Commands
             Findings = report.Findings.Length,
             JsonBytes = phases.FirstOrDefault(p => p.Name == "json")?.Items ?? 0,
             PeakWorkingSetBytes = peak,
+            PeakBeforeJsonBytes = peakBeforeJson,
             AllocatedBytes = allocated,
             PeakResetBeforeEvaluation = reset,
             Summary = string.Join("; ", report.ByJurisdiction.Select(kv =>
