@@ -145,6 +145,9 @@ public sealed class CompiledRule
 
         public string Render(FactText text)
         {
+            // A template without placeholders (many remediations) is its own text: no copy per finding.
+            if (_parts.Length == 1 && _parts[0].Placeholder is null) return _parts[0].Literal;
+            if (_parts.Length == 0) return string.Empty;
             var sb = t_builder ??= new StringBuilder(256);
             sb.Clear();
             sb.EnsureCapacity(_length + 64);
