@@ -83,7 +83,7 @@ public static class FindingFactory
             status,
             fact.Subject,
             fact.Path,
-            def.CitationText,
+            rule.CitationText,
             def.Confidence,
             message,
             rule.Render(def.Remediation, text),

@@ -49,6 +49,9 @@ public sealed class CompiledRule
     /// <summary>The rule as written.</summary>
     public RuleDefinition Definition { get; }
 
+    /// <summary><see cref="RuleDefinition.CitationText"/>, joined once: every finding of the rule shares it.</summary>
+    public string CitationText => field ??= Definition.CitationText;
+
     /// <summary>Every field the rule's conditions read, in order of first use.</summary>
     public ImmutableArray<FieldSpec> Fields { get; }
 
