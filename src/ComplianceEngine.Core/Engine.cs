@@ -57,8 +57,7 @@ public sealed class Engine
     {
         var sources = new Dictionary<string, (CompiledRule Rule, Fact Fact)>(StringComparer.Ordinal);
         var report = EvaluateCore(estate, options, null, sources);
-        var explainer = new Explainer(Jurisdictions);
-        return (report, [.. report.Findings.Where(f => sources.ContainsKey(f.Id)).Select(f => explainer.Explain(f, sources[f.Id].Rule, sources[f.Id].Fact))]);
+        return (report, [.. report.Findings.Where(f => sources.ContainsKey(f.Id)).Select(f => Explainer.Explain(f, sources[f.Id].Rule, sources[f.Id].Fact))]);
     }
 
     /// <summary>Evaluates an estate. Sites whose country is unknown are reported as warnings and evaluate as indeterminate.</summary>

@@ -1,9 +1,6 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Linq.Expressions;
 using ComplianceEngine.Core.Facts;
-using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -18,15 +15,10 @@ public sealed record ConditionTrace(string Text, Tri Result, ImmutableArray<Evid
 public sealed record Explanation(Finding Finding, ConditionTrace? Applies, ConditionTrace? Requires, ImmutableArray<string> Fixes, string? ImpliedBy);
 
 /// <summary>Re-evaluates each condition of a rule on a fact to explain a finding. Used by <c>compliance explain</c>; not on the hot path.</summary>
-public sealed class Explainer
+public static class Explainer
 {
-    private readonly JurisdictionCatalog _catalog;
-
-    /// <summary>Creates an explainer over the engine's catalog.</summary>
-    public Explainer(JurisdictionCatalog catalog) => _catalog = catalog;
-
     /// <summary>Explains <paramref name="finding"/>, produced by <paramref name="rule"/> on <paramref name="fact"/>.</summary>
-    public Explanation Explain(Finding finding, CompiledRule rule, Fact fact)
+    public static Explanation Explain(Finding finding, CompiledRule rule, Fact fact)
     {
         ArgumentNullException.ThrowIfNull(finding);
         ArgumentNullException.ThrowIfNull(rule);
@@ -44,7 +36,7 @@ public sealed class Explainer
         return new Explanation(finding, applies, requires, [.. fixes.Distinct(StringComparer.Ordinal)], (fact as TransferFact)?.ImpliedBy);
     }
 
-    private ConditionTrace Trace(Condition condition, CompiledRule rule, Fact fact)
+    private static ConditionTrace Trace(Condition condition, CompiledRule rule, Fact fact)
     {
         switch (condition)
         {
@@ -74,7 +66,7 @@ public sealed class Explainer
             case FieldCondition field:
             {
                 var spec = FieldCatalog.Instance.Find(def(rule).AppliesTo, field.Field);
-                var result = Evaluate(condition, rule, fact);
+                var result = rule.Evaluate(condition, fact);
                 var evidence = spec is null ? [] : ImmutableArray.Create(new Evidence(spec.Name, spec.Format(fact), spec.Origin(fact)));
                 return new ConditionTrace(Describe(field), result, evidence, []);
             }
@@ -85,28 +77,34 @@ public sealed class Explainer
         static RuleDefinition def(CompiledRule r) => r.Definition;
     }
 
-    private Tri Evaluate(Condition condition, CompiledRule rule, Fact fact)
-    {
-        var factType = fact.GetType();
-        var p = Expression.Parameter(factType, "f");
-        var compiler = new ConditionCompiler(_catalog, code => rule.Adequacy.FirstOrDefault(t => t.Code == code),
-            new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal), new DiagnosticBag());
-        var body = compiler.Compile(condition, rule.Definition, p);
-        if (body is null) return Tri.Unknown;
-        var lambda = Expression.Lambda(body, p).Compile();
-        return (Tri)lambda.DynamicInvoke(fact)!;
-    }
-
     /// <summary>"destination.country notInGroup EEA".</summary>
     public static string Describe(FieldCondition c) =>
         $"{c.Field} {c.Operator} {(c.Operands.Length == 1 ? c.Operands[0] : "[" + string.Join(", ", c.Operands) + "]")}";
 
     private static void Fixes(ConditionTrace trace, Fact fact, List<string> fixes, bool negated)
     {
-        if (trace.Result == Tri.True && !negated) return;
+        var satisfied = negated ? trace.Result == Tri.False : trace.Result == Tri.True;
+        if (satisfied) return;
+        var conjunction = trace.Text == (negated ? "any of" : "all of");
         if (trace.Text is "any of" or "all of")
         {
-            foreach (var child in trace.Children) Fixes(child, fact, fixes, negated);
+            if (!conjunction)
+            {
+                // Alternatives: fixing any one child is enough.
+                foreach (var child in trace.Children) Fixes(child, fact, fixes, negated);
+                return;
+            }
+            // Every failing child must be fixed together.
+            var together = new List<string>();
+            foreach (var child in trace.Children)
+            {
+                var sub = new List<string>();
+                Fixes(child, fact, sub, negated);
+                if (sub.Count > 0) together.Add(sub[0]);
+            }
+            together = [.. together.Distinct(StringComparer.Ordinal)];
+            if (together.Count == 1) fixes.Add(together[0]);
+            else if (together.Count > 1) fixes.Add("all of: " + string.Join("; and ", together));
             return;
         }
         if (trace.Text == "not")
@@ -142,6 +140,11 @@ public sealed class Explainer
                 break;
             case "pseudonymised" or "encryptedInTransit" when op == "equals":
                 fixes.Add($"set {field}: {operand} on {subject}");
+                break;
+            case var a when a.StartsWith("attributes.", StringComparison.Ordinal) && !negated && op is "equals" or "exists":
+                fixes.Add(op == "equals"
+                    ? $"set spec.{field}: {operand} on {subject}, if that is true"
+                    : $"declare spec.{field} on {subject}");
                 break;
             case "destination.country" or "country" or "site.country":
                 fixes.Add($"keep the data where {trace.Text} holds: move it to such a region, or drop this edge");

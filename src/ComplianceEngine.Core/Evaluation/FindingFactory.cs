@@ -57,10 +57,19 @@ public static class FindingFactory
             fact.Subject,
             fact.Path,
             def.CitationText,
-            def.Confidence,
+            Confidence(rule, fact),
             message,
             rule.Render(def.Remediation, fact),
             Evidence(rule, fact));
+    }
+
+    /// <summary>A finding is unverified when its rule is, or when an unverified adequacy entry decided it.</summary>
+    private static string Confidence(CompiledRule rule, Fact fact)
+    {
+        if (rule.Definition.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+        return fact is TransferFact t && rule.Adequacy.Any(a => a.Check(t).Entry?.Confidence == Model.Rules.Confidence.Unverified)
+            ? Model.Rules.Confidence.Unverified
+            : rule.Definition.Confidence;
     }
 
     private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact)

@@ -79,7 +79,10 @@ public sealed class AdequacyTable
                 }
             }
             if (!failed && !exporterUnknown)
-                return new AdequacyResult(Tri.True, entry, $"{country} is adequate for {_regime.Code} under {entry.Decision}");
+            {
+                var unverified = entry.Confidence == Model.Rules.Confidence.Unverified ? $" (UNVERIFIED: {entry.Note})" : "";
+                return new AdequacyResult(Tri.True, entry, $"{country} is adequate for {_regime.Code} under {entry.Decision}{unverified}");
+            }
         }
         if (exporterUnknown && unmet.Count == 0)
             return new AdequacyResult(Tri.Unknown, null, "the exporter's country is unknown and the decision excludes some exporters");

@@ -8,13 +8,24 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>A rule ready to run: its definition, the fields it reads (evidence) and its message template.</summary>
 public sealed class CompiledRule
 {
+    private readonly Func<Condition, Func<Fact, Tri>?> _compileNode;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Condition, Func<Fact, Tri>?> _nodes = new(ReferenceEqualityComparer.Instance);
+
     internal CompiledRule(RuleDefinition definition, ImmutableArray<FieldSpec> fields, ImmutableArray<AdequacyTable> adequacy,
-        ImmutableArray<FieldSpec> whenFields)
+        ImmutableArray<FieldSpec> whenFields, Func<Condition, Func<Fact, Tri>?> compileNode)
     {
         Definition = definition;
         Fields = fields;
         Adequacy = adequacy;
         WhenFields = whenFields;
+        _compileNode = compileNode;
+    }
+
+    /// <summary>Evaluates one condition of this rule on a fact (compiled once per condition, for explanations).</summary>
+    public Tri Evaluate(Condition condition, Fact fact)
+    {
+        var eval = _nodes.GetOrAdd(condition, _compileNode);
+        return eval is null ? Tri.Unknown : eval(fact);
     }
 
     /// <summary>The rule as written.</summary>
@@ -32,12 +43,17 @@ public sealed class CompiledRule
     /// <summary>Special placeholders a message may use besides field names.</summary>
     public static IReadOnlyList<string> SpecialPlaceholders { get; } = ["subject", "path", "asOf", "adequacy", "unknown"];
 
-    /// <summary>The placeholders of a template, in order.</summary>
+    /// <summary>The placeholders of a template, in order (<c>{{</c> and <c>}}</c> are literal braces).</summary>
     public static IEnumerable<string> Placeholders(string template)
     {
         var i = 0;
         while ((i = template.IndexOf('{', i)) >= 0)
         {
+            if (i + 1 < template.Length && template[i + 1] == '{')
+            {
+                i += 2;
+                continue;
+            }
             var end = template.IndexOf('}', i);
             if (end < 0) yield break;
             yield return template[(i + 1)..end];
@@ -45,46 +61,67 @@ public sealed class CompiledRule
         }
     }
 
-    /// <summary>Fills a message template for <paramref name="fact"/>.</summary>
+    /// <summary>Fills a message template for <paramref name="fact"/>: <c>{field}</c> is replaced, <c>{{</c> and <c>}}</c> are literal braces.</summary>
     public string Render(string template, Fact fact)
     {
         var sb = new StringBuilder(template.Length + 64);
-        var i = 0;
-        while (i < template.Length)
+        for (var i = 0; i < template.Length; i++)
         {
-            var open = template.IndexOf('{', i);
-            if (open < 0)
+            var c = template[i];
+            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
             {
-                sb.Append(template, i, template.Length - i);
-                break;
+                sb.Append(c);
+                i++;
+                continue;
             }
-            var close = template.IndexOf('}', open);
+            var close = c == '{' ? template.IndexOf('}', i + 1) : -1;
             if (close < 0)
             {
-                sb.Append(template, i, template.Length - i);
-                break;
+                sb.Append(c);
+                continue;
             }
-            sb.Append(template, i, open - i);
-            sb.Append(Value(template[(open + 1)..close], fact));
-            i = close + 1;
+            sb.Append(Value(template[(i + 1)..close], fact));
+            i = close;
         }
         return sb.ToString();
     }
 
-    /// <summary>The facts the rule needed that are unknown for <paramref name="fact"/>, with reasons.</summary>
+    /// <summary>
+    /// The unknown facts that decided an indeterminate outcome, with reasons: only unknowns whose value would change the
+    /// result (Kleene logic: an unknown next to a decisive false in an <c>all</c> does not matter).
+    /// </summary>
     public IEnumerable<string> UnknownFacts(Fact fact)
     {
-        foreach (var field in Fields)
+        var found = new List<string>();
+        foreach (var root in new[] { Definition.When, Definition.Require })
         {
-            if (field.IsUnknown(fact)) yield return $"{field.Name} is unknown{Reason(field, fact)}";
+            if (root is not null && Evaluate(root, fact) == Tri.Unknown) Decisive(root, fact, found);
         }
-        if (fact is TransferFact t)
+        return found.Distinct(StringComparer.Ordinal);
+    }
+
+    private void Decisive(Condition condition, Fact fact, List<string> found)
+    {
+        switch (condition)
         {
-            foreach (var table in Adequacy)
-            {
-                var r = table.Check(t);
-                if (r.Adequate == Tri.Unknown) yield return $"adequacy for {table.Code} cannot be decided: {r.Reason}";
-            }
+            case AllCondition all:
+                foreach (var c in all.Items.Where(c => Evaluate(c, fact) == Tri.Unknown)) Decisive(c, fact, found);
+                break;
+            case AnyCondition any:
+                foreach (var c in any.Items.Where(c => Evaluate(c, fact) == Tri.Unknown)) Decisive(c, fact, found);
+                break;
+            case NotCondition not:
+                Decisive(not.Inner, fact, found);
+                break;
+            case AdequateCondition adequate when fact is TransferFact t:
+                var table = Adequacy.FirstOrDefault(a => a.Code == adequate.Regime);
+                if (table is not null) found.Add($"adequacy for {table.Code} cannot be decided: {table.Check(t).Reason}");
+                break;
+            case FieldCondition field:
+                var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
+                if (FieldCatalog.Instance.Find(kind, field.Field) is { } spec)
+                    found.Add($"{spec.Name} is unknown{Reason(spec, fact)}");
+                break;
         }
     }
 

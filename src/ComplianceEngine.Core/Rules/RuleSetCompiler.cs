@@ -48,7 +48,7 @@ public sealed class RuleSetCompiler
             if (when is null || require is null) continue;
             if (diagnostics.ErrorCount > errorsBefore) continue;
 
-            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields);
+            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, NodeCompiler(rule, factType, tables, interned));
             var asOf = Expression.Property(Expression.Property(f, nameof(Fact.Context)), nameof(EvaluationContext.AsOf));
             var period = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.InPeriod))!, asOf,
                 Expression.Constant(rule.Effective.From?.DayNumber ?? 0), Expression.Constant(rule.Effective.Until?.DayNumber ?? 0));
@@ -85,6 +85,19 @@ public sealed class RuleSetCompiler
         }
         return new CompiledRuleSet(compiled.ToImmutableArray(), factory);
     }
+
+    /// <summary>Compiles single conditions of a rule on demand (explanations, decisive unknowns).</summary>
+    private Func<Condition, Func<Fact, Tri>?> NodeCompiler(RuleDefinition rule, Type factType, Dictionary<string, AdequacyTable> tables,
+        Dictionary<string, FrozenSet<string>> interned) => condition =>
+    {
+        var p = Expression.Parameter(factType, "f");
+        var compiler = new ConditionCompiler(_catalog, code => tables.GetValueOrDefault(code), new Dictionary<string, FrozenSet<string>>(interned, StringComparer.Ordinal), new DiagnosticBag());
+        var body = compiler.Compile(condition, rule, p);
+        if (body is null) return null;
+        var fact = Expression.Parameter(typeof(Fact), "x");
+        var lambda = Expression.Lambda<Func<Fact, Tri>>(Expression.Invoke(Expression.Lambda(body, p), Expression.Convert(fact, factType)), fact);
+        return lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
+    };
 
     private static IRuleDefinition Build(CompiledRule rule, Type factType, ParameterExpression f, Expression judge, Judgement outcome)
     {
