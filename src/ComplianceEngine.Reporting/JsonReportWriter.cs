@@ -55,10 +55,31 @@ public sealed class JsonReportWriter : IReportWriter
             WriteCounts(w, report.ByJurisdiction.Values.Aggregate(StatusCounts.Zero, (a, b) =>
                 new StatusCounts(a.Violation + b.Violation, a.Warning + b.Warning, a.Indeterminate + b.Indeterminate, a.Waived + b.Waived, a.Pass + b.Pass)));
             w.WriteEndObject();
+            w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
             w.WriteEndObject();
 
             w.WriteStartArray("findings");
             foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass)) WriteFinding(w, f);
+            w.WriteEndArray();
+
+            w.WriteStartArray("waivers");
+            foreach (var wv in report.Waivers)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", wv.Name);
+                w.WriteString("ruleId", wv.RuleId);
+                w.WriteString("subject", wv.Subject);
+                w.WriteString("jurisdiction", wv.Jurisdiction);
+                w.WriteString("expires", wv.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WriteString("approvedBy", wv.ApprovedBy);
+                w.WriteString("ticket", wv.Ticket);
+                w.WriteString("justification", wv.Justification);
+                w.WriteString("state", wv.Expired ? "expired" : wv.Matched == 0 ? "unused" : "active");
+                w.WriteNumber("matched", wv.Matched);
+                w.WriteString("file", wv.Location.File);
+                w.WriteNumber("line", wv.Location.Line);
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
 
             w.WriteStartArray("diagnostics");
@@ -116,6 +137,7 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (f.BaselineState != BaselineState.None) w.WriteString("baselineState", f.BaselineState == BaselineState.New ? "new" : "unchanged");
         if (f.WaiverName is not null)
         {
             w.WriteStartObject("waiver");
