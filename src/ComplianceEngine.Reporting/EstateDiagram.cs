@@ -24,7 +24,7 @@ internal static class EstateDiagram
     private const double RowGap = 28;
     private const double HeaderHeight = 34;
     private const double NodeHeight = 36;
-    private const double NodePitch = 46;
+    private const double NodePitch = 52;
     private const int MaxColumns = 4;
 
     internal sealed class Site(string name)
@@ -194,7 +194,7 @@ internal static class EstateDiagram
             html.Append(CultureInfo.InvariantCulture,
                 $"<g class=\"country\"><rect x=\"{N(x)}\" y=\"{N(by)}\" width=\"{N(boxWidth)}\" height=\"{N(h)}\" rx=\"10\"/>");
             html.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{N(x + 12)}\" y=\"{N(by + 22)}\" class=\"country-name\">{HtmlReportWriter.Escape(country.Length == 0 ? "Country unknown" : country)}</text>");
+                $"<text x=\"{N(x + 12)}\" y=\"{N(by + 22)}\" class=\"country-name\">{HtmlReportWriter.Escape(country.Length == 0 ? "Unknown" : country)}</text>");
             html.Append(CultureInfo.InvariantCulture,
                 $"<text x=\"{N(x + boxWidth - 12)}\" y=\"{N(by + 22)}\" class=\"country-count\" text-anchor=\"end\">{count} site{(count == 1 ? "" : "s")}</text></g>\n");
         }
@@ -243,8 +243,9 @@ internal static class EstateDiagram
     };
 
     /// <summary>
-    /// A quadratic curve from the border of <paramref name="a"/> to the border of <paramref name="b"/>. Sites stacked in one
-    /// column are joined around their right side; others by a slight bow, so that a transfer and its reverse do not overlap.
+    /// A quadratic curve between two sites. Sites stacked in one column are joined around their right side; others from
+    /// the side of one facing the other to the facing side of the other (never through a site stacked above or below),
+    /// with a bow, so that a transfer and its reverse do not overlap.
     /// </summary>
     private static string EdgePath(Site a, Site b)
     {
@@ -258,23 +259,14 @@ internal static class EstateDiagram
             var (sy, ey) = down ? (ay + 4, by - 4) : (ay - 4, by + 4);
             return FormattableString.Invariant($"M{N(right)},{N(sy)} Q{N(right + bulge * 2)},{N((sy + ey) / 2)} {N(right + 2)},{N(ey)}");
         }
-        var (dx, dy) = (bx - ax, by - ay);
+        var rightward = bx > ax;
+        var (sx, sy2) = (rightward ? a.X + a.W : a.X, ay);
+        var (ex, ey2) = (rightward ? b.X - 2 : b.X + b.W + 2, by);
+        var (dx, dy) = (ex - sx, ey2 - sy2);
         var length = Math.Sqrt(dx * dx + dy * dy);
-        var bow = 16 + length * 0.08;
-        var (cx, cy) = ((ax + bx) / 2 - dy / length * bow, (ay + by) / 2 + dx / length * bow);
-        var (sx, sy2) = Border(a, ax, ay, cx, cy, 0);
-        var (ex, ey2) = Border(b, bx, by, cx, cy, 2);
+        var bow = 16 + length * 0.1;
+        var (cx, cy) = ((sx + ex) / 2 - dy / length * bow, (sy2 + ey2) / 2 + dx / length * bow);
         return FormattableString.Invariant($"M{N(sx)},{N(sy2)} Q{N(cx)},{N(cy)} {N(ex)},{N(ey2)}");
-    }
-
-    /// <summary>Where the line from the centre of <paramref name="s"/> towards (tx, ty) leaves its rectangle, plus a gap.</summary>
-    private static (double X, double Y) Border(Site s, double cx, double cy, double tx, double ty, double gap)
-    {
-        var (dx, dy) = (tx - cx, ty - cy);
-        var hw = s.W / 2 + gap;
-        var hh = NodeHeight / 2 + gap;
-        var t = Math.Min(dx == 0 ? double.MaxValue : hw / Math.Abs(dx), dy == 0 ? double.MaxValue : hh / Math.Abs(dy));
-        return (cx + dx * t, cy + dy * t);
     }
 
     private static string Fit(string text, int max)

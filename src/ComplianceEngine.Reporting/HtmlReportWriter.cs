@@ -326,7 +326,7 @@ public sealed class HtmlReportWriter : IReportWriter
         .path .arrow { color: var(--muted); }
         ul.evidence { margin: 0; padding-left: 18px; }
         .loc { color: var(--muted); font: 12px ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; }
-        svg.estate { display: block; width: 100%; max-width: 1000px; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+        svg.estate { display: block; width: 100%; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
         svg.estate .country rect { fill: #f0f4f8; stroke: #bcccdc; }
         svg.estate .country-name { font: 700 15px system-ui, sans-serif; fill: var(--ink); }
         svg.estate .country-count { font: 12px system-ui, sans-serif; fill: var(--muted); }
@@ -344,8 +344,9 @@ public sealed class HtmlReportWriter : IReportWriter
         svg.estate .transfer-pass { stroke: #2e7d32; }
         .legend { display: flex; flex-wrap: wrap; gap: 18px; font-size: 13px; color: var(--muted); }
         .legend .swatch { display: inline-block; width: 28px; height: 0; margin-right: 6px; vertical-align: middle; border-top: 3px solid; }
-        .swatch-violation { border-color: #c62828; } .swatch-indeterminate { border-top-style: dashed !important; border-color: #ef6c00; }
-        .swatch-warning { border-color: #b08900; } .swatch-waived { border-top-style: dotted !important; border-color: #78909c; } .swatch-pass { border-color: #2e7d32; }
+        .legend .swatch-violation { border-top-color: #c62828; } .legend .swatch-indeterminate { border-top-style: dashed; border-top-color: #ef6c00; }
+        .legend .swatch-warning { border-top-color: #b08900; } .legend .swatch-waived { border-top-style: dotted; border-top-color: #78909c; }
+        .legend .swatch-pass { border-top-color: #2e7d32; }
         footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
         @media print { body { background: #fff; padding: 0; } .finding { break-inside: avoid; } }
 
