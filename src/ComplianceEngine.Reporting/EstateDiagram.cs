@@ -189,17 +189,14 @@ internal static class EstateDiagram
         }
         html.Append("</defs>\n");
 
-        foreach (var (x, by, h, country, count) in boxes)
+        foreach (var (x, by, h, _, _) in boxes)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<g class=\"country\"><rect x=\"{N(x)}\" y=\"{N(by)}\" width=\"{N(boxWidth)}\" height=\"{N(h)}\" rx=\"10\"/>");
-            html.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{N(x + 12)}\" y=\"{N(by + 22)}\" class=\"country-name\">{HtmlReportWriter.Escape(country.Length == 0 ? "Unknown" : country)}</text>");
-            html.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{N(x + boxWidth - 12)}\" y=\"{N(by + 22)}\" class=\"country-count\" text-anchor=\"end\">{count} site{(count == 1 ? "" : "s")}</text></g>\n");
+                $"<rect class=\"country\" x=\"{N(x)}\" y=\"{N(by)}\" width=\"{N(boxWidth)}\" height=\"{N(h)}\" rx=\"10\"/>\n");
         }
 
-        foreach (var t in transfers)
+        // Worst last, so that violations are drawn over everything else.
+        foreach (var t in transfers.OrderBy(t => Rank(t.Worst)))
         {
             var a = byName[t.From];
             var b = byName[t.To];
@@ -207,6 +204,15 @@ internal static class EstateDiagram
             var name = t.Worst.ToName();
             html.Append(CultureInfo.InvariantCulture,
                 $"<path class=\"transfer transfer-{name}\" d=\"{d}\" marker-end=\"url(#arrow-{name})\"><title>{HtmlReportWriter.Escape($"{t.From} → {t.To}\n{string.Join("\n", t.Findings)}")}</title></path>\n");
+        }
+
+        // Country names over the arrows (with a halo), sites over everything.
+        foreach (var (x, by, _, country, count) in boxes)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<text x=\"{N(x + 12)}\" y=\"{N(by + 22)}\" class=\"country-name\">{HtmlReportWriter.Escape(country.Length == 0 ? "Unknown" : country)}</text>");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<text x=\"{N(x + boxWidth - 12)}\" y=\"{N(by + 22)}\" class=\"country-count\" text-anchor=\"end\">{count} site{(count == 1 ? "" : "s")}</text>\n");
         }
 
         foreach (var s in sites)
@@ -255,7 +261,8 @@ internal static class EstateDiagram
         {
             var right = a.X + a.W;
             var down = by > ay;
-            var bulge = (down ? 22 : 38) + Math.Abs(by - ay) * 0.12;
+            // The curve peaks at about right + bulge: keep it inside the country's box (52 units right of the sites).
+            var bulge = down ? Math.Min(22 + Math.Abs(by - ay) * 0.12, 40) : Math.Min(34 + Math.Abs(by - ay) * 0.12, 48);
             var (sy, ey) = down ? (ay + 4, by - 4) : (ay - 4, by + 4);
             return FormattableString.Invariant($"M{N(right)},{N(sy)} Q{N(right + bulge * 2)},{N((sy + ey) / 2)} {N(right + 2)},{N(ey)}");
         }

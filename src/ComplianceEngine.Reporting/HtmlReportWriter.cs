@@ -327,7 +327,8 @@ public sealed class HtmlReportWriter : IReportWriter
         ul.evidence { margin: 0; padding-left: 18px; }
         .loc { color: var(--muted); font: 12px ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; }
         svg.estate { display: block; width: 100%; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
-        svg.estate .country rect { fill: #f0f4f8; stroke: #bcccdc; }
+        svg.estate rect.country { fill: #f0f4f8; stroke: #bcccdc; }
+        svg.estate .country-name, svg.estate .country-count { paint-order: stroke; stroke: #f0f4f8; stroke-width: 4px; stroke-linejoin: round; }
         svg.estate .country-name { font: 700 15px system-ui, sans-serif; fill: var(--ink); }
         svg.estate .country-count { font: 12px system-ui, sans-serif; fill: var(--muted); }
         svg.estate .site rect { fill: #fff; stroke: #829ab1; stroke-width: 1.2; }
@@ -336,8 +337,8 @@ public sealed class HtmlReportWriter : IReportWriter
         svg.estate .site-warning rect { stroke: var(--warning); stroke-width: 2; }
         svg.estate .site-name { font: 600 12px system-ui, sans-serif; fill: var(--ink); }
         svg.estate .site-holds { font: 10px system-ui, sans-serif; fill: var(--muted); }
-        svg.estate .transfer { fill: none; stroke-width: 1.6; }
-        svg.estate .transfer-violation { stroke: #c62828; stroke-width: 2.6; }
+        svg.estate .transfer { fill: none; stroke-width: 1.6; opacity: 0.85; }
+        svg.estate .transfer-violation { stroke: #c62828; stroke-width: 2.6; opacity: 1; }
         svg.estate .transfer-indeterminate { stroke: #ef6c00; stroke-width: 2; stroke-dasharray: 6 4; }
         svg.estate .transfer-warning { stroke: #b08900; stroke-width: 2; }
         svg.estate .transfer-waived { stroke: #78909c; stroke-dasharray: 3 3; }
