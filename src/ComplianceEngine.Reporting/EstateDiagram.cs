@@ -235,7 +235,16 @@ internal static class EstateDiagram
             }
             html.Append("</g>\n");
         }
-        html.Append("</svg>\n");
+        html.Append("</svg>\n<p class=\"legend\">");
+        foreach (var status in new[] { FindingStatus.Violation, FindingStatus.Indeterminate, FindingStatus.Warning, FindingStatus.Waived, FindingStatus.Pass })
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<span><span class=\"swatch swatch-{status.ToName()}\"></span>{status.ToName()}</span>");
+        }
+        html.Append("</p>\n");
+        if (sites.Any(s => s.Country is null))
+        {
+            html.Append("<p class=\"muted\">Unknown: no finding states the country of these sites (a rule's evidence lists only the facts it uses), or it could not be determined.</p>\n");
+        }
     }
 
     /// <summary>The stroke colour of an outcome.</summary>

@@ -24,8 +24,6 @@ public sealed class HtmlReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".html";
 
-    private static readonly FindingStatus[] Shown = [FindingStatus.Violation, FindingStatus.Indeterminate, FindingStatus.Warning, FindingStatus.Waived];
-
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
@@ -45,12 +43,7 @@ public sealed class HtmlReportWriter : IReportWriter
         h.Append("<section id=\"estate\">\n<h2>Estate</h2>\n");
         h.Append("<p class=\"muted\">Sites named in the findings, grouped by country; arrows are the transfers the findings judge, coloured by their worst outcome.</p>\n");
         EstateDiagram.Render(report, h);
-        h.Append("<p class=\"legend\">");
-        foreach (var s in Shown.Append(FindingStatus.Pass))
-        {
-            h.Append(CultureInfo.InvariantCulture, $"<span><span class=\"swatch swatch-{s.ToName()}\"></span>{s.ToName()}</span>");
-        }
-        h.Append("</p>\n</section>\n");
+        h.Append("</section>\n");
         WriteFindings(report, h);
         WriteWaivers(report, h);
         WriteDiagnostics(report, h);
