@@ -61,6 +61,27 @@ public sealed class ComplianceService
         });
     }
 
+    /// <summary>
+    /// Explains the findings about <paramref name="target"/>: a finding id, or the name of a flow, store, cluster or
+    /// recipient (findings whose subject or path names it). Violations, warnings and indeterminate findings first; when
+    /// there are none, the passes.
+    /// </summary>
+    public (IReadOnlyList<Core.Evaluation.Explanation> Explanations, IReadOnlyList<Diagnostic> Diagnostics) Explain(CheckRequest request, string target)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (engine, ruleDiagnostics) = GetEngine(request.Rules);
+        if (engine is null) return ([], ruleDiagnostics);
+        var diagnostics = new DiagnosticBag();
+        var estate = CreateLoader().LoadEstate(request.Paths, diagnostics);
+        if (diagnostics.HasErrors) return ([], diagnostics.Sorted());
+        var (_, explanations) = engine.Explain(estate, new EvaluationOptions { AsOf = request.AsOf, GeneratedAt = request.GeneratedAt, IncludePasses = true });
+        var matching = explanations
+            .Where(e => e.Finding.Id == target || e.Finding.Subject.Name == target || e.Finding.Path.Contains(target))
+            .ToList();
+        var problems = matching.Where(e => e.Finding.Status != FindingStatus.Pass).ToList();
+        return (problems.Count > 0 ? problems : matching, diagnostics.Sorted());
+    }
+
     /// <summary>Runs a check.</summary>
     public CheckResult Check(CheckRequest request)
     {

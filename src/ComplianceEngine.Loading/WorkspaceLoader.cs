@@ -78,8 +78,9 @@ public sealed class WorkspaceLoader
     /// <summary>Reads an estate from already-parsed documents (rules, policies and test cases among them are ignored).</summary>
     public static Estate ReadEstate(IReadOnlyList<RawDocument> docs, DiagnosticBag diagnostics)
     {
-        var estate = InventoryReader.Read(docs, diagnostics);
-        EstateLinker.Check(estate, diagnostics);
+        var withErrors = new HashSet<DocumentInfo>(ReferenceEqualityComparer.Instance);
+        var estate = InventoryReader.Read(docs, diagnostics, withErrors);
+        EstateLinker.Check(estate, diagnostics, withErrors);
         return estate;
     }
 

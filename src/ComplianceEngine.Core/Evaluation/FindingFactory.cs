@@ -36,6 +36,13 @@ public static class FindingFactory
             var unknown = verdict.Error ?? string.Join("; ", rule.UnknownFacts(fact).Distinct());
             message = $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
         }
+        else if (status == FindingStatus.Pass)
+        {
+            var why = new List<string>();
+            if (rule.Adequacy.Length > 0) why.Add(rule.Render("{adequacy}", fact));
+            if (fact is TransferFact t && rule.Fields.Any(f => f.Name == "mechanisms")) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
+            message = $"The rule applies and its requirement is met{(why.Count > 0 ? ": " + string.Join("; ", why) : "")}.";
+        }
         else
         {
             message = rule.Render(def.Message, fact);

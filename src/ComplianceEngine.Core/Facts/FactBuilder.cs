@@ -29,11 +29,13 @@ public sealed class FactBuilder
     public static IReadOnlyList<Fact> Build(ResolvedEstate resolved, EvaluationContext context)
     {
         var facts = new List<Fact>(resolved.Estate.Stores.Length + resolved.Estate.Flows.Length);
+        var copyTargets = resolved.Estate.Stores.SelectMany(s => s.Backups.Concat(s.Replicas)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var store in resolved.Estate.Stores)
         {
             var site = resolved.SiteOfStore(store);
             if (site is null) continue;
-            facts.Add(Placement(context, store, site, copy: false));
+            var placement = Placement(context, store, site, copy: false);
+            facts.Add(copyTargets.Contains(store.Name) ? WithCopyTarget(placement) : placement);
         }
         var transfers = new List<TransferFact>();
         foreach (var flow in resolved.Estate.Flows)
@@ -62,6 +64,15 @@ public sealed class FactBuilder
             EncryptedEndToEnd = store.Encryption.EndToEnd,
             KeyCountry = store.Encryption.KeyCountry,
             Attributes = store.Info.Attributes,
+        };
+
+    private static PlacementFact WithCopyTarget(PlacementFact p) =>
+        new(p.Context, p.Subject, p.Path, p.Site, p.Store)
+        {
+            Categories = p.Categories, Subjects = p.Subjects, SubjectTypes = p.SubjectTypes, Designations = p.Designations,
+            Individuals = p.Individuals, SensitiveIndividuals = p.SensitiveIndividuals, Primary = p.Primary, Copy = p.Copy,
+            GeoRedundant = p.GeoRedundant, EncryptedAtRest = p.EncryptedAtRest, EncryptedEndToEnd = p.EncryptedEndToEnd,
+            KeyCountry = p.KeyCountry, Attributes = p.Attributes, CopyTarget = true,
         };
 
     private static TransferFact? Declared(ResolvedEstate resolved, EvaluationContext context, DataFlow flow)
@@ -107,17 +118,18 @@ public sealed class FactBuilder
     /// </summary>
     public static void SetExportVolumes(IReadOnlyList<TransferFact> transfers)
     {
-        var totals = new Dictionary<string, (double All, double Sensitive)>(StringComparer.Ordinal);
+        // A transfer with personal data but no declared count makes the country's total unknown, not smaller.
+        var totals = new Dictionary<string, (double? All, double? Sensitive)>(StringComparer.Ordinal);
         foreach (var t in transfers)
         {
             if (t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c) continue;
-            var (all, sensitive) = totals.GetValueOrDefault(c);
-            totals[c] = (all + (t.Individuals ?? 0), sensitive + (t.SensitiveIndividuals ?? 0));
+            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
+            totals[c] = (all + t.Individuals, sensitive + (t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0)));
         }
         foreach (var t in transfers)
         {
             if (t.Source.Country is not { } c) continue;
-            var (all, sensitive) = totals.GetValueOrDefault(c);
+            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
             t.ExportedIndividuals = all;
             t.ExportedSensitiveIndividuals = sensitive;
         }

@@ -17,8 +17,10 @@ public static class EstateLinker
     private static readonly RecipientValidator RecipientRules = new();
 
     /// <summary>Checks <paramref name="estate"/>; problems go to <paramref name="diagnostics"/>.</summary>
-    public static void Check(Estate estate, DiagnosticBag diagnostics)
+    /// <param name="withErrors">Documents that already had reading errors: their values are fallbacks, so they are not validated again.</param>
+    public static void Check(Estate estate, DiagnosticBag diagnostics, IReadOnlySet<DocumentInfo>? withErrors = null)
     {
+        bool Clean(DocumentInfo info) => withErrors is null || !withErrors.Contains(info);
         var clusters = Unique(estate.Clusters.Select(c => c.Info), diagnostics);
         var stores = Unique(estate.Stores.Select(s => s.Info), diagnostics);
         var flows = Unique(estate.Flows.Select(f => f.Info), diagnostics);
@@ -27,7 +29,7 @@ public static class EstateLinker
 
         foreach (var c in estate.Clusters)
         {
-            FluentDiagnostics.Validate(ClusterRules, c, c.Info.Location, diagnostics);
+            if (Clean(c.Info)) FluentDiagnostics.Validate(ClusterRules, c, c.Info.Location, diagnostics);
             foreach (var t in c.DisasterRecovery?.Targets ?? [])
             {
                 Expect(t, $"Cluster '{c.Name}' disasterRecovery target", diagnostics, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore), (recipients, DocumentKind.Recipient));
@@ -36,7 +38,7 @@ public static class EstateLinker
         }
         foreach (var s in estate.Stores)
         {
-            FluentDiagnostics.Validate(StoreRules, s, s.Info.Location, diagnostics);
+            if (Clean(s.Info)) FluentDiagnostics.Validate(StoreRules, s, s.Info.Location, diagnostics);
             if (s.Cluster is { } cl) Expect(cl, $"DataStore '{s.Name}' cluster", diagnostics, (clusters, DocumentKind.Cluster));
             if (s.Recipient is { } r) Expect(r, $"DataStore '{s.Name}' recipient", diagnostics, (recipients, DocumentKind.Recipient));
             foreach (var rep in s.Replicas) Expect(rep, $"DataStore '{s.Name}' replica", diagnostics, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore));
@@ -44,13 +46,13 @@ public static class EstateLinker
         }
         foreach (var f in estate.Flows)
         {
-            FluentDiagnostics.Validate(FlowRules, f, f.Info.Location, diagnostics);
+            if (Clean(f.Info)) FluentDiagnostics.Validate(FlowRules, f, f.Info.Location, diagnostics);
             if (f.From.Name.Length > 0)
                 Expect(f.From, $"DataFlow '{f.Name}' from", diagnostics, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster));
             if (f.To.Name.Length > 0)
                 Expect(f.To, $"DataFlow '{f.Name}' to", diagnostics, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster), (recipients, DocumentKind.Recipient));
         }
-        foreach (var r in estate.Recipients) FluentDiagnostics.Validate(RecipientRules, r, r.Info.Location, diagnostics);
+        foreach (var r in estate.Recipients) if (Clean(r.Info)) FluentDiagnostics.Validate(RecipientRules, r, r.Info.Location, diagnostics);
     }
 
     private static HashSet<string> Unique(IEnumerable<DocumentInfo> infos, DiagnosticBag diagnostics)

@@ -25,7 +25,8 @@ public static class InventoryReader
     public static IReadOnlyList<string> RecipientRoles { get; } = ["processor", "controller"];
 
     /// <summary>Reads the inventory documents among <paramref name="documents"/>; other kinds are ignored.</summary>
-    public static Estate Read(IEnumerable<RawDocument> documents, DiagnosticBag diagnostics)
+    /// <param name="withErrors">Receives the documents that had reading errors, so later checks do not pile on.</param>
+    public static Estate Read(IEnumerable<RawDocument> documents, DiagnosticBag diagnostics, ISet<DocumentInfo>? withErrors = null)
     {
         var clusters = ImmutableArray.CreateBuilder<Cluster>();
         var stores = ImmutableArray.CreateBuilder<DataStore>();
@@ -34,6 +35,7 @@ public static class InventoryReader
         Organization? organization = null;
         foreach (var doc in documents)
         {
+            var errorsBefore = diagnostics.ErrorCount;
             switch (doc.Info.Kind)
             {
                 case DocumentKind.Cluster: clusters.Add(ReadCluster(doc)); break;
@@ -49,6 +51,7 @@ public static class InventoryReader
                 default: continue;
             }
             doc.Spec.Finish();
+            if (diagnostics.ErrorCount > errorsBefore) withErrors?.Add(doc.Info);
         }
         return new Estate(clusters.ToImmutable(), stores.ToImmutable(), flows.ToImmutable(), recipients.ToImmutable(), organization);
     }
@@ -71,7 +74,7 @@ public static class InventoryReader
             d.Finish();
             dr = new DisasterRecovery(strategy, targets, d.Location);
         }
-        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr);
+        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr) { Agreements = s.StringList("agreements") };
     }
 
     private static DataStore ReadStore(RawDocument doc)

@@ -58,8 +58,8 @@ public static class RuleReader
             effective,
             citations.ToImmutable(),
             r.Enum("confidence", [Confidence.Verified, Confidence.Unverified], fallback: Confidence.Verified)!,
-            ReadCondition(r, "when"),
-            ReadCondition(r, "require"),
+            ReadCondition(r, "when", id),
+            ReadCondition(r, "require", id),
             r.String("message", required: true) ?? string.Empty,
             r.String("remediation", required: true) ?? string.Empty,
             pack,
@@ -68,11 +68,11 @@ public static class RuleReader
         return rule;
     }
 
-    private static Condition? ReadCondition(MapReader parent, string key)
+    private static Condition? ReadCondition(MapReader parent, string key, string ruleId)
     {
         var node = parent.Node(key);
         if (node is null) return null;
-        return ReadCondition(node, parent.Diagnostics, key);
+        return ReadCondition(node, parent.Diagnostics, $"rule '{ruleId}' {key}");
     }
 
     /// <summary>Reads one condition node: <c>all</c>, <c>any</c>, <c>not</c>, <c>adequate</c>, or <c>field</c> with one operator.</summary>

@@ -27,6 +27,7 @@ public sealed class ClusterValidator : AbstractValidator<Cluster>
             .WithState(c => c.Info.Location);
         RuleFor(c => c)
             .Must(c => c.Region is not null || c.Country is not null)
+            .When(c => c.Provider is not ("onprem" or "edge" or "other"))
             .WithErrorCode(DiagnosticCodes.MissingField)
             .WithMessage(c => $"Cluster '{c.Name}': give 'region' (a {c.Provider} region) or 'country'")
             .WithState(c => c.Info.Location);

@@ -1,0 +1,75 @@
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Tests.Evaluation;
+
+public sealed class EvaluatorTests
+{
+    private static readonly Lazy<Engine> Gdpr = new(TestEngine.Gdpr);
+
+    [Fact]
+    public void Evaluate_UnknownRegion_IndeterminateAndWarning()
+    {
+        var estate = TestEngine.Estate(Estates.TwoSites("eu-moon-1") + Estates.Flow("f", "db", "far"));
+        var report = Gdpr.Value.Evaluate(estate, new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(FindingStatus.Indeterminate, f.Status);
+        Assert.Contains("eu-moon-1", f.Message, StringComparison.Ordinal);
+        Assert.Equal(1, report.ByJurisdiction["EU"].Indeterminate);
+        Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownRegion && d.Severity == DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void Evaluate_RuleNotYetInEffect_NoFinding()
+    {
+        var report = Gdpr.Value.Evaluate(Estates.TwoSites("ap-southeast-1") + Estates.Flow("f", "db", "far"), "2018-05-24");
+        Assert.Empty(report.Findings);
+    }
+
+    [Fact]
+    public void Evaluate_PassesOnlyCountedUnlessAsked()
+    {
+        var estate = TestEngine.Estate(Estates.TwoSites("ap-southeast-1") + Estates.Flow("f", "db", "far", "[scc]"));
+        var report = Gdpr.Value.Evaluate(estate, new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+        Assert.Empty(report.Findings);
+        Assert.Equal(1, report.ByJurisdiction["EU"].Pass);
+    }
+
+    [Fact]
+    public void Evaluate_SameInputsTwice_SameFindingsInSameOrder()
+    {
+        var yaml = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                   Estates.Store("a", "fra") + Estates.Store("b", "sg") + Estates.Store("c", "fra") +
+                   Estates.Flow("f1", "a", "b") + Estates.Flow("f2", "c", "b") + Estates.Flow("f0", "a", "b");
+        var first = Gdpr.Value.Evaluate(yaml).Findings;
+        var second = Gdpr.Value.Evaluate(yaml).Findings;
+        Assert.Equal(first.Select(f => f.Id), second.Select(f => f.Id));
+        Assert.Equal(first.Select(f => f.Subject.Name).Order(StringComparer.Ordinal), first.Where(f => true).Select(f => f.Subject.Name));
+    }
+
+    [Fact]
+    public void Fingerprint_IgnoresLineNumbers()
+    {
+        var a = FindingFactory.Fingerprint("R", "EU", new FindingSubject("DataFlow", "f", new SourceLocation("x.yaml", 1, 1)), ["a", "b"]);
+        var b = FindingFactory.Fingerprint("R", "EU", new FindingSubject("DataFlow", "f", new SourceLocation("y.yaml", 99, 3)), ["a", "b"]);
+        var c = FindingFactory.Fingerprint("R", "EU", new FindingSubject("DataFlow", "f", SourceLocation.None), ["a", "c"]);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Evaluate_EvidenceCarriesDeclaringLines()
+    {
+        var yaml = Estates.TwoSites("ap-southeast-1") + Estates.Flow("f", "db", "far");
+        var lines = yaml.Split('\n');
+        int DocumentLine(string kindAndName) => Array.FindIndex(lines, l => l.Contains("name: " + kindAndName.Split('/')[1], StringComparison.Ordinal) &&
+            lines[Array.IndexOf(lines, l) - 2].EndsWith(kindAndName.Split('/')[0], StringComparison.Ordinal)) - 2;
+        var report = Gdpr.Value.Evaluate(yaml);
+        var f = Assert.Single(report.Findings, x => x.Status == FindingStatus.Violation);
+        var dest = Assert.Single(f.Evidence, e => e.Fact == "destination.country");
+        Assert.Equal("SG", dest.Value);
+        Assert.Equal(new SourceLocation("estate.yaml", DocumentLine("Cluster/away"), 1), dest.Location);
+        Assert.Equal(new SourceLocation("estate.yaml", DocumentLine("DataFlow/f"), 1), f.Subject.Location);
+    }
+}

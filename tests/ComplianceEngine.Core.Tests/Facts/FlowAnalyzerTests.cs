@@ -1,0 +1,96 @@
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Tests.Facts;
+
+public sealed class FlowAnalyzerTests
+{
+    private static readonly Lazy<Engine> Gdpr = new(TestEngine.Gdpr);
+
+    private static List<Finding> Violations(string estate, string asOf = "2026-11-25") =>
+        [.. Gdpr.Value.Evaluate(estate, asOf).Findings.Where(f => f.Status == FindingStatus.Violation)];
+
+    private static readonly string DrTo = """
+          disasterRecovery:
+            strategy: warm-standby
+            targets: [dr]
+        """;
+
+    [Fact]
+    public void DisasterRecovery_ToNonAdequateCountry_ViolationWithClusterAsSubject()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1", DrTo) + Estates.Cluster("dr", "aws", "ap-southeast-1") + Estates.Store("db", "fra");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("Cluster/fra", f.Subject.Reference);
+        Assert.Equal("db > fra > dr", string.Join(" > ", f.Path));
+        Assert.Contains(f.Evidence, e => e.Fact == "implied by" && e.Value.Contains("disasterRecovery", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DisasterRecovery_ToAdequateCountry_Passes()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1", DrTo) + Estates.Cluster("dr", "aws", "eu-central-2") + Estates.Store("db", "fra");
+        var report = Gdpr.Value.Evaluate(estate);
+        Assert.Contains(report.Findings, f => f.Status == FindingStatus.Pass && f.Subject.Reference == "Cluster/fra");
+        Assert.DoesNotContain(report.Findings, f => f.Status == FindingStatus.Violation);
+    }
+
+    [Fact]
+    public void BackupStoreAbroad_ImpliedBackupTransferIsAViolation()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                     Estates.Store("db", "fra", "  backups: [bk]") + Estates.Store("bk", "sg");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("DataStore/db", f.Subject.Reference);
+        Assert.Equal("db > fra > bk > sg", string.Join(" > ", f.Path));
+    }
+
+    [Fact]
+    public void GeoRedundantInsideEea_NorthEuropeToWestEurope_NoViolation()
+    {
+        var estate = Estates.Cluster("dub", "azure", "northeurope") + Estates.Store("db", "dub", "  geoRedundant: true");
+        Assert.Empty(Violations(estate));
+    }
+
+    [Fact]
+    public void GeoRedundantAcrossBorder_BrazilSouthPairsWithSouthCentralUs()
+    {
+        // An EU exporter's store in brazilsouth: Azure GRS copies it to southcentralus (US), which is not adequate for uncertified sites.
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sao", "azure", "brazilsouth") +
+                     Estates.Store("db", "fra") + Estates.Store("br", "sao", "  geoRedundant: true") + Estates.Flow("to-br", "db", "br");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("DataStore/br", f.Subject.Reference);
+        Assert.Equal("db > fra > br > sao > azure/southcentralus", string.Join(" > ", f.Path));
+        Assert.Contains("from BR to US", f.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnwardChain_EuToSwitzerlandToUs_ViolationAtTheUsHopUnderEuLawWithWholePath()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("zrh", "aws", "eu-central-2") + Estates.Store("db", "fra") +
+                     Estates.Store("ch", "zrh") + Estates.Recipient("us-vendor", "US") +
+                     Estates.Flow("to-ch", "db", "ch") + Estates.Flow("to-us", "ch", "us-vendor");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("EU", f.Jurisdiction);
+        Assert.Equal("DataFlow/to-us", f.Subject.Reference);
+        Assert.Equal("db > fra > ch > zrh > us-vendor", string.Join(" > ", f.Path));
+    }
+
+    [Fact]
+    public void ReplicaCycle_Terminates()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                     Estates.Store("a", "fra", "  replicas: [b]") + Estates.Store("b", "sg", "  replicas: [a]");
+        var violations = Violations(estate);
+        Assert.Contains(violations, f => f.Subject.Reference == "DataStore/a" && f.Path.SequenceEqual(["a", "fra", "b", "sg"]));
+    }
+
+    [Fact]
+    public void FlowFromCluster_CarriesEveryStoreOnIt()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                     Estates.Store("db", "fra") + Estates.Store("other", "fra").Replace("user.contact", "user.financial", StringComparison.Ordinal) +
+                     Estates.Flow("sync", "fra", "sg");
+        var f = Assert.Single(Violations(estate));
+        Assert.Contains("user.contact, user.financial", f.Message, StringComparison.Ordinal);
+    }
+}

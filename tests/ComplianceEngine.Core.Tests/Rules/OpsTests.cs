@@ -1,0 +1,53 @@
+using ComplianceEngine.Core.Rules;
+
+namespace ComplianceEngine.Core.Tests.Rules;
+
+public sealed class OpsTests
+{
+    [Theory]
+    [InlineData(Tri.True, Tri.True, Tri.True)]
+    [InlineData(Tri.True, Tri.False, Tri.False)]
+    [InlineData(Tri.Unknown, Tri.False, Tri.False)]
+    [InlineData(Tri.Unknown, Tri.True, Tri.Unknown)]
+    public void And_KleeneTruthTable(Tri a, Tri b, Tri expected) => Assert.Equal(expected, Ops.And(a, b));
+
+    [Theory]
+    [InlineData(Tri.False, Tri.False, Tri.False)]
+    [InlineData(Tri.Unknown, Tri.True, Tri.True)]
+    [InlineData(Tri.Unknown, Tri.False, Tri.Unknown)]
+    public void Or_KleeneTruthTable(Tri a, Tri b, Tri expected) => Assert.Equal(expected, Ops.Or(a, b));
+
+    [Theory]
+    [InlineData(Tri.False, Tri.False, Judgement.NotApplicable)]
+    [InlineData(Tri.True, Tri.True, Judgement.Pass)]
+    [InlineData(Tri.True, Tri.False, Judgement.Violation)]
+    [InlineData(Tri.True, Tri.Unknown, Judgement.Indeterminate)]
+    [InlineData(Tri.Unknown, Tri.False, Judgement.Indeterminate)]
+    [InlineData(Tri.Unknown, Tri.True, Judgement.Pass)]
+    public void Judge_UnknownIsNeverAPassUnlessTheRequirementHolds(Tri applies, Tri satisfied, Judgement expected) =>
+        Assert.Equal(expected, Ops.Judge(applies, satisfied));
+
+    [Theory]
+    [InlineData("user", true)]
+    [InlineData("user.contact", true)]
+    [InlineData("user.contact.email", true)]
+    [InlineData("username", false)]
+    [InlineData("system.user", false)]
+    public void AnyPrefix_MatchesTaxonomyBoundaries(string category, bool expected) =>
+        Assert.Equal(expected ? Tri.True : Tri.False, Ops.AnyPrefix([category], ["user"]));
+
+    [Fact]
+    public void Compare_UnknownNumber_IsUnknown() => Assert.Equal(Tri.Unknown, Ops.Compare(null, 1, 5));
+
+    [Fact]
+    public void Eq_UnknownString_IsUnknown() => Assert.Equal(Tri.Unknown, Ops.Eq((string?)null, "DE"));
+
+    [Fact]
+    public void InPeriod_ClosedOpen()
+    {
+        var from = new DateOnly(2026, 1, 26).DayNumber;
+        Assert.Equal(Tri.False, Ops.InPeriod(new DateOnly(2026, 1, 25), from, 0));
+        Assert.Equal(Tri.True, Ops.InPeriod(new DateOnly(2026, 1, 26), from, 0));
+        Assert.Equal(Tri.False, Ops.InPeriod(new DateOnly(2026, 1, 26), 0, from));
+    }
+}

@@ -1,0 +1,60 @@
+using ComplianceEngine.Core;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Loading;
+using ComplianceEngine.Loading.Documents;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Inventory;
+using ComplianceEngine.Tests;
+
+namespace ComplianceEngine.Core.Tests;
+
+/// <summary>Builds engines over the shipped catalog with test rules, and estates from YAML text.</summary>
+internal static class TestEngine
+{
+    private static readonly Lazy<RuleSource> Catalog = new(() =>
+    {
+        var bag = new DiagnosticBag();
+        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "eu-gdpr", "jurisdiction.yaml")], bag);
+        Assert.Empty(bag.Sorted());
+        return source;
+    });
+
+    /// <summary>An engine with the shipped catalog, the EU regime and the rules in <paramref name="rulesYaml"/>.</summary>
+    public static (Engine Engine, IReadOnlyList<Diagnostic> Diagnostics) Create(string rulesYaml)
+    {
+        var bag = new DiagnosticBag();
+        var docs = new DocumentLoader().LoadText(rulesYaml, "rules.yaml", bag);
+        var packs = RuleReader.Read(docs);
+        foreach (var d in docs) d.Spec.Finish();
+        var c = Catalog.Value;
+        var engine = Engine.Create(packs, c.Regimes, c.Groups, c.Regions, bag);
+        return (engine, bag.Sorted());
+    }
+
+    /// <summary>An engine with the shipped GDPR pack.</summary>
+    public static Engine Gdpr()
+    {
+        var bag = new DiagnosticBag();
+        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "eu-gdpr")], bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        Assert.Empty(bag.Sorted());
+        return engine;
+    }
+
+    public static Estate Estate(string yaml)
+    {
+        var bag = new DiagnosticBag();
+        var docs = new DocumentLoader().LoadText(yaml, "estate.yaml", bag);
+        var estate = WorkspaceLoader.ReadEstate(docs, bag);
+        Assert.Empty(bag.Sorted());
+        return estate;
+    }
+
+    public static Report Evaluate(this Engine engine, string estateYaml, string asOf = "2026-11-25") =>
+        engine.Evaluate(Estate(estateYaml), new EvaluationOptions { AsOf = DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture), IncludePasses = true });
+
+    /// <summary>A pack around one rule body (indented list item).</summary>
+    public static string Pack(string rule) =>
+        "apiVersion: compliance/v1\nkind: RulePack\nmetadata:\n  name: test\nspec:\n  jurisdiction: EU\n  rules:\n" + rule + "\n";
+}

@@ -1,0 +1,182 @@
+using ComplianceEngine.Loading.Documents;
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Tests;
+
+namespace ComplianceEngine.Loading.Tests.Documents;
+
+public sealed class DocumentLoaderTests
+{
+    private static IReadOnlyList<Diagnostic> Estate(string yaml)
+    {
+        var bag = new DiagnosticBag();
+        var docs = new DocumentLoader().LoadText(yaml, "inv.yaml", bag);
+        WorkspaceLoader.ReadEstate(docs, bag);
+        return bag.Sorted();
+    }
+
+    private const string Cluster = """
+        apiVersion: compliance/v1
+        kind: Cluster
+        metadata: {name: eu-1}
+        spec:
+          provider: aws
+          region: eu-central-1
+
+        """;
+
+    [Fact]
+    public void Load_ValidCluster_NoDiagnostics() => Assert.Empty(Estate(Cluster));
+
+    [Fact]
+    public void Load_MisspeltField_UnknownFieldWithSuggestionAndPosition()
+    {
+        var d = Assert.Single(Estate(Cluster.Replace("region:", "regoin:", StringComparison.Ordinal)));
+        Assert.Equal(DiagnosticCodes.UnknownField, d.Code);
+        Assert.Contains("did you mean 'region'", d.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourceLocation("inv.yaml", 6, 3), d.Location);
+    }
+
+    [Fact]
+    public void Load_WrongType_ReportsExpectedType()
+    {
+        var diags = Estate(Cluster + "  disasterRecovery: {targets: eu-2}\n");
+        var d = Assert.Single(diags, x => x.Code == DiagnosticCodes.WrongType);
+        Assert.Contains("'targets' must be a list of names", d.Message, StringComparison.Ordinal);
+        Assert.Equal(7, d.Location.Line);
+    }
+
+    [Fact]
+    public void Load_NumberFieldWithWord_WrongType()
+    {
+        var yaml = """
+            apiVersion: compliance/v1
+            kind: Cluster
+            metadata: {name: eu-1}
+            spec: {provider: aws, region: eu-central-1}
+            ---
+            apiVersion: compliance/v1
+            kind: DataStore
+            metadata: {name: db}
+            spec: {cluster: eu-1, individuals: many}
+            """;
+        var d = Assert.Single(Estate(yaml));
+        Assert.Equal(DiagnosticCodes.WrongType, d.Code);
+        Assert.Equal(9, d.Location.Line);
+    }
+
+    [Fact]
+    public void Load_MissingRequiredField_Reported()
+    {
+        var d = Assert.Single(Estate("apiVersion: compliance/v1\nkind: Recipient\nmetadata: {name: r}\nspec: {role: processor}\n"));
+        Assert.Equal(DiagnosticCodes.MissingField, d.Code);
+        Assert.Contains("'country'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownKind_SuggestsKnownKind()
+    {
+        var d = Assert.Single(Estate("apiVersion: compliance/v1\nkind: Clustr\nmetadata: {name: x}\nspec: {}\n"));
+        Assert.Equal(DiagnosticCodes.UnknownKind, d.Code);
+        Assert.Contains("did you mean 'Cluster'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_WrongApiVersion_Reported()
+    {
+        var d = Assert.Single(Estate(Cluster.Replace("compliance/v1", "compliance/v2", StringComparison.Ordinal)));
+        Assert.Equal(DiagnosticCodes.UnsupportedApiVersion, d.Code);
+        Assert.Equal(1, d.Location.Line);
+    }
+
+    [Fact]
+    public void Load_InvalidEnumValue_ListsAllowedValues()
+    {
+        var d = Assert.Single(Estate(Cluster.Replace("provider: aws", "provider: amazon", StringComparison.Ordinal)));
+        Assert.Equal(DiagnosticCodes.InvalidValue, d.Code);
+        Assert.Contains("aws", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DanglingReference_ReportedAtTheReferenceWithSuggestion()
+    {
+        var yaml = Cluster + """
+            ---
+            apiVersion: compliance/v1
+            kind: DataStore
+            metadata: {name: db}
+            spec: {cluster: eu-1}
+            ---
+            apiVersion: compliance/v1
+            kind: DataFlow
+            metadata: {name: f}
+            spec: {from: db, to: dbb}
+            """;
+        var d = Assert.Single(Estate(yaml));
+        Assert.Equal(DiagnosticCodes.DanglingReference, d.Code);
+        Assert.Contains("'dbb'", d.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'db'", d.Message, StringComparison.Ordinal);
+        Assert.Equal(16, d.Location.Line);
+    }
+
+    [Fact]
+    public void Load_DuplicateName_Reported()
+    {
+        var diags = Estate(Cluster + "---\n" + Cluster);
+        var d = Assert.Single(diags);
+        Assert.Equal(DiagnosticCodes.DuplicateName, d.Code);
+        Assert.Contains("inv.yaml:1:1", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SensitiveAboveTotal_ValidationError()
+    {
+        var yaml = Cluster + "---\napiVersion: compliance/v1\nkind: DataStore\nmetadata: {name: db}\nspec: {cluster: eu-1, individuals: 5, sensitiveIndividuals: 9}\n";
+        Assert.Equal(DiagnosticCodes.InvalidValue, Assert.Single(Estate(yaml)).Code);
+    }
+
+    [Fact]
+    public void Load_OnPremWithoutCountry_MissingField()
+    {
+        var d = Assert.Single(Estate("apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: dc}\nspec: {provider: onprem}\n"));
+        Assert.Equal(DiagnosticCodes.MissingField, d.Code);
+        Assert.Contains("country", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ManyMistakes_AllCollectedAndSorted()
+    {
+        var yaml = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: a}\nspec: {provder: aws, regon: x}\n";
+        var diags = Estate(yaml);
+        Assert.True(diags.Count >= 3);
+        Assert.Equal(diags.Order().ToList(), diags.ToList());
+    }
+
+    [Fact]
+    public void LoadFiles_FileTooLarge_Diagnostic()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("big.yaml", new string('#', 2048));
+        var bag = new DiagnosticBag();
+        new DocumentLoader(new YamlLimits { MaxFileBytes = 1024 }).LoadFiles([file], bag);
+        Assert.Equal(DiagnosticCodes.FileTooLarge, Assert.Single(bag.Sorted()).Code);
+    }
+
+    [Fact]
+    public void FindFiles_MissingPath_Diagnostic()
+    {
+        var bag = new DiagnosticBag();
+        DocumentLoader.FindFiles(["/definitely/not/here"], bag);
+        Assert.Equal(DiagnosticCodes.FileNotFound, Assert.Single(bag.Sorted()).Code);
+    }
+
+    [Fact]
+    public void FindFiles_SkipsTestFolders()
+    {
+        using var dir = new TempDir();
+        dir.Write("pack/rules.yaml", "a: 1");
+        dir.Write("pack/tests/case1/inventory.yaml", "a: 1");
+        var files = DocumentLoader.FindFiles([dir.Path], new DiagnosticBag(), ["tests"]);
+        Assert.Single(files);
+    }
+}
