@@ -1,6 +1,5 @@
 using System.Text;
 using ComplianceEngine.Model.Findings;
-using Xunit;
 
 namespace ComplianceEngine.Reporting.Tests;
 

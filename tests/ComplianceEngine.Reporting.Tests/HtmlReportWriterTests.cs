@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
-using Xunit;
 
 namespace ComplianceEngine.Reporting.Tests;
 

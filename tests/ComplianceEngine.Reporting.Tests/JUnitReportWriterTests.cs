@@ -2,7 +2,6 @@ using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using ComplianceEngine.Model.Findings;
-using Xunit;
 
 namespace ComplianceEngine.Reporting.Tests;
 

@@ -4,7 +4,6 @@ using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
 using Json.Schema;
-using Xunit;
 
 namespace ComplianceEngine.Reporting.Tests;
 
