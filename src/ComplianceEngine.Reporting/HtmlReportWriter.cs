@@ -119,11 +119,15 @@ public sealed class HtmlReportWriter : IReportWriter
         h.Append("<thead><tr><th>Jurisdiction</th><th>Outcome</th><th>Violation</th><th>Indeterminate</th><th>Warning</th><th>Waived</th><th>Pass</th></tr></thead>\n<tbody>\n");
         foreach (var (j, c) in report.ByJurisdiction)
         {
-            var (cls, text) = c.Violation > 0 ? ("violation", "non-compliant") : c.Indeterminate > 0 ? ("indeterminate", "undecided") : ("pass", "compliant");
+            // A regime none of whose rules applied to anything is not "compliant": nothing was checked.
+            var nothing = c.Violation + c.Warning + c.Indeterminate + c.Waived + c.Pass == 0;
+            var (cls, text) = c.Violation > 0 ? ("violation", "non-compliant") : c.Indeterminate > 0 ? ("indeterminate", "undecided")
+                : nothing ? ("none", "nothing applied") : ("pass", "compliant");
             var link = report.Findings.Any(f => f.Jurisdiction == j && f.Status != FindingStatus.Pass)
                 ? $"<a href=\"#j-{Escape(Anchor(j))}\">{Escape(j)}</a>"
                 : Escape(j);
-            h.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{link}</th><td><span class=\"badge status-{cls}\">{text}</span></td>");
+            h.Append(CultureInfo.InvariantCulture,
+                $"<tr{(nothing ? " class=\"nothing\"" : "")}><th scope=\"row\">{link}</th><td><span class=\"badge status-{cls}\">{text}</span></td>");
             Count(h, "violation", c.Violation);
             Count(h, "indeterminate", c.Indeterminate);
             Count(h, "warning", c.Warning);
@@ -297,6 +301,8 @@ public sealed class HtmlReportWriter : IReportWriter
         .status-warning { background: var(--warning-bg); color: var(--warning); border-color: var(--warning); }
         .status-waived { background: var(--waived-bg); color: var(--waived); border-color: var(--waived); }
         .status-pass { background: var(--pass-bg); color: var(--pass); border-color: var(--pass); }
+        .status-none { background: #f5f7fa; color: var(--muted); border-color: #bcccdc; font-weight: 500; }
+        tr.nothing th { color: var(--muted); font-weight: 500; }
         .sev-critical { background: #8e0000; color: #fff; } .sev-high { background: #d84315; color: #fff; }
         .sev-medium { background: #f9a825; color: #1f2933; } .sev-low { background: #90a4ae; color: #fff; } .sev-info { background: #cfd8dc; color: #1f2933; }
         .baseline-new { background: #1565c0; color: #fff; } .baseline-unchanged { background: #e3f2fd; color: #1565c0; border-color: #1565c0; }

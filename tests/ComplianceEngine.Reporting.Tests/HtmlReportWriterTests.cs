@@ -74,10 +74,23 @@ public sealed partial class HtmlReportWriterTests
 
         foreach (var j in ReportFixture.Build().ByJurisdiction.Keys)
         {
-            Assert.Matches($"<tr><th scope=\"row\">(<a href=\"#j-{j}\">)?{j}(</a>)?</th><td><span class=\"badge status-", summary);
+            Assert.Matches($"<tr( class=\"nothing\")?><th scope=\"row\">(<a href=\"#j-{j}\">)?{j}(</a>)?</th><td><span class=\"badge status-", summary);
         }
         Assert.Contains("<th scope=\"row\">BR</th>", summary, StringComparison.Ordinal);
         Assert.Contains("<a href=\"#j-EU\">EU</a>", summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EU", "violation\">non-compliant")]
+    [InlineData("GB", "indeterminate\">undecided")]
+    [InlineData("BR", "pass\">compliant")]
+    [InlineData("JP", "none\">nothing applied")]
+    public void Write_SummaryOutcome_FollowsCounts(string jurisdiction, string badge)
+    {
+        var html = Html();
+        var row = html[html.IndexOf($"<th scope=\"row\">{(jurisdiction is "EU" or "GB" ? $"<a href=\"#j-{jurisdiction}\">" : "")}{jurisdiction}", StringComparison.Ordinal)..];
+
+        Assert.StartsWith($"<span class=\"badge status-{badge}</span>", row[(row.IndexOf("<td>", StringComparison.Ordinal) + 4)..], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -58,8 +58,8 @@ public sealed class JUnitReportWriterTests
     {
         var suites = Parse().Root!.Elements("testsuite").ToList();
 
-        Assert.Equal(["BR", "CN", "EU", "GB", "ORG"], suites.Select(s => (string?)s.Attribute("name")));
-        Assert.Equal(["0", "1", "2", "3", "4"], suites.Select(s => (string?)s.Attribute("id")));
+        Assert.Equal(["BR", "CN", "EU", "GB", "JP", "ORG"], suites.Select(s => (string?)s.Attribute("name")));
+        Assert.Equal(["0", "1", "2", "3", "4", "5"], suites.Select(s => (string?)s.Attribute("id")));
         Assert.All(suites, s => Assert.Equal("2026-11-25T09:30:00", (string?)s.Attribute("timestamp")));
     }
 

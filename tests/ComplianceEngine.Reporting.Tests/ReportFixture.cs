@@ -6,7 +6,7 @@ using ComplianceEngine.Model.Rules;
 namespace ComplianceEngine.Reporting.Tests;
 
 /// <summary>
-/// A small but rich finished report, built by hand: four jurisdictions with findings and one with passes only, every
+/// A small but rich finished report, built by hand: four jurisdictions with findings, one with passes only and one where nothing applied, every
 /// status, a waived finding, a subject without a file, baseline states on some findings, waivers (matched and expiring
 /// soon, expired, unused), evidence with and without a location, unicode, and text that needs escaping in every format
 /// (&lt; &amp; quotes, commas, line breaks, a cell starting with '=').
@@ -168,7 +168,11 @@ public static class ReportFixture
     /// <summary>The fixture report with other findings (counts recomputed).</summary>
     public static Report With(ImmutableArray<Finding> findings)
     {
-        var counts = new SortedDictionary<string, StatusCounts>(StringComparer.Ordinal) { ["BR"] = new StatusCounts(0, 0, 0, 0, 2) };
+        var counts = new SortedDictionary<string, StatusCounts>(StringComparer.Ordinal) 
+        {
+            ["BR"] = new StatusCounts(0, 0, 0, 0, 2),
+            ["JP"] = StatusCounts.Zero,
+        };
         foreach (var f in findings) counts[f.Jurisdiction] = counts.GetValueOrDefault(f.Jurisdiction, StatusCounts.Zero).Add(f.Status);
         return new Report(
             Report.CurrentSchemaVersion,
