@@ -78,6 +78,16 @@ public static class FindingFactory
         if (fact is TransferFact t)
         {
             list.Add(new Evidence(t.Implied ? "implied by" : "declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location));
+            // Where the data goes from and to is always part of the evidence (reports draw the estate from it).
+            list.Add(new Evidence("source.name", t.Source.Name, t.Source.Location));
+            list.Add(new Evidence("source.country", t.Source.Country ?? "unknown", t.Source.Location));
+            list.Add(new Evidence("destination.name", t.Destination.Name, t.Destination.Location));
+            list.Add(new Evidence("destination.country", t.Destination.Country ?? "unknown", t.Destination.Location));
+        }
+        else if (fact is PlacementFact p)
+        {
+            list.Add(new Evidence("site.name", p.Site.Name, p.Site.Location));
+            list.Add(new Evidence("country", p.Site.Country ?? "unknown", p.Site.Location));
         }
         foreach (var field in rule.Fields)
         {
