@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -18,20 +17,12 @@ public sealed class JsonReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".json";
 
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        NewLine = "\n",
-    };
-
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Options))
+        JsonText.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteString("schemaVersion", report.SchemaVersion);
@@ -86,9 +77,7 @@ public sealed class JsonReportWriter : IReportWriter
             foreach (var d in report.Diagnostics) WriteDiagnostic(w, d);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        output.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        output.Write('\n');
+        });
     }
 
     private static void WriteCounts(Utf8JsonWriter w, StatusCounts c)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -30,13 +29,6 @@ public sealed class SarifReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".sarif";
 
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        NewLine = "\n",
-    };
-
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
@@ -46,8 +38,7 @@ public sealed class SarifReportWriter : IReportWriter
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rules.Count; i++) index.TryAdd(rules[i].Id, i);
 
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Options))
+        JsonText.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteString("$schema", SchemaUri);
@@ -84,9 +75,7 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        output.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        output.Write('\n');
+        });
     }
 
     /// <summary>The SARIF level of a finding: by severity for violations and waived ones, <c>warning</c> otherwise.</summary>
