@@ -105,6 +105,27 @@ public sealed class ComplianceService
         return (problems.Count > 0 ? problems : matching, diagnostics.Sorted());
     }
 
+    /// <summary>Checks an estate given as YAML text (the hosted API), with the built-in rules.</summary>
+    public CheckResult CheckText(string yaml, string name, DateOnly asOf, DateTimeOffset generatedAt, bool includePasses = false)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var (engine, ruleDiagnostics) = GetEngine([]);
+        if (engine is null) return new CheckResult(null, ruleDiagnostics);
+        var diagnostics = new DiagnosticBag();
+        var loader = CreateLoader();
+        var docs = loader.Documents.LoadText(yaml, name, diagnostics);
+        var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        var waivers = Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics);
+        if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
+            diagnostics.Error(DiagnosticCodes.NoInputs, "no Cluster, DataStore or DataFlow documents in the request", new SourceLocation(name, 0, 0));
+        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
+        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = asOf, GeneratedAt = generatedAt, IncludePasses = includePasses }, diagnostics.Sorted());
+        var policyDiagnostics = new DiagnosticBag();
+        report = Core.Policy.PolicyApplier.Apply(report, null, waivers, null, policyDiagnostics);
+        var all = report.Diagnostics.Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
+        return new CheckResult(report with { Diagnostics = [.. all] }, all);
+    }
+
     /// <summary>Runs a check: rules (filtered by the policy), estate, evaluation, then policy, waivers and baseline.</summary>
     public CheckResult Check(CheckRequest request)
     {
