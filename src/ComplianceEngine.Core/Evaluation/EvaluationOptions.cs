@@ -11,4 +11,7 @@ public sealed record EvaluationOptions
 
     /// <summary>Keep pass outcomes as findings (JUnit needs them); otherwise passes are only counted.</summary>
     public bool IncludePasses { get; init; }
+
+    /// <summary>Told when each phase of the evaluation completes (benchmarks, tracing); null for none.</summary>
+    public IEvaluationObserver? Observer { get; init; }
 }

@@ -35,40 +35,58 @@ public sealed class Evaluator
     {
         ArgumentNullException.ThrowIfNull(estate);
         ArgumentNullException.ThrowIfNull(options);
+        var observer = options.Observer;
         var context = new EvaluationContext(options.AsOf, estate.Organization);
         var resolved = _facts.Resolve(estate);
+        observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
         var facts = new List<Fact>(FactBuilder.Build(resolved, context));
+        observer?.PhaseCompleted(EvaluationPhase.Facts, facts.Count);
         facts.AddRange(_flows.Analyze(resolved, context, [.. facts.OfType<TransferFact>()]));
         FactBuilder.SetExportVolumes([.. facts.OfType<TransferFact>()]);
+        observer?.PhaseCompleted(EvaluationPhase.Flows, facts.Count);
 
         var session = _rules.Factory.CreateSession();
-        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context);
-        session.InsertAll(facts);
+        var failed = new HashSet<(CompiledRule, Fact)>();
+        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context, failed);
+        // Facts of a kind no rule is about could never match: the session need not hold them.
+        var placements = _rules.Rules.Any(r => r.Definition.AppliesTo == FactKinds.Placement);
+        var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
+        session.InsertAll(placements && transfers ? facts : facts.Where(f => f is PlacementFact ? placements : transfers));
+        observer?.PhaseCompleted(EvaluationPhase.Insert, facts.Count);
         session.Fire();
+        observer?.PhaseCompleted(EvaluationPhase.Fire, context.Verdicts.Count);
 
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
-        var counts = new SortedDictionary<string, StatusCounts>(StringComparer.Ordinal);
+        var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] Tally(string jurisdiction)
+        {
+            if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
+            return t;
+        }
         foreach (var verdict in context.Verdicts)
         {
             if (verdict.Judgement == Judgement.Pass && !options.IncludePasses)
             {
-                var j = verdict.Rule.Definition.Jurisdiction;
-                counts[j] = counts.GetValueOrDefault(j, StatusCounts.Zero).Add(FindingStatus.Pass);
+                Tally(verdict.Rule.Definition.Jurisdiction)[(int)FindingStatus.Pass]++;
                 continue;
             }
             var finding = FindingFactory.Create(verdict);
             if (!findings.TryAdd(finding.Id, finding)) continue;
             sources?.TryAdd(finding.Id, (verdict.Rule, verdict.Fact));
-            counts[finding.Jurisdiction] = counts.GetValueOrDefault(finding.Jurisdiction, StatusCounts.Zero).Add(finding.Status);
+            Tally(finding.Jurisdiction)[(int)finding.Status]++;
         }
-        foreach (var rule in _rules.Rules) counts.TryAdd(rule.Definition.Jurisdiction, StatusCounts.Zero);
+        foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
+        var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
+            kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
+            kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
-        var ordered = findings.Values.Order(FindingFactory.Order).ToImmutableArray();
+        var ordered = FindingFactory.Sort(findings.Values);
+        observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,
             options.AsOf,
             options.GeneratedAt,
-            counts.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            counts,
             ordered,
             [.. _rules.Rules.Select(Summarize)],
             [.. (diagnostics ?? []).Order()]);
@@ -81,7 +99,9 @@ public sealed class Evaluator
             d.Citations.Select(c => c.Url).FirstOrDefault(u => u is not null), d.Remediation, d.Confidence);
     }
 
-    private void OnConditionFailed(LhsExpressionErrorEventArgs e, EvaluationContext context)
+    private static readonly int StatusCount = Enum.GetValues<FindingStatus>().Length;
+
+    private void OnConditionFailed(LhsExpressionErrorEventArgs e, EvaluationContext context, HashSet<(CompiledRule, Fact)> failed)
     {
         // A condition that throws is "could not evaluate" for that rule and fact: indeterminate, never compliant.
         e.IsHandled = true;
@@ -92,7 +112,7 @@ public sealed class Evaluator
             if (rule is null) continue;
             foreach (var fact in e.Facts.Select(f => f.Value).OfType<Fact>())
             {
-                if (context.Verdicts.Any(v => v.Rule == rule && v.Fact == fact && v.Judgement == Judgement.Indeterminate)) continue;
+                if (!failed.Add((rule, fact))) continue;
                 context.Verdicts.Add(new Verdict(rule, fact, Judgement.Indeterminate, $"the condition failed: {e.Exception?.Message}"));
             }
         }

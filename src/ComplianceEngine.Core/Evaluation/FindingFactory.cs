@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,16 +15,49 @@ public static class FindingFactory
     /// <summary>The stable fingerprint of a finding: rule, subject, path and jurisdiction (never a line number).</summary>
     public static string Fingerprint(string ruleId, string jurisdiction, FindingSubject subject, IEnumerable<string> path)
     {
-        var key = $"{ruleId}\n{jurisdiction}\n{subject.Kind}/{subject.Name}\n{string.Join("\u001f", path)}";
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        return Convert.ToHexStringLower(hash.AsSpan(0, 8));
+        ArgumentNullException.ThrowIfNull(ruleId);
+        ArgumentNullException.ThrowIfNull(jurisdiction);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(path);
+        // SHA-256 of the UTF-8 key "rule\njurisdiction\nKind/name\npath joined by U+001F", built in pooled buffers:
+        // only the 16-character result is allocated.
+        var key = t_key ??= new StringBuilder(256);
+        key.Clear();
+        key.Append(ruleId).Append('\n').Append(jurisdiction).Append('\n').Append(subject.Kind).Append('/').Append(subject.Name).Append('\n');
+        var first = true;
+        foreach (var p in path)
+        {
+            if (!first) key.Append('\u001f');
+            key.Append(p);
+            first = false;
+        }
+        var chars = ArrayPool<char>.Shared.Rent(key.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length));
+        try
+        {
+            key.CopyTo(0, chars, 0, key.Length);
+            var length = Encoding.UTF8.GetBytes(chars, 0, key.Length, bytes, 0);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(bytes.AsSpan(0, length), hash);
+            return Convert.ToHexStringLower(hash[..8]);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
+            if (key.Capacity > 16 * 1024) t_key = null;
+        }
     }
+
+    [ThreadStatic]
+    private static StringBuilder? t_key;
 
     internal static Finding Create(Verdict verdict)
     {
         var rule = verdict.Rule;
         var def = rule.Definition;
         var fact = verdict.Fact;
+        var text = new FactText(rule, fact);
         var status = verdict.Judgement switch
         {
             Judgement.Pass => FindingStatus.Pass,
@@ -33,7 +67,7 @@ public static class FindingFactory
         string message;
         if (status == FindingStatus.Indeterminate)
         {
-            var unknown = verdict.Error ?? string.Join("; ", rule.UnknownFacts(fact).Distinct());
+            var unknown = verdict.Error ?? string.Join("; ", text.UnknownFacts().Distinct());
             message = $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
         }
         else if (status == FindingStatus.Pass)
@@ -45,7 +79,7 @@ public static class FindingFactory
         }
         else
         {
-            message = rule.Render(def.Message, fact);
+            message = rule.Render(def.Message, text);
         }
         return new Finding(
             Fingerprint(def.Id, def.Jurisdiction, fact.Subject, fact.Path),
@@ -59,8 +93,8 @@ public static class FindingFactory
             def.CitationText,
             Confidence(rule, fact),
             message,
-            rule.Render(def.Remediation, fact),
-            Evidence(rule, fact));
+            rule.Render(def.Remediation, text),
+            Evidence(rule, fact, text));
     }
 
     /// <summary>A finding is unverified when its rule is, or when an unverified adequacy entry decided it.</summary>
@@ -72,9 +106,10 @@ public static class FindingFactory
             : rule.Definition.Confidence;
     }
 
-    private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact)
+    private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
     {
-        var list = new List<Evidence>();
+        var count = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
+        var list = new List<Evidence>(count);
         if (fact is TransferFact t)
         {
             list.Add(new Evidence(t.Implied ? "implied by" : "declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location));
@@ -89,18 +124,50 @@ public static class FindingFactory
             list.Add(new Evidence("site.name", p.Site.Name, p.Site.Location));
             list.Add(new Evidence("country", p.Site.Country ?? "unknown", p.Site.Location));
         }
-        foreach (var field in rule.Fields)
+        for (var i = 0; i < rule.Fields.Length; i++)
         {
-            list.Add(new Evidence(field.Name, field.Format(fact), field.Origin(fact)));
+            var field = rule.Fields[i];
+            list.Add(new Evidence(field.Name, text.Formatted(i), field.Origin(fact)));
         }
         if (fact is TransferFact tt)
         {
-            foreach (var table in rule.Adequacy)
+            for (var i = 0; i < rule.Adequacy.Length; i++)
             {
-                list.Add(new Evidence($"adequate for {table.Code}", table.Check(tt).Reason, tt.Destination.Location));
+                list.Add(new Evidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
             }
         }
-        return [.. list.Distinct()];
+        // Distinct, first occurrence kept (as Enumerable.Distinct): lists are short, so a linear scan beats a hash set.
+        var distinct = ImmutableArray.CreateBuilder<Evidence>(list.Count);
+        foreach (var e in list)
+        {
+            if (!distinct.Contains(e)) distinct.Add(e);
+        }
+        return distinct.DrainToImmutable();
+    }
+
+    /// <summary>
+    /// <paramref name="findings"/> in <see cref="Order"/>, with each path joined once rather than on every comparison.
+    /// Ids are unique, so the order is total and the same as <see cref="Order"/>'s.
+    /// </summary>
+    public static ImmutableArray<Finding> Sort(IEnumerable<Finding> findings)
+    {
+        var items = findings.Select(f => (Finding: f, Path: string.Join("\u001f", f.Path))).ToArray();
+        Array.Sort(items, static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Finding.Jurisdiction, b.Finding.Jurisdiction);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Finding.RuleId, b.Finding.RuleId);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Finding.Subject.Kind, b.Finding.Subject.Kind);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Finding.Subject.Name, b.Finding.Subject.Name);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Path, b.Path);
+            return c != 0 ? c : string.CompareOrdinal(a.Finding.Id, b.Finding.Id);
+        });
+        var builder = ImmutableArray.CreateBuilder<Finding>(items.Length);
+        foreach (var (f, _) in items) builder.Add(f);
+        return builder.MoveToImmutable();
     }
 
     /// <summary>Deterministic order: jurisdiction, rule, subject, path.</summary>

@@ -40,6 +40,15 @@ public abstract class Fact
     public double? Individuals { get; init; }
     /// <summary>Distinct individuals whose sensitive data is included.</summary>
     public double? SensitiveIndividuals { get; init; }
+
+    /// <summary>The rule that judged this fact last, and its judgement (see <see cref="Rules.CompiledRule.Judge"/>).</summary>
+    internal Rules.CompiledRule? JudgedBy { get; set; }
+
+    /// <summary>The last judgement, valid while <see cref="JudgedBy"/> is set.</summary>
+    internal Rules.Judgement Judged { get; set; }
+
+    /// <summary>Forgets the last judgement (the fact changed).</summary>
+    protected void ForgetJudgement() => JudgedBy = null;
 }
 
 /// <summary>Where a store's data rests.</summary>
@@ -109,8 +118,21 @@ public sealed class TransferFact : Fact
     public double? RetentionHours { get; init; }
     /// <summary>True when the estate implies this transfer (DR, replica, backup, geo-redundancy, onward).</summary>
     public bool Implied { get; init; }
-    /// <summary>What implies it, in words (for reports).</summary>
-    public string? ImpliedBy { get; init; }
+    /// <summary>What implies it, in words (for reports). Built on first use for onward hops (there can be millions).</summary>
+    public string? ImpliedBy
+    {
+        get => field ?? (OnwardRegime is { } regime ? field = OnwardText(regime) : null);
+        init;
+    }
+
+    /// <summary>For an onward hop: the regime whose data it carries onward (see <see cref="ImpliedBy"/>).</summary>
+    internal string? OnwardRegime { get; init; }
+
+    private string OnwardText(string regime)
+    {
+        var origin = Origin ?? Source;
+        return $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {regime}) via {string.Join(" -> ", Path)}";
+    }
     /// <summary>
     /// The regimes this transfer is judged under: the exporting site's for a direct hop; for an onward hop, the
     /// origin's regimes that do not already bind the exporting site ("including onward transfers").
@@ -137,10 +159,26 @@ public sealed class TransferFact : Fact
     /// Individuals exported this year from the source country across all declared cross-border flows (an upper bound of the
     /// distinct count; volume thresholds such as China's count cumulatively since 1 January). Set by the fact builder.
     /// </summary>
-    public double? ExportedIndividuals { get; internal set; }
+    public double? ExportedIndividuals
+    {
+        get;
+        internal set
+        {
+            field = value;
+            ForgetJudgement();
+        }
+    }
 
     /// <summary>As <see cref="ExportedIndividuals"/>, for individuals whose sensitive data is exported.</summary>
-    public double? ExportedSensitiveIndividuals { get; internal set; }
+    public double? ExportedSensitiveIndividuals
+    {
+        get;
+        internal set
+        {
+            field = value;
+            ForgetJudgement();
+        }
+    }
 
     /// <summary>A flow attribute, or null.</summary>
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
@@ -28,88 +29,105 @@ public sealed class FactBuilder
     /// <summary>Placements of every store and transfers of every declared flow.</summary>
     public static IReadOnlyList<Fact> Build(ResolvedEstate resolved, EvaluationContext context)
     {
+        ArgumentNullException.ThrowIfNull(resolved);
         var facts = new List<Fact>(resolved.Estate.Stores.Length + resolved.Estate.Flows.Length);
         var copyTargets = resolved.Estate.Stores.SelectMany(s => s.Backups.Concat(s.Replicas)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var store in resolved.Estate.Stores)
         {
-            var site = resolved.SiteOfStore(store);
-            if (site is null) continue;
-            var placement = Placement(context, store, site, copy: false);
-            facts.Add(copyTargets.Contains(store.Name) ? WithCopyTarget(placement) : placement);
+            var info = resolved.Info(store);
+            if (info.Site is not { } site) continue;
+            facts.Add(Placement(context, info, site, info.Subject, [store.Name, site.Name], copy: false, store.GeoRedundant,
+                copyTarget: copyTargets.Contains(store.Name)));
         }
-        var transfers = new List<TransferFact>();
+        var orgMechanisms = resolved.Intern(Sorted(context.Organization?.Mechanisms ?? []));
         foreach (var flow in resolved.Estate.Flows)
         {
-            var t = Declared(resolved, context, flow);
-            if (t is not null) transfers.Add(t);
+            var t = Declared(resolved, context, flow, orgMechanisms);
+            if (t is not null) facts.Add(t);
         }
-        facts.AddRange(transfers);
         return facts;
     }
 
     /// <summary>The placement of <paramref name="store"/>'s data at <paramref name="site"/>.</summary>
-    public static PlacementFact Placement(EvaluationContext context, DataStore store, Site site, bool copy) =>
-        new(context, new FindingSubject(DocumentKind.DataStore, store.Name, store.Info.Location), [store.Name, site.Name], site, store.Name)
+    public static PlacementFact Placement(EvaluationContext context, DataStore store, Site site, bool copy)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(site);
+        var info = new StoreInfo(store, site, Sorted(store.Categories), Sorted(store.Subjects), Sorted(store.SubjectTypes), Sorted(store.Designations));
+        return Placement(context, info, site, info.Subject, [store.Name, site.Name], copy, store.GeoRedundant);
+    }
+
+    /// <summary>A placement from a store's resolved sets (shared by its placement, copies and implied transfers).</summary>
+    internal static PlacementFact Placement(EvaluationContext context, StoreInfo info, Site site, FindingSubject subject, ImmutableArray<string> path, bool copy,
+        bool geoRedundant, bool copyTarget = false)
+    {
+        var store = info.Store;
+        return new(context, subject, path, site, store.Name)
         {
-            Categories = Sorted(store.Categories),
-            Subjects = Sorted(store.Subjects),
-            SubjectTypes = Sorted(store.SubjectTypes),
-            Designations = Sorted(store.Designations),
+            Categories = info.Categories,
+            Subjects = info.Subjects,
+            SubjectTypes = info.SubjectTypes,
+            Designations = info.Designations,
             Individuals = store.Individuals,
             SensitiveIndividuals = store.SensitiveIndividuals,
             Primary = store.Primary && !copy,
             Copy = copy,
-            GeoRedundant = store.GeoRedundant,
+            CopyTarget = copyTarget,
+            GeoRedundant = geoRedundant,
             EncryptedAtRest = store.Encryption.AtRest,
             EncryptedEndToEnd = store.Encryption.EndToEnd,
             KeyCountry = store.Encryption.KeyCountry,
             Attributes = store.Info.Attributes,
         };
+    }
 
-    private static PlacementFact WithCopyTarget(PlacementFact p) =>
-        new(p.Context, p.Subject, p.Path, p.Site, p.Store)
-        {
-            Categories = p.Categories, Subjects = p.Subjects, SubjectTypes = p.SubjectTypes, Designations = p.Designations,
-            Individuals = p.Individuals, SensitiveIndividuals = p.SensitiveIndividuals, Primary = p.Primary, Copy = p.Copy,
-            GeoRedundant = p.GeoRedundant, EncryptedAtRest = p.EncryptedAtRest, EncryptedEndToEnd = p.EncryptedEndToEnd,
-            KeyCountry = p.KeyCountry, Attributes = p.Attributes, CopyTarget = true,
-        };
-
-    private static TransferFact? Declared(ResolvedEstate resolved, EvaluationContext context, DataFlow flow)
+    private static TransferFact? Declared(ResolvedEstate resolved, EvaluationContext context, DataFlow flow, ImmutableArray<string> orgMechanisms)
     {
-        var source = resolved.Endpoint(flow.From.Name, allowRecipient: false);
-        var destination = resolved.Endpoint(flow.To.Name, allowRecipient: true);
-        if (source is null || destination is null) return null;
+        if (resolved.Flow(flow.From.Name, flow.To.Name) is not var (source, fromNode, destination, toNode)) return null;
 
-        var carried = source.Value.Stores;
-        var categories = flow.Categories.Length > 0 ? Sorted(flow.Categories) : Sorted(carried.SelectMany(s => s.Categories));
-        var path = ImmutableArray.CreateBuilder<string>();
-        path.Add(flow.From.Name);
-        if (source.Value.Site.Name != flow.From.Name) path.Add(source.Value.Site.Name);
-        path.Add(flow.To.Name);
-        if (destination.Value.Site.Name != flow.To.Name) path.Add(destination.Value.Site.Name);
+        var carried = source.Stores;
+        // Lists already sorted (the usual case) are used as they are: the estate keeps them alive anyway.
+        var categories = flow.Categories.Length > 0 ? SortedShared(resolved, flow.Categories) : source.Categories;
+        var sourceHop = source.Site.Name != flow.From.Name;
+        var destinationHop = destination.Name != flow.To.Name;
+        var path = new string[2 + (sourceHop ? 1 : 0) + (destinationHop ? 1 : 0)];
+        var k = 0;
+        path[k++] = flow.From.Name;
+        if (sourceHop) path[k++] = source.Site.Name;
+        path[k++] = flow.To.Name;
+        if (destinationHop) path[k] = destination.Name;
 
-        return new TransferFact(context, new FindingSubject(DocumentKind.DataFlow, flow.Name, flow.Info.Location), path.ToImmutable(),
-            source.Value.Site, destination.Value.Site, flow.Purpose)
+        var mechanisms = destination.IsRecipient || orgMechanisms.IsEmpty
+            ? SortedShared(resolved, flow.Mechanisms)
+            : resolved.Intern(Sorted(flow.Mechanisms.Concat(orgMechanisms)));
+        return new TransferFact(context, new FindingSubject(DocumentKind.DataFlow, flow.Name, flow.Info.Location),
+            ImmutableCollectionsMarshal.AsImmutableArray(path), source.Site, destination, flow.Purpose)
         {
             Categories = categories,
-            Subjects = Sorted(carried.SelectMany(s => s.Subjects)),
-            SubjectTypes = Sorted(carried.SelectMany(s => s.SubjectTypes)),
-            Designations = Sorted(carried.SelectMany(s => s.Designations)),
-            Individuals = flow.Individuals ?? Sum(carried.Select(s => s.Individuals)),
-            SensitiveIndividuals = flow.SensitiveIndividuals ?? Sum(carried.Select(s => s.SensitiveIndividuals)),
-            Mechanisms = Sorted(flow.Mechanisms.Concat(destination.Value.Site.IsRecipient ? [] : context.Organization?.Mechanisms ?? [])),
+            Subjects = source.Subjects,
+            SubjectTypes = source.SubjectTypes,
+            Designations = source.Designations,
+            Individuals = flow.Individuals ?? source.Individuals,
+            SensitiveIndividuals = flow.SensitiveIndividuals ?? source.SensitiveIndividuals,
+            Mechanisms = mechanisms,
             EncryptedInTransit = flow.EncryptedInTransit,
             Pseudonymised = flow.Pseudonymised,
             RetentionHours = flow.Retention?.TotalHours,
-            Origins = source.Value.Site.Regimes,
-            Regimes = source.Value.Site.Regimes,
-            FromNode = resolved.NodeKey(flow.From.Name),
-            ToNode = resolved.NodeKey(flow.To.Name),
+            Origins = source.Site.Regimes,
+            Regimes = source.Site.Regimes,
+            FromNode = fromNode,
+            ToNode = toNode,
             DeclaredAt = flow.Info.Location,
             Attributes = flow.Info.Attributes,
             KeyCountry = carried.Length == 1 ? carried[0].Encryption.KeyCountry : null,
         };
+    }
+
+    /// <summary>Sorted and distinct: the list itself when it already is, else one shared sorted copy.</summary>
+    private static ImmutableArray<string> SortedShared(ResolvedEstate resolved, ImmutableArray<string> values)
+    {
+        var sorted = Sorted(values);
+        return sorted == values ? values : resolved.Intern(sorted);
     }
 
     /// <summary>
@@ -138,7 +156,18 @@ public sealed class FactBuilder
     /// <summary>Sorted, distinct.</summary>
     public static ImmutableArray<string> Sorted(IEnumerable<string> values) => [.. values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    private static double? Sum(IEnumerable<long?> values)
+    /// <summary>Sorted, distinct; the same array when it already is (the common case: one or two values, or sorted input).</summary>
+    public static ImmutableArray<string> Sorted(ImmutableArray<string> values)
+    {
+        if (values.IsDefault) return [];
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (string.CompareOrdinal(values[i - 1], values[i]) >= 0) return Sorted((IEnumerable<string>)values);
+        }
+        return values;
+    }
+
+    internal static double? Sum(IEnumerable<long?> values)
     {
         double? total = null;
         foreach (var v in values)
@@ -153,15 +182,50 @@ public sealed class FactBuilder
 public sealed class ResolvedEstate
 {
     private readonly Dictionary<string, Site> _sites;
-    private readonly Dictionary<string, DataStore> _stores;
+    private readonly Dictionary<string, Named> _names = new(StringComparer.Ordinal);
     private readonly ILookup<string, DataStore> _storesByCluster;
+    private readonly Dictionary<DataStore, StoreInfo> _storeInfo = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ImmutableArray<string>, ImmutableArray<string>> _interned = new(SetComparer.Instance);
+
+    /// <summary>Everything a name stands for: one lookup answers store, cluster, recipient, node key and source.</summary>
+    private sealed class Named(string name)
+    {
+        public string Name { get; } = name;
+        public DataStore? Store { get; set; }
+        public Site? Cluster { get; set; }
+        public Site? Recipient { get; set; }
+        public string NodeKey => field ??= Store is not null ? "DataStore/" + Name : Cluster is not null ? "Cluster/" + Name : "Recipient/" + Name;
+        public bool SourceDone { get; set; }
+        public SourceInfo? Source { get; set; }
+    }
 
     internal ResolvedEstate(Estate estate, Dictionary<string, Site> sites)
     {
         Estate = estate;
         _sites = sites;
-        _stores = new Dictionary<string, DataStore>(StringComparer.Ordinal);
-        foreach (var s in estate.Stores) _stores.TryAdd(s.Name, s);
+        Named Entry(string name)
+        {
+            if (!_names.TryGetValue(name, out var n)) _names[name] = n = new Named(name);
+            return n;
+        }
+        foreach (var s in estate.Stores)
+        {
+            var n = Entry(s.Name);
+            n.Store ??= s;
+        }
+        foreach (var (key, site) in sites)
+        {
+            if (key.StartsWith("Cluster/", StringComparison.Ordinal))
+            {
+                var n = Entry(key["Cluster/".Length..]);
+                n.Cluster ??= site;
+            }
+            else if (key.StartsWith("Recipient/", StringComparison.Ordinal))
+            {
+                var n = Entry(key["Recipient/".Length..]);
+                n.Recipient ??= site;
+            }
+        }
         _storesByCluster = estate.Stores.Where(s => s.Cluster is not null).ToLookup(s => s.Cluster!.Name, StringComparer.Ordinal);
     }
 
@@ -172,24 +236,26 @@ public sealed class ResolvedEstate
     public IReadOnlyDictionary<string, Site> Sites => _sites;
 
     /// <summary>A cluster's site.</summary>
-    public Site? Cluster(string name) => _sites.GetValueOrDefault("Cluster/" + name);
+    public Site? Cluster(string name) => _names.GetValueOrDefault(name)?.Cluster;
 
     /// <summary>A recipient's site.</summary>
-    public Site? Recipient(string name) => _sites.GetValueOrDefault("Recipient/" + name);
+    public Site? Recipient(string name) => _names.GetValueOrDefault(name)?.Recipient;
 
     /// <summary>A store by name.</summary>
-    public DataStore? Store(string name) => _stores.GetValueOrDefault(name);
+    public DataStore? Store(string name) => _names.GetValueOrDefault(name)?.Store;
 
     /// <summary>The stores on a cluster.</summary>
     public IEnumerable<DataStore> StoresOn(string cluster) => _storesByCluster[cluster];
 
     /// <summary>Where a store's data rests.</summary>
-    public Site? SiteOfStore(DataStore store) =>
-        store.Cluster is { } c ? Cluster(c.Name) : store.Recipient is { } r ? Recipient(r.Name) : null;
+    public Site? SiteOfStore(DataStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Cluster is { } c ? Cluster(c.Name) : store.Recipient is { } r ? Recipient(r.Name) : null;
+    }
 
     /// <summary>The graph node of a name: <c>DataStore/x</c>, <c>Cluster/x</c> or <c>Recipient/x</c>.</summary>
-    public string NodeKey(string name) =>
-        Store(name) is not null ? "DataStore/" + name : Cluster(name) is not null ? "Cluster/" + name : "Recipient/" + name;
+    public string NodeKey(string name) => _names.TryGetValue(name, out var n) ? n.NodeKey : "Recipient/" + name;
 
     /// <summary>A flow endpoint: a store (its site, itself), a cluster (its site, its stores) or a recipient.</summary>
     public (Site Site, ImmutableArray<DataStore> Stores)? Endpoint(string name, bool allowRecipient)
@@ -199,4 +265,98 @@ public sealed class ResolvedEstate
         if (allowRecipient && Recipient(name) is { } recipient) return (recipient, []);
         return null;
     }
+
+    /// <summary>The site of <see cref="Endpoint"/>, without listing stores.</summary>
+    internal Site? EndpointSite(string name, bool allowRecipient) =>
+        _names.TryGetValue(name, out var n) ? EndpointSite(n, allowRecipient) : null;
+
+    private Site? EndpointSite(Named n, bool allowRecipient)
+    {
+        if (n.Store is { } store) return Info(store).Site;
+        if (n.Cluster is { } cluster) return cluster;
+        return allowRecipient ? n.Recipient : null;
+    }
+
+    /// <summary>A declared flow's endpoints in one lookup each: what the source carries, and where the data goes.</summary>
+    internal (SourceInfo Source, string FromNode, Site Destination, string ToNode)? Flow(string fromName, string toName)
+    {
+        if (!_names.TryGetValue(fromName, out var from) || Source(from) is not { } source) return null;
+        if (!_names.TryGetValue(toName, out var to) || EndpointSite(to, allowRecipient: true) is not { } destination) return null;
+        return (source, from.NodeKey, destination, to.NodeKey);
+    }
+
+    /// <summary>A store's site and sorted sets, worked out once per evaluation.</summary>
+    internal StoreInfo Info(DataStore store)
+    {
+        if (!_storeInfo.TryGetValue(store, out var info))
+        {
+            _storeInfo[store] = info = new StoreInfo(store, SiteOfStore(store),
+                Intern(FactBuilder.Sorted(store.Categories)), Intern(FactBuilder.Sorted(store.Subjects)),
+                Intern(FactBuilder.Sorted(store.SubjectTypes)), Intern(FactBuilder.Sorted(store.Designations)));
+        }
+        return info;
+    }
+
+    /// <summary>What a flow from <paramref name="name"/> (a store or a cluster) carries, worked out once per name.</summary>
+    internal SourceInfo? Source(string name) => _names.TryGetValue(name, out var n) ? Source(n) : null;
+
+    private SourceInfo? Source(Named n)
+    {
+        if (n.SourceDone) return n.Source;
+        SourceInfo? result = null;
+        if (Endpoint(n.Name, allowRecipient: false) is { } e)
+        {
+            var carried = e.Stores;
+            result = carried.Length == 1
+                ? new SourceInfo(e.Site, carried, Info(carried[0]).Categories, Info(carried[0]).Subjects, Info(carried[0]).SubjectTypes,
+                    Info(carried[0]).Designations, FactBuilder.Sum([carried[0].Individuals]), FactBuilder.Sum([carried[0].SensitiveIndividuals]))
+                : new SourceInfo(e.Site, carried,
+                    Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Categories))), Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Subjects))),
+                    Intern(FactBuilder.Sorted(carried.SelectMany(s => s.SubjectTypes))), Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Designations))),
+                    FactBuilder.Sum(carried.Select(s => s.Individuals)), FactBuilder.Sum(carried.Select(s => s.SensitiveIndividuals)));
+        }
+        n.Source = result;
+        n.SourceDone = true;
+        return result;
+    }
+
+    /// <summary>One shared instance per distinct set: millions of facts carry a few thousand distinct category lists.</summary>
+    internal ImmutableArray<string> Intern(ImmutableArray<string> values)
+    {
+        if (values.IsDefaultOrEmpty) return [];
+        if (_interned.TryGetValue(values, out var shared)) return shared;
+        _interned[values] = values;
+        return values;
+    }
+
+    private sealed class SetComparer : IEqualityComparer<ImmutableArray<string>>
+    {
+        public static SetComparer Instance { get; } = new();
+
+        public bool Equals(ImmutableArray<string> x, ImmutableArray<string> y) => x.AsSpan().SequenceEqual(y.AsSpan());
+
+        public int GetHashCode(ImmutableArray<string> obj)
+        {
+            var hash = new HashCode();
+            foreach (var s in obj) hash.Add(s, StringComparer.Ordinal);
+            return hash.ToHashCode();
+        }
+    }
 }
+
+/// <summary>A store with its site and sorted, shared sets.</summary>
+internal sealed class StoreInfo(DataStore store, Site? site, ImmutableArray<string> categories, ImmutableArray<string> subjects,
+    ImmutableArray<string> subjectTypes, ImmutableArray<string> designations)
+{
+    public DataStore Store { get; } = store;
+    public Site? Site { get; } = site;
+    public FindingSubject Subject { get; } = new(DocumentKind.DataStore, store.Name, store.Info.Location);
+    public ImmutableArray<string> Categories { get; } = categories;
+    public ImmutableArray<string> Subjects { get; } = subjects;
+    public ImmutableArray<string> SubjectTypes { get; } = subjectTypes;
+    public ImmutableArray<string> Designations { get; } = designations;
+}
+
+/// <summary>What a flow from a store or cluster carries: its site, the stores, and the union of their sets.</summary>
+internal sealed record SourceInfo(Site Site, ImmutableArray<DataStore> Stores, ImmutableArray<string> Categories, ImmutableArray<string> Subjects,
+    ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations, double? Individuals, double? SensitiveIndividuals);

@@ -32,53 +32,59 @@ public sealed class FlowAnalyzer
     /// <summary>The transfers and copy placements the estate implies.</summary>
     public IReadOnlyList<Fact> Implied(ResolvedEstate resolved, EvaluationContext context)
     {
+        ArgumentNullException.ThrowIfNull(resolved);
         var facts = new List<Fact>();
         var org = resolved.Estate.Organization;
+        var orgMechanisms = resolved.Intern(FactBuilder.Sorted(org?.Mechanisms ?? []));
         foreach (var cluster in resolved.Estate.Clusters)
         {
             if (cluster.DisasterRecovery is not { } dr || resolved.Cluster(cluster.Name) is not { } site) continue;
             var subject = new FindingSubject(DocumentKind.Cluster, cluster.Name, cluster.Info.Location);
             foreach (var target in dr.Targets)
             {
-                if (resolved.Endpoint(target.Name, allowRecipient: true) is not { } t) continue;
+                if (resolved.EndpointSite(target.Name, allowRecipient: true) is not { } targetSite) continue;
+                var impliedBy = $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}";
+                var toNode = resolved.NodeKey(target.Name);
                 foreach (var store in resolved.StoresOn(cluster.Name))
                 {
-                    var path = Path(store.Name, cluster.Name, target.Name, t.Site.Name);
-                    facts.Add(Transfer(context, subject, path, site, t.Site, store, "disaster-recovery",
-                        $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}", "DataStore/" + store.Name,
-                        resolved.NodeKey(target.Name), target.Location, org));
-                    facts.Add(Copy(context, subject, store, t.Site, path));
+                    var info = resolved.Info(store);
+                    var path = Path(store.Name, cluster.Name, target.Name, targetSite.Name);
+                    facts.Add(Transfer(context, subject, path, site, targetSite, info, "disaster-recovery", impliedBy, resolved.NodeKey(store.Name),
+                        toNode, target.Location, orgMechanisms));
+                    facts.Add(Copy(context, subject, info, targetSite, path));
                 }
             }
         }
         foreach (var store in resolved.Estate.Stores)
         {
-            if (resolved.SiteOfStore(store) is not { } site) continue;
-            var subject = new FindingSubject(DocumentKind.DataStore, store.Name, store.Info.Location);
+            var info = resolved.Info(store);
+            if (info.Site is not { } site) continue;
+            var subject = info.Subject;
+            var fromNode = resolved.NodeKey(store.Name);
             foreach (var replica in store.Replicas)
             {
-                if (resolved.Endpoint(replica.Name, allowRecipient: false) is not { } r) continue;
-                var path = Path(store.Name, site.Name, replica.Name, r.Site.Name);
-                facts.Add(Transfer(context, subject, path, site, r.Site, store, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
-                    "DataStore/" + store.Name, resolved.NodeKey(replica.Name), replica.Location, org));
-                facts.Add(Copy(context, subject, store, r.Site, path));
+                if (resolved.EndpointSite(replica.Name, allowRecipient: false) is not { } replicaSite) continue;
+                var path = Path(store.Name, site.Name, replica.Name, replicaSite.Name);
+                facts.Add(Transfer(context, subject, path, site, replicaSite, info, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
+                    fromNode, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, info, replicaSite, path));
             }
             foreach (var backup in store.Backups)
             {
                 if (resolved.Store(backup.Name) is not { } b || resolved.SiteOfStore(b) is not { } bs) continue;
                 var path = Path(store.Name, site.Name, backup.Name, bs.Name);
-                facts.Add(Transfer(context, subject, path, site, bs, store, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
-                    "DataStore/" + store.Name, "DataStore/" + backup.Name, backup.Location, org));
-                facts.Add(Copy(context, subject, store, bs, path));
+                facts.Add(Transfer(context, subject, path, site, bs, info, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
+                    fromNode, resolved.NodeKey(backup.Name), backup.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, info, bs, path));
             }
             if (store.GeoRedundant && site.PairedRegion is { } paired && site.Provider is { } provider)
             {
                 var pairSite = _resolver.ResolveRegion(provider, paired, org, site.Location);
                 var path = Path(store.Name, site.Name, pairSite.Name, pairSite.Name);
-                facts.Add(Transfer(context, subject, path, site, pairSite, store, "replication",
+                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication",
                     $"DataStore/{store.Name} geoRedundant: {provider} replicates {site.Region} to its paired region {paired}",
-                    "DataStore/" + store.Name, "Region/" + pairSite.Name, store.Info.Location, org));
-                facts.Add(Copy(context, subject, store, pairSite, path));
+                    fromNode, "Region/" + pairSite.Name, store.Info.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, info, pairSite, path));
             }
         }
         return facts;
@@ -90,70 +96,138 @@ public sealed class FlowAnalyzer
     /// </summary>
     public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers)
     {
-        var outgoing = new Dictionary<string, List<TransferFact>>(StringComparer.Ordinal);
-        foreach (var t in transfers)
+        ArgumentNullException.ThrowIfNull(transfers);
+        // Graph nodes become dense ids and edges are transfer indices, so each regime's search works on arrays
+        // (one string lookup per endpoint in all, instead of several per edge and regime).
+        var count = transfers.Count;
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Id(string key)
         {
-            if (t.FromNode.Length == 0) continue;
-            if (!outgoing.TryGetValue(t.FromNode, out var list)) outgoing[t.FromNode] = list = [];
-            list.Add(t);
+            if (!ids.TryGetValue(key, out var id)) ids[key] = id = ids.Count;
+            return id;
         }
-        // A store's data also leaves with flows declared from its cluster.
-        foreach (var t in transfers)
+        var from = new int[count];
+        var to = new int[count];
+        for (var i = 0; i < count; i++)
         {
+            from[i] = Id(transfers[i].FromNode);
+            to[i] = Id(transfers[i].ToNode);
+        }
+        var outgoing = new List<int>?[ids.Count];
+        for (var i = 0; i < count; i++)
+        {
+            if (transfers[i].FromNode.Length == 0) continue;
+            (outgoing[from[i]] ??= []).Add(i);
+        }
+        // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
+        // (its destination site), so each is merged once; the edges keep their order.
+        var merged = new bool[ids.Count];
+        for (var i = 0; i < count; i++)
+        {
+            var t = transfers[i];
             if (!t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) || t.Destination.Kind != "Cluster") continue;
-            var clusterNode = "Cluster/" + t.Destination.Name;
-            if (outgoing.TryGetValue(clusterNode, out var clusterEdges) && outgoing.TryGetValue(t.ToNode, out var storeEdges))
+            var storeNode = to[i];
+            if (merged[storeNode]) continue;
+            merged[storeNode] = true;
+            if (!ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) || outgoing[clusterNode] is not { } clusterEdges) continue;
+            if (outgoing[storeNode] is { } storeEdges)
             {
-                foreach (var e in clusterEdges.Where(e => !storeEdges.Contains(e))) storeEdges.Add(e);
+                var present = new HashSet<int>(storeEdges);
+                foreach (var e in clusterEdges)
+                {
+                    if (present.Add(e)) storeEdges.Add(e);
+                }
             }
-            else if (outgoing.TryGetValue(clusterNode, out var onlyCluster) && !outgoing.ContainsKey(t.ToNode))
+            else
             {
-                outgoing[t.ToNode] = [.. onlyCluster];
+                outgoing[storeNode] = [.. clusterEdges];
             }
         }
 
         var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var onward = new List<TransferFact>();
+        var search = new Search(transfers, from, ids.Count);
+        var queue = new Queue<int>();
         foreach (var regime in regimes)
         {
-            // Predecessor edge through which the regime's data first reached each node.
-            var reachedBy = new Dictionary<string, TransferFact?>(StringComparer.Ordinal);
-            var queue = new Queue<string>();
-            foreach (var t in transfers)
+            ImmutableArray<string> only = [regime];
+            // Predecessor edge through which the regime's data first reached each node (Seed where it starts).
+            var reachedBy = search.ReachedBy;
+            Array.Fill(reachedBy, Search.Unreached);
+            for (var i = 0; i < count; i++)
             {
-                if (t.Source.Regimes.Contains(regime) && reachedBy.TryAdd(t.FromNode, null)) queue.Enqueue(t.FromNode);
+                if (reachedBy[from[i]] == Search.Unreached && transfers[i].Source.Regimes.Contains(regime))
+                {
+                    reachedBy[from[i]] = Search.Seed;
+                    queue.Enqueue(from[i]);
+                }
             }
             while (queue.Count > 0)
             {
                 var node = queue.Dequeue();
-                if (!outgoing.TryGetValue(node, out var edges)) continue;
-                foreach (var edge in edges)
+                if (outgoing[node] is not { } edges) continue;
+                var pred = reachedBy[node];
+                foreach (var e in edges)
                 {
-                    var pred = reachedBy[node];
-                    if (pred is not null && !edge.Source.Regimes.Contains(regime) && !ReferenceEquals(edge, pred))
+                    var edge = transfers[e];
+                    if (pred >= 0 && e != pred && !edge.Source.Regimes.Contains(regime))
                     {
-                        onward.Add(OnwardHop(edge, pred, regime, reachedBy));
+                        onward.Add(OnwardHop(edge, e, pred, regime, only, search));
                     }
-                    if (reachedBy.TryAdd(edge.ToNode, edge)) queue.Enqueue(edge.ToNode);
+                    if (reachedBy[to[e]] == Search.Unreached)
+                    {
+                        reachedBy[to[e]] = e;
+                        queue.Enqueue(to[e]);
+                    }
                 }
             }
         }
         return onward;
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, TransferFact pred, string regime, Dictionary<string, TransferFact?> reachedBy)
+    /// <summary>State of the onward search, reused across regimes and hops: only each hop's path and fact are allocated.</summary>
+    private sealed class Search(IReadOnlyList<TransferFact> transfers, int[] from, int nodes)
     {
-        // Walk back to the origin for the whole path, source first.
-        var chain = new List<TransferFact> { edge };
-        var seen = new HashSet<TransferFact>(ReferenceEqualityComparer.Instance) { edge };
-        for (TransferFact? p = pred; p is not null && seen.Add(p); p = reachedBy.GetValueOrDefault(p.FromNode))
+        public const int Unreached = -2;
+        public const int Seed = -1;
+
+        public IReadOnlyList<TransferFact> Transfers { get; } = transfers;
+        public int[] From { get; } = from;
+        public int[] ReachedBy { get; } = new int[nodes];
+        public List<int> Chain { get; } = [];
+        public List<string> Path { get; } = [];
+        private readonly int[] _seenAt = new int[transfers.Count];
+        private int _walk;
+
+        /// <summary>Starts a walk: nothing is seen yet.</summary>
+        public void NewWalk() => _walk++;
+
+        /// <summary>Marks edge <paramref name="e"/> seen in this walk; false when it already was.</summary>
+        public bool See(int e)
+        {
+            if (_seenAt[e] == _walk) return false;
+            _seenAt[e] = _walk;
+            return true;
+        }
+    }
+
+    private static TransferFact OnwardHop(TransferFact edge, int e, int pred, string regime, ImmutableArray<string> only, Search search)
+    {
+        // Walk back to the origin for the whole path, source first. (A store's merged cluster edges can make the
+        // predecessor walk revisit an edge: it stops there.)
+        var chain = search.Chain;
+        var path = search.Path;
+        chain.Clear();
+        path.Clear();
+        search.NewWalk();
+        chain.Add(e);
+        search.See(e);
+        for (var p = pred; p >= 0 && search.See(p); p = search.ReachedBy[search.From[p]])
         {
             chain.Add(p);
         }
-        chain.Reverse();
-        var path = new List<string>();
-        foreach (var hop in chain) Append(path, hop.Path);
-        var origin = chain[0].Source;
+        for (var i = chain.Count - 1; i >= 0; i--) Append(path, search.Transfers[chain[i]].Path);
+        var origin = search.Transfers[chain[^1]].Source;
         return new TransferFact(edge.Context, edge.Subject, [.. path], edge.Source, edge.Destination, edge.Purpose)
         {
             Categories = edge.Categories,
@@ -167,9 +241,9 @@ public sealed class FlowAnalyzer
             Pseudonymised = edge.Pseudonymised,
             RetentionHours = edge.RetentionHours,
             Implied = true,
-            ImpliedBy = $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {regime}) via {string.Join(" -> ", path)}",
-            Origins = [regime],
-            Regimes = [regime],
+            OnwardRegime = regime,
+            Origins = only,
+            Regimes = only,
             Origin = origin,
             Hop = chain.Count,
             FromNode = edge.FromNode,
@@ -207,16 +281,17 @@ public sealed class FlowAnalyzer
     }
 
     private static TransferFact Transfer(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path, Site source, Site destination,
-        DataStore store, string purpose, string impliedBy, string fromNode, string toNode, Model.Diagnostics.SourceLocation declaredAt, Organization? org) =>
+        StoreInfo info, string purpose, string impliedBy, string fromNode, string toNode, Model.Diagnostics.SourceLocation declaredAt,
+        ImmutableArray<string> orgMechanisms) =>
         new(context, subject, path, source, destination, purpose)
         {
-            Categories = FactBuilder.Sorted(store.Categories),
-            Subjects = FactBuilder.Sorted(store.Subjects),
-            SubjectTypes = FactBuilder.Sorted(store.SubjectTypes),
-            Designations = FactBuilder.Sorted(store.Designations),
-            Individuals = store.Individuals,
-            SensitiveIndividuals = store.SensitiveIndividuals,
-            Mechanisms = destination.IsRecipient ? [] : FactBuilder.Sorted(org?.Mechanisms ?? []),
+            Categories = info.Categories,
+            Subjects = info.Subjects,
+            SubjectTypes = info.SubjectTypes,
+            Designations = info.Designations,
+            Individuals = info.Store.Individuals,
+            SensitiveIndividuals = info.Store.SensitiveIndividuals,
+            Mechanisms = destination.IsRecipient ? [] : orgMechanisms,
             Implied = true,
             ImpliedBy = impliedBy,
             Origins = source.Regimes,
@@ -224,28 +299,10 @@ public sealed class FlowAnalyzer
             FromNode = fromNode,
             ToNode = toNode,
             DeclaredAt = declaredAt,
-            KeyCountry = store.Encryption.KeyCountry,
+            KeyCountry = info.Store.Encryption.KeyCountry,
             EncryptedInTransit = null,
         };
 
-    private static PlacementFact Copy(EvaluationContext context, FindingSubject subject, DataStore store, Site site, ImmutableArray<string> path)
-    {
-        var p = FactBuilder.Placement(context, store, site, copy: true);
-        return new PlacementFact(context, subject, path, site, store.Name)
-        {
-            Categories = p.Categories,
-            Subjects = p.Subjects,
-            SubjectTypes = p.SubjectTypes,
-            Designations = p.Designations,
-            Individuals = p.Individuals,
-            SensitiveIndividuals = p.SensitiveIndividuals,
-            Primary = false,
-            Copy = true,
-            GeoRedundant = false,
-            EncryptedAtRest = p.EncryptedAtRest,
-            EncryptedEndToEnd = p.EncryptedEndToEnd,
-            KeyCountry = p.KeyCountry,
-            Attributes = p.Attributes,
-        };
-    }
+    private static PlacementFact Copy(EvaluationContext context, FindingSubject subject, StoreInfo info, Site site, ImmutableArray<string> path) =>
+        FactBuilder.Placement(context, info, site, subject, path, copy: true, geoRedundant: false);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Model.Jurisdictions;
@@ -15,42 +17,102 @@ public sealed record AdequacyResult(Tri Adequate, AdequacyEntry? Entry, string R
 public sealed class AdequacyTable
 {
     private readonly Regime _regime;
-    private readonly JurisdictionCatalog _catalog;
+    private readonly FrozenSet<string> _area;
+    private readonly FrozenDictionary<string, AdequacyEntry[]> _entriesByCountry;
 
     /// <summary>Creates the table of <paramref name="regime"/>.</summary>
     public AdequacyTable(Regime regime, JurisdictionCatalog catalog)
     {
+        ArgumentNullException.ThrowIfNull(regime);
+        ArgumentNullException.ThrowIfNull(catalog);
         _regime = regime;
-        _catalog = catalog;
+        // Expand groups once: "is the destination inside the area" and "which entries cover it" become lookups
+        // (conditions call IsAdequate for every transfer; entries keep their order per country).
+        var area = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in regime.Countries)
+        {
+            area.Add(c);
+            if (catalog.Group(c) is { } members) area.UnionWith(members);
+        }
+        _area = area.ToFrozenSet(StringComparer.Ordinal);
+        var byCountry = new Dictionary<string, List<AdequacyEntry>>(StringComparer.Ordinal);
+        foreach (var entry in regime.Adequacy)
+        {
+            IEnumerable<string> covered = entry.Country is not null ? [entry.Country] : [entry.Group!, .. catalog.Group(entry.Group!) ?? []];
+            foreach (var country in covered)
+            {
+                if (!byCountry.TryGetValue(country, out var list)) byCountry[country] = list = [];
+                list.Add(entry);
+            }
+        }
+        _entriesByCountry = byCountry.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }
 
     /// <summary>The regime code.</summary>
     public string Code => _regime.Code;
 
-    /// <summary>Called by compiled conditions.</summary>
-    public Tri IsAdequate(TransferFact fact) => Check(fact).Adequate;
+    /// <summary>The evidence label of this table's decisions: <c>adequate for CODE</c>.</summary>
+    public string EvidenceLabel => field ??= $"adequate for {_regime.Code}";
+
+    /// <summary>Called by compiled conditions for every transfer: decides without building reasons.</summary>
+    public Tri IsAdequate(TransferFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return Decide(fact.Destination, fact.Source.Country, fact.SubjectTypes, fact.Context.AsOf, null, out _);
+    }
 
     /// <summary>Decides, with the reason (for messages and <c>explain</c>).</summary>
-    public AdequacyResult Check(TransferFact fact) =>
-        Check(fact.Destination, fact.Source.Country, fact.SubjectTypes, fact.Context.AsOf);
+    public AdequacyResult Check(TransferFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return Explain(fact.Destination, fact.Source.Country, fact.SubjectTypes, fact.Context.AsOf);
+    }
 
     /// <summary>Decides for a destination site, exporter country, subject types and date.</summary>
     public AdequacyResult Check(Site destination, string? exporterCountry, IReadOnlyCollection<string> subjectTypes, DateOnly asOf)
     {
-        if (destination.Country is not { } country)
-            return new AdequacyResult(Tri.Unknown, null, $"the destination's country is unknown ({destination.UnknownReason})");
-        if (_regime.Countries.Any(c => _catalog.Covers(c, country)))
-            return new AdequacyResult(Tri.True, null, $"{country} is inside the {_regime.Code} area");
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(subjectTypes);
+        return Explain(destination, exporterCountry, [.. subjectTypes], asOf);
+    }
 
+    private AdequacyResult Explain(Site destination, string? exporterCountry, ImmutableArray<string> subjectTypes, DateOnly asOf)
+    {
         var unmet = new List<string>();
-        var exporterUnknown = false;
-        foreach (var entry in _regime.Adequacy)
+        var adequate = Decide(destination, exporterCountry, subjectTypes, asOf, unmet, out var entry);
+        var country = destination.Country;
+        var reason = adequate switch
         {
-            var covers = entry.Country is not null ? entry.Country == country : _catalog.Covers(entry.Group!, country);
-            if (!covers) continue;
+            Tri.True when entry is null => $"{country} is inside the {_regime.Code} area",
+            Tri.True => $"{country} is adequate for {_regime.Code} under {entry!.Decision}" +
+                (entry.Confidence == Model.Rules.Confidence.Unverified ? $" (UNVERIFIED: {entry.Note})" : ""),
+            Tri.Unknown when country is null => $"the destination's country is unknown ({destination.UnknownReason})",
+            Tri.Unknown => "the exporter's country is unknown and the decision excludes some exporters",
+            _ => unmet.Count > 0 ? string.Join("; ", unmet) : $"{country} has no {_regime.Code} adequacy decision",
+        };
+        return new AdequacyResult(adequate, entry, reason);
+    }
+
+    /// <summary>
+    /// The one decision procedure. Reasons why entries did not apply go to <paramref name="unmet"/> when it is given
+    /// (messages); conditions pass null and nothing is formatted.
+    /// </summary>
+    private Tri Decide(Site destination, string? exporterCountry, ImmutableArray<string> subjectTypes, DateOnly asOf, List<string>? unmet,
+        out AdequacyEntry? decidedBy)
+    {
+        decidedBy = null;
+        if (destination.Country is not { } country) return Tri.Unknown;
+        if (_area.Contains(country)) return Tri.True;
+        if (!_entriesByCountry.TryGetValue(country, out var entries)) return Tri.False;
+
+        var anyUnmet = false;
+        var exporterUnknown = false;
+        foreach (var entry in entries)
+        {
             if (!entry.Effective.Contains(asOf))
             {
-                unmet.Add(entry.Effective.From is { } from && asOf < from
+                anyUnmet = true;
+                unmet?.Add(entry.Effective.From is { } from && asOf < from
                     ? $"{entry.Decision} applies only from {from:yyyy-MM-dd}"
                     : $"{entry.Decision} ended on {entry.Effective.Until:yyyy-MM-dd}");
                 continue;
@@ -63,31 +125,38 @@ public sealed class AdequacyTable
                     if (exporterCountry is null) exporterUnknown = true;
                     else if (condition.ExporterNotIn.Contains(exporterCountry))
                     {
-                        unmet.Add($"{entry.Decision} does not cover exporters in {exporterCountry}");
+                        anyUnmet = true;
+                        unmet?.Add($"{entry.Decision} does not cover exporters in {exporterCountry}");
                         failed = true;
                     }
                 }
                 if (condition.Certification is { } cert)
                 {
-                    var needed = condition.ForSubjectTypes.Length == 0 || condition.ForSubjectTypes.Any(subjectTypes.Contains);
+                    var needed = condition.ForSubjectTypes.Length == 0 || ContainsAny(subjectTypes, condition.ForSubjectTypes);
                     if (needed && !destination.Certifications.Contains(cert))
                     {
-                        var forWhat = condition.ForSubjectTypes.Length == 0 ? "" : $" for {string.Join("/", condition.ForSubjectTypes)} data";
-                        unmet.Add($"{entry.Decision} covers {country} only for recipients certified '{cert}'{forWhat}; {destination.Name} is not");
+                        anyUnmet = true;
+                        unmet?.Add($"{entry.Decision} covers {country} only for recipients certified '{cert}'" +
+                            $"{(condition.ForSubjectTypes.Length == 0 ? "" : $" for {string.Join("/", condition.ForSubjectTypes)} data")}; {destination.Name} is not");
                         failed = true;
                     }
                 }
             }
             if (!failed && !exporterUnknown)
             {
-                var unverified = entry.Confidence == Model.Rules.Confidence.Unverified ? $" (UNVERIFIED: {entry.Note})" : "";
-                return new AdequacyResult(Tri.True, entry, $"{country} is adequate for {_regime.Code} under {entry.Decision}{unverified}");
+                decidedBy = entry;
+                return Tri.True;
             }
         }
-        if (exporterUnknown && unmet.Count == 0)
-            return new AdequacyResult(Tri.Unknown, null, "the exporter's country is unknown and the decision excludes some exporters");
-        return new AdequacyResult(Tri.False, null, unmet.Count > 0
-            ? string.Join("; ", unmet)
-            : $"{country} has no {_regime.Code} adequacy decision");
+        return exporterUnknown && !anyUnmet ? Tri.Unknown : Tri.False;
+    }
+
+    private static bool ContainsAny(ImmutableArray<string> values, ImmutableArray<string> wanted)
+    {
+        foreach (var w in wanted)
+        {
+            if (values.Contains(w)) return true;
+        }
+        return false;
     }
 }

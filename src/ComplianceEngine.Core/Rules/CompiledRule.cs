@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text;
 using ComplianceEngine.Core.Facts;
@@ -8,17 +9,44 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>A rule ready to run: its definition, the fields it reads (evidence) and its message template.</summary>
 public sealed class CompiledRule
 {
+    private readonly Func<Fact, Judgement> _judge;
     private readonly Func<Condition, Func<Fact, Tri>?> _compileNode;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Condition, Func<Fact, Tri>?> _nodes = new(ReferenceEqualityComparer.Instance);
 
     internal CompiledRule(RuleDefinition definition, ImmutableArray<FieldSpec> fields, ImmutableArray<AdequacyTable> adequacy,
-        ImmutableArray<FieldSpec> whenFields, Func<Condition, Func<Fact, Tri>?> compileNode)
+        ImmutableArray<FieldSpec> whenFields, Func<Fact, Judgement> judge, Func<Condition, Func<Fact, Tri>?> compileNode)
     {
         Definition = definition;
         Fields = fields;
         Adequacy = adequacy;
         WhenFields = whenFields;
         _compileNode = compileNode;
+        _judge = judge;
+        _message = Template.Parse(definition.Message);
+        _remediation = Template.Parse(definition.Remediation);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < fields.Length; i++) index.TryAdd(fields[i].Name, i);
+        _fieldIndex = index.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private readonly Template _message;
+    private readonly Template _remediation;
+    private readonly FrozenDictionary<string, int> _fieldIndex;
+
+    /// <summary>
+    /// What this rule says about <paramref name="fact"/> (its effective period, <c>when</c> and <c>require</c>). Called by
+    /// the conditions of the rule's three outcome rules, which the rules engine evaluates one after the other for a fact:
+    /// the last judgement is kept on the fact, so the conditions run once per fact and rule. Public because compiled
+    /// expression trees call it.
+    /// </summary>
+    public Judgement Judge(Fact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        if (ReferenceEquals(fact.JudgedBy, this)) return fact.Judged;
+        var judgement = _judge(fact);
+        fact.Judged = judgement;
+        fact.JudgedBy = this;
+        return judgement;
     }
 
     /// <summary>Evaluates one condition of this rule on a fact (compiled once per condition, for explanations).</summary>
@@ -64,27 +92,19 @@ public sealed class CompiledRule
     /// <summary>Fills a message template for <paramref name="fact"/>: <c>{field}</c> is replaced, <c>{{</c> and <c>}}</c> are literal braces.</summary>
     public string Render(string template, Fact fact)
     {
-        var sb = new StringBuilder(template.Length + 64);
-        for (var i = 0; i < template.Length; i++)
-        {
-            var c = template[i];
-            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
-            {
-                sb.Append(c);
-                i++;
-                continue;
-            }
-            var close = c == '{' ? template.IndexOf('}', i + 1) : -1;
-            if (close < 0)
-            {
-                sb.Append(c);
-                continue;
-            }
-            sb.Append(Value(template[(i + 1)..close], fact));
-            i = close;
-        }
-        return sb.ToString();
+        ArgumentNullException.ThrowIfNull(template);
+        return Render(template, new FactText(this, fact));
     }
+
+    /// <summary>Fills a template from <paramref name="text"/>, whose values are shared by the message, remediation and evidence of one finding.</summary>
+    internal string Render(string template, FactText text)
+    {
+        var parsed = ReferenceEquals(template, Definition.Message) ? _message
+            : ReferenceEquals(template, Definition.Remediation) ? _remediation
+            : Template.Parse(template);
+        return parsed.Render(text);
+    }
+
 
     /// <summary>
     /// The unknown facts that decided an indeterminate outcome, with reasons: only unknowns whose value would change the
@@ -125,7 +145,10 @@ public sealed class CompiledRule
         }
     }
 
-    private static string Reason(FieldSpec field, Fact fact)
+    /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
+    internal int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;
+
+    internal static string Reason(FieldSpec field, Fact fact)
     {
         var why = fact switch
         {
@@ -137,20 +160,134 @@ public sealed class CompiledRule
         return why is null ? "" : $" ({why})";
     }
 
-    private string Value(string name, Fact fact)
+    /// <summary>A message template split once into literal text and placeholders.</summary>
+    private sealed class Template
+    {
+        [ThreadStatic]
+        private static StringBuilder? t_builder;
+
+        private readonly (string Literal, string? Placeholder)[] _parts;
+        private readonly int _length;
+
+        private Template((string, string?)[] parts, int length)
+        {
+            _parts = parts;
+            _length = length;
+        }
+
+        /// <summary>Splits <paramref name="template"/> exactly as the renderer always has: an unclosed brace is literal text.</summary>
+        public static Template Parse(string template)
+        {
+            var parts = new List<(string, string?)>();
+            var literal = new StringBuilder();
+            for (var i = 0; i < template.Length; i++)
+            {
+                var c = template[i];
+                if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
+                {
+                    literal.Append(c);
+                    i++;
+                    continue;
+                }
+                var close = c == '{' ? template.IndexOf('}', i + 1) : -1;
+                if (close < 0)
+                {
+                    literal.Append(c);
+                    continue;
+                }
+                parts.Add((literal.ToString(), template[(i + 1)..close]));
+                literal.Clear();
+                i = close;
+            }
+            if (literal.Length > 0) parts.Add((literal.ToString(), null));
+            return new Template([.. parts], template.Length);
+        }
+
+        public string Render(FactText text)
+        {
+            var sb = t_builder ??= new StringBuilder(256);
+            sb.Clear();
+            sb.EnsureCapacity(_length + 64);
+            foreach (var (literal, placeholder) in _parts)
+            {
+                sb.Append(literal);
+                if (placeholder is not null) sb.Append(text.Value(placeholder));
+            }
+            var result = sb.ToString();
+            if (sb.Capacity > 16 * 1024) t_builder = null;
+            return result;
+        }
+    }
+}
+
+/// <summary>
+/// One fact's values as a rule's findings show them, each read, formatted or checked at most once: a finding's message,
+/// remediation and evidence name the same fields and the same adequacy decisions.
+/// </summary>
+internal sealed class FactText
+{
+    private readonly CompiledRule _rule;
+    private readonly Fact _fact;
+    private object?[]? _raw;
+    private bool[]? _read;
+    private string?[]? _formatted;
+    private AdequacyResult?[]? _adequacy;
+
+    public FactText(CompiledRule rule, Fact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        _rule = rule;
+        _fact = fact;
+    }
+
+    /// <summary>The raw value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] (null = unknown).</summary>
+    public object? Raw(int i)
+    {
+        _read ??= new bool[_rule.Fields.Length];
+        _raw ??= new object?[_rule.Fields.Length];
+        if (!_read[i])
+        {
+            _raw[i] = _rule.Fields[i].Read(_fact);
+            _read[i] = true;
+        }
+        return _raw[i];
+    }
+
+    /// <summary>The value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] as text.</summary>
+    public string Formatted(int i)
+    {
+        _formatted ??= new string?[_rule.Fields.Length];
+        return _formatted[i] ??= FieldSpec.FormatValue(Raw(i));
+    }
+
+    /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
+    public AdequacyResult Adequacy(int i, TransferFact transfer)
+    {
+        _adequacy ??= new AdequacyResult?[_rule.Adequacy.Length];
+        return _adequacy[i] ??= _rule.Adequacy[i].Check(transfer);
+    }
+
+    /// <summary>A placeholder's text.</summary>
+    public string Value(string name)
     {
         switch (name)
         {
-            case "subject": return fact.Subject.Name;
-            case "path": return string.Join(" -> ", fact.Path);
-            case "asOf": return fact.Context.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            case "subject": return _fact.Subject.Name;
+            case "path": return string.Join(" -> ", _fact.Path);
+            case "asOf": return _fact.Context.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             case "adequacy":
-                return fact is TransferFact t && Adequacy.Length > 0
-                    ? string.Join("; ", Adequacy.Select(a => a.Check(t).Reason))
-                    : "no adequacy decision consulted";
-            case "unknown": return string.Join("; ", UnknownFacts(fact));
+                if (_fact is not TransferFact t || _rule.Adequacy.Length == 0) return "no adequacy decision consulted";
+                var reasons = new string[_rule.Adequacy.Length];
+                for (var i = 0; i < reasons.Length; i++) reasons[i] = Adequacy(i, t).Reason;
+                return string.Join("; ", reasons);
+            case "unknown": return string.Join("; ", UnknownFacts());
         }
-        var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
-        return FieldCatalog.Instance.Find(kind, name)?.Format(fact) ?? "{" + name + "}";
+        var index = _rule.FieldIndex(name);
+        if (index >= 0) return Formatted(index);
+        var kind = _fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
+        return FieldCatalog.Instance.Find(kind, name)?.Format(_fact) ?? "{" + name + "}";
     }
+
+    /// <summary>See <see cref="CompiledRule.UnknownFacts"/>.</summary>
+    public IEnumerable<string> UnknownFacts() => _rule.UnknownFacts(_fact);
 }

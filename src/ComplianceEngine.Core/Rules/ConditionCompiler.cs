@@ -79,7 +79,7 @@ internal sealed class ConditionCompiler
                 ok = false;
                 continue;
             }
-            acc = acc is null ? e : Call(op, acc, e);
+            acc = acc is null ? e : ShortCircuit(op, acc, e);
         }
         if (!ok) return null;
         return acc ?? Expression.Constant(empty);
@@ -190,6 +190,30 @@ internal sealed class ConditionCompiler
                 break;
         }
         return Bad($"operator '{c.Operator}' cannot be used here; {spec.Type.ToString().ToLowerInvariant()} fields accept {string.Join(", ", Accepted(spec.Type))}");
+    }
+
+    /// <summary>
+    /// Kleene AND/OR that evaluates <paramref name="b"/> only when it can change the result (False AND x = False,
+    /// True OR x = True). Operands are pure, so the outcome is the same as <see cref="Ops.And"/>/<see cref="Ops.Or"/>;
+    /// a rule whose first condition rules a fact out no longer pays for the rest (e.g. an adequacy check).
+    /// </summary>
+    internal static Expression ShortCircuit(string op, Expression a, Expression b)
+    {
+        var decided = Expression.Constant(op == nameof(Ops.And) ? Tri.False : Tri.True);
+        var t = Expression.Variable(typeof(Tri), "t");
+        return Expression.Block(typeof(Tri), [t],
+            Expression.Assign(t, a),
+            Expression.Condition(Expression.Equal(t, decided), decided, Call(op, t, b)));
+    }
+
+    /// <summary><see cref="Ops.Judge"/>, with the requirement evaluated only when the rule may apply.</summary>
+    internal static Expression Judge(Expression applies, Expression require)
+    {
+        var t = Expression.Variable(typeof(Tri), "applies");
+        return Expression.Block(typeof(Judgement), [t],
+            Expression.Assign(t, applies),
+            Expression.Condition(Expression.Equal(t, Expression.Constant(Tri.False)), Expression.Constant(Judgement.NotApplicable),
+                Expression.Call(typeof(Ops).GetMethod(nameof(Ops.Judge))!, t, require)));
     }
 
     private static IEnumerable<string> Accepted(FieldType type) => type switch

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Model.Diagnostics;
+using FastExpressionCompiler;
 
 namespace ComplianceEngine.Core.Rules;
 
@@ -36,8 +37,11 @@ public sealed class FieldSpec
         Getter = getter;
         Origin = origin;
         Description = description;
-        var compiled = getter.Compile();
-        Read = f => compiled.DynamicInvoke(f);
+        // A typed delegate over any fact (boxing the value), not DynamicInvoke: findings read fields for every message and piece of evidence.
+        var fact = Expression.Parameter(typeof(Fact), "fact");
+        var body = new FieldCatalog.Rebind(getter.Parameters[0], Expression.Convert(fact, factType)).Visit(getter.Body);
+        var read = Expression.Lambda<Func<Fact, object?>>(Expression.Convert(body, typeof(object)), fact);
+        Read = read.CompileFast(ifFastFailedReturnNull: true) ?? read.Compile();
     }
 
     /// <summary>Dotted name, e.g. <c>destination.country</c>.</summary>
@@ -56,7 +60,10 @@ public sealed class FieldSpec
     public Func<Fact, object?> Read { get; }
 
     /// <summary>The value as text for messages: sets joined, unknown as "unknown".</summary>
-    public string Format(Fact fact) => Read(fact) switch
+    public string Format(Fact fact) => FormatValue(Read(fact));
+
+    /// <summary>A value read by <see cref="Read"/> as text.</summary>
+    internal static string FormatValue(object? value) => value switch
     {
         null => "unknown",
         ImmutableArray<string> set => set.Length == 0 ? "none" : string.Join(", ", set),

@@ -17,7 +17,8 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>
 /// Compiles YAML rule definitions into NRules rule definitions with <see cref="RuleBuilder"/>: one pattern over the
 /// rule's fact type whose condition is the compiled <c>when</c>/<c>require</c> judgement, and one generic action that
-/// records a verdict. Three NRules rules per rule (violation, pass, indeterminate) so each outcome is a Rete match.
+/// records a verdict. Three NRules rules per rule (violation, pass, indeterminate) so each outcome is a Rete match; the
+/// judgement itself is one compiled, short-circuiting delegate per rule, memoised per fact (<see cref="CompiledRule.Judge"/>).
 /// </summary>
 public sealed class RuleSetCompiler
 {
@@ -48,18 +49,19 @@ public sealed class RuleSetCompiler
             if (when is null || require is null) continue;
             if (diagnostics.ErrorCount > errorsBefore) continue;
 
-            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, NodeCompiler(rule, factType, tables, interned));
             var asOf = Expression.Property(Expression.Property(f, nameof(Fact.Context)), nameof(EvaluationContext.AsOf));
             var period = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.InPeriod))!, asOf,
                 Expression.Constant(rule.Effective.From?.DayNumber ?? 0), Expression.Constant(rule.Effective.Until?.DayNumber ?? 0));
-            var applies = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.And))!, period, when);
-            var judge = Expression.Call(typeof(Ops).GetMethod(nameof(Ops.Judge))!, applies, require);
+            var applies = ConditionCompiler.ShortCircuit(nameof(Ops.And), period, when);
+            var judge = ConditionCompiler.Judge(applies, require);
+            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, CompileJudge(judge, f),
+                NodeCompiler(rule, factType, tables, interned));
 
             foreach (var outcome in (Judgement[])[Judgement.Violation, Judgement.Pass, Judgement.Indeterminate])
             {
                 try
                 {
-                    definitions.Add(Build(cr, factType, f, judge, outcome));
+                    definitions.Add(Build(cr, factType, f, outcome));
                 }
                 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
                 {
@@ -99,7 +101,20 @@ public sealed class RuleSetCompiler
         return lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
     };
 
-    private static IRuleDefinition Build(CompiledRule rule, Type factType, ParameterExpression f, Expression judge, Judgement outcome)
+    /// <summary>The judgement as one compiled delegate over any fact (the rule's own fact type is cast to once).</summary>
+    private static Func<Fact, Judgement> CompileJudge(Expression judge, ParameterExpression f)
+    {
+        var fact = Expression.Parameter(typeof(Fact), "fact");
+        var body = new FieldCatalog.Rebind(f, Expression.Convert(fact, f.Type)).Visit(judge);
+        var lambda = Expression.Lambda<Func<Fact, Judgement>>(body, fact);
+        return lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
+    }
+
+    /// <summary>
+    /// One NRules rule per outcome. Its condition asks the compiled rule for its (memoised) judgement of the fact, so the
+    /// three outcome rules evaluate the conditions once per fact, not three times.
+    /// </summary>
+    private static IRuleDefinition Build(CompiledRule rule, Type factType, ParameterExpression f, Judgement outcome)
     {
         var builder = new RuleBuilder();
         builder.Name($"{rule.Definition.Id}#{outcome}");
@@ -108,8 +123,13 @@ public sealed class RuleSetCompiler
         builder.Property("ruleId", rule.Definition.Id);
         builder.Property("outcome", outcome.ToString());
         var pattern = builder.LeftHandSide().Pattern(factType, f.Name!);
-        var test = Expression.Equal(Expression.Convert(judge, typeof(int)), Expression.Constant((int)outcome));
-        pattern.Condition(Expression.Lambda(test, f));
+        var judge = Expression.Convert(
+            Expression.Call(Expression.Constant(rule), typeof(CompiledRule).GetMethod(nameof(CompiledRule.Judge))!, Expression.Convert(f, typeof(Fact))),
+            typeof(int));
+        // The first condition is identical in the three outcome rules, so the rules engine shares its node: a fact the
+        // rule does not apply to is turned away once, not three times.
+        pattern.Condition(Expression.Lambda(Expression.NotEqual(judge, Expression.Constant((int)Judgement.NotApplicable)), f));
+        pattern.Condition(Expression.Lambda(Expression.Equal(judge, Expression.Constant((int)outcome)), f));
 
         var ctx = Expression.Parameter(typeof(IContext), "ctx");
         var record = Expression.Call(typeof(RuleActions).GetMethod(nameof(RuleActions.Record))!,

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ComplianceEngine.Core;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Loading;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+using ComplianceEngine.Reporting;
+
+namespace ComplianceEngine.Bench;
+
+/// <summary>The <c>generate</c> and <c>once</c> commands.</summary>
+internal static class Commands
+{
+    public const int DefaultSeed = 20261125;
+
+    /// <summary>The evaluation date of every benchmark run (fixed, so runs are comparable).</summary>
+    public static DateOnly AsOf { get; } = new(2026, 11, 25);
+
+    public static JsonSerializerOptions Json { get; } = new() { WriteIndented = false };
+
+    public static int Help()
+    {
+        Console.WriteLine("""
+            ComplianceEngine.Bench: a seeded generator of realistic estates and a scale harness.
+
+              generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
+                  write a generated estate as YAML under DIR (time it with `compliance check DIR`)
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE]
+                  measure one size in this process; prints one RESULT line (JSON)
+                  memory: build the estate in memory (no YAML) and measure analysis + evaluation
+                  --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
+                              or dense (any store to any store: cyclic, the worst case for onward chains)
+                  yaml:   load DIR (written by generate) and measure load + analysis + evaluation
+                  --live: full GC after each phase to record the live heap it leaves (slower; outside the timings)
+                  --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
+              run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both] [--seed S] [--rules DIR] [--topology layered|dense]
+                  [--work DIR] [--cli PATH] [--live] [--timeout-minutes M]
+                  each size in a fresh child process (`once`), then a markdown table;
+                  --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
+            """);
+        return 0;
+    }
+
+    public static int Generate(Options o)
+    {
+        var flows = o.RequiredInt("flows");
+        var output = o.Get("out") ?? throw new ArgumentException("--out is required");
+        var seed = o.Int("seed", DefaultSeed);
+        var rulesDir = o.Get("rules", "rules");
+        var source = LoadRules(rulesDir, out _);
+        if (source is null) return 2;
+        var size = EstateSize.ForFlows(flows);
+        var sw = Stopwatch.StartNew();
+        var estate = new EstateGenerator(new GeoCatalog(source, rulesDir), seed, ParseTopology(o)).Generate(size);
+        var generated = sw.Elapsed;
+        sw.Restart();
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+            throw new ArgumentException($"'{output}' is not empty");
+        var (files, bytes) = YamlEstateWriter.Write(estate, output);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Generated {estate.Clusters.Length:N0} clusters, {estate.Stores.Length:N0} stores, {estate.Recipients.Length:N0} recipients, {estate.Flows.Length:N0} flows (seed {seed}) in {generated.TotalSeconds:F1} s; wrote {files} files, {bytes / 1048576.0:F1} MiB to {output} in {sw.Elapsed.TotalSeconds:F1} s"));
+        return 0;
+    }
+
+    public static int Once(Options o)
+    {
+        var flows = o.RequiredInt("flows");
+        var mode = o.Get("mode", "memory");
+        if (mode is not ("memory" or "yaml")) throw new ArgumentException("--mode is memory or yaml");
+        var seed = o.Int("seed", DefaultSeed);
+        var live = o.Flag("live");
+
+        var sw = Stopwatch.StartNew();
+        var rulesDir = o.Get("rules", "rules");
+        var source = LoadRules(rulesDir, out var ruleDiagnostics);
+        if (source is null) return 2;
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics);
+        if (ruleDiagnostics.HasErrors)
+        {
+            Print(ruleDiagnostics.Sorted());
+            return 2;
+        }
+        var rulesMs = sw.Elapsed.TotalMilliseconds;
+
+        Estate estate;
+        var generateMs = 0.0;
+        var reset = false;
+        var recorder = new PhaseRecorder(live);
+        IReadOnlyList<Diagnostic> inputDiagnostics = [];
+        var allocatedAtStart = 0L;
+        if (mode == "memory")
+        {
+            sw.Restart();
+            estate = new EstateGenerator(new GeoCatalog(source, rulesDir), seed, ParseTopology(o)).Generate(EstateSize.ForFlows(flows));
+            generateMs = sw.Elapsed.TotalMilliseconds;
+            // The generator's scratch state is garbage now: give it back and measure the peak from here on.
+            reset = PeakMemory.Reset();
+            allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+            recorder.Restart();
+        }
+        else
+        {
+            var dir = o.Get("dir") ?? throw new ArgumentException("--dir is required with --mode yaml");
+            allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+            recorder.Restart();
+            var bag = new DiagnosticBag();
+            estate = new WorkspaceLoader().LoadEstate([dir], bag);
+            if (bag.HasErrors)
+            {
+                Print(bag.Sorted());
+                return 2;
+            }
+            inputDiagnostics = bag.Sorted();
+            recorder.Complete("load", estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length + estate.Recipients.Length);
+        }
+
+        var report = engine.Evaluate(estate, new EvaluationOptions
+        {
+            AsOf = AsOf,
+            GeneratedAt = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
+            Observer = recorder,
+        }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
+
+        using (var counter = new CountingStream())
+        {
+            using (var writer = new StreamWriter(counter, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            {
+                new JsonReportWriter().Write(report, writer);
+            }
+            recorder.Complete("json", counter.Length);
+        }
+        // The same report as a file, to compare runs byte for byte (generatedAt is fixed above).
+        if (o.Get("report") is { } reportFile)
+        {
+            using var file = new StreamWriter(reportFile, false, new UTF8Encoding(false));
+            new JsonReportWriter().Write(report, file);
+        }
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
+        var peak = PeakMemory.Read();
+        var phases = recorder.Phases;
+        var result = new RunResult
+        {
+            Mode = mode,
+            Flows = estate.Flows.Length,
+            Clusters = estate.Clusters.Length,
+            Stores = estate.Stores.Length,
+            Recipients = estate.Recipients.Length,
+            RulesMilliseconds = rulesMs,
+            Rules = engine.Rules.Rules.Length,
+            GenerateMilliseconds = generateMs,
+            Phases = phases,
+            Facts = phases.FirstOrDefault(p => p.Name == "flows")?.Items ?? 0,
+            Verdicts = phases.FirstOrDefault(p => p.Name == "fire")?.Items ?? 0,
+            Findings = report.Findings.Length,
+            JsonBytes = phases.FirstOrDefault(p => p.Name == "json")?.Items ?? 0,
+            PeakWorkingSetBytes = peak,
+            AllocatedBytes = allocated,
+            PeakResetBeforeEvaluation = reset,
+            Summary = string.Join("; ", report.ByJurisdiction.Select(kv =>
+                string.Create(CultureInfo.InvariantCulture, $"{kv.Key}: {kv.Value.Violation} violation, {kv.Value.Indeterminate} indeterminate, {kv.Value.Pass} pass"))),
+        };
+        // Keep the estate and report alive until the peak has been read.
+        GC.KeepAlive(estate);
+        GC.KeepAlive(report);
+
+        foreach (var p in phases)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {p.Name,-8} {p.Milliseconds,8:F0} ms wall {p.CpuMilliseconds,8:F0} ms cpu {p.GcPauseMilliseconds,7:F0} ms GC pause (gen0/1/2 {p.Gen0}/{p.Gen1}/{p.Gen2}) {p.AllocatedBytes / 1048576.0,7:F0} MiB allocated {p.Items,11:N0} items{(p.LiveHeapBytes is { } l ? $"  live heap {l / 1048576.0:F0} MiB" : "")}"));
+        }
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
+        return 0;
+    }
+
+    internal static Topology ParseTopology(Options o) => o.Get("topology", "layered") switch
+    {
+        "layered" => Topology.Layered,
+        "dense" => Topology.Dense,
+        var t => throw new ArgumentException($"--topology is layered or dense, not '{t}'"),
+    };
+
+    internal static RuleSource? LoadRules(string rulesDir, out DiagnosticBag diagnostics)
+    {
+        diagnostics = new DiagnosticBag();
+        var source = new WorkspaceLoader().LoadRules([rulesDir], diagnostics);
+        if (!diagnostics.HasErrors) return source;
+        Print(diagnostics.Sorted());
+        return null;
+    }
+
+    private static void Print(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics.Take(20)) Console.Error.WriteLine(d.ToString());
+    }
+
+    /// <summary>A write-only stream that counts bytes and keeps none.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using ComplianceEngine.Bench;
+
+// bench generate --flows N --out DIR [--seed S] [--rules DIR]
+// bench once     --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--live] [--report FILE]
+// bench run      [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both] [--seed S] [--rules DIR] [--work DIR]
+//                [--cli PATH] [--live] [--timeout-minutes M]
+try
+{
+    var command = args.Length > 0 ? args[0] : "help";
+    var options = Options.Parse(args.Skip(1));
+    return command switch
+    {
+        "generate" => Commands.Generate(options),
+        "once" => Commands.Once(options),
+        "run" => Harness.Run(options),
+        _ => Commands.Help(),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"bench: {ex.Message}");
+    return 2;
+}
+
+namespace ComplianceEngine.Bench
+{
+    /// <summary>--name value pairs and --flags.</summary>
+    internal sealed class Options
+    {
+        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var o = new Options();
+            string? key = null;
+            foreach (var a in args)
+            {
+                if (a.StartsWith("--", StringComparison.Ordinal))
+                {
+                    if (key is not null) o._values[key] = "true";
+                    key = a[2..];
+                }
+                else if (key is not null)
+                {
+                    o._values[key] = a;
+                    key = null;
+                }
+                else
+                {
+                    throw new ArgumentException($"unexpected argument '{a}'");
+                }
+            }
+            if (key is not null) o._values[key] = "true";
+            return o;
+        }
+
+        public string? Get(string key) => _values.GetValueOrDefault(key);
+
+        public string Get(string key, string fallback) => _values.GetValueOrDefault(key) ?? fallback;
+
+        public bool Flag(string key) => _values.TryGetValue(key, out var v) && v == "true";
+
+        public int Int(string key, int fallback) =>
+            _values.TryGetValue(key, out var v)
+                ? int.Parse(v.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture)
+                : fallback;
+
+        public int RequiredInt(string key) =>
+            _values.ContainsKey(key) ? Int(key, 0) : throw new ArgumentException($"--{key} is required");
+    }
+}
