@@ -50,7 +50,11 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteEndObject();
 
             w.WriteStartArray("findings");
-            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass)) WriteFinding(w, f);
+            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
+            {
+                WriteFinding(w, f);
+                if (w.BytesPending > 64 * 1024) w.Flush();
+            }
             w.WriteEndArray();
 
             w.WriteStartArray("waivers");

@@ -62,7 +62,11 @@ public sealed class SarifReportWriter : IReportWriter
 
             w.WriteString("columnKind", "utf16CodeUnits");
             w.WriteStartArray("results");
-            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass)) WriteResult(w, f, index[f.RuleId]);
+            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
+            {
+                WriteResult(w, f, index[f.RuleId]);
+                if (w.BytesPending > 64 * 1024) w.Flush();
+            }
             w.WriteEndArray();
 
             w.WriteStartObject("properties");
