@@ -116,20 +116,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("confidence", f.Confidence);
         w.WriteString("message", f.Message);
         w.WriteString("remediation", f.Remediation);
-        w.WriteStartArray("evidence");
-        foreach (var e in f.Evidence)
-        {
-            w.WriteStartObject();
-            w.WriteString("fact", e.Fact);
-            w.WriteString("value", e.Value);
-            if (e.Location.IsKnown)
-            {
-                w.WriteString("file", e.Location.File);
-                w.WriteNumber("line", e.Location.Line);
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        JsonText.WriteEvidence(w, f.Evidence);
         if (f.BaselineState != BaselineState.None) w.WriteString("baselineState", f.BaselineState == BaselineState.New ? "new" : "unchanged");
         if (f.WaiverName is not null)
         {

@@ -30,6 +30,25 @@ internal static class JsonText
         output.Write('\n');
     }
 
+    /// <summary>Writes a finding's evidence as <c>"evidence": [{fact, value, file?, line?}]</c> (JSON report and SARIF properties).</summary>
+    public static void WriteEvidence(Utf8JsonWriter w, IEnumerable<Model.Findings.Evidence> evidence)
+    {
+        w.WriteStartArray("evidence");
+        foreach (var e in evidence)
+        {
+            w.WriteStartObject();
+            w.WriteString("fact", e.Fact);
+            w.WriteString("value", e.Value);
+            if (e.Location.IsKnown)
+            {
+                w.WriteString("file", e.Location.File);
+                w.WriteNumber("line", e.Location.Line);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
     /// <summary>A write-only stream that decodes UTF-8 onto a <see cref="TextWriter"/> (multi-byte characters may span writes).</summary>
     private sealed class TextWriterStream(TextWriter output) : Stream
     {

@@ -249,20 +249,7 @@ public sealed class SarifReportWriter : IReportWriter
         w.WriteStartArray("path");
         foreach (var p in f.Path) w.WriteStringValue(p);
         w.WriteEndArray();
-        w.WriteStartArray("evidence");
-        foreach (var e in f.Evidence)
-        {
-            w.WriteStartObject();
-            w.WriteString("fact", e.Fact);
-            w.WriteString("value", e.Value);
-            if (e.Location.IsKnown)
-            {
-                w.WriteString("file", e.Location.File);
-                w.WriteNumber("line", e.Location.Line);
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        JsonText.WriteEvidence(w, f.Evidence);
         w.WriteEndObject();
         w.WriteEndObject();
     }
