@@ -52,8 +52,18 @@ public sealed class Engine
         return new Engine(compiled, new RegionCatalog(regions), jurisdictions);
     }
 
+    /// <summary>Evaluates an estate and explains every finding (pass findings included when asked in the options).</summary>
+    public (Report Report, ImmutableArray<Explanation> Explanations) Explain(Estate estate, EvaluationOptions options)
+    {
+        var sources = new Dictionary<string, (CompiledRule Rule, Fact Fact)>(StringComparer.Ordinal);
+        var report = EvaluateCore(estate, options, null, sources);
+        return (report, [.. report.Findings.Where(f => sources.ContainsKey(f.Id)).Select(f => Explainer.Explain(f, sources[f.Id].Rule, sources[f.Id].Fact))]);
+    }
+
     /// <summary>Evaluates an estate. Sites whose country is unknown are reported as warnings and evaluate as indeterminate.</summary>
-    public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null)
+    public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null) => EvaluateCore(estate, options, diagnostics, null);
+
+    private Report EvaluateCore(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics, IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources)
     {
         ArgumentNullException.ThrowIfNull(estate);
         var all = new List<Diagnostic>(diagnostics ?? []);
@@ -69,7 +79,7 @@ public sealed class Engine
             if (site.UnknownReason is not null)
                 all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownCountry, $"Recipient '{recipient.Name}': {site.UnknownReason}; rules that need its country are indeterminate", recipient.Info.Location));
         }
-        return _evaluator.Evaluate(estate, options, all.Distinct());
+        return _evaluator.Evaluate(estate, options, all.Distinct(), sources);
     }
 
     private static void CheckCatalog(JurisdictionCatalog catalog, DiagnosticBag diagnostics)

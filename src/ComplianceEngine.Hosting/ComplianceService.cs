@@ -10,11 +10,24 @@ using Microsoft.Extensions.Options;
 namespace ComplianceEngine.Hosting;
 
 /// <summary>What a check needs.</summary>
-public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<string> Rules, DateOnly AsOf, DateTimeOffset GeneratedAt, bool IncludePasses = false);
+public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<string> Rules, DateOnly AsOf, DateTimeOffset GeneratedAt, bool IncludePasses = false)
+{
+    /// <summary>A file with one Policy document (and any Waiver documents).</summary>
+    public string? PolicyPath { get; init; }
+
+    /// <summary>A JSON report whose findings no longer fail the run.</summary>
+    public string? BaselinePath { get; init; }
+}
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
 public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagnostics)
 {
+    /// <summary>The policy's default fail-on severity, when a policy gave one.</summary>
+    public string? FailOn { get; init; }
+
+    /// <summary>Whether indeterminate findings fail the run (policy).</summary>
+    public bool FailOnIndeterminate { get; init; }
+
     /// <summary>True when inputs or rules could not be read (exit code 2).</summary>
     public bool Failed => Report is null;
 }
@@ -44,14 +57,24 @@ public sealed class ComplianceService
     public WorkspaceLoader CreateLoader() => new(_options.Limits);
 
     /// <summary>The engine for a set of rule folders (compiled once), or null with diagnostics.</summary>
-    public (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics) GetEngine(IReadOnlyList<string> rules)
+    /// <param name="packs">When not empty, only these RulePacks (by metadata.name) are compiled.</param>
+    public (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics) GetEngine(IReadOnlyList<string> rules, IReadOnlyCollection<string>? packs = null,
+        SourceLocation? packsDeclaredAt = null)
     {
         var paths = rules.Count == 0 ? DefaultRules : rules;
-        var key = string.Join("\n", paths.Select(Path.GetFullPath));
+        var key = string.Join("\n", paths.Select(Path.GetFullPath)) + "\n#" + string.Join(",", (packs ?? []).Order(StringComparer.Ordinal));
         return _engines.GetOrAdd(key, _ =>
         {
             var diagnostics = new DiagnosticBag();
             var source = CreateLoader().LoadRules(paths, diagnostics);
+            if (packs is { Count: > 0 })
+            {
+                foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
+                    diagnostics.Error(DiagnosticCodes.PolicyUnknownPack,
+                        $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}",
+                        packsDeclaredAt ?? SourceLocation.None);
+                source = source with { Packs = [.. source.Packs.Where(p => packs.Contains(p.Name))] };
+            }
             if (source.Packs.IsEmpty && !diagnostics.HasErrors)
                 diagnostics.Error(DiagnosticCodes.NoInputs, $"no RulePack documents found in {string.Join(", ", paths)}", new SourceLocation(paths[0], 0, 0));
             if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
@@ -61,18 +84,76 @@ public sealed class ComplianceService
         });
     }
 
-    /// <summary>Runs a check.</summary>
-    public CheckResult Check(CheckRequest request)
+    /// <summary>
+    /// Explains the findings about <paramref name="target"/>: a finding id, or the name of a flow, store, cluster or
+    /// recipient (findings whose subject or path names it). Violations, warnings and indeterminate findings first; when
+    /// there are none, the passes.
+    /// </summary>
+    public (IReadOnlyList<Core.Evaluation.Explanation> Explanations, IReadOnlyList<Diagnostic> Diagnostics) Explain(CheckRequest request, string target)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (engine, ruleDiagnostics) = GetEngine(request.Rules);
-        if (engine is null) return new CheckResult(null, ruleDiagnostics);
-
+        if (engine is null) return ([], ruleDiagnostics);
         var diagnostics = new DiagnosticBag();
         var estate = CreateLoader().LoadEstate(request.Paths, diagnostics);
+        if (diagnostics.HasErrors) return ([], diagnostics.Sorted());
+        var (_, explanations) = engine.Explain(estate, new EvaluationOptions { AsOf = request.AsOf, GeneratedAt = request.GeneratedAt, IncludePasses = true });
+        var matching = explanations
+            .Where(e => e.Finding.Id == target || e.Finding.Subject.Name == target || e.Finding.Path.Contains(target))
+            .ToList();
+        var problems = matching.Where(e => e.Finding.Status != FindingStatus.Pass).ToList();
+        return (problems.Count > 0 ? problems : matching, diagnostics.Sorted());
+    }
+
+    /// <summary>Checks an estate given as YAML text (the hosted API), with the built-in rules.</summary>
+    public CheckResult CheckText(string yaml, string name, DateOnly asOf, DateTimeOffset generatedAt, bool includePasses = false)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var (engine, ruleDiagnostics) = GetEngine([]);
+        if (engine is null) return new CheckResult(null, ruleDiagnostics);
+        var diagnostics = new DiagnosticBag();
+        var loader = CreateLoader();
+        var docs = loader.Documents.LoadText(yaml, name, diagnostics);
+        var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        var waivers = Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics);
+        if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
+            diagnostics.Error(DiagnosticCodes.NoInputs, "no Cluster, DataStore or DataFlow documents in the request", new SourceLocation(name, 0, 0));
+        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
+        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = asOf, GeneratedAt = generatedAt, IncludePasses = includePasses }, diagnostics.Sorted());
+        var policyDiagnostics = new DiagnosticBag();
+        report = Core.Policy.PolicyApplier.Apply(report, null, waivers, null, policyDiagnostics);
+        var all = report.Diagnostics.Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
+        return new CheckResult(report with { Diagnostics = [.. all] }, all);
+    }
+
+    /// <summary>Runs a check: rules (filtered by the policy), estate, evaluation, then policy, waivers and baseline.</summary>
+    public CheckResult Check(CheckRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var diagnostics = new DiagnosticBag();
+        var loader = CreateLoader();
+        Model.Policy.PolicyDocument? policy = null;
+        var waivers = new List<Model.Policy.Waiver>();
+        var rules = request.Rules.Count == 0 ? DefaultRules.ToList() : request.Rules.ToList();
+        if (request.PolicyPath is { } policyPath)
+        {
+            var (p, w) = loader.LoadPolicy(policyPath, diagnostics);
+            policy = p;
+            waivers.AddRange(w);
+            var baseDir = Path.GetDirectoryName(Path.GetFullPath(policyPath))!;
+            if (p is not null) rules.AddRange(p.Include.Select(i => Path.Combine(baseDir, i)));
+        }
+        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
+
+        var (engine, ruleDiagnostics) = GetEngine(rules, policy?.Packs, policy?.Location);
+        if (engine is null) return new CheckResult(null, ruleDiagnostics);
+
+        var (estate, estateWaivers) = loader.LoadWorkspace(request.Paths, diagnostics);
+        waivers.AddRange(estateWaivers);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
             diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {string.Join(", ", request.Paths)}",
                 new SourceLocation(request.Paths.Count > 0 ? request.Paths[0] : ".", 0, 0));
+        var baseline = request.BaselinePath is { } b ? Loading.Documents.BaselineReader.Read(b, diagnostics) : null;
         if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
 
         var report = engine.Evaluate(estate, new EvaluationOptions
@@ -80,7 +161,12 @@ public sealed class ComplianceService
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
-        }, ruleDiagnostics.Concat(diagnostics.Sorted()));
-        return new CheckResult(report, report.Diagnostics);
+        });
+        var policyDiagnostics = new DiagnosticBag();
+        report = Core.Policy.PolicyApplier.Apply(report, policy, waivers, baseline, policyDiagnostics);
+        var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
+        if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
+        report = report with { Diagnostics = [.. all] };
+        return new CheckResult(report, all) { FailOn = policy?.FailOn, FailOnIndeterminate = policy?.FailOnIndeterminate ?? false };
     }
 }

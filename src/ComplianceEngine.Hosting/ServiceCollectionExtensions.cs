@@ -18,6 +18,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IReportWriter, JsonReportWriter>();
         services.AddSingleton<IReportWriter, MarkdownReportWriter>();
         services.AddSingleton<IReportWriter, ConsoleSummaryWriter>();
+        services.AddSingleton<IReportWriter, SarifReportWriter>();
+        services.AddSingleton<IReportWriter, JUnitReportWriter>();
+        services.AddSingleton<IReportWriter, HtmlReportWriter>();
+        services.AddSingleton<IReportWriter, CsvReportWriter>();
         return services;
     }
 }

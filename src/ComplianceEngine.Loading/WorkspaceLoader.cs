@@ -6,6 +6,7 @@ using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
 using ComplianceEngine.Model.Jurisdictions;
+using ComplianceEngine.Model.Policy;
 
 namespace ComplianceEngine.Loading;
 
@@ -68,11 +69,34 @@ public sealed class WorkspaceLoader
     }
 
     /// <summary>Reads an estate (inventory documents) from files and folders, and cross-checks it.</summary>
-    public Estate LoadEstate(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    public Estate LoadEstate(IEnumerable<string> paths, DiagnosticBag diagnostics) => LoadWorkspace(paths, diagnostics).Estate;
+
+    /// <summary>Reads an estate and the waivers kept beside it. Rule and policy documents among the inputs are reported and ignored.</summary>
+    public (Estate Estate, ImmutableArray<Waiver> Waivers) LoadWorkspace(IEnumerable<string> paths, DiagnosticBag diagnostics)
     {
         var files = DocumentLoader.FindFiles(paths, diagnostics);
         var docs = _documents.LoadFiles(files, diagnostics);
-        return ReadEstate(docs, diagnostics);
+        foreach (var d in docs.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.Policy or DocumentKind.TestCase))
+        {
+            var option = d.Info.Kind == DocumentKind.Policy ? "--policy" : d.Info.Kind == DocumentKind.TestCase ? "compliance test" : "--rules";
+            diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
+        }
+        var waivers = PolicyReader.ReadWaivers(docs, diagnostics);
+        return (ReadEstate(docs, diagnostics), waivers);
+    }
+
+    /// <summary>Reads a policy file: exactly one Policy document, and any Waiver documents beside it.</summary>
+    public (PolicyDocument? Policy, ImmutableArray<Waiver> Waivers) LoadPolicy(string path, DiagnosticBag diagnostics)
+    {
+        var files = DocumentLoader.FindFiles([path], diagnostics);
+        var docs = _documents.LoadFiles(files, diagnostics);
+        var policies = PolicyReader.ReadPolicies(docs, diagnostics);
+        var waivers = PolicyReader.ReadWaivers(docs, diagnostics);
+        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.Policy or DocumentKind.Waiver)))
+            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a policy file holds Policy and Waiver documents, not {d.Info.Kind}", d.Info.Location);
+        if (policies.Length != 1 && !diagnostics.HasErrors)
+            diagnostics.Error(DiagnosticCodes.PolicyInvalid, $"a policy file needs exactly one Policy document, found {policies.Length}", new SourceLocation(DocumentLoader.Normalize(path), 0, 0));
+        return (policies.Length == 1 ? policies[0] : null, waivers);
     }
 
     /// <summary>Reads an estate from already-parsed documents (rules, policies and test cases among them are ignored).</summary>

@@ -22,7 +22,8 @@ public sealed class ConsoleSummaryWriter : IReportWriter
         output.WriteLine($"Compliance as of {report.AsOf:yyyy-MM-dd}");
         output.WriteLine();
         var header = new[] { "Jurisdiction", "Violation", "Warning", "Indeterminate", "Waived", "Pass" };
-        var rows = report.ByJurisdiction.Select(kv => new[]
+        // Jurisdictions with nothing to say are left out of the terminal view (the reports keep them).
+        var rows = report.ByJurisdiction.Where(kv => kv.Value != StatusCounts.Zero).Select(kv => new[]
         {
             kv.Key, Num(kv.Value.Violation), Num(kv.Value.Warning), Num(kv.Value.Indeterminate), Num(kv.Value.Waived), Num(kv.Value.Pass),
         }).ToList();
@@ -31,6 +32,15 @@ public sealed class ConsoleSummaryWriter : IReportWriter
         output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var r in rows) output.WriteLine(Row(r, widths));
         output.WriteLine();
+        if (report.BaselineSuppressed > 0)
+            output.WriteLine($"{report.BaselineSuppressed} finding(s) are in the baseline and do not fail this run.");
+        foreach (var w in report.Waivers)
+        {
+            var state = w.Expired ? "EXPIRED, hides nothing" : w.Matched == 0 ? "unused" : $"waives {w.Matched}";
+            var soon = w.ExpiresWithin(report.AsOf, 30) ? " (expires within 30 days)" : "";
+            output.WriteLine($"Waiver {w.Name}: {state}; {w.RuleId} on {w.Subject} [{w.Jurisdiction}], expires {w.Expires:yyyy-MM-dd}{soon}, approved by {w.ApprovedBy} ({w.Ticket})");
+        }
+        if (report.BaselineSuppressed > 0 || !report.Waivers.IsEmpty) output.WriteLine();
 
         var shown = report.Findings.Where(f => f.Status is not FindingStatus.Pass).ToList();
         if (shown.Count == 0)
@@ -40,8 +50,9 @@ public sealed class ConsoleSummaryWriter : IReportWriter
         }
         foreach (var f in shown)
         {
+            var baseline = f.BaselineState == BaselineState.Unchanged ? " (in baseline)" : "";
             output.WriteLine(
-                $"{f.Subject.Location}: {f.Status.ToName()} {f.Severity.ToName()} [{f.Jurisdiction}] {f.RuleId} {f.Subject.Kind}/{f.Subject.Name} ({f.Citation})");
+                $"{f.Subject.Location}: {f.Status.ToName()} {f.Severity.ToName()} [{f.Jurisdiction}] {f.RuleId} {f.Subject.Kind}/{f.Subject.Name} ({f.Citation}){baseline}");
             output.WriteLine($"    {f.Message}");
         }
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -18,20 +17,12 @@ public sealed class JsonReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".json";
 
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        NewLine = "\n",
-    };
-
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Options))
+        JsonText.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteString("schemaVersion", report.SchemaVersion);
@@ -55,19 +46,42 @@ public sealed class JsonReportWriter : IReportWriter
             WriteCounts(w, report.ByJurisdiction.Values.Aggregate(StatusCounts.Zero, (a, b) =>
                 new StatusCounts(a.Violation + b.Violation, a.Warning + b.Warning, a.Indeterminate + b.Indeterminate, a.Waived + b.Waived, a.Pass + b.Pass)));
             w.WriteEndObject();
+            w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
             w.WriteEndObject();
 
             w.WriteStartArray("findings");
-            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass)) WriteFinding(w, f);
+            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
+            {
+                WriteFinding(w, f);
+                if (w.BytesPending > 64 * 1024) w.Flush();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("waivers");
+            foreach (var wv in report.Waivers)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", wv.Name);
+                w.WriteString("ruleId", wv.RuleId);
+                w.WriteString("subject", wv.Subject);
+                w.WriteString("jurisdiction", wv.Jurisdiction);
+                w.WriteString("expires", wv.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WriteString("approvedBy", wv.ApprovedBy);
+                w.WriteString("ticket", wv.Ticket);
+                w.WriteString("justification", wv.Justification);
+                w.WriteString("state", wv.Expired ? "expired" : wv.Matched == 0 ? "unused" : "active");
+                w.WriteNumber("matched", wv.Matched);
+                w.WriteString("file", wv.Location.File);
+                w.WriteNumber("line", wv.Location.Line);
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
 
             w.WriteStartArray("diagnostics");
             foreach (var d in report.Diagnostics) WriteDiagnostic(w, d);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        output.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        output.Write('\n');
+        });
     }
 
     private static void WriteCounts(Utf8JsonWriter w, StatusCounts c)
@@ -102,20 +116,8 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("confidence", f.Confidence);
         w.WriteString("message", f.Message);
         w.WriteString("remediation", f.Remediation);
-        w.WriteStartArray("evidence");
-        foreach (var e in f.Evidence)
-        {
-            w.WriteStartObject();
-            w.WriteString("fact", e.Fact);
-            w.WriteString("value", e.Value);
-            if (e.Location.IsKnown)
-            {
-                w.WriteString("file", e.Location.File);
-                w.WriteNumber("line", e.Location.Line);
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        JsonText.WriteEvidence(w, f.Evidence);
+        if (f.BaselineState != BaselineState.None) w.WriteString("baselineState", f.BaselineState == BaselineState.New ? "new" : "unchanged");
         if (f.WaiverName is not null)
         {
             w.WriteStartObject("waiver");

@@ -33,6 +33,24 @@ public sealed class MarkdownReportWriter : IReportWriter
             output.WriteLine($"| {j} | {c.Violation} | {c.Warning} | {c.Indeterminate} | {c.Waived} | {c.Pass} |");
         }
         output.WriteLine();
+        if (report.BaselineSuppressed > 0)
+        {
+            output.WriteLine($"{report.BaselineSuppressed} finding(s) are in the baseline and do not fail this run.");
+            output.WriteLine();
+        }
+        if (!report.Waivers.IsEmpty)
+        {
+            output.WriteLine("## Waivers");
+            output.WriteLine();
+            output.WriteLine("| Waiver | Rule | Subject | Jurisdiction | Expires | State | Approved by | Ticket |");
+            output.WriteLine("|---|---|---|---|---|---|---|---|");
+            foreach (var w in report.Waivers)
+            {
+                var state = w.Expired ? "**expired**" : w.Matched == 0 ? "unused" : w.ExpiresWithin(report.AsOf, 30) ? $"active ({w.Matched}), **expires soon**" : $"active ({w.Matched})";
+                output.WriteLine($"| {Escape(w.Name)} | `{w.RuleId}` | {Escape(w.Subject)} | {w.Jurisdiction} | {w.Expires:yyyy-MM-dd} | {state} | {Escape(w.ApprovedBy)} | {Escape(w.Ticket)} |");
+            }
+            output.WriteLine();
+        }
 
         var shown = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
         if (shown.Count == 0)

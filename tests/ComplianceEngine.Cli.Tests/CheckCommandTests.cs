@@ -73,6 +73,18 @@ public sealed partial class CheckCommandTests
     }
 
     [Fact]
+    public void Check_OutputOverAnInputFile_RefusedAndInputKept()
+    {
+        using var dir = new TempDir();
+        var input = dir.Write("estate.yaml", "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n");
+        var before = File.ReadAllText(input);
+        var (exit, _, error) = Cli.Run("check", dir.Path, "--rules", Rules, "--output", input);
+        Assert.Equal(2, exit);
+        Assert.Contains("refusing to write a report over the input file", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(input));
+    }
+
+    [Fact]
     public void Check_FailOnCritical_HighViolationsDoNotFail()
     {
         var (exit, _, _) = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "2026-11-25", "--fail-on", "critical", "--format", "json");

@@ -26,14 +26,19 @@ internal static class CheckCommand
         var format = new Option<string?>("--format") { Description = $"Report format: {string.Join("|", writers.Keys.Order(StringComparer.Ordinal))}" };
         format.AcceptOnlyFromAmong([.. writers.Keys.Order(StringComparer.Ordinal)]);
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file (atomically); the summary goes to the terminal" };
-        var failOn = new Option<string>("--fail-on")
+        var failOn = new Option<string?>("--fail-on")
         {
-            Description = "Exit 1 when a violation has this severity or higher (info|low|medium|high|critical|none)",
-            DefaultValueFactory = _ => "low",
+            Description = "Exit 1 when a violation has this severity or higher (info|low|medium|high|critical|none); default: the policy's, else low",
         };
         failOn.AcceptOnlyFromAmong([.. SeverityNames.All, "none"]);
+        var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
+        var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
+        var writeBaseline = new Option<string?>("--write-baseline") { Description = "Write this run's findings as a baseline (JSON) to this file" };
 
-        var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction") { paths, rules, asOf, format, output, failOn };
+        var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
+        {
+            paths, rules, asOf, format, output, failOn, policy, baseline, writeBaseline,
+        };
         command.SetAction(parse =>
         {
             var service = services.GetRequiredService<ComplianceService>();
@@ -49,8 +54,25 @@ internal static class CheckCommand
                 return ExitCodes.InvalidInput;
             }
 
+            // A report never replaces one of the user's inputs.
+            var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
+                .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
+                .Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+            foreach (var target in new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>())
+            {
+                if (inputs.Contains(Path.GetFullPath(target)))
+                {
+                    console.Error.WriteLine($"compliance: refusing to write a report over the input file {target}");
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock),
-                IncludePasses: formatName == "junit"));
+                IncludePasses: formatName == "junit")
+            {
+                PolicyPath = parse.GetValue(policy),
+                BaselinePath = parse.GetValue(baseline),
+            });
             CommonOptions.Print(result.Diagnostics, console.Error);
             if (result.Report is not { } report)
             {
@@ -59,6 +81,11 @@ internal static class CheckCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (parse.GetValue(writeBaseline) is { } baselinePath)
+            {
+                AtomicFile.Write(baselinePath, w => writers["json"].Write(report, w));
+                console.Error.WriteLine($"compliance: baseline of {report.Findings.Count(f => f.Status != FindingStatus.Pass)} findings written to {baselinePath}");
+            }
             if (outputPath is not null)
             {
                 AtomicFile.Write(outputPath, w => writer.Write(report, w));
@@ -70,13 +97,9 @@ internal static class CheckCommand
             {
                 writer.Write(report, console.Out);
             }
-            return Failing(report, parse.GetValue(failOn)!) ? ExitCodes.Findings : ExitCodes.Ok;
+            var threshold = parse.GetValue(failOn) ?? result.FailOn ?? "low";
+            return Core.Policy.PolicyApplier.Fails(report, threshold, result.FailOnIndeterminate) ? ExitCodes.Findings : ExitCodes.Ok;
         });
         return command;
     }
-
-    /// <summary>True when a violation is at or above the fail-on severity.</summary>
-    internal static bool Failing(Report report, string failOn) =>
-        failOn != "none" && SeverityNames.TryParse(failOn, out var threshold) &&
-        report.Findings.Any(f => f.Status == FindingStatus.Violation && f.Severity >= threshold);
 }

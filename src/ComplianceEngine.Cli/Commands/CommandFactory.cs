@@ -11,5 +11,6 @@ internal static class CommandFactory
         TestCommand.Create(services, console),
         RulesCommand.Create(services, console),
         RulesCommand.Jurisdictions(services, console),
+        ExplainCommand.Create(services, console),
     ];
 }

@@ -62,7 +62,9 @@ internal static class RulesCommand
             {
                 console.Out.WriteLine();
                 console.Out.WriteLine($"{regime.Code}  {regime.Title}");
-                console.Out.WriteLine($"    applies to exporters in: {string.Join(", ", regime.Countries)}");
+                console.Out.WriteLine(regime.Countries.IsEmpty
+                    ? "    binds no exporter location (it follows the data: designations, categories or policy)"
+                    : $"    applies to exporters in: {string.Join(", ", regime.Countries)}");
                 if (entries.IsEmpty)
                 {
                     console.Out.WriteLine("    no adequacy entries in force");

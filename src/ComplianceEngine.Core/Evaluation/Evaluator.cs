@@ -29,7 +29,9 @@ public sealed class Evaluator
     }
 
     /// <summary>Evaluates <paramref name="estate"/>.</summary>
-    public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null)
+    /// <param name="sources">When given, receives the rule and fact behind each finding id (for explanations).</param>
+    public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null,
+        IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(estate);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,6 +72,7 @@ public sealed class Evaluator
             }
             var finding = FindingFactory.Create(verdict);
             if (!findings.TryAdd(finding.Id, finding)) continue;
+            sources?.TryAdd(finding.Id, (verdict.Rule, verdict.Fact));
             Tally(finding.Jurisdiction)[(int)finding.Status]++;
         }
         foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);

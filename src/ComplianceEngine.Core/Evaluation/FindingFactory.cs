@@ -70,6 +70,13 @@ public static class FindingFactory
             var unknown = verdict.Error ?? string.Join("; ", text.UnknownFacts().Distinct());
             message = $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
         }
+        else if (status == FindingStatus.Pass)
+        {
+            var why = new List<string>();
+            if (rule.Adequacy.Length > 0) why.Add(text.Value("adequacy"));
+            if (fact is TransferFact t && rule.Fields.Any(f => f.Name == "mechanisms")) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
+            message = $"The rule applies and its requirement is met{(why.Count > 0 ? ": " + string.Join("; ", why) : "")}.";
+        }
         else
         {
             message = rule.Render(def.Message, text);
@@ -84,19 +91,43 @@ public static class FindingFactory
             fact.Subject,
             fact.Path,
             rule.CitationText,
-            def.Confidence,
+            Confidence(rule, fact, text),
             message,
             rule.Render(def.Remediation, text),
             Evidence(rule, fact, text));
     }
 
+    /// <summary>A finding is unverified when its rule is, or when an unverified adequacy entry decided it.</summary>
+    private static string Confidence(CompiledRule rule, Fact fact, FactText text)
+    {
+        if (rule.Definition.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+        if (fact is TransferFact t)
+        {
+            for (var i = 0; i < rule.Adequacy.Length; i++)
+            {
+                if (text.Adequacy(i, t).Entry?.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+            }
+        }
+        return rule.Definition.Confidence;
+    }
+
     private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
     {
-        var count = rule.Fields.Length + (fact is TransferFact ? 1 + rule.Adequacy.Length : 0);
+        var count = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
         var list = new List<Evidence>(count);
         if (fact is TransferFact t)
         {
             list.Add(new Evidence(t.Implied ? "implied by" : "declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location));
+            // Where the data goes from and to is always part of the evidence (reports draw the estate from it).
+            list.Add(new Evidence("source.name", t.Source.Name, t.Source.Location));
+            list.Add(new Evidence("source.country", t.Source.Country ?? "unknown", t.Source.Location));
+            list.Add(new Evidence("destination.name", t.Destination.Name, t.Destination.Location));
+            list.Add(new Evidence("destination.country", t.Destination.Country ?? "unknown", t.Destination.Location));
+        }
+        else if (fact is PlacementFact p)
+        {
+            list.Add(new Evidence("site.name", p.Site.Name, p.Site.Location));
+            list.Add(new Evidence("country", p.Site.Country ?? "unknown", p.Site.Location));
         }
         for (var i = 0; i < rule.Fields.Length; i++)
         {

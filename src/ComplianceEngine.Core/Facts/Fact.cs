@@ -80,6 +80,8 @@ public sealed class PlacementFact : Fact
     public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>True when this placement is a copy (replica or backup) of another store's data.</summary>
     public bool Copy { get; init; }
+    /// <summary>True when the store is named as another store's backup or replica (its data are copies).</summary>
+    public bool CopyTarget { get; init; }
 
     /// <summary>True when the keys are held in the country the data rests in (null when either is unknown).</summary>
     public bool? KeyInSameCountry => KeyCountry is null || Site.Country is null ? null : KeyCountry == Site.Country;
@@ -180,6 +182,9 @@ public sealed class TransferFact : Fact
 
     /// <summary>A flow attribute, or null.</summary>
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>True when the data stays on one cluster or one recipient (source and destination are the same site).</summary>
+    public bool SameSite => ReferenceEquals(Source, Destination) || (Source.Kind == Destination.Kind && Source.Name == Destination.Name);
 
     /// <summary>True when source and destination countries differ (null when either is unknown).</summary>
     public bool? CrossBorder => Source.Country is null || Destination.Country is null ? null : Source.Country != Destination.Country;

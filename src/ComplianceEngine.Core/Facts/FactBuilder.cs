@@ -31,11 +31,13 @@ public sealed class FactBuilder
     {
         ArgumentNullException.ThrowIfNull(resolved);
         var facts = new List<Fact>(resolved.Estate.Stores.Length + resolved.Estate.Flows.Length);
+        var copyTargets = resolved.Estate.Stores.SelectMany(s => s.Backups.Concat(s.Replicas)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var store in resolved.Estate.Stores)
         {
             var info = resolved.Info(store);
             if (info.Site is not { } site) continue;
-            facts.Add(Placement(context, info, site, info.Subject, [store.Name, site.Name], copy: false, store.GeoRedundant));
+            facts.Add(Placement(context, info, site, info.Subject, [store.Name, site.Name], copy: false, store.GeoRedundant,
+                copyTarget: copyTargets.Contains(store.Name)));
         }
         var orgMechanisms = resolved.Intern(Sorted(context.Organization?.Mechanisms ?? []));
         foreach (var flow in resolved.Estate.Flows)
@@ -57,7 +59,7 @@ public sealed class FactBuilder
 
     /// <summary>A placement from a store's resolved sets (shared by its placement, copies and implied transfers).</summary>
     internal static PlacementFact Placement(EvaluationContext context, StoreInfo info, Site site, FindingSubject subject, ImmutableArray<string> path, bool copy,
-        bool geoRedundant)
+        bool geoRedundant, bool copyTarget = false)
     {
         var store = info.Store;
         return new(context, subject, path, site, store.Name)
@@ -70,6 +72,7 @@ public sealed class FactBuilder
             SensitiveIndividuals = store.SensitiveIndividuals,
             Primary = store.Primary && !copy,
             Copy = copy,
+            CopyTarget = copyTarget,
             GeoRedundant = geoRedundant,
             EncryptedAtRest = store.Encryption.AtRest,
             EncryptedEndToEnd = store.Encryption.EndToEnd,
@@ -133,17 +136,18 @@ public sealed class FactBuilder
     /// </summary>
     public static void SetExportVolumes(IReadOnlyList<TransferFact> transfers)
     {
-        var totals = new Dictionary<string, (double All, double Sensitive)>(StringComparer.Ordinal);
+        // A transfer with personal data but no declared count makes the country's total unknown, not smaller.
+        var totals = new Dictionary<string, (double? All, double? Sensitive)>(StringComparer.Ordinal);
         foreach (var t in transfers)
         {
             if (t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c) continue;
-            var (all, sensitive) = totals.GetValueOrDefault(c);
-            totals[c] = (all + (t.Individuals ?? 0), sensitive + (t.SensitiveIndividuals ?? 0));
+            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
+            totals[c] = (all + t.Individuals, sensitive + (t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0)));
         }
         foreach (var t in transfers)
         {
             if (t.Source.Country is not { } c) continue;
-            var (all, sensitive) = totals.GetValueOrDefault(c);
+            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
             t.ExportedIndividuals = all;
             t.ExportedSensitiveIndividuals = sensitive;
         }

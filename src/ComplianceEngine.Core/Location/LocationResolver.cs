@@ -53,6 +53,7 @@ public sealed class LocationResolver
             Operator = cluster.Operator,
             Attributes = cluster.Info.Attributes,
             Certifications = organization?.Certifications ?? [],
+            Agreements = cluster.Agreements,
             PairedRegion = paired,
         };
     }

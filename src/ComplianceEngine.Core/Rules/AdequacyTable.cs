@@ -84,7 +84,8 @@ public sealed class AdequacyTable
         var reason = adequate switch
         {
             Tri.True when entry is null => $"{country} is inside the {_regime.Code} area",
-            Tri.True => $"{country} is adequate for {_regime.Code} under {entry!.Decision}",
+            Tri.True => $"{country} is adequate for {_regime.Code} under {entry!.Decision}" +
+                (entry.Confidence == Model.Rules.Confidence.Unverified ? $" (UNVERIFIED: {entry.Note})" : ""),
             Tri.Unknown when country is null => $"the destination's country is unknown ({destination.UnknownReason})",
             Tri.Unknown => "the exporter's country is unknown and the decision excludes some exporters",
             _ => unmet.Count > 0 ? string.Join("; ", unmet) : $"{country} has no {_regime.Code} adequacy decision",

@@ -10,14 +10,17 @@ namespace ComplianceEngine.Core.Rules;
 public sealed class CompiledRule
 {
     private readonly Func<Fact, Judgement> _judge;
+    private readonly Func<Condition, Func<Fact, Tri>?> _compileNode;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Condition, Func<Fact, Tri>?> _nodes = new(ReferenceEqualityComparer.Instance);
 
     internal CompiledRule(RuleDefinition definition, ImmutableArray<FieldSpec> fields, ImmutableArray<AdequacyTable> adequacy,
-        ImmutableArray<FieldSpec> whenFields, Func<Fact, Judgement> judge)
+        ImmutableArray<FieldSpec> whenFields, Func<Fact, Judgement> judge, Func<Condition, Func<Fact, Tri>?> compileNode)
     {
         Definition = definition;
         Fields = fields;
         Adequacy = adequacy;
         WhenFields = whenFields;
+        _compileNode = compileNode;
         _judge = judge;
         _message = Template.Parse(definition.Message);
         _remediation = Template.Parse(definition.Remediation);
@@ -46,6 +49,13 @@ public sealed class CompiledRule
         return judgement;
     }
 
+    /// <summary>Evaluates one condition of this rule on a fact (compiled once per condition, for explanations).</summary>
+    public Tri Evaluate(Condition condition, Fact fact)
+    {
+        var eval = _nodes.GetOrAdd(condition, _compileNode);
+        return eval is null ? Tri.Unknown : eval(fact);
+    }
+
     /// <summary>The rule as written.</summary>
     public RuleDefinition Definition { get; }
 
@@ -64,12 +74,17 @@ public sealed class CompiledRule
     /// <summary>Special placeholders a message may use besides field names.</summary>
     public static IReadOnlyList<string> SpecialPlaceholders { get; } = ["subject", "path", "asOf", "adequacy", "unknown"];
 
-    /// <summary>The placeholders of a template, in order.</summary>
+    /// <summary>The placeholders of a template, in order (<c>{{</c> and <c>}}</c> are literal braces).</summary>
     public static IEnumerable<string> Placeholders(string template)
     {
         var i = 0;
         while ((i = template.IndexOf('{', i)) >= 0)
         {
+            if (i + 1 < template.Length && template[i + 1] == '{')
+            {
+                i += 2;
+                continue;
+            }
             var end = template.IndexOf('}', i);
             if (end < 0) yield break;
             yield return template[(i + 1)..end];
@@ -77,7 +92,7 @@ public sealed class CompiledRule
         }
     }
 
-    /// <summary>Fills a message template for <paramref name="fact"/>.</summary>
+    /// <summary>Fills a message template for <paramref name="fact"/>: <c>{field}</c> is replaced, <c>{{</c> and <c>}}</c> are literal braces.</summary>
     public string Render(string template, Fact fact)
     {
         ArgumentNullException.ThrowIfNull(template);
@@ -93,8 +108,45 @@ public sealed class CompiledRule
         return parsed.Render(text);
     }
 
-    /// <summary>The facts the rule needed that are unknown for <paramref name="fact"/>, with reasons.</summary>
-    public IEnumerable<string> UnknownFacts(Fact fact) => new FactText(this, fact).UnknownFacts();
+
+    /// <summary>
+    /// The unknown facts that decided an indeterminate outcome, with reasons: only unknowns whose value would change the
+    /// result (Kleene logic: an unknown next to a decisive false in an <c>all</c> does not matter).
+    /// </summary>
+    public IEnumerable<string> UnknownFacts(Fact fact)
+    {
+        var found = new List<string>();
+        foreach (var root in new[] { Definition.When, Definition.Require })
+        {
+            if (root is not null && Evaluate(root, fact) == Tri.Unknown) Decisive(root, fact, found);
+        }
+        return found.Distinct(StringComparer.Ordinal);
+    }
+
+    private void Decisive(Condition condition, Fact fact, List<string> found)
+    {
+        switch (condition)
+        {
+            case AllCondition all:
+                foreach (var c in all.Items.Where(c => Evaluate(c, fact) == Tri.Unknown)) Decisive(c, fact, found);
+                break;
+            case AnyCondition any:
+                foreach (var c in any.Items.Where(c => Evaluate(c, fact) == Tri.Unknown)) Decisive(c, fact, found);
+                break;
+            case NotCondition not:
+                Decisive(not.Inner, fact, found);
+                break;
+            case AdequateCondition adequate when fact is TransferFact t:
+                var table = Adequacy.FirstOrDefault(a => a.Code == adequate.Regime);
+                if (table is not null) found.Add($"adequacy for {table.Code} cannot be decided: {table.Check(t).Reason}");
+                break;
+            case FieldCondition field:
+                var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
+                if (FieldCatalog.Instance.Find(kind, field.Field) is { } spec)
+                    found.Add($"{spec.Name} is unknown{Reason(spec, fact)}");
+                break;
+        }
+    }
 
     /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
     internal int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;
@@ -130,19 +182,27 @@ public sealed class CompiledRule
         public static Template Parse(string template)
         {
             var parts = new List<(string, string?)>();
-            var i = 0;
-            while (i < template.Length)
+            var literal = new StringBuilder();
+            for (var i = 0; i < template.Length; i++)
             {
-                var open = template.IndexOf('{', i);
-                var close = open < 0 ? -1 : template.IndexOf('}', open);
+                var c = template[i];
+                if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
+                {
+                    literal.Append(c);
+                    i++;
+                    continue;
+                }
+                var close = c == '{' ? template.IndexOf('}', i + 1) : -1;
                 if (close < 0)
                 {
-                    parts.Add((template[i..], null));
-                    break;
+                    literal.Append(c);
+                    continue;
                 }
-                parts.Add((template[i..open], template[(open + 1)..close]));
-                i = close + 1;
+                parts.Add((literal.ToString(), template[(i + 1)..close]));
+                literal.Clear();
+                i = close;
             }
+            if (literal.Length > 0) parts.Add((literal.ToString(), null));
             return new Template([.. parts], template.Length);
         }
 
@@ -235,19 +295,5 @@ internal sealed class FactText
     }
 
     /// <summary>See <see cref="CompiledRule.UnknownFacts"/>.</summary>
-    public IEnumerable<string> UnknownFacts()
-    {
-        for (var i = 0; i < _rule.Fields.Length; i++)
-        {
-            if (Raw(i) is null) yield return $"{_rule.Fields[i].Name} is unknown{CompiledRule.Reason(_rule.Fields[i], _fact)}";
-        }
-        if (_fact is TransferFact t)
-        {
-            for (var i = 0; i < _rule.Adequacy.Length; i++)
-            {
-                var r = Adequacy(i, t);
-                if (r.Adequate == Tri.Unknown) yield return $"adequacy for {_rule.Adequacy[i].Code} cannot be decided: {r.Reason}";
-            }
-        }
-    }
+    public IEnumerable<string> UnknownFacts() => _rule.UnknownFacts(_fact);
 }

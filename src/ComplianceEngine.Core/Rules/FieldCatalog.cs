@@ -103,12 +103,13 @@ public sealed class FieldCatalog
         T("encryptedInTransit", FieldType.Flag, f => f.EncryptedInTransit, f => f.Subject.Location, "encrypted in transit");
         T("pseudonymised", FieldType.Flag, f => f.Pseudonymised, f => f.Subject.Location, "pseudonymised before it moves");
         T("retentionHours", FieldType.Number, f => f.RetentionHours, f => f.Subject.Location, "hours the destination keeps the data");
+        T("sameSite", FieldType.Flag, f => (bool?)f.SameSite, f => f.Subject.Location, "source and destination are the same cluster or recipient");
         T("crossBorder", FieldType.Flag, f => f.CrossBorder, f => f.Destination.Location, "source and destination countries differ");
         T("implied", FieldType.Flag, f => (bool?)f.Implied, f => f.Subject.Location, "the estate implies this transfer (DR, replica, backup, ...)");
         T("hop", FieldType.Number, f => (double?)f.Hop, f => f.Subject.Location, "position in an onward chain (1 = direct)");
         T("origins", FieldType.Set, f => (f.Origin ?? f.Source).Country == null ? null : (ImmutableArray<string>?)f.Origins, f => (f.Origin ?? f.Source).Location,
             "regimes covering the data where it started");
-        T("regimes", FieldType.Set, f => f.Hop == 1 && f.Source.Country == null ? null : (ImmutableArray<string>?)f.Regimes, f => f.Source.Location,
+        T("regimes", FieldType.Set, f => f.Hop == 1 && f.Source.Country == null ? null : (ImmutableArray<string>?)f.Regimes, f => (f.Hop > 1 ? f.Origin ?? f.Source : f.Source).Location,
             "regimes this transfer is judged under: the exporter's, or for an onward hop the origin's");
         T("keyCountry", FieldType.Country, f => f.KeyCountry, f => f.Subject.Location, "where the source store's keys are held");
         T("exportedIndividuals", FieldType.Number, f => f.ExportedIndividuals, f => f.Subject.Location,
@@ -125,6 +126,7 @@ public sealed class FieldCatalog
         P("country", FieldType.Country, f => f.Site.Country, f => f.Site.Location, "the country the data rests in");
         P("primary", FieldType.Flag, f => (bool?)f.Primary, f => f.Subject.Location, "the primary (collection) database");
         P("copy", FieldType.Flag, f => (bool?)f.Copy, f => f.Subject.Location, "a replica or backup of another store");
+        P("copyTarget", FieldType.Flag, f => (bool?)f.CopyTarget, f => f.Subject.Location, "the store is named as another store's backup or replica");
         P("geoRedundant", FieldType.Flag, f => (bool?)f.GeoRedundant, f => f.Subject.Location, "replicated to the provider's paired region");
         P("encryption.atRest", FieldType.Flag, f => (bool?)f.EncryptedAtRest, f => f.Subject.Location, "encrypted at rest");
         P("encryption.endToEnd", FieldType.Flag, f => (bool?)f.EncryptedEndToEnd, f => f.Subject.Location, "end-to-end encrypted");

@@ -54,7 +54,8 @@ public sealed class RuleSetCompiler
                 Expression.Constant(rule.Effective.From?.DayNumber ?? 0), Expression.Constant(rule.Effective.Until?.DayNumber ?? 0));
             var applies = ConditionCompiler.ShortCircuit(nameof(Ops.And), period, when);
             var judge = ConditionCompiler.Judge(applies, require);
-            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, CompileJudge(judge, f));
+            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, CompileJudge(judge, f),
+                NodeCompiler(rule, factType, tables, interned));
 
             foreach (var outcome in (Judgement[])[Judgement.Violation, Judgement.Pass, Judgement.Indeterminate])
             {
@@ -86,6 +87,19 @@ public sealed class RuleSetCompiler
         }
         return new CompiledRuleSet(compiled.ToImmutableArray(), factory);
     }
+
+    /// <summary>Compiles single conditions of a rule on demand (explanations, decisive unknowns).</summary>
+    private Func<Condition, Func<Fact, Tri>?> NodeCompiler(RuleDefinition rule, Type factType, Dictionary<string, AdequacyTable> tables,
+        Dictionary<string, FrozenSet<string>> interned) => condition =>
+    {
+        var p = Expression.Parameter(factType, "f");
+        var compiler = new ConditionCompiler(_catalog, code => tables.GetValueOrDefault(code), new Dictionary<string, FrozenSet<string>>(interned, StringComparer.Ordinal), new DiagnosticBag());
+        var body = compiler.Compile(condition, rule, p);
+        if (body is null) return null;
+        var fact = Expression.Parameter(typeof(Fact), "x");
+        var lambda = Expression.Lambda<Func<Fact, Tri>>(Expression.Invoke(Expression.Lambda(body, p), Expression.Convert(fact, factType)), fact);
+        return lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
+    };
 
     /// <summary>The judgement as one compiled delegate over any fact (the rule's own fact type is cast to once).</summary>
     private static Func<Fact, Judgement> CompileJudge(Expression judge, ParameterExpression f)

@@ -74,7 +74,7 @@ public static class InventoryReader
             d.Finish();
             dr = new DisasterRecovery(strategy, targets, d.Location);
         }
-        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr);
+        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr) { Agreements = s.StringList("agreements") };
     }
 
     private static DataStore ReadStore(RawDocument doc)

@@ -72,6 +72,14 @@ public static class DiagnosticCodes
     public const string WaiverExpired = "CE5002";
     /// <summary>A waiver matched no finding.</summary>
     public const string WaiverUnused = "CE5003";
+    /// <summary>A waiver's term is longer than the policy allows.</summary>
+    public const string WaiverTooLong = "CE5004";
+    /// <summary>A waiver names a rule that is not loaded.</summary>
+    public const string WaiverUnknownRule = "CE5005";
+    /// <summary>A baseline file could not be read.</summary>
+    public const string BaselineInvalid = "CE5006";
+    /// <summary>A policy names a rule pack that is not loaded.</summary>
+    public const string PolicyUnknownPack = "CE5007";
     /// <summary>A scenario test case is malformed.</summary>
     public const string TestCaseInvalid = "CE6001";
 }

@@ -20,6 +20,9 @@ public sealed record Cluster(
     string Operator,
     DisasterRecovery? DisasterRecovery)
 {
+    /// <summary>Agreements with the cloud operator (e.g. a HIPAA BAA with the provider).</summary>
+    public ImmutableArray<string> Agreements { get; init; } = [];
+
     /// <summary>The cluster's name.</summary>
     public string Name => Info.Name;
 }

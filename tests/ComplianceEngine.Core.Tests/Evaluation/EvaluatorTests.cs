@@ -16,6 +16,8 @@ public sealed class EvaluatorTests
         var f = Assert.Single(report.Findings);
         Assert.Equal(FindingStatus.Indeterminate, f.Status);
         Assert.Contains("eu-moon-1", f.Message, StringComparison.Ordinal);
+        // Only the unknowns that decide the outcome are named (the derogation branch is false whatever 'occasional' is).
+        Assert.DoesNotContain("attributes.occasional", f.Message, StringComparison.Ordinal);
         Assert.Equal(1, report.ByJurisdiction["EU"].Indeterminate);
         Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownRegion && d.Severity == DiagnosticSeverity.Warning);
     }
@@ -46,6 +48,18 @@ public sealed class EvaluatorTests
         var second = Gdpr.Value.Evaluate(yaml).Findings;
         Assert.Equal(first.Select(f => f.Id), second.Select(f => f.Id));
         Assert.Equal(first.Select(f => f.Subject.Name).Order(StringComparer.Ordinal), first.Where(f => true).Select(f => f.Subject.Name));
+    }
+
+    [Fact]
+    public void Evaluate_AdequacyEntryUnverified_FindingMarkedUnverified()
+    {
+        // The EU entry for GB (renewal decision number UNVERIFIED) decides this pass.
+        var estate = TestEngine.Estate(Estates.TwoSites("eu-west-2") + Estates.Flow("f", "db", "far"));
+        var report = Gdpr.Value.Evaluate(estate, new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25), IncludePasses = true });
+        var f = Assert.Single(report.Findings, x => x.RuleId == "GDPR-CH5-TRANSFER");
+        Assert.Equal(FindingStatus.Pass, f.Status);
+        Assert.Equal("unverified", f.Confidence);
+        Assert.Contains("UNVERIFIED", f.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,15 @@ public sealed class RuleSetCompilerTests
     }
 
     [Fact]
+    public void Render_DoubledBracesAreLiteral()
+    {
+        var (engine, diags) = TestEngine.Create(TestEngine.Pack(Rule("{field: destination.country, notInGroup: EEA}", "set {{occasional: true}} for {destination.country}")));
+        Assert.Empty(diags);
+        var finding = Assert.Single(engine.Evaluate(Estates.TwoSites("us-east-1") + Estates.Flow("f", "db", "far")).Findings);
+        Assert.Equal("set {occasional: true} for US", finding.Message);
+    }
+
+    [Fact]
     public void Compile_UnknownField_NamesRuleFieldAndSuggests()
     {
         var d = Assert.Single(Compile(Rule("{field: destination.countyr, inGroup: EEA}")));

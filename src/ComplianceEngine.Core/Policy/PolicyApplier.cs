@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Policy;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Policy;
+
+/// <summary>
+/// Applies an organisation's policy to a finished evaluation: severity overrides, waivers (an expired waiver hides
+/// nothing and is reported; an unused one is reported too) and a baseline (findings already in it are marked
+/// unchanged and do not fail the run). Pure: the date comes from the report.
+/// </summary>
+public static class PolicyApplier
+{
+    /// <summary>Returns the report with the policy, waivers and baseline applied; problems go to <paramref name="diagnostics"/>.</summary>
+    public static Report Apply(Report report, PolicyDocument? policy, IReadOnlyList<Waiver> waivers, IReadOnlySet<string>? baseline, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(waivers);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var asOf = report.AsOf;
+        var ruleIds = report.Rules.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var overrides = (policy?.SeverityOverrides ?? []).ToDictionary(o => o.Rule, o => o.Severity, StringComparer.Ordinal);
+        foreach (var o in policy?.SeverityOverrides ?? [])
+        {
+            if (!ruleIds.Contains(o.Rule))
+                diagnostics.Warning(DiagnosticCodes.WaiverUnknownRule, $"Policy '{policy!.Name}': severity override for rule '{o.Rule}', which is not loaded", o.Location);
+        }
+
+        var active = new List<Waiver>();
+        foreach (var w in waivers)
+        {
+            if (!ruleIds.Contains(w.Rule))
+                diagnostics.Warning(DiagnosticCodes.WaiverUnknownRule, $"Waiver '{w.Name}' names rule '{w.Rule}', which is not loaded", w.Location);
+            if (policy?.MaxWaiverDays is { } max)
+            {
+                var from = w.Approved ?? asOf;
+                var term = w.Expires.DayNumber - from.DayNumber;
+                if (term > max)
+                {
+                    diagnostics.Error(DiagnosticCodes.WaiverTooLong,
+                        $"Waiver '{w.Name}' runs {term} days from {from:yyyy-MM-dd} to {w.Expires:yyyy-MM-dd}; policy '{policy.Name}' allows at most {max}", w.Location);
+                    continue;
+                }
+            }
+            if (w.IsExpired(asOf))
+            {
+                diagnostics.Warning(DiagnosticCodes.WaiverExpired, $"Waiver '{w.Name}' expired on {w.Expires:yyyy-MM-dd} and hides nothing; renew or remove it ({w.Ticket})", w.Location);
+                continue;
+            }
+            active.Add(w);
+        }
+
+        var matched = waivers.ToDictionary(w => w.Name, _ => 0, StringComparer.Ordinal);
+        var counts = report.ByJurisdiction.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var findings = ImmutableArray.CreateBuilder<Finding>(report.Findings.Length);
+        var suppressed = 0;
+        foreach (var original in report.Findings)
+        {
+            var f = original;
+            if (overrides.TryGetValue(f.RuleId, out var severity)) f = f with { Severity = severity };
+            if (f.Status is FindingStatus.Violation or FindingStatus.Warning or FindingStatus.Indeterminate)
+            {
+                var waiver = active.FirstOrDefault(w => w.Rule == f.RuleId && w.Subject == f.Subject.Reference && w.Jurisdiction == f.Jurisdiction);
+                if (waiver is not null)
+                {
+                    matched[waiver.Name]++;
+                    counts[f.Jurisdiction] = Move(counts[f.Jurisdiction], f.Status, FindingStatus.Waived);
+                    f = f with { Status = FindingStatus.Waived, WaiverName = waiver.Name, WaiverJustification = waiver.Justification };
+                }
+                else if (baseline is not null)
+                {
+                    var unchanged = baseline.Contains(f.Id);
+                    if (unchanged) suppressed++;
+                    f = f with { BaselineState = unchanged ? BaselineState.Unchanged : BaselineState.New };
+                }
+            }
+            findings.Add(f);
+        }
+
+        foreach (var w in active.Where(w => matched[w.Name] == 0))
+            diagnostics.Warning(DiagnosticCodes.WaiverUnused, $"Waiver '{w.Name}' matches no finding ({w.Rule} on {w.Subject} [{w.Jurisdiction}]); remove it", w.Location);
+
+        var statuses = waivers.Select(w => new WaiverStatus(w.Name, w.Rule, w.Subject, w.Jurisdiction, w.Expires, w.ApprovedBy, w.Ticket,
+                w.Justification, w.IsExpired(asOf), matched[w.Name], w.Location))
+            .OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray();
+        var rules = report.Rules.Select(r => overrides.TryGetValue(r.Id, out var s) ? r with { Severity = s.ToName() } : r).ToImmutableArray();
+        return report with
+        {
+            Findings = findings.ToImmutable(),
+            ByJurisdiction = counts.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Rules = rules,
+            BaselineSuppressed = suppressed,
+            Waivers = statuses,
+        };
+    }
+
+    private static StatusCounts Move(StatusCounts counts, FindingStatus from, FindingStatus to)
+    {
+        var c = from switch
+        {
+            FindingStatus.Violation => counts with { Violation = counts.Violation - 1 },
+            FindingStatus.Warning => counts with { Warning = counts.Warning - 1 },
+            FindingStatus.Indeterminate => counts with { Indeterminate = counts.Indeterminate - 1 },
+            _ => counts,
+        };
+        return c.Add(to);
+    }
+
+    /// <summary>
+    /// True when the run fails: a violation at or above <paramref name="failOn"/> (or, when asked, an indeterminate
+    /// finding) that is neither waived nor already in the baseline.
+    /// </summary>
+    public static bool Fails(Report report, string failOn, bool failOnIndeterminate)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var threshold = SeverityNames.TryParse(failOn, out var s) ? s : (Severity?)null;
+        return report.Findings.Any(f => f.BaselineState != BaselineState.Unchanged &&
+            ((threshold is { } t && f.Status == FindingStatus.Violation && f.Severity >= t) ||
+             (failOnIndeterminate && f.Status == FindingStatus.Indeterminate)));
+    }
+}

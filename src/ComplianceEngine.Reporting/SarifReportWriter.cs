@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text.Json;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Reporting;
+
+/// <summary>
+/// SARIF 2.1.0 for code-scanning tools: one run, one rule per rule of the report, one result per finding that is not a
+/// pass. Each result points at the subject's document line (<c>%SRCROOT%</c>-relative), carries the finding id as a
+/// partial fingerprint, a suppression when a waiver accepted it, and its <c>baselineState</c> when a baseline was given.
+/// Fields are written in a fixed order, so identical reports give identical bytes.
+/// </summary>
+public sealed class SarifReportWriter : IReportWriter
+{
+    /// <summary>The schema URI written to <c>$schema</c>.</summary>
+    public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    /// <summary>The key of the finding id in <c>partialFingerprints</c>.</summary>
+    public const string FingerprintKey = "complianceFinding/v1";
+
+    /// <summary>The base id relative subject files are resolved against.</summary>
+    public const string SourceRoot = "%SRCROOT%";
+
+    /// <inheritdoc />
+    public string Format => "sarif";
+
+    /// <inheritdoc />
+    public string Extension => ".sarif";
+
+    /// <inheritdoc />
+    public void Write(Report report, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        var rules = RulesOf(report);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < rules.Count; i++) index.TryAdd(rules[i].Id, i);
+
+        JsonText.Write(output, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("$schema", SchemaUri);
+            w.WriteString("version", "2.1.0");
+            w.WriteStartArray("runs");
+            w.WriteStartObject();
+
+            w.WriteStartObject("tool");
+            w.WriteStartObject("driver");
+            w.WriteString("name", "ComplianceEngine");
+            w.WriteString("version", ToolInfo.Version);
+            w.WriteString("semanticVersion", ToolInfo.Version);
+            w.WriteString("informationUri", ToolInfo.InformationUri);
+            w.WriteStartArray("rules");
+            foreach (var rule in rules) WriteRule(w, rule);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            if (report.Diagnostics.Length > 0) WriteInvocation(w, report);
+
+            w.WriteString("columnKind", "utf16CodeUnits");
+            w.WriteStartArray("results");
+            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
+            {
+                WriteResult(w, f, index[f.RuleId]);
+                if (w.BytesPending > 64 * 1024) w.Flush();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartObject("properties");
+            w.WriteString("asOf", report.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            w.WriteString("schemaVersion", report.SchemaVersion);
+            w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
+            w.WriteEndObject();
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>The SARIF level of a finding: by severity for violations and waived ones, <c>warning</c> otherwise.</summary>
+    public static string LevelOf(Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        return finding.Status is FindingStatus.Violation or FindingStatus.Waived ? LevelOf(finding.Severity) : "warning";
+    }
+
+    /// <summary>critical and high are <c>error</c>, medium and low <c>warning</c>, info <c>note</c>.</summary>
+    public static string LevelOf(Severity severity) => severity switch
+    {
+        Severity.Critical or Severity.High => "error",
+        Severity.Medium or Severity.Low => "warning",
+        _ => "note",
+    };
+
+    /// <summary>
+    /// A relative path as a URI reference (forward slashes, each segment percent-encoded); a rooted path as a
+    /// <c>file:</c> URI. Returns whether the result is relative (and so resolved against <see cref="SourceRoot"/>).
+    /// </summary>
+    public static (string Uri, bool Relative) ToUri(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var path = file.Replace('\\', '/');
+        var rooted = path.StartsWith('/') || (path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':');
+        var encoded = string.Join('/', path.Split('/').Select((segment, i) =>
+            rooted && i == 0 && segment.EndsWith(':') ? segment : Uri.EscapeDataString(segment)));
+        if (!rooted) return (encoded, true);
+        return (path.StartsWith('/') ? "file://" + encoded : "file:///" + encoded, false);
+    }
+
+    private static List<RuleSummary> RulesOf(Report report)
+    {
+        // Every result needs its rule: rules the report lists, then any rule only a finding names (sorted).
+        var rules = new List<RuleSummary>(report.Rules);
+        var known = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
+        foreach (var f in report.Findings.OrderBy(f => f.RuleId, StringComparer.Ordinal))
+        {
+            if (known.Add(f.RuleId))
+            {
+                rules.Add(new RuleSummary(f.RuleId, f.RuleTitle, f.Jurisdiction, f.Severity.ToName(), f.Citation, null, f.Remediation, f.Confidence));
+            }
+        }
+        return rules;
+    }
+
+    private static void WriteRule(Utf8JsonWriter w, RuleSummary rule)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", rule.Id);
+        w.WriteString("name", PascalName(rule.Id));
+        w.WriteStartObject("shortDescription");
+        w.WriteString("text", rule.Title);
+        w.WriteEndObject();
+        w.WriteStartObject("fullDescription");
+        w.WriteString("text", $"{rule.Title} ({rule.Jurisdiction}; {rule.Citation}).");
+        w.WriteEndObject();
+        if (AbsoluteUri(rule.Url) is { } url) w.WriteString("helpUri", url);
+        w.WriteStartObject("help");
+        w.WriteString("text", $"Citation: {rule.Citation}{(rule.Confidence == Confidence.Unverified ? " (unverified)" : "")}\nRemediation: {rule.Remediation}");
+        w.WriteEndObject();
+        w.WriteStartObject("defaultConfiguration");
+        w.WriteString("level", SeverityNames.TryParse(rule.Severity, out var severity) ? LevelOf(severity) : "warning");
+        w.WriteEndObject();
+        w.WriteStartObject("properties");
+        w.WriteString("jurisdiction", rule.Jurisdiction);
+        w.WriteString("citation", rule.Citation);
+        w.WriteString("confidence", rule.Confidence);
+        w.WriteString("severity", rule.Severity);
+        if (SecuritySeverity(rule.Severity) is { } score) w.WriteString("security-severity", score);
+        w.WriteStartArray("tags");
+        w.WriteStringValue("compliance");
+        w.WriteStringValue("data-sovereignty");
+        w.WriteStringValue(rule.Jurisdiction);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteInvocation(Utf8JsonWriter w, Report report)
+    {
+        w.WriteStartArray("invocations");
+        w.WriteStartObject();
+        w.WriteBoolean("executionSuccessful", !report.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error));
+        w.WriteStartArray("toolConfigurationNotifications");
+        foreach (var d in report.Diagnostics)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("descriptor");
+            w.WriteString("id", d.Code);
+            w.WriteEndObject();
+            w.WriteString("level", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
+            w.WriteStartObject("message");
+            w.WriteString("text", d.Message);
+            w.WriteEndObject();
+            if (d.Location.IsKnown)
+            {
+                w.WriteStartArray("locations");
+                w.WriteStartObject();
+                WritePhysicalLocation(w, d.Location);
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, Finding f, int ruleIndex)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", f.RuleId);
+        w.WriteNumber("ruleIndex", ruleIndex);
+        w.WriteString("level", LevelOf(f));
+        w.WriteStartObject("message");
+        w.WriteString("text", f.Message);
+        w.WriteEndObject();
+
+        w.WriteStartArray("locations");
+        w.WriteStartObject();
+        if (f.Subject.Location.IsKnown) WritePhysicalLocation(w, f.Subject.Location);
+        w.WriteStartArray("logicalLocations");
+        w.WriteStartObject();
+        w.WriteString("name", f.Subject.Name);
+        w.WriteString("fullyQualifiedName", f.Subject.Reference);
+        w.WriteString("kind", "resource");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+
+        w.WriteStartObject("partialFingerprints");
+        w.WriteString(FingerprintKey, f.Id);
+        w.WriteEndObject();
+
+        if (f.Status == FindingStatus.Waived)
+        {
+            w.WriteStartArray("suppressions");
+            w.WriteStartObject();
+            w.WriteString("kind", "external");
+            w.WriteString("status", "accepted");
+            w.WriteString("justification", f.WaiverJustification ?? "");
+            if (f.WaiverName is not null)
+            {
+                w.WriteStartObject("properties");
+                w.WriteString("waiver", f.WaiverName);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (f.BaselineState != BaselineState.None)
+        {
+            w.WriteString("baselineState", f.BaselineState == BaselineState.New ? "new" : "unchanged");
+        }
+
+        w.WriteStartObject("properties");
+        w.WriteString("jurisdiction", f.Jurisdiction);
+        w.WriteString("status", f.Status.ToName());
+        w.WriteString("severity", f.Severity.ToName());
+        w.WriteString("citation", f.Citation);
+        w.WriteString("remediation", f.Remediation);
+        w.WriteStartArray("path");
+        foreach (var p in f.Path) w.WriteStringValue(p);
+        w.WriteEndArray();
+        JsonText.WriteEvidence(w, f.Evidence);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WritePhysicalLocation(Utf8JsonWriter w, SourceLocation location)
+    {
+        var (uri, relative) = ToUri(location.File);
+        w.WriteStartObject("physicalLocation");
+        w.WriteStartObject("artifactLocation");
+        w.WriteString("uri", uri);
+        if (relative) w.WriteString("uriBaseId", SourceRoot);
+        w.WriteEndObject();
+        if (location.Line > 0)
+        {
+            w.WriteStartObject("region");
+            w.WriteNumber("startLine", location.Line);
+            if (location.Column > 0) w.WriteNumber("startColumn", location.Column);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    private static string? AbsoluteUri(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.AbsoluteUri
+            : null;
+
+    /// <summary>GitHub code scanning's score: 9.0+ critical, 7.0+ high, 4.0+ medium, below low.</summary>
+    private static string? SecuritySeverity(string severity) => severity switch
+    {
+        "critical" => "9.5",
+        "high" => "8.0",
+        "medium" => "5.5",
+        "low" => "3.0",
+        _ => null,
+    };
+
+    /// <summary><c>GDPR-CH5-TRANSFER</c> becomes <c>GdprCh5Transfer</c> (SARIF's readable rule name).</summary>
+    private static string PascalName(string id)
+    {
+        var parts = id.Split(['-', '_', '.', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(parts.Select(p => char.ToUpperInvariant(p[0]) + p[1..].ToLowerInvariant()));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ComplianceEngine.Tests;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ComplianceEngine.Host.Tests;
+
+/// <summary>Functional tests over the real host (in-memory server, the real composition and built-in rules).</summary>
+public sealed class ComplianceApiTests : IClassFixture<WebApplicationFactory<Program>>
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public ComplianceApiTests(WebApplicationFactory<Program> factory) => _factory = factory;
+
+    private static string ExampleEstate() =>
+        string.Join("\n---\n", Directory.EnumerateFiles(Repo.Path("examples", "estate"), "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+
+    [Fact]
+    public async Task Check_ExampleEstate_ReturnsJsonReportAndFailHeader()
+    {
+        using var client = _factory.CreateClient();
+        using var content = new StringContent(ExampleEstate(), Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("fail", Assert.Single(response.Headers.GetValues("X-Compliance-Result")));
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("2026-11-25", doc.RootElement.GetProperty("asOf").GetString());
+        Assert.True(doc.RootElement.GetProperty("summary").GetProperty("byJurisdiction").GetProperty("EU").GetProperty("violation").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task Check_SarifFormat_ContentTypeAndVersion()
+    {
+        using var client = _factory.CreateClient();
+        using var content = new StringContent(ExampleEstate(), Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&format=sarif", UriKind.Relative), content);
+        Assert.Equal("application/sarif+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"version\": \"2.1.0\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_BadYaml_ProblemDetailsWithDiagnostics()
+    {
+        using var client = _factory.CreateClient();
+        using var content = new StringContent("a: &x [1]\nb: *x\n", Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri("/v1/check", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var d = doc.RootElement.GetProperty("diagnostics")[0];
+        Assert.Equal("CE1011", d.GetProperty("code").GetString());
+        Assert.Equal(1, d.GetProperty("line").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/v1/check?format=pdf")]
+    [InlineData("/v1/check?asOf=yesterday")]
+    public async Task Check_BadQuery_BadRequest(string url)
+    {
+        using var client = _factory.CreateClient();
+        using var content = new StringContent(ExampleEstate(), Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri(url, UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rules_ListsBuiltInRules()
+    {
+        using var client = _factory.CreateClient();
+        var json = await client.GetStringAsync(new Uri("/v1/rules", UriKind.Relative));
+        using var doc = JsonDocument.Parse(json);
+        Assert.Contains(doc.RootElement.EnumerateArray(), r => r.GetProperty("id").GetString() == "GDPR-CH5-TRANSFER");
+    }
+
+    [Fact]
+    public async Task Healthz_Ok()
+    {
+        using var client = _factory.CreateClient();
+        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
