@@ -37,10 +37,11 @@ internal static class Commands
                   --live: full GC after each phase to record the live heap it leaves (slower; outside the timings)
                   --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
                   --no-json: skip the JSON phase (the JSON writer buffers the whole report in memory)
-              run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both] [--seed S] [--rules DIR] [--topology layered|dense]
-                  [--work DIR] [--cli PATH] [--live] [--timeout-minutes M]
-                  each size in a fresh child process (`once`), then a markdown table;
-                  --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
+              run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
+                  [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
+                  each size in a fresh child process (`once`), then a markdown table (also kept in WORK/last-run.md
+                  after every size); --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
+                  (for sizes up to --cli-max-flows)
             """);
         return 0;
     }

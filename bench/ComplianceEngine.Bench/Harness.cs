@@ -21,7 +21,7 @@ internal static class Harness
             .Select(s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture))
             .ToList();
         var mode = o.Get("mode", "memory");
-        if (mode is not ("memory" or "yaml" or "both")) throw new ArgumentException("--mode is memory, yaml or both");
+        if (mode is not ("memory" or "yaml" or "both" or "none")) throw new ArgumentException("--mode is memory, yaml, both or none");
         var seed = o.Int("seed", Commands.DefaultSeed);
         var rules = o.Get("rules", "rules");
         var work = o.Get("work", Path.Combine(Path.GetTempPath(), "compliance-bench"));
@@ -29,6 +29,9 @@ internal static class Harness
         var live = o.Flag("live");
         var topology = o.Get("topology", "layered");
         var timeout = TimeSpan.FromMinutes(o.Int("timeout-minutes", 30));
+        var cliMax = o.Int("cli-max-flows", int.MaxValue);
+        Directory.CreateDirectory(work);
+        var progress = Path.Combine(work, "last-run.md");
 
         var memory = new List<RunResult>();
         var yaml = new List<RunResult>();
@@ -42,7 +45,7 @@ internal static class Harness
                 Console.Error.WriteLine($"== {flows:N0} flows, in memory");
                 if (RunChild(["once", "--mode", "memory", .. common], timeout) is { } r) memory.Add(r);
             }
-            if (mode is "yaml" or "both" || cli is not null)
+            if (mode is "yaml" or "both" || (cli is not null && flows <= cliMax))
             {
                 var dir = Path.Combine(work, string.Create(CultureInfo.InvariantCulture, $"estate-{flows}-seed{seed}-{topology}"));
                 var marker = Path.Combine(dir, ".complete");
@@ -59,12 +62,14 @@ internal static class Harness
                     Console.Error.WriteLine($"== {flows:N0} flows, from YAML");
                     if (RunChild(["once", "--mode", "yaml", "--dir", dir, .. common], timeout) is { } r) yaml.Add(r);
                 }
-                if (cli is not null)
+                if (cli is not null && flows <= cliMax)
                 {
                     Console.Error.WriteLine($"== {flows:N0} flows, {cli} check");
                     if (RunCli(cli, dir, rules, work, flows, timeout) is { } c) cliResults.Add(c);
                 }
             }
+            // Keep what is measured so far: a later size can fail or run out of memory.
+            File.WriteAllText(progress, Markdown(memory, yaml, cliResults, seed, topology, rules));
         }
 
         Console.WriteLine(Markdown(memory, yaml, cliResults, seed, topology, rules));
@@ -99,7 +104,8 @@ internal static class Harness
             ArgumentList = { "-f", "%e %M", "-o", timing, cli, "check", dir, "--rules", rules, "--format", "json", "--output", report,
                 "--fail-on", "none", "--as-of", Commands.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
         };
-        var code = RunProcess(psi, timeout, out _, echo: false);
+        // The CLI prints every finding to the terminal: do not keep that text (millions of lines at 1M flows).
+        var code = RunProcess(psi, timeout, out _, echo: false, capture: false);
         var parts = File.Exists(timing) ? File.ReadAllLines(timing).LastOrDefault()?.Split(' ') : null;
         if (parts is not { Length: 2 }) return null;
         return new CliResult(flows, double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture) * 1024, code);
@@ -115,7 +121,7 @@ internal static class Harness
         return psi;
     }
 
-    private static int RunProcess(ProcessStartInfo psi, TimeSpan timeout, out string stdout, bool echo = true)
+    private static int RunProcess(ProcessStartInfo psi, TimeSpan timeout, out string stdout, bool echo = true, bool capture = true)
     {
         psi.RedirectStandardOutput = true;
         psi.UseShellExecute = false;
@@ -124,6 +130,7 @@ internal static class Harness
         p.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
+            if (!capture && !e.Data.StartsWith("RESULT ", StringComparison.Ordinal)) return;
             lock (output) output.Append(e.Data).Append('\n');
             if (echo && !e.Data.StartsWith("RESULT ", StringComparison.Ordinal)) Console.Error.WriteLine("   " + e.Data);
         };
