@@ -28,7 +28,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -36,10 +36,12 @@ internal static class Commands
                   yaml:   load DIR (written by generate) and measure load + analysis + evaluation
                   --live: full GC after each phase to record the live heap it leaves (slower; outside the timings)
                   --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
-              run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both] [--seed S] [--rules DIR] [--topology layered|dense]
-                  [--work DIR] [--cli PATH] [--live] [--timeout-minutes M]
-                  each size in a fresh child process (`once`), then a markdown table;
-                  --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
+                  --no-json: skip the JSON phase (the JSON writer buffers the whole report in memory)
+              run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
+                  [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
+                  each size in a fresh child process (`once`), then a markdown table (also kept in WORK/last-run.md
+                  after every size); --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
+                  (for sizes up to --cli-max-flows)
             """);
         return 0;
     }
@@ -124,8 +126,10 @@ internal static class Commands
             Observer = recorder,
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
 
-        using (var counter = new CountingStream())
+        var peakBeforeJson = PeakMemory.Read();
+        if (!o.Flag("no-json"))
         {
+            using var counter = new CountingStream();
             using (var writer = new StreamWriter(counter, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
             {
                 new JsonReportWriter().Write(report, writer);
@@ -158,6 +162,7 @@ internal static class Commands
             Findings = report.Findings.Length,
             JsonBytes = phases.FirstOrDefault(p => p.Name == "json")?.Items ?? 0,
             PeakWorkingSetBytes = peak,
+            PeakBeforeJsonBytes = peakBeforeJson,
             AllocatedBytes = allocated,
             PeakResetBeforeEvaluation = reset,
             Summary = string.Join("; ", report.ByJurisdiction.Select(kv =>

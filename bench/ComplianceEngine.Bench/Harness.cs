@@ -21,7 +21,7 @@ internal static class Harness
             .Select(s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture))
             .ToList();
         var mode = o.Get("mode", "memory");
-        if (mode is not ("memory" or "yaml" or "both")) throw new ArgumentException("--mode is memory, yaml or both");
+        if (mode is not ("memory" or "yaml" or "both" or "none")) throw new ArgumentException("--mode is memory, yaml, both or none");
         var seed = o.Int("seed", Commands.DefaultSeed);
         var rules = o.Get("rules", "rules");
         var work = o.Get("work", Path.Combine(Path.GetTempPath(), "compliance-bench"));
@@ -29,6 +29,9 @@ internal static class Harness
         var live = o.Flag("live");
         var topology = o.Get("topology", "layered");
         var timeout = TimeSpan.FromMinutes(o.Int("timeout-minutes", 30));
+        var cliMax = o.Int("cli-max-flows", int.MaxValue);
+        Directory.CreateDirectory(work);
+        var progress = Path.Combine(work, "last-run.md");
 
         var memory = new List<RunResult>();
         var yaml = new List<RunResult>();
@@ -42,7 +45,7 @@ internal static class Harness
                 Console.Error.WriteLine($"== {flows:N0} flows, in memory");
                 if (RunChild(["once", "--mode", "memory", .. common], timeout) is { } r) memory.Add(r);
             }
-            if (mode is "yaml" or "both" || cli is not null)
+            if (mode is "yaml" or "both" || (cli is not null && flows <= cliMax))
             {
                 var dir = Path.Combine(work, string.Create(CultureInfo.InvariantCulture, $"estate-{flows}-seed{seed}-{topology}"));
                 var marker = Path.Combine(dir, ".complete");
@@ -59,12 +62,14 @@ internal static class Harness
                     Console.Error.WriteLine($"== {flows:N0} flows, from YAML");
                     if (RunChild(["once", "--mode", "yaml", "--dir", dir, .. common], timeout) is { } r) yaml.Add(r);
                 }
-                if (cli is not null)
+                if (cli is not null && flows <= cliMax)
                 {
                     Console.Error.WriteLine($"== {flows:N0} flows, {cli} check");
                     if (RunCli(cli, dir, rules, work, flows, timeout) is { } c) cliResults.Add(c);
                 }
             }
+            // Keep what is measured so far: a later size can fail or run out of memory.
+            File.WriteAllText(progress, Markdown(memory, yaml, cliResults, seed, topology, rules));
         }
 
         Console.WriteLine(Markdown(memory, yaml, cliResults, seed, topology, rules));
@@ -99,7 +104,8 @@ internal static class Harness
             ArgumentList = { "-f", "%e %M", "-o", timing, cli, "check", dir, "--rules", rules, "--format", "json", "--output", report,
                 "--fail-on", "none", "--as-of", Commands.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
         };
-        var code = RunProcess(psi, timeout, out _, echo: false);
+        // The CLI prints every finding to the terminal: do not keep that text (millions of lines at 1M flows).
+        var code = RunProcess(psi, timeout, out _, echo: false, capture: false);
         var parts = File.Exists(timing) ? File.ReadAllLines(timing).LastOrDefault()?.Split(' ') : null;
         if (parts is not { Length: 2 }) return null;
         return new CliResult(flows, double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture) * 1024, code);
@@ -115,7 +121,7 @@ internal static class Harness
         return psi;
     }
 
-    private static int RunProcess(ProcessStartInfo psi, TimeSpan timeout, out string stdout, bool echo = true)
+    private static int RunProcess(ProcessStartInfo psi, TimeSpan timeout, out string stdout, bool echo = true, bool capture = true)
     {
         psi.RedirectStandardOutput = true;
         psi.UseShellExecute = false;
@@ -124,6 +130,7 @@ internal static class Harness
         p.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
+            if (!capture && !e.Data.StartsWith("RESULT ", StringComparison.Ordinal)) return;
             lock (output) output.Append(e.Data).Append('\n');
             if (echo && !e.Data.StartsWith("RESULT ", StringComparison.Ordinal)) Console.Error.WriteLine("   " + e.Data);
         };
@@ -165,13 +172,13 @@ internal static class Harness
             sb.AppendLine();
             sb.AppendLine("Analysis + evaluation, estate built in memory (no YAML). Wall time per phase; CPU is the process's (all threads, GC included). Peak working set measured from the start of the evaluation (the generated estate is resident; the generator's garbage was collected first).");
             sb.AppendLine();
-            sb.AppendLine("| flows | clusters | stores | facts | verdicts | findings | resolve | facts | flows (implied+onward) | insert | fire | report | **evaluate** | evaluate CPU | json | peak WS | allocated |");
-            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| flows | clusters | stores | facts | verdicts | findings | resolve | facts | flows (implied+onward) | insert | fire | report | **evaluate** | evaluate CPU | json | peak WS (evaluate) | peak WS (+json) | allocated |");
+            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in memory)
             {
                 var evaluate = r.Measured("resolve", "facts", "flows", "insert", "fire", "report");
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {N(r.Flows)} | {N(r.Clusters)} | {N(r.Stores)} | {N(r.Facts)} | {N(r.Verdicts)} | {N(r.Findings)} | {Ms(Phase(r, "resolve"))} | {Ms(Phase(r, "facts"))} | {Ms(Phase(r, "flows"))} | {Ms(Phase(r, "insert"))} | {Ms(Phase(r, "fire"))} | {Ms(Phase(r, "report"))} | **{Ms(evaluate)}** | {Ms(r.MeasuredCpu("resolve", "facts", "flows", "insert", "fire", "report"))} | {Ms(Phase(r, "json"))} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} |"));
+                    $"| {N(r.Flows)} | {N(r.Clusters)} | {N(r.Stores)} | {N(r.Facts)} | {N(r.Verdicts)} | {N(r.Findings)} | {Ms(Phase(r, "resolve"))} | {Ms(Phase(r, "facts"))} | {Ms(Phase(r, "flows"))} | {Ms(Phase(r, "insert"))} | {Ms(Phase(r, "fire"))} | {Ms(Phase(r, "report"))} | **{Ms(evaluate)}** | {Ms(r.MeasuredCpu("resolve", "facts", "flows", "insert", "fire", "report"))} | {Ms(Phase(r, "json"))} | {Mib(r.PeakBeforeJsonBytes)} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} |"));
             }
         }
         if (yaml.Count > 0)
@@ -179,12 +186,12 @@ internal static class Harness
             sb.AppendLine();
             sb.AppendLine("End to end from YAML in one process (load = read + parse + validate + link). Peak working set of the whole process.");
             sb.AppendLine();
-            sb.AppendLine("| flows | load | resolve+facts+flows | insert+fire | report | json | **total** | peak WS | allocated | JSON report |");
-            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| flows | load | resolve+facts+flows | insert+fire | report | json | **total** | peak WS (before json) | peak WS | allocated | JSON report |");
+            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in yaml)
             {
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {N(r.Flows)} | {Ms(Phase(r, "load"))} | {Ms(r.Measured("resolve", "facts", "flows"))} | {Ms(r.Measured("insert", "fire"))} | {Ms(Phase(r, "report"))} | {Ms(Phase(r, "json"))} | **{Ms(r.TotalMilliseconds)}** | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} | {Mib(r.JsonBytes)} |"));
+                    $"| {N(r.Flows)} | {Ms(Phase(r, "load"))} | {Ms(r.Measured("resolve", "facts", "flows"))} | {Ms(r.Measured("insert", "fire"))} | {Ms(Phase(r, "report"))} | {Ms(Phase(r, "json"))} | **{Ms(r.TotalMilliseconds)}** | {Mib(r.PeakBeforeJsonBytes)} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} | {Mib(r.JsonBytes)} |"));
             }
         }
         if (cli.Count > 0)

@@ -24,6 +24,7 @@ internal sealed record RunResult
     public required long Verdicts { get; init; }
     public required long JsonBytes { get; init; }
     public required long PeakWorkingSetBytes { get; init; }
+    public long PeakBeforeJsonBytes { get; init; }
     public required long AllocatedBytes { get; init; }
     public required bool PeakResetBeforeEvaluation { get; init; }
     public required string Summary { get; init; }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using ComplianceEngine.Bench;
 
-// bench generate --flows N --out DIR [--seed S] [--rules DIR]
-// bench once     --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--live] [--report FILE]
-// bench run      [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both] [--seed S] [--rules DIR] [--work DIR]
-//                [--cli PATH] [--live] [--timeout-minutes M]
+// bench generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
+// bench once     --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology ...] [--live] [--report FILE] [--no-json]
+// bench run      [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--work DIR]
+//                [--topology ...] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
+// (`bench help` explains each option.)
 try
 {
     var command = args.Length > 0 ? args[0] : "help";

@@ -26,7 +26,11 @@ public sealed class Evaluator
         _rules = rules;
         _facts = new FactBuilder(resolver);
         _flows = new FlowAnalyzer(resolver);
+        // Onward hops of a regime no rule can judge them under would only ever be "not applicable": skip building them.
+        _onwardRegimes = OnwardScope.Of(rules.Rules);
     }
+
+    private readonly IReadOnlySet<string>? _onwardRegimes;
 
     /// <summary>Evaluates <paramref name="estate"/>.</summary>
     /// <param name="sources">When given, receives the rule and fact behind each finding id (for explanations).</param>
@@ -41,7 +45,7 @@ public sealed class Evaluator
         observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
         var facts = new List<Fact>(FactBuilder.Build(resolved, context));
         observer?.PhaseCompleted(EvaluationPhase.Facts, facts.Count);
-        facts.AddRange(_flows.Analyze(resolved, context, [.. facts.OfType<TransferFact>()]));
+        facts.AddRange(_flows.Analyze(resolved, context, [.. facts.OfType<TransferFact>()], _onwardRegimes));
         FactBuilder.SetExportVolumes([.. facts.OfType<TransferFact>()]);
         observer?.PhaseCompleted(EvaluationPhase.Flows, facts.Count);
 

@@ -73,7 +73,7 @@ public static class FindingFactory
         else if (status == FindingStatus.Pass)
         {
             var why = new List<string>();
-            if (rule.Adequacy.Length > 0) why.Add(rule.Render("{adequacy}", fact));
+            if (rule.Adequacy.Length > 0) why.Add(text.Value("adequacy"));
             if (fact is TransferFact t && rule.Fields.Any(f => f.Name == "mechanisms")) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
             message = $"The rule applies and its requirement is met{(why.Count > 0 ? ": " + string.Join("; ", why) : "")}.";
         }
@@ -90,20 +90,25 @@ public static class FindingFactory
             status,
             fact.Subject,
             fact.Path,
-            def.CitationText,
-            Confidence(rule, fact),
+            rule.CitationText,
+            Confidence(rule, fact, text),
             message,
             rule.Render(def.Remediation, text),
             Evidence(rule, fact, text));
     }
 
     /// <summary>A finding is unverified when its rule is, or when an unverified adequacy entry decided it.</summary>
-    private static string Confidence(CompiledRule rule, Fact fact)
+    private static string Confidence(CompiledRule rule, Fact fact, FactText text)
     {
         if (rule.Definition.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
-        return fact is TransferFact t && rule.Adequacy.Any(a => a.Check(t).Entry?.Confidence == Model.Rules.Confidence.Unverified)
-            ? Model.Rules.Confidence.Unverified
-            : rule.Definition.Confidence;
+        if (fact is TransferFact t)
+        {
+            for (var i = 0; i < rule.Adequacy.Length; i++)
+            {
+                if (text.Adequacy(i, t).Entry?.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+            }
+        }
+        return rule.Definition.Confidence;
     }
 
     private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)

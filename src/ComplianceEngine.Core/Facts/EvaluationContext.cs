@@ -32,4 +32,14 @@ public sealed class EvaluationContext
 
     /// <summary>Verdicts recorded by rule actions during this evaluation.</summary>
     internal List<Verdict> Verdicts { get; } = [];
+
+    /// <summary>
+    /// Text shared by many findings of this evaluation, worked out once: a set as a comma-separated list (sets are shared
+    /// arrays), and an adequacy decision with its reasons per table, destination, exporter country and subject types.
+    /// Millions of findings otherwise each hold their own copy of the same strings.
+    /// </summary>
+    internal Dictionary<string[], string> SetText { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <inheritdoc cref="SetText"/>
+    internal Dictionary<(Rules.AdequacyTable Table, Location.Site Destination, string? Exporter, string[] SubjectTypes), Rules.AdequacyResult> Adequacy { get; } = [];
 }

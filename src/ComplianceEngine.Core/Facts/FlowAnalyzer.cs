@@ -20,12 +20,20 @@ public sealed class FlowAnalyzer
     public FlowAnalyzer(LocationResolver resolver) => _resolver = resolver;
 
     /// <summary>Implied transfers and copy placements, then onward transfers over declared and implied ones.</summary>
-    public IReadOnlyList<Fact> Analyze(ResolvedEstate resolved, EvaluationContext context, IReadOnlyList<TransferFact> declared)
+    public IReadOnlyList<Fact> Analyze(ResolvedEstate resolved, EvaluationContext context, IReadOnlyList<TransferFact> declared) =>
+        Analyze(resolved, context, declared, onwardRegimes: null);
+
+    /// <summary>
+    /// As <see cref="Analyze(ResolvedEstate, EvaluationContext, IReadOnlyList{TransferFact})"/>, building onward hops only for
+    /// <paramref name="onwardRegimes"/> (null: every regime). The evaluator passes the regimes some rule can judge an onward hop under.
+    /// </summary>
+    public IReadOnlyList<Fact> Analyze(ResolvedEstate resolved, EvaluationContext context, IReadOnlyList<TransferFact> declared,
+        IReadOnlySet<string>? onwardRegimes)
     {
         var implied = Implied(resolved, context);
         var transfers = declared.Concat(implied.OfType<TransferFact>()).ToList();
         var result = new List<Fact>(implied);
-        result.AddRange(Onward(transfers));
+        result.AddRange(Onward(transfers, onwardRegimes));
         return result;
     }
 
@@ -94,7 +102,10 @@ public sealed class FlowAnalyzer
     /// Onward transfers: for every regime, a breadth-first search from the sites it binds along all transfers;
     /// where its data leaves a site the regime does not bind, the hop is an onward transfer under that regime.
     /// </summary>
-    public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers)
+    public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers) => Onward(transfers, regimesToFollow: null);
+
+    /// <summary>Onward transfers of the regimes in <paramref name="regimesToFollow"/> only (null: every regime).</summary>
+    public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         // Graph nodes become dense ids and edges are transfer indices, so each regime's search works on arrays
@@ -144,7 +155,9 @@ public sealed class FlowAnalyzer
             }
         }
 
-        var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal)
+            .Where(r => regimesToFollow is null || regimesToFollow.Contains(r)).Order(StringComparer.Ordinal).ToList();
+        if (regimes.Count == 0) return [];
         var onward = new List<TransferFact>();
         var search = new Search(transfers, from, ids.Count);
         var queue = new Queue<int>();

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Model.Rules;
@@ -58,6 +59,9 @@ public sealed class CompiledRule
 
     /// <summary>The rule as written.</summary>
     public RuleDefinition Definition { get; }
+
+    /// <summary><see cref="RuleDefinition.CitationText"/>, joined once: every finding of the rule shares it.</summary>
+    public string CitationText => field ??= Definition.CitationText;
 
     /// <summary>Every field the rule's conditions read, in order of first use.</summary>
     public ImmutableArray<FieldSpec> Fields { get; }
@@ -205,13 +209,16 @@ public sealed class CompiledRule
 
         public string Render(FactText text)
         {
+            // A template without placeholders (many remediations) is its own text: no copy per finding.
+            if (_parts.Length == 1 && _parts[0].Placeholder is null) return _parts[0].Literal;
+            if (_parts.Length == 0) return string.Empty;
             var sb = t_builder ??= new StringBuilder(256);
             sb.Clear();
             sb.EnsureCapacity(_length + 64);
             foreach (var (literal, placeholder) in _parts)
             {
                 sb.Append(literal);
-                if (placeholder is not null) sb.Append(text.Value(placeholder));
+                if (placeholder is not null) text.AppendValue(sb, placeholder);
             }
             var result = sb.ToString();
             if (sb.Capacity > 16 * 1024) t_builder = null;
@@ -257,14 +264,43 @@ internal sealed class FactText
     public string Formatted(int i)
     {
         _formatted ??= new string?[_rule.Fields.Length];
-        return _formatted[i] ??= FieldSpec.FormatValue(Raw(i));
+        if (_formatted[i] is { } done) return done;
+        var raw = Raw(i);
+        if (raw is ImmutableArray<string> { Length: > 0 } set && ImmutableCollectionsMarshal.AsArray(set) is { } array)
+        {
+            var shared = _fact.Context.SetText;
+            if (!shared.TryGetValue(array, out var text)) shared[array] = text = FieldSpec.FormatValue(raw);
+            return _formatted[i] = text;
+        }
+        return _formatted[i] = FieldSpec.FormatValue(raw);
     }
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
     public AdequacyResult Adequacy(int i, TransferFact transfer)
     {
         _adequacy ??= new AdequacyResult?[_rule.Adequacy.Length];
-        return _adequacy[i] ??= _rule.Adequacy[i].Check(transfer);
+        if (_adequacy[i] is { } done) return done;
+        var table = _rule.Adequacy[i];
+        // The decision depends only on the table, destination, exporter country and subject types (the date is the evaluation's).
+        var key = (table, transfer.Destination, transfer.Source.Country, ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? []);
+        var shared = _fact.Context.Adequacy;
+        if (!shared.TryGetValue(key, out var result)) shared[key] = result = table.Check(transfer);
+        return _adequacy[i] = result;
+    }
+
+    /// <summary>Appends a placeholder's text (a path is appended name by name, not joined into a string first).</summary>
+    public void AppendValue(StringBuilder sb, string name)
+    {
+        if (name != "path")
+        {
+            sb.Append(Value(name));
+            return;
+        }
+        for (var i = 0; i < _fact.Path.Length; i++)
+        {
+            if (i > 0) sb.Append(" -> ");
+            sb.Append(_fact.Path[i]);
+        }
     }
 
     /// <summary>A placeholder's text.</summary>
