@@ -176,9 +176,9 @@ internal static class Harness
             sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in memory)
             {
-                var evaluate = r.Measured("resolve", "facts", "flows", "insert", "fire", "report");
+                var evaluate = r.Measured("resolve", "facts", "flows", "evaluate", "report");
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {N(r.Flows)} | {N(r.Clusters)} | {N(r.Stores)} | {N(r.Facts)} | {N(r.Verdicts)} | {N(r.Findings)} | {Ms(Phase(r, "resolve"))} | {Ms(Phase(r, "facts"))} | {Ms(Phase(r, "flows"))} | {Ms(Phase(r, "insert"))} | {Ms(Phase(r, "fire"))} | {Ms(Phase(r, "report"))} | **{Ms(evaluate)}** | {Ms(r.MeasuredCpu("resolve", "facts", "flows", "insert", "fire", "report"))} | {Ms(Phase(r, "json"))} | {Mib(r.PeakBeforeJsonBytes)} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} |"));
+                    $"| {N(r.Flows)} | {N(r.Clusters)} | {N(r.Stores)} | {N(r.Facts)} | {N(r.SessionFacts)} | {N(r.Verdicts)} | {N(r.Findings)} | {Ms(Phase(r, "resolve"))} | {Ms(Phase(r, "facts"))} | {Ms(Phase(r, "flows"))} | {Ms(Phase(r, "evaluate"))} | {Ms(Phase(r, "report"))} | **{Ms(evaluate)}** | {Ms(r.MeasuredCpu("resolve", "facts", "flows", "evaluate", "report"))} | {Ms(Phase(r, "json"))} | {Mib(r.PeakBeforeJsonBytes)} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} |"));
             }
         }
         if (yaml.Count > 0)
@@ -186,12 +186,12 @@ internal static class Harness
             sb.AppendLine();
             sb.AppendLine("End to end from YAML in one process (load = read + parse + validate + link). Peak working set of the whole process.");
             sb.AppendLine();
-            sb.AppendLine("| flows | load | resolve+facts+flows | insert+fire | report | json | **total** | peak WS (before json) | peak WS | allocated | JSON report |");
+            sb.AppendLine("| flows | load | resolve+facts+implied | onward + rules + findings | report | json | **total** | peak WS (before json) | peak WS | allocated | JSON report |");
             sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in yaml)
             {
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {N(r.Flows)} | {Ms(Phase(r, "load"))} | {Ms(r.Measured("resolve", "facts", "flows"))} | {Ms(r.Measured("insert", "fire"))} | {Ms(Phase(r, "report"))} | {Ms(Phase(r, "json"))} | **{Ms(r.TotalMilliseconds)}** | {Mib(r.PeakBeforeJsonBytes)} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} | {Mib(r.JsonBytes)} |"));
+                    $"| {N(r.Flows)} | {Ms(Phase(r, "load"))} | {Ms(r.Measured("resolve", "facts", "flows"))} | {Ms(Phase(r, "evaluate"))} | {Ms(Phase(r, "report"))} | {Ms(Phase(r, "json"))} | **{Ms(r.TotalMilliseconds)}** | {Mib(r.PeakBeforeJsonBytes)} | {Mib(r.PeakWorkingSetBytes)} | {Mib(r.AllocatedBytes)} | {Mib(r.JsonBytes)} |"));
             }
         }
         if (cli.Count > 0)

@@ -22,6 +22,7 @@ internal sealed record RunResult
     public required long Findings { get; init; }
     public required long Facts { get; init; }
     public required long Verdicts { get; init; }
+    public long SessionFacts { get; init; }
     public required long JsonBytes { get; init; }
     public required long PeakWorkingSetBytes { get; init; }
     public long PeakBeforeJsonBytes { get; init; }
@@ -87,6 +88,11 @@ internal sealed class PhaseRecorder : IEvaluationObserver
     }
 
     public void PhaseCompleted(EvaluationPhase phase, long items) => Complete(phase.ToString().ToLowerInvariant(), items);
+
+    /// <summary>Counts the evaluation reports along the way (verdicts, facts that entered a rules session).</summary>
+    public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
+
+    public void Counted(string name, long value) => Counts[name] = value;
 }
 
 /// <summary>Reads and resets the process's peak resident set (Linux: VmHWM, reset through /proc/self/clear_refs).</summary>

@@ -12,6 +12,9 @@ public sealed record EvaluationOptions
     /// <summary>Keep pass outcomes as findings (JUnit needs them); otherwise passes are only counted.</summary>
     public bool IncludePasses { get; init; }
 
+    /// <summary>Threads that judge chunks of facts at once; 0 (the default) for one per processor. The report is the same either way.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
     /// <summary>Told when each phase of the evaluation completes (benchmarks, tracing); null for none.</summary>
     public IEvaluationObserver? Observer { get; init; }
 }

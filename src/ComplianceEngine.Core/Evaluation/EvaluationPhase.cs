@@ -7,13 +7,14 @@ public enum EvaluationPhase
     Resolve,
     /// <summary>Placements of every store and transfers of every declared flow built.</summary>
     Facts,
-    /// <summary>Implied transfers (DR, replicas, backups, geo-redundancy) and onward chains worked out.</summary>
+    /// <summary>Implied transfers (DR, replicas, backups, geo-redundancy) worked out.</summary>
     Flows,
-    /// <summary>Facts inserted into the rules session (single-fact conditions run here).</summary>
-    Insert,
-    /// <summary>Rules fired: verdicts recorded.</summary>
-    Fire,
-    /// <summary>Verdicts turned into findings, counted per jurisdiction and sorted into the report.</summary>
+    /// <summary>
+    /// Onward hops built and every fact judged, in chunks and in parallel: each chunk's rules session fires and its
+    /// verdicts become findings (items: verdicts).
+    /// </summary>
+    Evaluate,
+    /// <summary>Findings merged, counted per jurisdiction and sorted into the report.</summary>
     Report,
 }
 
@@ -25,4 +26,9 @@ public interface IEvaluationObserver
 {
     /// <summary>Called when <paramref name="phase"/> completes; <paramref name="items"/> is what it produced (sites, facts, verdicts, findings).</summary>
     void PhaseCompleted(EvaluationPhase phase, long items);
+
+    /// <summary>A count worked out along the way (<c>verdicts</c>, <c>session-facts</c>: facts some rule applies to).</summary>
+    void Counted(string name, long value)
+    {
+    }
 }

@@ -28,12 +28,26 @@ public sealed class Evaluator
         _flows = new FlowAnalyzer(resolver);
         // Onward hops of a regime no rule can judge them under would only ever be "not applicable": skip building them.
         _onwardRegimes = OnwardScope.Of(rules.Rules);
+        _placementRules = [.. rules.Rules.Where(r => r.Definition.AppliesTo == FactKinds.Placement)];
+        _transferRules = [.. rules.Rules.Where(r => r.Definition.AppliesTo != FactKinds.Placement)];
     }
+
+    private readonly CompiledRule[] _placementRules;
+    private readonly CompiledRule[] _transferRules;
 
     private readonly IReadOnlySet<string>? _onwardRegimes;
 
+    /// <summary>Facts per rules session: big enough that a session's setup is noise, small enough that a chunk's facts stay young.</summary>
+    internal const int ChunkSize = 8192;
+
     /// <summary>Evaluates <paramref name="estate"/>.</summary>
     /// <param name="sources">When given, receives the rule and fact behind each finding id (for explanations).</param>
+    /// <remarks>
+    /// Every rule has one pattern over one fact, so facts are independent of each other: they are judged in chunks, each
+    /// in its own rules session, in parallel, and a chunk's facts are dropped once its findings are built. Onward hops,
+    /// the bulk of the facts in a large estate, are built while earlier chunks are judged. Findings are merged in chunk
+    /// order, so the report does not depend on the number of threads.
+    /// </remarks>
     public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null,
         IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources = null)
     {
@@ -45,20 +59,26 @@ public sealed class Evaluator
         observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
         var facts = new List<Fact>(FactBuilder.Build(resolved, context));
         observer?.PhaseCompleted(EvaluationPhase.Facts, facts.Count);
-        facts.AddRange(_flows.Analyze(resolved, context, [.. facts.OfType<TransferFact>()], _onwardRegimes));
-        FactBuilder.SetExportVolumes([.. facts.OfType<TransferFact>()]);
+        facts.AddRange(_flows.Implied(resolved, context));
+        var direct = facts.OfType<TransferFact>().ToList();
+        var volumes = ExportVolumes.Of(direct);
+        foreach (var t in direct) volumes.Apply(t);
         observer?.PhaseCompleted(EvaluationPhase.Flows, facts.Count);
 
-        var session = _rules.Factory.CreateSession();
-        var failed = new HashSet<(CompiledRule, Fact)>();
-        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, context, failed);
-        // Facts of a kind no rule is about could never match: the session need not hold them.
+        // Facts of a kind no rule is about could never match: they need not be built or judged.
         var placements = _rules.Rules.Any(r => r.Definition.AppliesTo == FactKinds.Placement);
         var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
-        session.InsertAll(placements && transfers ? facts : facts.Where(f => f is PlacementFact ? placements : transfers));
-        observer?.PhaseCompleted(EvaluationPhase.Insert, facts.Count);
-        session.Fire();
-        observer?.PhaseCompleted(EvaluationPhase.Fire, context.Verdicts.Count);
+        IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
+        if (transfers) all = all.Concat(FlowAnalyzer.OnwardHops(direct, _onwardRegimes).Select(volumes.Apply));
+        facts = null!; // the pipeline holds what is left to judge; judged chunks become garbage
+        direct = null!;
+
+        var keepFacts = sources is not null;
+        var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
+        var chunks = ChunkPipeline.Run(all, ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
+        observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
+        observer?.Counted("session-facts", chunks.Sum(c => (long)c.SessionFacts));
+        observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
 
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -67,18 +87,17 @@ public sealed class Evaluator
             if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
             return t;
         }
-        foreach (var verdict in context.Verdicts)
+        foreach (var chunk in chunks)
         {
-            if (verdict.Judgement == Judgement.Pass && !options.IncludePasses)
+            foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
+            foreach (var (finding, rule, fact) in chunk.Findings)
             {
-                Tally(verdict.Rule.Definition.Jurisdiction)[(int)FindingStatus.Pass]++;
-                continue;
+                if (!findings.TryAdd(finding.Id, finding)) continue;
+                if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
+                Tally(finding.Jurisdiction)[(int)finding.Status]++;
             }
-            var finding = FindingFactory.Create(verdict);
-            if (!findings.TryAdd(finding.Id, finding)) continue;
-            sources?.TryAdd(finding.Id, (verdict.Rule, verdict.Fact));
-            Tally(finding.Jurisdiction)[(int)finding.Status]++;
         }
+        chunks = null!;
         foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
         var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
@@ -96,6 +115,83 @@ public sealed class Evaluator
             [.. (diagnostics ?? []).Order()]);
     }
 
+    /// <summary>What one chunk of facts produced: its findings in fact and rule order, and the passes only counted.</summary>
+    private sealed record ChunkResult(List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings, Dictionary<string, int> UncountedPasses, long Verdicts, int Facts, int SessionFacts);
+
+    /// <summary>
+    /// Judges a chunk: every rule of the fact's kind is worked out first (so facts no rule applies to never enter the
+    /// session), the rest are inserted into a fresh session and the rules fire, recording verdicts on the facts.
+    /// </summary>
+    private ChunkResult EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
+    {
+        var candidates = new List<Fact>(chunk.Count / 2);
+        var scratch = new byte[_rules.Rules.Length];
+        foreach (var fact in chunk)
+        {
+            if (Prejudge(fact, fact is PlacementFact ? _placementRules : _transferRules, scratch)) candidates.Add(fact);
+        }
+
+        var session = _rules.Factory.CreateSession();
+        var failed = new HashSet<(CompiledRule, Fact)>();
+        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, failed);
+        session.InsertAll(candidates);
+        session.Fire();
+
+        var findings = new List<(Finding, CompiledRule, Fact?)>();
+        var passes = new Dictionary<string, int>(StringComparer.Ordinal);
+        long verdicts = 0;
+        foreach (var fact in candidates)
+        {
+            if (fact.Verdicts is not { } recorded) continue;
+            fact.Verdicts = null;
+            fact.Judgements = null;
+            // Rule order within a fact, whatever order the rules fired in.
+            if (recorded.Count > 1) recorded.Sort(static (a, b) => a.Rule.Index.CompareTo(b.Rule.Index));
+            foreach (var verdict in recorded)
+            {
+                verdicts++;
+                if (verdict.Judgement == Judgement.Pass && !options.IncludePasses)
+                {
+                    var j = verdict.Rule.Definition.Jurisdiction;
+                    passes[j] = passes.GetValueOrDefault(j) + 1;
+                    continue;
+                }
+                findings.Add((FindingFactory.Create(verdict), verdict.Rule, keepFacts ? fact : null));
+            }
+        }
+        return new ChunkResult(findings, passes, verdicts, chunk.Count, candidates.Count);
+    }
+
+    /// <summary>
+    /// Works out every rule of the fact's kind on <paramref name="fact"/>; true (and the judgements kept on the fact, where
+    /// the session's conditions read them) when any rule applies. A condition that throws is left to the session, which
+    /// reports it as indeterminate.
+    /// </summary>
+    private static bool Prejudge(Fact fact, CompiledRule[] rules, byte[] scratch)
+    {
+        var applies = false;
+        Array.Clear(scratch);
+        foreach (var rule in rules)
+        {
+            Judgement judgement;
+            try
+            {
+                judgement = rule.JudgeNow(fact);
+            }
+#pragma warning disable CA1031 // Not swallowed: the session judges the rule again and records the failure as indeterminate.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                applies = true;
+                continue;
+            }
+            scratch[rule.Index] = (byte)(judgement + 1);
+            applies |= judgement != Judgement.NotApplicable;
+        }
+        if (applies) fact.Judgements = [.. scratch];
+        return applies;
+    }
+
     private static RuleSummary Summarize(CompiledRule rule)
     {
         var d = rule.Definition;
@@ -105,7 +201,7 @@ public sealed class Evaluator
 
     private static readonly int StatusCount = Enum.GetValues<FindingStatus>().Length;
 
-    private void OnConditionFailed(LhsExpressionErrorEventArgs e, EvaluationContext context, HashSet<(CompiledRule, Fact)> failed)
+    private void OnConditionFailed(LhsExpressionErrorEventArgs e, HashSet<(CompiledRule, Fact)> failed)
     {
         // A condition that throws is "could not evaluate" for that rule and fact: indeterminate, never compliant.
         e.IsHandled = true;
@@ -117,7 +213,7 @@ public sealed class Evaluator
             foreach (var fact in e.Facts.Select(f => f.Value).OfType<Fact>())
             {
                 if (!failed.Add((rule, fact))) continue;
-                context.Verdicts.Add(new Verdict(rule, fact, Judgement.Indeterminate, $"the condition failed: {e.Exception?.Message}"));
+                (fact.Verdicts ??= []).Add(new Verdict(rule, fact, Judgement.Indeterminate, $"the condition failed: {e.Exception?.Message}"));
             }
         }
     }

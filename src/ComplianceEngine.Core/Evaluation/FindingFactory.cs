@@ -52,35 +52,21 @@ public static class FindingFactory
     [ThreadStatic]
     private static StringBuilder? t_key;
 
+    /// <summary>
+    /// The finding of a verdict. Its id, status and confidence are worked out now; its message, remediation and evidence
+    /// are rendered from the rule and fact whenever they are read (see <see cref="FindingText"/>).
+    /// </summary>
     internal static Finding Create(Verdict verdict)
     {
         var rule = verdict.Rule;
         var def = rule.Definition;
         var fact = verdict.Fact;
-        var text = new FactText(rule, fact);
         var status = verdict.Judgement switch
         {
             Judgement.Pass => FindingStatus.Pass,
             Judgement.Indeterminate => FindingStatus.Indeterminate,
             _ => def.Outcome == "warning" ? FindingStatus.Warning : FindingStatus.Violation,
         };
-        string message;
-        if (status == FindingStatus.Indeterminate)
-        {
-            var unknown = verdict.Error ?? string.Join("; ", text.UnknownFacts().Distinct());
-            message = $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
-        }
-        else if (status == FindingStatus.Pass)
-        {
-            var why = new List<string>();
-            if (rule.Adequacy.Length > 0) why.Add(text.Value("adequacy"));
-            if (fact is TransferFact t && rule.Fields.Any(f => f.Name == "mechanisms")) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
-            message = $"The rule applies and its requirement is met{(why.Count > 0 ? ": " + string.Join("; ", why) : "")}.";
-        }
-        else
-        {
-            message = rule.Render(def.Message, text);
-        }
         return new Finding(
             Fingerprint(def.Id, def.Jurisdiction, fact.Subject, fact.Path),
             def.Id,
@@ -91,10 +77,36 @@ public static class FindingFactory
             fact.Subject,
             fact.Path,
             rule.CitationText,
-            Confidence(rule, fact, text),
-            message,
-            rule.Render(def.Remediation, text),
-            Evidence(rule, fact, text));
+            Confidence(rule, fact, new FactText(rule, fact)),
+            new RuleFindingText(rule, fact, status, verdict.Error));
+    }
+
+    /// <summary>A finding's text, rendered from its rule and fact on every read (nothing is kept).</summary>
+    private sealed class RuleFindingText(CompiledRule rule, Fact fact, FindingStatus status, string? error) : FindingText
+    {
+        public override string Message => RenderMessage(rule, fact, status, error, new FactText(rule, fact));
+
+        public override string Remediation => rule.Render(rule.Definition.Remediation, new FactText(rule, fact));
+
+        public override ImmutableArray<Evidence> Evidence => FindingFactory.Evidence(rule, fact, new FactText(rule, fact));
+    }
+
+    private static string RenderMessage(CompiledRule rule, Fact fact, FindingStatus status, string? error, FactText text)
+    {
+        var def = rule.Definition;
+        if (status == FindingStatus.Indeterminate)
+        {
+            var unknown = error ?? string.Join("; ", text.UnknownFacts().Distinct());
+            return $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
+        }
+        if (status == FindingStatus.Pass)
+        {
+            var why = new List<string>();
+            if (rule.Adequacy.Length > 0) why.Add(text.Value("adequacy"));
+            if (fact is TransferFact t && rule.Fields.Any(f => f.Name == "mechanisms")) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
+            return $"The rule applies and its requirement is met{(why.Count > 0 ? ": " + string.Join("; ", why) : "")}.";
+        }
+        return rule.Render(def.Message, text);
     }
 
     /// <summary>A finding is unverified when its rule is, or when an unverified adequacy entry decided it.</summary>

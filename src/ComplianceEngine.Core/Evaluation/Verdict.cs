@@ -15,6 +15,6 @@ public static class RuleActions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(fact);
-        fact.Context.Verdicts.Add(new Verdict(rule, fact, judgement));
+        (fact.Verdicts ??= new List<Verdict>(2)).Add(new Verdict(rule, fact, judgement));
     }
 }

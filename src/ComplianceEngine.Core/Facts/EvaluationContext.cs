@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Model.Inventory;
@@ -30,16 +31,13 @@ public sealed class EvaluationContext
     public string? ExporterAttribute(string name) =>
         Organization is not null && Organization.Info.Attributes.TryGetValue(name, out var v) ? v : null;
 
-    /// <summary>Verdicts recorded by rule actions during this evaluation.</summary>
-    internal List<Verdict> Verdicts { get; } = [];
-
     /// <summary>
     /// Text shared by many findings of this evaluation, worked out once: a set as a comma-separated list (sets are shared
     /// arrays), and an adequacy decision with its reasons per table, destination, exporter country and subject types.
-    /// Millions of findings otherwise each hold their own copy of the same strings.
+    /// Millions of findings otherwise each hold their own copy of the same strings. Thread-safe: chunks of facts are judged in parallel.
     /// </summary>
-    internal Dictionary<string[], string> SetText { get; } = new(ReferenceEqualityComparer.Instance);
+    internal ConcurrentDictionary<string[], string> SetText { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <inheritdoc cref="SetText"/>
-    internal Dictionary<(Rules.AdequacyTable Table, Location.Site Destination, string? Exporter, string[] SubjectTypes), Rules.AdequacyResult> Adequacy { get; } = [];
+    internal ConcurrentDictionary<(Rules.AdequacyTable Table, Location.Site Destination, string? Exporter, string[] SubjectTypes), Rules.AdequacyResult> Adequacy { get; } = new();
 }

@@ -11,12 +11,23 @@ namespace ComplianceEngine.Core.Facts;
 /// </summary>
 public abstract class Fact
 {
+    private ImmutableArray<string> _path;
+    private LazyPath? _lazyPath;
+
     /// <summary>Creates a fact.</summary>
     protected Fact(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path)
     {
         Context = context;
         Subject = subject;
-        Path = path;
+        _path = path.IsDefault ? [] : path;
+    }
+
+    /// <summary>Creates a fact whose path is worked out when it is first read.</summary>
+    private protected Fact(EvaluationContext context, FindingSubject subject, LazyPath path)
+    {
+        Context = context;
+        Subject = subject;
+        _lazyPath = path;
     }
 
     /// <summary>The evaluation this fact belongs to.</summary>
@@ -26,7 +37,18 @@ public abstract class Fact
     public FindingSubject Subject { get; }
 
     /// <summary>Names along the way, source first.</summary>
-    public ImmutableArray<string> Path { get; }
+    public ImmutableArray<string> Path
+    {
+        get
+        {
+            if (_path.IsDefault && _lazyPath is { } lazy)
+            {
+                _path = lazy.Build();
+                _lazyPath = null;
+            }
+            return _path;
+        }
+    }
 
     /// <summary>Data categories (fideslang-style keys), sorted.</summary>
     public ImmutableArray<string> Categories { get; init; } = [];
@@ -47,8 +69,28 @@ public abstract class Fact
     /// <summary>The last judgement, valid while <see cref="JudgedBy"/> is set.</summary>
     internal Rules.Judgement Judged { get; set; }
 
+    /// <summary>
+    /// Every rule's judgement of this fact, worked out before the fact enters the rules session (indexed by
+    /// <see cref="Rules.CompiledRule.Index"/>; 0 = not judged, else the judgement + 1). Null outside an evaluation.
+    /// </summary>
+    internal byte[]? Judgements { get; set; }
+
+    /// <summary>Verdicts the rules recorded on this fact in its session (a fact is in one session, on one thread).</summary>
+    internal List<Evaluation.Verdict>? Verdicts { get; set; }
+
     /// <summary>Forgets the last judgement (the fact changed).</summary>
-    protected void ForgetJudgement() => JudgedBy = null;
+    protected void ForgetJudgement()
+    {
+        JudgedBy = null;
+        Judgements = null;
+    }
+}
+
+/// <summary>A path built on first read (an onward hop's chain is traced back only when a finding needs it).</summary>
+internal abstract class LazyPath
+{
+    /// <summary>The names along the way, source first; the same on every call.</summary>
+    public abstract ImmutableArray<string> Build();
 }
 
 /// <summary>Where a store's data rests.</summary>
@@ -102,6 +144,15 @@ public sealed class TransferFact : Fact
         Purpose = purpose;
     }
 
+    /// <summary>Creates a transfer whose path is worked out when it is first read.</summary>
+    internal TransferFact(EvaluationContext context, FindingSubject subject, LazyPath path, Site source, Site destination, string purpose)
+        : base(context, subject, path)
+    {
+        Source = source;
+        Destination = destination;
+        Purpose = purpose;
+    }
+
     /// <summary>Where the data leaves from.</summary>
     public Site Source { get; }
     /// <summary>Where it goes.</summary>
@@ -118,10 +169,10 @@ public sealed class TransferFact : Fact
     public double? RetentionHours { get; init; }
     /// <summary>True when the estate implies this transfer (DR, replica, backup, geo-redundancy, onward).</summary>
     public bool Implied { get; init; }
-    /// <summary>What implies it, in words (for reports). Built on first use for onward hops (there can be millions).</summary>
+    /// <summary>What implies it, in words (for reports). Built on each read for onward hops (there can be millions).</summary>
     public string? ImpliedBy
     {
-        get => field ?? (OnwardRegime is { } regime ? field = OnwardText(regime) : null);
+        get => field ?? (OnwardRegime is { } regime ? OnwardText(regime) : null);
         init;
     }
 

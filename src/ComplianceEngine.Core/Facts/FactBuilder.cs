@@ -136,21 +136,8 @@ public sealed class FactBuilder
     /// </summary>
     public static void SetExportVolumes(IReadOnlyList<TransferFact> transfers)
     {
-        // A transfer with personal data but no declared count makes the country's total unknown, not smaller.
-        var totals = new Dictionary<string, (double? All, double? Sensitive)>(StringComparer.Ordinal);
-        foreach (var t in transfers)
-        {
-            if (t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c) continue;
-            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
-            totals[c] = (all + t.Individuals, sensitive + (t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0)));
-        }
-        foreach (var t in transfers)
-        {
-            if (t.Source.Country is not { } c) continue;
-            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
-            t.ExportedIndividuals = all;
-            t.ExportedSensitiveIndividuals = sensitive;
-        }
+        var volumes = ExportVolumes.Of(transfers);
+        foreach (var t in transfers) volumes.Apply(t);
     }
 
     /// <summary>Sorted, distinct.</summary>
@@ -360,3 +347,40 @@ internal sealed class StoreInfo(DataStore store, Site? site, ImmutableArray<stri
 /// <summary>What a flow from a store or cluster carries: its site, the stores, and the union of their sets.</summary>
 internal sealed record SourceInfo(Site Site, ImmutableArray<DataStore> Stores, ImmutableArray<string> Categories, ImmutableArray<string> Subjects,
     ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations, double? Individuals, double? SensitiveIndividuals);
+
+/// <summary>
+/// Individuals whose data each country exports: the sum over its direct (hop 1) cross-border transfers. Worked out once
+/// from the direct transfers, then applied to every transfer (onward hops included) as it is built.
+/// </summary>
+public sealed class ExportVolumes
+{
+    private readonly Dictionary<string, (double? All, double? Sensitive)> _totals;
+
+    private ExportVolumes(Dictionary<string, (double? All, double? Sensitive)> totals) => _totals = totals;
+
+    /// <summary>Totals per exporting country over <paramref name="transfers"/>.</summary>
+    public static ExportVolumes Of(IEnumerable<TransferFact> transfers)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        // A transfer with personal data but no declared count makes the country's total unknown, not smaller.
+        var totals = new Dictionary<string, (double? All, double? Sensitive)>(StringComparer.Ordinal);
+        foreach (var t in transfers)
+        {
+            if (t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c) continue;
+            var (all, sensitive) = totals.TryGetValue(c, out var x) ? x : (0d, 0d);
+            totals[c] = (all + t.Individuals, sensitive + (t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0)));
+        }
+        return new ExportVolumes(totals);
+    }
+
+    /// <summary>Sets the exporting country's totals on <paramref name="transfer"/>.</summary>
+    public TransferFact Apply(TransferFact transfer)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        if (transfer.Source.Country is not { } c) return transfer;
+        var (all, sensitive) = _totals.TryGetValue(c, out var x) ? x : (0d, 0d);
+        transfer.ExportedIndividuals = all;
+        transfer.ExportedSensitiveIndividuals = sensitive;
+        return transfer;
+    }
+}

@@ -108,6 +108,22 @@ public sealed class FlowAnalyzer
     public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
     {
         ArgumentNullException.ThrowIfNull(transfers);
+        return [.. OnwardHops(transfers, regimesToFollow)];
+    }
+
+    /// <summary>
+    /// The onward transfers of <see cref="Onward(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/>, built one at a time as
+    /// they are enumerated (in the same order), so an evaluation can judge and drop them in chunks instead of holding
+    /// millions at once. The enumeration must run on one thread.
+    /// </summary>
+    public static IEnumerable<TransferFact> OnwardHops(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        return OnwardIterator(transfers, regimesToFollow);
+    }
+
+    private static IEnumerable<TransferFact> OnwardIterator(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
+    {
         // Graph nodes become dense ids and edges are transfer indices, so each regime's search works on arrays
         // (one string lookup per endpoint in all, instead of several per edge and regime).
         var count = transfers.Count;
@@ -157,21 +173,22 @@ public sealed class FlowAnalyzer
 
         var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal)
             .Where(r => regimesToFollow is null || regimesToFollow.Contains(r)).Order(StringComparer.Ordinal).ToList();
-        if (regimes.Count == 0) return [];
-        var onward = new List<TransferFact>();
-        var search = new Search(transfers, from, ids.Count);
+        if (regimes.Count == 0) yield break;
+        var seen = new WalkStamps(count);
         var queue = new Queue<int>();
         foreach (var regime in regimes)
         {
             ImmutableArray<string> only = [regime];
-            // Predecessor edge through which the regime's data first reached each node (Seed where it starts).
-            var reachedBy = search.ReachedBy;
-            Array.Fill(reachedBy, Search.Unreached);
+            // Predecessor edge through which the regime's data first reached each node (Seed where it starts). Each regime
+            // keeps its own array: the hops' paths are traced back through it when they are first read.
+            var trace = new RegimeTrace(transfers, from, new int[ids.Count]);
+            var reachedBy = trace.ReachedBy;
+            Array.Fill(reachedBy, RegimeTrace.Unreached);
             for (var i = 0; i < count; i++)
             {
-                if (reachedBy[from[i]] == Search.Unreached && transfers[i].Source.Regimes.Contains(regime))
+                if (reachedBy[from[i]] == RegimeTrace.Unreached && transfers[i].Source.Regimes.Contains(regime))
                 {
-                    reachedBy[from[i]] = Search.Seed;
+                    reachedBy[from[i]] = RegimeTrace.Seed;
                     queue.Enqueue(from[i]);
                 }
             }
@@ -185,9 +202,9 @@ public sealed class FlowAnalyzer
                     var edge = transfers[e];
                     if (pred >= 0 && e != pred && !edge.Source.Regimes.Contains(regime))
                     {
-                        onward.Add(OnwardHop(edge, e, pred, regime, only, search));
+                        yield return OnwardHop(edge, e, pred, regime, only, trace, seen);
                     }
-                    if (reachedBy[to[e]] == Search.Unreached)
+                    if (reachedBy[to[e]] == RegimeTrace.Unreached)
                     {
                         reachedBy[to[e]] = e;
                         queue.Enqueue(to[e]);
@@ -195,24 +212,14 @@ public sealed class FlowAnalyzer
                 }
             }
         }
-        return onward;
     }
 
-    /// <summary>State of the onward search, reused across regimes and hops: only each hop's path and fact are allocated.</summary>
-    private sealed class Search(IReadOnlyList<TransferFact> transfers, int[] from, int nodes)
+    /// <summary>Edges seen by the current walk, reset in O(1) per walk (one stamp per edge).</summary>
+    private sealed class WalkStamps(int edges)
     {
-        public const int Unreached = -2;
-        public const int Seed = -1;
-
-        public IReadOnlyList<TransferFact> Transfers { get; } = transfers;
-        public int[] From { get; } = from;
-        public int[] ReachedBy { get; } = new int[nodes];
-        public List<int> Chain { get; } = [];
-        public List<string> Path { get; } = [];
-        private readonly int[] _seenAt = new int[transfers.Count];
+        private readonly int[] _seenAt = new int[edges];
         private int _walk;
 
-        /// <summary>Starts a walk: nothing is seen yet.</summary>
         public void NewWalk() => _walk++;
 
         /// <summary>Marks edge <paramref name="e"/> seen in this walk; false when it already was.</summary>
@@ -224,24 +231,60 @@ public sealed class FlowAnalyzer
         }
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, int e, int pred, string regime, ImmutableArray<string> only, Search search)
+    /// <summary>
+    /// One regime's search result: through which edge its data first reached each node. A hop's chain is the walk back
+    /// along these edges to the origin; it stops at an edge it has already taken (a store's merged cluster edges can lead
+    /// back onto the chain).
+    /// </summary>
+    private sealed class RegimeTrace(IReadOnlyList<TransferFact> transfers, int[] from, int[] reachedBy)
     {
-        // Walk back to the origin for the whole path, source first. (A store's merged cluster edges can make the
-        // predecessor walk revisit an edge: it stops there.)
-        var chain = search.Chain;
-        var path = search.Path;
-        chain.Clear();
-        path.Clear();
-        search.NewWalk();
-        chain.Add(e);
-        search.See(e);
-        for (var p = pred; p >= 0 && search.See(p); p = search.ReachedBy[search.From[p]])
+        public const int Unreached = -2;
+        public const int Seed = -1;
+
+        public int[] ReachedBy { get; } = reachedBy;
+
+        public TransferFact Edge(int e) => transfers[e];
+
+        /// <summary>The chain's length and first edge, walked with shared stamps (the producing thread only).</summary>
+        public (int Length, int First) Measure(int e, int pred, WalkStamps seen)
         {
-            chain.Add(p);
+            seen.NewWalk();
+            seen.See(e);
+            var length = 1;
+            var first = e;
+            for (var p = pred; p >= 0 && seen.See(p); p = ReachedBy[from[p]])
+            {
+                length++;
+                first = p;
+            }
+            return (length, first);
         }
-        for (var i = chain.Count - 1; i >= 0; i--) Append(path, search.Transfers[chain[i]].Path);
-        var origin = search.Transfers[chain[^1]].Source;
-        return new TransferFact(edge.Context, edge.Subject, [.. path], edge.Source, edge.Destination, edge.Purpose)
+
+        /// <summary>
+        /// The names along the chain <see cref="Measure"/> measured, source first (safe on any thread). The walk stops after
+        /// <paramref name="length"/> edges: a node the search reached only later must not extend a chain measured before.
+        /// </summary>
+        public ImmutableArray<string> Path(int e, int pred, int length)
+        {
+            var chain = new List<int>(length) { e };
+            for (var p = pred; chain.Count < length; p = ReachedBy[from[p]]) chain.Add(p);
+            var path = new List<string>();
+            for (var i = chain.Count - 1; i >= 0; i--) Append(path, transfers[chain[i]].Path);
+            return [.. path];
+        }
+    }
+
+    /// <summary>An onward hop's path, traced when it is first read (most hops never make a finding).</summary>
+    private sealed class OnwardPath(RegimeTrace trace, int edge, int pred, int length) : LazyPath
+    {
+        public override ImmutableArray<string> Build() => trace.Path(edge, pred, length);
+    }
+
+    private static TransferFact OnwardHop(TransferFact edge, int e, int pred, string regime, ImmutableArray<string> only, RegimeTrace trace, WalkStamps seen)
+    {
+        var (length, first) = trace.Measure(e, pred, seen);
+        var origin = trace.Edge(first).Source;
+        return new TransferFact(edge.Context, edge.Subject, new OnwardPath(trace, e, pred, length), edge.Source, edge.Destination, edge.Purpose)
         {
             Categories = edge.Categories,
             Subjects = edge.Subjects,
@@ -258,7 +301,7 @@ public sealed class FlowAnalyzer
             Origins = only,
             Regimes = only,
             Origin = origin,
-            Hop = chain.Count,
+            Hop = length,
             FromNode = edge.FromNode,
             ToNode = edge.ToNode,
             DeclaredAt = edge.DeclaredAt,

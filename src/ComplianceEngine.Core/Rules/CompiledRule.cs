@@ -43,12 +43,19 @@ public sealed class CompiledRule
     public Judgement Judge(Fact fact)
     {
         ArgumentNullException.ThrowIfNull(fact);
+        if (fact.Judgements is { } known && known[Index] != 0) return (Judgement)(known[Index] - 1);
         if (ReferenceEquals(fact.JudgedBy, this)) return fact.Judged;
         var judgement = _judge(fact);
         fact.Judged = judgement;
         fact.JudgedBy = this;
         return judgement;
     }
+
+    /// <summary>The judgement, worked out now (no memo): what the evaluator computes before a fact enters the session.</summary>
+    internal Judgement JudgeNow(Fact fact) => _judge(fact);
+
+    /// <summary>This rule's position in its <see cref="CompiledRuleSet"/> (indexes <see cref="Fact.Judgements"/>).</summary>
+    public int Index { get; internal set; }
 
     /// <summary>Evaluates one condition of this rule on a fact (compiled once per condition, for explanations).</summary>
     public Tri Evaluate(Condition condition, Fact fact)
@@ -269,8 +276,7 @@ internal sealed class FactText
         if (raw is ImmutableArray<string> { Length: > 0 } set && ImmutableCollectionsMarshal.AsArray(set) is { } array)
         {
             var shared = _fact.Context.SetText;
-            if (!shared.TryGetValue(array, out var text)) shared[array] = text = FieldSpec.FormatValue(raw);
-            return _formatted[i] = text;
+            return _formatted[i] = shared.GetOrAdd(array, static (_, value) => FieldSpec.FormatValue(value), raw);
         }
         return _formatted[i] = FieldSpec.FormatValue(raw);
     }
@@ -284,8 +290,7 @@ internal sealed class FactText
         // The decision depends only on the table, destination, exporter country and subject types (the date is the evaluation's).
         var key = (table, transfer.Destination, transfer.Source.Country, ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? []);
         var shared = _fact.Context.Adequacy;
-        if (!shared.TryGetValue(key, out var result)) shared[key] = result = table.Check(transfer);
-        return _adequacy[i] = result;
+        return _adequacy[i] = shared.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
     }
 
     /// <summary>Appends a placeholder's text (a path is appended name by name, not joined into a string first).</summary>

@@ -68,6 +68,7 @@ public sealed class RuleSetCompiler
                     diagnostics.Error(DiagnosticCodes.RuleCompilation, $"rule '{rule.Id}': {ex.Message}", rule.Location);
                 }
             }
+            cr.Index = compiled.Count;
             compiled.Add(cr);
         }
 

@@ -54,24 +54,135 @@ public sealed record FindingSubject(string Kind, string Name, SourceLocation Loc
 /// <summary>One fact that decided a finding: a value and the document line that declared it.</summary>
 public sealed record Evidence(string Fact, string Value, SourceLocation Location);
 
+/// <summary>
+/// The text of a finding, rendered when it is read: a report of millions of findings holds what each finding is about
+/// (a rule and a fact) instead of its message, remediation and evidence, which writers render one finding at a time.
+/// Implementations must be pure: the same text on every read.
+/// </summary>
+public abstract class FindingText
+{
+    /// <summary>What is wrong (or right), in words.</summary>
+    public abstract string Message { get; }
+
+    /// <summary>How to fix it.</summary>
+    public abstract string Remediation { get; }
+
+    /// <summary>The facts that decided the finding, each with where it was declared.</summary>
+    public abstract ImmutableArray<Evidence> Evidence { get; }
+}
+
 /// <summary>The result of one rule on one subject (and path).</summary>
-public sealed record Finding(
-    string Id,
-    string RuleId,
-    string RuleTitle,
-    string Jurisdiction,
-    Severity Severity,
-    FindingStatus Status,
-    FindingSubject Subject,
-    ImmutableArray<string> Path,
-    string Citation,
-    string Confidence,
-    string Message,
-    string Remediation,
-    ImmutableArray<Evidence> Evidence,
-    string? WaiverJustification = null,
-    string? WaiverName = null,
-    BaselineState BaselineState = BaselineState.None);
+public sealed record Finding
+{
+    private readonly string? _message;
+    private readonly string? _remediation;
+    private readonly ImmutableArray<Evidence> _evidence;
+    private readonly FindingText? _text;
+
+    /// <summary>A finding with its text.</summary>
+    public Finding(string Id, string RuleId, string RuleTitle, string Jurisdiction, Severity Severity, FindingStatus Status, FindingSubject Subject,
+        ImmutableArray<string> Path, string Citation, string Confidence, string Message, string Remediation, ImmutableArray<Evidence> Evidence,
+        string? WaiverJustification = null, string? WaiverName = null, BaselineState BaselineState = BaselineState.None)
+        : this(Id, RuleId, RuleTitle, Jurisdiction, Severity, Status, Subject, Path, Citation, Confidence)
+    {
+        ArgumentNullException.ThrowIfNull(Message);
+        ArgumentNullException.ThrowIfNull(Remediation);
+        _message = Message;
+        _remediation = Remediation;
+        _evidence = Evidence.IsDefault ? [] : Evidence;
+        this.WaiverJustification = WaiverJustification;
+        this.WaiverName = WaiverName;
+        this.BaselineState = BaselineState;
+    }
+
+    /// <summary>A finding whose message, remediation and evidence <paramref name="text"/> renders when they are read.</summary>
+    public Finding(string id, string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status, FindingSubject subject,
+        ImmutableArray<string> path, string citation, string confidence, FindingText text)
+        : this(id, ruleId, ruleTitle, jurisdiction, severity, status, subject, path, citation, confidence)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        _text = text;
+    }
+
+    private Finding(string id, string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status, FindingSubject subject,
+        ImmutableArray<string> path, string citation, string confidence)
+    {
+        Id = id;
+        RuleId = ruleId;
+        RuleTitle = ruleTitle;
+        Jurisdiction = jurisdiction;
+        Severity = severity;
+        Status = status;
+        Subject = subject;
+        Path = path;
+        Citation = citation;
+        Confidence = confidence;
+    }
+
+    /// <summary>The stable fingerprint (rule, jurisdiction, subject, path).</summary>
+    public string Id { get; init; }
+    /// <summary>The rule's id.</summary>
+    public string RuleId { get; init; }
+    /// <summary>The rule's title.</summary>
+    public string RuleTitle { get; init; }
+    /// <summary>The rule's jurisdiction.</summary>
+    public string Jurisdiction { get; init; }
+    /// <summary>The rule's severity (or the policy's override).</summary>
+    public Severity Severity { get; init; }
+    /// <summary>The outcome.</summary>
+    public FindingStatus Status { get; init; }
+    /// <summary>The document the finding is about.</summary>
+    public FindingSubject Subject { get; init; }
+    /// <summary>Names along the way, source first.</summary>
+    public ImmutableArray<string> Path { get; init; }
+    /// <summary>The legal citation.</summary>
+    public string Citation { get; init; }
+    /// <summary>verified or unverified.</summary>
+    public string Confidence { get; init; }
+
+    /// <summary>What is wrong (or right), in words.</summary>
+    public string Message
+    {
+        get => _message ?? _text!.Message;
+        init => _message = value;
+    }
+
+    /// <summary>How to fix it.</summary>
+    public string Remediation
+    {
+        get => _remediation ?? _text!.Remediation;
+        init => _remediation = value;
+    }
+
+    /// <summary>The facts that decided the finding, each with where it was declared.</summary>
+    public ImmutableArray<Evidence> Evidence
+    {
+        get => _text is not null && _evidence.IsDefault ? _text.Evidence : _evidence;
+        init => _evidence = value;
+    }
+
+    /// <summary>The waiver's justification, when waived.</summary>
+    public string? WaiverJustification { get; init; }
+    /// <summary>The waiver's name, when waived.</summary>
+    public string? WaiverName { get; init; }
+    /// <summary>Against a baseline: new or unchanged.</summary>
+    public BaselineState BaselineState { get; init; }
+
+    /// <summary>Equal when every property is (text rendered on demand compares by its value).</summary>
+    public bool Equals(Finding? other) =>
+        other is not null && (ReferenceEquals(this, other) ||
+            (Id == other.Id && RuleId == other.RuleId && RuleTitle == other.RuleTitle && Jurisdiction == other.Jurisdiction &&
+             Severity == other.Severity && Status == other.Status && Subject == other.Subject && Same(Path, other.Path) &&
+             Citation == other.Citation && Confidence == other.Confidence && Message == other.Message && Remediation == other.Remediation &&
+             Same(Evidence, other.Evidence) && WaiverJustification == other.WaiverJustification && WaiverName == other.WaiverName &&
+             BaselineState == other.BaselineState));
+
+    private static bool Same<T>(ImmutableArray<T> a, ImmutableArray<T> b) =>
+        a.IsDefault || b.IsDefault ? a.IsDefault == b.IsDefault : a.AsSpan().SequenceEqual(b.AsSpan());
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, RuleId, Jurisdiction, Status);
+}
 
 /// <summary>How a finding relates to a baseline report (SARIF <c>baselineState</c>).</summary>
 public enum BaselineState

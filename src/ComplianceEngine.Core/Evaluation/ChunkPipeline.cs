@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+
+namespace ComplianceEngine.Core.Evaluation;
+
+/// <summary>
+/// Cuts a stream into chunks and works on them in parallel, holding only a few chunks at a time: the calling thread
+/// enumerates the source (which may build its items lazily and need not be thread-safe) while workers process chunks.
+/// Results come back in chunk order, whatever the scheduling, so output built from them is deterministic.
+/// </summary>
+internal static class ChunkPipeline
+{
+    /// <summary>Runs <paramref name="work"/> on consecutive chunks of <paramref name="source"/>; results in chunk order.</summary>
+    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        if (workers <= 1) return [.. Chunks(source, chunkSize).Select(work)];
+
+        var results = new ConcurrentDictionary<int, TResult>();
+        using var queue = new BlockingCollection<(int Index, List<T> Items)>(boundedCapacity: workers);
+        using var failed = new CancellationTokenSource();
+        ExceptionDispatchInfo? error = null;
+        var threads = new Thread[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            threads[w] = new Thread(() =>
+            {
+                try
+                {
+                    foreach (var (index, items) in queue.GetConsumingEnumerable(failed.Token)) results[index] = work(items);
+                }
+                catch (OperationCanceledException) when (failed.IsCancellationRequested)
+                {
+                }
+#pragma warning disable CA1031 // Any failure of a worker is rethrown on the calling thread.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Interlocked.CompareExchange(ref error, ExceptionDispatchInfo.Capture(ex), null);
+                    failed.Cancel();
+                }
+            })
+            { IsBackground = true, Name = $"ComplianceEngine evaluation {w + 1}" };
+            threads[w].Start();
+        }
+
+        var count = 0;
+        try
+        {
+            foreach (var chunk in Chunks(source, chunkSize))
+            {
+                queue.Add((count++, chunk), failed.Token);
+            }
+        }
+        catch (OperationCanceledException) when (failed.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            queue.CompleteAdding();
+            foreach (var t in threads) t.Join();
+        }
+        error?.Throw();
+        var ordered = new List<TResult>(count);
+        for (var i = 0; i < count; i++) ordered.Add(results[i]);
+        return ordered;
+    }
+
+    private static IEnumerable<List<T>> Chunks<T>(IEnumerable<T> source, int size)
+    {
+        var chunk = new List<T>(size);
+        foreach (var item in source)
+        {
+            chunk.Add(item);
+            if (chunk.Count < size) continue;
+            yield return chunk;
+            chunk = new List<T>(size);
+        }
+        if (chunk.Count > 0) yield return chunk;
+    }
+}
