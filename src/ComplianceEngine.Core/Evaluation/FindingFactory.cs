@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ComplianceEngine.Core.Facts;
@@ -162,29 +163,12 @@ public static class FindingFactory
         return distinct.DrainToImmutable();
     }
 
-    /// <summary>
-    /// <paramref name="findings"/> in <see cref="Order"/>, with each path joined once rather than on every comparison.
-    /// Ids are unique, so the order is total and the same as <see cref="Order"/>'s.
-    /// </summary>
+    /// <summary><paramref name="findings"/> in <see cref="Order"/>. Ids are unique, so the order is total.</summary>
     public static ImmutableArray<Finding> Sort(IEnumerable<Finding> findings)
     {
-        var items = findings.Select(f => (Finding: f, Path: string.Join("\u001f", f.Path))).ToArray();
-        Array.Sort(items, static (a, b) =>
-        {
-            var c = string.CompareOrdinal(a.Finding.Jurisdiction, b.Finding.Jurisdiction);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Finding.RuleId, b.Finding.RuleId);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Finding.Subject.Kind, b.Finding.Subject.Kind);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Finding.Subject.Name, b.Finding.Subject.Name);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Path, b.Path);
-            return c != 0 ? c : string.CompareOrdinal(a.Finding.Id, b.Finding.Id);
-        });
-        var builder = ImmutableArray.CreateBuilder<Finding>(items.Length);
-        foreach (var (f, _) in items) builder.Add(f);
-        return builder.MoveToImmutable();
+        var items = findings.ToArray();
+        Array.Sort(items, Order);
+        return ImmutableCollectionsMarshal.AsImmutableArray(items);
     }
 
     /// <summary>Deterministic order: jurisdiction, rule, subject, path.</summary>
@@ -198,7 +182,22 @@ public static class FindingFactory
         if (c != 0) return c;
         c = string.CompareOrdinal(a.Subject.Name, b.Subject.Name);
         if (c != 0) return c;
-        c = string.CompareOrdinal(string.Join("\u001f", a.Path), string.Join("\u001f", b.Path));
+        c = ComparePaths(a.Path, b.Path);
         return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     });
+
+    /// <summary>
+    /// Paths name by name, a path before its own extensions: the order of the paths joined with U+001F (names hold no
+    /// control characters), without joining them.
+    /// </summary>
+    private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var c = string.CompareOrdinal(a[i], b[i]);
+            if (c != 0) return c;
+        }
+        return a.Length.CompareTo(b.Length);
+    }
 }

@@ -176,6 +176,7 @@ public sealed class FlowAnalyzer
         if (regimes.Count == 0) yield break;
         var seen = new WalkStamps(count);
         var queue = new Queue<int>();
+        var bound = new bool[count]; // whether the regime binds each edge's exporter
         foreach (var regime in regimes)
         {
             ImmutableArray<string> only = [regime];
@@ -186,7 +187,8 @@ public sealed class FlowAnalyzer
             Array.Fill(reachedBy, RegimeTrace.Unreached);
             for (var i = 0; i < count; i++)
             {
-                if (reachedBy[from[i]] == RegimeTrace.Unreached && transfers[i].Source.Regimes.Contains(regime))
+                bound[i] = transfers[i].Source.Regimes.Contains(regime);
+                if (reachedBy[from[i]] == RegimeTrace.Unreached && bound[i])
                 {
                     reachedBy[from[i]] = RegimeTrace.Seed;
                     queue.Enqueue(from[i]);
@@ -199,10 +201,9 @@ public sealed class FlowAnalyzer
                 var pred = reachedBy[node];
                 foreach (var e in edges)
                 {
-                    var edge = transfers[e];
-                    if (pred >= 0 && e != pred && !edge.Source.Regimes.Contains(regime))
+                    if (pred >= 0 && e != pred && !bound[e])
                     {
-                        yield return OnwardHop(edge, e, pred, regime, only, trace, seen);
+                        yield return OnwardHop(transfers[e], e, pred, regime, only, trace, seen);
                     }
                     if (reachedBy[to[e]] == RegimeTrace.Unreached)
                     {

@@ -109,7 +109,7 @@ public sealed class FieldCatalog
         T("hop", FieldType.Number, f => (double?)f.Hop, f => f.Subject.Location, "position in an onward chain (1 = direct)");
         T("origins", FieldType.Set, f => (f.Origin ?? f.Source).Country == null ? null : (ImmutableArray<string>?)f.Origins, f => (f.Origin ?? f.Source).Location,
             "regimes covering the data where it started");
-        T("regimes", FieldType.Set, f => f.Hop == 1 && f.Source.Country == null ? null : (ImmutableArray<string>?)f.Regimes, f => (f.Hop > 1 ? f.Origin ?? f.Source : f.Source).Location,
+        T("regimes", FieldType.Set, f => RegimeIndex.RegimesOf(f), f => (f.Hop > 1 ? f.Origin ?? f.Source : f.Source).Location,
             "regimes this transfer is judged under: the exporter's, or for an onward hop the origin's");
         T("keyCountry", FieldType.Country, f => f.KeyCountry, f => f.Subject.Location, "where the source store's keys are held");
         T("exportedIndividuals", FieldType.Number, f => f.ExportedIndividuals, f => f.Subject.Location,

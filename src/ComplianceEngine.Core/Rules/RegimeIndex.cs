@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Rules;
+
+/// <summary>
+/// Which transfer rules can apply to a transfer, from the regimes it is judged under. A rule whose <c>when</c> has a
+/// top-level condition on <c>regimes</c> (<c>contains</c>, <c>containsAny</c>, <c>in</c>, <c>containsAll</c>,
+/// <c>equals</c>) is false, so not applicable, for every transfer whose known regimes share none of the named ones:
+/// such rules need not be worked out at all. An onward hop carries one regime, so it meets a handful of rules instead
+/// of every transfer rule. Transfers whose regimes are unknown meet every rule.
+/// </summary>
+internal sealed class RegimeIndex
+{
+    private readonly CompiledRule[] _all;
+    private readonly (CompiledRule Rule, FrozenSet<string>[] Required)[] _rules;
+    private readonly ConcurrentDictionary<string[], CompiledRule[]> _byRegimes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Indexes <paramref name="transferRules"/> (in the order given, which every answer keeps).</summary>
+    public RegimeIndex(IEnumerable<CompiledRule> transferRules)
+    {
+        _all = [.. transferRules];
+        _rules = [.. _all.Select(r => (r, Required(r.Definition.When)))];
+    }
+
+    /// <summary>The regimes a transfer is judged under, or null when unknown (the <c>regimes</c> field reads the same).</summary>
+    public static ImmutableArray<string>? RegimesOf(TransferFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return fact.Hop == 1 && fact.Source.Country == null ? null : fact.Regimes;
+    }
+
+    /// <summary>The rules that may apply to <paramref name="fact"/>; every other transfer rule is not applicable to it.</summary>
+    public CompiledRule[] For(TransferFact fact)
+    {
+        if (RegimesOf(fact) is not { } regimes || ImmutableCollectionsMarshal.AsArray(regimes) is not { } key) return _all;
+        // Regime lists are shared arrays (one per site, one per onward regime): the answer is worked out once per list.
+        return _byRegimes.GetOrAdd(key, static (k, self) => self.Admitting(k), this);
+    }
+
+    private CompiledRule[] Admitting(string[] regimes) =>
+        [.. _rules.Where(r => r.Required.All(set => regimes.Any(set.Contains))).Select(r => r.Rule)];
+
+    /// <summary>The regime lists a rule's <c>when</c> requires a transfer to share a regime with (one per top-level condition).</summary>
+    internal static FrozenSet<string>[] Required(Condition? when)
+    {
+        if (when is null) return [];
+        IEnumerable<Condition> conjuncts = when is AllCondition all ? all.Items : [when];
+        return [.. conjuncts.OfType<FieldCondition>()
+            .Where(f => f.Field == "regimes" && f.Operands.Length > 0 &&
+                        f.Operator is Operators.Contains or Operators.ContainsAny or Operators.In or Operators.ContainsAll or Operators.EqualTo)
+            .Select(f => f.Operands.ToFrozenSet(StringComparer.Ordinal))];
+    }
+}
