@@ -28,7 +28,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -36,6 +36,7 @@ internal static class Commands
                   yaml:   load DIR (written by generate) and measure load + analysis + evaluation
                   --live: full GC after each phase to record the live heap it leaves (slower; outside the timings)
                   --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
+                  --threads N: evaluate on N threads (default: one per processor)
                   --no-json: skip the JSON phase (the JSON writer buffers the whole report in memory)
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
@@ -124,6 +125,7 @@ internal static class Commands
             AsOf = AsOf,
             GeneratedAt = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
             Observer = recorder,
+            MaxDegreeOfParallelism = o.Int("threads", 0),
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
 
         var peakBeforeJson = PeakMemory.Read();

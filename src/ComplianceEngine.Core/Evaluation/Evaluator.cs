@@ -69,18 +69,16 @@ public sealed class Evaluator
         var placements = _rules.Rules.Any(r => r.Definition.AppliesTo == FactKinds.Placement);
         var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
         IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
-        if (transfers) all = all.Concat(FlowAnalyzer.OnwardHops(direct, _onwardRegimes).Select(volumes.Apply));
-        facts = null!; // the pipeline holds what is left to judge; judged chunks become garbage
-        direct = null!;
+        var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
+        if (transfers) all = all.Concat(FlowAnalyzer.OnwardHops(direct, _onwardRegimes, new OnwardRuleFilter(_transferRules, workers)).Select(volumes.Apply));
 
         var keepFacts = sources is not null;
-        var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
         var chunks = ChunkPipeline.Run(all, ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.SessionFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
 
-        var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
+        var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         int[] Tally(string jurisdiction)
         {
@@ -97,13 +95,12 @@ public sealed class Evaluator
                 Tally(finding.Jurisdiction)[(int)finding.Status]++;
             }
         }
-        chunks = null!;
         foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
         var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
-        var ordered = FindingFactory.Sort(findings.Values);
+        var ordered = FindingFactory.Sort(findings.Values, workers);
         observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,

@@ -20,38 +20,46 @@ public static class FindingFactory
         ArgumentNullException.ThrowIfNull(jurisdiction);
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(path);
-        // SHA-256 of the UTF-8 key "rule\njurisdiction\nKind/name\npath joined by U+001F", built in pooled buffers:
-        // only the 16-character result is allocated.
-        var key = t_key ??= new StringBuilder(256);
-        key.Clear();
-        key.Append(ruleId).Append('\n').Append(jurisdiction).Append('\n').Append(subject.Kind).Append('/').Append(subject.Name).Append('\n');
-        var first = true;
+        // SHA-256 of the UTF-8 key "rule\njurisdiction\nKind/name\npath joined by U+001F", encoded straight into a pooled
+        // buffer: only the 16-character result is allocated.
+        var length = Encoding.UTF8.GetByteCount(ruleId) + Encoding.UTF8.GetByteCount(jurisdiction) + Encoding.UTF8.GetByteCount(subject.Kind) +
+            Encoding.UTF8.GetByteCount(subject.Name) + 4;
+        var parts = 0;
         foreach (var p in path)
         {
-            if (!first) key.Append('\u001f');
-            key.Append(p);
-            first = false;
+            length += Encoding.UTF8.GetByteCount(p) + (parts++ > 0 ? 1 : 0);
         }
-        var chars = ArrayPool<char>.Shared.Rent(key.Length);
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length));
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            key.CopyTo(0, chars, 0, key.Length);
-            var length = Encoding.UTF8.GetBytes(chars, 0, key.Length, bytes, 0);
+            var n = Put(bytes, 0, ruleId, (byte)'\n');
+            n = Put(bytes, n, jurisdiction, (byte)'\n');
+            n = Put(bytes, n, subject.Kind, (byte)'/');
+            n = Put(bytes, n, subject.Name, (byte)'\n');
+            var first = true;
+            foreach (var p in path)
+            {
+                if (!first) bytes[n++] = 0x1f;
+                n = Put(bytes, n, p, null);
+                first = false;
+            }
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(bytes.AsSpan(0, length), hash);
+            SHA256.HashData(bytes.AsSpan(0, n), hash);
             return Convert.ToHexStringLower(hash[..8]);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
             ArrayPool<byte>.Shared.Return(bytes);
-            if (key.Capacity > 16 * 1024) t_key = null;
         }
     }
 
-    [ThreadStatic]
-    private static StringBuilder? t_key;
+
+    private static int Put(byte[] buffer, int at, string text, byte? then)
+    {
+        at += Encoding.UTF8.GetBytes(text, buffer.AsSpan(at));
+        if (then is { } b) buffer[at++] = b;
+        return at;
+    }
 
     /// <summary>
     /// The finding of a verdict. Its id, status and confidence are worked out now; its message, remediation and evidence
@@ -118,7 +126,8 @@ public static class FindingFactory
         {
             for (var i = 0; i < rule.Adequacy.Length; i++)
             {
-                if (text.Adequacy(i, t).Entry?.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+                if (rule.Adequacy[i].HasUnverified && text.Adequacy(i, t).Entry?.Confidence == Model.Rules.Confidence.Unverified)
+                    return Model.Rules.Confidence.Unverified;
             }
         }
         return rule.Definition.Confidence;
@@ -164,11 +173,33 @@ public static class FindingFactory
     }
 
     /// <summary><paramref name="findings"/> in <see cref="Order"/>. Ids are unique, so the order is total.</summary>
-    public static ImmutableArray<Finding> Sort(IEnumerable<Finding> findings)
+    public static ImmutableArray<Finding> Sort(IEnumerable<Finding> findings) => Sort(findings, workers: 1);
+
+    /// <summary>
+    /// As <see cref="Sort(IEnumerable{Finding})"/>, on up to <paramref name="workers"/> threads: findings are grouped by
+    /// jurisdiction and rule (the first keys of the order), the groups sorted in parallel, then laid out in order.
+    /// </summary>
+    public static ImmutableArray<Finding> Sort(IEnumerable<Finding> findings, int workers)
     {
+        ArgumentNullException.ThrowIfNull(findings);
         var items = findings.ToArray();
-        Array.Sort(items, Order);
-        return ImmutableCollectionsMarshal.AsImmutableArray(items);
+        if (workers <= 1 || items.Length < 100_000)
+        {
+            Array.Sort(items, Order);
+            return ImmutableCollectionsMarshal.AsImmutableArray(items);
+        }
+        var groups = items.GroupBy(f => (f.Jurisdiction, f.RuleId))
+            .OrderBy(g => g.Key.Jurisdiction, StringComparer.Ordinal).ThenBy(g => g.Key.RuleId, StringComparer.Ordinal)
+            .Select(g => g.ToArray()).ToArray();
+        Parallel.ForEach(groups, new ParallelOptions { MaxDegreeOfParallelism = workers }, g => Array.Sort(g, Order));
+        var sorted = new Finding[items.Length];
+        var at = 0;
+        foreach (var g in groups)
+        {
+            g.CopyTo(sorted, at);
+            at += g.Length;
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(sorted);
     }
 
     /// <summary>Deterministic order: jurisdiction, rule, subject, path.</summary>

@@ -119,10 +119,14 @@ public sealed class FlowAnalyzer
     public static IEnumerable<TransferFact> OnwardHops(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
     {
         ArgumentNullException.ThrowIfNull(transfers);
-        return OnwardIterator(transfers, regimesToFollow);
+        return OnwardIterator(transfers, regimesToFollow, filter: null);
     }
 
-    private static IEnumerable<TransferFact> OnwardIterator(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
+    /// <summary>As <see cref="OnwardHops(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/>, building only the hops <paramref name="filter"/> wants.</summary>
+    internal static IEnumerable<TransferFact> OnwardHops(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter filter) =>
+        OnwardIterator(transfers, regimesToFollow, filter);
+
+    private static IEnumerable<TransferFact> OnwardIterator(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter)
     {
         // Graph nodes become dense ids and edges are transfer indices, so each regime's search works on arrays
         // (one string lookup per endpoint in all, instead of several per edge and regime).
@@ -174,6 +178,7 @@ public sealed class FlowAnalyzer
         var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal)
             .Where(r => regimesToFollow is null || regimesToFollow.Contains(r)).Order(StringComparer.Ordinal).ToList();
         if (regimes.Count == 0) yield break;
+        filter?.Prepare(transfers);
         var seen = new WalkStamps(count);
         var queue = new Queue<int>();
         var bound = new bool[count]; // whether the regime binds each edge's exporter
@@ -201,7 +206,7 @@ public sealed class FlowAnalyzer
                 var pred = reachedBy[node];
                 foreach (var e in edges)
                 {
-                    if (pred >= 0 && e != pred && !bound[e])
+                    if (pred >= 0 && e != pred && !bound[e] && (filter is null || filter.Wanted(e, regime)))
                     {
                         yield return OnwardHop(transfers[e], e, pred, regime, only, trace, seen);
                     }
@@ -267,12 +272,21 @@ public sealed class FlowAnalyzer
         /// </summary>
         public ImmutableArray<string> Path(int e, int pred, int length)
         {
-            var chain = new List<int>(length) { e };
+            var chain = t_chain ??= [];
+            var path = t_path ??= [];
+            chain.Clear();
+            path.Clear();
+            chain.Add(e);
             for (var p = pred; chain.Count < length; p = ReachedBy[from[p]]) chain.Add(p);
-            var path = new List<string>();
             for (var i = chain.Count - 1; i >= 0; i--) Append(path, transfers[chain[i]].Path);
             return [.. path];
         }
+
+        [ThreadStatic]
+        private static List<int>? t_chain;
+
+        [ThreadStatic]
+        private static List<string>? t_path;
     }
 
     /// <summary>An onward hop's path, traced when it is first read (most hops never make a finding).</summary>
@@ -362,4 +376,14 @@ public sealed class FlowAnalyzer
 
     private static PlacementFact Copy(EvaluationContext context, FindingSubject subject, StoreInfo info, Site site, ImmutableArray<string> path) =>
         FactBuilder.Placement(context, info, site, subject, path, copy: true, geoRedundant: false);
+}
+
+/// <summary>Decides, before an onward hop is built, whether it could matter (see <c>OnwardRuleFilter</c>).</summary>
+internal interface IOnwardHopFilter
+{
+    /// <summary>Called once with every transfer the search runs over (edge indices refer to this list), before <see cref="Wanted"/>.</summary>
+    void Prepare(IReadOnlyList<TransferFact> transfers);
+
+    /// <summary>Whether the hop along edge <paramref name="edge"/> carrying <paramref name="regime"/>'s data is worth building.</summary>
+    bool Wanted(int edge, string regime);
 }

@@ -26,6 +26,7 @@ public sealed class AdequacyTable
         ArgumentNullException.ThrowIfNull(regime);
         ArgumentNullException.ThrowIfNull(catalog);
         _regime = regime;
+        HasUnverified = regime.Adequacy.Any(e => e.Confidence == Model.Rules.Confidence.Unverified);
         // Expand groups once: "is the destination inside the area" and "which entries cover it" become lookups
         // (conditions call IsAdequate for every transfer; entries keep their order per country).
         var area = new HashSet<string>(StringComparer.Ordinal);
@@ -50,6 +51,9 @@ public sealed class AdequacyTable
 
     /// <summary>The regime code.</summary>
     public string Code => _regime.Code;
+
+    /// <summary>True when some entry is <c>unverified</c> (only then can a decision make a finding unverified).</summary>
+    public bool HasUnverified { get; }
 
     /// <summary>The evidence label of this table's decisions: <c>adequate for CODE</c>.</summary>
     public string EvidenceLabel => field ??= $"adequate for {_regime.Code}";

@@ -1,0 +1,120 @@
+using System.Collections.Frozen;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Rules;
+
+/// <summary>
+/// Decides, before an onward hop is built, whether any rule could apply to it, so hops every rule would find not
+/// applicable are never built or judged (in a densely connected estate they are most of them). A hop carries its edge's
+/// data: categories, mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
+/// that reads only such fields, and is false on the edge, is false on every hop along it; and a rule's conditions on
+/// <c>regimes</c>, <c>hop</c> and <c>implied</c> say which regimes' hops it can judge at all (see <see cref="OnwardScope"/>).
+/// A hop is built when some rule passes both tests. Anything not recognised keeps the hop: the verdicts are the same.
+/// </summary>
+internal sealed class OnwardRuleFilter : IOnwardHopFilter
+{
+    /// <summary>Fields an onward hop copies from its edge (and fields of the evaluation itself).</summary>
+    private static readonly FrozenSet<string> EdgeFields = new[]
+    {
+        "categories", "subjects", "subjectTypes", "designations", "individuals", "sensitiveIndividuals", "asOf.year", "mechanisms", "purpose",
+        "encryptedInTransit", "pseudonymised", "retentionHours", "sameSite", "crossBorder", "keyCountry", "exportedIndividuals",
+        "exportedSensitiveIndividuals",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly string[] EdgePrefixes = ["source.", "destination.", "exporter."];
+
+    private readonly CompiledRule[] _rules;
+    private readonly Condition[][] _edgeConditions;
+    private readonly Dictionary<string, ulong[]> _byRegime = new(StringComparer.Ordinal);
+    private readonly int _words;
+    private readonly int _workers;
+    private ulong[] _edges = [];
+
+    /// <summary>A filter over <paramref name="transferRules"/>; <paramref name="workers"/> threads check the edges.</summary>
+    public OnwardRuleFilter(IEnumerable<CompiledRule> transferRules, int workers)
+    {
+        _workers = Math.Max(1, workers);
+        var scoped = transferRules.Select(r => (Rule: r, Scope: OnwardScope.Of(r.Definition.When)))
+            .Where(x => x.Scope is null || x.Scope.Count > 0).ToArray();
+        _rules = [.. scoped.Select(x => x.Rule)];
+        _words = Math.Max(1, (_rules.Length + 63) / 64);
+        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When))];
+        Scopes = [.. scoped.Select(x => x.Scope)];
+    }
+
+    private IReadOnlySet<string>?[] Scopes { get; }
+
+    /// <summary>The top-level conditions of <paramref name="when"/> that read only fields a hop shares with its edge.</summary>
+    internal static Condition[] EdgeConditions(Condition? when)
+    {
+        if (when is null) return [];
+        IEnumerable<Condition> conjuncts = when is AllCondition all ? all.Items : [when];
+        return [.. conjuncts.Where(ReadsEdgeFieldsOnly)];
+    }
+
+    private static bool ReadsEdgeFieldsOnly(Condition c) => c switch
+    {
+        FieldCondition f => EdgeFields.Contains(f.Field) || EdgePrefixes.Any(p => f.Field.StartsWith(p, StringComparison.Ordinal)),
+        AllCondition all => all.Items.All(ReadsEdgeFieldsOnly),
+        AnyCondition any => any.Items.All(ReadsEdgeFieldsOnly),
+        NotCondition not => ReadsEdgeFieldsOnly(not.Inner),
+        _ => false,
+    };
+
+    /// <inheritdoc />
+    public void Prepare(IReadOnlyList<TransferFact> transfers)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        var masks = new ulong[transfers.Count * _words];
+        Parallel.For(0, transfers.Count, new ParallelOptions { MaxDegreeOfParallelism = _workers }, e =>
+        {
+            for (var i = 0; i < _rules.Length; i++)
+            {
+                if (MayApply(_rules[i], _edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
+            }
+        });
+        _edges = masks;
+    }
+
+    private static bool MayApply(CompiledRule rule, Condition[] conditions, TransferFact edge)
+    {
+        foreach (var c in conditions)
+        {
+            try
+            {
+                if (rule.Evaluate(c, edge) == Tri.False) return false;
+            }
+#pragma warning disable CA1031 // A condition that fails here keeps the hop: the session judges it and reports the failure.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool Wanted(int edge, string regime)
+    {
+        var regimeMask = Regime(regime);
+        for (var w = 0; w < _words; w++)
+        {
+            if ((_edges[(edge * _words) + w] & regimeMask[w]) != 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The rules that can judge onward hops of <paramref name="regime"/>, as bits (one producing thread calls this).</summary>
+    private ulong[] Regime(string regime)
+    {
+        if (_byRegime.TryGetValue(regime, out var mask)) return mask;
+        mask = new ulong[_words];
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            if (Scopes[i] is not { } scope || scope.Contains(regime)) mask[i >> 6] |= 1UL << (i & 63);
+        }
+        return _byRegime[regime] = mask;
+    }
+}
