@@ -15,6 +15,12 @@ public sealed record EvaluationOptions
     /// <summary>Threads that judge chunks of facts at once; 0 (the default) for one per processor. The report is the same either way.</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>Facts per rules session (tests make it small to cross many chunk boundaries).</summary>
+    internal int ChunkSize { get; init; } = Evaluator.DefaultChunkSize;
+
+    /// <summary>Build every onward hop, also those no rule could judge (tests compare it with the filtered evaluation).</summary>
+    internal bool EveryOnwardHop { get; init; }
+
     /// <summary>Told when each phase of the evaluation completes (benchmarks, tracing); null for none.</summary>
     public IEvaluationObserver? Observer { get; init; }
 }

@@ -38,7 +38,7 @@ public sealed class Evaluator
     private readonly IReadOnlySet<string>? _onwardRegimes;
 
     /// <summary>Facts per rules session: big enough that a session's setup is noise, small enough that a chunk's facts stay young.</summary>
-    internal const int ChunkSize = 8192;
+    internal const int DefaultChunkSize = 8192;
 
     /// <summary>Evaluates <paramref name="estate"/>.</summary>
     /// <param name="sources">When given, receives the rule and fact behind each finding id (for explanations).</param>
@@ -70,10 +70,16 @@ public sealed class Evaluator
         var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
         IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
         var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
-        if (transfers) all = all.Concat(FlowAnalyzer.OnwardHops(direct, _onwardRegimes, new OnwardRuleFilter(_transferRules, workers)).Select(volumes.Apply));
+        if (transfers)
+        {
+            var hops = options.EveryOnwardHop
+                ? FlowAnalyzer.OnwardHops(direct, _onwardRegimes)
+                : FlowAnalyzer.OnwardHops(direct, _onwardRegimes, new OnwardRuleFilter(_transferRules, workers));
+            all = all.Concat(hops.Select(volumes.Apply));
+        }
 
         var keepFacts = sources is not null;
-        var chunks = ChunkPipeline.Run(all, ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
+        var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.SessionFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));

@@ -1,0 +1,43 @@
+using System.Globalization;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Tests.Evaluation;
+
+public sealed class FindingOrderTests
+{
+    private static Finding Make(Random rng, int i)
+    {
+        var jurisdiction = rng.Next(3) switch { 0 => "BR", 1 => "EU", _ => "GB" };
+        var rule = $"{jurisdiction}-{rng.Next(4)}";
+        var path = Enumerable.Range(0, rng.Next(1, 4)).Select(_ => $"n{rng.Next(20)}").ToArray();
+        return new Finding(i.ToString("x16", CultureInfo.InvariantCulture), rule, "t", jurisdiction, Severity.High, FindingStatus.Violation,
+            new FindingSubject("DataFlow", $"f{rng.Next(50)}", SourceLocation.None), [.. path], "c", "verified", "m", "r", []);
+    }
+
+    [Fact]
+    public void Sort_InParallelPerRule_SameOrderAsOneSort()
+    {
+        var rng = new Random(3);
+        var findings = Enumerable.Range(0, 120_000).Select(i => Make(rng, i)).ToArray();
+
+        var one = FindingFactory.Sort(findings, workers: 1);
+        var many = FindingFactory.Sort(findings, workers: 4);
+
+        Assert.Equal(one.Select(f => f.Id), many.Select(f => f.Id));
+        Assert.True(one.Zip(one.Skip(1)).All(p => FindingFactory.Order.Compare(p.First, p.Second) < 0));
+    }
+
+    [Fact]
+    public void Order_PathsCompareNameByName_APathBeforeItsExtensions()
+    {
+        Finding WithPath(params string[] path) => new("x" + string.Join("", path), "R", "t", "EU", Severity.High, FindingStatus.Violation,
+            new FindingSubject("DataFlow", "f", SourceLocation.None), [.. path], "c", "verified", "m", "r", []);
+
+        var sorted = FindingFactory.Sort([WithPath("b"), WithPath("a", "c"), WithPath("ab"), WithPath("a")]);
+
+        Assert.Equal(["a", "a>c", "ab", "b"], sorted.Select(f => string.Join(">", f.Path)));
+    }
+}
