@@ -57,7 +57,8 @@ public sealed class Evaluator
         var context = new EvaluationContext(options.AsOf, estate.Organization);
         var resolved = _facts.Resolve(estate);
         observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
-        var facts = new List<Fact>(FactBuilder.Build(resolved, context));
+        var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
+        var facts = new List<Fact>(FactBuilder.Build(resolved, context, workers));
         observer?.PhaseCompleted(EvaluationPhase.Facts, facts.Count);
         facts.AddRange(_flows.Implied(resolved, context));
         var direct = facts.OfType<TransferFact>().ToList();
@@ -69,7 +70,6 @@ public sealed class Evaluator
         var placements = _rules.Rules.Any(r => r.Definition.AppliesTo == FactKinds.Placement);
         var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
         IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
-        var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
         if (transfers)
         {
             var hops = options.EveryOnwardHop

@@ -27,7 +27,13 @@ public sealed class FactBuilder
     }
 
     /// <summary>Placements of every store and transfers of every declared flow.</summary>
-    public static IReadOnlyList<Fact> Build(ResolvedEstate resolved, EvaluationContext context)
+    public static IReadOnlyList<Fact> Build(ResolvedEstate resolved, EvaluationContext context) => Build(resolved, context, workers: 1);
+
+    /// <summary>
+    /// As <see cref="Build(ResolvedEstate, EvaluationContext)"/>, building the flows' transfers on up to <paramref name="workers"/>
+    /// threads (in the same order): what every flow reads of its endpoints is worked out first, so the threads only read it.
+    /// </summary>
+    public static IReadOnlyList<Fact> Build(ResolvedEstate resolved, EvaluationContext context, int workers)
     {
         ArgumentNullException.ThrowIfNull(resolved);
         var facts = new List<Fact>(resolved.Estate.Stores.Length + resolved.Estate.Flows.Length);
@@ -40,9 +46,22 @@ public sealed class FactBuilder
                 copyTarget: copyTargets.Contains(store.Name)));
         }
         var orgMechanisms = resolved.Intern(Sorted(context.Organization?.Mechanisms ?? []));
-        foreach (var flow in resolved.Estate.Flows)
+        var flows = resolved.Estate.Flows;
+        if (workers <= 1 || flows.Length < 50_000)
         {
-            var t = Declared(resolved, context, flow, orgMechanisms);
+            foreach (var flow in flows)
+            {
+                var t = Declared(resolved, context, flow, orgMechanisms);
+                if (t is not null) facts.Add(t);
+            }
+            return facts;
+        }
+        foreach (var flow in flows) resolved.Warm(flow.From.Name, flow.To.Name);
+        var built = new TransferFact?[flows.Length];
+        Parallel.For(0, flows.Length, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            i => built[i] = Declared(resolved, context, flows[i], orgMechanisms));
+        foreach (var t in built)
+        {
             if (t is not null) facts.Add(t);
         }
         return facts;
@@ -172,7 +191,7 @@ public sealed class ResolvedEstate
     private readonly Dictionary<string, Named> _names = new(StringComparer.Ordinal);
     private readonly ILookup<string, DataStore> _storesByCluster;
     private readonly Dictionary<DataStore, StoreInfo> _storeInfo = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<ImmutableArray<string>, ImmutableArray<string>> _interned = new(SetComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ImmutableArray<string>, ImmutableArray<string>> _interned = new(SetComparer.Instance);
 
     /// <summary>Everything a name stands for: one lookup answers store, cluster, recipient, node key and source.</summary>
     private sealed class Named(string name)
@@ -264,6 +283,24 @@ public sealed class ResolvedEstate
         return allowRecipient ? n.Recipient : null;
     }
 
+    /// <summary>
+    /// Works out now everything <see cref="Flow"/> caches for these endpoints, so that threads building transfers only read
+    /// (<see cref="Intern"/> is the one shared write, and it is thread-safe).
+    /// </summary>
+    internal void Warm(string fromName, string toName)
+    {
+        if (_names.TryGetValue(fromName, out var from))
+        {
+            _ = Source(from);
+            _ = from.NodeKey;
+        }
+        if (_names.TryGetValue(toName, out var to))
+        {
+            _ = EndpointSite(to, allowRecipient: true);
+            _ = to.NodeKey;
+        }
+    }
+
     /// <summary>A declared flow's endpoints in one lookup each: what the source carries, and where the data goes.</summary>
     internal (SourceInfo Source, string FromNode, Site Destination, string ToNode)? Flow(string fromName, string toName)
     {
@@ -311,9 +348,7 @@ public sealed class ResolvedEstate
     internal ImmutableArray<string> Intern(ImmutableArray<string> values)
     {
         if (values.IsDefaultOrEmpty) return [];
-        if (_interned.TryGetValue(values, out var shared)) return shared;
-        _interned[values] = values;
-        return values;
+        return _interned.GetOrAdd(values, values);
     }
 
     private sealed class SetComparer : IEqualityComparer<ImmutableArray<string>>
