@@ -172,7 +172,7 @@ internal static class Harness
             sb.AppendLine();
             sb.AppendLine("Analysis + evaluation, estate built in memory (no YAML). Wall time per phase; CPU is the process's (all threads, GC included). Peak working set measured from the start of the evaluation (the generated estate is resident; the generator's garbage was collected first).");
             sb.AppendLine();
-            sb.AppendLine("| flows | clusters | stores | facts | verdicts | findings | resolve | facts | flows (implied+onward) | insert | fire | report | **evaluate** | evaluate CPU | json | peak WS (evaluate) | peak WS (+json) | allocated |");
+            sb.AppendLine("| flows | clusters | stores | facts judged | in rules sessions | verdicts | findings | resolve | facts | implied | onward + rules + findings | report | **evaluate** | evaluate CPU | json | peak WS (evaluate) | peak WS (+json) | allocated |");
             sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in memory)
             {

@@ -14,7 +14,13 @@ public sealed class ConsoleSummaryWriter : IReportWriter
     public string Extension => ".txt";
 
     /// <inheritdoc />
-    public void Write(Report report, TextWriter output)
+    public void Write(Report report, TextWriter output) => Write(report, output, maxFindings: null);
+
+    /// <summary>
+    /// The summary with at most <paramref name="maxFindings"/> findings listed (null: all), then how many more there are:
+    /// next to a report file, a terminal or CI log needs the table and the first findings, not millions of lines.
+    /// </summary>
+    public static void Write(Report report, TextWriter output, int? maxFindings)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
@@ -48,13 +54,16 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             output.WriteLine("No violations, warnings or undecided checks.");
             return;
         }
-        foreach (var f in shown)
+        var listed = maxFindings is { } max && max < shown.Count ? shown.Take(max).ToList() : shown;
+        foreach (var f in listed)
         {
             var baseline = f.BaselineState == BaselineState.Unchanged ? " (in baseline)" : "";
             output.WriteLine(
                 $"{f.Subject.Location}: {f.Status.ToName()} {f.Severity.ToName()} [{f.Jurisdiction}] {f.RuleId} {f.Subject.Kind}/{f.Subject.Name} ({f.Citation}){baseline}");
             output.WriteLine($"    {f.Message}");
         }
+        if (listed.Count < shown.Count)
+            output.WriteLine($"... and {shown.Count - listed.Count} more violations, warnings and undecided checks (first {listed.Count} of {shown.Count} listed).");
     }
 
     private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);

@@ -11,6 +11,9 @@ namespace ComplianceEngine.Cli.Commands;
 /// <summary><c>compliance check PATH...</c>: evaluate an estate and write a report (design section 6).</summary>
 internal static class CheckCommand
 {
+    /// <summary>Findings listed on the terminal when the report goes to a file.</summary>
+    internal const int TerminalFindings = 50;
+
     private static readonly Dictionary<string, string> FormatByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
         [".json"] = "json", [".md"] = "markdown", [".markdown"] = "markdown", [".sarif"] = "sarif", [".xml"] = "junit",
@@ -89,7 +92,8 @@ internal static class CheckCommand
             if (outputPath is not null)
             {
                 AtomicFile.Write(outputPath, w => writer.Write(report, w));
-                writers["text"].Write(report, console.Out);
+                // The file has every finding; the terminal gets the table and the first ones.
+                ConsoleSummaryWriter.Write(report, console.Out, TerminalFindings);
                 console.Out.WriteLine();
                 console.Out.WriteLine($"Report written to {outputPath} ({formatName}).");
             }

@@ -15,6 +15,11 @@ internal static class ChunkPipeline
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         if (workers <= 1) return [.. Chunks(source, chunkSize).Select(work)];
+        using var chunks = Chunks(source, chunkSize).GetEnumerator();
+        if (!chunks.MoveNext()) return [];
+        var first = chunks.Current;
+        // Most estates fit in one chunk: no threads for them.
+        if (first.Count < chunkSize) return [work(first)];
 
         var results = new ConcurrentDictionary<int, TResult>();
         using var queue = new BlockingCollection<(int Index, List<T> Items)>(boundedCapacity: workers);
@@ -47,10 +52,8 @@ internal static class ChunkPipeline
         var count = 0;
         try
         {
-            foreach (var chunk in Chunks(source, chunkSize))
-            {
-                queue.Add((count++, chunk), failed.Token);
-            }
+            queue.Add((count++, first), failed.Token);
+            while (chunks.MoveNext()) queue.Add((count++, chunks.Current), failed.Token);
         }
         catch (OperationCanceledException) when (failed.IsCancellationRequested)
         {

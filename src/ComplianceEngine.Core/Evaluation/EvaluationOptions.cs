@@ -18,8 +18,11 @@ public sealed record EvaluationOptions
     /// <summary>Facts per rules session (tests make it small to cross many chunk boundaries).</summary>
     internal int ChunkSize { get; init; } = Evaluator.DefaultChunkSize;
 
-    /// <summary>Build every onward hop, also those no rule could judge (tests compare it with the filtered evaluation).</summary>
-    internal bool EveryOnwardHop { get; init; }
+    /// <summary>
+    /// Build every onward hop and work out every rule of a fact's kind, skipping nothing the onward-hop filter and the regime
+    /// index would skip: the reference the optimised evaluation is tested against.
+    /// </summary>
+    internal bool Exhaustive { get; init; }
 
     /// <summary>Told when each phase of the evaluation completes (benchmarks, tracing); null for none.</summary>
     public IEvaluationObserver? Observer { get; init; }

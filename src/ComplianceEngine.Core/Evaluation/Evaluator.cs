@@ -30,7 +30,10 @@ public sealed class Evaluator
         _onwardRegimes = OnwardScope.Of(rules.Rules);
         _placementRules = [.. rules.Rules.Where(r => r.Definition.AppliesTo == FactKinds.Placement)];
         _transferRules = [.. rules.Rules.Where(r => r.Definition.AppliesTo != FactKinds.Placement)];
+        _regimeIndex = new RegimeIndex(_transferRules);
     }
+
+    private readonly RegimeIndex _regimeIndex;
 
     private readonly CompiledRule[] _placementRules;
     private readonly CompiledRule[] _transferRules;
@@ -72,7 +75,7 @@ public sealed class Evaluator
         IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
         if (transfers)
         {
-            var hops = options.EveryOnwardHop
+            var hops = options.Exhaustive
                 ? FlowAnalyzer.OnwardHops(direct, _onwardRegimes)
                 : FlowAnalyzer.OnwardHops(direct, _onwardRegimes, new OnwardRuleFilter(_transferRules, workers));
             all = all.Concat(hops.Select(volumes.Apply));
@@ -131,7 +134,8 @@ public sealed class Evaluator
         var scratch = new byte[_rules.Rules.Length];
         foreach (var fact in chunk)
         {
-            if (Prejudge(fact, fact is PlacementFact ? _placementRules : _transferRules, scratch)) candidates.Add(fact);
+            var (all, rules) = fact is TransferFact t ? (_transferRules, options.Exhaustive ? _transferRules : _regimeIndex.For(t)) : (_placementRules, _placementRules);
+            if (Prejudge(fact, all, rules, scratch)) candidates.Add(fact);
         }
 
         var session = _rules.Factory.CreateSession();
@@ -166,14 +170,16 @@ public sealed class Evaluator
     }
 
     /// <summary>
-    /// Works out every rule of the fact's kind on <paramref name="fact"/>; true (and the judgements kept on the fact, where
-    /// the session's conditions read them) when any rule applies. A condition that throws is left to the session, which
-    /// reports it as indeterminate.
+    /// Works out the rules of the fact's kind on <paramref name="fact"/>: <paramref name="rules"/> are evaluated, the rest of
+    /// <paramref name="all"/> are known not to apply (see <see cref="RegimeIndex"/>). True, and the judgements kept on the
+    /// fact where the session's conditions read them, when any rule applies. A condition that throws is left to the
+    /// session, which reports it as indeterminate.
     /// </summary>
-    private static bool Prejudge(Fact fact, CompiledRule[] rules, byte[] scratch)
+    private static bool Prejudge(Fact fact, CompiledRule[] all, CompiledRule[] rules, byte[] scratch)
     {
         var applies = false;
         Array.Clear(scratch);
+        foreach (var rule in all) scratch[rule.Index] = (byte)(Judgement.NotApplicable + 1);
         foreach (var rule in rules)
         {
             Judgement judgement;
@@ -185,6 +191,7 @@ public sealed class Evaluator
             catch (Exception)
 #pragma warning restore CA1031
             {
+                scratch[rule.Index] = 0;
                 applies = true;
                 continue;
             }
