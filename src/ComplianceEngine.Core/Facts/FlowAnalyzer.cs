@@ -179,23 +179,19 @@ public sealed class FlowAnalyzer
             .Where(r => regimesToFollow is null || regimesToFollow.Contains(r)).Order(StringComparer.Ordinal).ToList();
         if (regimes.Count == 0) yield break;
         filter?.Prepare(transfers);
-        var seen = new WalkStamps(count);
         var queue = new Queue<int>();
         var bound = new bool[count]; // whether the regime binds each edge's exporter
         foreach (var regime in regimes)
         {
             ImmutableArray<string> only = [regime];
-            // Predecessor edge through which the regime's data first reached each node (Seed where it starts). Each regime
-            // keeps its own array: the hops' paths are traced back through it when they are first read.
-            var trace = new RegimeTrace(transfers, from, new int[ids.Count]);
-            var reachedBy = trace.ReachedBy;
-            Array.Fill(reachedBy, RegimeTrace.Unreached);
+            // The regime's search tree: each regime keeps its own, and hops' paths are traced back through it when first read.
+            var trace = new RegimeTrace(transfers, ids.Count);
             for (var i = 0; i < count; i++)
             {
                 bound[i] = transfers[i].Source.Regimes.Contains(regime);
-                if (reachedBy[from[i]] == RegimeTrace.Unreached && bound[i])
+                if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached && bound[i])
                 {
-                    reachedBy[from[i]] = RegimeTrace.Seed;
+                    trace.MarkSeed(from[i]);
                     queue.Enqueue(from[i]);
                 }
             }
@@ -203,16 +199,16 @@ public sealed class FlowAnalyzer
             {
                 var node = queue.Dequeue();
                 if (outgoing[node] is not { } edges) continue;
-                var pred = reachedBy[node];
+                var pred = trace.ReachedBy[node];
                 foreach (var e in edges)
                 {
                     if (pred >= 0 && e != pred && !bound[e] && (filter is null || filter.Wanted(e, regime)))
                     {
-                        yield return OnwardHop(transfers[e], e, pred, regime, only, trace, seen);
+                        yield return OnwardHop(transfers[e], e, node, regime, only, trace);
                     }
-                    if (reachedBy[to[e]] == RegimeTrace.Unreached)
+                    if (trace.ReachedBy[to[e]] == RegimeTrace.Unreached)
                     {
-                        reachedBy[to[e]] = e;
+                        trace.Reach(to[e], e, node);
                         queue.Enqueue(to[e]);
                     }
                 }
@@ -220,65 +216,62 @@ public sealed class FlowAnalyzer
         }
     }
 
-    /// <summary>Edges seen by the current walk, reset in O(1) per walk (one stamp per edge).</summary>
-    private sealed class WalkStamps(int edges)
-    {
-        private readonly int[] _seenAt = new int[edges];
-        private int _walk;
-
-        public void NewWalk() => _walk++;
-
-        /// <summary>Marks edge <paramref name="e"/> seen in this walk; false when it already was.</summary>
-        public bool See(int e)
-        {
-            if (_seenAt[e] == _walk) return false;
-            _seenAt[e] = _walk;
-            return true;
-        }
-    }
-
     /// <summary>
-    /// One regime's search result: through which edge its data first reached each node. A hop's chain is the walk back
-    /// along these edges to the origin; it stops at an edge it has already taken (a store's merged cluster edges can lead
-    /// back onto the chain).
+    /// One regime's breadth-first search tree. For each node: the edge through which the regime's data first reached it
+    /// (<see cref="Seed"/> where the data starts), the node that edge was taken from (a store's merged cluster edges are
+    /// taken from the store, not from the cluster), its depth, and the chain's first edge. A hop along edge e from node n
+    /// carries the chain n's data came by, then e: a walk back along the tree, which always ends at a seed.
     /// </summary>
-    private sealed class RegimeTrace(IReadOnlyList<TransferFact> transfers, int[] from, int[] reachedBy)
+    private sealed class RegimeTrace
     {
         public const int Unreached = -2;
         public const int Seed = -1;
 
-        public int[] ReachedBy { get; } = reachedBy;
+        private readonly IReadOnlyList<TransferFact> _transfers;
+        private readonly int[] _via;
+        private readonly int[] _depth;
+        private readonly int[] _first;
 
-        public TransferFact Edge(int e) => transfers[e];
-
-        /// <summary>The chain's length and first edge, walked with shared stamps (the producing thread only).</summary>
-        public (int Length, int First) Measure(int e, int pred, WalkStamps seen)
+        public RegimeTrace(IReadOnlyList<TransferFact> transfers, int nodes)
         {
-            seen.NewWalk();
-            seen.See(e);
-            var length = 1;
-            var first = e;
-            for (var p = pred; p >= 0 && seen.See(p); p = ReachedBy[from[p]])
-            {
-                length++;
-                first = p;
-            }
-            return (length, first);
+            _transfers = transfers;
+            ReachedBy = new int[nodes];
+            Array.Fill(ReachedBy, Unreached);
+            _via = new int[nodes];
+            _depth = new int[nodes];
+            _first = new int[nodes];
         }
 
-        /// <summary>
-        /// The names along the chain <see cref="Measure"/> measured, source first (safe on any thread). The walk stops after
-        /// <paramref name="length"/> edges: a node the search reached only later must not extend a chain measured before.
-        /// </summary>
-        public ImmutableArray<string> Path(int e, int pred, int length)
+        public int[] ReachedBy { get; }
+
+        /// <summary>The regime's data starts at <paramref name="node"/>.</summary>
+        public void MarkSeed(int node) => ReachedBy[node] = Seed;
+
+        /// <summary>The data first reaches <paramref name="node"/> along edge <paramref name="e"/> taken from <paramref name="from"/>.</summary>
+        public void Reach(int node, int e, int from)
+        {
+            ReachedBy[node] = e;
+            _via[node] = from;
+            _depth[node] = _depth[from] + 1;
+            _first[node] = ReachedBy[from] == Seed ? e : _first[from];
+        }
+
+        /// <summary>Edges in the chain of a hop taken from <paramref name="node"/> (the hop included).</summary>
+        public int Length(int node) => _depth[node] + 1;
+
+        /// <summary>The site the chain of a hop taken from <paramref name="node"/> starts at.</summary>
+        public Site Origin(int node) => _transfers[_first[node]].Source;
+
+        /// <summary>The names along the chain of hop <paramref name="e"/> taken from <paramref name="node"/>, source first (any thread).</summary>
+        public ImmutableArray<string> Path(int e, int node)
         {
             var chain = t_chain ??= [];
             var path = t_path ??= [];
             chain.Clear();
             path.Clear();
             chain.Add(e);
-            for (var p = pred; chain.Count < length; p = ReachedBy[from[p]]) chain.Add(p);
-            for (var i = chain.Count - 1; i >= 0; i--) Append(path, transfers[chain[i]].Path);
+            for (var n = node; ReachedBy[n] >= 0; n = _via[n]) chain.Add(ReachedBy[n]);
+            for (var i = chain.Count - 1; i >= 0; i--) Append(path, _transfers[chain[i]].Path);
             return [.. path];
         }
 
@@ -290,16 +283,13 @@ public sealed class FlowAnalyzer
     }
 
     /// <summary>An onward hop's path, traced when it is first read (most hops never make a finding).</summary>
-    private sealed class OnwardPath(RegimeTrace trace, int edge, int pred, int length) : LazyPath
+    private sealed class OnwardPath(RegimeTrace trace, int edge, int node) : LazyPath
     {
-        public override ImmutableArray<string> Build() => trace.Path(edge, pred, length);
+        public override ImmutableArray<string> Build() => trace.Path(edge, node);
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, int e, int pred, string regime, ImmutableArray<string> only, RegimeTrace trace, WalkStamps seen)
-    {
-        var (length, first) = trace.Measure(e, pred, seen);
-        var origin = trace.Edge(first).Source;
-        return new TransferFact(edge.Context, edge.Subject, new OnwardPath(trace, e, pred, length), edge.Source, edge.Destination, edge.Purpose)
+    private static TransferFact OnwardHop(TransferFact edge, int e, int node, string regime, ImmutableArray<string> only, RegimeTrace trace) =>
+        new(edge.Context, edge.Subject, new OnwardPath(trace, e, node), edge.Source, edge.Destination, edge.Purpose)
         {
             Categories = edge.Categories,
             Subjects = edge.Subjects,
@@ -315,14 +305,13 @@ public sealed class FlowAnalyzer
             OnwardRegime = regime,
             Origins = only,
             Regimes = only,
-            Origin = origin,
-            Hop = length,
+            Origin = trace.Origin(node),
+            Hop = trace.Length(node),
             FromNode = edge.FromNode,
             ToNode = edge.ToNode,
             DeclaredAt = edge.DeclaredAt,
             KeyCountry = edge.KeyCountry,
         };
-    }
 
     /// <summary>Appends a hop's path, overlapping the longest tail of <paramref name="path"/> that the hop starts with.</summary>
     private static void Append(List<string> path, ImmutableArray<string> hop)

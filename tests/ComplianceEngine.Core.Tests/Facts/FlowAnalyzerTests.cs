@@ -76,6 +76,21 @@ public sealed class FlowAnalyzerTests
     }
 
     [Fact]
+    public void OnwardChain_ThroughAFlowDeclaredFromTheStoresCluster_KeepsTheWholeChainAndItsOrigin()
+    {
+        // EU data reaches store ch on cluster zrh; zrh's cluster-wide flow carries it to us1, and us1 passes it on to sg.
+        // The chain to the last hop goes back through the store the data reached, not through the cluster (which no flow
+        // reaches), so it starts where the EU data started.
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("zrh", "aws", "eu-central-2") +
+                     Estates.Cluster("us1", "aws", "us-east-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                     Estates.Store("db", "fra") + Estates.Store("ch", "zrh") + Estates.Store("us-db", "us1") +
+                     Estates.Flow("to-ch", "db", "ch") + Estates.Flow("zrh-out", "zrh", "us1") + Estates.Flow("us-on", "us1", "sg");
+        var f = Assert.Single(Violations(estate), v => v.Jurisdiction == "EU" && v.Subject.Reference == "DataFlow/us-on");
+        Assert.Equal("db > fra > ch > zrh > us1 > sg", string.Join(" > ", f.Path));
+        Assert.Contains(f.Evidence, e => e.Fact == "implied by" && e.Value.StartsWith("onward transfer of data from fra (DE, EU)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ReplicaCycle_Terminates()
     {
         var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
