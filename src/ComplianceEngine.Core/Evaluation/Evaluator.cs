@@ -70,8 +70,8 @@ public sealed class Evaluator
         observer?.PhaseCompleted(EvaluationPhase.Flows, facts.Count);
 
         // Facts of a kind no rule is about could never match: they need not be built or judged.
-        var placements = _rules.Rules.Any(r => r.Definition.AppliesTo == FactKinds.Placement);
-        var transfers = _rules.Rules.Any(r => r.Definition.AppliesTo != FactKinds.Placement);
+        var placements = _placementRules.Length > 0;
+        var transfers = _transferRules.Length > 0;
         IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
         if (transfers)
         {
@@ -149,9 +149,9 @@ public sealed class Evaluator
         long verdicts = 0;
         foreach (var fact in candidates)
         {
+            fact.Judgements = null;
             if (fact.Verdicts is not { } recorded) continue;
             fact.Verdicts = null;
-            fact.Judgements = null;
             // Rule order within a fact, whatever order the rules fired in.
             if (recorded.Count > 1) recorded.Sort(static (a, b) => a.Rule.Index.CompareTo(b.Rule.Index));
             foreach (var verdict in recorded)
