@@ -149,16 +149,6 @@ public sealed class FactBuilder
         return sorted == values ? values : resolved.Intern(sorted);
     }
 
-    /// <summary>
-    /// Totals of individuals over direct (declared and implied) cross-border transfers per source country (volume thresholds count
-    /// cumulatively per calendar year, and a flow's <c>individuals</c> is its count for the current year).
-    /// </summary>
-    public static void SetExportVolumes(IReadOnlyList<TransferFact> transfers)
-    {
-        var volumes = ExportVolumes.Of(transfers);
-        foreach (var t in transfers) volumes.Apply(t);
-    }
-
     /// <summary>Sorted, distinct.</summary>
     public static ImmutableArray<string> Sorted(IEnumerable<string> values) => [.. values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
@@ -384,8 +374,10 @@ internal sealed record SourceInfo(Site Site, ImmutableArray<DataStore> Stores, I
     ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations, double? Individuals, double? SensitiveIndividuals);
 
 /// <summary>
-/// Individuals whose data each country exports: the sum over its direct (hop 1) cross-border transfers. Worked out once
-/// from the direct transfers, then applied to every transfer (onward hops included) as it is built.
+/// Individuals whose data each country exports: the sum over its direct (hop 1, declared and implied) cross-border
+/// transfers (volume thresholds count cumulatively per calendar year, and a flow's <c>individuals</c> is its count for the
+/// current year). Worked out once from the direct transfers, then applied to every transfer (onward hops included) as it
+/// is built.
 /// </summary>
 public sealed class ExportVolumes
 {

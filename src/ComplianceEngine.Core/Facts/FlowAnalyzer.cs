@@ -20,20 +20,12 @@ public sealed class FlowAnalyzer
     public FlowAnalyzer(LocationResolver resolver) => _resolver = resolver;
 
     /// <summary>Implied transfers and copy placements, then onward transfers over declared and implied ones.</summary>
-    public IReadOnlyList<Fact> Analyze(ResolvedEstate resolved, EvaluationContext context, IReadOnlyList<TransferFact> declared) =>
-        Analyze(resolved, context, declared, onwardRegimes: null);
-
-    /// <summary>
-    /// As <see cref="Analyze(ResolvedEstate, EvaluationContext, IReadOnlyList{TransferFact})"/>, building onward hops only for
-    /// <paramref name="onwardRegimes"/> (null: every regime). The evaluator passes the regimes some rule can judge an onward hop under.
-    /// </summary>
-    public IReadOnlyList<Fact> Analyze(ResolvedEstate resolved, EvaluationContext context, IReadOnlyList<TransferFact> declared,
-        IReadOnlySet<string>? onwardRegimes)
+    public IReadOnlyList<Fact> Analyze(ResolvedEstate resolved, EvaluationContext context, IReadOnlyList<TransferFact> declared)
     {
         var implied = Implied(resolved, context);
         var transfers = declared.Concat(implied.OfType<TransferFact>()).ToList();
         var result = new List<Fact>(implied);
-        result.AddRange(Onward(transfers, onwardRegimes));
+        result.AddRange(Onward(transfers));
         return result;
     }
 
@@ -102,19 +94,12 @@ public sealed class FlowAnalyzer
     /// Onward transfers: for every regime, a breadth-first search from the sites it binds along all transfers;
     /// where its data leaves a site the regime does not bind, the hop is an onward transfer under that regime.
     /// </summary>
-    public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers) => Onward(transfers, regimesToFollow: null);
-
-    /// <summary>Onward transfers of the regimes in <paramref name="regimesToFollow"/> only (null: every regime).</summary>
-    public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
-    {
-        ArgumentNullException.ThrowIfNull(transfers);
-        return [.. OnwardHops(transfers, regimesToFollow)];
-    }
+    public static IReadOnlyList<TransferFact> Onward(IReadOnlyList<TransferFact> transfers) => [.. OnwardHops(transfers, regimesToFollow: null)];
 
     /// <summary>
-    /// The onward transfers of <see cref="Onward(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/>, built one at a time as
-    /// they are enumerated (in the same order), so an evaluation can judge and drop them in chunks instead of holding
-    /// millions at once. The enumeration must run on one thread.
+    /// The onward transfers of the regimes in <paramref name="regimesToFollow"/> (null: every regime), built one at a time
+    /// as they are enumerated, so an evaluation can judge and drop them in chunks instead of holding millions at once.
+    /// The enumeration must run on one thread.
     /// </summary>
     public static IEnumerable<TransferFact> OnwardHops(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow)
     {

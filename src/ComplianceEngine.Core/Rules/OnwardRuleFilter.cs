@@ -46,12 +46,7 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     private IReadOnlySet<string>?[] Scopes { get; }
 
     /// <summary>The top-level conditions of <paramref name="when"/> that read only fields a hop shares with its edge.</summary>
-    internal static Condition[] EdgeConditions(Condition? when)
-    {
-        if (when is null) return [];
-        IEnumerable<Condition> conjuncts = when is AllCondition all ? all.Items : [when];
-        return [.. conjuncts.Where(ReadsEdgeFieldsOnly)];
-    }
+    internal static Condition[] EdgeConditions(Condition? when) => [.. OnwardScope.Conjuncts(when).Where(ReadsEdgeFieldsOnly)];
 
     private static bool ReadsEdgeFieldsOnly(Condition c) => c switch
     {

@@ -31,21 +31,37 @@ internal static class OnwardScope
     public static IReadOnlySet<string>? Of(Condition? when)
     {
         if (when is null) return null;
-        IEnumerable<Condition> conjuncts = when is AllCondition all ? all.Items : [when];
         HashSet<string>? allowed = null;
-        foreach (var c in conjuncts)
+        foreach (var c in Conjuncts(when))
         {
             if (c is not FieldCondition f) continue;
             if (ExcludesOnwardHops(f)) return new HashSet<string>();
-            if (f.Field == "regimes" && f.Operator is Operators.Contains or Operators.ContainsAny or Operators.In or Operators.ContainsAll or Operators.EqualTo)
+            if (RequiredRegimes(f) is { } named)
             {
-                var named = new HashSet<string>(f.Operands, StringComparer.Ordinal);
-                if (allowed is null) allowed = named;
+                if (allowed is null) allowed = new HashSet<string>(named, StringComparer.Ordinal);
                 else allowed.IntersectWith(named);
             }
         }
         return allowed;
     }
+
+    /// <summary>The conditions every match of <paramref name="when"/> must meet: the items of a top-level <c>all</c>, or itself.</summary>
+    internal static IEnumerable<Condition> Conjuncts(Condition? when) => when switch
+    {
+        null => [],
+        AllCondition all => all.Items,
+        _ => [when],
+    };
+
+    /// <summary>
+    /// For a condition on <c>regimes</c> that is false unless the transfer's regimes share one of the named ones
+    /// (<c>contains</c>, <c>containsAny</c>, <c>in</c>, <c>containsAll</c>, <c>equals</c>): the named regimes; otherwise null.
+    /// </summary>
+    internal static IReadOnlyList<string>? RequiredRegimes(FieldCondition f) =>
+        f.Field == "regimes" && f.Operands.Length > 0 &&
+        f.Operator is Operators.Contains or Operators.ContainsAny or Operators.In or Operators.ContainsAll or Operators.EqualTo
+            ? f.Operands
+            : null;
 
     /// <summary>True when the condition is false for every onward hop (hop 2 or more, implied).</summary>
     private static bool ExcludesOnwardHops(FieldCondition f)

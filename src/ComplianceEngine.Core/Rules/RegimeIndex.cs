@@ -46,13 +46,7 @@ internal sealed class RegimeIndex
         [.. _rules.Where(r => r.Required.All(set => regimes.Any(set.Contains))).Select(r => r.Rule)];
 
     /// <summary>The regime lists a rule's <c>when</c> requires a transfer to share a regime with (one per top-level condition).</summary>
-    internal static FrozenSet<string>[] Required(Condition? when)
-    {
-        if (when is null) return [];
-        IEnumerable<Condition> conjuncts = when is AllCondition all ? all.Items : [when];
-        return [.. conjuncts.OfType<FieldCondition>()
-            .Where(f => f.Field == "regimes" && f.Operands.Length > 0 &&
-                        f.Operator is Operators.Contains or Operators.ContainsAny or Operators.In or Operators.ContainsAll or Operators.EqualTo)
-            .Select(f => f.Operands.ToFrozenSet(StringComparer.Ordinal))];
-    }
+    internal static FrozenSet<string>[] Required(Condition? when) =>
+        [.. OnwardScope.Conjuncts(when).OfType<FieldCondition>().Select(OnwardScope.RequiredRegimes).OfType<IReadOnlyList<string>>()
+            .Select(named => named.ToFrozenSet(StringComparer.Ordinal))];
 }
