@@ -32,10 +32,11 @@ public static class CliApp
         foreach (var command in CommandFactory.All(host.Services, console)) root.Add(command);
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var usage = UsageErrors(parse, root);
+        if (usage.Count > 0)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine($"compliance: {error.Message}");
-            stderr.WriteLine("Run 'compliance --help' for usage.");
+            foreach (var error in usage) stderr.WriteLine($"compliance: error {Model.Diagnostics.DiagnosticCodes.UnknownOption}: {error}");
+            stderr.WriteLine($"Run 'compliance {(parse.CommandResult.Command == root ? "" : parse.CommandResult.Command.Name + " ")}--help' for usage.");
             return ExitCodes.InvalidInput;
         }
         try
@@ -52,6 +53,40 @@ public static class CliApp
             stderr.WriteLine($"compliance: error: {ex.Message}");
             return ExitCodes.InvalidInput;
         }
+    }
+
+    /// <summary>
+    /// Everything wrong with the command line, "did you mean" included: the parser's errors, plus any word that starts
+    /// with '-' where a path is expected (an unknown or misspelt option is never read as a file name; write ./-x for
+    /// a file called -x). A lone '-' (standard input) is a path.
+    /// </summary>
+    internal static List<string> UsageErrors(ParseResult parse, RootCommand root)
+    {
+        var command = parse.CommandResult.Command;
+        var options = command.Options.Concat(root.Options).SelectMany(o => o.Aliases.Prepend(o.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var errors = new List<string>();
+        if (command == root && parse.UnmatchedTokens.Count > 0 && !parse.UnmatchedTokens[0].StartsWith('-'))
+        {
+            var word = parse.UnmatchedTokens[0];
+            errors.Add($"unknown command '{word}'{Model.Diagnostics.Suggestions.DidYouMean(word, root.Subcommands.Select(c => c.Name))}");
+            return errors;
+        }
+        // Values of arguments and of options (a list option such as --rules takes the next words too).
+        var unknown = parse.CommandResult.Children.SelectMany(c => c.Tokens).Select(t => t.Value)
+            .Concat(parse.UnmatchedTokens)
+            .Where(v => v.Length > 1 && v[0] == '-')
+            .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var token in unknown)
+        {
+            var name = token.Split('=', 2)[0];
+            errors.Add($"unknown option '{name}'{(command == root ? "" : $" for '{command.Name}'")}{Model.Diagnostics.Suggestions.DidYouMean(name, options)}");
+        }
+        foreach (var error in parse.Errors)
+        {
+            if (parse.UnmatchedTokens.Any(t => t.StartsWith('-') && error.Message.Contains($"'{t}'", StringComparison.Ordinal))) continue; // said above
+            errors.Add(error.Message);
+        }
+        return errors;
     }
 }
 

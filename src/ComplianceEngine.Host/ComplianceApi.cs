@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ComplianceEngine.Core.Policy;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Rules;
@@ -37,7 +36,7 @@ public static class ComplianceApi
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckAsync(
         HttpRequest request, ComplianceService service, IEnumerable<IReportWriter> writers, TimeProvider clock,
-        string? asOf = null, string? format = null, string? failOn = null)
+        string? asOf = null, string? format = null, string? failOn = null, string? failOnIndeterminate = null)
     {
         var formatName = format ?? "json";
         var writer = writers.FirstOrDefault(w => w.Format == formatName);
@@ -46,19 +45,23 @@ public static class ComplianceApi
         var date = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
             return Problem(StatusCodes.Status400BadRequest, $"asOf '{asOf}' is not a date like 2026-01-26", []);
+        if (failOn is not null && !Model.Findings.Gate.FailOnValues.Contains(failOn))
+            return Problem(StatusCodes.Status400BadRequest, $"failOn '{failOn}' is not one of {string.Join(", ", Model.Findings.Gate.FailOnValues)}", []);
+        if (failOnIndeterminate is not (null or "true" or "false"))
+            return Problem(StatusCodes.Status400BadRequest, $"failOnIndeterminate '{failOnIndeterminate}' is not true or false", []);
         if (request.ContentLength > MaxBodyBytes)
             return Problem(StatusCodes.Status413PayloadTooLarge, $"the estate is larger than {MaxBodyBytes:N0} bytes", []);
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var yaml = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var result = service.CheckText(yaml, "request.yaml", date, clock.GetUtcNow(), includePasses: formatName == "junit");
+        var result = service.CheckText(yaml, "request.yaml", date, clock.GetUtcNow(), includePasses: formatName == "junit", failOn,
+            failOnIndeterminate is null ? null : failOnIndeterminate == "true");
         if (result.Report is not { } report)
             return Problem(StatusCodes.Status422UnprocessableEntity, "the estate or the rules could not be read", result.Diagnostics);
 
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         writer.Write(report, output);
-        var fails = PolicyApplier.Fails(report, failOn ?? "low", failOnIndeterminate: false);
-        request.HttpContext.Response.Headers["X-Compliance-Result"] = fails ? "fail" : "pass";
+        request.HttpContext.Response.Headers["X-Compliance-Result"] = report.Gate.Failed ? "fail" : "pass";
         return TypedResults.Text(output.ToString(), ContentTypes.GetValueOrDefault(formatName, "text/plain"), Encoding.UTF8);
     }
 

@@ -4,6 +4,7 @@ using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Loading;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,19 +18,25 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
 
     /// <summary>A JSON report whose findings no longer fail the run.</summary>
     public string? BaselinePath { get; init; }
+
+    /// <summary>The lowest severity that fails the run (<see cref="Gate.FailOnValues"/>); default: the policy's, else low.</summary>
+    public string? FailOn { get; init; }
+
+    /// <summary>Whether indeterminate findings fail the run; default: the policy's, else true (fail closed).</summary>
+    public bool? FailOnIndeterminate { get; init; }
+
+    /// <summary>How the shell names the setting that relaxed <see cref="FailOnIndeterminate"/>, for the report.</summary>
+    public string FailOnIndeterminateOption { get; init; } = "--fail-on-indeterminate false";
 }
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
 public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagnostics)
 {
-    /// <summary>The policy's default fail-on severity, when a policy gave one.</summary>
-    public string? FailOn { get; init; }
-
-    /// <summary>Whether indeterminate findings fail the run (policy).</summary>
-    public bool FailOnIndeterminate { get; init; }
-
     /// <summary>True when inputs or rules could not be read (exit code 2).</summary>
     public bool Failed => Report is null;
+
+    /// <summary>True when the report's findings fail its gate (exit code 1).</summary>
+    public bool GateFailed => Report?.Gate.Failed ?? false;
 }
 
 /// <summary>
@@ -106,9 +113,12 @@ public sealed class ComplianceService
     }
 
     /// <summary>Checks an estate given as YAML text (the hosted API), with the built-in rules.</summary>
-    public CheckResult CheckText(string yaml, string name, DateOnly asOf, DateTimeOffset generatedAt, bool includePasses = false)
+    public CheckResult CheckText(string yaml, string name, DateOnly asOf, DateTimeOffset generatedAt, bool includePasses = false,
+        string? failOn = null, bool? failOnIndeterminate = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        var gateDiagnostics = new DiagnosticBag();
+        if (!CheckGateOptions(failOn, gateDiagnostics)) return new CheckResult(null, gateDiagnostics.Sorted());
         var (engine, ruleDiagnostics) = GetEngine([]);
         if (engine is null) return new CheckResult(null, ruleDiagnostics);
         var diagnostics = new DiagnosticBag();
@@ -123,7 +133,8 @@ public sealed class ComplianceService
         var policyDiagnostics = new DiagnosticBag();
         report = Core.Policy.PolicyApplier.Apply(report, null, waivers, null, policyDiagnostics);
         var all = report.Diagnostics.Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
-        return new CheckResult(report with { Diagnostics = [.. all] }, all);
+        report = Hold(report with { Diagnostics = [.. all] }, failOn, failOnIndeterminate, "failOnIndeterminate=false", null);
+        return new CheckResult(report, all);
     }
 
     /// <summary>Runs a check: rules (filtered by the policy), estate, evaluation, then policy, waivers and baseline.</summary>
@@ -131,6 +142,7 @@ public sealed class ComplianceService
     {
         ArgumentNullException.ThrowIfNull(request);
         var diagnostics = new DiagnosticBag();
+        if (!CheckGateOptions(request.FailOn, diagnostics)) return new CheckResult(null, diagnostics.Sorted());
         var loader = CreateLoader();
         Model.Policy.PolicyDocument? policy = null;
         var waivers = new List<Model.Policy.Waiver>();
@@ -166,7 +178,31 @@ public sealed class ComplianceService
         report = Core.Policy.PolicyApplier.Apply(report, policy, waivers, baseline, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
-        report = report with { Diagnostics = [.. all] };
-        return new CheckResult(report, all) { FailOn = policy?.FailOn, FailOnIndeterminate = policy?.FailOnIndeterminate ?? false };
+        report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, policy);
+        return new CheckResult(report, all);
+    }
+
+    /// <summary>False, with a diagnostic, when <paramref name="failOn"/> is given and is not a severity or <c>none</c>.</summary>
+    public static bool CheckGateOptions(string? failOn, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (failOn is null || Gate.FailOnValues.Contains(failOn)) return true;
+        diagnostics.Error(DiagnosticCodes.InvalidParameter,
+            $"fail-on '{failOn}' is not one of {string.Join(", ", Gate.FailOnValues)}{Suggestions.DidYouMean(failOn, Gate.FailOnValues)}", SourceLocation.Parameters);
+        return false;
+    }
+
+    /// <summary>
+    /// Holds the report to its gate (design section 7): the shell's settings win over the policy's; indeterminate findings
+    /// fail unless one of them relaxed it, and the report names which.
+    /// </summary>
+    private static Report Hold(Report report, string? failOn, bool? failOnIndeterminate, string option, Model.Policy.PolicyDocument? policy)
+    {
+        var threshold = failOn ?? policy?.FailOn ?? Gate.DefaultFailOn;
+        var indeterminate = failOnIndeterminate ?? policy?.FailOnIndeterminate ?? true;
+        var relaxedBy = failOnIndeterminate is false ? option
+            : policy is { FailOnIndeterminate: false } ? $"policy '{policy.Name}' (failOnIndeterminate: false at {policy.Location})"
+            : null;
+        return Core.Policy.PolicyApplier.Hold(report, threshold, indeterminate, relaxedBy);
     }
 }

@@ -48,10 +48,14 @@ public sealed class ConsoleSummaryWriter : IReportWriter
         }
         if (report.BaselineSuppressed > 0 || !report.Waivers.IsEmpty) output.WriteLine();
 
+        WriteCoverage(report, output, maxFindings);
+
         var shown = report.Findings.Where(f => f.Status is not FindingStatus.Pass).ToList();
         if (shown.Count == 0)
         {
-            output.WriteLine("No violations, warnings or undecided checks.");
+            output.WriteLine(report.Coverage.NothingJudged
+                ? "No findings, because nothing was judged: the estate is not known to comply."
+                : "No violations, warnings or undecided checks.");
             return;
         }
         var listed = maxFindings is { } max && max < shown.Count ? shown.Take(max).ToList() : shown;
@@ -64,6 +68,19 @@ public sealed class ConsoleSummaryWriter : IReportWriter
         }
         if (listed.Count < shown.Count)
             output.WriteLine($"... and {shown.Count - listed.Count} more violations, warnings and undecided checks (first {listed.Count} of {shown.Count} listed).");
+    }
+
+    /// <summary>The gate, what each jurisdiction judged, and what nothing judged (at most <paramref name="max"/> of those).</summary>
+    private static void WriteCoverage(Report report, TextWriter output, int? max)
+    {
+        output.WriteLine(CoverageText.Gate(report.Gate));
+        output.WriteLine(CoverageText.Summary(report.Coverage));
+        foreach (var line in CoverageText.Judged(report.Coverage)) output.WriteLine($"  {line}");
+        var notJudged = report.Coverage.NotJudged;
+        var listed = max is { } m && m < notJudged.Length ? notJudged.Take(m).ToList() : [.. notJudged];
+        foreach (var item in listed) output.WriteLine(CoverageText.NotJudged(item));
+        if (listed.Count < notJudged.Length) output.WriteLine($"... and {notJudged.Length - listed.Count} more documents not judged.");
+        output.WriteLine();
     }
 
     private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);

@@ -40,6 +40,7 @@ public sealed class HtmlReportWriter : IReportWriter
 
         WriteHeader(report, h, asOf);
         WriteSummary(report, h);
+        WriteCoverage(report, h);
         h.Append("<section id=\"estate\">\n<h2>Estate</h2>\n");
         h.Append("<p class=\"muted\">Sites named in the findings, grouped by country; arrows are the transfers the findings judge, coloured by their worst outcome.</p>\n");
         EstateDiagram.Render(report, h);
@@ -145,6 +146,33 @@ public sealed class HtmlReportWriter : IReportWriter
         h.Append("</tr></tfoot>\n</table>\n</section>\n");
     }
 
+    private static void WriteCoverage(Report report, StringBuilder h)
+    {
+        var coverage = report.Coverage;
+        h.Append("<section id=\"coverage\">\n<h2>Gate and coverage</h2>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p class=\"gate gate-{(report.Gate.Failed ? "fail" : "pass")}\">{Escape(CoverageText.Gate(report.Gate))}</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p{(coverage.NothingJudged ? " class=\"nothing-judged\"" : "")}>{Escape(CoverageText.Summary(coverage))}</p>\n");
+        var judged = coverage.ByJurisdiction.Where(kv => !kv.Value.IsEmpty).ToList();
+        if (judged.Count > 0)
+        {
+            h.Append("<table class=\"coverage\">\n<thead><tr><th>Jurisdiction</th><th>Stores</th><th>Flows</th><th>Placements</th><th>Declared transfers</th><th>Implied transfers</th><th>Onward transfers</th></tr></thead>\n<tbody>\n");
+            foreach (var (j, c) in judged)
+            {
+                h.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{Escape(j)}</th><td class=\"n\">{c.Stores}</td><td class=\"n\">{c.Flows}</td><td class=\"n\">{c.Placements}</td>");
+                h.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{c.DeclaredTransfers}</td><td class=\"n\">{c.ImpliedTransfers}</td><td class=\"n\">{c.OnwardTransfers}</td></tr>\n");
+            }
+            h.Append("</tbody>\n</table>\n");
+        }
+        if (!coverage.NotJudged.IsEmpty)
+        {
+            h.Append("<h3>Not judged</h3>\n<table class=\"not-judged\">\n<thead><tr><th>Document</th><th>Where</th><th>Why</th></tr></thead>\n<tbody>\n");
+            foreach (var n in coverage.NotJudged)
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{Escape(n.Kind)} <code>{Escape(n.Name)}</code></td><td><code>{Escape(n.Location.ToString())}</code></td><td>{Escape(n.Reason)}</td></tr>\n");
+            h.Append("</tbody>\n</table>\n");
+        }
+        h.Append("</section>\n");
+    }
+
     private static void Count(StringBuilder h, string status, int n) =>
         h.Append(CultureInfo.InvariantCulture, $"<td class=\"n{(n > 0 ? $" n-{status}" : "")}\">{n}</td>");
 
@@ -154,7 +182,9 @@ public sealed class HtmlReportWriter : IReportWriter
         var shown = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
         if (shown.Count == 0)
         {
-            h.Append("<p>No violations, warnings or undecided checks.</p>\n</section>\n");
+            h.Append(report.Coverage.NothingJudged
+                ? "<p><strong>No findings, because nothing was judged: the estate is not known to comply.</strong></p>\n</section>\n"
+                : "<p>No violations, warnings or undecided checks.</p>\n</section>\n");
             return;
         }
         foreach (var group in shown.GroupBy(f => f.Jurisdiction).OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -70,6 +70,13 @@ public sealed class JUnitReportWriter : IReportWriter
                 Property(w, "count.indeterminate", Num(counts.Indeterminate));
                 Property(w, "count.waived", Num(counts.Waived));
                 Property(w, "count.pass", Num(counts.Pass));
+                var judged = report.Coverage.ByJurisdiction.GetValueOrDefault(jurisdiction, CoverageCounts.Zero);
+                Property(w, "coverage.stores", Num(judged.Stores));
+                Property(w, "coverage.flows", Num(judged.Flows));
+                Property(w, "coverage.placements", Num(judged.Placements));
+                Property(w, "coverage.transfers.declared", Num(judged.DeclaredTransfers));
+                Property(w, "coverage.transfers.implied", Num(judged.ImpliedTransfers));
+                Property(w, "coverage.transfers.onward", Num(judged.OnwardTransfers));
                 w.WriteEndElement();
 
                 foreach (var f in findings) WriteCase(w, f);
@@ -80,11 +87,64 @@ public sealed class JUnitReportWriter : IReportWriter
                 w.WriteElementString("system-err", "");
                 w.WriteEndElement();
             }
+            WriteCoverageSuite(w, report, id, timestamp);
             w.WriteEndElement();
             w.WriteEndDocument();
         }
         output.Write(Encoding.UTF8.GetString(stream.ToArray()));
         output.Write('\n');
+    }
+
+    /// <summary>
+    /// The suite <c>coverage</c>: a skipped case per document nothing judged, with the reason, and an error case when
+    /// nothing at all was judged (a run that judged nothing is not a pass).
+    /// </summary>
+    private static void WriteCoverageSuite(XmlWriter w, Report report, int id, string timestamp)
+    {
+        var coverage = report.Coverage;
+        var nothing = coverage.NothingJudged ? 1 : 0;
+        w.WriteStartElement("testsuite");
+        w.WriteAttributeString("name", "coverage");
+        w.WriteAttributeString("package", "ComplianceEngine.coverage");
+        w.WriteAttributeString("id", Num(id));
+        w.WriteAttributeString("timestamp", timestamp);
+        w.WriteAttributeString("hostname", "localhost");
+        w.WriteAttributeString("tests", Num(coverage.NotJudged.Length + nothing));
+        w.WriteAttributeString("failures", "0");
+        w.WriteAttributeString("errors", Num(nothing));
+        w.WriteAttributeString("skipped", Num(coverage.NotJudged.Length));
+        w.WriteAttributeString("time", "0");
+        w.WriteStartElement("properties");
+        Property(w, "gate", CoverageText.Gate(report.Gate));
+        Property(w, "coverage", CoverageText.Summary(coverage));
+        w.WriteEndElement();
+        if (coverage.NothingJudged)
+        {
+            w.WriteStartElement("testcase");
+            w.WriteAttributeString("name", "something was judged");
+            w.WriteAttributeString("classname", "coverage");
+            w.WriteAttributeString("time", "0");
+            w.WriteStartElement("error");
+            w.WriteAttributeString("message", Clean(CoverageText.Summary(coverage)));
+            w.WriteAttributeString("type", "nothing-judged");
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+        foreach (var n in coverage.NotJudged)
+        {
+            w.WriteStartElement("testcase");
+            w.WriteAttributeString("name", Clean($"not judged {n.Reference}"));
+            w.WriteAttributeString("classname", "coverage");
+            w.WriteAttributeString("time", "0");
+            w.WriteStartElement("skipped");
+            w.WriteAttributeString("message", Clean(n.Reason));
+            w.WriteString(Clean(CoverageText.NotJudged(n)));
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+        w.WriteElementString("system-out", "");
+        w.WriteElementString("system-err", "");
+        w.WriteEndElement();
     }
 
     /// <summary><c>RULE-ID Kind/name [a &gt; b &gt; c]</c>: unique per rule, subject and path.</summary>

@@ -49,6 +49,9 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
             w.WriteEndObject();
 
+            WriteGate(w, report.Gate);
+            WriteCoverage(w, report.Coverage);
+
             w.WriteStartArray("findings");
             foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
             {
@@ -82,6 +85,59 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    private static void WriteGate(Utf8JsonWriter w, Gate gate)
+    {
+        w.WriteStartObject("gate");
+        w.WriteString("failOn", gate.FailOn);
+        w.WriteBoolean("failOnIndeterminate", gate.FailOnIndeterminate);
+        if (gate.RelaxedBy is { } relaxed) w.WriteString("relaxedBy", relaxed);
+        else w.WriteNull("relaxedBy");
+        w.WriteNumber("failing", gate.FailingFindings);
+        w.WriteString("result", gate.Failed ? "fail" : "pass");
+        w.WriteEndObject();
+    }
+
+    private static void WriteCoverage(Utf8JsonWriter w, Coverage coverage)
+    {
+        w.WriteStartObject("coverage");
+        w.WriteStartObject("documents");
+        w.WriteNumber("clusters", coverage.Documents.Clusters);
+        w.WriteNumber("stores", coverage.Documents.Stores);
+        w.WriteNumber("flows", coverage.Documents.Flows);
+        w.WriteNumber("recipients", coverage.Documents.Recipients);
+        w.WriteEndObject();
+        w.WriteBoolean("nothingJudged", coverage.NothingJudged);
+        w.WriteStartObject("byJurisdiction");
+        foreach (var (jurisdiction, c) in coverage.ByJurisdiction)
+        {
+            w.WriteStartObject(jurisdiction);
+            w.WriteNumber("stores", c.Stores);
+            w.WriteNumber("flows", c.Flows);
+            w.WriteNumber("placements", c.Placements);
+            w.WriteStartObject("transfers");
+            w.WriteNumber("declared", c.DeclaredTransfers);
+            w.WriteNumber("implied", c.ImpliedTransfers);
+            w.WriteNumber("onward", c.OnwardTransfers);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartArray("notJudged");
+        foreach (var n in coverage.NotJudged)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", n.Kind);
+            w.WriteString("name", n.Name);
+            w.WriteString("file", n.Location.File);
+            w.WriteNumber("line", n.Location.Line);
+            w.WriteString("reason", n.Reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteCounts(Utf8JsonWriter w, StatusCounts c)

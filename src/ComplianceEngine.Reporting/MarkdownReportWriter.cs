@@ -33,6 +33,9 @@ public sealed class MarkdownReportWriter : IReportWriter
             output.WriteLine($"| {j} | {c.Violation} | {c.Warning} | {c.Indeterminate} | {c.Waived} | {c.Pass} |");
         }
         output.WriteLine();
+        output.WriteLine(Escape(CoverageText.Gate(report.Gate)));
+        output.WriteLine();
+        WriteCoverage(report.Coverage, output);
         if (report.BaselineSuppressed > 0)
         {
             output.WriteLine($"{report.BaselineSuppressed} finding(s) are in the baseline and do not fail this run.");
@@ -55,7 +58,9 @@ public sealed class MarkdownReportWriter : IReportWriter
         var shown = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
         if (shown.Count == 0)
         {
-            output.WriteLine("No violations, warnings or undecided checks.");
+            output.WriteLine(report.Coverage.NothingJudged
+                ? "No findings, because nothing was judged: the estate is not known to comply."
+                : "No violations, warnings or undecided checks.");
             return;
         }
         foreach (var group in shown.GroupBy(f => f.Jurisdiction))
@@ -87,6 +92,33 @@ public sealed class MarkdownReportWriter : IReportWriter
                     output.WriteLine();
                 }
             }
+        }
+    }
+
+    private static void WriteCoverage(Coverage coverage, TextWriter output)
+    {
+        output.WriteLine("## Coverage");
+        output.WriteLine();
+        output.WriteLine(Escape(CoverageText.Summary(coverage)));
+        output.WriteLine();
+        var judged = coverage.ByJurisdiction.Where(kv => !kv.Value.IsEmpty).ToList();
+        if (judged.Count > 0)
+        {
+            output.WriteLine("| Jurisdiction | Stores | Flows | Placements | Declared transfers | Implied transfers | Onward transfers |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var (j, c) in judged)
+                output.WriteLine($"| {j} | {c.Stores} | {c.Flows} | {c.Placements} | {c.DeclaredTransfers} | {c.ImpliedTransfers} | {c.OnwardTransfers} |");
+            output.WriteLine();
+        }
+        if (!coverage.NotJudged.IsEmpty)
+        {
+            output.WriteLine("### Not judged");
+            output.WriteLine();
+            output.WriteLine("| Document | Where | Why |");
+            output.WriteLine("|---|---|---|");
+            foreach (var n in coverage.NotJudged)
+                output.WriteLine($"| {n.Kind} `{Escape(n.Name)}` | `{n.Location}` | {Escape(n.Reason)} |");
+            output.WriteLine();
         }
     }
 

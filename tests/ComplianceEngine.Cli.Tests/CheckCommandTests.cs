@@ -195,7 +195,7 @@ public sealed partial class CheckCommandTests
             apiVersion: compliance/v1
             kind: DataStore
             metadata: {name: db}
-            spec: {cluster: fra, categories: [user.contact]}
+            spec: {cluster: fra, categories: [user.contact], subjects: [EU]}
             ---
             apiVersion: compliance/v1
             kind: DataFlow

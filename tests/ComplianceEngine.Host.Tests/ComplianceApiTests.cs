@@ -79,4 +79,32 @@ public sealed class ComplianceApiTests : IClassFixture<WebApplicationFactory<Pro
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("failOn=hgih")]
+    [InlineData("failOn=HIGH")]
+    [InlineData("failOn=")]
+    [InlineData("failOnIndeterminate=maybe")]
+    public async Task Check_UnknownGateParameter_Is400NeverAPass(string query)
+    {
+        using var client = _factory.CreateClient();
+        using var content = new StringContent(ExampleEstate(), Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri($"/v1/check?asOf=2026-11-25&{query}", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Compliance-Result"));
+    }
+
+    [Fact]
+    public async Task Check_ReportCarriesGateAndCoverage()
+    {
+        using var client = _factory.CreateClient();
+        using var content = new StringContent(ExampleEstate(), Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOn=critical", UriKind.Relative), content);
+
+        Assert.Equal("pass", Assert.Single(response.Headers.GetValues("X-Compliance-Result")));
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("critical", doc.RootElement.GetProperty("gate").GetProperty("failOn").GetString());
+        Assert.True(doc.RootElement.GetProperty("coverage").GetProperty("byJurisdiction").GetProperty("EU").GetProperty("flows").GetInt32() > 0);
+    }
 }

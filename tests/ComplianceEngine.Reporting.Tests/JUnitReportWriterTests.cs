@@ -58,9 +58,36 @@ public sealed class JUnitReportWriterTests
     {
         var suites = Parse().Root!.Elements("testsuite").ToList();
 
-        Assert.Equal(["BR", "CN", "EU", "GB", "JP", "ORG"], suites.Select(s => (string?)s.Attribute("name")));
-        Assert.Equal(["0", "1", "2", "3", "4", "5"], suites.Select(s => (string?)s.Attribute("id")));
+        Assert.Equal(["BR", "CN", "EU", "GB", "JP", "ORG", "coverage"], suites.Select(s => (string?)s.Attribute("name")));
+        Assert.Equal(["0", "1", "2", "3", "4", "5", "6"], suites.Select(s => (string?)s.Attribute("id")));
         Assert.All(suites, s => Assert.Equal("2026-11-25T09:30:00", (string?)s.Attribute("timestamp")));
+    }
+
+    [Fact]
+    public void Write_Coverage_SkippedCasePerDocumentNotJudgedAndCountsPerSuite()
+    {
+        var doc = Parse();
+        var coverage = doc.Root!.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "coverage");
+
+        var cases = coverage.Elements("testcase").ToList();
+        Assert.Equal(["not judged Cluster/lab-onprem", "not judged DataStore/build-cache"], cases.Select(c => (string?)c.Attribute("name")));
+        Assert.Equal("location unknown: no region or country declared", (string?)cases[0].Element("skipped")!.Attribute("message"));
+        Assert.Equal("2", (string?)coverage.Attribute("skipped"));
+        Assert.Equal("0", (string?)coverage.Attribute("errors"));
+        var eu = doc.Root.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "EU");
+        Assert.Equal("1", eu.Element("properties")!.Elements("property").Single(p => (string?)p.Attribute("name") == "coverage.transfers.onward").Attribute("value")!.Value);
+    }
+
+    [Fact]
+    public void Write_NothingJudged_ErrorCaseInCoverageSuite()
+    {
+        var report = ReportFixture.Build() with { Coverage = Model.Findings.Coverage.Empty };
+        var doc = System.Xml.Linq.XDocument.Parse(ReportFixture.Render(new JUnitReportWriter(), report));
+        var coverage = doc.Root!.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "coverage");
+
+        var error = Assert.Single(coverage.Elements("testcase")).Element("error");
+        Assert.Equal("nothing-judged", (string?)error!.Attribute("type"));
+        Assert.Equal("1", (string?)coverage.Attribute("errors"));
     }
 
     [Fact]

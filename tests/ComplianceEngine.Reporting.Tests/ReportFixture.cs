@@ -162,6 +162,22 @@ public static class ReportFixture
             "Archive decommissioned in Q2,\n\"no new data\"", Expired: false, Matched: 0, new SourceLocation("policy/waivers.yaml", 27, 1)),
     ];
 
+    /// <summary>What the fixture's run judged, and two documents it did not.</summary>
+    public static Coverage Coverage { get; } = new(
+        new EstateCounts(Clusters: 6, Stores: 7, Flows: 5, Recipients: 2),
+        new SortedDictionary<string, CoverageCounts>(StringComparer.Ordinal)
+        {
+            ["BR"] = new(Stores: 1, Flows: 1, Placements: 1, DeclaredTransfers: 1, ImpliedTransfers: 0, OnwardTransfers: 0),
+            ["CN"] = new(2, 0, 2, 0, 1, 0),
+            ["EU"] = new(4, 3, 4, 3, 2, 1),
+            ["JP"] = CoverageCounts.Zero,
+        }.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        [
+            new NotJudged("Cluster", "lab-onprem", new SourceLocation("inventory/clusters.yaml", 40, 1), "location unknown: no region or country declared"),
+            new NotJudged("DataStore", "build-cache", new SourceLocation("inventory/stores.yaml", 88, 1),
+                "no regime binds its data (rests in US; subjects: none) <& \"quoted\">"),
+        ]);
+
     /// <summary>The report every golden file is written from.</summary>
     public static Report Build() => With(Findings);
 
@@ -186,6 +202,8 @@ public static class ReportFixture
         {
             BaselineSuppressed = 2,
             Waivers = Waivers,
+            Coverage = Coverage,
+            Gate = new Gate("low", FailOnIndeterminate: false, "policy 'acme' (failOnIndeterminate: false at policy/acme.yaml:1:1)", FailingFindings: 3),
         };
     }
 

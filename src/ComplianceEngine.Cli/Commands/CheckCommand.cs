@@ -14,11 +14,43 @@ internal static class CheckCommand
     /// <summary>Findings listed on the terminal when the report goes to a file.</summary>
     internal const int TerminalFindings = 50;
 
-    private static readonly Dictionary<string, string> FormatByExtension = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>File name endings and the format they name, longest first (<c>.sarif.json</c> is SARIF, not JSON).</summary>
+    private static readonly (string Suffix, string Format)[] FormatBySuffix =
+    [
+        (".sarif.json", "sarif"), (".junit.xml", "junit"), (".markdown", "markdown"), (".sarif", "sarif"), (".junit", "junit"),
+        (".json", "json"), (".html", "html"), (".xml", "junit"), (".htm", "html"), (".csv", "csv"), (".txt", "text"), (".md", "markdown"),
+    ];
+
+    /// <summary>The format a file name's ending names, or null.</summary>
+    internal static string? FormatOf(string path)
     {
-        [".json"] = "json", [".md"] = "markdown", [".markdown"] = "markdown", [".sarif"] = "sarif", [".xml"] = "junit",
-        [".html"] = "html", [".htm"] = "html", [".csv"] = "csv", [".txt"] = "text",
-    };
+        var name = Path.GetFileName(path);
+        foreach (var (suffix, format) in FormatBySuffix)
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) return format;
+        return null;
+    }
+
+    /// <summary>
+    /// The report format: <c>--format</c> when given (an <c>--output</c> ending that names another format is a mistake),
+    /// else the <c>--output</c> file's ending (an ending that names no format is a mistake), else text on the terminal.
+    /// </summary>
+    internal static string? ResolveFormat(string? format, string? output, IEnumerable<string> formats, TextWriter error)
+    {
+        var named = output is null ? null : FormatOf(output);
+        if (format is not null)
+        {
+            if (named is null || named == format) return format;
+            error.WriteLine($"compliance: error {DiagnosticCodes.OutputFormatMismatch}: --output {output} names a {named} file but --format is {format}; " +
+                "make them agree or drop --format");
+            return null;
+        }
+        if (output is null) return "text";
+        if (named is not null) return named;
+        error.WriteLine($"compliance: error {DiagnosticCodes.OutputFormatMismatch}: cannot tell the report format from the name {output}; " +
+            $"give --format ({string.Join("|", formats.Order(StringComparer.Ordinal))}) or a name ending in " +
+            string.Join(", ", FormatBySuffix.Select(f => f.Suffix).Order(StringComparer.Ordinal)));
+        return null;
+    }
 
     public static Command Create(IServiceProvider services, CliConsole console)
     {
@@ -31,16 +63,21 @@ internal static class CheckCommand
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file (atomically); the summary goes to the terminal" };
         var failOn = new Option<string?>("--fail-on")
         {
-            Description = "Exit 1 when a violation has this severity or higher (info|low|medium|high|critical|none); default: the policy's, else low",
+            Description = "Exit 1 when a violation or an indeterminate finding has this severity or higher (info|low|medium|high|critical|none); default: the policy's, else low",
         };
-        failOn.AcceptOnlyFromAmong([.. SeverityNames.All, "none"]);
+        failOn.AcceptOnlyFromAmong([.. Gate.FailOnValues]);
+        var failOnIndeterminate = new Option<string?>("--fail-on-indeterminate")
+        {
+            Description = "Whether indeterminate findings (facts the engine could not decide) at or above --fail-on fail the run: true|false; default: the policy's, else true",
+        };
+        failOnIndeterminate.AcceptOnlyFromAmong("true", "false");
         var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
         var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
         var writeBaseline = new Option<string?>("--write-baseline") { Description = "Write this run's findings as a baseline (JSON) to this file" };
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules, asOf, format, output, failOn, policy, baseline, writeBaseline,
+            paths, rules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
         };
         command.SetAction(parse =>
         {
@@ -49,14 +86,6 @@ internal static class CheckCommand
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
 
             var outputPath = parse.GetValue(output);
-            var formatName = parse.GetValue(format)
-                ?? (outputPath is null ? "text" : FormatByExtension.GetValueOrDefault(Path.GetExtension(outputPath), "json"));
-            if (!writers.TryGetValue(formatName, out var writer))
-            {
-                console.Error.WriteLine($"compliance: format '{formatName}' is not available");
-                return ExitCodes.InvalidInput;
-            }
-
             // A report never replaces one of the user's inputs.
             var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
                 .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
@@ -70,11 +99,21 @@ internal static class CheckCommand
                 }
             }
 
+            var formatName = ResolveFormat(parse.GetValue(format), outputPath, writers.Keys, console.Error);
+            if (formatName is null) return ExitCodes.InvalidInput;
+            if (!writers.TryGetValue(formatName, out var writer))
+            {
+                console.Error.WriteLine($"compliance: format '{formatName}' is not available");
+                return ExitCodes.InvalidInput;
+            }
+
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock),
                 IncludePasses: formatName == "junit")
             {
                 PolicyPath = parse.GetValue(policy),
                 BaselinePath = parse.GetValue(baseline),
+                FailOn = parse.GetValue(failOn),
+                FailOnIndeterminate = parse.GetValue(failOnIndeterminate) is { } relax ? relax == "true" : null,
             });
             CommonOptions.Print(result.Diagnostics, console.Error);
             if (result.Report is not { } report)
@@ -86,12 +125,12 @@ internal static class CheckCommand
 
             if (parse.GetValue(writeBaseline) is { } baselinePath)
             {
-                AtomicFile.Write(baselinePath, w => writers["json"].Write(report, w));
+                if (!CommonOptions.TryWrite(baselinePath, w => writers["json"].Write(report, w), console.Error)) return ExitCodes.InvalidInput;
                 console.Error.WriteLine($"compliance: baseline of {report.Findings.Count(f => f.Status != FindingStatus.Pass)} findings written to {baselinePath}");
             }
             if (outputPath is not null)
             {
-                AtomicFile.Write(outputPath, w => writer.Write(report, w));
+                if (!CommonOptions.TryWrite(outputPath, w => writer.Write(report, w), console.Error)) return ExitCodes.InvalidInput;
                 // The file has every finding; the terminal gets the table and the first ones.
                 ConsoleSummaryWriter.Write(report, console.Out, TerminalFindings);
                 console.Out.WriteLine();
@@ -101,8 +140,7 @@ internal static class CheckCommand
             {
                 writer.Write(report, console.Out);
             }
-            var threshold = parse.GetValue(failOn) ?? result.FailOn ?? "low";
-            return Core.Policy.PolicyApplier.Fails(report, threshold, result.FailOnIndeterminate) ? ExitCodes.Findings : ExitCodes.Ok;
+            return report.Gate.Failed ? ExitCodes.Findings : ExitCodes.Ok;
         });
         return command;
     }

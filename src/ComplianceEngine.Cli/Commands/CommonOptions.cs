@@ -40,6 +40,45 @@ internal static class CommonOptions
             : clock.GetUtcNow();
     }
 
+    /// <summary>
+    /// Writes a report atomically; an operating-system failure (a folder, no permission, a full disk) is one line with a
+    /// code and the path, never the runtime's exception text. False when nothing was written.
+    /// </summary>
+    public static bool TryWrite(string path, Action<TextWriter> write, TextWriter error)
+    {
+        string? problem;
+        try
+        {
+            Hosting.AtomicFile.Write(path, write);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            problem = Directory.Exists(path) ? "it is a folder" : "permission denied";
+        }
+        catch (DirectoryNotFoundException)
+        {
+            problem = "its folder does not exist";
+        }
+        catch (PathTooLongException)
+        {
+            problem = "the path is too long";
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            problem = "no space left on the device";
+        }
+        catch (IOException)
+        {
+            problem = Directory.Exists(path) ? "it is a folder" : "the file system refused the write";
+        }
+        error.WriteLine($"compliance: error {DiagnosticCodes.OutputUnwritable}: cannot write {path}: {problem}");
+        return false;
+    }
+
+    // ENOSPC (28) on Unix, ERROR_DISK_FULL (112) and ERROR_HANDLE_DISK_FULL (39) on Windows.
+    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) is 28 or 39 or 112;
+
     /// <summary>Prints diagnostics as <c>file:line:col: error CODE: message</c>.</summary>
     public static void Print(IEnumerable<Diagnostic> diagnostics, TextWriter error)
     {

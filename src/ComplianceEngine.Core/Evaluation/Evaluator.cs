@@ -19,11 +19,13 @@ public sealed class Evaluator
     private readonly CompiledRuleSet _rules;
     private readonly FactBuilder _facts;
     private readonly FlowAnalyzer _flows;
+    private readonly LocationResolver _resolver;
 
     /// <summary>Creates an evaluator.</summary>
     public Evaluator(CompiledRuleSet rules, LocationResolver resolver)
     {
         _rules = rules;
+        _resolver = resolver;
         _facts = new FactBuilder(resolver);
         _flows = new FlowAnalyzer(resolver);
         // Onward hops of a regime no rule can judge them under would only ever be "not applicable": skip building them.
@@ -88,6 +90,7 @@ public sealed class Evaluator
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
 
         var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
+        var coverage = new CoverageTally();
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         int[] Tally(string jurisdiction)
         {
@@ -96,6 +99,7 @@ public sealed class Evaluator
         }
         foreach (var chunk in chunks)
         {
+            coverage.Merge(chunk.Coverage);
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
             foreach (var (finding, rule, fact) in chunk.Findings)
             {
@@ -118,11 +122,19 @@ public sealed class Evaluator
             counts,
             ordered,
             [.. _rules.Rules.Select(Summarize)],
-            [.. (diagnostics ?? []).Order()]);
+            [.. (diagnostics ?? []).Order()])
+        {
+            Coverage = coverage.Finish(resolved, counts.Keys, RegimesOfSubject),
+        };
     }
 
     /// <summary>What one chunk of facts produced: its findings in fact and rule order, and the passes only counted.</summary>
-    private sealed record ChunkResult(List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings, Dictionary<string, int> UncountedPasses, long Verdicts, int Facts, int SessionFacts);
+    private sealed record ChunkResult(List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings, Dictionary<string, int> UncountedPasses, long Verdicts, int Facts, int SessionFacts,
+        CoverageTally Coverage);
+
+    /// <summary>The regimes that protect data subjects of <paramref name="code"/>: the regime of that code, or the regimes of that country.</summary>
+    private ImmutableArray<string> RegimesOfSubject(string code) =>
+        _rules.Rules.Any(r => r.Definition.Jurisdiction == code) ? [code, .. _resolver.RegimesOf(code)] : _resolver.RegimesOf(code);
 
     /// <summary>
     /// Judges a chunk: every rule of the fact's kind is worked out first (so facts no rule applies to never enter the
@@ -147,11 +159,13 @@ public sealed class Evaluator
         var findings = new List<(Finding, CompiledRule, Fact?)>();
         var passes = new Dictionary<string, int>(StringComparer.Ordinal);
         long verdicts = 0;
+        var coverage = new CoverageTally();
         foreach (var fact in candidates)
         {
             fact.Judgements = null;
             if (fact.Verdicts is not { } recorded) continue;
             fact.Verdicts = null;
+            coverage.Record(fact, recorded);
             // Rule order within a fact, whatever order the rules fired in.
             if (recorded.Count > 1) recorded.Sort(static (a, b) => a.Rule.Index.CompareTo(b.Rule.Index));
             foreach (var verdict in recorded)
@@ -166,7 +180,7 @@ public sealed class Evaluator
                 findings.Add((FindingFactory.Create(verdict), verdict.Rule, keepFacts ? fact : null));
             }
         }
-        return new ChunkResult(findings, passes, verdicts, chunk.Count, candidates.Count);
+        return new ChunkResult(findings, passes, verdicts, chunk.Count, candidates.Count, coverage);
     }
 
     /// <summary>

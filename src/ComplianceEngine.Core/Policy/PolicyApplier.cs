@@ -109,15 +109,27 @@ public static class PolicyApplier
     }
 
     /// <summary>
-    /// True when the run fails: a violation at or above <paramref name="failOn"/> (or, when asked, an indeterminate
-    /// finding) that is neither waived nor already in the baseline.
+    /// True when the run fails: a violation, or (unless <paramref name="failOnIndeterminate"/> is false) an indeterminate
+    /// finding, at or above <paramref name="failOn"/>, that is neither waived nor already in the baseline.
+    /// An unknown <paramref name="failOn"/> is a programming error: shells validate it first (see <see cref="Gate.FailOnValues"/>).
     /// </summary>
-    public static bool Fails(Report report, string failOn, bool failOnIndeterminate)
+    public static bool Fails(Report report, string failOn, bool failOnIndeterminate) => Count(report, failOn, failOnIndeterminate) > 0;
+
+    /// <summary>Holds <paramref name="report"/> to a gate: the report with <see cref="Report.Gate"/> set, its outcome counted.</summary>
+    /// <param name="relaxedBy">What relaxed <paramref name="failOnIndeterminate"/> to false (an option, a policy), said in the report.</param>
+    public static Report Hold(Report report, string failOn, bool failOnIndeterminate, string? relaxedBy)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var threshold = SeverityNames.TryParse(failOn, out var s) ? s : (Severity?)null;
-        return report.Findings.Any(f => f.BaselineState != BaselineState.Unchanged &&
-            ((threshold is { } t && f.Status == FindingStatus.Violation && f.Severity >= t) ||
-             (failOnIndeterminate && f.Status == FindingStatus.Indeterminate)));
+        return report with { Gate = new Gate(failOn, failOnIndeterminate, failOnIndeterminate ? null : relaxedBy, Count(report, failOn, failOnIndeterminate)) };
+    }
+
+    private static int Count(Report report, string failOn, bool failOnIndeterminate)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Severity? threshold;
+        if (failOn == Gate.None) threshold = null;
+        else if (SeverityNames.TryParse(failOn, out var s)) threshold = s;
+        else throw new ArgumentException($"fail-on '{failOn}' is not one of {string.Join(", ", Gate.FailOnValues)}", nameof(failOn));
+        return report.Findings.Count(f => Gate.Fails(f, threshold, failOnIndeterminate));
     }
 }

@@ -34,7 +34,7 @@ public static class PolicyReader
                 w.Finish();
             }
             var policy = new PolicyDocument(doc.Info.Name, s.StringList("packs"), s.StringList("include"), overrides.ToImmutable(),
-                s.Enum("failOn", [.. SeverityNames.All, "none"]), s.Bool("failOnIndeterminate"), maxDays, doc.Info.Location);
+                s.Enum("failOn", [.. SeverityNames.All, "none"]), s.Has("failOnIndeterminate") ? s.Bool("failOnIndeterminate") : null, maxDays, doc.Info.Location);
             s.Finish();
             result.Add(policy);
         }

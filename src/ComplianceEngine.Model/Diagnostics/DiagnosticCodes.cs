@@ -12,6 +12,14 @@ public static class DiagnosticCodes
     public const string FileUnreadable = "CE1002";
     /// <summary>A file is larger than the size cap.</summary>
     public const string FileTooLarge = "CE1003";
+    /// <summary>An unknown command-line option or command (usage error, with "did you mean").</summary>
+    public const string UnknownOption = "CE1030";
+    /// <summary>The --output file's extension names a different format than --format, or no format at all.</summary>
+    public const string OutputFormatMismatch = "CE1031";
+    /// <summary>A report could not be written (a folder, no permission, a full disk, ...).</summary>
+    public const string OutputUnwritable = "CE1032";
+    /// <summary>A parameter of a check (fail-on, format, ...) is not one of its values.</summary>
+    public const string InvalidParameter = "CE1033";
     /// <summary>The YAML is not well formed.</summary>
     public const string YamlSyntax = "CE1010";
     /// <summary>Anchors and aliases are not accepted (alias bombs).</summary>

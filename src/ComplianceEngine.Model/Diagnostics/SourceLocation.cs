@@ -6,6 +6,9 @@ public sealed record SourceLocation(string File, int Line, int Column) : ICompar
     /// <summary>No position (built-in or generated facts).</summary>
     public static SourceLocation None { get; } = new(string.Empty, 0, 0);
 
+    /// <summary>The parameters of a request: the command line's options, or an API call's query.</summary>
+    public static SourceLocation Parameters { get; } = new("<parameters>", 0, 0);
+
     /// <summary>True when this location names a file.</summary>
     public bool IsKnown => File.Length > 0;
 
@@ -20,5 +23,5 @@ public sealed record SourceLocation(string File, int Line, int Column) : ICompar
     }
 
     /// <summary><c>file:line:col</c>, the form editors and CI annotate.</summary>
-    public override string ToString() => IsKnown ? $"{File}:{Line}:{Column}" : "<built-in>";
+    public override string ToString() => !IsKnown ? "<built-in>" : Line > 0 ? $"{File}:{Line}:{Column}" : File;
 }

@@ -43,6 +43,12 @@ public sealed record Report(
     /// <summary>Waiver documents considered, with whether they matched and whether they had expired.</summary>
     public ImmutableArray<WaiverStatus> Waivers { get; init; } = [];
 
+    /// <summary>What the run judged per jurisdiction, and the documents nothing judged (design section 7).</summary>
+    public Coverage Coverage { get; init; } = Coverage.Empty;
+
+    /// <summary>The gate the run was held to and its outcome; <see cref="Gate.Default"/> until a pipeline applies one.</summary>
+    public Gate Gate { get; init; } = Gate.Default;
+
     /// <summary>The contract's schema version.</summary>
     public const string CurrentSchemaVersion = "1";
 }

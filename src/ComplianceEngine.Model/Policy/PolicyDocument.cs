@@ -17,7 +17,7 @@ public sealed record PolicyDocument(
     ImmutableArray<string> Include,
     ImmutableArray<SeverityOverride> SeverityOverrides,
     string? FailOn,
-    bool FailOnIndeterminate,
+    bool? FailOnIndeterminate,
     int? MaxWaiverDays,
     SourceLocation Location);
 
