@@ -182,7 +182,8 @@ public sealed class TransferFact : Fact
     private string OnwardText(string regime)
     {
         var origin = Origin ?? Source;
-        return $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {regime}) via {string.Join(" -> ", Path)}";
+        var law = regime == FlowAnalyzer.UnknownOrigin ? "whose regimes are unknown" : regime;
+        return $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {law}) via {string.Join(" -> ", Path)}";
     }
     /// <summary>
     /// The regimes this transfer is judged under: the exporting site's for a direct hop; for an onward hop, the

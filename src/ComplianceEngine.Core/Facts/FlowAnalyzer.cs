@@ -91,6 +91,12 @@ public sealed class FlowAnalyzer
     }
 
     /// <summary>
+    /// The onward "regime" of data whose origin's country is unknown: whichever law binds it is unknown, so its onward hops
+    /// are judged by every rule and each that needs the origin's regimes is indeterminate (never dropped, never a pass).
+    /// </summary>
+    public const string UnknownOrigin = "?";
+
+    /// <summary>
     /// Onward transfers: for every regime, a breadth-first search from the sites it binds along all transfers;
     /// where its data leaves a site the regime does not bind, the hop is an onward transfer under that regime.
     /// </summary>
@@ -162,6 +168,8 @@ public sealed class FlowAnalyzer
 
         var regimes = transfers.SelectMany(t => t.Source.Regimes).Distinct(StringComparer.Ordinal)
             .Where(r => regimesToFollow is null || regimesToFollow.Contains(r)).Order(StringComparer.Ordinal).ToList();
+        // Data that leaves a site of unknown country may carry any regime: it is followed onward as its own search.
+        if (transfers.Any(t => t.Source.Country is null)) regimes.Add(UnknownOrigin);
         if (regimes.Count == 0) yield break;
         filter?.Prepare(transfers);
         var queue = new Queue<int>();
@@ -173,7 +181,8 @@ public sealed class FlowAnalyzer
             var trace = new RegimeTrace(transfers, ids.Count);
             for (var i = 0; i < count; i++)
             {
-                bound[i] = transfers[i].Source.Regimes.Contains(regime);
+                // The direct transfer is already judged under the regimes of its exporter (all of them unknown for an unknown one).
+                bound[i] = regime == UnknownOrigin ? transfers[i].Source.Country is null : transfers[i].Source.Regimes.Contains(regime);
                 if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached && bound[i])
                 {
                     trace.MarkSeed(from[i]);
@@ -288,8 +297,8 @@ public sealed class FlowAnalyzer
             RetentionHours = edge.RetentionHours,
             Implied = true,
             OnwardRegime = regime,
-            Origins = only,
-            Regimes = only,
+            Origins = regime == UnknownOrigin ? [] : only,
+            Regimes = regime == UnknownOrigin ? [] : only,
             Origin = trace.Origin(node),
             Hop = trace.Length(node),
             FromNode = edge.FromNode,

@@ -108,7 +108,8 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
         mask = new ulong[_words];
         for (var i = 0; i < _rules.Length; i++)
         {
-            if (Scopes[i] is not { } scope || scope.Contains(regime)) mask[i >> 6] |= 1UL << (i & 63);
+            // Hops of data whose origin is unknown may be judged by any rule.
+            if (Scopes[i] is not { } scope || regime == Facts.FlowAnalyzer.UnknownOrigin || scope.Contains(regime)) mask[i >> 6] |= 1UL << (i & 63);
         }
         return _byRegime[regime] = mask;
     }

@@ -31,7 +31,9 @@ internal sealed class RegimeIndex
     public static ImmutableArray<string>? RegimesOf(TransferFact fact)
     {
         ArgumentNullException.ThrowIfNull(fact);
-        return fact.Hop == 1 && fact.Source.Country == null ? null : fact.Regimes;
+        // A direct transfer is bound by its exporter's regimes; an onward hop by its origin's: unknown where that country is.
+        var site = fact.Hop > 1 || fact.OnwardRegime is not null ? fact.Origin ?? fact.Source : fact.Source;
+        return site.Country == null || fact.OnwardRegime == Facts.FlowAnalyzer.UnknownOrigin ? null : fact.Regimes;
     }
 
     /// <summary>The rules that may apply to <paramref name="fact"/>; every other transfer rule is not applicable to it.</summary>
