@@ -80,7 +80,7 @@ internal static class Commands
         var rulesDir = o.Get("rules", "rules");
         var source = LoadRules(rulesDir, out var ruleDiagnostics);
         if (source is null) return 2;
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics, source.Vocabulary);
         if (ruleDiagnostics.HasErrors)
         {
             Print(ruleDiagnostics.Sorted());

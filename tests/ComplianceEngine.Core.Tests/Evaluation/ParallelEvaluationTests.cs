@@ -19,7 +19,7 @@ public sealed class ParallelEvaluationTests
     {
         var bag = new DiagnosticBag();
         var source = new WorkspaceLoader().LoadRules([Repo.Path("rules")], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.Empty(bag.Sorted());
         return engine;
     });
