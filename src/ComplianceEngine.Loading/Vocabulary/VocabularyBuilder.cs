@@ -50,6 +50,15 @@ public static class VocabularyBuilder
         var catalog = new VocabularyCatalog(categoryTaxonomy, subjectTaxonomy, [.. iso.Concat(intl)], names.ToImmutable(),
             [.. regimes.Select(r => r.Code)], attributes);
         foreach (var rule in packs.SelectMany(p => p.Rules)) CheckRule(rule, catalog, diagnostics);
+        if (!subjectTaxonomy.IsEmpty)
+        {
+            foreach (var (regime, condition) in regimes.SelectMany(r => r.Adequacy.SelectMany(a => a.Conditions.Select(c => (r, c)))))
+            {
+                foreach (var t in condition.ForSubjectTypes.Where(t => subjectTaxonomy.Find(t) is null))
+                    diagnostics.Error(DiagnosticCodes.RuleUnknownTaxonomyKey,
+                        $"Jurisdiction '{regime.Code}': forSubjectTypes '{t}' is not a data subject type of the loaded taxonomy{TaxonomySuggest(t, subjectTaxonomy)}", condition.Location);
+            }
+        }
         return catalog;
     }
 
