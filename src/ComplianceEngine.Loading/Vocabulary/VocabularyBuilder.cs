@@ -182,7 +182,23 @@ public static class VocabularyBuilder
     {
         ArgumentNullException.ThrowIfNull(taxonomy);
         var caseFix = taxonomy.Keys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-        return caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(key, taxonomy.Keys);
+        if (caseFix is not null) return $", did you mean '{caseFix}'?";
+        var near = Suggestions.DidYouMean(key, taxonomy.Keys);
+        if (near.Length > 0) return near;
+        // A short form of a longer key at the same depth (user.health for user.health_and_medical): compare with the key's start.
+        var depth = key.Count(c => c == '.');
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var k in taxonomy.Keys.Where(k => k.Count(c => c == '.') == depth && k.Length > key.Length))
+        {
+            var d = Suggestions.Distance(key.ToLowerInvariant(), k[..(key.Length + 1)].ToLowerInvariant());
+            if (d < bestDistance)
+            {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best is not null && bestDistance <= 2 ? $", did you mean '{best}'?" : string.Empty;
     }
 
     private static IEnumerable<FieldCondition> Fields(Condition? c) => c switch
