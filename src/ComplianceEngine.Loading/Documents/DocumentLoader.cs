@@ -161,8 +161,9 @@ public sealed class DocumentLoader
                 diagnostics.Error(DiagnosticCodes.MissingField, $"{context}: missing required field 'spec'", map.Location);
             return null;
         }
-        // A RulePack's spec.attributes declares the attributes its rules read (RuleReader); other kinds carry values.
-        var (attributes, attributeLocations) = kind == DocumentKind.RulePack
+        // A RulePack's spec.attributes declares the attributes its rules read (RuleReader); a DataCategory has none
+        // (no rule reads them, so one written there is an unknown field); other kinds carry values.
+        var (attributes, attributeLocations) = kind is DocumentKind.RulePack or DocumentKind.DataCategory
             ? (ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, SourceLocation>.Empty)
             : spec.ScalarMapWithLocations("attributes");
         var info = new DocumentInfo(kind, name, labels, attributes, map.Location) { AttributeLocations = attributeLocations };

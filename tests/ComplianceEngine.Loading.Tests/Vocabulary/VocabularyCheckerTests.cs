@@ -159,6 +159,15 @@ public sealed class VocabularyCheckerTests
     }
 
     [Fact]
+    public void Read_DataCategoryWithAttributes_UnknownField()
+    {
+        var bag = new DiagnosticBag();
+        var docs = new DocumentLoader().LoadText("apiVersion: compliance/v1\nkind: DataCategory\nmetadata: {name: user.contact.work}\nspec: {attributes: {x: y}}\n", "c.yaml", bag);
+        WorkspaceLoader.ReadEstate(docs, bag);
+        Assert.Equal(DiagnosticCodes.UnknownField, Assert.Single(bag.Sorted()).Code);
+    }
+
+    [Fact]
     public void Check_MistypedSubjectType_ErrorWithSuggestion()
     {
         var d = Single(Estate.Replace("[customer]", "[custmer]", StringComparison.Ordinal), DiagnosticCodes.UnknownSubjectType);
