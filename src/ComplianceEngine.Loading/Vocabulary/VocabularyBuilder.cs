@@ -138,6 +138,13 @@ public static class VocabularyBuilder
         {
             CheckAttributeRead(rule, c.Field, c.Location, catalog, diagnostics);
             if (c.Operator is Operators.Exists or Operators.InGroup or Operators.NotInGroup) continue;
+            if (c.Field == "subjects" && !catalog.CountryCodes.IsEmpty)
+            {
+                foreach (var code in c.Operands.Where(k => !catalog.RegimeCodes.Contains(k) && !catalog.CountryCodes.Contains(k)))
+                    diagnostics.Error(DiagnosticCodes.RuleUnknownTaxonomyKey,
+                        $"rule '{rule.Id}': subjects operand '{code}' is neither a loaded jurisdiction code nor an ISO 3166-1 alpha-2 code{Suggestions.DidYouMean(code, catalog.RegimeCodes)}", c.Location);
+                continue;
+            }
             var (taxonomy, what) = c.Field switch
             {
                 "categories" => (catalog.Categories, "data category"),

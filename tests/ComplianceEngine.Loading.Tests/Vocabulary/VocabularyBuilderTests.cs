@@ -109,6 +109,13 @@ public sealed class VocabularyBuilderTests
     }
 
     [Fact]
+    public void Load_RuleComparesUnknownSubjectCode_Error()
+    {
+        var d = Single(DiagnosticCodes.RuleUnknownTaxonomyKey, ("rules.yaml", Pack("{field: subjects, containsAny: [EU, XX]}")));
+        Assert.Contains("subjects operand 'XX'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_RuleComparesCategoriesWithoutVocabulary_FailsClosed()
     {
         using var dir = new TempDir();
