@@ -8,6 +8,7 @@ using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
 using ComplianceEngine.Model.Jurisdictions;
 using ComplianceEngine.Model.Rules;
+using ComplianceEngine.Model.Vocabulary;
 
 namespace ComplianceEngine.Core;
 
@@ -20,8 +21,9 @@ public sealed class Engine
     private readonly Evaluator _evaluator;
     private readonly LocationResolver _resolver;
 
-    private Engine(CompiledRuleSet rules, RegionCatalog regions, JurisdictionCatalog jurisdictions)
+    private Engine(CompiledRuleSet rules, RegionCatalog regions, JurisdictionCatalog jurisdictions, VocabularyCatalog vocabulary)
     {
+        Vocabulary = vocabulary;
         Rules = rules;
         Regions = regions;
         Jurisdictions = jurisdictions;
@@ -38,18 +40,22 @@ public sealed class Engine
     /// <summary>Countries, groups and regimes.</summary>
     public JurisdictionCatalog Jurisdictions { get; }
 
+    /// <summary>The vocabularies loaded with the rules (categories, subject types, countries, declared attributes), for checking estates.</summary>
+    public VocabularyCatalog Vocabulary { get; }
+
     /// <summary>The resolver used for sites.</summary>
     public LocationResolver Resolver => _resolver;
 
     /// <summary>Compiles rule packs over the catalogs. Mistakes go to <paramref name="diagnostics"/>; the engine holds only the rules that compiled.</summary>
+    /// <param name="vocabulary">The vocabularies loaded with the rules; without them, checking an estate's vocabulary fails closed.</param>
     public static Engine Create(IEnumerable<RulePack> packs, IEnumerable<Regime> regimes, IEnumerable<CountryGroup> groups, IEnumerable<RegionInfo> regions,
-        DiagnosticBag diagnostics)
+        DiagnosticBag diagnostics, VocabularyCatalog? vocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         var jurisdictions = new JurisdictionCatalog(groups, regimes);
         CheckCatalog(jurisdictions, diagnostics);
         var compiled = new RuleSetCompiler(jurisdictions).Compile(packs.SelectMany(p => p.Rules), diagnostics);
-        return new Engine(compiled, new RegionCatalog(regions), jurisdictions);
+        return new Engine(compiled, new RegionCatalog(regions), jurisdictions, vocabulary ?? VocabularyCatalog.Empty);
     }
 
     /// <summary>Evaluates an estate and explains every finding (pass findings included when asked in the options).</summary>

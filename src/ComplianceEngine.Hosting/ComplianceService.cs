@@ -85,7 +85,7 @@ public sealed class ComplianceService
             if (source.Packs.IsEmpty && !diagnostics.HasErrors)
                 diagnostics.Error(DiagnosticCodes.NoInputs, $"no RulePack documents found in {string.Join(", ", paths)}", new SourceLocation(paths[0], 0, 0));
             if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
-            var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics);
+            var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics, source.Vocabulary);
             if (_logger.IsEnabled(LogLevel.Debug)) _logger.LogDebug("Compiled {Count} rules from {Paths}", engine.Rules.Rules.Length, key);
             return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (engine, diagnostics.Sorted());
         });
@@ -103,6 +103,7 @@ public sealed class ComplianceService
         if (engine is null) return ([], ruleDiagnostics);
         var diagnostics = new DiagnosticBag();
         var estate = CreateLoader().LoadEstate(request.Paths, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         if (diagnostics.HasErrors) return ([], diagnostics.Sorted());
         var (_, explanations) = engine.Explain(estate, new EvaluationOptions { AsOf = request.AsOf, GeneratedAt = request.GeneratedAt, IncludePasses = true });
         var matching = explanations
@@ -125,6 +126,7 @@ public sealed class ComplianceService
         var loader = CreateLoader();
         var docs = loader.Documents.LoadText(yaml, name, diagnostics);
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         var waivers = Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
             diagnostics.Error(DiagnosticCodes.NoInputs, "no Cluster, DataStore or DataFlow documents in the request", new SourceLocation(name, 0, 0));
@@ -161,6 +163,7 @@ public sealed class ComplianceService
         if (engine is null) return new CheckResult(null, ruleDiagnostics);
 
         var (estate, estateWaivers) = loader.LoadWorkspace(request.Paths, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         waivers.AddRange(estateWaivers);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
             diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {string.Join(", ", request.Paths)}",

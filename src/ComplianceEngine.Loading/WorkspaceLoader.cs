@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ComplianceEngine.Loading.Catalog;
 using ComplianceEngine.Loading.Documents;
 using ComplianceEngine.Loading.Validation;
+using ComplianceEngine.Loading.Vocabulary;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
@@ -32,9 +33,9 @@ public sealed class WorkspaceLoader
         var list = paths.ToList();
         var files = DocumentLoader.FindFiles(list, diagnostics, [.. TestFolders]);
         var docs = _documents.LoadFiles(files, diagnostics);
-        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup)))
+        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory)))
         {
-            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction and CountryGroup documents, not {d.Info.Kind}", d.Info.Location);
+            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction, CountryGroup and DataCategory documents, not {d.Info.Kind}", d.Info.Location);
         }
         var packs = RuleReader.Read(docs);
         var regimes = CatalogReader.ReadRegimes(docs);
@@ -65,7 +66,32 @@ public sealed class WorkspaceLoader
                 if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics));
             }
         }
-        return new RuleSource(packs, regimes, groups, regions.ToImmutable());
+        var vocabulary = VocabularyBuilder.Build(
+            ReadCatalogFiles(list, VocabularyFileReader.CategoriesFile, VocabularyFileReader.ReadTaxonomy, diagnostics),
+            [.. docs.Where(d => d.Info.Kind == DocumentKind.DataCategory).Select(d => { var e = InventoryReader.ReadDataCategory(d); d.Spec.Finish(); return e; })],
+            ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics),
+            ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics),
+            groups, regimes, packs, diagnostics);
+        return new RuleSource(packs, regimes, groups, regions.ToImmutable()) { Vocabulary = vocabulary };
+    }
+
+    /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path).</summary>
+    private ImmutableArray<T> ReadCatalogFiles<T>(IEnumerable<string> paths, string fileName, Func<string, string, DiagnosticBag, ImmutableArray<T>> read, DiagnosticBag diagnostics)
+    {
+        var result = ImmutableArray.CreateBuilder<T>();
+        foreach (var path in paths)
+        {
+            IEnumerable<string> candidates = Directory.Exists(path)
+                ? Directory.EnumerateFiles(path, fileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : Path.GetFileName(path) == fileName ? [path] : [];
+            foreach (var file in candidates)
+            {
+                var name = DocumentLoader.Normalize(file);
+                var text = _documents.ReadText(name, diagnostics);
+                if (text is not null) result.AddRange(read(text, name, diagnostics));
+            }
+        }
+        return result.ToImmutable();
     }
 
     /// <summary>Reads an estate (inventory documents) from files and folders, and cross-checks it.</summary>

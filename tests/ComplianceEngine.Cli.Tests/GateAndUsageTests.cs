@@ -24,7 +24,7 @@ public sealed class GateAndUsageTests
         apiVersion: compliance/v1
         kind: Cluster
         metadata: {name: far}
-        spec: {provider: other, country: ZZ}
+        spec: {provider: aws, region: eu-moon-1}
         ---
         apiVersion: compliance/v1
         kind: DataStore

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
@@ -160,8 +161,12 @@ public sealed class DocumentLoader
                 diagnostics.Error(DiagnosticCodes.MissingField, $"{context}: missing required field 'spec'", map.Location);
             return null;
         }
-        var attributes = spec.ScalarMap("attributes");
-        var info = new DocumentInfo(kind, name, labels, attributes, map.Location);
+        // A RulePack's spec.attributes declares the attributes its rules read (RuleReader); a DataCategory has none
+        // (no rule reads them, so one written there is an unknown field); other kinds carry values.
+        var (attributes, attributeLocations) = kind is DocumentKind.RulePack or DocumentKind.DataCategory
+            ? (ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, SourceLocation>.Empty)
+            : spec.ScalarMapWithLocations("attributes");
+        var info = new DocumentInfo(kind, name, labels, attributes, map.Location) { AttributeLocations = attributeLocations };
         return new RawDocument(info, spec);
     }
 }

@@ -58,6 +58,24 @@ public static class DiagnosticCodes
     public const string UnknownRegion = "CE3003";
     /// <summary>A country code that is not ISO 3166-1 alpha-2 in the catalog.</summary>
     public const string UnknownCountry = "CE3004";
+    /// <summary>A data category that is neither in the loaded taxonomy nor declared by a DataCategory document.</summary>
+    public const string UnknownCategory = "CE3010";
+    /// <summary>A deprecated data category or subject type (warning naming its replacement).</summary>
+    public const string DeprecatedKey = "CE3011";
+    /// <summary>A data subject type that is not in the loaded subject taxonomy.</summary>
+    public const string UnknownSubjectType = "CE3012";
+    /// <summary>A <c>subjects</c> code that is neither a regime code nor an ISO 3166-1 alpha-2 code of the catalog.</summary>
+    public const string UnknownSubjectCode = "CE3013";
+    /// <summary>A country field (Cluster, Recipient, Organization country, encryption.keyCountry) with a code the catalog does not have.</summary>
+    public const string UnknownCountryCode = "CE3014";
+    /// <summary>An estate attribute that no loaded rule pack declares for the document's kind.</summary>
+    public const string UndeclaredAttribute = "CE3015";
+    /// <summary>An estate attribute whose value does not have the declared type.</summary>
+    public const string AttributeWrongType = "CE3016";
+    /// <summary>A DataCategory document is invalid: a bad key, a parent that is not its prefix, or a parent that does not exist.</summary>
+    public const string DataCategoryInvalid = "CE3017";
+    /// <summary>The estate uses a vocabulary (categories, subject types, countries) that no loaded rules folder provides.</summary>
+    public const string VocabularyMissing = "CE3018";
     /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
     public const string RuleInvalid = "CE4001";
     /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
@@ -74,6 +92,14 @@ public static class DiagnosticCodes
     public const string RuleCompilation = "CE4007";
     /// <summary>A catalog entry (country group, regime, adequacy) is invalid.</summary>
     public const string CatalogInvalid = "CE4008";
+    /// <summary>A rule reads an attribute that no loaded rule pack declares (or declares for other kinds).</summary>
+    public const string RuleUndeclaredAttribute = "CE4011";
+    /// <summary>A rule pack's attribute declaration is invalid (type, kinds, or conflicting with another pack's).</summary>
+    public const string AttributeDeclarationInvalid = "CE4012";
+    /// <summary>A rule compares categories or subject types with a key the loaded taxonomy does not have.</summary>
+    public const string RuleUnknownTaxonomyKey = "CE4013";
+    /// <summary>A vocabulary file of a rules folder (data categories, subjects, country codes) is invalid.</summary>
+    public const string VocabularyInvalid = "CE4014";
     /// <summary>A policy or waiver is invalid.</summary>
     public const string PolicyInvalid = "CE5001";
     /// <summary>A waiver has expired.</summary>
