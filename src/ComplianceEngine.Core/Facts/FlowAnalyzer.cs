@@ -77,14 +77,34 @@ public sealed class FlowAnalyzer
                     fromNode, resolved.NodeKey(backup.Name), backup.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, bs, path));
             }
-            if (store.GeoRedundant && site.PairedRegion is { } paired && site.Provider is { } provider)
+            // A geo-redundant store is copied to its region's pair. When the pair (or the region) is unknown, the copy still
+            // happens: it goes to a site of unknown country, so that every rule that needs its country is indeterminate.
+            if (store.GeoRedundant && _resolver.GeoRedundantCopy(site, org) is { } pairSite)
             {
-                var pairSite = _resolver.ResolveRegion(provider, paired, org, site.Location);
-                var path = Path(store.Name, site.Name, pairSite.Name, pairSite.Name);
-                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication",
-                    $"DataStore/{store.Name} geoRedundant: {provider} replicates {site.Region} to its paired region {paired}",
+                var path = Path(store.Name, site.Name, pairSite.Name);
+                var impliedBy = site.PairedRegion is { } paired
+                    ? $"DataStore/{store.Name} geoRedundant: {site.Provider} replicates {site.Region} to its paired region {paired}"
+                    : $"DataStore/{store.Name} geoRedundant: {pairSite.UnknownReason}";
+                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication", impliedBy,
                     fromNode, "Region/" + pairSite.Name, store.Info.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, pairSite, path));
+            }
+            // A multi-region or dual-region location keeps the data in every member region: one implied copy per country
+            // other than its home's, with the location's name in the path.
+            if (!site.Spans.IsEmpty && site.Provider is { } spanProvider)
+            {
+                var location = $"{spanProvider}/{site.Region}";
+                var seen = new HashSet<string>(StringComparer.Ordinal) { site.Country ?? string.Empty };
+                foreach (var member in site.Spans)
+                {
+                    if (!seen.Add(member.Country)) continue;
+                    var memberSite = _resolver.ResolveRegion(spanProvider, member.Region, org, site.Location);
+                    var path = Path(store.Name, site.Name, location, memberSite.Name);
+                    facts.Add(Transfer(context, subject, path, site, memberSite, info, "replication",
+                        $"DataStore/{store.Name} rests in {location}, which spans {member.Region} ({member.Country})",
+                        fromNode, "Region/" + memberSite.Name, store.Info.Location, orgMechanisms));
+                    facts.Add(Copy(context, subject, info, memberSite, path));
+                }
             }
         }
         return facts;

@@ -50,6 +50,14 @@ public static class DiagnosticCodes
     public const string UnknownRegion = "CE3003";
     /// <summary>A country code that is not ISO 3166-1 alpha-2 in the catalog.</summary>
     public const string UnknownCountry = "CE3004";
+    /// <summary>A note: a zone, display name or differently cased code was read as the catalog region it stands for.</summary>
+    public const string RegionNormalised = "CE3005";
+    /// <summary>A note: a multi-region or dual-region location; its data is judged in every country it spans.</summary>
+    public const string MultiRegionLocation = "CE3006";
+    /// <summary>A geo-redundant store whose paired region is unknown: its implied copy is judged indeterminate.</summary>
+    public const string UnknownPairedRegion = "CE3007";
+    /// <summary>A zone that may lie outside its parent region's country (AWS Local and Wavelength Zones).</summary>
+    public const string ZoneOutsideRegion = "CE3008";
     /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
     public const string RuleInvalid = "CE4001";
     /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
