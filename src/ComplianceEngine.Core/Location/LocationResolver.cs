@@ -84,12 +84,12 @@ public sealed class LocationResolver
             case RegionMatch.Case or RegionMatch.DisplayName or RegionMatch.Zone:
                 var how = lookup.Match switch
                 {
-                    RegionMatch.Case => "the catalog code",
-                    RegionMatch.DisplayName => "the display name of",
-                    _ => "a zone of",
+                    RegionMatch.Case => "the catalog's region",
+                    RegionMatch.DisplayName => "the display name of region",
+                    _ => "a zone of region",
                 };
                 list.Add(Diagnostic.Note(DiagnosticCodes.RegionNormalised,
-                    $"{what}: {cluster.Provider} region '{lookup.Text}' is {how} region '{lookup.Canonical}' ({lookup.Region!.Location}, {lookup.Region.Country}); judged as '{lookup.Canonical}'", at));
+                    $"{what}: {cluster.Provider} '{lookup.Text}' is {how} '{lookup.Canonical}' ({lookup.Region!.Location}, {lookup.Region.Country}); judged as '{lookup.Canonical}'", at));
                 break;
             case RegionMatch.MultiRegion when site.Country is not null:
                 var countries = lookup.Members.Select(m => m.Country).Distinct(StringComparer.Ordinal);
@@ -98,7 +98,7 @@ public sealed class LocationResolver
                 break;
             case RegionMatch.ZoneOutsideRegion when cluster.Country is not null:
                 list.Add(Diagnostic.Warning(DiagnosticCodes.ZoneOutsideRegion,
-                    $"{what}: '{lookup.Text}' is a {cluster.Provider} zone of region {lookup.Region!.Region} that may lie in another metro or country; judged in the declared country {cluster.Country}", at));
+                    $"{what}: '{lookup.Text}' is a zone of {cluster.Provider} region {lookup.Region!.Region} that may lie in another metro or country; judged in the declared country {cluster.Country}", at));
                 break;
             case RegionMatch.Unknown when cluster.Country is not null:
                 list.Add(Diagnostic.Warning(DiagnosticCodes.UnknownRegion,
@@ -150,7 +150,7 @@ public sealed class LocationResolver
     }
 
     private static string UnknownText(string provider, RegionLookup lookup) => lookup.Match == RegionMatch.ZoneOutsideRegion
-        ? $"'{lookup.Text}' is a {provider} zone of region {lookup.Region!.Region} that may lie in another metro or country (e.g. a Local Zone); declare the cluster's country"
+        ? $"'{lookup.Text}' is a zone of {provider} region {lookup.Region!.Region} that may lie in another metro or country (e.g. a Local Zone); declare the cluster's country"
         : $"{provider} region '{lookup.Text}' is not in the region catalog{Hint(lookup)}";
 
     private static string Hint(RegionLookup lookup) => lookup.Suggestion is { } s ? $" (did you mean '{s}'?)" : string.Empty;

@@ -28,8 +28,10 @@ public static class RegionCatalogReader
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         var result = ImmutableArray.CreateBuilder<RegionInfo>();
+        var lines = 0;
         foreach (var (cols, at) in Rows(text, file, Columns, 4, diagnostics))
         {
+            lines++;
             if (cols.Length < 4 || cols[0].Length == 0 || cols[1].Length == 0 || cols[3].Length != 2)
             {
                 diagnostics.Error(DiagnosticCodes.CatalogInvalid, "a region line needs provider, region, location and a 2-letter country", at);
@@ -42,7 +44,7 @@ public static class RegionCatalogReader
                 Declared = at,
             });
         }
-        if (result.Count == 0)
+        if (lines == 0)
             diagnostics.Error(DiagnosticCodes.CatalogInvalid, "the region catalog has no region lines: every cloud region would be unknown", new SourceLocation(file, 1, 1));
         return result.ToImmutable();
     }
