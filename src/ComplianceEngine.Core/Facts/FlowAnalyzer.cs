@@ -42,7 +42,7 @@ public sealed class FlowAnalyzer
             var subject = new FindingSubject(DocumentKind.Cluster, cluster.Name, cluster.Info.Location);
             foreach (var target in dr.Targets)
             {
-                if (resolved.EndpointSite(target.Name, allowRecipient: true) is not { } targetSite) continue;
+                var targetSite = resolved.EndpointSite(target.Name, allowRecipient: true) ?? resolved.Unresolved(target.Name);
                 var impliedBy = $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}";
                 var toNode = resolved.NodeKey(target.Name);
                 foreach (var store in resolved.StoresOn(cluster.Name))
@@ -58,12 +58,12 @@ public sealed class FlowAnalyzer
         foreach (var store in resolved.Estate.Stores)
         {
             var info = resolved.Info(store);
-            if (info.Site is not { } site) continue;
+            var site = info.Site;
             var subject = info.Subject;
             var fromNode = resolved.NodeKey(store.Name);
             foreach (var replica in store.Replicas)
             {
-                if (resolved.EndpointSite(replica.Name, allowRecipient: false) is not { } replicaSite) continue;
+                var replicaSite = resolved.EndpointSite(replica.Name, allowRecipient: false) ?? resolved.Unresolved(replica.Name);
                 var path = Path(store.Name, site.Name, replica.Name, replicaSite.Name);
                 facts.Add(Transfer(context, subject, path, site, replicaSite, info, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
                     fromNode, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms));
@@ -71,7 +71,7 @@ public sealed class FlowAnalyzer
             }
             foreach (var backup in store.Backups)
             {
-                if (resolved.Store(backup.Name) is not { } b || resolved.SiteOfStore(b) is not { } bs) continue;
+                var bs = resolved.Store(backup.Name) is { } b ? resolved.SiteOfStore(b) : resolved.Unresolved(backup.Name);
                 var path = Path(store.Name, site.Name, backup.Name, bs.Name);
                 facts.Add(Transfer(context, subject, path, site, bs, info, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
                     fromNode, resolved.NodeKey(backup.Name), backup.Location, orgMechanisms));
