@@ -38,7 +38,9 @@ public sealed class LocationResolver
                         ? lookup.Members.All(m => m.Country != declared)
                         : declared != info.Country))
                 {
-                    reason = $"cluster declares country {declared} but {cluster.Provider} region {lookup.Canonical} is in {info.Country}";
+                    reason = lookup.Match == RegionMatch.MultiRegion
+                        ? $"cluster declares country {declared} but {cluster.Provider} {lookup.MultiRegion!.Kind} {lookup.Canonical} spans {string.Join(", ", lookup.Members.Select(m => m.Country).Distinct(StringComparer.Ordinal))}"
+                        : $"cluster declares country {declared} but {cluster.Provider} region {lookup.Canonical} is in {info.Country}";
                     country = null;
                 }
             }

@@ -66,7 +66,7 @@ public sealed class LocationResolutionTests
     {
         var report = Gdpr.Value.Evaluate(ToUs("gcp", "EUR4", "  country: DE"));
         Assert.Contains(report.Findings, f => f.Status == FindingStatus.Indeterminate && f.Subject.Name == "to-crm");
-        Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownRegion && d.Message.Contains("declares country DE", StringComparison.Ordinal));
+        Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownRegion && d.Message.Contains("declares country DE but gcp dual-region EUR4 spans FI, NL", StringComparison.Ordinal));
     }
 
     // Normalisations.
