@@ -52,6 +52,8 @@ public sealed class FlowAnalyzer
                     facts.Add(Transfer(context, subject, path, site, targetSite, info, "disaster-recovery", impliedBy, resolved.NodeKey(store.Name),
                         toNode, target.Location, orgMechanisms));
                     facts.Add(Copy(context, subject, info, targetSite, path));
+                    if (resolved.Store(target.Name) is null)
+                        SpanCopies(facts, context, subject, info, targetSite, path, toNode, target.Location, orgMechanisms, org);
                 }
             }
         }
@@ -68,6 +70,8 @@ public sealed class FlowAnalyzer
                 facts.Add(Transfer(context, subject, path, site, replicaSite, info, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
                     fromNode, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, replicaSite, path));
+                if (resolved.Store(replica.Name) is null)
+                    SpanCopies(facts, context, subject, info, replicaSite, path, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms, org);
             }
             foreach (var backup in store.Backups)
             {
@@ -89,23 +93,8 @@ public sealed class FlowAnalyzer
                     fromNode, "Region/" + pairSite.Name, store.Info.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, pairSite, path));
             }
-            // A multi-region or dual-region location keeps the data in every member region: one implied copy per country
-            // other than its home's, with the location's name in the path.
-            if (!site.Spans.IsEmpty && site.Provider is { } spanProvider)
-            {
-                var location = $"{spanProvider}/{site.Region}";
-                var seen = new HashSet<string>(StringComparer.Ordinal) { site.Country ?? string.Empty };
-                foreach (var member in site.Spans)
-                {
-                    if (!seen.Add(member.Country)) continue;
-                    var memberSite = _resolver.ResolveRegion(spanProvider, member.Region, org, site.Location);
-                    var path = Path(store.Name, site.Name, location, memberSite.Name);
-                    facts.Add(Transfer(context, subject, path, site, memberSite, info, "replication",
-                        $"DataStore/{store.Name} rests in {location}, which spans {member.Region} ({member.Country})",
-                        fromNode, "Region/" + memberSite.Name, store.Info.Location, orgMechanisms));
-                    facts.Add(Copy(context, subject, info, memberSite, path));
-                }
-            }
+            // A multi-region or dual-region location keeps the data in every member region.
+            SpanCopies(facts, context, subject, info, site, Path(store.Name, site.Name), fromNode, store.Info.Location, orgMechanisms, org);
         }
         return facts;
     }
@@ -333,6 +322,28 @@ public sealed class FlowAnalyzer
             }
         }
         for (var i = overlap; i < hop.Length; i++) path.Add(hop[i]);
+    }
+
+    /// <summary>
+    /// Data that rests at a multi-region or dual-region <paramref name="site"/> (its home) also rests in every other member
+    /// country: one implied copy per country, with the location's name in the path. Nothing for other sites.
+    /// </summary>
+    private void SpanCopies(List<Fact> facts, EvaluationContext context, FindingSubject subject, StoreInfo info, Site site, ImmutableArray<string> pathToSite,
+        string fromNode, Model.Diagnostics.SourceLocation declaredAt, ImmutableArray<string> orgMechanisms, Organization? organization)
+    {
+        if (site.Spans.IsEmpty || site.Provider is not { } provider) return;
+        var location = $"{provider}/{site.Region}";
+        var seen = new HashSet<string>(StringComparer.Ordinal) { site.Country ?? string.Empty };
+        foreach (var member in site.Spans)
+        {
+            if (!seen.Add(member.Country)) continue;
+            var memberSite = _resolver.ResolveRegion(provider, member.Region, organization, site.Location);
+            var path = Path([.. pathToSite, location, memberSite.Name]);
+            facts.Add(Transfer(context, subject, path, site, memberSite, info, "replication",
+                $"{site.Kind}/{site.Name} is at {location}, which spans {member.Region} ({member.Country})",
+                fromNode, "Region/" + memberSite.Name, declaredAt, orgMechanisms));
+            facts.Add(Copy(context, subject, info, memberSite, path));
+        }
     }
 
     private static ImmutableArray<string> Path(params string[] names)

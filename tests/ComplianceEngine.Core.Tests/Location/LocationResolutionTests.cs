@@ -116,6 +116,21 @@ public sealed class LocationResolutionTests
         Assert.Contains(facts.OfType<PlacementFact>(), p => p.Copy && p.Site.Country == "NL");
     }
 
+    [Theory]
+    [InlineData("  disasterRecovery: {strategy: warm-standby, targets: [bucket]}", "")]
+    [InlineData("", "  replicas: [bucket]")]
+    public void Implied_DrTargetOrReplicaClusterAtADualRegion_CopiedOnToTheOtherMember(string clusterExtra, string storeExtra)
+    {
+        var engine = Gdpr.Value;
+        var estate = TestEngine.Estate(Estates.Cluster("fra", "aws", "eu-central-1", clusterExtra) + Estates.Cluster("bucket", "gcp", "eur4") +
+                                       Estates.Store("db", "fra", storeExtra));
+        var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
+        var facts = new FlowAnalyzer(engine.Resolver).Implied(resolved, new EvaluationContext(new DateOnly(2026, 11, 25), null));
+        var onward = Assert.Single(facts.OfType<TransferFact>(), t => t.Destination.Country == "NL");
+        Assert.Equal("db > fra > bucket > gcp/EUR4 > gcp/europe-west4", string.Join(" > ", onward.Path));
+        Assert.Equal("Cluster/bucket", onward.FromNode);
+    }
+
     [Fact]
     public void Implied_MultiRegionInOneCountry_NoCopies()
     {
