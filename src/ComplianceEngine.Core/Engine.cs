@@ -87,18 +87,22 @@ public sealed class Engine
             clusterSites.TryAdd(cluster.Name, site);
             all.AddRange(LocationResolver.Diagnose(cluster, site));
         }
-        foreach (var store in estate.Stores)
-        {
-            if (!store.GeoRedundant || store.Cluster is not { } c || !clusterSites.TryGetValue(c.Name, out var site)) continue;
-            if (_resolver.GeoRedundantCopy(site, estate.Organization) is { Country: null } pair)
-                all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownPairedRegion,
-                    $"DataStore '{store.Name}' is geoRedundant: {pair.UnknownReason}; rules that need the copy's country are indeterminate", store.Info.Location));
-        }
+        var recipientSites = new Dictionary<string, Site>(StringComparer.Ordinal);
         foreach (var recipient in estate.Recipients)
         {
             var site = _resolver.Resolve(recipient);
+            recipientSites.TryAdd(recipient.Name, site);
             if (site.UnknownReason is not null)
                 all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownCountry, $"Recipient '{recipient.Name}': {site.UnknownReason}; rules that need its country are indeterminate", recipient.Info.Location));
+        }
+        foreach (var store in estate.Stores)
+        {
+            if (!store.GeoRedundant) continue;
+            var site = store.Cluster is { } c ? clusterSites.GetValueOrDefault(c.Name) : store.Recipient is { } r ? recipientSites.GetValueOrDefault(r.Name) : null;
+            if (site is null) continue;
+            if (_resolver.GeoRedundantCopy(site, estate.Organization) is { Country: null } pair)
+                all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownPairedRegion,
+                    $"DataStore '{store.Name}' is geoRedundant: {pair.UnknownReason}; rules that need the copy's country are indeterminate", store.Info.Location));
         }
         return _evaluator.Evaluate(estate, options, all.Distinct(), sources);
     }

@@ -124,14 +124,15 @@ public sealed class LocationResolver
     {
         ArgumentNullException.ThrowIfNull(site);
         if (!site.Spans.IsEmpty) return null;
-        var provider = site.Provider ?? "unknown";
+        var provider = site.Provider ?? string.Empty;
         if (site.PairedRegion is { } paired && site.Provider is not null) return ResolveRegion(site.Provider, paired, organization, site.Location);
         var reason = site.Region is null || site.Provider is null
             ? $"{site.Kind} '{site.Name}' has no provider region, so where its geo-redundant copy goes is unknown"
             : site.RegionLookup is { IsKnown: false }
                 ? $"{provider} region '{site.Region}' is not in the region catalog, so its paired region is unknown"
                 : $"the region catalog gives no paired region for {provider} region '{site.Region}', so where its geo-redundant copy goes is unknown";
-        return new Site("Region", $"{provider}/{site.Region ?? site.Name} (paired region)", null, reason, [], [], site.Location)
+        var name = site.Provider is null ? $"{site.Name} (geo-redundant copy)" : $"{provider}/{site.Region ?? site.Name} (paired region)";
+        return new Site("Region", name, null, reason, [], [], site.Location)
         {
             Provider = site.Provider,
             Certifications = organization?.Certifications ?? [],

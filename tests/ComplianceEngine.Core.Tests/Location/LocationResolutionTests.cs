@@ -62,6 +62,24 @@ public sealed class LocationResolutionTests
     }
 
     [Fact]
+    public void Evaluate_GeoRedundantStoreHeldByARecipient_ItsCopyIsIndeterminate()
+    {
+        var estate = Estates.Recipient("saas", "DE") + """
+            apiVersion: compliance/v1
+            kind: DataStore
+            metadata: {name: crm}
+            spec:
+              recipient: saas
+              categories: [user.contact]
+              subjects: [EU]
+              geoRedundant: true
+            """;
+        var report = Gdpr.Value.Evaluate(estate);
+        Assert.Contains(report.Findings, f => f.Status == FindingStatus.Indeterminate && f.Path.Contains("saas (geo-redundant copy)"));
+        Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownPairedRegion && d.Message.Contains("has no provider region", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Evaluate_MultiRegionWithADeclaredCountryOutsideIt_Indeterminate()
     {
         var report = Gdpr.Value.Evaluate(ToUs("gcp", "EUR4", "  country: DE"));
