@@ -9,7 +9,7 @@ public sealed record RuleSource(
     ImmutableArray<RulePack> Packs,
     ImmutableArray<Regime> Regimes,
     ImmutableArray<CountryGroup> Groups,
-    ImmutableArray<RegionInfo> Regions)
+    RegionData Regions)
 {
     /// <summary>
     /// The vocabularies of the rules folders: data categories and subject types, country codes and names, regime codes,

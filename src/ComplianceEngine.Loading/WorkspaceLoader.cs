@@ -54,16 +54,21 @@ public sealed class WorkspaceLoader
         CheckUniqueNames(groups.Select(g => (g.Name, g.Location)), "CountryGroup", diagnostics);
 
         var regions = ImmutableArray.CreateBuilder<RegionInfo>();
+        var zones = ImmutableArray.CreateBuilder<ZoneForm>();
+        var multiRegions = ImmutableArray.CreateBuilder<MultiRegion>();
         foreach (var path in list)
         {
-            IEnumerable<string> candidates = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, RegionCatalogFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                : path.EndsWith(".tsv", StringComparison.Ordinal) ? [path] : [];
-            foreach (var file in candidates)
+            foreach (var file in CatalogFiles(path))
             {
                 var name = DocumentLoader.Normalize(file);
                 var text = _documents.ReadText(name, diagnostics);
-                if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics));
+                if (text is null) continue;
+                switch (Path.GetFileName(file))
+                {
+                    case ZoneFormFile: zones.AddRange(RegionCatalogReader.ReadZones(text, name, diagnostics)); break;
+                    case MultiRegionFile: multiRegions.AddRange(RegionCatalogReader.ReadMultiRegions(text, name, diagnostics)); break;
+                    default: regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics)); break;
+                }
             }
         }
         var vocabulary = VocabularyBuilder.Build(
@@ -72,7 +77,9 @@ public sealed class WorkspaceLoader
             ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics),
             ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics),
             groups, regimes, packs, diagnostics);
-        return new RuleSource(packs, regimes, groups, regions.ToImmutable()) { Vocabulary = vocabulary };
+        var data = new RegionData(regions.ToImmutable(), zones.ToImmutable(), multiRegions.ToImmutable());
+        RegionCatalogReader.Validate(data, diagnostics);
+        return new RuleSource(packs, regimes, groups, data) { Vocabulary = vocabulary };
     }
 
     /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path).</summary>
@@ -93,6 +100,29 @@ public sealed class WorkspaceLoader
         }
         return result.ToImmutable();
     }
+
+    /// <summary>The zone-form file's name (how providers name the zones of a region), beside the region catalog.</summary>
+    public const string ZoneFormFile = "zones.tsv";
+
+    /// <summary>The multi-region file's name (locations that span several regions), beside the region catalog.</summary>
+    public const string MultiRegionFile = "multi-regions.tsv";
+
+    private static IEnumerable<string> CatalogFiles(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return new[] { RegionCatalogFile, ZoneFormFile, MultiRegionFile }
+                .SelectMany(f => Directory.EnumerateFiles(path, f, SearchOption.AllDirectories))
+                .Where(f => !IsInTestFolder(path, f))
+                .Order(StringComparer.Ordinal);
+        }
+        // A .tsv named directly is a region catalog file unless it is one of the vocabulary files.
+        return path.EndsWith(".tsv", StringComparison.Ordinal) && Path.GetFileName(path) is not (VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile)
+            ? [path] : [];
+    }
+
+    private static bool IsInTestFolder(string root, string file) =>
+        Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(d => TestFolders.Contains(d));
 
     /// <summary>Reads an estate (inventory documents) from files and folders, and cross-checks it.</summary>
     public Estate LoadEstate(IEnumerable<string> paths, DiagnosticBag diagnostics) => LoadWorkspace(paths, diagnostics).Estate;

@@ -188,7 +188,7 @@ public sealed class JsonReportWriter : IReportWriter
     {
         w.WriteStartObject();
         w.WriteString("code", d.Code);
-        w.WriteString("severity", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
+        w.WriteString("severity", d.SeverityText);
         w.WriteString("message", d.Message);
         w.WriteString("file", d.Location.File);
         w.WriteNumber("line", d.Location.Line);

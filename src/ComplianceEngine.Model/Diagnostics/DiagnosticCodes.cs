@@ -76,6 +76,14 @@ public static class DiagnosticCodes
     public const string DataCategoryInvalid = "CE3017";
     /// <summary>The estate uses a vocabulary (categories, subject types, countries) that no loaded rules folder provides.</summary>
     public const string VocabularyMissing = "CE3018";
+    /// <summary>A note: a zone, display name or differently cased code was read as the catalog region it stands for.</summary>
+    public const string RegionNormalised = "CE3005";
+    /// <summary>A note: a multi-region or dual-region location; its data is judged in every country it spans.</summary>
+    public const string MultiRegionLocation = "CE3006";
+    /// <summary>A geo-redundant store whose paired region is unknown: its implied copy is judged indeterminate.</summary>
+    public const string UnknownPairedRegion = "CE3007";
+    /// <summary>A zone that may lie outside its parent region's country (AWS Local and Wavelength Zones).</summary>
+    public const string ZoneOutsideRegion = "CE3008";
     /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
     public const string RuleInvalid = "CE4001";
     /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
