@@ -53,17 +53,12 @@ public sealed class WorkspaceLoader
         CheckUniqueNames(groups.Select(g => (g.Name, g.Location)), "CountryGroup", diagnostics);
 
         var regions = ImmutableArray.CreateBuilder<RegionInfo>();
-        foreach (var path in list)
+        // The same walk as for the YAML files (once per real folder, regular files only); its repeated diagnostics merge.
+        var catalogs = list.Where(p => Directory.Exists(p) || p.EndsWith(".tsv", StringComparison.Ordinal));
+        foreach (var name in DocumentLoader.FindFiles(catalogs, diagnostics, null, f => f == RegionCatalogFile))
         {
-            IEnumerable<string> candidates = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, RegionCatalogFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                : path.EndsWith(".tsv", StringComparison.Ordinal) ? [path] : [];
-            foreach (var file in candidates)
-            {
-                var name = DocumentLoader.Normalize(file);
-                var text = _documents.ReadText(name, diagnostics);
-                if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics));
-            }
+            var text = _documents.ReadText(name, diagnostics);
+            if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics));
         }
         return new RuleSource(packs, regimes, groups, regions.ToImmutable());
     }

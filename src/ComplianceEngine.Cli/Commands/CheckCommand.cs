@@ -57,18 +57,13 @@ internal static class CheckCommand
                 return ExitCodes.InvalidInput;
             }
 
-            // A report never replaces one of the user's inputs.
-            var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
-                .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
-                .Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-            foreach (var target in new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>())
-            {
-                if (inputs.Contains(Path.GetFullPath(target)))
-                {
-                    console.Error.WriteLine($"compliance: refusing to write a report over the input file {target}");
-                    return ExitCodes.InvalidInput;
-                }
-            }
+            // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
+            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, default)
+                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
+            var refusals = new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>().Select(guard.Check).OfType<Diagnostic>().ToList();
+            CommonOptions.Print(refusals, console.Error);
+            if (refusals.Count > 0) return ExitCodes.InvalidInput;
+            if (outputPath == "-") outputPath = null;
 
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock),
                 IncludePasses: formatName == "junit")
