@@ -11,7 +11,7 @@ public static class BoundedInput
     {
         ArgumentNullException.ThrowIfNull(stream);
         var limit = (int)Math.Min(maxBytes + 1, Array.MaxLength);
-        var buffer = new byte[(int)Math.Clamp(sizeHint + 1, 4096, limit)];
+        var buffer = new byte[(int)Math.Min(Math.Max(sizeHint + 1, 4096), limit)];
         var filled = 0;
         while (true)
         {
