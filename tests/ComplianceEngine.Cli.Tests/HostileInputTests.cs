@@ -243,4 +243,22 @@ public sealed class HostileInputTests : IDisposable
         Assert.Contains(DiagnosticCodes.BadFileName, err, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', err);
     }
+
+    [Fact]
+    public async Task Dash_ReadsStandardInput()
+    {
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "compliance.dll"), "check", "-", "--rules", Rules, "--as-of", AsOf, "--format", "json"])
+        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        foreach (var f in Directory.EnumerateFiles(Estate).Order(StringComparer.Ordinal))
+        {
+            await p.StandardInput.WriteAsync("---\n" + await File.ReadAllTextAsync(f));
+        }
+        p.StandardInput.Close();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(p.ExitCode == 1, await errors);
+        Assert.Contains("\"file\": \"-\"", await output, StringComparison.Ordinal);
+    }
 }
