@@ -261,4 +261,16 @@ public sealed class HostileInputTests : IDisposable
         Assert.True(p.ExitCode == 1, await errors);
         Assert.Contains("\"file\": \"-\"", await output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PolicyIncludeWithNulOrEscape_Diagnostic_NoCrash()
+    {
+        var policy = Path.Combine(_dir.Path, "policy.yaml");
+        File.WriteAllText(policy, "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  include: [\"org\\0x\", \"bad\\e[2J\"]\n");
+        var (exit, _, err) = await Run(300_000_000, 30, "check", Estate, "--rules", Rules, "--policy", policy, "--as-of", AsOf);
+        Assert.Equal(2, exit);
+        Assert.Equal(2, err.Split('\n').Count(l => l.Contains(DiagnosticCodes.BadFileName, StringComparison.Ordinal)));
+        Assert.DoesNotContain('\u001b', err);
+        Assert.DoesNotContain(DiagnosticCodes.InternalError, err, StringComparison.Ordinal);
+    }
 }

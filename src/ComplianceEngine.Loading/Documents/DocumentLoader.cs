@@ -56,6 +56,7 @@ public sealed class DocumentLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path == StandardInput) return path;
+        if (path.Contains('\0', StringComparison.Ordinal)) return InputNames.Printable(path); // no such path can exist
         var full = Path.GetFullPath(path);
         var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
         if (rel.StartsWith("..", StringComparison.Ordinal) && Path.IsPathRooted(rel)) rel = full;

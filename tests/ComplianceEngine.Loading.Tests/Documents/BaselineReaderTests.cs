@@ -102,3 +102,14 @@ public sealed class BaselineReaderTests
         Assert.True(allocated < 10_000_000, $"allocated {allocated:N0} bytes for a 50 MB baseline");
     }
 }
+
+public sealed class BaselinePathTests
+{
+    [Fact]
+    public void Read_NulInPath_Diagnostic()
+    {
+        var bag = new DiagnosticBag();
+        Assert.Null(BaselineReader.Read("base\0line.json", bag));
+        Assert.Equal(DiagnosticCodes.BadFileName, Assert.Single(bag.Sorted()).Code);
+    }
+}
