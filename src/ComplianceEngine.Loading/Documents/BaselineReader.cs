@@ -11,8 +11,11 @@ namespace ComplianceEngine.Loading.Documents;
 /// </summary>
 public static class BaselineReader
 {
-    /// <summary>The largest baseline read, in bytes (512 MiB).</summary>
-    public const long DefaultMaxBytes = 512L * 1024 * 1024;
+    /// <summary>
+    /// The largest baseline read, in bytes (4 GiB). A baseline is streamed, so this bounds time, not memory; the report of
+    /// an estate of 100,000 flows is about 700 MB.
+    /// </summary>
+    public const long DefaultMaxBytes = 4L * 1024 * 1024 * 1024;
 
     private const int ChunkBytes = 64 * 1024;
 
