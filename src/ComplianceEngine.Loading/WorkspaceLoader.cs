@@ -56,19 +56,18 @@ public sealed class WorkspaceLoader
         var regions = ImmutableArray.CreateBuilder<RegionInfo>();
         var zones = ImmutableArray.CreateBuilder<ZoneForm>();
         var multiRegions = ImmutableArray.CreateBuilder<MultiRegion>();
-        foreach (var path in list)
+        // The same walk as for the YAML files (once per real folder, regular files only, tests folders skipped).
+        string[] regionFiles = [RegionCatalogFile, ZoneFormFile, MultiRegionFile];
+        var catalogs = list.Where(p => Directory.Exists(p) || (p.EndsWith(".tsv", StringComparison.Ordinal) && !IsVocabularyFile(p)));
+        foreach (var name in DocumentLoader.FindFiles(catalogs, diagnostics, TestFolders, f => regionFiles.Contains(Path.GetFileName(f))))
         {
-            foreach (var file in CatalogFiles(path))
+            var text = _documents.ReadText(name, diagnostics);
+            if (text is null) continue;
+            switch (Path.GetFileName(name))
             {
-                var name = DocumentLoader.Normalize(file);
-                var text = _documents.ReadText(name, diagnostics);
-                if (text is null) continue;
-                switch (Path.GetFileName(file))
-                {
-                    case ZoneFormFile: zones.AddRange(RegionCatalogReader.ReadZones(text, name, diagnostics)); break;
-                    case MultiRegionFile: multiRegions.AddRange(RegionCatalogReader.ReadMultiRegions(text, name, diagnostics)); break;
-                    default: regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics)); break;
-                }
+                case ZoneFormFile: zones.AddRange(RegionCatalogReader.ReadZones(text, name, diagnostics)); break;
+                case MultiRegionFile: multiRegions.AddRange(RegionCatalogReader.ReadMultiRegions(text, name, diagnostics)); break;
+                default: regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics)); break;
             }
         }
         var vocabulary = VocabularyBuilder.Build(
@@ -82,21 +81,18 @@ public sealed class WorkspaceLoader
         return new RuleSource(packs, regimes, groups, data) { Vocabulary = vocabulary };
     }
 
-    /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path).</summary>
+    private static bool IsVocabularyFile(string path) =>
+        Path.GetFileName(path) is VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile;
+
+    /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path), walked as the YAML files are.</summary>
     private ImmutableArray<T> ReadCatalogFiles<T>(IEnumerable<string> paths, string fileName, Func<string, string, DiagnosticBag, ImmutableArray<T>> read, DiagnosticBag diagnostics)
     {
         var result = ImmutableArray.CreateBuilder<T>();
-        foreach (var path in paths)
+        var roots = paths.Where(p => Directory.Exists(p) || Path.GetFileName(p) == fileName);
+        foreach (var name in DocumentLoader.FindFiles(roots, diagnostics, TestFolders, f => Path.GetFileName(f) == fileName))
         {
-            IEnumerable<string> candidates = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, fileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                : Path.GetFileName(path) == fileName ? [path] : [];
-            foreach (var file in candidates)
-            {
-                var name = DocumentLoader.Normalize(file);
-                var text = _documents.ReadText(name, diagnostics);
-                if (text is not null) result.AddRange(read(text, name, diagnostics));
-            }
+            var text = _documents.ReadText(name, diagnostics);
+            if (text is not null) result.AddRange(read(text, name, diagnostics));
         }
         return result.ToImmutable();
     }
@@ -107,22 +103,7 @@ public sealed class WorkspaceLoader
     /// <summary>The multi-region file's name (locations that span several regions), beside the region catalog.</summary>
     public const string MultiRegionFile = "multi-regions.tsv";
 
-    private static IEnumerable<string> CatalogFiles(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            return new[] { RegionCatalogFile, ZoneFormFile, MultiRegionFile }
-                .SelectMany(f => Directory.EnumerateFiles(path, f, SearchOption.AllDirectories))
-                .Where(f => !IsInTestFolder(path, f))
-                .Order(StringComparer.Ordinal);
-        }
-        // A .tsv named directly is a region catalog file unless it is one of the vocabulary files.
-        return path.EndsWith(".tsv", StringComparison.Ordinal) && Path.GetFileName(path) is not (VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile)
-            ? [path] : [];
-    }
 
-    private static bool IsInTestFolder(string root, string file) =>
-        Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(d => TestFolders.Contains(d));
 
     /// <summary>Reads an estate (inventory documents) from files and folders, and cross-checks it.</summary>
     public Estate LoadEstate(IEnumerable<string> paths, DiagnosticBag diagnostics) => LoadWorkspace(paths, diagnostics).Estate;

@@ -86,20 +86,17 @@ internal static class CheckCommand
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
 
             var outputPath = parse.GetValue(output);
-            // A report never replaces one of the user's inputs.
-            var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
-                .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
-                .Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-            foreach (var target in new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>())
-            {
-                if (inputs.Contains(Path.GetFullPath(target)))
-                {
-                    console.Error.WriteLine($"compliance: refusing to write a report over the input file {target}");
-                    return ExitCodes.InvalidInput;
-                }
-            }
+            // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
+            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, default)
+                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
+            var refusals = new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>().Select(guard.Check).OfType<Diagnostic>().ToList();
+            CommonOptions.Print(refusals, console.Error);
+            if (refusals.Count > 0) return ExitCodes.InvalidInput;
+            // '-o -' is a report on standard output: JSON unless --format says otherwise.
+            var toStandardOutput = outputPath == "-";
+            if (toStandardOutput) outputPath = null;
 
-            var formatName = ResolveFormat(parse.GetValue(format), outputPath, writers.Keys, console.Error);
+            var formatName = ResolveFormat(parse.GetValue(format) ?? (toStandardOutput ? "json" : null), outputPath, writers.Keys, console.Error);
             if (formatName is null) return ExitCodes.InvalidInput;
             if (!writers.TryGetValue(formatName, out var writer))
             {

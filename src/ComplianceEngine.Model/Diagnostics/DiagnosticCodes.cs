@@ -8,9 +8,9 @@ public static class DiagnosticCodes
 {
     /// <summary>A path given on the command line does not exist.</summary>
     public const string FileNotFound = "CE1001";
-    /// <summary>A file could not be read (permissions, I/O).</summary>
+    /// <summary>A file or folder could not be read (permissions, I/O).</summary>
     public const string FileUnreadable = "CE1002";
-    /// <summary>A file is larger than the size cap.</summary>
+    /// <summary>A file is larger than the size cap (counted in bytes actually read).</summary>
     public const string FileTooLarge = "CE1003";
     /// <summary>An unknown command-line option or command (usage error, with "did you mean").</summary>
     public const string UnknownOption = "CE1030";
@@ -20,6 +20,14 @@ public static class DiagnosticCodes
     public const string OutputUnwritable = "CE1032";
     /// <summary>A parameter of a check (fail-on, format, ...) is not one of its values.</summary>
     public const string InvalidParameter = "CE1033";
+    /// <summary>An input is not a regular file (a device, a named pipe, a socket); <c>-</c> reads standard input.</summary>
+    public const string NotRegularFile = "CE1004";
+    /// <summary>A file or folder reached a second time by another path (a symbolic link loop or repeat); read once (warning).</summary>
+    public const string ReachedTwice = "CE1005";
+    /// <summary>A file or folder name that is not valid UTF-8 or holds control characters.</summary>
+    public const string BadFileName = "CE1007";
+    /// <summary>An output that would replace an input, or is not a regular file or a new path.</summary>
+    public const string OutputRefused = "CE1008";
     /// <summary>The YAML is not well formed.</summary>
     public const string YamlSyntax = "CE1010";
     /// <summary>Anchors and aliases are not accepted (alias bombs).</summary>
@@ -124,4 +132,6 @@ public static class DiagnosticCodes
     public const string PolicyUnknownPack = "CE5007";
     /// <summary>A scenario test case is malformed.</summary>
     public const string TestCaseInvalid = "CE6001";
+    /// <summary>An unexpected exception inside the tool (a bug): reported with a crash file, exit code 70.</summary>
+    public const string InternalError = "CE9001";
 }
