@@ -58,7 +58,7 @@ internal static class CheckCommand
             }
 
             // A report never replaces one of the user's inputs.
-            var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
+            var inputs = service.CreateLoader().Documents.FindInputFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
                 .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
                 .Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
             foreach (var target in new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>())

@@ -6,6 +6,12 @@ public sealed record SourceLocation(string File, int Line, int Column) : ICompar
     /// <summary>No position (built-in or generated facts).</summary>
     public static SourceLocation None { get; } = new(string.Empty, 0, 0);
 
+    /// <summary>
+    /// For a fact read from a JSON file (Terraform plans, <c>kubectl -o json</c>): the RFC 6901 JSON pointer of the value,
+    /// e.g. <c>/resource_changes/3/change/after/region</c>; null for YAML. Not part of <see cref="ToString"/>.
+    /// </summary>
+    public string? Pointer { get; init; }
+
     /// <summary>True when this location names a file.</summary>
     public bool IsKnown => File.Length > 0;
 
