@@ -148,7 +148,8 @@ internal sealed class TerraformPlanReader
         if (config is { } cfg && Expression(cfg["expressions"][attribute]) is { } fromExpression)
             return (Normalise(provider, fromExpression.Value), fromExpression.At);
 
-        if (provider is "aws" or "gcp" && !unknown)
+        // AWS provider <= 5 computes a bucket's region from its provider (after_unknown.region); >= 6 defaults it to it.
+        if (provider is "aws" or "gcp")
         {
             var key = config?["provider_config_key"].String ?? (provider == "aws" ? "aws" : "google");
             if (ProviderRegion(key) is { } fromProvider) return (Normalise(provider, fromProvider.Value), fromProvider.At);
@@ -156,7 +157,7 @@ internal sealed class TerraformPlanReader
         var variables = _root["variables"];
         foreach (var name in provider switch { "aws" => new[] { "region", "aws_region" }, "azure" => ["location", "azure_location"], _ => ["region", "gcp_region", "location"] })
         {
-            if (!unknown && variables[name]["value"].String is { Length: > 0 } v) return (Normalise(provider, v), variables[name]["value"].Location);
+            if (variables[name]["value"].String is { Length: > 0 } v) return (Normalise(provider, v), variables[name]["value"].Location);
         }
         var why = unknown
             ? $"change.after_unknown.{attribute}: known only after apply, and the configuration does not give it"
