@@ -1,3 +1,4 @@
+using ComplianceEngine.Import.Federation;
 using ComplianceEngine.Import.Istio;
 using ComplianceEngine.Import.Kubernetes;
 using ComplianceEngine.Import.Mapping;
@@ -12,7 +13,7 @@ namespace ComplianceEngine.Import;
 /// <summary>
 /// The reader of every source the engine understands, registered in loading as its <see cref="ISourceReader"/>.
 /// Readers run in a fixed order so later ones can join to earlier ones: mappings, Terraform plans, Kubernetes
-/// (nodes, then workloads), Velero (backups of the workloads' namespaces), Istio (egress from them).
+/// (nodes, then workloads), Karmada and OCM (placing the workloads), Velero (backups of the workloads' namespaces), Istio (egress from them).
 /// </summary>
 public sealed class EstateImporter : ISourceReader
 {
@@ -21,7 +22,8 @@ public sealed class EstateImporter : ISourceReader
     {
         ArgumentNullException.ThrowIfNull(document);
         return ImportMapping.IsMapping(document) || TerraformPlanReader.Recognises(document) || KubernetesReader.Recognises(document)
-            || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document);
+            || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document) || KarmadaReader.Recognises(document)
+            || OcmReader.Recognises(document);
     }
 
     /// <inheritdoc />
@@ -49,6 +51,8 @@ public sealed class EstateImporter : ISourceReader
         var session = new ImportSession(mapping, diagnostics);
         foreach (var doc in ordered.Where(TerraformPlanReader.Recognises)) TerraformPlanReader.Read(session, doc);
         KubernetesReader.Read(session, [.. ordered.Where(KubernetesReader.Recognises)]);
+        KarmadaReader.Read(session, [.. ordered.Where(KarmadaReader.Recognises)]);
+        OcmReader.Read(session, [.. ordered.Where(OcmReader.Recognises)]);
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
         ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
         return session.Build();

@@ -61,9 +61,10 @@ internal sealed class ImportSession(ImportMapping mapping, DiagnosticBag diagnos
     /// A DataStore on <paramref name="cluster"/> with the data facts of <paramref name="facts"/>. Without categories the
     /// store is still imported (its location matters) and rules that need categories see none.
     /// </summary>
-    public NativeDraft Store(string name, string cluster, SourceLocation at, DataFacts facts, string reader, string? ns = null, SourceLocation? clusterAt = null)
+    public NativeDraft Store(string name, string cluster, SourceLocation at, DataFacts facts, string reader, string? ns = null, SourceLocation? clusterAt = null,
+        (string Namespace, string Kind, string Name)? sourceKey = null, IReadOnlyDictionary<string, Cursor>? sourceLabels = null)
     {
-        var draft = new NativeDraft(DocumentKind.DataStore, facts.Store?.Value ?? name, facts.Store?.At ?? at, reader) { Namespace = ns };
+        var draft = new NativeDraft(DocumentKind.DataStore, facts.Store?.Value ?? name, facts.Store?.At ?? at, reader) { Namespace = ns, SourceKey = sourceKey, SourceLabels = sourceLabels };
         draft.Set("cluster", NativeDraft.Text(cluster, clusterAt ?? facts.Cluster?.At ?? at));
         ApplyData(draft, facts);
         return Add(draft);

@@ -24,6 +24,12 @@ internal sealed class NativeDraft(string kind, string name, SourceLocation at, s
     /// <summary>The Kubernetes namespace the source object was in (workloads), for Velero and Istio joins.</summary>
     public string? Namespace { get; init; }
 
+    /// <summary>The Kubernetes object a workload store came from, for Karmada and OCM joins.</summary>
+    public (string Namespace, string Kind, string Name)? SourceKey { get; init; }
+
+    /// <summary>The labels of the Kubernetes object a workload store came from (Karmada label selectors).</summary>
+    public IReadOnlyDictionary<string, Cursor>? SourceLabels { get; init; }
+
     /// <summary>Sets a label.</summary>
     public NativeDraft Label(string key, string value, SourceLocation at)
     {
@@ -46,8 +52,10 @@ internal sealed class NativeDraft(string kind, string name, SourceLocation at, s
     /// <summary>Adds names to a list field (replicas, backups), keeping the ones already there.</summary>
     public NativeDraft Append(string key, IEnumerable<YamlNode> items)
     {
+        var added = items.ToList();
+        if (added.Count == 0) return this;
         var existing = Get(key) as YamlSequence;
-        var list = (existing?.Items ?? []).AddRange(items);
+        var list = (existing?.Items ?? []).AddRange(added);
         var distinct = list.GroupBy(n => (n as YamlScalar)?.Value ?? string.Empty, StringComparer.Ordinal).Select(g => g.First()).ToImmutableArray();
         return Set(key, new YamlSequence(distinct, existing?.Location ?? distinct.FirstOrDefault()?.Location ?? At));
     }

@@ -55,7 +55,8 @@ internal static class KubernetesReader
 
     /// <summary>Velero and Istio objects inside a List are read by their own readers.</summary>
     private static bool IsOtherSource(KubeObject o) =>
-        o.ApiVersion.StartsWith("velero.io/", StringComparison.Ordinal) || o.ApiVersion.StartsWith("networking.istio.io/", StringComparison.Ordinal);
+        o.ApiVersion.StartsWith("velero.io/", StringComparison.Ordinal) || o.ApiVersion.StartsWith("networking.istio.io/", StringComparison.Ordinal)
+        || o.ApiVersion.Contains("karmada.io/", StringComparison.Ordinal) || o.ApiVersion.StartsWith("cluster.open-cluster-management.io/", StringComparison.Ordinal);
 
     private static string ClusterOf(KubeObject node) =>
         node.Labels.Text(AnnotationKeys.Cluster) ?? node.FileCluster;
@@ -151,7 +152,7 @@ internal static class KubernetesReader
         var facts = own.Or(session.Mapping.For(new SourceObject(Name, o.Kind, o.Name!, $"{o.Namespace}/{o.Kind}/{o.Name}")));
         if (!facts.DescribesData) return false;
         var cluster = facts.Cluster?.Value ?? o.FileCluster;
-        session.Store(o.Name!, cluster, o.Object.Location, facts, Name, o.Namespace, facts.Cluster?.At ?? o.Object["metadata"].Location)
+        session.Store(o.Name!, cluster, o.Object.Location, facts, Name, o.Namespace, facts.Cluster?.At ?? o.Object["metadata"].Location, (o.Namespace, o.Kind, o.Name!), o.Labels)
             .Label("compliance-engine.io/source", $"{o.Namespace}/{o.Kind}/{o.Name}", o.Object["metadata"]["name"].Location);
         return true;
     }
