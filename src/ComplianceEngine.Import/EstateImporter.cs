@@ -1,4 +1,5 @@
 using ComplianceEngine.Import.Federation;
+using ComplianceEngine.Import.Fides;
 using ComplianceEngine.Import.Istio;
 using ComplianceEngine.Import.Kubernetes;
 using ComplianceEngine.Import.Mapping;
@@ -13,7 +14,7 @@ namespace ComplianceEngine.Import;
 /// <summary>
 /// The reader of every source the engine understands, registered in loading as its <see cref="ISourceReader"/>.
 /// Readers run in a fixed order so later ones can join to earlier ones: mappings, Terraform plans, Kubernetes
-/// (nodes, then workloads), Karmada and OCM (placing the workloads), Velero (backups of the workloads' namespaces), Istio (egress from them).
+/// (nodes, then workloads), Karmada and OCM (placing the workloads), Velero (backups of the workloads' namespaces), Istio (egress from them), Fides (systems on those clusters).
 /// </summary>
 public sealed class EstateImporter : ISourceReader
 {
@@ -23,7 +24,7 @@ public sealed class EstateImporter : ISourceReader
         ArgumentNullException.ThrowIfNull(document);
         return ImportMapping.IsMapping(document) || TerraformPlanReader.Recognises(document) || KubernetesReader.Recognises(document)
             || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document) || KarmadaReader.Recognises(document)
-            || OcmReader.Recognises(document);
+            || OcmReader.Recognises(document) || FidesReader.Recognises(document);
     }
 
     /// <inheritdoc />
@@ -55,6 +56,7 @@ public sealed class EstateImporter : ISourceReader
         OcmReader.Read(session, [.. ordered.Where(OcmReader.Recognises)]);
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
         ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
+        FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
         return session.Build();
     }
 }
