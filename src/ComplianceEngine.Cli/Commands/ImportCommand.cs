@@ -8,15 +8,15 @@ namespace ComplianceEngine.Cli.Commands;
 
 /// <summary>
 /// <c>compliance import PATH... --output DIR</c>: reads the files users already have (Terraform plans, Kubernetes objects,
-/// Velero, Istio, with ImportMapping documents) and writes them as native documents, one file per source (design section 8).
+/// Karmada, OCM, Velero, Istio, Fides, with ImportMapping documents) and writes them as native documents, one file per source (design section 8).
 /// </summary>
 internal static class ImportCommand
 {
     public static Command Create(IServiceProvider services, CliConsole console)
     {
-        var paths = new Argument<string[]>("paths") { Description = "Source files or folders: Terraform plan JSON, Kubernetes YAML/JSON, Velero, Istio, ImportMapping", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Source files or folders: Terraform plan JSON, Kubernetes YAML/JSON, Karmada, OCM, Velero, Istio, Fides, ImportMapping", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Folder to write the native documents to (created if missing)", Required = true };
-        var command = new Command("import", "Write Terraform plans, Kubernetes, Velero and Istio files as native compliance/v1 documents") { paths, output };
+        var command = new Command("import", "Write Terraform plans, Kubernetes, Karmada, OCM, Velero, Istio and Fides files as native compliance/v1 documents") { paths, output };
         command.SetAction(parse =>
         {
             var service = services.GetRequiredService<ComplianceService>();
