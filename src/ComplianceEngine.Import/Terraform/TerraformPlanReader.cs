@@ -99,6 +99,8 @@ internal sealed class TerraformPlanReader
                 case "google_storage_bucket": GcsBucket(c); break;
                 case "aws_db_instance": DbInstance(c); break;
                 case "aws_dynamodb_table": DynamoTable(c); break;
+                case "aws_rds_cluster": RdsCluster(c); break;
+                case "google_sql_database_instance": SqlInstance(c); break;
             }
         }
         foreach (var c in live)
@@ -108,8 +110,80 @@ internal sealed class TerraformPlanReader
                 case "aws_s3_bucket": LegacyReplication(c); break;
                 case "aws_s3_bucket_replication_configuration": Replication(c); break;
                 case "aws_db_instance": ReadReplica(c); break;
+                case "google_sql_database_instance": SqlReplica(c); break;
             }
         }
+        GlobalClusters(live);
+        ReportUnread(live);
+    }
+
+    /// <summary>Resource types that hold or copy personal data which this reader does not read yet: named, never skipped silently.</summary>
+    private static readonly HashSet<string> UnreadDataTypes =
+    [
+        "aws_backup_plan", "aws_backup_vault", "aws_efs_file_system", "aws_efs_replication_configuration", "aws_redshift_cluster",
+        "aws_elasticache_replication_group", "aws_docdb_cluster", "aws_neptune_cluster", "aws_opensearch_domain", "aws_kinesis_stream",
+        "azurerm_mssql_database", "azurerm_postgresql_flexible_server", "azurerm_cosmosdb_account", "azurerm_mysql_flexible_server",
+        "google_bigquery_dataset", "google_spanner_instance", "google_alloydb_cluster", "google_filestore_instance",
+    ];
+
+    private void ReportUnread(List<Change> live)
+    {
+        var unread = live.Where(c => UnreadDataTypes.Contains(c.Type)).ToList();
+        if (unread.Count == 0) return;
+        var types = unread.GroupBy(c => c.Type, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ({string.Join(", ", g.Select(c => c.Address))})");
+        Diagnostics.Warning(DiagnosticCodes.SourceNotRead,
+            $"this plan has resources that can hold data which the engine does not read: {string.Join("; ", types)}; describe them with native DataStore documents", unread[0].Resource.Location);
+    }
+
+    private void RdsCluster(Change c)
+    {
+        var name = c.Values["cluster_identifier"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "aws", "region");
+        AddStore(c, name, "aws", region, at);
+    }
+
+    /// <summary>Aurora global databases: the clusters sharing a global_cluster_identifier; the source cluster replicates to the others.</summary>
+    private void GlobalClusters(List<Change> live)
+    {
+        var members = live.Where(c => c.Type == "aws_rds_cluster" && c.Values["global_cluster_identifier"].String is not null)
+            .GroupBy(c => c.Values["global_cluster_identifier"].String!, StringComparer.Ordinal);
+        foreach (var group in members)
+        {
+            var global = live.FirstOrDefault(g => g.Type == "aws_rds_global_cluster" && g.Values["global_cluster_identifier"].String == group.Key);
+            var source = global?.Values["source_db_cluster_identifier"].String;
+            var list = group.ToList();
+            var primary = list.FirstOrDefault(m => source is not null && (source == m.Values["cluster_identifier"].String || source.EndsWith(":" + m.Values["cluster_identifier"].String, StringComparison.Ordinal)))
+                ?? list.FirstOrDefault(m => m.Values["replication_source_identifier"].String is null && !m.Values["engine_mode"].Exists) ?? list[0];
+            var primaryStore = _session.Find(DocumentKind.DataStore, _storeByAddress[primary.Address])!;
+            foreach (var m in list.Where(m => m != primary))
+            {
+                primaryStore.Append("replicas", [NativeDraft.Text(_storeByAddress[m.Address], m.Values["global_cluster_identifier"].Location)]);
+                CopyData(primaryStore.Name, _storeByAddress[m.Address]);
+            }
+        }
+    }
+
+    private void SqlInstance(Change c)
+    {
+        var name = c.Values["name"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "gcp", "region");
+        AddStore(c, name, "gcp", region, at);
+    }
+
+    private void SqlReplica(Change c)
+    {
+        var master = c.Values["master_instance_name"];
+        if (master.String is not { Length: > 0 } m) return;
+        var replica = _storeByAddress[c.Address];
+        var primary = _session.Find(DocumentKind.DataStore, m.Contains(':', StringComparison.Ordinal) ? m.Split(':')[^1] : m);
+        if (primary is null)
+        {
+            Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                $"{c.Describe}: master_instance_name '{m}' is not an instance in this plan; the replica '{replica}' is imported, the replication transfer is not", master.Location);
+            return;
+        }
+        primary.Append("replicas", [NativeDraft.Text(replica, master.Location)]);
+        CopyData(primary.Name, replica);
     }
 
     // ---- configuration index -------------------------------------------------------------------------------------

@@ -180,4 +180,33 @@ public sealed class TerraformPlanReaderTests
         var (_, diagnostics) = ImportHarness.Load("plan.json", """{"format_version":"1.2","resource_changes":[{"address": }""");
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.YamlSyntax && d.Severity == DiagnosticSeverity.Error);
     }
+
+    [Fact]
+    public void AuroraGlobalCluster_SourceClusterReplicatesToTheOthers()
+    {
+        var primary = Change("aws_rds_cluster.eu", "aws_rds_cluster", """{"cluster_identifier":"orders-eu","global_cluster_identifier":"orders","tags":{"compliance-engine.io/categories":"user.financial"}}""");
+        var secondary = Change("aws_rds_cluster.us", "aws_rds_cluster", """{"cluster_identifier":"orders-us","global_cluster_identifier":"orders","region":"us-east-1"}""");
+        var global = Change("aws_rds_global_cluster.g", "aws_rds_global_cluster", """{"global_cluster_identifier":"orders","source_db_cluster_identifier":"arn:aws:rds:eu-central-1:111122223333:cluster:orders-eu"}""");
+        var (estate, _) = ImportHarness.Load("plan.json", Plan(string.Join(",", secondary, primary, global), AwsEu));
+        Assert.Equal("orders-us", Assert.Single(estate.Stores.Single(s => s.Name == "orders-eu").Replicas).Name);
+        Assert.Equal(["user.financial"], estate.Stores.Single(s => s.Name == "orders-us").Categories.ToArray());
+    }
+
+    [Fact]
+    public void CloudSqlReplica_ReplicatesTheMaster()
+    {
+        var master = Change("google_sql_database_instance.main", "google_sql_database_instance", """{"name":"main","region":"europe-west3"}""");
+        var replica = Change("google_sql_database_instance.read", "google_sql_database_instance", """{"name":"read-us","region":"us-central1","master_instance_name":"main"}""");
+        var (estate, _) = ImportHarness.Load("plan.json", Plan(master + "," + replica));
+        Assert.Equal("read-us", Assert.Single(estate.Stores.Single(s => s.Name == "main").Replicas).Name);
+        Assert.Equal("gcp-us-central1", estate.Stores.Single(s => s.Name == "read-us").Cluster!.Name);
+    }
+
+    [Fact]
+    public void UnreadDataHoldingTypes_AreNamedInAWarning()
+    {
+        var (_, diagnostics) = ImportHarness.Load("plan.json", Plan(Change("aws_backup_plan.daily", "aws_backup_plan", """{"name":"daily"}"""), AwsEu));
+        var d = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceNotRead);
+        Assert.Contains("aws_backup_plan (aws_backup_plan.daily)", d.Message, StringComparison.Ordinal);
+    }
 }
