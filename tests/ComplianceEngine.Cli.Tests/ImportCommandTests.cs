@@ -64,6 +64,24 @@ public sealed class ImportCommandTests
         Assert.Matches(@"7 passed, 0 failed, 0 could not run", output);
     }
 
+    [Fact]
+    public void Import_KubeconfigWithUnknownContext_ExitsTwo()
+    {
+        using var dir = new TempDir();
+        var config = dir.Write("kubeconfig", "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\ncurrent-context: a\n");
+        using var output = new TempDir();
+        var (exit, _, stderr) = Cli.Run("import", "--kubeconfig", config, "--context", "nope", "--output", output.Path);
+        Assert.Equal(2, exit);
+        Assert.Contains("kubeconfig context 'nope'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_NothingToRead_ExitsTwo()
+    {
+        using var output = new TempDir();
+        Assert.Equal(2, Cli.Run("import", "--output", output.Path).Exit);
+    }
+
     /// <summary>Finding id (a fingerprint of rule, subject, path and jurisdiction), jurisdiction, rule, severity, status: not the positions.</summary>
     private static List<string> Rows(string csv) =>
         [.. csv.Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => string.Join(",", l.Split(',').Take(5))).Order(StringComparer.Ordinal)];
