@@ -36,6 +36,13 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
+    public void Check_JsonReport_CarriesTheJsonPointerOfTheSubject()
+    {
+        var (_, stdout, _) = Cli.Run("check", Path.Combine(Scenarios, "terraform-plan"), "--rules", Rules, "--as-of", "2026-11-25", "--format", "json");
+        Assert.Contains("\"pointer\": \"/resource_changes/1\"", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Import_MalformedSource_ExitsTwoAndWritesNothing()
     {
         using var input = new TempDir();
