@@ -47,21 +47,24 @@ public sealed class ComplianceService
 {
     private readonly ComplianceEngineOptions _options;
     private readonly ILogger<ComplianceService> _logger;
+    private readonly Loading.Sources.ISourceReader? _sources;
     private readonly ConcurrentDictionary<string, (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics)> _engines = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service.</summary>
-    public ComplianceService(IOptions<ComplianceEngineOptions> options, ILogger<ComplianceService> logger)
+    /// <param name="sources">Reads the files users already have (Terraform plans, Kubernetes objects...) beside native documents.</param>
+    public ComplianceService(IOptions<ComplianceEngineOptions> options, ILogger<ComplianceService> logger, Loading.Sources.ISourceReader? sources = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
+        _sources = sources;
     }
 
     /// <summary>The rule folders used when none are given.</summary>
     public IReadOnlyList<string> DefaultRules => [_options.BuiltInRules];
 
     /// <summary>A loader with the configured caps.</summary>
-    public WorkspaceLoader CreateLoader() => new(_options.Limits);
+    public WorkspaceLoader CreateLoader() => new(_options.Limits, _sources);
 
     /// <summary>The engine for a set of rule folders (compiled once), or null with diagnostics.</summary>
     /// <param name="packs">When not empty, only these RulePacks (by metadata.name) are compiled.</param>

@@ -39,7 +39,7 @@ public sealed class ScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(engine);
         var diagnostics = new DiagnosticBag();
-        var files = DocumentLoader.FindFiles([folder], diagnostics);
+        var files = _loader.Documents.FindInputFiles([folder], diagnostics);
         var docs = _loader.Documents.LoadFiles(files, diagnostics);
         var cases = TestCaseReader.Read(docs, folder, diagnostics);
         if (cases.Length != 1)

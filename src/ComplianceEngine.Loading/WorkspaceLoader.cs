@@ -24,8 +24,8 @@ public sealed class WorkspaceLoader
     private static readonly AdequacyEntryValidator AdequacyRules = new();
     private readonly DocumentLoader _documents;
 
-    /// <summary>Creates a loader with the given YAML caps.</summary>
-    public WorkspaceLoader(YamlLimits? limits = null) => _documents = new DocumentLoader(limits);
+    /// <summary>Creates a loader with the given YAML caps, reading source files (Terraform plans, Kubernetes...) through <paramref name="sources"/> when given.</summary>
+    public WorkspaceLoader(YamlLimits? limits = null, Sources.ISourceReader? sources = null) => _documents = new DocumentLoader(limits, sources);
 
     /// <summary>Reads rule packs, regimes, country groups and region catalogs from <paramref name="paths"/>.</summary>
     public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics)
@@ -111,7 +111,7 @@ public sealed class WorkspaceLoader
     /// <summary>Reads an estate and the waivers kept beside it. Rule and policy documents among the inputs are reported and ignored.</summary>
     public (Estate Estate, ImmutableArray<Waiver> Waivers) LoadWorkspace(IEnumerable<string> paths, DiagnosticBag diagnostics)
     {
-        var files = DocumentLoader.FindFiles(paths, diagnostics);
+        var files = _documents.FindInputFiles(paths, diagnostics);
         var docs = _documents.LoadFiles(files, diagnostics);
         foreach (var d in docs.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.Policy or DocumentKind.TestCase))
         {

@@ -164,6 +164,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("file", f.Subject.Location.File);
         w.WriteNumber("line", f.Subject.Location.Line);
         w.WriteNumber("column", f.Subject.Location.Column);
+        if (f.Subject.Location.Pointer is { } pointer) w.WriteString("pointer", pointer);
         w.WriteEndObject();
         w.WriteStartArray("path");
         foreach (var p in f.Path) w.WriteStringValue(p);

@@ -55,7 +55,7 @@ internal static class CheckCommand
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
-        var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders (YAML)", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders: compliance/v1 YAML, and the sources the engine reads (Terraform plan JSON, Kubernetes, Karmada, OCM, Velero, Istio, Fides)", Arity = ArgumentArity.OneOrMore };
         var rules = CommonOptions.Rules();
         var asOf = CommonOptions.AsOf();
         var format = new Option<string?>("--format") { Description = $"Report format: {string.Join("|", writers.Keys.Order(StringComparer.Ordinal))}" };

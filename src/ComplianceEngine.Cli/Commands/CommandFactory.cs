@@ -12,5 +12,6 @@ internal static class CommandFactory
         RulesCommand.Create(services, console),
         RulesCommand.Jurisdictions(services, console),
         ExplainCommand.Create(services, console),
+        ImportCommand.Create(services, console),
     ];
 }

@@ -11,15 +11,19 @@ namespace ComplianceEngine.Loading.Documents;
 /// Finds YAML files under the given paths, reads them safely, and checks each document's envelope:
 /// <c>apiVersion: compliance/v1</c>, a known <c>kind</c>, <c>metadata.name</c>, optional labels, and <c>spec</c>.
 /// </summary>
-public sealed class DocumentLoader
+public sealed partial class DocumentLoader
 {
     /// <summary>The only API version of the contract.</summary>
     public const string ApiVersion = "compliance/v1";
 
     private readonly YamlLimits _limits;
 
-    /// <summary>Creates a loader with the given caps.</summary>
-    public DocumentLoader(YamlLimits? limits = null) => _limits = limits ?? YamlLimits.Default;
+    /// <summary>Creates a loader with the given caps, and the reader of source files (Terraform plans, Kubernetes objects...) if any.</summary>
+    public DocumentLoader(YamlLimits? limits = null, Sources.ISourceReader? sources = null)
+    {
+        _limits = limits ?? YamlLimits.Default;
+        _sources = sources;
+    }
 
     /// <summary>The path that means standard input.</summary>
     public const string StandardInput = "-";
@@ -68,12 +72,14 @@ public sealed class DocumentLoader
     public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics)
     {
         var result = new List<RawDocument>();
+        var offered = new List<Sources.SourceDocument>();
         foreach (var file in files)
         {
             var text = ReadText(file, diagnostics);
             if (text is null) continue;
-            result.AddRange(LoadText(text, file, diagnostics));
+            result.AddRange(LoadText(text, file, diagnostics, offered));
         }
+        result.AddRange(ReadSources(offered, diagnostics));
         return result;
     }
 
@@ -112,10 +118,19 @@ public sealed class DocumentLoader
     /// <summary>Reads documents from YAML text named <paramref name="file"/>.</summary>
     public IReadOnlyList<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics)
     {
+        var offered = new List<Sources.SourceDocument>();
+        return [.. LoadText(text, file, diagnostics, offered), .. ReadSources(offered, diagnostics)];
+    }
+
+    /// <summary>Reads native documents; documents for the source reader are added to <paramref name="offered"/>.</summary>
+    private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
+    {
         var result = new List<RawDocument>();
+        var index = 0;
         foreach (var node in SafeYamlReader.Read(text, file, diagnostics, _limits))
         {
             if (node is YamlScalar { IsNull: true }) continue; // an empty document between '---' markers
+            if (Offer(node, file, index++, offered, diagnostics)) continue;
             if (node is not YamlMapping map)
             {
                 diagnostics.Error(DiagnosticCodes.NotADocument, $"a document must be a mapping with apiVersion, kind, metadata and spec; got {node.TypeName}", node.Location);

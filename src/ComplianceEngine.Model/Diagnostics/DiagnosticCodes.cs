@@ -2,7 +2,8 @@ namespace ComplianceEngine.Model.Diagnostics;
 
 /// <summary>
 /// Stable diagnostic codes. Never renumber: scripts and documentation depend on them.
-/// CE1xxx: reading files and YAML; CE2xxx: document shape; CE3xxx: references; CE4xxx: rules; CE5xxx: policy and waivers.
+/// CE1xxx: reading files and YAML; CE2xxx: document shape; CE3xxx: references; CE4xxx: rules; CE5xxx: policy and waivers;
+/// CE7xxx: reading the files users already have (Terraform plans, Kubernetes, Karmada, OCM, Velero, Fides, Istio).
 /// </summary>
 public static class DiagnosticCodes
 {
@@ -134,4 +135,18 @@ public static class DiagnosticCodes
     public const string TestCaseInvalid = "CE6001";
     /// <summary>An unexpected exception inside the tool (a bug): reported with a crash file, exit code 70.</summary>
     public const string InternalError = "CE9001";
+    /// <summary>A document looks like a source (a Kubernetes object, a JSON file) of a type the engine does not read; it is ignored.</summary>
+    public const string SourceNotRead = "CE7001";
+    /// <summary>A source file is malformed where its reader needs it (a Terraform plan without resource_changes, a Node without metadata).</summary>
+    public const string SourceMalformed = "CE7002";
+    /// <summary>A source resource lacks what its reader needs (a value unknown until apply, no region): the fact is indeterminate.</summary>
+    public const string SourceValueUnknown = "CE7003";
+    /// <summary>A source resource is deleted by a Terraform plan: the facts it held (a replica, a transfer) go away.</summary>
+    public const string SourceDeleted = "CE7004";
+    /// <summary>An ImportMapping document is invalid.</summary>
+    public const string ImportMappingInvalid = "CE7005";
+    /// <summary>A source references something that is not in the inputs (a replication destination bucket, a Velero location).</summary>
+    public const string SourceDanglingReference = "CE7006";
+    /// <summary>Two sources produce the same document name; the later one is renamed.</summary>
+    public const string SourceDuplicateName = "CE7007";
 }
