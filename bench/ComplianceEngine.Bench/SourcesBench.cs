@@ -41,7 +41,7 @@ internal static class SourcesBench
 
         var bag = new DiagnosticBag();
         var source = new WorkspaceLoader().LoadRules([rules], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
 
         var parse = Stopwatch.StartNew();
         foreach (var f in Directory.EnumerateFiles(dir)) ComplianceEngine.Loading.Yaml.SafeYamlReader.Read(File.ReadAllText(f), f, new DiagnosticBag());

@@ -113,7 +113,7 @@ public sealed class HostileInputTests : IDisposable
                 (exit, err) = (p.ExitCode, await errTask);
             }
             Assert.Equal(2, exit);
-            Assert.Contains($"est/locked:0:0: error {DiagnosticCodes.FileUnreadable}: cannot read the folder", err, StringComparison.Ordinal);
+            Assert.Contains($"est/locked: error {DiagnosticCodes.FileUnreadable}: cannot read the folder", err, StringComparison.Ordinal);
         }
         finally
         {

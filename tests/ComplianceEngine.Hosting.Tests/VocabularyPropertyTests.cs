@@ -144,7 +144,7 @@ public sealed class VocabularyPropertyTests
                 if (estate.Recipients.IsEmpty) return null;
                 var recipient = estate.Recipients[pick % estate.Recipients.Length];
                 var to = typo.Apply(recipient.Country);
-                if (v.CountryCodes.Contains(to)) return null;
+                if (v.CountryCodes.Contains(to) || to == Model.Jurisdictions.CountryCodes.Unknown) return null;
                 return (estate with { Recipients = estate.Recipients.Replace(recipient, recipient with { Country = to }) },
                     DiagnosticCodes.UnknownCountryCode, recipient.Country, to);
             }

@@ -15,7 +15,7 @@ internal static class ImportHarness
     {
         var bag = new DiagnosticBag();
         var source = new WorkspaceLoader().LoadRules([Repo.Path("rules")], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.False(bag.HasErrors, string.Join("\n", bag.Sorted()));
         return engine;
     });

@@ -179,7 +179,12 @@ public sealed class LocationResolver
 
     private Site Build(string kind, string name, string? country, string? reason, SourceLocation location)
     {
-        if (country is not null && !_jurisdictions.IsKnownCountry(country))
+        if (country == Model.Jurisdictions.CountryCodes.Unknown)
+        {
+            reason = $"its country is declared unknown ({country})";
+            country = null;
+        }
+        else if (country is not null && !_jurisdictions.IsKnownCountry(country))
         {
             reason = $"country '{country}' is not in the country catalog";
             country = null;

@@ -147,7 +147,8 @@ public static class VocabularyChecker
                 diagnostics.Error(DiagnosticCodes.VocabularyMissing, $"{what} cannot be checked: no country catalog (the ISO3166 CountryGroup) is loaded with the rules", at);
             return;
         }
-        if (vocabulary.CountryCodes.Contains(code)) return;
+        // ZZ says "unknown" on purpose (an importer that could not work out a place): indeterminate, not a typo.
+        if (vocabulary.CountryCodes.Contains(code) || code == Model.Jurisdictions.CountryCodes.Unknown) return;
         diagnostics.Error(DiagnosticCodes.UnknownCountryCode, $"{what} '{code}' is not an ISO 3166-1 alpha-2 country code of the catalog{countries.Suggest(code)}", at);
     }
 

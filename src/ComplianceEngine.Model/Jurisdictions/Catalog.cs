@@ -73,3 +73,13 @@ public sealed record RegionData(ImmutableArray<RegionInfo> Regions, ImmutableArr
     /// <summary>Nothing loaded.</summary>
     public static RegionData Empty { get; } = new([], [], []);
 }
+
+/// <summary>Country codes with a meaning of their own.</summary>
+public static class CountryCodes
+{
+    /// <summary>
+    /// ISO 3166-1's user-assigned "unknown or unspecified country" code. A document (or an importer) that cannot say where
+    /// something is writes it: the location is unknown, and every rule that needs it is indeterminate (never a pass).
+    /// </summary>
+    public const string Unknown = "ZZ";
+}

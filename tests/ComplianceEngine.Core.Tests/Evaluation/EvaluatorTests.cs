@@ -102,4 +102,16 @@ public sealed class EvaluatorTests
         Assert.Equal("db", onward.Path[0]);
         Assert.Equal(1, report.Coverage.ByJurisdiction["EU"].OnwardTransfers);
     }
+
+    [Fact]
+    public void Evaluate_RecipientCountryDeclaredUnknown_IndeterminateWithReason()
+    {
+        var yaml = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Store("db", "fra") + Estates.Recipient("somewhere", "ZZ") +
+                   Estates.Flow("out", "db", "somewhere");
+        var report = Gdpr.Value.Evaluate(TestEngine.Estate(yaml), new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(FindingStatus.Indeterminate, f.Status);
+        Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownCountry && d.Message.Contains("declared unknown (ZZ)", StringComparison.Ordinal));
+    }
 }

@@ -205,6 +205,14 @@ public sealed class VocabularyCheckerTests
     }
 
     [Fact]
+    public void Check_CountryDeclaredUnknown_ZZ_IsNotATypo()
+    {
+        var diagnostics = Check(Estate.Replace("{country: US}", "{country: ZZ}", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.UnknownCountryCode);
+    }
+
+    [Fact]
     public void Check_UndeclaredAttribute_ErrorAtKeyWithSuggestion()
     {
         var d = Single(Estate.Replace("{ciio: false}", "{cio: false}", StringComparison.Ordinal), DiagnosticCodes.UndeclaredAttribute);
