@@ -83,22 +83,7 @@ public sealed class CompiledRule
     public static IReadOnlyList<string> SpecialPlaceholders { get; } = ["subject", "path", "asOf", "adequacy", "unknown"];
 
     /// <summary>The placeholders of a template, in order (<c>{{</c> and <c>}}</c> are literal braces).</summary>
-    public static IEnumerable<string> Placeholders(string template)
-    {
-        var i = 0;
-        while ((i = template.IndexOf('{', i)) >= 0)
-        {
-            if (i + 1 < template.Length && template[i + 1] == '{')
-            {
-                i += 2;
-                continue;
-            }
-            var end = template.IndexOf('}', i);
-            if (end < 0) yield break;
-            yield return template[(i + 1)..end];
-            i = end + 1;
-        }
-    }
+    public static IEnumerable<string> Placeholders(string template) => MessageTemplate.Placeholders(template);
 
     /// <summary>Fills a message template for <paramref name="fact"/>: <c>{field}</c> is replaced, <c>{{</c> and <c>}}</c> are literal braces.</summary>
     public string Render(string template, Fact fact)

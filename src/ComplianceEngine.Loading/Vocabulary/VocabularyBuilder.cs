@@ -162,7 +162,7 @@ public static class VocabularyBuilder
                 diagnostics.Error(DiagnosticCodes.RuleUnknownTaxonomyKey,
                     $"rule '{rule.Id}': {c.Field} operand '{key}' is not a {what} of the loaded taxonomy{TaxonomySuggest(key, taxonomy)}", c.Location);
         }
-        foreach (var placeholder in Placeholders(rule.Message).Concat(Placeholders(rule.Remediation)))
+        foreach (var placeholder in MessageTemplate.Placeholders(rule.Message).Concat(MessageTemplate.Placeholders(rule.Remediation)))
             CheckAttributeRead(rule, placeholder, rule.Location, catalog, diagnostics);
     }
 
@@ -217,21 +217,4 @@ public static class VocabularyBuilder
         _ => [],
     };
 
-    /// <summary>The placeholders of a message template (<c>{{</c> is a literal brace).</summary>
-    internal static IEnumerable<string> Placeholders(string template)
-    {
-        var i = 0;
-        while ((i = template.IndexOf('{', i)) >= 0)
-        {
-            if (i + 1 < template.Length && template[i + 1] == '{')
-            {
-                i += 2;
-                continue;
-            }
-            var end = template.IndexOf('}', i);
-            if (end < 0) yield break;
-            yield return template[(i + 1)..end];
-            i = end + 1;
-        }
-    }
 }
