@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
-using ComplianceEngine.Host.Estates;
-using ComplianceEngine.Host.Rules;
-using ComplianceEngine.Host.Security;
-using ComplianceEngine.Host.Serving;
+using ComplianceEngine.Server.Estates;
+using ComplianceEngine.Server.Rules;
+using ComplianceEngine.Server.Security;
+using ComplianceEngine.Server.Serving;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Hosting.Keys;
 using ComplianceEngine.Model.Rules;
 
-namespace ComplianceEngine.Host.Endpoints;
+namespace ComplianceEngine.Server.Endpoints;
 
 /// <summary>The loaded rule set (<c>/v1/rules</c>, <c>/v1/packs</c>, <c>/v1/jurisdictions</c>, <c>/v1/rules/status</c>), watched estates, and operations.</summary>
 public static class CatalogEndpoints

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using ComplianceEngine.Host.Rules;
-using ComplianceEngine.Host.Security;
-using ComplianceEngine.Host.Serving;
+using ComplianceEngine.Server.Rules;
+using ComplianceEngine.Server.Security;
+using ComplianceEngine.Server.Serving;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Hosting.Keys;
@@ -11,7 +11,7 @@ using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Model.Diagnostics;
 using Microsoft.Extensions.Options;
 
-namespace ComplianceEngine.Host.Endpoints;
+namespace ComplianceEngine.Server.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/evaluations</c> (and the older <c>POST /v1/check</c>): a YAML stream in, the report out, stored in
@@ -37,13 +37,11 @@ public static class EvaluationEndpoints
                 EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
                     estate, created: true))
             .RequireScope(ApiScope.Evaluate).RequireRateLimiting(ConcurrencyPolicy)
-            .Accepts<string>("application/yaml")
             .WithSummary("Evaluate an estate (YAML stream); the report is stored in history before the answer");
         api.MapPost("/check", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
                 EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
                     estate, created: false))
             .RequireScope(ApiScope.Evaluate).RequireRateLimiting(ConcurrencyPolicy)
-            .Accepts<string>("application/yaml")
             .WithSummary("As POST /v1/evaluations, answering 200 with the report (kept for older clients)");
         api.MapGet("/reports", ListAsync).RequireScope(ApiScope.Read).WithSummary("History, newest first: filter by jurisdiction, since, until, estate; page with limit and offset");
         api.MapGet("/reports/{id}", GetAsync).RequireScope(ApiScope.Read).WithSummary("A stored report in any format");

@@ -1,6 +1,6 @@
 using ComplianceEngine.Model.Diagnostics;
 
-namespace ComplianceEngine.Host.Endpoints;
+namespace ComplianceEngine.Server.Endpoints;
 
 /// <summary>RFC 9457 problem details carrying diagnostics (code, message, file, line, column), never a stack trace.</summary>
 public static class Problems

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
-using ComplianceEngine.Host.Rules;
-using ComplianceEngine.Host.Serving;
+using ComplianceEngine.Server.Rules;
+using ComplianceEngine.Server.Serving;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using Microsoft.Extensions.Options;
 
-namespace ComplianceEngine.Host.Estates;
+namespace ComplianceEngine.Server.Estates;
 
 /// <summary>The current state of a watched estate.</summary>
 /// <param name="Report">The latest report, or null when the estate's files could not be read (see <paramref name="Diagnostics"/>).</param>

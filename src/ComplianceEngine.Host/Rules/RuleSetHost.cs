@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
-using ComplianceEngine.Host.Serving;
+using ComplianceEngine.Server.Serving;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Model.Diagnostics;
 using Microsoft.Extensions.Options;
 
-namespace ComplianceEngine.Host.Rules;
+namespace ComplianceEngine.Server.Rules;
 
 /// <summary>The rule set serving now: one compilation per server policy (or one without a policy), all from the same files.</summary>
 /// <param name="Default">What a request without <c>?policy=</c> is judged by.</param>

@@ -1,7 +1,7 @@
 using System.Net;
 using ComplianceEngine.Hosting.Keys;
 
-namespace ComplianceEngine.Host.Security;
+namespace ComplianceEngine.Server.Security;
 
 /// <summary>
 /// Asks for <c>Authorization: Bearer KEY</c> with enough scope (401 without a valid key, 403 with too little scope,

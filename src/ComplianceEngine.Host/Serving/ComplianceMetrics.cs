@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using ComplianceEngine.Model.Findings;
 
-namespace ComplianceEngine.Host.Serving;
+namespace ComplianceEngine.Server.Serving;
 
 /// <summary>
 /// The engine's instruments (meter <c>ComplianceEngine</c>), exported at <c>/metrics</c> in Prometheus format through

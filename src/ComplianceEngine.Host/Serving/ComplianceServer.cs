@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
-using ComplianceEngine.Host.Endpoints;
-using ComplianceEngine.Host.Estates;
-using ComplianceEngine.Host.Rules;
+using ComplianceEngine.Server.Endpoints;
+using ComplianceEngine.Server.Estates;
+using ComplianceEngine.Server.Rules;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Hosting.Keys;
@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
-namespace ComplianceEngine.Host.Serving;
+namespace ComplianceEngine.Server.Serving;
 
 /// <summary>
 /// The hosted engine's composition (design section 9), shared by the Host's own entry point and <c>compliance serve</c>:
@@ -26,6 +26,7 @@ public static class ComplianceServer
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null) builder.WebHost.UseUrls(ServeOptions.DefaultUrls);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
         services.AddComplianceEngine(builder.Configuration);
         services.AddProblemDetails();

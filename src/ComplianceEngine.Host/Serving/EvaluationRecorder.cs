@@ -5,7 +5,7 @@ using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Reporting;
 
-namespace ComplianceEngine.Host.Serving;
+namespace ComplianceEngine.Server.Serving;
 
 /// <summary>A report stored in history, and its id.</summary>
 public sealed record RecordedEvaluation(EvaluationRecord Record, Report Report, IReadOnlyDictionary<string, string> Rendered);

@@ -3,7 +3,7 @@ using ComplianceEngine.Hosting.Keys;
 using ComplianceEngine.Model.Diagnostics;
 using Microsoft.Extensions.Options;
 
-namespace ComplianceEngine.Host.Serving;
+namespace ComplianceEngine.Server.Serving;
 
 /// <summary>The hosted engine's settings (configuration section <c>ComplianceEngine:Serve</c>; appsettings, environment, command line).</summary>
 public sealed class ServeOptions
