@@ -177,6 +177,11 @@ public sealed class PipelineTests
         Assert.Equal(first, RuleSetVersion.Compute([dir.Path]));
         dir.Write("a.yaml", "x: 2\n");
         Assert.NotEqual(first, RuleSetVersion.Compute([dir.Path]));
+        using var elsewhere = new TempDir();
+        elsewhere.Write("a.yaml", "x: 2\n");
+        Assert.Equal(RuleSetVersion.Compute([dir.Path]), RuleSetVersion.Compute([elsewhere.Path])); // same files, another folder
+        elsewhere.Write("b.yaml", "");
+        Assert.NotEqual(RuleSetVersion.Compute([dir.Path]), RuleSetVersion.Compute([elsewhere.Path]));
         Assert.Equal(RuleSetVersion.OfContent([[1, 2]]), RuleSetVersion.OfContent([[1, 2]]));
         Assert.NotEqual(RuleSetVersion.OfContent([[1], [2]]), RuleSetVersion.OfContent([[1, 2]]));
     }

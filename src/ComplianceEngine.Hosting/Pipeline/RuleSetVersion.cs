@@ -17,7 +17,8 @@ public static class RuleSetVersion
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var path in paths)
         {
-            Add(hash, "root\0" + path.Replace('\\', '/') + "\0");
+            // Where the folder is does not count (the same files installed elsewhere are the same version); what is in it does.
+            Add(hash, "root\0");
             var files = Directory.Exists(path)
                 ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Select(f => (Full: f, Relative: Path.GetRelativePath(path, f).Replace('\\', '/')))
