@@ -148,12 +148,12 @@ public sealed class PipelineTests
         {
             var record = new EvaluationRecord($"id{i}", DateTimeOffset.UnixEpoch.AddDays(i), AsOf, "ci", "sha256:in", "sha256:rules", i % 2 == 0 ? "prod" : null,
                 i < 3 ? ["EU", "GB"] : ["E_"], i % 2 == 0, i);
-            await store.AddAsync(record, new Dictionary<string, string> { ["json"] = $"{{\"n\": {i}}}", ["text"] = $"report {i}" }, CancellationToken.None);
+            await store.AddAsync(record, new Dictionary<string, byte[]> { ["json"] = SqliteEvaluationStore.Compress($"{{\"n\": {i}}}"), ["text"] = SqliteEvaluationStore.Compress($"report {i}") }, CancellationToken.None);
         }
 
         var reopened = new SqliteEvaluationStore(dir.Path);
-        Assert.Equal("report 3", await reopened.GetReportAsync("id3", "text", CancellationToken.None));
-        Assert.Null(await reopened.GetReportAsync("id3", "sarif", CancellationToken.None));
+        Assert.Equal("report 3", SqliteEvaluationStore.Decompress((await reopened.GetGzippedReportAsync("id3", "text", CancellationToken.None))!));
+        Assert.Null(await reopened.GetGzippedReportAsync("id3", "sarif", CancellationToken.None));
         var got = await reopened.GetAsync("id2", CancellationToken.None);
         Assert.Equal(["EU", "GB"], got!.Jurisdictions.ToArray());
         Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(2), got.StoredAt);

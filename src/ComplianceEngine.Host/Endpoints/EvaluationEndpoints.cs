@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using ComplianceEngine.Server.Rules;
 using ComplianceEngine.Server.Security;
@@ -19,9 +20,6 @@ namespace ComplianceEngine.Server.Endpoints;
 /// </summary>
 public static class EvaluationEndpoints
 {
-    /// <summary>The rate-limiter policy that bounds concurrent evaluations.</summary>
-    public const string ConcurrencyPolicy = "evaluations";
-
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
     {
         ["json"] = "application/json", ["sarif"] = "application/sarif+json", ["junit"] = "application/xml",
@@ -36,12 +34,12 @@ public static class EvaluationEndpoints
         api.MapPost("/evaluations", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
                 EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
                     estate, created: true))
-            .RequireScope(ApiScope.Evaluate).RequireRateLimiting(ConcurrencyPolicy)
+            .RequireScope(ApiScope.Evaluate)
             .WithSummary("Evaluate an estate (YAML stream); the report is stored in history before the answer");
         api.MapPost("/check", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
                 EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
                     estate, created: false))
-            .RequireScope(ApiScope.Evaluate).RequireRateLimiting(ConcurrencyPolicy)
+            .RequireScope(ApiScope.Evaluate)
             .WithSummary("As POST /v1/evaluations, answering 200 with the report (kept for older clients)");
         api.MapGet("/reports", ListAsync).RequireScope(ApiScope.Read).WithSummary("History, newest first: filter by jurisdiction, since, until, estate; page with limit and offset");
         api.MapGet("/reports/{id}", GetAsync).RequireScope(ApiScope.Read).WithSummary("A stored report in any format");
@@ -68,6 +66,22 @@ public static class EvaluationEndpoints
         if (valid is null || diagnostics.HasErrors)
             return Problems.Of(StatusCodes.Status400BadRequest, string.Join("; ", diagnostics.Sorted().Select(d => d.Message)), diagnostics.Sorted());
 
+        // A slot before the body is read: waiting requests hold no body in memory.
+        IDisposable? slot;
+        try
+        {
+            slot = await services.GetRequiredService<EvaluationGate>().EnterAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "timed out waiting for an evaluation slot; nothing was evaluated", []);
+        }
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "too many evaluations are running or waiting; retry after the time in Retry-After", []);
+        }
+        using var held = slot;
         var body = await ReadBodyAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
@@ -94,11 +108,17 @@ public static class EvaluationEndpoints
         headers["X-Compliance-Result"] = recorded.Report.Gate.Failed ? "fail" : "pass";
         headers["X-Compliance-RuleSet"] = recorded.Record.RuleSetVersion;
         headers["X-Compliance-Report"] = recorded.Record.Id;
-        var text = recorded.Rendered[valid.Format];
-        if (!created) return TypedResults.Text(text, ContentType(valid.Format), Encoding.UTF8);
-        headers.Location = $"/v1/reports/{recorded.Record.Id}";
-        return TypedResults.Text(text, ContentType(valid.Format), Encoding.UTF8, StatusCodes.Status201Created);
+        if (created)
+        {
+            headers.Location = $"/v1/reports/{recorded.Record.Id}";
+            context.Response.StatusCode = StatusCodes.Status201Created;
+        }
+        return Uncompressed(recorded.Gzipped[valid.Format], valid.Format);
     }
+
+    // Streamed out of the compressed copy: a large report is never held as text.
+    private static Microsoft.AspNetCore.Http.HttpResults.FileStreamHttpResult Uncompressed(byte[] gzipped, string format) =>
+        TypedResults.Stream(new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress), ContentType(format));
 
     /// <summary>
     /// The body, or null when it is larger than <paramref name="max"/>: counted on the bytes read, so a chunked upload
@@ -150,11 +170,11 @@ public static class EvaluationEndpoints
         if (!recorder.Formats.Contains(name))
             return Problems.Of(StatusCodes.Status400BadRequest, $"format '{name}' is not one of {string.Join(", ", recorder.Formats.Order(StringComparer.Ordinal))}", []);
         var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var text = record is null ? null : await store.GetReportAsync(id, name, cancellationToken).ConfigureAwait(false);
-        if (record is null || text is null) return Problems.Of(StatusCodes.Status404NotFound, $"no report '{id}'", []);
+        var gzipped = record is null ? null : await store.GetGzippedReportAsync(id, name, cancellationToken).ConfigureAwait(false);
+        if (record is null || gzipped is null) return Problems.Of(StatusCodes.Status404NotFound, $"no report '{id}'", []);
         context.Response.Headers["X-Compliance-Result"] = record.GateFailed ? "fail" : "pass";
         context.Response.Headers["X-Compliance-RuleSet"] = record.RuleSetVersion;
-        return TypedResults.Text(text, ContentType(name), Encoding.UTF8);
+        return Uncompressed(gzipped, name);
     }
 
     private static DateTimeOffset? Time(string? text, string name, DiagnosticBag diagnostics)

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using ComplianceEngine.Server.Endpoints;
 using ComplianceEngine.Server.Estates;
 using ComplianceEngine.Server.Rules;
@@ -7,7 +6,6 @@ using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Hosting.Keys;
 using ComplianceEngine.Model.Diagnostics;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -51,29 +49,12 @@ public static class ComplianceServer
             Timeout = TimeSpan.FromSeconds(serve.Value.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
         });
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ServeOptions>>((o, serve) =>
-        {
-            o.AddConcurrencyLimiter(EvaluationEndpoints.ConcurrencyPolicy, c =>
-            {
-                c.PermitLimit = serve.Value.MaxConcurrentEvaluations;
-                c.QueueLimit = serve.Value.QueueLimit;
-                c.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
-            });
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Problems.Of(StatusCodes.Status429TooManyRequests,
-                    "too many evaluations are running or waiting; retry after the time in Retry-After", []).ExecuteAsync(context.HttpContext).ConfigureAwait(false);
-            };
-        });
+        services.AddSingleton<EvaluationGate>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestTimeouts();
-        app.UseRateLimiter();
         app.MapOperations();
         app.MapEvaluations();
         app.MapCatalog();

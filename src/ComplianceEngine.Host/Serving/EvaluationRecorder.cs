@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
+using System.Text;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Model.Findings;
@@ -8,7 +10,9 @@ using ComplianceEngine.Reporting;
 namespace ComplianceEngine.Server.Serving;
 
 /// <summary>A report stored in history, and its id.</summary>
-public sealed record RecordedEvaluation(EvaluationRecord Record, Report Report, IReadOnlyDictionary<string, string> Rendered);
+/// <param name="Gzipped">The report in every format, gzip-compressed UTF-8 (rendered straight into the compressor: a large
+/// report never sits in memory as text).</param>
+public sealed record RecordedEvaluation(EvaluationRecord Record, Report Report, IReadOnlyDictionary<string, byte[]> Gzipped);
 
 /// <summary>Runs the pipeline and stores what it reports: the one place a served evaluation is made and kept.</summary>
 public sealed class EvaluationRecorder(ComplianceService service, IEvaluationStore store, IEnumerable<IReportWriter> writers, ComplianceMetrics metrics)
@@ -26,6 +30,15 @@ public sealed class EvaluationRecorder(ComplianceService service, IEvaluationSto
         return output.ToString();
     }
 
+    private static byte[] Compressed(Report report, IReportWriter writer)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var text = new StreamWriter(gzip, new UTF8Encoding(false), 64 * 1024))
+            writer.Write(report, text);
+        return buffer.ToArray();
+    }
+
     /// <summary>
     /// Evaluates <paramref name="request"/> and, when it produced a report, stores it in every format before returning
     /// (so a caller told "201" can always read it back). The result's report is null when inputs could not be read.
@@ -41,7 +54,7 @@ public sealed class EvaluationRecorder(ComplianceService service, IEvaluationSto
             metrics.Rejected();
             return (result, null);
         }
-        var rendered = _writers.ToDictionary(w => w.Format, w => Render(report, w.Format), StringComparer.Ordinal);
+        var rendered = _writers.ToDictionary(w => w.Format, w => Compressed(report, w), StringComparer.Ordinal);
         var record = new EvaluationRecord(Guid.CreateVersion7().ToString("N"), DateTimeOffset.UtcNow, report.AsOf, who, inputHash,
             result.RuleSetVersion ?? "unknown", estate,
             [.. report.Findings.Where(f => f.Status != FindingStatus.Pass).Select(f => f.Jurisdiction).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],

@@ -33,14 +33,17 @@ public sealed record EvaluationQuery(string? Jurisdiction = null, DateTimeOffset
 /// </summary>
 public interface IEvaluationStore
 {
-    /// <summary>Stores a record and its report rendered in each format (format name to text), durably: committed when the task completes.</summary>
-    Task AddAsync(EvaluationRecord record, IReadOnlyDictionary<string, string> reports, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a record and its report rendered in each format (format name to gzip-compressed UTF-8), durably: committed
+    /// when the task completes.
+    /// </summary>
+    Task AddAsync(EvaluationRecord record, IReadOnlyDictionary<string, byte[]> gzippedReports, CancellationToken cancellationToken);
 
     /// <summary>The record with <paramref name="id"/>, or null.</summary>
     Task<EvaluationRecord?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>The stored report of <paramref name="id"/> in <paramref name="format"/>, or null.</summary>
-    Task<string?> GetReportAsync(string id, string format, CancellationToken cancellationToken);
+    /// <summary>The stored report of <paramref name="id"/> in <paramref name="format"/>, gzip-compressed UTF-8, or null.</summary>
+    Task<byte[]?> GetGzippedReportAsync(string id, string format, CancellationToken cancellationToken);
 
     /// <summary>Records matching <paramref name="query"/>, newest first, and how many match in all.</summary>
     Task<(IReadOnlyList<EvaluationRecord> Page, int Total)> ListAsync(EvaluationQuery query, CancellationToken cancellationToken);

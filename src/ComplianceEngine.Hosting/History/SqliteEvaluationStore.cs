@@ -53,11 +53,11 @@ public sealed class SqliteEvaluationStore : IEvaluationStore
     }
 
     /// <inheritdoc />
-    public async Task AddAsync(EvaluationRecord record, IReadOnlyDictionary<string, string> reports, CancellationToken cancellationToken)
+    public async Task AddAsync(EvaluationRecord record, IReadOnlyDictionary<string, byte[]> gzippedReports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(reports);
-        var compressed = reports.ToDictionary(r => r.Key, r => Compress(r.Value), StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(gzippedReports);
+        var compressed = gzippedReports;
         await using var connection = Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = connection.CreateCommand())
@@ -105,7 +105,7 @@ public sealed class SqliteEvaluationStore : IEvaluationStore
     }
 
     /// <inheritdoc />
-    public async Task<string?> GetReportAsync(string id, string format, CancellationToken cancellationToken)
+    public async Task<byte[]?> GetGzippedReportAsync(string id, string format, CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var select = connection.CreateCommand();
@@ -113,7 +113,7 @@ public sealed class SqliteEvaluationStore : IEvaluationStore
         select.Parameters.AddWithValue("$id", id);
         select.Parameters.AddWithValue("$format", format);
         var body = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return body is byte[] bytes ? Decompress(bytes) : null;
+        return body as byte[];
     }
 
     /// <inheritdoc />
@@ -201,7 +201,8 @@ public sealed class SqliteEvaluationStore : IEvaluationStore
     private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
         .Replace("_", "\\_", StringComparison.Ordinal);
 
-    private static byte[] Compress(string text)
+    /// <summary>Compresses <paramref name="text"/> as the store keeps reports.</summary>
+    public static byte[] Compress(string text)
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
@@ -209,7 +210,8 @@ public sealed class SqliteEvaluationStore : IEvaluationStore
         return buffer.ToArray();
     }
 
-    private static string Decompress(byte[] bytes)
+    /// <summary>The text of a compressed report.</summary>
+    public static string Decompress(byte[] bytes)
     {
         using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.UTF8);
