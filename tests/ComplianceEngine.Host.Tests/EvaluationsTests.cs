@@ -62,6 +62,24 @@ public sealed class EvaluationsTests : IDisposable
         Assert.Equal([ids[1], ids[0]], page.RootElement.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToArray());
     }
 
+    [Fact]
+    public async Task Retention_KeepsTheNewest()
+    {
+        using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:RetainCount"] = "2" });
+        using var client = factory.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var r = await client.PostAsync(U("/v1/evaluations?asOf=2026-11-25"), HostFactory.Yaml(HostFactory.ExampleEstate()));
+            ids.Add(r.Headers.Location!.ToString());
+        }
+        Assert.Equal(2, await TotalReports(client));
+        using var oldest = await client.GetAsync(U(ids[0]));
+        Assert.Equal(HttpStatusCode.NotFound, oldest.StatusCode);
+        using var newest = await client.GetAsync(U(ids[2]));
+        Assert.Equal(HttpStatusCode.OK, newest.StatusCode);
+    }
+
     [Theory]
     [InlineData("/v1/reports?limit=0")]
     [InlineData("/v1/reports?limit=many")]

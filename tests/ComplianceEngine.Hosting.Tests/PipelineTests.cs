@@ -166,6 +166,12 @@ public sealed class PipelineTests
         Assert.Equal(3, (await reopened.ListAsync(new EvaluationQuery(Estate: "prod"), CancellationToken.None)).Total);
         var window = await reopened.ListAsync(new EvaluationQuery(Since: DateTimeOffset.UnixEpoch.AddDays(1), Until: DateTimeOffset.UnixEpoch.AddDays(3)), CancellationToken.None);
         Assert.Equal(["id2", "id1"], window.Page.Select(r => r.Id));
+
+        Assert.Equal(1, await reopened.PruneAsync(DateTimeOffset.UnixEpoch.AddDays(1), null, CancellationToken.None)); // id0 is older
+        Assert.Equal(2, await reopened.PruneAsync(null, 2, CancellationToken.None)); // keep id4, id3
+        Assert.Equal(["id4", "id3"], (await reopened.ListAsync(new EvaluationQuery(), CancellationToken.None)).Page.Select(r => r.Id));
+        Assert.Null(await reopened.GetGzippedReportAsync("id2", "json", CancellationToken.None));
+        Assert.Equal(0, await reopened.PruneAsync(null, null, CancellationToken.None));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace ComplianceEngine.Server.Serving;
 public sealed record RecordedEvaluation(EvaluationRecord Record, Report Report, IReadOnlyDictionary<string, byte[]> Gzipped);
 
 /// <summary>Runs the pipeline and stores what it reports: the one place a served evaluation is made and kept.</summary>
-public sealed class EvaluationRecorder(ComplianceService service, IEvaluationStore store, IEnumerable<IReportWriter> writers, ComplianceMetrics metrics)
+public sealed class EvaluationRecorder(ComplianceService service, IEvaluationStore store, IEnumerable<IReportWriter> writers, ComplianceMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<ServeOptions> options, TimeProvider clock)
 {
     private readonly IReadOnlyList<IReportWriter> _writers = [.. writers];
 
@@ -55,11 +56,18 @@ public sealed class EvaluationRecorder(ComplianceService service, IEvaluationSto
             return (result, null);
         }
         var rendered = _writers.ToDictionary(w => w.Format, w => Compressed(report, w), StringComparer.Ordinal);
-        var record = new EvaluationRecord(Guid.CreateVersion7().ToString("N"), DateTimeOffset.UtcNow, report.AsOf, who, inputHash,
+        var record = new EvaluationRecord(Guid.CreateVersion7().ToString("N"), clock.GetUtcNow(), report.AsOf, who, inputHash,
             result.RuleSetVersion ?? "unknown", estate,
             [.. report.Findings.Where(f => f.Status != FindingStatus.Pass).Select(f => f.Jurisdiction).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             report.Gate.Failed, report.Gate.FailingFindings);
         await store.AddAsync(record, rendered, cancellationToken).ConfigureAwait(false);
+        var retention = options.Value;
+        if (retention.RetainDays > 0 || retention.RetainCount > 0)
+        {
+            // Retention after the new record is committed: a failure here never loses the evaluation just stored.
+            await store.PruneAsync(retention.RetainDays > 0 ? clock.GetUtcNow().AddDays(-retention.RetainDays) : null,
+                retention.RetainCount > 0 ? retention.RetainCount : null, CancellationToken.None).ConfigureAwait(false);
+        }
         metrics.Evaluated(report, Stopwatch.GetElapsedTime(started));
         return (result, new RecordedEvaluation(record, report, rendered));
     }

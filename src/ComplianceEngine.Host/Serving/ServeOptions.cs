@@ -38,6 +38,12 @@ public sealed class ServeOptions
     /// <summary>Longest a request may take, in seconds (reading its body included).</summary>
     public int RequestTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>History older than this many days is deleted; 0 keeps it forever.</summary>
+    public int RetainDays { get; set; }
+
+    /// <summary>Only the newest this many evaluations are kept; 0 keeps all.</summary>
+    public int RetainCount { get; set; }
+
     /// <summary>How long file changes settle before rules or a watched estate are read again, in milliseconds.</summary>
     public int ReloadDelayMilliseconds { get; set; } = 250;
 }
@@ -65,6 +71,8 @@ public sealed class ServeOptionsValidator(IConfiguration configuration) : IValid
         if (options.MaxConcurrentEvaluations <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxConcurrentEvaluations must be positive");
         if (options.QueueLimit < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: QueueLimit must not be negative");
         if (options.RequestTimeoutSeconds <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RequestTimeoutSeconds must be positive");
+        if (options.RetainDays < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RetainDays must not be negative");
+        if (options.RetainCount < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RetainCount must not be negative");
         if (options.ReloadDelayMilliseconds < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: ReloadDelayMilliseconds must not be negative");
         try
         {

@@ -48,6 +48,12 @@ public interface IEvaluationStore
     /// <summary>Records matching <paramref name="query"/>, newest first, and how many match in all.</summary>
     Task<(IReadOnlyList<EvaluationRecord> Page, int Total)> ListAsync(EvaluationQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes records stored before <paramref name="before"/> and all but the newest <paramref name="keep"/> (each
+    /// when given); returns how many were deleted.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset? before, int? keep, CancellationToken cancellationToken);
+
     /// <summary>True when a write would succeed now (readiness).</summary>
     Task<bool> IsWritableAsync(CancellationToken cancellationToken);
 }

@@ -147,6 +147,33 @@ public sealed class SqliteEvaluationStore : IEvaluationStore
     }
 
     /// <inheritdoc />
+    public async Task<int> PruneAsync(DateTimeOffset? before, int? keep, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        if (before is not null) where.Add("stored_at < $before");
+        if (keep is not null) where.Add("id NOT IN (SELECT id FROM evaluations ORDER BY stored_at DESC, id DESC LIMIT $keep)");
+        if (where.Count == 0) return 0;
+        var clause = string.Join(" OR ", where);
+        await using var connection = Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = $"""
+            CREATE TEMP TABLE IF NOT EXISTS doomed (id TEXT PRIMARY KEY);
+            DELETE FROM doomed;
+            INSERT INTO doomed SELECT id FROM evaluations WHERE {clause};
+            DELETE FROM reports WHERE id IN (SELECT id FROM doomed);
+            DELETE FROM evaluations WHERE id IN (SELECT id FROM doomed);
+            SELECT COUNT(*) FROM doomed;
+            """;
+        if (before is { } b) delete.Parameters.AddWithValue("$before", Stamp(b));
+        if (keep is { } k) delete.Parameters.AddWithValue("$keep", k);
+        var deleted = Convert.ToInt32(await delete.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
         try
