@@ -63,6 +63,33 @@ public sealed class EvaluationsTests : IDisposable
     }
 
     [Fact]
+    public async Task Diff_NewFixedUnchanged_ByStableId()
+    {
+        using var client = _factory.CreateClient();
+        var estate = HostFactory.ExampleEstate();
+        using var before = await client.PostAsync(U("/v1/evaluations?asOf=2026-11-25"), HostFactory.Yaml(estate));
+        // Drop the flows: their findings are fixed (gone); nothing new appears.
+        var withoutFlows = string.Join("\n---\n", estate.Split("\n---\n").Where(d => !d.Contains("kind: DataFlow", StringComparison.Ordinal)));
+        using var after = await client.PostAsync(U("/v1/evaluations?asOf=2026-11-25"), HostFactory.Yaml(withoutFlows));
+        var a = before.Headers.GetValues("X-Compliance-Report").Single();
+        var b = after.Headers.GetValues("X-Compliance-Report").Single();
+
+        using var diff = JsonDocument.Parse(await client.GetStringAsync(U($"/v1/reports/{b}/diff?against={a}")));
+        var fixedIds = diff.RootElement.GetProperty("fixed").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+        Assert.NotEmpty(fixedIds);
+        using var self = JsonDocument.Parse(await client.GetStringAsync(U($"/v1/reports/{a}/diff?against={a}")));
+        Assert.Empty(self.RootElement.GetProperty("new").EnumerateArray());
+        Assert.Empty(self.RootElement.GetProperty("fixed").EnumerateArray());
+        Assert.Equal(JsonDocument.Parse(await before.Content.ReadAsStringAsync()).RootElement.GetProperty("findings").EnumerateArray()
+            .Count(f => f.GetProperty("status").GetString() != "pass"), self.RootElement.GetProperty("unchanged").GetArrayLength());
+
+        using var missing = await client.GetAsync(U($"/v1/reports/{a}/diff"));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        using var unknown = await client.GetAsync(U($"/v1/reports/{a}/diff?against=nope"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task Retention_KeepsTheNewest()
     {
         using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:RetainCount"] = "2" });

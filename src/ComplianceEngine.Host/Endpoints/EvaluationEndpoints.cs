@@ -43,6 +43,8 @@ public static class EvaluationEndpoints
             .WithSummary("As POST /v1/evaluations, answering 200 with the report (kept for older clients)");
         api.MapGet("/reports", ListAsync).RequireScope(ApiScope.Read).WithSummary("History, newest first: filter by jurisdiction, since, until, estate; page with limit and offset");
         api.MapGet("/reports/{id}", GetAsync).RequireScope(ApiScope.Read).WithSummary("A stored report in any format");
+        api.MapGet("/reports/{id}/diff", DiffAsync).RequireScope(ApiScope.Read)
+            .WithSummary("What changed since another stored report (?against=ID): findings new, fixed and unchanged, by stable finding id");
         return app;
     }
 
@@ -177,6 +179,38 @@ public static class EvaluationEndpoints
         return Uncompressed(gzipped, name);
     }
 
+    private static async Task<IResult> DiffAsync(string id, string? against, IEvaluationStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(against))
+            return Problems.Of(StatusCodes.Status400BadRequest, "give the earlier report to compare with: ?against=ID", []);
+        var current = await store.GetGzippedReportAsync(id, "json", cancellationToken).ConfigureAwait(false);
+        var earlier = await store.GetGzippedReportAsync(against, "json", cancellationToken).ConfigureAwait(false);
+        if (current is null || earlier is null)
+            return Problems.Of(StatusCodes.Status404NotFound, $"no report '{(current is null ? id : against)}'", []);
+        var now = Findings(current);
+        var before = Findings(earlier);
+        List<DiffEntry> Pick(Dictionary<string, DiffEntry> from, Func<string, bool> keep) =>
+            [.. from.Where(f => keep(f.Key)).Select(f => f.Value).OrderBy(f => f.Id, StringComparer.Ordinal)];
+        return TypedResults.Ok(new ReportDiff(id, against,
+            Pick(now, k => !before.ContainsKey(k)), Pick(before, k => !now.ContainsKey(k)), Pick(now, before.ContainsKey)));
+    }
+
+    // The findings that are not passes, by their stable id.
+    private static Dictionary<string, DiffEntry> Findings(byte[] gzippedJson)
+    {
+        using var json = new GZipStream(new MemoryStream(gzippedJson), CompressionMode.Decompress);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var findings = new Dictionary<string, DiffEntry>(StringComparer.Ordinal);
+        foreach (var f in doc.RootElement.GetProperty("findings").EnumerateArray())
+        {
+            var status = f.GetProperty("status").GetString()!;
+            if (status == "pass") continue;
+            var entry = new DiffEntry(f.GetProperty("id").GetString()!, f.GetProperty("ruleId").GetString()!, status, f.GetProperty("severity").GetString()!);
+            findings[entry.Id] = entry;
+        }
+        return findings;
+    }
+
     private static DateTimeOffset? Time(string? text, string name, DiagnosticBag diagnostics)
     {
         if (text is null) return null;
@@ -192,6 +226,12 @@ public static class EvaluationEndpoints
         diagnostics.Error(DiagnosticCodes.InvalidParameter, $"{name} '{text}' is not a whole number from {min} to {max}", SourceLocation.Parameters);
         return fallback;
     }
+
+    /// <summary>What changed between two stored reports.</summary>
+    public sealed record ReportDiff(string Id, string Against, IReadOnlyList<DiffEntry> New, IReadOnlyList<DiffEntry> Fixed, IReadOnlyList<DiffEntry> Unchanged);
+
+    /// <summary>A finding in a diff.</summary>
+    public sealed record DiffEntry(string Id, string RuleId, string Status, string Severity);
 
     /// <summary>A page of history.</summary>
     public sealed record ReportPage(int Total, int Limit, int Offset, IReadOnlyList<ReportListing> Reports);
