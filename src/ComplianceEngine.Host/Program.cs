@@ -1,15 +1,12 @@
-using ComplianceEngine.Host;
-using ComplianceEngine.Hosting;
+namespace ComplianceEngine.Server;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddComplianceEngine(builder.Configuration);
-builder.Services.AddProblemDetails();
+/// <summary>The hosted engine's own entry point; <c>compliance serve</c> runs the same server.</summary>
+public sealed class Program
+{
+    private Program()
+    {
+    }
 
-var app = builder.Build();
-app.UseExceptionHandler();
-app.MapComplianceApi();
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
-app.Run();
-
-/// <summary>The hosted engine's entry point (public for functional tests).</summary>
-public partial class Program;
+    /// <summary>Runs the server (see <see cref="Serving.ComplianceServer"/>).</summary>
+    public static Task<int> Main(string[] args) => Serving.ComplianceServer.RunAsync(args, Console.Error);
+}

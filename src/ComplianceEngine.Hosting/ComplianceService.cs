@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ComplianceEngine.Core;
 using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Loading;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -27,6 +28,15 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
 
     /// <summary>How the shell names the setting that relaxed <see cref="FailOnIndeterminate"/>, for the report.</summary>
     public string FailOnIndeterminateOption { get; init; } = "--fail-on-indeterminate false";
+
+    /// <summary>Inputs given as text (an API request's body), read after <see cref="Paths"/>.</summary>
+    public IReadOnlyList<InlineDocument> Documents { get; init; } = [];
+
+    /// <summary>
+    /// Rules compiled beforehand (the hosted engine's hot-reloaded set, its policy included); when set, <see cref="Rules"/>
+    /// is not read and <see cref="PolicyPath"/> must be null.
+    /// </summary>
+    public PreparedRules? Prepared { get; init; }
 }
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
@@ -37,6 +47,9 @@ public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagn
 
     /// <summary>True when the report's findings fail its gate (exit code 1).</summary>
     public bool GateFailed => Report?.Gate.Failed ?? false;
+
+    /// <summary>The content hash of the rule and policy files the report was judged by (null when nothing was evaluated).</summary>
+    public string? RuleSetVersion { get; init; }
 }
 
 /// <summary>
@@ -48,7 +61,7 @@ public sealed class ComplianceService
     private readonly ComplianceEngineOptions _options;
     private readonly ILogger<ComplianceService> _logger;
     private readonly Loading.Sources.ISourceReader? _sources;
-    private readonly ConcurrentDictionary<string, (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics)> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (CompiledEngine? Engine, IReadOnlyList<Diagnostic> Diagnostics)> _compiled = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service.</summary>
     /// <param name="sources">Reads the files users already have (Terraform plans, Kubernetes objects...) beside native documents.</param>
@@ -71,28 +84,41 @@ public sealed class ComplianceService
     public (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics) GetEngine(IReadOnlyList<string> rules, IReadOnlyCollection<string>? packs = null,
         SourceLocation? packsDeclaredAt = null)
     {
+        var compiled = GetCompiled(rules, packs, packsDeclaredAt);
+        return (compiled.Engine?.Engine, compiled.Diagnostics);
+    }
+
+    private (CompiledEngine? Engine, IReadOnlyList<Diagnostic> Diagnostics) GetCompiled(IReadOnlyList<string> rules, IReadOnlyCollection<string>? packs,
+        SourceLocation? packsDeclaredAt)
+    {
         var paths = rules.Count == 0 ? DefaultRules : rules;
         var key = string.Join("\n", paths.Select(Path.GetFullPath)) + "\n#" + string.Join(",", (packs ?? []).Order(StringComparer.Ordinal));
-        return _engines.GetOrAdd(key, _ =>
-        {
-            var diagnostics = new DiagnosticBag();
-            var source = CreateLoader().LoadRules(paths, diagnostics);
-            if (packs is { Count: > 0 })
-            {
-                foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
-                    diagnostics.Error(DiagnosticCodes.PolicyUnknownPack,
-                        $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}",
-                        packsDeclaredAt ?? SourceLocation.None);
-                source = source with { Packs = [.. source.Packs.Where(p => packs.Contains(p.Name))] };
-            }
-            if (source.Packs.IsEmpty && !diagnostics.HasErrors)
-                diagnostics.Error(DiagnosticCodes.NoInputs, $"no RulePack documents found in {string.Join(", ", paths)}", new SourceLocation(paths[0], 0, 0));
-            if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
-            var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics, source.Vocabulary);
-            if (_logger.IsEnabled(LogLevel.Debug)) _logger.LogDebug("Compiled {Count} rules from {Paths}", engine.Rules.Rules.Length, key);
-            return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (engine, diagnostics.Sorted());
-        });
+        return _compiled.GetOrAdd(key, _ => Compile(paths, packs, packsDeclaredAt));
     }
+
+    private (CompiledEngine? Engine, IReadOnlyList<Diagnostic> Diagnostics) Compile(IReadOnlyList<string> rules, IReadOnlyCollection<string>? packs,
+        SourceLocation? packsDeclaredAt)
+    {
+        var paths = rules.Count == 0 ? DefaultRules : rules;
+        var diagnostics = new DiagnosticBag();
+        var source = CreateLoader().LoadRules(paths, diagnostics);
+        if (packs is { Count: > 0 })
+        {
+            foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
+                diagnostics.Error(DiagnosticCodes.PolicyUnknownPack,
+                    $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}",
+                    packsDeclaredAt ?? SourceLocation.None);
+            source = source with { Packs = [.. source.Packs.Where(p => packs.Contains(p.Name))] };
+        }
+        if (source.Packs.IsEmpty && !diagnostics.HasErrors)
+            diagnostics.Error(DiagnosticCodes.NoInputs, $"no RulePack documents found in {string.Join(", ", paths)}", new SourceLocation(paths[0], 0, 0));
+        if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics, source.Vocabulary);
+        if (_logger.IsEnabled(LogLevel.Debug)) _logger.LogDebug("Compiled {Count} rules from {Paths}", engine.Rules.Rules.Length, string.Join(", ", paths));
+        return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (new CompiledEngine(engine, source.Packs), diagnostics.Sorted());
+    }
+
+    private sealed record CompiledEngine(Engine Engine, System.Collections.Immutable.ImmutableArray<Model.Rules.RulePack> Packs);
 
     /// <summary>
     /// Explains the findings about <paramref name="target"/>: a finding id, or the name of a flow, store, cluster or
@@ -116,76 +142,99 @@ public sealed class ComplianceService
         return (problems.Count > 0 ? problems : matching, diagnostics.Sorted());
     }
 
-    /// <summary>Checks an estate given as YAML text (the hosted API), with the built-in rules.</summary>
-    public CheckResult CheckText(string yaml, string name, DateOnly asOf, DateTimeOffset generatedAt, bool includePasses = false,
-        string? failOn = null, bool? failOnIndeterminate = null)
+    /// <summary>
+    /// Compiles rule folders and a policy file (its packs chosen, its folders included) without caching: the hosted
+    /// engine's hot reload compiles to the side with this and swaps the result in. Null with diagnostics when anything
+    /// fails to load or compile.
+    /// </summary>
+    public (PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics) PrepareRules(IReadOnlyList<string> rules, string? policyPath) =>
+        Prepare(rules, policyPath, cached: false);
+
+    private (PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics) Prepare(IReadOnlyList<string> rules, string? policyPath, bool cached)
     {
-        ArgumentNullException.ThrowIfNull(yaml);
-        var gateDiagnostics = new DiagnosticBag();
-        if (!CheckGateOptions(failOn, gateDiagnostics)) return new CheckResult(null, gateDiagnostics.Sorted());
-        var (engine, ruleDiagnostics) = GetEngine([]);
-        if (engine is null) return new CheckResult(null, ruleDiagnostics);
         var diagnostics = new DiagnosticBag();
-        var loader = CreateLoader();
-        var docs = loader.Documents.LoadText(yaml, name, diagnostics);
-        var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
-        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
-        var waivers = Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics);
-        if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
-            diagnostics.Error(DiagnosticCodes.NoInputs, "no Cluster, DataStore or DataFlow documents in the request", new SourceLocation(name, 0, 0));
-        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
-        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = asOf, GeneratedAt = generatedAt, IncludePasses = includePasses }, diagnostics.Sorted());
-        var policyDiagnostics = new DiagnosticBag();
-        report = Core.Policy.PolicyApplier.Apply(report, null, waivers, null, policyDiagnostics);
-        var all = report.Diagnostics.Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
-        report = Hold(report with { Diagnostics = [.. all] }, failOn, failOnIndeterminate, "failOnIndeterminate=false", null);
-        return new CheckResult(report, all);
+        Model.Policy.PolicyDocument? policy = null;
+        var policyWaivers = System.Collections.Immutable.ImmutableArray<Model.Policy.Waiver>.Empty;
+        var folders = rules.Count == 0 ? DefaultRules.ToList() : rules.ToList();
+        if (policyPath is not null)
+        {
+            var (p, w) = CreateLoader().LoadPolicy(policyPath, diagnostics);
+            policy = p;
+            policyWaivers = w;
+            var baseDir = Path.GetDirectoryName(Path.GetFullPath(policyPath))!;
+            if (p is not null) folders.AddRange(p.Include.Select(i => Path.Combine(baseDir, i)));
+        }
+        if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
+        var (engine, ruleDiagnostics) = cached ? GetCompiled(folders, policy?.Packs, policy?.Location) : Compile(folders, policy?.Packs, policy?.Location);
+        if (engine is null) return (null, ruleDiagnostics);
+        var version = RuleSetVersion.Compute(policyPath is null ? folders : [.. folders, policyPath]);
+        var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Distinct().Order().ToList();
+        return (new PreparedRules(engine.Engine, version, engine.Packs, policy, policyWaivers, all), all);
     }
 
-    /// <summary>Runs a check: rules (filtered by the policy), estate, evaluation, then policy, waivers and baseline.</summary>
+    /// <summary>
+    /// The one pipeline (design section 9): rules (compiled, or the ones the request brings), inputs (files and inline
+    /// documents), evaluation, then policy, waivers, baseline and the gate. The CLI, the hosted engine and embedders all
+    /// call this; shells only parse their input.
+    /// </summary>
     public CheckResult Check(CheckRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var diagnostics = new DiagnosticBag();
         if (!CheckGateOptions(request.FailOn, diagnostics)) return new CheckResult(null, diagnostics.Sorted());
+        if (request.Prepared is not null && request.PolicyPath is not null)
+            throw new ArgumentException("a request with prepared rules carries its policy in them", nameof(request));
+
+        var (prepared, ruleDiagnostics) = request.Prepared is { } given ? (given, given.Diagnostics) : Prepare(request.Rules, request.PolicyPath, cached: true);
+        if (prepared is null) return new CheckResult(null, ruleDiagnostics);
         var loader = CreateLoader();
-        Model.Policy.PolicyDocument? policy = null;
-        var waivers = new List<Model.Policy.Waiver>();
-        var rules = request.Rules.Count == 0 ? DefaultRules.ToList() : request.Rules.ToList();
-        if (request.PolicyPath is { } policyPath)
+        var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
+
+        var docs = new List<Loading.Documents.RawDocument>();
+        if (request.Paths.Count > 0)
         {
-            var (p, w) = loader.LoadPolicy(policyPath, diagnostics);
-            policy = p;
-            waivers.AddRange(w);
-            var baseDir = Path.GetDirectoryName(Path.GetFullPath(policyPath))!;
-            if (p is not null) rules.AddRange(p.Include.Select(i => Path.Combine(baseDir, i)));
+            var files = loader.Documents.FindInputFiles(request.Paths, diagnostics);
+            docs.AddRange(loader.Documents.LoadFiles(files, diagnostics));
         }
-        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
-
-        var (engine, ruleDiagnostics) = GetEngine(rules, policy?.Packs, policy?.Location);
-        if (engine is null) return new CheckResult(null, ruleDiagnostics);
-
-        var (estate, estateWaivers) = loader.LoadWorkspace(request.Paths, diagnostics);
-        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
-        waivers.AddRange(estateWaivers);
+        foreach (var inline in request.Documents)
+            docs.AddRange(loader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
+        foreach (var d in docs.Where(d => d.Info.Kind is Model.Inventory.DocumentKind.RulePack or Model.Inventory.DocumentKind.Jurisdiction
+                     or Model.Inventory.DocumentKind.CountryGroup or Model.Inventory.DocumentKind.Policy or Model.Inventory.DocumentKind.TestCase))
+        {
+            if (d.Info.Kind == Model.Inventory.DocumentKind.Policy && request.Documents.Count > 0 && request.Paths.Count == 0)
+            {
+                // A policy sent with a request would otherwise be dropped: say so and stop (it could have relaxed or tightened the gate).
+                diagnostics.Error(DiagnosticCodes.RequestPolicyNotApplied,
+                    $"Policy '{d.Info.Name}' in the request is not applied: policies are the server's (serve --policy FILE); choose one with ?policy=NAME", d.Info.Location);
+                continue;
+            }
+            var option = d.Info.Kind == Model.Inventory.DocumentKind.Policy ? "--policy" : d.Info.Kind == Model.Inventory.DocumentKind.TestCase ? "compliance test" : "--rules";
+            diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
+        }
+        waivers.AddRange(Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics));
+        var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
-            diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {string.Join(", ", request.Paths)}",
-                new SourceLocation(request.Paths.Count > 0 ? request.Paths[0] : ".", 0, 0));
+        {
+            var where = request.Paths.Count > 0 ? string.Join(", ", request.Paths) : "the request";
+            var first = request.Paths.Count > 0 ? request.Paths[0] : request.Documents.Count > 0 ? request.Documents[0].Name : ".";
+            diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {where}", new SourceLocation(first, 0, 0));
+        }
         var baseline = request.BaselinePath is { } b ? Loading.Documents.BaselineReader.Read(b, diagnostics) : null;
-        if (diagnostics.HasErrors) return new CheckResult(null, diagnostics.Sorted());
+        if (diagnostics.HasErrors) return new CheckResult(null, ruleDiagnostics.Concat(diagnostics.Sorted()).Distinct().Order().ToList());
 
-        var report = engine.Evaluate(estate, new EvaluationOptions
+        var report = prepared.Engine.Evaluate(estate, new EvaluationOptions
         {
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
         });
         var policyDiagnostics = new DiagnosticBag();
-        report = Core.Policy.PolicyApplier.Apply(report, policy, waivers, baseline, policyDiagnostics);
+        report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
-        report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, policy);
-        return new CheckResult(report, all);
+        report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, prepared.Policy);
+        return new CheckResult(report, all) { RuleSetVersion = prepared.Version };
     }
 
     /// <summary>False, with a diagnostic, when <paramref name="failOn"/> is given and is not a severity or <c>none</c>.</summary>

@@ -1,20 +1,17 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ComplianceEngine.Tests;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ComplianceEngine.Host.Tests;
 
 /// <summary>Functional tests over the real host (in-memory server, the real composition and built-in rules).</summary>
-public sealed class ComplianceApiTests : IClassFixture<WebApplicationFactory<Program>>
+public sealed class ComplianceApiTests : IDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly HostFactory _factory = new();
 
-    public ComplianceApiTests(WebApplicationFactory<Program> factory) => _factory = factory;
+    public void Dispose() => _factory.Dispose();
 
-    private static string ExampleEstate() =>
-        string.Join("\n---\n", Directory.EnumerateFiles(Repo.Path("examples", "estate"), "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+    private static string ExampleEstate() => HostFactory.ExampleEstate();
 
     [Fact]
     public async Task Check_ExampleEstate_ReturnsJsonReportAndFailHeader()

@@ -1,3 +1,4 @@
+using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComplianceEngine.Hosting.Tests;
 
-/// <summary>The hosted path (CheckText) checks vocabularies like the CLI does.</summary>
+/// <summary>The hosted path (inline documents through the one pipeline) checks vocabularies like the CLI does.</summary>
 public sealed class VocabularyCheckTests
 {
     private static readonly ComplianceService Service = new(
@@ -24,14 +25,17 @@ public sealed class VocabularyCheckTests
 
         """;
 
-    [Fact]
-    public void CheckText_KnownVocabulary_Evaluates() =>
-        Assert.False(Service.CheckText(Estate, "body.yaml", new DateOnly(2026, 11, 25), DateTimeOffset.UnixEpoch).Failed);
+    private static CheckResult CheckInline(string yaml) =>
+        Service.Check(new CheckRequest([], [], new DateOnly(2026, 11, 25), DateTimeOffset.UnixEpoch) { Documents = [new InlineDocument("body.yaml", yaml)] });
 
     [Fact]
-    public void CheckText_MistypedCategory_FailsWithSuggestion()
+    public void CheckInline_KnownVocabulary_Evaluates() =>
+        Assert.False(CheckInline(Estate).Failed);
+
+    [Fact]
+    public void CheckInline_MistypedCategory_FailsWithSuggestion()
     {
-        var result = Service.CheckText(Estate.Replace("[user.contact]", "[usr.contact]", StringComparison.Ordinal), "body.yaml", new DateOnly(2026, 11, 25), DateTimeOffset.UnixEpoch);
+        var result = CheckInline(Estate.Replace("[user.contact]", "[usr.contact]", StringComparison.Ordinal));
         Assert.True(result.Failed);
         var d = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal(DiagnosticCodes.UnknownCategory, d.Code);

@@ -13,5 +13,7 @@ internal static class CommandFactory
         RulesCommand.Jurisdictions(services, console),
         ExplainCommand.Create(services, console),
         ImportCommand.Create(services, console),
+        ServeCommand.Create(console),
+        KeysCommand.Create(services, console),
     ];
 }

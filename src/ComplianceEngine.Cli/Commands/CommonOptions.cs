@@ -32,13 +32,7 @@ internal static class CommonOptions
     }
 
     /// <summary>The current time; <c>SOURCE_DATE_EPOCH</c> (seconds since 1970) pins it for reproducible reports.</summary>
-    public static DateTimeOffset Now(TimeProvider clock)
-    {
-        var epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        return long.TryParse(epoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : clock.GetUtcNow();
-    }
+    public static DateTimeOffset Now(TimeProvider clock) => Hosting.ComplianceClock.Now(clock);
 
     /// <summary>
     /// Writes a report atomically; an operating-system failure (a folder, no permission, a full disk) is one line with a

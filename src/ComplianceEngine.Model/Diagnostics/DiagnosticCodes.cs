@@ -149,4 +149,16 @@ public static class DiagnosticCodes
     public const string SourceDanglingReference = "CE7006";
     /// <summary>Two sources produce the same document name; the later one is renamed.</summary>
     public const string SourceDuplicateName = "CE7007";
+    /// <summary>A Policy document came in an API request, where it cannot apply (policies are the server's).</summary>
+    public const string RequestPolicyNotApplied = "CE8001";
+    /// <summary>A request body is larger than the server accepts.</summary>
+    public const string RequestTooLarge = "CE8002";
+    /// <summary>Changed rule or policy files failed to load or compile; the last good rule set keeps serving.</summary>
+    public const string RuleReloadFailed = "CE8003";
+    /// <summary>The server was asked to listen beyond loopback without API keys.</summary>
+    public const string ServeNotLoopback = "CE8004";
+    /// <summary>A server setting is invalid (data folder, limits, watched folder).</summary>
+    public const string ServeInvalidOption = "CE8005";
+    /// <summary>An API key name or scope is invalid, or the key is unknown.</summary>
+    public const string KeyInvalid = "CE8006";
 }

@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using ComplianceEngine.Server.Rules;
+using ComplianceEngine.Server.Security;
+using ComplianceEngine.Server.Serving;
+using ComplianceEngine.Hosting;
+using ComplianceEngine.Hosting.History;
+using ComplianceEngine.Hosting.Keys;
+using ComplianceEngine.Hosting.Pipeline;
+using ComplianceEngine.Model.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace ComplianceEngine.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/evaluations</c> (and the older <c>POST /v1/check</c>): a YAML stream in, the report out, stored in
+/// history before the answer; <c>GET /v1/reports</c> and <c>GET /v1/reports/{id}</c> read history.
+/// </summary>
+public static class EvaluationEndpoints
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        ["json"] = "application/json", ["sarif"] = "application/sarif+json", ["junit"] = "application/xml",
+        ["html"] = "text/html; charset=utf-8", ["csv"] = "text/csv; charset=utf-8", ["markdown"] = "text/markdown; charset=utf-8",
+        ["text"] = "text/plain; charset=utf-8",
+    };
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapEvaluations(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1");
+        api.MapPost("/evaluations", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
+                EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
+                    estate, created: true))
+            .RequireScope(ApiScope.Evaluate)
+            .WithSummary("Evaluate an estate (YAML stream); the report is stored in history before the answer");
+        api.MapPost("/check", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
+                EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
+                    estate, created: false))
+            .RequireScope(ApiScope.Evaluate)
+            .WithSummary("As POST /v1/evaluations, answering 200 with the report (kept for older clients)");
+        api.MapGet("/reports", ListAsync).RequireScope(ApiScope.Read).WithSummary("History, newest first: filter by jurisdiction, since, until, estate; page with limit and offset");
+        api.MapGet("/reports/{id}", GetAsync).RequireScope(ApiScope.Read).WithSummary("A stored report in any format");
+        api.MapGet("/reports/{id}/diff", DiffAsync).RequireScope(ApiScope.Read)
+            .WithSummary("What changed since another stored report (?against=ID): findings new, fixed and unchanged, by stable finding id");
+        return app;
+    }
+
+    /// <summary>The content type of a report format.</summary>
+    public static string ContentType(string format) => ContentTypes.GetValueOrDefault(format, "text/plain; charset=utf-8");
+
+    private static async Task<IResult> EvaluateAsync(HttpContext context, RequestParameters parameters, string? estate, bool created)
+    {
+        var services = context.RequestServices;
+        var rules = services.GetRequiredService<RuleSetHost>();
+        var recorder = services.GetRequiredService<EvaluationRecorder>();
+        var options = services.GetRequiredService<IOptions<ServeOptions>>().Value;
+        var clock = services.GetRequiredService<TimeProvider>();
+        if (rules.Current is not { } serving) return Problems.Of(StatusCodes.Status503ServiceUnavailable, "no rule set is loaded", rules.Status.Diagnostics);
+
+        var diagnostics = new DiagnosticBag();
+        var now = ComplianceClock.Now(clock);
+        var valid = ParameterValidator.Validate(parameters, DateOnly.FromDateTime(now.UtcDateTime), recorder.Formats, serving.ByPolicy.Keys.ToList(), diagnostics);
+        if (estate is { } name && !ApiKeyStore.IsValidName(name))
+            diagnostics.Error(DiagnosticCodes.InvalidParameter, $"estate '{name}' must be 1-64 letters, digits, '.', '_' or '-'", SourceLocation.Parameters);
+        if (valid is null || diagnostics.HasErrors)
+            return Problems.Of(StatusCodes.Status400BadRequest, string.Join("; ", diagnostics.Sorted().Select(d => d.Message)), diagnostics.Sorted());
+
+        // A slot before the body is read: waiting requests hold no body in memory.
+        IDisposable? slot;
+        try
+        {
+            slot = await services.GetRequiredService<EvaluationGate>().EnterAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "timed out waiting for an evaluation slot; nothing was evaluated", []);
+        }
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "too many evaluations are running or waiting; retry after the time in Retry-After", []);
+        }
+        using var held = slot;
+        var body = await ReadBodyAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            var tooLarge = new DiagnosticBag();
+            tooLarge.Error(DiagnosticCodes.RequestTooLarge, $"the request body is larger than {options.MaxBodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes", SourceLocation.Parameters);
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, tooLarge.Sorted()[0].Message, tooLarge.Sorted());
+        }
+
+        var prepared = valid.Policy is { } policy ? serving.ByPolicy[policy] : serving.Default;
+        var request = new CheckRequest([], [], valid.AsOf, now, IncludePasses: valid.Format == "junit")
+        {
+            Documents = [new InlineDocument("request.yaml", Encoding.UTF8.GetString(body))],
+            Prepared = prepared,
+            FailOn = valid.FailOn,
+            FailOnIndeterminate = valid.FailOnIndeterminate,
+            FailOnIndeterminateOption = "failOnIndeterminate=false",
+        };
+        var (result, recorded) = await recorder.EvaluateAsync(request, context.Caller().Name, RuleSetVersion.OfContent([body]), estate, context.RequestAborted)
+            .ConfigureAwait(false);
+        if (recorded is null)
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "the estate could not be read", result.Diagnostics);
+
+        var headers = context.Response.Headers;
+        headers["X-Compliance-Result"] = recorded.Report.Gate.Failed ? "fail" : "pass";
+        headers["X-Compliance-RuleSet"] = recorded.Record.RuleSetVersion;
+        headers["X-Compliance-Report"] = recorded.Record.Id;
+        if (created)
+        {
+            headers.Location = $"/v1/reports/{recorded.Record.Id}";
+            context.Response.StatusCode = StatusCodes.Status201Created;
+        }
+        return Uncompressed(recorded.Gzipped[valid.Format], valid.Format);
+    }
+
+    // Streamed out of the compressed copy: a large report is never held as text.
+    private static Microsoft.AspNetCore.Http.HttpResults.FileStreamHttpResult Uncompressed(byte[] gzipped, string format) =>
+        TypedResults.Stream(new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress), ContentType(format));
+
+    /// <summary>
+    /// The body, or null when it is larger than <paramref name="max"/>: counted on the bytes read, so a chunked upload
+    /// without Content-Length is cut off at the limit rather than buffered.
+    /// </summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > max) return null;
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null; // Kestrel's own limit (set to the same size) tripped first
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task<IResult> ListAsync(IEvaluationStore store, string? jurisdiction, string? since, string? until, string? estate, string? limit,
+        string? offset, CancellationToken cancellationToken)
+    {
+        var diagnostics = new DiagnosticBag();
+        var from = Time(since, "since", diagnostics);
+        var to = Time(until, "until", diagnostics);
+        var take = Number(limit, "limit", 50, 1, 500, diagnostics);
+        var skip = Number(offset, "offset", 0, 0, int.MaxValue, diagnostics);
+        if (diagnostics.HasErrors) return Problems.Of(StatusCodes.Status400BadRequest, string.Join("; ", diagnostics.Sorted().Select(d => d.Message)), diagnostics.Sorted());
+        var (page, total) = await store.ListAsync(new EvaluationQuery(jurisdiction, from, to, estate, take, skip), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ReportPage(total, take, skip, [.. page.Select(r => new ReportListing(r.Id, r.StoredAt, r.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            r.Who, r.InputHash, r.RuleSetVersion, r.Estate, r.Jurisdictions, r.GateFailed ? "fail" : "pass", r.FailingFindings, $"/v1/reports/{r.Id}"))]));
+    }
+
+    private static async Task<IResult> GetAsync(string id, string? format, IEvaluationStore store, EvaluationRecorder recorder, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var name = format ?? "json";
+        if (!recorder.Formats.Contains(name))
+            return Problems.Of(StatusCodes.Status400BadRequest, $"format '{name}' is not one of {string.Join(", ", recorder.Formats.Order(StringComparer.Ordinal))}", []);
+        var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var gzipped = record is null ? null : await store.GetGzippedReportAsync(id, name, cancellationToken).ConfigureAwait(false);
+        if (record is null || gzipped is null) return Problems.Of(StatusCodes.Status404NotFound, $"no report '{id}'", []);
+        context.Response.Headers["X-Compliance-Result"] = record.GateFailed ? "fail" : "pass";
+        context.Response.Headers["X-Compliance-RuleSet"] = record.RuleSetVersion;
+        return Uncompressed(gzipped, name);
+    }
+
+    private static async Task<IResult> DiffAsync(string id, string? against, IEvaluationStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(against))
+            return Problems.Of(StatusCodes.Status400BadRequest, "give the earlier report to compare with: ?against=ID", []);
+        var current = await store.GetGzippedReportAsync(id, "json", cancellationToken).ConfigureAwait(false);
+        var earlier = await store.GetGzippedReportAsync(against, "json", cancellationToken).ConfigureAwait(false);
+        if (current is null || earlier is null)
+            return Problems.Of(StatusCodes.Status404NotFound, $"no report '{(current is null ? id : against)}'", []);
+        var now = Findings(current);
+        var before = Findings(earlier);
+        List<DiffEntry> Pick(Dictionary<string, DiffEntry> from, Func<string, bool> keep) =>
+            [.. from.Where(f => keep(f.Key)).Select(f => f.Value).OrderBy(f => f.Id, StringComparer.Ordinal)];
+        return TypedResults.Ok(new ReportDiff(id, against,
+            Pick(now, k => !before.ContainsKey(k)), Pick(before, k => !now.ContainsKey(k)), Pick(now, before.ContainsKey)));
+    }
+
+    // The findings that are not passes, by their stable id.
+    private static Dictionary<string, DiffEntry> Findings(byte[] gzippedJson)
+    {
+        using var json = new GZipStream(new MemoryStream(gzippedJson), CompressionMode.Decompress);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var findings = new Dictionary<string, DiffEntry>(StringComparer.Ordinal);
+        foreach (var f in doc.RootElement.GetProperty("findings").EnumerateArray())
+        {
+            var status = f.GetProperty("status").GetString()!;
+            if (status == "pass") continue;
+            var entry = new DiffEntry(f.GetProperty("id").GetString()!, f.GetProperty("ruleId").GetString()!, status, f.GetProperty("severity").GetString()!);
+            findings[entry.Id] = entry;
+        }
+        return findings;
+    }
+
+    private static DateTimeOffset? Time(string? text, string name, DiagnosticBag diagnostics)
+    {
+        if (text is null) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
+        diagnostics.Error(DiagnosticCodes.InvalidParameter, $"{name} '{text}' is not a time like 2026-01-26 or 2026-01-26T10:00:00Z", SourceLocation.Parameters);
+        return null;
+    }
+
+    private static int Number(string? text, string name, int fallback, int min, int max, DiagnosticBag diagnostics)
+    {
+        if (text is null) return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
+        diagnostics.Error(DiagnosticCodes.InvalidParameter, $"{name} '{text}' is not a whole number from {min} to {max}", SourceLocation.Parameters);
+        return fallback;
+    }
+
+    /// <summary>What changed between two stored reports.</summary>
+    public sealed record ReportDiff(string Id, string Against, IReadOnlyList<DiffEntry> New, IReadOnlyList<DiffEntry> Fixed, IReadOnlyList<DiffEntry> Unchanged);
+
+    /// <summary>A finding in a diff.</summary>
+    public sealed record DiffEntry(string Id, string RuleId, string Status, string Severity);
+
+    /// <summary>A page of history.</summary>
+    public sealed record ReportPage(int Total, int Limit, int Offset, IReadOnlyList<ReportListing> Reports);
+
+    /// <summary>One evaluation in history.</summary>
+    public sealed record ReportListing(string Id, DateTimeOffset StoredAt, string AsOf, string Who, string InputHash, string RuleSetVersion, string? Estate,
+        IReadOnlyList<string> Jurisdictions, string Result, int FailingFindings, string Href);
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.Json;
+using ComplianceEngine.Tests;
+
+namespace ComplianceEngine.Host.Tests;
+
+/// <summary>Hot reload of rules (good and broken) and watched estates, over the real host and real file watchers.</summary>
+public sealed class ReloadAndWatchTests : IDisposable
+{
+    private readonly TempDir _work = new();
+
+    public void Dispose() => _work.Dispose();
+
+    private static Uri U(string url) => new(url, UriKind.Relative);
+
+    private static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static async Task<JsonElement> Status(HttpClient client)
+    {
+        using var doc = JsonDocument.Parse(await client.GetStringAsync(U("/v1/rules/status")));
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Rules_ChangedFileIsSwappedIn_BrokenFileKeepsLastGoodSet()
+    {
+        var rules = Path.Combine(_work.Path, "rules");
+        Copy(Repo.Path("rules"), rules);
+        using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:Rules:0"] = rules });
+        using var client = factory.CreateClient();
+        var first = (await Status(client)).GetProperty("version").GetString();
+
+        var pack = Path.Combine(rules, "eu-gdpr", "rules.yaml");
+        await File.AppendAllTextAsync(pack, "\n# reviewed\n");
+        await HostFactory.Eventually(async () => (await Status(client)).GetProperty("version").GetString() != first, "the changed rules to be served");
+        var second = (await Status(client)).GetProperty("version").GetString();
+
+        await File.WriteAllTextAsync(Path.Combine(rules, "eu-gdpr", "zz-broken.yaml"), "apiVersion: compliance/v1\nkind: RulePack\nmetadata: [\n");
+        await HostFactory.Eventually(async () => (await Status(client)).GetProperty("lastAttemptResult").GetString() == "failed", "the broken reload to be reported");
+        var status = await Status(client);
+        Assert.Equal(second, status.GetProperty("version").GetString());
+        var diagnostics = status.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetString()!).ToList();
+        Assert.Contains(diagnostics, d => d.Contains("CE8003", StringComparison.Ordinal) && d.Contains(second!, StringComparison.Ordinal));
+        Assert.Contains(diagnostics, d => d.Contains("zz-broken.yaml", StringComparison.Ordinal) && d.Contains("CE1010", StringComparison.Ordinal));
+
+        // Still serving: evaluations work, on the last good set.
+        using var evaluated = await client.PostAsync(U("/v1/evaluations?asOf=2026-11-25"), HostFactory.Yaml(HostFactory.ExampleEstate()));
+        Assert.Equal(HttpStatusCode.Created, evaluated.StatusCode);
+        Assert.Equal(second, evaluated.Headers.GetValues("X-Compliance-RuleSet").Single());
+
+        File.Delete(Path.Combine(rules, "eu-gdpr", "zz-broken.yaml"));
+        await HostFactory.Eventually(async () => (await Status(client)).GetProperty("lastAttemptResult").GetString() == "ok", "the fixed rules to load");
+    }
+
+    [Fact]
+    public async Task WatchedEstate_EditedFile_ReportReEvaluated()
+    {
+        var estate = Path.Combine(_work.Path, "shop");
+        Copy(Repo.Path("examples", "estate"), estate);
+        using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:Watch:0"] = estate });
+        using var client = factory.CreateClient();
+
+        using var before = await client.GetAsync(U("/v1/estates/shop/report"));
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal("fail", before.Headers.GetValues("X-Compliance-Result").Single());
+        var revision = before.Headers.GetValues("X-Compliance-Revision").Single();
+        var findings = JsonDocument.Parse(await before.Content.ReadAsStringAsync()).RootElement.GetProperty("findings").GetArrayLength();
+
+        File.Delete(Path.Combine(estate, "flows.yaml"));
+        HttpResponseMessage? after = null;
+        await HostFactory.Eventually(async () =>
+        {
+            after?.Dispose();
+            after = await client.GetAsync(U("/v1/estates/shop/report"));
+            return after.Headers.GetValues("X-Compliance-Revision").Single() != revision;
+        }, "the edited estate to be re-evaluated");
+        using (after)
+        {
+            Assert.NotEqual(findings, JsonDocument.Parse(await after!.Content.ReadAsStringAsync()).RootElement.GetProperty("findings").GetArrayLength());
+        }
+
+        // Every evaluation of the watched estate is in history.
+        using var history = JsonDocument.Parse(await client.GetStringAsync(U("/v1/reports?estate=shop")));
+        Assert.True(history.RootElement.GetProperty("total").GetInt32() >= 2);
+        Assert.Equal("watch:shop", history.RootElement.GetProperty("reports")[0].GetProperty("who").GetString());
+
+        // A broken file: the estate reports why instead of a stale pass.
+        await File.WriteAllTextAsync(Path.Combine(estate, "broken.yaml"), "a: [\n");
+        await HostFactory.Eventually(async () =>
+        {
+            using var r = await client.GetAsync(U("/v1/estates/shop/report"));
+            return r.StatusCode == HttpStatusCode.UnprocessableEntity && (await r.Content.ReadAsStringAsync()).Contains("CE1010", StringComparison.Ordinal);
+        }, "the broken estate to be reported");
+
+        using var unknown = await client.GetAsync(U("/v1/estates/shoq/report"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("did you mean 'shop'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

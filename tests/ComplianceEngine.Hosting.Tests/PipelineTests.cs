@@ -1,0 +1,194 @@
+using ComplianceEngine.Hosting.History;
+using ComplianceEngine.Hosting.Keys;
+using ComplianceEngine.Hosting.Pipeline;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Tests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ComplianceEngine.Hosting.Tests;
+
+/// <summary>The one pipeline, its parameters, the clock, keys and history storage.</summary>
+public sealed class PipelineTests
+{
+    private static readonly DateOnly AsOf = new(2026, 11, 25);
+
+    private static ComplianceService Service()
+    {
+        var services = new ServiceCollection().AddLogging().AddComplianceEngine();
+        services.Configure<ComplianceEngineOptions>(o => o.BuiltInRules = Repo.Path("rules"));
+        return services.BuildServiceProvider().GetRequiredService<ComplianceService>();
+    }
+
+    private static IEnumerable<string> Estate() => Directory.EnumerateFiles(Repo.Path("examples", "estate"), "*.yaml").Order(StringComparer.Ordinal);
+
+    private static string Summary(Report report) =>
+        string.Join("\n", report.Findings.Select(f => $"{f.Id} {f.Status} {f.Severity}")) + $"\ngate {report.Gate.FailOn} {report.Gate.FailingFindings}";
+
+    [Fact]
+    public void InlineDocuments_AndFiles_SameFindingsAndGate()
+    {
+        var service = Service();
+        var files = service.Check(new CheckRequest([Repo.Path("examples", "estate")], [], AsOf, DateTimeOffset.UnixEpoch));
+        var inline = service.Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch)
+        {
+            Documents = [.. Estate().Select(f => new InlineDocument(Path.GetFileName(f), File.ReadAllText(f)))],
+        });
+
+        Assert.NotNull(files.Report);
+        Assert.NotNull(inline.Report);
+        Assert.Equal(Summary(files.Report), Summary(inline.Report));
+        Assert.Equal(files.RuleSetVersion, inline.RuleSetVersion);
+        Assert.StartsWith("sha256:", inline.RuleSetVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PreparedRulesWithPolicy_ApplyThePolicy_ToInlineInputs()
+    {
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata:\n  name: lenient\nspec:\n  failOn: critical\n");
+        var service = Service();
+        var (prepared, diagnostics) = service.PrepareRules([], policy);
+        Assert.NotNull(prepared);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+        var result = service.Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch)
+        {
+            Documents = [new InlineDocument("request.yaml", string.Join("\n---\n", Estate().Select(File.ReadAllText)))],
+            Prepared = prepared,
+        });
+        Assert.Equal("critical", result.Report!.Gate.FailOn);
+        Assert.Equal(prepared.Version, result.RuleSetVersion);
+        Assert.NotEqual(Service().PrepareRules([], null).Rules!.Version, prepared.Version); // the policy file is part of the version
+    }
+
+    [Fact]
+    public void PolicyDocumentInRequest_IsAnError_NotSilentlyIgnored()
+    {
+        var text = string.Join("\n---\n", Estate().Select(File.ReadAllText)) +
+            "\n---\napiVersion: compliance/v1\nkind: Policy\nmetadata:\n  name: lax\nspec:\n  failOn: none\n";
+        var result = Service().Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch) { Documents = [new InlineDocument("request.yaml", text)] });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Diagnostics, d => d.Code == DiagnosticCodes.RequestPolicyNotApplied && d.Location.File == "request.yaml");
+    }
+
+    [Fact]
+    public void EmptyRequest_NoInputsDiagnostic_NamesTheRequest()
+    {
+        var result = Service().Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch) { Documents = [new InlineDocument("request.yaml", "")] });
+        Assert.Contains(result.Diagnostics, d => d.Code == DiagnosticCodes.NoInputs && d.Message.Contains("the request", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Clock_SourceDateEpoch_PinsTheTime_ElseTheClock()
+    {
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), ComplianceClock.Now(TimeProvider.System, "1700000000"));
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        Assert.True(ComplianceClock.Now(TimeProvider.System, "not a number") >= before);
+        Assert.True(ComplianceClock.Now(TimeProvider.System, null) >= before);
+    }
+
+    [Theory]
+    [InlineData("2026-02-30", null, null, null, null, "asOf '2026-02-30'")]
+    [InlineData(null, "hgih", null, null, null, "did you mean 'high'")]
+    [InlineData(null, null, "yes", null, null, "not true or false")]
+    [InlineData(null, null, null, "pdf", null, "format 'pdf'")]
+    [InlineData(null, null, null, null, "strictt", "did you mean 'strict'")]
+    public void Parameters_UnknownValues_AreErrors(string? asOf, string? failOn, string? relax, string? format, string? policy, string message)
+    {
+        var diagnostics = new DiagnosticBag();
+        var valid = ParameterValidator.Validate(new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = relax, Format = format, Policy = policy },
+            AsOf, ["json", "sarif"], ["strict"], diagnostics);
+        Assert.Null(valid);
+        var error = Assert.Single(diagnostics.Sorted());
+        Assert.Equal(DiagnosticCodes.InvalidParameter, error.Code);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parameters_Valid_DefaultsToday_Json()
+    {
+        var valid = ParameterValidator.Validate(new RequestParameters { FailOnIndeterminate = "false", Policy = "strict" }, AsOf, ["json"], ["strict"], new DiagnosticBag());
+        Assert.Equal(new ValidParameters(AsOf, null, false, "json", "strict"), valid);
+    }
+
+    [Fact]
+    public void KeyStore_HashOnly_ConstantTimeVerify_Revoke()
+    {
+        using var dir = new TempDir();
+        var store = new ApiKeyStore(dir.Path);
+        Assert.False(store.AnyActive);
+        var (key, record) = store.Add("ci", ApiScope.Evaluate, DateTimeOffset.UnixEpoch);
+        Assert.True(store.AnyActive);
+        Assert.DoesNotContain(key, File.ReadAllText(Path.Combine(dir.Path, ApiKeyStore.FileName)), StringComparison.Ordinal);
+        Assert.Equal(ApiKeyStore.DefaultIterations, record.Iterations);
+
+        var fresh = new ApiKeyStore(dir.Path); // another process (the CLI) wrote the file
+        Assert.Equal(new ApiCaller("ci", ApiScope.Evaluate), fresh.Verify(key));
+        Assert.Null(fresh.Verify(key[..^1] + (key[^1] == 'A' ? 'B' : 'A')));
+        Assert.Null(fresh.Verify("ce_nothex_secret"));
+        Assert.Null(fresh.Verify("Bearer"));
+        Assert.True(new ApiCaller("ci", ApiScope.Evaluate).Allows(ApiScope.Read));
+        Assert.False(new ApiCaller("ci", ApiScope.Evaluate).Allows(ApiScope.Admin));
+
+        Assert.Throws<ArgumentException>(() => store.Add("ci", ApiScope.Read, DateTimeOffset.UnixEpoch));
+        Assert.True(store.Revoke("ci", DateTimeOffset.UnixEpoch));
+        Assert.Null(fresh.Verify(key));
+        Assert.False(store.Revoke("ci", DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public async Task SqliteStore_StoresFiltersPagesAndReadsBack()
+    {
+        using var dir = new TempDir();
+        var store = new SqliteEvaluationStore(dir.Path);
+        Assert.True(await store.IsWritableAsync(CancellationToken.None));
+        for (var i = 0; i < 5; i++)
+        {
+            var record = new EvaluationRecord($"id{i}", DateTimeOffset.UnixEpoch.AddDays(i), AsOf, "ci", "sha256:in", "sha256:rules", i % 2 == 0 ? "prod" : null,
+                i < 3 ? ["EU", "GB"] : ["E_"], i % 2 == 0, i);
+            await store.AddAsync(record, new Dictionary<string, byte[]> { ["json"] = SqliteEvaluationStore.Compress($"{{\"n\": {i}}}"), ["text"] = SqliteEvaluationStore.Compress($"report {i}") }, CancellationToken.None);
+        }
+
+        var reopened = new SqliteEvaluationStore(dir.Path);
+        Assert.Equal("report 3", SqliteEvaluationStore.Decompress((await reopened.GetGzippedReportAsync("id3", "text", CancellationToken.None))!));
+        Assert.Null(await reopened.GetGzippedReportAsync("id3", "sarif", CancellationToken.None));
+        var got = await reopened.GetAsync("id2", CancellationToken.None);
+        Assert.Equal(["EU", "GB"], got!.Jurisdictions.ToArray());
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(2), got.StoredAt);
+
+        var (page, total) = await reopened.ListAsync(new EvaluationQuery(Limit: 2, Offset: 1), CancellationToken.None);
+        Assert.Equal(5, total);
+        Assert.Equal(["id3", "id2"], page.Select(r => r.Id));
+        Assert.Equal(3, (await reopened.ListAsync(new EvaluationQuery(Jurisdiction: "EU"), CancellationToken.None)).Total);
+        Assert.Equal(0, (await reopened.ListAsync(new EvaluationQuery(Jurisdiction: "E"), CancellationToken.None)).Total); // '_' and '%' are not wildcards
+        Assert.Equal(3, (await reopened.ListAsync(new EvaluationQuery(Estate: "prod"), CancellationToken.None)).Total);
+        var window = await reopened.ListAsync(new EvaluationQuery(Since: DateTimeOffset.UnixEpoch.AddDays(1), Until: DateTimeOffset.UnixEpoch.AddDays(3)), CancellationToken.None);
+        Assert.Equal(["id2", "id1"], window.Page.Select(r => r.Id));
+
+        Assert.Equal(1, await reopened.PruneAsync(DateTimeOffset.UnixEpoch.AddDays(1), null, CancellationToken.None)); // id0 is older
+        Assert.Equal(2, await reopened.PruneAsync(null, 2, CancellationToken.None)); // keep id4, id3
+        Assert.Equal(["id4", "id3"], (await reopened.ListAsync(new EvaluationQuery(), CancellationToken.None)).Page.Select(r => r.Id));
+        Assert.Null(await reopened.GetGzippedReportAsync("id2", "json", CancellationToken.None));
+        Assert.Equal(0, await reopened.PruneAsync(null, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public void RuleSetVersion_ChangesWithContent_StableOtherwise()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.yaml", "x: 1\n");
+        var first = RuleSetVersion.Compute([dir.Path]);
+        Assert.Equal(first, RuleSetVersion.Compute([dir.Path]));
+        dir.Write("a.yaml", "x: 2\n");
+        Assert.NotEqual(first, RuleSetVersion.Compute([dir.Path]));
+        using var elsewhere = new TempDir();
+        elsewhere.Write("a.yaml", "x: 2\n");
+        Assert.Equal(RuleSetVersion.Compute([dir.Path]), RuleSetVersion.Compute([elsewhere.Path])); // same files, another folder
+        elsewhere.Write("b.yaml", "");
+        Assert.NotEqual(RuleSetVersion.Compute([dir.Path]), RuleSetVersion.Compute([elsewhere.Path]));
+        Assert.Equal(RuleSetVersion.OfContent([[1, 2]]), RuleSetVersion.OfContent([[1, 2]]));
+        Assert.NotEqual(RuleSetVersion.OfContent([[1], [2]]), RuleSetVersion.OfContent([[1, 2]]));
+    }
+}
