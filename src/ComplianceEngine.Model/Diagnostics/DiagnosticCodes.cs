@@ -149,4 +149,8 @@ public static class DiagnosticCodes
     public const string SourceDanglingReference = "CE7006";
     /// <summary>Two sources produce the same document name; the later one is renamed.</summary>
     public const string SourceDuplicateName = "CE7007";
+    /// <summary>Two sources describe the same cluster in different places (provider, region or country): an error, and the location is unknown until they agree.</summary>
+    public const string SourceConflict = "CE7008";
+    /// <summary>A second source describes a cluster already imported and adds location facts the first did not give (warning).</summary>
+    public const string SourceMerged = "CE7009";
 }
