@@ -503,6 +503,8 @@ internal sealed partial class TerraformPlanReader
             "aws_eks_cluster" or "azurerm_kubernetes_cluster" or "google_container_cluster" => "the cluster goes away",
             "aws_s3_bucket" or "azurerm_storage_account" or "google_storage_bucket" or "aws_db_instance" or "aws_dynamodb_table" =>
                 c.Values["replicate_source_db"].String is { } src ? $"the read replica of '{src}' goes away, and with it that replication transfer" : "the data it held is no longer there",
+            "aws_backup_plan" => "its backups, and the copies its copy actions made to other vaults, are no longer made",
+            "aws_backup_selection" => "the resources it selected are no longer backed up by its plan",
             _ => null,
         };
         if (what is null) return;

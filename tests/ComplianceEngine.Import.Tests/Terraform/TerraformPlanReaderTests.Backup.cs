@@ -203,4 +203,14 @@ public sealed partial class TerraformPlanReaderTests
         var (_, diagnostics) = ImportHarness.Load("plan.json", Plan(string.Join(",", EuBucket(), BackupPlan(Copy(DrVaultArn)), selection), Config(SelectionToPlan)));
         Assert.Contains("selection_tag[0].value is unknown", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BackupPlan_Deleted_IsReportedAndCopiesNothing()
+    {
+        var plan = Change("aws_backup_plan.p", "aws_backup_plan", "null", "\"delete\"",
+            before: """{"name":"daily","rule":[{"rule_name":"nightly","copy_action":[{"destination_vault_arn":"arn:aws:backup:us-east-1:210987654321:backup-vault:dr"}]}]}""");
+        var (estate, diagnostics) = ImportHarness.Load("plan.json", Plan(string.Join(",", EuBucket(), plan, Selection(ByTag)), Config(SelectionToPlan)));
+        Assert.Contains("copy actions made to other vaults, are no longer made", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceDeleted).Message, StringComparison.Ordinal);
+        Assert.Empty(estate.Stores.Single().Backups);
+    }
 }
