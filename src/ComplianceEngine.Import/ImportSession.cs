@@ -70,6 +70,20 @@ internal sealed class ImportSession(ImportMapping mapping, DiagnosticBag diagnos
         return Add(draft);
     }
 
+    /// <summary>
+    /// <paramref name="store"/> backs up to <paramref name="target"/>: the target holds the union of what the stores
+    /// backed up to it hold (categories, subjects, subject types).
+    /// </summary>
+    public static void BackUp(NativeDraft store, NativeDraft target, SourceLocation referencedAt)
+    {
+        store.Append("backups", [NativeDraft.Text(target.Name, referencedAt)]);
+        foreach (var key in new[] { "categories", "subjects", "subjectTypes" })
+        {
+            var union = target.Strings(key).Concat(store.Strings(key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (union.Count > 0) target.Set(key, NativeDraft.List(union, store.Get(key)?.Location ?? referencedAt));
+        }
+    }
+
     /// <summary>Writes categories, subjects, subject types and individuals onto a store draft.</summary>
     public static void ApplyData(NativeDraft draft, DataFacts facts)
     {

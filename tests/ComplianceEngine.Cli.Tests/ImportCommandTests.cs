@@ -14,7 +14,7 @@ public sealed class ImportCommandTests
         var plan = Path.Combine(Scenarios, "terraform-plan", "plan.json");
         var (exit, stdout, stderr) = Cli.Run("import", plan, "--output", output.Path);
         Assert.True(exit == 0, stderr);
-        Assert.Contains("(12 document(s))", stdout, StringComparison.Ordinal);
+        Assert.Contains("(14 document(s))", stdout, StringComparison.Ordinal);
         var written = Assert.Single(Directory.GetFiles(output.Path));
         var text = File.ReadAllText(written);
         Assert.Matches(@"# source: .*plan\.json:38:5 #/resource_changes/1 \(terraform-plan\)", text);

@@ -88,7 +88,7 @@ internal static class KubernetesReader
         if (Label("topology.kubernetes.io/region") is { } region) return new NodePlace(provider, Normalise(provider, region), "topology.kubernetes.io/region");
         if (Label("failure-domain.beta.kubernetes.io/region") is { } old) return new NodePlace(provider, Normalise(provider, old), "failure-domain.beta.kubernetes.io/region");
         var zone = Label("topology.kubernetes.io/zone") ?? Label("failure-domain.beta.kubernetes.io/zone");
-        if (zone is null && provider is "aws" or "gcp")
+        if (zone is null && provider is "aws" or "gcp" && scheme.Length > 0)
         {
             var parts = providerId[(scheme.Length + 3)..].Split('/', StringSplitOptions.RemoveEmptyEntries);
             zone = provider == "aws" ? parts.FirstOrDefault() : parts.Length >= 2 ? parts[1] : null;

@@ -11,7 +11,7 @@ namespace ComplianceEngine.Import.Terraform;
 /// are reported, not imported); a location unknown until apply is resolved through <c>configuration</c> (provider
 /// config, aliases, module-prefixed keys, variables), otherwise the fact is indeterminate with the attribute named.
 /// </summary>
-internal sealed class TerraformPlanReader
+internal sealed partial class TerraformPlanReader
 {
     public const string Name = "terraform-plan";
 
@@ -32,6 +32,10 @@ internal sealed class TerraformPlanReader
     private readonly Dictionary<string, Cursor> _configResources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _bucketStores = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _storeByAddress = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Change> _byAddress = new(StringComparer.Ordinal);
+
+    /// <summary>Addresses of resources of <see cref="UnreadDataTypes"/> that a reader did read (a backup vault a copy goes to).</summary>
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
     private TerraformPlanReader(ImportSession session, SourceDocument doc)
     {
@@ -87,6 +91,7 @@ internal sealed class TerraformPlanReader
         // Places first (clusters, stores), then what joins them (replication configurations, replicas).
         foreach (var c in all.Where(c => c.Deleted)) ReportDeleted(c);
         var live = all.Where(c => !c.Deleted).ToList();
+        foreach (var c in live) _byAddress.TryAdd(c.Address, c);
         foreach (var c in live)
         {
             switch (c.Type)
@@ -114,13 +119,14 @@ internal sealed class TerraformPlanReader
             }
         }
         GlobalClusters(live);
+        BackupPlans(live);
         ReportUnread(live);
     }
 
     /// <summary>Resource types that hold or copy personal data which this reader does not read yet: named, never skipped silently.</summary>
     private static readonly HashSet<string> UnreadDataTypes =
     [
-        "aws_backup_plan", "aws_backup_vault", "aws_efs_file_system", "aws_efs_replication_configuration", "aws_redshift_cluster",
+        "aws_backup_vault", "aws_efs_file_system", "aws_efs_replication_configuration", "aws_redshift_cluster",
         "aws_elasticache_replication_group", "aws_docdb_cluster", "aws_neptune_cluster", "aws_opensearch_domain", "aws_kinesis_stream",
         "azurerm_mssql_database", "azurerm_postgresql_flexible_server", "azurerm_cosmosdb_account", "azurerm_mysql_flexible_server",
         "google_bigquery_dataset", "google_spanner_instance", "google_alloydb_cluster", "google_filestore_instance",
@@ -128,7 +134,7 @@ internal sealed class TerraformPlanReader
 
     private void ReportUnread(List<Change> live)
     {
-        var unread = live.Where(c => UnreadDataTypes.Contains(c.Type)).ToList();
+        var unread = live.Where(c => UnreadDataTypes.Contains(c.Type) && !_read.Contains(c.Address)).ToList();
         if (unread.Count == 0) return;
         var types = unread.GroupBy(c => c.Type, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ({string.Join(", ", g.Select(c => c.Address))})");
         Diagnostics.Warning(DiagnosticCodes.SourceNotRead,
@@ -497,6 +503,8 @@ internal sealed class TerraformPlanReader
             "aws_eks_cluster" or "azurerm_kubernetes_cluster" or "google_container_cluster" => "the cluster goes away",
             "aws_s3_bucket" or "azurerm_storage_account" or "google_storage_bucket" or "aws_db_instance" or "aws_dynamodb_table" =>
                 c.Values["replicate_source_db"].String is { } src ? $"the read replica of '{src}' goes away, and with it that replication transfer" : "the data it held is no longer there",
+            "aws_backup_plan" => "its backups, and the copies its copy actions made to other vaults, are no longer made",
+            "aws_backup_selection" => "the resources it selected are no longer backed up by its plan",
             _ => null,
         };
         if (what is null) return;

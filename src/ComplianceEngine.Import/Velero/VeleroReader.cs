@@ -131,15 +131,6 @@ internal static class VeleroReader
             target = session.Store(location.StoreName, site, location.Object.Object.Location, DataFacts.None, Name);
             target.Label("compliance-engine.io/source", $"{location.Object.Namespace}/{location.Object.Kind}/{location.Object.Name}", location.Object.Object["metadata"]["name"].Location);
         }
-        foreach (var store in stores)
-        {
-            store.Append("backups", [NativeDraft.Text(target.Name, referencedAt)]);
-            // The backup holds the union of what the stores it backs up hold.
-            foreach (var key in new[] { "categories", "subjects", "subjectTypes" })
-            {
-                var union = target.Strings(key).Concat(store.Strings(key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-                if (union.Count > 0) target.Set(key, NativeDraft.List(union, store.Get(key)?.Location ?? referencedAt));
-            }
-        }
+        foreach (var store in stores) ImportSession.BackUp(store, target, referencedAt);
     }
 }

@@ -161,4 +161,8 @@ public static class DiagnosticCodes
     public const string ServeInvalidOption = "CE8005";
     /// <summary>An API key name or scope is invalid, or the key is unknown.</summary>
     public const string KeyInvalid = "CE8006";
+    /// <summary>Two sources describe the same cluster in different places (provider, region or country): an error, and the location is unknown until they agree.</summary>
+    public const string SourceConflict = "CE7008";
+    /// <summary>A second source describes a cluster already imported and adds location facts the first did not give (warning).</summary>
+    public const string SourceMerged = "CE7009";
 }

@@ -107,4 +107,13 @@ public sealed class KubernetesReaderTests
         var (_, diagnostics) = ImportHarness.Load("c.yaml", text);
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceNotRead && d.Message.Contains("Service", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Node_EksLabelsWithoutProviderIdOrZone_IsIndeterminateNotACrash()
+    {
+        const string node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {eks.amazonaws.com/nodegroup: ng}}\nspec: {}\n";
+        var (estate, diagnostics) = ImportHarness.Load("fra.nodes.yaml", node);
+        Assert.Contains("no region", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
+        Assert.Equal(("aws", "unknown"), (Assert.Single(estate.Clusters).Provider, Assert.Single(estate.Clusters).Region));
+    }
 }

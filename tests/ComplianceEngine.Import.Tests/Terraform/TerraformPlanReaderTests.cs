@@ -2,7 +2,7 @@ using ComplianceEngine.Model.Diagnostics;
 
 namespace ComplianceEngine.Import.Tests.Terraform;
 
-public sealed class TerraformPlanReaderTests
+public sealed partial class TerraformPlanReaderTests
 {
     private static string Plan(string changes, string configuration = "{}", string variables = "{}") =>
         $$"""{"format_version":"1.2","terraform_version":"1.13.0","variables":{{variables}},"resource_changes":[{{changes}}],"configuration":{{configuration}}}""";
@@ -205,8 +205,8 @@ public sealed class TerraformPlanReaderTests
     [Fact]
     public void UnreadDataHoldingTypes_AreNamedInAWarning()
     {
-        var (_, diagnostics) = ImportHarness.Load("plan.json", Plan(Change("aws_backup_plan.daily", "aws_backup_plan", """{"name":"daily"}"""), AwsEu));
+        var (_, diagnostics) = ImportHarness.Load("plan.json", Plan(Change("aws_efs_file_system.home", "aws_efs_file_system", """{"creation_token":"home"}"""), AwsEu));
         var d = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceNotRead);
-        Assert.Contains("aws_backup_plan (aws_backup_plan.daily)", d.Message, StringComparison.Ordinal);
+        Assert.Contains("aws_efs_file_system (aws_efs_file_system.home)", d.Message, StringComparison.Ordinal);
     }
 }
