@@ -22,6 +22,29 @@ internal static class VeleroReader
 
     private sealed record Location(KubeObject Object, string Provider, string? Region, SourceLocation RegionAt, string StoreName);
 
+    /// <summary>
+    /// The objects of <paramref name="kind"/> by name. Schedules name their locations by name only, so a second location of
+    /// the same name (in another namespace, say) is ambiguous: an error (CE7007), and the first one is used.
+    /// </summary>
+    private static Dictionary<string, T> ByName<T>(ImportSession session, List<KubeObject> objects, string kind, Func<KubeObject, T> read)
+    {
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        var first = new Dictionary<string, KubeObject>(StringComparer.Ordinal);
+        foreach (var o in objects.Where(o => o.Kind == kind))
+        {
+            if (first.TryGetValue(o.Name!, out var earlier))
+            {
+                session.Diagnostics.Error(DiagnosticCodes.SourceDuplicateName,
+                    $"two Velero {kind}s are named '{o.Name}' (the first at {earlier.Object.Location}); schedules name locations by name only, so give each its own name",
+                    o.Object.Location);
+                continue;
+            }
+            first[o.Name!] = o;
+            result[o.Name!] = read(o);
+        }
+        return result;
+    }
+
     public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
     {
         var objects = documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)).ToList();
@@ -29,8 +52,8 @@ internal static class VeleroReader
             session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"a Velero {o.Kind} needs metadata.name", o.Object.Location);
         objects = [.. objects.Where(o => o.Name is not null)];
 
-        var bsls = objects.Where(o => o.Kind == "BackupStorageLocation").ToDictionary(o => o.Name!, o => StorageLocation(session, o), StringComparer.Ordinal);
-        var vsls = objects.Where(o => o.Kind == "VolumeSnapshotLocation").ToDictionary(o => o.Name!, o => SnapshotLocations(session, o), StringComparer.Ordinal);
+        var bsls = ByName(session, objects, "BackupStorageLocation", o => StorageLocation(session, o));
+        var vsls = ByName(session, objects, "VolumeSnapshotLocation", o => SnapshotLocations(session, o));
         var defaultBsl = objects.FirstOrDefault(o => o.Kind == "BackupStorageLocation" && o.Object["spec"]["default"].IsTrue)?.Name;
 
         foreach (var o in objects.Where(o => o.Kind is "Schedule" or "Backup"))

@@ -33,6 +33,18 @@ public sealed class OtherReadersTests
     }
 
     [Fact]
+    public void Velero_TwoLocationsWithOneName_IsAnErrorNotACrash()
+    {
+        // Found by the importer fuzzer: a second BackupStorageLocation of the same name threw from a dictionary.
+        const string Bsl = "apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: {name: bsl, namespace: NS}\nspec: {provider: aws, objectStorage: {bucket: bk}, config: {region: eu-west-1}}\n---\n";
+        var text = Node + Workload("db", "p") + Bsl.Replace("NS", "velero", StringComparison.Ordinal) + Bsl.Replace("NS", "other", StringComparison.Ordinal);
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
+        var d = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceDuplicateName);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains("two Velero BackupStorageLocations are named 'bsl'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Velero_ExcludedNamespace_IsNotBackedUp()
     {
         var text = Node + Workload("db", "p") + Workload("db2", "q")
