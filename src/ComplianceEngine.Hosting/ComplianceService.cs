@@ -73,7 +73,7 @@ public sealed class ComplianceService
         return _engines.GetOrAdd(key, _ =>
         {
             var diagnostics = new DiagnosticBag();
-            var source = CreateLoader().LoadRules(paths, diagnostics);
+            var source = CreateLoader().LoadRules(paths, diagnostics, _options.BuiltInRules);
             if (packs is { Count: > 0 })
             {
                 foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))

@@ -26,12 +26,27 @@ public sealed class WorkspaceLoader
     /// <summary>Creates a loader with the given YAML caps.</summary>
     public WorkspaceLoader(YamlLimits? limits = null) => _documents = new DocumentLoader(limits);
 
+    /// <summary>How files of the built-in rules are named in findings, evidence and diagnostics: <c>builtin:rules/eu-gdpr/rules.yaml</c>.</summary>
+    public const string BuiltInPrefix = "builtin:rules/";
+
     /// <summary>Reads rule packs, regimes, country groups and region catalogs from <paramref name="paths"/>.</summary>
-    public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    /// <param name="paths">Rule folders and files.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="builtInRoot">
+    /// The folder of the built-in rules, when they are among <paramref name="paths"/>: files under it are named
+    /// <c>builtin:rules/&lt;path under the folder&gt;</c> (the path in the repository's <c>rules/</c>), never by where the
+    /// application happens to be installed.
+    /// </param>
+    public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics, string? builtInRoot = null)
     {
         var list = paths.ToList();
         var files = DocumentLoader.FindFiles(list, diagnostics, [.. TestFolders]);
-        var docs = _documents.LoadFiles(files, diagnostics);
+        var docs = new List<RawDocument>();
+        foreach (var file in files)
+        {
+            var text = _documents.ReadText(file, diagnostics);
+            if (text is not null) docs.AddRange(_documents.LoadText(text, DisplayName(file, builtInRoot), diagnostics));
+        }
         foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup)))
         {
             diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction and CountryGroup documents, not {d.Info.Kind}", d.Info.Location);
@@ -62,7 +77,7 @@ public sealed class WorkspaceLoader
             {
                 var name = DocumentLoader.Normalize(file);
                 var text = _documents.ReadText(name, diagnostics);
-                if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics));
+                if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, DisplayName(name, builtInRoot), diagnostics));
             }
         }
         return new RuleSource(packs, regimes, groups, regions.ToImmutable());
@@ -110,6 +125,21 @@ public sealed class WorkspaceLoader
 
     /// <summary>The document loader used for other kinds (policies, test cases).</summary>
     public DocumentLoader Documents => _documents;
+
+    /// <summary>
+    /// The name a rules file is shown by: <c>builtin:rules/...</c> under <paramref name="builtInRoot"/>, else the file
+    /// as found (relative to the working directory).
+    /// </summary>
+    public static string DisplayName(string file, string? builtInRoot)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (builtInRoot is null) return file;
+        var root = Path.GetFullPath(builtInRoot);
+        var full = Path.GetFullPath(file);
+        var relative = Path.GetRelativePath(root, full);
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)) return file;
+        return BuiltInPrefix + relative.Replace('\\', '/');
+    }
 
     private static void CheckUniqueNames(IEnumerable<(string Name, SourceLocation Location)> items, string kind, DiagnosticBag diagnostics)
     {
