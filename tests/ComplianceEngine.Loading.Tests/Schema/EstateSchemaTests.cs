@@ -174,6 +174,31 @@ public sealed class EstateSchemaTests
         }
     }
 
+    public static TheoryData<string> AllSchemaKinds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var k in SchemaKinds) data.Add(k);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllSchemaKinds))]
+    public void Reference_DocumentsEveryFieldOfEveryKind(string kind)
+    {
+        var doc = File.ReadAllText(Repo.Path("docs", "estate.md"));
+        var start = doc.IndexOf($"\n## {kind}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/estate.md has no section '## {kind}'");
+        var end = doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? doc[start..] : doc[start..end];
+        var spec = SpecSchema(kind);
+        var fields = Properties(spec).SelectMany(f => spec["properties"]![f]!["properties"] is JsonObject nested
+            ? nested.Select(n => $"{f}.{n.Key}")
+            : [f]);
+
+        Assert.All(fields, f => Assert.Contains($"| `{f}` |", section, StringComparison.Ordinal));
+        Assert.Contains("```yaml", section, StringComparison.Ordinal);
+    }
+
     /// <summary>Fields of which exactly one may be given (<c>oneOf: [{required: [a]}, {required: [b]}]</c>).</summary>
     private static IEnumerable<string> Exclusive(JsonObject schema) =>
         schema["oneOf"] is JsonArray alternatives ? alternatives.Select(a => a!["required"]![0]!.GetValue<string>()) : [];
