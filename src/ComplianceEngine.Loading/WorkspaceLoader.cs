@@ -47,6 +47,7 @@ public sealed class WorkspaceLoader
             var text = _documents.ReadText(file, diagnostics);
             if (text is not null) docs.AddRange(_documents.LoadText(text, DisplayName(file, builtInRoot), diagnostics));
         }
+        if (builtInRoot is not null) docs = WithoutReplacedBuiltIns(docs);
         foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup)))
         {
             diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction and CountryGroup documents, not {d.Info.Kind}", d.Info.Location);
@@ -68,6 +69,7 @@ public sealed class WorkspaceLoader
         CheckUniqueNames(groups.Select(g => (g.Name, g.Location)), "CountryGroup", diagnostics);
 
         var regions = ImmutableArray.CreateBuilder<RegionInfo>();
+        var builtInRegions = new List<RegionInfo>();
         foreach (var path in list)
         {
             IEnumerable<string> candidates = Directory.Exists(path)
@@ -77,9 +79,16 @@ public sealed class WorkspaceLoader
             {
                 var name = DocumentLoader.Normalize(file);
                 var text = _documents.ReadText(name, diagnostics);
-                if (text is not null) regions.AddRange(RegionCatalogReader.Read(text, DisplayName(name, builtInRoot), diagnostics));
+                var shownAs = DisplayName(name, builtInRoot);
+                if (text is null) continue;
+                var read = RegionCatalogReader.Read(text, shownAs, diagnostics);
+                if (shownAs.StartsWith(BuiltInPrefix, StringComparison.Ordinal)) builtInRegions.AddRange(read);
+                else regions.AddRange(read);
             }
         }
+        // A region of one's own catalog replaces the built-in line for the same provider and region.
+        var ownRegions = regions.Select(r => (r.Provider, r.Region)).ToHashSet();
+        regions.AddRange(builtInRegions.Where(r => !ownRegions.Contains((r.Provider, r.Region))));
         return new RuleSource(packs, regimes, groups, regions.ToImmutable());
     }
 
@@ -125,6 +134,18 @@ public sealed class WorkspaceLoader
 
     /// <summary>The document loader used for other kinds (policies, test cases).</summary>
     public DocumentLoader Documents => _documents;
+
+    /// <summary>
+    /// Rules of one's own given beside the built-in ones replace the built-in documents of the same kind and name: a
+    /// <c>RulePack</c> named <c>eu-gdpr</c> replaces the built-in pack <c>eu-gdpr</c>, a <c>Jurisdiction</c> or
+    /// <c>CountryGroup</c> likewise, so an edited copy of a built-in pack (or of the whole folder) is not a duplicate.
+    /// </summary>
+    private static List<RawDocument> WithoutReplacedBuiltIns(List<RawDocument> docs)
+    {
+        static bool IsBuiltIn(RawDocument d) => d.Info.Location.File.StartsWith(BuiltInPrefix, StringComparison.Ordinal);
+        var own = docs.Where(d => !IsBuiltIn(d)).Select(d => (d.Info.Kind, d.Info.Name)).ToHashSet();
+        return own.Count == 0 ? docs : [.. docs.Where(d => !IsBuiltIn(d) || !own.Contains((d.Info.Kind, d.Info.Name)))];
+    }
 
     /// <summary>
     /// The name a rules file is shown by: <c>builtin:rules/...</c> under <paramref name="builtInRoot"/>, else the file

@@ -56,7 +56,7 @@ internal static class CheckCommand
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
         var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders (YAML)", Arity = ArgumentArity.OneOrMore };
-        var rules = CommonOptions.Rules();
+        var rules = new RuleOptions();
         var asOf = CommonOptions.AsOf();
         var format = new Option<string?>("--format") { Description = $"Report format: {string.Join("|", writers.Keys.Order(StringComparer.Ordinal))}" };
         format.AcceptOnlyFromAmong([.. writers.Keys.Order(StringComparer.Ordinal)]);
@@ -77,7 +77,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
+            paths, rules.Rules, rules.NoBuiltIn, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
         };
         command.SetAction(parse =>
         {
@@ -107,7 +107,8 @@ internal static class CheckCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock),
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
+            var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock),
                 IncludePasses: formatName == "junit")
             {
                 PolicyPath = parse.GetValue(policy),

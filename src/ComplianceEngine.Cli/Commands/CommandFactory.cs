@@ -12,5 +12,7 @@ internal static class CommandFactory
         RulesCommand.Create(services, console),
         RulesCommand.Jurisdictions(services, console),
         ExplainCommand.Create(services, console),
+        PacksCommand.Create(services, console),
+        InitCommand.Create(console),
     ];
 }

@@ -20,6 +20,10 @@ public static class DiagnosticCodes
     public const string OutputUnwritable = "CE1032";
     /// <summary>A parameter of a check (fail-on, format, ...) is not one of its values.</summary>
     public const string InvalidParameter = "CE1033";
+    /// <summary><c>--no-builtin-rules</c> without any <c>--rules</c> folder: no rules would be loaded.</summary>
+    public const string NoRulesLeft = "CE1040";
+    /// <summary><c>compliance init</c> would overwrite a file that exists.</summary>
+    public const string InitWouldOverwrite = "CE1041";
     /// <summary>The YAML is not well formed.</summary>
     public const string YamlSyntax = "CE1010";
     /// <summary>Anchors and aliases are not accepted (alias bombs).</summary>

@@ -113,7 +113,7 @@ public sealed class EstateSchemaTests
     public static TheoryData<string> EstateFiles()
     {
         var data = new TheoryData<string>();
-        var roots = new[] { Repo.Path("examples", "estate") }
+        var roots = new[] { Repo.Path("examples", "estate"), Repo.Path("src", "ComplianceEngine.Cli", "Init") }
             .Concat(ScenarioRoots.Select(r => Repo.Path(r)).Where(Directory.Exists)
                 .SelectMany(r => Directory.EnumerateDirectories(r, "tests", SearchOption.AllDirectories)));
         foreach (var file in roots.SelectMany(r => Directory.EnumerateFiles(r, "*.yaml", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using ComplianceEngine.Tests;
+
+namespace ComplianceEngine.Cli.Tests;
+
+/// <summary><c>init</c>, <c>packs</c>, and <c>--rules</c> adding to the built-in rules (<c>--no-builtin-rules</c> replacing them).</summary>
+public sealed class NewcomerCommandsTests
+{
+    private static readonly string Examples = Repo.Path("examples", "estate");
+
+    [Fact]
+    public void Init_WritesAStarterThatChecksWithFindingsToFollow()
+    {
+        using var dir = new TempDir();
+
+        var (exit, output, error) = Cli.Run("init", dir.Path);
+
+        Assert.True(exit == 0, error);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "estate", "estate.yaml")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "policy.yaml")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "estate.schema.json")));
+        Assert.Contains("compliance check", output, StringComparison.Ordinal);
+
+        var check = Cli.Run("check", Path.Combine(dir.Path, "estate"), "--policy", Path.Combine(dir.Path, "policy.yaml"), "--as-of", "2026-11-25",
+            "--format", "json");
+
+        Assert.True(check.Exit == 1, check.Err);
+        Assert.DoesNotContain(" error ", check.Err, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(check.Out);
+        var findings = report.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal(2, findings.Count);
+        Assert.All(findings, f =>
+        {
+            Assert.Equal("violation", f.GetProperty("status").GetString());
+            Assert.Equal("EU", f.GetProperty("jurisdiction").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("remediation").GetString()));
+            Assert.Contains("GDPR Art. 44", f.GetProperty("citation").GetString(), StringComparison.Ordinal);
+        });
+        Assert.Equal(["Cluster/prod-eu", "DataFlow/customers-to-crm"],
+            findings.Select(f => $"{f.GetProperty("subject").GetProperty("kind").GetString()}/{f.GetProperty("subject").GetProperty("name").GetString()}").Order(StringComparer.Ordinal));
+        Assert.Empty(report.RootElement.GetProperty("notJudged").EnumerateArray());
+    }
+
+    [Fact]
+    public void Init_FileExists_RefusesAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        var mine = dir.Write("policy.yaml", "# mine\n");
+
+        var (exit, output, error) = Cli.Run("init", dir.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("CE1041", error, StringComparison.Ordinal);
+        Assert.Contains("policy.yaml exists", error, StringComparison.Ordinal);
+        Assert.Equal("# mine\n", File.ReadAllText(mine));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "estate")));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "estate.schema.json")));
+        Assert.DoesNotContain("wrote", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Packs_ListsNamesJurisdictionsAndRuleCounts()
+    {
+        var (exit, output, _) = Cli.Run("packs");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"eu-gdpr-chapter-v\s+EU\s+\d+\s+builtin:rules/eu-gdpr/rules\.yaml", output);
+        Assert.Matches(@"ch-fadp-disclosure-abroad\s+CH\s+\d+", output);
+        Assert.Matches(@"\d+ packs, \d+ rules", output);
+        Assert.DoesNotContain("bin/", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Packs_WithTheOrganisationBaseline_ListsItToo()
+    {
+        var (exit, output, _) = Cli.Run("packs", "--rules", "builtin:policies/org-baseline");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"\sORG\s", output);
+        Assert.Contains("eu-gdpr-chapter-v", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rules_AddsToTheBuiltInRules()
+    {
+        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Repo.Path("policies", "org-baseline"), "--as-of", "2026-11-25", "--format", "json");
+
+        Assert.Equal(1, exit);
+        using var report = JsonDocument.Parse(output);
+        var jurisdictions = report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("jurisdiction").GetString()).ToHashSet();
+        Assert.Contains("ORG", jurisdictions);
+        Assert.Contains("EU", jurisdictions);
+    }
+
+    [Fact]
+    public void Rules_ACopyOfTheBuiltInRules_ReplacesThemInsteadOfDuplicating()
+    {
+        var builtIn = Cli.Run("check", Examples, "--as-of", "2026-11-25", "--format", "json");
+        var copy = Cli.Run("check", Examples, "--rules", Repo.Path("rules"), "--as-of", "2026-11-25", "--format", "json");
+
+        Assert.DoesNotContain("CE4004", copy.Err, StringComparison.Ordinal);
+        Assert.Equal(builtIn.Exit, copy.Exit);
+        Assert.Equal(Findings(builtIn.Out), Findings(copy.Out));
+    }
+
+    [Fact]
+    public void NoBuiltinRules_OnlyTheGivenFolders()
+    {
+        using var dir = new TempDir();
+        foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "catalog"))) File.Copy(f, Path.Combine(dir.Path, Path.GetFileName(f)));
+        foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "ch-fadp"), "*.yaml")) File.Copy(f, Path.Combine(dir.Path, "ch-" + Path.GetFileName(f)));
+
+        var (exit, output, error) = Cli.Run("check", Examples, "--no-builtin-rules", "--rules", dir.Path, "--as-of", "2026-11-25", "--format", "json");
+
+        Assert.True(exit == 1, error);
+        using var report = JsonDocument.Parse(output);
+        Assert.All(report.RootElement.GetProperty("findings").EnumerateArray(), f => Assert.Equal("CH", f.GetProperty("jurisdiction").GetString()));
+    }
+
+    [Fact]
+    public void NoBuiltinRules_WithoutRules_IsAUsageError()
+    {
+        var (exit, _, error) = Cli.Run("check", Examples, "--no-builtin-rules");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("CE1040", error, StringComparison.Ordinal);
+    }
+
+    private static List<string> Findings(string json)
+    {
+        using var report = JsonDocument.Parse(json);
+        return [.. report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()!)];
+    }
+}
