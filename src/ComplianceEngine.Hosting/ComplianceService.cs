@@ -78,7 +78,8 @@ public sealed class ComplianceService
             {
                 foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
                     diagnostics.Error(DiagnosticCodes.PolicyUnknownPack,
-                        $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}",
+                        $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}" +
+                        $" (loaded: {string.Join(", ", source.Packs.Select(x => x.Name).Order(StringComparer.Ordinal))}; `compliance packs` lists them)",
                         packsDeclaredAt ?? SourceLocation.None);
                 source = source with { Packs = [.. source.Packs.Where(p => packs.Contains(p.Name))] };
             }

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+
+namespace ComplianceEngine.Reporting.Tests;
+
+public sealed class NaturalComparerTests
+{
+    [Fact]
+    public void Compare_NumbersInNames_ByValue()
+    {
+        string[] names = ["f100", "f2", "f10", "f1", "flows-10.yaml", "flows-9.yaml", "a", "f02"];
+
+        var sorted = names.Order(NaturalComparer.Instance).ToList();
+
+        Assert.Equal(["a", "f1", "f02", "f2", "f10", "f100", "flows-9.yaml", "flows-10.yaml"], sorted);
+    }
+
+    [Fact]
+    public void Compare_IsTotalAndSymmetric()
+    {
+        Assert.Equal(0, NaturalComparer.Instance.Compare("x1", "x1"));
+        Assert.True(NaturalComparer.Instance.Compare("f02", "f2") < 0);
+        Assert.True(NaturalComparer.Instance.Compare("f2", "f02") > 0);
+        Assert.True(NaturalComparer.Instance.Compare(null, "a") < 0);
+    }
+}
+
+public sealed class ConsoleSummaryNaturalOrderTests
+{
+    private static readonly string[] Expected = ["flows-9.yaml:5000", "flows-10.yaml:20", "flows-10.yaml:100", "flows-10.yaml:1000"];
+
+    [Fact]
+    public void Write_FindingsOnGeneratedNames_ListedNaturally()
+    {
+        var template = ReportFixture.First(Model.Findings.FindingStatus.Violation);
+        var findings = new[] { ("f100", 1000), ("f2", 20), ("f10", 100) }
+            .Select(x => template with
+            {
+                Id = "id-" + x.Item1,
+                Subject = template.Subject with { Name = x.Item1, Location = new Model.Diagnostics.SourceLocation("gen/flows-10.yaml", x.Item2, 1) },
+            })
+            .Append(template with
+            {
+                Id = "id-early-file",
+                Subject = template.Subject with { Name = "f1", Location = new Model.Diagnostics.SourceLocation("gen/flows-9.yaml", 5000, 1) },
+            })
+            .OrderBy(f => f.Subject.Name, StringComparer.Ordinal) // the report's own order is by text
+            .ToImmutableArray();
+        using var output = new StringWriter();
+
+        ConsoleSummaryWriter.Write(ReportFixture.With(findings), output, maxFindings: 50);
+
+        var text = output.ToString();
+        var positions = Expected.Select(s => text.IndexOf(s, StringComparison.Ordinal)).ToList();
+        Assert.All(positions, p => Assert.True(p >= 0));
+        Assert.Equal(positions.Order().ToList(), positions);
+    }
+}
