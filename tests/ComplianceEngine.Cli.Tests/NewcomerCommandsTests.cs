@@ -132,3 +132,97 @@ public sealed class NewcomerCommandsTests
         return [.. report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()!)];
     }
 }
+
+/// <summary>Smaller mismatches: explain --policy, baselines updated in place, an audit date before the law.</summary>
+public sealed class SmallerMismatchTests
+{
+    private static readonly string Examples = Repo.Path("examples", "estate");
+
+    [Fact]
+    public void Explain_Policy_ChoosesThePacks()
+    {
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  packs: [ch-fadp-disclosure-abroad]\n");
+
+        var without = Cli.Run("explain", "archive-restore-test", Examples, "--as-of", "2026-11-25");
+        var with = Cli.Run("explain", "archive-restore-test", Examples, "--as-of", "2026-11-25", "--policy", policy);
+
+        Assert.Contains("[EU]", without.Out, StringComparison.Ordinal);
+        Assert.Equal(1, with.Exit);
+        Assert.Contains("[CH]", with.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("[EU]", with.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_PolicyNamingAFolderInsteadOfAPack_ListsTheLoadedPacks()
+    {
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  packs: [eu-gdpr]\n");
+
+        var (exit, _, error) = Cli.Run("explain", "archive-restore-test", Examples, "--policy", policy);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("CE5007", error, StringComparison.Ordinal);
+        Assert.Contains("eu-gdpr-chapter-v", error, StringComparison.Ordinal);
+        Assert.Contains("compliance packs", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_BaselineUpdatedInPlace_ReadBeforeWritten()
+    {
+        using var dir = new TempDir();
+        var baseline = Path.Combine(dir.Path, "baseline.json");
+        Cli.Run("check", Examples, "--as-of", "2026-11-25", "--write-baseline", baseline, "--fail-on", "none");
+
+        var (exit, _, error) = Cli.Run("check", Examples, "--as-of", "2026-11-25", "--baseline", baseline, "--write-baseline", baseline);
+
+        Assert.True(exit == 0, error); // every finding was in the baseline it read
+        Assert.Contains("baseline of", error, StringComparison.Ordinal);
+        using var written = JsonDocument.Parse(File.ReadAllText(baseline));
+        Assert.NotEmpty(written.RootElement.GetProperty("findings").EnumerateArray());
+    }
+
+    [Fact]
+    public void Check_OutputOverTheBaseline_IsStillRefused()
+    {
+        using var dir = new TempDir();
+        var baseline = Path.Combine(dir.Path, "baseline.json");
+        Cli.Run("check", Examples, "--as-of", "2026-11-25", "--write-baseline", baseline, "--fail-on", "none");
+        var before = File.ReadAllText(baseline);
+
+        var (exit, _, error) = Cli.Run("check", Examples, "--baseline", baseline, "--write-baseline", baseline, "--output", baseline);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("refusing", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(baseline));
+    }
+
+    [Fact]
+    public void Check_AsOfBeforeMostRules_SaysWhichWereInForce()
+    {
+        var (_, _, error) = Cli.Run("check", Examples, "--as-of", "2017-01-01");
+
+        Assert.Matches(@"only \d+ of \d+ loaded rules were in force on 2017-01-01 and none applied; \d+ take effect later; the earliest, [A-Z0-9-]+, takes effect on 2017-05-30", error);
+    }
+
+    [Fact]
+    public void Check_AsOfBeforeEveryRule_SaysNoRuleWasInForce()
+    {
+        using var dir = new TempDir();
+        foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "catalog"))) File.Copy(f, Path.Combine(dir.Path, Path.GetFileName(f)));
+        foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "eu-gdpr"), "*.yaml")) File.Copy(f, Path.Combine(dir.Path, "eu-" + Path.GetFileName(f)));
+
+        var (_, _, error) = Cli.Run("check", Examples, "--no-builtin-rules", "--rules", dir.Path, "--as-of", "2017-01-01");
+
+        Assert.Contains("no loaded rule was in force on 2017-01-01; the earliest, GDPR-", error, StringComparison.Ordinal);
+        Assert.Contains("takes effect on 2018-05-25; nothing could be found", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_AsOfWithRulesInForce_SaysNothingAboutIt()
+    {
+        var (_, _, error) = Cli.Run("check", Examples, "--as-of", "2026-11-25");
+
+        Assert.DoesNotContain("no loaded rule was in force", error, StringComparison.Ordinal);
+    }
+}

@@ -52,6 +52,27 @@ internal static class CheckCommand
         return null;
     }
 
+    /// <summary>
+    /// A sentence when the date leaves rules out (an audit date before the law): none of the loaded rules in force on
+    /// <paramref name="asOf"/>, or a run that judged nothing while some rules take effect later. An empty table is then
+    /// not read as "compliant". Null otherwise.
+    /// </summary>
+    internal static string? NoRuleInForce(ComplianceService service, IReadOnlyList<string> rules, DateOnly asOf, bool nothingJudged)
+    {
+        var (engine, _) = service.GetEngine(rules);
+        if (engine is null || engine.Rules.Rules.Length == 0) return null;
+        var definitions = engine.Rules.Rules.Select(r => r.Definition).ToList();
+        var inForce = definitions.Count(d => d.Effective.Contains(asOf));
+        var later = definitions.Where(d => d.Effective.From > asOf).OrderBy(d => d.Effective.From).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
+        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var earliest = later.Count == 0 ? "" : $"; the earliest, {later[0].Id}, takes effect on {Day(later[0].Effective.From!.Value)}";
+        if (inForce == 0)
+            return $"no loaded rule was in force on {Day(asOf)}{(later.Count == 0 ? ": every one had ended by then" : earliest)}; nothing could be found";
+        if (nothingJudged && later.Count > 0)
+            return $"only {inForce} of {definitions.Count} loaded rules were in force on {Day(asOf)} and none applied; {later.Count} take effect later{earliest}";
+        return null;
+    }
+
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
@@ -73,7 +94,10 @@ internal static class CheckCommand
         failOnIndeterminate.AcceptOnlyFromAmong("true", "false");
         var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
         var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
-        var writeBaseline = new Option<string?>("--write-baseline") { Description = "Write this run's findings as a baseline (JSON) to this file" };
+        var writeBaseline = new Option<string?>("--write-baseline")
+        {
+            Description = "Write this run's findings as a baseline (JSON) to this file (may be the --baseline file: updated in place); the exit code still follows the gate",
+        };
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
@@ -90,9 +114,13 @@ internal static class CheckCommand
             var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
                 .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
                 .Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-            foreach (var target in new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>())
+            // ... except that --write-baseline may update the --baseline file in place: it is read before anything is written.
+            var baselineRead = parse.GetValue(baseline) is { } read ? Path.GetFullPath(read) : null;
+            foreach (var (target, isBaseline) in new[] { (outputPath, false), (parse.GetValue(writeBaseline), true) })
             {
-                if (inputs.Contains(Path.GetFullPath(target)))
+                if (target is null) continue;
+                var full = Path.GetFullPath(target);
+                if (inputs.Contains(full) && !(isBaseline && full == baselineRead))
                 {
                     console.Error.WriteLine($"compliance: refusing to write a report over the input file {target}");
                     return ExitCodes.InvalidInput;
@@ -123,6 +151,8 @@ internal static class CheckCommand
                 console.Error.WriteLine($"compliance: {errors} error(s); nothing was evaluated");
                 return ExitCodes.InvalidInput;
             }
+
+            if (NoRuleInForce(service, ruleFolders, date, report.Coverage.NothingJudged) is { } why) console.Error.WriteLine($"compliance: {why}");
 
             if (parse.GetValue(writeBaseline) is { } baselinePath)
             {
