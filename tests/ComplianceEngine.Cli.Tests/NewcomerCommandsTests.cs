@@ -226,3 +226,40 @@ public sealed class SmallerMismatchTests
         Assert.DoesNotContain("no loaded rule was in force", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Summaries list the jurisdictions with findings, every loaded one only when asked.</summary>
+public sealed class JurisdictionSummaryTests
+{
+    private static readonly string Examples = Repo.Path("examples", "estate");
+
+    private static List<string> Summary(params string[] extra)
+    {
+        var (_, output, _) = Cli.Run(["check", Examples, "--as-of", "2026-11-25", "--format", "json", .. extra]);
+        using var report = JsonDocument.Parse(output);
+        return [.. report.RootElement.GetProperty("summary").GetProperty("byJurisdiction").EnumerateObject().Select(p => p.Name)];
+    }
+
+    [Fact]
+    public void Check_Summary_OnlyJurisdictionsWithFindings()
+    {
+        Assert.Equal(["CH", "EU", "IN", "JP"], Summary());
+    }
+
+    [Fact]
+    public void Check_AllJurisdictions_ListsEveryLoadedOne()
+    {
+        var all = Summary("--all-jurisdictions");
+
+        Assert.Contains("AE", all);
+        Assert.True(all.Count >= 17, string.Join(",", all));
+    }
+
+    [Fact]
+    public void Check_JUnit_HasNoSuiteForAJurisdictionWithoutFindings()
+    {
+        var (_, output, _) = Cli.Run("check", Examples, "--as-of", "2026-11-25", "--format", "junit");
+
+        Assert.Contains("name=\"EU\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"AE\"", output, StringComparison.Ordinal);
+    }
+}

@@ -94,6 +94,10 @@ internal static class CheckCommand
         failOnIndeterminate.AcceptOnlyFromAmong("true", "false");
         var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
         var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
+        var allJurisdictions = new Option<bool>("--all-jurisdictions")
+        {
+            Description = "List every loaded jurisdiction in the summary, also those without any finding (default: only those with findings)",
+        };
         var writeBaseline = new Option<string?>("--write-baseline")
         {
             Description = "Write this run's findings as a baseline (JSON) to this file (may be the --baseline file: updated in place); the exit code still follows the gate",
@@ -101,7 +105,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules.Rules, rules.NoBuiltIn, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
+            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
         };
         command.SetAction(parse =>
         {
@@ -152,6 +156,7 @@ internal static class CheckCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (!parse.GetValue(allJurisdictions)) report = ReportViews.OnlyJurisdictionsWithFindings(report);
             if (NoRuleInForce(service, ruleFolders, date, report.Coverage.NothingJudged) is { } why) console.Error.WriteLine($"compliance: {why}");
 
             if (parse.GetValue(writeBaseline) is { } baselinePath)
