@@ -29,12 +29,23 @@ public sealed class SarifReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".sarif";
 
+    /// <summary>
+    /// List every rule the report knows in <c>tool.driver.rules</c> (<c>--sarif-all-rules</c>); by default only the rules
+    /// with a result, which keeps the file small (code scanning needs no more).
+    /// </summary>
+    public bool AllRules { get; init; }
+
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
         var rules = RulesOf(report);
+        if (!AllRules)
+        {
+            var fired = report.Findings.Where(f => f.Status != FindingStatus.Pass).Select(f => f.RuleId).ToHashSet(StringComparer.Ordinal);
+            rules = [.. rules.Where(r => fired.Contains(r.Id))];
+        }
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rules.Count; i++) index.TryAdd(rules[i].Id, i);
 
@@ -74,6 +85,7 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteString("schemaVersion", report.SchemaVersion);
             w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
+            w.WriteString("rulesListed", AllRules ? "all" : "with-results");
             w.WriteEndObject();
 
             w.WriteEndObject();

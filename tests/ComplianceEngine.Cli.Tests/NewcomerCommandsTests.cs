@@ -263,3 +263,25 @@ public sealed class JurisdictionSummaryTests
         Assert.DoesNotContain("name=\"AE\"", output, StringComparison.Ordinal);
     }
 }
+
+public sealed class SarifRulesOptionTests
+{
+    private static (int Rules, int RuleIdsOfResults) Sarif(params string[] extra)
+    {
+        var (_, output, _) = Cli.Run(["check", Repo.Path("examples", "estate"), "--as-of", "2026-11-25", "--format", "sarif", .. extra]);
+        using var doc = JsonDocument.Parse(output);
+        var run = doc.RootElement.GetProperty("runs")[0];
+        return (run.GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength(),
+            run.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("ruleId").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public void Check_Sarif_ListsTheRulesThatFired_AllWithTheOption()
+    {
+        var (rules, fired) = Sarif();
+        var (all, _) = Sarif("--sarif-all-rules");
+
+        Assert.Equal(fired, rules);
+        Assert.True(all > rules, $"{all} rules with --sarif-all-rules, {rules} without");
+    }
+}

@@ -55,3 +55,30 @@ public sealed class ConsoleSummaryNaturalOrderTests
         Assert.Equal(positions.Order().ToList(), positions);
     }
 }
+
+public sealed class SarifRulesListedTests
+{
+    private static List<string> Rules(SarifReportWriter writer)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(ReportFixture.Render(writer));
+        return [.. doc.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray()
+            .Select(r => r.GetProperty("id").GetString()!)];
+    }
+
+    [Fact]
+    public void Write_ByDefault_ListsOnlyTheRulesWithResults()
+    {
+        var fired = ReportFixture.Findings.Where(f => f.Status != Model.Findings.FindingStatus.Pass).Select(f => f.RuleId).ToHashSet();
+        Assert.True(ReportFixture.Rules.Any(r => !fired.Contains(r.Id)), "the fixture must have a rule without results");
+
+        Assert.Equal(fired.Order(StringComparer.Ordinal), Rules(new SarifReportWriter()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Write_AllRules_ListsEveryRule()
+    {
+        var all = Rules(new SarifReportWriter { AllRules = true });
+
+        Assert.All(ReportFixture.Rules, r => Assert.Contains(r.Id, all));
+    }
+}

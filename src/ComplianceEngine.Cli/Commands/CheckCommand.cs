@@ -94,6 +94,7 @@ internal static class CheckCommand
         failOnIndeterminate.AcceptOnlyFromAmong("true", "false");
         var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
         var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
+        var sarifAllRules = new Option<bool>("--sarif-all-rules") { Description = "SARIF: list every loaded rule, not only those with results" };
         var allJurisdictions = new Option<bool>("--all-jurisdictions")
         {
             Description = "List every loaded jurisdiction in the summary, also those without any finding (default: only those with findings)",
@@ -105,7 +106,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
+            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
         };
         command.SetAction(parse =>
         {
@@ -138,6 +139,7 @@ internal static class CheckCommand
                 console.Error.WriteLine($"compliance: format '{formatName}' is not available");
                 return ExitCodes.InvalidInput;
             }
+            if (writer is SarifReportWriter && parse.GetValue(sarifAllRules)) writer = new SarifReportWriter { AllRules = true };
 
             if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock),
