@@ -82,3 +82,34 @@ public sealed class SarifRulesListedTests
         Assert.All(ReportFixture.Rules, r => Assert.Contains(r.Id, all));
     }
 }
+
+public sealed class SarifResultLimitTests
+{
+    [Fact]
+    public void Write_MoreResultsThanTheLimit_KeepsTheMostSevereAndSaysHowManyWereLeftOut()
+    {
+        var report = ReportFixture.Build();
+        var problems = report.Findings.Where(f => f.Status != Model.Findings.FindingStatus.Pass).ToList();
+        Assert.True(problems.Count > 3);
+        var writer = new SarifReportWriter { MaxResults = 3 };
+
+        using var doc = System.Text.Json.JsonDocument.Parse(ReportFixture.Render(writer));
+
+        var run = doc.RootElement.GetProperty("runs")[0];
+        var kept = writer.ResultsOf(report);
+        Assert.Equal(3, run.GetProperty("results").GetArrayLength());
+        Assert.Equal(problems.Count - 3, run.GetProperty("properties").GetProperty("resultsOmitted").GetInt32());
+        var worstLeftOut = problems.Except(kept).Where(f => f.Status == Model.Findings.FindingStatus.Violation).Select(f => f.Severity).DefaultIfEmpty().Max();
+        Assert.All(kept.Where(f => f.Status == Model.Findings.FindingStatus.Violation), f => Assert.True(f.Severity >= worstLeftOut));
+        Assert.Equal(Math.Min(3, problems.Count(f => f.Status == Model.Findings.FindingStatus.Violation)),
+            kept.Count(f => f.Status == Model.Findings.FindingStatus.Violation));
+    }
+
+    [Fact]
+    public void Write_WithinTheLimit_OmitsNothing()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(ReportFixture.Render(new SarifReportWriter()));
+
+        Assert.False(doc.RootElement.GetProperty("runs")[0].GetProperty("properties").TryGetProperty("resultsOmitted", out _));
+    }
+}
