@@ -80,7 +80,7 @@ internal static class Commands
         var rulesDir = o.Get("rules", "rules");
         var source = LoadRules(rulesDir, out var ruleDiagnostics);
         if (source is null) return 2;
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics, source.Vocabulary);
         if (ruleDiagnostics.HasErrors)
         {
             Print(ruleDiagnostics.Sorted());
@@ -116,8 +116,16 @@ internal static class Commands
                 Print(bag.Sorted());
                 return 2;
             }
-            inputDiagnostics = bag.Sorted();
             recorder.Complete("load", estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length + estate.Recipients.Length);
+            // What `compliance check` does next: every category, subject, country and attribute against the vocabularies.
+            ComplianceEngine.Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, bag);
+            if (bag.HasErrors)
+            {
+                Print(bag.Sorted());
+                return 2;
+            }
+            inputDiagnostics = bag.Sorted();
+            recorder.Complete("vocabulary", estate.Stores.Length + estate.Flows.Length);
         }
 
         var report = engine.Evaluate(estate, new EvaluationOptions

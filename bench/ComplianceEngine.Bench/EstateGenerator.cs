@@ -41,19 +41,19 @@ internal sealed class EstateGenerator
         new("customer-db", 18, ["user.contact", "user.name"], ["user.financial", "user.demographic", "user.contact.address"], ["customer"], 200_000, true, true, 0),
         new("orders", 12, ["user.contact", "user.financial"], ["user.contact.address", "user.behavior.purchase_history"], ["customer"], 150_000, true, true, 0),
         new("payments", 6, ["user.financial.credit_card", "user.contact.address"], ["user.financial.bank_account", "user.name"], ["customer"], 100_000, true, true, 0),
-        new("hr-db", 4, ["user.contact", "user.name", "user.job_title"], ["user.financial.bank_account", "user.government_id", "user.health"], ["employee"], 5_000, true, true, 0),
-        new("patient-records", 3, ["user.health", "user.name", "user.contact"], ["user.genetic", "user.government_id"], ["patient"], 50_000, true, true, 0),
+        new("hr-db", 4, ["user.contact", "user.name", "user.job_title"], ["user.financial.bank_account", "user.government_id", "user.health_and_medical"], ["employee"], 5_000, true, true, 0),
+        new("patient-records", 3, ["user.health_and_medical", "user.name", "user.contact"], ["user.health_and_medical.genetic", "user.government_id"], ["patient"], 50_000, true, true, 0),
         new("clickstream", 14, ["user.behavior", "user.device"], ["user.location.imprecise", "user.contact.email"], ["customer"], 1_000_000, true, false, 1),
         new("ml-features", 5, ["user.behavior", "user.demographic"], ["user.location.imprecise"], ["customer"], 500_000, true, false, 2),
         new("auth", 6, ["user.authorization.credentials", "user.contact.email"], ["user.device"], ["customer", "employee"], 300_000, true, true, 0),
         new("geo-events", 3, ["user.location.precise"], ["user.device"], ["customer"], 400_000, true, false, 1),
-        new("support-tickets", 5, ["user.contact", "user.name"], ["user.health", "user.financial"], ["customer"], 80_000, true, false, 1),
+        new("support-tickets", 5, ["user.contact", "user.name"], ["user.health_and_medical", "user.financial"], ["customer"], 80_000, true, false, 1),
         new("app-logs", 16, ["system.operations"], ["user.device"], [], 0, false, false, 1),
         new("config", 4, ["system.authentication"], ["system.operations"], [], 0, false, false, 1),
     ];
 
     private static readonly Archetype Archive =
-        new("archive", 0, ["user.contact", "user.name", "user.financial"], ["user.behavior", "user.health"], ["customer"], 500_000, true, false, 2);
+        new("archive", 0, ["user.contact", "user.name", "user.financial"], ["user.behavior", "user.health_and_medical"], ["customer"], 500_000, true, false, 2);
 
     private static readonly string[] Workloads = ["platform", "data", "ml", "payments", "analytics", "web"];
     private static readonly double[] WorkloadWeights = [30, 20, 10, 10, 10, 20];
@@ -373,7 +373,7 @@ internal sealed class EstateGenerator
             };
             if (s.Individuals is { } n)
             {
-                if (s.Categories.Any(c => c.StartsWith("user.health", StringComparison.Ordinal) || c.StartsWith("user.genetic", StringComparison.Ordinal)))
+                if (s.Categories.Any(c => c.StartsWith("user.health_and_medical", StringComparison.Ordinal) || c.StartsWith("user.health_and_medical.genetic", StringComparison.Ordinal)))
                     sensitive = kind.Name == "patient-records" ? n : Math.Max(1, n / 10);
             }
         }

@@ -55,7 +55,7 @@ internal sealed class GeoCatalog
         Eea = rules.Groups.FirstOrDefault(g => g.Name == "EEA")?.Members.ToFrozenSet(StringComparer.Ordinal)
             ?? throw new InvalidOperationException("the rules folder has no EEA CountryGroup");
         var byProvider = new Dictionary<string, List<RegionChoice>>(StringComparer.Ordinal);
-        foreach (var r in rules.Regions)
+        foreach (var r in rules.Regions.Regions)
         {
             // Sovereign partitions (azure-china, azure-government, gcp-s3ns) are addressed under their parent provider.
             var dash = r.Provider.IndexOf('-', StringComparison.Ordinal);

@@ -5,6 +5,7 @@ using ComplianceEngine.Bench;
 // bench once     --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology ...] [--live] [--report FILE] [--no-json]
 // bench run      [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--work DIR]
 //                [--topology ...] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
+// bench sources  [--nodes 1000] [--workloads 10000] [--clusters 20] [--work DIR] [--rules DIR]
 // (`bench help` explains each option.)
 try
 {
@@ -15,6 +16,7 @@ try
         "generate" => Commands.Generate(options),
         "once" => Commands.Once(options),
         "run" => Harness.Run(options),
+        "sources" => SourcesBench.Run(options),
         _ => Commands.Help(),
     };
 }

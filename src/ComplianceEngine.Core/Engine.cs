@@ -8,20 +8,22 @@ using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
 using ComplianceEngine.Model.Jurisdictions;
 using ComplianceEngine.Model.Rules;
+using ComplianceEngine.Model.Vocabulary;
 
 namespace ComplianceEngine.Core;
 
 /// <summary>
 /// The library entry point: compiled rules plus catalogs, ready to evaluate any number of estates (thread-safe).
-/// Build it once with <see cref="Create"/>; each <see cref="Evaluate"/> runs its own rules session.
+/// Build it once with <see cref="Create(IEnumerable{RulePack}, IEnumerable{Regime}, IEnumerable{CountryGroup}, RegionData, DiagnosticBag, VocabularyCatalog?)"/>; each <see cref="Evaluate"/> runs its own rules session.
 /// </summary>
 public sealed class Engine
 {
     private readonly Evaluator _evaluator;
     private readonly LocationResolver _resolver;
 
-    private Engine(CompiledRuleSet rules, RegionCatalog regions, JurisdictionCatalog jurisdictions)
+    private Engine(CompiledRuleSet rules, RegionCatalog regions, JurisdictionCatalog jurisdictions, VocabularyCatalog vocabulary)
     {
+        Vocabulary = vocabulary;
         Rules = rules;
         Regions = regions;
         Jurisdictions = jurisdictions;
@@ -38,18 +40,36 @@ public sealed class Engine
     /// <summary>Countries, groups and regimes.</summary>
     public JurisdictionCatalog Jurisdictions { get; }
 
+    /// <summary>The vocabularies loaded with the rules (categories, subject types, countries, declared attributes), for checking estates.</summary>
+    public VocabularyCatalog Vocabulary { get; }
+
     /// <summary>The resolver used for sites.</summary>
     public LocationResolver Resolver => _resolver;
 
-    /// <summary>Compiles rule packs over the catalogs. Mistakes go to <paramref name="diagnostics"/>; the engine holds only the rules that compiled.</summary>
+    /// <summary>Compiles rule packs over the catalogs (regions only: no zone forms, no multi-regions). Mistakes go to <paramref name="diagnostics"/>.</summary>
+    /// <param name="vocabulary">The vocabularies loaded with the rules; without them, checking an estate's vocabulary fails closed.</param>
     public static Engine Create(IEnumerable<RulePack> packs, IEnumerable<Regime> regimes, IEnumerable<CountryGroup> groups, IEnumerable<RegionInfo> regions,
-        DiagnosticBag diagnostics)
+        DiagnosticBag diagnostics, VocabularyCatalog? vocabulary = null) =>
+        Create(packs, regimes, groups, new RegionData([.. regions], [], []), diagnostics, vocabulary);
+
+    /// <summary>
+    /// Compiles rule packs over the catalogs: countries, regimes and the whole region catalog (regions, zone forms and
+    /// multi-regions). Mistakes go to <paramref name="diagnostics"/>; the engine holds only the rules that compiled. A
+    /// catalog without regions is an error: every cloud region would be unknown and every rule that needs a country
+    /// indeterminate.
+    /// </summary>
+    /// <param name="vocabulary">The vocabularies loaded with the rules; without them, checking an estate's vocabulary fails closed.</param>
+    public static Engine Create(IEnumerable<RulePack> packs, IEnumerable<Regime> regimes, IEnumerable<CountryGroup> groups, RegionData regions,
+        DiagnosticBag diagnostics, VocabularyCatalog? vocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
+        ArgumentNullException.ThrowIfNull(regions);
+        if (regions.Regions.IsEmpty)
+            diagnostics.Error(DiagnosticCodes.CatalogInvalid, "no region catalog was loaded (no cloud-regions.tsv rows in the rules folders): every cloud region would be unknown", SourceLocation.None);
         var jurisdictions = new JurisdictionCatalog(groups, regimes);
         CheckCatalog(jurisdictions, diagnostics);
         var compiled = new RuleSetCompiler(jurisdictions).Compile(packs.SelectMany(p => p.Rules), diagnostics);
-        return new Engine(compiled, new RegionCatalog(regions), jurisdictions);
+        return new Engine(compiled, new RegionCatalog(regions), jurisdictions, vocabulary ?? VocabularyCatalog.Empty);
     }
 
     /// <summary>Evaluates an estate and explains every finding (pass findings included when asked in the options).</summary>
@@ -67,17 +87,29 @@ public sealed class Engine
     {
         ArgumentNullException.ThrowIfNull(estate);
         var all = new List<Diagnostic>(diagnostics ?? []);
+        var clusterSites = new Dictionary<string, Site>(StringComparer.Ordinal);
         foreach (var cluster in estate.Clusters)
         {
             var site = _resolver.Resolve(cluster, estate.Organization);
-            if (site.UnknownReason is not null)
-                all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownRegion, $"Cluster '{cluster.Name}': {site.UnknownReason}; rules that need its country are indeterminate", cluster.Info.Location));
+            clusterSites.TryAdd(cluster.Name, site);
+            all.AddRange(LocationResolver.Diagnose(cluster, site));
         }
+        var recipientSites = new Dictionary<string, Site>(StringComparer.Ordinal);
         foreach (var recipient in estate.Recipients)
         {
             var site = _resolver.Resolve(recipient);
+            recipientSites.TryAdd(recipient.Name, site);
             if (site.UnknownReason is not null)
                 all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownCountry, $"Recipient '{recipient.Name}': {site.UnknownReason}; rules that need its country are indeterminate", recipient.Info.Location));
+        }
+        foreach (var store in estate.Stores)
+        {
+            if (!store.GeoRedundant) continue;
+            var site = store.Cluster is { } c ? clusterSites.GetValueOrDefault(c.Name) : store.Recipient is { } r ? recipientSites.GetValueOrDefault(r.Name) : null;
+            if (site is null) continue;
+            if (_resolver.GeoRedundantCopy(site, estate.Organization) is { Country: null } pair)
+                all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownPairedRegion,
+                    $"DataStore '{store.Name}' is geoRedundant: {pair.UnknownReason}; rules that need the copy's country are indeterminate", store.Info.Location));
         }
         return _evaluator.Evaluate(estate, options, all.Distinct(), sources);
     }

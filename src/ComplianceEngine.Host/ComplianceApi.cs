@@ -77,7 +77,7 @@ public static class ComplianceApi
     private static ProblemHttpResult Problem(int status, string detail, IEnumerable<Diagnostic> diagnostics) =>
         TypedResults.Problem(detail: detail, statusCode: status, extensions: new Dictionary<string, object?>
         {
-            ["diagnostics"] = diagnostics.Select(d => new { code = d.Code, severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
+            ["diagnostics"] = diagnostics.Select(d => new { code = d.Code, severity = d.SeverityText,
                 message = d.Message, file = d.Location.File, line = d.Location.Line, column = d.Location.Column }).ToList(),
         });
 

@@ -47,21 +47,24 @@ public sealed class ComplianceService
 {
     private readonly ComplianceEngineOptions _options;
     private readonly ILogger<ComplianceService> _logger;
+    private readonly Loading.Sources.ISourceReader? _sources;
     private readonly ConcurrentDictionary<string, (Engine? Engine, IReadOnlyList<Diagnostic> Diagnostics)> _engines = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service.</summary>
-    public ComplianceService(IOptions<ComplianceEngineOptions> options, ILogger<ComplianceService> logger)
+    /// <param name="sources">Reads the files users already have (Terraform plans, Kubernetes objects...) beside native documents.</param>
+    public ComplianceService(IOptions<ComplianceEngineOptions> options, ILogger<ComplianceService> logger, Loading.Sources.ISourceReader? sources = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
+        _sources = sources;
     }
 
     /// <summary>The rule folders used when none are given.</summary>
     public IReadOnlyList<string> DefaultRules => [_options.BuiltInRules];
 
     /// <summary>A loader with the configured caps.</summary>
-    public WorkspaceLoader CreateLoader() => new(_options.Limits);
+    public WorkspaceLoader CreateLoader() => new(_options.Limits, _sources);
 
     /// <summary>The engine for a set of rule folders (compiled once), or null with diagnostics.</summary>
     /// <param name="packs">When not empty, only these RulePacks (by metadata.name) are compiled.</param>
@@ -86,7 +89,7 @@ public sealed class ComplianceService
             if (source.Packs.IsEmpty && !diagnostics.HasErrors)
                 diagnostics.Error(DiagnosticCodes.NoInputs, $"no RulePack documents found in {string.Join(", ", paths)}", new SourceLocation(paths[0], 0, 0));
             if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
-            var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics);
+            var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics, source.Vocabulary);
             if (_logger.IsEnabled(LogLevel.Debug)) _logger.LogDebug("Compiled {Count} rules from {Paths}", engine.Rules.Rules.Length, key);
             return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (engine, diagnostics.Sorted());
         });
@@ -115,6 +118,7 @@ public sealed class ComplianceService
         if (engine is null) return ([], ruleDiagnostics);
         var diagnostics = new DiagnosticBag();
         var estate = CreateLoader().LoadEstate(request.Paths, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         if (diagnostics.HasErrors) return ([], diagnostics.Sorted());
         var (_, explanations) = engine.Explain(estate, new EvaluationOptions { AsOf = request.AsOf, GeneratedAt = request.GeneratedAt, IncludePasses = true });
         var matching = explanations
@@ -137,6 +141,7 @@ public sealed class ComplianceService
         var loader = CreateLoader();
         var docs = loader.Documents.LoadText(yaml, name, diagnostics);
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         var waivers = Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
             diagnostics.Error(DiagnosticCodes.NoInputs, "no Cluster, DataStore or DataFlow documents in the request", new SourceLocation(name, 0, 0));
@@ -173,6 +178,7 @@ public sealed class ComplianceService
         if (engine is null) return new CheckResult(null, ruleDiagnostics);
 
         var (estate, estateWaivers) = loader.LoadWorkspace(request.Paths, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         waivers.AddRange(estateWaivers);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
             diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {string.Join(", ", request.Paths)}",

@@ -39,17 +39,18 @@ public sealed class ScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(engine);
         var diagnostics = new DiagnosticBag();
-        var files = DocumentLoader.FindFiles([folder], diagnostics);
+        var files = _loader.Documents.FindInputFiles([folder], diagnostics);
         var docs = _loader.Documents.LoadFiles(files, diagnostics);
         var cases = TestCaseReader.Read(docs, folder, diagnostics);
         if (cases.Length != 1)
             diagnostics.Error(DiagnosticCodes.TestCaseInvalid, $"a scenario folder needs exactly one TestCase document, found {cases.Length}", new SourceLocation(folder, 0, 0));
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         if (diagnostics.HasErrors || cases.Length != 1)
             return new ScenarioResult(folder, folder, false, [], [], [.. diagnostics.Sorted()]);
 
         var test = cases[0];
-        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = test.AsOf, IncludePasses = true });
+        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = test.AsOf, IncludePasses = true }, diagnostics.Sorted());
         var inScope = report.Findings.Where(f => test.Jurisdictions.Contains(f.Jurisdiction)).ToList();
         var missing = test.Expect.Where(e => !inScope.Any(e.Matches)).Select(e => e.ToString()).ToImmutableArray();
         var unexpected = inScope

@@ -20,6 +20,8 @@ public static class ServiceCollectionExtensions
         if (configuration is not null) options.Bind(configuration.GetSection(ComplianceEngineOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ComplianceService>();
+        // Terraform plans, Kubernetes objects, Velero, Istio... read beside native documents (design section 8).
+        services.TryAddSingleton<Loading.Sources.ISourceReader, Import.EstateImporter>();
         services.AddSingleton<IReportWriter, JsonReportWriter>();
         services.AddSingleton<IReportWriter, MarkdownReportWriter>();
         services.AddSingleton<IReportWriter, ConsoleSummaryWriter>();

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ComplianceEngine.Loading.Catalog;
 using ComplianceEngine.Loading.Documents;
 using ComplianceEngine.Loading.Validation;
+using ComplianceEngine.Loading.Vocabulary;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
@@ -23,8 +24,8 @@ public sealed class WorkspaceLoader
     private static readonly AdequacyEntryValidator AdequacyRules = new();
     private readonly DocumentLoader _documents;
 
-    /// <summary>Creates a loader with the given YAML caps.</summary>
-    public WorkspaceLoader(YamlLimits? limits = null) => _documents = new DocumentLoader(limits);
+    /// <summary>Creates a loader with the given YAML caps, reading source files (Terraform plans, Kubernetes...) through <paramref name="sources"/> when given.</summary>
+    public WorkspaceLoader(YamlLimits? limits = null, Sources.ISourceReader? sources = null) => _documents = new DocumentLoader(limits, sources);
 
     /// <summary>How files of the built-in rules are named in findings, evidence and diagnostics: <c>builtin:rules/eu-gdpr/rules.yaml</c>.</summary>
     public const string BuiltInPrefix = "builtin:rules/";
@@ -35,7 +36,7 @@ public sealed class WorkspaceLoader
     /// <param name="builtInRoot">
     /// The folder of the built-in rules, when they are among <paramref name="paths"/>: files under it are named
     /// <c>builtin:rules/&lt;path under the folder&gt;</c> (the path in the repository's <c>rules/</c>), never by where the
-    /// application happens to be installed.
+    /// application happens to be installed; and a document of one's own replaces the built-in one of the same kind and name.
     /// </param>
     public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics, string? builtInRoot = null)
     {
@@ -48,9 +49,9 @@ public sealed class WorkspaceLoader
             if (text is not null) docs.AddRange(_documents.LoadText(text, DisplayName(file, builtInRoot), diagnostics));
         }
         if (builtInRoot is not null) docs = WithoutReplacedBuiltIns(docs);
-        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup)))
+        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory)))
         {
-            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction and CountryGroup documents, not {d.Info.Kind}", d.Info.Location);
+            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction, CountryGroup and DataCategory documents, not {d.Info.Kind}", d.Info.Location);
         }
         var packs = RuleReader.Read(docs);
         var regimes = CatalogReader.ReadRegimes(docs);
@@ -69,28 +70,85 @@ public sealed class WorkspaceLoader
         CheckUniqueNames(groups.Select(g => (g.Name, g.Location)), "CountryGroup", diagnostics);
 
         var regions = ImmutableArray.CreateBuilder<RegionInfo>();
-        var builtInRegions = new List<RegionInfo>();
-        foreach (var path in list)
+        var zones = ImmutableArray.CreateBuilder<ZoneForm>();
+        var multiRegions = ImmutableArray.CreateBuilder<MultiRegion>();
+        // The same walk as for the YAML files (once per real folder, regular files only, tests folders skipped).
+        string[] regionFiles = [RegionCatalogFile, ZoneFormFile, MultiRegionFile];
+        var catalogs = list.Where(p => Directory.Exists(p) || (p.EndsWith(".tsv", StringComparison.Ordinal) && !IsVocabularyFile(p)));
+        foreach (var file in DocumentLoader.FindFiles(catalogs, diagnostics, TestFolders, f => regionFiles.Contains(Path.GetFileName(f))))
         {
-            IEnumerable<string> candidates = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, RegionCatalogFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                : path.EndsWith(".tsv", StringComparison.Ordinal) ? [path] : [];
-            foreach (var file in candidates)
+            var text = _documents.ReadText(file, diagnostics);
+            if (text is null) continue;
+            var name = DisplayName(file, builtInRoot);
+            switch (Path.GetFileName(file))
             {
-                var name = DocumentLoader.Normalize(file);
-                var text = _documents.ReadText(name, diagnostics);
-                var shownAs = DisplayName(name, builtInRoot);
-                if (text is null) continue;
-                var read = RegionCatalogReader.Read(text, shownAs, diagnostics);
-                if (shownAs.StartsWith(BuiltInPrefix, StringComparison.Ordinal)) builtInRegions.AddRange(read);
-                else regions.AddRange(read);
+                case ZoneFormFile: zones.AddRange(RegionCatalogReader.ReadZones(text, name, diagnostics)); break;
+                case MultiRegionFile: multiRegions.AddRange(RegionCatalogReader.ReadMultiRegions(text, name, diagnostics)); break;
+                default: regions.AddRange(RegionCatalogReader.Read(text, name, diagnostics)); break;
             }
         }
-        // A region of one's own catalog replaces the built-in line for the same provider and region.
-        var ownRegions = regions.Select(r => (r.Provider, r.Region)).ToHashSet();
-        regions.AddRange(builtInRegions.Where(r => !ownRegions.Contains((r.Provider, r.Region))));
-        return new RuleSource(packs, regimes, groups, regions.ToImmutable());
+        var vocabulary = VocabularyBuilder.Build(
+            ReadCatalogFiles(list, VocabularyFileReader.CategoriesFile, VocabularyFileReader.ReadTaxonomy, diagnostics, builtInRoot),
+            [.. docs.Where(d => d.Info.Kind == DocumentKind.DataCategory).Select(d => { var e = InventoryReader.ReadDataCategory(d); d.Spec.Finish(); return e; })],
+            ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics, builtInRoot),
+            ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics, builtInRoot),
+            groups, regimes, packs, diagnostics);
+        var data = new RegionData(regions.ToImmutable(), zones.ToImmutable(), multiRegions.ToImmutable());
+        RegionCatalogReader.Validate(data, diagnostics);
+        return new RuleSource(packs, regimes, groups, data) { Vocabulary = vocabulary };
     }
+
+    private static bool IsVocabularyFile(string path) =>
+        Path.GetFileName(path) is VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile;
+
+    /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path), walked as the YAML files are.</summary>
+    private ImmutableArray<T> ReadCatalogFiles<T>(IEnumerable<string> paths, string fileName, Func<string, string, DiagnosticBag, ImmutableArray<T>> read, DiagnosticBag diagnostics,
+        string? builtInRoot)
+    {
+        var result = ImmutableArray.CreateBuilder<T>();
+        var roots = paths.Where(p => Directory.Exists(p) || Path.GetFileName(p) == fileName);
+        foreach (var name in DocumentLoader.FindFiles(roots, diagnostics, TestFolders, f => Path.GetFileName(f) == fileName))
+        {
+            var text = _documents.ReadText(name, diagnostics);
+            if (text is not null) result.AddRange(read(text, DisplayName(name, builtInRoot), diagnostics));
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// Rules of one's own given beside the built-in ones replace the built-in documents of the same kind and name: a
+    /// <c>RulePack</c> named <c>eu-gdpr-chapter-v</c> replaces the built-in pack of that name, a <c>Jurisdiction</c>,
+    /// <c>CountryGroup</c> or <c>DataCategory</c> likewise, so an edited copy of a built-in pack is not a duplicate.
+    /// </summary>
+    private static List<RawDocument> WithoutReplacedBuiltIns(List<RawDocument> docs)
+    {
+        static bool IsBuiltIn(RawDocument d) => d.Info.Location.File.StartsWith(BuiltInPrefix, StringComparison.Ordinal);
+        var own = docs.Where(d => !IsBuiltIn(d)).Select(d => (d.Info.Kind, d.Info.Name)).ToHashSet();
+        return own.Count == 0 ? docs : [.. docs.Where(d => !IsBuiltIn(d) || !own.Contains((d.Info.Kind, d.Info.Name)))];
+    }
+
+    /// <summary>
+    /// The name a rules file is shown by: <c>builtin:rules/...</c> under <paramref name="builtInRoot"/>, else the file
+    /// as found (relative to the working directory).
+    /// </summary>
+    public static string DisplayName(string file, string? builtInRoot)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (builtInRoot is null) return file;
+        var root = Path.GetFullPath(builtInRoot);
+        var full = Path.GetFullPath(file);
+        var relative = Path.GetRelativePath(root, full);
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)) return file;
+        return BuiltInPrefix + relative.Replace('\\', '/');
+    }
+
+    /// <summary>The zone-form file's name (how providers name the zones of a region), beside the region catalog.</summary>
+    public const string ZoneFormFile = "zones.tsv";
+
+    /// <summary>The multi-region file's name (locations that span several regions), beside the region catalog.</summary>
+    public const string MultiRegionFile = "multi-regions.tsv";
+
+
 
     /// <summary>Reads an estate (inventory documents) from files and folders, and cross-checks it.</summary>
     public Estate LoadEstate(IEnumerable<string> paths, DiagnosticBag diagnostics) => LoadWorkspace(paths, diagnostics).Estate;
@@ -98,7 +156,7 @@ public sealed class WorkspaceLoader
     /// <summary>Reads an estate and the waivers kept beside it. Rule and policy documents among the inputs are reported and ignored.</summary>
     public (Estate Estate, ImmutableArray<Waiver> Waivers) LoadWorkspace(IEnumerable<string> paths, DiagnosticBag diagnostics)
     {
-        var files = DocumentLoader.FindFiles(paths, diagnostics);
+        var files = _documents.FindInputFiles(paths, diagnostics);
         var docs = _documents.LoadFiles(files, diagnostics);
         foreach (var d in docs.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.Policy or DocumentKind.TestCase))
         {
@@ -134,33 +192,6 @@ public sealed class WorkspaceLoader
 
     /// <summary>The document loader used for other kinds (policies, test cases).</summary>
     public DocumentLoader Documents => _documents;
-
-    /// <summary>
-    /// Rules of one's own given beside the built-in ones replace the built-in documents of the same kind and name: a
-    /// <c>RulePack</c> named <c>eu-gdpr</c> replaces the built-in pack <c>eu-gdpr</c>, a <c>Jurisdiction</c> or
-    /// <c>CountryGroup</c> likewise, so an edited copy of a built-in pack (or of the whole folder) is not a duplicate.
-    /// </summary>
-    private static List<RawDocument> WithoutReplacedBuiltIns(List<RawDocument> docs)
-    {
-        static bool IsBuiltIn(RawDocument d) => d.Info.Location.File.StartsWith(BuiltInPrefix, StringComparison.Ordinal);
-        var own = docs.Where(d => !IsBuiltIn(d)).Select(d => (d.Info.Kind, d.Info.Name)).ToHashSet();
-        return own.Count == 0 ? docs : [.. docs.Where(d => !IsBuiltIn(d) || !own.Contains((d.Info.Kind, d.Info.Name)))];
-    }
-
-    /// <summary>
-    /// The name a rules file is shown by: <c>builtin:rules/...</c> under <paramref name="builtInRoot"/>, else the file
-    /// as found (relative to the working directory).
-    /// </summary>
-    public static string DisplayName(string file, string? builtInRoot)
-    {
-        ArgumentNullException.ThrowIfNull(file);
-        if (builtInRoot is null) return file;
-        var root = Path.GetFullPath(builtInRoot);
-        var full = Path.GetFullPath(file);
-        var relative = Path.GetRelativePath(root, full);
-        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)) return file;
-        return BuiltInPrefix + relative.Replace('\\', '/');
-    }
 
     private static void CheckUniqueNames(IEnumerable<(string Name, SourceLocation Location)> items, string kind, DiagnosticBag diagnostics)
     {

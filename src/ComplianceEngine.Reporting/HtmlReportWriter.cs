@@ -283,7 +283,7 @@ public sealed class HtmlReportWriter : IReportWriter
         h.Append("<thead><tr><th>Code</th><th>Severity</th><th>Where</th><th>Message</th></tr></thead>\n<tbody>\n");
         foreach (var d in report.Diagnostics)
         {
-            var severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+            var severity = d.SeverityText;
             h.Append(CultureInfo.InvariantCulture,
                 $"<tr><td><code>{Escape(d.Code)}</code></td><td><span class=\"badge diag-{severity}\">{severity}</span></td><td class=\"loc\">{Escape(d.Location.ToString())}</td><td>{Escape(d.Message)}</td></tr>\n");
         }

@@ -164,6 +164,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("file", f.Subject.Location.File);
         w.WriteNumber("line", f.Subject.Location.Line);
         w.WriteNumber("column", f.Subject.Location.Column);
+        if (f.Subject.Location.Pointer is { } pointer) w.WriteString("pointer", pointer);
         w.WriteEndObject();
         w.WriteStartArray("path");
         foreach (var p in f.Path) w.WriteStringValue(p);
@@ -188,7 +189,7 @@ public sealed class JsonReportWriter : IReportWriter
     {
         w.WriteStartObject();
         w.WriteString("code", d.Code);
-        w.WriteString("severity", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
+        w.WriteString("severity", d.SeverityText);
         w.WriteString("message", d.Message);
         w.WriteString("file", d.Location.File);
         w.WriteNumber("line", d.Location.Line);

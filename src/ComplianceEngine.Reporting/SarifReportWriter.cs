@@ -215,7 +215,7 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteStartObject("descriptor");
             w.WriteString("id", d.Code);
             w.WriteEndObject();
-            w.WriteString("level", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
+            w.WriteString("level", d.SeverityText);
             w.WriteStartObject("message");
             w.WriteString("text", d.Message);
             w.WriteEndObject();

@@ -80,7 +80,7 @@ public sealed partial class CheckCommandTests
         var before = File.ReadAllText(input);
         var (exit, _, error) = Cli.Run("check", dir.Path, "--rules", Rules, "--output", input);
         Assert.Equal(2, exit);
-        Assert.Contains("refusing to write a report over the input file", error, StringComparison.Ordinal);
+        Assert.Contains("error CE1008: refusing to write the report over the input", error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(input));
     }
 

@@ -24,7 +24,7 @@ public sealed class GateAndUsageTests
         apiVersion: compliance/v1
         kind: Cluster
         metadata: {name: far}
-        spec: {provider: other, country: ZZ}
+        spec: {provider: aws, region: eu-moon-1}
         ---
         apiVersion: compliance/v1
         kind: DataStore
@@ -196,7 +196,7 @@ public sealed class GateAndUsageTests
         var (exit, _, error) = Cli.Run("check", Examples, "--rules", Rules, "--output", dir.Path, "--format", "json");
 
         Assert.Equal(2, exit);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("CE1032", StringComparison.Ordinal));
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("CE1008", StringComparison.Ordinal));
         Assert.Contains(dir.Path, line, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Access to the path", error, StringComparison.Ordinal);

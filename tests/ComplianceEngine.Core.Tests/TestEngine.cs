@@ -37,7 +37,7 @@ internal static class TestEngine
     {
         var bag = new DiagnosticBag();
         var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "eu-gdpr")], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.Empty(bag.Sorted());
         return engine;
     }

@@ -17,7 +17,7 @@ public sealed class ScenarioTests
     {
         var bag = new DiagnosticBag();
         var source = new WorkspaceLoader().LoadRules(folders, bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.DoesNotContain(bag.Sorted(), d => d.Severity == DiagnosticSeverity.Error);
         return engine;
     }

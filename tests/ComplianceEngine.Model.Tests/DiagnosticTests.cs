@@ -10,6 +10,18 @@ public sealed class DiagnosticTests
         Assert.Equal("a.yaml:3:7: error CE2004: bad", Diagnostic.Error("CE2004", "bad", new SourceLocation("a.yaml", 3, 7)).ToString());
 
     [Fact]
+    public void Note_IsNeitherErrorNorWarning()
+    {
+        var bag = new DiagnosticBag();
+        bag.Note("CE3005", "read as eu-central-1", new SourceLocation("a.yaml", 1, 1));
+        var d = Assert.Single(bag.Sorted());
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.Equal("note", d.SeverityText);
+        Assert.Equal("a.yaml:1:1: note CE3005: read as eu-central-1", d.ToString());
+        Assert.False(bag.HasErrors);
+    }
+
+    [Fact]
     public void Sorted_ByFileLineColumnThenCode_Deduplicated()
     {
         var bag = new DiagnosticBag();

@@ -76,7 +76,7 @@ internal static class CheckCommand
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
-        var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders (YAML)", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders: compliance/v1 YAML, and the sources the engine reads (Terraform plan JSON, Kubernetes, Karmada, OCM, Velero, Istio, Fides)", Arity = ArgumentArity.OneOrMore };
         var rules = new RuleOptions();
         var asOf = CommonOptions.AsOf();
         var format = new Option<string?>("--format") { Description = $"Report format: {string.Join("|", writers.Keys.Order(StringComparer.Ordinal))}" };
@@ -115,24 +115,22 @@ internal static class CheckCommand
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
 
             var outputPath = parse.GetValue(output);
-            // A report never replaces one of the user's inputs.
-            var inputs = Loading.Documents.DocumentLoader.FindFiles(parse.GetValue(paths) ?? [], new DiagnosticBag())
-                .Concat(new[] { parse.GetValue(policy), parse.GetValue(baseline) }.OfType<string>())
-                .Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-            // ... except that --write-baseline may update the --baseline file in place: it is read before anything is written.
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
+            // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
+            // --write-baseline may update the --baseline file in place: it is read before anything is written.
+            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, default)
+                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
             var baselineRead = parse.GetValue(baseline) is { } read ? Path.GetFullPath(read) : null;
-            foreach (var (target, isBaseline) in new[] { (outputPath, false), (parse.GetValue(writeBaseline), true) })
-            {
-                if (target is null) continue;
-                var full = Path.GetFullPath(target);
-                if (inputs.Contains(full) && !(isBaseline && full == baselineRead))
-                {
-                    console.Error.WriteLine($"compliance: refusing to write a report over the input file {target}");
-                    return ExitCodes.InvalidInput;
-                }
-            }
+            var refusals = new[] { (Path: outputPath, IsBaseline: false), (Path: parse.GetValue(writeBaseline), IsBaseline: true) }
+                .Where(t => t.Path is not null && !(t.IsBaseline && Path.GetFullPath(t.Path) == baselineRead))
+                .Select(t => guard.Check(t.Path!)).OfType<Diagnostic>().ToList();
+            CommonOptions.Print(refusals, console.Error);
+            if (refusals.Count > 0) return ExitCodes.InvalidInput;
+            // '-o -' is a report on standard output: JSON unless --format says otherwise.
+            var toStandardOutput = outputPath == "-";
+            if (toStandardOutput) outputPath = null;
 
-            var formatName = ResolveFormat(parse.GetValue(format), outputPath, writers.Keys, console.Error);
+            var formatName = ResolveFormat(parse.GetValue(format) ?? (toStandardOutput ? "json" : null), outputPath, writers.Keys, console.Error);
             if (formatName is null) return ExitCodes.InvalidInput;
             if (!writers.TryGetValue(formatName, out var writer))
             {
@@ -141,7 +139,6 @@ internal static class CheckCommand
             }
             if (writer is SarifReportWriter && parse.GetValue(sarifAllRules)) writer = new SarifReportWriter { AllRules = true };
 
-            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock),
                 IncludePasses: formatName == "junit")
             {

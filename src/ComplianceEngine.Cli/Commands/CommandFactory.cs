@@ -14,5 +14,6 @@ internal static class CommandFactory
         ExplainCommand.Create(services, console),
         PacksCommand.Create(services, console),
         InitCommand.Create(console),
+        ImportCommand.Create(services, console),
     ];
 }

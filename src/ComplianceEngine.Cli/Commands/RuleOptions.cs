@@ -6,7 +6,8 @@ namespace ComplianceEngine.Cli.Commands;
 
 /// <summary>
 /// <c>--rules DIR...</c> and <c>--no-builtin-rules</c>: which rule folders a command loads. <c>--rules</c> adds to the
-/// built-in rules (a pack, jurisdiction or country group of one's own with a built-in one's name replaces it);
+/// built-in rules (a pack, jurisdiction, country group or data category of one's own with a built-in one's name
+/// replaces it; a complete rules folder, with its own region catalog, replaces the built-in rules);
 /// <c>--no-builtin-rules</c> loads only the <c>--rules</c> folders. <c>builtin:PATH</c> names a folder shipped with the
 /// tool, e.g. <c>--rules builtin:policies/org-baseline</c>.
 /// </summary>
@@ -36,11 +37,18 @@ internal sealed class RuleOptions
     public IReadOnlyList<string>? Resolve(ParseResult parse, ComplianceService service, TextWriter error)
     {
         var given = (parse.GetValue(Rules) ?? []).Select(Expand).ToList();
-        if (!parse.GetValue(NoBuiltIn)) return [.. service.DefaultRules, .. given];
+        // A folder with a region catalog of its own is a complete rules folder (a copy of rules/, catalogs included):
+        // it stands in for the built-in rules rather than duplicating their catalogs.
+        if (!parse.GetValue(NoBuiltIn) && !given.Any(IsCompleteRulesFolder)) return [.. service.DefaultRules, .. given];
         if (given.Count > 0) return given;
         error.WriteLine($"compliance: error {DiagnosticCodes.NoRulesLeft}: --no-builtin-rules needs at least one --rules folder");
         return null;
     }
+
+    /// <summary>True when <paramref name="path"/> is a folder holding a region catalog (<c>cloud-regions.tsv</c>) outside its tests.</summary>
+    public static bool IsCompleteRulesFolder(string path) =>
+        Directory.Exists(path) && Directory.EnumerateFiles(path, Loading.WorkspaceLoader.RegionCatalogFile, SearchOption.AllDirectories)
+            .Any(f => !Path.GetRelativePath(path, f).Split(Path.DirectorySeparatorChar).Contains("tests"));
 
     /// <summary><c>builtin:PATH</c> as the folder beside the tool; anything else as given.</summary>
     public static string Expand(string path) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Location;
+using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
 
@@ -41,7 +42,7 @@ public sealed class FactBuilder
         foreach (var store in resolved.Estate.Stores)
         {
             var info = resolved.Info(store);
-            if (info.Site is not { } site) continue;
+            var site = info.Site;
             facts.Add(Placement(context, info, site, info.Subject, [store.Name, site.Name], copy: false, store.GeoRedundant,
                 copyTarget: copyTargets.Contains(store.Name)));
         }
@@ -182,6 +183,7 @@ public sealed class ResolvedEstate
     private readonly ILookup<string, DataStore> _storesByCluster;
     private readonly Dictionary<DataStore, StoreInfo> _storeInfo = new(ReferenceEqualityComparer.Instance);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ImmutableArray<string>, ImmutableArray<string>> _interned = new(SetComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Site> _unresolved = new(StringComparer.Ordinal);
 
     /// <summary>Everything a name stands for: one lookup answers store, cluster, recipient, node key and source.</summary>
     private sealed class Named(string name)
@@ -243,12 +245,24 @@ public sealed class ResolvedEstate
     /// <summary>The stores on a cluster.</summary>
     public IEnumerable<DataStore> StoresOn(string cluster) => _storesByCluster[cluster];
 
-    /// <summary>Where a store's data rests.</summary>
-    public Site? SiteOfStore(DataStore store)
+    /// <summary>
+    /// Where a store's data rests. A store whose cluster or recipient is not in the estate (an estate built without the
+    /// loader's reference checks) rests at a site of unknown country, so that its rules are indeterminate, never skipped.
+    /// </summary>
+    public Site SiteOfStore(DataStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.Cluster is { } c ? Cluster(c.Name) : store.Recipient is { } r ? Recipient(r.Name) : null;
+        var site = store.Cluster is { } c ? Cluster(c.Name) : store.Recipient is { } r ? Recipient(r.Name) : null;
+        if (site is not null) return site;
+        var where = store.Cluster?.Name ?? store.Recipient?.Name;
+        return Unresolved(where ?? store.Name, where is null
+            ? $"DataStore '{store.Name}' names no cluster or recipient"
+            : $"'{where}' is not a {(store.Cluster is not null ? "cluster" : "recipient")} of the estate");
     }
+
+    /// <summary>A site of unknown country standing for a name the estate does not resolve (one per name).</summary>
+    internal Site Unresolved(string name, string? reason = null) =>
+        _unresolved.GetOrAdd(name, n => new Site("Unresolved", n, null, reason ?? $"'{n}' is not a store, cluster or recipient of the estate", [], [], SourceLocation.None));
 
     /// <summary>The graph node of a name: <c>DataStore/x</c>, <c>Cluster/x</c> or <c>Recipient/x</c>.</summary>
     public string NodeKey(string name) => _names.TryGetValue(name, out var n) ? n.NodeKey : "Recipient/" + name;
@@ -256,7 +270,7 @@ public sealed class ResolvedEstate
     /// <summary>A flow endpoint: a store (its site, itself), a cluster (its site, its stores) or a recipient.</summary>
     public (Site Site, ImmutableArray<DataStore> Stores)? Endpoint(string name, bool allowRecipient)
     {
-        if (Store(name) is { } store) return SiteOfStore(store) is { } s ? (s, [store]) : null;
+        if (Store(name) is { } store) return (SiteOfStore(store), [store]);
         if (Cluster(name) is { } cluster) return (cluster, [.. StoresOn(name)]);
         if (allowRecipient && Recipient(name) is { } recipient) return (recipient, []);
         return null;
@@ -295,7 +309,9 @@ public sealed class ResolvedEstate
     internal (SourceInfo Source, string FromNode, Site Destination, string ToNode)? Flow(string fromName, string toName)
     {
         if (!_names.TryGetValue(fromName, out var from) || Source(from) is not { } source) return null;
-        if (!_names.TryGetValue(toName, out var to) || EndpointSite(to, allowRecipient: true) is not { } destination) return null;
+        // A destination the estate does not resolve is a site of unknown country: the transfer is indeterminate, not dropped.
+        if (!_names.TryGetValue(toName, out var to) || EndpointSite(to, allowRecipient: true) is not { } destination)
+            return (source, from.NodeKey, Unresolved(toName), to?.NodeKey ?? NodeKey(toName));
         return (source, from.NodeKey, destination, to.NodeKey);
     }
 
@@ -357,11 +373,11 @@ public sealed class ResolvedEstate
 }
 
 /// <summary>A store with its site and sorted, shared sets.</summary>
-internal sealed class StoreInfo(DataStore store, Site? site, ImmutableArray<string> categories, ImmutableArray<string> subjects,
+internal sealed class StoreInfo(DataStore store, Site site, ImmutableArray<string> categories, ImmutableArray<string> subjects,
     ImmutableArray<string> subjectTypes, ImmutableArray<string> designations)
 {
     public DataStore Store { get; } = store;
-    public Site? Site { get; } = site;
+    public Site Site { get; } = site;
     public FindingSubject Subject { get; } = new(DocumentKind.DataStore, store.Name, store.Info.Location);
     public ImmutableArray<string> Categories { get; } = categories;
     public ImmutableArray<string> Subjects { get; } = subjects;

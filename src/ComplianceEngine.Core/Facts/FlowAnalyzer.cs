@@ -42,7 +42,7 @@ public sealed class FlowAnalyzer
             var subject = new FindingSubject(DocumentKind.Cluster, cluster.Name, cluster.Info.Location);
             foreach (var target in dr.Targets)
             {
-                if (resolved.EndpointSite(target.Name, allowRecipient: true) is not { } targetSite) continue;
+                var targetSite = resolved.EndpointSite(target.Name, allowRecipient: true) ?? resolved.Unresolved(target.Name);
                 var impliedBy = $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}";
                 var toNode = resolved.NodeKey(target.Name);
                 foreach (var store in resolved.StoresOn(cluster.Name))
@@ -52,40 +52,49 @@ public sealed class FlowAnalyzer
                     facts.Add(Transfer(context, subject, path, site, targetSite, info, "disaster-recovery", impliedBy, resolved.NodeKey(store.Name),
                         toNode, target.Location, orgMechanisms));
                     facts.Add(Copy(context, subject, info, targetSite, path));
+                    if (resolved.Store(target.Name) is null)
+                        SpanCopies(facts, context, subject, info, targetSite, path, toNode, target.Location, orgMechanisms, org);
                 }
             }
         }
         foreach (var store in resolved.Estate.Stores)
         {
             var info = resolved.Info(store);
-            if (info.Site is not { } site) continue;
+            var site = info.Site;
             var subject = info.Subject;
             var fromNode = resolved.NodeKey(store.Name);
             foreach (var replica in store.Replicas)
             {
-                if (resolved.EndpointSite(replica.Name, allowRecipient: false) is not { } replicaSite) continue;
+                var replicaSite = resolved.EndpointSite(replica.Name, allowRecipient: false) ?? resolved.Unresolved(replica.Name);
                 var path = Path(store.Name, site.Name, replica.Name, replicaSite.Name);
                 facts.Add(Transfer(context, subject, path, site, replicaSite, info, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
                     fromNode, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, replicaSite, path));
+                if (resolved.Store(replica.Name) is null)
+                    SpanCopies(facts, context, subject, info, replicaSite, path, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms, org);
             }
             foreach (var backup in store.Backups)
             {
-                if (resolved.Store(backup.Name) is not { } b || resolved.SiteOfStore(b) is not { } bs) continue;
+                var bs = resolved.Store(backup.Name) is { } b ? resolved.SiteOfStore(b) : resolved.Unresolved(backup.Name);
                 var path = Path(store.Name, site.Name, backup.Name, bs.Name);
                 facts.Add(Transfer(context, subject, path, site, bs, info, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
                     fromNode, resolved.NodeKey(backup.Name), backup.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, bs, path));
             }
-            if (store.GeoRedundant && site.PairedRegion is { } paired && site.Provider is { } provider)
+            // A geo-redundant store is copied to its region's pair. When the pair (or the region) is unknown, the copy still
+            // happens: it goes to a site of unknown country, so that every rule that needs its country is indeterminate.
+            if (store.GeoRedundant && _resolver.GeoRedundantCopy(site, org) is { } pairSite)
             {
-                var pairSite = _resolver.ResolveRegion(provider, paired, org, site.Location);
-                var path = Path(store.Name, site.Name, pairSite.Name, pairSite.Name);
-                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication",
-                    $"DataStore/{store.Name} geoRedundant: {provider} replicates {site.Region} to its paired region {paired}",
+                var path = Path(store.Name, site.Name, pairSite.Name);
+                var impliedBy = site.PairedRegion is { } paired
+                    ? $"DataStore/{store.Name} geoRedundant: {site.Provider} replicates {site.Region} to its paired region {paired}"
+                    : $"DataStore/{store.Name} geoRedundant: {pairSite.UnknownReason}";
+                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication", impliedBy,
                     fromNode, "Region/" + pairSite.Name, store.Info.Location, orgMechanisms));
                 facts.Add(Copy(context, subject, info, pairSite, path));
             }
+            // A multi-region or dual-region location keeps the data in every member region.
+            SpanCopies(facts, context, subject, info, site, Path(store.Name, site.Name), fromNode, store.Info.Location, orgMechanisms, org);
         }
         return facts;
     }
@@ -322,6 +331,28 @@ public sealed class FlowAnalyzer
             }
         }
         for (var i = overlap; i < hop.Length; i++) path.Add(hop[i]);
+    }
+
+    /// <summary>
+    /// Data that rests at a multi-region or dual-region <paramref name="site"/> (its home) also rests in every other member
+    /// country: one implied copy per country, with the location's name in the path. Nothing for other sites.
+    /// </summary>
+    private void SpanCopies(List<Fact> facts, EvaluationContext context, FindingSubject subject, StoreInfo info, Site site, ImmutableArray<string> pathToSite,
+        string fromNode, Model.Diagnostics.SourceLocation declaredAt, ImmutableArray<string> orgMechanisms, Organization? organization)
+    {
+        if (site.Spans.IsEmpty || site.Provider is not { } provider) return;
+        var location = $"{provider}/{site.Region}";
+        var seen = new HashSet<string>(StringComparer.Ordinal) { site.Country ?? string.Empty };
+        foreach (var member in site.Spans)
+        {
+            if (!seen.Add(member.Country)) continue;
+            var memberSite = _resolver.ResolveRegion(provider, member.Region, organization, site.Location);
+            var path = Path([.. pathToSite, location, memberSite.Name]);
+            facts.Add(Transfer(context, subject, path, site, memberSite, info, "replication",
+                $"{site.Kind}/{site.Name} is at {location}, which spans {member.Region} ({member.Country})",
+                fromNode, "Region/" + memberSite.Name, declaredAt, orgMechanisms));
+            facts.Add(Copy(context, subject, info, memberSite, path));
+        }
     }
 
     private static ImmutableArray<string> Path(params string[] names)

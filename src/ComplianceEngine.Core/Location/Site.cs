@@ -56,6 +56,13 @@ public sealed class Site
     public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>The provider's paired region's site, for geo-redundant storage (set by the resolver).</summary>
     public string? PairedRegion { get; init; }
+    /// <summary>How the cluster's region was read from what its document says (null for recipients and regionless sites).</summary>
+    public RegionLookup? RegionLookup { get; init; }
+    /// <summary>
+    /// For a multi-region or dual-region location: every member region, the first its home (where <see cref="Country"/>
+    /// comes from). Data here rests in each member's country too. Empty otherwise.
+    /// </summary>
+    public ImmutableArray<Model.Jurisdictions.RegionInfo> Spans { get; init; } = [];
 
     /// <summary>True for a third party.</summary>
     public bool IsRecipient => Kind == "Recipient";

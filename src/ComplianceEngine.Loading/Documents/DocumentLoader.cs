@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Text;
+using ComplianceEngine.Loading.FileSystem;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
@@ -8,55 +11,57 @@ namespace ComplianceEngine.Loading.Documents;
 /// Finds YAML files under the given paths, reads them safely, and checks each document's envelope:
 /// <c>apiVersion: compliance/v1</c>, a known <c>kind</c>, <c>metadata.name</c>, optional labels, and <c>spec</c>.
 /// </summary>
-public sealed class DocumentLoader
+public sealed partial class DocumentLoader
 {
     /// <summary>The only API version of the contract.</summary>
     public const string ApiVersion = "compliance/v1";
 
     private readonly YamlLimits _limits;
 
-    /// <summary>Creates a loader with the given caps.</summary>
-    public DocumentLoader(YamlLimits? limits = null) => _limits = limits ?? YamlLimits.Default;
+    /// <summary>Creates a loader with the given caps, and the reader of source files (Terraform plans, Kubernetes objects...) if any.</summary>
+    public DocumentLoader(YamlLimits? limits = null, Sources.ISourceReader? sources = null)
+    {
+        _limits = limits ?? YamlLimits.Default;
+        _sources = sources;
+    }
+
+    /// <summary>The path that means standard input.</summary>
+    public const string StandardInput = "-";
 
     /// <summary>
     /// Every <c>.yaml</c>/<c>.yml</c> file under <paramref name="paths"/>, sorted, deduplicated. Folders named in
     /// <paramref name="skipFolders"/> are not entered (e.g. a rule pack's <c>tests</c>).
     /// </summary>
-    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, DiagnosticBag diagnostics, IReadOnlyCollection<string>? skipFolders = null)
+    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, DiagnosticBag diagnostics, IReadOnlyCollection<string>? skipFolders = null) =>
+        FindFiles(paths, diagnostics, skipFolders, IsYaml);
+
+    /// <summary>
+    /// Every file under <paramref name="paths"/> whose name satisfies <paramref name="match"/> (files named directly are
+    /// always taken), sorted. Folders are walked once per real folder: a symbolic link loop or a second path to a folder or
+    /// file already seen is a warning (CE1005), said once per link, and nothing is read twice. Names that are not valid
+    /// UTF-8 or hold control characters (CE1007), entries that are not regular files (CE1004) and folders that cannot be
+    /// listed (CE1002) are errors with the path. <c>-</c> stands for standard input.
+    /// </summary>
+    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, DiagnosticBag diagnostics, IReadOnlyCollection<string>? skipFolders, Func<string, bool> match)
     {
-        var files = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var path in paths)
-        {
-            if (File.Exists(path))
-            {
-                files.Add(Normalize(path));
-            }
-            else if (Directory.Exists(path))
-            {
-                foreach (var f in Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories))
-                {
-                    if (!IsYaml(f)) continue;
-                    var rel = Path.GetRelativePath(path, f);
-                    var parts = rel.Split(Path.DirectorySeparatorChar);
-                    if (skipFolders is not null && parts[..^1].Any(skipFolders.Contains)) continue;
-                    if (parts.Any(p => p.StartsWith('.'))) continue;
-                    files.Add(Normalize(f));
-                }
-            }
-            else
-            {
-                diagnostics.Error(DiagnosticCodes.FileNotFound, $"no such file or folder: {path}", new SourceLocation(Normalize(path), 0, 0));
-            }
-        }
-        return [.. files];
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        ArgumentNullException.ThrowIfNull(match);
+        var walker = new InputWalker(diagnostics, skipFolders ?? [], match);
+        foreach (var path in paths) walker.Add(path);
+        return walker.Files;
     }
 
-    private static bool IsYaml(string f) =>
+    /// <summary>Whether a file name is a YAML document file.</summary>
+    public static bool IsYaml(string f) =>
         f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Paths are shown relative to the working directory with forward slashes, so reports do not depend on the machine.</summary>
     public static string Normalize(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path == StandardInput) return path;
+        if (path.Contains('\0', StringComparison.Ordinal)) return InputNames.Printable(path); // no such path can exist
         var full = Path.GetFullPath(path);
         var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
         if (rel.StartsWith("..", StringComparison.Ordinal) && Path.IsPathRooted(rel)) rel = full;
@@ -67,28 +72,41 @@ public sealed class DocumentLoader
     public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics)
     {
         var result = new List<RawDocument>();
+        var offered = new List<Sources.SourceDocument>();
         foreach (var file in files)
         {
             var text = ReadText(file, diagnostics);
             if (text is null) continue;
-            result.AddRange(LoadText(text, file, diagnostics));
+            result.AddRange(LoadText(text, file, diagnostics, offered));
         }
+        result.AddRange(ReadSources(offered, diagnostics));
         return result;
     }
 
-    /// <summary>Reads the text of one file, capped in size.</summary>
-    public string? ReadText(string file, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Reads the text of one file, capped at <see cref="YamlLimits.MaxFileBytes"/> bytes actually read. Only regular files
+    /// are opened (a device, FIFO or socket is CE1004); <c>-</c> reads standard input, under the same cap.
+    /// </summary>
+    public string? ReadText(string file, DiagnosticBag diagnostics) => ReadText(file, diagnostics, _limits.MaxFileBytes);
+
+    /// <summary>Reads the text of one file, capped at <paramref name="maxBytes"/> bytes actually read.</summary>
+    public static string? ReadText(string file, DiagnosticBag diagnostics, long maxBytes)
     {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(diagnostics);
         var at = new SourceLocation(file, 0, 0);
         try
         {
-            var info = new FileInfo(file);
-            if (info.Length > _limits.MaxFileBytes)
+            using var stream = InputFile.Open(file, diagnostics, out var sizeHint);
+            if (stream is null) return null;
+            var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint);
+            if (bytes is not { } read)
             {
-                diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is {info.Length:N0} bytes; the limit is {_limits.MaxFileBytes:N0}", at);
+                diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is larger than the limit of {maxBytes:N0} bytes", at);
                 return null;
             }
-            return File.ReadAllText(file);
+            using var reader = new StreamReader(new MemoryStream(read.Array!, read.Offset, read.Count, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -100,10 +118,19 @@ public sealed class DocumentLoader
     /// <summary>Reads documents from YAML text named <paramref name="file"/>.</summary>
     public IReadOnlyList<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics)
     {
+        var offered = new List<Sources.SourceDocument>();
+        return [.. LoadText(text, file, diagnostics, offered), .. ReadSources(offered, diagnostics)];
+    }
+
+    /// <summary>Reads native documents; documents for the source reader are added to <paramref name="offered"/>.</summary>
+    private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
+    {
         var result = new List<RawDocument>();
+        var index = 0;
         foreach (var node in SafeYamlReader.Read(text, file, diagnostics, _limits))
         {
             if (node is YamlScalar { IsNull: true }) continue; // an empty document between '---' markers
+            if (Offer(node, file, index++, offered, diagnostics)) continue;
             if (node is not YamlMapping map)
             {
                 diagnostics.Error(DiagnosticCodes.NotADocument, $"a document must be a mapping with apiVersion, kind, metadata and spec; got {node.TypeName}", node.Location);
@@ -160,8 +187,12 @@ public sealed class DocumentLoader
                 diagnostics.Error(DiagnosticCodes.MissingField, $"{context}: missing required field 'spec'", map.Location);
             return null;
         }
-        var attributes = spec.ScalarMap("attributes");
-        var info = new DocumentInfo(kind, name, labels, attributes, map.Location);
+        // A RulePack's spec.attributes declares the attributes its rules read (RuleReader); a DataCategory has none
+        // (no rule reads them, so one written there is an unknown field); other kinds carry values.
+        var (attributes, attributeLocations) = kind is DocumentKind.RulePack or DocumentKind.DataCategory
+            ? (ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, SourceLocation>.Empty)
+            : spec.ScalarMapWithLocations("attributes");
+        var info = new DocumentInfo(kind, name, labels, attributes, map.Location) { AttributeLocations = attributeLocations };
         return new RawDocument(info, spec);
     }
 }

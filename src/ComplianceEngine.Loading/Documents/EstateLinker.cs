@@ -14,7 +14,6 @@ public static class EstateLinker
     private static readonly ClusterValidator ClusterRules = new();
     private static readonly DataStoreValidator StoreRules = new();
     private static readonly DataFlowValidator FlowRules = new();
-    private static readonly RecipientValidator RecipientRules = new();
 
     /// <summary>Checks <paramref name="estate"/>; problems go to <paramref name="diagnostics"/>.</summary>
     /// <param name="withErrors">Documents that already had reading errors: their values are fallbacks, so they are not validated again.</param>
@@ -52,7 +51,6 @@ public static class EstateLinker
             if (f.To.Name.Length > 0)
                 Expect(f.To, $"DataFlow '{f.Name}' to", diagnostics, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster), (recipients, DocumentKind.Recipient));
         }
-        foreach (var r in estate.Recipients) if (Clean(r.Info)) FluentDiagnostics.Validate(RecipientRules, r, r.Info.Location, diagnostics);
     }
 
     private static HashSet<string> Unique(IEnumerable<DocumentInfo> infos, DiagnosticBag diagnostics)

@@ -2,10 +2,11 @@ using System.Collections.Immutable;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
+using ComplianceEngine.Model.Vocabulary;
 
 namespace ComplianceEngine.Loading.Documents;
 
-/// <summary>Reads the inventory kinds of design section 3 (Cluster, DataStore, DataFlow, Recipient, Organization) from raw documents.</summary>
+/// <summary>Reads the inventory kinds of design section 3 (Cluster, DataStore, DataFlow, Recipient, Organization, DataCategory) from raw documents.</summary>
 public static class InventoryReader
 {
     /// <summary>Providers of the contract.</summary>
@@ -32,6 +33,7 @@ public static class InventoryReader
         var stores = ImmutableArray.CreateBuilder<DataStore>();
         var flows = ImmutableArray.CreateBuilder<DataFlow>();
         var recipients = ImmutableArray.CreateBuilder<Recipient>();
+        var categories = ImmutableArray.CreateBuilder<TaxonomyEntry>();
         Organization? organization = null;
         foreach (var doc in documents)
         {
@@ -42,6 +44,7 @@ public static class InventoryReader
                 case DocumentKind.DataStore: stores.Add(ReadStore(doc)); break;
                 case DocumentKind.DataFlow: flows.Add(ReadFlow(doc)); break;
                 case DocumentKind.Recipient: recipients.Add(ReadRecipient(doc)); break;
+                case DocumentKind.DataCategory: categories.Add(ReadDataCategory(doc)); break;
                 case DocumentKind.Organization:
                     var org = ReadOrganization(doc);
                     if (organization is not null)
@@ -53,7 +56,10 @@ public static class InventoryReader
             doc.Spec.Finish();
             if (diagnostics.ErrorCount > errorsBefore) withErrors?.Add(doc.Info);
         }
-        return new Estate(clusters.ToImmutable(), stores.ToImmutable(), flows.ToImmutable(), recipients.ToImmutable(), organization);
+        return new Estate(clusters.ToImmutable(), stores.ToImmutable(), flows.ToImmutable(), recipients.ToImmutable(), organization)
+        {
+            DataCategories = categories.ToImmutable(),
+        };
     }
 
     private static Cluster ReadCluster(RawDocument doc)
@@ -74,7 +80,11 @@ public static class InventoryReader
             d.Finish();
             dr = new DisasterRecovery(strategy, targets, d.Location);
         }
-        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr) { Agreements = s.StringList("agreements") };
+        return new Cluster(doc.Info, provider, region, country, environment, role, op, dr)
+        {
+            Agreements = s.StringList("agreements"),
+            CountryLocation = s.LocationOf("country"),
+        };
     }
 
     private static DataStore ReadStore(RawDocument doc)
@@ -85,14 +95,22 @@ public static class InventoryReader
         var encryption = Encryption.None;
         if (s.Map("encryption") is { } e)
         {
-            encryption = new Encryption(e.Bool("atRest"), e.String("keyCountry"), e.Bool("endToEnd"));
+            encryption = new Encryption(e.Bool("atRest"), e.String("keyCountry"), e.Bool("endToEnd")) { KeyCountryLocation = e.LocationOf("keyCountry") };
             e.Finish();
         }
+        var categories = s.StringItems("categories");
+        var subjects = s.StringItems("subjects");
+        var subjectTypes = s.StringItems("subjectTypes");
         return new DataStore(
             doc.Info, cluster, recipient,
-            s.StringList("categories"), s.StringList("subjects"), s.StringList("subjectTypes"), s.StringList("designations"),
+            Values(categories), Values(subjects), Values(subjectTypes), s.StringList("designations"),
             s.Long("individuals"), s.Long("sensitiveIndividuals"), s.Bool("primary"),
-            Refs(s, "replicas"), Refs(s, "backups"), s.Bool("geoRedundant"), encryption);
+            Refs(s, "replicas"), Refs(s, "backups"), s.Bool("geoRedundant"), encryption)
+        {
+            CategoryLocations = Locations(categories),
+            SubjectLocations = Locations(subjects),
+            SubjectTypeLocations = Locations(subjectTypes),
+        };
     }
 
     private static DataFlow ReadFlow(RawDocument doc)
@@ -100,25 +118,63 @@ public static class InventoryReader
         var s = doc.Spec;
         var from = Ref(s, "from", required: true) ?? new Reference(string.Empty, s.Location);
         var to = Ref(s, "to", required: true) ?? new Reference(string.Empty, s.Location);
+        var categories = s.StringItems("categories");
         return new DataFlow(
-            doc.Info, from, to, s.StringList("categories"),
+            doc.Info, from, to, Values(categories),
             s.Enum("purpose", Purposes, fallback: "processing")!,
             s.StringList("mechanisms"), s.Long("individuals"), s.Long("sensitiveIndividuals"),
-            s.Bool("encryptedInTransit"), s.Bool("pseudonymised"), s.Duration("retention"));
+            s.Bool("encryptedInTransit"), s.Bool("pseudonymised"), s.Duration("retention"))
+        {
+            CategoryLocations = Locations(categories),
+        };
     }
 
     private static Recipient ReadRecipient(RawDocument doc)
     {
         var s = doc.Spec;
         return new Recipient(doc.Info, s.String("country", required: true) ?? string.Empty,
-            s.Enum("role", RecipientRoles, fallback: "processor")!, s.StringList("certifications"), s.StringList("agreements"));
+            s.Enum("role", RecipientRoles, fallback: "processor")!, s.StringList("certifications"), s.StringList("agreements"))
+        {
+            CountryLocation = s.LocationOf("country"),
+        };
     }
 
     private static Organization ReadOrganization(RawDocument doc)
     {
         var s = doc.Spec;
-        return new Organization(doc.Info, s.String("country", required: true) ?? string.Empty, s.StringList("certifications"), s.StringList("mechanisms"));
+        return new Organization(doc.Info, s.String("country", required: true) ?? string.Empty, s.StringList("certifications"), s.StringList("mechanisms"))
+        {
+            CountryLocation = s.LocationOf("country"),
+        };
     }
+
+    /// <summary>
+    /// A <c>DataCategory</c> document: <c>metadata.name</c> is the dotted key, <c>spec.parent</c> its parent (by default the
+    /// key up to its last dot; a key without a dot is a new top-level category), <c>spec.description</c> what it means.
+    /// Whether the parent exists is checked against the loaded taxonomy (VocabularyChecker).
+    /// </summary>
+    internal static TaxonomyEntry ReadDataCategory(RawDocument doc)
+    {
+        var s = doc.Spec;
+        var key = doc.Info.Name;
+        var dot = key.LastIndexOf('.');
+        var implied = dot > 0 ? key[..dot] : null;
+        var parent = s.String("parent");
+        var description = s.String("description") ?? string.Empty;
+        if (!Validation.Shapes.IsTaxonomyKey(key))
+            s.Diagnostics.Error(DiagnosticCodes.DataCategoryInvalid, $"DataCategory '{key}': the name must be a dotted key like user.contact.work_email", doc.Info.Location);
+        else if (parent is not null && parent != implied)
+            s.Diagnostics.Error(DiagnosticCodes.DataCategoryInvalid,
+                implied is null
+                    ? $"DataCategory '{key}': a key without a dot is a top-level category and has no parent; name it '{parent}.{key}' to put it under '{parent}'"
+                    : $"DataCategory '{key}': parent '{parent}' must be the key up to its last dot ('{implied}'), since rules match categories by prefix",
+                s.LocationOf("parent"));
+        return new TaxonomyEntry(key, implied, null, null, description, doc.Info.Location);
+    }
+
+    private static ImmutableArray<string> Values(ImmutableArray<(string Value, SourceLocation Location)> items) => [.. items.Select(i => i.Value)];
+
+    private static ImmutableArray<SourceLocation> Locations(ImmutableArray<(string Value, SourceLocation Location)> items) => [.. items.Select(i => i.Location)];
 
     private static Reference? Ref(MapReader s, string key, bool required = false)
     {

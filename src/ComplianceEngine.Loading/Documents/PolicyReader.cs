@@ -33,7 +33,11 @@ public static class PolicyReader
                 maxDays = (int?)days;
                 w.Finish();
             }
-            var policy = new PolicyDocument(doc.Info.Name, s.StringList("packs"), s.StringList("include"), overrides.ToImmutable(),
+            var include = s.StringList("include");
+            foreach (var path in include.Where(i => FileSystem.InputNames.Problem(i) is not null))
+                diagnostics.Error(DiagnosticCodes.BadFileName,
+                    $"Policy '{doc.Info.Name}': the included path {FileSystem.InputNames.Problem(path)}: {FileSystem.InputNames.Printable(path)}", s.LocationOf("include"));
+            var policy = new PolicyDocument(doc.Info.Name, s.StringList("packs"), include, overrides.ToImmutable(),
                 s.Enum("failOn", [.. SeverityNames.All, "none"]), s.Has("failOnIndeterminate") ? s.Bool("failOnIndeterminate") : null, maxDays, doc.Info.Location);
             s.Finish();
             result.Add(policy);

@@ -3,6 +3,7 @@ using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
 using ComplianceEngine.Model.Rules;
+using ComplianceEngine.Model.Vocabulary;
 
 namespace ComplianceEngine.Loading.Documents;
 
@@ -26,10 +27,38 @@ public static class RuleReader
             {
                 rules.Add(ReadRule(r, doc.Info.Name, jurisdiction));
             }
+            var attributes = ReadAttributes(s, doc.Info.Name);
             s.Finish();
-            packs.Add(new RulePack(doc.Info.Name, title, jurisdiction, rules.ToImmutable(), doc.Info.Location));
+            packs.Add(new RulePack(doc.Info.Name, title, jurisdiction, rules.ToImmutable(), doc.Info.Location) { Attributes = attributes });
         }
         return packs.ToImmutable();
+    }
+
+    /// <summary>
+    /// The pack's attribute declarations: <c>spec.attributes: [{name, type: string|bool|number, description, kinds: [...]}]</c>.
+    /// Whether the names are unique and agree across packs is checked when the vocabulary is built.
+    /// </summary>
+    private static ImmutableArray<AttributeDeclaration> ReadAttributes(MapReader spec, string pack)
+    {
+        var result = ImmutableArray.CreateBuilder<AttributeDeclaration>();
+        foreach (var a in spec.MapList("attributes"))
+        {
+            var name = a.String("name", required: true) ?? string.Empty;
+            var type = a.Enum("type", AttributeDeclaration.Types, required: true, fallback: "string")!;
+            var description = a.String("description", required: true) ?? string.Empty;
+            var kinds = ImmutableArray.CreateBuilder<string>();
+            foreach (var (kind, at) in a.StringItems("kinds", required: true))
+            {
+                if (AttributeDeclaration.KindsAllowed.Contains(kind)) kinds.Add(kind);
+                else a.Diagnostics.Error(DiagnosticCodes.AttributeDeclarationInvalid,
+                    $"RulePack '{pack}' attribute '{name}': kind '{kind}' cannot carry attributes rules read; expected {string.Join(", ", AttributeDeclaration.KindsAllowed)}{MapReader.Suggest(kind, AttributeDeclaration.KindsAllowed)}", at);
+            }
+            if (name.Length > 0 && !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+                a.Diagnostics.Error(DiagnosticCodes.AttributeDeclarationInvalid, $"RulePack '{pack}' attribute '{name}': a name has letters, digits, '_' and '-' only", a.LocationOf("name"));
+            a.Finish();
+            result.Add(new AttributeDeclaration(name, type, description, kinds.ToImmutable(), pack, a.LocationOf("name")));
+        }
+        return result.ToImmutable();
     }
 
     private static RuleDefinition ReadRule(MapReader r, string pack, string packJurisdiction)

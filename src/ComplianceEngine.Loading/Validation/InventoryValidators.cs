@@ -4,13 +4,12 @@ using FluentValidation;
 
 namespace ComplianceEngine.Loading.Validation;
 
-/// <summary>Shape checks common to documents.</summary>
+/// <summary>
+/// Shape checks common to documents. Whether a category, subject type, subject or country is one the catalog knows is
+/// checked against the vocabularies loaded with the rules (<see cref="Vocabulary.VocabularyChecker"/>), with "did you mean".
+/// </summary>
 internal static class Shapes
 {
-    public static bool IsCountryCode(string? c) =>
-        (c is { Length: 2 } && char.IsAsciiLetterUpper(c[0]) && char.IsAsciiLetterUpper(c[1])) ||
-        (c is not null && c.StartsWith("INTL:", StringComparison.Ordinal) && c.Length > 5);
-
     public static bool IsTaxonomyKey(string c) =>
         c.Length > 0 && c.Split('.').All(p => p.Length > 0 && p.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-'));
 }
@@ -21,10 +20,6 @@ public sealed class ClusterValidator : AbstractValidator<Cluster>
     /// <summary>Creates the validator.</summary>
     public ClusterValidator()
     {
-        RuleFor(c => c.Country)
-            .Must(Shapes.IsCountryCode!).When(c => c.Country is not null)
-            .WithMessage(c => $"Cluster '{c.Name}': country '{c.Country}' must be an ISO 3166-1 alpha-2 code like DE")
-            .WithState(c => c.Info.Location);
         RuleFor(c => c)
             .Must(c => c.Region is not null || c.Country is not null)
             .When(c => c.Provider is not ("onprem" or "edge" or "other"))
@@ -51,17 +46,9 @@ public sealed class DataStoreValidator : AbstractValidator<DataStore>
             .WithErrorCode(DiagnosticCodes.MissingField)
             .WithMessage(s => $"DataStore '{s.Name}': give exactly one of 'cluster' or 'recipient'")
             .WithState(s => s.Info.Location);
-        RuleForEach(s => s.Categories)
-            .Must(Shapes.IsTaxonomyKey)
-            .WithMessage((s, c) => $"DataStore '{s.Name}': category '{c}' must be a dotted key like user.contact")
-            .WithState(s => s.Info.Location);
         RuleFor(s => s)
             .Must(s => s.SensitiveIndividuals is null || s.Individuals is null || s.SensitiveIndividuals <= s.Individuals)
             .WithMessage(s => $"DataStore '{s.Name}': sensitiveIndividuals ({s.SensitiveIndividuals}) is larger than individuals ({s.Individuals})")
-            .WithState(s => s.Info.Location);
-        RuleFor(s => s.Encryption.KeyCountry)
-            .Must(Shapes.IsCountryCode!).When(s => s.Encryption.KeyCountry is not null)
-            .WithMessage(s => $"DataStore '{s.Name}': encryption.keyCountry '{s.Encryption.KeyCountry}' must be an ISO 3166-1 alpha-2 code")
             .WithState(s => s.Info.Location);
     }
 }
@@ -76,23 +63,5 @@ public sealed class DataFlowValidator : AbstractValidator<DataFlow>
             .Must(f => f.From.Name != f.To.Name || f.From.Name.Length == 0)
             .WithMessage(f => $"DataFlow '{f.Name}': 'from' and 'to' are the same ('{f.From.Name}')")
             .WithState(f => f.To.Location);
-        RuleForEach(f => f.Categories)
-            .Must(Shapes.IsTaxonomyKey)
-            .WithMessage((f, c) => $"DataFlow '{f.Name}': category '{c}' must be a dotted key like user.contact")
-            .WithState(f => f.Info.Location);
-    }
-}
-
-/// <summary>Checks a <see cref="Recipient"/>.</summary>
-public sealed class RecipientValidator : AbstractValidator<Recipient>
-{
-    /// <summary>Creates the validator.</summary>
-    public RecipientValidator()
-    {
-        RuleFor(r => r.Country)
-            .Must(Shapes.IsCountryCode)
-            .When(r => r.Country.Length > 0)
-            .WithMessage(r => $"Recipient '{r.Name}': country '{r.Country}' must be an ISO 3166-1 alpha-2 code like US")
-            .WithState(r => r.Info.Location);
     }
 }

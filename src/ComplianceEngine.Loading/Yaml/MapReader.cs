@@ -142,7 +142,11 @@ public sealed class MapReader
     }
 
     /// <summary>A list of strings; a single scalar is not accepted (write <c>[x]</c>).</summary>
-    public ImmutableArray<string> StringList(string key, bool required = false)
+    public ImmutableArray<string> StringList(string key, bool required = false) =>
+        [.. StringItems(key, required).Select(i => i.Value)];
+
+    /// <summary>A list of strings, each with the position it is written at (for diagnostics about one item).</summary>
+    public ImmutableArray<(string Value, SourceLocation Location)> StringItems(string key, bool required = false)
     {
         var node = Node(key);
         if (node is null)
@@ -155,10 +159,10 @@ public sealed class MapReader
             WrongType(key, node, "a list of strings");
             return [];
         }
-        var result = ImmutableArray.CreateBuilder<string>(seq.Items.Length);
+        var result = ImmutableArray.CreateBuilder<(string, SourceLocation)>(seq.Items.Length);
         foreach (var item in seq.Items)
         {
-            if (item is YamlScalar s && !s.IsNull) result.Add(s.Value);
+            if (item is YamlScalar s && !s.IsNull) result.Add((s.Value, s.Location));
             else _diagnostics.Error(DiagnosticCodes.WrongType, $"{_context}: items of '{key}' must be strings, got {item.TypeName}", item.Location);
         }
         return result.ToImmutable();
@@ -221,22 +225,30 @@ public sealed class MapReader
     }
 
     /// <summary>A map of scalar values (labels, attributes). Booleans and numbers keep their text.</summary>
-    public ImmutableSortedDictionary<string, string> ScalarMap(string key)
+    public ImmutableSortedDictionary<string, string> ScalarMap(string key) => ScalarMapWithLocations(key).Values;
+
+    /// <summary>A map of scalar values, with where each key is written.</summary>
+    public (ImmutableSortedDictionary<string, string> Values, ImmutableSortedDictionary<string, SourceLocation> Locations) ScalarMapWithLocations(string key)
     {
         var node = Node(key);
-        if (node is null) return ImmutableSortedDictionary<string, string>.Empty;
+        if (node is null) return (ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, SourceLocation>.Empty);
         if (node is not YamlMapping m)
         {
             WrongType(key, node, "a mapping of names to scalar values");
-            return ImmutableSortedDictionary<string, string>.Empty;
+            return (ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, SourceLocation>.Empty);
         }
         var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var locations = ImmutableSortedDictionary.CreateBuilder<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var e in m.Entries)
         {
-            if (e.Value is YamlScalar s) builder[e.Key.Name] = s.IsNull ? "" : s.Value;
+            if (e.Value is YamlScalar s)
+            {
+                builder[e.Key.Name] = s.IsNull ? "" : s.Value;
+                locations[e.Key.Name] = e.Key.Location;
+            }
             else _diagnostics.Error(DiagnosticCodes.WrongType, $"{_context}.{key}: '{e.Key.Name}' must be a scalar value, got {e.Value.TypeName}", e.Value.Location);
         }
-        return builder.ToImmutable();
+        return (builder.ToImmutable(), locations.ToImmutable());
     }
 
     /// <summary>Reports every key no getter asked for as an unknown field.</summary>

@@ -33,6 +33,15 @@ public static class SafeYamlReader
         var events = 0;
         var last = new SourceLocation(file, 1, 1);
         var duplicateSeen = false;
+        // Short values repeat (keys, codes, booleans): one string each keeps a file's nodes small.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Share(string value)
+        {
+            if (value.Length > 32) return value;
+            if (strings.TryGetValue(value, out var shared)) return shared;
+            if (strings.Count < 65_536) strings[value] = value;
+            return value;
+        }
 
         SourceLocation At(Mark m) => new(file, (int)m.Line, (int)m.Column);
 
@@ -76,7 +85,7 @@ public static class SafeYamlReader
                         break;
                     case Scalar scalar:
                         var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
-                        if (!Attach(new YamlScalar(scalar.Value, quoted, last))) return documents;
+                        if (!Attach(new YamlScalar(Share(scalar.Value), quoted, last))) return documents;
                         break;
                     case SequenceStart:
                     case MappingStart:

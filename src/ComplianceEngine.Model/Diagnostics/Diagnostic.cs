@@ -8,6 +8,9 @@ public enum DiagnosticSeverity
 
     /// <summary>The input cannot be used.</summary>
     Error,
+
+    /// <summary>A note: how the engine read the input (e.g. the catalog region a zone or display name stands for).</summary>
+    Info,
 }
 
 /// <summary>
@@ -25,6 +28,18 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
     public static Diagnostic Warning(string code, string message, SourceLocation location) =>
         new(code, DiagnosticSeverity.Warning, message, location);
 
+    /// <summary>Creates a note.</summary>
+    public static Diagnostic Note(string code, string message, SourceLocation location) =>
+        new(code, DiagnosticSeverity.Info, message, location);
+
+    /// <summary>error, warning or note (the words of the terminal and SARIF levels).</summary>
+    public string SeverityText => Severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Info => "note",
+        _ => "warning",
+    };
+
     /// <inheritdoc />
     public int CompareTo(Diagnostic? other)
     {
@@ -37,5 +52,5 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Location}: {(Severity == DiagnosticSeverity.Error ? "error" : "warning")} {Code}: {Message}";
+        $"{Location}: {SeverityText} {Code}: {Message}";
 }

@@ -27,6 +27,9 @@ public sealed class DiagnosticBag
     /// <summary>Adds a warning.</summary>
     public void Warning(string code, string message, SourceLocation location) => Add(Diagnostic.Warning(code, message, location));
 
+    /// <summary>Adds a note.</summary>
+    public void Note(string code, string message, SourceLocation location) => Add(Diagnostic.Note(code, message, location));
+
     /// <summary>Adds many diagnostics.</summary>
     public void AddRange(IEnumerable<Diagnostic> diagnostics)
     {

@@ -2,15 +2,16 @@ namespace ComplianceEngine.Model.Diagnostics;
 
 /// <summary>
 /// Stable diagnostic codes. Never renumber: scripts and documentation depend on them.
-/// CE1xxx: reading files and YAML; CE2xxx: document shape; CE3xxx: references; CE4xxx: rules; CE5xxx: policy and waivers.
+/// CE1xxx: reading files and YAML; CE2xxx: document shape; CE3xxx: references; CE4xxx: rules; CE5xxx: policy and waivers;
+/// CE7xxx: reading the files users already have (Terraform plans, Kubernetes, Karmada, OCM, Velero, Fides, Istio).
 /// </summary>
 public static class DiagnosticCodes
 {
     /// <summary>A path given on the command line does not exist.</summary>
     public const string FileNotFound = "CE1001";
-    /// <summary>A file could not be read (permissions, I/O).</summary>
+    /// <summary>A file or folder could not be read (permissions, I/O).</summary>
     public const string FileUnreadable = "CE1002";
-    /// <summary>A file is larger than the size cap.</summary>
+    /// <summary>A file is larger than the size cap (counted in bytes actually read).</summary>
     public const string FileTooLarge = "CE1003";
     /// <summary>An unknown command-line option or command (usage error, with "did you mean").</summary>
     public const string UnknownOption = "CE1030";
@@ -24,6 +25,14 @@ public static class DiagnosticCodes
     public const string NoRulesLeft = "CE1040";
     /// <summary><c>compliance init</c> would overwrite a file that exists.</summary>
     public const string InitWouldOverwrite = "CE1041";
+    /// <summary>An input is not a regular file (a device, a named pipe, a socket); <c>-</c> reads standard input.</summary>
+    public const string NotRegularFile = "CE1004";
+    /// <summary>A file or folder reached a second time by another path (a symbolic link loop or repeat); read once (warning).</summary>
+    public const string ReachedTwice = "CE1005";
+    /// <summary>A file or folder name that is not valid UTF-8 or holds control characters.</summary>
+    public const string BadFileName = "CE1007";
+    /// <summary>An output that would replace an input, or is not a regular file or a new path.</summary>
+    public const string OutputRefused = "CE1008";
     /// <summary>The YAML is not well formed.</summary>
     public const string YamlSyntax = "CE1010";
     /// <summary>Anchors and aliases are not accepted (alias bombs).</summary>
@@ -62,6 +71,32 @@ public static class DiagnosticCodes
     public const string UnknownRegion = "CE3003";
     /// <summary>A country code that is not ISO 3166-1 alpha-2 in the catalog.</summary>
     public const string UnknownCountry = "CE3004";
+    /// <summary>A data category that is neither in the loaded taxonomy nor declared by a DataCategory document.</summary>
+    public const string UnknownCategory = "CE3010";
+    /// <summary>A deprecated data category or subject type (warning naming its replacement).</summary>
+    public const string DeprecatedKey = "CE3011";
+    /// <summary>A data subject type that is not in the loaded subject taxonomy.</summary>
+    public const string UnknownSubjectType = "CE3012";
+    /// <summary>A <c>subjects</c> code that is neither a regime code nor an ISO 3166-1 alpha-2 code of the catalog.</summary>
+    public const string UnknownSubjectCode = "CE3013";
+    /// <summary>A country field (Cluster, Recipient, Organization country, encryption.keyCountry) with a code the catalog does not have.</summary>
+    public const string UnknownCountryCode = "CE3014";
+    /// <summary>An estate attribute that no loaded rule pack declares for the document's kind.</summary>
+    public const string UndeclaredAttribute = "CE3015";
+    /// <summary>An estate attribute whose value does not have the declared type.</summary>
+    public const string AttributeWrongType = "CE3016";
+    /// <summary>A DataCategory document is invalid: a bad key, a parent that is not its prefix, or a parent that does not exist.</summary>
+    public const string DataCategoryInvalid = "CE3017";
+    /// <summary>The estate uses a vocabulary (categories, subject types, countries) that no loaded rules folder provides.</summary>
+    public const string VocabularyMissing = "CE3018";
+    /// <summary>A note: a zone, display name or differently cased code was read as the catalog region it stands for.</summary>
+    public const string RegionNormalised = "CE3005";
+    /// <summary>A note: a multi-region or dual-region location; its data is judged in every country it spans.</summary>
+    public const string MultiRegionLocation = "CE3006";
+    /// <summary>A geo-redundant store whose paired region is unknown: its implied copy is judged indeterminate.</summary>
+    public const string UnknownPairedRegion = "CE3007";
+    /// <summary>A zone that may lie outside its parent region's country (AWS Local and Wavelength Zones).</summary>
+    public const string ZoneOutsideRegion = "CE3008";
     /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
     public const string RuleInvalid = "CE4001";
     /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
@@ -78,6 +113,14 @@ public static class DiagnosticCodes
     public const string RuleCompilation = "CE4007";
     /// <summary>A catalog entry (country group, regime, adequacy) is invalid.</summary>
     public const string CatalogInvalid = "CE4008";
+    /// <summary>A rule reads an attribute that no loaded rule pack declares (or declares for other kinds).</summary>
+    public const string RuleUndeclaredAttribute = "CE4011";
+    /// <summary>A rule pack's attribute declaration is invalid (type, kinds, or conflicting with another pack's).</summary>
+    public const string AttributeDeclarationInvalid = "CE4012";
+    /// <summary>A rule compares categories or subject types with a key the loaded taxonomy does not have.</summary>
+    public const string RuleUnknownTaxonomyKey = "CE4013";
+    /// <summary>A vocabulary file of a rules folder (data categories, subjects, country codes) is invalid.</summary>
+    public const string VocabularyInvalid = "CE4014";
     /// <summary>A policy or waiver is invalid.</summary>
     public const string PolicyInvalid = "CE5001";
     /// <summary>A waiver has expired.</summary>
@@ -94,4 +137,20 @@ public static class DiagnosticCodes
     public const string PolicyUnknownPack = "CE5007";
     /// <summary>A scenario test case is malformed.</summary>
     public const string TestCaseInvalid = "CE6001";
+    /// <summary>An unexpected exception inside the tool (a bug): reported with a crash file, exit code 70.</summary>
+    public const string InternalError = "CE9001";
+    /// <summary>A document looks like a source (a Kubernetes object, a JSON file) of a type the engine does not read; it is ignored.</summary>
+    public const string SourceNotRead = "CE7001";
+    /// <summary>A source file is malformed where its reader needs it (a Terraform plan without resource_changes, a Node without metadata).</summary>
+    public const string SourceMalformed = "CE7002";
+    /// <summary>A source resource lacks what its reader needs (a value unknown until apply, no region): the fact is indeterminate.</summary>
+    public const string SourceValueUnknown = "CE7003";
+    /// <summary>A source resource is deleted by a Terraform plan: the facts it held (a replica, a transfer) go away.</summary>
+    public const string SourceDeleted = "CE7004";
+    /// <summary>An ImportMapping document is invalid.</summary>
+    public const string ImportMappingInvalid = "CE7005";
+    /// <summary>A source references something that is not in the inputs (a replication destination bucket, a Velero location).</summary>
+    public const string SourceDanglingReference = "CE7006";
+    /// <summary>Two sources produce the same document name; the later one is renamed.</summary>
+    public const string SourceDuplicateName = "CE7007";
 }

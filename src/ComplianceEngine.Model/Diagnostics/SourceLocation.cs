@@ -8,6 +8,11 @@ public sealed record SourceLocation(string File, int Line, int Column) : ICompar
 
     /// <summary>The parameters of a request: the command line's options, or an API call's query.</summary>
     public static SourceLocation Parameters { get; } = new("<parameters>", 0, 0);
+    /// <summary>
+    /// For a fact read from a JSON file (Terraform plans, <c>kubectl -o json</c>): the RFC 6901 JSON pointer of the value,
+    /// e.g. <c>/resource_changes/3/change/after/region</c>; null for YAML. Not part of <see cref="ToString"/>.
+    /// </summary>
+    public string? Pointer { get; init; }
 
     /// <summary>True when this location names a file.</summary>
     public bool IsKnown => File.Length > 0;

@@ -25,4 +25,7 @@ public sealed record Cluster(
 
     /// <summary>The cluster's name.</summary>
     public string Name => Info.Name;
+
+    /// <summary>Where <see cref="Country"/> is written (None when not read from a file).</summary>
+    public SourceLocation CountryLocation { get; init; } = SourceLocation.None;
 }

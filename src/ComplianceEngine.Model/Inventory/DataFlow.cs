@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ComplianceEngine.Model.Diagnostics;
 
 namespace ComplianceEngine.Model.Inventory;
 
@@ -19,4 +20,7 @@ public sealed record DataFlow(
 {
     /// <summary>The flow's name.</summary>
     public string Name => Info.Name;
+
+    /// <summary>Where each of <see cref="Categories"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> CategoryLocations { get; init; } = [];
 }

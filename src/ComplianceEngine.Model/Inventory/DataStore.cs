@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
+using ComplianceEngine.Model.Diagnostics;
 
 namespace ComplianceEngine.Model.Inventory;
 
 /// <summary>Encryption facts of a store.</summary>
 public sealed record Encryption(bool AtRest, string? KeyCountry, bool EndToEnd)
 {
+    /// <summary>Where <see cref="KeyCountry"/> is written (None when not read from a file).</summary>
+    public SourceLocation KeyCountryLocation { get; init; } = SourceLocation.None;
+
     /// <summary>Nothing declared.</summary>
     public static Encryption None { get; } = new(false, null, false);
 }
@@ -28,4 +32,13 @@ public sealed record DataStore(
 {
     /// <summary>The store's name.</summary>
     public string Name => Info.Name;
+
+    /// <summary>Where each of <see cref="Categories"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> CategoryLocations { get; init; } = [];
+
+    /// <summary>Where each of <see cref="Subjects"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> SubjectLocations { get; init; } = [];
+
+    /// <summary>Where each of <see cref="SubjectTypes"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> SubjectTypeLocations { get; init; } = [];
 }

@@ -16,6 +16,12 @@ public sealed record DocumentInfo(
         new(kind, name, ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, string>.Empty,
             location ?? SourceLocation.None);
 
+    /// <summary>Where each key of <see cref="Attributes"/> is written (empty when not read from a file).</summary>
+    public ImmutableSortedDictionary<string, SourceLocation> AttributeLocations { get; init; } = ImmutableSortedDictionary<string, SourceLocation>.Empty;
+
+    /// <summary>Where attribute <paramref name="key"/> is written, or the document's position.</summary>
+    public SourceLocation AttributeLocation(string key) => AttributeLocations.TryGetValue(key, out var at) ? at : Location;
+
     /// <summary>The reference form used in paths and test expectations: <c>Kind/name</c>.</summary>
     public string Reference => $"{Kind}/{Name}";
 }

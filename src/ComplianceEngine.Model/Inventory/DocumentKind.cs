@@ -14,8 +14,9 @@ public static class DocumentKind
     public const string Policy = "Policy";
     public const string Waiver = "Waiver";
     public const string TestCase = "TestCase";
+    public const string DataCategory = "DataCategory";
 
     /// <summary>Every kind the loader accepts.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Cluster, DataStore, DataFlow, Recipient, Organization, RulePack, Jurisdiction, CountryGroup, Policy, Waiver, TestCase];
+        [Cluster, DataStore, DataFlow, Recipient, Organization, DataCategory, RulePack, Jurisdiction, CountryGroup, Policy, Waiver, TestCase];
 }

@@ -10,6 +10,9 @@ public sealed record Estate(
     ImmutableArray<Recipient> Recipients,
     Organization? Organization)
 {
+    /// <summary>Data categories the estate declares (<c>DataCategory</c> documents), extending the loaded taxonomy.</summary>
+    public ImmutableArray<Vocabulary.TaxonomyEntry> DataCategories { get; init; } = [];
+
     /// <summary>An estate with nothing in it.</summary>
     public static Estate Empty { get; } = new([], [], [], [], null);
 }

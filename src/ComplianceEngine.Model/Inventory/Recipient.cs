@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ComplianceEngine.Model.Diagnostics;
 
 namespace ComplianceEngine.Model.Inventory;
 
@@ -12,6 +13,9 @@ public sealed record Recipient(
 {
     /// <summary>The recipient's name.</summary>
     public string Name => Info.Name;
+
+    /// <summary>Where <see cref="Country"/> is written (None when not read from a file).</summary>
+    public SourceLocation CountryLocation { get; init; } = SourceLocation.None;
 }
 
 /// <summary>The exporter: the organisation that runs the estate.</summary>
@@ -23,4 +27,7 @@ public sealed record Organization(DocumentInfo Info, string Country, ImmutableAr
 {
     /// <summary>The organisation's name.</summary>
     public string Name => Info.Name;
+
+    /// <summary>Where <see cref="Country"/> is written (None when not read from a file).</summary>
+    public SourceLocation CountryLocation { get; init; } = SourceLocation.None;
 }

@@ -41,4 +41,45 @@ public sealed record Regime(
     SourceLocation Location);
 
 /// <summary>A cloud region and the country it is in.</summary>
-public sealed record RegionInfo(string Provider, string Region, string Location, string Country, string? PairedRegion, string Source);
+/// <param name="Location">The place (city, state) as the catalog writes it.</param>
+/// <param name="PairedRegion">The provider's paired region (geo-redundant storage), or null when it has none.</param>
+public sealed record RegionInfo(string Provider, string Region, string Location, string Country, string? PairedRegion, string Source)
+{
+    /// <summary>The provider's display names of the region (<c>name="Brazil South"</c> in the catalog's notes).</summary>
+    public ImmutableArray<string> Names { get; init; } = [];
+
+    /// <summary>The catalog line the region was read from.</summary>
+    public SourceLocation Declared { get; init; } = SourceLocation.None;
+}
+
+/// <summary>
+/// How a provider names the zones of a region: the region code followed by <see cref="Suffix"/> (a regular expression).
+/// A zone that <see cref="InRegion"/> is in the region's place; otherwise (AWS Local and Wavelength Zones) it may be in
+/// another metro or country, and its country is not taken from the region.
+/// </summary>
+public sealed record ZoneForm(string Provider, string Suffix, bool InRegion, string Example, string Source, SourceLocation Declared);
+
+/// <summary>
+/// A location that spans several regions (GCS multi-regions such as <c>EU</c>, dual-regions such as <c>eur4</c>): data
+/// there rests in every member region.
+/// </summary>
+/// <param name="Kind">multi-region or dual-region.</param>
+/// <param name="Members">The catalog regions of the same provider it spans, the first one its home.</param>
+public sealed record MultiRegion(string Provider, string Name, string Kind, ImmutableArray<string> Members, string Source, SourceLocation Declared);
+
+/// <summary>Everything the region catalog files hold: regions, zone forms and multi-regions.</summary>
+public sealed record RegionData(ImmutableArray<RegionInfo> Regions, ImmutableArray<ZoneForm> Zones, ImmutableArray<MultiRegion> MultiRegions)
+{
+    /// <summary>Nothing loaded.</summary>
+    public static RegionData Empty { get; } = new([], [], []);
+}
+
+/// <summary>Country codes with a meaning of their own.</summary>
+public static class CountryCodes
+{
+    /// <summary>
+    /// ISO 3166-1's user-assigned "unknown or unspecified country" code. A document (or an importer) that cannot say where
+    /// something is writes it: the location is unknown, and every rule that needs it is indeterminate (never a pass).
+    /// </summary>
+    public const string Unknown = "ZZ";
+}

@@ -69,4 +69,8 @@ public sealed record RulePack(
     string Title,
     string Jurisdiction,
     ImmutableArray<RuleDefinition> Rules,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The <c>attributes.*</c> the pack's rules read, declared in <c>spec.attributes</c>.</summary>
+    public ImmutableArray<Vocabulary.AttributeDeclaration> Attributes { get; init; } = [];
+}

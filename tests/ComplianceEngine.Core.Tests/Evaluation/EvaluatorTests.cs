@@ -86,4 +86,32 @@ public sealed class EvaluatorTests
         Assert.Equal(new SourceLocation("estate.yaml", DocumentLine("Cluster/away"), 1), dest.Location);
         Assert.Equal(new SourceLocation("estate.yaml", DocumentLine("DataFlow/f"), 1), f.Subject.Location);
     }
+
+    [Fact]
+    public void Evaluate_OnwardHopOfDataFromUnknownOrigin_IndeterminateNotDropped()
+    {
+        // db rests on a cluster of unknown country; its data goes to SG and on to a US vendor. Whichever law binds it is
+        // unknown, so the SG -> US hop is undecided under GDPR (not silently "not applicable").
+        var yaml = Estates.Cluster("moon", "aws", "eu-moon-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                   Estates.Store("db", "moon") + Estates.Store("far", "sg") + Estates.Recipient("vendor", "US") +
+                   Estates.Flow("in", "db", "far") + Estates.Flow("on", "far", "vendor");
+        var report = Gdpr.Value.Evaluate(TestEngine.Estate(yaml), new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+
+        var onward = Assert.Single(report.Findings, f => f.Subject.Name == "on");
+        Assert.Equal(FindingStatus.Indeterminate, onward.Status);
+        Assert.Equal("db", onward.Path[0]);
+        Assert.Equal(1, report.Coverage.ByJurisdiction["EU"].OnwardTransfers);
+    }
+
+    [Fact]
+    public void Evaluate_RecipientCountryDeclaredUnknown_IndeterminateWithReason()
+    {
+        var yaml = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Store("db", "fra") + Estates.Recipient("somewhere", "ZZ") +
+                   Estates.Flow("out", "db", "somewhere");
+        var report = Gdpr.Value.Evaluate(TestEngine.Estate(yaml), new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(FindingStatus.Indeterminate, f.Status);
+        Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownCountry && d.Message.Contains("declared unknown (ZZ)", StringComparison.Ordinal));
+    }
 }

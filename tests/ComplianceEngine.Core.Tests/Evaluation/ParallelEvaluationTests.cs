@@ -19,7 +19,7 @@ public sealed class ParallelEvaluationTests
     {
         var bag = new DiagnosticBag();
         var source = new WorkspaceLoader().LoadRules([Repo.Path("rules")], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.Empty(bag.Sorted());
         return engine;
     });
@@ -91,7 +91,7 @@ public sealed class ParallelEvaluationTests
             ["aws", "eu-west-2"], ["aws", "ap-northeast-2"], ["aws", "ap-southeast-3"], ["azure", "brazilsouth"], ["azure", "westeurope"],
             ["gcp", "asia-south1"], ["aws", "ap-southeast-1"],
         ];
-        string[][] categories = [["user.contact", "user.name"], ["user.behavior"], ["system.operations"], ["user.health"], ["user.financial"]];
+        string[][] categories = [["user.contact", "user.name"], ["user.behavior"], ["system.operations"], ["user.health_and_medical"], ["user.financial"]];
         string[][] mechanisms = [[], ["scc"], ["scc", "tia"], ["consent"], ["anpd-scc"], ["idta"]];
         var rng = new Random(seed);
         var yaml = new StringBuilder();

@@ -37,7 +37,8 @@ public sealed class RuleReaderTests
         using var dir = new TempDir();
         dir.Write("rules.yaml", yaml);
         var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([dir.Path], bag);
+        // The catalog comes along: rules comparing categories are checked against its taxonomy.
+        var source = new WorkspaceLoader().LoadRules([dir.Path, Repo.Path("rules", "catalog")], bag);
         return (source.Packs, bag.Sorted());
     }
 

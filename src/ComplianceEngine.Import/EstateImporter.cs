@@ -1,0 +1,62 @@
+using ComplianceEngine.Import.Federation;
+using ComplianceEngine.Import.Fides;
+using ComplianceEngine.Import.Istio;
+using ComplianceEngine.Import.Kubernetes;
+using ComplianceEngine.Import.Mapping;
+using ComplianceEngine.Import.Terraform;
+using ComplianceEngine.Import.Velero;
+using ComplianceEngine.Loading.Sources;
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Import;
+
+/// <summary>
+/// The reader of every source the engine understands, registered in loading as its <see cref="ISourceReader"/>.
+/// Readers run in a fixed order so later ones can join to earlier ones: mappings, Terraform plans, Kubernetes
+/// (nodes, then workloads), Karmada and OCM (placing the workloads), Velero (backups of the workloads' namespaces), Istio (egress from them), Fides (systems on those clusters).
+/// </summary>
+public sealed class EstateImporter : ISourceReader
+{
+    /// <inheritdoc />
+    public bool Recognises(SourceDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return ImportMapping.IsMapping(document) || TerraformPlanReader.Recognises(document) || KubernetesReader.Recognises(document)
+            || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document) || KarmadaReader.Recognises(document)
+            || OcmReader.Recognises(document) || FidesReader.Recognises(document);
+    }
+
+    /// <inheritdoc />
+    public string? DescribeUnread(SourceDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (document.Root is not YamlMapping m) return null;
+        var api = (m.Get("apiVersion") as YamlScalar)?.Value;
+        var kind = (m.Get("kind") as YamlScalar)?.Value;
+        if (api is null || kind is null) return null;
+        if (kind == "List" && m.Get("items") is YamlSequence items)
+        {
+            var kinds = items.Items.OfType<YamlMapping>().Select(i => (i.Get("kind") as YamlScalar)?.Value ?? "?").Distinct().Order(StringComparer.Ordinal);
+            return $"a List of {string.Join(", ", kinds)}";
+        }
+        return $"kind {kind} ({api})";
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ImportedDocument> Read(IReadOnlyList<SourceDocument> documents, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var ordered = documents.OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Index).ToList();
+        var mapping = ImportMapping.Read(ordered.Where(ImportMapping.IsMapping), diagnostics);
+        var session = new ImportSession(mapping, diagnostics);
+        foreach (var doc in ordered.Where(TerraformPlanReader.Recognises)) TerraformPlanReader.Read(session, doc);
+        KubernetesReader.Read(session, [.. ordered.Where(KubernetesReader.Recognises)]);
+        KarmadaReader.Read(session, [.. ordered.Where(KarmadaReader.Recognises)]);
+        OcmReader.Read(session, [.. ordered.Where(OcmReader.Recognises)]);
+        VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
+        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
+        FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
+        return session.Build();
+    }
+}

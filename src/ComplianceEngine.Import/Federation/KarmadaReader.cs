@@ -1,0 +1,161 @@
+using ComplianceEngine.Import.Kubernetes;
+using ComplianceEngine.Import.Mapping;
+using ComplianceEngine.Loading.Sources;
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Import.Federation;
+
+/// <summary>
+/// Reads Karmada: <c>Cluster</c> (<c>spec.provider/region/zones</c>, free text normalised), <c>PropagationPolicy</c> and
+/// <c>ClusterPropagationPolicy</c> (resource selectors; placement by <c>clusterNames</c>, label and field selectors,
+/// <c>exclude</c>, and every <c>clusterAffinities</c> term, since failover may use any of them) and
+/// <c>ResourceBinding</c>/<c>ClusterResourceBinding</c> (the scheduler's result, preferred when present). An annotated
+/// workload propagated to N clusters rests on each; the copies are replicas, judged as implied transfers. Duplicated
+/// and Divided replica scheduling both put the workload's data on every selected cluster.
+/// </summary>
+internal static class KarmadaReader
+{
+    public const string Name = "karmada";
+
+    private static bool Accepts(string api, string kind) =>
+        (api.StartsWith("cluster.karmada.io/", StringComparison.Ordinal) && kind == "Cluster")
+        || (api.StartsWith("policy.karmada.io/", StringComparison.Ordinal) && kind is "PropagationPolicy" or "ClusterPropagationPolicy")
+        || (api.StartsWith("work.karmada.io/", StringComparison.Ordinal) && kind is "ResourceBinding" or "ClusterResourceBinding");
+
+    public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
+
+    private sealed record MemberCluster(string Name, IReadOnlyDictionary<string, Cursor> Labels, string? Provider, string? Region, IReadOnlyList<string> Zones);
+
+    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
+    {
+        var objects = documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)).ToList();
+        foreach (var o in objects.Where(o => o.Name is null))
+            session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"a Karmada {o.Kind} needs metadata.name", o.Object.Location);
+        objects = [.. objects.Where(o => o.Name is not null)];
+
+        var members = new List<MemberCluster>();
+        foreach (var c in objects.Where(o => o.Kind == "Cluster"))
+        {
+            var spec = c.Object["spec"];
+            var mapped = session.Mapping.For(new SourceObject(Name, "Cluster", c.Name!, c.Name!));
+            FederatedPlacement.AddCluster(session, c.Name!, spec["provider"].String, spec["region"].Exists ? spec["region"] : null, c.Object.Location, Name, mapped);
+            members.Add(new MemberCluster(c.Name!, c.Labels, spec["provider"].String, spec["region"].String, spec["zones"].Strings));
+        }
+
+        var bound = new HashSet<(string, string, string)>();
+        foreach (var b in objects.Where(o => o.Kind is "ResourceBinding" or "ClusterResourceBinding"))
+        {
+            var resource = b.Object["spec"]["resource"];
+            var clusters = b.Object["spec"]["clusters"].Items.Select(i => i["name"].String).OfType<string>().ToList();
+            var kind = resource["kind"].String;
+            var name = resource["name"].String;
+            if (kind is null || name is null)
+            {
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{b.Kind} '{b.Name}': spec.resource needs kind and name", resource.Location);
+                continue;
+            }
+            var ns = resource["namespace"].String ?? (b.Kind == "ResourceBinding" ? b.Namespace : null);
+            foreach (var store in FederatedPlacement.Stores(session, ns, kind, name))
+            {
+                FederatedPlacement.Place(store, clusters, b.Object["spec"]["clusters"].Location);
+                bound.Add(store.SourceKey!.Value);
+            }
+        }
+
+        foreach (var p in objects.Where(o => o.Kind is "PropagationPolicy" or "ClusterPropagationPolicy"))
+        {
+            var spec = p.Object["spec"];
+            var placement = spec["placement"];
+            var terms = placement["clusterAffinities"].Items.Select(t => t).ToList();
+            var selected = terms.Count > 0
+                ? terms.SelectMany(t => Select(members, t)).Distinct(StringComparer.Ordinal).ToList()
+                : placement["clusterAffinity"].Exists ? Select(members, placement["clusterAffinity"]).ToList() : [.. members.Select(m => m.Name)];
+            if (selected.Count == 0)
+            {
+                session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                    $"{p.Kind} '{p.Name}': its placement selects none of the Karmada Clusters among the inputs ({string.Join(", ", members.Select(m => m.Name))})", placement.Location);
+                continue;
+            }
+            foreach (var selector in spec["resourceSelectors"].Items)
+            {
+                var ns = selector["namespace"].String ?? (p.Kind == "PropagationPolicy" ? p.Namespace : null);
+                var stores = FederatedPlacement.Stores(session, ns, selector["kind"].String, selector["name"].String)
+                    .Where(s => !bound.Contains(s.SourceKey!.Value))
+                    .Where(s => LabelsMatch(selector["labelSelector"], s))
+                    .ToList();
+                foreach (var store in stores) FederatedPlacement.Place(store, selected, placement.Location);
+            }
+        }
+    }
+
+    /// <summary>The member clusters one affinity term selects.</summary>
+    private static IEnumerable<string> Select(IReadOnlyList<MemberCluster> members, Cursor affinity)
+    {
+        var names = affinity["clusterNames"].Strings;
+        var exclude = affinity["exclude"].Strings.ToHashSet(StringComparer.Ordinal);
+        IEnumerable<string> candidates = names.Count > 0 ? names : members.Select(m => m.Name);
+        foreach (var name in candidates)
+        {
+            if (exclude.Contains(name)) continue;
+            var member = members.FirstOrDefault(m => m.Name == name);
+            if (member is null)
+            {
+                if (!affinity["labelSelector"].Exists && !affinity["fieldSelector"].Exists) yield return name; // named, imported elsewhere
+                continue;
+            }
+            if (!Selector.Matches(affinity["labelSelector"], member.Labels)) continue;
+            if (!FieldsMatch(affinity["fieldSelector"], member)) continue;
+            yield return name;
+        }
+    }
+
+    private static bool FieldsMatch(Cursor fieldSelector, MemberCluster member)
+    {
+        foreach (var e in fieldSelector["matchExpressions"].Items)
+        {
+            IReadOnlyList<string> actual = e["key"].String switch
+            {
+                "provider" => member.Provider is null ? [] : [member.Provider],
+                "region" => member.Region is null ? [] : [member.Region],
+                "zone" => member.Zones,
+                _ => [],
+            };
+            var values = e["values"].Strings;
+            var hit = actual.Any(values.Contains);
+            if (e["operator"].String == "In" && !hit) return false;
+            if (e["operator"].String == "NotIn" && hit) return false;
+        }
+        return true;
+    }
+
+    private static bool LabelsMatch(Cursor selector, NativeDraft store) => !selector.Exists || store.SourceLabels is { } l && Selector.Matches(selector, l);
+}
+
+/// <summary>Kubernetes label selectors: <c>matchLabels</c> and <c>matchExpressions</c> (In, NotIn, Exists, DoesNotExist).</summary>
+internal static class Selector
+{
+    public static bool Matches(Cursor selector, IReadOnlyDictionary<string, Cursor> labels)
+    {
+        if (!selector.Exists) return true;
+        foreach (var (key, value) in selector["matchLabels"].Entries)
+        {
+            if (labels.Text(key) != value.String) return false;
+        }
+        foreach (var e in selector["matchExpressions"].Items)
+        {
+            var key = e["key"].String ?? "";
+            var present = labels.Text(key);
+            var values = e["values"].Strings;
+            var ok = e["operator"].String switch
+            {
+                "In" => present is not null && values.Contains(present),
+                "NotIn" => present is null || !values.Contains(present),
+                "Exists" => present is not null,
+                "DoesNotExist" => present is null,
+                _ => false,
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Collections.Frozen;
+using ComplianceEngine.Import.Mapping;
+using ComplianceEngine.Loading.Sources;
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Import.Fides;
+
+/// <summary>
+/// Reads Fides (fideslang) manifests with a top-level <c>system:</c> list. Each system is a DataStore holding the
+/// categories and subject types of its privacy declarations; where it runs comes from the ImportMapping (<c>cluster</c>,
+/// or <c>provider</c>+<c>region</c>, or <c>country</c>) or the <c>meta.k8s_cluster</c> convention, else it is
+/// indeterminate. <c>egress</c> to another system is a DataFlow (purpose from the declaration's <c>data_use</c>,
+/// mechanisms from <c>legal_basis_for_transfers</c>); <c>third_country_transfers</c> (alpha-3, fideslang before 3.0)
+/// are flows to a recipient in each country. Fides has no jurisdiction field: subjects come from the mapping.
+/// </summary>
+internal static class FidesReader
+{
+    public const string Name = "fides";
+
+    private static readonly Lazy<FrozenDictionary<string, string>> Alpha3 = new(LoadAlpha3);
+
+    /// <summary>A manifest: a mapping whose <c>system</c> is a list of mappings with <c>fides_key</c>.</summary>
+    public static bool Recognises(SourceDocument doc) =>
+        doc.Root is YamlMapping m && m.Get("apiVersion") is null && m.Get("system") is YamlSequence s
+        && s.Items.Any(i => i is YamlMapping im && im.Get("fides_key") is not null);
+
+    private sealed record SystemDoc(Cursor System, string Key, SourceDocument Doc);
+
+    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
+    {
+        var systems = new List<SystemDoc>();
+        foreach (var doc in documents)
+        {
+            foreach (var s in Cursor.Root(doc.Root, doc.IsJson)["system"].Items)
+            {
+                if (s["fides_key"].String is { Length: > 0 } key) systems.Add(new SystemDoc(s, key, doc));
+                else session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, "a Fides system needs fides_key", s.Location);
+            }
+        }
+        foreach (var s in systems) Store(session, s);
+        foreach (var s in systems) Flows(session, s, systems);
+    }
+
+    private static void Store(ImportSession session, SystemDoc s)
+    {
+        var declarations = s.System["privacy_declarations"].Items.ToList();
+        if (declarations.Count == 0)
+            session.Diagnostics.Warning(DiagnosticCodes.SourceMalformed, $"Fides system '{s.Key}' has no privacy_declarations; it holds no known categories", s.System.Location);
+        var mapped = session.Mapping.For(new SourceObject(Name, s.System["system_type"].String ?? "system", s.Key, s.Key));
+        var categories = declarations.SelectMany(d => d["data_categories"].Strings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var subjectTypes = declarations.SelectMany(d => d["data_subjects"].Strings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var at = declarations.FirstOrDefault().Node is not null ? declarations[0].Location : s.System.Location;
+        var facts = new DataFacts
+        {
+            Categories = categories.Count > 0 ? new(categories, at) : null,
+            SubjectTypes = subjectTypes.Count > 0 ? new(subjectTypes, at) : null,
+        }.Or(mapped);
+
+        string cluster;
+        SourceLocation clusterAt;
+        if (mapped.Cluster is { } c) (cluster, clusterAt) = (c.Value, c.At);
+        else if (s.System["meta"]["k8s_cluster"].String is { } k) (cluster, clusterAt) = (k, s.System["meta"]["k8s_cluster"].Location);
+        else if (mapped.Region is { } r && mapped.Provider is { } p) (cluster, clusterAt) = (session.Site(p.Value, r.Value, r.At, Name), r.At);
+        else if (mapped.Country is { } country) (cluster, clusterAt) = (session.Site("other", null, country.At, Name, country.Value), country.At);
+        else
+        {
+            session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
+                $"Fides system '{s.Key}': where it runs is unknown (Fides has no location); give it with an ImportMapping rule (match: {{name: {s.Key}, source: fides}}, cluster: NAME or country: XX); until then its facts are indeterminate",
+                s.System.Location);
+            (cluster, clusterAt) = (session.Site("other", null, s.System.Location, Name), s.System.Location);
+        }
+        session.Store(s.Key, cluster, s.System.Location, facts, Name, clusterAt: clusterAt)
+            .Label("compliance-engine.io/fides-key", s.Key, s.System["fides_key"].Location);
+    }
+
+    private static void Flows(ImportSession session, SystemDoc s, IReadOnlyList<SystemDoc> systems)
+    {
+        var declarations = s.System["privacy_declarations"].Items.ToList();
+        var purpose = Purpose(declarations.Select(d => d["data_use"].String).OfType<string>().FirstOrDefault());
+        var mechanisms = s.System["legal_basis_for_transfers"].Strings.Select(Mechanism).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var from = session.Find(DocumentKind.DataStore, s.Key)?.Name ?? s.Key;
+
+        foreach (var egress in s.System["egress"].Items)
+        {
+            var target = egress["fides_key"].String;
+            if (target is null || egress["type"].String is "user") continue; // to the data subjects themselves
+            if (egress["type"].String is "dataset" && !systems.Any(x => x.Key == target))
+            {
+                session.Diagnostics.Warning(DiagnosticCodes.SourceNotRead, $"Fides system '{s.Key}': egress to dataset '{target}' is not followed (datasets are not read); describe where it rests with a DataStore", egress.Location);
+                continue;
+            }
+            var to = systems.Any(x => x.Key == target) ? target : Recipient(session, target, egress["fides_key"].Location);
+            Flow(session, $"{s.Key}-to-{target}", from, to, egress["data_categories"].Strings, purpose, mechanisms, egress.Location);
+        }
+
+        var transfers = s.System["third_country_transfers"].Items.Concat(declarations.SelectMany(d => d["third_country_transfers"].Items)).ToList();
+        foreach (var t in transfers.Where(t => t.String is not null).GroupBy(t => t.String!, StringComparer.Ordinal).Select(g => g.First()))
+        {
+            var alpha2 = Alpha3.Value.GetValueOrDefault(t.String!.ToUpperInvariant());
+            if (alpha2 is null)
+                session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"Fides system '{s.Key}': third_country_transfers '{t.String}' is not an ISO 3166-1 alpha-3 code; the transfer is indeterminate", t.Location);
+            var name = $"{s.Key}-third-country-{(alpha2 ?? t.String!).ToLowerInvariant()}";
+            if (session.Find(DocumentKind.Recipient, name) is null)
+            {
+                var recipient = new NativeDraft(DocumentKind.Recipient, name, t.Location, Name);
+                recipient.Set("country", NativeDraft.Text(alpha2 ?? ImportSession.UnknownCountry, t.Location));
+                if (s.System["data_responsibility_title"].String is "Controller") recipient.Set("role", NativeDraft.Text("controller", t.Location));
+                session.Add(recipient);
+            }
+            Flow(session, $"{s.Key}-to-{(alpha2 ?? t.String!).ToLowerInvariant()}", from, name, [], purpose, mechanisms, t.Location);
+        }
+    }
+
+    private static string Recipient(ImportSession session, string key, SourceLocation at)
+    {
+        if (session.Find(DocumentKind.Recipient, key) is not null) return key;
+        var mapped = session.Mapping.For(new SourceObject(Name, "system", key, key));
+        var recipient = new NativeDraft(DocumentKind.Recipient, key, at, Name);
+        if (mapped.Country is { } c) recipient.Set("country", NativeDraft.Text(c.Value, c.At));
+        else
+        {
+            session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                $"Fides egress to '{key}', which is not a system among the inputs; give its country with an ImportMapping rule (match: {{name: {key}, source: fides}}, country: XX); until then the transfer is indeterminate", at);
+            recipient.Set("country", NativeDraft.Text(ImportSession.UnknownCountry, at));
+        }
+        if (mapped.Role is { } role) recipient.Set("role", NativeDraft.Text(role.Value, role.At));
+        if (mapped.Certifications is { } certs) recipient.Set("certifications", NativeDraft.List(certs.Value, certs.At));
+        session.Add(recipient);
+        return key;
+    }
+
+    private static void Flow(ImportSession session, string name, string from, string to, IReadOnlyList<string> categories, string purpose, List<string> mechanisms, SourceLocation at)
+    {
+        var flow = new NativeDraft(DocumentKind.DataFlow, name, at, Name);
+        flow.Set("from", NativeDraft.Text(from, at));
+        flow.Set("to", NativeDraft.Text(to, at));
+        if (categories.Count > 0) flow.Set("categories", NativeDraft.List(categories, at));
+        flow.Set("purpose", NativeDraft.Text(purpose, at));
+        if (mechanisms.Count > 0) flow.Set("mechanisms", NativeDraft.List(mechanisms, at));
+        session.Add(flow);
+    }
+
+    /// <summary>Our flow purpose for a fideslang data use.</summary>
+    internal static string Purpose(string? dataUse) => dataUse?.Split('.')[0] switch
+    {
+        "analytics" or "improve" => "analytics",
+        "train_ai_system" => "ml-training",
+        "operations" => "support-access",
+        null => "processing",
+        _ => "processing",
+    };
+
+    /// <summary>Our mechanism for a fideslang <c>legal_basis_for_transfers</c> value (adequacy is not a mechanism: the engine knows the decisions).</summary>
+    internal static string? Mechanism(string basis) => basis switch
+    {
+        "SCCs" => "scc",
+        "BCRs" => "bcr",
+        _ => null,
+    };
+
+    private static FrozenDictionary<string, string> LoadAlpha3()
+    {
+        using var stream = typeof(FidesReader).Assembly.GetManifestResourceStream("iso3166-alpha3.tsv")
+            ?? throw new InvalidOperationException("the embedded ISO 3166 table is missing from the build");
+        using var reader = new StreamReader(stream);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.StartsWith('#') || line.Length == 0) continue;
+            var parts = line.Split('\t');
+            map[parts[0]] = parts[1];
+        }
+        return map.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+}

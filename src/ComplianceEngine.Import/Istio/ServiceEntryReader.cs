@@ -1,0 +1,83 @@
+using ComplianceEngine.Import.Kubernetes;
+using ComplianceEngine.Import.Mapping;
+using ComplianceEngine.Loading.Sources;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Import.Istio;
+
+/// <summary>
+/// Reads Istio ServiceEntries with <c>location: MESH_EXTERNAL</c> (the default): each host is a Recipient (country from
+/// the ImportMapping, else indeterminate), and every imported store in the entry's namespace sends data to it, encrypted
+/// in transit when every port is TLS/HTTPS (or 443).
+/// </summary>
+internal static class ServiceEntryReader
+{
+    public const string Name = "istio";
+
+    private static bool Accepts(string api, string kind) => api.StartsWith("networking.istio.io/", StringComparison.Ordinal) && kind == "ServiceEntry";
+
+    public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
+
+    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
+    {
+        foreach (var o in documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)))
+        {
+            var spec = o.Object["spec"];
+            if (o.Name is null || !spec.Exists)
+            {
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, "a ServiceEntry needs metadata.name and spec", o.Object.Location);
+                continue;
+            }
+            if ((spec["location"].String ?? "MESH_EXTERNAL") != "MESH_EXTERNAL") continue; // inside the mesh: not egress
+            var hosts = spec["hosts"].Items.Where(h => h.String is not null).ToList();
+            if (hosts.Count == 0)
+            {
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"ServiceEntry '{o.Namespace}/{o.Name}': spec.hosts is required", spec.Location);
+                continue;
+            }
+            var ports = spec["ports"].Items.ToList();
+            var encrypted = ports.Count > 0 && ports.All(p =>
+                (p["protocol"].String?.ToUpperInvariant() is "TLS" or "HTTPS" or "GRPC-TLS") || p["number"].String == "443");
+            var owner = $"ServiceEntry '{o.Namespace}/{o.Name}'";
+            var flowFacts = DataFacts.FromAnnotations(o.Annotations, owner, session.Diagnostics);
+            var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace == o.Namespace).ToList();
+            if (sources.Count == 0)
+                session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                    $"{owner}: no imported DataStore is in namespace '{o.Namespace}', so no flow to {string.Join(", ", hosts.Select(h => h.String))} is imported; annotate the workloads there with {AnnotationKeys.Categories}", o.Object.Location);
+
+            foreach (var host in hosts)
+            {
+                var name = host.String!;
+                var mapped = session.Mapping.For(new SourceObject(Name, o.Kind, name, $"{o.Namespace}/{o.Kind}/{o.Name}"));
+                var recipient = session.Find(DocumentKind.Recipient, name);
+                if (recipient is null)
+                {
+                    recipient = new NativeDraft(DocumentKind.Recipient, name, host.Location, Name);
+                    if (mapped.Country is { } c) recipient.Set("country", NativeDraft.Text(c.Value, c.At));
+                    else
+                    {
+                        session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
+                            $"{owner}: the country of external host '{name}' is unknown; give it with an ImportMapping rule (match: {{name: {name}}}, country: XX); until then transfers to it are indeterminate", host.Location);
+                        recipient.Set("country", NativeDraft.Text(ImportSession.UnknownCountry, host.Location));
+                    }
+                    if (mapped.Role is { } role) recipient.Set("role", NativeDraft.Text(role.Value, role.At));
+                    if (mapped.Certifications is { } certs) recipient.Set("certifications", NativeDraft.List(certs.Value, certs.At));
+                    recipient.Label("compliance-engine.io/source", $"{o.Namespace}/{o.Kind}/{o.Name}", o.Object["metadata"]["name"].Location);
+                    session.Add(recipient);
+                }
+                foreach (var store in sources)
+                {
+                    var flow = new NativeDraft(DocumentKind.DataFlow, $"{store.Name}-to-{name}", host.Location, Name);
+                    flow.Set("from", NativeDraft.Text(store.Name, o.Object["metadata"]["namespace"].Location));
+                    flow.Set("to", NativeDraft.Text(name, host.Location));
+                    if (flowFacts.Categories is { } cats) flow.Set("categories", NativeDraft.List(cats.Value, cats.At));
+                    flow.Set("purpose", NativeDraft.Text("api", o.Object.Location));
+                    if (mapped.Mechanisms is { } m) flow.Set("mechanisms", NativeDraft.List(m.Value, m.At));
+                    flow.Set("encryptedInTransit", NativeDraft.Flag(encrypted, spec["ports"].Location));
+                    session.Add(flow);
+                }
+            }
+        }
+    }
+}

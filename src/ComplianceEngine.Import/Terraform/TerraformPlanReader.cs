@@ -1,0 +1,505 @@
+using ComplianceEngine.Import.Mapping;
+using ComplianceEngine.Loading.Sources;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Import.Terraform;
+
+/// <summary>
+/// Reads <c>terraform show -json</c> plans: clusters (EKS, AKS, GKE), buckets and storage accounts, databases and
+/// tables, with their replication. Values come from <c>change.after</c> (<c>before</c> for deleted resources, which
+/// are reported, not imported); a location unknown until apply is resolved through <c>configuration</c> (provider
+/// config, aliases, module-prefixed keys, variables), otherwise the fact is indeterminate with the attribute named.
+/// </summary>
+internal sealed class TerraformPlanReader
+{
+    public const string Name = "terraform-plan";
+
+    /// <summary>A plan: a mapping with <c>format_version</c> and <c>resource_changes</c> or <c>planned_values</c>.</summary>
+    public static bool Recognises(SourceDocument doc) =>
+        doc.Root is Loading.Yaml.YamlMapping m && m.Get("format_version") is not null &&
+        (m.Get("resource_changes") is not null || m.Get("planned_values") is not null || m.Get("terraform_version") is not null);
+
+    private sealed record Change(Cursor Resource, string Address, string Type, string ResourceName, string? ProviderName, string? ModuleAddress, string[] Actions, Cursor Values, Cursor Unknown)
+    {
+        public bool Deleted => Actions is ["delete"];
+        public string Describe => $"{Type} '{Address}'";
+    }
+
+    private readonly ImportSession _session;
+    private readonly SourceDocument _doc;
+    private readonly Cursor _root;
+    private readonly Dictionary<string, Cursor> _configResources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _bucketStores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _storeByAddress = new(StringComparer.Ordinal);
+
+    private TerraformPlanReader(ImportSession session, SourceDocument doc)
+    {
+        _session = session;
+        _doc = doc;
+        _root = Cursor.Root(doc.Root, doc.IsJson);
+    }
+
+    /// <summary>Reads one plan into the session.</summary>
+    public static void Read(ImportSession session, SourceDocument doc) => new TerraformPlanReader(session, doc).Read();
+
+    private DiagnosticBag Diagnostics => _session.Diagnostics;
+
+    private void Read()
+    {
+        var changes = _root["resource_changes"];
+        if (!changes.Exists)
+        {
+            // A plan with no changes has no resource_changes: nothing to import, say so.
+            Diagnostics.Warning(DiagnosticCodes.SourceMalformed, "this Terraform plan has no resource_changes (no changes, or not `terraform show -json PLANFILE` output); nothing imported", _root.Location);
+            return;
+        }
+        if (changes.Node is not Loading.Yaml.YamlSequence)
+        {
+            Diagnostics.Error(DiagnosticCodes.SourceMalformed, "resource_changes must be a list", changes.Location);
+            return;
+        }
+        IndexConfiguration(_root["configuration"]["root_module"], "");
+
+        var all = new List<Change>();
+        foreach (var rc in changes.Items)
+        {
+            var type = rc["type"].String;
+            var address = rc["address"].String;
+            if (type is null || address is null)
+            {
+                Diagnostics.Error(DiagnosticCodes.SourceMalformed, "a resource change needs 'address' and 'type'", rc.Location);
+                continue;
+            }
+            if (rc["mode"].String == "data") continue; // data sources read, they do not hold data
+            var actions = rc["change"]["actions"].Strings.ToArray();
+            if (actions.Length == 0)
+            {
+                Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{type} '{address}': change.actions is missing", rc["change"].Location);
+                continue;
+            }
+            var deleted = actions is ["delete"];
+            var values = deleted ? rc["change"]["before"] : rc["change"]["after"];
+            all.Add(new Change(rc, address, type, rc["name"].String ?? address, rc["provider_name"].String, rc["module_address"].String,
+                actions, values, rc["change"]["after_unknown"]));
+        }
+
+        // Places first (clusters, stores), then what joins them (replication configurations, replicas).
+        foreach (var c in all.Where(c => c.Deleted)) ReportDeleted(c);
+        var live = all.Where(c => !c.Deleted).ToList();
+        foreach (var c in live)
+        {
+            switch (c.Type)
+            {
+                case "aws_eks_cluster": Cluster(c, "aws"); break;
+                case "azurerm_kubernetes_cluster": Cluster(c, "azure"); break;
+                case "google_container_cluster": Cluster(c, "gcp"); break;
+                case "aws_s3_bucket": Bucket(c); break;
+                case "azurerm_storage_account": StorageAccount(c); break;
+                case "google_storage_bucket": GcsBucket(c); break;
+                case "aws_db_instance": DbInstance(c); break;
+                case "aws_dynamodb_table": DynamoTable(c); break;
+                case "aws_rds_cluster": RdsCluster(c); break;
+                case "google_sql_database_instance": SqlInstance(c); break;
+            }
+        }
+        foreach (var c in live)
+        {
+            switch (c.Type)
+            {
+                case "aws_s3_bucket": LegacyReplication(c); break;
+                case "aws_s3_bucket_replication_configuration": Replication(c); break;
+                case "aws_db_instance": ReadReplica(c); break;
+                case "google_sql_database_instance": SqlReplica(c); break;
+            }
+        }
+        GlobalClusters(live);
+        ReportUnread(live);
+    }
+
+    /// <summary>Resource types that hold or copy personal data which this reader does not read yet: named, never skipped silently.</summary>
+    private static readonly HashSet<string> UnreadDataTypes =
+    [
+        "aws_backup_plan", "aws_backup_vault", "aws_efs_file_system", "aws_efs_replication_configuration", "aws_redshift_cluster",
+        "aws_elasticache_replication_group", "aws_docdb_cluster", "aws_neptune_cluster", "aws_opensearch_domain", "aws_kinesis_stream",
+        "azurerm_mssql_database", "azurerm_postgresql_flexible_server", "azurerm_cosmosdb_account", "azurerm_mysql_flexible_server",
+        "google_bigquery_dataset", "google_spanner_instance", "google_alloydb_cluster", "google_filestore_instance",
+    ];
+
+    private void ReportUnread(List<Change> live)
+    {
+        var unread = live.Where(c => UnreadDataTypes.Contains(c.Type)).ToList();
+        if (unread.Count == 0) return;
+        var types = unread.GroupBy(c => c.Type, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ({string.Join(", ", g.Select(c => c.Address))})");
+        Diagnostics.Warning(DiagnosticCodes.SourceNotRead,
+            $"this plan has resources that can hold data which the engine does not read: {string.Join("; ", types)}; describe them with native DataStore documents", unread[0].Resource.Location);
+    }
+
+    private void RdsCluster(Change c)
+    {
+        var name = c.Values["cluster_identifier"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "aws", "region");
+        AddStore(c, name, "aws", region, at);
+    }
+
+    /// <summary>Aurora global databases: the clusters sharing a global_cluster_identifier; the source cluster replicates to the others.</summary>
+    private void GlobalClusters(List<Change> live)
+    {
+        var members = live.Where(c => c.Type == "aws_rds_cluster" && c.Values["global_cluster_identifier"].String is not null)
+            .GroupBy(c => c.Values["global_cluster_identifier"].String!, StringComparer.Ordinal);
+        foreach (var group in members)
+        {
+            var global = live.FirstOrDefault(g => g.Type == "aws_rds_global_cluster" && g.Values["global_cluster_identifier"].String == group.Key);
+            var source = global?.Values["source_db_cluster_identifier"].String;
+            var list = group.ToList();
+            var primary = list.FirstOrDefault(m => source is not null && (source == m.Values["cluster_identifier"].String || source.EndsWith(":" + m.Values["cluster_identifier"].String, StringComparison.Ordinal)))
+                ?? list.FirstOrDefault(m => m.Values["replication_source_identifier"].String is null && !m.Values["engine_mode"].Exists) ?? list[0];
+            var primaryStore = _session.Find(DocumentKind.DataStore, _storeByAddress[primary.Address])!;
+            foreach (var m in list.Where(m => m != primary))
+            {
+                primaryStore.Append("replicas", [NativeDraft.Text(_storeByAddress[m.Address], m.Values["global_cluster_identifier"].Location)]);
+                CopyData(primaryStore.Name, _storeByAddress[m.Address]);
+            }
+        }
+    }
+
+    private void SqlInstance(Change c)
+    {
+        var name = c.Values["name"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "gcp", "region");
+        AddStore(c, name, "gcp", region, at);
+    }
+
+    private void SqlReplica(Change c)
+    {
+        var master = c.Values["master_instance_name"];
+        if (master.String is not { Length: > 0 } m) return;
+        var replica = _storeByAddress[c.Address];
+        var primary = _session.Find(DocumentKind.DataStore, m.Contains(':', StringComparison.Ordinal) ? m.Split(':')[^1] : m);
+        if (primary is null)
+        {
+            Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                $"{c.Describe}: master_instance_name '{m}' is not an instance in this plan; the replica '{replica}' is imported, the replication transfer is not", master.Location);
+            return;
+        }
+        primary.Append("replicas", [NativeDraft.Text(replica, master.Location)]);
+        CopyData(primary.Name, replica);
+    }
+
+    // ---- configuration index -------------------------------------------------------------------------------------
+
+    private void IndexConfiguration(Cursor module, string prefix)
+    {
+        foreach (var r in module["resources"].Items)
+        {
+            if (r["address"].String is { } a) _configResources[prefix + a] = r;
+        }
+        foreach (var (name, call) in module["module_calls"].Entries)
+            IndexConfiguration(call["module"], $"{prefix}module.{name}.");
+    }
+
+    /// <summary>The configuration block of a resource instance: <c>module.a["x"].aws_s3_bucket.b[0]</c> -> <c>module.a.aws_s3_bucket.b</c>.</summary>
+    private Cursor? ConfigOf(Change c)
+    {
+        var key = System.Text.RegularExpressions.Regex.Replace(c.Address, @"\[[^\]]*\]", "");
+        return _configResources.TryGetValue(key, out var r) ? r : null;
+    }
+
+    // ---- location -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The region of a resource: its own attribute; when unknown, the configuration's constant or variable for it; then
+    /// the provider configuration's region (alias and module-prefixed keys); then a region variable. Null (with a
+    /// warning naming the attribute) when nothing says.
+    /// </summary>
+    private (string? Region, SourceLocation At) Region(Change c, string provider, string attribute)
+    {
+        var value = c.Values[attribute];
+        if (value.String is { Length: > 0 } own) return (Normalise(provider, own), value.Location);
+
+        var unknown = c.Unknown[attribute].IsTrue;
+        var config = ConfigOf(c);
+        if (config is { } cfg && Expression(cfg["expressions"][attribute]) is { } fromExpression)
+            return (Normalise(provider, fromExpression.Value), fromExpression.At);
+
+        // AWS provider <= 5 computes a bucket's region from its provider (after_unknown.region); >= 6 defaults it to it.
+        if (provider is "aws" or "gcp")
+        {
+            var key = config?["provider_config_key"].String ?? (provider == "aws" ? "aws" : "google");
+            if (ProviderRegion(key) is { } fromProvider) return (Normalise(provider, fromProvider.Value), fromProvider.At);
+        }
+        var variables = _root["variables"];
+        foreach (var name in provider switch { "aws" => new[] { "region", "aws_region" }, "azure" => ["location", "azure_location"], _ => ["region", "gcp_region", "location"] })
+        {
+            if (variables[name]["value"].String is { Length: > 0 } v) return (Normalise(provider, v), variables[name]["value"].Location);
+        }
+        var why = unknown
+            ? $"change.after_unknown.{attribute}: known only after apply, and the configuration does not give it"
+            : $"no '{attribute}' attribute, provider configuration region or region variable";
+        Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: the {attribute} is unknown ({why}); its facts are indeterminate", value.Exists ? value.Location : c.Resource.Location);
+        return (null, c.Resource.Location);
+    }
+
+    private static string Normalise(string provider, string region) => provider switch
+    {
+        "azure" => Regions.Azure(region),
+        "gcp" => region.ToLowerInvariant(),
+        _ => region,
+    };
+
+    /// <summary>The region of a provider configuration: <c>aws.eu</c>, <c>module:aws.eu</c>, <c>a:b:aws</c> fall back to the parent's key.</summary>
+    private Sourced<string>? ProviderRegion(string key)
+    {
+        var configs = _root["configuration"]["provider_config"];
+        var k = key;
+        while (true)
+        {
+            if (configs[k].Exists) return Expression(configs[k]["expressions"]["region"]);
+            var colon = k.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0) break;
+            k = k[(colon + 1)..];
+        }
+        // A module's provider inherited from the root: the same name without alias.
+        var bare = k.Split('.')[0];
+        return k != bare && configs[bare].Exists ? Expression(configs[bare]["expressions"]["region"]) : null;
+    }
+
+    /// <summary>A configuration expression's value: <c>constant_value</c>, or a <c>var.x</c> reference resolved through <c>variables</c>.</summary>
+    private Sourced<string>? Expression(Cursor expression)
+    {
+        if (!expression.Exists) return null;
+        if (expression["constant_value"].String is { Length: > 0 } constant) return new(constant, expression["constant_value"].Location);
+        foreach (var reference in expression["references"].Strings)
+        {
+            if (!reference.StartsWith("var.", StringComparison.Ordinal)) continue;
+            var v = _root["variables"][reference[4..]]["value"];
+            if (v.String is { Length: > 0 } value) return new(value, v.Location);
+        }
+        return null;
+    }
+
+    // ---- data facts ---------------------------------------------------------------------------------------------
+
+    private DataFacts Facts(Change c, string name)
+    {
+        var tags = c.Values["tags"].Exists ? c.Values["tags"] : c.Values["labels"];
+        var own = DataFacts.FromAnnotations(tags.ScalarMap, c.Describe, Diagnostics);
+        return own.Or(_session.Mapping.For(new SourceObject(Name, c.Type, name, c.Address)));
+    }
+
+    // ---- resources ----------------------------------------------------------------------------------------------
+
+    private void Cluster(Change c, string provider)
+    {
+        var name = c.Values["name"].String ?? c.ResourceName;
+        var facts = Facts(c, name);
+        name = facts.Cluster?.Value ?? name;
+        var attribute = provider == "aws" ? "region" : "location";
+        var (region, at) = Region(c, provider, attribute);
+        if (provider == "gcp" && region is not null && Regions.IsGcpZone(region)) region = Regions.RegionOfZone("gcp", region);
+        var draft = new NativeDraft(DocumentKind.Cluster, name, c.Resource.Location, Name).Label("compliance-engine.io/terraform-address", c.Address, c.Resource["address"].Location);
+        draft.Set("provider", NativeDraft.Text(provider, c.Resource.Location));
+        draft.Set("region", NativeDraft.Text(region ?? "unknown", at));
+        _session.Add(draft);
+    }
+
+    private string AddStore(Change c, string name, string provider, string? region, SourceLocation regionAt)
+    {
+        var facts = Facts(c, name);
+        var site = _session.Site(provider, region, regionAt, Name);
+        var draft = _session.Store(name, site, c.Resource.Location, facts, Name, clusterAt: regionAt);
+        draft.Label("compliance-engine.io/terraform-address", c.Address, c.Resource["address"].Location);
+        _storeByAddress[c.Address] = draft.Name;
+        return draft.Name;
+    }
+
+    private void Bucket(Change c)
+    {
+        var bucket = c.Values["bucket"].String;
+        if (bucket is null)
+        {
+            var why = c.Unknown["bucket"].IsTrue ? "change.after_unknown.bucket: the name is generated at apply" : "no 'bucket' attribute";
+            Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: the bucket name is unknown ({why}); the store is named after the address", c.Resource.Location);
+        }
+        var (region, at) = Region(c, "aws", "region");
+        var store = AddStore(c, bucket ?? c.Address, "aws", region, at);
+        if (bucket is not null) _bucketStores[bucket] = store;
+        _bucketStores[c.Address] = store;
+    }
+
+    private void StorageAccount(Change c)
+    {
+        var name = c.Values["name"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "azure", "location");
+        var store = AddStore(c, name, "azure", region, at);
+        var type = c.Values["account_replication_type"];
+        if (type.String is { } t && t.ToUpperInvariant() is "GRS" or "RAGRS" or "GZRS" or "RAGZRS")
+            _session.Find(DocumentKind.DataStore, store)!.Set("geoRedundant", NativeDraft.Flag(true, type.Location));
+        else if (type.String is null && c.Unknown["account_replication_type"].IsTrue)
+            Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: account_replication_type is unknown until apply; geo-redundant copies to the paired region are not judged", c.Resource.Location);
+    }
+
+    private void GcsBucket(Change c)
+    {
+        var name = c.Values["name"].String ?? c.ResourceName;
+        var location = c.Values["location"];
+        var regions = c.Values["custom_placement_config"].Items.SelectMany(p => p["data_locations"].Items).ToList();
+        if (regions.Count == 0 && location.String is { } l)
+        {
+            if (l.ToUpperInvariant() is "EU" or "US" or "ASIA" or "EUR4" or "NAM4" or "ASIA1" or "EUR5" or "EUR7" or "EUR8")
+                Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
+                    $"{c.Describe}: location '{l}' is a multi-region or predefined dual-region; the country the data rests in is not known, so its facts are indeterminate (use custom_placement_config or a single region)", location.Location);
+            var region = l.ToLowerInvariant();
+            AddStore(c, name, "gcp", region is "eu" or "us" or "asia" ? null : region, location.Location);
+            return;
+        }
+        if (regions.Count == 0)
+        {
+            var (r, at) = Region(c, "gcp", "location");
+            AddStore(c, name, "gcp", r, at);
+            return;
+        }
+        // A custom dual-region: the data rests in both; the second region holds a replica.
+        var store = AddStore(c, name, "gcp", regions[0].String!.ToLowerInvariant(), regions[0].Location);
+        var draft = _session.Find(DocumentKind.DataStore, store)!;
+        draft.Append("replicas", regions.Skip(1).Select(r => (Loading.Yaml.YamlNode)NativeDraft.Text(_session.Site("gcp", r.String!.ToLowerInvariant(), r.Location, Name), r.Location)));
+    }
+
+    private void DbInstance(Change c)
+    {
+        var name = c.Values["identifier"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "aws", "region");
+        AddStore(c, name, "aws", region, at);
+    }
+
+    private void ReadReplica(Change c)
+    {
+        var source = c.Values["replicate_source_db"];
+        if (source.String is not { Length: > 0 } src) return;
+        var replica = _storeByAddress[c.Address];
+        // The source is an identifier, or an ARN for a cross-region replica.
+        var srcName = src.StartsWith("arn:", StringComparison.Ordinal) ? src.Split(':')[^1] : src;
+        var primary = _session.Find(DocumentKind.DataStore, srcName);
+        if (primary is null)
+        {
+            Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                $"{c.Describe}: replicate_source_db '{src}' is not a database in this plan; the replica '{replica}' is imported, the replication transfer is not", source.Location);
+            return;
+        }
+        primary.Append("replicas", [NativeDraft.Text(replica, source.Location)]);
+        // The replica holds the primary's data.
+        var replicaDraft = _session.Find(DocumentKind.DataStore, replica)!;
+        foreach (var key in new[] { "categories", "subjects", "subjectTypes", "individuals" })
+        {
+            if (replicaDraft.Get(key) is null && primary.Get(key) is { } v) replicaDraft.Set(key, v);
+        }
+    }
+
+    private void DynamoTable(Change c)
+    {
+        var name = c.Values["name"].String ?? c.ResourceName;
+        var (region, at) = Region(c, "aws", "region");
+        var store = AddStore(c, name, "aws", region, at);
+        var replicas = c.Values["replica"].Items.ToList();
+        if (replicas.Count == 0) return;
+        var draft = _session.Find(DocumentKind.DataStore, store)!;
+        foreach (var r in replicas)
+        {
+            if (r["region_name"].String is { } rn)
+                draft.Append("replicas", [NativeDraft.Text(_session.Site("aws", rn, r["region_name"].Location, Name), r["region_name"].Location)]);
+            else
+                Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: a replica's region_name is unknown; its facts are indeterminate", r.Location);
+        }
+    }
+
+    private void LegacyReplication(Change c)
+    {
+        foreach (var config in c.Values["replication_configuration"].Items)
+        foreach (var rule in config["rules"].Items)
+            AddReplica(c, _storeByAddress[c.Address], rule);
+    }
+
+    private void Replication(Change c)
+    {
+        var bucketValue = c.Values["bucket"];
+        string? source = bucketValue.String is { } b ? _bucketStores.GetValueOrDefault(b) : null;
+        if (source is null && ConfigOf(c) is { } cfg)
+        {
+            // bucket = aws_s3_bucket.x.id: follow the reference to the bucket resource of this plan.
+            foreach (var reference in cfg["expressions"]["bucket"]["references"].Strings)
+            {
+                var target = reference.EndsWith(".id", StringComparison.Ordinal) || reference.EndsWith(".bucket", StringComparison.Ordinal) ? reference[..reference.LastIndexOf('.')] : reference;
+                var prefix = c.ModuleAddress is null ? "" : c.ModuleAddress + ".";
+                if (_bucketStores.TryGetValue(prefix + target, out var s)) { source = s; break; }
+            }
+        }
+        if (source is null)
+        {
+            Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                $"{c.Describe}: the source bucket '{bucketValue.String ?? "(unknown until apply)"}' is not a bucket in this plan; its replication is not imported", bucketValue.Exists ? bucketValue.Location : c.Resource.Location);
+            return;
+        }
+        foreach (var rule in c.Values["rule"].Items) AddReplica(c, source, rule);
+    }
+
+    private void AddReplica(Change c, string source, Cursor rule)
+    {
+        if (rule["status"].String is { } status && !status.Equals("Enabled", StringComparison.OrdinalIgnoreCase)) return;
+        foreach (var destination in rule["destination"].Items)
+        {
+            var arn = destination["bucket"];
+            if (arn.String is not { } value)
+            {
+                Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: the destination bucket is unknown until apply; the replication's facts are indeterminate", destination.Location);
+                AddUnknownReplica(c, source, destination.Location);
+                continue;
+            }
+            var name = value.StartsWith("arn:", StringComparison.Ordinal) ? value.Split(':')[^1] : value;
+            if (_bucketStores.TryGetValue(name, out var target))
+            {
+                _session.Find(DocumentKind.DataStore, source)!.Append("replicas", [NativeDraft.Text(target, arn.Location)]);
+                CopyData(source, target);
+                continue;
+            }
+            Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                $"{c.Describe}: destination bucket '{name}' is not in this plan, so its region is unknown; the replication is indeterminate (add the bucket's plan or an ImportMapping rule with its region)", arn.Location);
+            var mapped = _session.Mapping.For(new SourceObject(Name, "aws_s3_bucket", name, name));
+            var site = _session.Site("aws", mapped.Region?.Value, arn.Location, Name);
+            var draft = _session.Find(DocumentKind.DataStore, name) ?? _session.Store(name, site, arn.Location, mapped, Name);
+            _session.Find(DocumentKind.DataStore, source)!.Append("replicas", [NativeDraft.Text(draft.Name, arn.Location)]);
+            CopyData(source, draft.Name);
+        }
+    }
+
+    private void AddUnknownReplica(Change c, string source, SourceLocation at)
+    {
+        var site = _session.Site("aws", null, at, Name);
+        _session.Find(DocumentKind.DataStore, source)!.Append("replicas", [NativeDraft.Text(site, at)]);
+        _ = c;
+    }
+
+    /// <summary>A replica holds what its source holds, unless its own tags say otherwise.</summary>
+    private void CopyData(string source, string target)
+    {
+        var from = _session.Find(DocumentKind.DataStore, source)!;
+        var to = _session.Find(DocumentKind.DataStore, target)!;
+        foreach (var key in new[] { "categories", "subjects", "subjectTypes", "individuals" })
+        {
+            if (to.Get(key) is null && from.Get(key) is { } v) to.Set(key, v);
+        }
+    }
+
+    private void ReportDeleted(Change c)
+    {
+        var what = c.Type switch
+        {
+            "aws_s3_bucket_replication_configuration" => $"replication from bucket '{c.Values["bucket"].String ?? "?"}' ends",
+            "aws_eks_cluster" or "azurerm_kubernetes_cluster" or "google_container_cluster" => "the cluster goes away",
+            "aws_s3_bucket" or "azurerm_storage_account" or "google_storage_bucket" or "aws_db_instance" or "aws_dynamodb_table" =>
+                c.Values["replicate_source_db"].String is { } src ? $"the read replica of '{src}' goes away, and with it that replication transfer" : "the data it held is no longer there",
+            _ => null,
+        };
+        if (what is null) return;
+        Diagnostics.Warning(DiagnosticCodes.SourceDeleted, $"{c.Describe} is deleted by this plan: {what}; it is not imported (its last state is change.before)", c.Resource.Location);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+using ComplianceEngine.Model.Vocabulary;
+
+namespace ComplianceEngine.Loading.Vocabulary;
+
+/// <summary>
+/// Checks everything an estate names against the vocabularies loaded with the rules: data categories (the taxonomy
+/// plus the estate's <c>DataCategory</c> documents), subject types, <c>subjects</c> jurisdiction codes, country fields,
+/// and <c>spec.attributes</c> keys (declared by a loaded pack for the document's kind, with the declared type).
+/// Every unknown value is an error at the item's file:line:column with a "did you mean"; a deprecated key is a warning
+/// naming its replacement. Nothing unknown passes: a missing vocabulary is itself an error.
+/// </summary>
+public static class VocabularyChecker
+{
+    /// <summary>Checks <paramref name="estate"/> against <paramref name="vocabulary"/>; problems go to <paramref name="diagnostics"/>.</summary>
+    public static void Check(Estate estate, VocabularyCatalog vocabulary, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(estate);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var categories = CheckDeclaredCategories(estate, vocabulary.Categories, diagnostics);
+        var missingReported = new HashSet<string>(StringComparer.Ordinal);
+        var countries = new CountrySuggester(vocabulary.CountryNames, vocabulary.CountryCodes);
+
+        foreach (var s in estate.Stores)
+        {
+            CheckKeys(s.Name, "DataStore", s.Categories, s.CategoryLocations, s.Info.Location, categories, "categories", "data category",
+                DiagnosticCodes.UnknownCategory, missingReported, diagnostics);
+            CheckKeys(s.Name, "DataStore", s.SubjectTypes, s.SubjectTypeLocations, s.Info.Location, vocabulary.SubjectTypes, "subjectTypes", "data subject type",
+                DiagnosticCodes.UnknownSubjectType, missingReported, diagnostics);
+            for (var i = 0; i < s.Subjects.Length; i++)
+                CheckSubject(s, s.Subjects[i], At(s.SubjectLocations, i, s.Info.Location), vocabulary, countries, missingReported, diagnostics);
+            if (s.Encryption.KeyCountry is { } key)
+                CheckCountry($"DataStore '{s.Name}': encryption.keyCountry", key, Or(s.Encryption.KeyCountryLocation, s.Info.Location), vocabulary, countries, missingReported, diagnostics);
+        }
+        foreach (var f in estate.Flows)
+            CheckKeys(f.Name, "DataFlow", f.Categories, f.CategoryLocations, f.Info.Location, categories, "categories", "data category",
+                DiagnosticCodes.UnknownCategory, missingReported, diagnostics);
+        foreach (var c in estate.Clusters)
+        {
+            if (c.Country is { } country)
+                CheckCountry($"Cluster '{c.Name}': country", country, Or(c.CountryLocation, c.Info.Location), vocabulary, countries, missingReported, diagnostics);
+        }
+        foreach (var r in estate.Recipients)
+        {
+            if (r.Country.Length > 0)
+                CheckCountry($"Recipient '{r.Name}': country", r.Country, Or(r.CountryLocation, r.Info.Location), vocabulary, countries, missingReported, diagnostics);
+        }
+        if (estate.Organization is { Country.Length: > 0 } org)
+            CheckCountry($"Organization '{org.Name}': country", org.Country, Or(org.CountryLocation, org.Info.Location), vocabulary, countries, missingReported, diagnostics);
+
+        var infos = estate.Clusters.Select(c => c.Info)
+            .Concat(estate.Stores.Select(s => s.Info))
+            .Concat(estate.Flows.Select(f => f.Info))
+            .Concat(estate.Recipients.Select(r => r.Info));
+        if (estate.Organization is { } o) infos = infos.Append(o.Info);
+        foreach (var info in infos) CheckAttributes(info, vocabulary, diagnostics);
+    }
+
+    /// <summary>The taxonomy extended with the estate's DataCategory documents whose parents exist.</summary>
+    private static Taxonomy CheckDeclaredCategories(Estate estate, Taxonomy taxonomy, DiagnosticBag diagnostics)
+    {
+        if (estate.DataCategories.IsEmpty) return taxonomy;
+        var declared = new Dictionary<string, TaxonomyEntry>(StringComparer.Ordinal);
+        foreach (var d in estate.DataCategories)
+        {
+            if (declared.TryGetValue(d.Key, out var first))
+                diagnostics.Error(DiagnosticCodes.DuplicateName, $"DataCategory '{d.Key}' is declared twice (first at {first.Location})", d.Location);
+            else if (taxonomy.Find(d.Key) is { } known)
+                diagnostics.Error(DiagnosticCodes.DataCategoryInvalid, $"DataCategory '{d.Key}' is already in the loaded taxonomy (at {known.Location}); remove the document", d.Location);
+            else declared[d.Key] = d;
+        }
+        var all = taxonomy.With(declared.Values);
+        foreach (var d in declared.Values.Where(d => d.Parent is not null && all.Find(d.Parent) is null))
+            diagnostics.Error(DiagnosticCodes.DataCategoryInvalid,
+                $"DataCategory '{d.Key}': parent '{d.Parent}' is neither in the loaded taxonomy nor declared by a DataCategory document{VocabularyBuilder.TaxonomySuggest(d.Parent!, all)}",
+                d.Location);
+        return all;
+    }
+
+    private static void CheckKeys(string name, string kind, System.Collections.Immutable.ImmutableArray<string> keys,
+        System.Collections.Immutable.ImmutableArray<SourceLocation> locations, SourceLocation fallback, Taxonomy taxonomy, string field, string what,
+        string code, HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            var at = At(locations, i, fallback);
+            if (taxonomy.IsEmpty)
+            {
+                if (missingReported.Add(field))
+                    diagnostics.Error(DiagnosticCodes.VocabularyMissing,
+                        $"{kind} '{name}': '{field}' cannot be checked: no {what} vocabulary is loaded with the rules (add a rules folder holding {(field == "categories" ? VocabularyFileReader.CategoriesFile : VocabularyFileReader.SubjectsFile)}, e.g. rules/catalog)", at);
+                continue;
+            }
+            var entry = taxonomy.Find(key);
+            if (entry is null)
+            {
+                diagnostics.Error(code, $"{kind} '{name}': {field} '{key}' is not a {what} of the loaded taxonomy{VocabularyBuilder.TaxonomySuggest(key, taxonomy)}{DeclareHint(key, taxonomy, field)}", at);
+            }
+            else if (entry.Deprecated)
+            {
+                var since = entry.DeprecatedIn is { } v ? $" since fideslang {v}" : "";
+                diagnostics.Warning(DiagnosticCodes.DeprecatedKey,
+                    entry.ReplacedBy is { } r
+                        ? $"{kind} '{name}': {what} '{key}' is deprecated{since}; use '{r}'"
+                        : $"{kind} '{name}': {what} '{key}' is deprecated{since}", at);
+            }
+        }
+    }
+
+    /// <summary>For a more specific key under a known one: how to declare it.</summary>
+    private static string DeclareHint(string key, Taxonomy taxonomy, string field)
+    {
+        if (field != "categories") return string.Empty;
+        var dot = key.LastIndexOf('.');
+        if (dot <= 0 || taxonomy.Find(key[..dot]) is null) return string.Empty;
+        return $" (to use a more specific category, declare it: kind DataCategory, metadata.name {key}, spec.parent {key[..dot]})";
+    }
+
+    private static void CheckSubject(DataStore store, string code, SourceLocation at, VocabularyCatalog vocabulary, CountrySuggester countries,
+        HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        if (vocabulary.CountryCodes.IsEmpty)
+        {
+            if (missingReported.Add("countries"))
+                diagnostics.Error(DiagnosticCodes.VocabularyMissing, $"DataStore '{store.Name}': 'subjects' cannot be checked: no country catalog (the ISO3166 CountryGroup) is loaded with the rules", at);
+            return;
+        }
+        if (vocabulary.RegimeCodes.Contains(code) || (vocabulary.CountryCodes.Contains(code) && !code.Contains(':', StringComparison.Ordinal))) return;
+        var hint = vocabulary.RegimeCodes.FirstOrDefault(r => string.Equals(r, code, StringComparison.OrdinalIgnoreCase)) is { } regime
+            ? $", did you mean '{regime}'?"
+            : countries.Suggest(code);
+        if (hint.Length == 0 && code.Length > 2) hint = Suggestions.DidYouMean(code, vocabulary.RegimeCodes);
+        diagnostics.Error(DiagnosticCodes.UnknownSubjectCode,
+            $"DataStore '{store.Name}': subjects '{code}' is neither a jurisdiction code ({string.Join(", ", vocabulary.RegimeCodes)}) nor an ISO 3166-1 alpha-2 country code{hint}", at);
+    }
+
+    private static void CheckCountry(string what, string code, SourceLocation at, VocabularyCatalog vocabulary, CountrySuggester countries,
+        HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        if (vocabulary.CountryCodes.IsEmpty)
+        {
+            if (missingReported.Add("countries"))
+                diagnostics.Error(DiagnosticCodes.VocabularyMissing, $"{what} cannot be checked: no country catalog (the ISO3166 CountryGroup) is loaded with the rules", at);
+            return;
+        }
+        // ZZ says "unknown" on purpose (an importer that could not work out a place): indeterminate, not a typo.
+        if (vocabulary.CountryCodes.Contains(code) || code == Model.Jurisdictions.CountryCodes.Unknown) return;
+        diagnostics.Error(DiagnosticCodes.UnknownCountryCode, $"{what} '{code}' is not an ISO 3166-1 alpha-2 country code of the catalog{countries.Suggest(code)}", at);
+    }
+
+    private static void CheckAttributes(DocumentInfo info, VocabularyCatalog vocabulary, DiagnosticBag diagnostics)
+    {
+        foreach (var (key, value) in info.Attributes)
+        {
+            var at = info.AttributeLocation(key);
+            var declared = vocabulary.Attributes.Where(a => a.Name == key).ToList();
+            var forKind = declared.FirstOrDefault(a => a.Kinds.Contains(info.Kind));
+            if (forKind is null)
+            {
+                var candidates = vocabulary.Attributes.Where(a => a.Kinds.Contains(info.Kind)).Select(a => a.Name).Distinct();
+                var where = declared.Count > 0
+                    ? $"; '{key}' is declared for {string.Join(", ", declared.SelectMany(a => a.Kinds).Distinct().Order(StringComparer.Ordinal))} only"
+                    : string.Empty;
+                diagnostics.Error(DiagnosticCodes.UndeclaredAttribute,
+                    $"{info.Kind} '{info.Name}': attribute '{key}' is not read by any loaded rule pack for a {info.Kind}{where}{Suggestions.DidYouMean(key, candidates)}", at);
+                continue;
+            }
+            var ok = forKind.Type switch
+            {
+                "bool" => value is "true" or "false",
+                "number" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+                _ => true,
+            };
+            if (!ok)
+                diagnostics.Error(DiagnosticCodes.AttributeWrongType,
+                    $"{info.Kind} '{info.Name}': attribute '{key}' is '{value}', but RulePack '{forKind.Pack}' declares it as {(forKind.Type == "bool" ? "bool (true or false)" : "a number")}", at);
+        }
+    }
+
+    private static SourceLocation At(System.Collections.Immutable.ImmutableArray<SourceLocation> locations, int i, SourceLocation fallback) =>
+        i < locations.Length ? Or(locations[i], fallback) : fallback;
+
+    private static SourceLocation Or(SourceLocation location, SourceLocation fallback) => location.IsKnown ? location : fallback;
+}
