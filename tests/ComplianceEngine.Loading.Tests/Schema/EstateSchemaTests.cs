@@ -215,7 +215,7 @@ public sealed class EstateSchemaTests
         {
             "object" when schema["properties"] is JsonObject props =>
                 new JsonObject(props.Where(p => !Exclusive(schema).Skip(1).Contains(p.Key))
-                    .Select(p => KeyValuePair.Create(p.Key, Sample(p.Value!.AsObject(), p.Key)))),
+                    .Select(p => KeyValuePair.Create(p.Key, Sample(p.Value!.AsObject(), p.Key))).Where(p => p.Value is not null)),
             "object" => new JsonObject { ["key"] = "value" },
             "array" => new JsonArray(Sample(schema["items"]!.AsObject(), name)),
             "boolean" => JsonValue.Create(true),
