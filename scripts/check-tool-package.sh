@@ -20,4 +20,16 @@ if [ "$code" -ne 1 ]; then
 fi
 grep -q '"version": "2.1.0"' "$work/report.sarif"
 "$work/tools/compliance" rules list | tail -1
+# The organisation baseline ships with the tool, and init works from the package alone.
+"$work/tools/compliance" packs --rules builtin:policies/org-baseline | grep -q ' ORG ' || { echo "the tool does not ship policies/org-baseline" >&2; exit 1; }
+"$work/tools/compliance" init "$work/starter" >/dev/null
+set +e
+(cd "$work/starter" && "$work/tools/compliance" check estate --policy policy.yaml --as-of 2026-11-25 > "$work/starter.txt" 2>&1)
+code=$?
+set -e
+if [ "$code" -ne 1 ]; then
+  echo "expected exit 1 (the starter's findings) from init's output, got $code" >&2
+  cat "$work/starter.txt" >&2
+  exit 1
+fi
 echo "tool package OK: ComplianceEngine.Cli $version installs and runs as 'compliance'"

@@ -101,12 +101,13 @@ public sealed class ComplianceService
     {
         var paths = rules.Count == 0 ? DefaultRules : rules;
         var diagnostics = new DiagnosticBag();
-        var source = CreateLoader().LoadRules(paths, diagnostics);
+        var source = CreateLoader().LoadRules(paths, diagnostics, _options.BuiltInRules);
         if (packs is { Count: > 0 })
         {
             foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
                 diagnostics.Error(DiagnosticCodes.PolicyUnknownPack,
-                    $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}",
+                    $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}" +
+                    $" (loaded: {string.Join(", ", source.Packs.Select(x => x.Name).Order(StringComparer.Ordinal))}; `compliance packs` lists them)",
                     packsDeclaredAt ?? SourceLocation.None);
             source = source with { Packs = [.. source.Packs.Where(p => packs.Contains(p.Name))] };
         }
@@ -128,7 +129,18 @@ public sealed class ComplianceService
     public (IReadOnlyList<Core.Evaluation.Explanation> Explanations, IReadOnlyList<Diagnostic> Diagnostics) Explain(CheckRequest request, string target)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (engine, ruleDiagnostics) = GetEngine(request.Rules);
+        // A policy chooses the packs and adds its rule folders, as for a check; its waivers and severity overrides are
+        // not applied: an explanation says what the rules themselves decide.
+        var rules = request.Rules.Count == 0 ? DefaultRules.ToList() : request.Rules.ToList();
+        Model.Policy.PolicyDocument? policy = null;
+        if (request.PolicyPath is { } policyPath)
+        {
+            var policyDiagnostics = new DiagnosticBag();
+            (policy, _) = CreateLoader().LoadPolicy(policyPath, policyDiagnostics);
+            if (policyDiagnostics.HasErrors || policy is null) return ([], policyDiagnostics.Sorted());
+            rules.AddRange(policy.Include.Select(i => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(policyPath))!, i)));
+        }
+        var (engine, ruleDiagnostics) = GetEngine(rules, policy?.Packs, policy?.Location);
         if (engine is null) return ([], ruleDiagnostics);
         var diagnostics = new DiagnosticBag();
         var estate = CreateLoader().LoadEstate(request.Paths, diagnostics);

@@ -8,9 +8,14 @@ namespace ComplianceEngine.Hosting;
 /// <summary>Registers the engine's services: one composition for the CLI and the hosted service.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="ComplianceService"/>, the options and every report writer.</summary>
+    /// <summary>
+    /// Adds <see cref="ComplianceService"/>, the options, logging (if not added yet) and every report writer. With no
+    /// configuration the built-in rules are the ones shipped beside the application (the package copies them to
+    /// <c>rules/</c> in the output folder).
+    /// </summary>
     public static IServiceCollection AddComplianceEngine(this IServiceCollection services, IConfiguration? configuration = null)
     {
+        services.AddLogging();
         var options = services.AddOptions<ComplianceEngineOptions>();
         if (configuration is not null) options.Bind(configuration.GetSection(ComplianceEngineOptions.Section));
         services.TryAddSingleton(TimeProvider.System);

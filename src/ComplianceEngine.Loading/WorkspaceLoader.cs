@@ -27,12 +27,28 @@ public sealed class WorkspaceLoader
     /// <summary>Creates a loader with the given YAML caps, reading source files (Terraform plans, Kubernetes...) through <paramref name="sources"/> when given.</summary>
     public WorkspaceLoader(YamlLimits? limits = null, Sources.ISourceReader? sources = null) => _documents = new DocumentLoader(limits, sources);
 
+    /// <summary>How files of the built-in rules are named in findings, evidence and diagnostics: <c>builtin:rules/eu-gdpr/rules.yaml</c>.</summary>
+    public const string BuiltInPrefix = "builtin:rules/";
+
     /// <summary>Reads rule packs, regimes, country groups and region catalogs from <paramref name="paths"/>.</summary>
-    public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    /// <param name="paths">Rule folders and files.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="builtInRoot">
+    /// The folder of the built-in rules, when they are among <paramref name="paths"/>: files under it are named
+    /// <c>builtin:rules/&lt;path under the folder&gt;</c> (the path in the repository's <c>rules/</c>), never by where the
+    /// application happens to be installed; and a document of one's own replaces the built-in one of the same kind and name.
+    /// </param>
+    public RuleSource LoadRules(IEnumerable<string> paths, DiagnosticBag diagnostics, string? builtInRoot = null)
     {
         var list = paths.ToList();
         var files = DocumentLoader.FindFiles(list, diagnostics, [.. TestFolders]);
-        var docs = _documents.LoadFiles(files, diagnostics);
+        var docs = new List<RawDocument>();
+        foreach (var file in files)
+        {
+            var text = _documents.ReadText(file, diagnostics);
+            if (text is not null) docs.AddRange(_documents.LoadText(text, DisplayName(file, builtInRoot), diagnostics));
+        }
+        if (builtInRoot is not null) docs = WithoutReplacedBuiltIns(docs);
         foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory)))
         {
             diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction, CountryGroup and DataCategory documents, not {d.Info.Kind}", d.Info.Location);
@@ -59,11 +75,12 @@ public sealed class WorkspaceLoader
         // The same walk as for the YAML files (once per real folder, regular files only, tests folders skipped).
         string[] regionFiles = [RegionCatalogFile, ZoneFormFile, MultiRegionFile];
         var catalogs = list.Where(p => Directory.Exists(p) || (p.EndsWith(".tsv", StringComparison.Ordinal) && !IsVocabularyFile(p)));
-        foreach (var name in DocumentLoader.FindFiles(catalogs, diagnostics, TestFolders, f => regionFiles.Contains(Path.GetFileName(f))))
+        foreach (var file in DocumentLoader.FindFiles(catalogs, diagnostics, TestFolders, f => regionFiles.Contains(Path.GetFileName(f))))
         {
-            var text = _documents.ReadText(name, diagnostics);
+            var text = _documents.ReadText(file, diagnostics);
             if (text is null) continue;
-            switch (Path.GetFileName(name))
+            var name = DisplayName(file, builtInRoot);
+            switch (Path.GetFileName(file))
             {
                 case ZoneFormFile: zones.AddRange(RegionCatalogReader.ReadZones(text, name, diagnostics)); break;
                 case MultiRegionFile: multiRegions.AddRange(RegionCatalogReader.ReadMultiRegions(text, name, diagnostics)); break;
@@ -71,10 +88,10 @@ public sealed class WorkspaceLoader
             }
         }
         var vocabulary = VocabularyBuilder.Build(
-            ReadCatalogFiles(list, VocabularyFileReader.CategoriesFile, VocabularyFileReader.ReadTaxonomy, diagnostics),
+            ReadCatalogFiles(list, VocabularyFileReader.CategoriesFile, VocabularyFileReader.ReadTaxonomy, diagnostics, builtInRoot),
             [.. docs.Where(d => d.Info.Kind == DocumentKind.DataCategory).Select(d => { var e = InventoryReader.ReadDataCategory(d); d.Spec.Finish(); return e; })],
-            ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics),
-            ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics),
+            ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics, builtInRoot),
+            ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics, builtInRoot),
             groups, regimes, packs, diagnostics);
         var data = new RegionData(regions.ToImmutable(), zones.ToImmutable(), multiRegions.ToImmutable());
         RegionCatalogReader.Validate(data, diagnostics);
@@ -85,16 +102,44 @@ public sealed class WorkspaceLoader
         Path.GetFileName(path) is VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile;
 
     /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path), walked as the YAML files are.</summary>
-    private ImmutableArray<T> ReadCatalogFiles<T>(IEnumerable<string> paths, string fileName, Func<string, string, DiagnosticBag, ImmutableArray<T>> read, DiagnosticBag diagnostics)
+    private ImmutableArray<T> ReadCatalogFiles<T>(IEnumerable<string> paths, string fileName, Func<string, string, DiagnosticBag, ImmutableArray<T>> read, DiagnosticBag diagnostics,
+        string? builtInRoot)
     {
         var result = ImmutableArray.CreateBuilder<T>();
         var roots = paths.Where(p => Directory.Exists(p) || Path.GetFileName(p) == fileName);
         foreach (var name in DocumentLoader.FindFiles(roots, diagnostics, TestFolders, f => Path.GetFileName(f) == fileName))
         {
             var text = _documents.ReadText(name, diagnostics);
-            if (text is not null) result.AddRange(read(text, name, diagnostics));
+            if (text is not null) result.AddRange(read(text, DisplayName(name, builtInRoot), diagnostics));
         }
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// Rules of one's own given beside the built-in ones replace the built-in documents of the same kind and name: a
+    /// <c>RulePack</c> named <c>eu-gdpr-chapter-v</c> replaces the built-in pack of that name, a <c>Jurisdiction</c>,
+    /// <c>CountryGroup</c> or <c>DataCategory</c> likewise, so an edited copy of a built-in pack is not a duplicate.
+    /// </summary>
+    private static List<RawDocument> WithoutReplacedBuiltIns(List<RawDocument> docs)
+    {
+        static bool IsBuiltIn(RawDocument d) => d.Info.Location.File.StartsWith(BuiltInPrefix, StringComparison.Ordinal);
+        var own = docs.Where(d => !IsBuiltIn(d)).Select(d => (d.Info.Kind, d.Info.Name)).ToHashSet();
+        return own.Count == 0 ? docs : [.. docs.Where(d => !IsBuiltIn(d) || !own.Contains((d.Info.Kind, d.Info.Name)))];
+    }
+
+    /// <summary>
+    /// The name a rules file is shown by: <c>builtin:rules/...</c> under <paramref name="builtInRoot"/>, else the file
+    /// as found (relative to the working directory).
+    /// </summary>
+    public static string DisplayName(string file, string? builtInRoot)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (builtInRoot is null) return file;
+        var root = Path.GetFullPath(builtInRoot);
+        var full = Path.GetFullPath(file);
+        var relative = Path.GetRelativePath(root, full);
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)) return file;
+        return BuiltInPrefix + relative.Replace('\\', '/');
     }
 
     /// <summary>The zone-form file's name (how providers name the zones of a region), beside the region catalog.</summary>

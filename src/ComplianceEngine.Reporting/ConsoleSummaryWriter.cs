@@ -50,7 +50,7 @@ public sealed class ConsoleSummaryWriter : IReportWriter
 
         WriteCoverage(report, output, maxFindings);
 
-        var shown = report.Findings.Where(f => f.Status is not FindingStatus.Pass).ToList();
+        var shown = InListingOrder(report.Findings.Where(f => f.Status is not FindingStatus.Pass)).ToList();
         if (shown.Count == 0)
         {
             output.WriteLine(report.Coverage.NothingJudged
@@ -70,10 +70,19 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             output.WriteLine($"... and {shown.Count - listed.Count} more violations, warnings and undecided checks (first {listed.Count} of {shown.Count} listed).");
     }
 
+    /// <summary>
+    /// The order of the terminal's listing, the order people read a listing in: by file and line, file names and names
+    /// with numbers naturally (<c>f2</c> before <c>f100</c>), then jurisdiction, rule and id.
+    /// </summary>
+    public static IEnumerable<Finding> InListingOrder(IEnumerable<Finding> findings) =>
+        findings.OrderBy(f => f.Subject.Location.File, NaturalComparer.Instance).ThenBy(f => f.Subject.Location.Line)
+            .ThenBy(f => f.Subject.Name, NaturalComparer.Instance).ThenBy(f => f.Jurisdiction, StringComparer.Ordinal)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Id, StringComparer.Ordinal);
+
     /// <summary>The gate, what each jurisdiction judged, and what nothing judged (at most <paramref name="max"/> of those).</summary>
     private static void WriteCoverage(Report report, TextWriter output, int? max)
     {
-        output.WriteLine(CoverageText.Gate(report.Gate));
+        output.WriteLine(CoverageText.Gate(report.Gate, report.Coverage.NothingJudged));
         output.WriteLine(CoverageText.Summary(report.Coverage));
         foreach (var line in CoverageText.Judged(report.Coverage)) output.WriteLine($"  {line}");
         var notJudged = report.Coverage.NotJudged;

@@ -7,11 +7,13 @@ namespace ComplianceEngine.Reporting;
 public static class CoverageText
 {
     /// <summary>One sentence on the gate the run was held to and its outcome.</summary>
-    public static string Gate(Gate gate)
+    /// <param name="nothingJudged">True when no rule judged anything: nothing failed, but that is not a pass to rely on.</param>
+    public static string Gate(Gate gate, bool nothingJudged = false)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        var outcome = gate.Failed ? $"FAIL ({Count(gate.FailingFindings, "finding")} at or above the threshold)" : "pass";
-        if (gate.FailOn == Model.Findings.Gate.None) return "Gate: fail-on none, no finding fails this run. Result: pass.";
+        var outcome = gate.Failed ? $"FAIL ({Count(gate.FailingFindings, "finding")} at or above the threshold)"
+            : nothingJudged ? "nothing failed, because nothing was judged (see coverage)" : "pass";
+        if (gate.FailOn == Model.Findings.Gate.None) return $"Gate: fail-on none, no finding fails this run. Result: {(nothingJudged ? outcome : "pass")}.";
         var what = gate.FailOnIndeterminate
             ? $"violations and indeterminate findings at {gate.FailOn} and above fail the run"
             : $"violations at {gate.FailOn} and above fail the run; indeterminate findings do NOT (relaxed by {gate.RelaxedBy ?? "an option"})";

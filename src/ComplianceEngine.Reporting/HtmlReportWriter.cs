@@ -150,7 +150,7 @@ public sealed class HtmlReportWriter : IReportWriter
     {
         var coverage = report.Coverage;
         h.Append("<section id=\"coverage\">\n<h2>Gate and coverage</h2>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<p class=\"gate gate-{(report.Gate.Failed ? "fail" : "pass")}\">{Escape(CoverageText.Gate(report.Gate))}</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p class=\"gate gate-{(report.Gate.Failed ? "fail" : "pass")}\">{Escape(CoverageText.Gate(report.Gate, report.Coverage.NothingJudged))}</p>\n");
         h.Append(CultureInfo.InvariantCulture, $"<p{(coverage.NothingJudged ? " class=\"nothing-judged\"" : "")}>{Escape(CoverageText.Summary(coverage))}</p>\n");
         var judged = coverage.ByJurisdiction.Where(kv => !kv.Value.IsEmpty).ToList();
         if (judged.Count > 0)

@@ -115,7 +115,7 @@ public sealed class JUnitReportWriter : IReportWriter
         w.WriteAttributeString("skipped", Num(coverage.NotJudged.Length));
         w.WriteAttributeString("time", "0");
         w.WriteStartElement("properties");
-        Property(w, "gate", CoverageText.Gate(report.Gate));
+        Property(w, "gate", CoverageText.Gate(report.Gate, report.Coverage.NothingJudged));
         Property(w, "coverage", CoverageText.Summary(coverage));
         w.WriteEndElement();
         if (coverage.NothingJudged)

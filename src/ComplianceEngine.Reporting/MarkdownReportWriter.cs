@@ -33,7 +33,7 @@ public sealed class MarkdownReportWriter : IReportWriter
             output.WriteLine($"| {j} | {c.Violation} | {c.Warning} | {c.Indeterminate} | {c.Waived} | {c.Pass} |");
         }
         output.WriteLine();
-        output.WriteLine(Escape(CoverageText.Gate(report.Gate)));
+        output.WriteLine(Escape(CoverageText.Gate(report.Gate, report.Coverage.NothingJudged)));
         output.WriteLine();
         WriteCoverage(report.Coverage, output);
         if (report.BaselineSuppressed > 0)

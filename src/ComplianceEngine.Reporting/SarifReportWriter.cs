@@ -29,12 +29,48 @@ public sealed class SarifReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".sarif";
 
+    /// <summary>
+    /// List every rule the report knows in <c>tool.driver.rules</c> (<c>--sarif-all-rules</c>); by default only the rules
+    /// with a result, which keeps the file small (code scanning needs no more).
+    /// </summary>
+    public bool AllRules { get; init; }
+
+    /// <summary>GitHub code scanning's limit of results per run.</summary>
+    public const int GitHubMaxResults = 25_000;
+
+    /// <summary>
+    /// The most results a run carries (default <see cref="GitHubMaxResults"/>). Beyond it the most severe are kept
+    /// (violations before indeterminate findings before the rest, then by severity), the run's properties say how many
+    /// were left out, and the full set stays in the JSON report.
+    /// </summary>
+    public int MaxResults { get; init; } = GitHubMaxResults;
+
+    /// <summary>The findings a SARIF run of <paramref name="report"/> carries as results, at most <see cref="MaxResults"/>, in report order.</summary>
+    public IReadOnlyList<Finding> ResultsOf(Report report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var all = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+        if (all.Count <= MaxResults) return all;
+        var kept = all.Select((f, i) => (Finding: f, Index: i))
+            .OrderBy(x => x.Finding.Status switch { FindingStatus.Violation => 0, FindingStatus.Indeterminate => 1, FindingStatus.Warning => 2, _ => 3 })
+            .ThenByDescending(x => x.Finding.Severity).ThenBy(x => x.Index)
+            .Take(MaxResults).OrderBy(x => x.Index).Select(x => x.Finding).ToList();
+        return kept;
+    }
+
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
+        var results = ResultsOf(report);
+        var omitted = report.Findings.Count(f => f.Status != FindingStatus.Pass) - results.Count;
         var rules = RulesOf(report);
+        if (!AllRules)
+        {
+            var fired = results.Select(f => f.RuleId).ToHashSet(StringComparer.Ordinal);
+            rules = [.. rules.Where(r => fired.Contains(r.Id))];
+        }
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rules.Count; i++) index.TryAdd(rules[i].Id, i);
 
@@ -62,7 +98,7 @@ public sealed class SarifReportWriter : IReportWriter
 
             w.WriteString("columnKind", "utf16CodeUnits");
             w.WriteStartArray("results");
-            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
+            foreach (var f in results)
             {
                 WriteResult(w, f, index[f.RuleId]);
                 if (w.BytesPending > 64 * 1024) w.Flush();
@@ -74,6 +110,13 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteString("schemaVersion", report.SchemaVersion);
             w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
+            w.WriteString("rulesListed", AllRules ? "all" : "with-results");
+            if (omitted > 0)
+            {
+                w.WriteNumber("resultsOmitted", omitted);
+                w.WriteString("resultsOmittedReason",
+                    $"at most {MaxResults} results per run (GitHub code scanning's limit); the most severe are kept and the full set is in the JSON report");
+            }
             w.WriteEndObject();
 
             w.WriteEndObject();

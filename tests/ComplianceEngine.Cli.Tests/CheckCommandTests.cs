@@ -45,7 +45,7 @@ public sealed partial class CheckCommandTests
         }
         var payroll = Assert.Single(findings, f => f.GetProperty("subject").GetProperty("name").GetString() == "payroll-export");
         Assert.EndsWith("examples/estate/flows.yaml", payroll.GetProperty("subject").GetProperty("file").GetString(), StringComparison.Ordinal);
-        Assert.Equal(12, payroll.GetProperty("subject").GetProperty("line").GetInt32());
+        Assert.Equal(13, payroll.GetProperty("subject").GetProperty("line").GetInt32());
     }
 
     [Fact]

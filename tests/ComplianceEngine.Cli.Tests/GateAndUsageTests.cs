@@ -111,6 +111,8 @@ public sealed class GateAndUsageTests
 
         Assert.Equal(0, exit);
         Assert.Contains("Nothing was judged", output, StringComparison.Ordinal);
+        Assert.Contains("Result: nothing failed, because nothing was judged", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Result: pass", output, StringComparison.Ordinal);
         Assert.DoesNotContain("No violations, warnings or undecided checks.", output, StringComparison.Ordinal);
         Assert.Contains("not judged Cluster/fra: no data is declared on it", output, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(json);

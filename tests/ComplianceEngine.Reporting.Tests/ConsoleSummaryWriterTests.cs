@@ -15,7 +15,7 @@ public sealed class ConsoleSummaryWriterTests
         ConsoleSummaryWriter.Write(report, output, maxFindings: 2);
 
         var text = output.ToString();
-        var listed = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+        var listed = ConsoleSummaryWriter.InListingOrder(report.Findings.Where(f => f.Status != FindingStatus.Pass)).ToList();
         Assert.Contains(listed[1].Message, text, StringComparison.Ordinal);
         Assert.DoesNotContain(listed[2].Message, text, StringComparison.Ordinal);
         Assert.Contains($"... and {shown - 2} more violations, warnings and undecided checks (first 2 of {shown} listed).", text, StringComparison.Ordinal);

@@ -52,11 +52,32 @@ internal static class CheckCommand
         return null;
     }
 
+    /// <summary>
+    /// A sentence when the date leaves rules out (an audit date before the law): none of the loaded rules in force on
+    /// <paramref name="asOf"/>, or a run that judged nothing while some rules take effect later. An empty table is then
+    /// not read as "compliant". Null otherwise.
+    /// </summary>
+    internal static string? NoRuleInForce(ComplianceService service, IReadOnlyList<string> rules, DateOnly asOf, bool nothingJudged)
+    {
+        var (engine, _) = service.GetEngine(rules);
+        if (engine is null || engine.Rules.Rules.Length == 0) return null;
+        var definitions = engine.Rules.Rules.Select(r => r.Definition).ToList();
+        var inForce = definitions.Count(d => d.Effective.Contains(asOf));
+        var later = definitions.Where(d => d.Effective.From > asOf).OrderBy(d => d.Effective.From).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
+        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var earliest = later.Count == 0 ? "" : $"; the earliest, {later[0].Id}, takes effect on {Day(later[0].Effective.From!.Value)}";
+        if (inForce == 0)
+            return $"no loaded rule was in force on {Day(asOf)}{(later.Count == 0 ? ": every one had ended by then" : earliest)}; nothing could be found";
+        if (nothingJudged && later.Count > 0)
+            return $"only {inForce} of {definitions.Count} loaded rules were in force on {Day(asOf)} and none applied; {later.Count} take effect later{earliest}";
+        return null;
+    }
+
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
         var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders: compliance/v1 YAML, and the sources the engine reads (Terraform plan JSON, Kubernetes, Karmada, OCM, Velero, Istio, Fides)", Arity = ArgumentArity.OneOrMore };
-        var rules = CommonOptions.Rules();
+        var rules = new RuleOptions();
         var asOf = CommonOptions.AsOf();
         var format = new Option<string?>("--format") { Description = $"Report format: {string.Join("|", writers.Keys.Order(StringComparer.Ordinal))}" };
         format.AcceptOnlyFromAmong([.. writers.Keys.Order(StringComparer.Ordinal)]);
@@ -73,11 +94,19 @@ internal static class CheckCommand
         failOnIndeterminate.AcceptOnlyFromAmong("true", "false");
         var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
         var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
-        var writeBaseline = new Option<string?>("--write-baseline") { Description = "Write this run's findings as a baseline (JSON) to this file" };
+        var sarifAllRules = new Option<bool>("--sarif-all-rules") { Description = "SARIF: list every loaded rule, not only those with results" };
+        var allJurisdictions = new Option<bool>("--all-jurisdictions")
+        {
+            Description = "List every loaded jurisdiction in the summary, also those without any finding (default: only those with findings)",
+        };
+        var writeBaseline = new Option<string?>("--write-baseline")
+        {
+            Description = "Write this run's findings as a baseline (JSON) to this file (may be the --baseline file: updated in place); the exit code still follows the gate",
+        };
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
+            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
         };
         command.SetAction(parse =>
         {
@@ -86,10 +115,15 @@ internal static class CheckCommand
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
 
             var outputPath = parse.GetValue(output);
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
             // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
-            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, default)
+            // --write-baseline may update the --baseline file in place: it is read before anything is written.
+            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, default)
                 { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
-            var refusals = new[] { outputPath, parse.GetValue(writeBaseline) }.OfType<string>().Select(guard.Check).OfType<Diagnostic>().ToList();
+            var baselineRead = parse.GetValue(baseline) is { } read ? Path.GetFullPath(read) : null;
+            var refusals = new[] { (Path: outputPath, IsBaseline: false), (Path: parse.GetValue(writeBaseline), IsBaseline: true) }
+                .Where(t => t.Path is not null && !(t.IsBaseline && Path.GetFullPath(t.Path) == baselineRead))
+                .Select(t => guard.Check(t.Path!)).OfType<Diagnostic>().ToList();
             CommonOptions.Print(refusals, console.Error);
             if (refusals.Count > 0) return ExitCodes.InvalidInput;
             // '-o -' is a report on standard output: JSON unless --format says otherwise.
@@ -103,8 +137,9 @@ internal static class CheckCommand
                 console.Error.WriteLine($"compliance: format '{formatName}' is not available");
                 return ExitCodes.InvalidInput;
             }
+            if (writer is SarifReportWriter && parse.GetValue(sarifAllRules)) writer = new SarifReportWriter { AllRules = true };
 
-            var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock),
+            var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock),
                 IncludePasses: formatName == "junit")
             {
                 PolicyPath = parse.GetValue(policy),
@@ -120,11 +155,17 @@ internal static class CheckCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (!parse.GetValue(allJurisdictions)) report = ReportViews.OnlyJurisdictionsWithFindings(report);
+            if (NoRuleInForce(service, ruleFolders, date, report.Coverage.NothingJudged) is { } why) console.Error.WriteLine($"compliance: {why}");
+
             if (parse.GetValue(writeBaseline) is { } baselinePath)
             {
                 if (!CommonOptions.TryWrite(baselinePath, w => writers["json"].Write(report, w), console.Error)) return ExitCodes.InvalidInput;
                 console.Error.WriteLine($"compliance: baseline of {report.Findings.Count(f => f.Status != FindingStatus.Pass)} findings written to {baselinePath}");
             }
+            if (writer is SarifReportWriter sarif && report.Findings.Count(f => f.Status != FindingStatus.Pass) is var results && results > sarif.MaxResults)
+                console.Error.WriteLine($"compliance: SARIF keeps the {sarif.MaxResults:N0} most severe of {results:N0} results (GitHub code scanning's limit per run); " +
+                    "the run's properties say so, and --format json has them all");
             if (outputPath is not null)
             {
                 if (!CommonOptions.TryWrite(outputPath, w => writer.Write(report, w), console.Error)) return ExitCodes.InvalidInput;

@@ -12,8 +12,10 @@ internal static class CommandFactory
         RulesCommand.Create(services, console),
         RulesCommand.Jurisdictions(services, console),
         ExplainCommand.Create(services, console),
+        PacksCommand.Create(services, console),
+        InitCommand.Create(console),
         ImportCommand.Create(services, console),
-        ServeCommand.Create(console),
+        ServeCommand.Create(services, console),
         KeysCommand.Create(services, console),
     ];
 }

@@ -7,12 +7,6 @@ namespace ComplianceEngine.Cli.Commands;
 /// <summary>Options shared by several commands, and their parsing.</summary>
 internal static class CommonOptions
 {
-    public static Option<string[]> Rules() => new("--rules")
-    {
-        Description = "Rules folder (repeatable); default: the built-in rules shipped with the tool",
-        AllowMultipleArgumentsPerToken = true,
-    };
-
     public static Option<string?> AsOf() => new("--as-of")
     {
         Description = "Apply the law as of this date (YYYY-MM-DD); default: today (UTC)",

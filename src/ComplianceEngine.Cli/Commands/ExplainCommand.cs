@@ -15,11 +15,14 @@ internal static class ExplainCommand
     {
         var target = new Argument<string>("target") { Description = "A finding id, or the name of a flow, store, cluster or recipient" };
         var paths = new Argument<string[]>("paths") { Description = "Inventory files or folders (YAML)", Arity = ArgumentArity.OneOrMore };
-        var rules = CommonOptions.Rules();
+        var rules = new RuleOptions();
         var asOf = CommonOptions.AsOf();
-        var command = new Command("explain", "Explain findings in plain language: path, matched conditions, the facts and where they were declared, and the fix")
+        var policy = new Option<string?>("--policy") { Description = "A policy file: its packs and rule folders apply (its waivers and severity overrides do not)" };
+        var command = new Command("explain",
+            "Explain findings in plain language: path, matched conditions, the facts and where they were declared, and the fix. " +
+            "Exit 0: no violation among them; 1: a violation; 2: unreadable inputs or nothing about the target")
         {
-            target, paths, rules, asOf,
+            target, paths, rules.Rules, rules.NoBuiltIn, asOf, policy,
         };
         command.SetAction(parse =>
         {
@@ -27,8 +30,9 @@ internal static class ExplainCommand
             var clock = services.GetRequiredService<TimeProvider>();
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
             var name = parse.GetValue(target)!;
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
             var (explanations, diagnostics) = service.Explain(
-                new CheckRequest(parse.GetValue(paths) ?? [], parse.GetValue(rules) ?? [], date, CommonOptions.Now(clock)), name);
+                new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock)) { PolicyPath = parse.GetValue(policy) }, name);
             CommonOptions.Print(diagnostics, console.Error);
             if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)) return ExitCodes.InvalidInput;
             if (explanations.Count == 0)

@@ -11,12 +11,13 @@ internal static class RulesCommand
 {
     public static Command Create(IServiceProvider services, CliConsole console)
     {
-        var rules = CommonOptions.Rules();
-        var list = new Command("list", "List the rules: id, jurisdiction, severity, citation, effective dates, confidence") { rules };
+        var rules = new RuleOptions();
+        var list = rules.AddTo(new Command("list", "List the rules: id, jurisdiction, severity, citation, effective dates, confidence"));
         list.SetAction(parse =>
         {
             var service = services.GetRequiredService<ComplianceService>();
-            var (engine, diagnostics) = service.GetEngine(parse.GetValue(rules) ?? []);
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
+            var (engine, diagnostics) = service.GetEngine(ruleFolders);
             CommonOptions.Print(diagnostics, console.Error);
             if (engine is null) return ExitCodes.InvalidInput;
             var rows = engine.Rules.Rules.Select(r => r.Definition)
@@ -46,15 +47,16 @@ internal static class RulesCommand
 
     public static Command Jurisdictions(IServiceProvider services, CliConsole console)
     {
-        var rules = CommonOptions.Rules();
+        var rules = new RuleOptions();
         var asOf = CommonOptions.AsOf();
-        var command = new Command("jurisdictions", "List regimes and the adequacy entries in force on a date") { rules, asOf };
+        var command = rules.AddTo(new Command("jurisdictions", "List regimes and the adequacy entries in force on a date") { asOf });
         command.SetAction(parse =>
         {
             var service = services.GetRequiredService<ComplianceService>();
             var clock = services.GetRequiredService<TimeProvider>();
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
-            var (engine, diagnostics) = service.GetEngine(parse.GetValue(rules) ?? []);
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
+            var (engine, diagnostics) = service.GetEngine(ruleFolders);
             CommonOptions.Print(diagnostics, console.Error);
             if (engine is null) return ExitCodes.InvalidInput;
             console.Out.WriteLine($"Adequacy as of {date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
@@ -88,7 +90,7 @@ internal static class RulesCommand
     private static string Period(EffectivePeriod p) =>
         $"{(p.From is { } f ? f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "...")} to {(p.Until is { } u ? u.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "...")}";
 
-    private static void Table(TextWriter output, string[] header, List<string[]> rows)
+    internal static void Table(TextWriter output, string[] header, List<string[]> rows)
     {
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using ComplianceEngine.Hosting;
 using ComplianceEngine.Server.Serving;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ComplianceEngine.Cli.Commands;
 
@@ -10,16 +12,22 @@ namespace ComplianceEngine.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(IServiceProvider services, CliConsole console)
     {
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (';'-separated); default {ServeOptions.DefaultUrls}. Beyond loopback only with API keys" };
         var data = new Option<string?>("--data") { Description = "Data folder (API keys, history); default ./.compliance" };
-        var rules = CommonOptions.Rules();
+        var rules = new RuleOptions();
         var policy = new Option<string[]>("--policy") { Description = "Policy file (repeatable); the first applies by default, ?policy=NAME picks another" };
         var watch = new Option<string[]>("--watch") { Description = "Estate folder to keep evaluated (repeatable): /v1/estates/{folder name}/report" };
-        var command = new Command("serve", "Run the hosted engine: HTTP API with keys, history, hot-reloaded rules and watched estates") { urls, data, rules, policy, watch };
-        command.SetAction(parse => ComplianceServer.RunAsync(Arguments(parse.GetValue(urls), parse.GetValue(data), parse.GetValue(rules) ?? [],
-            parse.GetValue(policy) ?? [], parse.GetValue(watch) ?? []), console.Error).GetAwaiter().GetResult());
+        var command = rules.AddTo(new Command("serve", "Run the hosted engine: HTTP API with keys, history, hot-reloaded rules and watched estates") { urls, data, policy, watch });
+        command.SetAction(parse =>
+        {
+            // --rules adds to the built-in rules here too (RuleOptions); the server gets the resolved folders.
+            var folders = rules.Resolve(parse, services.GetRequiredService<ComplianceService>(), console.Error);
+            if (folders is null) return ExitCodes.InvalidInput;
+            return ComplianceServer.RunAsync(Arguments(parse.GetValue(urls), parse.GetValue(data), [.. folders],
+                parse.GetValue(policy) ?? [], parse.GetValue(watch) ?? []), console.Error).GetAwaiter().GetResult();
+        });
         return command;
     }
 

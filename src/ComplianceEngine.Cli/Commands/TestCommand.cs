@@ -10,18 +10,18 @@ internal static class TestCommand
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var dirs = new Argument<string[]>("dirs") { Description = "Folders to search for scenarios (folders holding case.yaml); default: the rules folders", Arity = ArgumentArity.ZeroOrMore };
-        var rules = CommonOptions.Rules();
+        var rules = new RuleOptions();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print passing cases too" };
-        var command = new Command("test", "Run rule-pack scenario tests: pass or fail per case, with the difference") { dirs, rules, verbose };
+        var command = new Command("test", "Run rule-pack scenario tests: pass or fail per case, with the difference") { dirs, rules.Rules, rules.NoBuiltIn, verbose };
         command.SetAction(parse =>
         {
             var service = services.GetRequiredService<ComplianceService>();
-            var ruleDirs = parse.GetValue(rules) is { Length: > 0 } r ? r : service.DefaultRules;
+            if (rules.Resolve(parse, service, console.Error) is not { } ruleDirs) return ExitCodes.InvalidInput;
             var (engine, diagnostics) = service.GetEngine(ruleDirs);
             CommonOptions.Print(diagnostics, console.Error);
             if (engine is null) return ExitCodes.InvalidInput;
 
-            var roots = parse.GetValue(dirs) is { Length: > 0 } d ? d : ruleDirs;
+            IReadOnlyList<string> roots = parse.GetValue(dirs) is { Length: > 0 } d ? d : ruleDirs;
             var missingRoot = roots.FirstOrDefault(x => !Directory.Exists(x));
             if (missingRoot is not null)
             {

@@ -271,6 +271,9 @@ public sealed class MapReader
     /// <summary>The keys present in the mapping.</summary>
     public IEnumerable<string> Keys => _map.Entries.Select(e => e.Key.Name);
 
+    /// <summary>The keys a reader asked for (or accepted) so far: after reading, every field this mapping may have.</summary>
+    public IReadOnlyCollection<string> KnownKeys => _known;
+
     private void Missing(string key) =>
         _diagnostics.Error(DiagnosticCodes.MissingField, $"{_context}: missing required field '{key}'", _map.Location);
 

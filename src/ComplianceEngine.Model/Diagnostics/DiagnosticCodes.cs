@@ -21,6 +21,10 @@ public static class DiagnosticCodes
     public const string OutputUnwritable = "CE1032";
     /// <summary>A parameter of a check (fail-on, format, ...) is not one of its values.</summary>
     public const string InvalidParameter = "CE1033";
+    /// <summary><c>--no-builtin-rules</c> without any <c>--rules</c> folder: no rules would be loaded.</summary>
+    public const string NoRulesLeft = "CE1040";
+    /// <summary><c>compliance init</c> would overwrite a file that exists.</summary>
+    public const string InitWouldOverwrite = "CE1041";
     /// <summary>An input is not a regular file (a device, a named pipe, a socket); <c>-</c> reads standard input.</summary>
     public const string NotRegularFile = "CE1004";
     /// <summary>A file or folder reached a second time by another path (a symbolic link loop or repeat); read once (warning).</summary>
