@@ -7,7 +7,7 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>
 /// Decides, before an onward hop is built, whether any rule could apply to it, so hops every rule would find not
 /// applicable are never built or judged (in a densely connected estate they are most of them). A hop carries its edge's
-/// data: categories, mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
+/// data (except its categories, which are only those of the regime's data that reached the edge): mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
 /// that reads only such fields, and is false on the edge, is false on every hop along it; and a rule's conditions on
 /// <c>regimes</c>, <c>hop</c> and <c>implied</c> say which regimes' hops it can judge at all (see <see cref="OnwardScope"/>).
 /// A hop is built when some rule passes both tests. Anything not recognised keeps the hop: the verdicts are the same.
@@ -17,7 +17,7 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     /// <summary>Fields an onward hop copies from its edge (and fields of the evaluation itself).</summary>
     private static readonly FrozenSet<string> EdgeFields = new[]
     {
-        "categories", "subjects", "subjectTypes", "designations", "individuals", "sensitiveIndividuals", "asOf.year", "mechanisms", "purpose",
+        "subjects", "subjectTypes", "designations", "individuals", "sensitiveIndividuals", "asOf.year", "mechanisms", "purpose",
         "encryptedInTransit", "pseudonymised", "retentionHours", "sameSite", "crossBorder", "keyCountry", "exportedIndividuals",
         "exportedSensitiveIndividuals",
     }.ToFrozenSet(StringComparer.Ordinal);
