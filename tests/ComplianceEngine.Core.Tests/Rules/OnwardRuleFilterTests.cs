@@ -75,6 +75,27 @@ public sealed class OnwardRuleFilterTests
     }
 
     [Fact]
+    public void Wanted_EdgeDeclaresNoCategories_KeepsTheHop()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge([])]);
+
+        Assert.True(filter.Wanted(0, "EU")); // the hop carries whatever reached the edge, perhaps user data
+    }
+
+    [Fact]
+    public void EdgeConditions_CategoriesUnderANegationOrNotIn_NotAnEdgeCondition()
+    {
+        var notIn = Rules(EuPersonalData.Replace("prefix: [user]", "notIn: [system.operations]", StringComparison.Ordinal))[0];
+        var negated = Rules(EuPersonalData.Replace("- {field: categories, prefix: [user]}", "- not: {field: categories, prefix: [system]}",
+            StringComparison.Ordinal))[0];
+
+        // Fewer categories on the hop than on its edge could make either true: neither may rule a hop out.
+        Assert.Equal(["destination.country"], OnwardRuleFilter.EdgeConditions(notIn.Definition.When).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
+        Assert.DoesNotContain(OnwardRuleFilter.EdgeConditions(negated.Definition.When), c => c is Model.Rules.NotCondition);
+    }
+
+    [Fact]
     public void Wanted_RuleForDirectTransfersOnly_NoHop()
     {
         var filter = new OnwardRuleFilter(Rules(EuPersonalData.Replace("- {field: regimes, contains: EU}", "- {field: hop, equals: 1}", StringComparison.Ordinal)), workers: 1);
