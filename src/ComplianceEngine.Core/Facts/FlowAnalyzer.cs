@@ -228,10 +228,11 @@ public sealed class FlowAnalyzer
         if (regimes.Count == 0) yield break;
         filter?.Prepare(transfers);
         // Lineage: a regime's data reaches a node as a set of categories (what the edges it came by carried), and an edge
-        // out of the node carries only those of its own categories. Sets only grow, so the search runs to a fixed point.
+        // out of the node carries those of them it declares (a flow that declares none, or a copy, carries all of them).
+        // Sets only grow, so the search runs to a fixed point.
         var lots = new CategorySets();
         var edgeSet = new int[count];
-        for (var i = 0; i < count; i++) edgeSet[i] = lots.Of(transfers[i].Categories);
+        for (var i = 0; i < count; i++) edgeSet[i] = transfers[i].CarriesOnlyItsCategories ? lots.Of(transfers[i].Categories) : CategorySets.All;
         var arrived = new int[ids.Count];
         var queued = new bool[ids.Count];
         var order = new List<int>();
@@ -314,7 +315,7 @@ public sealed class FlowAnalyzer
 
         public ImmutableArray<string> this[int id] => _sets[id];
 
-        /// <summary>The id of an edge's categories (none declared: all of them).</summary>
+        /// <summary>The id of an edge's declared categories (none: all of them).</summary>
         public int Of(ImmutableArray<string> categories) => categories.IsDefaultOrEmpty ? All : Intern(categories);
 
         private int Intern(ImmutableArray<string> sorted)

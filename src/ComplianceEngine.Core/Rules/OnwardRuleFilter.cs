@@ -8,8 +8,8 @@ namespace ComplianceEngine.Core.Rules;
 /// Decides, before an onward hop is built, whether any rule could apply to it, so hops every rule would find not
 /// applicable are never built or judged (in a densely connected estate they are most of them). A hop carries its edge's
 /// data (except its categories: only those of the regime's data that reached the edge, a subset of the edge's, or any
-/// if the edge declares none; so a condition on categories counts only where fewer categories cannot make it true, and
-/// only on edges that declare categories): mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
+/// if the edge does not restrict them (a flow declaring none, a copy); so a condition on categories counts only where
+/// fewer categories cannot make it true, and only on flows that declare categories): mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
 /// that reads only such fields, and is false on the edge, is false on every hop along it; and a rule's conditions on
 /// <c>regimes</c>, <c>hop</c> and <c>implied</c> say which regimes' hops it can judge at all (see <see cref="OnwardScope"/>).
 /// A hop is built when some rule passes both tests. Anything not recognised keeps the hop: the verdicts are the same.
@@ -94,8 +94,8 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     {
         foreach (var c in conditions)
         {
-            // An edge that declares no categories carries whatever reached it: its hops may have any categories.
-            if (edge.Categories.IsEmpty && ReadsCategories(c)) continue;
+            // An edge that does not restrict its categories carries whatever reached it: its hops may have any categories.
+            if (!edge.CarriesOnlyItsCategories && ReadsCategories(c)) continue;
             try
             {
                 if (rule.Evaluate(c, edge) == Tri.False) return false;

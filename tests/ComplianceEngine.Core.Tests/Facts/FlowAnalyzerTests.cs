@@ -145,6 +145,18 @@ public sealed class FlowAnalyzerTests
         Assert.DoesNotContain("user.financial", f.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void OnwardHop_FlowDeclaringNoCategories_CarriesWhatArrivedEvenIfItsSourceDoesNotDeclareIt()
+    {
+        // fin declares only user.financial, but EU user.contact data was sent to it; a flow out of it declaring no
+        // categories carries everything there, so the EU data goes on.
+        var estate = EuBothCategories + Estates.Store("fin", "zrh").Replace("[user.contact]", "[user.financial]", StringComparison.Ordinal) +
+                     FlowOf("to-fin", "db", "fin", "user.contact") + Estates.Flow("to-us", "fin", "us-vendor");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("DataFlow/to-us", f.Subject.Reference);
+        Assert.Contains("user.contact data", f.Message, StringComparison.Ordinal);
+    }
+
     private static string Dr(params string[] targets) => $"""
           disasterRecovery:
             strategy: warm-standby

@@ -16,9 +16,13 @@ public sealed class OnwardRuleFilterTests
         new("Cluster", name, country, country is null ? "no region" : null, [], [.. regimes], SourceLocation.None);
 
     private static TransferFact Edge(string[] categories, string? destinationCountry = "US", params string[] sourceRegimes) =>
+        Edge(categories, categories.Length > 0, destinationCountry, sourceRegimes);
+
+    private static TransferFact Edge(string[] categories, bool declared, string? destinationCountry = "US", params string[] sourceRegimes) =>
         new(Context, new FindingSubject("DataFlow", "f", SourceLocation.None), ["a", "b"], Site("a", "US", sourceRegimes), Site("b", destinationCountry), "analytics")
         {
             Categories = [.. categories],
+            CarriesOnlyItsCategories = declared,
             Regimes = [.. sourceRegimes],
         };
 
@@ -81,6 +85,15 @@ public sealed class OnwardRuleFilterTests
         filter.Prepare([Edge([])]);
 
         Assert.True(filter.Wanted(0, "EU")); // the hop carries whatever reached the edge, perhaps user data
+    }
+
+    [Fact]
+    public void Wanted_EdgeCategoriesTakenFromItsSourceNotDeclared_KeepsTheHop()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge(["system.operations"], declared: false)]);
+
+        Assert.True(filter.Wanted(0, "EU")); // a flow declaring no categories carries what reached its source, not only what it holds
     }
 
     [Fact]
