@@ -249,14 +249,16 @@ public sealed class FlowAnalyzer
             {
                 // The direct transfer is already judged under the regimes of its exporter (all of them unknown for an unknown one).
                 bound[i] = regime == UnknownOrigin ? transfers[i].Source.Country is null : transfers[i].Source.Regimes.Contains(regime);
-                if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached && bound[i])
+                if (!bound[i]) continue;
+                if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached)
                 {
                     trace.MarkSeed(from[i]);
-                    arrived[from[i]] = CategorySets.All;
                     queued[from[i]] = true;
                     queue.Enqueue(from[i]);
                     order.Add(from[i]);
                 }
+                // What the regime's data is where it starts: what leaves that node (everything, if an edge says nothing).
+                arrived[from[i]] = lots.Union(arrived[from[i]], lots.Of(transfers[i].Categories));
             }
             while (queue.Count > 0)
             {
