@@ -74,6 +74,7 @@ public sealed class FlowAnalyzer
                 facts.Add(Copy(context, subject, info, replicaSite, path));
                 if (resolved.Store(replica.Name) is null)
                     SpanCopies(facts, context, subject, info, replicaSite, path, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms, org);
+                if (resolved.Cluster(replica.Name) is not null) arrivals.Enqueue(new Arrival(replica.Name, info, path));
             }
             foreach (var backup in store.Backups)
             {
@@ -102,11 +103,11 @@ public sealed class FlowAnalyzer
         return facts;
     }
 
-    /// <summary>A store's data copied onto a cluster (by a DR target chain) along <paramref name="Path"/>.</summary>
+    /// <summary>A store's data copied onto a cluster (a DR target, or a replica that names a cluster) along <paramref name="Path"/>.</summary>
     private sealed record Arrival(string Cluster, StoreInfo Lot, ImmutableArray<string> Path);
 
     /// <summary>
-    /// Copies of copies: a store's data that a DR copy put on another cluster is copied again by that cluster's own DR targets,
+    /// Copies of copies: a store's data that a DR copy or a replica put on another cluster is copied again by that cluster's own DR targets,
     /// whether or not any store is declared there, and so on to a fixed point. Each (cluster, store) pair is handled once, so
     /// cycles terminate and the work is at most one copy per DR target and store whose data reaches it. A cluster's own stores
     /// are already copied by its DR targets (above), so only data from elsewhere is copied here.

@@ -183,4 +183,14 @@ public sealed class FlowAnalyzerTests
         var f = Assert.Single(Violations(estate)); // once: the copies back to zrh and fra are not copied again
         Assert.Equal("db > fra > zrh > zrh2 > sg", string.Join(" > ", f.Path));
     }
+
+    [Fact]
+    public void Replica_OnAClusterWithNoStore_IsCopiedOnByThatClustersDr()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("zrh", "aws", "eu-central-2", Dr("us")) +
+                     Estates.Cluster("us", "aws", "us-east-1") + Estates.Store("db", "fra", "  replicas: [zrh]");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("Cluster/zrh", f.Subject.Reference);
+        Assert.Equal("db > fra > zrh > us", string.Join(" > ", f.Path));
+    }
 }
