@@ -190,6 +190,11 @@ public sealed class TransferFact : Fact
     /// origin's regimes that do not already bind the exporting site ("including onward transfers").
     /// </summary>
     public ImmutableArray<string> Regimes { get; init; } = [];
+    /// <summary>
+    /// Whether the edge carries only <c>Categories</c> of what rests at its source (a flow that declares its
+    /// categories). Otherwise (a flow that declares none, an implied copy) it carries everything that reached its source.
+    /// </summary>
+    internal bool CarriesOnlyItsCategories { get; init; }
     /// <summary>Graph node the data leaves (DataStore/x, Cluster/x, ...), for onward-chain analysis.</summary>
     public string FromNode { get; init; } = string.Empty;
     /// <summary>Graph node the data reaches.</summary>

@@ -124,6 +124,7 @@ public sealed class FactBuilder
             ImmutableCollectionsMarshal.AsImmutableArray(path), source.Site, destination, flow.Purpose)
         {
             Categories = categories,
+            CarriesOnlyItsCategories = flow.Categories.Length > 0,
             Subjects = source.Subjects,
             SubjectTypes = source.SubjectTypes,
             Designations = source.Designations,

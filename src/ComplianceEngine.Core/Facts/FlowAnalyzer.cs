@@ -36,6 +36,7 @@ public sealed class FlowAnalyzer
         var facts = new List<Fact>();
         var org = resolved.Estate.Organization;
         var orgMechanisms = resolved.Intern(FactBuilder.Sorted(org?.Mechanisms ?? []));
+        var arrivals = new Queue<Arrival>(); // data copied onto a cluster by its DR source: copied on by the cluster's own DR
         foreach (var cluster in resolved.Estate.Clusters)
         {
             if (cluster.DisasterRecovery is not { } dr || resolved.Cluster(cluster.Name) is not { } site) continue;
@@ -54,6 +55,7 @@ public sealed class FlowAnalyzer
                     facts.Add(Copy(context, subject, info, targetSite, path));
                     if (resolved.Store(target.Name) is null)
                         SpanCopies(facts, context, subject, info, targetSite, path, toNode, target.Location, orgMechanisms, org);
+                    if (resolved.Cluster(target.Name) is not null) arrivals.Enqueue(new Arrival(target.Name, info, path));
                 }
             }
         }
@@ -72,6 +74,7 @@ public sealed class FlowAnalyzer
                 facts.Add(Copy(context, subject, info, replicaSite, path));
                 if (resolved.Store(replica.Name) is null)
                     SpanCopies(facts, context, subject, info, replicaSite, path, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms, org);
+                if (resolved.Cluster(replica.Name) is not null) arrivals.Enqueue(new Arrival(replica.Name, info, path));
             }
             foreach (var backup in store.Backups)
             {
@@ -96,7 +99,51 @@ public sealed class FlowAnalyzer
             // A multi-region or dual-region location keeps the data in every member region.
             SpanCopies(facts, context, subject, info, site, Path(store.Name, site.Name), fromNode, store.Info.Location, orgMechanisms, org);
         }
+        CopiesOfCopies(facts, resolved, context, arrivals, orgMechanisms);
         return facts;
+    }
+
+    /// <summary>A store's data copied onto a cluster (a DR target, or a replica that names a cluster) along <paramref name="Path"/>.</summary>
+    private sealed record Arrival(string Cluster, StoreInfo Lot, ImmutableArray<string> Path);
+
+    /// <summary>
+    /// Copies of copies: a store's data that a DR copy or a replica put on another cluster is copied again by that cluster's own DR targets,
+    /// whether or not any store is declared there, and so on to a fixed point. Each (cluster, store) pair is handled once, so
+    /// cycles terminate and the work is at most one copy per DR target and store whose data reaches it. A cluster's own stores
+    /// are already copied by its DR targets (above), so only data from elsewhere is copied here.
+    /// </summary>
+    private void CopiesOfCopies(List<Fact> facts, ResolvedEstate resolved, EvaluationContext context, Queue<Arrival> arrivals,
+        ImmutableArray<string> orgMechanisms)
+    {
+        if (arrivals.Count == 0) return;
+        var org = resolved.Estate.Organization;
+        var clusters = new Dictionary<string, Cluster>(StringComparer.Ordinal);
+        foreach (var c in resolved.Estate.Clusters) clusters.TryAdd(c.Name, c);
+        var held = new HashSet<(string Cluster, string Store)>();
+        foreach (var c in resolved.Estate.Clusters)
+        {
+            foreach (var store in resolved.StoresOn(c.Name)) held.Add((c.Name, store.Name));
+        }
+        while (arrivals.Count > 0)
+        {
+            var (name, lot, pathHere) = arrivals.Dequeue();
+            if (!held.Add((name, lot.Store.Name))) continue;
+            if (!clusters.TryGetValue(name, out var cluster) || cluster.DisasterRecovery is not { } dr || resolved.Cluster(name) is not { } site) continue;
+            var subject = new FindingSubject(DocumentKind.Cluster, cluster.Name, cluster.Info.Location);
+            var fromNode = resolved.NodeKey(cluster.Name);
+            foreach (var target in dr.Targets)
+            {
+                var targetSite = resolved.EndpointSite(target.Name, allowRecipient: true) ?? resolved.Unresolved(target.Name);
+                var impliedBy = $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}, with DataStore/{lot.Store.Name}'s data copied onto it";
+                var toNode = resolved.NodeKey(target.Name);
+                var path = Path([.. pathHere, target.Name, targetSite.Name]);
+                facts.Add(Transfer(context, subject, path, site, targetSite, lot, "disaster-recovery", impliedBy, fromNode, toNode, target.Location, orgMechanisms));
+                facts.Add(Copy(context, subject, lot, targetSite, path));
+                if (resolved.Store(target.Name) is null)
+                    SpanCopies(facts, context, subject, lot, targetSite, path, toNode, target.Location, orgMechanisms, org);
+                if (resolved.Cluster(target.Name) is not null) arrivals.Enqueue(new Arrival(target.Name, lot, path));
+            }
+        }
     }
 
     /// <summary>
@@ -181,6 +228,15 @@ public sealed class FlowAnalyzer
         if (transfers.Any(t => t.Source.Country is null)) regimes.Add(UnknownOrigin);
         if (regimes.Count == 0) yield break;
         filter?.Prepare(transfers);
+        // Lineage: a regime's data reaches a node as a set of categories (what the edges it came by carried), and an edge
+        // out of the node carries those of them it declares (a flow that declares none, or a copy, carries all of them).
+        // Sets only grow, so the search runs to a fixed point.
+        var lots = new CategorySets();
+        var edgeSet = new int[count];
+        for (var i = 0; i < count; i++) edgeSet[i] = transfers[i].CarriesOnlyItsCategories ? lots.Of(transfers[i].Categories) : CategorySets.All;
+        var arrived = new int[ids.Count];
+        var queued = new bool[ids.Count];
+        var order = new List<int>();
         var queue = new Queue<int>();
         var bound = new bool[count]; // whether the regime binds each edge's exporter
         foreach (var regime in regimes)
@@ -188,34 +244,111 @@ public sealed class FlowAnalyzer
             ImmutableArray<string> only = [regime];
             // The regime's search tree: each regime keeps its own, and hops' paths are traced back through it when first read.
             var trace = new RegimeTrace(transfers, ids.Count);
+            Array.Fill(arrived, CategorySets.Nothing);
+            order.Clear();
             for (var i = 0; i < count; i++)
             {
                 // The direct transfer is already judged under the regimes of its exporter (all of them unknown for an unknown one).
                 bound[i] = regime == UnknownOrigin ? transfers[i].Source.Country is null : transfers[i].Source.Regimes.Contains(regime);
-                if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached && bound[i])
+                if (!bound[i]) continue;
+                if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached)
                 {
                     trace.MarkSeed(from[i]);
+                    queued[from[i]] = true;
                     queue.Enqueue(from[i]);
+                    order.Add(from[i]);
                 }
+                // What the regime's data is where it starts: what leaves that node (everything, if an edge says nothing).
+                arrived[from[i]] = lots.Union(arrived[from[i]], lots.Of(transfers[i].Categories));
             }
             while (queue.Count > 0)
             {
                 var node = queue.Dequeue();
+                queued[node] = false;
                 if (outgoing[node] is not { } edges) continue;
-                var pred = trace.ReachedBy[node];
                 foreach (var e in edges)
                 {
-                    if (pred >= 0 && e != pred && !bound[e] && (filter is null || filter.Wanted(e, regime)))
+                    var carried = lots.Carry(arrived[node], edgeSet[e]);
+                    if (carried == CategorySets.Nothing) continue;
+                    var next = to[e];
+                    if (trace.ReachedBy[next] == RegimeTrace.Unreached)
                     {
-                        yield return OnwardHop(transfers[e], e, node, regime, only, trace);
+                        trace.Reach(next, e, node);
+                        order.Add(next);
                     }
-                    if (trace.ReachedBy[to[e]] == RegimeTrace.Unreached)
-                    {
-                        trace.Reach(to[e], e, node);
-                        queue.Enqueue(to[e]);
-                    }
+                    var grown = lots.Union(arrived[next], carried);
+                    if (grown == arrived[next]) continue;
+                    arrived[next] = grown;
+                    if (queued[next]) continue;
+                    queued[next] = true;
+                    queue.Enqueue(next);
                 }
             }
+            // The hops, node by node in the order the regime's data first reached them.
+            foreach (var node in order)
+            {
+                if (outgoing[node] is not { } edges) continue;
+                var pred = trace.ReachedBy[node];
+                if (pred < 0) continue;
+                foreach (var e in edges)
+                {
+                    if (e == pred || bound[e]) continue;
+                    var carried = lots.Carry(arrived[node], edgeSet[e]);
+                    if (carried == CategorySets.Nothing || (filter is not null && !filter.Wanted(e, regime))) continue;
+                    var categories = carried == edgeSet[e] || carried == CategorySets.All ? transfers[e].Categories : lots[carried];
+                    yield return OnwardHop(transfers[e], e, node, regime, only, trace, categories);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets of data categories as dense ids, with memoised intersections and unions. <see cref="All"/> is data whose categories
+    /// are all of them (where a regime's data starts, or an edge that declares none); <see cref="Nothing"/> is the empty set.
+    /// </summary>
+    private sealed class CategorySets
+    {
+        public const int All = 0;
+        public const int Nothing = 1;
+
+        private readonly List<ImmutableArray<string>> _sets = [[], []];
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal) { [string.Empty] = Nothing };
+        private readonly Dictionary<long, int> _carry = [];
+        private readonly Dictionary<long, int> _union = [];
+
+        public ImmutableArray<string> this[int id] => _sets[id];
+
+        /// <summary>The id of an edge's declared categories (none: all of them).</summary>
+        public int Of(ImmutableArray<string> categories) => categories.IsDefaultOrEmpty ? All : Intern(categories);
+
+        private int Intern(ImmutableArray<string> sorted)
+        {
+            var key = string.Join('\u0001', sorted);
+            if (_ids.TryGetValue(key, out var id)) return id;
+            _sets.Add(sorted);
+            return _ids[key] = _sets.Count - 1;
+        }
+
+        /// <summary>What an edge with categories <paramref name="edge"/> carries out of a node holding <paramref name="held"/>.</summary>
+        public int Carry(int held, int edge)
+        {
+            if (held == Nothing || edge == All) return held;
+            if (held == All || held == edge) return edge;
+            var key = ((long)held << 32) | (uint)edge;
+            if (_carry.TryGetValue(key, out var id)) return id;
+            var h = _sets[held];
+            return _carry[key] = Intern([.. _sets[edge].Where(c => h.Contains(c, StringComparer.Ordinal))]);
+        }
+
+        /// <summary>The categories of <paramref name="a"/> and <paramref name="b"/> together.</summary>
+        public int Union(int a, int b)
+        {
+            if (a == All || b == All) return All;
+            if (a == Nothing || a == b) return b;
+            if (b == Nothing) return a;
+            var key = ((long)a << 32) | (uint)b;
+            if (_union.TryGetValue(key, out var id)) return id;
+            return _union[key] = Intern([.. _sets[a].Union(_sets[b], StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
         }
     }
 
@@ -291,10 +424,11 @@ public sealed class FlowAnalyzer
         public override ImmutableArray<string> Build() => trace.Path(edge, node);
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, int e, int node, string regime, ImmutableArray<string> only, RegimeTrace trace) =>
+    private static TransferFact OnwardHop(TransferFact edge, int e, int node, string regime, ImmutableArray<string> only, RegimeTrace trace,
+        ImmutableArray<string> categories) =>
         new(edge.Context, edge.Subject, new OnwardPath(trace, e, node), edge.Source, edge.Destination, edge.Purpose)
         {
-            Categories = edge.Categories,
+            Categories = categories,
             Subjects = edge.Subjects,
             SubjectTypes = edge.SubjectTypes,
             Designations = edge.Designations,

@@ -7,7 +7,9 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>
 /// Decides, before an onward hop is built, whether any rule could apply to it, so hops every rule would find not
 /// applicable are never built or judged (in a densely connected estate they are most of them). A hop carries its edge's
-/// data: categories, mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
+/// data (except its categories: only those of the regime's data that reached the edge, a subset of the edge's, or any
+/// if the edge does not restrict them (a flow declaring none, a copy); so a condition on categories counts only where
+/// fewer categories cannot make it true, and only on flows that declare categories): mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
 /// that reads only such fields, and is false on the edge, is false on every hop along it; and a rule's conditions on
 /// <c>regimes</c>, <c>hop</c> and <c>implied</c> say which regimes' hops it can judge at all (see <see cref="OnwardScope"/>).
 /// A hop is built when some rule passes both tests. Anything not recognised keeps the hop: the verdicts are the same.
@@ -46,15 +48,31 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     private IReadOnlySet<string>?[] Scopes { get; }
 
     /// <summary>The top-level conditions of <paramref name="when"/> that read only fields a hop shares with its edge.</summary>
-    internal static Condition[] EdgeConditions(Condition? when) => [.. OnwardScope.Conjuncts(when).Where(ReadsEdgeFieldsOnly)];
+    internal static Condition[] EdgeConditions(Condition? when) => [.. OnwardScope.Conjuncts(when).Where(c => ReadsEdgeFieldsOnly(c, positive: true))];
 
-    private static bool ReadsEdgeFieldsOnly(Condition c) => c switch
+    /// <summary>
+    /// Whether <paramref name="c"/> reads only edge fields, and any condition on categories in it can only become false
+    /// with fewer categories (a hop's categories are a subset of its edge's): a set test of presence, not under a negation.
+    /// </summary>
+    private static bool ReadsEdgeFieldsOnly(Condition c, bool positive) => c switch
     {
+        FieldCondition { Field: "categories" } f => positive && f.Operator is Operators.Contains or Operators.ContainsAny or Operators.In
+            or Operators.ContainsAll or Operators.Prefix,
         FieldCondition f => EdgeFields.Contains(f.Field) || EdgePrefixes.Any(p => f.Field.StartsWith(p, StringComparison.Ordinal)),
-        AllCondition all => all.Items.All(ReadsEdgeFieldsOnly),
-        AnyCondition any => any.Items.All(ReadsEdgeFieldsOnly),
-        NotCondition not => ReadsEdgeFieldsOnly(not.Inner),
+        AllCondition all => all.Items.All(i => ReadsEdgeFieldsOnly(i, positive)),
+        AnyCondition any => any.Items.All(i => ReadsEdgeFieldsOnly(i, positive)),
+        NotCondition not => ReadsEdgeFieldsOnly(not.Inner, !positive),
         _ => false,
+    };
+
+    /// <summary>Whether <paramref name="c"/> reads the categories.</summary>
+    private static bool ReadsCategories(Condition c) => c switch
+    {
+        FieldCondition f => f.Field == "categories",
+        AllCondition all => all.Items.Any(ReadsCategories),
+        AnyCondition any => any.Items.Any(ReadsCategories),
+        NotCondition not => ReadsCategories(not.Inner),
+        _ => true,
     };
 
     /// <inheritdoc />
@@ -76,6 +94,8 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     {
         foreach (var c in conditions)
         {
+            // An edge that does not restrict its categories carries whatever reached it: its hops may have any categories.
+            if (!edge.CarriesOnlyItsCategories && ReadsCategories(c)) continue;
             try
             {
                 if (rule.Evaluate(c, edge) == Tri.False) return false;

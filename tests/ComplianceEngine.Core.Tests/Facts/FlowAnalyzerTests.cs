@@ -108,4 +108,89 @@ public sealed class FlowAnalyzerTests
         var f = Assert.Single(Violations(estate));
         Assert.Contains("user.contact, user.financial", f.Message, StringComparison.Ordinal);
     }
+
+    private static string FlowOf(string name, string from, string to, string category) =>
+        Estates.Flow(name, from, to).Replace("  mechanisms: []", $"  mechanisms: []\n  categories: [{category}]", StringComparison.Ordinal);
+
+    private static readonly string EuBothCategories = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("zrh", "aws", "eu-central-2") +
+        Estates.Store("db", "fra", "  categories: [user.contact, user.financial]").Replace("  categories: [user.contact]\n", "", StringComparison.Ordinal) +
+        Estates.Store("ch", "zrh") + Estates.Store("ch2", "zrh") + Estates.Recipient("us-vendor", "US");
+
+    [Fact]
+    public void OnwardHop_CarriesOnlyTheCategoriesThatArrived_NoHopForOthers()
+    {
+        // Only user.contact of the EU data reaches ch; a flow of user.financial out of ch carries none of it.
+        var estate = EuBothCategories + FlowOf("to-ch", "db", "ch", "user.contact") + FlowOf("to-us", "ch", "us-vendor", "user.financial");
+        Assert.Empty(Violations(estate));
+    }
+
+    [Fact]
+    public void OnwardHop_CategoriesArrivingByALongerPath_FollowedToAFixedPoint()
+    {
+        // ch is first reached with user.contact (one hop), and only later with user.financial (two hops, through ch2).
+        var estate = EuBothCategories + FlowOf("to-ch", "db", "ch", "user.contact") + FlowOf("to-ch2", "db", "ch2", "user.financial") +
+                     FlowOf("ch2-to-ch", "ch2", "ch", "user.financial") + FlowOf("to-us", "ch", "us-vendor", "user.financial");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("DataFlow/to-us", f.Subject.Reference);
+        Assert.Contains("user.financial data", f.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnwardHop_EdgeDeclaringMoreCategories_NamesOnlyThoseThatArrived()
+    {
+        var estate = EuBothCategories + FlowOf("to-ch", "db", "ch", "user.contact") +
+                     Estates.Flow("to-us", "ch", "us-vendor").Replace("  mechanisms: []", "  mechanisms: []\n  categories: [user.contact, user.financial]", StringComparison.Ordinal);
+        var f = Assert.Single(Violations(estate));
+        Assert.Contains("user.contact data", f.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("user.financial", f.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnwardHop_FlowDeclaringNoCategories_CarriesWhatArrivedEvenIfItsSourceDoesNotDeclareIt()
+    {
+        // fin declares only user.financial, but EU user.contact data was sent to it; a flow out of it declaring no
+        // categories carries everything there, so the EU data goes on.
+        var estate = EuBothCategories + Estates.Store("fin", "zrh").Replace("[user.contact]", "[user.financial]", StringComparison.Ordinal) +
+                     FlowOf("to-fin", "db", "fin", "user.contact") + Estates.Flow("to-us", "fin", "us-vendor");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("DataFlow/to-us", f.Subject.Reference);
+        Assert.Contains("user.contact data", f.Message, StringComparison.Ordinal);
+    }
+
+    private static string Dr(params string[] targets) => $"""
+          disasterRecovery:
+            strategy: warm-standby
+            targets: [{string.Join(", ", targets)}]
+        """;
+
+    [Fact]
+    public void DisasterRecovery_ChainThroughTwoClustersWithNoStore_ReachesTheUs()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1", Dr("zrh")) + Estates.Cluster("zrh", "aws", "eu-central-2", Dr("zrh2")) +
+                     Estates.Cluster("zrh2", "azure", "switzerlandnorth", Dr("us")) + Estates.Cluster("us", "aws", "us-east-1") + Estates.Store("db", "fra");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("Cluster/zrh2", f.Subject.Reference);
+        Assert.Equal("db > fra > zrh > zrh2 > us", string.Join(" > ", f.Path));
+        Assert.Contains(f.Evidence, e => e.Fact == "implied by" && e.Value.StartsWith("onward transfer of data from fra (DE, EU)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DisasterRecovery_CycleThroughClustersWithNoStore_Terminates()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1", Dr("zrh")) + Estates.Cluster("zrh", "aws", "eu-central-2", Dr("zrh2")) +
+                     Estates.Cluster("zrh2", "azure", "switzerlandnorth", Dr("zrh", "fra", "sg")) + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                     Estates.Store("db", "fra");
+        var f = Assert.Single(Violations(estate)); // once: the copies back to zrh and fra are not copied again
+        Assert.Equal("db > fra > zrh > zrh2 > sg", string.Join(" > ", f.Path));
+    }
+
+    [Fact]
+    public void Replica_OnAClusterWithNoStore_IsCopiedOnByThatClustersDr()
+    {
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("zrh", "aws", "eu-central-2", Dr("us")) +
+                     Estates.Cluster("us", "aws", "us-east-1") + Estates.Store("db", "fra", "  replicas: [zrh]");
+        var f = Assert.Single(Violations(estate));
+        Assert.Equal("Cluster/zrh", f.Subject.Reference);
+        Assert.Equal("db > fra > zrh > us", string.Join(" > ", f.Path));
+    }
 }

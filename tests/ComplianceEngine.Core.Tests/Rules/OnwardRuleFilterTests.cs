@@ -16,9 +16,13 @@ public sealed class OnwardRuleFilterTests
         new("Cluster", name, country, country is null ? "no region" : null, [], [.. regimes], SourceLocation.None);
 
     private static TransferFact Edge(string[] categories, string? destinationCountry = "US", params string[] sourceRegimes) =>
+        Edge(categories, categories.Length > 0, destinationCountry, sourceRegimes);
+
+    private static TransferFact Edge(string[] categories, bool declared, string? destinationCountry = "US", params string[] sourceRegimes) =>
         new(Context, new FindingSubject("DataFlow", "f", SourceLocation.None), ["a", "b"], Site("a", "US", sourceRegimes), Site("b", destinationCountry), "analytics")
         {
             Categories = [.. categories],
+            CarriesOnlyItsCategories = declared,
             Regimes = [.. sourceRegimes],
         };
 
@@ -72,6 +76,36 @@ public sealed class OnwardRuleFilterTests
         filter.Prepare([Edge(["user.contact"], destinationCountry: null)]);
 
         Assert.True(filter.Wanted(0, "EU")); // unknown is never "does not apply"
+    }
+
+    [Fact]
+    public void Wanted_EdgeDeclaresNoCategories_KeepsTheHop()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge([])]);
+
+        Assert.True(filter.Wanted(0, "EU")); // the hop carries whatever reached the edge, perhaps user data
+    }
+
+    [Fact]
+    public void Wanted_EdgeCategoriesTakenFromItsSourceNotDeclared_KeepsTheHop()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge(["system.operations"], declared: false)]);
+
+        Assert.True(filter.Wanted(0, "EU")); // a flow declaring no categories carries what reached its source, not only what it holds
+    }
+
+    [Fact]
+    public void EdgeConditions_CategoriesUnderANegationOrNotIn_NotAnEdgeCondition()
+    {
+        var notIn = Rules(EuPersonalData.Replace("prefix: [user]", "notIn: [system.operations]", StringComparison.Ordinal))[0];
+        var negated = Rules(EuPersonalData.Replace("- {field: categories, prefix: [user]}", "- not: {field: categories, prefix: [system]}",
+            StringComparison.Ordinal))[0];
+
+        // Fewer categories on the hop than on its edge could make either true: neither may rule a hop out.
+        Assert.Equal(["destination.country"], OnwardRuleFilter.EdgeConditions(notIn.Definition.When).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
+        Assert.DoesNotContain(OnwardRuleFilter.EdgeConditions(negated.Definition.When), c => c is Model.Rules.NotCondition);
     }
 
     [Fact]
