@@ -1,11 +1,6 @@
 using System.Collections.Immutable;
-using ComplianceEngine.Bench;
-using ComplianceEngine.Core.Evaluation;
-using ComplianceEngine.Loading;
-using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
-using ComplianceEngine.Tests;
 using CsCheck;
 
 namespace ComplianceEngine.Core.Tests.Properties;
@@ -17,18 +12,6 @@ namespace ComplianceEngine.Core.Tests.Properties;
 /// </summary>
 public sealed class FailClosedProperties
 {
-    private static readonly Lazy<(Engine Engine, GeoCatalog Geo)> Built = new(() =>
-    {
-        var rules = Repo.Path("rules");
-        var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([rules], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
-        Assert.False(bag.HasErrors, string.Join("\n", bag.Sorted()));
-        return (engine, new GeoCatalog(source, rules));
-    });
-
-    private static readonly EvaluationOptions Options = new() { AsOf = new DateOnly(2026, 11, 25), MaxDegreeOfParallelism = 1 };
-
     /// <summary>
     /// Twelve cases of (seed of the generated estate, index of the cluster whose location becomes unknown), drawn as one
     /// value from a fixed CsCheck seed: the same cases on every run, shrunk as a whole when one fails.
@@ -47,8 +30,8 @@ public sealed class FailClosedProperties
     private static void Check(int seed, int cluster)
     {
         {
-            var (engine, geo) = Built.Value;
-            var estate = new EstateGenerator(geo, seed).Generate(EstateSize.ForFlows(120));
+            var engine = GeneratedEstates.Engine;
+            var estate = GeneratedEstates.Generate(seed, 120);
             var target = estate.Clusters[cluster % estate.Clusters.Length];
             var lost = estate with
             {
@@ -60,8 +43,8 @@ public sealed class FailClosedProperties
             var carried = estate.Stores.Where(s => names.Contains(s.Name) || estate.Flows.Any(f => f.From.Name == s.Name && names.Contains(f.To.Name)))
                 .SelectMany(s => s.Subjects).ToHashSet(StringComparer.Ordinal);
 
-            var before = Failing(engine.Evaluate(estate, Options), carried);
-            var after = Failing(engine.Evaluate(lost, Options), carried);
+            var before = Failing(engine.Evaluate(estate, GeneratedEstates.Options), carried);
+            var after = Failing(engine.Evaluate(lost, GeneratedEstates.Options), carried);
             var gone = before.Except(after).Order().ToList();
             Assert.True(gone.Count == 0, $"estate seed {seed}: cluster {target.Name} ({target.Provider} {target.Region ?? target.Country}) made unknown; these failures became passes: " +
                 string.Join("; ", gone));

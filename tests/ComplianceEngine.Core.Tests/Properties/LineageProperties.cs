@@ -1,11 +1,7 @@
 using System.Collections.Immutable;
-using ComplianceEngine.Bench;
-using ComplianceEngine.Core.Evaluation;
-using ComplianceEngine.Loading;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
-using ComplianceEngine.Tests;
 using CsCheck;
 
 namespace ComplianceEngine.Core.Tests.Properties;
@@ -17,18 +13,6 @@ namespace ComplianceEngine.Core.Tests.Properties;
 /// </summary>
 public sealed class LineageProperties
 {
-    private static readonly Lazy<(Engine Engine, GeoCatalog Geo)> Built = new(() =>
-    {
-        var rules = Repo.Path("rules");
-        var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([rules], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag);
-        Assert.False(bag.HasErrors, string.Join("\n", bag.Sorted()));
-        return (engine, new GeoCatalog(source, rules));
-    });
-
-    private static readonly EvaluationOptions Options = new() { AsOf = new DateOnly(2026, 11, 25), MaxDegreeOfParallelism = 1 };
-
     /// <summary>Thirty cases of (estate seed, three picks), drawn as one value from a fixed seed: the same cases every run.</summary>
     private static readonly Gen<(int Seed, int A, int B, int C)[]> Cases =
         Gen.Select(Gen.Int[1, 1_000_000], Gen.Int[0, 100_000], Gen.Int[0, 100_000], Gen.Int[0, 100_000]).Array[30];
@@ -38,7 +22,7 @@ public sealed class LineageProperties
     private static void ForEachCase(Action<Estate, (int A, int B, int C), int> check) =>
         Cases.Sample(cases =>
         {
-            foreach (var c in cases) check(new EstateGenerator(Built.Value.Geo, c.Seed).Generate(EstateSize.ForFlows(80)), (c.A, c.B, c.C), c.Seed);
+            foreach (var c in cases) check(GeneratedEstates.Generate(c.Seed, 80), (c.A, c.B, c.C), c.Seed);
         }, iter: 1, seed: "0N0XIzNsQ0O2", threads: 1);
 
     [Fact]
@@ -97,7 +81,7 @@ public sealed class LineageProperties
         });
     }
 
-    private static Report Evaluate(Estate estate) => Built.Value.Engine.Evaluate(estate, Options);
+    private static Report Evaluate(Estate estate) => GeneratedEstates.Engine.Evaluate(estate, GeneratedEstates.Options);
 
     /// <summary>Every violation or indeterminate finding, by (rule, subject, jurisdiction, path).</summary>
     private static Dictionary<string, Finding> Failing(Report report)
