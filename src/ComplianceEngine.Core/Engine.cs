@@ -106,6 +106,8 @@ public sealed class Engine
         {
             if (!store.GeoRedundant) continue;
             var site = store.Cluster is { } c ? clusterSites.GetValueOrDefault(c.Name) : store.Recipient is { } r ? recipientSites.GetValueOrDefault(r.Name) : null;
+            // A store whose cluster or recipient names nothing is CE3001 at load; the evaluation gives it an unresolved
+            // site (indeterminate), so there is no paired region to warn about here.
             if (site is null) continue;
             if (_resolver.GeoRedundantCopy(site, estate.Organization) is { Country: null } pair)
                 all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownPairedRegion,

@@ -180,15 +180,25 @@ internal sealed partial class TerraformPlanReader
     {
         var master = c.Values["master_instance_name"];
         if (master.String is not { Length: > 0 } m) return;
+        LinkReplica(c, master, "master_instance_name", m.Contains(':', StringComparison.Ordinal) ? m.Split(':')[^1] : m, "an instance");
+    }
+
+    /// <summary>
+    /// Makes the store of <paramref name="c"/> a replica of the store named <paramref name="primaryName"/> (the value of
+    /// <paramref name="attribute"/>), holding the primary's data. A primary that is not in the plan is a warning: the
+    /// replica is imported, the replication transfer is not.
+    /// </summary>
+    private void LinkReplica(Change c, Cursor value, string attribute, string primaryName, string what)
+    {
         var replica = _storeByAddress[c.Address];
-        var primary = _session.Find(DocumentKind.DataStore, m.Contains(':', StringComparison.Ordinal) ? m.Split(':')[^1] : m);
+        var primary = _session.Find(DocumentKind.DataStore, primaryName);
         if (primary is null)
         {
             Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
-                $"{c.Describe}: master_instance_name '{m}' is not an instance in this plan; the replica '{replica}' is imported, the replication transfer is not", master.Location);
+                $"{c.Describe}: {attribute} '{value.String}' is not {what} in this plan; the replica '{replica}' is imported, the replication transfer is not", value.Location);
             return;
         }
-        primary.Append("replicas", [NativeDraft.Text(replica, master.Location)]);
+        primary.Append("replicas", [NativeDraft.Text(replica, value.Location)]);
         CopyData(primary.Name, replica);
     }
 
@@ -382,23 +392,8 @@ internal sealed partial class TerraformPlanReader
     {
         var source = c.Values["replicate_source_db"];
         if (source.String is not { Length: > 0 } src) return;
-        var replica = _storeByAddress[c.Address];
         // The source is an identifier, or an ARN for a cross-region replica.
-        var srcName = src.StartsWith("arn:", StringComparison.Ordinal) ? src.Split(':')[^1] : src;
-        var primary = _session.Find(DocumentKind.DataStore, srcName);
-        if (primary is null)
-        {
-            Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
-                $"{c.Describe}: replicate_source_db '{src}' is not a database in this plan; the replica '{replica}' is imported, the replication transfer is not", source.Location);
-            return;
-        }
-        primary.Append("replicas", [NativeDraft.Text(replica, source.Location)]);
-        // The replica holds the primary's data.
-        var replicaDraft = _session.Find(DocumentKind.DataStore, replica)!;
-        foreach (var key in new[] { "categories", "subjects", "subjectTypes", "individuals" })
-        {
-            if (replicaDraft.Get(key) is null && primary.Get(key) is { } v) replicaDraft.Set(key, v);
-        }
+        LinkReplica(c, source, "replicate_source_db", src.StartsWith("arn:", StringComparison.Ordinal) ? src.Split(':')[^1] : src, "a database");
     }
 
     private void DynamoTable(Change c)
