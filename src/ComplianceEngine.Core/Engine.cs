@@ -89,7 +89,7 @@ public sealed class Engine
     /// inserts, updates and retracts them): give it each new version with <see cref="IncrementalEvaluation.Update"/>;
     /// every report equals <see cref="Evaluate"/>'s on the same version, byte for byte.
     /// </summary>
-    public IncrementalEvaluation StartIncremental() => new(_evaluator, Diagnose);
+    public IncrementalEvaluation StartIncremental() => new(this, _evaluator, Diagnose);
 
     private Report EvaluateCore(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics, IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources)
     {

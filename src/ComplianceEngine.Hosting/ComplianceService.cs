@@ -40,7 +40,22 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
 
     /// <summary>How facts are judged (<see cref="RuleRunner"/>); the report is the same either way.</summary>
     public RuleRunner Runner { get; init; } = RuleRunner.Batch;
+
+    /// <summary>
+    /// The documents of <see cref="Paths"/>, already read (a watched estate keeps each file's documents and re-reads only
+    /// the file that changed), with the diagnostics reading them gave; when set, <see cref="Paths"/> are not read again.
+    /// </summary>
+    public LoadedDocuments? Loaded { get; init; }
+
+    /// <summary>
+    /// A long-lived incremental session of <see cref="Prepared"/>'s engine (a watched estate's): the estate is evaluated by
+    /// updating it, which gives the same report as a full evaluation, re-judging only the facts that changed.
+    /// </summary>
+    public Core.Evaluation.Incremental.IncrementalEvaluation? Incremental { get; init; }
 }
+
+/// <summary>Input documents read beforehand, and the diagnostics reading them gave.</summary>
+public sealed record LoadedDocuments(IReadOnlyList<Loading.Documents.RawDocument> Documents, IReadOnlyList<Diagnostic> Diagnostics);
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
 public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagnostics)
@@ -206,7 +221,12 @@ public sealed class ComplianceService
         var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
 
         var docs = new List<Loading.Documents.RawDocument>();
-        if (request.Paths.Count > 0)
+        if (request.Loaded is { } loaded)
+        {
+            docs.AddRange(loaded.Documents);
+            diagnostics.AddRange(loaded.Diagnostics);
+        }
+        else if (request.Paths.Count > 0)
         {
             var files = loader.Documents.FindInputFiles(request.Paths, diagnostics);
             docs.AddRange(loader.Documents.LoadFiles(files, diagnostics));
@@ -238,13 +258,16 @@ public sealed class ComplianceService
         var baseline = request.BaselinePath is { } b ? Loading.Documents.BaselineReader.Read(b, diagnostics) : null;
         if (diagnostics.HasErrors) return new CheckResult(null, ruleDiagnostics.Concat(diagnostics.Sorted()).Distinct().Order().ToList());
 
-        var report = prepared.Engine.Evaluate(estate, new EvaluationOptions
+        var options = new EvaluationOptions
         {
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
             Runner = request.Runner,
-        });
+        };
+        if (request.Incremental is { } session && !ReferenceEquals(session.Engine, prepared.Engine))
+            throw new ArgumentException("the incremental session belongs to another engine than the request's rules", nameof(request));
+        var report = request.Incremental?.Update(estate, options).Report ?? prepared.Engine.Evaluate(estate, options);
         var policyDiagnostics = new DiagnosticBag();
         report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();

@@ -35,14 +35,21 @@ public sealed class IncrementalEvaluation
     private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private volatile Report? _report;
 
-    internal IncrementalEvaluation(Evaluator evaluator, Func<Estate, IEnumerable<Diagnostic>?, IEnumerable<Diagnostic>> diagnose)
+    internal IncrementalEvaluation(Engine engine, Evaluator evaluator, Func<Estate, IEnumerable<Diagnostic>?, IEnumerable<Diagnostic>> diagnose)
     {
+        Engine = engine;
         _evaluator = evaluator;
         _diagnose = diagnose;
     }
 
+    /// <summary>The engine whose rules this session judges with.</summary>
+    public Engine Engine { get; }
+
     /// <summary>The report of the last version given to <see cref="Update"/>; null before the first.</summary>
     public Report? Report => _report;
+
+    /// <summary>What the last <see cref="Update"/> did; null before the first.</summary>
+    public IncrementalUpdate? LastUpdate { get; private set; }
 
     /// <summary>Facts in the session now (facts some rule applies to).</summary>
     public int SessionFacts { get; private set; }
@@ -146,7 +153,9 @@ public sealed class IncrementalEvaluation
             }
             var report = _evaluator.BuildReport([tally], resolved, options, _diagnose(estate, diagnostics), sources: null, workers);
             _report = report;
-            return new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count);
+            var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count);
+            LastUpdate = update;
+            return update;
         }
     }
 
