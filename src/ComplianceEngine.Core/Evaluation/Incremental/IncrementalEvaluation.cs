@@ -32,7 +32,10 @@ public sealed class IncrementalEvaluation
     private ISession? _session;
     private EvaluationContext? _context;
     private EvaluationOptions? _options;
-    private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private Dictionary<(long Key, int Occurrence), Entry> _entries = [];
+
+    /// <summary>Facts keyed and compared per task while the onward hops are built.</summary>
+    private const int DiffChunkSize = 4096;
     private volatile Report? _report;
 
     internal IncrementalEvaluation(Engine engine, Evaluator evaluator, Func<Estate, IEnumerable<Diagnostic>?, IEnumerable<Diagnostic>> diagnose)
@@ -76,48 +79,49 @@ public sealed class IncrementalEvaluation
             var (resolved, derived) = _evaluator.Derive(estate, context, options, workers);
 
             var previous = _entries;
-            var next = new Dictionary<string, Entry>(previous.Count, StringComparer.Ordinal);
+            // Keys and comparisons run on the workers while this thread builds the onward hops (the bulk of the facts);
+            // each chunk only reads the previous version. The merge below is in derivation order.
+            var candidates = ChunkPipeline.Run(derived, DiffChunkSize, workers, chunk => Match(chunk, previous));
+            var next = new Dictionary<(long, int), Entry>(previous.Count);
             var order = new List<Entry>(previous.Count);
             var inserted = new List<Fact>();
             var retracted = new List<Fact>();
             var judged = new List<Entry>();
             var scratch = new byte[_evaluator.Rules.Rules.Length];
             int unchanged = 0, changed = 0, added = 0;
-            foreach (var fact in derived)
+            foreach (var chunk in candidates)
             {
-                var key = FactKey.Of(fact);
-                if (next.ContainsKey(key))
+                foreach (var (fact, hash, match) in chunk)
                 {
-                    var n = 2;
-                    while (next.ContainsKey($"{key}#{n}")) n++;
-                    key = $"{key}#{n}";
-                }
-                if (previous.Remove(key, out var old))
-                {
-                    if (SameFact(old.Fact, fact))
+                    var key = (hash, 1);
+                    while (next.ContainsKey(key)) key.Item2++;
+                    if (previous.Remove(key, out var old))
                     {
-                        next[key] = old;
-                        order.Add(old);
-                        unchanged++;
-                        continue;
+                        if ((key.Item2 == 1 && ReferenceEquals(match, old)) || (key.Item2 > 1 && SameFact(old.Fact, fact)))
+                        {
+                            next[key] = old;
+                            order.Add(old);
+                            unchanged++;
+                            continue;
+                        }
+                        if (old.InSession) retracted.Add(old.Fact);
+                        changed++;
                     }
-                    if (old.InSession) retracted.Add(old.Fact);
-                    changed++;
+                    else
+                    {
+                        added++;
+                    }
+                    var entry = new Entry(fact);
+                    var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
+                    if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+                    {
+                        entry.InSession = true;
+                        inserted.Add(fact);
+                        judged.Add(entry);
+                    }
+                    next[key] = entry;
+                    order.Add(entry);
                 }
-                else
-                {
-                    added++;
-                }
-                var entry = new Entry(fact);
-                var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
-                if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
-                {
-                    entry.InSession = true;
-                    inserted.Add(fact);
-                    judged.Add(entry);
-                }
-                next[key] = entry;
-                order.Add(entry);
             }
             var removed = previous.Count;
             foreach (var old in previous.Values)
@@ -167,7 +171,7 @@ public sealed class IncrementalEvaluation
             _session = null;
             _context = null;
             _options = null;
-            _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            _entries = [];
             SessionFacts = 0;
         }
     }
@@ -175,7 +179,7 @@ public sealed class IncrementalEvaluation
     private void Restart(Estate estate, EvaluationOptions options)
     {
         _context = new EvaluationContext(options.AsOf, estate.Organization);
-        _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        _entries = [];
         SessionFacts = 0;
         _session = _evaluator.Rules.Factory.CreateSession();
         _session.Events.LhsExpressionFailedEvent += (_, e) => _evaluator.NRules.OnConditionFailed(e, _failed);
@@ -184,6 +188,21 @@ public sealed class IncrementalEvaluation
     /// <summary>Whether a session judged with <paramref name="before"/> still judges the same under <paramref name="after"/>.</summary>
     private static bool SameSession(EvaluationOptions before, EvaluationOptions after) =>
         before.AsOf == after.AsOf && before.IncludePasses == after.IncludePasses && before.Exhaustive == after.Exhaustive;
+
+    /// <summary>
+    /// Each fact of <paramref name="chunk"/> with its key and, when the previous version's first fact of that key holds the
+    /// same values, that entry (read only: chunks run in parallel).
+    /// </summary>
+    private static List<(Fact Fact, long Key, Entry? Same)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous)
+    {
+        var result = new List<(Fact, long, Entry?)>(chunk.Count);
+        foreach (var fact in chunk)
+        {
+            var key = FactKey.Of(fact);
+            result.Add((fact, key, previous.TryGetValue((key, 1), out var old) && SameFact(old.Fact, fact) ? old : null));
+        }
+        return result;
+    }
 
     private static bool SameFact(Fact a, Fact b) => (a, b) switch
     {
