@@ -58,11 +58,12 @@ public sealed class CompiledRule
     public int Index { get; internal set; }
 
     /// <summary>Evaluates one condition of this rule on a fact (compiled once per condition, for explanations).</summary>
-    public Tri Evaluate(Condition condition, Fact fact)
-    {
-        var eval = _nodes.GetOrAdd(condition, _compileNode);
-        return eval is null ? Tri.Unknown : eval(fact);
-    }
+    public Tri Evaluate(Condition condition, Fact fact) => Node(condition)(fact);
+
+    /// <summary>One condition of this rule, compiled (once) to a delegate; a condition that cannot compile is always unknown.</summary>
+    internal Func<Fact, Tri> Node(Condition condition) => _nodes.GetOrAdd(condition, _compileNode) ?? UnknownNode;
+
+    private static readonly Func<Fact, Tri> UnknownNode = static _ => Tri.Unknown;
 
     /// <summary>The rule as written.</summary>
     public RuleDefinition Definition { get; }
