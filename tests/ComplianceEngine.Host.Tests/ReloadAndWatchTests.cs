@@ -151,4 +151,33 @@ public sealed class ReloadAndWatchTests : IDisposable
         // Within a second of the change on a quiet machine; the bound here leaves room for a loaded test runner.
         Assert.True(served < TimeSpan.FromSeconds(5), $"served after {served}");
     }
+    [Fact]
+    public async Task WatchedEstate_RulesReloaded_NewSessionFromScratch_ReportEqualsAFullEvaluation()
+    {
+        var rules = Path.Combine(_work.Path, "rules");
+        Copy(Repo.Path("rules"), rules);
+        var estate = Path.Combine(_work.Path, "shop");
+        Copy(Repo.Path("examples", "estate"), estate);
+        using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:Rules:0"] = rules, ["ComplianceEngine:Serve:Watch:0"] = estate });
+        using var client = factory.CreateClient();
+        var watcher = factory.Services.GetRequiredService<Server.Estates.EstateWatcher>();
+        var host = factory.Services.GetRequiredService<Server.Rules.RuleSetHost>();
+        await HostFactory.Eventually(() => Task.FromResult(watcher.Get("shop") is not null), "the watched estate to be evaluated");
+        var first = watcher.Get("shop")!;
+        var version = first.RuleSetVersion;
+
+        // A rule file changes: the new set is a new engine, and the estate's session starts again under it.
+        await File.AppendAllTextAsync(Path.Combine(rules, "eu-gdpr", "rules.yaml"), "\n# reviewed\n");
+        await HostFactory.Eventually(() => Task.FromResult(watcher.Get("shop")!.RuleSetVersion != version), "the estate to be re-evaluated under the new rules");
+        var state = watcher.Get("shop")!;
+        Assert.NotNull(state.Update);
+        Assert.True(state.Update.Restarted);
+        Assert.Equal(state.Update.Facts, state.Update.Added);
+        Assert.Equal(0, state.FilesRead);
+
+        var full = factory.Services.GetRequiredService<Hosting.ComplianceService>().Check(
+            new Hosting.CheckRequest([estate], [], DateOnly.FromDateTime(state.EvaluatedAt.UtcDateTime), state.EvaluatedAt) { Prepared = host.Current!.Default });
+        var recorder = factory.Services.GetRequiredService<Server.Serving.EvaluationRecorder>();
+        Assert.Equal(recorder.Render(full.Report!, "json"), recorder.Render(state.Report!, "json"));
+    }
 }
