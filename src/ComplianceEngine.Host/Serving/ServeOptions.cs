@@ -17,6 +17,12 @@ public sealed class ServeOptions
     /// <summary>The data folder: API keys and history.</summary>
     public string Data { get; set; } = ".compliance";
 
+    /// <summary>
+    /// An Npgsql connection string: history in PostgreSQL (shared by replicas) instead of SQLite in the data folder.
+    /// Checked on start: a malformed string or an unreachable database stops the server (CE8010, CE8011).
+    /// </summary>
+    public string? PostgreSql { get; set; }
+
     /// <summary>Rule folders; empty: the built-in rules.</summary>
     public List<string> Rules { get; set; } = [];
 
@@ -67,6 +73,18 @@ public sealed class ServeOptionsValidator(IConfiguration configuration) : IValid
             failures.Add($"{DiagnosticCodes.ServeInvalidOption}: watched folder '{folder}' does not exist");
         foreach (var clash in options.Watch.GroupBy(EstateName, StringComparer.Ordinal).Where(g => g.Count() > 1))
             failures.Add($"{DiagnosticCodes.ServeInvalidOption}: watched folders {string.Join(" and ", clash)} would both be estate '{clash.Key}'");
+        if (options.PostgreSql is { } postgres)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+            {
+                // The message names the bad keyword, never the whole string: it may hold a password.
+                failures.Add($"{DiagnosticCodes.HistoryConnectionInvalid}: PostgreSql is not a valid connection string: {ex.Message}");
+            }
+        }
         if (options.MaxBodyBytes <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxBodyBytes must be positive");
         if (options.MaxConcurrentEvaluations <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxConcurrentEvaluations must be positive");
         if (options.QueueLimit < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: QueueLimit must not be negative");
