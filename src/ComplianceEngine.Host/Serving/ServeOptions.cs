@@ -38,6 +38,19 @@ public sealed class ServeOptions
     /// <summary>Evaluations run at once; more wait in the queue.</summary>
     public int MaxConcurrentEvaluations { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Memory that running evaluations may hold together, in MiB: each reserves <see cref="EvaluationBytesPerBodyByte"/>
+    /// times its body's size before its body is parsed, and waits (in the queue's order) until that fits. One evaluation
+    /// larger than the budget runs alone.
+    /// </summary>
+    public int EvaluationMemoryBudgetMegabytes { get; set; } = 640;
+
+    /// <summary>
+    /// How much memory an evaluation holds at its peak per byte of YAML body (parsed documents, the estate, facts,
+    /// findings and the rendered report): measured with <c>bench host-memory</c>, see bench/RESULTS.md.
+    /// </summary>
+    public int EvaluationBytesPerBodyByte { get; set; } = 40;
+
     /// <summary>Evaluations that may wait; past that, 429 with Retry-After.</summary>
     public int QueueLimit { get; set; } = 32;
 
@@ -87,6 +100,8 @@ public sealed class ServeOptionsValidator(IConfiguration configuration) : IValid
         }
         if (options.MaxBodyBytes <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxBodyBytes must be positive");
         if (options.MaxConcurrentEvaluations <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxConcurrentEvaluations must be positive");
+        if (options.EvaluationMemoryBudgetMegabytes <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: EvaluationMemoryBudgetMegabytes must be positive");
+        if (options.EvaluationBytesPerBodyByte <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: EvaluationBytesPerBodyByte must be positive");
         if (options.QueueLimit < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: QueueLimit must not be negative");
         if (options.RequestTimeoutSeconds <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RequestTimeoutSeconds must be positive");
         if (options.RetainDays < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RetainDays must not be negative");
