@@ -49,7 +49,7 @@ public sealed class ServeOptions
     /// How much memory an evaluation holds at its peak per byte of YAML body (parsed documents, the estate, facts,
     /// findings and the rendered report): measured with <c>bench host-memory</c>, see bench/RESULTS.md.
     /// </summary>
-    public int EvaluationBytesPerBodyByte { get; set; } = 40;
+    public int EvaluationBytesPerBodyByte { get; set; } = 100;
 
     /// <summary>Evaluations that may wait; past that, 429 with Retry-After.</summary>
     public int QueueLimit { get; set; } = 32;
