@@ -37,6 +37,9 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     /// is not read and <see cref="PolicyPath"/> must be null.
     /// </summary>
     public PreparedRules? Prepared { get; init; }
+
+    /// <summary>Told as the check moves through its steps and the evaluation's phases (progress on a terminal); optional.</summary>
+    public ICheckProgress? Progress { get; init; }
 }
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
@@ -199,6 +202,8 @@ public sealed class ComplianceService
 
         var (prepared, ruleDiagnostics) = request.Prepared is { } given ? (given, given.Diagnostics) : Prepare(request.Rules, request.PolicyPath, cached: true);
         if (prepared is null) return new CheckResult(null, ruleDiagnostics);
+        var progress = request.Progress;
+        progress?.StepCompleted(CheckStep.Rules, prepared.Engine.Rules.Rules.Length);
         var loader = CreateLoader();
         var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
 
@@ -223,9 +228,11 @@ public sealed class ComplianceService
             var option = d.Info.Kind == Model.Inventory.DocumentKind.Policy ? "--policy" : d.Info.Kind == Model.Inventory.DocumentKind.TestCase ? "compliance test" : "--rules";
             diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
         }
+        progress?.StepCompleted(CheckStep.Read, docs.Count);
         waivers.AddRange(Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics));
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
         Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
+        progress?.StepCompleted(CheckStep.Estate, (long)estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
         {
             var where = request.Paths.Count > 0 ? string.Join(", ", request.Paths) : "the request";
@@ -240,12 +247,14 @@ public sealed class ComplianceService
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
+            Observer = progress,
         });
         var policyDiagnostics = new DiagnosticBag();
         report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
         report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, prepared.Policy);
+        progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
         return new CheckResult(report, all) { RuleSetVersion = prepared.Version };
     }
 

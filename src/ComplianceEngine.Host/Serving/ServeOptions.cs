@@ -47,7 +47,7 @@ public sealed class ServeOptions
 
     /// <summary>
     /// How much memory an evaluation holds at its peak per byte of YAML body (parsed documents, the estate, facts,
-    /// findings and the rendered report): measured with <c>bench host-memory</c>, see bench/RESULTS.md.
+    /// findings and the rendered report): measured with <c>bench host-memory</c> (README, Running the service).
     /// </summary>
     public int EvaluationBytesPerBodyByte { get; set; } = 100;
 
