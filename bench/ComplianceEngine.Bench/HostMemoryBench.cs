@@ -62,8 +62,10 @@ internal static class HostMemoryBench
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/yaml");
                 using var response = await http.PostAsync(new Uri("/v1/evaluations?asOf=2026-11-25", UriKind.Relative), content).ConfigureAwait(false);
-                var length = (await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false)).LongLength;
-                return (Status: response.StatusCode, Bytes: length, Ms: Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                // A refusal says why (problem details): the first 300 characters.
+                var why = response.StatusCode == HttpStatusCode.Created ? "" : Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(300, answer.Length)));
+                return (Status: response.StatusCode, Bytes: answer.LongLength, Ms: Stopwatch.GetElapsedTime(started).TotalMilliseconds, Why: why);
             })).GetAwaiter().GetResult();
             var elapsed = sw.Elapsed;
             sampling.Cancel();
@@ -73,7 +75,8 @@ internal static class HostMemoryBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"body {body.Length / 1048576.0:F1} MiB x {clients} concurrent clients: {ok}/{clients} 201 in {elapsed.TotalSeconds:F1} s " +
                 $"(latency ms min {results.Min(r => r.Ms):F0}, max {results.Max(r => r.Ms):F0}; report {results.Max(r => r.Bytes) / 1048576.0:F1} MiB)"));
-            foreach (var g in results.Where(r => r.Status != HttpStatusCode.Created).GroupBy(r => r.Status)) Console.WriteLine($"  {(int)g.Key}: {g.Count()}");
+            foreach (var g in results.Where(r => r.Status != HttpStatusCode.Created).GroupBy(r => r.Status))
+                Console.WriteLine($"  {(int)g.Key}: {g.Count()}: {g.First().Why}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"server memory MiB: idle RSS {idle.Rss / 1024.0:F0}; peak RSS (VmHWM) {after.Hwm / 1024.0:F0}; sampled peak {peakSampled / 1024.0:F0}; RSS after {after.Rss / 1024.0:F0}"));
             return ok == clients ? 0 : 1;
