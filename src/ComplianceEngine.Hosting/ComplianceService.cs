@@ -40,6 +40,9 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
 
     /// <summary>Told as the check moves through its steps and the evaluation's phases (progress on a terminal); optional.</summary>
     public ICheckProgress? Progress { get; init; }
+
+    /// <summary>How facts are judged (<see cref="RuleRunner"/>); the report is the same either way.</summary>
+    public RuleRunner Runner { get; init; } = RuleRunner.Batch;
 }
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
@@ -248,6 +251,7 @@ public sealed class ComplianceService
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
             Observer = progress,
+            Runner = request.Runner,
         });
         var policyDiagnostics = new DiagnosticBag();
         report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);

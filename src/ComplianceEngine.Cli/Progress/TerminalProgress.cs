@@ -48,7 +48,7 @@ internal sealed class TerminalProgress : ICheckProgress, IDisposable
         EvaluationPhase.Resolve => ($"resolve: {Count(items)} sites located", "building facts"),
         EvaluationPhase.Facts => ($"facts: {Count(items)} placements and transfers", "working out implied transfers"),
         EvaluationPhase.Flows => ($"flows: {Count(items)} transfers with implied ones", "judging every fact against the rules"),
-        EvaluationPhase.Evaluate => ($"evaluate: {Count(items)} verdicts", "sorting findings into the report"),
+        EvaluationPhase.Evaluate => ($"evaluate: {Count(items)} facts judged", "sorting findings into the report"),
         _ => ($"report: {Count(items)} findings", "applying policy, waivers and baseline"),
     });
 
