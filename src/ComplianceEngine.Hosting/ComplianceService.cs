@@ -38,6 +38,9 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     /// </summary>
     public PreparedRules? Prepared { get; init; }
 
+    /// <summary>Told as the check moves through its steps and the evaluation's phases (progress on a terminal); optional.</summary>
+    public ICheckProgress? Progress { get; init; }
+
     /// <summary>How facts are judged (<see cref="RuleRunner"/>); the report is the same either way.</summary>
     public RuleRunner Runner { get; init; } = RuleRunner.Batch;
 
@@ -217,6 +220,8 @@ public sealed class ComplianceService
 
         var (prepared, ruleDiagnostics) = request.Prepared is { } given ? (given, given.Diagnostics) : Prepare(request.Rules, request.PolicyPath, cached: true);
         if (prepared is null) return new CheckResult(null, ruleDiagnostics);
+        var progress = request.Progress;
+        progress?.StepCompleted(CheckStep.Rules, prepared.Engine.Rules.Rules.Length);
         var loader = CreateLoader();
         var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
 
@@ -246,9 +251,11 @@ public sealed class ComplianceService
             var option = d.Info.Kind == Model.Inventory.DocumentKind.Policy ? "--policy" : d.Info.Kind == Model.Inventory.DocumentKind.TestCase ? "compliance test" : "--rules";
             diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
         }
+        progress?.StepCompleted(CheckStep.Read, docs.Count);
         waivers.AddRange(Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics));
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
         Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
+        progress?.StepCompleted(CheckStep.Estate, (long)estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
         {
             var where = request.Paths.Count > 0 ? string.Join(", ", request.Paths) : "the request";
@@ -263,6 +270,7 @@ public sealed class ComplianceService
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
+            Observer = progress,
             Runner = request.Runner,
         };
         if (request.Incremental is { } session && !ReferenceEquals(session.Engine, prepared.Engine))
@@ -273,6 +281,7 @@ public sealed class ComplianceService
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
         report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, prepared.Policy);
+        progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
         return new CheckResult(report, all) { RuleSetVersion = prepared.Version };
     }
 
