@@ -43,11 +43,7 @@ public sealed class WorkspaceLoader
         var list = paths.ToList();
         var files = DocumentLoader.FindFiles(list, diagnostics, [.. TestFolders]);
         var docs = new List<RawDocument>();
-        foreach (var file in files)
-        {
-            var text = _documents.ReadText(file, diagnostics);
-            if (text is not null) docs.AddRange(_documents.LoadText(text, DisplayName(file, builtInRoot), diagnostics));
-        }
+        foreach (var parsed in _documents.ParseFiles(files, f => DisplayName(f, builtInRoot))) docs.AddRange(_documents.LoadParsed(parsed, diagnostics));
         if (builtInRoot is not null) docs = WithoutReplacedBuiltIns(docs);
         foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory)))
         {
