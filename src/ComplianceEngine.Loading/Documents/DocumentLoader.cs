@@ -75,18 +75,38 @@ public sealed partial class DocumentLoader
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Reads the files into documents; problems go to <paramref name="diagnostics"/>.</summary>
-    public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics)
+    public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics) =>
+        [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
+
+    /// <summary>
+    /// Reads the files' documents one file at a time, in file order, parsing a window of files at once (one per
+    /// <see cref="MaxDegreeOfParallelism"/>); the documents the source reader takes come last, as one more batch. Each
+    /// file's diagnostics are added to <paramref name="diagnostics"/> as its batch is handed out, exactly as
+    /// <see cref="LoadFiles"/> adds them. A caller that reads each batch and lets it go never holds the YAML of every
+    /// file at once.
+    /// </summary>
+    public IEnumerable<IReadOnlyList<RawDocument>> ReadFiles(IReadOnlyList<string> files, DiagnosticBag diagnostics)
     {
+        ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var result = new List<RawDocument>();
-        var offered = new List<Sources.SourceDocument>();
-        foreach (var parsed in ParseFiles([.. files]))
+        return Batches();
+
+        IEnumerable<IReadOnlyList<RawDocument>> Batches()
         {
-            diagnostics.AddRange(parsed.Diagnostics);
-            if (parsed.Nodes is { } nodes) result.AddRange(ReadDocuments(nodes, parsed.Name, diagnostics, offered));
+            var offered = new List<Sources.SourceDocument>();
+            var window = Math.Max(1, MaxDegreeOfParallelism);
+            for (var start = 0; start < files.Count; start += window)
+            {
+                var parsed = ParseFiles([.. files.Skip(start).Take(window)]);
+                for (var i = 0; i < parsed.Count; i++)
+                {
+                    diagnostics.AddRange(parsed[i].Diagnostics);
+                    if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
+                }
+            }
+            var sourced = ReadSources(offered, diagnostics);
+            if (sourced.Count > 0) yield return sourced;
         }
-        result.AddRange(ReadSources(offered, diagnostics));
-        return result;
     }
 
     /// <summary>

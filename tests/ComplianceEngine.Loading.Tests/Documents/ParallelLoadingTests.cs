@@ -108,4 +108,61 @@ public sealed class ParallelLoadingTests
         Assert.Equal(one, Run(2));
         Assert.Equal(one, Run(8));
     }
+
+    [Fact]
+    public void ReadFiles_HandsOutOneFileAtATime_ParsingOnlyAWindowAhead()
+    {
+        using var dir = new TempDir();
+        var files = WriteEstate(dir);
+        var bag = new DiagnosticBag();
+        using var batches = new DocumentLoader { MaxDegreeOfParallelism = 2 }.ReadFiles(files, bag).GetEnumerator();
+        Assert.Equal(0, bag.Count); // nothing is read before the first batch is asked for
+        Assert.True(batches.MoveNext());
+        Assert.Equal("c00", Assert.Single(batches.Current).Info.Name);
+        // f03 (a duplicate key) is beyond the first window (f00, f01): its diagnostic is not there yet.
+        Assert.DoesNotContain(bag.Sorted(), d => d.Code == DiagnosticCodes.YamlDuplicateKey);
+        for (var i = 0; i < 3; i++) Assert.True(batches.MoveNext());
+        Assert.Contains(bag.Sorted(), d => d.Code == DiagnosticCodes.YamlDuplicateKey);
+    }
+
+    [Fact]
+    public void EstateReader_BatchByBatch_SameEstateWaiversAndDiagnosticsAsAllAtOnce()
+    {
+        using var dir = new TempDir();
+        var files = WriteEstate(dir);
+        files.Add(dir.Write("waivers.yaml", """
+            apiVersion: compliance/v1
+            kind: Waiver
+            metadata: {name: w1}
+            spec: {rule: R, subject: DataFlow/f07-1, jurisdiction: EU, justification: short, approvedBy: a, ticket: T-1, expires: 2027-01-01}
+            ---
+            apiVersion: compliance/v1
+            kind: Organization
+            metadata: {name: acme}
+            spec: {country: DE}
+            ---
+            apiVersion: compliance/v1
+            kind: Organization
+            metadata: {name: other}
+            spec: {country: FR}
+
+            """));
+        static string Describe(Model.Inventory.Estate estate, IEnumerable<Model.Policy.Waiver> waivers, DiagnosticBag bag) =>
+            string.Join("\n", estate.Clusters.Select(c => c.ToString()).Concat(estate.Stores.Select(s => s.ToString())).Concat(estate.Flows.Select(f => f.ToString()))
+                .Append(estate.Organization?.ToString() ?? "no organization").Concat(waivers.Select(w => w.ToString())).Concat(bag.Sorted().Select(d => d.ToString())));
+
+        var allBag = new DiagnosticBag();
+        var loader = new DocumentLoader { MaxDegreeOfParallelism = 1 };
+        var docs = loader.LoadFiles(files, allBag);
+        var allWaivers = PolicyReader.ReadWaivers(docs, allBag);
+        var all = Describe(WorkspaceLoader.ReadEstate(docs, allBag), allWaivers, allBag);
+
+        var bag = new DiagnosticBag();
+        var reader = new EstateReader(bag);
+        foreach (var batch in new DocumentLoader { MaxDegreeOfParallelism = 4 }.ReadFiles(files, bag)) reader.Add(batch);
+        var (estate, waivers) = reader.Finish();
+        Assert.Equal(all, Describe(estate, waivers, bag));
+        Assert.Contains(bag.Sorted(), d => d.Code == DiagnosticCodes.PolicyInvalid); // the waiver's short justification
+        Assert.Contains(bag.Sorted(), d => d.Code == DiagnosticCodes.DuplicateName); // the second Organization
+    }
 }
