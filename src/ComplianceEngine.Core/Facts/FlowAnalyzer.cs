@@ -247,7 +247,9 @@ public sealed class FlowAnalyzer
             edgeSet[i] = transfers[i].CarriesOnlyItsCategories ? edgeOwn[i] : CategorySets.All;
             edgeKind[i] = lots.KindOf(transfers[i].Data);
         }
-        var arrived = new int[ids.Count];
+        var held = new Dictionary<int, int>?[ids.Count]; // per node: kind of lot -> the categories of it there
+        var fresh = new Dictionary<int, int>?[ids.Count]; // per queued node: the lots that grew since it was last handled
+        var arrived = new int[ids.Count]; // per node, once the search is done: its lots as one set
         var queued = new bool[ids.Count];
         var order = new List<int>();
         var queue = new Queue<int>();
@@ -257,9 +259,23 @@ public sealed class FlowAnalyzer
             ImmutableArray<string> only = regime == UnknownOrigin ? [] : [regime];
             // The regime's search tree: each regime keeps its own, and hops' paths are traced back through it when first read.
             var trace = new RegimeTrace(transfers, ids.Count);
-            Array.Fill(arrived, LotSets.Empty);
+            Array.Clear(held);
             order.Clear();
             var counts = new LotCounts(lots.Kinds);
+            // Adds lot (kind, categories) at node; queues what grew. A lot's categories only grow, so each (node, kind) changes
+            // at most once per category: only what grew is passed on, and the search is linear in the lots that move.
+            void Add(int node, int kind, int lotCategories)
+            {
+                var here = held[node] ??= [];
+                var before = here.TryGetValue(kind, out var c) ? c : CategorySets.Nothing;
+                var after = categories.Union(before, lotCategories);
+                if (after == before) return;
+                here[kind] = after;
+                (fresh[node] ??= [])[kind] = after;
+                if (queued[node]) return;
+                queued[node] = true;
+                queue.Enqueue(node);
+            }
             for (var i = 0; i < count; i++)
             {
                 // The direct transfer is already judged under the regimes of its exporter (all of them unknown for an unknown one).
@@ -268,39 +284,38 @@ public sealed class FlowAnalyzer
                 if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached)
                 {
                     trace.MarkSeed(from[i]);
-                    queued[from[i]] = true;
-                    queue.Enqueue(from[i]);
                     order.Add(from[i]);
                 }
                 // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
-                arrived[from[i]] = lots.Union(arrived[from[i]], lots.Single(edgeKind[i], edgeOwn[i]));
+                if (edgeOwn[i] != CategorySets.Nothing) Add(from[i], edgeKind[i], edgeOwn[i]);
                 counts.Add(edgeKind[i], transfers[i].Held);
             }
             while (queue.Count > 0)
             {
                 var node = queue.Dequeue();
                 queued[node] = false;
+                var grew = fresh[node]!;
+                fresh[node] = null;
                 if (outgoing[node] is not { } edges) continue;
                 foreach (var e in edges)
                 {
-                    var carried = lots.Carry(arrived[node], edgeSet[e]);
-                    if (carried == LotSets.Empty) continue;
                     var next = to[e];
-                    if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                    foreach (var (kind, lotCategories) in grew)
                     {
-                        trace.Reach(next, e, node);
-                        order.Add(next);
+                        var carried = categories.Carry(lotCategories, edgeSet[e]);
+                        if (carried == CategorySets.Nothing) continue;
+                        if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                        {
+                            trace.Reach(next, e, node);
+                            order.Add(next);
+                        }
+                        Add(next, kind, carried);
                     }
-                    var grown = lots.Union(arrived[next], carried);
-                    if (grown == arrived[next]) continue;
-                    arrived[next] = grown;
-                    if (queued[next]) continue;
-                    queued[next] = true;
-                    queue.Enqueue(next);
                 }
             }
+            foreach (var node in order) arrived[node] = held[node] is { } lotsThere ? lots.Of(lotsThere) : LotSets.Empty;
             // The hops, node by node in the order the regime's data first reached them.
-            var hopData = new Dictionary<(int Set, int Categories, double? Individuals, double? Sensitive), CarriedData>();
+            var lotData = new Dictionary<(int Set, int Categories), CarriedData>();
             foreach (var node in order)
             {
                 if (outgoing[node] is not { } edges) continue;
@@ -311,34 +326,51 @@ public sealed class FlowAnalyzer
                     if (e == pred || bound[e]) continue;
                     var carried = lots.Carry(arrived[node], edgeSet[e]);
                     if (carried == LotSets.Empty) continue;
-                    var data = HopData(transfers[e], carried, edgeOwn[e], only, lots, counts, categories, hopData, sensitivity);
+                    var data = LotData(transfers[e], carried, edgeOwn[e], only, lots, counts, categories, lotData, sensitivity);
                     if (filter is not null && !filter.Wanted(e, regime, data)) continue;
-                    yield return OnwardHop(transfers[e], e, node, regime, only, trace, data);
+                    yield return OnwardHop(transfers[e], e, node, regime, only, trace, AtMostTheEdges(data, transfers[e].Data, only, sensitivity));
                 }
             }
         }
     }
 
     /// <summary>
-    /// What an onward hop along <paramref name="edge"/> carries: the union of the lots in <paramref name="set"/> (their categories,
-    /// or the edge's own where the lots say "all of them"; their subjects, subject types and designations), with as many
-    /// individuals as the lots' origins hold, at most as many as the edge moves; sensitive individuals likewise (a count the
-    /// edge only inferred under its own exporter's law does not count), or inferred under the hop's regime. Shared between hops.
+    /// The data of the lots in <paramref name="set"/> carried along <paramref name="edge"/>: their categories (or the edge's own
+    /// where the lots say "all of them"), subjects, subject types and designations, and as many individuals (and with
+    /// sensitive data) as the stores the lots started from hold, or inferred under the hop's regime. Shared by every hop
+    /// carrying the same lots (see <see cref="AtMostTheEdges"/> for what differs per hop).
     /// </summary>
-    private static CarriedData HopData(TransferFact edge, int set, int edgeOwn, ImmutableArray<string> regimes, LotSets lots, LotCounts counts,
-        CategorySets categories, Dictionary<(int, int, double?, double?), CarriedData> memo, SensitivityInference sensitivity)
+    private static CarriedData LotData(TransferFact edge, int set, int edgeOwn, ImmutableArray<string> regimes, LotSets lots, LotCounts counts,
+        CategorySets categories, Dictionary<(int, int), CarriedData> memo, SensitivityInference sensitivity)
     {
         var shown = lots.Categories(set);
         if (shown == CategorySets.All) shown = edgeOwn;
-        var edgeIndividuals = edge.Data.Individuals;
-        var edgeSensitive = edge.Data.SensitiveIndividualsInferred is null ? edge.Data.SensitiveIndividuals : null;
-        var key = (set, shown, edgeIndividuals, edgeSensitive);
-        if (memo.TryGetValue(key, out var data)) return data;
+        if (memo.TryGetValue((set, shown), out var data)) return data;
         var (subjects, subjectTypes, designations) = lots.Describe(set);
         var (individuals, sensitive) = counts.Of(lots.KindsIn(set));
-        data = new CarriedData(shown == CategorySets.All ? edge.Data.Categories : categories[shown], subjects, subjectTypes, designations,
-            AtMost(individuals, edgeIndividuals), AtMost(sensitive, edgeSensitive));
-        return memo[key] = sensitivity.Infer(data, regimes);
+        data = new CarriedData(shown == CategorySets.All ? edge.Data.Categories : categories[shown], subjects, subjectTypes, designations, individuals, sensitive);
+        return memo[(set, shown)] = sensitivity.Infer(data, regimes);
+    }
+
+    /// <summary>
+    /// A hop's data: its lots' (<paramref name="lots"/>), with at most as many individuals (and with sensitive data) as the
+    /// edge moves (both are upper bounds; a sensitive count the edge only inferred under its own exporter's law does not
+    /// count), re-inferred under the hop's regime where the count changed.
+    /// </summary>
+    private static CarriedData AtMostTheEdges(CarriedData lots, CarriedData edge, ImmutableArray<string> regimes, SensitivityInference sensitivity)
+    {
+        var edgeSensitive = edge.SensitiveIndividualsInferred is null ? edge.SensitiveIndividuals : null;
+        var lotSensitive = lots.SensitiveIndividualsInferred is null ? lots.SensitiveIndividuals : null;
+        var individuals = AtMost(lots.Individuals, edge.Individuals);
+        var sensitive = AtMost(lotSensitive, edgeSensitive);
+        if (individuals == lots.Individuals && sensitive == lotSensitive) return lots;
+        return sensitivity.Infer(lots with
+        {
+            Individuals = individuals,
+            SensitiveIndividuals = sensitive,
+            SensitiveIndividualsInferred = null,
+            SensitiveIndividualsUnknown = null,
+        }, regimes);
     }
 
     /// <summary>The smaller of two upper bounds, either of which may be unknown.</summary>
@@ -346,8 +378,8 @@ public sealed class FlowAnalyzer
 
     /// <summary>
     /// The kinds of lot (one per distinct subjects, subject types and designations of the data edges carry) and sets of lots
-    /// as dense ids: a set holds at most one lot per kind, with the categories of it present (a <see cref="CategorySets"/> id).
-    /// Unions and carries are memoised; <see cref="Empty"/> is no data.
+    /// as dense ids: a set holds at most one lot per kind, with the categories of it present (a <see cref="CategorySets"/> id),
+    /// sorted by kind. Carries are memoised; <see cref="Empty"/> is no data.
     /// </summary>
     private sealed class LotSets
     {
@@ -359,7 +391,6 @@ public sealed class FlowAnalyzer
         private readonly List<long[]> _sets = [[]];
         private readonly Dictionary<long[], int> _setIds = new(LongsComparer.Instance) { [[]] = Empty };
         private readonly Dictionary<long, int> _carry = [];
-        private readonly Dictionary<long, int> _union = [];
         private readonly List<int> _setCategories = [CategorySets.Nothing];
         private readonly Dictionary<int, (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _described = [];
 
@@ -378,8 +409,15 @@ public sealed class FlowAnalyzer
             return _kindIds[key] = _kinds.Count - 1;
         }
 
-        /// <summary>The set of one lot: kind <paramref name="kind"/> with categories <paramref name="categories"/>.</summary>
-        public int Single(int kind, int categories) => categories == CategorySets.Nothing ? Empty : Intern([Pack(kind, categories)]);
+        /// <summary>The set of the lots in <paramref name="lots"/> (kind -> categories).</summary>
+        public int Of(Dictionary<int, int> lots)
+        {
+            var packed = new long[lots.Count];
+            var i = 0;
+            foreach (var (kind, categories) in lots) packed[i++] = Pack(kind, categories);
+            Array.Sort(packed);
+            return Intern(packed);
+        }
 
         /// <summary>What an edge with categories <paramref name="edge"/> carries of the lots in <paramref name="set"/>.</summary>
         public int Carry(int set, int edge)
@@ -394,26 +432,6 @@ public sealed class FlowAnalyzer
                 if (c != CategorySets.Nothing) carried.Add(Pack(KindOf(lot), c));
             }
             return _carry[key] = Intern([.. carried]);
-        }
-
-        /// <summary>The lots of <paramref name="a"/> and <paramref name="b"/> together (lots of one kind merge their categories).</summary>
-        public int Union(int a, int b)
-        {
-            if (a == Empty || a == b) return b;
-            if (b == Empty) return a;
-            var key = ((long)Math.Min(a, b) << 32) | (uint)Math.Max(a, b);
-            if (_union.TryGetValue(key, out var id)) return id;
-            var x = _sets[a];
-            var y = _sets[b];
-            var merged = new List<long>(x.Length + y.Length);
-            int i = 0, j = 0;
-            while (i < x.Length || j < y.Length)
-            {
-                if (j == y.Length || (i < x.Length && KindOf(x[i]) < KindOf(y[j]))) merged.Add(x[i++]);
-                else if (i == x.Length || KindOf(y[j]) < KindOf(x[i])) merged.Add(y[j++]);
-                else merged.Add(Pack(KindOf(x[i]), _categories.Union(CategoriesOf(x[i++]), CategoriesOf(y[j++]))));
-            }
-            return _union[key] = Intern([.. merged]);
         }
 
         /// <summary>The categories of every lot in <paramref name="set"/> together.</summary>

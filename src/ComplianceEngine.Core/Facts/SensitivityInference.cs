@@ -46,7 +46,7 @@ internal sealed class SensitivityInference
     /// </summary>
     public CarriedData Infer(CarriedData data, ImmutableArray<string> regimes)
     {
-        if (data.SensitiveIndividuals is not null || _byRegime.Count == 0 || regimes.IsDefaultOrEmpty || data.Categories.IsDefaultOrEmpty) return data;
+        if (data.SensitiveIndividuals is not null || regimes.IsDefaultOrEmpty || data.Categories.IsDefaultOrEmpty || !DeclaresAny(regimes)) return data;
         var categories = ImmutableCollectionsMarshal.AsArray(data.Categories)!;
         var verdict = _verdicts.GetOrAdd((categories, ImmutableCollectionsMarshal.AsArray(regimes)!), static (key, self) => self.Decide(key.Categories, key.Regimes), this);
         if (verdict is null) return data;
@@ -66,6 +66,17 @@ internal sealed class SensitivityInference
             default:
                 return data with { SensitiveIndividualsUnknown = $"not declared, and it does not follow from the categories: {verdict.Text}", SensitiveIndividualsInferred = null };
         }
+    }
+
+    /// <summary>Whether any of <paramref name="regimes"/> declares sensitive categories (most do not: nothing to look up).</summary>
+    private bool DeclaresAny(ImmutableArray<string> regimes)
+    {
+        if (_byRegime.Count == 0) return false;
+        foreach (var r in regimes)
+        {
+            if (_byRegime.ContainsKey(r)) return true;
+        }
+        return false;
     }
 
     /// <summary>The verdict for sorted <paramref name="categories"/> under <paramref name="regimes"/>; null when no regime declares a list.</summary>

@@ -8,10 +8,11 @@ namespace ComplianceEngine.Core.Rules;
 /// Decides, before an onward hop is built, whether any rule could apply to it, so hops every rule would find not
 /// applicable are never built or judged (in a densely connected estate they are most of them). A hop is its edge's
 /// transfer (mechanisms, purpose, source, destination and the rest are the edge's own) carrying other data: the lots of
-/// its regime that reached the edge (<see cref="CarriedData"/>: categories, subjects, subject types, designations,
-/// counts), not the edge's. So a rule's top-level condition that reads only edge fields, and is false on the edge, is false
-/// on every hop along it (worked out once per edge, in parallel); one that reads only data fields, and is false on a hop's
-/// data, is false on that hop (worked out once per distinct data: hops share it); and a rule's conditions on
+/// its regime that reached the edge (<see cref="CarriedData"/>: categories, subjects, subject types, designations; the
+/// counts are the lots' at most the edge's), not the edge's. So a rule's top-level condition that reads only edge fields,
+/// and is false on the edge, is false on every hop along it (worked out once per edge, in parallel); one that reads only
+/// the lots' categories, subjects, subject types and designations, and is false on them, is false on the hop (worked out
+/// once per distinct lots' data: hops carrying the same lots share it); and a rule's conditions on
 /// <c>regimes</c>, <c>hop</c> and <c>implied</c> say which regimes' hops it can judge at all (see <see cref="OnwardScope"/>).
 /// A hop is built when some rule passes all three tests. A condition that mixes edge and data fields, or anything not
 /// recognised, is not used to drop hops: the verdicts are the same.
@@ -27,10 +28,13 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
 
     private static readonly string[] EdgePrefixes = ["source.", "destination.", "exporter."];
 
-    /// <summary>Fields a hop reads from its own data (the lots it carries), and fields of the evaluation itself.</summary>
+    /// <summary>
+    /// Fields a hop reads from the lots it carries, and fields of the evaluation itself. Not the counts: a hop's
+    /// individuals are its lots' at most the edge's, so they differ from hop to hop along the same lots.
+    /// </summary>
     private static readonly FrozenSet<string> DataFields = new[]
     {
-        "categories", "subjects", "subjectTypes", "designations", "individuals", "sensitiveIndividuals", "asOf.year",
+        "categories", "subjects", "subjectTypes", "designations", "asOf.year",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly CompiledRule[] _rules;
@@ -109,6 +113,8 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     }
 
     /// <inheritdoc />
+    /// <remarks><paramref name="data"/> is the lots' data (shared by the hops carrying the same lots): its categories, subjects,
+    /// subject types and designations are the hop's.</remarks>
     public bool Wanted(int edge, string regime, CarriedData data)
     {
         var regimeMask = Regime(regime);
