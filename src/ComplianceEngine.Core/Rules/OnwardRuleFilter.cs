@@ -38,8 +38,8 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly CompiledRule[] _rules;
-    private readonly Condition[][] _edgeConditions;
-    private readonly Condition[][] _dataConditions;
+    private readonly Func<Fact, Tri>[][] _edgeConditions;
+    private readonly Func<Fact, Tri>[][] _dataConditions;
     private readonly Dictionary<string, ulong[]> _byRegime = new(StringComparer.Ordinal);
     private readonly Dictionary<CarriedData, ulong[]> _byData = new(ReferenceEqualityComparer.Instance);
     private readonly int _words;
@@ -55,8 +55,9 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
             .Where(x => x.Scope is null || x.Scope.Count > 0).ToArray();
         _rules = [.. scoped.Select(x => x.Rule)];
         _words = Math.Max(1, (_rules.Length + 63) / 64);
-        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When))];
-        _dataConditions = [.. _rules.Select(r => DataConditions(r.Definition.When))];
+        // Each rule's conditions compiled and classified once, not looked up per edge or per lots' data.
+        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When).Select(r.Node).ToArray())];
+        _dataConditions = [.. _rules.Select(r => DataConditions(r.Definition.When).Select(r.Node).ToArray())];
         Scopes = [.. scoped.Select(x => x.Scope)];
     }
 
@@ -87,20 +88,20 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
         {
             for (var i = 0; i < _rules.Length; i++)
             {
-                if (MayApply(_rules[i], _edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
+                if (MayApply(_edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
             }
         });
         _edges = masks;
         _transfers = transfers;
     }
 
-    private static bool MayApply(CompiledRule rule, Condition[] conditions, TransferFact fact)
+    private static bool MayApply(Func<Fact, Tri>[] conditions, TransferFact fact)
     {
         foreach (var c in conditions)
         {
             try
             {
-                if (rule.Evaluate(c, fact) == Tri.False) return false;
+                if (c(fact) == Tri.False) return false;
             }
 #pragma warning disable CA1031 // A condition that fails here keeps the hop: the session judges it and reports the failure.
             catch (Exception)
@@ -136,7 +137,7 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
         mask = new ulong[_words];
         for (var i = 0; i < _rules.Length; i++)
         {
-            if (MayApply(_rules[i], _dataConditions[i], probe)) mask[i >> 6] |= 1UL << (i & 63);
+            if (MayApply(_dataConditions[i], probe)) mask[i >> 6] |= 1UL << (i & 63);
         }
         return _byData[data] = mask;
     }
