@@ -248,6 +248,7 @@ public sealed class FlowAnalyzer
             edgeKind[i] = lots.KindOf(transfers[i].Data);
         }
         var held = new Dictionary<int, int>?[ids.Count]; // per node: kind of lot -> the categories of it there
+        var spare = new Stack<Dictionary<int, int>>(); // emptied maps, reused (a regime's search touches thousands of nodes)
         var fresh = new Dictionary<int, int>?[ids.Count]; // per queued node: the lots that grew since it was last handled
         var arrived = new int[ids.Count]; // per node, once the search is done: its lots as one set
         var queued = new bool[ids.Count];
@@ -259,19 +260,25 @@ public sealed class FlowAnalyzer
             ImmutableArray<string> only = regime == UnknownOrigin ? [] : [regime];
             // The regime's search tree: each regime keeps its own, and hops' paths are traced back through it when first read.
             var trace = new RegimeTrace(transfers, ids.Count);
-            Array.Clear(held);
+            foreach (var node in order)
+            {
+                if (held[node] is not { } map) continue;
+                map.Clear();
+                spare.Push(map);
+                held[node] = null;
+            }
             order.Clear();
             var counts = new LotCounts(lots.Kinds);
             // Adds lot (kind, categories) at node; queues what grew. A lot's categories only grow, so each (node, kind) changes
             // at most once per category: only what grew is passed on, and the search is linear in the lots that move.
             void Add(int node, int kind, int lotCategories)
             {
-                var here = held[node] ??= [];
+                var here = held[node] ??= spare.Count > 0 ? spare.Pop() : [];
                 var before = here.TryGetValue(kind, out var c) ? c : CategorySets.Nothing;
                 var after = categories.Union(before, lotCategories);
                 if (after == before) return;
                 here[kind] = after;
-                (fresh[node] ??= [])[kind] = after;
+                (fresh[node] ??= spare.Count > 0 ? spare.Pop() : [])[kind] = after;
                 if (queued[node]) return;
                 queued[node] = true;
                 queue.Enqueue(node);
@@ -296,24 +303,32 @@ public sealed class FlowAnalyzer
                 queued[node] = false;
                 var grew = fresh[node]!;
                 fresh[node] = null;
-                if (outgoing[node] is not { } edges) continue;
-                foreach (var e in edges)
+                if (outgoing[node] is { } edges)
                 {
-                    var next = to[e];
-                    foreach (var (kind, lotCategories) in grew)
+                    foreach (var e in edges)
                     {
-                        var carried = categories.Carry(lotCategories, edgeSet[e]);
-                        if (carried == CategorySets.Nothing) continue;
-                        if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                        var next = to[e];
+                        foreach (var (kind, lotCategories) in grew)
                         {
-                            trace.Reach(next, e, node);
-                            order.Add(next);
+                            var carried = categories.Carry(lotCategories, edgeSet[e]);
+                            if (carried == CategorySets.Nothing) continue;
+                            if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                            {
+                                trace.Reach(next, e, node);
+                                order.Add(next);
+                            }
+                            Add(next, kind, carried);
                         }
-                        Add(next, kind, carried);
                     }
                 }
+                grew.Clear();
+                spare.Push(grew);
             }
-            foreach (var node in order) arrived[node] = held[node] is { } lotsThere ? lots.Of(lotsThere) : LotSets.Empty;
+            foreach (var node in order)
+            {
+                // Only nodes data leaves again need their lots as a set.
+                if (outgoing[node] is not null) arrived[node] = held[node] is { } lotsThere ? lots.Of(lotsThere) : LotSets.Empty;
+            }
             // The hops, node by node in the order the regime's data first reached them.
             var lotData = new Dictionary<(int Set, int Categories), CarriedData>();
             foreach (var node in order)
