@@ -89,9 +89,32 @@ public sealed class WorkspaceLoader
             ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics, builtInRoot),
             ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics, builtInRoot),
             groups, regimes, packs, diagnostics);
+        CheckSensitiveCategories(regimes, vocabulary, diagnostics);
         var data = new RegionData(regions.ToImmutable(), zones.ToImmutable(), multiRegions.ToImmutable());
         RegionCatalogReader.Validate(data, diagnostics);
         return new RuleSource(packs, regimes, groups, data) { Vocabulary = vocabulary };
+    }
+
+    /// <summary>
+    /// A regime's <c>sensitiveCategories</c> must be keys of the loaded category taxonomy (or DataCategory documents): a typo
+    /// would silently make data "not sensitive" and infer zero sensitive individuals (CE3020).
+    /// </summary>
+    private static void CheckSensitiveCategories(ImmutableArray<Regime> regimes, Model.Vocabulary.VocabularyCatalog vocabulary, DiagnosticBag diagnostics)
+    {
+        // Without a taxonomy no estate can be checked at all (CE3018): nothing to check the keys against here.
+        if (vocabulary.Categories.IsEmpty) return;
+        foreach (var regime in regimes)
+        {
+            for (var i = 0; i < regime.SensitiveCategories.Length; i++)
+            {
+                var key = regime.SensitiveCategories[i];
+                if (vocabulary.Categories.Find(key) is not null) continue;
+                var location = i < regime.SensitiveCategoryLocations.Length ? regime.SensitiveCategoryLocations[i] : regime.Location;
+                diagnostics.Error(DiagnosticCodes.SensitiveCategoryUnknown,
+                    $"Jurisdiction '{regime.Code}' declares sensitive category '{key}', but it is not a key of the loaded category taxonomy: sensitiveIndividuals would be inferred from a category no data can carry",
+                    location);
+            }
+        }
     }
 
     private static bool IsVocabularyFile(string path) =>

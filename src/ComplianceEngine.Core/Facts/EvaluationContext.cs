@@ -32,6 +32,12 @@ public sealed class EvaluationContext
         Organization is not null && Organization.Info.Attributes.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>
+    /// What the regimes' sensitive categories let transfers infer; set by the fact builder and flow analyzer from the resolved
+    /// estate, read by the onward search (hops infer under their origin's regime).
+    /// </summary>
+    internal SensitivityInference Sensitivity { get; set; } = SensitivityInference.None;
+
+    /// <summary>
     /// Text shared by many findings of this evaluation, worked out once: a set as a comma-separated list (sets are shared
     /// arrays), and an adequacy decision with its reasons per table, destination, exporter country and subject types.
     /// Millions of findings otherwise each hold their own copy of the same strings. Thread-safe: chunks of facts are judged in parallel.

@@ -50,18 +50,21 @@ public abstract class Fact
         }
     }
 
+    /// <summary>The fact's data: categories, subjects, subject types, designations and counts (often shared between facts).</summary>
+    public CarriedData Data { get; init; } = CarriedData.None;
+
     /// <summary>Data categories (fideslang-style keys), sorted.</summary>
-    public ImmutableArray<string> Categories { get; init; } = [];
+    public ImmutableArray<string> Categories { get => Data.Categories; init => Data = Data with { Categories = value }; }
     /// <summary>Jurisdiction codes of the data subjects.</summary>
-    public ImmutableArray<string> Subjects { get; init; } = [];
+    public ImmutableArray<string> Subjects { get => Data.Subjects; init => Data = Data with { Subjects = value }; }
     /// <summary>customer, employee, patient, ...</summary>
-    public ImmutableArray<string> SubjectTypes { get; init; } = [];
+    public ImmutableArray<string> SubjectTypes { get => Data.SubjectTypes; init => Data = Data with { SubjectTypes = value }; }
     /// <summary>Legal designations (my-health-record, payment-system-data, ...).</summary>
-    public ImmutableArray<string> Designations { get; init; } = [];
+    public ImmutableArray<string> Designations { get => Data.Designations; init => Data = Data with { Designations = value }; }
     /// <summary>Distinct individuals.</summary>
-    public double? Individuals { get; init; }
-    /// <summary>Distinct individuals whose sensitive data is included.</summary>
-    public double? SensitiveIndividuals { get; init; }
+    public double? Individuals { get => Data.Individuals; init => Data = Data with { Individuals = value }; }
+    /// <summary>Distinct individuals whose sensitive data is included (declared, or inferred: see <see cref="CarriedData.SensitiveIndividualsInferred"/>).</summary>
+    public double? SensitiveIndividuals { get => Data.SensitiveIndividuals; init => Data = Data with { SensitiveIndividuals = value }; }
 
     /// <summary>The rule that judged this fact last, and its judgement (see <see cref="Rules.CompiledRule.Judge"/>).</summary>
     internal Rules.CompiledRule? JudgedBy { get; set; }
@@ -190,6 +193,12 @@ public sealed class TransferFact : Fact
     /// origin's regimes that do not already bind the exporting site ("including onward transfers").
     /// </summary>
     public ImmutableArray<string> Regimes { get; init; } = [];
+    /// <summary>
+    /// The data resting where this transfer leaves from (a store's, or the union of a cluster's stores'): where an onward
+    /// lot of a regime starts, it counts this data's individuals. <see cref="Fact.Data"/> when not set.
+    /// </summary>
+    internal CarriedData Held { get => field ?? Data; init; }
+
     /// <summary>
     /// Whether the edge carries only <c>Categories</c> of what rests at its source (a flow that declares its
     /// categories). Otherwise (a flow that declares none, an implied copy) it carries everything that reached its source.

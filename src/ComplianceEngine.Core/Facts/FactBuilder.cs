@@ -24,7 +24,7 @@ public sealed class FactBuilder
         var sites = new Dictionary<string, Site>(StringComparer.Ordinal);
         foreach (var c in estate.Clusters) sites.TryAdd("Cluster/" + c.Name, _resolver.Resolve(c, estate.Organization));
         foreach (var r in estate.Recipients) sites.TryAdd("Recipient/" + r.Name, _resolver.Resolve(r));
-        return new ResolvedEstate(estate, sites);
+        return new ResolvedEstate(estate, sites) { Sensitivity = _resolver.Sensitivity };
     }
 
     /// <summary>Placements of every store and transfers of every declared flow.</summary>
@@ -37,6 +37,8 @@ public sealed class FactBuilder
     public static IReadOnlyList<Fact> Build(ResolvedEstate resolved, EvaluationContext context, int workers)
     {
         ArgumentNullException.ThrowIfNull(resolved);
+        ArgumentNullException.ThrowIfNull(context);
+        context.Sensitivity = resolved.Sensitivity;
         var facts = new List<Fact>(resolved.Estate.Stores.Length + resolved.Estate.Flows.Length);
         var copyTargets = resolved.Estate.Stores.SelectMany(s => s.Backups.Concat(s.Replicas)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var store in resolved.Estate.Stores)
@@ -73,7 +75,8 @@ public sealed class FactBuilder
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(site);
-        var info = new StoreInfo(store, site, Sorted(store.Categories), Sorted(store.Subjects), Sorted(store.SubjectTypes), Sorted(store.Designations));
+        var info = new StoreInfo(store, site, new CarriedData(Sorted(store.Categories), Sorted(store.Subjects), Sorted(store.SubjectTypes),
+            Sorted(store.Designations), store.Individuals, store.SensitiveIndividuals));
         return Placement(context, info, site, info.Subject, [store.Name, site.Name], copy, store.GeoRedundant);
     }
 
@@ -84,12 +87,7 @@ public sealed class FactBuilder
         var store = info.Store;
         return new(context, subject, path, site, store.Name)
         {
-            Categories = info.Categories,
-            Subjects = info.Subjects,
-            SubjectTypes = info.SubjectTypes,
-            Designations = info.Designations,
-            Individuals = store.Individuals,
-            SensitiveIndividuals = store.SensitiveIndividuals,
+            Data = info.Data,
             Primary = store.Primary && !copy,
             Copy = copy,
             CopyTarget = copyTarget,
@@ -106,8 +104,16 @@ public sealed class FactBuilder
         if (resolved.Flow(flow.From.Name, flow.To.Name) is not var (source, fromNode, destination, toNode)) return null;
 
         var carried = source.Stores;
+        // What rests at the source, unless the flow says what part of it moves (its categories) and how many individuals.
         // Lists already sorted (the usual case) are used as they are: the estate keeps them alive anyway.
-        var categories = flow.Categories.Length > 0 ? SortedShared(resolved, flow.Categories) : source.Categories;
+        var data = flow.Categories.Length == 0 && flow.Individuals is null && flow.SensitiveIndividuals is null
+            ? source.Carried
+            : resolved.Sensitivity.Infer(source.Data with
+            {
+                Categories = flow.Categories.Length > 0 ? SortedShared(resolved, flow.Categories) : source.Data.Categories,
+                Individuals = flow.Individuals ?? source.Data.Individuals,
+                SensitiveIndividuals = flow.SensitiveIndividuals ?? source.Data.SensitiveIndividuals,
+            }, source.Site.Regimes);
         var sourceHop = source.Site.Name != flow.From.Name;
         var destinationHop = destination.Name != flow.To.Name;
         var path = new string[2 + (sourceHop ? 1 : 0) + (destinationHop ? 1 : 0)];
@@ -123,13 +129,9 @@ public sealed class FactBuilder
         return new TransferFact(context, new FindingSubject(DocumentKind.DataFlow, flow.Name, flow.Info.Location),
             ImmutableCollectionsMarshal.AsImmutableArray(path), source.Site, destination, flow.Purpose)
         {
-            Categories = categories,
+            Data = data,
+            Held = source.Data,
             CarriesOnlyItsCategories = flow.Categories.Length > 0,
-            Subjects = source.Subjects,
-            SubjectTypes = source.SubjectTypes,
-            Designations = source.Designations,
-            Individuals = flow.Individuals ?? source.Individuals,
-            SensitiveIndividuals = flow.SensitiveIndividuals ?? source.SensitiveIndividuals,
             Mechanisms = mechanisms,
             EncryptedInTransit = flow.EncryptedInTransit,
             Pseudonymised = flow.Pseudonymised,
@@ -231,6 +233,9 @@ public sealed class ResolvedEstate
     /// <summary>The estate.</summary>
     public Estate Estate { get; }
 
+    /// <summary>What the regimes' sensitive categories let transfers infer.</summary>
+    internal SensitivityInference Sensitivity { get; init; } = SensitivityInference.None;
+
     /// <summary>Every site, by <c>Kind/name</c>.</summary>
     public IReadOnlyDictionary<string, Site> Sites => _sites;
 
@@ -321,9 +326,9 @@ public sealed class ResolvedEstate
     {
         if (!_storeInfo.TryGetValue(store, out var info))
         {
-            _storeInfo[store] = info = new StoreInfo(store, SiteOfStore(store),
+            _storeInfo[store] = info = new StoreInfo(store, SiteOfStore(store), new CarriedData(
                 Intern(FactBuilder.Sorted(store.Categories)), Intern(FactBuilder.Sorted(store.Subjects)),
-                Intern(FactBuilder.Sorted(store.SubjectTypes)), Intern(FactBuilder.Sorted(store.Designations)));
+                Intern(FactBuilder.Sorted(store.SubjectTypes)), Intern(FactBuilder.Sorted(store.Designations)), store.Individuals, store.SensitiveIndividuals));
         }
         return info;
     }
@@ -338,13 +343,13 @@ public sealed class ResolvedEstate
         if (Endpoint(n.Name, allowRecipient: false) is { } e)
         {
             var carried = e.Stores;
-            result = carried.Length == 1
-                ? new SourceInfo(e.Site, carried, Info(carried[0]).Categories, Info(carried[0]).Subjects, Info(carried[0]).SubjectTypes,
-                    Info(carried[0]).Designations, FactBuilder.Sum([carried[0].Individuals]), FactBuilder.Sum([carried[0].SensitiveIndividuals]))
-                : new SourceInfo(e.Site, carried,
+            var data = carried.Length == 1
+                ? Info(carried[0]).Data
+                : new CarriedData(
                     Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Categories))), Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Subjects))),
                     Intern(FactBuilder.Sorted(carried.SelectMany(s => s.SubjectTypes))), Intern(FactBuilder.Sorted(carried.SelectMany(s => s.Designations))),
                     FactBuilder.Sum(carried.Select(s => s.Individuals)), FactBuilder.Sum(carried.Select(s => s.SensitiveIndividuals)));
+            result = new SourceInfo(e.Site, carried, data, Sensitivity.Infer(data, e.Site.Regimes));
         }
         n.Source = result;
         n.SourceDone = true;
@@ -373,22 +378,20 @@ public sealed class ResolvedEstate
     }
 }
 
-/// <summary>A store with its site and sorted, shared sets.</summary>
-internal sealed class StoreInfo(DataStore store, Site site, ImmutableArray<string> categories, ImmutableArray<string> subjects,
-    ImmutableArray<string> subjectTypes, ImmutableArray<string> designations)
+/// <summary>A store with its site and its data (sorted, shared sets), shared by its placement, copies and implied transfers.</summary>
+internal sealed class StoreInfo(DataStore store, Site site, CarriedData data)
 {
     public DataStore Store { get; } = store;
     public Site Site { get; } = site;
     public FindingSubject Subject { get; } = new(DocumentKind.DataStore, store.Name, store.Info.Location);
-    public ImmutableArray<string> Categories { get; } = categories;
-    public ImmutableArray<string> Subjects { get; } = subjects;
-    public ImmutableArray<string> SubjectTypes { get; } = subjectTypes;
-    public ImmutableArray<string> Designations { get; } = designations;
+    public CarriedData Data { get; } = data;
 }
 
-/// <summary>What a flow from a store or cluster carries: its site, the stores, and the union of their sets.</summary>
-internal sealed record SourceInfo(Site Site, ImmutableArray<DataStore> Stores, ImmutableArray<string> Categories, ImmutableArray<string> Subjects,
-    ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations, double? Individuals, double? SensitiveIndividuals);
+/// <summary>
+/// What a flow from a store or cluster carries: its site, the stores, the union of their data (<see cref="Data"/>), and the
+/// same with <c>sensitiveIndividuals</c> inferred under the site's regimes where it follows (<see cref="Carried"/>).
+/// </summary>
+internal sealed record SourceInfo(Site Site, ImmutableArray<DataStore> Stores, CarriedData Data, CarriedData Carried);
 
 /// <summary>
 /// Individuals whose data each country exports: the sum over its direct (hop 1, declared and implied) cross-border

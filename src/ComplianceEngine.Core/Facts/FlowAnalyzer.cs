@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
@@ -33,6 +34,8 @@ public sealed class FlowAnalyzer
     public IReadOnlyList<Fact> Implied(ResolvedEstate resolved, EvaluationContext context)
     {
         ArgumentNullException.ThrowIfNull(resolved);
+        ArgumentNullException.ThrowIfNull(context);
+        context.Sensitivity = resolved.Sensitivity;
         var facts = new List<Fact>();
         var org = resolved.Estate.Organization;
         var orgMechanisms = resolved.Intern(FactBuilder.Sorted(org?.Mechanisms ?? []));
@@ -228,24 +231,58 @@ public sealed class FlowAnalyzer
         if (transfers.Any(t => t.Source.Country is null)) regimes.Add(UnknownOrigin);
         if (regimes.Count == 0) yield break;
         filter?.Prepare(transfers);
-        // Lineage: a regime's data reaches a node as a set of categories (what the edges it came by carried), and an edge
-        // out of the node carries those of them it declares (a flow that declares none, or a copy, carries all of them).
-        // Sets only grow, so the search runs to a fixed point.
-        var lots = new CategorySets();
+        var sensitivity = transfers.Count > 0 ? transfers[0].Context.Sensitivity : SensitivityInference.None;
+        // Lineage as lots: a regime's data rests at a node as lots, each the data of one kind of origin (its subjects,
+        // subject types and designations) with the categories of it that reached the node. An edge out of the node carries
+        // the part of each lot in the categories it declares (a flow that declares none, or a copy, carries every lot whole).
+        // Lots only grow, so the search runs to a fixed point; a hop's data is the union of the lots it carries.
+        var categories = new CategorySets();
+        var lots = new LotSets(categories);
         var edgeSet = new int[count];
-        for (var i = 0; i < count; i++) edgeSet[i] = transfers[i].CarriesOnlyItsCategories ? lots.Of(transfers[i].Categories) : CategorySets.All;
-        var arrived = new int[ids.Count];
+        var edgeOwn = new int[count];
+        var edgeKind = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            edgeOwn[i] = categories.Of(transfers[i].Categories);
+            edgeSet[i] = transfers[i].CarriesOnlyItsCategories ? edgeOwn[i] : CategorySets.All;
+            edgeKind[i] = lots.KindOf(transfers[i].Data);
+        }
+        var held = new Dictionary<int, int>?[ids.Count]; // per node: kind of lot -> the categories of it there
+        var spare = new Stack<Dictionary<int, int>>(); // emptied maps, reused (a regime's search touches thousands of nodes)
+        var fresh = new Dictionary<int, int>?[ids.Count]; // per queued node: the lots that grew since it was last handled
+        var arrived = new int[ids.Count]; // per node, once the search is done: its lots as one set
         var queued = new bool[ids.Count];
         var order = new List<int>();
         var queue = new Queue<int>();
         var bound = new bool[count]; // whether the regime binds each edge's exporter
         foreach (var regime in regimes)
         {
-            ImmutableArray<string> only = [regime];
+            ImmutableArray<string> only = regime == UnknownOrigin ? [] : [regime];
             // The regime's search tree: each regime keeps its own, and hops' paths are traced back through it when first read.
             var trace = new RegimeTrace(transfers, ids.Count);
-            Array.Fill(arrived, CategorySets.Nothing);
+            foreach (var node in order)
+            {
+                if (held[node] is not { } map) continue;
+                map.Clear();
+                spare.Push(map);
+                held[node] = null;
+            }
             order.Clear();
+            var counts = new LotCounts(lots.Kinds);
+            // Adds lot (kind, categories) at node; queues what grew. A lot's categories only grow, so each (node, kind) changes
+            // at most once per category: only what grew is passed on, and the search is linear in the lots that move.
+            void Add(int node, int kind, int lotCategories)
+            {
+                var here = held[node] ??= spare.Count > 0 ? spare.Pop() : [];
+                var before = here.TryGetValue(kind, out var c) ? c : CategorySets.Nothing;
+                var after = categories.Union(before, lotCategories);
+                if (after == before) return;
+                here[kind] = after;
+                (fresh[node] ??= spare.Count > 0 ? spare.Pop() : [])[kind] = after;
+                if (queued[node]) return;
+                queued[node] = true;
+                queue.Enqueue(node);
+            }
             for (var i = 0; i < count; i++)
             {
                 // The direct transfer is already judged under the regimes of its exporter (all of them unknown for an unknown one).
@@ -254,37 +291,46 @@ public sealed class FlowAnalyzer
                 if (trace.ReachedBy[from[i]] == RegimeTrace.Unreached)
                 {
                     trace.MarkSeed(from[i]);
-                    queued[from[i]] = true;
-                    queue.Enqueue(from[i]);
                     order.Add(from[i]);
                 }
-                // What the regime's data is where it starts: what leaves that node (everything, if an edge says nothing).
-                arrived[from[i]] = lots.Union(arrived[from[i]], lots.Of(transfers[i].Categories));
+                // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
+                if (edgeOwn[i] != CategorySets.Nothing) Add(from[i], edgeKind[i], edgeOwn[i]);
+                counts.Add(edgeKind[i], transfers[i].Held);
             }
             while (queue.Count > 0)
             {
                 var node = queue.Dequeue();
                 queued[node] = false;
-                if (outgoing[node] is not { } edges) continue;
-                foreach (var e in edges)
+                var grew = fresh[node]!;
+                fresh[node] = null;
+                if (outgoing[node] is { } edges)
                 {
-                    var carried = lots.Carry(arrived[node], edgeSet[e]);
-                    if (carried == CategorySets.Nothing) continue;
-                    var next = to[e];
-                    if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                    foreach (var e in edges)
                     {
-                        trace.Reach(next, e, node);
-                        order.Add(next);
+                        var next = to[e];
+                        foreach (var (kind, lotCategories) in grew)
+                        {
+                            var carried = categories.Carry(lotCategories, edgeSet[e]);
+                            if (carried == CategorySets.Nothing) continue;
+                            if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                            {
+                                trace.Reach(next, e, node);
+                                order.Add(next);
+                            }
+                            Add(next, kind, carried);
+                        }
                     }
-                    var grown = lots.Union(arrived[next], carried);
-                    if (grown == arrived[next]) continue;
-                    arrived[next] = grown;
-                    if (queued[next]) continue;
-                    queued[next] = true;
-                    queue.Enqueue(next);
                 }
+                grew.Clear();
+                spare.Push(grew);
+            }
+            foreach (var node in order)
+            {
+                // Only nodes data leaves again need their lots as a set.
+                if (outgoing[node] is not null) arrived[node] = held[node] is { } lotsThere ? lots.Of(lotsThere) : LotSets.Empty;
             }
             // The hops, node by node in the order the regime's data first reached them.
+            var lotData = new Dictionary<(int Set, int Categories), CarriedData>();
             foreach (var node in order)
             {
                 if (outgoing[node] is not { } edges) continue;
@@ -294,11 +340,227 @@ public sealed class FlowAnalyzer
                 {
                     if (e == pred || bound[e]) continue;
                     var carried = lots.Carry(arrived[node], edgeSet[e]);
-                    if (carried == CategorySets.Nothing || (filter is not null && !filter.Wanted(e, regime))) continue;
-                    var categories = carried == edgeSet[e] || carried == CategorySets.All ? transfers[e].Categories : lots[carried];
-                    yield return OnwardHop(transfers[e], e, node, regime, only, trace, categories);
+                    if (carried == LotSets.Empty) continue;
+                    var data = LotData(transfers[e], carried, edgeOwn[e], only, lots, counts, categories, lotData, sensitivity);
+                    if (filter is not null && !filter.Wanted(e, regime, data)) continue;
+                    yield return OnwardHop(transfers[e], e, node, regime, only, trace, AtMostTheEdges(data, transfers[e].Data, only, sensitivity));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The data of the lots in <paramref name="set"/> carried along <paramref name="edge"/>: their categories (or the edge's own
+    /// where the lots say "all of them"), subjects, subject types and designations, and as many individuals (and with
+    /// sensitive data) as the stores the lots started from hold, or inferred under the hop's regime. Shared by every hop
+    /// carrying the same lots (see <see cref="AtMostTheEdges"/> for what differs per hop).
+    /// </summary>
+    private static CarriedData LotData(TransferFact edge, int set, int edgeOwn, ImmutableArray<string> regimes, LotSets lots, LotCounts counts,
+        CategorySets categories, Dictionary<(int, int), CarriedData> memo, SensitivityInference sensitivity)
+    {
+        var shown = lots.Categories(set);
+        if (shown == CategorySets.All) shown = edgeOwn;
+        if (memo.TryGetValue((set, shown), out var data)) return data;
+        var (subjects, subjectTypes, designations) = lots.Describe(set);
+        var (individuals, sensitive) = counts.Of(lots.KindsIn(set));
+        data = new CarriedData(shown == CategorySets.All ? edge.Data.Categories : categories[shown], subjects, subjectTypes, designations, individuals, sensitive);
+        return memo[(set, shown)] = sensitivity.Infer(data, regimes);
+    }
+
+    /// <summary>
+    /// A hop's data: its lots' (<paramref name="lots"/>), with at most as many individuals (and with sensitive data) as the
+    /// edge moves (both are upper bounds; a sensitive count the edge only inferred under its own exporter's law does not
+    /// count), re-inferred under the hop's regime where the count changed.
+    /// </summary>
+    private static CarriedData AtMostTheEdges(CarriedData lots, CarriedData edge, ImmutableArray<string> regimes, SensitivityInference sensitivity)
+    {
+        var edgeSensitive = edge.SensitiveIndividualsInferred is null ? edge.SensitiveIndividuals : null;
+        var lotSensitive = lots.SensitiveIndividualsInferred is null ? lots.SensitiveIndividuals : null;
+        var individuals = AtMost(lots.Individuals, edge.Individuals);
+        var sensitive = AtMost(lotSensitive, edgeSensitive);
+        if (individuals == lots.Individuals && sensitive == lotSensitive) return lots;
+        return sensitivity.Infer(lots with
+        {
+            Individuals = individuals,
+            SensitiveIndividuals = sensitive,
+            SensitiveIndividualsInferred = null,
+            SensitiveIndividualsUnknown = null,
+        }, regimes);
+    }
+
+    /// <summary>The smaller of two upper bounds, either of which may be unknown.</summary>
+    private static double? AtMost(double? a, double? b) => a is { } x ? (b is { } y ? Math.Min(x, y) : x) : b;
+
+    /// <summary>
+    /// The kinds of lot (one per distinct subjects, subject types and designations of the data edges carry) and sets of lots
+    /// as dense ids: a set holds at most one lot per kind, with the categories of it present (a <see cref="CategorySets"/> id),
+    /// sorted by kind. Carries are memoised; <see cref="Empty"/> is no data.
+    /// </summary>
+    private sealed class LotSets
+    {
+        public const int Empty = 0;
+
+        private readonly CategorySets _categories;
+        private readonly Dictionary<(string[]?, string[]?, string[]?), int> _kindIds = new(KindComparer.Instance);
+        private readonly List<(ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations)> _kinds = [];
+        private readonly List<long[]> _sets = [[]];
+        private readonly Dictionary<long[], int> _setIds = new(LongsComparer.Instance) { [[]] = Empty };
+        private readonly Dictionary<long, int> _carry = [];
+        private readonly List<int> _setCategories = [CategorySets.Nothing];
+        private readonly Dictionary<int, (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _described = [];
+
+        public LotSets(CategorySets categories) => _categories = categories;
+
+        /// <summary>How many kinds there are.</summary>
+        public int Kinds => _kinds.Count;
+
+        /// <summary>The kind of lot <paramref name="data"/> is.</summary>
+        public int KindOf(CarriedData data)
+        {
+            var key = (ImmutableCollectionsMarshal.AsArray(data.Subjects), ImmutableCollectionsMarshal.AsArray(data.SubjectTypes),
+                ImmutableCollectionsMarshal.AsArray(data.Designations));
+            if (_kindIds.TryGetValue(key, out var id)) return id;
+            _kinds.Add((data.Subjects, data.SubjectTypes, data.Designations));
+            return _kindIds[key] = _kinds.Count - 1;
+        }
+
+        /// <summary>The set of the lots in <paramref name="lots"/> (kind -> categories).</summary>
+        public int Of(Dictionary<int, int> lots)
+        {
+            var packed = new long[lots.Count];
+            var i = 0;
+            foreach (var (kind, categories) in lots) packed[i++] = Pack(kind, categories);
+            Array.Sort(packed);
+            return Intern(packed);
+        }
+
+        /// <summary>What an edge with categories <paramref name="edge"/> carries of the lots in <paramref name="set"/>.</summary>
+        public int Carry(int set, int edge)
+        {
+            if (set == Empty || edge == CategorySets.All) return set;
+            var key = ((long)set << 32) | (uint)edge;
+            if (_carry.TryGetValue(key, out var id)) return id;
+            var carried = new List<long>();
+            foreach (var lot in _sets[set])
+            {
+                var c = _categories.Carry(CategoriesOf(lot), edge);
+                if (c != CategorySets.Nothing) carried.Add(Pack(KindOf(lot), c));
+            }
+            return _carry[key] = Intern([.. carried]);
+        }
+
+        /// <summary>The categories of every lot in <paramref name="set"/> together.</summary>
+        public int Categories(int set) => _setCategories[set];
+
+        /// <summary>The kinds of the lots in <paramref name="set"/>.</summary>
+        public IEnumerable<int> KindsIn(int set) => _sets[set].Select(KindOf);
+
+        /// <summary>The subjects, subject types and designations of the lots in <paramref name="set"/> together (sorted, distinct).</summary>
+        public (ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations) Describe(int set)
+        {
+            if (_described.TryGetValue(set, out var d)) return d;
+            var lots = _sets[set];
+            if (lots.Length == 1)
+            {
+                var k = _kinds[KindOf(lots[0])];
+                return _described[set] = (k.Subjects, k.SubjectTypes, k.Designations);
+            }
+            var kinds = lots.Select(l => _kinds[KindOf(l)]).ToList();
+            return _described[set] = (FactBuilder.Sorted(kinds.SelectMany(k => k.Subjects)), FactBuilder.Sorted(kinds.SelectMany(k => k.SubjectTypes)),
+                FactBuilder.Sorted(kinds.SelectMany(k => k.Designations)));
+        }
+
+        private int Intern(long[] lots)
+        {
+            if (_setIds.TryGetValue(lots, out var id)) return id;
+            _sets.Add(lots);
+            var union = CategorySets.Nothing;
+            foreach (var lot in lots) union = _categories.Union(union, CategoriesOf(lot));
+            _setCategories.Add(union);
+            return _setIds[lots] = _sets.Count - 1;
+        }
+
+        private static long Pack(int kind, int categories) => ((long)kind << 32) | (uint)categories;
+
+        private static int KindOf(long lot) => (int)(lot >> 32);
+
+        private static int CategoriesOf(long lot) => (int)(lot & 0xFFFFFFFF);
+
+        private sealed class KindComparer : IEqualityComparer<(string[]?, string[]?, string[]?)>
+        {
+            public static KindComparer Instance { get; } = new();
+
+            public bool Equals((string[]?, string[]?, string[]?) x, (string[]?, string[]?, string[]?) y) =>
+                Same(x.Item1, y.Item1) && Same(x.Item2, y.Item2) && Same(x.Item3, y.Item3);
+
+            public int GetHashCode((string[]?, string[]?, string[]?) obj) => HashCode.Combine(Hash(obj.Item1), Hash(obj.Item2), Hash(obj.Item3));
+
+            private static bool Same(string[]? a, string[]? b) => ReferenceEquals(a, b) || (a ?? []).AsSpan().SequenceEqual(b ?? []);
+
+            private static int Hash(string[]? a)
+            {
+                var hash = new HashCode();
+                foreach (var s in a ?? []) hash.Add(s, StringComparer.Ordinal);
+                return hash.ToHashCode();
+            }
+        }
+
+        private sealed class LongsComparer : IEqualityComparer<long[]>
+        {
+            public static LongsComparer Instance { get; } = new();
+
+            public bool Equals(long[]? x, long[]? y) => (x ?? []).AsSpan().SequenceEqual(y ?? []);
+
+            public int GetHashCode(long[] obj)
+            {
+                var hash = new HashCode();
+                foreach (var v in obj) hash.Add(v);
+                return hash.ToHashCode();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One regime's individuals per kind of lot: the sum over the distinct data its lots start from (a store's, or a
+    /// cluster's stores'), an upper bound of the individuals in any of its lots (unknown when any start is unknown).
+    /// </summary>
+    private sealed class LotCounts(int kinds)
+    {
+        private readonly double?[] _individuals = new double?[kinds];
+        private readonly double?[] _sensitive = new double?[kinds];
+        private readonly bool[] _unknown = new bool[kinds];
+        private readonly bool[] _sensitiveUnknown = new bool[kinds];
+        private readonly HashSet<(int, CarriedData)> _counted = new(KindDataComparer.Instance);
+
+        /// <summary>Counts <paramref name="held"/> (the data at a seed) toward kind <paramref name="kind"/>, once.</summary>
+        public void Add(int kind, CarriedData held)
+        {
+            if (!_counted.Add((kind, held))) return;
+            if (held.Individuals is { } n) _individuals[kind] = (_individuals[kind] ?? 0) + n;
+            else _unknown[kind] = true;
+            if (held.SensitiveIndividuals is { } m) _sensitive[kind] = (_sensitive[kind] ?? 0) + m;
+            else _sensitiveUnknown[kind] = true;
+        }
+
+        /// <summary>The individuals (and those with sensitive data) of <paramref name="kinds"/> together.</summary>
+        public (double? Individuals, double? Sensitive) Of(IEnumerable<int> kinds)
+        {
+            double? all = 0, sensitive = 0;
+            foreach (var k in kinds)
+            {
+                all = _unknown[k] ? null : all + (_individuals[k] ?? 0);
+                sensitive = _sensitiveUnknown[k] ? null : sensitive + (_sensitive[k] ?? 0);
+            }
+            return (all, sensitive);
+        }
+
+        private sealed class KindDataComparer : IEqualityComparer<(int, CarriedData)>
+        {
+            public static KindDataComparer Instance { get; } = new();
+
+            public bool Equals((int, CarriedData) x, (int, CarriedData) y) => x.Item1 == y.Item1 && ReferenceEquals(x.Item2, y.Item2);
+
+            public int GetHashCode((int, CarriedData) obj) => HashCode.Combine(obj.Item1, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
         }
     }
 
@@ -425,23 +687,19 @@ public sealed class FlowAnalyzer
     }
 
     private static TransferFact OnwardHop(TransferFact edge, int e, int node, string regime, ImmutableArray<string> only, RegimeTrace trace,
-        ImmutableArray<string> categories) =>
+        CarriedData data) =>
         new(edge.Context, edge.Subject, new OnwardPath(trace, e, node), edge.Source, edge.Destination, edge.Purpose)
         {
-            Categories = categories,
-            Subjects = edge.Subjects,
-            SubjectTypes = edge.SubjectTypes,
-            Designations = edge.Designations,
-            Individuals = edge.Individuals,
-            SensitiveIndividuals = edge.SensitiveIndividuals,
+            Data = data,
+            Held = data,
             Mechanisms = edge.Mechanisms,
             EncryptedInTransit = edge.EncryptedInTransit,
             Pseudonymised = edge.Pseudonymised,
             RetentionHours = edge.RetentionHours,
             Implied = true,
             OnwardRegime = regime,
-            Origins = regime == UnknownOrigin ? [] : only,
-            Regimes = regime == UnknownOrigin ? [] : only,
+            Origins = only,
+            Regimes = only,
             Origin = trace.Origin(node),
             Hop = trace.Length(node),
             FromNode = edge.FromNode,
@@ -504,12 +762,8 @@ public sealed class FlowAnalyzer
         ImmutableArray<string> orgMechanisms) =>
         new(context, subject, path, source, destination, purpose)
         {
-            Categories = info.Categories,
-            Subjects = info.Subjects,
-            SubjectTypes = info.SubjectTypes,
-            Designations = info.Designations,
-            Individuals = info.Store.Individuals,
-            SensitiveIndividuals = info.Store.SensitiveIndividuals,
+            Data = context.Sensitivity.Infer(info.Data, source.Regimes),
+            Held = info.Data,
             Mechanisms = destination.IsRecipient ? [] : orgMechanisms,
             Implied = true,
             ImpliedBy = impliedBy,
@@ -532,6 +786,6 @@ internal interface IOnwardHopFilter
     /// <summary>Called once with every transfer the search runs over (edge indices refer to this list), before <see cref="Wanted"/>.</summary>
     void Prepare(IReadOnlyList<TransferFact> transfers);
 
-    /// <summary>Whether the hop along edge <paramref name="edge"/> carrying <paramref name="regime"/>'s data is worth building.</summary>
-    bool Wanted(int edge, string regime);
+    /// <summary>Whether the hop along edge <paramref name="edge"/> carrying <paramref name="data"/> of <paramref name="regime"/>'s lots is worth building.</summary>
+    bool Wanted(int edge, string regime, CarriedData data);
 }

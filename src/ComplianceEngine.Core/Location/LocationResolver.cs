@@ -17,6 +17,9 @@ public sealed class LocationResolver
         _jurisdictions = jurisdictions;
     }
 
+    /// <summary>What the regimes' declared sensitive categories let the engine infer (worked out once).</summary>
+    internal Facts.SensitivityInference Sensitivity => field ??= Facts.SensitivityInference.Of(_jurisdictions.Regimes);
+
     /// <summary>The site of a cluster.</summary>
     public Site Resolve(Cluster cluster, Organization? organization)
     {

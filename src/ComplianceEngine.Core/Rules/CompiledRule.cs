@@ -119,7 +119,7 @@ public sealed class CompiledRule
             TransferFact t when field.Name.StartsWith("source.", StringComparison.Ordinal) => t.Source.UnknownReason,
             TransferFact t when field.Name.StartsWith("destination.", StringComparison.Ordinal) => t.Destination.UnknownReason,
             PlacementFact p when field.Name is "country" || field.Name.StartsWith("site.", StringComparison.Ordinal) => p.Site.UnknownReason,
-            _ => null,
+            _ => field.WhyUnknown?.Invoke(fact),
         };
         return why is null ? "" : $" ({why})";
     }
@@ -231,7 +231,7 @@ internal sealed class FactText
             var shared = _fact.Context.SetText;
             return _formatted[i] = shared.GetOrAdd(array, static (_, value) => FieldSpec.FormatValue(value), raw);
         }
-        return _formatted[i] = FieldSpec.FormatValue(raw);
+        return _formatted[i] = _rule.Fields[i].Format(raw, _fact);
     }
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>

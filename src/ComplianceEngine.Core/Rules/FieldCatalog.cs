@@ -59,8 +59,18 @@ public sealed class FieldSpec
     /// <summary>Reads the value (for messages and evidence; not on the hot path).</summary>
     public Func<Fact, object?> Read { get; }
 
-    /// <summary>The value as text for messages: sets joined, unknown as "unknown".</summary>
-    public string Format(Fact fact) => FormatValue(Read(fact));
+    /// <summary>The value as text for messages: sets joined, unknown as "unknown"; an inferred value says how (see <see cref="Inferred"/>).</summary>
+    public string Format(Fact fact) => Format(Read(fact), fact);
+
+    /// <summary>A value read by <see cref="Read"/> from <paramref name="fact"/> as text, saying how it was inferred where it was.</summary>
+    internal string Format(object? value, Fact fact) =>
+        value is not null && Inferred?.Invoke(fact) is { } how ? $"{FormatValue(value)} ({how})" : FormatValue(value);
+
+    /// <summary>For a value the engine may infer rather than read: how it was inferred on a fact, or null (declared, or unknown).</summary>
+    internal Func<Fact, string?>? Inferred { get; init; }
+
+    /// <summary>For a value that may be unknown for a reason of its own: why it is unknown on a fact, or null.</summary>
+    internal Func<Fact, string?>? WhyUnknown { get; init; }
 
     /// <summary>A value read by <see cref="Read"/> as text.</summary>
     internal static string FormatValue(object? value) => value switch
@@ -164,18 +174,21 @@ public sealed class FieldCatalog
 
     private static void AddCommon(Dictionary<string, FieldSpec> map, Type factType, Func<Fact, SourceLocation> origin)
     {
-        void C<TValue>(string name, FieldType type, Expression<Func<Fact, TValue>> read, string description)
+        void C<TValue>(string name, FieldType type, Expression<Func<Fact, TValue>> read, string description, Func<Fact, string?>? inferred = null,
+            Func<Fact, string?>? whyUnknown = null)
         {
             var param = Expression.Parameter(factType, "f");
             var body = new Rebind(read.Parameters[0], Expression.Convert(param, typeof(Fact))).Visit(read.Body);
-            map[name] = new FieldSpec(name, factType, type, Expression.Lambda(body, param), origin, description);
+            map[name] = new FieldSpec(name, factType, type, Expression.Lambda(body, param), origin, description) { Inferred = inferred, WhyUnknown = whyUnknown };
         }
         C("categories", FieldType.Set, f => f.Categories, "data categories");
         C("subjects", FieldType.Set, f => f.Subjects, "jurisdictions of the data subjects");
         C("subjectTypes", FieldType.Set, f => f.SubjectTypes, "kinds of data subject");
         C("designations", FieldType.Set, f => f.Designations, "legal designations");
         C("individuals", FieldType.Number, f => f.Individuals, "distinct individuals");
-        C("sensitiveIndividuals", FieldType.Number, f => f.SensitiveIndividuals, "distinct individuals with sensitive data");
+        C("sensitiveIndividuals", FieldType.Number, f => f.SensitiveIndividuals,
+            "distinct individuals with sensitive data (when not declared, inferred where every category carried is sensitive under the regime, or none is)",
+            f => f.Data.SensitiveIndividualsInferred, f => f.Data.SensitiveIndividualsUnknown);
         C("exporter.country", FieldType.Country, f => f.Context.ExporterCountry, "the organisation's country");
         C("exporter.certifications", FieldType.Set, f => f.Context.ExporterCertifications, "the organisation's certifications");
         C("asOf.year", FieldType.Number, f => (double?)f.Context.AsOf.Year, "year of the evaluation date");

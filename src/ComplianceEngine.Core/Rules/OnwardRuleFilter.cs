@@ -6,32 +6,46 @@ namespace ComplianceEngine.Core.Rules;
 
 /// <summary>
 /// Decides, before an onward hop is built, whether any rule could apply to it, so hops every rule would find not
-/// applicable are never built or judged (in a densely connected estate they are most of them). A hop carries its edge's
-/// data (except its categories: only those of the regime's data that reached the edge, a subset of the edge's, or any
-/// if the edge does not restrict them (a flow declaring none, a copy); so a condition on categories counts only where
-/// fewer categories cannot make it true, and only on flows that declare categories): mechanisms, source, destination and the rest are the edge's own. So a rule's top-level condition
-/// that reads only such fields, and is false on the edge, is false on every hop along it; and a rule's conditions on
+/// applicable are never built or judged (in a densely connected estate they are most of them). A hop is its edge's
+/// transfer (mechanisms, purpose, source, destination and the rest are the edge's own) carrying other data: the lots of
+/// its regime that reached the edge (<see cref="CarriedData"/>: categories, subjects, subject types, designations; the
+/// counts are the lots' at most the edge's), not the edge's. So a rule's top-level condition that reads only edge fields,
+/// and is false on the edge, is false on every hop along it (worked out once per edge, in parallel); one that reads only
+/// the lots' categories, subjects, subject types and designations, and is false on them, is false on the hop (worked out
+/// once per distinct lots' data: hops carrying the same lots share it); and a rule's conditions on
 /// <c>regimes</c>, <c>hop</c> and <c>implied</c> say which regimes' hops it can judge at all (see <see cref="OnwardScope"/>).
-/// A hop is built when some rule passes both tests. Anything not recognised keeps the hop: the verdicts are the same.
+/// A hop is built when some rule passes all three tests. A condition that mixes edge and data fields, or anything not
+/// recognised, is not used to drop hops: the verdicts are the same.
 /// </summary>
 internal sealed class OnwardRuleFilter : IOnwardHopFilter
 {
-    /// <summary>Fields an onward hop copies from its edge (and fields of the evaluation itself).</summary>
+    /// <summary>Fields an onward hop shares with its edge (and fields of the evaluation itself).</summary>
     private static readonly FrozenSet<string> EdgeFields = new[]
     {
-        "categories", "subjects", "subjectTypes", "designations", "individuals", "sensitiveIndividuals", "asOf.year", "mechanisms", "purpose",
-        "encryptedInTransit", "pseudonymised", "retentionHours", "sameSite", "crossBorder", "keyCountry", "exportedIndividuals",
-        "exportedSensitiveIndividuals",
+        "asOf.year", "mechanisms", "purpose", "encryptedInTransit", "pseudonymised", "retentionHours", "sameSite", "crossBorder", "keyCountry",
+        "exportedIndividuals", "exportedSensitiveIndividuals",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly string[] EdgePrefixes = ["source.", "destination.", "exporter."];
 
+    /// <summary>
+    /// Fields a hop reads from the lots it carries, and fields of the evaluation itself. Not the counts: a hop's
+    /// individuals are its lots' at most the edge's, so they differ from hop to hop along the same lots.
+    /// </summary>
+    private static readonly FrozenSet<string> DataFields = new[]
+    {
+        "categories", "subjects", "subjectTypes", "designations", "asOf.year",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     private readonly CompiledRule[] _rules;
-    private readonly EdgeTest[][] _edgeConditions;
+    private readonly Func<Fact, Tri>[][] _edgeConditions;
+    private readonly Func<Fact, Tri>[][] _dataConditions;
     private readonly Dictionary<string, ulong[]> _byRegime = new(StringComparer.Ordinal);
+    private readonly Dictionary<CarriedData, ulong[]> _byData = new(ReferenceEqualityComparer.Instance);
     private readonly int _words;
     private readonly int _workers;
     private ulong[] _edges = [];
+    private IReadOnlyList<TransferFact> _transfers = [];
 
     /// <summary>A filter over <paramref name="transferRules"/>; <paramref name="workers"/> threads check the edges.</summary>
     public OnwardRuleFilter(IEnumerable<CompiledRule> transferRules, int workers)
@@ -41,38 +55,28 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
             .Where(x => x.Scope is null || x.Scope.Count > 0).ToArray();
         _rules = [.. scoped.Select(x => x.Rule)];
         _words = Math.Max(1, (_rules.Length + 63) / 64);
-        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When).Select(c => new EdgeTest(r.Node(c), ReadsCategories(c))).ToArray())];
+        // Each rule's conditions compiled and classified once, not looked up per edge or per lots' data.
+        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When).Select(r.Node).ToArray())];
+        _dataConditions = [.. _rules.Select(r => DataConditions(r.Definition.When).Select(r.Node).ToArray())];
         Scopes = [.. scoped.Select(x => x.Scope)];
     }
 
     private IReadOnlySet<string>?[] Scopes { get; }
 
     /// <summary>The top-level conditions of <paramref name="when"/> that read only fields a hop shares with its edge.</summary>
-    internal static Condition[] EdgeConditions(Condition? when) => [.. OnwardScope.Conjuncts(when).Where(c => ReadsEdgeFieldsOnly(c, positive: true))];
+    internal static Condition[] EdgeConditions(Condition? when) => [.. OnwardScope.Conjuncts(when).Where(c => Reads(c, EdgeFields, EdgePrefixes))];
 
-    /// <summary>
-    /// Whether <paramref name="c"/> reads only edge fields, and any condition on categories in it can only become false
-    /// with fewer categories (a hop's categories are a subset of its edge's): a set test of presence, not under a negation.
-    /// </summary>
-    private static bool ReadsEdgeFieldsOnly(Condition c, bool positive) => c switch
+    /// <summary>The top-level conditions of <paramref name="when"/> that read only a hop's own data.</summary>
+    internal static Condition[] DataConditions(Condition? when) => [.. OnwardScope.Conjuncts(when).Where(c => Reads(c, DataFields, []))];
+
+    /// <summary>Whether <paramref name="c"/> reads only <paramref name="fields"/> (or fields starting with one of <paramref name="prefixes"/>).</summary>
+    private static bool Reads(Condition c, FrozenSet<string> fields, string[] prefixes) => c switch
     {
-        FieldCondition { Field: "categories" } f => positive && f.Operator is Operators.Contains or Operators.ContainsAny or Operators.In
-            or Operators.ContainsAll or Operators.Prefix,
-        FieldCondition f => EdgeFields.Contains(f.Field) || EdgePrefixes.Any(p => f.Field.StartsWith(p, StringComparison.Ordinal)),
-        AllCondition all => all.Items.All(i => ReadsEdgeFieldsOnly(i, positive)),
-        AnyCondition any => any.Items.All(i => ReadsEdgeFieldsOnly(i, positive)),
-        NotCondition not => ReadsEdgeFieldsOnly(not.Inner, !positive),
+        FieldCondition f => fields.Contains(f.Field) || prefixes.Any(p => f.Field.StartsWith(p, StringComparison.Ordinal)),
+        AllCondition all => all.Items.All(i => Reads(i, fields, prefixes)),
+        AnyCondition any => any.Items.All(i => Reads(i, fields, prefixes)),
+        NotCondition not => Reads(not.Inner, fields, prefixes),
         _ => false,
-    };
-
-    /// <summary>Whether <paramref name="c"/> reads the categories.</summary>
-    private static bool ReadsCategories(Condition c) => c switch
-    {
-        FieldCondition f => f.Field == "categories",
-        AllCondition all => all.Items.Any(ReadsCategories),
-        AnyCondition any => any.Items.Any(ReadsCategories),
-        NotCondition not => ReadsCategories(not.Inner),
-        _ => true,
     };
 
     /// <inheritdoc />
@@ -88,20 +92,16 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
             }
         });
         _edges = masks;
+        _transfers = transfers;
     }
 
-    /// <summary>One top-level edge condition of a rule, compiled, and whether it reads the categories.</summary>
-    private readonly record struct EdgeTest(Func<Fact, Tri> Evaluate, bool ReadsCategories);
-
-    private static bool MayApply(EdgeTest[] conditions, TransferFact edge)
+    private static bool MayApply(Func<Fact, Tri>[] conditions, TransferFact fact)
     {
         foreach (var c in conditions)
         {
-            // An edge that does not restrict its categories carries whatever reached it: its hops may have any categories.
-            if (!edge.CarriesOnlyItsCategories && c.ReadsCategories) continue;
             try
             {
-                if (c.Evaluate(edge) == Tri.False) return false;
+                if (c(fact) == Tri.False) return false;
             }
 #pragma warning disable CA1031 // A condition that fails here keeps the hop: the session judges it and reports the failure.
             catch (Exception)
@@ -114,14 +114,32 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     }
 
     /// <inheritdoc />
-    public bool Wanted(int edge, string regime)
+    /// <remarks><paramref name="data"/> is the lots' data (shared by the hops carrying the same lots): its categories, subjects,
+    /// subject types and designations are the hop's.</remarks>
+    public bool Wanted(int edge, string regime, CarriedData data)
     {
         var regimeMask = Regime(regime);
+        var dataMask = Data(edge, data);
         for (var w = 0; w < _words; w++)
         {
-            if ((_edges[(edge * _words) + w] & regimeMask[w]) != 0) return true;
+            if ((_edges[(edge * _words) + w] & regimeMask[w] & dataMask[w]) != 0) return true;
         }
         return false;
+    }
+
+    /// <summary>The rules whose data conditions may hold for a hop carrying <paramref name="data"/>, as bits (one producing thread calls this).</summary>
+    private ulong[] Data(int edge, CarriedData data)
+    {
+        if (_byData.TryGetValue(data, out var mask)) return mask;
+        // The data conditions read only the data (and the evaluation's date): any transfer carrying it answers the same.
+        var e = _transfers[edge];
+        var probe = new TransferFact(e.Context, e.Subject, e.Path, e.Source, e.Destination, e.Purpose) { Data = data, Hop = 2, Implied = true };
+        mask = new ulong[_words];
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            if (MayApply(_dataConditions[i], probe)) mask[i >> 6] |= 1UL << (i & 63);
+        }
+        return _byData[data] = mask;
     }
 
     /// <summary>The rules that can judge onward hops of <paramref name="regime"/>, as bits (one producing thread calls this).</summary>

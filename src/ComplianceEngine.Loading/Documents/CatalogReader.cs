@@ -49,8 +49,13 @@ public static class CatalogReader
                     a.Location));
                 a.Finish();
             }
+            var sensitive = s.StringItems("sensitiveCategories");
             var regime = new Regime(doc.Info.Name, s.String("title") ?? doc.Info.Name, s.String("law") ?? string.Empty,
-                s.StringList("countries", required: true), entries.ToImmutable(), doc.Info.Location);
+                s.StringList("countries", required: true), entries.ToImmutable(), doc.Info.Location)
+            {
+                SensitiveCategories = [.. sensitive.Select(i => i.Value)],
+                SensitiveCategoryLocations = [.. sensitive.Select(i => i.Location)],
+            };
             s.Finish();
             result.Add(regime);
         }

@@ -89,6 +89,8 @@ public static class DiagnosticCodes
     public const string DataCategoryInvalid = "CE3017";
     /// <summary>The estate uses a vocabulary (categories, subject types, countries) that no loaded rules folder provides.</summary>
     public const string VocabularyMissing = "CE3018";
+    /// <summary>A Jurisdiction's <c>sensitiveCategories</c> names a category the loaded taxonomy does not have.</summary>
+    public const string SensitiveCategoryUnknown = "CE3020";
     /// <summary>A note: a zone, display name or differently cased code was read as the catalog region it stands for.</summary>
     public const string RegionNormalised = "CE3005";
     /// <summary>A note: a multi-region or dual-region location; its data is judged in every country it spans.</summary>

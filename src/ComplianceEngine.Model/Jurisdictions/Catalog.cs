@@ -38,7 +38,18 @@ public sealed record Regime(
     string Law,
     ImmutableArray<string> Countries,
     ImmutableArray<AdequacyEntry> Adequacy,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>
+    /// The data categories this regime's law treats as sensitive (taxonomy keys; a key covers its descendants), or empty
+    /// when the regime declares none. The engine infers <c>sensitiveIndividuals</c> from them when it is not declared: all of
+    /// the individuals when every category a transfer carries is sensitive, none when no category is.
+    /// </summary>
+    public ImmutableArray<string> SensitiveCategories { get; init; } = [];
+
+    /// <summary>Where each entry of <see cref="SensitiveCategories"/> was written (same order), for diagnostics.</summary>
+    public ImmutableArray<SourceLocation> SensitiveCategoryLocations { get; init; } = [];
+}
 
 /// <summary>A cloud region and the country it is in.</summary>
 /// <param name="Location">The place (city, state) as the catalog writes it.</param>

@@ -9,7 +9,9 @@ namespace ComplianceEngine.Core.Tests.Properties;
 /// <summary>
 /// Issue 11, item 5: over generated estates (the benchmark's seeded generator with every built-in pack), the verdicts move
 /// only the way the facts do. Adding a flow that carries categories X never creates a finding about a category outside X;
-/// adding a mechanism to a flow never adds a failure; removing a flow never adds one. Fixed seed, small budget.
+/// adding a mechanism to a flow never adds a failure; removing a flow never adds one. And lots (item 1): an onward hop names
+/// only the subjects, subject types and designations its regime's data started with; the onward filter never changes a
+/// finding. Fixed seed, small budget.
 /// </summary>
 public sealed class LineageProperties
 {
@@ -78,6 +80,50 @@ public sealed class LineageProperties
 
             var added = Failing(Evaluate(fewer)).Keys.Except(Failing(Evaluate(estate)).Keys).Order().ToList();
             Assert.True(added.Count == 0, $"estate seed {seed}: removing {flow.Name} added failures: {string.Join("; ", added)}");
+        });
+    }
+
+    [Fact]
+    public void OnwardHop_NamesOnlySubjectsSubjectTypesAndDesignationsOfItsRegimesData()
+    {
+        // A hop carries the lots of its regime's data: whose data it is comes from where that data started (what leaves the
+        // sites the regime binds), never from the store the hop leaves (which may hold other people's data too).
+        ForEachCase((estate, _, seed) =>
+        {
+            var engine = GeneratedEstates.Engine;
+            var resolved = new Core.Facts.FactBuilder(engine.Resolver).Resolve(estate);
+            var context = new Core.Facts.EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+            var direct = Core.Facts.FactBuilder.Build(resolved, context).Concat(new Core.Facts.FlowAnalyzer(engine.Resolver).Implied(resolved, context))
+                .OfType<Core.Facts.TransferFact>().ToList();
+            var hops = Core.Facts.FlowAnalyzer.Onward(direct);
+            foreach (var group in hops.Where(h => h.Regimes.Length == 1).GroupBy(h => h.Regimes[0], StringComparer.Ordinal))
+            {
+                var started = direct.Where(t => t.Source.Regimes.Contains(group.Key)).ToList();
+                var subjects = started.SelectMany(t => t.Subjects).ToHashSet(StringComparer.Ordinal);
+                var types = started.SelectMany(t => t.SubjectTypes).ToHashSet(StringComparer.Ordinal);
+                var designations = started.SelectMany(t => t.Designations).ToHashSet(StringComparer.Ordinal);
+                foreach (var hop in group)
+                {
+                    var stray = hop.Subjects.Where(x => !subjects.Contains(x)).Concat(hop.SubjectTypes.Where(x => !types.Contains(x)))
+                        .Concat(hop.Designations.Where(x => !designations.Contains(x))).ToList();
+                    Assert.True(stray.Count == 0,
+                        $"estate seed {seed}: onward hop {hop.Subject.Reference} under {group.Key} names [{string.Join(", ", stray)}], which no {group.Key} data started with");
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void OnwardFilter_NeverChangesAFinding()
+    {
+        // Hops the filter drops (from their edge, their lots' data, or their regime) are hops no rule could apply to.
+        ForEachCase((estate, _, seed) =>
+        {
+            var filtered = GeneratedEstates.Engine.Evaluate(estate, GeneratedEstates.Options with { IncludePasses = true });
+            var every = GeneratedEstates.Engine.Evaluate(estate, GeneratedEstates.Options with { IncludePasses = true, Exhaustive = true });
+            var missing = every.Findings.Select(f => $"{f.Id} {f.Status}").Except(filtered.Findings.Select(f => $"{f.Id} {f.Status}")).ToList();
+            Assert.True(missing.Count == 0 && every.Findings.Length == filtered.Findings.Length,
+                $"estate seed {seed}: the filter changed {missing.Count} findings, e.g. {missing.FirstOrDefault()}");
         });
     }
 

@@ -49,15 +49,56 @@ public sealed class OnwardRuleFilterTests
               remediation: r
         """;
 
+    /// <summary>A hop's data: the lots it carries (categories, subject types).</summary>
+    private static CarriedData Lot(string[] categories, params string[] subjectTypes) => CarriedData.None with { Categories = [.. categories], SubjectTypes = [.. subjectTypes] };
+
+    private static readonly CarriedData Personal = Lot(["user.contact"]);
+
     [Fact]
     public void Wanted_EdgeConditionFalseOnTheEdge_NoHopOfAnyRegime()
     {
         var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
-        filter.Prepare([Edge(["system.operations"]), Edge(["user.contact"]), Edge(["user.contact"], destinationCountry: "DE")]);
+        filter.Prepare([Edge(["user.contact"]), Edge(["user.contact"], destinationCountry: "DE")]);
 
-        Assert.False(filter.Wanted(0, "EU")); // not personal data: the rule can never apply along this edge
-        Assert.True(filter.Wanted(1, "EU"));
-        Assert.False(filter.Wanted(2, "EU")); // back inside the EEA
+        Assert.True(filter.Wanted(0, "EU", Personal));
+        Assert.False(filter.Wanted(1, "EU", Personal)); // back inside the EEA: no hop along this edge can apply
+    }
+
+    [Fact]
+    public void Wanted_HopDataConditionFalse_NoHop()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge(["user.contact", "system.operations"])]);
+
+        Assert.False(filter.Wanted(0, "EU", Lot(["system.operations"]))); // the lot that reached the edge is not personal data
+        Assert.True(filter.Wanted(0, "EU", Personal));
+    }
+
+    [Fact]
+    public void Wanted_TheLotDecidesNotTheEdgesOwnData()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge(["system.operations"]), Edge([])]);
+
+        // The edge's own categories (or none declared) say nothing about what the regime's lots carry along it.
+        Assert.True(filter.Wanted(0, "EU", Personal));
+        Assert.True(filter.Wanted(1, "EU", Personal));
+    }
+
+    [Fact]
+    public void Wanted_SubjectTypesOfTheLot_DecideTheHop()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData.Replace("- {field: categories, prefix: [user]}", "- {field: subjectTypes, contains: employee}",
+            StringComparison.Ordinal)), workers: 1);
+        var edge = Edge(["user.contact"]);
+        filter.Prepare([new TransferFact(Context, edge.Subject, edge.Path, edge.Source, edge.Destination, edge.Purpose)
+        {
+            Data = Lot(["user.contact"], "customer", "employee"),
+            CarriesOnlyItsCategories = true,
+        }]);
+
+        Assert.False(filter.Wanted(0, "EU", Lot(["user.contact"], "customer"))); // the edge's store holds employees; the lot does not
+        Assert.True(filter.Wanted(0, "EU", Lot(["user.contact"], "employee")));
     }
 
     [Fact]
@@ -66,7 +107,7 @@ public sealed class OnwardRuleFilterTests
         var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
         filter.Prepare([Edge(["user.contact"])]);
 
-        Assert.False(filter.Wanted(0, "GB"));
+        Assert.False(filter.Wanted(0, "GB", Personal));
     }
 
     [Fact]
@@ -75,37 +116,18 @@ public sealed class OnwardRuleFilterTests
         var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
         filter.Prepare([Edge(["user.contact"], destinationCountry: null)]);
 
-        Assert.True(filter.Wanted(0, "EU")); // unknown is never "does not apply"
+        Assert.True(filter.Wanted(0, "EU", Personal)); // unknown is never "does not apply"
     }
 
     [Fact]
-    public void Wanted_EdgeDeclaresNoCategories_KeepsTheHop()
+    public void Conditions_MixingEdgeAndDataFields_NeitherKind()
     {
-        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
-        filter.Prepare([Edge([])]);
+        var mixed = Rules(EuPersonalData.Replace("- {field: categories, prefix: [user]}",
+            "- any: [{field: categories, prefix: [user]}, {field: destination.country, in: [US]}]", StringComparison.Ordinal))[0];
 
-        Assert.True(filter.Wanted(0, "EU")); // the hop carries whatever reached the edge, perhaps user data
-    }
-
-    [Fact]
-    public void Wanted_EdgeCategoriesTakenFromItsSourceNotDeclared_KeepsTheHop()
-    {
-        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
-        filter.Prepare([Edge(["system.operations"], declared: false)]);
-
-        Assert.True(filter.Wanted(0, "EU")); // a flow declaring no categories carries what reached its source, not only what it holds
-    }
-
-    [Fact]
-    public void EdgeConditions_CategoriesUnderANegationOrNotIn_NotAnEdgeCondition()
-    {
-        var notIn = Rules(EuPersonalData.Replace("prefix: [user]", "notIn: [system.operations]", StringComparison.Ordinal))[0];
-        var negated = Rules(EuPersonalData.Replace("- {field: categories, prefix: [user]}", "- not: {field: categories, prefix: [system]}",
-            StringComparison.Ordinal))[0];
-
-        // Fewer categories on the hop than on its edge could make either true: neither may rule a hop out.
-        Assert.Equal(["destination.country"], OnwardRuleFilter.EdgeConditions(notIn.Definition.When).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
-        Assert.DoesNotContain(OnwardRuleFilter.EdgeConditions(negated.Definition.When), c => c is Model.Rules.NotCondition);
+        // Neither test alone can show the whole condition false on a hop: it may not rule one out.
+        Assert.Equal(["destination.country"], OnwardRuleFilter.EdgeConditions(mixed.Definition.When).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
+        Assert.Empty(OnwardRuleFilter.DataConditions(mixed.Definition.When));
     }
 
     [Fact]
@@ -114,7 +136,7 @@ public sealed class OnwardRuleFilterTests
         var filter = new OnwardRuleFilter(Rules(EuPersonalData.Replace("- {field: regimes, contains: EU}", "- {field: hop, equals: 1}", StringComparison.Ordinal)), workers: 1);
         filter.Prepare([Edge(["user.contact"])]);
 
-        Assert.False(filter.Wanted(0, "EU"));
+        Assert.False(filter.Wanted(0, "EU", Personal));
     }
 
     [Fact]
@@ -124,9 +146,9 @@ public sealed class OnwardRuleFilterTests
             Rules(EuPersonalData.Replace("- {field: categories, prefix: [user]}", "- {field: origin.country, in: [US]}", StringComparison.Ordinal)), workers: 1);
         filter.Prepare([Edge(["system.operations"], destinationCountry: "DE")]);
 
-        Assert.False(filter.Wanted(0, "EU")); // destination inside the EEA: still an edge condition
+        Assert.False(filter.Wanted(0, "EU", Personal)); // destination inside the EEA: still an edge condition
         filter.Prepare([Edge(["system.operations"])]);
-        Assert.True(filter.Wanted(0, "EU")); // origin.* differs per hop: it cannot rule the hop out
+        Assert.True(filter.Wanted(0, "EU", Personal)); // origin.* differs per hop: it cannot rule the hop out
     }
 
     [Fact]
@@ -153,7 +175,11 @@ public sealed class OnwardRuleFilterTests
     }
 
     [Fact]
-    public void EdgeConditions_OnlyConditionsOverFieldsAHopSharesWithItsEdge() =>
-        Assert.Equal(["categories", "destination.country"], OnwardRuleFilter.EdgeConditions(Rules(EuPersonalData)[0].Definition.When)
-            .Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
+    public void Conditions_EdgeFieldsFromTheEdge_DataFieldsFromTheHopsLots()
+    {
+        var when = Rules(EuPersonalData)[0].Definition.When;
+
+        Assert.Equal(["destination.country"], OnwardRuleFilter.EdgeConditions(when).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
+        Assert.Equal(["categories"], OnwardRuleFilter.DataConditions(when).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
+    }
 }
