@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
@@ -59,8 +61,9 @@ public static class FindingFactory
     }
 
     /// <summary>
-    /// The finding of a verdict. Its id, status and confidence are worked out now; its message, remediation and evidence
-    /// are rendered from the rule and fact whenever they are read (see <see cref="FindingText"/>).
+    /// The finding of a verdict. Its id, status, confidence, place and text are worked out now, the text as data: the
+    /// rule's message and remediation templates (shared by the rule's findings) and the values of their placeholders,
+    /// rendered when read. Nothing keeps the rule or the fact.
     /// </summary>
     internal static Finding Create(Verdict verdict)
     {
@@ -73,6 +76,7 @@ public static class FindingFactory
             Judgement.Indeterminate => FindingStatus.Indeterminate,
             _ => def.Outcome == "warning" ? FindingStatus.Warning : FindingStatus.Violation,
         };
+        var text = new FactText(rule, fact);
         return new Finding(
             Fingerprint(def.Id, def.Jurisdiction, fact.Subject, fact.Path),
             def.Id,
@@ -83,19 +87,46 @@ public static class FindingFactory
             fact.Subject,
             fact.Path,
             rule.CitationText,
-            Confidence(rule, fact, new FactText(rule, fact)),
-            new RuleFindingText(rule, fact, status, verdict.Error));
+            Confidence(rule, fact, text),
+            Text(rule, fact, status, verdict.Error, text))
+        {
+            Place = PlaceOf(fact),
+        };
     }
 
-    /// <summary>A finding's text, rendered from its rule and fact on every read (nothing is kept).</summary>
-    private sealed class RuleFindingText(CompiledRule rule, Fact fact, FindingStatus status, string? error) : FindingText
+    /// <summary>The finding's text as data: templates, placeholder values (the path left to the finding), evidence.</summary>
+    private static FindingText Text(CompiledRule rule, Fact fact, FindingStatus status, string? error, FactText text)
     {
-        public override string Message => RenderMessage(rule, fact, status, error, new FactText(rule, fact));
-
-        public override string Remediation => rule.Render(rule.Definition.Remediation, new FactText(rule, fact));
-
-        public override ImmutableArray<Evidence> Evidence => FindingFactory.Evidence(rule, fact, new FactText(rule, fact));
+        var def = rule.Definition;
+        var message = status is FindingStatus.Indeterminate or FindingStatus.Pass
+            ? TextTemplate.Literal(RenderMessage(rule, fact, status, error, text))
+            : TemplateOf(def.Message);
+        var remediation = TemplateOf(def.Remediation);
+        var count = message.Placeholders.Count + remediation.Placeholders.Count;
+        var values = new string?[count];
+        var at = 0;
+        foreach (var name in message.Placeholders) values[at++] = name == TextTemplate.PathPlaceholder ? null : text.Value(name);
+        foreach (var name in remediation.Placeholders) values[at++] = name == TextTemplate.PathPlaceholder ? null : text.Value(name);
+        return new FindingText(message, remediation, ImmutableCollectionsMarshal.AsImmutableArray(values), Evidence(rule, fact, text));
     }
+
+    /// <summary>One parsed template per template text (rule definitions hold each once; the table lets them go with the rules).</summary>
+    private static readonly ConditionalWeakTable<string, TextTemplate> Templates = [];
+
+    private static TextTemplate TemplateOf(string template) => Templates.GetValue(template, TextTemplate.Parse);
+
+    /// <summary>One <see cref="FindingSite"/> per site of the evaluation.</summary>
+    private static readonly ConditionalWeakTable<Site, FindingSite> Sites = [];
+
+    private static FindingSite SiteOf(Site site) => Sites.GetValue(site, static s => new FindingSite(s.Name, s.Country));
+
+    /// <summary>Where the fact's data is: a transfer's sites (and origin, for an onward hop) or a placement's site and store.</summary>
+    private static FindingPlace? PlaceOf(Fact fact) => fact switch
+    {
+        TransferFact t => new FindingPlace(SiteOf(t.Source), SiteOf(t.Destination), t.Hop > 1 && t.Origin is { } o ? SiteOf(o) : null, null),
+        PlacementFact p => new FindingPlace(SiteOf(p.Site), null, null, p.Store),
+        _ => null,
+    };
 
     private static string RenderMessage(CompiledRule rule, Fact fact, FindingStatus status, string? error, FactText text)
     {
