@@ -158,6 +158,14 @@ public sealed record Finding
         return Path.IsDefaultOrEmpty || Path.Length < 2 ? _message : _message.Replace(string.Join(" -> ", Path), token, StringComparison.Ordinal);
     }
 
+    /// <summary>The remediation with the path written as <paramref name="token"/> (see <see cref="MessageWithPathToken"/>).</summary>
+    public string RemediationWithPathToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (_remediation is null) return _text!.Remediation(Path, token);
+        return Path.IsDefaultOrEmpty || Path.Length < 2 ? _remediation : _remediation.Replace(string.Join(" -> ", Path), token, StringComparison.Ordinal);
+    }
+
     /// <summary>The text as data (templates and values), or null when the finding was built with its text.</summary>
     public FindingText? Text => _text;
 
