@@ -60,6 +60,7 @@ public sealed class HtmlReportWriter : IReportWriter
         h.Append("<p class=\"muted\">Sites named in the findings, grouped by country; arrows are the transfers the findings judge, coloured by their worst outcome.</p>\n");
         EstateDiagram.Render(report, h);
         h.Append("</section>\n");
+        Flush();
         WriteFindings(report, h, Flush);
         WriteWaivers(report, h);
         WriteDiagnostics(report, h);
