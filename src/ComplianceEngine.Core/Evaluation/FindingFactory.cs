@@ -226,7 +226,7 @@ public static class FindingFactory
         var subjectRank = Ranks(items, f => (f.Subject.Kind, f.Subject.Name), static (a, b) =>
         {
             var c = string.CompareOrdinal(a.Kind, b.Kind);
-            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+            return c != 0 ? c : NaturalComparer.Instance.Compare(a.Name, b.Name);
         });
         var groups = new List<(int Subject, int Index)>[ruleRank.Count];
         for (var i = 0; i < items.Length; i++) (groups[ruleRank.Of[i]] ??= []).Add((subjectRank.Of[i], i));
@@ -263,7 +263,10 @@ public static class FindingFactory
         return (of, keys.Length);
     }
 
-    /// <summary>Deterministic order: jurisdiction, rule, subject, path.</summary>
+    /// <summary>
+    /// Deterministic order: jurisdiction, rule, subject kind, then subject name and path as people read names
+    /// (<see cref="NaturalComparer"/>: <c>f2</c> before <c>f100</c>), then id.
+    /// </summary>
     public static IComparer<Finding> Order { get; } = Comparer<Finding>.Create((a, b) =>
     {
         var c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
@@ -272,22 +275,19 @@ public static class FindingFactory
         if (c != 0) return c;
         c = string.CompareOrdinal(a.Subject.Kind, b.Subject.Kind);
         if (c != 0) return c;
-        c = string.CompareOrdinal(a.Subject.Name, b.Subject.Name);
+        c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
         if (c != 0) return c;
         c = ComparePaths(a.Path, b.Path);
         return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     });
 
-    /// <summary>
-    /// Paths name by name, a path before its own extensions: the order of the paths joined with U+001F (names hold no
-    /// control characters), without joining them.
-    /// </summary>
+    /// <summary>Paths name by name (in natural order), a path before its own extensions.</summary>
     private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
     {
         var n = Math.Min(a.Length, b.Length);
         for (var i = 0; i < n; i++)
         {
-            var c = string.CompareOrdinal(a[i], b[i]);
+            var c = NaturalComparer.Instance.Compare(a[i], b[i]);
             if (c != 0) return c;
         }
         return a.Length.CompareTo(b.Length);
