@@ -28,7 +28,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--format F]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -37,6 +37,7 @@ internal static class Commands
                   --live: full GC after each phase to record the live heap it leaves (slower; outside the timings)
                   --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
                   --threads N: evaluate on N threads (default: one per processor)
+                  --runner batch|nrules: judge facts with compiled judgements (default) or in NRules sessions
                   --no-json: skip the report phase
                   --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
@@ -135,6 +136,12 @@ internal static class Commands
             GeneratedAt = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
             Observer = recorder,
             MaxDegreeOfParallelism = o.Int("threads", 0),
+            Runner = o.Get("runner") switch
+            {
+                null or "batch" => RuleRunner.Batch,
+                "nrules" => RuleRunner.NRules,
+                var r => throw new ArgumentException($"--runner is batch or nrules, not '{r}'"),
+            },
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
 
         var peakBeforeJson = PeakMemory.Read();
