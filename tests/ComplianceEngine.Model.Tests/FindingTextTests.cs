@@ -83,3 +83,21 @@ public sealed class FindingTextTests
         Assert.Equal("changed", (waived with { Message = "changed" }).Message);
     }
 }
+
+/// <summary>Evidence whose value ends with the finding's path keeps the path unjoined until read.</summary>
+public sealed class EvidenceTests
+{
+    [Fact]
+    public void EndingWithPath_ReadsAsTheJoinedTextAndEqualsIt()
+    {
+        var lazy = Evidence.EndingWithPath("implied by", "onward transfer of data from db (DE, EU) via ", ["db", "eu-1", "us-1"], SourceLocation.None);
+        var eager = new Evidence("implied by", "onward transfer of data from db (DE, EU) via db -> eu-1 -> us-1", SourceLocation.None);
+
+        Assert.Equal(eager.Value, lazy.Value);
+        Assert.Equal(eager, lazy);
+        Assert.Equal(eager.GetHashCode(), lazy.GetHashCode());
+        Assert.Equal(lazy, Evidence.EndingWithPath("implied by", "onward transfer of data from db (DE, EU) via ", ["db", "eu-1", "us-1"], SourceLocation.None));
+        Assert.NotEqual(lazy, Evidence.EndingWithPath("implied by", "onward transfer of data from db (DE, EU) via ", ["db", "eu-1", "jp-1"], SourceLocation.None));
+        Assert.Equal("x", (lazy with { Value = "x" }).Value);
+    }
+}

@@ -161,23 +161,59 @@ public static class FindingFactory
         return rule.Definition.Confidence;
     }
 
+    /// <summary>
+    /// The declared flow, or what implies the transfer. An onward hop's text ends with its path: kept as the text before
+    /// it and the finding's own path, joined when read.
+    /// </summary>
+    private static Evidence WhatMakesIt(TransferFact t)
+    {
+        if (!t.Implied) return new Evidence("declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location);
+        var implied = t.ImpliedBy ?? t.Subject.Reference;
+        var path = t.Path;
+        if (path.Length > 1)
+        {
+            var joined = string.Join(" -> ", path);
+            if (implied.Length > joined.Length && implied.EndsWith(joined, StringComparison.Ordinal))
+                return Model.Findings.Evidence.EndingWithPath("implied by", implied[..^joined.Length], path, t.Subject.Location);
+        }
+        return new Evidence("implied by", implied, t.Subject.Location);
+    }
+
+    /// <summary>The evidence naming a site and its country, in each role, built once per site.</summary>
+    private sealed class SiteEvidence(Site site)
+    {
+        public Evidence SourceName => field ??= new Evidence("source.name", site.Name, site.Location);
+        public Evidence SourceCountry => field ??= new Evidence("source.country", site.Country ?? "unknown", site.Location);
+        public Evidence DestinationName => field ??= new Evidence("destination.name", site.Name, site.Location);
+        public Evidence DestinationCountry => field ??= new Evidence("destination.country", site.Country ?? "unknown", site.Location);
+        public Evidence SiteName => field ??= new Evidence("site.name", site.Name, site.Location);
+        public Evidence Country => field ??= new Evidence("country", site.Country ?? "unknown", site.Location);
+    }
+
+    private static readonly ConditionalWeakTable<Site, SiteEvidence> SiteEvidences = [];
+
+    private static SiteEvidence SiteEvidenceOf(Site site) => SiteEvidences.GetValue(site, static s => new SiteEvidence(s));
+
     private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
     {
         var count = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
         var list = new List<Evidence>(count);
         if (fact is TransferFact t)
         {
-            list.Add(new Evidence(t.Implied ? "implied by" : "declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location));
-            // Where the data goes from and to is always part of the evidence (reports draw the estate from it).
-            list.Add(new Evidence("source.name", t.Source.Name, t.Source.Location));
-            list.Add(new Evidence("source.country", t.Source.Country ?? "unknown", t.Source.Location));
-            list.Add(new Evidence("destination.name", t.Destination.Name, t.Destination.Location));
-            list.Add(new Evidence("destination.country", t.Destination.Country ?? "unknown", t.Destination.Location));
+            list.Add(WhatMakesIt(t));
+            // Where the data goes from and to is always part of the evidence; one evidence object per site and role.
+            var source = SiteEvidenceOf(t.Source);
+            var destination = SiteEvidenceOf(t.Destination);
+            list.Add(source.SourceName);
+            list.Add(source.SourceCountry);
+            list.Add(destination.DestinationName);
+            list.Add(destination.DestinationCountry);
         }
         else if (fact is PlacementFact p)
         {
-            list.Add(new Evidence("site.name", p.Site.Name, p.Site.Location));
-            list.Add(new Evidence("country", p.Site.Country ?? "unknown", p.Site.Location));
+            var site = SiteEvidenceOf(p.Site);
+            list.Add(site.SiteName);
+            list.Add(site.Country);
         }
         for (var i = 0; i < rule.Fields.Length; i++)
         {

@@ -52,7 +52,77 @@ public sealed record FindingSubject(string Kind, string Name, SourceLocation Loc
 }
 
 /// <summary>One fact that decided a finding: a value and the document line that declared it.</summary>
-public sealed record Evidence(string Fact, string Value, SourceLocation Location);
+public sealed record Evidence
+{
+    private readonly string? _value;
+    private readonly string? _prefix;
+    private readonly ImmutableArray<string> _path;
+
+    /// <summary>Evidence with its value.</summary>
+    public Evidence(string Fact, string Value, SourceLocation Location)
+    {
+        this.Fact = Fact;
+        _value = Value;
+        this.Location = Location;
+    }
+
+    private Evidence(string fact, string prefix, ImmutableArray<string> path, SourceLocation location)
+    {
+        Fact = fact;
+        _prefix = prefix;
+        _path = path;
+        Location = location;
+    }
+
+    /// <summary>
+    /// Evidence whose value is <paramref name="prefix"/> followed by <paramref name="path"/> joined with <c>" -> "</c>,
+    /// joined when read: an onward hop's evidence names its whole path, which the finding already holds.
+    /// </summary>
+    public static Evidence EndingWithPath(string fact, string prefix, ImmutableArray<string> path, SourceLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return new Evidence(fact, prefix, path.IsDefault ? [] : path, location);
+    }
+
+    /// <summary>What the fact is (a field name, or "declared flow", "implied by", ...).</summary>
+    public string Fact { get; init; }
+
+    /// <summary>Its value, as text.</summary>
+    public string Value
+    {
+        get => _value ?? _prefix + string.Join(" -> ", _path);
+        init
+        {
+            _value = value;
+            _prefix = null;
+        }
+    }
+
+    /// <summary>Where it was declared.</summary>
+    public SourceLocation Location { get; init; }
+
+    /// <summary>Equal facts, locations and values (values that end with a path compare by their parts, unjoined).</summary>
+    public bool Equals(Evidence? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (Fact != other.Fact || Location != other.Location) return false;
+        if (_prefix is not null && other._prefix is not null)
+            return _prefix == other._prefix && _path.AsSpan().SequenceEqual(other._path.AsSpan());
+        return Value == other.Value;
+    }
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Fact, Location);
+
+    /// <summary>Deconstructs into fact, value and location.</summary>
+    public void Deconstruct(out string Fact, out string Value, out SourceLocation Location)
+    {
+        Fact = this.Fact;
+        Value = this.Value;
+        Location = this.Location;
+    }
+}
 
 /// <summary>The result of one rule on one subject (and path).</summary>
 public sealed record Finding
