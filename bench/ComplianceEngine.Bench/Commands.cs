@@ -28,7 +28,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -38,7 +38,8 @@ internal static class Commands
                   --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
                   --threads N: evaluate on N threads (default: one per processor)
                   --runner batch|nrules: judge facts with compiled judgements (default) or in NRules sessions
-                  --no-json: skip the JSON phase (the JSON writer buffers the whole report in memory)
+                  --no-json: skip the report phase
+                  --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
                   each size in a fresh child process (`once`), then a markdown table (also kept in WORK/last-run.md
@@ -152,7 +153,7 @@ internal static class Commands
             using var counter = new CountingStream();
             using (var writer = new StreamWriter(counter, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
             {
-                new JsonReportWriter().Write(report, writer);
+                WriterFor(o.Get("format", "json")).Write(report, writer);
             }
             recorder.Complete("json", counter.Length);
         }
@@ -160,7 +161,7 @@ internal static class Commands
         if (o.Get("report") is { } reportFile)
         {
             using var file = new StreamWriter(reportFile, false, new UTF8Encoding(false));
-            new JsonReportWriter().Write(report, file);
+            WriterFor(o.Get("format", "json")).Write(report, file);
         }
 
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
@@ -201,6 +202,19 @@ internal static class Commands
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
         return 0;
     }
+
+    /// <summary>The writer of <c>--format</c> (json, sarif, junit, markdown, html, csv, text) for the report phase.</summary>
+    private static IReportWriter WriterFor(string format) => format switch
+    {
+        "json" => new JsonReportWriter(),
+        "sarif" => new SarifReportWriter(),
+        "junit" => new JUnitReportWriter(),
+        "markdown" => new MarkdownReportWriter(),
+        "html" => new HtmlReportWriter(),
+        "csv" => new CsvReportWriter(),
+        "text" => new ConsoleSummaryWriter(),
+        _ => throw new ArgumentException($"--format is json, sarif, junit, markdown, html, csv or text, not '{format}'"),
+    };
 
     internal static Topology ParseTopology(Options o) => o.Get("topology", "layered") switch
     {

@@ -7,8 +7,9 @@ namespace ComplianceEngine.Reporting;
 /// <summary>
 /// The picture of the estate in the HTML report, built only from the findings: the sites they name, grouped by
 /// country, and the transfers they judge as arrows between sites, coloured by their worst outcome (violations red).
+/// A finding's <see cref="Finding.Place"/> says where its data is (the evaluator sets it on every finding).
 /// <para>
-/// A finding is a transfer when its evidence has <c>declared flow</c>, <c>implied by</c> or a <c>source.</c>/<c>destination.</c>
+/// A finding without a place (built by hand, or read from elsewhere) is read from its evidence: it is a transfer when its evidence has <c>declared flow</c>, <c>implied by</c> or a <c>source.</c>/<c>destination.</c>
 /// fact: it goes from <c>source.name</c> (else the first name of its path) to <c>destination.name</c> (else the last).
 /// Otherwise it places data at <c>site.name</c> (else the last name of its path). Countries come from the evidence
 /// (<c>source.country</c>, <c>destination.country</c>, <c>origin.country</c>, <c>country</c>, <c>site.country</c>); a store a
@@ -26,6 +27,7 @@ internal static class EstateDiagram
     private const double NodeHeight = 36;
     private const double NodePitch = 52;
     private const int MaxColumns = 4;
+    private const int MaxTooltipFindings = 40;
 
     internal sealed class Site(string name)
     {
@@ -44,6 +46,8 @@ internal static class EstateDiagram
         public string To { get; } = to;
         public FindingStatus Worst { get; set; } = FindingStatus.Pass;
         public SortedSet<string> Findings { get; } = new(StringComparer.Ordinal);
+        public int Count { get; set; }
+        public bool Truncated { get; set; }
     }
 
     /// <summary>The sites and transfers of <paramref name="report"/>, sorted by name.</summary>
@@ -63,6 +67,26 @@ internal static class EstateDiagram
 
         foreach (var f in report.Findings)
         {
+            if (f.Place is { } place)
+            {
+                // The finding says where its data is: no evidence text to read back.
+                var names = f.Path.IsDefault ? [] : f.Path;
+                Learn(place.Site.Name, place.Site.Country);
+                if (place.Origin is { } origin) Learn(origin.Name, origin.Country);
+                if (place.Destination is { } destination)
+                {
+                    Learn(destination.Name, destination.Country);
+                    named.Add(place.Site.Name);
+                    if (destination.Name != place.Site.Name) raw.Add((place.Site.Name, destination.Name, f));
+                }
+                else
+                {
+                    var store = place.Store ?? (names.Length > 1 ? names[0] : null);
+                    if (store is not null && names.Length == 2 && store != place.Site.Name) storeSite.TryAdd(store, place.Site.Name);
+                    placements.Add((place.Site.Name, store == place.Site.Name ? null : store, f.Status));
+                }
+                continue;
+            }
             var ev = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var e in f.Evidence) ev.TryAdd(e.Fact, e.Value);
             var path = f.Path.IsDefault ? [] : f.Path;
@@ -123,7 +147,10 @@ internal static class EstateDiagram
             if (a == b) continue;
             if (!transfers.TryGetValue((a, b), out var t)) transfers[(a, b)] = t = new Transfer(a, b);
             if (Rank(f.Status) > Rank(t.Worst)) t.Worst = f.Status;
-            t.Findings.Add($"{f.Status.ToName()}: {f.RuleId} {f.Subject.Reference}");
+            t.Count++;
+            // The tooltip names at most a few dozen findings (a transfer of a large estate can carry thousands).
+            if (t.Findings.Count < MaxTooltipFindings) t.Findings.Add($"{f.Status.ToName()}: {f.RuleId} {f.Subject.Reference}");
+            else t.Truncated = true;
         }
         return ([.. sites.Values], [.. transfers.Values]);
     }
@@ -203,7 +230,7 @@ internal static class EstateDiagram
             var d = EdgePath(a, b);
             var name = t.Worst.ToName();
             html.Append(CultureInfo.InvariantCulture,
-                $"<path class=\"transfer transfer-{name}\" d=\"{d}\" marker-end=\"url(#arrow-{name})\"><title>{HtmlReportWriter.Escape($"{t.From} → {t.To}\n{string.Join("\n", t.Findings)}")}</title></path>\n");
+                $"<path class=\"transfer transfer-{name}\" d=\"{d}\" marker-end=\"url(#arrow-{name})\"><title>{HtmlReportWriter.Escape($"{t.From} → {t.To} ({t.Count} finding{(t.Count == 1 ? "" : "s")})\n{string.Join("\n", t.Findings)}{(t.Truncated ? "\n…" : "")}")}</title></path>\n");
         }
 
         // Country names over the arrows (with a halo), sites over everything.

@@ -39,7 +39,8 @@ public sealed class JUnitReportWriter : IReportWriter
         // The schema's timestamp has no zone: always UTC.
         var timestamp = report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 
-        using var stream = new MemoryStream();
+        // Streamed: the XML is encoded to UTF-8 in the writer's buffer and decoded onto the output as it fills.
+        using var stream = new JsonText.TextWriterStream(output);
         using (var w = XmlWriter.Create(stream, Settings))
         {
             w.WriteStartDocument();
@@ -82,8 +83,14 @@ public sealed class JUnitReportWriter : IReportWriter
                 foreach (var f in findings) WriteCase(w, f);
 
                 var warnings = findings.Where(f => f.Status == FindingStatus.Warning).ToList();
-                w.WriteElementString("system-out", Clean(string.Concat(warnings.Select(f =>
-                    $"WARNING {CaseName(f)} at {f.Subject.Location}: {f.Message}\n  citation: {f.Citation}\n  remediation: {f.Remediation}\n"))));
+                if (warnings.Count == 0) w.WriteElementString("system-out", "");
+                else
+                {
+                    w.WriteStartElement("system-out");
+                    foreach (var f in warnings)
+                        w.WriteString(Clean($"WARNING {CaseName(f)} at {f.Subject.Location}: {f.Message}\n  citation: {f.Citation}\n  remediation: {f.Remediation}\n"));
+                    w.WriteEndElement();
+                }
                 w.WriteElementString("system-err", "");
                 w.WriteEndElement();
             }
@@ -91,7 +98,6 @@ public sealed class JUnitReportWriter : IReportWriter
             w.WriteEndElement();
             w.WriteEndDocument();
         }
-        output.Write(Encoding.UTF8.GetString(stream.ToArray()));
         output.Write('\n');
     }
 

@@ -31,14 +31,14 @@ internal static class JsonText
     }
 
     /// <summary>Writes a finding's evidence as <c>"evidence": [{fact, value, file?, line?}]</c> (JSON report and SARIF properties).</summary>
-    public static void WriteEvidence(Utf8JsonWriter w, IEnumerable<Model.Findings.Evidence> evidence)
+    public static void WriteEvidence(Utf8JsonWriter w, IEnumerable<Model.Findings.Evidence> evidence, Func<string, string>? value = null)
     {
         w.WriteStartArray("evidence");
         foreach (var e in evidence)
         {
             w.WriteStartObject();
             w.WriteString("fact", e.Fact);
-            w.WriteString("value", e.Value);
+            w.WriteString("value", value is null ? e.Value : value(e.Value));
             if (e.Location.IsKnown)
             {
                 w.WriteString("file", e.Location.File);
@@ -50,7 +50,7 @@ internal static class JsonText
     }
 
     /// <summary>A write-only stream that decodes UTF-8 onto a <see cref="TextWriter"/> (multi-byte characters may span writes).</summary>
-    private sealed class TextWriterStream(TextWriter output) : Stream
+    internal sealed class TextWriterStream(TextWriter output) : Stream
     {
         private readonly Decoder _decoder = new UTF8Encoding(false, true).GetDecoder();
         private char[] _chars = new char[4096];

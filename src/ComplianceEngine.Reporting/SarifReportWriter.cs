@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text.Json;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -38,24 +39,95 @@ public sealed class SarifReportWriter : IReportWriter
     /// <summary>GitHub code scanning's limit of results per run.</summary>
     public const int GitHubMaxResults = 25_000;
 
+    /// <summary>GitHub code scanning's limit of an upload, gzipped (10 MB).</summary>
+    public const long GitHubMaxGzippedBytes = 10_000_000;
+
     /// <summary>
     /// The most results a run carries (default <see cref="GitHubMaxResults"/>). Beyond it the most severe are kept
-    /// (violations before indeterminate findings before the rest, then by severity), the run's properties say how many
-    /// were left out, and the full set stays in the JSON report.
+    /// (violations before indeterminate findings before the rest, root causes before the findings they cause, then by
+    /// severity), the run's properties say how many were left out, and the full set stays in the JSON report.
     /// </summary>
     public int MaxResults { get; init; } = GitHubMaxResults;
 
-    /// <summary>The findings a SARIF run of <paramref name="report"/> carries as results, at most <see cref="MaxResults"/>, in report order.</summary>
-    public IReadOnlyList<Finding> ResultsOf(Report report)
+    /// <summary>
+    /// The most the results may weigh gzipped (default <see cref="GitHubMaxGzippedBytes"/> less room for the rules and
+    /// the rest of the run): past it the least severe results are left out as for <see cref="MaxResults"/>.
+    /// </summary>
+    public long MaxGzippedResultBytes { get; init; } = GitHubMaxGzippedBytes - 1_000_000;
+
+    /// <summary>Told, in one sentence, what a run leaves out (the CLI prints it on stderr); not called when nothing is.</summary>
+    public Action<string>? Omitted { get; init; }
+
+    /// <summary>The findings a SARIF run of <paramref name="report"/> carries as results, in report order (see <see cref="Plan"/>).</summary>
+    public IReadOnlyList<Finding> ResultsOf(Report report) => Plan(report).Results;
+
+    /// <summary>What a run carries, and what it leaves out and why.</summary>
+    /// <param name="Results">The findings written as results, in report order.</param>
+    /// <param name="Total">Findings that are not passes.</param>
+    /// <param name="OverCount">Left out for <see cref="MaxResults"/>.</param>
+    /// <param name="OverSize">Left out for <see cref="MaxGzippedResultBytes"/>.</param>
+    public sealed record SarifPlan(IReadOnlyList<Finding> Results, int Total, int OverCount, int OverSize)
+    {
+        /// <summary>Findings left out.</summary>
+        public int Omitted => OverCount + OverSize;
+    }
+
+    /// <summary>
+    /// The results of a run: every finding that is not a pass, or, past <see cref="MaxResults"/> results or
+    /// <see cref="MaxGzippedResultBytes"/> gzipped, the most severe of them: violations, then indeterminate findings, then
+    /// the rest; root causes before the findings they cause; then by severity, then report order.
+    /// </summary>
+    public SarifPlan Plan(Report report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var all = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
-        if (all.Count <= MaxResults) return all;
-        var kept = all.Select((f, i) => (Finding: f, Index: i))
+        var ranked = all.Select((f, i) => (Finding: f, Index: i))
             .OrderBy(x => x.Finding.Status switch { FindingStatus.Violation => 0, FindingStatus.Indeterminate => 1, FindingStatus.Warning => 2, _ => 3 })
+            .ThenBy(x => x.Finding.RootCause is null || x.Finding.RootCause == x.Finding.Id ? 0 : 1)
             .ThenByDescending(x => x.Finding.Severity).ThenBy(x => x.Index)
-            .Take(MaxResults).OrderBy(x => x.Index).Select(x => x.Finding).ToList();
-        return kept;
+            .Take(MaxResults).ToList();
+        var overCount = all.Count - ranked.Count;
+        var fit = FitsGzipped(ranked.Select(x => x.Finding).ToList());
+        var overSize = ranked.Count - fit;
+        if (overCount == 0 && overSize == 0) return new SarifPlan(all, all.Count, 0, 0);
+        var kept = ranked.Take(fit).OrderBy(x => x.Index).Select(x => x.Finding).ToList();
+        return new SarifPlan(kept, all.Count, overCount, overSize);
+    }
+
+    /// <summary>How many of <paramref name="ranked"/>, from the first, fit in <see cref="MaxGzippedResultBytes"/> gzipped.</summary>
+    private int FitsGzipped(List<Finding> ranked)
+    {
+        var counter = new CountingStream();
+        using var gzip = new GZipStream(counter, CompressionLevel.Optimal, leaveOpen: true);
+        using var w = new Utf8JsonWriter(gzip, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        const int Batch = 256;
+        w.WriteStartArray();
+        for (var start = 0; start < ranked.Count; start += Batch)
+        {
+            var end = Math.Min(start + Batch, ranked.Count);
+            for (var i = start; i < end; i++) WriteResult(w, ranked[i], 0);
+            w.Flush();
+            gzip.Flush();
+            if (counter.Length > MaxGzippedResultBytes) return start;
+        }
+        return ranked.Count;
+    }
+
+    /// <summary>Counts what is written to it, and keeps nothing.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
     }
 
     /// <inheritdoc />
@@ -63,8 +135,10 @@ public sealed class SarifReportWriter : IReportWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        var results = ResultsOf(report);
-        var omitted = report.Findings.Count(f => f.Status != FindingStatus.Pass) - results.Count;
+        var plan = Plan(report);
+        var results = plan.Results;
+        var omitted = plan.Omitted;
+        if (omitted > 0) Omitted?.Invoke(OmittedText(plan));
         var rules = RulesOf(report);
         if (!AllRules)
         {
@@ -114,8 +188,9 @@ public sealed class SarifReportWriter : IReportWriter
             if (omitted > 0)
             {
                 w.WriteNumber("resultsOmitted", omitted);
-                w.WriteString("resultsOmittedReason",
-                    $"at most {MaxResults} results per run (GitHub code scanning's limit); the most severe are kept and the full set is in the JSON report");
+                if (plan.OverCount > 0) w.WriteNumber("resultsOmittedOverCount", plan.OverCount);
+                if (plan.OverSize > 0) w.WriteNumber("resultsOmittedOverSize", plan.OverSize);
+                w.WriteString("resultsOmittedReason", OmittedText(plan));
             }
             w.WriteEndObject();
 
@@ -123,6 +198,16 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>The sentence that says what a run left out and why.</summary>
+    private string OmittedText(SarifPlan plan)
+    {
+        var why = new List<string>();
+        if (plan.OverCount > 0) why.Add($"at most {MaxResults} results per run");
+        if (plan.OverSize > 0) why.Add($"at most {MaxGzippedResultBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of results gzipped");
+        return $"{plan.Omitted.ToString(CultureInfo.InvariantCulture)} of {plan.Total.ToString(CultureInfo.InvariantCulture)} results left out " +
+            $"({string.Join(" and ", why)}, within GitHub code scanning's limits); the most severe are kept, root causes first, and the full set is in the JSON report";
     }
 
     /// <summary>The SARIF level of a finding: by severity for violations and waived ones, <c>warning</c> otherwise.</summary>

@@ -39,7 +39,8 @@ public sealed class ImportCommandTests
     public void Check_JsonReport_CarriesTheJsonPointerOfTheSubject()
     {
         var (_, stdout, _) = Cli.Run("check", Path.Combine(Scenarios, "terraform-plan"), "--rules", Rules, "--as-of", "2026-11-25", "--format", "json");
-        Assert.Contains("\"pointer\": \"/resource_changes/1\"", stdout, StringComparison.Ordinal);
+        // Schema 2 writes each finding on one line (no space after the colon).
+        Assert.Contains("\"pointer\":\"/resource_changes/1\"", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -174,7 +174,8 @@ public sealed partial class HtmlReportWriterTests
         // kundendaten-münchen rests on eu-prod-1 (a placement finding); its flows start there.
         var svg = Svg(Html());
 
-        var titles = TransferPath().Matches(svg).Select(m => m.Groups["title"].Value.Split('\n')[0]).Order(StringComparer.Ordinal).ToList();
+        // The first line of a tooltip: "from → to (n findings)".
+        var titles = TransferPath().Matches(svg).Select(m => m.Groups["title"].Value.Split('\n')[0].Split(" (")[0]).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(
             ["cn-shanghai-1 → sg-dr-1", "eu-prod-1 → eu-prod-2", "eu-prod-1 → uk-support", "eu-prod-1 → us-analytics", "eu-prod-1 → zürich-dr-1",

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Reporting.Tests;
 

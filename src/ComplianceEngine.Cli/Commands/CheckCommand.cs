@@ -146,7 +146,9 @@ internal static class CheckCommand
                 console.Error.WriteLine($"compliance: format '{formatName}' is not available");
                 return ExitCodes.InvalidInput;
             }
-            if (writer is SarifReportWriter && parse.GetValue(sarifAllRules)) writer = new SarifReportWriter { AllRules = true };
+            // SARIF says on stderr what it leaves out to stay within GitHub code scanning's limits.
+            if (writer is SarifReportWriter)
+                writer = new SarifReportWriter { AllRules = parse.GetValue(sarifAllRules), Omitted = why => console.Error.WriteLine($"compliance: SARIF: {why}") };
 
             using var progress = TerminalProgress.For(console, parse.GetValue(quiet), TimeProvider.System); // wall time, not the report's clock
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock),
@@ -175,9 +177,6 @@ internal static class CheckCommand
                 if (!CommonOptions.TryWrite(baselinePath, w => writers["json"].Write(report, w), console.Error)) return ExitCodes.InvalidInput;
                 console.Error.WriteLine($"compliance: baseline of {report.Findings.Count(f => f.Status != FindingStatus.Pass)} findings written to {baselinePath}");
             }
-            if (writer is SarifReportWriter sarif && report.Findings.Count(f => f.Status != FindingStatus.Pass) is var results && results > sarif.MaxResults)
-                console.Error.WriteLine($"compliance: SARIF keeps the {sarif.MaxResults:N0} most severe of {results:N0} results (GitHub code scanning's limit per run); " +
-                    "the run's properties say so, and --format json has them all");
             if (outputPath is not null)
             {
                 if (!CommonOptions.TryWrite(outputPath, w => writer.Write(report, w), console.Error)) return ExitCodes.InvalidInput;

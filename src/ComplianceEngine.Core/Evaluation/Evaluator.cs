@@ -154,7 +154,7 @@ public sealed class Evaluator
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
-        var ordered = FindingFactory.Sort(findings.Values, workers);
+        var ordered = RootCauses.Link(FindingFactory.Sort(findings.Values, workers));
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,

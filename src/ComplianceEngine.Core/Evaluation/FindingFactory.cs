@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
@@ -59,8 +61,9 @@ public static class FindingFactory
     }
 
     /// <summary>
-    /// The finding of a verdict. Its id, status and confidence are worked out now; its message, remediation and evidence
-    /// are rendered from the rule and fact whenever they are read (see <see cref="FindingText"/>).
+    /// The finding of a verdict. Its id, status, confidence, place and text are worked out now, the text as data: the
+    /// rule's message and remediation templates (shared by the rule's findings) and the values of their placeholders,
+    /// rendered when read. Nothing keeps the rule or the fact.
     /// </summary>
     internal static Finding Create(Verdict verdict)
     {
@@ -73,6 +76,7 @@ public static class FindingFactory
             Judgement.Indeterminate => FindingStatus.Indeterminate,
             _ => def.Outcome == "warning" ? FindingStatus.Warning : FindingStatus.Violation,
         };
+        var text = new FactText(rule, fact);
         return new Finding(
             Fingerprint(def.Id, def.Jurisdiction, fact.Subject, fact.Path),
             def.Id,
@@ -83,19 +87,46 @@ public static class FindingFactory
             fact.Subject,
             fact.Path,
             rule.CitationText,
-            Confidence(rule, fact, new FactText(rule, fact)),
-            new RuleFindingText(rule, fact, status, verdict.Error));
+            Confidence(rule, fact, text),
+            Text(rule, fact, status, verdict.Error, text))
+        {
+            Place = PlaceOf(fact),
+        };
     }
 
-    /// <summary>A finding's text, rendered from its rule and fact on every read (nothing is kept).</summary>
-    private sealed class RuleFindingText(CompiledRule rule, Fact fact, FindingStatus status, string? error) : FindingText
+    /// <summary>The finding's text as data: templates, placeholder values (the path left to the finding), evidence.</summary>
+    private static FindingText Text(CompiledRule rule, Fact fact, FindingStatus status, string? error, FactText text)
     {
-        public override string Message => RenderMessage(rule, fact, status, error, new FactText(rule, fact));
-
-        public override string Remediation => rule.Render(rule.Definition.Remediation, new FactText(rule, fact));
-
-        public override ImmutableArray<Evidence> Evidence => FindingFactory.Evidence(rule, fact, new FactText(rule, fact));
+        var def = rule.Definition;
+        var message = status is FindingStatus.Indeterminate or FindingStatus.Pass
+            ? TextTemplate.Literal(RenderMessage(rule, fact, status, error, text))
+            : TemplateOf(def.Message);
+        var remediation = TemplateOf(def.Remediation);
+        var count = message.Placeholders.Count + remediation.Placeholders.Count;
+        var values = new string?[count];
+        var at = 0;
+        foreach (var name in message.Placeholders) values[at++] = name == TextTemplate.PathPlaceholder ? null : text.Value(name);
+        foreach (var name in remediation.Placeholders) values[at++] = name == TextTemplate.PathPlaceholder ? null : text.Value(name);
+        return new FindingText(message, remediation, ImmutableCollectionsMarshal.AsImmutableArray(values), Evidence(rule, fact, text));
     }
+
+    /// <summary>One parsed template per template text (rule definitions hold each once; the table lets them go with the rules).</summary>
+    private static readonly ConditionalWeakTable<string, TextTemplate> Templates = [];
+
+    private static TextTemplate TemplateOf(string template) => Templates.GetValue(template, TextTemplate.Parse);
+
+    /// <summary>One <see cref="FindingSite"/> per site of the evaluation.</summary>
+    private static readonly ConditionalWeakTable<Site, FindingSite> Sites = [];
+
+    private static FindingSite SiteOf(Site site) => Sites.GetValue(site, static s => new FindingSite(s.Name, s.Country));
+
+    /// <summary>Where the fact's data is: a transfer's sites (and origin, for an onward hop) or a placement's site and store.</summary>
+    private static FindingPlace? PlaceOf(Fact fact) => fact switch
+    {
+        TransferFact t => new FindingPlace(SiteOf(t.Source), SiteOf(t.Destination), t.Hop > 1 && t.Origin is { } o ? SiteOf(o) : null, null),
+        PlacementFact p => new FindingPlace(SiteOf(p.Site), null, null, p.Store),
+        _ => null,
+    };
 
     private static string RenderMessage(CompiledRule rule, Fact fact, FindingStatus status, string? error, FactText text)
     {
@@ -130,23 +161,59 @@ public static class FindingFactory
         return rule.Definition.Confidence;
     }
 
+    /// <summary>
+    /// The declared flow, or what implies the transfer. An onward hop's text ends with its path: kept as the text before
+    /// it and the finding's own path, joined when read.
+    /// </summary>
+    private static Evidence WhatMakesIt(TransferFact t)
+    {
+        if (!t.Implied) return new Evidence("declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location);
+        var implied = t.ImpliedBy ?? t.Subject.Reference;
+        var path = t.Path;
+        if (path.Length > 1)
+        {
+            var joined = string.Join(" -> ", path);
+            if (implied.Length > joined.Length && implied.EndsWith(joined, StringComparison.Ordinal))
+                return Model.Findings.Evidence.EndingWithPath("implied by", implied[..^joined.Length], path, t.Subject.Location);
+        }
+        return new Evidence("implied by", implied, t.Subject.Location);
+    }
+
+    /// <summary>The evidence naming a site and its country, in each role, built once per site.</summary>
+    private sealed class SiteEvidence(Site site)
+    {
+        public Evidence SourceName => field ??= new Evidence("source.name", site.Name, site.Location);
+        public Evidence SourceCountry => field ??= new Evidence("source.country", site.Country ?? "unknown", site.Location);
+        public Evidence DestinationName => field ??= new Evidence("destination.name", site.Name, site.Location);
+        public Evidence DestinationCountry => field ??= new Evidence("destination.country", site.Country ?? "unknown", site.Location);
+        public Evidence SiteName => field ??= new Evidence("site.name", site.Name, site.Location);
+        public Evidence Country => field ??= new Evidence("country", site.Country ?? "unknown", site.Location);
+    }
+
+    private static readonly ConditionalWeakTable<Site, SiteEvidence> SiteEvidences = [];
+
+    private static SiteEvidence SiteEvidenceOf(Site site) => SiteEvidences.GetValue(site, static s => new SiteEvidence(s));
+
     private static ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
     {
         var count = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
         var list = new List<Evidence>(count);
         if (fact is TransferFact t)
         {
-            list.Add(new Evidence(t.Implied ? "implied by" : "declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location));
-            // Where the data goes from and to is always part of the evidence (reports draw the estate from it).
-            list.Add(new Evidence("source.name", t.Source.Name, t.Source.Location));
-            list.Add(new Evidence("source.country", t.Source.Country ?? "unknown", t.Source.Location));
-            list.Add(new Evidence("destination.name", t.Destination.Name, t.Destination.Location));
-            list.Add(new Evidence("destination.country", t.Destination.Country ?? "unknown", t.Destination.Location));
+            list.Add(WhatMakesIt(t));
+            // Where the data goes from and to is always part of the evidence; one evidence object per site and role.
+            var source = SiteEvidenceOf(t.Source);
+            var destination = SiteEvidenceOf(t.Destination);
+            list.Add(source.SourceName);
+            list.Add(source.SourceCountry);
+            list.Add(destination.DestinationName);
+            list.Add(destination.DestinationCountry);
         }
         else if (fact is PlacementFact p)
         {
-            list.Add(new Evidence("site.name", p.Site.Name, p.Site.Location));
-            list.Add(new Evidence("country", p.Site.Country ?? "unknown", p.Site.Location));
+            var site = SiteEvidenceOf(p.Site);
+            list.Add(site.SiteName);
+            list.Add(site.Country);
         }
         for (var i = 0; i < rule.Fields.Length; i++)
         {
@@ -195,7 +262,7 @@ public static class FindingFactory
         var subjectRank = Ranks(items, f => (f.Subject.Kind, f.Subject.Name), static (a, b) =>
         {
             var c = string.CompareOrdinal(a.Kind, b.Kind);
-            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+            return c != 0 ? c : NaturalComparer.Instance.Compare(a.Name, b.Name);
         });
         var groups = new List<(int Subject, int Index)>[ruleRank.Count];
         for (var i = 0; i < items.Length; i++) (groups[ruleRank.Of[i]] ??= []).Add((subjectRank.Of[i], i));
@@ -232,7 +299,10 @@ public static class FindingFactory
         return (of, keys.Length);
     }
 
-    /// <summary>Deterministic order: jurisdiction, rule, subject, path.</summary>
+    /// <summary>
+    /// Deterministic order: jurisdiction, rule, subject kind, then subject name and path as people read names
+    /// (<see cref="NaturalComparer"/>: <c>f2</c> before <c>f100</c>), then id.
+    /// </summary>
     public static IComparer<Finding> Order { get; } = Comparer<Finding>.Create((a, b) =>
     {
         var c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
@@ -241,22 +311,19 @@ public static class FindingFactory
         if (c != 0) return c;
         c = string.CompareOrdinal(a.Subject.Kind, b.Subject.Kind);
         if (c != 0) return c;
-        c = string.CompareOrdinal(a.Subject.Name, b.Subject.Name);
+        c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
         if (c != 0) return c;
         c = ComparePaths(a.Path, b.Path);
         return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     });
 
-    /// <summary>
-    /// Paths name by name, a path before its own extensions: the order of the paths joined with U+001F (names hold no
-    /// control characters), without joining them.
-    /// </summary>
+    /// <summary>Paths name by name (in natural order), a path before its own extensions.</summary>
     private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
     {
         var n = Math.Min(a.Length, b.Length);
         for (var i = 0; i < n; i++)
         {
-            var c = string.CompareOrdinal(a[i], b[i]);
+            var c = NaturalComparer.Instance.Compare(a[i], b[i]);
             if (c != 0) return c;
         }
         return a.Length.CompareTo(b.Length);

@@ -52,23 +52,76 @@ public sealed record FindingSubject(string Kind, string Name, SourceLocation Loc
 }
 
 /// <summary>One fact that decided a finding: a value and the document line that declared it.</summary>
-public sealed record Evidence(string Fact, string Value, SourceLocation Location);
-
-/// <summary>
-/// The text of a finding, rendered when it is read: a report of millions of findings holds what each finding is about
-/// (a rule and a fact) instead of its message, remediation and evidence, which writers render one finding at a time.
-/// Implementations must be pure: the same text on every read.
-/// </summary>
-public abstract class FindingText
+public sealed record Evidence
 {
-    /// <summary>What is wrong (or right), in words.</summary>
-    public abstract string Message { get; }
+    private readonly string? _value;
+    private readonly string? _prefix;
+    private readonly ImmutableArray<string> _path;
 
-    /// <summary>How to fix it.</summary>
-    public abstract string Remediation { get; }
+    /// <summary>Evidence with its value.</summary>
+    public Evidence(string Fact, string Value, SourceLocation Location)
+    {
+        this.Fact = Fact;
+        _value = Value;
+        this.Location = Location;
+    }
 
-    /// <summary>The facts that decided the finding, each with where it was declared.</summary>
-    public abstract ImmutableArray<Evidence> Evidence { get; }
+    private Evidence(string fact, string prefix, ImmutableArray<string> path, SourceLocation location)
+    {
+        Fact = fact;
+        _prefix = prefix;
+        _path = path;
+        Location = location;
+    }
+
+    /// <summary>
+    /// Evidence whose value is <paramref name="prefix"/> followed by <paramref name="path"/> joined with <c>" -> "</c>,
+    /// joined when read: an onward hop's evidence names its whole path, which the finding already holds.
+    /// </summary>
+    public static Evidence EndingWithPath(string fact, string prefix, ImmutableArray<string> path, SourceLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return new Evidence(fact, prefix, path.IsDefault ? [] : path, location);
+    }
+
+    /// <summary>What the fact is (a field name, or "declared flow", "implied by", ...).</summary>
+    public string Fact { get; init; }
+
+    /// <summary>Its value, as text.</summary>
+    public string Value
+    {
+        get => _value ?? _prefix + string.Join(" -> ", _path);
+        init
+        {
+            _value = value;
+            _prefix = null;
+        }
+    }
+
+    /// <summary>Where it was declared.</summary>
+    public SourceLocation Location { get; init; }
+
+    /// <summary>Equal facts, locations and values (values that end with a path compare by their parts, unjoined).</summary>
+    public bool Equals(Evidence? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (Fact != other.Fact || Location != other.Location) return false;
+        if (_prefix is not null && other._prefix is not null)
+            return _prefix == other._prefix && _path.AsSpan().SequenceEqual(other._path.AsSpan());
+        return Value == other.Value;
+    }
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Fact, Location);
+
+    /// <summary>Deconstructs into fact, value and location.</summary>
+    public void Deconstruct(out string Fact, out string Value, out SourceLocation Location)
+    {
+        Fact = this.Fact;
+        Value = this.Value;
+        Location = this.Location;
+    }
 }
 
 /// <summary>The result of one rule on one subject (and path).</summary>
@@ -95,7 +148,10 @@ public sealed record Finding
         this.BaselineState = BaselineState;
     }
 
-    /// <summary>A finding whose message, remediation and evidence <paramref name="text"/> renders when they are read.</summary>
+    /// <summary>
+    /// A finding whose message and remediation are rendered from <paramref name="text"/> (its rule's templates and the
+    /// values of their placeholders) when they are read; its evidence is the text's.
+    /// </summary>
     public Finding(string id, string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status, FindingSubject subject,
         ImmutableArray<string> path, string citation, string confidence, FindingText text)
         : this(id, ruleId, ruleTitle, jurisdiction, severity, status, subject, path, citation, confidence)
@@ -143,14 +199,14 @@ public sealed record Finding
     /// <summary>What is wrong (or right), in words.</summary>
     public string Message
     {
-        get => _message ?? _text!.Message;
+        get => _message ?? _text!.Message(Path);
         init => _message = value;
     }
 
     /// <summary>How to fix it.</summary>
     public string Remediation
     {
-        get => _remediation ?? _text!.Remediation;
+        get => _remediation ?? _text!.Remediation(Path);
         init => _remediation = value;
     }
 
@@ -161,6 +217,38 @@ public sealed record Finding
         init => _evidence = value;
     }
 
+    /// <summary>
+    /// The message with the path written as <c>{path}</c> (the JSON report keeps each path once, in <c>path</c>): the
+    /// template's path placeholder, or for a message given as text, each occurrence of the path joined with <c>" -> "</c>.
+    /// </summary>
+    public string MessageWithPathToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (_message is null) return _text!.Message(Path, token);
+        return Path.IsDefaultOrEmpty || Path.Length < 2 ? _message : _message.Replace(string.Join(" -> ", Path), token, StringComparison.Ordinal);
+    }
+
+    /// <summary>The remediation with the path written as <paramref name="token"/> (see <see cref="MessageWithPathToken"/>).</summary>
+    public string RemediationWithPathToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (_remediation is null) return _text!.Remediation(Path, token);
+        return Path.IsDefaultOrEmpty || Path.Length < 2 ? _remediation : _remediation.Replace(string.Join(" -> ", Path), token, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text as data (templates and values), or null when the finding was built with its text.</summary>
+    public FindingText? Text => _text;
+
+    /// <summary>
+    /// The id of the finding's root cause: findings with the same root cause (the same rule and outcome on the same origin
+    /// data through the same unlawful hop, or the same unknown location) share it, so a report can fold them. The root
+    /// finding's own id when it has one; null when nothing worked it out.
+    /// </summary>
+    public string? RootCause { get; init; }
+
+    /// <summary>Where the finding's data is (the sites of a transfer or a placement); null when not known.</summary>
+    public FindingPlace? Place { get; init; }
+
     /// <summary>The waiver's justification, when waived.</summary>
     public string? WaiverJustification { get; init; }
     /// <summary>The waiver's name, when waived.</summary>
@@ -168,14 +256,27 @@ public sealed record Finding
     /// <summary>Against a baseline: new or unchanged.</summary>
     public BaselineState BaselineState { get; init; }
 
-    /// <summary>Equal when every property is (text rendered on demand compares by its value).</summary>
+    /// <summary>Equal when every property is (text held as templates and values compares by them, without rendering).</summary>
     public bool Equals(Finding? other) =>
         other is not null && (ReferenceEquals(this, other) ||
             (Id == other.Id && RuleId == other.RuleId && RuleTitle == other.RuleTitle && Jurisdiction == other.Jurisdiction &&
              Severity == other.Severity && Status == other.Status && Subject == other.Subject && Same(Path, other.Path) &&
-             Citation == other.Citation && Confidence == other.Confidence && Message == other.Message && Remediation == other.Remediation &&
-             Same(Evidence, other.Evidence) && WaiverJustification == other.WaiverJustification && WaiverName == other.WaiverName &&
-             BaselineState == other.BaselineState));
+             Citation == other.Citation && Confidence == other.Confidence && SameText(other) && WaiverJustification == other.WaiverJustification &&
+             WaiverName == other.WaiverName && BaselineState == other.BaselineState && RootCause == other.RootCause && Place == other.Place));
+
+    /// <summary>
+    /// Texts held as data compare as data (templates and values), never rendered; only a finding given its text compared
+    /// with one holding templates renders the latter.
+    /// </summary>
+    private bool SameText(Finding other)
+    {
+        if (_text is not null && other._text is not null && _message is null && other._message is null && _remediation is null &&
+            other._remediation is null && _evidence.IsDefault && other._evidence.IsDefault)
+        {
+            return _text.Equals(other._text);
+        }
+        return Message == other.Message && Remediation == other.Remediation && Same(Evidence, other.Evidence);
+    }
 
     private static bool Same<T>(ImmutableArray<T> a, ImmutableArray<T> b) =>
         a.IsDefault || b.IsDefault ? a.IsDefault == b.IsDefault : a.AsSpan().SequenceEqual(b.AsSpan());

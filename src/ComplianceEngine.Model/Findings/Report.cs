@@ -49,8 +49,12 @@ public sealed record Report(
     /// <summary>The gate the run was held to and its outcome; <see cref="Gate.Default"/> until a pipeline applies one.</summary>
     public Gate Gate { get; init; } = Gate.Default;
 
-    /// <summary>The contract's schema version.</summary>
-    public const string CurrentSchemaVersion = "1";
+    /// <summary>
+    /// The contract's schema version. 2: each finding has <c>rootCause</c>, is written on one line, and writes its path once
+    /// (<c>{path}</c> in <c>message</c>, <c>remediation</c> and evidence values stands for it); rule titles are in
+    /// <c>rules</c>; <c>estate</c> lists the sites and transfers the findings name.
+    /// </summary>
+    public const string CurrentSchemaVersion = "2";
 }
 
 /// <summary>What happened to one waiver in a run.</summary>

@@ -114,4 +114,37 @@ public sealed class EvaluatorTests
         Assert.Equal(FindingStatus.Indeterminate, f.Status);
         Assert.Contains(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownCountry && d.Message.Contains("declared unknown (ZZ)", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Evaluate_OnwardHopOfAnUnlawfulTransfer_SharesItsRootCause()
+    {
+        // EU data goes to SG without a basis, then on to a US vendor: the onward violation is caused by the first hop.
+        var yaml = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                   Estates.Store("db", "fra") + Estates.Store("far", "sg") + Estates.Recipient("vendor", "US") +
+                   Estates.Flow("out", "db", "far") + Estates.Flow("on", "far", "vendor");
+        var report = Gdpr.Value.Evaluate(TestEngine.Estate(yaml), new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+
+        var first = Assert.Single(report.Findings, f => f.Subject.Name == "out" && f.Status == FindingStatus.Violation);
+        var onward = Assert.Single(report.Findings, f => f.Subject.Name == "on" && f.Path[0] == "db" && f.Status == FindingStatus.Violation);
+        Assert.Equal(first.Id, first.RootCause);
+        Assert.Equal(first.Id, onward.RootCause);
+        Assert.Equal("sg", onward.Place!.Site.Name);
+        Assert.Equal("US", onward.Place.Destination!.Country);
+    }
+
+    [Fact]
+    public void Evaluate_IndeterminateHopsFromOneUnknownOrigin_ShareOneRootCause()
+    {
+        var yaml = Estates.Cluster("moon", "aws", "eu-moon-1") + Estates.Cluster("sg", "aws", "ap-southeast-1") +
+                   Estates.Store("db", "moon") + Estates.Store("far", "sg") + Estates.Recipient("vendor", "US") + Estates.Recipient("other", "IN") +
+                   Estates.Flow("in", "db", "far") + Estates.Flow("on", "far", "vendor") + Estates.Flow("on2", "far", "other");
+        var report = Gdpr.Value.Evaluate(TestEngine.Estate(yaml), new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+
+        var on = Assert.Single(report.Findings, f => f.Subject.Name == "on");
+        var on2 = Assert.Single(report.Findings, f => f.Subject.Name == "on2");
+        Assert.Equal(FindingStatus.Indeterminate, on.Status);
+        Assert.NotNull(on.RootCause);
+        Assert.Equal(on.RootCause, on2.RootCause);
+        Assert.NotEqual(on.Id, on.RootCause);
+    }
 }

@@ -42,4 +42,15 @@ public sealed class FindingOrderTests
 
         Assert.Equal(["a", "a>c", "ab", "b"], sorted.Select(f => string.Join(">", f.Path)));
     }
+
+    [Fact]
+    public void Order_NamesInNaturalOrder_F2BeforeF10()
+    {
+        Finding Make(string subject, params string[] path) => new("x" + subject + string.Join("", path), "R", "t", "EU", Severity.High,
+            FindingStatus.Violation, new FindingSubject("DataFlow", subject, SourceLocation.None), [.. path], "c", "verified", "m", "r", []);
+
+        var sorted = FindingFactory.Sort([Make("f10", "a"), Make("f2", "s10"), Make("f2", "s9"), Make("f1", "a")]);
+
+        Assert.Equal(["f1 a", "f2 s9", "f2 s10", "f10 a"], sorted.Select(f => $"{f.Subject.Name} {string.Join(">", f.Path)}"));
+    }
 }

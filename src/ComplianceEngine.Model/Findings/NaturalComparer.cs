@@ -1,4 +1,4 @@
-namespace ComplianceEngine.Reporting;
+namespace ComplianceEngine.Model.Findings;
 
 /// <summary>
 /// Compares text the way people read it: runs of digits by their value, so <c>f2</c> comes before <c>f100</c> and

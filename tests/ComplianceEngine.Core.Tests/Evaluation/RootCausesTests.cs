@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Tests.Evaluation;
+
+/// <summary>Findings that share a root cause (the same hop of the same origin data, or the same unknown location) share its id.</summary>
+public sealed class RootCausesTests
+{
+    private static Finding F(string id, ImmutableArray<string> path, FindingStatus status = FindingStatus.Violation, string rule = "R-1",
+        FindingPlace? place = null) =>
+        new(id, rule, "title", "EU", Severity.High, status, new FindingSubject("DataFlow", id, SourceLocation.None), path, "Art. 1", "verified",
+            "message", "remediation", [])
+        {
+            Place = place,
+        };
+
+    private static FindingPlace Transfer(string from, string? fromCountry, string to, string? toCountry) =>
+        new(new FindingSite(from, fromCountry), new FindingSite(to, toCountry), null, null);
+
+    [Fact]
+    public void Link_OnwardHopsOfAnUnlawfulTransfer_ShareTheTransfersId()
+    {
+        var linked = RootCauses.Link(
+        [
+            F("direct", ["db", "eu-1", "us-1"]),
+            F("hop-2", ["db", "eu-1", "us-1", "in-1"]),
+            F("hop-3", ["db", "eu-1", "us-1", "in-1", "br-1"]),
+        ]);
+
+        Assert.All(linked, f => Assert.Equal("direct", f.RootCause));
+    }
+
+    [Fact]
+    public void Link_OtherRuleOtherOutcomeOrOtherOrigin_IsItsOwnRootCause()
+    {
+        var linked = RootCauses.Link(
+        [
+            F("direct", ["db", "eu-1", "us-1"]),
+            F("other-rule", ["db", "eu-1", "us-1", "in-1"], rule: "R-2"),
+            F("other-outcome", ["db", "eu-1", "us-1", "jp-1"], FindingStatus.Warning),
+            F("other-origin", ["db2", "eu-1", "us-1", "in-1"]),
+        ]);
+
+        Assert.Equal(["direct", "other-rule", "other-outcome", "other-origin"], linked.Select(f => f.RootCause));
+    }
+
+    [Fact]
+    public void Link_IndeterminateForOneUnknownLocation_ShareOneRootCause()
+    {
+        var linked = RootCauses.Link(
+        [
+            F("a", ["db-a", "eu-1", "mystery"], FindingStatus.Indeterminate, place: Transfer("eu-1", "DE", "mystery", null)),
+            F("b", ["db-b", "eu-2", "mystery"], FindingStatus.Indeterminate, place: Transfer("eu-2", "FR", "mystery", null)),
+            F("c", ["db-c", "eu-2", "elsewhere"], FindingStatus.Indeterminate, place: Transfer("eu-2", "FR", "elsewhere", null)),
+        ]);
+
+        Assert.Equal(linked[0].RootCause, linked[1].RootCause);
+        Assert.NotEqual(linked[0].RootCause, linked[2].RootCause);
+        Assert.DoesNotContain(linked[0].RootCause, linked.Select(f => f.Id));
+        // Stable: the same inputs give the same id.
+        Assert.Equal(linked[0].RootCause, RootCauses.Link([linked[1] with { RootCause = null }])[0].RootCause);
+    }
+
+    [Fact]
+    public void Link_KeepsOrderAndEverythingElse()
+    {
+        ImmutableArray<Finding> findings = [F("x", ["a", "b"]), F("y", ["a", "b", "c"])];
+        var linked = RootCauses.Link(findings);
+        Assert.Equal(findings.Select(f => f with { RootCause = "x" }), linked);
+    }
+}
