@@ -82,7 +82,7 @@ public static class FindingFactory
             status,
             fact.Subject,
             fact.Path,
-            rule.CitationText,
+            def.HasDatedCitations ? def.CitationTextAsOf(fact.Context.AsOf) : rule.CitationText,
             Confidence(rule, fact, new FactText(rule, fact)),
             new RuleFindingText(rule, fact, status, verdict.Error));
     }

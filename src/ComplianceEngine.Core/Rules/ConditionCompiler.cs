@@ -60,8 +60,17 @@ internal sealed class ConditionCompiler
                 }
                 if (!Adequacy.Contains(table)) Adequacy.Add(table);
                 return Expression.Call(Expression.Constant(table), typeof(AdequacyTable).GetMethod(nameof(AdequacyTable.IsAdequate))!, fact);
+            case FieldCondition { Lists.IsEmpty: false } field:
+                // The loader inlines named lists; one left here was never resolved (unknown, or the rules were built in code).
+                Error(DiagnosticCodes.RuleUnknownList, rule,
+                    $"list '{field.Lists[0].Name}' is not resolved: named lists are inlined when rules are loaded from a rules folder that declares them", field.Lists[0].Location);
+                return null;
             case FieldCondition field:
                 return CompileField(field, rule, fact);
+            case PredicateReference reference:
+                Error(DiagnosticCodes.RuleUnknownPredicate, rule,
+                    $"predicate '{reference.Name}' is not resolved: named predicates are inlined when rules are loaded from a rules folder that declares them", reference.Location);
+                return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name);
         }
@@ -110,6 +119,20 @@ internal sealed class ConditionCompiler
             if (!One() || !bool.TryParse(ops[0], out var want)) return Bad("'exists' takes true or false");
             Expression test = spec.Type == FieldType.Set ? Call(nameof(Ops.NotEmpty), value) : Call(nameof(Ops.Exists), value);
             return want ? test : Call(nameof(Ops.Not), test);
+        }
+
+        if (c.Operator == Operators.IsTrue)
+        {
+            if (!One() || !bool.TryParse(ops[0], out var want)) return Bad("'isTrue' takes true (the value is true) or false (the value is false)");
+            Expression truth = spec.Type switch
+            {
+                FieldType.Flag => Call(nameof(Ops.Eq), value, Expression.Constant(true)),
+                FieldType.Text when c.Field.StartsWith("attributes.", StringComparison.Ordinal) || c.Field.Contains(".attributes.", StringComparison.Ordinal)
+                    => Call(nameof(Ops.IsTrue), value),
+                _ => null!,
+            };
+            if (truth is null) return Bad("'isTrue' works on yes/no fields and attributes only");
+            return want ? truth : Call(nameof(Ops.Not), truth);
         }
 
         switch (spec.Type)
@@ -218,11 +241,11 @@ internal sealed class ConditionCompiler
 
     private static IEnumerable<string> Accepted(FieldType type) => type switch
     {
-        FieldType.Text => ["equals", "notEquals", "in", "notIn", "prefix", "exists"],
+        FieldType.Text => ["equals", "notEquals", "in", "notIn", "prefix", "exists", "isTrue (attributes)"],
         FieldType.Country => ["equals", "notEquals", "in", "notIn", "inGroup", "notInGroup", "exists"],
         FieldType.Set => ["contains", "containsAny", "containsAll", "in", "notIn", "prefix", "equals", "exists"],
         FieldType.Number => ["equals", "notEquals", "gt", "gte", "lt", "lte", "exists"],
-        _ => ["equals", "notEquals", "exists"],
+        _ => ["equals", "notEquals", "isTrue", "exists"],
     };
 
     private bool CheckCountries(ImmutableArray<string> codes, RuleDefinition rule, FieldCondition c)

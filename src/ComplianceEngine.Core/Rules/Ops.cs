@@ -41,6 +41,8 @@ public static class Ops
     public static Tri Prefix(string? value, string[] prefixes) => value is null ? Tri.Unknown : Of(MatchesAnyPrefix(value, prefixes));
     /// <summary>value is present.</summary>
     public static Tri Exists(string? value) => Of(!string.IsNullOrEmpty(value));
+    /// <summary>A yes/no text value (an attribute): "true" is true, "false" false; missing or anything else unknown.</summary>
+    public static Tri IsTrue(string? value) => value switch { "true" => Tri.True, "false" => Tri.False, _ => Tri.Unknown };
 
     // Sets.
     /// <summary>set contains every operand.</summary>
