@@ -51,7 +51,7 @@ internal static class TestEngine
     public static Engine Gdpr()
     {
         var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "eu-gdpr")], bag);
+        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "common"), Repo.Path("rules", "eu-gdpr")], bag);
         var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.Empty(bag.Sorted());
         return engine;
