@@ -147,6 +147,15 @@ public sealed class RuleReuseTests
     }
 
     [Fact]
+    public void Explain_IsTrueOnAnAttribute_SuggestsSettingIt()
+    {
+        var (engine, _) = Load(WithAttribute(Rule("T-1", "{field: destination.country, notInGroup: EEA}", "{field: attributes.occasional, isTrue: true}")));
+        var (_, explanations) = engine.Explain(TestEngine.Estate(Flow("false")),
+            new ComplianceEngine.Core.Evaluation.EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+        Assert.Contains(Assert.Single(explanations).Fixes, f => f.StartsWith("set spec.attributes.occasional: true on DataFlow/f", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void IsTrue_FlagField_MeansEqualsTrue()
     {
         var (engine, diags) = TestEngine.Create(TestEngine.Pack(Rule("T-1", "{field: destination.country, notInGroup: EEA}", "{field: encryptedInTransit, isTrue: true}")));
