@@ -35,6 +35,12 @@ internal sealed class ConditionCompiler
     /// <summary>Adequacy tables the conditions referred to.</summary>
     public List<AdequacyTable> Adequacy { get; } = [];
 
+    /// <summary>
+    /// Country-group tests against groups whose membership is (partly) unverified: the field tested and the group. A
+    /// finding whose fact's value is a doubtful member (or any value, for an unverified group) is unverified.
+    /// </summary>
+    public List<(FieldSpec Field, Model.Jurisdictions.CountryGroup Group)> DoubtfulGroups { get; } = [];
+
     public Expression? Compile(Condition condition, RuleDefinition rule, ParameterExpression fact)
     {
         switch (condition)
@@ -166,6 +172,8 @@ internal sealed class ConditionCompiler
                             Error(DiagnosticCodes.RuleUnknownJurisdiction, rule, $"no CountryGroup '{ops[0]}' is loaded{Suggest(ops[0], _catalog.GroupNames)}", c.Location);
                             return null;
                         }
+                        if (_catalog.GroupDefinition(ops[0]) is { HasDoubts: true } doubtful && !DoubtfulGroups.Contains((spec, doubtful)))
+                            DoubtfulGroups.Add((spec, doubtful));
                         var member = Call(nameof(Ops.In), value, Expression.Constant(group));
                         return c.Operator == Operators.InGroup ? member : Call(nameof(Ops.Not), member);
                 }

@@ -69,6 +69,7 @@ public sealed class RuleSetCompiler
                 }
             }
             cr.Index = compiled.Count;
+            cr.DoubtfulGroups = [.. conditions.DoubtfulGroups];
             compiled.Add(cr);
         }
 

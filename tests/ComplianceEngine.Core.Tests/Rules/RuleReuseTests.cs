@@ -155,6 +155,38 @@ public sealed class RuleReuseTests
         Assert.Contains(Assert.Single(explanations).Fixes, f => f.StartsWith("set spec.attributes.occasional: true on DataFlow/f", StringComparison.Ordinal));
     }
 
+    private const string DoubtfulGroup = """
+        apiVersion: compliance/v1
+        kind: CountryGroup
+        metadata: {name: DOUBT}
+        spec:
+          members: [US, FO, JP]
+          unverifiedMembers: [FO]
+        ---
+        apiVersion: compliance/v1
+        kind: CountryGroup
+        metadata: {name: UNSURE}
+        spec:
+          members: [JP]
+          confidence: unverified
+        ---
+
+        """;
+
+    [Theory]
+    [InlineData("{field: destination.country, inGroup: DOUBT}", "US", "verified")]
+    [InlineData("{field: destination.country, inGroup: DOUBT}", "FO", "unverified")]
+    [InlineData("{field: destination.country, notInGroup: DOUBT}", "CA", "verified")]
+    [InlineData("{field: destination.country, notInGroup: UNSURE}", "US", "unverified")]
+    [InlineData("{field: destination.country, notInGroup: EEA}", "FO", "verified")]
+    public void Confidence_GroupMembershipUnverified_FindingUnverified(string when, string country, string confidence)
+    {
+        var (engine, _) = Load(DoubtfulGroup + TestEngine.Pack(Rule("T-1", when)));
+        var estate = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Store("db", "fra") + Estates.Recipient("r", country) + Estates.Flow("f", "db", "r");
+        var finding = engine.Evaluate(estate).Findings.Single(f => f.RuleId == "T-1");
+        Assert.Equal(confidence, finding.Confidence);
+    }
+
     [Fact]
     public void IsTrue_FlagField_MeansEqualsTrue()
     {

@@ -221,6 +221,27 @@ public sealed class NamedConditionTests
     }
 
     [Fact]
+    public void Load_GroupConfidence_ReadAndUnverifiedMembersChecked()
+    {
+        const string groups = """
+            apiVersion: compliance/v1
+            kind: CountryGroup
+            metadata: {name: G}
+            spec: {members: [GB, FO], unverifiedMembers: [FO, GG], confidence: unverified}
+            """;
+        using var dir = new TempDir();
+        dir.Write("groups.yaml", groups);
+        var bag = new DiagnosticBag();
+        var source = new WorkspaceLoader().LoadRules([dir.Path, Repo.Path("rules", "catalog")], bag);
+        var d = Assert.Single(bag.Sorted());
+        Assert.Equal(DiagnosticCodes.CatalogInvalid, d.Code);
+        Assert.Contains("'GG' is not among its members", d.Message, StringComparison.Ordinal);
+        var g = Assert.Single(source.Groups, g => g.Name == "G");
+        Assert.Equal(Confidence.Unverified, g.Confidence);
+        Assert.Equal(["FO"], g.UnverifiedMembers);
+    }
+
+    [Fact]
     public void Load_BuiltInPacks_UseNamedListsAndResolveCleanly()
     {
         var bag = new DiagnosticBag();
