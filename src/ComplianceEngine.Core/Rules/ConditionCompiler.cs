@@ -179,20 +179,25 @@ internal sealed class ConditionCompiler
                 }
                 break;
             case FieldType.Set:
+                // A mechanism qualified by a regime ("JP:contract") counts only for that regime's rules; a bare one for every
+                // regime's. So a rule of regime R asking for "contract" accepts "contract" and "R:contract", never "EU:contract".
+                var qualifier = c.Field == MechanismsField && rule.Jurisdiction.Length > 0 ? rule.Jurisdiction + MechanismQualifier : null;
                 switch (c.Operator)
                 {
                     case Operators.Contains:
                         if (!One()) return Bad("'contains' takes one value (use containsAny or containsAll for lists)");
-                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(Qualified(ops, qualifier))));
                     case Operators.ContainsAny:
                     case Operators.In:
                         if (ops.Length == 0) return Bad($"'{c.Operator}' takes a list of values");
-                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(Qualified(ops, qualifier))));
                     case Operators.NotIn:
                         if (ops.Length == 0) return Bad("'notIn' takes a list of values");
-                        return Call(nameof(Ops.Not), Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops))));
+                        return Call(nameof(Ops.Not), Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(Qualified(ops, qualifier)))));
                     case Operators.ContainsAll:
                         if (ops.Length == 0) return Bad("'containsAll' takes a list of values");
+                        if (qualifier is not null)
+                            return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.Select(o => Alternatives(o, qualifier)).ToArray()));
                         return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.ToArray()));
                     case Operators.Prefix:
                         if (ops.Length == 0) return Bad("'prefix' takes one or more taxonomy keys");
@@ -255,6 +260,19 @@ internal sealed class ConditionCompiler
         FieldType.Number => ["equals", "notEquals", "gt", "gte", "lt", "lte", "exists"],
         _ => ["equals", "notEquals", "isTrue", "exists"],
     };
+
+    /// <summary>The transfer field that holds the declared legal bases.</summary>
+    internal const string MechanismsField = "mechanisms";
+
+    /// <summary>What separates a regime code from a mechanism it qualifies: <c>JP:contract</c>.</summary>
+    public const string MechanismQualifier = ":";
+
+    /// <summary>The operands plus, for a regime's rule, each unqualified operand qualified by the regime.</summary>
+    private static ImmutableArray<string> Qualified(ImmutableArray<string> ops, string? qualifier) =>
+        qualifier is null ? ops : [.. ops, .. ops.Where(o => !o.Contains(MechanismQualifier, StringComparison.Ordinal)).Select(o => qualifier + o)];
+
+    private static string[] Alternatives(string operand, string qualifier) =>
+        operand.Contains(MechanismQualifier, StringComparison.Ordinal) ? [operand] : [operand, qualifier + operand];
 
     private bool CheckCountries(ImmutableArray<string> codes, RuleDefinition rule, FieldCondition c)
     {

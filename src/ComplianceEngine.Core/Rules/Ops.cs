@@ -67,6 +67,15 @@ public static class Ops
     }
     /// <summary>set is not empty.</summary>
     public static Tri NotEmpty(ImmutableArray<string> values) => Of(values.Length > 0);
+    /// <summary>For every group of alternatives, the set contains one of them (a mechanism, or the same qualified by the rule's regime).</summary>
+    public static Tri ContainsAll(ImmutableArray<string> values, string[][] alternatives)
+    {
+        foreach (var group in alternatives)
+        {
+            if (!group.Any(values.Contains)) return Tri.False;
+        }
+        return Tri.True;
+    }
     /// <summary>set equals exactly the operands.</summary>
     public static Tri SetEquals(ImmutableArray<string> values, string[] operands) => Of(values.Length == operands.Length && operands.All(values.Contains));
 

@@ -131,6 +131,8 @@ public static class DiagnosticCodes
     public const string NamedConditionInvalid = "CE4023";
     /// <summary>A rule's citations are not in force on some day of the rule's effective period (or a citation's period is invalid).</summary>
     public const string CitationPeriodInvalid = "CE4024";
+    /// <summary>An estate's mechanism is qualified by a regime (<c>JP:contract</c>) that no loaded Jurisdiction declares.</summary>
+    public const string MechanismQualifierUnknown = "CE4025";
     /// <summary>A policy or waiver is invalid.</summary>
     public const string PolicyInvalid = "CE5001";
     /// <summary>A waiver has expired.</summary>

@@ -187,6 +187,22 @@ public sealed class RuleReuseTests
         Assert.Equal(confidence, finding.Confidence);
     }
 
+    [Theory]
+    [InlineData("{field: mechanisms, contains: contract}", "[contract]", "Pass")]
+    [InlineData("{field: mechanisms, contains: contract}", "[EU:contract]", "Pass")]
+    [InlineData("{field: mechanisms, contains: contract}", "[GB:contract]", "Violation")]
+    [InlineData("{field: mechanisms, containsAny: [scc, contract]}", "[GB:scc, EU:contract]", "Pass")]
+    [InlineData("{field: mechanisms, containsAll: [scc, contract]}", "[EU:scc, contract]", "Pass")]
+    [InlineData("{field: mechanisms, containsAll: [scc, contract]}", "[GB:scc, contract]", "Violation")]
+    [InlineData("{not: {field: mechanisms, notIn: [contract]}}", "[EU:contract]", "Pass")]
+    [InlineData("{field: mechanisms, contains: GB:contract}", "[GB:contract]", "Pass")]
+    public void Mechanisms_QualifiedByRegime_CountOnlyForThatRegime(string require, string mechanisms, string status)
+    {
+        var (engine, _) = Load(TestEngine.Pack(Rule("T-1", "{field: destination.country, notInGroup: EEA}", require)));
+        var finding = Assert.Single(engine.Evaluate(Estates.TwoSites("us-east-1") + Estates.Flow("f", "db", "far", mechanisms)).Findings);
+        Assert.Equal(status, finding.Status.ToString());
+    }
+
     [Fact]
     public void IsTrue_FlagField_MeansEqualsTrue()
     {
