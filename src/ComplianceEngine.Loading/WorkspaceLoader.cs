@@ -61,7 +61,8 @@ public sealed class WorkspaceLoader
         CheckUniqueNames(predicates.Select(p => (p.Name, p.Location)), "Predicate", diagnostics);
         // Named lists and predicates are inlined before anything else reads the rules: the validators, the vocabulary
         // checks, the compiler and the regime index all see the conditions themselves.
-        var packs = RuleReferenceResolver.Resolve(RuleReader.Read(docs), lists, predicates, diagnostics);
+        var packs = RuleReferenceResolver.Resolve(RuleReader.Read(docs), lists, predicates, diagnostics,
+            docs.Where(d => d.Info.Kind == DocumentKind.Predicate).Select(d => d.Info.Name));
         var regimes = CatalogReader.ReadRegimes(docs);
         var groups = CatalogReader.ReadGroups(docs);
 

@@ -33,10 +33,12 @@ public sealed class RuleReferenceResolver
     private readonly HashSet<string> _broken = new(StringComparer.Ordinal);
     private readonly DiagnosticBag _diagnostics;
 
-    private RuleReferenceResolver(IEnumerable<NamedList> lists, IEnumerable<NamedPredicate> predicates, DiagnosticBag diagnostics)
+    private RuleReferenceResolver(IEnumerable<NamedList> lists, IEnumerable<NamedPredicate> predicates, IEnumerable<string> unreadable, DiagnosticBag diagnostics)
     {
         foreach (var l in lists) _lists.TryAdd(l.Name, l);
         foreach (var p in predicates) _predicates.TryAdd(p.Name, p);
+        // Declared, but their condition could not be read (already reported): a reference to one is no second mistake.
+        foreach (var name in unreadable.Where(n => !_predicates.ContainsKey(n))) _broken.Add(name);
         _diagnostics = diagnostics;
     }
 
@@ -44,11 +46,16 @@ public sealed class RuleReferenceResolver
     /// The packs with every list and predicate reference inlined. Every predicate is resolved once, used or not, so a
     /// mistake in one is reported even before a rule uses it.
     /// </summary>
+    /// <param name="packs">The packs as read.</param>
+    /// <param name="lists">The named lists.</param>
+    /// <param name="predicates">The named predicates that could be read.</param>
+    /// <param name="diagnostics">Where misses, cycles and oversized expansions go.</param>
+    /// <param name="unreadable">Names of <c>Predicate</c> documents whose condition could not be read (reported already).</param>
     public static ImmutableArray<RulePack> Resolve(ImmutableArray<RulePack> packs, IEnumerable<NamedList> lists, IEnumerable<NamedPredicate> predicates,
-        DiagnosticBag diagnostics)
+        DiagnosticBag diagnostics, IEnumerable<string>? unreadable = null)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var resolver = new RuleReferenceResolver(lists, predicates, diagnostics);
+        var resolver = new RuleReferenceResolver(lists, predicates, unreadable ?? [], diagnostics);
         foreach (var name in resolver._predicates.Keys.Order(StringComparer.Ordinal)) resolver.Predicate(name, null);
         return [.. packs.Select(p => p with { Rules = [.. p.Rules.Select(resolver.Rule)] })];
     }

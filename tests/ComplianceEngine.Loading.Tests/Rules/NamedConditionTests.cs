@@ -207,6 +207,22 @@ public sealed class NamedConditionTests
     }
 
     [Fact]
+    public void Load_PredicateWhoseConditionIsBroken_OnlyItsOwnMistakeReported()
+    {
+        const string noCondition = """
+            apiVersion: compliance/v1
+            kind: Predicate
+            metadata: {name: empty}
+            spec: {description: d, conditon: {field: purpose, equals: x}}
+            """;
+        var (_, diags) = Load(Pack("{predicate: empty}", "{field: purpose, equals: y}"), noCondition);
+        // The missing condition and the misspelt key are reported at the predicate; the rule's reference is not "unknown".
+        Assert.All(diags, d => Assert.EndsWith("shared.yaml", d.Location.File, StringComparison.Ordinal));
+        Assert.Contains(diags, d => d.Code == DiagnosticCodes.NamedConditionInvalid);
+        Assert.DoesNotContain(diags, d => d.Code == DiagnosticCodes.RuleUnknownPredicate);
+    }
+
+    [Fact]
     public void Load_TwoListsOfOneName_Duplicate()
     {
         var (_, diags) = Load(Pack("{field: purpose, equals: y}", "{field: purpose, equals: y}"), Shared + "---\n" + Shared.Split("---")[0]);
