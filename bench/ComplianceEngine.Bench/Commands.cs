@@ -44,6 +44,9 @@ internal static class Commands
                   each size in a fresh child process (`once`), then a markdown table (also kept in WORK/last-run.md
                   after every size); --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
                   (for sizes up to --cli-max-flows)
+              loading [--dir DIR | --flows N] [--rounds 5] [--rules DIR] [--seed S]
+                  the estate loader (what `check` does before evaluating) vs a bare YamlDotNet parser event loop over the
+                  same files, alternating, medians and their ratio (without --dir: a generated estate of N flows, default 10,000)
             """);
         return 0;
     }
