@@ -232,7 +232,8 @@ public sealed class ComplianceService
         {
             read += batch.Count;
             foreach (var d in batch.Where(d => d.Info.Kind is Model.Inventory.DocumentKind.RulePack or Model.Inventory.DocumentKind.Jurisdiction
-                         or Model.Inventory.DocumentKind.CountryGroup or Model.Inventory.DocumentKind.Policy or Model.Inventory.DocumentKind.TestCase))
+                         or Model.Inventory.DocumentKind.CountryGroup or Model.Inventory.DocumentKind.List
+                         or Model.Inventory.DocumentKind.Predicate or Model.Inventory.DocumentKind.Policy or Model.Inventory.DocumentKind.TestCase))
             {
                 if (d.Info.Kind == Model.Inventory.DocumentKind.Policy && request.Documents.Count > 0 && request.Paths.Count == 0)
                 {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ComplianceEngine.Loading.Catalog;
 using ComplianceEngine.Loading.Documents;
+using ComplianceEngine.Loading.Rules;
 using ComplianceEngine.Loading.Validation;
 using ComplianceEngine.Loading.Vocabulary;
 using ComplianceEngine.Loading.Yaml;
@@ -45,11 +46,19 @@ public sealed class WorkspaceLoader
         var docs = new List<RawDocument>();
         foreach (var parsed in _documents.ParseFiles(files, f => DisplayName(f, builtInRoot))) docs.AddRange(_documents.LoadParsed(parsed, diagnostics));
         if (builtInRoot is not null) docs = WithoutReplacedBuiltIns(docs);
-        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory)))
+        foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory
+                     or DocumentKind.List or DocumentKind.Predicate)))
         {
-            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction, CountryGroup and DataCategory documents, not {d.Info.Kind}", d.Info.Location);
+            diagnostics.Error(DiagnosticCodes.UnknownKind, $"a rules folder holds RulePack, Jurisdiction, CountryGroup, DataCategory, List and Predicate documents, not {d.Info.Kind}", d.Info.Location);
         }
-        var packs = RuleReader.Read(docs);
+        var lists = NamedConditionReader.ReadLists(docs);
+        var predicates = NamedConditionReader.ReadPredicates(docs);
+        CheckUniqueNames(lists.Select(l => (l.Name, l.Location)), "List", diagnostics);
+        CheckUniqueNames(predicates.Select(p => (p.Name, p.Location)), "Predicate", diagnostics);
+        // Named lists and predicates are inlined before anything else reads the rules: the validators, the vocabulary
+        // checks, the compiler and the regime index all see the conditions themselves.
+        var packs = RuleReferenceResolver.Resolve(RuleReader.Read(docs), lists, predicates, diagnostics,
+            docs.Where(d => d.Info.Kind == DocumentKind.Predicate).Select(d => d.Info.Name));
         var regimes = CatalogReader.ReadRegimes(docs);
         var groups = CatalogReader.ReadGroups(docs);
 
@@ -57,6 +66,7 @@ public sealed class WorkspaceLoader
         foreach (var rule in packs.SelectMany(p => p.Rules))
         {
             FluentDiagnostics.Validate(RuleRules, rule, rule.Location, diagnostics);
+            CitationPeriods.Check(rule, diagnostics);
             if (ids.TryGetValue(rule.Id, out var first))
                 diagnostics.Error(DiagnosticCodes.RuleDuplicateId, $"rule '{rule.Id}' is defined twice (first at {first.Location})", rule.Location);
             else ids[rule.Id] = rule;
@@ -180,7 +190,7 @@ public sealed class WorkspaceLoader
         var reader = new EstateReader(diagnostics);
         foreach (var batch in _documents.ReadFiles(files, diagnostics))
         {
-            foreach (var d in batch.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.Policy or DocumentKind.TestCase))
+            foreach (var d in batch.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.List or DocumentKind.Predicate or DocumentKind.Policy or DocumentKind.TestCase))
             {
                 var option = d.Info.Kind == DocumentKind.Policy ? "--policy" : d.Info.Kind == DocumentKind.TestCase ? "compliance test" : "--rules";
                 diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);

@@ -150,11 +150,11 @@ public sealed partial class CheckCommandTests
         using var rules = new TempDir();
         foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "catalog"))) File.Copy(f, Path.Combine(rules.Path, Path.GetFileName(f)));
         File.Copy(Repo.Path("rules", "eu-gdpr", "jurisdiction.yaml"), Path.Combine(rules.Path, "jurisdiction.yaml"));
-        var text = File.ReadAllText(Repo.Path("rules", "eu-gdpr", "rules.yaml")).Replace("notInGroup: EEA", "notInGrup: EEA", StringComparison.Ordinal);
+        var text = File.ReadAllText(Repo.Path("rules", "eu-gdpr", "rules.yaml")).Replace("{field: mechanisms, notIn:", "{field: mechanisms, notInn:", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(rules.Path, "rules.yaml"), text);
         var (exit, _, error) = Cli.Run("check", Examples, "--rules", rules.Path);
         Assert.Equal(2, exit);
-        Assert.Matches(@"rules\.yaml:\d+:\d+: error CE4003: rule 'GDPR-CH5-TRANSFER' when.*unknown operator 'notInGrup', did you mean 'notInGroup'", error);
+        Assert.Matches(@"rules\.yaml:\d+:\d+: error CE4003: rule 'GDPR-CH5-DEROGATION-SYSTEMATIC' when.*unknown operator 'notInn', did you mean 'notIn'", error);
     }
 
     [Fact]

@@ -126,12 +126,13 @@ public sealed class NewcomerCommandsTests
         Assert.Contains("CE1040", error, StringComparison.Ordinal);
     }
 
-    /// <summary>The catalog and the packs the example estate names (EU subjects, the exporter's ciio): not the other packs.</summary>
+    /// <summary>The catalog, the shared lists and predicates, and the packs the example estate names (EU subjects, the exporter's ciio): not the other packs.</summary>
     internal static TempDir SomePacks()
     {
         var dir = new TempDir();
         foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "catalog"))) File.Copy(f, Path.Combine(dir.Path, Path.GetFileName(f)));
-        foreach (var pack in new[] { "ch-fadp", "eu-gdpr", "cn-pipl" })
+        // The shared lists and predicates the packs refer to come along (rules/common).
+        foreach (var pack in new[] { "common", "ch-fadp", "eu-gdpr", "cn-pipl" })
             foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", pack), "*.yaml")) File.Copy(f, Path.Combine(dir.Path, pack + "-" + Path.GetFileName(f)));
         return dir;
     }

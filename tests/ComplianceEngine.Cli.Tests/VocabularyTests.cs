@@ -77,7 +77,7 @@ public sealed class VocabularyTests
         foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "catalog"))) File.Copy(f, Path.Combine(rules.Path, Path.GetFileName(f)));
         File.Copy(Repo.Path("rules", "eu-gdpr", "jurisdiction.yaml"), Path.Combine(rules.Path, "jurisdiction.yaml"));
         var text = File.ReadAllText(Repo.Path("rules", "eu-gdpr", "rules.yaml"))
-            .Replace("{field: attributes.occasional, exists: true}", "{field: attributes.teir, exists: true}", StringComparison.Ordinal);
+            .Replace("when: {predicate: eu-personal-data-leaving-eea}", "when: {all: [{predicate: eu-personal-data-leaving-eea}, {field: attributes.teir, exists: true}]}", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(rules.Path, "rules.yaml"), text);
         using var dir = new TempDir();
         dir.Write("estate.yaml", Estate());

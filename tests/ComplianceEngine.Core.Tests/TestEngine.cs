@@ -32,11 +32,26 @@ internal static class TestEngine
         return (engine, bag.Sorted());
     }
 
+    /// <summary>
+    /// An engine over rules loaded as a rules folder is (named lists and predicates inlined, vocabulary checked): the
+    /// shipped catalog, the EU and UK regimes, and <paramref name="rulesYaml"/>.
+    /// </summary>
+    public static (Engine Engine, IReadOnlyList<Diagnostic> Diagnostics) CreateFromFolder(string rulesYaml)
+    {
+        var bag = new DiagnosticBag();
+        using var dir = new TempDir();
+        dir.Write("rules.yaml", rulesYaml);
+        var source = new WorkspaceLoader().LoadRules(
+            [Repo.Path("rules", "catalog"), Repo.Path("rules", "eu-gdpr", "jurisdiction.yaml"), Repo.Path("rules", "uk-gdpr", "jurisdiction.yaml"), dir.Path], bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
+        return (engine, bag.Sorted());
+    }
+
     /// <summary>An engine with the shipped GDPR pack.</summary>
     public static Engine Gdpr()
     {
         var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "eu-gdpr")], bag);
+        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules", "catalog"), Repo.Path("rules", "common"), Repo.Path("rules", "eu-gdpr")], bag);
         var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
         Assert.Empty(bag.Sorted());
         return engine;

@@ -104,8 +104,8 @@ public static class Explainer
             case "pseudonymised" or "encryptedInTransit" when op == "equals":
                 fixes.Add($"set {field}: {operand} on {subject}");
                 break;
-            case var a when a.StartsWith("attributes.", StringComparison.Ordinal) && !negated && op is "equals" or "exists":
-                fixes.Add(op == "equals"
+            case var a when a.StartsWith("attributes.", StringComparison.Ordinal) && !negated && op is "equals" or "exists" or "isTrue":
+                fixes.Add(op is "equals" or "isTrue"
                     ? $"set spec.{field}: {operand} on {subject}, if that is true"
                     : $"declare spec.{field} on {subject}");
                 break;

@@ -86,7 +86,7 @@ public static class FindingFactory
             status,
             fact.Subject,
             fact.Path,
-            rule.CitationText,
+            def.HasDatedCitations ? def.CitationTextAsOf(fact.Context.AsOf) : rule.CitationText,
             Confidence(rule, fact, text),
             Text(rule, fact, status, verdict.Error, text))
         {
@@ -146,10 +146,17 @@ public static class FindingFactory
         return rule.Render(def.Message, text);
     }
 
-    /// <summary>A finding is unverified when its rule is, or when an unverified adequacy entry decided it.</summary>
+    /// <summary>
+    /// A finding is unverified when its rule is, when an unverified adequacy entry decided it, or when its rule tested a
+    /// country against a group whose membership of that country is unverified.
+    /// </summary>
     private static string Confidence(CompiledRule rule, Fact fact, FactText text)
     {
         if (rule.Definition.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+        foreach (var (field, group) in rule.DoubtfulGroups)
+        {
+            if (field.Read(fact) is string country && group.IsDoubtful(country)) return Model.Rules.Confidence.Unverified;
+        }
         if (fact is TransferFact t)
         {
             for (var i = 0; i < rule.Adequacy.Length; i++)

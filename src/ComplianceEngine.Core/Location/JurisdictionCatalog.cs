@@ -11,6 +11,7 @@ public sealed class JurisdictionCatalog
     public const string CountriesGroup = "ISO3166";
 
     private readonly FrozenDictionary<string, FrozenSet<string>> _groups;
+    private readonly FrozenDictionary<string, CountryGroup> _definitions;
     private readonly FrozenDictionary<string, Regime> _regimes;
     private readonly FrozenDictionary<string, ImmutableArray<string>> _groupsOfCountry;
 
@@ -18,8 +19,14 @@ public sealed class JurisdictionCatalog
     public JurisdictionCatalog(IEnumerable<CountryGroup> groups, IEnumerable<Regime> regimes)
     {
         var g = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal);
-        foreach (var group in groups) g.TryAdd(group.Name, group.Members.ToFrozenSet(StringComparer.Ordinal));
+        var definitions = new Dictionary<string, CountryGroup>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            g.TryAdd(group.Name, group.Members.ToFrozenSet(StringComparer.Ordinal));
+            definitions.TryAdd(group.Name, group);
+        }
         _groups = g.ToFrozenDictionary(StringComparer.Ordinal);
+        _definitions = definitions.ToFrozenDictionary(StringComparer.Ordinal);
         var r = new Dictionary<string, Regime>(StringComparer.Ordinal);
         foreach (var regime in regimes) r.TryAdd(regime.Code, regime);
         _regimes = r.ToFrozenDictionary(StringComparer.Ordinal);
@@ -53,6 +60,9 @@ public sealed class JurisdictionCatalog
 
     /// <summary>The members of a group, or null.</summary>
     public FrozenSet<string>? Group(string name) => _groups.TryGetValue(name, out var g) ? g : null;
+
+    /// <summary>A group as declared (with its confidence), or null.</summary>
+    public CountryGroup? GroupDefinition(string name) => _definitions.TryGetValue(name, out var g) ? g : null;
 
     /// <summary>The groups a country belongs to, sorted.</summary>
     public ImmutableArray<string> GroupsOf(string country) => _groupsOfCountry.TryGetValue(country, out var g) ? g : [];

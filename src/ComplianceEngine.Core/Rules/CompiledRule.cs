@@ -77,6 +77,9 @@ public sealed class CompiledRule
     /// <summary>Fields of the <c>when</c> part (what made the rule apply).</summary>
     public ImmutableArray<FieldSpec> WhenFields { get; }
 
+    /// <summary>Country-group tests against groups with unverified membership (see <see cref="ConditionCompiler.DoubtfulGroups"/>).</summary>
+    internal ImmutableArray<(FieldSpec Field, Model.Jurisdictions.CountryGroup Group)> DoubtfulGroups { get; set; } = [];
+
     /// <summary>Adequacy tables the rule consults.</summary>
     public ImmutableArray<AdequacyTable> Adequacy { get; }
 

@@ -35,6 +35,12 @@ internal sealed class ConditionCompiler
     /// <summary>Adequacy tables the conditions referred to.</summary>
     public List<AdequacyTable> Adequacy { get; } = [];
 
+    /// <summary>
+    /// Country-group tests against groups whose membership is (partly) unverified: the field tested and the group. A
+    /// finding whose fact's value is a doubtful member (or any value, for an unverified group) is unverified.
+    /// </summary>
+    public List<(FieldSpec Field, Model.Jurisdictions.CountryGroup Group)> DoubtfulGroups { get; } = [];
+
     public Expression? Compile(Condition condition, RuleDefinition rule, ParameterExpression fact)
     {
         switch (condition)
@@ -60,8 +66,17 @@ internal sealed class ConditionCompiler
                 }
                 if (!Adequacy.Contains(table)) Adequacy.Add(table);
                 return Expression.Call(Expression.Constant(table), typeof(AdequacyTable).GetMethod(nameof(AdequacyTable.IsAdequate))!, fact);
+            case FieldCondition { Lists.IsEmpty: false } field:
+                // The loader inlines named lists; one left here was never resolved (unknown, or the rules were built in code).
+                Error(DiagnosticCodes.RuleUnknownList, rule,
+                    $"list '{field.Lists[0].Name}' is not resolved: named lists are inlined when rules are loaded from a rules folder that declares them", field.Lists[0].Location);
+                return null;
             case FieldCondition field:
                 return CompileField(field, rule, fact);
+            case PredicateReference reference:
+                Error(DiagnosticCodes.RuleUnknownPredicate, rule,
+                    $"predicate '{reference.Name}' is not resolved: named predicates are inlined when rules are loaded from a rules folder that declares them", reference.Location);
+                return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name);
         }
@@ -112,6 +127,20 @@ internal sealed class ConditionCompiler
             return want ? test : Call(nameof(Ops.Not), test);
         }
 
+        if (c.Operator == Operators.IsTrue)
+        {
+            if (!One() || !bool.TryParse(ops[0], out var want)) return Bad("'isTrue' takes true (the value is true) or false (the value is false)");
+            Expression truth = spec.Type switch
+            {
+                FieldType.Flag => Call(nameof(Ops.Eq), value, Expression.Constant(true)),
+                FieldType.Text when c.Field.StartsWith("attributes.", StringComparison.Ordinal) || c.Field.Contains(".attributes.", StringComparison.Ordinal)
+                    => Call(nameof(Ops.IsTrue), value),
+                _ => null!,
+            };
+            if (truth is null) return Bad("'isTrue' works on yes/no fields and attributes only");
+            return want ? truth : Call(nameof(Ops.Not), truth);
+        }
+
         switch (spec.Type)
         {
             case FieldType.Text:
@@ -143,25 +172,32 @@ internal sealed class ConditionCompiler
                             Error(DiagnosticCodes.RuleUnknownJurisdiction, rule, $"no CountryGroup '{ops[0]}' is loaded{Suggest(ops[0], _catalog.GroupNames)}", c.Location);
                             return null;
                         }
+                        if (_catalog.GroupDefinition(ops[0]) is { HasDoubts: true } doubtful && !DoubtfulGroups.Contains((spec, doubtful)))
+                            DoubtfulGroups.Add((spec, doubtful));
                         var member = Call(nameof(Ops.In), value, Expression.Constant(group));
                         return c.Operator == Operators.InGroup ? member : Call(nameof(Ops.Not), member);
                 }
                 break;
             case FieldType.Set:
+                // A mechanism qualified by a regime ("JP:contract") counts only for that regime's rules; a bare one for every
+                // regime's. So a rule of regime R asking for "contract" accepts "contract" and "R:contract", never "EU:contract".
+                var qualifier = c.Field == MechanismsField && rule.Jurisdiction.Length > 0 ? rule.Jurisdiction + MechanismQualifier : null;
                 switch (c.Operator)
                 {
                     case Operators.Contains:
                         if (!One()) return Bad("'contains' takes one value (use containsAny or containsAll for lists)");
-                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(Qualified(ops, qualifier))));
                     case Operators.ContainsAny:
                     case Operators.In:
                         if (ops.Length == 0) return Bad($"'{c.Operator}' takes a list of values");
-                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(Qualified(ops, qualifier))));
                     case Operators.NotIn:
                         if (ops.Length == 0) return Bad("'notIn' takes a list of values");
-                        return Call(nameof(Ops.Not), Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops))));
+                        return Call(nameof(Ops.Not), Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(Qualified(ops, qualifier)))));
                     case Operators.ContainsAll:
                         if (ops.Length == 0) return Bad("'containsAll' takes a list of values");
+                        if (qualifier is not null)
+                            return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.Select(o => Alternatives(o, qualifier)).ToArray()));
                         return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.ToArray()));
                     case Operators.Prefix:
                         if (ops.Length == 0) return Bad("'prefix' takes one or more taxonomy keys");
@@ -218,12 +254,25 @@ internal sealed class ConditionCompiler
 
     private static IEnumerable<string> Accepted(FieldType type) => type switch
     {
-        FieldType.Text => ["equals", "notEquals", "in", "notIn", "prefix", "exists"],
+        FieldType.Text => ["equals", "notEquals", "in", "notIn", "prefix", "exists", "isTrue (attributes)"],
         FieldType.Country => ["equals", "notEquals", "in", "notIn", "inGroup", "notInGroup", "exists"],
         FieldType.Set => ["contains", "containsAny", "containsAll", "in", "notIn", "prefix", "equals", "exists"],
         FieldType.Number => ["equals", "notEquals", "gt", "gte", "lt", "lte", "exists"],
-        _ => ["equals", "notEquals", "exists"],
+        _ => ["equals", "notEquals", "isTrue", "exists"],
     };
+
+    /// <summary>The transfer field that holds the declared legal bases.</summary>
+    internal const string MechanismsField = "mechanisms";
+
+    /// <summary>What separates a regime code from a mechanism it qualifies: <c>JP:contract</c>.</summary>
+    public const string MechanismQualifier = ":";
+
+    /// <summary>The operands plus, for a regime's rule, each unqualified operand qualified by the regime.</summary>
+    private static ImmutableArray<string> Qualified(ImmutableArray<string> ops, string? qualifier) =>
+        qualifier is null ? ops : [.. ops, .. ops.Where(o => !o.Contains(MechanismQualifier, StringComparison.Ordinal)).Select(o => qualifier + o)];
+
+    private static string[] Alternatives(string operand, string qualifier) =>
+        operand.Contains(MechanismQualifier, StringComparison.Ordinal) ? [operand] : [operand, qualifier + operand];
 
     private bool CheckCountries(ImmutableArray<string> codes, RuleDefinition rule, FieldCondition c)
     {

@@ -45,11 +45,14 @@ internal static class OnwardScope
         return allowed;
     }
 
-    /// <summary>The conditions every match of <paramref name="when"/> must meet: the items of a top-level <c>all</c>, or itself.</summary>
+    /// <summary>
+    /// The conditions every match of <paramref name="when"/> must meet: the items of a top-level <c>all</c> (and of the
+    /// <c>all</c>s among them, at any depth: a named predicate inlined as a nested <c>all</c> is seen through), or itself.
+    /// </summary>
     internal static IEnumerable<Condition> Conjuncts(Condition? when) => when switch
     {
         null => [],
-        AllCondition all => all.Items,
+        AllCondition all => all.Items.SelectMany(Conjuncts),
         _ => [when],
     };
 

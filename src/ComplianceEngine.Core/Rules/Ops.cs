@@ -41,6 +41,8 @@ public static class Ops
     public static Tri Prefix(string? value, string[] prefixes) => value is null ? Tri.Unknown : Of(MatchesAnyPrefix(value, prefixes));
     /// <summary>value is present.</summary>
     public static Tri Exists(string? value) => Of(!string.IsNullOrEmpty(value));
+    /// <summary>A yes/no text value (an attribute): "true" is true, "false" false; missing or anything else unknown.</summary>
+    public static Tri IsTrue(string? value) => value switch { "true" => Tri.True, "false" => Tri.False, _ => Tri.Unknown };
 
     // Sets.
     /// <summary>set contains every operand.</summary>
@@ -65,6 +67,15 @@ public static class Ops
     }
     /// <summary>set is not empty.</summary>
     public static Tri NotEmpty(ImmutableArray<string> values) => Of(values.Length > 0);
+    /// <summary>For every group of alternatives, the set contains one of them (a mechanism, or the same qualified by the rule's regime).</summary>
+    public static Tri ContainsAll(ImmutableArray<string> values, string[][] alternatives)
+    {
+        foreach (var group in alternatives)
+        {
+            if (!group.Any(values.Contains)) return Tri.False;
+        }
+        return Tri.True;
+    }
     /// <summary>set equals exactly the operands.</summary>
     public static Tri SetEquals(ImmutableArray<string> values, string[] operands) => Of(values.Length == operands.Length && operands.All(values.Contains));
 

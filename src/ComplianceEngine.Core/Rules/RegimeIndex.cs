@@ -9,7 +9,8 @@ namespace ComplianceEngine.Core.Rules;
 
 /// <summary>
 /// Which transfer rules can apply to a transfer, from the regimes it is judged under. A rule whose <c>when</c> has a
-/// top-level condition on <c>regimes</c> (<c>contains</c>, <c>containsAny</c>, <c>in</c>, <c>containsAll</c>,
+/// conjunct (<see cref="OnwardScope.Conjuncts"/>: an item of the top-level <c>all</c>, or of an <c>all</c> nested in it,
+/// as a named predicate inlined by the loader is) on <c>regimes</c> (<c>contains</c>, <c>containsAny</c>, <c>in</c>, <c>containsAll</c>,
 /// <c>equals</c>) is false, so not applicable, for every transfer whose known regimes share none of the named ones:
 /// such rules need not be worked out at all. An onward hop carries one regime, so it meets a handful of rules instead
 /// of every transfer rule. Transfers whose regimes are unknown meet every rule.

@@ -71,6 +71,7 @@ public sealed class RuleSetCompiler
                 }
             }
             cr.Index = compiled.Count;
+            cr.DoubtfulGroups = [.. conditions.DoubtfulGroups];
             compiled.Add(cr);
         }
 

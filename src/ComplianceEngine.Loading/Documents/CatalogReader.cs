@@ -16,9 +16,19 @@ public static class CatalogReader
         foreach (var doc in documents.Where(d => d.Info.Kind == DocumentKind.CountryGroup))
         {
             var s = doc.Spec;
-            var group = new CountryGroup(doc.Info.Name, s.String("title") ?? doc.Info.Name,
-                s.StringList("members", required: true).ToImmutableSortedSet(StringComparer.Ordinal), s.String("source") ?? string.Empty,
-                doc.Info.Location);
+            var members = s.StringList("members", required: true).ToImmutableSortedSet(StringComparer.Ordinal);
+            var unverified = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+            foreach (var (code, at) in s.StringItems("unverifiedMembers"))
+            {
+                if (members.Contains(code)) unverified.Add(code);
+                else s.Diagnostics.Error(DiagnosticCodes.CatalogInvalid,
+                    $"CountryGroup '{doc.Info.Name}': unverified member '{code}' is not among its members{Yaml.MapReader.Suggest(code, members)}", at);
+            }
+            var group = new CountryGroup(doc.Info.Name, s.String("title") ?? doc.Info.Name, members, s.String("source") ?? string.Empty, doc.Info.Location)
+            {
+                Confidence = s.Enum("confidence", [Confidence.Verified, Confidence.Unverified], fallback: Confidence.Verified)!,
+                UnverifiedMembers = unverified.ToImmutable(),
+            };
             s.Finish();
             result.Add(group);
         }

@@ -73,7 +73,13 @@ public static class RuleReader
         var citations = ImmutableArray.CreateBuilder<Citation>();
         foreach (var c in r.MapList("citations", required: true))
         {
-            citations.Add(new Citation(c.String("instrument", required: true) ?? "", c.String("article", required: true) ?? "", c.String("url")));
+            var citation = new Citation(c.String("instrument", required: true) ?? "", c.String("article", required: true) ?? "", c.String("url")) { Location = c.Location };
+            if (c.Map("effective") is { } ce)
+            {
+                citation = citation with { Effective = new EffectivePeriod(ce.Date("from"), ce.Date("until")) };
+                ce.Finish();
+            }
+            citations.Add(citation);
             c.Finish();
         }
         _ = SeverityNames.TryParse(r.Enum("severity", SeverityNames.All, required: true), out var severity);
@@ -104,7 +110,11 @@ public static class RuleReader
         return ReadCondition(node, parent.Diagnostics, $"rule '{ruleId}' {key}");
     }
 
-    /// <summary>Reads one condition node: <c>all</c>, <c>any</c>, <c>not</c>, <c>adequate</c>, or <c>field</c> with one operator.</summary>
+    /// <summary>
+    /// Reads one condition node: <c>all</c>, <c>any</c>, <c>not</c>, <c>adequate</c>, <c>predicate</c> (a named
+    /// <see cref="NamedPredicate"/>), or <c>field</c> with one operator whose operand is a value, a list of values, or
+    /// <c>{list: NAME}</c> (a <see cref="NamedList"/>; also as an item of the list).
+    /// </summary>
     public static Condition? ReadCondition(YamlNode node, DiagnosticBag diagnostics, string context)
     {
         if (node is not YamlMapping map)
@@ -139,6 +149,14 @@ public static class RuleReader
             if (inner is null) diagnostics.Error(DiagnosticCodes.MissingField, $"{context}: 'not' needs a condition", map.Location);
             result = c is null ? null : new NotCondition(c, map.Location);
         }
+        else if (keys.Contains("predicate"))
+        {
+            var name = m.String("predicate", required: true);
+            if (keys.Count > 1)
+                diagnostics.Error(DiagnosticCodes.RuleInvalid, $"{context}: a predicate reference has no other keys (got {string.Join(", ", keys.Where(k => k != "predicate"))}); combine conditions with all/any", map.Location);
+            m.Accept([.. keys]);
+            result = name is null ? null : new PredicateReference(name, m.LocationOf("predicate"));
+        }
         else if (keys.Contains("adequate"))
         {
             var regime = m.String("adequate", required: true);
@@ -163,29 +181,50 @@ public static class RuleReader
             else if (field is not null)
             {
                 var opNode = m.Node(ops[0]);
-                var operands = opNode switch
+                var values = ImmutableArray.CreateBuilder<string>();
+                var lists = ImmutableArray.CreateBuilder<ListReference>();
+                var ok = opNode switch
                 {
-                    YamlScalar s => [s.Value],
-                    YamlSequence seq when seq.Items.All(i => i is YamlScalar) => seq.Items.Cast<YamlScalar>().Select(i => i.Value).ToImmutableArray(),
-                    null => ImmutableArray<string>.Empty,
-                    _ => default,
+                    YamlScalar s => Operand(s, values, lists, diagnostics, context),
+                    YamlMapping l => Operand(l, values, lists, diagnostics, context),
+                    YamlSequence seq => seq.Items.Select(i => Operand(i, values, lists, diagnostics, context)).ToList().TrueForAll(b => b),
+                    _ => true,
                 };
-                if (operands.IsDefault)
+                if (!ok)
                 {
-                    diagnostics.Error(DiagnosticCodes.WrongType, $"{context}: the operand of '{ops[0]}' must be a value or a list of values", opNode!.Location);
+                    diagnostics.Error(DiagnosticCodes.WrongType, $"{context}: the operand of '{ops[0]}' must be a value, a list of values, or {{list: NAME}}", opNode!.Location);
                 }
                 else
                 {
-                    result = new FieldCondition(field, ops[0], operands, m.LocationOf("field"));
+                    result = new FieldCondition(field, ops[0], values.ToImmutable(), m.LocationOf("field")) { Lists = lists.ToImmutable() };
                 }
             }
         }
         else
         {
-            diagnostics.Error(DiagnosticCodes.RuleInvalid, $"{context}: a condition needs one of all, any, not, adequate, field", map.Location);
+            diagnostics.Error(DiagnosticCodes.RuleInvalid, $"{context}: a condition needs one of all, any, not, adequate, predicate, field{MapReader.Suggest(keys.FirstOrDefault() ?? "", ["all", "any", "not", "adequate", "predicate", "field"])}", map.Location);
             m.Accept([.. keys]);
         }
         m.Finish();
         return result;
+    }
+
+    /// <summary>One operand: a value, or <c>{list: NAME}</c>. False when it is neither.</summary>
+    private static bool Operand(YamlNode node, ImmutableArray<string>.Builder values, ImmutableArray<ListReference>.Builder lists, DiagnosticBag diagnostics, string context)
+    {
+        switch (node)
+        {
+            case YamlScalar s:
+                values.Add(s.Value);
+                return true;
+            case YamlMapping map when map.Entries.Length == 1 && map.Entries[0].Key.Name == "list":
+                var reader = new MapReader(map, diagnostics, context);
+                var name = reader.String("list", required: true);
+                reader.Finish();
+                if (name is not null) lists.Add(new ListReference(name, map.Entries[0].Value.Location));
+                return name is not null;
+            default:
+                return false;
+        }
     }
 }

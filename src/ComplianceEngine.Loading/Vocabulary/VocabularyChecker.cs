@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
@@ -36,8 +37,13 @@ public static class VocabularyChecker
                 CheckCountry($"DataStore '{s.Name}': encryption.keyCountry", key, Or(s.Encryption.KeyCountryLocation, s.Info.Location), vocabulary, countries, missingReported, diagnostics);
         }
         foreach (var f in estate.Flows)
+        {
             CheckKeys(f.Name, "DataFlow", f.Categories, f.CategoryLocations, f.Info.Location, categories, "categories", "data category",
                 DiagnosticCodes.UnknownCategory, missingReported, diagnostics);
+            CheckMechanisms($"DataFlow '{f.Name}'", f.Mechanisms, f.Info.Location, vocabulary, diagnostics);
+        }
+        if (estate.Organization is { } exporter)
+            CheckMechanisms($"Organization '{exporter.Name}'", exporter.Mechanisms, exporter.Info.Location, vocabulary, diagnostics);
         foreach (var c in estate.Clusters)
         {
             if (c.Country is { } country)
@@ -136,6 +142,23 @@ public static class VocabularyChecker
         if (hint.Length == 0 && code.Length > 2) hint = Suggestions.DidYouMean(code, vocabulary.RegimeCodes);
         diagnostics.Error(DiagnosticCodes.UnknownSubjectCode,
             $"DataStore '{store.Name}': subjects '{code}' is neither a jurisdiction code ({string.Join(", ", vocabulary.RegimeCodes)}) nor an ISO 3166-1 alpha-2 country code{hint}", at);
+    }
+
+    /// <summary>
+    /// A mechanism qualified by a regime (<c>JP:contract</c>, counted only by that regime's rules) names a loaded regime:
+    /// a qualifier no rule can match would silently count for nothing (CE4025).
+    /// </summary>
+    private static void CheckMechanisms(string what, ImmutableArray<string> mechanisms, SourceLocation at, VocabularyCatalog vocabulary, DiagnosticBag diagnostics)
+    {
+        foreach (var m in mechanisms)
+        {
+            var colon = m.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0) continue;
+            var regime = m[..colon];
+            if (colon > 0 && colon < m.Length - 1 && vocabulary.RegimeCodes.Contains(regime)) continue;
+            diagnostics.Error(DiagnosticCodes.MechanismQualifierUnknown,
+                $"{what}: mechanism '{m}' is qualified by '{regime}', which is no loaded jurisdiction code ({string.Join(", ", vocabulary.RegimeCodes)}); write REGIME:mechanism, or the bare mechanism to count it for every regime{Suggestions.DidYouMean(regime, vocabulary.RegimeCodes)}", at);
+        }
     }
 
     private static void CheckCountry(string what, string code, SourceLocation at, VocabularyCatalog vocabulary, CountrySuggester countries,

@@ -123,6 +123,18 @@ public static class DiagnosticCodes
     public const string RuleUnknownTaxonomyKey = "CE4013";
     /// <summary>A vocabulary file of a rules folder (data categories, subjects, country codes) is invalid.</summary>
     public const string VocabularyInvalid = "CE4014";
+    /// <summary>A condition refers to a <c>List</c> that no loaded rules folder declares.</summary>
+    public const string RuleUnknownList = "CE4020";
+    /// <summary>A condition refers to a <c>Predicate</c> that no loaded rules folder declares (or that was never resolved).</summary>
+    public const string RuleUnknownPredicate = "CE4021";
+    /// <summary>Predicates refer to each other in a cycle, or a rule expands to too many conditions.</summary>
+    public const string PredicateCycle = "CE4022";
+    /// <summary>A <c>List</c> or <c>Predicate</c> document is invalid (no items, an item that is not a value, no condition).</summary>
+    public const string NamedConditionInvalid = "CE4023";
+    /// <summary>A rule's citations are not in force on some day of the rule's effective period (or a citation's period is invalid).</summary>
+    public const string CitationPeriodInvalid = "CE4024";
+    /// <summary>An estate's mechanism is qualified by a regime (<c>JP:contract</c>) that no loaded Jurisdiction declares.</summary>
+    public const string MechanismQualifierUnknown = "CE4025";
     /// <summary>A policy or waiver is invalid.</summary>
     public const string PolicyInvalid = "CE5001";
     /// <summary>A waiver has expired.</summary>

@@ -15,8 +15,12 @@ public static class DocumentKind
     public const string Waiver = "Waiver";
     public const string TestCase = "TestCase";
     public const string DataCategory = "DataCategory";
+    /// <summary>A named list of values rules refer to (<c>{list: NAME}</c>).</summary>
+    public const string List = "List";
+    /// <summary>A named condition rules refer to (<c>{predicate: NAME}</c>).</summary>
+    public const string Predicate = "Predicate";
 
     /// <summary>Every kind the loader accepts.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Cluster, DataStore, DataFlow, Recipient, Organization, DataCategory, RulePack, Jurisdiction, CountryGroup, Policy, Waiver, TestCase];
+        [Cluster, DataStore, DataFlow, Recipient, Organization, DataCategory, RulePack, Jurisdiction, CountryGroup, List, Predicate, Policy, Waiver, TestCase];
 }

@@ -5,7 +5,23 @@ using ComplianceEngine.Model.Rules;
 namespace ComplianceEngine.Model.Jurisdictions;
 
 /// <summary>A named set of countries: EU, EEA, APB members, ITAR 126.1 countries, ...</summary>
-public sealed record CountryGroup(string Name, string Title, ImmutableSortedSet<string> Members, string Source, SourceLocation Location);
+public sealed record CountryGroup(string Name, string Title, ImmutableSortedSet<string> Members, string Source, SourceLocation Location)
+{
+    /// <summary>
+    /// Whether the membership is confirmed in a source (<see cref="Rules.Confidence"/>): an unverified group makes every
+    /// finding whose rule tested a country against it unverified.
+    /// </summary>
+    public string Confidence { get; init; } = Rules.Confidence.Verified;
+
+    /// <summary>Members whose inclusion is not confirmed: a finding whose rule tested one of them against the group is unverified.</summary>
+    public ImmutableSortedSet<string> UnverifiedMembers { get; init; } = [];
+
+    /// <summary>True when testing <paramref name="country"/> against the group rests on an unverified fact.</summary>
+    public bool IsDoubtful(string country) => Confidence == Rules.Confidence.Unverified || UnverifiedMembers.Contains(country);
+
+    /// <summary>True when some membership test against the group can be unverified.</summary>
+    public bool HasDoubts => Confidence == Rules.Confidence.Unverified || !UnverifiedMembers.IsEmpty;
+}
 
 /// <summary>A condition attached to an adequacy decision, e.g. "only DPF-certified recipients".</summary>
 /// <param name="Certification">The recipient must hold this certification.</param>

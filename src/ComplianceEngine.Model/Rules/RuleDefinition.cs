@@ -6,6 +6,15 @@ namespace ComplianceEngine.Model.Rules;
 /// <summary>A legal source: instrument, article, link.</summary>
 public sealed record Citation(string Instrument, string Article, string? Url)
 {
+    /// <summary>
+    /// When the article is in force (default: always). A finding cites the articles in force on its as-of date, so a
+    /// rule can cite a former article until the day its successor applies.
+    /// </summary>
+    public EffectivePeriod Effective { get; init; } = EffectivePeriod.Always;
+
+    /// <summary>Where the citation is written (for diagnostics).</summary>
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
     /// <inheritdoc />
     public override string ToString() => $"{Instrument} {Article}";
 }
@@ -61,6 +70,30 @@ public sealed record RuleDefinition(
 {
     /// <summary>The citation as one line: "GDPR Art. 44, Art. 46".</summary>
     public string CitationText => string.Join("; ", Citations.Select(c => c.ToString()));
+
+    /// <summary>True when some citation has its own effective period (then <see cref="CitationTextAsOf"/> depends on the date).</summary>
+    public bool HasDatedCitations
+    {
+        get
+        {
+            foreach (var c in Citations)
+            {
+                if (c.Effective.From is not null || c.Effective.Until is not null) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The citations in force on <paramref name="date"/>, as one line. When none is (a date outside the rule's period, which
+    /// the loader checks the citations cover), every citation, so a finding never cites nothing.
+    /// </summary>
+    public string CitationTextAsOf(DateOnly date)
+    {
+        if (!HasDatedCitations) return CitationText;
+        var inForce = Citations.Where(c => c.Effective.Contains(date)).ToList();
+        return inForce.Count == 0 ? CitationText : string.Join("; ", inForce.Select(c => c.ToString()));
+    }
 }
 
 /// <summary>A file's worth of rules for one regime.</summary>

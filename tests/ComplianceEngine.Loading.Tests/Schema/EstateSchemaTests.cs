@@ -17,7 +17,7 @@ public sealed class EstateSchemaTests
 {
     /// <summary>Kinds that are not estate documents: passed with --rules, --policy or read by <c>compliance test</c>.</summary>
     private static readonly HashSet<string> NotEstateKinds =
-        [DocumentKind.RulePack, DocumentKind.Jurisdiction, DocumentKind.CountryGroup, DocumentKind.Policy, DocumentKind.TestCase];
+        [DocumentKind.RulePack, DocumentKind.Jurisdiction, DocumentKind.CountryGroup, DocumentKind.List, DocumentKind.Predicate, DocumentKind.Policy, DocumentKind.TestCase];
 
     private static readonly Lazy<JsonNode> SchemaNode = new(() => JsonNode.Parse(File.ReadAllText(Repo.Path("schema", "estate.schema.json")))!);
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(Repo.Path("schema", "estate.schema.json"))));

@@ -78,6 +78,19 @@ public sealed class VocabularyCheckerTests
     public void Check_FideslangKeysAndKnownCodes_NoDiagnostics() => Assert.Empty(Check(Estate));
 
     [Fact]
+    public void Check_MechanismQualifiedByUnknownRegime_DiagnosticWithSuggestion()
+    {
+        var d = Single(Estate.Replace("  attributes: {occasional: true}", "  mechanisms: [scc, JP:contract, EY:contract]\n  attributes: {occasional: true}", StringComparison.Ordinal),
+            DiagnosticCodes.MechanismQualifierUnknown);
+        Assert.Contains("mechanism 'EY:contract'", d.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'EU'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_OrganizationMechanismWithEmptyQualifier_Diagnostic() =>
+        Single(Estate.Replace("  country: DE\n", "  country: DE\n  mechanisms: [':bcr']\n", StringComparison.Ordinal), DiagnosticCodes.MechanismQualifierUnknown);
+
+    [Fact]
     public void Shipped_Vocabulary_HasFideslangTaxonomyCountriesAndDeclaredAttributes()
     {
         var v = Shipped.Value.Vocabulary;
