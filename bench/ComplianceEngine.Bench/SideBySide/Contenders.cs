@@ -1,0 +1,100 @@
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Rules;
+
+namespace ComplianceEngine.Bench.SideBySide;
+
+/// <summary>One way of reaching the GDPR Chapter V decision for every fact: it writes one judgement per fact.</summary>
+internal abstract class Contender(string name, string description)
+{
+    /// <summary>Short name, used in tables and <c>--only</c>.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>What it is, for the report.</summary>
+    public string Description { get; } = description;
+
+    /// <summary>Judges every fact into <paramref name="into"/> (same order). Timed.</summary>
+    public abstract void Run(TransferFact[] facts, Judgement[] into);
+
+    /// <summary>Clears whatever a previous run left on the facts (not timed).</summary>
+    public virtual void Reset(TransferFact[] facts)
+    {
+    }
+}
+
+/// <summary>The hand-written loop.</summary>
+internal sealed class HandContender(GdprTransferByHand rule) : Contender("hand", "a hand-written C# loop with the same three-valued handling of unknowns")
+{
+    public override void Run(TransferFact[] facts, Judgement[] into) => rule.JudgeAll(facts, into);
+}
+
+/// <summary>The rule's compiled judgement delegate, called once per fact (what every runner of the engine calls).</summary>
+internal sealed class CompiledContender(CompiledRule rule) : Contender("compiled", "the rule's compiled judgement delegate (CompiledRule.JudgeNow), one call per fact")
+{
+    public override void Run(TransferFact[] facts, Judgement[] into)
+    {
+        for (var i = 0; i < facts.Length; i++) into[i] = rule.JudgeNow(facts[i]);
+    }
+}
+
+/// <summary>Microsoft RulesEngine 6.0.1.</summary>
+internal sealed class RulesEngineContender(GdprTransferRulesEngine workflow)
+    : Contender("rulesengine", "Microsoft RulesEngine 6.0.1: the rule as a workflow of lambda-expression strings, ExecuteAllRulesAsync per fact")
+{
+    public override void Run(TransferFact[] facts, Judgement[] into) => workflow.JudgeAll(facts, into);
+}
+
+/// <summary>Facts, as the engine's runners leave them: no memo, no verdicts.</summary>
+internal static class FactState
+{
+    public static void Clear(TransferFact[] facts)
+    {
+        foreach (var f in facts)
+        {
+            f.JudgedBy = null;
+            f.Judgements = null;
+            f.Verdicts = null;
+        }
+    }
+}
+
+/// <summary>
+/// The rule in NRules sessions, as the engine's NRules evaluation runs it: chunks of facts, each chunk inserted into a fresh
+/// session of the compiled rule set, the rules fired, and the verdicts the generic action recorded read back. The rule's
+/// three outcome rules ask the compiled rule for its judgement (worked out once per fact, memoised on it).
+/// </summary>
+internal sealed class NRulesContender(CompiledRuleSet rules, CompiledRule rule, int chunkSize)
+    : Contender("nrules", $"NRules 1.0.4: InsertAll + Fire in a fresh session per {chunkSize:N0} facts, verdicts read back")
+{
+    public override void Reset(TransferFact[] facts) => FactState.Clear(facts);
+
+    public override void Run(TransferFact[] facts, Judgement[] into)
+    {
+        for (var start = 0; start < facts.Length; start += chunkSize)
+        {
+            var session = rules.Factory.CreateSession();
+            string? failure = null;
+            session.Events.LhsExpressionFailedEvent += (_, e) =>
+            {
+                e.IsHandled = true;
+                failure ??= e.Exception?.Message ?? "a condition failed";
+            };
+            session.InsertAll(new ArraySegment<TransferFact>(facts, start, Math.Min(chunkSize, facts.Length - start)));
+            session.Fire();
+            if (failure is not null) throw new InvalidOperationException($"NRules: {failure}");
+        }
+        for (var i = 0; i < facts.Length; i++)
+        {
+            var judgement = Judgement.NotApplicable;
+            if (facts[i].Verdicts is { } verdicts)
+            {
+                foreach (var v in verdicts)
+                {
+                    if (!ReferenceEquals(v.Rule, rule)) continue;
+                    if (judgement != Judgement.NotApplicable) throw new InvalidOperationException($"NRules recorded two verdicts on {facts[i].Subject.Name}");
+                    judgement = v.Judgement;
+                }
+            }
+            into[i] = judgement;
+        }
+    }
+}
