@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
@@ -14,7 +15,8 @@ namespace ComplianceEngine.Bench.SideBySide;
 /// logic in that encoding), and the workflow's global parameters hold the shared parts. Three rules, one per outcome
 /// (as the NRules compilation has three); a fact none of them matches is not applicable. The regimes a transfer is judged
 /// under and the EU adequacy decision come from the engine, through two registered functions (<see cref="GdprFunctions"/>),
-/// as any RulesEngine user calls into their own code for what an expression string cannot say.
+/// as any RulesEngine user calls into their own code for what an expression string cannot say; a third hands the fact's
+/// sets to the expressions as arrays.
 /// </summary>
 internal sealed class GdprTransferRulesEngine
 {
@@ -54,15 +56,15 @@ internal sealed class GdprTransferRulesEngine
             GlobalParams =
             [
                 P("inForce", string.Create(CultureInfo.InvariantCulture, $"input1.Context.AsOf.DayNumber >= {effectiveFrom.DayNumber} ? 2 : 0")),
-                P("personal", "input1.Categories.Any(c => c == \"user\" || c.StartsWith(\"user.\")) ? 2 : 0"),
+                P("personal", "GdprFunctions.Items(input1.Categories).Any(c => c == \"user\" || c.StartsWith(\"user.\")) ? 2 : 0"),
                 P("regimes", "GdprFunctions.Regimes(input1)"),
                 P("euLaw", "regimes == null ? 1 : (regimes.Contains(\"EU\") ? 2 : 0)"),
                 P("destination", "input1.Destination.Country"),
                 P("outsideEea", $"destination == null ? 1 : (destination in {eeaList} ? 0 : 2)"),
                 P("applies", "Math.Min(Math.Min(inForce, personal), Math.Min(euLaw, outsideEea))"),
                 P("adequate", "GdprFunctions.AdequateForEu(input1)"),
-                P("safeguard", $"input1.Mechanisms.Any(m => m in {safeguards}) ? 2 : 0"),
-                P("derogation", $"input1.Mechanisms.Any(m => m in {derogations}) ? 2 : 0"),
+                P("safeguard", $"GdprFunctions.Items(input1.Mechanisms).Any(m => m in {safeguards}) ? 2 : 0"),
+                P("derogation", $"GdprFunctions.Items(input1.Mechanisms).Any(m => m in {derogations}) ? 2 : 0"),
                 P("occasionalPurpose", $"input1.Purpose == null ? 1 : (input1.Purpose in {systematic} ? 0 : 2)"),
                 P("occasional", "input1.Attribute(\"occasional\")"),
                 P("occasionalDeclared", "occasional != null && occasional != \"\" ? 2 : 0"),
@@ -110,6 +112,9 @@ public static class GdprFunctions
     /// <summary>The regimes a transfer is judged under, or null when unknown (the compiled rule's <c>regimes</c> field).</summary>
     public static string[]? Regimes(TransferFact fact) =>
         RegimeIndex.RegimesOf(fact) is { } regimes ? ImmutableCollectionsMarshal.AsArray(regimes) : null;
+
+    /// <summary>A fact's set as an array (System.Linq.Dynamic.Core finds no <c>Any</c> on an <c>ImmutableArray</c>; no copy).</summary>
+    public static string[] Items(ImmutableArray<string> values) => ImmutableCollectionsMarshal.AsArray(values) ?? [];
 
     /// <summary>The EU adequacy decision as 0 (no), 1 (unknown), 2 (yes).</summary>
     public static int AdequateForEu(TransferFact fact) =>
