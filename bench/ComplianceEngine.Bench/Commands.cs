@@ -37,6 +37,7 @@ internal static class Commands
                   --live: full GC after each phase to record the live heap it leaves (slower; outside the timings)
                   --report FILE: also write the JSON report there (outside the timings), to compare runs byte for byte
                   --threads N: evaluate on N threads (default: one per processor)
+                  --runner batch|nrules: judge facts with compiled judgements (default) or in NRules sessions
                   --no-json: skip the JSON phase (the JSON writer buffers the whole report in memory)
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
@@ -134,6 +135,12 @@ internal static class Commands
             GeneratedAt = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
             Observer = recorder,
             MaxDegreeOfParallelism = o.Int("threads", 0),
+            Runner = o.Get("runner") switch
+            {
+                null or "batch" => RuleRunner.Batch,
+                "nrules" => RuleRunner.NRules,
+                var r => throw new ArgumentException($"--runner is batch or nrules, not '{r}'"),
+            },
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
 
         var peakBeforeJson = PeakMemory.Read();

@@ -37,6 +37,9 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     /// is not read and <see cref="PolicyPath"/> must be null.
     /// </summary>
     public PreparedRules? Prepared { get; init; }
+
+    /// <summary>How facts are judged (<see cref="RuleRunner"/>); the report is the same either way.</summary>
+    public RuleRunner Runner { get; init; } = RuleRunner.Batch;
 }
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
@@ -240,6 +243,7 @@ public sealed class ComplianceService
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
+            Runner = request.Runner,
         });
         var policyDiagnostics = new DiagnosticBag();
         report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);

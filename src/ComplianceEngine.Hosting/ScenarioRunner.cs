@@ -35,7 +35,10 @@ public sealed class ScenarioRunner
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Runs one scenario folder with <paramref name="engine"/>.</summary>
-    public ScenarioResult Run(string folder, Engine engine)
+    public ScenarioResult Run(string folder, Engine engine) => Run(folder, engine, RuleRunner.Batch).Result;
+
+    /// <summary>Runs one scenario folder with <paramref name="engine"/> and <paramref name="runner"/>; the report too, when one was made.</summary>
+    public (ScenarioResult Result, Report? Report) Run(string folder, Engine engine, RuleRunner runner)
     {
         ArgumentNullException.ThrowIfNull(engine);
         var diagnostics = new DiagnosticBag();
@@ -47,16 +50,16 @@ public sealed class ScenarioRunner
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
         Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         if (diagnostics.HasErrors || cases.Length != 1)
-            return new ScenarioResult(folder, folder, false, [], [], [.. diagnostics.Sorted()]);
+            return (new ScenarioResult(folder, folder, false, [], [], [.. diagnostics.Sorted()]), null);
 
         var test = cases[0];
-        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = test.AsOf, IncludePasses = true }, diagnostics.Sorted());
+        var report = engine.Evaluate(estate, new EvaluationOptions { AsOf = test.AsOf, IncludePasses = true, Runner = runner }, diagnostics.Sorted());
         var inScope = report.Findings.Where(f => test.Jurisdictions.Contains(f.Jurisdiction)).ToList();
         var missing = test.Expect.Where(e => !inScope.Any(e.Matches)).Select(e => e.ToString()).ToImmutableArray();
         var unexpected = inScope
             .Where(f => f.Status != FindingStatus.Pass && !test.Expect.Any(e => e.Matches(f)))
             .Select(f => $"{f.Status.ToName()} {f.RuleId} {f.Subject.Reference} [{f.Jurisdiction}] path {string.Join(" -> ", f.Path)}: {f.Message}")
             .ToImmutableArray();
-        return new ScenarioResult(test.Name, folder, missing.IsEmpty && unexpected.IsEmpty, missing, unexpected, [.. report.Diagnostics]);
+        return (new ScenarioResult(test.Name, folder, missing.IsEmpty && unexpected.IsEmpty, missing, unexpected, [.. report.Diagnostics]), report);
     }
 }

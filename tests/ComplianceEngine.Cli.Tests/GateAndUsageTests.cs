@@ -203,4 +203,27 @@ public sealed class GateAndUsageTests
         Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Access to the path", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Check_NRulesRunner_WritesTheSameReportAsTheBatchRunner()
+    {
+        var batch = Cli.Run("check", Examples, "--as-of", "2026-11-25", "--format", "json", "--fail-on", "none");
+        var nrules = Cli.Run("check", Examples, "--as-of", "2026-11-25", "--format", "json", "--fail-on", "none", "--runner", "nrules");
+
+        Assert.Equal(0, batch.Exit);
+        Assert.Equal(0, nrules.Exit);
+        Assert.Contains("violation", batch.Out, StringComparison.Ordinal);
+        // Same bytes apart from the timestamp of the run.
+        static string WithoutTimestamp(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"generatedAt\": \"[^\"]*\"", "");
+        Assert.Equal(WithoutTimestamp(batch.Out), WithoutTimestamp(nrules.Out));
+    }
+
+    [Fact]
+    public void Check_UnknownRunner_IsAUsageError()
+    {
+        var (exit, _, error) = Cli.Run("check", Examples, "--runner", "rete");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("rete", error, StringComparison.Ordinal);
+    }
 }

@@ -13,6 +13,9 @@ public sealed class ScenarioTests
 
     private static readonly Lazy<Engine> BuiltIn = new(() => CreateEngine(RuleFolders.Where(Directory.Exists)));
 
+    /// <summary>Every built-in pack and policy folder, compiled once for the tests of this assembly.</summary>
+    internal static Engine BuiltInEngine => BuiltIn.Value;
+
     internal static Engine CreateEngine(IEnumerable<string> folders)
     {
         var bag = new DiagnosticBag();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -99,6 +100,11 @@ internal static class CheckCommand
         {
             Description = "List every loaded jurisdiction in the summary, also those without any finding (default: only those with findings)",
         };
+        var runner = new Option<string?>("--runner")
+        {
+            Description = "How facts are judged: batch (default: each rule's compiled judgement, in parallel chunks) or nrules (the same judgements in NRules sessions); the report is the same",
+        };
+        runner.AcceptOnlyFromAmong("batch", "nrules");
         var writeBaseline = new Option<string?>("--write-baseline")
         {
             Description = "Write this run's findings as a baseline (JSON) to this file (may be the --baseline file: updated in place); the exit code still follows the gate",
@@ -106,7 +112,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline,
+            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline, runner,
         };
         command.SetAction(parse =>
         {
@@ -146,6 +152,7 @@ internal static class CheckCommand
                 BaselinePath = parse.GetValue(baseline),
                 FailOn = parse.GetValue(failOn),
                 FailOnIndeterminate = parse.GetValue(failOnIndeterminate) is { } relax ? relax == "true" : null,
+                Runner = parse.GetValue(runner) == "nrules" ? RuleRunner.NRules : RuleRunner.Batch,
             });
             CommonOptions.Print(result.Diagnostics, console.Error);
             if (result.Report is not { } report)

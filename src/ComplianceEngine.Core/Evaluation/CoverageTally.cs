@@ -102,15 +102,24 @@ internal sealed class CoverageTally
                 if (resolved.Store(end) is not null) touched.Add((DocumentKind.DataStore, end));
         }
 
+        // The reasons look up the same subjects' regimes and the same endpoints over and over: once each.
+        var regimes = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        ImmutableArray<string> RegimesOf(string subject)
+        {
+            if (!regimes.TryGetValue(subject, out var r)) regimes[subject] = r = regimesOf(subject);
+            return r;
+        }
+        var references = new References(estate);
         var notJudged = ImmutableArray.CreateBuilder<NotJudged>();
         foreach (var c in estate.Clusters.Where(c => !touched.Contains((DocumentKind.Cluster, c.Name))))
-            notJudged.Add(new NotJudged(DocumentKind.Cluster, c.Name, c.Info.Location, ClusterReason(resolved, c)));
+            notJudged.Add(new NotJudged(DocumentKind.Cluster, c.Name, c.Info.Location, ClusterReason(resolved, c, references)));
         foreach (var s in estate.Stores.Where(s => !touched.Contains((DocumentKind.DataStore, s.Name))))
-            notJudged.Add(new NotJudged(DocumentKind.DataStore, s.Name, s.Info.Location, StoreReason(resolved, s, regimesOf)));
+            notJudged.Add(new NotJudged(DocumentKind.DataStore, s.Name, s.Info.Location, StoreReason(resolved, s, RegimesOf)));
+        var endpointSubjects = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
         foreach (var f in estate.Flows.Where(f => !touched.Contains((DocumentKind.DataFlow, f.Name))))
-            notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, regimesOf)));
+            notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, RegimesOf, endpointSubjects)));
         foreach (var r in estate.Recipients.Where(r => !touched.Contains((DocumentKind.Recipient, r.Name))))
-            notJudged.Add(new NotJudged(DocumentKind.Recipient, r.Name, r.Info.Location, RecipientReason(resolved, r)));
+            notJudged.Add(new NotJudged(DocumentKind.Recipient, r.Name, r.Info.Location, RecipientReason(resolved, r, references)));
 
         return new Coverage(
             new EstateCounts(estate.Clusters.Length, estate.Stores.Length, estate.Flows.Length, estate.Recipients.Length),
@@ -120,14 +129,27 @@ internal sealed class CoverageTally
 
     private static string Unknown(Site site) => $"location unknown: {site.UnknownReason}";
 
-    private static string ClusterReason(ResolvedEstate resolved, Cluster cluster)
+    /// <summary>The names flows, DR targets, replicas and stores refer to, collected once for every reason that asks.</summary>
+    private sealed class References(Estate estate)
+    {
+        private HashSet<string>? _clusters;
+        private HashSet<string>? _recipients;
+
+        /// <summary>Names of clusters some flow, DR target or replica names.</summary>
+        public HashSet<string> Clusters => _clusters ??= new(estate.Flows.SelectMany(f => new[] { f.From.Name, f.To.Name })
+            .Concat(estate.Clusters.SelectMany(c => c.DisasterRecovery?.Targets.Select(t => t.Name) ?? []))
+            .Concat(estate.Stores.SelectMany(s => s.Replicas.Select(r => r.Name))), StringComparer.Ordinal);
+
+        /// <summary>Names some flow sends to or some store rests at.</summary>
+        public HashSet<string> Recipients => _recipients ??= new(estate.Flows.Select(f => f.To.Name)
+            .Concat(estate.Stores.Select(s => s.Recipient?.Name).OfType<string>()), StringComparer.Ordinal);
+    }
+
+    private static string ClusterReason(ResolvedEstate resolved, Cluster cluster, References references)
     {
         var site = resolved.Cluster(cluster.Name);
         if (site is { Country: null }) return Unknown(site);
-        var holdsData = resolved.StoresOn(cluster.Name).Any()
-            || resolved.Estate.Flows.Any(f => f.From.Name == cluster.Name || f.To.Name == cluster.Name)
-            || resolved.Estate.Clusters.Any(c => c.DisasterRecovery?.Targets.Any(t => t.Name == cluster.Name) == true)
-            || resolved.Estate.Stores.Any(s => s.Replicas.Any(r => r.Name == cluster.Name));
+        var holdsData = resolved.StoresOn(cluster.Name).Any() || references.Clusters.Contains(cluster.Name);
         return holdsData
             ? $"no loaded rule applies to the data on it (in {site?.Country})"
             : "no data is declared on it: no store, flow, replica or DR copy names it";
@@ -143,23 +165,28 @@ internal sealed class CoverageTally
             : $"no loaded rule applies to its data (rests in {site?.Country}; subjects: {List(store.Subjects)}; categories: {List(store.Categories)})";
     }
 
-    private static string FlowReason(ResolvedEstate resolved, DataFlow flow, Func<string, ImmutableArray<string>> regimesOf)
+    private static string FlowReason(ResolvedEstate resolved, DataFlow flow, Func<string, ImmutableArray<string>> regimesOf,
+        Dictionary<string, ImmutableArray<string>> endpointSubjects)
     {
         var from = resolved.EndpointSite(flow.From.Name, allowRecipient: false);
         var to = resolved.EndpointSite(flow.To.Name, allowRecipient: true);
         if (from is { Country: null }) return Unknown(from);
         if (to is { Country: null }) return Unknown(to);
-        var subjects = resolved.Endpoint(flow.From.Name, allowRecipient: false)?.Stores.SelectMany(s => s.Subjects).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray() ?? [];
+        if (!endpointSubjects.TryGetValue(flow.From.Name, out var subjects))
+        {
+            endpointSubjects[flow.From.Name] = subjects = resolved.Endpoint(flow.From.Name, allowRecipient: false)?.Stores.SelectMany(s => s.Subjects)
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray() ?? [];
+        }
         return Regimes(from, subjects, regimesOf).IsEmpty
             ? $"no regime binds its data (from {from?.Country} to {to?.Country}; subjects: {List(subjects)})"
             : $"no loaded rule applies to it (from {from?.Country} to {to?.Country}; subjects: {List(subjects)})";
     }
 
-    private static string RecipientReason(ResolvedEstate resolved, Recipient recipient)
+    private static string RecipientReason(ResolvedEstate resolved, Recipient recipient, References references)
     {
         var site = resolved.Recipient(recipient.Name);
         if (site is { Country: null }) return Unknown(site);
-        return resolved.Estate.Flows.Any(f => f.To.Name == recipient.Name) || resolved.Estate.Stores.Any(s => s.Recipient?.Name == recipient.Name)
+        return references.Recipients.Contains(recipient.Name)
             ? $"no loaded rule applies to the data it receives (in {site?.Country})"
             : "no flow or store names it";
     }

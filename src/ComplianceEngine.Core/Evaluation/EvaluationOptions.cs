@@ -24,6 +24,22 @@ public sealed record EvaluationOptions
     /// </summary>
     internal bool Exhaustive { get; init; }
 
+    /// <summary>
+    /// How facts are judged: <see cref="RuleRunner.Batch"/> (the default) calls each rule's compiled judgement directly;
+    /// <see cref="RuleRunner.NRules"/> runs the same judgements as conditions of an NRules session. The report is the same.
+    /// </summary>
+    public RuleRunner Runner { get; init; } = RuleRunner.Batch;
+
     /// <summary>Told when each phase of the evaluation completes (benchmarks, tracing); null for none.</summary>
     public IEvaluationObserver? Observer { get; init; }
+}
+
+/// <summary>The runner that judges facts (see <see cref="EvaluationOptions.Runner"/>).</summary>
+public enum RuleRunner
+{
+    /// <summary>The compiled judgement of each rule, called on each fact in parallel chunks, without a rules session.</summary>
+    Batch,
+
+    /// <summary>The same judgements as the conditions of NRules rules, one session per chunk.</summary>
+    NRules,
 }

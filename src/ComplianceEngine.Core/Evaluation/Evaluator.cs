@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ComplianceEngine.Core.Evaluation.Runners;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
@@ -6,12 +7,11 @@ using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
 using ComplianceEngine.Model.Rules;
-using NRules.Diagnostics;
 
 namespace ComplianceEngine.Core.Evaluation;
 
 /// <summary>
-/// Evaluates an estate against compiled rules as of a date: builds facts, runs one NRules session, turns verdicts
+/// Evaluates an estate against compiled rules as of a date: builds facts, judges them in chunks with a rule runner, turns verdicts
 /// into findings and aggregates them per jurisdiction. Pure: no I/O, no clock.
 /// </summary>
 public sealed class Evaluator
@@ -30,12 +30,15 @@ public sealed class Evaluator
         _flows = new FlowAnalyzer(resolver);
         // Onward hops of a regime no rule can judge them under would only ever be "not applicable": skip building them.
         _onwardRegimes = OnwardScope.Of(rules.Rules);
-        _placementRules = [.. rules.Rules.Where(r => r.Definition.AppliesTo == FactKinds.Placement)];
-        _transferRules = [.. rules.Rules.Where(r => r.Definition.AppliesTo != FactKinds.Placement)];
-        _regimeIndex = new RegimeIndex(_transferRules);
+        var selection = new RuleSelection(rules);
+        _placementRules = selection.Placement;
+        _transferRules = selection.Transfer;
+        _batch = new BatchRunner(selection);
+        _nrules = new NRulesRunner(selection);
     }
 
-    private readonly RegimeIndex _regimeIndex;
+    private readonly BatchRunner _batch;
+    private readonly NRulesRunner _nrules;
 
     private readonly CompiledRule[] _placementRules;
     private readonly CompiledRule[] _transferRules;
@@ -86,7 +89,7 @@ public sealed class Evaluator
         var keepFacts = sources is not null;
         var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
-        observer?.Counted("session-facts", chunks.Sum(c => (long)c.SessionFacts));
+        observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
 
         var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
@@ -129,40 +132,25 @@ public sealed class Evaluator
     }
 
     /// <summary>What one chunk of facts produced: its findings in fact and rule order, and the passes only counted.</summary>
-    private sealed record ChunkResult(List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings, Dictionary<string, int> UncountedPasses, long Verdicts, int Facts, int SessionFacts,
+    private sealed record ChunkResult(List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings, Dictionary<string, int> UncountedPasses, long Verdicts, int Facts, int JudgedFacts,
         CoverageTally Coverage);
 
     /// <summary>The regimes that protect data subjects of <paramref name="code"/>: the regime of that code, or the regimes of that country.</summary>
     private ImmutableArray<string> RegimesOfSubject(string code) =>
         _rules.Rules.Any(r => r.Definition.Jurisdiction == code) ? [code, .. _resolver.RegimesOf(code)] : _resolver.RegimesOf(code);
 
-    /// <summary>
-    /// Judges a chunk: every rule of the fact's kind is worked out first (so facts no rule applies to never enter the
-    /// session), the rest are inserted into a fresh session and the rules fire, recording verdicts on the facts.
-    /// </summary>
+    /// <summary>Judges a chunk with the runner the options ask for and turns its verdicts into findings (passes only counted unless asked).</summary>
     private ChunkResult EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
     {
-        var candidates = new List<Fact>(chunk.Count / 2);
-        var scratch = new byte[_rules.Rules.Length];
-        foreach (var fact in chunk)
-        {
-            var (all, rules) = fact is TransferFact t ? (_transferRules, options.Exhaustive ? _transferRules : _regimeIndex.For(t)) : (_placementRules, _placementRules);
-            if (Prejudge(fact, all, rules, scratch)) candidates.Add(fact);
-        }
-
-        var session = _rules.Factory.CreateSession();
-        var failed = new HashSet<(CompiledRule, Fact)>();
-        session.Events.LhsExpressionFailedEvent += (_, e) => OnConditionFailed(e, failed);
-        session.InsertAll(candidates);
-        session.Fire();
+        IRuleRunner runner = options.Runner == RuleRunner.NRules ? _nrules : _batch;
+        var judged = runner.Judge(chunk, options.Exhaustive);
 
         var findings = new List<(Finding, CompiledRule, Fact?)>();
         var passes = new Dictionary<string, int>(StringComparer.Ordinal);
         long verdicts = 0;
         var coverage = new CoverageTally();
-        foreach (var fact in candidates)
+        foreach (var fact in judged)
         {
-            fact.Judgements = null;
             if (fact.Verdicts is not { } recorded) continue;
             fact.Verdicts = null;
             coverage.Record(fact, recorded);
@@ -180,40 +168,7 @@ public sealed class Evaluator
                 findings.Add((FindingFactory.Create(verdict), verdict.Rule, keepFacts ? fact : null));
             }
         }
-        return new ChunkResult(findings, passes, verdicts, chunk.Count, candidates.Count, coverage);
-    }
-
-    /// <summary>
-    /// Works out the rules of the fact's kind on <paramref name="fact"/>: <paramref name="rules"/> are evaluated, the rest of
-    /// <paramref name="all"/> are known not to apply (see <see cref="RegimeIndex"/>). True, and the judgements kept on the
-    /// fact where the session's conditions read them, when any rule applies. A condition that throws is left to the
-    /// session, which reports it as indeterminate.
-    /// </summary>
-    private static bool Prejudge(Fact fact, CompiledRule[] all, CompiledRule[] rules, byte[] scratch)
-    {
-        var applies = false;
-        Array.Clear(scratch);
-        foreach (var rule in all) scratch[rule.Index] = (byte)(Judgement.NotApplicable + 1);
-        foreach (var rule in rules)
-        {
-            Judgement judgement;
-            try
-            {
-                judgement = rule.JudgeNow(fact);
-            }
-#pragma warning disable CA1031 // Not swallowed: the session judges the rule again and records the failure as indeterminate.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                scratch[rule.Index] = 0;
-                applies = true;
-                continue;
-            }
-            scratch[rule.Index] = (byte)(judgement + 1);
-            applies |= judgement != Judgement.NotApplicable;
-        }
-        if (applies) fact.Judgements = [.. scratch];
-        return applies;
+        return new ChunkResult(findings, passes, verdicts, chunk.Count, judged.Count, coverage);
     }
 
     private static RuleSummary Summarize(CompiledRule rule)
@@ -224,21 +179,4 @@ public sealed class Evaluator
     }
 
     private static readonly int StatusCount = Enum.GetValues<FindingStatus>().Length;
-
-    private void OnConditionFailed(LhsExpressionErrorEventArgs e, HashSet<(CompiledRule, Fact)> failed)
-    {
-        // A condition that throws is "could not evaluate" for that rule and fact: indeterminate, never compliant.
-        e.IsHandled = true;
-        foreach (var ruleDef in e.Rules)
-        {
-            var id = ruleDef.Name.Split('#')[0];
-            var rule = _rules.Rules.FirstOrDefault(r => r.Definition.Id == id);
-            if (rule is null) continue;
-            foreach (var fact in e.Facts.Select(f => f.Value).OfType<Fact>())
-            {
-                if (!failed.Add((rule, fact))) continue;
-                (fact.Verdicts ??= []).Add(new Verdict(rule, fact, Judgement.Indeterminate, $"the condition failed: {e.Exception?.Message}"));
-            }
-        }
-    }
 }

@@ -15,10 +15,12 @@ using NRules.RuleModel.Builders;
 namespace ComplianceEngine.Core.Rules;
 
 /// <summary>
-/// Compiles YAML rule definitions into NRules rule definitions with <see cref="RuleBuilder"/>: one pattern over the
-/// rule's fact type whose condition is the compiled <c>when</c>/<c>require</c> judgement, and one generic action that
-/// records a verdict. Three NRules rules per rule (violation, pass, indeterminate) so each outcome is a Rete match; the
-/// judgement itself is one compiled, short-circuiting delegate per rule, memoised per fact (<see cref="CompiledRule.Judge"/>).
+/// Compiles YAML rule definitions into the rule program: one compiled, short-circuiting judgement per rule (its effective
+/// period, <c>when</c> and <c>require</c>), which the batch runner calls directly. For the NRules runner it also builds
+/// NRules rule definitions with <see cref="RuleBuilder"/>: one pattern over the rule's fact type whose condition is that
+/// judgement, memoised per fact (<see cref="CompiledRule.Judge"/>), and one generic action that records a verdict; three
+/// NRules rules per rule (violation, pass, indeterminate) so each outcome is a Rete match. The network is compiled on
+/// first use.
 /// </summary>
 public sealed class RuleSetCompiler
 {
@@ -72,21 +74,26 @@ public sealed class RuleSetCompiler
             compiled.Add(cr);
         }
 
-        ISessionFactory factory;
+        // The NRules network is compiled on first use: the batch runner, the default, never needs it (a third of the
+        // start-up of a small check). Its conditions only call each rule's compiled judgement, which compiled above.
+        var ruleSet = compiled.ToImmutableArray();
+        return new CompiledRuleSet(ruleSet, new Lazy<ISessionFactory>(() => CompileSessionFactory(definitions, ruleSet), LazyThreadSafetyMode.ExecutionAndPublication));
+    }
+
+    private static ISessionFactory CompileSessionFactory(List<IRuleDefinition> definitions, ImmutableArray<CompiledRule> rules)
+    {
         try
         {
             var compiler = new RuleCompiler { ExpressionCompiler = new FastCompiler() };
-            factory = compiler.Compile(definitions);
+            return compiler.Compile(definitions);
         }
         catch (RuleCompilationException ex)
         {
+            // Not a rule author's mistake: every condition is a call to a judgement that already compiled.
             var id = ex.RuleName?.Split('#')[0];
-            var rule = compiled.FirstOrDefault(r => r.Definition.Id == id);
-            diagnostics.Error(DiagnosticCodes.RuleCompilation, $"rule '{id}': {ex.InnerException?.Message ?? ex.Message}", rule?.Definition.Location ?? SourceLocation.None);
-            factory = new RuleCompiler().Compile(Array.Empty<IRuleDefinition>());
-            compiled.Clear();
+            var rule = rules.FirstOrDefault(r => r.Definition.Id == id);
+            throw new InvalidOperationException($"the NRules network for rule '{id}' ({rule?.Definition.Location}) did not compile: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
-        return new CompiledRuleSet(compiled.ToImmutableArray(), factory);
     }
 
     /// <summary>Compiles single conditions of a rule on demand (explanations, decisive unknowns).</summary>
@@ -163,15 +170,17 @@ public sealed class RuleSetCompiler
 /// <summary>Compiled rules and the NRules session factory built from them. Thread-safe; sessions are not.</summary>
 public sealed class CompiledRuleSet
 {
-    internal CompiledRuleSet(ImmutableArray<CompiledRule> rules, ISessionFactory factory)
+    private readonly Lazy<ISessionFactory> _factory;
+
+    internal CompiledRuleSet(ImmutableArray<CompiledRule> rules, Lazy<ISessionFactory> factory)
     {
         Rules = rules;
-        Factory = factory;
+        _factory = factory;
     }
 
     /// <summary>The rules, sorted by id.</summary>
     public ImmutableArray<CompiledRule> Rules { get; }
 
-    /// <summary>The NRules session factory.</summary>
-    public ISessionFactory Factory { get; }
+    /// <summary>The NRules session factory, compiled on first use (the batch runner does not need it).</summary>
+    public ISessionFactory Factory => _factory.Value;
 }
