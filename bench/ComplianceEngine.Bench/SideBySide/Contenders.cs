@@ -1,3 +1,4 @@
+using ComplianceEngine.Core.Evaluation.Runners;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Rules;
 
@@ -58,29 +59,23 @@ internal static class FactState
 }
 
 /// <summary>
-/// The rule in NRules sessions, as the engine's NRules evaluation runs it: chunks of facts, each chunk inserted into a fresh
-/// session of the compiled rule set, the rules fired, and the verdicts the generic action recorded read back. The rule's
-/// three outcome rules ask the compiled rule for its judgement (worked out once per fact, memoised on it).
+/// One of the engine's runners (<see cref="BatchRunner"/> or <see cref="NRulesRunner"/>) as the evaluator drives it: chunks
+/// of facts in order, on one thread (the evaluator runs chunks on every core; here every contender has one), the regime
+/// index choosing the rules each fact meets, and the verdicts read back from the facts.
 /// </summary>
-internal sealed class NRulesContender(CompiledRuleSet rules, CompiledRule rule, int chunkSize)
-    : Contender("nrules", $"NRules 1.0.4: InsertAll + Fire in a fresh session per {chunkSize:N0} facts, verdicts read back")
+internal sealed class RunnerContender(string name, string description, IRuleRunner runner, CompiledRule rule, int chunkSize)
+    : Contender(name, description)
 {
     public override void Reset(TransferFact[] facts) => FactState.Clear(facts);
 
     public override void Run(TransferFact[] facts, Judgement[] into)
     {
+        var chunk = new List<Fact>(chunkSize);
         for (var start = 0; start < facts.Length; start += chunkSize)
         {
-            var session = rules.Factory.CreateSession();
-            string? failure = null;
-            session.Events.LhsExpressionFailedEvent += (_, e) =>
-            {
-                e.IsHandled = true;
-                failure ??= e.Exception?.Message ?? "a condition failed";
-            };
-            session.InsertAll(new ArraySegment<TransferFact>(facts, start, Math.Min(chunkSize, facts.Length - start)));
-            session.Fire();
-            if (failure is not null) throw new InvalidOperationException($"NRules: {failure}");
+            chunk.Clear();
+            for (var i = start; i < Math.Min(start + chunkSize, facts.Length); i++) chunk.Add(facts[i]);
+            runner.Judge(chunk, exhaustive: false);
         }
         for (var i = 0; i < facts.Length; i++)
         {
@@ -90,7 +85,8 @@ internal sealed class NRulesContender(CompiledRuleSet rules, CompiledRule rule, 
                 foreach (var v in verdicts)
                 {
                     if (!ReferenceEquals(v.Rule, rule)) continue;
-                    if (judgement != Judgement.NotApplicable) throw new InvalidOperationException($"NRules recorded two verdicts on {facts[i].Subject.Name}");
+                    if (judgement != Judgement.NotApplicable) throw new InvalidOperationException($"{Name} recorded two verdicts on {facts[i].Subject.Name}");
+                    if (v.Error is not null) throw new InvalidOperationException($"{Name}: {v.Error} on {facts[i].Subject.Name}");
                     judgement = v.Judgement;
                 }
             }

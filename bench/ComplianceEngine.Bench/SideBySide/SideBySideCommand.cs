@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using ComplianceEngine.Core;
+using ComplianceEngine.Core.Evaluation.Runners;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Rules;
@@ -22,6 +23,7 @@ internal static class SideBySideCommand
 
     public static int Run(Options o)
     {
+        ArgumentNullException.ThrowIfNull(o);
         var flows = o.Int("flows", 100_000);
         var reps = o.Int("reps", 7);
         var seed = o.Int("seed", Commands.DefaultSeed);
@@ -61,7 +63,10 @@ internal static class SideBySideCommand
         {
             new HandContender(new GdprTransferByHand(eea, adequacy, from)),
             new CompiledContender(rule),
-            new NRulesContender(engine.Rules, rule, chunk),
+            new RunnerContender("batch", $"the engine's batch runner (compiled delegates, no rules session), chunks of {chunk:N0} facts",
+                new BatchRunner(new RuleSelection(engine.Rules)), rule, chunk),
+            new RunnerContender("nrules", $"the engine's NRules runner (NRules 1.0.4: judgements worked out first, InsertAll + Fire in a fresh session per {chunk:N0} facts)",
+                new NRulesRunner(new RuleSelection(engine.Rules)), rule, chunk),
             new RulesEngineContender(new GdprTransferRulesEngine(eea, adequacy, from)),
         };
         if (only is not null)
@@ -230,7 +235,7 @@ internal static class SideBySideCommand
         }
         sb.AppendLine();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Runtime: {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture}), {Environment.ProcessorCount} logical processors, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, NRules chunk {chunk:N0}."));
+            $"Runtime: {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture}), {Environment.ProcessorCount} logical processors, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, runner chunk {chunk:N0} facts."));
         return sb.ToString();
     }
 }
