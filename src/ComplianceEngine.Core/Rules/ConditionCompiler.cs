@@ -152,7 +152,8 @@ internal sealed class ConditionCompiler
                 {
                     case Operators.Contains:
                         if (!One()) return Bad("'contains' takes one value (use containsAny or containsAll for lists)");
-                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
+                        // One value: compared in place (a constant the JIT sees once Ops.Contains is inlined), no set lookup.
+                        return Call(nameof(Ops.Contains), value, Expression.Constant(ops[0]));
                     case Operators.ContainsAny:
                     case Operators.In:
                         if (ops.Length == 0) return Bad($"'{c.Operator}' takes a list of values");
@@ -165,7 +166,10 @@ internal sealed class ConditionCompiler
                         return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.ToArray()));
                     case Operators.Prefix:
                         if (ops.Length == 0) return Bad("'prefix' takes one or more taxonomy keys");
-                        return Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops.ToArray()));
+                        // One key (the usual `prefix: [user]`): a constant string the JIT compares in place once inlined.
+                        return ops.Length == 1
+                            ? Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops[0]))
+                            : Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops.ToArray()));
                     case Operators.EqualTo:
                         return Call(nameof(Ops.SetEquals), value, Expression.Constant(ops.ToArray()));
                 }
