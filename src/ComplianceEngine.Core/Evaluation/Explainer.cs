@@ -9,7 +9,11 @@ using ComplianceEngine.Model.Rules;
 namespace ComplianceEngine.Core.Evaluation;
 
 /// <summary>One condition of a rule, evaluated on the finding's fact, with the facts it read.</summary>
-public sealed record ConditionTrace(string Text, Tri Result, ImmutableArray<Evidence> Facts, ImmutableArray<ConditionTrace> Children);
+public sealed record ConditionTrace(string Text, Tri Result, ImmutableArray<Evidence> Facts, ImmutableArray<ConditionTrace> Children)
+{
+    /// <summary>The condition traced.</summary>
+    internal Condition? Condition { get; init; }
+}
 
 /// <summary>Why a finding came out as it did, and the smallest changes that would clear it.</summary>
 public sealed record Explanation(Finding Finding, ConditionTrace? Applies, ConditionTrace? Requires, ImmutableArray<string> Fixes, string? ImpliedBy);
@@ -24,8 +28,8 @@ public static class Explainer
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(fact);
         var def = rule.Definition;
-        var applies = def.When is null ? null : Trace(def.When, rule, fact);
-        var requires = def.Require is null ? null : Trace(def.Require, rule, fact);
+        var applies = def.When is null ? null : ConditionTracer.Trace(rule, def.When, fact);
+        var requires = def.Require is null ? null : ConditionTracer.Trace(rule, def.Require, fact);
         var fixes = new List<string>();
         if (finding.Status is FindingStatus.Violation or FindingStatus.Warning or FindingStatus.Indeterminate)
         {
@@ -34,47 +38,6 @@ public static class Explainer
             fixes.Add(DropEdge(fact));
         }
         return new Explanation(finding, applies, requires, [.. fixes.Distinct(StringComparer.Ordinal)], (fact as TransferFact)?.ImpliedBy);
-    }
-
-    private static ConditionTrace Trace(Condition condition, CompiledRule rule, Fact fact)
-    {
-        switch (condition)
-        {
-            case AllCondition all:
-            {
-                var children = all.Items.Select(c => Trace(c, rule, fact)).ToImmutableArray();
-                return new ConditionTrace("all of", children.Aggregate(Tri.True, (a, c) => Ops.And(a, c.Result)), [], children);
-            }
-            case AnyCondition any:
-            {
-                var children = any.Items.Select(c => Trace(c, rule, fact)).ToImmutableArray();
-                return new ConditionTrace("any of", children.Aggregate(Tri.False, (a, c) => Ops.Or(a, c.Result)), [], children);
-            }
-            case NotCondition not:
-            {
-                var inner = Trace(not.Inner, rule, fact);
-                return new ConditionTrace("not", Ops.Not(inner.Result), [], [inner]);
-            }
-            case AdequateCondition adequate:
-            {
-                var table = rule.Adequacy.FirstOrDefault(t => t.Code == adequate.Regime);
-                if (table is null || fact is not TransferFact t) return new ConditionTrace($"adequate for {adequate.Regime}", Tri.Unknown, [], []);
-                var r = table.Check(t);
-                return new ConditionTrace($"destination adequate for {adequate.Regime}", r.Adequate,
-                    [new Evidence($"adequate for {adequate.Regime}", r.Reason, r.Entry?.Location ?? t.Destination.Location)], []);
-            }
-            case FieldCondition field:
-            {
-                var spec = FieldCatalog.Instance.Find(def(rule).AppliesTo, field.Field);
-                var result = rule.Evaluate(condition, fact);
-                var evidence = spec is null ? [] : ImmutableArray.Create(new Evidence(spec.Name, spec.Format(fact), spec.Origin(fact)));
-                return new ConditionTrace(Describe(field), result, evidence, []);
-            }
-            default:
-                return new ConditionTrace(condition.GetType().Name, Tri.Unknown, [], []);
-        }
-
-        static RuleDefinition def(CompiledRule r) => r.Definition;
     }
 
     /// <summary>"destination.country notInGroup EEA".</summary>

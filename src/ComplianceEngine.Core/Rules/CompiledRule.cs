@@ -58,11 +58,12 @@ public sealed class CompiledRule
     public int Index { get; internal set; }
 
     /// <summary>Evaluates one condition of this rule on a fact (compiled once per condition, for explanations).</summary>
-    public Tri Evaluate(Condition condition, Fact fact)
-    {
-        var eval = _nodes.GetOrAdd(condition, _compileNode);
-        return eval is null ? Tri.Unknown : eval(fact);
-    }
+    public Tri Evaluate(Condition condition, Fact fact) => Node(condition)(fact);
+
+    /// <summary>One condition of this rule, compiled (once) to a delegate; a condition that cannot compile is always unknown.</summary>
+    internal Func<Fact, Tri> Node(Condition condition) => _nodes.GetOrAdd(condition, _compileNode) ?? UnknownNode;
+
+    private static readonly Func<Fact, Tri> UnknownNode = static _ => Tri.Unknown;
 
     /// <summary>The rule as written.</summary>
     public RuleDefinition Definition { get; }
@@ -106,40 +107,7 @@ public sealed class CompiledRule
     /// The unknown facts that decided an indeterminate outcome, with reasons: only unknowns whose value would change the
     /// result (Kleene logic: an unknown next to a decisive false in an <c>all</c> does not matter).
     /// </summary>
-    public IEnumerable<string> UnknownFacts(Fact fact)
-    {
-        var found = new List<string>();
-        foreach (var root in new[] { Definition.When, Definition.Require })
-        {
-            if (root is not null && Evaluate(root, fact) == Tri.Unknown) Decisive(root, fact, found);
-        }
-        return found.Distinct(StringComparer.Ordinal);
-    }
-
-    private void Decisive(Condition condition, Fact fact, List<string> found)
-    {
-        switch (condition)
-        {
-            case AllCondition all:
-                foreach (var c in all.Items.Where(c => Evaluate(c, fact) == Tri.Unknown)) Decisive(c, fact, found);
-                break;
-            case AnyCondition any:
-                foreach (var c in any.Items.Where(c => Evaluate(c, fact) == Tri.Unknown)) Decisive(c, fact, found);
-                break;
-            case NotCondition not:
-                Decisive(not.Inner, fact, found);
-                break;
-            case AdequateCondition adequate when fact is TransferFact t:
-                var table = Adequacy.FirstOrDefault(a => a.Code == adequate.Regime);
-                if (table is not null) found.Add($"adequacy for {table.Code} cannot be decided: {table.Check(t).Reason}");
-                break;
-            case FieldCondition field:
-                var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
-                if (FieldCatalog.Instance.Find(kind, field.Field) is { } spec)
-                    found.Add($"{spec.Name} is unknown{Reason(spec, fact)}");
-                break;
-        }
-    }
+    public IEnumerable<string> UnknownFacts(Fact fact) => Evaluation.ConditionTracer.DecisiveUnknowns(this, fact);
 
     /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
     internal int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;

@@ -27,7 +27,7 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     private static readonly string[] EdgePrefixes = ["source.", "destination.", "exporter."];
 
     private readonly CompiledRule[] _rules;
-    private readonly Condition[][] _edgeConditions;
+    private readonly EdgeTest[][] _edgeConditions;
     private readonly Dictionary<string, ulong[]> _byRegime = new(StringComparer.Ordinal);
     private readonly int _words;
     private readonly int _workers;
@@ -41,7 +41,7 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
             .Where(x => x.Scope is null || x.Scope.Count > 0).ToArray();
         _rules = [.. scoped.Select(x => x.Rule)];
         _words = Math.Max(1, (_rules.Length + 63) / 64);
-        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When))];
+        _edgeConditions = [.. _rules.Select(r => EdgeConditions(r.Definition.When).Select(c => new EdgeTest(r.Node(c), ReadsCategories(c))).ToArray())];
         Scopes = [.. scoped.Select(x => x.Scope)];
     }
 
@@ -84,21 +84,24 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
         {
             for (var i = 0; i < _rules.Length; i++)
             {
-                if (MayApply(_rules[i], _edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
+                if (MayApply(_edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
             }
         });
         _edges = masks;
     }
 
-    private static bool MayApply(CompiledRule rule, Condition[] conditions, TransferFact edge)
+    /// <summary>One top-level edge condition of a rule, compiled, and whether it reads the categories.</summary>
+    private readonly record struct EdgeTest(Func<Fact, Tri> Evaluate, bool ReadsCategories);
+
+    private static bool MayApply(EdgeTest[] conditions, TransferFact edge)
     {
         foreach (var c in conditions)
         {
             // An edge that does not restrict its categories carries whatever reached it: its hops may have any categories.
-            if (!edge.CarriesOnlyItsCategories && ReadsCategories(c)) continue;
+            if (!edge.CarriesOnlyItsCategories && c.ReadsCategories) continue;
             try
             {
-                if (rule.Evaluate(c, edge) == Tri.False) return false;
+                if (c.Evaluate(edge) == Tri.False) return false;
             }
 #pragma warning disable CA1031 // A condition that fails here keeps the hop: the session judges it and reports the failure.
             catch (Exception)
