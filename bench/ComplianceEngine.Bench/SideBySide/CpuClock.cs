@@ -8,7 +8,7 @@ namespace ComplianceEngine.Bench.SideBySide;
 /// machine shared with other work, wall time also counts the time the benchmark waits for a core; CPU time does not.
 /// Linux: <c>clock_gettime(CLOCK_PROCESS_CPUTIME_ID)</c>; elsewhere <see cref="Process.TotalProcessorTime"/>.
 /// </summary>
-internal static partial class CpuClock
+internal static class CpuClock
 {
     private const int ClockProcessCpuTimeId = 2;
 
