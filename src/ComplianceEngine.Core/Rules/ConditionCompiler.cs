@@ -152,8 +152,7 @@ internal sealed class ConditionCompiler
                 {
                     case Operators.Contains:
                         if (!One()) return Bad("'contains' takes one value (use containsAny or containsAll for lists)");
-                        // One value: compared in place (a constant the JIT sees once Ops.Contains is inlined), no set lookup.
-                        return Call(nameof(Ops.Contains), value, Expression.Constant(ops[0]));
+                        return Call(nameof(Ops.ContainsAny), value, Expression.Constant(Intern(ops)));
                     case Operators.ContainsAny:
                     case Operators.In:
                         if (ops.Length == 0) return Bad($"'{c.Operator}' takes a list of values");
@@ -166,10 +165,7 @@ internal sealed class ConditionCompiler
                         return Call(nameof(Ops.ContainsAll), value, Expression.Constant(ops.ToArray()));
                     case Operators.Prefix:
                         if (ops.Length == 0) return Bad("'prefix' takes one or more taxonomy keys");
-                        // One key (the usual `prefix: [user]`): a constant string the JIT compares in place once inlined.
-                        return ops.Length == 1
-                            ? Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops[0]))
-                            : Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops.ToArray()));
+                        return Call(nameof(Ops.AnyPrefix), value, Expression.Constant(ops.ToArray()));
                     case Operators.EqualTo:
                         return Call(nameof(Ops.SetEquals), value, Expression.Constant(ops.ToArray()));
                 }
@@ -246,6 +242,12 @@ internal sealed class ConditionCompiler
 
     private static MethodCallExpression Call(string name, params Expression[] args)
     {
+        // A set operator with one operand (`contains: EU`, `prefix: [user]`) compares in place: the operand becomes a string
+        // constant that the JIT sees once the operator is inlined into the judgement, not a one-element set or key list.
+        if (name == nameof(Ops.ContainsAny) && args is [var set, ConstantExpression { Value: FrozenSet<string> { Count: 1 } single }])
+            return Call(nameof(Ops.Contains), set, Expression.Constant(single.Items[0]));
+        if (name == nameof(Ops.AnyPrefix) && args is [var values, ConstantExpression { Value: string[] { Length: 1 } key }])
+            return Call(nameof(Ops.AnyPrefix), values, Expression.Constant(key[0]));
         var types = args.Select(a => a.Type).ToArray();
         var method = typeof(Ops).GetMethod(name, BindingFlags.Public | BindingFlags.Static, types)
             ?? throw new InvalidOperationException($"Ops.{name}({string.Join(", ", types.Select(t => t.Name))}) does not exist");
