@@ -33,3 +33,29 @@ if [ "$code" -ne 1 ]; then
   exit 1
 fi
 echo "tool package OK: ComplianceEngine.Cli $version installs and runs as 'compliance'"
+
+# The library package: every assembly with its XML docs, and a symbol package with a PDB for each (the engine's
+# projects are already built in Release by the tool's pack above).
+dotnet pack src/ComplianceEngine.Package -c Release -o "$work/lib" --nologo -v quiet > "$work/lib-pack.log" 2>&1 || { cat "$work/lib-pack.log" >&2; exit 1; }
+(cd "$work/lib" && unzip -qo "ComplianceEngine.$version.nupkg" -d nupkg && unzip -qo "ComplianceEngine.$version.snupkg" -d snupkg) ||
+  { echo "the library package or its symbol package (.snupkg) is missing" >&2; ls "$work/lib" >&2; exit 1; }
+assemblies=0
+for dll in "$work"/lib/nupkg/lib/net10.0/*.dll; do
+  name=$(basename "$dll" .dll)
+  [ -f "$work/lib/nupkg/lib/net10.0/$name.xml" ] || { echo "the library package has no XML docs for $name" >&2; exit 1; }
+  [ -f "$work/lib/snupkg/lib/net10.0/$name.pdb" ] || { echo "the symbol package has no PDB for $name" >&2; exit 1; }
+  assemblies=$((assemblies + 1))
+done
+[ "$assemblies" -ge 6 ] || { echo "expected the 6 engine assemblies in the library package, found $assemblies" >&2; exit 1; }
+if compgen -G "$work/lib/nupkg/lib/net10.0/*.pdb" > /dev/null; then echo "PDBs belong in the .snupkg, not the library package" >&2; exit 1; fi
+# SourceLink: in a clone whose origin is on GitHub, a CI build's PDB maps its sources to the commit's raw files, and its
+# paths are deterministic (/_/). (The SDK's own SourceLink; a clone with another origin gets no map, and says nothing.)
+git clone -q --no-local . "$work/clone"
+git -C "$work/clone" remote set-url origin https://github.com/complianceengine/complianceengine.git
+commit=$(git -C "$work/clone" rev-parse HEAD)
+dotnet build "$work/clone/src/ComplianceEngine.Model" -c Release -p:ContinuousIntegrationBuild=true --nologo -v quiet > "$work/sourcelink.log" 2>&1 ||
+  { cat "$work/sourcelink.log" >&2; exit 1; }
+pdb="$work/clone/src/ComplianceEngine.Model/bin/Release/net10.0/ComplianceEngine.Model.pdb"
+grep -aqF "{\"documents\":{\"/_/*\":\"https://raw.githubusercontent.com/complianceengine/complianceengine/$commit/*\"}}" "$pdb" ||
+  { echo "no SourceLink map from deterministic paths (/_/) to the commit's sources in $pdb" >&2; exit 1; }
+echo "library package OK: ComplianceEngine $version has $assemblies assemblies with XML docs, a .snupkg with their PDBs, and SourceLink"

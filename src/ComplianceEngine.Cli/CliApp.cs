@@ -11,9 +11,15 @@ namespace ComplianceEngine.Cli;
 public static class CliApp
 {
     /// <summary>Runs the CLI with <paramref name="args"/>; returns the exit code (0 ok, 1 findings, 2 unreadable inputs or usage).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configure = null)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configure = null) =>
+        Run(args, new CliConsole(stdout, stderr), configure);
+
+    /// <summary>Runs the CLI with <paramref name="args"/> on <paramref name="console"/> (which says whether standard error is a terminal).</summary>
+    public static int Run(string[] args, CliConsole console, Action<IServiceCollection>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        var (stdout, stderr) = (console.Out, console.Error);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
@@ -28,7 +34,6 @@ public static class CliApp
         using var host = builder.Build();
 
         var root = new RootCommand("ComplianceEngine: data-sovereignty checks for multi-cluster estates, with reports per jurisdiction.");
-        var console = new CliConsole(stdout, stderr);
         foreach (var command in CommandFactory.All(host.Services, console)) root.Add(command);
 
         var parse = root.Parse(args);
@@ -102,4 +107,11 @@ public static class ExitCodes
 }
 
 /// <summary>Where commands write.</summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error);
+public sealed record CliConsole(TextWriter Out, TextWriter Error)
+{
+    /// <summary>True when <see cref="Error"/> is a terminal (a person watching): long runs then show their progress there.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>How long a run goes quietly before it shows progress.</summary>
+    public TimeSpan ProgressAfter { get; init; } = TimeSpan.FromSeconds(2);
+}

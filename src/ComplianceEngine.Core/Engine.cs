@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Core.Evaluation.Incremental;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
@@ -83,9 +84,22 @@ public sealed class Engine
     /// <summary>Evaluates an estate. Sites whose country is unknown are reported as warnings and evaluate as indeterminate.</summary>
     public Report Evaluate(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics = null) => EvaluateCore(estate, options, diagnostics, null);
 
+    /// <summary>
+    /// A long-lived evaluation of one estate that re-judges only the facts an edit changes (an NRules session that
+    /// inserts, updates and retracts them): give it each new version with <see cref="IncrementalEvaluation.Update"/>;
+    /// every report equals <see cref="Evaluate"/>'s on the same version, byte for byte.
+    /// </summary>
+    public IncrementalEvaluation StartIncremental() => new(this, _evaluator, Diagnose);
+
     private Report EvaluateCore(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics, IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources)
     {
         ArgumentNullException.ThrowIfNull(estate);
+        return _evaluator.Evaluate(estate, options, Diagnose(estate, diagnostics), sources);
+    }
+
+    /// <summary>The caller's diagnostics and the warnings of the estate's locations (unknown countries and paired regions), without repeats.</summary>
+    private IEnumerable<Diagnostic> Diagnose(Estate estate, IEnumerable<Diagnostic>? diagnostics)
+    {
         var all = new List<Diagnostic>(diagnostics ?? []);
         var clusterSites = new Dictionary<string, Site>(StringComparer.Ordinal);
         foreach (var cluster in estate.Clusters)
@@ -113,7 +127,7 @@ public sealed class Engine
                 all.Add(Diagnostic.Warning(DiagnosticCodes.UnknownPairedRegion,
                     $"DataStore '{store.Name}' is geoRedundant: {pair.UnknownReason}; rules that need the copy's country are indeterminate", store.Info.Location));
         }
-        return _evaluator.Evaluate(estate, options, all.Distinct(), sources);
+        return all.Distinct();
     }
 
     private static void CheckCatalog(JurisdictionCatalog catalog, DiagnosticBag diagnostics)

@@ -38,9 +38,27 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     /// </summary>
     public PreparedRules? Prepared { get; init; }
 
+    /// <summary>Told as the check moves through its steps and the evaluation's phases (progress on a terminal); optional.</summary>
+    public ICheckProgress? Progress { get; init; }
+
     /// <summary>How facts are judged (<see cref="RuleRunner"/>); the report is the same either way.</summary>
     public RuleRunner Runner { get; init; } = RuleRunner.Batch;
+
+    /// <summary>
+    /// The documents of <see cref="Paths"/>, already read (a watched estate keeps each file's documents and re-reads only
+    /// the file that changed), with the diagnostics reading them gave; when set, <see cref="Paths"/> are not read again.
+    /// </summary>
+    public LoadedDocuments? Loaded { get; init; }
+
+    /// <summary>
+    /// A long-lived incremental session of <see cref="Prepared"/>'s engine (a watched estate's): the estate is evaluated by
+    /// updating it, which gives the same report as a full evaluation, re-judging only the facts that changed.
+    /// </summary>
+    public Core.Evaluation.Incremental.IncrementalEvaluation? Incremental { get; init; }
 }
+
+/// <summary>Input documents read beforehand, and the diagnostics reading them gave.</summary>
+public sealed record LoadedDocuments(IReadOnlyList<Loading.Documents.RawDocument> Documents, IReadOnlyList<Diagnostic> Diagnostics);
 
 /// <summary>A finished check: the report, or the diagnostics that stopped it.</summary>
 public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagnostics)
@@ -202,11 +220,18 @@ public sealed class ComplianceService
 
         var (prepared, ruleDiagnostics) = request.Prepared is { } given ? (given, given.Diagnostics) : Prepare(request.Rules, request.PolicyPath, cached: true);
         if (prepared is null) return new CheckResult(null, ruleDiagnostics);
+        var progress = request.Progress;
+        progress?.StepCompleted(CheckStep.Rules, prepared.Engine.Rules.Rules.Length);
         var loader = CreateLoader();
         var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
 
         var docs = new List<Loading.Documents.RawDocument>();
-        if (request.Paths.Count > 0)
+        if (request.Loaded is { } loaded)
+        {
+            docs.AddRange(loaded.Documents);
+            diagnostics.AddRange(loaded.Diagnostics);
+        }
+        else if (request.Paths.Count > 0)
         {
             var files = loader.Documents.FindInputFiles(request.Paths, diagnostics);
             docs.AddRange(loader.Documents.LoadFiles(files, diagnostics));
@@ -226,9 +251,11 @@ public sealed class ComplianceService
             var option = d.Info.Kind == Model.Inventory.DocumentKind.Policy ? "--policy" : d.Info.Kind == Model.Inventory.DocumentKind.TestCase ? "compliance test" : "--rules";
             diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
         }
+        progress?.StepCompleted(CheckStep.Read, docs.Count);
         waivers.AddRange(Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics));
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
         Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
+        progress?.StepCompleted(CheckStep.Estate, (long)estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
         {
             var where = request.Paths.Count > 0 ? string.Join(", ", request.Paths) : "the request";
@@ -238,18 +265,23 @@ public sealed class ComplianceService
         var baseline = request.BaselinePath is { } b ? Loading.Documents.BaselineReader.Read(b, diagnostics) : null;
         if (diagnostics.HasErrors) return new CheckResult(null, ruleDiagnostics.Concat(diagnostics.Sorted()).Distinct().Order().ToList());
 
-        var report = prepared.Engine.Evaluate(estate, new EvaluationOptions
+        var options = new EvaluationOptions
         {
             AsOf = request.AsOf,
             GeneratedAt = request.GeneratedAt,
             IncludePasses = request.IncludePasses,
+            Observer = progress,
             Runner = request.Runner,
-        });
+        };
+        if (request.Incremental is { } session && !ReferenceEquals(session.Engine, prepared.Engine))
+            throw new ArgumentException("the incremental session belongs to another engine than the request's rules", nameof(request));
+        var report = request.Incremental?.Update(estate, options).Report ?? prepared.Engine.Evaluate(estate, options);
         var policyDiagnostics = new DiagnosticBag();
         report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
         report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, prepared.Policy);
+        progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
         return new CheckResult(report, all) { RuleSetVersion = prepared.Version };
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ComplianceEngine.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ComplianceEngine.Host.Tests;
 
@@ -103,5 +104,80 @@ public sealed class ReloadAndWatchTests : IDisposable
         using var unknown = await client.GetAsync(U("/v1/estates/shoq/report"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("did you mean 'shop'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+    [Fact]
+    public async Task WatchedEstate_EditedFile_OnlyThatFileReread_ReportEqualsAFullEvaluation()
+    {
+        var estate = Path.Combine(_work.Path, "shop");
+        Copy(Repo.Path("examples", "estate"), estate);
+        using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:Watch:0"] = estate });
+        using var client = factory.CreateClient();
+        using var before = await client.GetAsync(U("/v1/estates/shop/report"));
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        var revision = before.Headers.GetValues("X-Compliance-Revision").Single();
+        var first = await before.Content.ReadAsStringAsync();
+        var watcher = factory.Services.GetRequiredService<Server.Estates.EstateWatcher>();
+        Assert.Equal(5, watcher.Get("shop")!.FilesRead);
+
+        // A cluster moves from Frankfurt to Virginia: its stores' data now rests in the US.
+        var clusters = Path.Combine(estate, "clusters.yaml");
+        await File.WriteAllTextAsync(clusters, (await File.ReadAllTextAsync(clusters)).Replace("region: eu-central-1", "region: us-east-1", StringComparison.Ordinal));
+        var changed = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage? after = null;
+        await HostFactory.Eventually(async () =>
+        {
+            after?.Dispose();
+            after = await client.GetAsync(U("/v1/estates/shop/report"));
+            return after.Headers.GetValues("X-Compliance-Revision").Single() != revision;
+        }, "the edited estate to be re-evaluated");
+        var served = changed.Elapsed;
+        using (after)
+        {
+            var body = await after!.Content.ReadAsStringAsync();
+            Assert.NotEqual(first, body);
+            var state = watcher.Get("shop")!;
+            Assert.Equal(1, state.FilesRead);
+            Assert.NotNull(state.Update);
+            Assert.False(state.Update.Restarted);
+            Assert.True(state.Update.Unchanged > 0, state.Update.ToString());
+
+            // The same bytes as a full evaluation of the folder, read from scratch, at the same time.
+            var rules = factory.Services.GetRequiredService<Server.Rules.RuleSetHost>().Current!;
+            var full = factory.Services.GetRequiredService<Hosting.ComplianceService>().Check(
+                new Hosting.CheckRequest([estate], [], DateOnly.FromDateTime(state.EvaluatedAt.UtcDateTime), state.EvaluatedAt) { Prepared = rules.Default });
+            Assert.NotNull(full.Report);
+            Assert.Equal(factory.Services.GetRequiredService<Server.Serving.EvaluationRecorder>().Render(full.Report, "json"), body);
+        }
+        // Within a second of the change on a quiet machine; the bound here leaves room for a loaded test runner.
+        Assert.True(served < TimeSpan.FromSeconds(5), $"served after {served}");
+    }
+    [Fact]
+    public async Task WatchedEstate_RulesReloaded_NewSessionFromScratch_ReportEqualsAFullEvaluation()
+    {
+        var rules = Path.Combine(_work.Path, "rules");
+        Copy(Repo.Path("rules"), rules);
+        var estate = Path.Combine(_work.Path, "shop");
+        Copy(Repo.Path("examples", "estate"), estate);
+        using var factory = new HostFactory(new() { ["ComplianceEngine:Serve:Rules:0"] = rules, ["ComplianceEngine:Serve:Watch:0"] = estate });
+        using var client = factory.CreateClient();
+        var watcher = factory.Services.GetRequiredService<Server.Estates.EstateWatcher>();
+        var host = factory.Services.GetRequiredService<Server.Rules.RuleSetHost>();
+        await HostFactory.Eventually(() => Task.FromResult(watcher.Get("shop") is not null), "the watched estate to be evaluated");
+        var first = watcher.Get("shop")!;
+        var version = first.RuleSetVersion;
+
+        // A rule file changes: the new set is a new engine, and the estate's session starts again under it.
+        await File.AppendAllTextAsync(Path.Combine(rules, "eu-gdpr", "rules.yaml"), "\n# reviewed\n");
+        await HostFactory.Eventually(() => Task.FromResult(watcher.Get("shop")!.RuleSetVersion != version), "the estate to be re-evaluated under the new rules");
+        var state = watcher.Get("shop")!;
+        Assert.NotNull(state.Update);
+        Assert.True(state.Update.Restarted);
+        Assert.Equal(state.Update.Facts, state.Update.Added);
+        Assert.Equal(0, state.FilesRead);
+
+        var full = factory.Services.GetRequiredService<Hosting.ComplianceService>().Check(
+            new Hosting.CheckRequest([estate], [], DateOnly.FromDateTime(state.EvaluatedAt.UtcDateTime), state.EvaluatedAt) { Prepared = host.Current!.Default });
+        var recorder = factory.Services.GetRequiredService<Server.Serving.EvaluationRecorder>();
+        Assert.Equal(recorder.Render(full.Report!, "json"), recorder.Render(state.Report!, "json"));
     }
 }

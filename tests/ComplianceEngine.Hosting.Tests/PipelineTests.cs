@@ -139,42 +139,6 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task SqliteStore_StoresFiltersPagesAndReadsBack()
-    {
-        using var dir = new TempDir();
-        var store = new SqliteEvaluationStore(dir.Path);
-        Assert.True(await store.IsWritableAsync(CancellationToken.None));
-        for (var i = 0; i < 5; i++)
-        {
-            var record = new EvaluationRecord($"id{i}", DateTimeOffset.UnixEpoch.AddDays(i), AsOf, "ci", "sha256:in", "sha256:rules", i % 2 == 0 ? "prod" : null,
-                i < 3 ? ["EU", "GB"] : ["E_"], i % 2 == 0, i);
-            await store.AddAsync(record, new Dictionary<string, byte[]> { ["json"] = SqliteEvaluationStore.Compress($"{{\"n\": {i}}}"), ["text"] = SqliteEvaluationStore.Compress($"report {i}") }, CancellationToken.None);
-        }
-
-        var reopened = new SqliteEvaluationStore(dir.Path);
-        Assert.Equal("report 3", SqliteEvaluationStore.Decompress((await reopened.GetGzippedReportAsync("id3", "text", CancellationToken.None))!));
-        Assert.Null(await reopened.GetGzippedReportAsync("id3", "sarif", CancellationToken.None));
-        var got = await reopened.GetAsync("id2", CancellationToken.None);
-        Assert.Equal(["EU", "GB"], got!.Jurisdictions.ToArray());
-        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(2), got.StoredAt);
-
-        var (page, total) = await reopened.ListAsync(new EvaluationQuery(Limit: 2, Offset: 1), CancellationToken.None);
-        Assert.Equal(5, total);
-        Assert.Equal(["id3", "id2"], page.Select(r => r.Id));
-        Assert.Equal(3, (await reopened.ListAsync(new EvaluationQuery(Jurisdiction: "EU"), CancellationToken.None)).Total);
-        Assert.Equal(0, (await reopened.ListAsync(new EvaluationQuery(Jurisdiction: "E"), CancellationToken.None)).Total); // '_' and '%' are not wildcards
-        Assert.Equal(3, (await reopened.ListAsync(new EvaluationQuery(Estate: "prod"), CancellationToken.None)).Total);
-        var window = await reopened.ListAsync(new EvaluationQuery(Since: DateTimeOffset.UnixEpoch.AddDays(1), Until: DateTimeOffset.UnixEpoch.AddDays(3)), CancellationToken.None);
-        Assert.Equal(["id2", "id1"], window.Page.Select(r => r.Id));
-
-        Assert.Equal(1, await reopened.PruneAsync(DateTimeOffset.UnixEpoch.AddDays(1), null, CancellationToken.None)); // id0 is older
-        Assert.Equal(2, await reopened.PruneAsync(null, 2, CancellationToken.None)); // keep id4, id3
-        Assert.Equal(["id4", "id3"], (await reopened.ListAsync(new EvaluationQuery(), CancellationToken.None)).Page.Select(r => r.Id));
-        Assert.Null(await reopened.GetGzippedReportAsync("id2", "json", CancellationToken.None));
-        Assert.Equal(0, await reopened.PruneAsync(null, null, CancellationToken.None));
-    }
-
-    [Fact]
     public void RuleSetVersion_ChangesWithContent_StableOtherwise()
     {
         using var dir = new TempDir();

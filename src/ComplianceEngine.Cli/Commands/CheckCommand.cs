@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ComplianceEngine.Cli.Progress;
 using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Model.Diagnostics;
@@ -110,9 +111,11 @@ internal static class CheckCommand
             Description = "Write this run's findings as a baseline (JSON) to this file (may be the --baseline file: updated in place); the exit code still follows the gate",
         };
 
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on standard error (shown only on a terminal, once a run takes over 2 s)" };
+
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline, runner,
+            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline, runner, quiet,
         };
         command.SetAction(parse =>
         {
@@ -145,9 +148,11 @@ internal static class CheckCommand
             }
             if (writer is SarifReportWriter && parse.GetValue(sarifAllRules)) writer = new SarifReportWriter { AllRules = true };
 
+            using var progress = TerminalProgress.For(console, parse.GetValue(quiet), TimeProvider.System); // wall time, not the report's clock
             var result = service.Check(new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, CommonOptions.Now(clock),
                 IncludePasses: formatName == "junit")
             {
+                Progress = progress,
                 PolicyPath = parse.GetValue(policy),
                 BaselinePath = parse.GetValue(baseline),
                 FailOn = parse.GetValue(failOn),

@@ -31,14 +31,27 @@ public sealed class Evaluator
         // Onward hops of a regime no rule can judge them under would only ever be "not applicable": skip building them.
         _onwardRegimes = OnwardScope.Of(rules.Rules);
         var selection = new RuleSelection(rules);
+        Selection = selection;
         _placementRules = selection.Placement;
         _transferRules = selection.Transfer;
         _batch = new BatchRunner(selection);
         _nrules = new NRulesRunner(selection);
+        _summaries = [.. rules.Rules.Select(Summarize)];
     }
+
+    private readonly ImmutableArray<RuleSummary> _summaries;
+
+    /// <summary>The compiled rules this evaluator judges with.</summary>
+    internal CompiledRuleSet Rules => _rules;
+
+    /// <summary>Which rules a fact meets.</summary>
+    internal RuleSelection Selection { get; private set; } = null!;
 
     private readonly BatchRunner _batch;
     private readonly NRulesRunner _nrules;
+
+    /// <summary>The NRules runner (its pre-judging and condition-failure handling serve the incremental session too).</summary>
+    internal NRulesRunner NRules => _nrules;
 
     private readonly CompiledRule[] _placementRules;
     private readonly CompiledRule[] _transferRules;
@@ -63,9 +76,30 @@ public sealed class Evaluator
         ArgumentNullException.ThrowIfNull(options);
         var observer = options.Observer;
         var context = new EvaluationContext(options.AsOf, estate.Organization);
+        var workers = Workers(options);
+        var (resolved, all) = Derive(estate, context, options, workers);
+
+        var keepFacts = sources is not null;
+        var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
+        observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
+        observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
+        observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
+        return BuildReport(chunks, resolved, options, diagnostics, sources, workers);
+    }
+
+    /// <summary>The threads the options allow.</summary>
+    internal static int Workers(EvaluationOptions options) => options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
+
+    /// <summary>
+    /// The facts of <paramref name="estate"/> that some rule could be about, in the order the report depends on (placements
+    /// and declared transfers, implied ones, then onward hops, built lazily as the result is enumerated). The batch path
+    /// and the incremental evaluation both derive facts here.
+    /// </summary>
+    internal (ResolvedEstate Resolved, IEnumerable<Fact> Facts) Derive(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
+    {
+        var observer = options.Observer;
         var resolved = _facts.Resolve(estate);
         observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
-        var workers = options.MaxDegreeOfParallelism is > 0 and var n ? n : Environment.ProcessorCount;
         var facts = new List<Fact>(FactBuilder.Build(resolved, context, workers));
         observer?.PhaseCompleted(EvaluationPhase.Facts, facts.Count);
         facts.AddRange(_flows.Implied(resolved, context));
@@ -85,13 +119,17 @@ public sealed class Evaluator
                 : FlowAnalyzer.OnwardHops(direct, _onwardRegimes, new OnwardRuleFilter(_transferRules, workers));
             all = all.Concat(hops.Select(volumes.Apply));
         }
+        return (resolved, all);
+    }
 
-        var keepFacts = sources is not null;
-        var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
-        observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
-        observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
-        observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
-
+    /// <summary>
+    /// The report from judged facts' tallies, in order: findings merged (the first of equal ids kept), counted per
+    /// jurisdiction, coverage finished, sorted. The batch path passes one tally per chunk; the incremental evaluation one
+    /// tally over its session's facts.
+    /// </summary>
+    internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
+        IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers)
+    {
         var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
         var coverage = new CoverageTally();
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -117,58 +155,38 @@ public sealed class Evaluator
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
         var ordered = FindingFactory.Sort(findings.Values, workers);
-        observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
+        options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,
             options.AsOf,
             options.GeneratedAt,
             counts,
             ordered,
-            [.. _rules.Rules.Select(Summarize)],
+            _summaries,
             [.. (diagnostics ?? []).Order()])
         {
             Coverage = coverage.Finish(resolved, counts.Keys, RegimesOfSubject),
         };
     }
 
-    /// <summary>What one chunk of facts produced: its findings in fact and rule order, and the passes only counted.</summary>
-    private sealed record ChunkResult(List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings, Dictionary<string, int> UncountedPasses, long Verdicts, int Facts, int JudgedFacts,
-        CoverageTally Coverage);
-
     /// <summary>The regimes that protect data subjects of <paramref name="code"/>: the regime of that code, or the regimes of that country.</summary>
     private ImmutableArray<string> RegimesOfSubject(string code) =>
         _rules.Rules.Any(r => r.Definition.Jurisdiction == code) ? [code, .. _resolver.RegimesOf(code)] : _resolver.RegimesOf(code);
 
     /// <summary>Judges a chunk with the runner the options ask for and turns its verdicts into findings (passes only counted unless asked).</summary>
-    private ChunkResult EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
+    private VerdictTally EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
     {
         IRuleRunner runner = options.Runner == RuleRunner.NRules ? _nrules : _batch;
         var judged = runner.Judge(chunk, options.Exhaustive);
 
-        var findings = new List<(Finding, CompiledRule, Fact?)>();
-        var passes = new Dictionary<string, int>(StringComparer.Ordinal);
-        long verdicts = 0;
-        var coverage = new CoverageTally();
+        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count, JudgedFacts = judged.Count };
         foreach (var fact in judged)
         {
             if (fact.Verdicts is not { } recorded) continue;
             fact.Verdicts = null;
-            coverage.Record(fact, recorded);
-            // Rule order within a fact, whatever order the rules fired in.
-            if (recorded.Count > 1) recorded.Sort(static (a, b) => a.Rule.Index.CompareTo(b.Rule.Index));
-            foreach (var verdict in recorded)
-            {
-                verdicts++;
-                if (verdict.Judgement == Judgement.Pass && !options.IncludePasses)
-                {
-                    var j = verdict.Rule.Definition.Jurisdiction;
-                    passes[j] = passes.GetValueOrDefault(j) + 1;
-                    continue;
-                }
-                findings.Add((FindingFactory.Create(verdict), verdict.Rule, keepFacts ? fact : null));
-            }
+            tally.Add(fact, VerdictTally.InRuleOrder(recorded));
         }
-        return new ChunkResult(findings, passes, verdicts, chunk.Count, judged.Count, coverage);
+        return tally;
     }
 
     private static RuleSummary Summarize(CompiledRule rule)

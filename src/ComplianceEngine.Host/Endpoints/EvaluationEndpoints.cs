@@ -91,17 +91,30 @@ public static class EvaluationEndpoints
             tooLarge.Error(DiagnosticCodes.RequestTooLarge, $"the request body is larger than {options.MaxBodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes", SourceLocation.Parameters);
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, tooLarge.Sorted()[0].Message, tooLarge.Sorted());
         }
+        // Memory for the evaluation by the body's size, before it is parsed: large bodies run one or two at a time.
+        IDisposable memory;
+        try
+        {
+            memory = await services.GetRequiredService<EvaluationGate>().ReserveMemoryAsync(body.Length, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "timed out waiting for memory to evaluate in; nothing was evaluated", []);
+        }
+        using var reserved = memory;
+        // The bytes are hashed and decoded, then let go: only the text is held while the estate is evaluated.
+        var (text, inputHash) = Decode(ref body);
 
         var prepared = valid.Policy is { } policy ? serving.ByPolicy[policy] : serving.Default;
         var request = new CheckRequest([], [], valid.AsOf, now, IncludePasses: valid.Format == "junit")
         {
-            Documents = [new InlineDocument("request.yaml", Encoding.UTF8.GetString(body))],
+            Documents = [new InlineDocument("request.yaml", text)],
             Prepared = prepared,
             FailOn = valid.FailOn,
             FailOnIndeterminate = valid.FailOnIndeterminate,
             FailOnIndeterminateOption = "failOnIndeterminate=false",
         };
-        var (result, recorded) = await recorder.EvaluateAsync(request, context.Caller().Name, RuleSetVersion.OfContent([body]), estate, context.RequestAborted)
+        var (result, recorded) = await recorder.EvaluateAsync(request, context.Caller().Name, inputHash, estate, context.RequestAborted)
             .ConfigureAwait(false);
         if (recorded is null)
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, "the estate could not be read", result.Diagnostics);
@@ -122,33 +135,72 @@ public static class EvaluationEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.FileStreamHttpResult Uncompressed(byte[] gzipped, string format) =>
         TypedResults.Stream(new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress), ContentType(format));
 
+    private static (string Text, string Hash) Decode(ref byte[]? body)
+    {
+        var bytes = body!;
+        body = null;
+        return (Encoding.UTF8.GetString(bytes), RuleSetVersion.OfContent([bytes]));
+    }
+
     /// <summary>
     /// The body, or null when it is larger than <paramref name="max"/>: counted on the bytes read, so a chunked upload
-    /// without Content-Length is cut off at the limit rather than buffered.
+    /// without Content-Length is cut off at the limit rather than buffered. With a Content-Length the bytes are read
+    /// straight into one array of that size; without, into pooled chunks copied once into the result (never a
+    /// doubling buffer and a copy of it).
     /// </summary>
     internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
     {
         if (request.ContentLength > max) return null;
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            if (request.ContentLength is { } length)
             {
-                if (buffer.Length + read > max) return null;
-                buffer.Write(chunk, 0, read);
+                var exact = new byte[length];
+                var filled = 0;
+                int read;
+                while (filled < exact.Length && (read = await request.Body.ReadAsync(exact.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+                    filled += read;
+                // Fewer bytes than announced: Kestrel fails the read; more cannot arrive (it stops at Content-Length).
+                return filled == exact.Length ? exact : exact[..filled];
             }
+            return await ReadChunkedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null; // Kestrel's own limit (set to the same size) tripped first
         }
+    }
+
+    private static async Task<byte[]?> ReadChunkedAsync(Stream body, long max, CancellationToken cancellationToken)
+    {
+        const int ChunkSize = 256 * 1024;
+        var chunks = new List<byte[]>();
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                chunks.Add(chunk);
+                var filled = 0;
+                int read;
+                while (filled < ChunkSize && (read = await body.ReadAsync(chunk.AsMemory(filled, ChunkSize - filled), cancellationToken).ConfigureAwait(false)) > 0)
+                    filled += read;
+                total += filled;
+                if (total > max) return null;
+                if (filled < ChunkSize)
+                {
+                    var result = new byte[total];
+                    for (var i = 0; i < chunks.Count; i++)
+                        chunks[i].AsSpan(0, (int)Math.Min(ChunkSize, total - (long)i * ChunkSize)).CopyTo(result.AsSpan(i * ChunkSize));
+                    return result;
+                }
+            }
+        }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            foreach (var chunk in chunks) ArrayPool<byte>.Shared.Return(chunk);
         }
-        return buffer.ToArray();
     }
 
     private static async Task<IResult> ListAsync(IEvaluationStore store, string? jurisdiction, string? since, string? until, string? estate, string? limit,

@@ -5,6 +5,7 @@ using ComplianceEngine.Hosting;
 using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Core.Evaluation.Incremental;
 using Microsoft.Extensions.Options;
 
 namespace ComplianceEngine.Server.Estates;
@@ -13,12 +14,22 @@ namespace ComplianceEngine.Server.Estates;
 /// <param name="Report">The latest report, or null when the estate's files could not be read (see <paramref name="Diagnostics"/>).</param>
 /// <param name="Revision">Counts evaluations since start.</param>
 public sealed record EstateState(string Name, string Folder, Report? Report, string? RecordId, IReadOnlyList<Diagnostic> Diagnostics, string RuleSetVersion,
-    DateTimeOffset EvaluatedAt, int Revision);
+    DateTimeOffset EvaluatedAt, int Revision)
+{
+    /// <summary>Files read again for this evaluation (new or changed since the last; the others' documents were kept).</summary>
+    public int FilesRead { get; init; }
+
+    /// <summary>What the incremental session did for this evaluation (null when the estate could not be read).</summary>
+    public IncrementalUpdate? Update { get; init; }
+}
 
 /// <summary>
 /// Watches estate folders (<c>--watch DIR</c>, named after the folder) and re-evaluates one when its files or the
-/// rules change; every evaluation is stored in history (who: <c>watch:NAME</c>). Each change re-reads the folder and
-/// runs the full pipeline: an incremental NRules session needs the runner split planned for Core.
+/// rules change; every evaluation is stored in history (who: <c>watch:NAME</c>). Each folder's documents are kept in
+/// memory per file, and its facts in a long-lived incremental session (<see cref="IncrementalEvaluation"/>): a change
+/// re-reads only the files it touched, rebuilds the estate from every file's documents, and updates the session, which
+/// re-judges only the facts that changed. The report is the full pipeline's (policy, waivers, gate) and equals a full
+/// evaluation's. New rules (a hot reload) start a new session; a broken file makes the estate report its diagnostics.
 /// </summary>
 public sealed class EstateWatcher : IHostedService, IDisposable
 {
@@ -28,12 +39,15 @@ public sealed class EstateWatcher : IHostedService, IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<EstateWatcher> _logger;
     private readonly ConcurrentDictionary<string, EstateState> _states = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Folder, Timer Timer, SemaphoreSlim Gate)> _estates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WatchedFolder> _estates = new(StringComparer.Ordinal);
+    private readonly ComplianceService _service;
     private readonly List<FileSystemWatcher> _watchers = [];
 
     /// <summary>Creates the watcher; folders are read on start.</summary>
-    public EstateWatcher(IOptions<ServeOptions> options, RuleSetHost rules, EvaluationRecorder recorder, TimeProvider clock, ILogger<EstateWatcher> logger)
+    public EstateWatcher(IOptions<ServeOptions> options, RuleSetHost rules, EvaluationRecorder recorder, TimeProvider clock, ILogger<EstateWatcher> logger,
+        ComplianceService service)
     {
+        _service = service;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _rules = rules;
@@ -55,13 +69,23 @@ public sealed class EstateWatcher : IHostedService, IDisposable
         {
             var name = ServeOptionsValidator.EstateName(folder);
             var timer = new Timer(_ => _ = EvaluateAsync(name, CancellationToken.None));
-            _estates[name] = (Path.GetFullPath(folder), timer, new SemaphoreSlim(1, 1));
+            var watched = new WatchedFolder(Path.GetFullPath(folder), timer);
+            _estates[name] = watched;
             var watcher = new FileSystemWatcher(folder) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName };
-            FileSystemEventHandler changed = (_, _) => Schedule(name);
+            FileSystemEventHandler changed = (_, e) =>
+            {
+                watched.Touched(e.FullPath);
+                Schedule(name);
+            };
             watcher.Changed += changed;
             watcher.Created += changed;
             watcher.Deleted += changed;
-            watcher.Renamed += (_, _) => Schedule(name);
+            watcher.Renamed += (_, e) =>
+            {
+                watched.Touched(e.OldFullPath);
+                watched.Touched(e.FullPath);
+                Schedule(name);
+            };
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
@@ -77,12 +101,22 @@ public sealed class EstateWatcher : IHostedService, IDisposable
         try
         {
             var now = ComplianceClock.Now(_clock);
-            var request = new CheckRequest([estate.Folder], [], DateOnly.FromDateTime(now.UtcDateTime), now) { Prepared = serving.Default };
-            var files = Loading.Documents.DocumentLoader.FindFiles([estate.Folder], new DiagnosticBag());
-            var hash = RuleSetVersion.OfContent(files.Select(ReadOrEmpty));
+            var (loaded, hash) = estate.Read(_service.CreateLoader());
+            // New rules are a new engine: its session starts from scratch (every fact judged by the new rules).
+            if (!ReferenceEquals(estate.Incremental?.Engine, serving.Default.Engine)) estate.Incremental = serving.Default.Engine.StartIncremental();
+            var request = new CheckRequest([estate.Folder], [], DateOnly.FromDateTime(now.UtcDateTime), now)
+            {
+                Prepared = serving.Default,
+                Loaded = loaded,
+                Incremental = estate.Incremental,
+            };
             var (result, recorded) = await _recorder.EvaluateAsync(request, $"watch:{name}", hash, name, cancellationToken).ConfigureAwait(false);
             var revision = (_states.GetValueOrDefault(name)?.Revision ?? 0) + 1;
-            _states[name] = new EstateState(name, estate.Folder, result.Report, recorded?.Record.Id, result.Diagnostics, serving.Version, now, revision);
+            _states[name] = new EstateState(name, estate.Folder, result.Report, recorded?.Record.Id, result.Diagnostics, serving.Version, now, revision)
+            {
+                FilesRead = estate.LastReread,
+                Update = result.Report is null ? null : estate.Incremental?.LastUpdate,
+            };
             if (result.Report is null && _logger.IsEnabled(LogLevel.Warning)) _logger.LogWarning("Watched estate {Name} could not be read: {Diagnostics}", name, string.Join(Environment.NewLine, result.Diagnostics));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
@@ -92,18 +126,6 @@ public sealed class EstateWatcher : IHostedService, IDisposable
         finally
         {
             estate.Gate.Release();
-        }
-    }
-
-    private static byte[] ReadOrEmpty(string file)
-    {
-        try
-        {
-            return File.ReadAllBytes(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return [];
         }
     }
 
@@ -129,10 +151,10 @@ public sealed class EstateWatcher : IHostedService, IDisposable
     public void Dispose()
     {
         foreach (var watcher in _watchers) watcher.Dispose();
-        foreach (var (_, timer, gate) in _estates.Values)
+        foreach (var estate in _estates.Values)
         {
-            timer.Dispose();
-            gate.Dispose();
+            estate.Timer.Dispose();
+            estate.Gate.Dispose();
         }
     }
 }

@@ -31,7 +31,9 @@ public static class ComplianceServer
         services.AddOptions<ServeOptions>().Bind(builder.Configuration.GetSection(ServeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServeOptions>, ServeOptionsValidator>();
         services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<IOptions<ServeOptions>>().Value.Data));
-        services.AddSingleton<IEvaluationStore>(sp => new SqliteEvaluationStore(sp.GetRequiredService<IOptions<ServeOptions>>().Value.Data));
+        services.AddSingleton<IEvaluationStore>(sp => sp.GetRequiredService<IOptions<ServeOptions>>().Value is { PostgreSql: { } postgres }
+            ? new PostgresEvaluationStore(postgres)
+            : new SqliteEvaluationStore(sp.GetRequiredService<IOptions<ServeOptions>>().Value.Data));
         services.AddSingleton<ComplianceMetrics>();
         services.AddSingleton<EvaluationRecorder>();
         services.AddSingleton<RuleSetHost>();
@@ -87,6 +89,11 @@ public static class ComplianceServer
             await error.WriteLineAsync("compliance serve: the rules could not be loaded; not starting").ConfigureAwait(false);
             return 2;
         }
+        catch (HistoryStoreException ex)
+        {
+            await error.WriteLineAsync($"compliance serve: error {DiagnosticCodes.HistoryUnavailable}: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
         catch (IOException ex)
         {
             await error.WriteLineAsync($"compliance serve: error {DiagnosticCodes.ServeInvalidOption}: {ex.Message}").ConfigureAwait(false);
@@ -95,12 +102,15 @@ public static class ComplianceServer
     }
 
     /// <summary>Says where the server listens and whether it asks for keys.</summary>
-    private sealed class StartupNotice(IConfiguration configuration, ApiKeyStore keys, IOptions<ServeOptions> options, ILogger<StartupNotice> logger) : IHostedService
+    /// <remarks>Takes the history store, so a store that cannot be opened stops the server on start, not on the first request.</remarks>
+    private sealed class StartupNotice(IConfiguration configuration, ApiKeyStore keys, IOptions<ServeOptions> options, IEvaluationStore history,
+        ILogger<StartupNotice> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             if (!logger.IsEnabled(LogLevel.Information)) return Task.CompletedTask;
             var urls = string.Join(", ", ServeOptionsValidator.Urls(configuration));
+            logger.LogInformation("History in {Store}", history is PostgresEvaluationStore ? "PostgreSQL" : $"SQLite ({Path.Combine(options.Value.Data, SqliteEvaluationStore.FileName)})");
             if (keys.AnyActive) logger.LogInformation("Serving on {Urls}; API keys required (data in {Data})", urls, options.Value.Data);
             else logger.LogWarning("Serving on {Urls} without API keys: loopback callers only. Add a key with 'compliance keys add NAME --scope evaluate --data {Data}' to serve beyond loopback", urls, options.Value.Data);
             return Task.CompletedTask;

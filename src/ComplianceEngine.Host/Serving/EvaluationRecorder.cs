@@ -56,7 +56,7 @@ public sealed class EvaluationRecorder(ComplianceService service, IEvaluationSto
             return (result, null);
         }
         var rendered = _writers.ToDictionary(w => w.Format, w => Compressed(report, w), StringComparer.Ordinal);
-        var record = new EvaluationRecord(Guid.CreateVersion7().ToString("N"), clock.GetUtcNow(), report.AsOf, who, inputHash,
+        var record = new EvaluationRecord(Guid.CreateVersion7().ToString("N"), EvaluationRecord.ToStoredPrecision(clock.GetUtcNow()), report.AsOf, who, inputHash,
             result.RuleSetVersion ?? "unknown", estate,
             [.. report.Findings.Where(f => f.Status != FindingStatus.Pass).Select(f => f.Jurisdiction).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             report.Gate.Failed, report.Gate.FailingFindings);

@@ -17,6 +17,12 @@ public sealed class ServeOptions
     /// <summary>The data folder: API keys and history.</summary>
     public string Data { get; set; } = ".compliance";
 
+    /// <summary>
+    /// An Npgsql connection string: history in PostgreSQL (shared by replicas) instead of SQLite in the data folder.
+    /// Checked on start: a malformed string or an unreachable database stops the server (CE8010, CE8011).
+    /// </summary>
+    public string? PostgreSql { get; set; }
+
     /// <summary>Rule folders; empty: the built-in rules.</summary>
     public List<string> Rules { get; set; } = [];
 
@@ -31,6 +37,19 @@ public sealed class ServeOptions
 
     /// <summary>Evaluations run at once; more wait in the queue.</summary>
     public int MaxConcurrentEvaluations { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Memory that running evaluations may hold together, in MiB: each reserves <see cref="EvaluationBytesPerBodyByte"/>
+    /// times its body's size before its body is parsed, and waits (in the queue's order) until that fits. One evaluation
+    /// larger than the budget runs alone.
+    /// </summary>
+    public int EvaluationMemoryBudgetMegabytes { get; set; } = 640;
+
+    /// <summary>
+    /// How much memory an evaluation holds at its peak per byte of YAML body (parsed documents, the estate, facts,
+    /// findings and the rendered report): measured with <c>bench host-memory</c> (README, Running the service).
+    /// </summary>
+    public int EvaluationBytesPerBodyByte { get; set; } = 100;
 
     /// <summary>Evaluations that may wait; past that, 429 with Retry-After.</summary>
     public int QueueLimit { get; set; } = 32;
@@ -67,8 +86,22 @@ public sealed class ServeOptionsValidator(IConfiguration configuration) : IValid
             failures.Add($"{DiagnosticCodes.ServeInvalidOption}: watched folder '{folder}' does not exist");
         foreach (var clash in options.Watch.GroupBy(EstateName, StringComparer.Ordinal).Where(g => g.Count() > 1))
             failures.Add($"{DiagnosticCodes.ServeInvalidOption}: watched folders {string.Join(" and ", clash)} would both be estate '{clash.Key}'");
+        if (options.PostgreSql is { } postgres)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+            {
+                // The message names the bad keyword, never the whole string: it may hold a password.
+                failures.Add($"{DiagnosticCodes.HistoryConnectionInvalid}: PostgreSql is not a valid connection string: {ex.Message}");
+            }
+        }
         if (options.MaxBodyBytes <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxBodyBytes must be positive");
         if (options.MaxConcurrentEvaluations <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxConcurrentEvaluations must be positive");
+        if (options.EvaluationMemoryBudgetMegabytes <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: EvaluationMemoryBudgetMegabytes must be positive");
+        if (options.EvaluationBytesPerBodyByte <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: EvaluationBytesPerBodyByte must be positive");
         if (options.QueueLimit < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: QueueLimit must not be negative");
         if (options.RequestTimeoutSeconds <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RequestTimeoutSeconds must be positive");
         if (options.RetainDays < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RetainDays must not be negative");

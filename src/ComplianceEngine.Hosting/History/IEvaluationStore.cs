@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace ComplianceEngine.Hosting.History;
 
 /// <summary>One stored evaluation: what it was judged from, by whom, and its outcome (the report itself is stored in every format beside it).</summary>
+/// <param name="StoredAt">When it was stored, to the microsecond (<see cref="ToStoredPrecision"/>): what every store keeps.</param>
 /// <param name="Id">Stable id (<c>/v1/reports/{id}</c>).</param>
 /// <param name="InputHash">SHA-256 of the inputs as received.</param>
 /// <param name="RuleSetVersion">Content hash of the rule and policy files.</param>
@@ -18,7 +19,11 @@ public sealed record EvaluationRecord(
     string? Estate,
     ImmutableArray<string> Jurisdictions,
     bool GateFailed,
-    int FailingFindings);
+    int FailingFindings)
+{
+    /// <summary><paramref name="time"/> cut to whole microseconds, the precision every store keeps (PostgreSQL's).</summary>
+    public static DateTimeOffset ToStoredPrecision(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+}
 
 /// <summary>A page of history: which records, newest first.</summary>
 /// <param name="Jurisdiction">Only reports with findings in this jurisdiction.</param>

@@ -84,6 +84,23 @@ public sealed partial class DocumentLoader
     }
 
     /// <summary>
+    /// One file's part of <see cref="LoadFiles"/>: its native documents, and the documents it offers the source readers
+    /// (which read every file's offers together, <see cref="ReadOffered"/>). For a caller that keeps each file's documents
+    /// and re-reads only the file that changed: the parts of the files in order, then <see cref="ReadOffered"/> over all
+    /// their offers, are what <see cref="LoadFiles"/> returns.
+    /// </summary>
+    public (IReadOnlyList<RawDocument> Native, IReadOnlyList<Sources.SourceDocument> Offered) LoadFilePart(string file, DiagnosticBag diagnostics)
+    {
+        var offered = new List<Sources.SourceDocument>();
+        var text = ReadText(file, diagnostics);
+        return text is null ? ([], []) : (LoadText(text, file, diagnostics, offered), offered);
+    }
+
+    /// <summary>The documents the source readers make of the files' offers (see <see cref="LoadFilePart"/>).</summary>
+    public IReadOnlyList<RawDocument> ReadOffered(IEnumerable<Sources.SourceDocument> offered, DiagnosticBag diagnostics) =>
+        ReadSources([.. offered], diagnostics);
+
+    /// <summary>
     /// Reads the text of one file, capped at <see cref="YamlLimits.MaxFileBytes"/> bytes actually read. Only regular files
     /// are opened (a device, FIFO or socket is CE1004); <c>-</c> reads standard input, under the same cap.
     /// </summary>

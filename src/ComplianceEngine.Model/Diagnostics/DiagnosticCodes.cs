@@ -165,6 +165,10 @@ public static class DiagnosticCodes
     public const string ServeInvalidOption = "CE8005";
     /// <summary>An API key name or scope is invalid, or the key is unknown.</summary>
     public const string KeyInvalid = "CE8006";
+    /// <summary>The PostgreSQL history connection string (<c>ComplianceEngine:Serve:PostgreSql</c>) is malformed.</summary>
+    public const string HistoryConnectionInvalid = "CE8010";
+    /// <summary>The history store cannot be opened on start (database unreachable, tables cannot be created).</summary>
+    public const string HistoryUnavailable = "CE8011";
     /// <summary>Two sources describe the same cluster in different places (provider, region or country): an error, and the location is unknown until they agree.</summary>
     public const string SourceConflict = "CE7008";
     /// <summary>A second source describes a cluster already imported and adds location facts the first did not give (warning).</summary>

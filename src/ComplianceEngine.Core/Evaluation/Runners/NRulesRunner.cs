@@ -43,7 +43,7 @@ internal sealed class NRulesRunner(RuleSelection rules) : IRuleRunner
     /// fact where the session's conditions read them, when any rule applies. A condition that throws is left to the
     /// session, which reports it as indeterminate.
     /// </summary>
-    private static bool Prejudge(Fact fact, CompiledRule[] all, CompiledRule[] some, byte[] scratch)
+    internal static bool Prejudge(Fact fact, CompiledRule[] all, CompiledRule[] some, byte[] scratch)
     {
         var applies = false;
         Array.Clear(scratch);
@@ -70,7 +70,7 @@ internal sealed class NRulesRunner(RuleSelection rules) : IRuleRunner
         return applies;
     }
 
-    private void OnConditionFailed(LhsExpressionErrorEventArgs e, HashSet<(CompiledRule, Fact)> failed)
+    internal void OnConditionFailed(LhsExpressionErrorEventArgs e, HashSet<(CompiledRule, Fact)> failed)
     {
         // A condition that throws is "could not evaluate" for that rule and fact: indeterminate, never compliant.
         e.IsHandled = true;
