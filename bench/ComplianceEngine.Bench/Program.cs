@@ -10,6 +10,7 @@ using ComplianceEngine.Bench;
 // bench load     --url URL --body FILE [--clients 200] [--seconds 60] [--key KEY] [--pid PID]   (a running `compliance serve`)
 // bench incremental --flows N [--reps 7] [--seed S] [--rules DIR] [--threads N] [--verify]   (one-flow change: incremental vs full)
 // bench host-memory [--flows 25000 | --body FILE] [--clients 8] [--host DLL] [--server-arg "ARG ..."]   (starts the real host)
+// bench loading  [--dir DIR | --flows N] [--rounds 5] [--rules DIR]   (the estate loader vs raw YamlDotNet parser events)
 // (`bench help` explains each option.)
 try
 {
@@ -25,6 +26,7 @@ try
         "sidebyside" => ComplianceEngine.Bench.SideBySide.SideBySideCommand.Run(options),
         "incremental" => IncrementalBench.Run(options),
         "host-memory" => HostMemoryBench.Run(options),
+        "loading" => LoadingBench.Run(options),
         _ => Commands.Help(),
     };
 }

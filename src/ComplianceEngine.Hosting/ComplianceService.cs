@@ -225,35 +225,42 @@ public sealed class ComplianceService
         var loader = CreateLoader();
         var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
 
-        var docs = new List<Loading.Documents.RawDocument>();
+        // File by file (then the inline documents): each file's YAML is read into records and dropped as the next files are parsed.
+        var reader = new Loading.Documents.EstateReader(diagnostics);
+        long read = 0;
+        void Take(IReadOnlyList<Loading.Documents.RawDocument> batch)
+        {
+            read += batch.Count;
+            foreach (var d in batch.Where(d => d.Info.Kind is Model.Inventory.DocumentKind.RulePack or Model.Inventory.DocumentKind.Jurisdiction
+                         or Model.Inventory.DocumentKind.CountryGroup or Model.Inventory.DocumentKind.Policy or Model.Inventory.DocumentKind.TestCase))
+            {
+                if (d.Info.Kind == Model.Inventory.DocumentKind.Policy && request.Documents.Count > 0 && request.Paths.Count == 0)
+                {
+                    // A policy sent with a request would otherwise be dropped: say so and stop (it could have relaxed or tightened the gate).
+                    diagnostics.Error(DiagnosticCodes.RequestPolicyNotApplied,
+                        $"Policy '{d.Info.Name}' in the request is not applied: policies are the server's (serve --policy FILE); choose one with ?policy=NAME", d.Info.Location);
+                    continue;
+                }
+                var option = d.Info.Kind == Model.Inventory.DocumentKind.Policy ? "--policy" : d.Info.Kind == Model.Inventory.DocumentKind.TestCase ? "compliance test" : "--rules";
+                diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
+            }
+            reader.Add(batch);
+        }
         if (request.Loaded is { } loaded)
         {
-            docs.AddRange(loaded.Documents);
             diagnostics.AddRange(loaded.Diagnostics);
+            Take(loaded.Documents);
         }
         else if (request.Paths.Count > 0)
         {
             var files = loader.Documents.FindInputFiles(request.Paths, diagnostics);
-            docs.AddRange(loader.Documents.LoadFiles(files, diagnostics));
+            foreach (var batch in loader.Documents.ReadFiles(files, diagnostics)) Take(batch);
         }
         foreach (var inline in request.Documents)
-            docs.AddRange(loader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
-        foreach (var d in docs.Where(d => d.Info.Kind is Model.Inventory.DocumentKind.RulePack or Model.Inventory.DocumentKind.Jurisdiction
-                     or Model.Inventory.DocumentKind.CountryGroup or Model.Inventory.DocumentKind.Policy or Model.Inventory.DocumentKind.TestCase))
-        {
-            if (d.Info.Kind == Model.Inventory.DocumentKind.Policy && request.Documents.Count > 0 && request.Paths.Count == 0)
-            {
-                // A policy sent with a request would otherwise be dropped: say so and stop (it could have relaxed or tightened the gate).
-                diagnostics.Error(DiagnosticCodes.RequestPolicyNotApplied,
-                    $"Policy '{d.Info.Name}' in the request is not applied: policies are the server's (serve --policy FILE); choose one with ?policy=NAME", d.Info.Location);
-                continue;
-            }
-            var option = d.Info.Kind == Model.Inventory.DocumentKind.Policy ? "--policy" : d.Info.Kind == Model.Inventory.DocumentKind.TestCase ? "compliance test" : "--rules";
-            diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
-        }
-        progress?.StepCompleted(CheckStep.Read, docs.Count);
-        waivers.AddRange(Loading.Documents.PolicyReader.ReadWaivers(docs, diagnostics));
-        var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+            Take(loader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
+        progress?.StepCompleted(CheckStep.Read, read);
+        var (estate, requestWaivers) = reader.Finish();
+        waivers.AddRange(requestWaivers);
         Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
         progress?.StepCompleted(CheckStep.Estate, (long)estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)

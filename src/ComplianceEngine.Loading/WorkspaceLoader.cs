@@ -43,11 +43,7 @@ public sealed class WorkspaceLoader
         var list = paths.ToList();
         var files = DocumentLoader.FindFiles(list, diagnostics, [.. TestFolders]);
         var docs = new List<RawDocument>();
-        foreach (var file in files)
-        {
-            var text = _documents.ReadText(file, diagnostics);
-            if (text is not null) docs.AddRange(_documents.LoadText(text, DisplayName(file, builtInRoot), diagnostics));
-        }
+        foreach (var parsed in _documents.ParseFiles(files, f => DisplayName(f, builtInRoot))) docs.AddRange(_documents.LoadParsed(parsed, diagnostics));
         if (builtInRoot is not null) docs = WithoutReplacedBuiltIns(docs);
         foreach (var d in docs.Where(d => d.Info.Kind is not (DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.DataCategory)))
         {
@@ -157,14 +153,18 @@ public sealed class WorkspaceLoader
     public (Estate Estate, ImmutableArray<Waiver> Waivers) LoadWorkspace(IEnumerable<string> paths, DiagnosticBag diagnostics)
     {
         var files = _documents.FindInputFiles(paths, diagnostics);
-        var docs = _documents.LoadFiles(files, diagnostics);
-        foreach (var d in docs.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.Policy or DocumentKind.TestCase))
+        // File by file: each file's YAML is read into records and dropped before the files after the next few are parsed.
+        var reader = new EstateReader(diagnostics);
+        foreach (var batch in _documents.ReadFiles(files, diagnostics))
         {
-            var option = d.Info.Kind == DocumentKind.Policy ? "--policy" : d.Info.Kind == DocumentKind.TestCase ? "compliance test" : "--rules";
-            diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
+            foreach (var d in batch.Where(d => d.Info.Kind is DocumentKind.RulePack or DocumentKind.Jurisdiction or DocumentKind.CountryGroup or DocumentKind.Policy or DocumentKind.TestCase))
+            {
+                var option = d.Info.Kind == DocumentKind.Policy ? "--policy" : d.Info.Kind == DocumentKind.TestCase ? "compliance test" : "--rules";
+                diagnostics.Warning(DiagnosticCodes.UnknownKind, $"{d.Info.Kind} '{d.Info.Name}' is not inventory and is ignored here; pass it with {option}", d.Info.Location);
+            }
+            reader.Add(batch);
         }
-        var waivers = PolicyReader.ReadWaivers(docs, diagnostics);
-        return (ReadEstate(docs, diagnostics), waivers);
+        return reader.Finish();
     }
 
     /// <summary>Reads a policy file: exactly one Policy document, and any Waiver documents beside it.</summary>

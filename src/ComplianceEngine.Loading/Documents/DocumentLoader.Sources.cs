@@ -32,15 +32,15 @@ public sealed partial class DocumentLoader
     {
         if (_sources is null) return [];
         var offered = new List<SourceDocument>();
-        foreach (var file in files)
+        foreach (var parsed in ParseFiles([.. files]))
         {
-            var text = ReadText(file, diagnostics);
-            if (text is null) continue;
+            diagnostics.AddRange(parsed.Diagnostics);
+            if (parsed.Nodes is not { } nodes) continue;
             var index = 0;
-            foreach (var node in SafeYamlReader.Read(text, file, diagnostics, _limits))
+            foreach (var node in nodes)
             {
                 if (node is YamlScalar { IsNull: true }) continue;
-                Offer(node, file, index++, offered, diagnostics);
+                Offer(node, parsed.Name, index++, offered, diagnostics);
             }
         }
         return offered.Count == 0 ? [] : _sources.Read(offered, diagnostics);

@@ -68,19 +68,92 @@ public sealed partial class DocumentLoader
         return rel.Replace('\\', '/');
     }
 
+    /// <summary>
+    /// How many files are read and parsed at once (default: one per processor; 1 reads them one after another). Documents
+    /// and diagnostics come out in the order of the files whatever the value.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Reads the files into documents; problems go to <paramref name="diagnostics"/>.</summary>
-    public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics)
+    public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics) =>
+        [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
+
+    /// <summary>
+    /// Reads the files' documents one file at a time, in file order, parsing a window of files at once (one per
+    /// <see cref="MaxDegreeOfParallelism"/>); the documents the source reader takes come last, as one more batch. Each
+    /// file's diagnostics are added to <paramref name="diagnostics"/> as its batch is handed out, exactly as
+    /// <see cref="LoadFiles"/> adds them. A caller that reads each batch and lets it go never holds the YAML of every
+    /// file at once.
+    /// </summary>
+    public IEnumerable<IReadOnlyList<RawDocument>> ReadFiles(IReadOnlyList<string> files, DiagnosticBag diagnostics)
     {
-        var result = new List<RawDocument>();
-        var offered = new List<Sources.SourceDocument>();
-        foreach (var file in files)
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        return Batches();
+
+        IEnumerable<IReadOnlyList<RawDocument>> Batches()
         {
-            var text = ReadText(file, diagnostics);
-            if (text is null) continue;
-            result.AddRange(LoadText(text, file, diagnostics, offered));
+            var offered = new List<Sources.SourceDocument>();
+            var window = Math.Max(1, MaxDegreeOfParallelism);
+            for (var start = 0; start < files.Count; start += window)
+            {
+                var parsed = ParseFiles([.. files.Skip(start).Take(window)]);
+                for (var i = 0; i < parsed.Count; i++)
+                {
+                    diagnostics.AddRange(parsed[i].Diagnostics);
+                    if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
+                }
+            }
+            var sourced = ReadSources(offered, diagnostics);
+            if (sourced.Count > 0) yield return sourced;
         }
-        result.AddRange(ReadSources(offered, diagnostics));
-        return result;
+    }
+
+    /// <summary>
+    /// Reads and parses <paramref name="files"/>, several at once (<see cref="MaxDegreeOfParallelism"/>), each into a bag of
+    /// its own; the results are in the order of <paramref name="files"/>. <paramref name="displayName"/> names a file in
+    /// positions (default: as given); a file that cannot be read has no nodes, and its diagnostic names the path as given.
+    /// </summary>
+    public IReadOnlyList<ParsedFile> ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var results = new ParsedFile[files.Count];
+        void ParseOne(int i)
+        {
+            var bag = new DiagnosticBag();
+            var name = displayName is null ? files[i] : displayName(files[i]);
+            var text = ReadText(files[i], bag);
+            results[i] = new ParsedFile(name, text is null ? null : SafeYamlReader.Read(text, name, bag, _limits), bag);
+        }
+        if (files.Count < 2 || MaxDegreeOfParallelism < 2)
+        {
+            for (var i = 0; i < files.Count; i++) ParseOne(i);
+            return results;
+        }
+        try
+        {
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, ParseOne);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // A bug while parsing surfaces as itself, as it would one file at a time.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The documents of one parsed file, as <see cref="LoadText(string, string, DiagnosticBag)"/> reads them: its
+    /// diagnostics go to <paramref name="diagnostics"/> first, then those of its documents.
+    /// </summary>
+    public IReadOnlyList<RawDocument> LoadParsed(ParsedFile parsed, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        diagnostics.AddRange(parsed.Diagnostics);
+        if (parsed.Nodes is not { } nodes) return [];
+        var offered = new List<Sources.SourceDocument>();
+        return [.. ReadDocuments(nodes, parsed.Name, diagnostics, offered), .. ReadSources(offered, diagnostics)];
     }
 
     /// <summary>
@@ -140,11 +213,15 @@ public sealed partial class DocumentLoader
     }
 
     /// <summary>Reads native documents; documents for the source reader are added to <paramref name="offered"/>.</summary>
-    private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
+    private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered) =>
+        ReadDocuments(SafeYamlReader.Read(text, file, diagnostics, _limits), file, diagnostics, offered);
+
+    /// <summary>Reads the envelopes of a file's parsed documents; documents for the source reader are added to <paramref name="offered"/>.</summary>
+    private List<RawDocument> ReadDocuments(IReadOnlyList<YamlNode> nodes, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
     {
         var result = new List<RawDocument>();
         var index = 0;
-        foreach (var node in SafeYamlReader.Read(text, file, diagnostics, _limits))
+        foreach (var node in nodes)
         {
             if (node is YamlScalar { IsNull: true }) continue; // an empty document between '---' markers
             if (Offer(node, file, index++, offered, diagnostics)) continue;

@@ -29,37 +29,65 @@ public static class InventoryReader
     /// <param name="withErrors">Receives the documents that had reading errors, so later checks do not pile on.</param>
     public static Estate Read(IEnumerable<RawDocument> documents, DiagnosticBag diagnostics, ISet<DocumentInfo>? withErrors = null)
     {
-        var clusters = ImmutableArray.CreateBuilder<Cluster>();
-        var stores = ImmutableArray.CreateBuilder<DataStore>();
-        var flows = ImmutableArray.CreateBuilder<DataFlow>();
-        var recipients = ImmutableArray.CreateBuilder<Recipient>();
-        var categories = ImmutableArray.CreateBuilder<TaxonomyEntry>();
-        Organization? organization = null;
-        foreach (var doc in documents)
+        ArgumentNullException.ThrowIfNull(documents);
+        var builder = new Builder(diagnostics, withErrors);
+        foreach (var doc in documents) builder.Add(doc);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Reads inventory documents one at a time as they arrive (file by file), so their YAML can be dropped once read;
+    /// <see cref="Build"/> gives what <see cref="Read"/> gives for the same documents in the same order.
+    /// </summary>
+    public sealed class Builder
+    {
+        private readonly DiagnosticBag _diagnostics;
+        private readonly ISet<DocumentInfo>? _withErrors;
+        private readonly ImmutableArray<Cluster>.Builder _clusters = ImmutableArray.CreateBuilder<Cluster>();
+        private readonly ImmutableArray<DataStore>.Builder _stores = ImmutableArray.CreateBuilder<DataStore>();
+        private readonly ImmutableArray<DataFlow>.Builder _flows = ImmutableArray.CreateBuilder<DataFlow>();
+        private readonly ImmutableArray<Recipient>.Builder _recipients = ImmutableArray.CreateBuilder<Recipient>();
+        private readonly ImmutableArray<TaxonomyEntry>.Builder _categories = ImmutableArray.CreateBuilder<TaxonomyEntry>();
+        private Organization? _organization;
+
+        /// <summary>Reads into a new estate; <paramref name="withErrors"/> receives the documents that had reading errors.</summary>
+        public Builder(DiagnosticBag diagnostics, ISet<DocumentInfo>? withErrors = null)
         {
-            var errorsBefore = diagnostics.ErrorCount;
+            ArgumentNullException.ThrowIfNull(diagnostics);
+            _diagnostics = diagnostics;
+            _withErrors = withErrors;
+        }
+
+        /// <summary>Reads <paramref name="doc"/> when it is of an inventory kind; other kinds are ignored.</summary>
+        public void Add(RawDocument doc)
+        {
+            ArgumentNullException.ThrowIfNull(doc);
+            var errorsBefore = _diagnostics.ErrorCount;
             switch (doc.Info.Kind)
             {
-                case DocumentKind.Cluster: clusters.Add(ReadCluster(doc)); break;
-                case DocumentKind.DataStore: stores.Add(ReadStore(doc)); break;
-                case DocumentKind.DataFlow: flows.Add(ReadFlow(doc)); break;
-                case DocumentKind.Recipient: recipients.Add(ReadRecipient(doc)); break;
-                case DocumentKind.DataCategory: categories.Add(ReadDataCategory(doc)); break;
+                case DocumentKind.Cluster: _clusters.Add(ReadCluster(doc)); break;
+                case DocumentKind.DataStore: _stores.Add(ReadStore(doc)); break;
+                case DocumentKind.DataFlow: _flows.Add(ReadFlow(doc)); break;
+                case DocumentKind.Recipient: _recipients.Add(ReadRecipient(doc)); break;
+                case DocumentKind.DataCategory: _categories.Add(ReadDataCategory(doc)); break;
                 case DocumentKind.Organization:
                     var org = ReadOrganization(doc);
-                    if (organization is not null)
-                        diagnostics.Error(DiagnosticCodes.DuplicateName, $"only one Organization may be declared; '{organization.Name}' was declared at {organization.Info.Location}", doc.Info.Location);
-                    else organization = org;
+                    if (_organization is not null)
+                        _diagnostics.Error(DiagnosticCodes.DuplicateName, $"only one Organization may be declared; '{_organization.Name}' was declared at {_organization.Info.Location}", doc.Info.Location);
+                    else _organization = org;
                     break;
-                default: continue;
+                default: return;
             }
             doc.Spec.Finish();
-            if (diagnostics.ErrorCount > errorsBefore) withErrors?.Add(doc.Info);
+            if (_diagnostics.ErrorCount > errorsBefore) _withErrors?.Add(doc.Info);
         }
-        return new Estate(clusters.ToImmutable(), stores.ToImmutable(), flows.ToImmutable(), recipients.ToImmutable(), organization)
-        {
-            DataCategories = categories.ToImmutable(),
-        };
+
+        /// <summary>The estate of every document added so far.</summary>
+        public Estate Build() =>
+            new(_clusters.ToImmutable(), _stores.ToImmutable(), _flows.ToImmutable(), _recipients.ToImmutable(), _organization)
+            {
+                DataCategories = _categories.ToImmutable(),
+            };
     }
 
     private static Cluster ReadCluster(RawDocument doc)

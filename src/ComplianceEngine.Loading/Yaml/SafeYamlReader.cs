@@ -12,14 +12,57 @@ namespace ComplianceEngine.Loading.Yaml;
 /// </summary>
 public static class SafeYamlReader
 {
-    private sealed class Frame(YamlNode? key, SourceLocation start, bool isMapping)
+    /// <summary>
+    /// One open mapping or list. Frames are reused from one node to the next (a file of 5,000 documents opens some
+    /// 100,000 mappings), so their lists are allocated once per nesting level, not once per node.
+    /// </summary>
+    private sealed class Frame
     {
-        public YamlNode? PendingKey { get; set; } = key;
-        public SourceLocation Start { get; } = start;
-        public bool IsMapping { get; } = isMapping;
+        /// <summary>Mappings up to this many keys check duplicates by scanning their keys; larger ones a set.</summary>
+        private const int ScanLimit = 16;
+
+        private HashSet<string>? _keys;
+        private bool _useSet;
+
+        public YamlScalar? PendingKey { get; set; }
+        public SourceLocation Start { get; private set; } = SourceLocation.None;
+        public bool IsMapping { get; private set; }
         public List<YamlNode> Items { get; } = [];
         public List<KeyValuePair<YamlKey, YamlNode>> Entries { get; } = [];
-        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+        public void Open(SourceLocation start, bool isMapping)
+        {
+            Start = start;
+            IsMapping = isMapping;
+            PendingKey = null;
+            Items.Clear();
+            Entries.Clear();
+            _useSet = false;
+        }
+
+        /// <summary>Records a key of this mapping; false when the mapping already has it.</summary>
+        public bool AddKey(string key)
+        {
+            // Every earlier key has its entry by now (a key's value is attached before the next key is read).
+            if (!_useSet)
+            {
+                foreach (var e in Entries)
+                {
+                    if (string.Equals(e.Key.Name, key, StringComparison.Ordinal)) return false;
+                }
+                if (Entries.Count < ScanLimit) return true;
+                _keys ??= new HashSet<string>(StringComparer.Ordinal);
+                _keys.Clear();
+                foreach (var e in Entries) _keys.Add(e.Key.Name);
+                _useSet = true;
+            }
+            return _keys!.Add(key);
+        }
+
+        /// <summary>The finished node; the frame can be opened again.</summary>
+        public YamlNode Close() => IsMapping
+            ? new YamlMapping([.. Entries], Start)
+            : new YamlSequence([.. Items], Start);
     }
 
     /// <summary>Parses every document in <paramref name="text"/>. Returns the documents read before the first error.</summary>
@@ -28,10 +71,14 @@ public static class SafeYamlReader
         limits ??= YamlLimits.Default;
         var documents = new List<YamlNode>();
         var parser = new Parser(new StringReader(text));
-        var stack = new Stack<Frame>();
+        // Open frames are stack[0 .. depth - 1]; frames beyond are kept for reuse.
+        var stack = new List<Frame>();
+        var depth = 0;
         YamlNode? root = null;
         var events = 0;
-        var last = new SourceLocation(file, 1, 1);
+        // The position of the last event, made into a SourceLocation only where a node or a diagnostic needs it.
+        Mark? lastMark = null;
+        SourceLocation? lastLocation = null;
         var duplicateSeen = false;
         // Short values repeat (keys, codes, booleans): one string each keeps a file's nodes small.
         var strings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -43,17 +90,18 @@ public static class SafeYamlReader
             return value;
         }
 
-        SourceLocation At(Mark m) => new(file, (int)m.Line, (int)m.Column);
+        SourceLocation Last() => lastLocation ??= lastMark is { } m ? new(file, (int)m.Line, (int)m.Column) : new(file, 1, 1);
 
         try
         {
             while (parser.MoveNext())
             {
                 var ev = parser.Current!;
-                last = At(ev.Start);
+                lastMark = ev.Start;
+                lastLocation = null;
                 if (++events > limits.MaxEvents)
                 {
-                    diagnostics.Error(DiagnosticCodes.YamlTooManyNodes, $"more than {limits.MaxEvents:N0} YAML nodes in one file; split the file", last);
+                    diagnostics.Error(DiagnosticCodes.YamlTooManyNodes, $"more than {limits.MaxEvents:N0} YAML nodes in one file; split the file", Last());
                     return documents;
                 }
 
@@ -61,12 +109,12 @@ public static class SafeYamlReader
                 {
                     if (!node.Anchor.IsEmpty)
                     {
-                        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"anchor '&{node.Anchor}' is not allowed: write the value out in full", last);
+                        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"anchor '&{node.Anchor}' is not allowed: write the value out in full", Last());
                         return documents;
                     }
                     if (!node.Tag.IsEmpty && !IsPlainTag(node))
                     {
-                        diagnostics.Error(DiagnosticCodes.YamlTagRejected, $"tag '{node.Tag}' is not allowed", last);
+                        diagnostics.Error(DiagnosticCodes.YamlTagRejected, $"tag '{node.Tag}' is not allowed", Last());
                         return documents;
                     }
                 }
@@ -74,7 +122,7 @@ public static class SafeYamlReader
                 switch (ev)
                 {
                     case AnchorAlias alias:
-                        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"alias '*{alias.Value}' is not allowed: write the value out in full", last);
+                        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"alias '*{alias.Value}' is not allowed: write the value out in full", Last());
                         return documents;
                     case DocumentStart:
                         root = null;
@@ -85,38 +133,35 @@ public static class SafeYamlReader
                         break;
                     case Scalar scalar:
                         var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
-                        if (!Attach(new YamlScalar(Share(scalar.Value), quoted, last))) return documents;
+                        if (!Attach(new YamlScalar(Share(scalar.Value), quoted, Last()))) return documents;
                         break;
                     case SequenceStart:
                     case MappingStart:
-                        if (stack.Count >= limits.MaxDepth)
+                        if (depth >= limits.MaxDepth)
                         {
-                            diagnostics.Error(DiagnosticCodes.YamlTooDeep, $"nesting deeper than {limits.MaxDepth} levels", last);
+                            diagnostics.Error(DiagnosticCodes.YamlTooDeep, $"nesting deeper than {limits.MaxDepth} levels", Last());
                             return documents;
                         }
-                        stack.Push(new Frame(null, last, ev is MappingStart));
+                        if (depth == stack.Count) stack.Add(new Frame());
+                        stack[depth++].Open(Last(), ev is MappingStart);
                         break;
                     case SequenceEnd:
                     case MappingEnd:
-                        var frame = stack.Pop();
-                        YamlNode built = frame.IsMapping
-                            ? new YamlMapping([.. frame.Entries], frame.Start)
-                            : new YamlSequence([.. frame.Items], frame.Start);
-                        if (!Attach(built)) return documents;
+                        if (!Attach(stack[--depth].Close())) return documents;
                         break;
                 }
             }
         }
         catch (YamlException ex)
         {
-            var at = ex.Start.Line > 0 ? At(ex.Start) : last;
+            var at = ex.Start.Line > 0 ? new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column) : Last();
             diagnostics.Error(DiagnosticCodes.YamlSyntax, Clean(ex.Message), at);
             return documents;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
             // YamlDotNet's scanner throws raw exceptions on some malformed inputs (e.g. an unclosed '[').
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, $"malformed YAML after this point ({Clean(ex.Message)})", last);
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, $"malformed YAML after this point ({Clean(ex.Message)})", Last());
             return documents;
         }
 
@@ -124,33 +169,32 @@ public static class SafeYamlReader
 
         bool Attach(YamlNode value)
         {
-            if (stack.Count == 0)
+            if (depth == 0)
             {
                 root = value;
                 return true;
             }
-            var parent = stack.Peek();
+            var parent = stack[depth - 1];
             if (!parent.IsMapping)
             {
                 parent.Items.Add(value);
                 return true;
             }
-            if (parent.PendingKey is null)
+            if (parent.PendingKey is not { } key)
             {
                 if (value is not YamlScalar keyScalar)
                 {
                     diagnostics.Error(DiagnosticCodes.YamlSyntax, "mapping keys must be plain names, not lists or mappings", value.Location);
                     return false;
                 }
-                if (!parent.Keys.Add(keyScalar.Value))
+                if (!parent.AddKey(keyScalar.Value))
                 {
                     diagnostics.Error(DiagnosticCodes.YamlDuplicateKey, $"duplicate key '{keyScalar.Value}' in the same mapping", value.Location);
                     duplicateSeen = true;
                 }
-                parent.PendingKey = value;
+                parent.PendingKey = keyScalar;
                 return true;
             }
-            var key = (YamlScalar)parent.PendingKey;
             parent.PendingKey = null;
             parent.Entries.Add(new(new YamlKey(key.Value, key.Location), value));
             return true;

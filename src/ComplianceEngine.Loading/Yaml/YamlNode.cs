@@ -27,8 +27,11 @@ public sealed record YamlSequence(ImmutableArray<YamlNode> Items, SourceLocation
     public override string TypeName => "a list";
 }
 
-/// <summary>A key in a mapping, with its own position (diagnostics about a field point at its key).</summary>
-public sealed record YamlKey(string Name, SourceLocation Location);
+/// <summary>
+/// A key in a mapping, with its own position (diagnostics about a field point at its key). A value type: it lives inside
+/// its mapping's entries, one object fewer per field of every document read.
+/// </summary>
+public readonly record struct YamlKey(string Name, SourceLocation Location);
 
 /// <summary>A mapping with unique scalar keys, in document order.</summary>
 public sealed record YamlMapping(ImmutableArray<KeyValuePair<YamlKey, YamlNode>> Entries, SourceLocation Location) : YamlNode(Location)

@@ -36,6 +36,13 @@ public sealed class DiagnosticBag
         foreach (var d in diagnostics) Add(d);
     }
 
+    /// <summary>Adds every diagnostic of <paramref name="other"/>, in the order they were added there.</summary>
+    public void AddRange(DiagnosticBag other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var d in other._items) Add(d);
+    }
+
     /// <summary>The diagnostics sorted by file, line, column and code, duplicates removed.</summary>
     public IReadOnlyList<Diagnostic> Sorted() => _items.Distinct().Order().ToList();
 }
