@@ -45,6 +45,10 @@ internal static class Commands
                   each size in a fresh child process (`once`), then a markdown table (also kept in WORK/last-run.md
                   after every size); --cli PATH also times `PATH check DIR` end to end under /usr/bin/time
                   (for sizes up to --cli-max-flows)
+              sidebyside [--flows 100000] [--reps 15] [--only hand,compiled,batch,nrules,rulesengine] [--min-ms 100] [--chunk 8192] [--out FILE]
+                  one rule (GDPR-CH5-TRANSFER) over the same transfer facts by a hand-written loop, the compiled judgement,
+                  the batch runner, the NRules runner and Microsoft RulesEngine 6.0.1, on one thread; fails (exit 1) unless
+                  every contender gives the same verdict on every fact; ratios on CPU time, pair by pair (bench/RESULTS.md)
               loading [--dir DIR | --flows N] [--rounds 5] [--rules DIR] [--seed S]
                   the estate loader (what `check` does before evaluating) vs a bare YamlDotNet parser event loop over the
                   same files, alternating, medians and their ratio (without --dir: a generated estate of N flows, default 10,000)

@@ -6,6 +6,7 @@ using ComplianceEngine.Bench;
 // bench run      [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--work DIR]
 //                [--topology ...] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
 // bench sources  [--nodes 1000] [--workloads 10000] [--clusters 20] [--work DIR] [--rules DIR]
+// bench sidebyside [--flows 100000] [--reps 15] [--only hand,compiled,batch,nrules,rulesengine] [--min-ms 100] [--out FILE] [--seed S] [--rules DIR] [--chunk 8192]
 // bench load     --url URL --body FILE [--clients 200] [--seconds 60] [--key KEY] [--pid PID]   (a running `compliance serve`)
 // bench incremental --flows N [--reps 7] [--seed S] [--rules DIR] [--threads N] [--verify]   (one-flow change: incremental vs full)
 // bench host-memory [--flows 25000 | --body FILE] [--clients 8] [--host DLL] [--server-arg "ARG ..."]   (starts the real host)
@@ -22,6 +23,7 @@ try
         "run" => Harness.Run(options),
         "sources" => SourcesBench.Run(options),
         "load" => LoadCommand.Run(options),
+        "sidebyside" => ComplianceEngine.Bench.SideBySide.SideBySideCommand.Run(options),
         "incremental" => IncrementalBench.Run(options),
         "host-memory" => HostMemoryBench.Run(options),
         "loading" => LoadingBench.Run(options),

@@ -291,6 +291,12 @@ internal sealed class ConditionCompiler
 
     private static MethodCallExpression Call(string name, params Expression[] args)
     {
+        // A set operator with one operand (`contains: EU`, `prefix: [user]`) compares in place: the operand becomes a string
+        // constant that the JIT sees once the operator is inlined into the judgement, not a one-element set or key list.
+        if (name == nameof(Ops.ContainsAny) && args is [var set, ConstantExpression { Value: FrozenSet<string> { Count: 1 } single }])
+            return Call(nameof(Ops.Contains), set, Expression.Constant(single.Items[0]));
+        if (name == nameof(Ops.AnyPrefix) && args is [var values, ConstantExpression { Value: string[] { Length: 1 } key }])
+            return Call(nameof(Ops.AnyPrefix), values, Expression.Constant(key[0]));
         var types = args.Select(a => a.Type).ToArray();
         var method = typeof(Ops).GetMethod(name, BindingFlags.Public | BindingFlags.Static, types)
             ?? throw new InvalidOperationException($"Ops.{name}({string.Join(", ", types.Select(t => t.Name))}) does not exist");

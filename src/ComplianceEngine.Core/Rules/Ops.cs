@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Rules;
 
@@ -47,21 +48,45 @@ public static class Ops
     // Sets.
     /// <summary>set contains every operand.</summary>
     public static Tri ContainsAll(ImmutableArray<string> values, string[] operands) => Of(operands.All(values.Contains));
+    // The set operators below are inlined into the compiled rule (a judgement calls several per fact, millions of times):
+    // they loop over the set's array, and the one-value forms take their operand as a string constant.
     /// <summary>set contains at least one operand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tri ContainsAny(ImmutableArray<string> values, FrozenSet<string> operands)
     {
-        foreach (var v in values)
+        foreach (var v in Items(values))
         {
             if (operands.Contains(v)) return Tri.True;
         }
         return Tri.False;
     }
+    /// <summary>set contains the operand (one value: compared in place, no set lookup).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tri Contains(ImmutableArray<string> values, string operand)
+    {
+        foreach (var v in Items(values))
+        {
+            if (v == operand) return Tri.True;
+        }
+        return Tri.False;
+    }
     /// <summary>Some element matches a taxonomy prefix (user matches user, user.contact, user.contact.email).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tri AnyPrefix(ImmutableArray<string> values, string[] prefixes)
     {
-        foreach (var v in values)
+        foreach (var v in Items(values))
         {
             if (MatchesAnyPrefix(v, prefixes)) return Tri.True;
+        }
+        return Tri.False;
+    }
+    /// <summary>Some element matches one taxonomy prefix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tri AnyPrefix(ImmutableArray<string> values, string prefix)
+    {
+        foreach (var v in Items(values))
+        {
+            if (MatchesPrefix(v, prefix)) return Tri.True;
         }
         return Tri.False;
     }
@@ -83,9 +108,17 @@ public static class Ops
     /// <summary>Unknown when the set is unknown, else <see cref="ContainsAll(ImmutableArray{string}, string[])"/>.</summary>
     public static Tri ContainsAll(ImmutableArray<string>? values, string[] operands) => values is { } v ? ContainsAll(v, operands) : Tri.Unknown;
     /// <summary>Unknown when the set is unknown.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tri ContainsAny(ImmutableArray<string>? values, FrozenSet<string> operands) => values is { } v ? ContainsAny(v, operands) : Tri.Unknown;
     /// <summary>Unknown when the set is unknown.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tri Contains(ImmutableArray<string>? values, string operand) => values is { } v ? Contains(v, operand) : Tri.Unknown;
+    /// <summary>Unknown when the set is unknown.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tri AnyPrefix(ImmutableArray<string>? values, string[] prefixes) => values is { } v ? AnyPrefix(v, prefixes) : Tri.Unknown;
+    /// <summary>Unknown when the set is unknown.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tri AnyPrefix(ImmutableArray<string>? values, string prefix) => values is { } v ? AnyPrefix(v, prefix) : Tri.Unknown;
     /// <summary>Unknown when the set is unknown.</summary>
     public static Tri NotEmpty(ImmutableArray<string>? values) => values is { } v ? NotEmpty(v) : Tri.Unknown;
     /// <summary>Unknown when the set is unknown.</summary>
@@ -109,8 +142,20 @@ public static class Ops
     {
         foreach (var p in prefixes)
         {
-            if (value == p || (value.Length > p.Length && value[p.Length] == '.' && value.StartsWith(p, StringComparison.Ordinal))) return true;
+            if (MatchesPrefix(value, p)) return true;
         }
         return false;
     }
+
+    /// <summary>
+    /// The array behind a set, looped over without an enumerator. An uninitialised set has none and the loop throws, as
+    /// the enumerator did: the condition fails (an indeterminate verdict), it does not read as empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string[] Items(ImmutableArray<string> values) => System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(values)!;
+
+    /// <summary>value is prefix or starts with prefix + '.': lengths and the separator first, the characters last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MatchesPrefix(string value, string prefix) =>
+        value.Length >= prefix.Length && (value.Length == prefix.Length || value[prefix.Length] == '.') && value.StartsWith(prefix, StringComparison.Ordinal);
 }

@@ -36,6 +36,42 @@ public sealed class OpsTests
     public void AnyPrefix_MatchesTaxonomyBoundaries(string category, bool expected) =>
         Assert.Equal(expected ? Tri.True : Tri.False, Ops.AnyPrefix([category], ["user"]));
 
+    [Theory]
+    [InlineData("user", true)]
+    [InlineData("user.contact", true)]
+    [InlineData("user.contact.email", true)]
+    [InlineData("username", false)]
+    [InlineData("use", false)]
+    [InlineData("system.user", false)]
+    public void AnyPrefix_OneKey_MatchesTaxonomyBoundaries(string category, bool expected)
+    {
+        Assert.Equal(expected ? Tri.True : Tri.False, Ops.AnyPrefix(["system.operations", category], "user"));
+        Assert.Equal(expected ? Tri.True : Tri.False, Ops.AnyPrefix((System.Collections.Immutable.ImmutableArray<string>?)[category], "user"));
+    }
+
+    [Fact]
+    public void AnyPrefix_UnknownSet_IsUnknown()
+    {
+        Assert.Equal(Tri.Unknown, Ops.AnyPrefix((System.Collections.Immutable.ImmutableArray<string>?)null, "user"));
+        Assert.Equal(Tri.Unknown, Ops.AnyPrefix((System.Collections.Immutable.ImmutableArray<string>?)null, ["user", "system"]));
+    }
+
+    [Fact]
+    public void Contains_OneValue_ExactMatchOnly()
+    {
+        Assert.Equal(Tri.True, Ops.Contains(["EEA", "EU"], "EU"));
+        Assert.Equal(Tri.False, Ops.Contains(["EEA", "EUR"], "EU"));
+        Assert.Equal(Tri.False, Ops.Contains([], "EU"));
+    }
+
+    [Fact]
+    public void Contains_UnknownSet_IsUnknown()
+    {
+        Assert.Equal(Tri.Unknown, Ops.Contains((System.Collections.Immutable.ImmutableArray<string>?)null, "EU"));
+        Assert.Equal(Tri.True, Ops.Contains((System.Collections.Immutable.ImmutableArray<string>?)["EU"], "EU"));
+        Assert.Equal(Tri.False, Ops.Contains((System.Collections.Immutable.ImmutableArray<string>?)["GB"], "EU"));
+    }
+
     [Fact]
     public void Compare_UnknownNumber_IsUnknown() => Assert.Equal(Tri.Unknown, Ops.Compare(null, 1, 5));
 
