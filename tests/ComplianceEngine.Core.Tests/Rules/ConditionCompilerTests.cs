@@ -41,16 +41,25 @@ public sealed class ConditionCompilerTests
     [Fact]
     public void ContainsAnyAndNotIn_OneValue_ComparedInPlace()
     {
-        Assert.Equal(nameof(Ops.Contains), Operator(Compile("mechanisms", Operators.ContainsAny, "scc")).Method);
-        Assert.Equal(nameof(Ops.Contains), Operator(Compile("mechanisms", Operators.NotIn, "scc")).Method);
+        Assert.Equal(nameof(Ops.Contains), Operator(Compile("subjectTypes", Operators.ContainsAny, "customer")).Method);
+        Assert.Equal(nameof(Ops.Contains), Operator(Compile("subjectTypes", Operators.NotIn, "customer")).Method);
     }
 
     [Fact]
     public void ContainsAny_SeveralValues_SetLookup()
     {
-        var (method, _, value) = Operator(Compile("mechanisms", Operators.ContainsAny, "scc", "bcr"));
+        var (method, _, value) = Operator(Compile("subjectTypes", Operators.ContainsAny, "customer", "employee"));
         Assert.Equal(nameof(Ops.ContainsAny), method);
         Assert.Equal(2, Assert.IsAssignableFrom<FrozenSet<string>>(value).Count);
+    }
+
+    [Fact]
+    public void Mechanisms_OneValue_AlsoAcceptsTheRegimeQualifiedForm()
+    {
+        // A rule of the EU asking for "scc" accepts "scc" and "EU:scc": two values, so a set lookup.
+        var (method, _, value) = Operator(Compile("mechanisms", Operators.Contains, "scc"));
+        Assert.Equal(nameof(Ops.ContainsAny), method);
+        Assert.Equal(["EU:scc", "scc"], Assert.IsAssignableFrom<FrozenSet<string>>(value).Order(StringComparer.Ordinal));
     }
 
     [Fact]
