@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using System.Text;
 using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
 
 namespace ComplianceEngine.Core.Rules;
@@ -23,15 +23,15 @@ public sealed class CompiledRule
         WhenFields = whenFields;
         _compileNode = compileNode;
         _judge = judge;
-        _message = Template.Parse(definition.Message);
-        _remediation = Template.Parse(definition.Remediation);
+        _message = TextTemplate.Parse(definition.Message);
+        _remediation = TextTemplate.Parse(definition.Remediation);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Length; i++) index.TryAdd(fields[i].Name, i);
         _fieldIndex = index.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private readonly Template _message;
-    private readonly Template _remediation;
+    private readonly TextTemplate _message;
+    private readonly TextTemplate _remediation;
     private readonly FrozenDictionary<string, int> _fieldIndex;
 
     /// <summary>
@@ -101,8 +101,12 @@ public sealed class CompiledRule
     {
         var parsed = ReferenceEquals(template, Definition.Message) ? _message
             : ReferenceEquals(template, Definition.Remediation) ? _remediation
-            : Template.Parse(template);
-        return parsed.Render(text);
+            : TextTemplate.Parse(template);
+        // The same templates and rendering as a finding's text (Model's TextTemplate); the path is left to it.
+        var values = new string?[parsed.Placeholders.Count];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = parsed.Placeholders[i] == TextTemplate.PathPlaceholder ? null : text.Value(parsed.Placeholders[i]);
+        return parsed.Render(ImmutableCollectionsMarshal.AsImmutableArray(values), 0, text.Path);
     }
 
 
@@ -126,68 +130,6 @@ public sealed class CompiledRule
         };
         return why is null ? "" : $" ({why})";
     }
-
-    /// <summary>A message template split once into literal text and placeholders.</summary>
-    private sealed class Template
-    {
-        [ThreadStatic]
-        private static StringBuilder? t_builder;
-
-        private readonly (string Literal, string? Placeholder)[] _parts;
-        private readonly int _length;
-
-        private Template((string, string?)[] parts, int length)
-        {
-            _parts = parts;
-            _length = length;
-        }
-
-        /// <summary>Splits <paramref name="template"/> exactly as the renderer always has: an unclosed brace is literal text.</summary>
-        public static Template Parse(string template)
-        {
-            var parts = new List<(string, string?)>();
-            var literal = new StringBuilder();
-            for (var i = 0; i < template.Length; i++)
-            {
-                var c = template[i];
-                if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
-                {
-                    literal.Append(c);
-                    i++;
-                    continue;
-                }
-                var close = c == '{' ? template.IndexOf('}', i + 1) : -1;
-                if (close < 0)
-                {
-                    literal.Append(c);
-                    continue;
-                }
-                parts.Add((literal.ToString(), template[(i + 1)..close]));
-                literal.Clear();
-                i = close;
-            }
-            if (literal.Length > 0) parts.Add((literal.ToString(), null));
-            return new Template([.. parts], template.Length);
-        }
-
-        public string Render(FactText text)
-        {
-            // A template without placeholders (many remediations) is its own text: no copy per finding.
-            if (_parts.Length == 1 && _parts[0].Placeholder is null) return _parts[0].Literal;
-            if (_parts.Length == 0) return string.Empty;
-            var sb = t_builder ??= new StringBuilder(256);
-            sb.Clear();
-            sb.EnsureCapacity(_length + 64);
-            foreach (var (literal, placeholder) in _parts)
-            {
-                sb.Append(literal);
-                if (placeholder is not null) text.AppendValue(sb, placeholder);
-            }
-            var result = sb.ToString();
-            if (sb.Capacity > 16 * 1024) t_builder = null;
-            return result;
-        }
-    }
 }
 
 /// <summary>
@@ -202,6 +144,9 @@ internal sealed class FactText
     private bool[]? _read;
     private string?[]? _formatted;
     private AdequacyResult?[]? _adequacy;
+
+    /// <summary>The fact's path (a template's <c>{path}</c>).</summary>
+    public ImmutableArray<string> Path => _fact.Path;
 
     public FactText(CompiledRule rule, Fact fact)
     {
@@ -247,21 +192,6 @@ internal sealed class FactText
         var key = (table, transfer.Destination, transfer.Source.Country, ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? []);
         var shared = _fact.Context.Adequacy;
         return _adequacy[i] = shared.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
-    }
-
-    /// <summary>Appends a placeholder's text (a path is appended name by name, not joined into a string first).</summary>
-    public void AppendValue(StringBuilder sb, string name)
-    {
-        if (name != "path")
-        {
-            sb.Append(Value(name));
-            return;
-        }
-        for (var i = 0; i < _fact.Path.Length; i++)
-        {
-            if (i > 0) sb.Append(" -> ");
-            sb.Append(_fact.Path[i]);
-        }
     }
 
     /// <summary>A placeholder's text.</summary>
