@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ComplianceEngine.Tests;
 
 namespace ComplianceEngine.Cli.Tests;
@@ -9,7 +8,8 @@ namespace ComplianceEngine.Cli.Tests;
 /// </summary>
 public sealed class ExplainCommandTests
 {
-    private static string GoldenPath(string name, [CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Golden", name);
+    // From the repository root, not [CallerFilePath]: a CI build maps source paths to /_/ (deterministic builds).
+    private static string GoldenPath(string name) => Repo.Path("tests", "ComplianceEngine.Cli.Tests", "Golden", name);
 
     [Theory]
     [InlineData("payroll-export", 1)]
