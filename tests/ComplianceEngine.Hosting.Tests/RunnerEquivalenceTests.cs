@@ -14,12 +14,7 @@ namespace ComplianceEngine.Hosting.Tests;
 /// </summary>
 public sealed class RunnerEquivalenceTests
 {
-    private static string Json(Report report)
-    {
-        using var text = new StringWriter();
-        new JsonReportWriter().Write(report, text);
-        return text.ToString();
-    }
+    private static string Json(Report report) => ReportJson.Of(report);
 
     [Theory]
     [MemberData(nameof(ScenarioTests.Scenarios), MemberType = typeof(ScenarioTests))]
