@@ -7,6 +7,12 @@ namespace ComplianceEngine.Reporting;
 /// <summary>A readable report for compliance officers: a summary table, then each jurisdiction's findings.</summary>
 public sealed class MarkdownReportWriter : IReportWriter
 {
+    /// <summary>
+    /// Findings shown per rule of a jurisdiction, the worst first (a pull-request comment or a page people read); the
+    /// rest are counted, and listed in the JSON report.
+    /// </summary>
+    public const int FindingsPerRule = 50;
+
     /// <inheritdoc />
     public string Format => "markdown";
 
@@ -67,8 +73,12 @@ public sealed class MarkdownReportWriter : IReportWriter
         {
             output.WriteLine($"## {group.Key}");
             output.WriteLine();
+            // The report's order (worst first) within each rule; a rule's findings past the cap are counted, not written.
+            var perRule = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var f in group)
             {
+                var n = perRule[f.RuleId] = perRule.GetValueOrDefault(f.RuleId) + 1;
+                if (n > FindingsPerRule) continue;
                 output.WriteLine($"### {f.Status.ToName().ToUpperInvariant()} ({f.Severity.ToName()}): {Escape(f.RuleTitle)}");
                 output.WriteLine();
                 output.WriteLine($"- Rule: `{f.RuleId}`; citation: {Escape(f.Citation)}{(f.Confidence == Confidence.Unverified ? " (**unverified**)" : "")}");
@@ -91,6 +101,11 @@ public sealed class MarkdownReportWriter : IReportWriter
                     output.WriteLine("</details>");
                     output.WriteLine();
                 }
+            }
+            foreach (var (rule, n) in perRule.Where(kv => kv.Value > FindingsPerRule).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                output.WriteLine($"… and {n - FindingsPerRule} more findings of `{rule}` in {group.Key} (the first {FindingsPerRule} are shown; the JSON report lists every finding).");
+                output.WriteLine();
             }
         }
     }

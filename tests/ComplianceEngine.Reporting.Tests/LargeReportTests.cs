@@ -164,4 +164,26 @@ public sealed class LargeReportTests
         // Violations are kept before the indeterminate finding, and the root cause among them.
         Assert.Contains(run.GetProperty("results").EnumerateArray(), r => r.GetProperty("partialFingerprints").GetProperty(SarifReportWriter.FingerprintKey).GetString() == Root);
     }
+
+    [Fact]
+    public void Markdown_ManyFindingsOfOneRule_FirstOnesShownRestCounted()
+    {
+        var count = MarkdownReportWriter.FindingsPerRule + 25;
+        using var text = new StringWriter();
+        new MarkdownReportWriter().Write(Onward(count), text);
+        var markdown = text.ToString();
+
+        Assert.Equal(MarkdownReportWriter.FindingsPerRule, CountOf(markdown, "- Rule: `GDPR-CH5-TRANSFER`"));
+        Assert.Contains($"… and 25 more findings of `GDPR-CH5-TRANSFER` in EU", markdown, StringComparison.Ordinal);
+        // Another rule's findings are not cut by this rule's cap.
+        Assert.Equal(1, CountOf(markdown, "- Rule: `GB-UK-GDPR-TRANSFER`"));
+        Assert.DoesNotContain("more findings of `GB-UK-GDPR-TRANSFER`", markdown, StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) n++;
+        return n;
+    }
 }
