@@ -72,4 +72,21 @@ internal static class TestEngine
     /// <summary>A pack around one rule body (indented list item).</summary>
     public static string Pack(string rule) =>
         "apiVersion: compliance/v1\nkind: RulePack\nmetadata:\n  name: test\nspec:\n  jurisdiction: EU\n  rules:\n" + rule + "\n";
+
+    /// <summary>One transfer rule (a pack item): EU personal data leaving the EEA needs SCCs. Shared by the rule-machinery tests.</summary>
+    public const string EuTransferNeedsScc = """
+            - id: EU-ONWARD
+              title: Onward transfers of EU personal data
+              appliesTo: transfer
+              severity: high
+              citations: [{instrument: GDPR, article: Art. 44}]
+              when:
+                all:
+                  - {field: regimes, contains: EU}
+                  - {field: categories, prefix: [user]}
+                  - {field: destination.country, notInGroup: EEA}
+              require: {field: mechanisms, contains: scc}
+              message: m
+              remediation: r
+        """;
 }

@@ -13,21 +13,7 @@ public sealed class RuleRunnerTests
 {
     private static readonly EvaluationContext Context = new(new DateOnly(2026, 11, 25), null);
 
-    private const string Rule = """
-            - id: EU-TRANSFER
-              title: Transfers of EU personal data
-              appliesTo: transfer
-              severity: high
-              citations: [{instrument: GDPR, article: Art. 44}]
-              when:
-                all:
-                  - {field: regimes, contains: EU}
-                  - {field: categories, prefix: [user]}
-                  - {field: destination.country, notInGroup: EEA}
-              require: {field: mechanisms, contains: scc}
-              message: m
-              remediation: r
-        """;
+    private const string Rule = TestEngine.EuTransferNeedsScc;
 
     private static readonly Lazy<RuleSelection> Selection = new(() =>
     {

@@ -33,21 +33,7 @@ public sealed class OnwardRuleFilterTests
         return [.. engine.Rules.Rules];
     }
 
-    private const string EuPersonalData = """
-            - id: EU-ONWARD
-              title: Onward transfers of EU personal data
-              appliesTo: transfer
-              severity: high
-              citations: [{instrument: GDPR, article: Art. 44}]
-              when:
-                all:
-                  - {field: regimes, contains: EU}
-                  - {field: categories, prefix: [user]}
-                  - {field: destination.country, notInGroup: EEA}
-              require: {field: mechanisms, contains: scc}
-              message: m
-              remediation: r
-        """;
+    private const string EuPersonalData = TestEngine.EuTransferNeedsScc;
 
     /// <summary>A hop's data: the lots it carries (categories, subject types).</summary>
     private static CarriedData Lot(string[] categories, params string[] subjectTypes) => CarriedData.None with { Categories = [.. categories], SubjectTypes = [.. subjectTypes] };
