@@ -4,14 +4,18 @@ namespace ComplianceEngine.Reporting;
 
 /// <summary>
 /// The <c>facts</c> table of the JSON report (schema 3): every distinct evidence entry of the findings once (what the fact
-/// is, its value with the citing finding's path as <c>{path}</c>, and where it was declared), and for each finding the
+/// is, its value with the citing finding's path as <c>{path}</c>, and where it was declared: on the citing finding's
+/// subject line, or at a file and line of its own), and for each finding the
 /// indexes of its evidence in the table, in the finding's order. The most cited facts come first (short indexes), ties
 /// in the order the findings first cite them, so the table is the same for the same findings.
 /// </summary>
 internal sealed class FactTable
 {
-    /// <summary>One entry: <see cref="File"/> is null where the fact's location is not known (then no file or line is written).</summary>
-    internal readonly record struct Fact(string Name, string Value, string? File, int Line);
+    /// <summary>
+    /// One entry: declared on the citing finding's subject line (<see cref="AtSubject"/>), at <see cref="File"/> and
+    /// <see cref="Line"/>, or (neither) where the location is not known.
+    /// </summary>
+    internal readonly record struct Fact(string Name, string Value, string? File, int Line, bool AtSubject);
 
     private readonly int[][] _evidence;
 
@@ -40,12 +44,15 @@ internal sealed class FactTable
             var f = findings[i];
             var pathText = f.Path.IsDefaultOrEmpty || f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
             var cited = f.Evidence;
+            var subject = f.Subject.Location;
             var indexes = new int[cited.Length];
             for (var j = 0; j < cited.Length; j++)
             {
                 var e = cited[j];
                 var value = pathText is null ? e.Value : e.Value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
-                var fact = e.Location.IsKnown ? new Fact(e.Fact, value, e.Location.File, e.Location.Line) : new Fact(e.Fact, value, null, 0);
+                var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
+                    : e.Location.Line == subject.Line && e.Location.File == subject.File ? new Fact(e.Fact, value, null, 0, true)
+                    : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
                 if (!ids.TryGetValue(fact, out var id))
                 {
                     id = entries.Count;

@@ -20,7 +20,8 @@ namespace ComplianceEngine.Reporting;
 /// </para>
 /// <para>
 /// Schema 3 keeps every contract field of every finding and writes nothing twice: a finding's <c>evidence</c> is a list
-/// of indexes into the top-level <c>facts</c> table (each distinct fact, value, file and line once); its
+/// of indexes into the top-level <c>facts</c> table (each distinct fact, value and location once; a fact declared on the
+/// citing finding's subject line says <c>atSubject</c> instead of repeating the file and line); its
 /// <c>remediation</c> is <see cref="RuleRemediationToken"/> when it is its rule's remediation (in <c>rules</c>);
 /// <c>confidence</c> is written only where it differs from its rule's and <c>rootCause</c> only where it differs from
 /// the finding's <c>id</c>. Findings, facts, sites, transfers and documents not judged are written one per line.
@@ -279,13 +280,18 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndObject();
     }
 
-    /// <summary>One entry of <c>facts</c>: what the fact is, its value (<c>{path}</c> for the citing finding's path) and where it was declared.</summary>
+    /// <summary>
+    /// One entry of <c>facts</c>: what the fact is, its value (<c>{path}</c> for the citing finding's path) and where it was
+    /// declared: <c>atSubject</c> (the citing finding's subject file and line), or <c>file</c> and <c>line</c>, or neither
+    /// where it is not known.
+    /// </summary>
     private static void WriteFact(Utf8JsonWriter w, FactTable.Fact fact)
     {
         w.WriteStartObject();
         w.WriteString("fact", fact.Name);
         w.WriteString("value", fact.Value);
-        if (fact.File is { } file)
+        if (fact.AtSubject) w.WriteBoolean("atSubject", true);
+        else if (fact.File is { } file)
         {
             w.WriteString("file", file);
             w.WriteNumber("line", fact.Line);
