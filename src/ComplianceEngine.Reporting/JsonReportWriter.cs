@@ -84,6 +84,7 @@ public sealed class JsonReportWriter : IReportWriter
             // Each finding on its own line: a finding's nested lists indented line by line made up a third of the bytes.
             var at = 0;
             WriteLines(w, "findings", findings, line, compact, (c, f) => WriteFinding(c, f, rules[f.RuleId], facts.Of(at++)));
+
             w.WriteStartArray("waivers");
             foreach (var wv in report.Waivers)
             {
