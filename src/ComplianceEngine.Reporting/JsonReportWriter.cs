@@ -8,15 +8,25 @@ using ComplianceEngine.Model.Rules;
 namespace ComplianceEngine.Reporting;
 
 /// <summary>
-/// The JSON report of design section 6 (a contract), schema version <see cref="Report.CurrentSchemaVersion"/>. Fields are
-/// written in a fixed order and findings are already sorted, so identical inputs give identical bytes except
-/// <c>generatedAt</c>. Pass outcomes are counted, not listed. The writer streams: each finding is written (on one line)
-/// and flushed before the next is read.
+/// The JSON report of design section 6 (a contract), schema version <see cref="Report.CurrentSchemaVersion"/>
+/// (docs/report.schema.json). Fields are written in a fixed order and findings are already sorted, so identical inputs
+/// give identical bytes except <c>generatedAt</c>. Pass outcomes are counted, not listed. The writer streams: each
+/// finding is written on its own line and flushed before the next is read.
 /// <para>
 /// Schema 2: each finding carries <c>rootCause</c> (findings with the same value share a root cause) and writes its path
 /// once, in <c>path</c>: in its <c>message</c>, <c>remediation</c> and evidence values, <c>{path}</c> stands for the path's
 /// names joined with <c>" -> "</c>. Rule titles, URLs and confidence are in <c>rules</c> (the rules with findings);
 /// <c>estate</c> lists the sites and transfers the findings name.
+/// </para>
+/// <para>
+/// Schema 3 keeps every contract field of every finding and writes nothing twice: a finding's <c>evidence</c> is a list
+/// of indexes into the top-level <c>facts</c> table (each distinct fact, value and location once; a fact declared on the
+/// citing finding's subject line says <c>atSubject</c> instead of repeating the file and line); its
+/// <c>remediation</c> is <see cref="RuleRemediationToken"/> when it is its rule's remediation (in <c>rules</c>);
+/// <c>confidence</c> is written only where it differs from its rule's and <c>rootCause</c> only where it differs from
+/// the finding's <c>id</c>. Findings, facts, sites, transfers and documents not judged are written one per line.
+/// The table of facts is worked out before the findings are written: memory grows with the distinct facts (tens of
+/// thousands at 100,000 flows), not with the report's text.
 /// </para>
 /// </summary>
 public sealed class JsonReportWriter : IReportWriter
@@ -62,23 +72,18 @@ public sealed class JsonReportWriter : IReportWriter
             WriteGate(w, report.Gate);
             WriteCoverage(w, report.Coverage);
 
-            WriteRules(w, report);
+            var findings = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+            var rules = WriteRules(w, report, findings);
             WriteEstate(w, report);
 
-            // Each finding on one line: a finding's nested lists indented line by line made up a third of the bytes.
             var line = new ArrayBufferWriter<byte>(4096);
             using var compact = new Utf8JsonWriter(line, CompactOptions);
-            w.WriteStartArray("findings");
-            foreach (var f in report.Findings.Where(f => f.Status != FindingStatus.Pass))
-            {
-                line.ResetWrittenCount();
-                compact.Reset(line);
-                WriteFinding(compact, f);
-                compact.Flush();
-                w.WriteRawValue(line.WrittenSpan, skipInputValidation: true);
-                if (w.BytesPending > 64 * 1024) w.Flush();
-            }
-            w.WriteEndArray();
+            var facts = FactTable.Build(findings);
+            WriteLines(w, "facts", facts.Entries, line, compact, WriteFact);
+
+            // Each finding on its own line: a finding's nested lists indented line by line made up a third of the bytes.
+            var at = 0;
+            WriteLines(w, "findings", findings, line, compact, (c, f) => WriteFinding(c, f, rules[f.RuleId], facts.Of(at++)));
 
             w.WriteStartArray("waivers");
             foreach (var wv in report.Waivers)
@@ -146,19 +151,44 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndObject();
         w.WriteEndObject();
 
-        w.WriteStartArray("notJudged");
-        foreach (var n in coverage.NotJudged)
+        var line = new ArrayBufferWriter<byte>(1024);
+        using var compact = new Utf8JsonWriter(line, CompactOptions);
+        WriteLines(w, "notJudged", coverage.NotJudged, line, compact, static (c, n) =>
         {
-            w.WriteStartObject();
-            w.WriteString("kind", n.Kind);
-            w.WriteString("name", n.Name);
-            w.WriteString("file", n.Location.File);
-            w.WriteNumber("line", n.Location.Line);
-            w.WriteString("reason", n.Reason);
-            w.WriteEndObject();
+            c.WriteStartObject();
+            c.WriteString("kind", n.Kind);
+            c.WriteString("name", n.Name);
+            c.WriteString("file", n.Location.File);
+            c.WriteNumber("line", n.Location.Line);
+            c.WriteString("reason", n.Reason);
+            c.WriteEndObject();
+        });
+    }
+
+    /// <summary>
+    /// Writes <paramref name="items"/> as the array <paramref name="name"/>, each item compact on a line of its own, and
+    /// flushes now and then so a long list never sits in memory as text.
+    /// </summary>
+    private static void WriteLines<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, ArrayBufferWriter<byte> line, Utf8JsonWriter compact,
+        Action<Utf8JsonWriter, T> write)
+    {
+        w.WriteStartArray(name);
+        var itemBreak = ItemBreaks[Math.Min(w.CurrentDepth, ItemBreaks.Length - 1)];
+        foreach (var item in items)
+        {
+            line.ResetWrittenCount();
+            line.Write(itemBreak);
+            compact.Reset(line);
+            write(compact, item);
+            compact.Flush();
+            w.WriteRawValue(line.WrittenSpan, skipInputValidation: true);
+            if (w.BytesPending > 64 * 1024) w.Flush();
         }
         w.WriteEndArray();
     }
+
+    // What goes before each item of a list written one item per line, by the list's depth: a line break and the indentation.
+    private static readonly byte[][] ItemBreaks = [.. Enumerable.Range(0, 8).Select(depth => System.Text.Encoding.ASCII.GetBytes("\n" + new string(' ', depth * 2)))];
 
     private static void WriteCounts(Utf8JsonWriter w, StatusCounts c)
     {
@@ -178,17 +208,29 @@ public sealed class JsonReportWriter : IReportWriter
     /// <summary>What stands for a finding's path in its message, remediation and evidence values.</summary>
     public const string PathToken = "{path}";
 
-    /// <summary>The rules with findings (and any rule the report lists that a finding names): title, URL, confidence.</summary>
-    private static void WriteRules(Utf8JsonWriter w, Report report)
+    /// <summary>A finding's <c>remediation</c> when it is its rule's (<c>rules[].remediation</c>, with the finding's path for <c>{path}</c>).</summary>
+    public const string RuleRemediationToken = "{rule.remediation}";
+
+    /// <summary>What a finding writes only where it differs from its rule: its confidence and remediation.</summary>
+    private sealed record RuleRow(string Confidence, string Remediation);
+
+    /// <summary>
+    /// The rules with findings (and any rule the report lists that a finding names): title, URL, confidence and
+    /// remediation (the rule's, as written; a finding whose own text equals it writes <see cref="RuleRemediationToken"/>).
+    /// </summary>
+    private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, List<Finding> findings)
     {
-        var fired = report.Findings.Where(f => f.Status != FindingStatus.Pass).GroupBy(f => f.RuleId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var fired = new Dictionary<string, Finding>(StringComparer.Ordinal);
+        foreach (var f in findings) fired.TryAdd(f.RuleId, f);
         var listed = report.Rules.Where(r => fired.ContainsKey(r.Id)).GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First());
+        var rows = new Dictionary<string, RuleRow>(StringComparer.Ordinal);
         w.WriteStartArray("rules");
         foreach (var id in fired.Keys.Order(StringComparer.Ordinal))
         {
             var f = fired[id];
             var r = listed.GetValueOrDefault(id);
+            var row = new RuleRow(r?.Confidence ?? f.Confidence, r?.Remediation ?? f.RemediationWithPathToken(PathToken));
+            rows.Add(id, row);
             w.WriteStartObject();
             w.WriteString("id", id);
             w.WriteString("title", r?.Title ?? f.RuleTitle);
@@ -197,49 +239,68 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteString("citation", r?.Citation ?? f.Citation);
             if (r?.Url is { } url) w.WriteString("url", url);
             else w.WriteNull("url");
-            w.WriteString("confidence", r?.Confidence ?? f.Confidence);
+            w.WriteString("confidence", row.Confidence);
+            w.WriteString("remediation", row.Remediation);
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        return rows;
     }
 
     /// <summary>The sites the findings name (with country and the stores they hold) and the transfers between them, with the worst outcome.</summary>
     private static void WriteEstate(Utf8JsonWriter w, Report report)
     {
         var (sites, transfers) = EstateDiagram.Build(report);
+        var line = new ArrayBufferWriter<byte>(1024);
+        using var compact = new Utf8JsonWriter(line, CompactOptions);
         w.WriteStartObject("estate");
-        w.WriteStartArray("sites");
-        foreach (var s in sites)
+        WriteLines(w, "sites", sites, line, compact, static (c, s) =>
         {
-            w.WriteStartObject();
-            w.WriteString("name", s.Name);
-            if (s.Country is { } country) w.WriteString("country", country);
-            else w.WriteNull("country");
-            if (s.Placement is { } placement) w.WriteString("placement", placement.ToName());
+            c.WriteStartObject();
+            c.WriteString("name", s.Name);
+            if (s.Country is { } country) c.WriteString("country", country);
+            else c.WriteNull("country");
+            if (s.Placement is { } placement) c.WriteString("placement", placement.ToName());
             if (s.Holds.Count > 0)
             {
-                w.WriteStartArray("holds");
-                foreach (var store in s.Holds) w.WriteStringValue(store);
-                w.WriteEndArray();
+                c.WriteStartArray("holds");
+                foreach (var store in s.Holds) c.WriteStringValue(store);
+                c.WriteEndArray();
             }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("transfers");
-        foreach (var t in transfers)
+            c.WriteEndObject();
+        });
+        WriteLines(w, "transfers", transfers, line, compact, static (c, t) =>
         {
-            w.WriteStartObject();
-            w.WriteString("from", t.From);
-            w.WriteString("to", t.To);
-            w.WriteString("worst", t.Worst.ToName());
-            w.WriteNumber("findings", t.Count);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+            c.WriteStartObject();
+            c.WriteString("from", t.From);
+            c.WriteString("to", t.To);
+            c.WriteString("worst", t.Worst.ToName());
+            c.WriteNumber("findings", t.Count);
+            c.WriteEndObject();
+        });
         w.WriteEndObject();
     }
 
-    private static void WriteFinding(Utf8JsonWriter w, Finding f)
+    /// <summary>
+    /// One entry of <c>facts</c>: what the fact is, its value (<c>{path}</c> for the citing finding's path) and where it was
+    /// declared: <c>atSubject</c> (the citing finding's subject file and line), or <c>file</c> and <c>line</c>, or neither
+    /// where it is not known.
+    /// </summary>
+    private static void WriteFact(Utf8JsonWriter w, FactTable.Fact fact)
+    {
+        w.WriteStartObject();
+        w.WriteString("fact", fact.Name);
+        w.WriteString("value", fact.Value);
+        if (fact.AtSubject) w.WriteBoolean("atSubject", true);
+        else if (fact.File is { } file)
+        {
+            w.WriteString("file", file);
+            w.WriteNumber("line", fact.Line);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteFinding(Utf8JsonWriter w, Finding f, RuleRow rule, int[] evidence)
     {
         w.WriteStartObject();
         w.WriteString("id", f.Id);
@@ -247,7 +308,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("jurisdiction", f.Jurisdiction);
         w.WriteString("severity", Model.Rules.SeverityNames.ToName(f.Severity));
         w.WriteString("status", f.Status.ToName());
-        w.WriteString("rootCause", f.RootCause ?? f.Id);
+        if (f.RootCause is { } root && root != f.Id) w.WriteString("rootCause", root);
         w.WriteStartObject("subject");
         w.WriteString("kind", f.Subject.Kind);
         w.WriteString("name", f.Subject.Name);
@@ -260,11 +321,13 @@ public sealed class JsonReportWriter : IReportWriter
         foreach (var p in f.Path) w.WriteStringValue(p);
         w.WriteEndArray();
         w.WriteString("citation", f.Citation);
-        w.WriteString("confidence", f.Confidence);
+        if (f.Confidence != rule.Confidence) w.WriteString("confidence", f.Confidence);
         w.WriteString("message", f.MessageWithPathToken(PathToken));
-        w.WriteString("remediation", f.RemediationWithPathToken(PathToken));
-        var pathText = f.Path.IsDefaultOrEmpty || f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
-        JsonText.WriteEvidence(w, f.Evidence, pathText is null ? null : v => v.Replace(pathText, PathToken, StringComparison.Ordinal));
+        var remediation = f.RemediationWithPathToken(PathToken);
+        w.WriteString("remediation", remediation == rule.Remediation ? RuleRemediationToken : remediation);
+        w.WriteStartArray("evidence");
+        foreach (var i in evidence) w.WriteNumberValue(i);
+        w.WriteEndArray();
         if (f.BaselineState != BaselineState.None) w.WriteString("baselineState", f.BaselineState == BaselineState.New ? "new" : "unchanged");
         if (f.WaiverName is not null)
         {

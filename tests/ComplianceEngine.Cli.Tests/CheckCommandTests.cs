@@ -26,7 +26,7 @@ public sealed partial class CheckCommandTests
         Assert.Equal(1, exit);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        Assert.Equal("2", root.GetProperty("schemaVersion").GetString());
+        Assert.Equal("3", root.GetProperty("schemaVersion").GetString());
         Assert.Equal("2026-11-25", root.GetProperty("asOf").GetString());
         var eu = root.GetProperty("summary").GetProperty("byJurisdiction").GetProperty("EU");
         foreach (var status in new[] { "violation", "indeterminate", "waived", "pass" }) Assert.True(eu.GetProperty(status).GetInt32() >= 0);

@@ -90,6 +90,54 @@ public sealed class EvaluationsTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    /// <summary>
+    /// History written by earlier versions holds reports of schema 1 and 2: the diff reads them. The stored schema-3
+    /// report is rewritten the way schema 2 (evidence inline, every root cause and confidence) and schema 1 (also no
+    /// rules, estate or root causes) wrote it; diffed against today's, every finding is unchanged.
+    /// </summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    public async Task Diff_AgainstAReportOfAnOlderSchema_ReadsItsFindings(string schema)
+    {
+        using var client = _factory.CreateClient();
+        using var posted = await client.PostAsync(U("/v1/evaluations?asOf=2026-11-25"), HostFactory.Yaml(HostFactory.ExampleEstate()));
+        var id = posted.Headers.GetValues("X-Compliance-Report").Single();
+        var store = _factory.Services.GetRequiredService<ComplianceEngine.Hosting.History.IEvaluationStore>();
+        var record = (await store.GetAsync(id, CancellationToken.None))!;
+        var report = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync(U($"/v1/reports/{id}")))!.AsObject();
+        var facts = report["facts"]!.AsArray();
+        var rules = report["rules"]!.AsArray().ToDictionary(r => (string)r!["id"]!, r => r!);
+        foreach (var f in report["findings"]!.AsArray().Select(f => f!.AsObject()))
+        {
+            f["evidence"] = new System.Text.Json.Nodes.JsonArray([.. f["evidence"]!.AsArray().Select(i => facts[(int)i!]!.DeepClone())]);
+            f["rootCause"] ??= (string)f["id"]!;
+            f["confidence"] ??= (string)rules[(string)f["ruleId"]!]["confidence"]!;
+            if ((string?)f["remediation"] == "{rule.remediation}") f["remediation"] = (string)rules[(string)f["ruleId"]!]["remediation"]!;
+            if (schema == "1") f.Remove("rootCause");
+        }
+        report.Remove("facts");
+        if (schema == "1")
+        {
+            report.Remove("rules");
+            report.Remove("estate");
+        }
+        report["schemaVersion"] = schema;
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(report.ToJsonString()));
+        var old = record with { Id = "old" + schema, StoredAt = record.StoredAt.AddMinutes(-1) };
+        await store.AddAsync(old, new Dictionary<string, byte[]> { ["json"] = gzipped.ToArray() }, CancellationToken.None);
+
+        using var diff = JsonDocument.Parse(await client.GetStringAsync(U($"/v1/reports/{id}/diff?against={old.Id}")));
+
+        Assert.Empty(diff.RootElement.GetProperty("new").EnumerateArray());
+        Assert.Empty(diff.RootElement.GetProperty("fixed").EnumerateArray());
+        var findings = report["findings"]!.AsArray().Count;
+        Assert.True(findings > 0);
+        Assert.Equal(findings, diff.RootElement.GetProperty("unchanged").GetArrayLength());
+    }
+
     [Fact]
     public async Task Retention_KeepsTheNewest()
     {

@@ -10,13 +10,13 @@ namespace ComplianceEngine.Reporting.Tests;
 /// <summary>Large reports: grouped by root cause, streamed, each path once in the JSON, SARIF within GitHub's limits.</summary>
 public sealed class LargeReportTests
 {
-    private const string Root = "rootcause0000001";
+    internal const string Root = "rootcause0000001";
 
     /// <summary>
     /// <paramref name="count"/> onward violations of one rule caused by one unlawful hop (the first is the root cause),
     /// plus one indeterminate finding of another rule.
     /// </summary>
-    private static Report Onward(int count, int names = 12)
+    internal static Report Onward(int count, int names = 12)
     {
         var findings = ImmutableArray.CreateBuilder<Finding>();
         for (var i = 0; i < count; i++)
@@ -108,19 +108,62 @@ public sealed class LargeReportTests
         var json = ReportFixture.Render(new JsonReportWriter(), Onward(3));
         using var doc = JsonDocument.Parse(json);
         var findings = doc.RootElement.GetProperty("findings");
+        var facts = doc.RootElement.GetProperty("facts");
 
-        Assert.Equal("2", doc.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("3", doc.RootElement.GetProperty("schemaVersion").GetString());
         var second = findings[1];
         Assert.Equal(Root, second.GetProperty("rootCause").GetString());
-        Assert.Equal("indeterminate001", findings[3].GetProperty("rootCause").GetString());
+        Assert.False(findings[0].TryGetProperty("rootCause", out _), "the root finding is its own root cause: not written");
+        Assert.False(findings[3].TryGetProperty("rootCause", out _), "a finding without a root cause is its own");
         var path = string.Join(" -> ", second.GetProperty("path").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("user.contact data moves ({path}) with no basis.", second.GetProperty("message").GetString());
-        Assert.Equal("onward transfer of data from site-000 (DE, EU) via {path}", second.GetProperty("evidence")[0].GetProperty("value").GetString());
+        Assert.Equal("onward transfer of data from site-000 (DE, EU) via {path}", facts[second.GetProperty("evidence")[0].GetInt32()].GetProperty("value").GetString());
         Assert.DoesNotContain(path, json, StringComparison.Ordinal);
         Assert.Single(json.Split('\n'), l => l.Contains("\"id\":\"f000000000000001\"", StringComparison.Ordinal));
         Assert.Equal("Transfers outside the EEA need adequacy or appropriate safeguards",
             doc.RootElement.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "GDPR-CH5-TRANSFER").GetProperty("title").GetString());
         Assert.False(second.TryGetProperty("title", out _));
+    }
+
+    [Fact]
+    public void Json_SharedEvidence_IsWrittenOnceInFacts()
+    {
+        var json = ReportFixture.Render(new JsonReportWriter(), Onward(40));
+        using var doc = JsonDocument.Parse(json);
+        var findings = doc.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("ruleId").GetString() == "GDPR-CH5-TRANSFER").ToList();
+
+        // Every onward finding cites the same "implied by" fact (its path as {path}): one entry, cited 40 times, so it is first.
+        Assert.All(findings, f => Assert.Equal(0, f.GetProperty("evidence")[0].GetInt32()));
+        Assert.Equal(1, json.Split("onward transfer of data from site-000").Length - 1);
+        // No entry twice.
+        var facts = doc.RootElement.GetProperty("facts");
+        Assert.Equal(facts.GetArrayLength(), facts.EnumerateArray().Select(f => f.GetRawText()).Distinct().Count());
+    }
+
+    [Fact]
+    public void Json_RemediationOfItsRule_IsWrittenAsTheRuleToken_AnyOtherInFull()
+    {
+        using var doc = JsonDocument.Parse(ReportFixture.Render(new JsonReportWriter()));
+        var rules = doc.RootElement.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("remediation").GetString());
+        var written = doc.RootElement.GetProperty("findings").EnumerateArray().ToDictionary(f => f.GetProperty("id").GetString()!, f => f.GetProperty("remediation").GetString());
+        var findings = ReportFixture.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+
+        Assert.All(findings, f => Assert.Equal(ReportFixture.Rules.Single(r => r.Id == f.RuleId).Remediation, rules[f.RuleId]));
+        Assert.Contains(findings, f => f.Remediation == rules[f.RuleId]);
+        Assert.Contains(findings, f => f.Remediation != rules[f.RuleId]);
+        Assert.All(findings, f => Assert.Equal(f.Remediation == rules[f.RuleId] ? JsonReportWriter.RuleRemediationToken : f.Remediation, written[f.Id]));
+    }
+
+    [Fact]
+    public void Json_ConfidenceOfItsRule_IsNotRepeated_AnotherIs()
+    {
+        var report = Onward(2);
+        report = report with { Findings = [.. report.Findings.Select((f, i) => i == 1 ? f with { Confidence = "unverified" } : f)] };
+        using var doc = JsonDocument.Parse(ReportFixture.Render(new JsonReportWriter(), report));
+        var findings = doc.RootElement.GetProperty("findings");
+
+        Assert.False(findings[0].TryGetProperty("confidence", out _));
+        Assert.Equal("unverified", findings[1].GetProperty("confidence").GetString());
     }
 
     [Fact]

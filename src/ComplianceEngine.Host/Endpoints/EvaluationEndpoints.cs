@@ -10,6 +10,7 @@ using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Hosting.Keys;
 using ComplianceEngine.Hosting.Pipeline;
 using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Reporting;
 using Microsoft.Extensions.Options;
 
 namespace ComplianceEngine.Server.Endpoints;
@@ -247,18 +248,15 @@ public static class EvaluationEndpoints
             Pick(now, k => !before.ContainsKey(k)), Pick(before, k => !now.ContainsKey(k)), Pick(now, before.ContainsKey)));
     }
 
-    // The findings that are not passes, by their stable id.
+    // The findings that are not passes, by their stable id; streamed from a report of any schema version (1, 2, 3).
     private static Dictionary<string, DiffEntry> Findings(byte[] gzippedJson)
     {
         using var json = new GZipStream(new MemoryStream(gzippedJson), CompressionMode.Decompress);
-        using var doc = System.Text.Json.JsonDocument.Parse(json);
         var findings = new Dictionary<string, DiffEntry>(StringComparer.Ordinal);
-        foreach (var f in doc.RootElement.GetProperty("findings").EnumerateArray())
+        foreach (var f in JsonReportReader.ReadFindings(json))
         {
-            var status = f.GetProperty("status").GetString()!;
-            if (status == "pass") continue;
-            var entry = new DiffEntry(f.GetProperty("id").GetString()!, f.GetProperty("ruleId").GetString()!, status, f.GetProperty("severity").GetString()!);
-            findings[entry.Id] = entry;
+            if (f.Status == "pass") continue;
+            findings[f.Id] = new DiffEntry(f.Id, f.RuleId, f.Status, f.Severity);
         }
         return findings;
     }

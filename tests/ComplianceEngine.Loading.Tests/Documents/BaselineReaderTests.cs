@@ -25,6 +25,56 @@ public sealed class BaselineReaderTests
         Assert.Equal(["a", "b"], ids!.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>A baseline is a JSON report of any schema version written so far: 1 (indented), 2 (root causes) and 3 (facts and rules tables).</summary>
+    [Theory]
+    [InlineData("""
+        {
+          "schemaVersion": "1",
+          "findings": [
+            {
+              "id": "a",
+              "ruleId": "R",
+              "title": "t",
+              "subject": {"kind": "DataFlow", "name": "f", "file": "f.yaml", "line": 1},
+              "evidence": [{"fact": "source.name", "value": "x", "file": "c.yaml", "line": 2}]
+            },
+            {"id": "b", "ruleId": "R", "evidence": []}
+          ]
+        }
+        """)]
+    [InlineData("""
+        {
+          "schemaVersion": "2",
+          "rules": [{"id": "R", "title": "t"}],
+          "findings": [{"id":"a","ruleId":"R","rootCause":"a","evidence":[{"fact":"implied by","value":"via {path}"}]},{"id":"b","ruleId":"R","rootCause":"a","evidence":[]}],
+          "waivers": []
+        }
+        """)]
+    [InlineData("""
+        {
+          "schemaVersion": "3",
+          "rules": [
+            {"id":"R","title":"t","remediation":"fix"}
+          ],
+          "facts": [
+            {"fact":"mechanisms","value":"none","atSubject":true},
+            {"fact":"source.name","value":"x","file":"c.yaml","line":2}
+          ],
+          "findings": [
+            {"id":"a","ruleId":"R","remediation":"{rule.remediation}","evidence":[0,1]},
+            {"id":"b","ruleId":"R","rootCause":"a","remediation":"{rule.remediation}","evidence":[1]}
+          ],
+          "waivers": []
+        }
+        """)]
+    public void Read_ReportOfEachSchemaVersion_FindingIds(string json)
+    {
+        using var dir = new TempDir();
+        var (ids, diagnostics) = Read(dir.Write("b.json", json));
+        Assert.Empty(diagnostics);
+        Assert.Equal(["a", "b"], ids!.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("""[]""")]
     [InlineData("""{"findings": {}}""")]

@@ -1,0 +1,77 @@
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Reporting;
+
+/// <summary>
+/// The <c>facts</c> table of the JSON report (schema 3): every distinct evidence entry of the findings once (what the fact
+/// is, its value with the citing finding's path as <c>{path}</c>, and where it was declared: on the citing finding's
+/// subject line, or at a file and line of its own), and for each finding the
+/// indexes of its evidence in the table, in the finding's order. The most cited facts come first (short indexes), ties
+/// in the order the findings first cite them, so the table is the same for the same findings.
+/// </summary>
+internal sealed class FactTable
+{
+    /// <summary>
+    /// One entry: declared on the citing finding's subject line (<see cref="AtSubject"/>), at <see cref="File"/> and
+    /// <see cref="Line"/>, or (neither) where the location is not known.
+    /// </summary>
+    internal readonly record struct Fact(string Name, string Value, string? File, int Line, bool AtSubject);
+
+    private readonly int[][] _evidence;
+
+    private FactTable(List<Fact> entries, int[][] evidence)
+    {
+        Entries = entries;
+        _evidence = evidence;
+    }
+
+    /// <summary>The distinct facts, most cited first.</summary>
+    public IReadOnlyList<Fact> Entries { get; }
+
+    /// <summary>The indexes into <see cref="Entries"/> of the evidence of the <paramref name="finding"/>-th finding.</summary>
+    public int[] Of(int finding) => _evidence[finding];
+
+    /// <summary>The table of <paramref name="findings"/> (in the order they are written).</summary>
+    public static FactTable Build(IReadOnlyList<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var ids = new Dictionary<Fact, int>();
+        var entries = new List<Fact>();
+        var counts = new List<int>();
+        var evidence = new int[findings.Count][];
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var f = findings[i];
+            var pathText = f.Path.IsDefaultOrEmpty || f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
+            var cited = f.Evidence;
+            var subject = f.Subject.Location;
+            var indexes = new int[cited.Length];
+            for (var j = 0; j < cited.Length; j++)
+            {
+                var e = cited[j];
+                var value = pathText is null ? e.Value : e.Value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
+                    : e.Location.Line == subject.Line && e.Location.File == subject.File ? new Fact(e.Fact, value, null, 0, true)
+                    : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
+                if (!ids.TryGetValue(fact, out var id))
+                {
+                    id = entries.Count;
+                    ids.Add(fact, id);
+                    entries.Add(fact);
+                    counts.Add(0);
+                }
+                counts[id]++;
+                indexes[j] = id;
+            }
+            evidence[i] = indexes;
+        }
+
+        // Most cited first; among equals, first cited first.
+        var order = Enumerable.Range(0, entries.Count).OrderByDescending(id => counts[id]).ThenBy(id => id).ToArray();
+        var renumbered = new int[order.Length];
+        for (var rank = 0; rank < order.Length; rank++) renumbered[order[rank]] = rank;
+        foreach (var indexes in evidence)
+            for (var j = 0; j < indexes.Length; j++) indexes[j] = renumbered[indexes[j]];
+        return new FactTable([.. order.Select(id => entries[id])], evidence);
+    }
+}
