@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ComplianceEngine.Reporting;
 
-/// <summary>A finding read back from a JSON report, with its text whole (every <c>{path}</c>, rule remediation and fact filled in).</summary>
+/// <summary>A finding read back from a JSON report, with its text whole (every <c>{path}</c> and fact filled in).</summary>
 public sealed record ReportedFinding(
     string Id,
     string RuleId,
@@ -26,9 +26,9 @@ public sealed record ReportedEvidence(string Fact, string Value, string? File, i
 
 /// <summary>
 /// Reads the findings of a JSON report written by any schema version this tool has written (1, 2 and 3), streaming: one
-/// finding is parsed at a time, so memory does not grow with the report (beyond schema 3's <c>rules</c> and
-/// <c>facts</c> tables, which come before the findings). A report of an unknown schema version, a finding that cites a
-/// fact or rule the report does not have, or JSON that is not a report is an <see cref="InvalidDataException"/>; bad
+/// finding is parsed at a time, so memory does not grow with the report (beyond schema 3's
+/// <c>facts</c> table, which comes before the findings). A report of an unknown schema version, a finding that cites a
+/// fact the report does not have, or JSON that is not a report is an <see cref="InvalidDataException"/>; bad
 /// JSON is a <see cref="JsonException"/>.
 /// </summary>
 public static class JsonReportReader
@@ -71,9 +71,8 @@ public static class JsonReportReader
         private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = 64 });
         private bool _started;
         private string? _property;   // the top-level property being read
-        private string? _list;       // the top-level list being read: findings, facts or rules
+        private string? _list;       // the top-level list being read: findings or facts
         private string? _version;
-        private readonly Dictionary<string, string> _remediations = new(StringComparer.Ordinal);
         private readonly List<(string Fact, string Value, string? File, int Line, bool AtSubject)> _facts = [];
 
         public bool SawFindings { get; private set; }
@@ -105,7 +104,7 @@ public static class JsonReportReader
                             if (!KnownSchemaVersions.Contains(_version))
                                 throw new InvalidDataException($"schema version '{_version}' is not one this reader knows ({string.Join(", ", KnownSchemaVersions)})");
                             break;
-                        case JsonTokenType.StartArray when _property is "findings" or "facts" or "rules":
+                        case JsonTokenType.StartArray when _property is "findings" or "facts":
                             _list = _property;
                             SawFindings |= _list == "findings";
                             break;
@@ -130,10 +129,6 @@ public static class JsonReportReader
                     var e = element.RootElement;
                     switch (_list)
                     {
-                        case "rules":
-                            if (e.TryGetProperty("remediation", out var remediation) && remediation.ValueKind == JsonValueKind.String)
-                                _remediations[Text(e, "id")] = remediation.GetString()!;
-                            break;
                         case "facts":
                             _facts.Add((Text(e, "fact"), Text(e, "value"), e.TryGetProperty("file", out var file) ? file.GetString() : null,
                                 e.TryGetProperty("line", out var line) ? line.GetInt32() : 0, e.TryGetProperty("atSubject", out var at) && at.GetBoolean()));
@@ -162,9 +157,6 @@ public static class JsonReportReader
             string Whole(string text) => tokens ? text.Replace(JsonReportWriter.PathToken, joined, StringComparison.Ordinal) : text;
 
             var remediation = Text(e, "remediation");
-            if (version == "3" && remediation == JsonReportWriter.RuleRemediationToken)
-                remediation = _remediations.TryGetValue(ruleId, out var shared) ? shared
-                    : throw Bad($"finding {id} takes its remediation from rule {ruleId}, which 'rules' does not list with one");
 
             var evidence = ImmutableArray.CreateBuilder<ReportedEvidence>();
             foreach (var item in Array(e, "evidence").EnumerateArray())

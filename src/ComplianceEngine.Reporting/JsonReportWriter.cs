@@ -22,8 +22,8 @@ namespace ComplianceEngine.Reporting;
 /// Schema 3 keeps every contract field of every finding and writes nothing twice: a finding's <c>evidence</c> is a list
 /// of indexes into the top-level <c>facts</c> table (each distinct fact, value and location once; a fact declared on the
 /// citing finding's subject line says <c>atSubject</c> instead of repeating the file and line); its
-/// <c>remediation</c> is <see cref="RuleRemediationToken"/> when it is its rule's remediation (in <c>rules</c>);
-/// <c>confidence</c> is written only where it differs from its rule's and <c>rootCause</c> only where it differs from
+/// <c>remediation</c> is always its own text (with <c>{path}</c> for the path), so a reader of the contract field gets the
+/// fix without looking anything up; <c>confidence</c> is written only where it differs from its rule's and <c>rootCause</c> only where it differs from
 /// the finding's <c>id</c>. Findings, facts, sites, transfers and documents not judged are written one per line.
 /// The table of facts is worked out before the findings are written: memory grows with the distinct facts (tens of
 /// thousands at 100,000 flows), not with the report's text.
@@ -208,15 +208,12 @@ public sealed class JsonReportWriter : IReportWriter
     /// <summary>What stands for a finding's path in its message, remediation and evidence values.</summary>
     public const string PathToken = "{path}";
 
-    /// <summary>A finding's <c>remediation</c> when it is its rule's (<c>rules[].remediation</c>, with the finding's path for <c>{path}</c>).</summary>
-    public const string RuleRemediationToken = "{rule.remediation}";
-
-    /// <summary>What a finding writes only where it differs from its rule: its confidence and remediation.</summary>
+    /// <summary>What a finding writes only where it differs from its rule: its confidence (the remediation is for readers of <c>rules</c>).</summary>
     private sealed record RuleRow(string Confidence, string Remediation);
 
     /// <summary>
     /// The rules with findings (and any rule the report lists that a finding names): title, URL, confidence and
-    /// remediation (the rule's, as written; a finding whose own text equals it writes <see cref="RuleRemediationToken"/>).
+    /// remediation (the rule's, as written; every finding also writes its own).
     /// </summary>
     private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, List<Finding> findings)
     {
@@ -323,8 +320,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("citation", f.Citation);
         if (f.Confidence != rule.Confidence) w.WriteString("confidence", f.Confidence);
         w.WriteString("message", f.MessageWithPathToken(PathToken));
-        var remediation = f.RemediationWithPathToken(PathToken);
-        w.WriteString("remediation", remediation == rule.Remediation ? RuleRemediationToken : remediation);
+        w.WriteString("remediation", f.RemediationWithPathToken(PathToken));
         w.WriteStartArray("evidence");
         foreach (var i in evidence) w.WriteNumberValue(i);
         w.WriteEndArray();

@@ -113,7 +113,6 @@ public sealed class EvaluationsTests : IDisposable
             f["evidence"] = new System.Text.Json.Nodes.JsonArray([.. f["evidence"]!.AsArray().Select(i => facts[(int)i!]!.DeepClone())]);
             f["rootCause"] ??= (string)f["id"]!;
             f["confidence"] ??= (string)rules[(string)f["ruleId"]!]["confidence"]!;
-            if ((string?)f["remediation"] == "{rule.remediation}") f["remediation"] = (string)rules[(string)f["ruleId"]!]["remediation"]!;
             if (schema == "1") f.Remove("rootCause");
         }
         report.Remove("facts");

@@ -53,8 +53,7 @@ public sealed record Report(
     /// The contract's schema version. 2: each finding has <c>rootCause</c>, is written on one line, and writes its path once
     /// (<c>{path}</c> in <c>message</c>, <c>remediation</c> and evidence values stands for it); rule titles are in
     /// <c>rules</c>; <c>estate</c> lists the sites and transfers the findings name. 3: each distinct evidence entry is
-    /// written once, in <c>facts</c> (a finding's <c>evidence</c> lists indexes into it); a remediation equal to its
-    /// rule's is <c>{rule.remediation}</c> (the rule's is in <c>rules</c>); <c>confidence</c> and <c>rootCause</c> only
+    /// written once, in <c>facts</c> (a finding's <c>evidence</c> lists indexes into it); <c>confidence</c> and <c>rootCause</c> only
     /// where they differ from the rule's and the finding's id (docs/report.schema.json).
     /// </summary>
     public const string CurrentSchemaVersion = "3";

@@ -61,8 +61,8 @@ public sealed class BaselineReaderTests
             {"fact":"source.name","value":"x","file":"c.yaml","line":2}
           ],
           "findings": [
-            {"id":"a","ruleId":"R","remediation":"{rule.remediation}","evidence":[0,1]},
-            {"id":"b","ruleId":"R","rootCause":"a","remediation":"{rule.remediation}","evidence":[1]}
+            {"id":"a","ruleId":"R","remediation":"fix it","evidence":[0,1]},
+            {"id":"b","ruleId":"R","rootCause":"a","remediation":"fix it","evidence":[1]}
           ],
           "waivers": []
         }
