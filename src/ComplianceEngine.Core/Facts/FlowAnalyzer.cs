@@ -176,15 +176,20 @@ public sealed class FlowAnalyzer
     internal static IEnumerable<TransferFact> OnwardHops(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter filter) =>
         OnwardIterator(transfers, regimesToFollow, filter);
 
-    private static IEnumerable<TransferFact> OnwardIterator(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter)
+    /// <summary>As <see cref="OnwardHops(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/>, with category sets held as plain bits only up to <paramref name="narrowLimit"/> categories (tests: the wide sets give the same hops).</summary>
+    internal static IEnumerable<TransferFact> OnwardHops(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, int narrowLimit) =>
+        OnwardIterator(transfers, regimesToFollow, filter: null, narrowLimit);
+
+    private static IEnumerable<TransferFact> OnwardIterator(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter,
+        int narrowLimit = CategoryBits.NarrowLimit)
     {
-        var graph = new OnwardGraph(transfers, regimesToFollow);
+        var graph = new OnwardGraph(transfers, regimesToFollow, ids: null, narrowLimit);
         if (graph.Regimes.Count == 0) yield break;
         filter?.Prepare(transfers);
         var scratch = new SearchScratch();
         foreach (var regime in graph.Regimes)
         {
-            foreach (var (_, hop) in graph.Search(regime, scratch).Hops(filter)) yield return hop;
+            foreach (var (_, _, hop) in graph.Search(regime, scratch).Hops(filter)) yield return hop;
         }
     }
 

@@ -239,10 +239,11 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     public bool[] Bound { get; } = bound;
 
     /// <summary>
-    /// The regime's onward hops (with the edge each is along), node by node in the order its data first reached them;
+    /// The regime's onward hops (with the edge each is along and the node it leaves: a cluster's edges also leave each
+    /// store on it that data reached), node by node in the order its data first reached them;
     /// only those <paramref name="filter"/> wants, when given.
     /// </summary>
-    public IEnumerable<(int Edge, TransferFact Hop)> Hops(IOnwardHopFilter? filter)
+    public IEnumerable<(int Edge, int Node, TransferFact Hop)> Hops(IOnwardHopFilter? filter)
     {
         var g = Graph;
         ImmutableArray<string> only = Regime == FlowAnalyzer.UnknownOrigin ? [] : [Regime];
@@ -261,7 +262,7 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
                 var edge = g.Transfers[e];
                 var data = LotData(edge, carried, g.EdgeOwn[e], only, lotData);
                 if (filter is not null && !filter.Wanted(e, Regime, data)) continue;
-                yield return (e, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity)));
+                yield return (e, node, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity)));
             }
         }
     }
