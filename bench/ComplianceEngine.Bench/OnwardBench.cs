@@ -52,11 +52,63 @@ internal static class OnwardBench
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  round {r + 1}: {wall,8:F0} ms wall {cpuMs,8:F0} ms cpu {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0,7:F0} MiB allocated {hops:N0} hops checksum {checksum:X16}"));
         }
+        if (o.Flag("phases")) Phases(direct, regimes, transferRules);
+        if (o.Flag("update")) Update(direct, regimes, transferRules, rounds);
         walls.Sort();
         cpus.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ONWARD flows {estate.Flows.Length} direct {direct.Count} median {walls[walls.Count / 2]:F0} ms wall {cpus[cpus.Count / 2]:F0} ms cpu (best {walls[0]:F0})"));
         return 0;
+    }
+
+    /// <summary>
+    /// The onward index (issue 12) kept between versions: built once, then each round one declared flow's transfer removed
+    /// (the other transfers the same objects) and the index updated, against a full search of the same transfers.
+    /// </summary>
+    private static void Update(List<TransferFact> direct, IReadOnlySet<string>? regimes, CompiledRule[] transferRules, int rounds)
+    {
+        var index = OnwardIndex.Build(direct, regimes, new OnwardRuleFilter(transferRules, workers: 1));
+        for (var r = 0; r < rounds; r++)
+        {
+            var changed = direct.Where((_, i) => i != 1000 + (r * 7919)).ToList();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            var update = index.Update(changed);
+            var wall = sw.Elapsed.TotalMilliseconds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  update {r + 1}: {wall,8:F0} ms wall {cpuMs,8:F0} ms cpu, {update.RegimesSearched.Count} of {update.Index.Graph.Regimes.Count} regimes searched, {update.Removed.Count:N0} hops removed, {update.Added.Count:N0} added, {update.Index.Count:N0} hops"));
+        }
+    }
+
+    /// <summary>Where one round's time goes: the graph, each regime's search, its hops (one thread, CPU time).</summary>
+    private static void Phases(List<TransferFact> direct, IReadOnlySet<string>? regimes, CompiledRule[] transferRules)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        double Lap()
+        {
+            var now = Process.GetCurrentProcess().TotalProcessorTime;
+            var ms = (now - cpu).TotalMilliseconds;
+            cpu = now;
+            return ms;
+        }
+        var graph = new OnwardGraph(direct, regimes);
+        var build = Lap();
+        var filter = new OnwardRuleFilter(transferRules, workers: 1);
+        filter.Prepare(direct);
+        var prepare = Lap();
+        var scratch = new SearchScratch();
+        double search = 0, hops = 0;
+        long count = 0;
+        foreach (var regime in graph.Regimes)
+        {
+            var s = graph.Search(regime, scratch);
+            search += Lap();
+            foreach (var _ in s.Hops(filter)) count++;
+            hops += Lap();
+        }
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  phases (cpu): graph {build:F0} ms, filter prepare {prepare:F0} ms, searches {search:F0} ms, hops {hops:F0} ms ({count:N0})"));
     }
 
     /// <summary>A hash of what a hop carries, the same in every process (string hash codes are randomised per process).</summary>

@@ -317,6 +317,12 @@ internal sealed class RegimeTrace
 
     public int[] ReachedBy { get; }
 
+    /// <summary>The transfers the edge indices refer to.</summary>
+    public IReadOnlyList<TransferFact> Transfers => _transfers;
+
+    /// <summary>The node the edge that first reached <paramref name="node"/> was taken from.</summary>
+    public int Via(int node) => _via[node];
+
     /// <summary>The regime's data starts at <paramref name="node"/>.</summary>
     public void MarkSeed(int node) => ReachedBy[node] = Seed;
 

@@ -24,6 +24,7 @@ internal sealed class LotSets
     private readonly Dictionary<(int, long), int> _carry = [];
     private readonly List<long> _setCategories = [CategoryBits.Nothing];
     private readonly Dictionary<int, (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _described = [];
+    private readonly Dictionary<int[], (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _describedKinds = new(KindsComparer.Instance);
 
     public LotSets(CategoryBits categories) => _categories = categories;
 
@@ -84,9 +85,16 @@ internal sealed class LotSets
             var k = _kinds[lots[0].Kind];
             return _described[set] = (k.Subjects, k.SubjectTypes, k.Designations);
         }
+        // Sets that differ only in their categories describe the same: worked out once per distinct kinds.
+        Span<int> ids = lots.Length <= 256 ? stackalloc int[lots.Length] : new int[lots.Length];
+        for (var i = 0; i < lots.Length; i++) ids[i] = lots[i].Kind;
+        var lookup = _describedKinds.GetAlternateLookup<ReadOnlySpan<int>>();
+        if (lookup.TryGetValue(ids, out d)) return _described[set] = d;
         var kinds = lots.Select(l => _kinds[l.Kind]).ToList();
-        return _described[set] = (FactBuilder.Sorted(kinds.SelectMany(k => k.Subjects)), FactBuilder.Sorted(kinds.SelectMany(k => k.SubjectTypes)),
+        d = (FactBuilder.Sorted(kinds.SelectMany(k => k.Subjects)), FactBuilder.Sorted(kinds.SelectMany(k => k.SubjectTypes)),
             FactBuilder.Sorted(kinds.SelectMany(k => k.Designations)));
+        lookup[ids] = d;
+        return _described[set] = d;
     }
 
     private int Intern(Lot[] lots)
@@ -116,6 +124,26 @@ internal sealed class LotSets
             foreach (var s in a ?? []) hash.Add(s, StringComparer.Ordinal);
             return hash.ToHashCode();
         }
+    }
+
+    private sealed class KindsComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
+    {
+        public static KindsComparer Instance { get; } = new();
+
+        public bool Equals(int[]? x, int[]? y) => (x ?? []).AsSpan().SequenceEqual(y ?? []);
+
+        public int GetHashCode(int[] obj) => GetHashCode((ReadOnlySpan<int>)obj);
+
+        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<int> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(alternate));
+            return hash.ToHashCode();
+        }
+
+        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
     }
 
     private sealed class LotsComparer : IEqualityComparer<Lot[]>, IAlternateEqualityComparer<ReadOnlySpan<Lot>, Lot[]>

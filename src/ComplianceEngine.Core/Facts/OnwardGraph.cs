@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Facts;
 
@@ -19,6 +20,8 @@ internal sealed class OnwardGraph
     private readonly Dictionary<string, int> _ids;
 
     /// <summary>Builds the graph of <paramref name="transfers"/>; node ids continue <paramref name="ids"/> when given (it is copied).</summary>
+    /// <remarks>Called once per evaluation over every edge: compiled optimised at once (no tier-0 pass).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OnwardGraph(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, Dictionary<string, int>? ids = null,
         int narrowLimit = CategoryBits.NarrowLimit)
     {
@@ -78,6 +81,26 @@ internal sealed class OnwardGraph
         // Data that leaves a site of unknown country may carry any regime: it is followed onward as its own search.
         if (unknownOrigin) ordered.Add(FlowAnalyzer.UnknownOrigin);
         Regimes = ordered;
+        // Which regimes bind each edge's exporter, as bits (one word while there are at most 64 regimes, as there are today).
+        if (ordered.Count <= 64)
+        {
+            _binding = new ulong[count];
+            var bits = new Dictionary<ImmutableArray<string>, ulong>();
+            for (var i = 0; i < count; i++)
+            {
+                var source = transfers[i].Source;
+                if (!bits.TryGetValue(source.Regimes, out var mask))
+                {
+                    for (var r = 0; r < ordered.Count; r++)
+                    {
+                        if (ordered[r] != FlowAnalyzer.UnknownOrigin && source.Regimes.Contains(ordered[r])) mask |= 1UL << r;
+                    }
+                    bits[source.Regimes] = mask;
+                }
+                // Data leaving a site of unknown country is bound by the unknown-origin search (the last, when there is one).
+                _binding[i] = source.Country is null ? mask | (1UL << (ordered.Count - 1)) : mask;
+            }
+        }
 
         Sensitivity = count > 0 ? transfers[0].Context.Sensitivity : SensitivityInference.None;
         Categories = new CategoryBits(transfers, narrowLimit);
@@ -118,7 +141,7 @@ internal sealed class OnwardGraph
     public int[]?[] Outgoing { get; }
 
     /// <summary>The regimes followed, sorted, then <see cref="FlowAnalyzer.UnknownOrigin"/> when some data leaves a site of unknown country.</summary>
-    public IReadOnlyList<string> Regimes { get; }
+    public List<string> Regimes { get; }
 
     /// <summary>What the regimes' sensitive categories let hops infer.</summary>
     public SensitivityInference Sensitivity { get; }
@@ -138,15 +161,30 @@ internal sealed class OnwardGraph
     /// <summary>Each edge's data's kind of lot.</summary>
     public int[] EdgeKind { get; }
 
+    private readonly ulong[]? _binding;
+
     /// <summary>Whether <paramref name="regime"/> binds edge <paramref name="e"/>'s exporter (the direct transfer is already judged under it).</summary>
     public bool Binds(string regime, int e) =>
         regime == FlowAnalyzer.UnknownOrigin ? Transfers[e].Source.Country is null : Transfers[e].Source.Regimes.Contains(regime);
+
+    /// <summary>Which edges regime number <paramref name="r"/> of <see cref="Regimes"/> binds, into <paramref name="bound"/>.</summary>
+    private void Bound(int r, bool[] bound)
+    {
+        if (_binding is { } binding)
+        {
+            var bit = 1UL << r;
+            for (var i = 0; i < binding.Length; i++) bound[i] = (binding[i] & bit) != 0;
+            return;
+        }
+        for (var i = 0; i < Transfers.Count; i++) bound[i] = Binds(Regimes[r], i);
+    }
 
     /// <summary>
     /// One regime's search: a breadth-first search from the sites it binds along all transfers, to a fixed point of lots;
     /// then its hops (where its data leaves a site the regime does not bind), node by node in the order its data first
     /// reached them, each node's edges in order. <paramref name="scratch"/> is reused between searches (one thread).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Search(string regime, SearchScratch scratch)
     {
         var count = Transfers.Count;
@@ -172,9 +210,11 @@ internal sealed class OnwardGraph
             queue.Enqueue(node);
         }
 
+        var r = Regimes.IndexOf(regime);
+        if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
+        Bound(r, bound);
         for (var i = 0; i < count; i++)
         {
-            bound[i] = Binds(regime, i);
             if (!bound[i]) continue;
             if (trace.ReachedBy[From[i]] == RegimeTrace.Unreached)
             {

@@ -209,6 +209,7 @@ public sealed class OnwardIndex
     /// <summary>The new search's hops, with the previous object wherever a hop along the same edge holds the same values.</summary>
     private static RegimeHops Diff(RegimeHops before, RegimeHops after, int[] map, List<TransferFact> removed, List<TransferFact> added)
     {
+        var chains = new ChainComparer(before.Search.Trace, after.Search.Trace);
         // One hop per regime, edge and node it leaves (node ids are shared between versions).
         var previous = new Dictionary<(int, int), TransferFact>(before.Edges.Length);
         for (var i = 0; i < before.Edges.Length; i++) previous[(before.Edges[i], before.Nodes[i])] = before.Hops[i];
@@ -219,7 +220,7 @@ public sealed class OnwardIndex
             var oldEdge = map[after.Edges[i]];
             if (oldEdge >= 0 && previous.Remove((oldEdge, after.Nodes[i]), out var was))
             {
-                if (SameHop(was, hop))
+                if (SameHop(was, hop) && chains.Same(after.Nodes[i]))
                 {
                     hops[i] = was;
                     continue;
@@ -233,10 +234,47 @@ public sealed class OnwardIndex
         return new RegimeHops(after.Search, after.Edges, after.Nodes, hops);
     }
 
-    /// <summary>Two hops of one regime along equal edges: the same when their data, origin, length and chain are.</summary>
+    /// <summary>Two hops of one regime along equal edges from one node: the same when their data, origin and length are (and their chains: <see cref="ChainComparer"/>).</summary>
     private static bool SameHop(TransferFact a, TransferFact b) =>
-        a.Hop == b.Hop && StructuralEquality.Equal(a.Data, b.Data) && StructuralEquality.Equal(a.Origin, b.Origin)
-        && a.Path.AsSpan().SequenceEqual(b.Path.AsSpan());
+        a.Hop == b.Hop && StructuralEquality.Equal(a.Data, b.Data) && StructuralEquality.Equal(a.Origin, b.Origin);
+
+    /// <summary>
+    /// Whether a node's chain (the edges its regime's data first reached it by, back to where the data starts) is the same in
+    /// two searches, edge by edge; so hops leaving it have the same path without tracing either. Memoised per node.
+    /// </summary>
+    private sealed class ChainComparer(RegimeTrace before, RegimeTrace after)
+    {
+        private readonly Dictionary<int, bool> _same = [];
+
+        public bool Same(int node)
+        {
+            var walked = new List<int>();
+            var same = true;
+            for (var n = node; ; n = after.Via(n))
+            {
+                if (_same.TryGetValue(n, out var known))
+                {
+                    same = known;
+                    break;
+                }
+                walked.Add(n);
+                var edge = after.ReachedBy[n];
+                var was = n < before.ReachedBy.Length ? before.ReachedBy[n] : RegimeTrace.Unreached;
+                if (edge < 0 || was < 0)
+                {
+                    same = edge == was;
+                    break;
+                }
+                if (before.Via(n) != after.Via(n) || !SameEdge(before.Transfers[was], after.Transfers[edge]))
+                {
+                    same = false;
+                    break;
+                }
+            }
+            foreach (var n in walked) _same[n] = same;
+            return same;
+        }
+    }
 
     /// <summary>One regime's search and its hops, each with the index of its edge in the owning index's graph and the node it leaves.</summary>
     private sealed class RegimeHops(RegimeSearch search, int[] edges, int[] nodes, TransferFact[] hops)
