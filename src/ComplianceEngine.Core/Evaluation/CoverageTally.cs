@@ -16,23 +16,29 @@ internal sealed class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
-    private readonly Dictionary<string, int[]> _facts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<FindingSubject>> _subjects = new(StringComparer.Ordinal);
+    /// <summary>What one jurisdiction's rules judged: facts by kind, and the subjects of those facts.</summary>
+    private sealed class Judged
+    {
+        public readonly int[] Counts = new int[4];
+        public readonly HashSet<FindingSubject> Subjects = new(ReferenceEqualityComparer.Instance);
+        public FindingSubject? LastSubject;
+    }
+
+    private readonly Dictionary<string, Judged> _judged = new(StringComparer.Ordinal);
+    private string? _lastJurisdiction;
+    private Judged? _last;
     private readonly HashSet<FindingSubject> _touchedSubjects = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Site> _touchedSites = new(ReferenceEqualityComparer.Instance);
-    private readonly List<string> _seen = new(4);
+    private FindingSubject? _lastSubject;
+    private Site? _lastSource, _lastDestination, _lastOrigin;
 
-    /// <summary>Records the verdicts one fact received.</summary>
-    public void Record(Fact fact, List<Verdict> verdicts)
+    /// <summary>
+    /// Records one fact judged by rules of <paramref name="jurisdictions"/> (each once; none when no rule judged it).
+    /// Consecutive facts often share a subject and sites (a flow's onward hops): a repeat is not looked up again.
+    /// </summary>
+    public void Record(Fact fact, List<string> jurisdictions)
     {
-        _seen.Clear();
-        foreach (var v in verdicts)
-        {
-            if (v.Judgement == Judgement.NotApplicable) continue;
-            var j = v.Rule.Definition.Jurisdiction;
-            if (!_seen.Contains(j)) _seen.Add(j);
-        }
-        if (_seen.Count == 0) return;
+        if (jurisdictions.Count == 0) return;
         var kind = fact switch
         {
             PlacementFact => Placements,
@@ -40,39 +46,57 @@ internal sealed class CoverageTally
             TransferFact { Implied: true } => Implied,
             _ => Declared,
         };
-        foreach (var j in _seen)
+        var subject = fact.Subject;
+        foreach (var j in jurisdictions)
         {
-            if (!_facts.TryGetValue(j, out var counts)) _facts[j] = counts = new int[4];
-            counts[kind]++;
-            if (!_subjects.TryGetValue(j, out var subjects)) _subjects[j] = subjects = new HashSet<FindingSubject>(ReferenceEqualityComparer.Instance);
-            subjects.Add(fact.Subject);
+            var judged = Of(j);
+            judged.Counts[kind]++;
+            if (ReferenceEquals(judged.LastSubject, subject)) continue;
+            judged.Subjects.Add(subject);
+            judged.LastSubject = subject;
         }
-        _touchedSubjects.Add(fact.Subject);
+        if (!ReferenceEquals(subject, _lastSubject))
+        {
+            _touchedSubjects.Add(subject);
+            _lastSubject = subject;
+        }
         switch (fact)
         {
             case PlacementFact p:
                 _touchedSites.Add(p.Site);
                 break;
             case TransferFact t:
-                _touchedSites.Add(t.Source);
-                _touchedSites.Add(t.Destination);
-                if (t.Origin is { } origin) _touchedSites.Add(origin);
+                Touch(t.Source, ref _lastSource);
+                Touch(t.Destination, ref _lastDestination);
+                if (t.Origin is { } origin) Touch(origin, ref _lastOrigin);
                 break;
         }
+    }
+
+    private void Touch(Site site, ref Site? last)
+    {
+        if (ReferenceEquals(site, last)) return;
+        _touchedSites.Add(site);
+        last = site;
+    }
+
+    private Judged Of(string jurisdiction)
+    {
+        if (ReferenceEquals(jurisdiction, _lastJurisdiction)) return _last!;
+        if (!_judged.TryGetValue(jurisdiction, out var judged)) _judged[jurisdiction] = judged = new Judged();
+        _lastJurisdiction = jurisdiction;
+        _last = judged;
+        return judged;
     }
 
     /// <summary>Adds <paramref name="other"/> into this tally.</summary>
     public void Merge(CoverageTally other)
     {
-        foreach (var (j, counts) in other._facts)
+        foreach (var (j, theirs) in other._judged)
         {
-            if (!_facts.TryGetValue(j, out var mine)) _facts[j] = mine = new int[4];
-            for (var i = 0; i < mine.Length; i++) mine[i] += counts[i];
-        }
-        foreach (var (j, subjects) in other._subjects)
-        {
-            if (!_subjects.TryGetValue(j, out var mine)) _subjects[j] = mine = new HashSet<FindingSubject>(ReferenceEqualityComparer.Instance);
-            mine.UnionWith(subjects);
+            var mine = Of(j);
+            for (var i = 0; i < mine.Counts.Length; i++) mine.Counts[i] += theirs.Counts[i];
+            mine.Subjects.UnionWith(theirs.Subjects);
         }
         _touchedSubjects.UnionWith(other._touchedSubjects);
         _touchedSites.UnionWith(other._touchedSites);
@@ -84,9 +108,9 @@ internal sealed class CoverageTally
         var estate = resolved.Estate;
         var by = ImmutableSortedDictionary.CreateBuilder<string, CoverageCounts>(StringComparer.Ordinal);
         foreach (var j in jurisdictions) by[j] = CoverageCounts.Zero;
-        foreach (var (j, counts) in _facts)
+        foreach (var (j, judged) in _judged)
         {
-            var subjects = _subjects[j];
+            var (counts, subjects) = (judged.Counts, judged.Subjects);
             var stores = subjects.Where(s => s.Kind == DocumentKind.DataStore).Select(s => s.Name).Distinct(StringComparer.Ordinal).Count();
             var flows = subjects.Where(s => s.Kind == DocumentKind.DataFlow).Select(s => s.Name).Distinct(StringComparer.Ordinal).Count();
             by[j] = new CoverageCounts(stores, flows, counts[Placements], counts[Declared], counts[Implied], counts[Onward]);

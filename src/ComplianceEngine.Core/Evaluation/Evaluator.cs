@@ -176,10 +176,15 @@ public sealed class Evaluator
     /// <summary>Judges a chunk with the runner the options ask for and turns its verdicts into findings (passes only counted unless asked).</summary>
     private VerdictTally EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
     {
-        IRuleRunner runner = options.Runner == RuleRunner.NRules ? _nrules : _batch;
-        var judged = runner.Judge(chunk, options.Exhaustive);
-
-        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count, JudgedFacts = judged.Count };
+        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count };
+        if (options.Runner != RuleRunner.NRules)
+        {
+            // The batch runner's verdicts go straight into the tally: no verdict objects, no list per fact.
+            _batch.JudgeInto(chunk, options.Exhaustive, tally);
+            return tally;
+        }
+        var judged = _nrules.Judge(chunk, options.Exhaustive);
+        tally.JudgedFacts = judged.Count;
         foreach (var fact in judged)
         {
             if (fact.Verdicts is not { } recorded) continue;
