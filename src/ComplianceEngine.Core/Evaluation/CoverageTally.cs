@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
@@ -139,9 +140,9 @@ internal sealed class CoverageTally
             notJudged.Add(new NotJudged(DocumentKind.Cluster, c.Name, c.Info.Location, ClusterReason(resolved, c, references)));
         foreach (var s in estate.Stores.Where(s => !touched.Contains((DocumentKind.DataStore, s.Name))))
             notJudged.Add(new NotJudged(DocumentKind.DataStore, s.Name, s.Info.Location, StoreReason(resolved, s, RegimesOf)));
-        var endpointSubjects = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        var endpoints = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
         foreach (var f in estate.Flows.Where(f => !touched.Contains((DocumentKind.DataFlow, f.Name))))
-            notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, RegimesOf, endpointSubjects)));
+            notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, RegimesOf, endpoints)));
         foreach (var r in estate.Recipients.Where(r => !touched.Contains((DocumentKind.Recipient, r.Name))))
             notJudged.Add(new NotJudged(DocumentKind.Recipient, r.Name, r.Info.Location, RecipientReason(resolved, r, references)));
 
@@ -190,20 +191,22 @@ internal sealed class CoverageTally
     }
 
     private static string FlowReason(ResolvedEstate resolved, DataFlow flow, Func<string, ImmutableArray<string>> regimesOf,
-        Dictionary<string, ImmutableArray<string>> endpointSubjects)
+        Dictionary<string, (string Subjects, bool Bound)> endpoints)
     {
         var from = resolved.EndpointSite(flow.From.Name, allowRecipient: false);
         var to = resolved.EndpointSite(flow.To.Name, allowRecipient: true);
         if (from is { Country: null }) return Unknown(from);
         if (to is { Country: null }) return Unknown(to);
-        if (!endpointSubjects.TryGetValue(flow.From.Name, out var subjects))
+        // Many flows leave the same endpoint: its subjects, as text, and whether a regime binds them, worked out once.
+        if (!endpoints.TryGetValue(flow.From.Name, out var endpoint))
         {
-            endpointSubjects[flow.From.Name] = subjects = resolved.Endpoint(flow.From.Name, allowRecipient: false)?.Stores.SelectMany(s => s.Subjects)
+            var subjects = resolved.Endpoint(flow.From.Name, allowRecipient: false)?.Stores.SelectMany(s => s.Subjects)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray() ?? [];
+            endpoints[flow.From.Name] = endpoint = (List(subjects), !Regimes(from, subjects, regimesOf).IsEmpty);
         }
-        return Regimes(from, subjects, regimesOf).IsEmpty
-            ? $"no regime binds its data (from {from?.Country} to {to?.Country}; subjects: {List(subjects)})"
-            : $"no loaded rule applies to it (from {from?.Country} to {to?.Country}; subjects: {List(subjects)})";
+        return endpoint.Bound
+            ? $"no loaded rule applies to it (from {from?.Country} to {to?.Country}; subjects: {endpoint.Subjects})"
+            : $"no regime binds its data (from {from?.Country} to {to?.Country}; subjects: {endpoint.Subjects})";
     }
 
     private static string RecipientReason(ResolvedEstate resolved, Recipient recipient, References references)
@@ -219,5 +222,5 @@ internal sealed class CoverageTally
     private static ImmutableArray<string> Regimes(Site? site, ImmutableArray<string> subjects, Func<string, ImmutableArray<string>> regimesOf) =>
         [.. (site?.Regimes ?? []).Concat(subjects.SelectMany(s => (IEnumerable<string>)regimesOf(s))).Distinct(StringComparer.Ordinal)];
 
-    private static string List(ImmutableArray<string> values) => values.IsEmpty ? "none" : string.Join(", ", values);
+    private static string List(ImmutableArray<string> values) => values.IsEmpty ? "none" : string.Join(", ", ImmutableCollectionsMarshal.AsArray(values)!);
 }

@@ -37,7 +37,11 @@ public sealed class Evaluator
         _batch = new BatchRunner(selection);
         _nrules = new NRulesRunner(selection);
         _summaries = [.. rules.Rules.Select(Summarize)];
+        _ruleRanks = FindingFactory.RuleRanks(rules.Rules);
     }
+
+    /// <summary>Each rule's place in the report's order (by jurisdiction, then id), by rule index.</summary>
+    private readonly int[] _ruleRanks;
 
     private readonly ImmutableArray<RuleSummary> _summaries;
 
@@ -130,7 +134,11 @@ public sealed class Evaluator
     internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
         IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers)
     {
-        var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
+        var total = chunks.Sum(c => c.Findings.Count);
+        var ids = new HashSet<string>(total, StringComparer.Ordinal);
+        var findings = new Finding[total];
+        var ranks = new int[total];
+        var kept = 0;
         var coverage = new CoverageTally();
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         int[] Tally(string jurisdiction)
@@ -138,23 +146,39 @@ public sealed class Evaluator
             if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
             return t;
         }
+        // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
+        var rules = _rules.Rules;
+        var byRule = new int[rules.Length * StatusCount];
         foreach (var chunk in chunks)
         {
             coverage.Merge(chunk.Coverage);
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
             foreach (var (finding, rule, fact) in chunk.Findings)
             {
-                if (!findings.TryAdd(finding.Id, finding)) continue;
+                if (!ids.Add(finding.Id)) continue;
                 if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
-                Tally(finding.Jurisdiction)[(int)finding.Status]++;
+                // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
+                var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
+                if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
+                else Tally(finding.Jurisdiction)[(int)finding.Status]++;
+                ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
+                findings[kept++] = finding;
             }
         }
-        foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
+        for (var r = 0; r < rules.Length; r++)
+        {
+            var t = Tally(rules[r].Definition.Jurisdiction);
+            for (var status = 0; status < StatusCount; status++) t[status] += byRule[r * StatusCount + status];
+        }
         var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
-        var ordered = RootCauses.Link(FindingFactory.Sort(findings.Values, workers));
+        Array.Resize(ref findings, kept);
+        Array.Resize(ref ranks, kept);
+        // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
+        var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
+        var ordered = RootCauses.Link(sorted);
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,

@@ -32,6 +32,10 @@ internal sealed class FindingBuilder
     private DateOnly _asOf;
     private string? _asOfText;
 
+    private FactText? _text;
+    private Evidence[] _evidence = new Evidence[16];
+    private readonly List<string> _unknowns = new(4);
+
     /// <summary>Onward hops' evidence text before their path, one string per distinct text (the origin and regime repeat).</summary>
     private readonly Dictionary<string, string> _prefixes = new(StringComparer.Ordinal);
 
@@ -52,7 +56,9 @@ internal sealed class FindingBuilder
             Judgement.Indeterminate => FindingStatus.Indeterminate,
             _ => plan.Failing,
         };
-        var text = new FactText(rule, fact);
+        // One text per thread, reset for each finding: what it read for the previous rule and fact is forgotten.
+        var text = _text ??= new FactText(rule, fact);
+        text.Reset(rule, fact);
         var path = fact.Path;
         return new Finding(
             FindingFactory.Fingerprint(plan.Key, fact.Subject, path),
@@ -114,13 +120,24 @@ internal sealed class FindingBuilder
         return _asOfText;
     }
 
-    private static string RenderMessage(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
+    /// <summary>The decisive unknowns, each once (first occurrence kept), joined: a short list, so no hash set.</summary>
+    private string Unknowns(FactText text)
+    {
+        _unknowns.Clear();
+        foreach (var u in text.UnknownFacts())
+        {
+            if (!_unknowns.Contains(u)) _unknowns.Add(u);
+        }
+        return string.Join("; ", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_unknowns));
+    }
+
+    private string RenderMessage(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
     {
         var rule = plan.Rule;
         var def = rule.Definition;
         if (status == FindingStatus.Indeterminate)
         {
-            var unknown = error ?? string.Join("; ", text.UnknownFacts().Distinct());
+            var unknown = error ?? Unknowns(text);
             return $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
         }
         var why = new List<string>();
@@ -216,7 +233,10 @@ internal sealed class FindingBuilder
 
     private ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
     {
-        var list = new Evidence[rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2)];
+        // Listed into a reused buffer, then copied once at its final length (duplicates dropped).
+        var most = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
+        if (_evidence.Length < most) _evidence = new Evidence[most];
+        var list = _evidence;
         var n = 0;
         if (fact is TransferFact t)
         {
@@ -245,8 +265,9 @@ internal sealed class FindingBuilder
             for (var i = 0; i < rule.Adequacy.Length; i++)
                 Add(list, ref n, new Evidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
         }
-        if (n < list.Length) Array.Resize(ref list, n);
-        return ImmutableCollectionsMarshal.AsImmutableArray(list);
+        var evidence = list.AsSpan(0, n).ToArray();
+        Array.Clear(list, 0, n);
+        return ImmutableCollectionsMarshal.AsImmutableArray(evidence);
     }
 
     /// <summary>Adds <paramref name="e"/> unless an equal evidence is already listed (first occurrence kept, as Enumerable.Distinct).</summary>

@@ -33,12 +33,21 @@ public static class RootCauses
             byPath.TryAdd(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, f.Path.Length), f.Id);
         }
         var linked = new Finding[findings.Length];
+        // Many findings of a rule share one unknown site: its root cause id is worked out once.
+        var unknown = new Dictionary<(string Rule, string Jurisdiction, string Site), string>();
         for (var i = 0; i < findings.Length; i++)
         {
             var f = findings[i];
-            var root = UnknownSite(f) is { } site
-                ? FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation])
-                : ShortestPrefix(f, byPath) ?? f.Id;
+            string root;
+            if (UnknownSite(f) is { } site)
+            {
+                if (!unknown.TryGetValue((f.RuleId, f.Jurisdiction, site), out root!))
+                {
+                    unknown[(f.RuleId, f.Jurisdiction, site)] = root =
+                        FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation]);
+                }
+            }
+            else root = ShortestPrefix(f, byPath) ?? f.Id;
             linked[i] = f.RootCause == root ? f : f with { RootCause = root };
         }
         return ImmutableCollectionsMarshal.AsImmutableArray(linked);
