@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
 
@@ -95,11 +96,57 @@ internal sealed class FindingBuilder
         var literal = status is FindingStatus.Indeterminate or FindingStatus.Pass;
         var message = literal ? TextTemplate.Literal(RenderMessage(plan, fact, status, error, text)) : plan.Message;
         var messageSlots = literal ? [] : plan.MessageSlots;
-        var values = new string?[messageSlots.Length + plan.RemediationSlots.Length];
+        var count = messageSlots.Length + plan.RemediationSlots.Length;
+        if (_scratch.Length < count) _scratch = new string?[count];
         var at = 0;
-        foreach (var slot in messageSlots) values[at++] = Value(slot, fact, text);
-        foreach (var slot in plan.RemediationSlots) values[at++] = Value(slot, fact, text);
-        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(values), Evidence(plan.Rule, fact, text));
+        foreach (var slot in messageSlots) _scratch[at++] = Value(slot, fact, text);
+        foreach (var slot in plan.RemediationSlots) _scratch[at++] = Value(slot, fact, text);
+        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values(count)), Evidence(plan.Rule, fact, text));
+    }
+
+    private string?[] _scratch = new string?[8];
+    private readonly Dictionary<ValuesKey, string?[]> _values = [];
+
+    /// <summary>
+    /// The first <paramref name="count"/> values in the scratch buffer as an array, shared with earlier findings whose
+    /// values are the same string objects (a rule's findings about the same places name the same values).
+    /// </summary>
+    private string?[] Values(int count)
+    {
+        if (count == 0) return [];
+        if (_values.TryGetValue(new ValuesKey(_scratch, count), out var known)) return known;
+        var values = _scratch.AsSpan(0, count).ToArray();
+        // Values made afresh (numbers, unknowns) never repeat by reference: the table is bounded.
+        if (_values.Count >= 16_384) _values.Clear();
+        _values[new ValuesKey(values, count)] = values;
+        return values;
+    }
+
+    /// <summary>The first values of an array, compared by reference (equal references are equal values).</summary>
+    private readonly struct ValuesKey(string?[] values, int count) : IEquatable<ValuesKey>
+    {
+        private readonly string?[] _values = values;
+        private readonly int _count = count;
+
+        public bool Equals(ValuesKey other)
+        {
+            if (_count != other._count) return false;
+            for (var i = 0; i < _count; i++)
+            {
+                if (!ReferenceEquals(_values[i], other._values[i])) return false;
+            }
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is ValuesKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(_count);
+            for (var i = 0; i < _count; i++) hash.Add(_values[i] is { } v ? RuntimeHelpers.GetHashCode(v) : 0);
+            return hash.ToHashCode();
+        }
     }
 
     private string? Value(Slot slot, Fact fact, FactText text) => slot.Kind switch
@@ -258,7 +305,7 @@ internal sealed class FindingBuilder
         for (var i = 0; i < rule.Fields.Length; i++)
         {
             var field = rule.Fields[i];
-            Add(list, ref n, new Evidence(field.Name, text.Formatted(i), field.Origin(fact)));
+            Add(list, ref n, FieldEvidence(field.Name, text.Formatted(i), field.Origin(fact)));
         }
         if (fact is TransferFact tt)
         {
@@ -268,6 +315,37 @@ internal sealed class FindingBuilder
         var evidence = list.AsSpan(0, n).ToArray();
         Array.Clear(list, 0, n);
         return ImmutableCollectionsMarshal.AsImmutableArray(evidence);
+    }
+
+    /// <summary>
+    /// The evidence of a field's value: one object per field, value and location objects (values read from the same site or
+    /// shared set text are the same strings), so findings about the same places share their evidence. Keyed by reference:
+    /// equal references are equal evidence; equal text in two strings only makes a second object.
+    /// </summary>
+    private Evidence FieldEvidence(string name, string value, SourceLocation location)
+    {
+        var key = new EvidenceKey(name, value, location);
+        if (_fieldEvidence.TryGetValue(key, out var known)) return known;
+        // Values formatted afresh (numbers, inferred countries) never repeat by reference: the table is bounded.
+        if (_fieldEvidence.Count >= 16_384) _fieldEvidence.Clear();
+        return _fieldEvidence[key] = new Evidence(name, value, location);
+    }
+
+    private readonly Dictionary<EvidenceKey, Evidence> _fieldEvidence = [];
+
+    private readonly struct EvidenceKey(string name, string value, SourceLocation location) : IEquatable<EvidenceKey>
+    {
+        private readonly string _name = name;
+        private readonly string _value = value;
+        private readonly SourceLocation _location = location;
+
+        public bool Equals(EvidenceKey other) =>
+            ReferenceEquals(_name, other._name) && ReferenceEquals(_value, other._value) && ReferenceEquals(_location, other._location);
+
+        public override bool Equals(object? obj) => obj is EvidenceKey other && Equals(other);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(_name), RuntimeHelpers.GetHashCode(_value), RuntimeHelpers.GetHashCode(_location));
     }
 
     /// <summary>Adds <paramref name="e"/> unless an equal evidence is already listed (first occurrence kept, as Enumerable.Distinct).</summary>
