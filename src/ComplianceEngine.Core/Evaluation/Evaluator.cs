@@ -139,7 +139,6 @@ public sealed class Evaluator
         var findings = new Finding[total];
         var ranks = new int[total];
         var kept = 0;
-        var coverage = new CoverageTally();
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         int[] Tally(string jurisdiction)
         {
@@ -151,7 +150,6 @@ public sealed class Evaluator
         var byRule = new int[rules.Length * StatusCount];
         foreach (var chunk in chunks)
         {
-            coverage.Merge(chunk.Coverage);
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
             foreach (var (finding, rule, fact) in chunk.Findings)
             {
@@ -174,11 +172,22 @@ public sealed class Evaluator
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
+        // Coverage needs only the tallies and the estate (nothing else reads the estate meanwhile): it is finished on
+        // another thread while the findings are sorted and linked.
+        Coverage FinishCoverage()
+        {
+            var coverage = new CoverageTally();
+            foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
+            return coverage.Finish(resolved, counts.Keys, RegimesOfSubject);
+        }
+        var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
+
         Array.Resize(ref findings, kept);
         Array.Resize(ref ranks, kept);
         // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
         var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
-        var ordered = RootCauses.Link(sorted);
+        var ordered = RootCauses.Link(sorted, workers);
+        var coverage = finishing is null ? FinishCoverage() : finishing.GetAwaiter().GetResult();
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,
@@ -189,7 +198,7 @@ public sealed class Evaluator
             _summaries,
             [.. (diagnostics ?? []).Order()])
         {
-            Coverage = coverage.Finish(resolved, counts.Keys, RegimesOfSubject),
+            Coverage = coverage,
         };
     }
 

@@ -23,7 +23,13 @@ public static class RootCauses
     public const string UnknownLocation = "unknown location";
 
     /// <summary><paramref name="findings"/>, in the same order, each with its <see cref="Finding.RootCause"/>.</summary>
-    public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings)
+    public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings) => Link(findings, workers: 1);
+
+    /// <summary>
+    /// As <see cref="Link(ImmutableArray{Finding})"/>, on up to <paramref name="workers"/> threads: the paths are indexed
+    /// in order (the first finding of a path is its root), then ranges of findings are linked in parallel.
+    /// </summary>
+    public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings, int workers)
     {
         if (findings.IsDefaultOrEmpty) return findings.IsDefault ? [] : findings;
         var byPath = new Dictionary<PathKey, string>(findings.Length);
@@ -36,9 +42,23 @@ public static class RootCauses
             byPath.TryAdd(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, f.Path.Length, hash), f.Id);
         }
         var linked = new Finding[findings.Length];
-        // Many findings of a rule share one unknown site: its root cause id is worked out once.
+        const int Range = 16_384;
+        var ranges = (findings.Length + Range - 1) / Range;
+        if (workers <= 1 || ranges == 1) LinkRange(findings, 0, findings.Length, byPath, linked);
+        else
+        {
+            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                r => LinkRange(findings, r * Range, Math.Min(findings.Length, (r + 1) * Range), byPath, linked));
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(linked);
+    }
+
+    /// <summary>Links findings [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="linked"/> (reads <paramref name="byPath"/> only).</summary>
+    private static void LinkRange(ImmutableArray<Finding> findings, int from, int to, Dictionary<PathKey, string> byPath, Finding[] linked)
+    {
+        // Many findings of a rule share one unknown site: its root cause id is worked out once (per range).
         var unknown = new Dictionary<(string Rule, string Jurisdiction, string Site), string>();
-        for (var i = 0; i < findings.Length; i++)
+        for (var i = from; i < to; i++)
         {
             var f = findings[i];
             string root;
@@ -53,7 +73,6 @@ public static class RootCauses
             else root = ShortestPrefix(f, byPath) ?? f.Id;
             linked[i] = f.RootCause == root ? f : f with { RootCause = root };
         }
-        return ImmutableCollectionsMarshal.AsImmutableArray(linked);
     }
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable: origin, then source, then destination.</summary>
