@@ -3,15 +3,16 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using ComplianceEngine.Core.Facts;
-using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
 
 namespace ComplianceEngine.Core.Evaluation;
 
-/// <summary>Builds findings from verdicts: the stable id, the message, and the evidence with file and line.</summary>
+/// <summary>
+/// Finding ids (stable fingerprints), the shared parsed templates and the report's order. Findings themselves are made
+/// from verdicts by a <see cref="FindingBuilder"/> per thread.
+/// </summary>
 public static class FindingFactory
 {
     /// <summary>The stable fingerprint of a finding: rule, subject, path and jurisdiction (never a line number).</summary>
@@ -79,13 +80,6 @@ public static class FindingFactory
         if (then is { } b) buffer[at++] = b;
         return at;
     }
-
-    /// <summary>
-    /// The finding of a verdict. Its id, status, confidence, place and text are worked out now, the text as data: the
-    /// rule's message and remediation templates (shared by the rule's findings) and the values of their placeholders,
-    /// rendered when read. Nothing keeps the rule or the fact.
-    /// </summary>
-    internal static Finding Create(Verdict verdict) => new FindingBuilder().Create(verdict.Rule, verdict.Fact, verdict.Judgement, verdict.Error);
 
     /// <summary>One parsed template per template text (rule definitions hold each once; the table lets them go with the rules).</summary>
     private static readonly ConditionalWeakTable<string, TextTemplate> Templates = [];
