@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Core.Rules;
@@ -16,23 +17,29 @@ internal sealed class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
-    private readonly Dictionary<string, int[]> _facts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<FindingSubject>> _subjects = new(StringComparer.Ordinal);
+    /// <summary>What one jurisdiction's rules judged: facts by kind, and the subjects of those facts.</summary>
+    private sealed class Judged
+    {
+        public readonly int[] Counts = new int[4];
+        public readonly HashSet<FindingSubject> Subjects = new(ReferenceEqualityComparer.Instance);
+        public FindingSubject? LastSubject;
+    }
+
+    private readonly Dictionary<string, Judged> _judged = new(StringComparer.Ordinal);
+    private string? _lastJurisdiction;
+    private Judged? _last;
     private readonly HashSet<FindingSubject> _touchedSubjects = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Site> _touchedSites = new(ReferenceEqualityComparer.Instance);
-    private readonly List<string> _seen = new(4);
+    private FindingSubject? _lastSubject;
+    private Site? _lastSource, _lastDestination, _lastOrigin;
 
-    /// <summary>Records the verdicts one fact received.</summary>
-    public void Record(Fact fact, List<Verdict> verdicts)
+    /// <summary>
+    /// Records one fact judged by rules of <paramref name="jurisdictions"/> (each once; none when no rule judged it).
+    /// Consecutive facts often share a subject and sites (a flow's onward hops): a repeat is not looked up again.
+    /// </summary>
+    public void Record(Fact fact, List<string> jurisdictions)
     {
-        _seen.Clear();
-        foreach (var v in verdicts)
-        {
-            if (v.Judgement == Judgement.NotApplicable) continue;
-            var j = v.Rule.Definition.Jurisdiction;
-            if (!_seen.Contains(j)) _seen.Add(j);
-        }
-        if (_seen.Count == 0) return;
+        if (jurisdictions.Count == 0) return;
         var kind = fact switch
         {
             PlacementFact => Placements,
@@ -40,39 +47,57 @@ internal sealed class CoverageTally
             TransferFact { Implied: true } => Implied,
             _ => Declared,
         };
-        foreach (var j in _seen)
+        var subject = fact.Subject;
+        foreach (var j in jurisdictions)
         {
-            if (!_facts.TryGetValue(j, out var counts)) _facts[j] = counts = new int[4];
-            counts[kind]++;
-            if (!_subjects.TryGetValue(j, out var subjects)) _subjects[j] = subjects = new HashSet<FindingSubject>(ReferenceEqualityComparer.Instance);
-            subjects.Add(fact.Subject);
+            var judged = Of(j);
+            judged.Counts[kind]++;
+            if (ReferenceEquals(judged.LastSubject, subject)) continue;
+            judged.Subjects.Add(subject);
+            judged.LastSubject = subject;
         }
-        _touchedSubjects.Add(fact.Subject);
+        if (!ReferenceEquals(subject, _lastSubject))
+        {
+            _touchedSubjects.Add(subject);
+            _lastSubject = subject;
+        }
         switch (fact)
         {
             case PlacementFact p:
                 _touchedSites.Add(p.Site);
                 break;
             case TransferFact t:
-                _touchedSites.Add(t.Source);
-                _touchedSites.Add(t.Destination);
-                if (t.Origin is { } origin) _touchedSites.Add(origin);
+                Touch(t.Source, ref _lastSource);
+                Touch(t.Destination, ref _lastDestination);
+                if (t.Origin is { } origin) Touch(origin, ref _lastOrigin);
                 break;
         }
+    }
+
+    private void Touch(Site site, ref Site? last)
+    {
+        if (ReferenceEquals(site, last)) return;
+        _touchedSites.Add(site);
+        last = site;
+    }
+
+    private Judged Of(string jurisdiction)
+    {
+        if (ReferenceEquals(jurisdiction, _lastJurisdiction)) return _last!;
+        if (!_judged.TryGetValue(jurisdiction, out var judged)) _judged[jurisdiction] = judged = new Judged();
+        _lastJurisdiction = jurisdiction;
+        _last = judged;
+        return judged;
     }
 
     /// <summary>Adds <paramref name="other"/> into this tally.</summary>
     public void Merge(CoverageTally other)
     {
-        foreach (var (j, counts) in other._facts)
+        foreach (var (j, theirs) in other._judged)
         {
-            if (!_facts.TryGetValue(j, out var mine)) _facts[j] = mine = new int[4];
-            for (var i = 0; i < mine.Length; i++) mine[i] += counts[i];
-        }
-        foreach (var (j, subjects) in other._subjects)
-        {
-            if (!_subjects.TryGetValue(j, out var mine)) _subjects[j] = mine = new HashSet<FindingSubject>(ReferenceEqualityComparer.Instance);
-            mine.UnionWith(subjects);
+            var mine = Of(j);
+            for (var i = 0; i < mine.Counts.Length; i++) mine.Counts[i] += theirs.Counts[i];
+            mine.Subjects.UnionWith(theirs.Subjects);
         }
         _touchedSubjects.UnionWith(other._touchedSubjects);
         _touchedSites.UnionWith(other._touchedSites);
@@ -84,9 +109,9 @@ internal sealed class CoverageTally
         var estate = resolved.Estate;
         var by = ImmutableSortedDictionary.CreateBuilder<string, CoverageCounts>(StringComparer.Ordinal);
         foreach (var j in jurisdictions) by[j] = CoverageCounts.Zero;
-        foreach (var (j, counts) in _facts)
+        foreach (var (j, judged) in _judged)
         {
-            var subjects = _subjects[j];
+            var (counts, subjects) = (judged.Counts, judged.Subjects);
             var stores = subjects.Where(s => s.Kind == DocumentKind.DataStore).Select(s => s.Name).Distinct(StringComparer.Ordinal).Count();
             var flows = subjects.Where(s => s.Kind == DocumentKind.DataFlow).Select(s => s.Name).Distinct(StringComparer.Ordinal).Count();
             by[j] = new CoverageCounts(stores, flows, counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
@@ -115,9 +140,9 @@ internal sealed class CoverageTally
             notJudged.Add(new NotJudged(DocumentKind.Cluster, c.Name, c.Info.Location, ClusterReason(resolved, c, references)));
         foreach (var s in estate.Stores.Where(s => !touched.Contains((DocumentKind.DataStore, s.Name))))
             notJudged.Add(new NotJudged(DocumentKind.DataStore, s.Name, s.Info.Location, StoreReason(resolved, s, RegimesOf)));
-        var endpointSubjects = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        var endpoints = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
         foreach (var f in estate.Flows.Where(f => !touched.Contains((DocumentKind.DataFlow, f.Name))))
-            notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, RegimesOf, endpointSubjects)));
+            notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, RegimesOf, endpoints)));
         foreach (var r in estate.Recipients.Where(r => !touched.Contains((DocumentKind.Recipient, r.Name))))
             notJudged.Add(new NotJudged(DocumentKind.Recipient, r.Name, r.Info.Location, RecipientReason(resolved, r, references)));
 
@@ -166,20 +191,22 @@ internal sealed class CoverageTally
     }
 
     private static string FlowReason(ResolvedEstate resolved, DataFlow flow, Func<string, ImmutableArray<string>> regimesOf,
-        Dictionary<string, ImmutableArray<string>> endpointSubjects)
+        Dictionary<string, (string Subjects, bool Bound)> endpoints)
     {
         var from = resolved.EndpointSite(flow.From.Name, allowRecipient: false);
         var to = resolved.EndpointSite(flow.To.Name, allowRecipient: true);
         if (from is { Country: null }) return Unknown(from);
         if (to is { Country: null }) return Unknown(to);
-        if (!endpointSubjects.TryGetValue(flow.From.Name, out var subjects))
+        // Many flows leave the same endpoint: its subjects, as text, and whether a regime binds them, worked out once.
+        if (!endpoints.TryGetValue(flow.From.Name, out var endpoint))
         {
-            endpointSubjects[flow.From.Name] = subjects = resolved.Endpoint(flow.From.Name, allowRecipient: false)?.Stores.SelectMany(s => s.Subjects)
+            var subjects = resolved.Endpoint(flow.From.Name, allowRecipient: false)?.Stores.SelectMany(s => s.Subjects)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray() ?? [];
+            endpoints[flow.From.Name] = endpoint = (List(subjects), !Regimes(from, subjects, regimesOf).IsEmpty);
         }
-        return Regimes(from, subjects, regimesOf).IsEmpty
-            ? $"no regime binds its data (from {from?.Country} to {to?.Country}; subjects: {List(subjects)})"
-            : $"no loaded rule applies to it (from {from?.Country} to {to?.Country}; subjects: {List(subjects)})";
+        return endpoint.Bound
+            ? $"no loaded rule applies to it (from {from?.Country} to {to?.Country}; subjects: {endpoint.Subjects})"
+            : $"no regime binds its data (from {from?.Country} to {to?.Country}; subjects: {endpoint.Subjects})";
     }
 
     private static string RecipientReason(ResolvedEstate resolved, Recipient recipient, References references)
@@ -195,5 +222,5 @@ internal sealed class CoverageTally
     private static ImmutableArray<string> Regimes(Site? site, ImmutableArray<string> subjects, Func<string, ImmutableArray<string>> regimesOf) =>
         [.. (site?.Regimes ?? []).Concat(subjects.SelectMany(s => (IEnumerable<string>)regimesOf(s))).Distinct(StringComparer.Ordinal)];
 
-    private static string List(ImmutableArray<string> values) => values.IsEmpty ? "none" : string.Join(", ", values);
+    private static string List(ImmutableArray<string> values) => values.IsEmpty ? "none" : string.Join(", ", ImmutableCollectionsMarshal.AsArray(values)!);
 }

@@ -37,7 +37,11 @@ public sealed class Evaluator
         _batch = new BatchRunner(selection);
         _nrules = new NRulesRunner(selection);
         _summaries = [.. rules.Rules.Select(Summarize)];
+        _ruleRanks = FindingFactory.RuleRanks(rules.Rules);
     }
+
+    /// <summary>Each rule's place in the report's order (by jurisdiction, then id), by rule index.</summary>
+    private readonly int[] _ruleRanks;
 
     private readonly ImmutableArray<RuleSummary> _summaries;
 
@@ -130,32 +134,62 @@ public sealed class Evaluator
     internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
         IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers)
     {
-        var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
-        var coverage = new CoverageTally();
+        var total = chunks.Sum(c => c.Findings.Count);
+        var ids = new HashSet<string>(total, StringComparer.Ordinal);
+        var findings = new Finding[total];
+        var ranks = new int[total];
+        var kept = 0;
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         int[] Tally(string jurisdiction)
         {
             if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
             return t;
         }
+        // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
+        var rules = _rules.Rules;
+        var byRule = new int[rules.Length * StatusCount];
         foreach (var chunk in chunks)
         {
-            coverage.Merge(chunk.Coverage);
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
             foreach (var (finding, rule, fact) in chunk.Findings)
             {
-                if (!findings.TryAdd(finding.Id, finding)) continue;
+                if (!ids.Add(finding.Id)) continue;
                 if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
-                Tally(finding.Jurisdiction)[(int)finding.Status]++;
+                // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
+                var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
+                if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
+                else Tally(finding.Jurisdiction)[(int)finding.Status]++;
+                ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
+                findings[kept++] = finding;
             }
         }
-        foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
+        for (var r = 0; r < rules.Length; r++)
+        {
+            var t = Tally(rules[r].Definition.Jurisdiction);
+            for (var status = 0; status < StatusCount; status++) t[status] += byRule[r * StatusCount + status];
+        }
         var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
 
-        var ordered = RootCauses.Link(FindingFactory.Sort(findings.Values, workers));
+        // Coverage needs only the tallies and the estate (nothing else reads the estate meanwhile): it is finished on
+        // another thread while the findings are sorted and linked.
+        Coverage FinishCoverage()
+        {
+            var coverage = new CoverageTally();
+            foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
+            return coverage.Finish(resolved, counts.Keys, RegimesOfSubject);
+        }
+        var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
+
+        Array.Resize(ref findings, kept);
+        Array.Resize(ref ranks, kept);
+        // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
+        var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
+        var ordered = RootCauses.Link(sorted, workers);
+        // The phase ends where it always has (coverage was never part of it), so its timings compare with earlier runs.
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
+        var coverage = finishing is null ? FinishCoverage() : finishing.GetAwaiter().GetResult();
         return new Report(
             Report.CurrentSchemaVersion,
             options.AsOf,
@@ -165,7 +199,7 @@ public sealed class Evaluator
             _summaries,
             [.. (diagnostics ?? []).Order()])
         {
-            Coverage = coverage.Finish(resolved, counts.Keys, RegimesOfSubject),
+            Coverage = coverage,
         };
     }
 
@@ -176,10 +210,15 @@ public sealed class Evaluator
     /// <summary>Judges a chunk with the runner the options ask for and turns its verdicts into findings (passes only counted unless asked).</summary>
     private VerdictTally EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
     {
-        IRuleRunner runner = options.Runner == RuleRunner.NRules ? _nrules : _batch;
-        var judged = runner.Judge(chunk, options.Exhaustive);
-
-        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count, JudgedFacts = judged.Count };
+        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count };
+        if (options.Runner != RuleRunner.NRules)
+        {
+            // The batch runner's verdicts go straight into the tally: no verdict objects, no list per fact.
+            _batch.JudgeInto(chunk, options.Exhaustive, tally);
+            return tally;
+        }
+        var judged = _nrules.Judge(chunk, options.Exhaustive);
+        tally.JudgedFacts = judged.Count;
         foreach (var fact in judged)
         {
             if (fact.Verdicts is not { } recorded) continue;

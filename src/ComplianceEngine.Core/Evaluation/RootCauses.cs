@@ -23,25 +23,56 @@ public static class RootCauses
     public const string UnknownLocation = "unknown location";
 
     /// <summary><paramref name="findings"/>, in the same order, each with its <see cref="Finding.RootCause"/>.</summary>
-    public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings)
+    public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings) => Link(findings, workers: 1);
+
+    /// <summary>
+    /// As <see cref="Link(ImmutableArray{Finding})"/>, on up to <paramref name="workers"/> threads: the paths are indexed
+    /// in order (the first finding of a path is its root), then ranges of findings are linked in parallel.
+    /// </summary>
+    public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings, int workers)
     {
         if (findings.IsDefaultOrEmpty) return findings.IsDefault ? [] : findings;
         var byPath = new Dictionary<PathKey, string>(findings.Length);
         foreach (var f in findings)
         {
-            if (f.Path.IsDefaultOrEmpty) continue;
-            byPath.TryAdd(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, f.Path.Length), f.Id);
+            // Only a path of two names or more can be the prefix a longer path is looked up by.
+            if (f.Path.IsDefaultOrEmpty || f.Path.Length < 2) continue;
+            var hash = Seed(f);
+            foreach (var name in f.Path) hash = Step(hash, name);
+            byPath.TryAdd(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, f.Path.Length, hash), f.Id);
         }
         var linked = new Finding[findings.Length];
-        for (var i = 0; i < findings.Length; i++)
+        const int Range = 16_384;
+        var ranges = (findings.Length + Range - 1) / Range;
+        if (workers <= 1 || ranges == 1) LinkRange(findings, 0, findings.Length, byPath, linked);
+        else
         {
-            var f = findings[i];
-            var root = UnknownSite(f) is { } site
-                ? FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation])
-                : ShortestPrefix(f, byPath) ?? f.Id;
-            linked[i] = f.RootCause == root ? f : f with { RootCause = root };
+            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                r => LinkRange(findings, r * Range, Math.Min(findings.Length, (r + 1) * Range), byPath, linked));
         }
         return ImmutableCollectionsMarshal.AsImmutableArray(linked);
+    }
+
+    /// <summary>Links findings [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="linked"/> (reads <paramref name="byPath"/> only).</summary>
+    private static void LinkRange(ImmutableArray<Finding> findings, int from, int to, Dictionary<PathKey, string> byPath, Finding[] linked)
+    {
+        // Many findings of a rule share one unknown site: its root cause id is worked out once (per range).
+        var unknown = new Dictionary<(string Rule, string Jurisdiction, string Site), string>();
+        for (var i = from; i < to; i++)
+        {
+            var f = findings[i];
+            string root;
+            if (UnknownSite(f) is { } site)
+            {
+                if (!unknown.TryGetValue((f.RuleId, f.Jurisdiction, site), out root!))
+                {
+                    unknown[(f.RuleId, f.Jurisdiction, site)] = root =
+                        FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation]);
+                }
+            }
+            else root = ShortestPrefix(f, byPath) ?? f.Id;
+            linked[i] = f.RootCause == root ? f : f with { RootCause = root };
+        }
     }
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable: origin, then source, then destination.</summary>
@@ -55,34 +86,34 @@ public static class RootCauses
 
     private static string? ShortestPrefix(Finding f, Dictionary<PathKey, string> byPath)
     {
+        if (f.Path.Length < 3) return null;
+        // The prefixes' hashes grow name by name: each prefix is hashed once, not from its first name again.
+        var hash = Step(Seed(f), f.Path[0]);
         for (var length = 2; length < f.Path.Length; length++)
         {
-            if (byPath.TryGetValue(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, length), out var id)) return id;
+            hash = Step(hash, f.Path[length - 1]);
+            if (byPath.TryGetValue(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, length, hash), out var id)) return id;
         }
         return null;
     }
 
-    /// <summary>The first <see cref="Length"/> names of a path, for one rule, jurisdiction and outcome (no copy of the names).</summary>
-    private readonly struct PathKey(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length) : IEquatable<PathKey>
+    private static int Seed(Finding f) => HashCode.Combine(StringComparer.Ordinal.GetHashCode(f.RuleId), StringComparer.Ordinal.GetHashCode(f.Jurisdiction), f.Status);
+
+    private static int Step(int hash, string name) => HashCode.Combine(hash, StringComparer.Ordinal.GetHashCode(name));
+
+    /// <summary>
+    /// The first <see cref="Length"/> names of a path, for one rule, jurisdiction and outcome (no copy of the names), with
+    /// its hash (<see cref="Seed"/>, then <see cref="Step"/> per name).
+    /// </summary>
+    private readonly struct PathKey(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length, int hash) : IEquatable<PathKey>
     {
-        private readonly int _hash = Hash(rule, jurisdiction, status, path, length);
+        private readonly int _hash = hash;
 
         public string Rule { get; } = rule;
         public string Jurisdiction { get; } = jurisdiction;
         public FindingStatus Status { get; } = status;
         public ImmutableArray<string> Path { get; } = path;
         public int Length { get; } = length;
-
-        private static int Hash(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length)
-        {
-            var h = new HashCode();
-            h.Add(rule, StringComparer.Ordinal);
-            h.Add(jurisdiction, StringComparer.Ordinal);
-            h.Add(status);
-            h.Add(length);
-            for (var i = 0; i < length; i++) h.Add(path[i], StringComparer.Ordinal);
-            return h.ToHashCode();
-        }
 
         public bool Equals(PathKey other)
         {

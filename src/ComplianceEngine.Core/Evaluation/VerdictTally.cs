@@ -4,6 +4,9 @@ using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Core.Evaluation;
 
+/// <summary>What one rule said about the fact being tallied: a verdict as a value, without an object per verdict.</summary>
+internal readonly record struct RuleVerdict(CompiledRule Rule, Judgement Judgement, string? Error);
+
 /// <summary>
 /// What judged facts produced, in fact order: their findings (in fact and rule order), the passes only counted, and their
 /// coverage. The batch path fills one per chunk (on the chunk's thread); the incremental evaluation one over its
@@ -11,11 +14,32 @@ namespace ComplianceEngine.Core.Evaluation;
 /// </summary>
 internal sealed class VerdictTally(bool includePasses, bool keepFacts)
 {
+    private readonly FindingBuilder _builder = new();
+    private readonly List<string> _jurisdictions = new(4);
+
+    /// <summary>Passes only counted, per rule index (the rule kept beside its count); folded into <see cref="UncountedPasses"/> when read.</summary>
+    private int[] _passes = [];
+    private CompiledRule?[] _passRules = [];
+    private readonly Dictionary<string, int> _uncounted = new(StringComparer.Ordinal);
+
     /// <summary>Findings in fact and rule order, with the rule and (when kept for explanations) the fact behind each.</summary>
     public List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings { get; } = [];
 
     /// <summary>Pass verdicts per jurisdiction that were only counted (passes are findings only when asked for).</summary>
-    public Dictionary<string, int> UncountedPasses { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> UncountedPasses
+    {
+        get
+        {
+            for (var i = 0; i < _passes.Length; i++)
+            {
+                if (_passes[i] == 0) continue;
+                var j = _passRules[i]!.Definition.Jurisdiction;
+                _uncounted[j] = _uncounted.GetValueOrDefault(j) + _passes[i];
+                _passes[i] = 0;
+            }
+            return _uncounted;
+        }
+    }
 
     /// <summary>Verdicts seen.</summary>
     public long Verdicts { get; private set; }
@@ -24,7 +48,7 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     public int Facts { get; init; }
 
     /// <summary>Facts some rule applies to.</summary>
-    public int JudgedFacts { get; init; }
+    public int JudgedFacts { get; set; }
 
     /// <summary>What the judged facts covered.</summary>
     public CoverageTally Coverage { get; } = new();
@@ -36,6 +60,22 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
         return recorded;
     }
 
+    /// <summary>Sorts <paramref name="verdicts"/> by rule (a runner may list them in any order; usually they already are).</summary>
+    public static void InRuleOrder(Span<RuleVerdict> verdicts)
+    {
+        for (var i = 1; i < verdicts.Length; i++)
+        {
+            var v = verdicts[i];
+            var k = i - 1;
+            while (k >= 0 && verdicts[k].Rule.Index > v.Rule.Index)
+            {
+                verdicts[k + 1] = verdicts[k];
+                k--;
+            }
+            verdicts[k + 1] = v;
+        }
+    }
+
     /// <summary>The findings of one fact's verdicts (in rule order): every verdict but the passes, unless passes are asked for.</summary>
     public static Finding[] FindingsOf(List<Verdict> inRuleOrder, bool includePasses)
     {
@@ -45,11 +85,12 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
             if (includePasses || v.Judgement != Judgement.Pass) count++;
         }
         if (count == 0) return [];
+        var builder = new FindingBuilder();
         var findings = new Finding[count];
         var i = 0;
         foreach (var v in inRuleOrder)
         {
-            if (includePasses || v.Judgement != Judgement.Pass) findings[i++] = FindingFactory.Create(v);
+            if (includePasses || v.Judgement != Judgement.Pass) findings[i++] = builder.Create(v.Rule, v.Fact, v.Judgement, v.Error);
         }
         return findings;
     }
@@ -63,18 +104,65 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     /// </summary>
     public void Add(Fact fact, List<Verdict> inRuleOrder, Finding[]? findings)
     {
-        Coverage.Record(fact, inRuleOrder);
+        _jurisdictions.Clear();
         var next = 0;
         foreach (var verdict in inRuleOrder)
         {
             Verdicts++;
-            if (verdict.Judgement == Judgement.Pass && !includePasses)
-            {
-                var j = verdict.Rule.Definition.Jurisdiction;
-                UncountedPasses[j] = UncountedPasses.GetValueOrDefault(j) + 1;
-                continue;
-            }
-            Findings.Add((findings is null ? FindingFactory.Create(verdict) : findings[next++], verdict.Rule, keepFacts ? fact : null));
+            // Coverage counts what rules judged: a "not applicable" verdict (the runners do not record one) judged nothing.
+            if (verdict.Judgement != Judgement.NotApplicable) Note(verdict.Rule);
+            if (Counted(verdict.Rule, verdict.Judgement)) continue;
+            Findings.Add((findings is null ? _builder.Create(verdict.Rule, fact, verdict.Judgement, verdict.Error) : findings[next++], verdict.Rule,
+                keepFacts ? fact : null));
         }
+        Coverage.Record(fact, _jurisdictions);
+    }
+
+    /// <summary>Adds one fact's verdicts (in rule order, none of them "not applicable"), creating the findings of those that are not only counted.</summary>
+    public void Add(Fact fact, ReadOnlySpan<RuleVerdict> inRuleOrder)
+    {
+        _jurisdictions.Clear();
+        foreach (var verdict in inRuleOrder)
+        {
+            Verdicts++;
+            Note(verdict.Rule);
+            if (Counted(verdict.Rule, verdict.Judgement)) continue;
+            Findings.Add((_builder.Create(verdict.Rule, fact, verdict.Judgement, verdict.Error), verdict.Rule, keepFacts ? fact : null));
+        }
+        Coverage.Record(fact, _jurisdictions);
+    }
+
+    /// <summary>Notes a judging rule's jurisdiction (once per fact) for coverage.</summary>
+    private void Note(CompiledRule rule)
+    {
+        var j = rule.Definition.Jurisdiction;
+        foreach (var seen in _jurisdictions)
+        {
+            if (ReferenceEquals(seen, j) || seen == j) return;
+        }
+        _jurisdictions.Add(j);
+    }
+
+    /// <summary>True when the verdict is a pass that is only counted (not a finding).</summary>
+    private bool Counted(CompiledRule rule, Judgement judgement)
+    {
+        if (judgement != Judgement.Pass || includePasses) return false;
+        var i = rule.Index;
+        if ((uint)i >= (uint)_passes.Length && i >= 0)
+        {
+            Array.Resize(ref _passes, Math.Max(i + 1, _passes.Length * 2));
+            Array.Resize(ref _passRules, _passes.Length);
+        }
+        if (i >= 0 && (_passRules[i] is null || ReferenceEquals(_passRules[i], rule)))
+        {
+            _passRules[i] = rule;
+            _passes[i]++;
+        }
+        else
+        {
+            var j = rule.Definition.Jurisdiction;
+            _uncounted[j] = _uncounted.GetValueOrDefault(j) + 1;
+        }
+        return true;
     }
 }

@@ -138,8 +138,8 @@ public sealed class CompiledRule
 /// </summary>
 internal sealed class FactText
 {
-    private readonly CompiledRule _rule;
-    private readonly Fact _fact;
+    private CompiledRule _rule;
+    private Fact _fact;
     private object?[]? _raw;
     private bool[]? _read;
     private string?[]? _formatted;
@@ -153,6 +153,29 @@ internal sealed class FactText
         ArgumentNullException.ThrowIfNull(fact);
         _rule = rule;
         _fact = fact;
+    }
+
+    /// <summary>
+    /// Makes this the text of another rule and fact, forgetting every value read for the previous ones (its buffers are
+    /// kept: one text per thread serves every finding it builds).
+    /// </summary>
+    public void Reset(CompiledRule rule, Fact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        _rule = rule;
+        _fact = fact;
+        Clear(ref _read, rule.Fields.Length);
+        Clear(ref _raw, rule.Fields.Length);
+        Clear(ref _formatted, rule.Fields.Length);
+        Clear(ref _adequacy, rule.Adequacy.Length);
+    }
+
+    /// <summary>Clears a buffer big enough for <paramref name="length"/> values, or drops it to be made again.</summary>
+    private static void Clear<T>(ref T[]? buffer, int length)
+    {
+        if (buffer is null) return;
+        if (buffer.Length >= length) Array.Clear(buffer);
+        else buffer = null;
     }
 
     /// <summary>The raw value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] (null = unknown).</summary>

@@ -53,4 +53,22 @@ public sealed class FindingOrderTests
 
         Assert.Equal(["f1 a", "f2 s9", "f2 s10", "f10 a"], sorted.Select(f => $"{f.Subject.Name} {string.Join(">", f.Path)}"));
     }
+
+    [Fact]
+    public void Sort_WithRuleRanksGiven_SameOrderAsOneComparisonSort()
+    {
+        var rng = new Random(5);
+        // Few distinct subjects, each name under several subject objects: equal names must rank equal whatever the object.
+        var findings = Enumerable.Range(0, 3_000).Select(i => Make(rng, i)).ToArray();
+        var expected = findings.ToArray();
+        Array.Sort(expected, FindingFactory.Order);
+        var keys = findings.Select(f => (f.Jurisdiction, f.RuleId)).Distinct()
+            .Order(Comparer<(string J, string R)>.Create((x, y) => string.CompareOrdinal(x.J, y.J) is var c and not 0 ? c : string.CompareOrdinal(x.R, y.R)))
+            .Select((k, rank) => (k, rank)).ToDictionary(p => p.k, p => p.rank);
+        var ranks = findings.Select(f => keys[(f.Jurisdiction, f.RuleId)]).ToArray();
+
+        var sorted = FindingFactory.Sort([.. findings], ranks, workers: 2);
+
+        Assert.Equal(expected.Select(f => f.Id), sorted.Select(f => f.Id));
+    }
 }

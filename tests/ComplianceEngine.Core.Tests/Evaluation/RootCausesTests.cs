@@ -71,4 +71,25 @@ public sealed class RootCausesTests
         var linked = RootCauses.Link(findings);
         Assert.Equal(findings.Select(f => f with { RootCause = "x" }), linked);
     }
+
+    [Fact]
+    public void Link_ManyFindingsOnSeveralThreads_SameRootCausesAsOneThread()
+    {
+        // More findings than one range, with roots in earlier ranges, unknown locations repeating across ranges.
+        var rng = new Random(7);
+        var findings = Enumerable.Range(0, 50_000).Select(i =>
+        {
+            var path = Enumerable.Range(0, rng.Next(2, 6)).Select(_ => $"s{rng.Next(6)}").ToImmutableArray();
+            var unknown = rng.Next(10) == 0;
+            return F($"id{i}", path, unknown ? FindingStatus.Indeterminate : FindingStatus.Violation, $"R-{rng.Next(3)}",
+                unknown ? Transfer(path[0], "DE", path[^1], null) : null);
+        }).ToImmutableArray();
+
+        var one = RootCauses.Link(findings, workers: 1);
+        var many = RootCauses.Link(findings, workers: 4);
+
+        Assert.Equal(one.Select(f => f.RootCause), many.Select(f => f.RootCause));
+        Assert.Contains(one, f => f.RootCause != f.Id && !f.RootCause!.StartsWith("id", StringComparison.Ordinal));
+        Assert.Contains(one, f => f.RootCause != f.Id && f.RootCause!.StartsWith("id", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,460 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Location;
+using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Core.Evaluation;
+
+/// <summary>
+/// Turns verdicts into findings on one thread (one per chunk's tally), keeping what every finding of a rule, a site or a
+/// fact shares instead of working it out per finding: per rule, its templates with each placeholder resolved to a field
+/// (or a special value) once, the UTF-8 start of its fingerprints, its citation; per site, the finding site and the site's
+/// evidence; per fact (a fact usually has findings of several rules), its place and what makes a transfer. Nothing here
+/// is shared between threads, and the caches are keyed by rule, site and fact objects, so one rule's or fact's values never
+/// reach another's findings (see FindingBuilderTests).
+/// </summary>
+internal sealed class FindingBuilder
+{
+    private RulePlan?[] _plans = [];
+    private readonly Dictionary<Site, SiteParts> _sites = new(ReferenceEqualityComparer.Instance);
+    private Site? _lastSite;
+    private SiteParts? _lastParts;
+
+    private Fact? _fact;
+    private FindingPlace? _place;
+    private Evidence? _whatMakesIt;
+
+    private DateOnly _asOf;
+    private string? _asOfText;
+
+    private FactText? _text;
+    private Evidence[] _evidence = new Evidence[16];
+    private readonly List<string> _unknowns = new(4);
+
+    /// <summary>Onward hops' evidence text before their path, one string per distinct text (the origin and regime repeat).</summary>
+    private readonly Dictionary<string, string> _prefixes = new(StringComparer.Ordinal);
+
+    /// <summary>The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/>.</summary>
+    public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error)
+    {
+        var plan = PlanOf(rule);
+        var def = rule.Definition;
+        if (!ReferenceEquals(fact, _fact))
+        {
+            _fact = fact;
+            _place = null;
+            _whatMakesIt = null;
+        }
+        var status = judgement switch
+        {
+            Judgement.Pass => FindingStatus.Pass,
+            Judgement.Indeterminate => FindingStatus.Indeterminate,
+            _ => plan.Failing,
+        };
+        // One text per thread, reset for each finding: what it read for the previous rule and fact is forgotten.
+        var text = _text ??= new FactText(rule, fact);
+        text.Reset(rule, fact);
+        var path = fact.Path;
+        return new Finding(
+            FindingFactory.Fingerprint(plan.Key, fact.Subject, path),
+            def.Id,
+            def.Title,
+            def.Jurisdiction,
+            def.Severity,
+            status,
+            fact.Subject,
+            path,
+            plan.Dated ? plan.CitationAsOf(fact.Context.AsOf) : rule.CitationText,
+            Confidence(rule, fact, text),
+            Text(plan, fact, status, error, text))
+        {
+            Place = _place ??= PlaceOf(fact),
+        };
+    }
+
+    private RulePlan PlanOf(CompiledRule rule)
+    {
+        var i = rule.Index;
+        if ((uint)i < (uint)_plans.Length && _plans[i] is { } known && ReferenceEquals(known.Rule, rule)) return known;
+        var plan = new RulePlan(rule);
+        // Rules of another rule set (a test, an explanation) may share an index: they are planned, not cached.
+        if (i < 0) return plan;
+        if (i >= _plans.Length) Array.Resize(ref _plans, Math.Max(i + 1, _plans.Length * 2));
+        if (_plans[i] is null) _plans[i] = plan;
+        return plan;
+    }
+
+    /// <summary>The finding's text as data: templates, placeholder values (the path left to the finding), evidence.</summary>
+    private FindingText Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
+    {
+        var literal = status is FindingStatus.Indeterminate or FindingStatus.Pass;
+        var message = literal ? TextTemplate.Literal(RenderMessage(plan, fact, status, error, text)) : plan.Message;
+        var messageSlots = literal ? [] : plan.MessageSlots;
+        var count = messageSlots.Length + plan.RemediationSlots.Length;
+        if (_scratch.Length < count) _scratch = new string?[count];
+        var at = 0;
+        foreach (var slot in messageSlots) _scratch[at++] = Value(slot, fact, text);
+        foreach (var slot in plan.RemediationSlots) _scratch[at++] = Value(slot, fact, text);
+        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values(count)), Evidence(plan.Rule, fact, text));
+    }
+
+    private string?[] _scratch = new string?[8];
+    private readonly Dictionary<ValuesKey, string?[]> _values = [];
+
+    /// <summary>
+    /// The first <paramref name="count"/> values in the scratch buffer as an array, shared with earlier findings whose
+    /// values are the same string objects (a rule's findings about the same places name the same values).
+    /// </summary>
+    private string?[] Values(int count)
+    {
+        if (count == 0) return [];
+        if (_values.TryGetValue(new ValuesKey(_scratch, count), out var known)) return known;
+        var values = _scratch.AsSpan(0, count).ToArray();
+        // Values made afresh (numbers, unknowns) never repeat by reference: the table is bounded.
+        if (_values.Count >= 16_384) _values.Clear();
+        _values[new ValuesKey(values, count)] = values;
+        return values;
+    }
+
+    /// <summary>The first values of an array, compared by reference (equal references are equal values).</summary>
+    private readonly struct ValuesKey(string?[] values, int count) : IEquatable<ValuesKey>
+    {
+        private readonly string?[] _values = values;
+        private readonly int _count = count;
+
+        public bool Equals(ValuesKey other)
+        {
+            if (_count != other._count) return false;
+            for (var i = 0; i < _count; i++)
+            {
+                if (!ReferenceEquals(_values[i], other._values[i])) return false;
+            }
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is ValuesKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(_count);
+            for (var i = 0; i < _count; i++) hash.Add(_values[i] is { } v ? RuntimeHelpers.GetHashCode(v) : 0);
+            return hash.ToHashCode();
+        }
+    }
+
+    private string? Value(Slot slot, Fact fact, FactText text) => slot.Kind switch
+    {
+        SlotKind.Path => null,
+        SlotKind.Field => text.Formatted(slot.Field),
+        SlotKind.AsOf => AsOf(fact.Context.AsOf),
+        _ => text.Value(slot.Name),
+    };
+
+    private string AsOf(DateOnly asOf)
+    {
+        if (_asOfText is null || asOf != _asOf)
+        {
+            _asOf = asOf;
+            _asOfText = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        return _asOfText;
+    }
+
+    /// <summary>The decisive unknowns, each once (first occurrence kept), joined: a short list, so no hash set.</summary>
+    private string Unknowns(FactText text)
+    {
+        _unknowns.Clear();
+        foreach (var u in text.UnknownFacts())
+        {
+            if (!_unknowns.Contains(u)) _unknowns.Add(u);
+        }
+        return string.Join("; ", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_unknowns));
+    }
+
+    private string RenderMessage(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
+    {
+        var rule = plan.Rule;
+        var def = rule.Definition;
+        if (status == FindingStatus.Indeterminate)
+        {
+            var unknown = error ?? Unknowns(text);
+            return $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
+        }
+        var why = new List<string>();
+        if (rule.Adequacy.Length > 0) why.Add(text.Value("adequacy"));
+        if (fact is TransferFact t && plan.NamesMechanisms) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
+        return $"The rule applies and its requirement is met{(why.Count > 0 ? ": " + string.Join("; ", why) : "")}.";
+    }
+
+    /// <summary>
+    /// A finding is unverified when its rule is, when an unverified adequacy entry decided it, or when its rule tested a
+    /// country against a group whose membership of that country is unverified.
+    /// </summary>
+    private static string Confidence(CompiledRule rule, Fact fact, FactText text)
+    {
+        if (rule.Definition.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
+        foreach (var (field, group) in rule.DoubtfulGroups)
+        {
+            if (field.Read(fact) is string country && group.IsDoubtful(country)) return Model.Rules.Confidence.Unverified;
+        }
+        if (fact is TransferFact t)
+        {
+            for (var i = 0; i < rule.Adequacy.Length; i++)
+            {
+                if (rule.Adequacy[i].HasUnverified && text.Adequacy(i, t).Entry?.Confidence == Model.Rules.Confidence.Unverified)
+                    return Model.Rules.Confidence.Unverified;
+            }
+        }
+        return rule.Definition.Confidence;
+    }
+
+    /// <summary>Where the fact's data is: a transfer's sites (and origin, for an onward hop) or a placement's site and store.</summary>
+    private FindingPlace? PlaceOf(Fact fact) => fact switch
+    {
+        TransferFact t => new FindingPlace(Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null, null),
+        PlacementFact p => new FindingPlace(Parts(p.Site).Site, null, null, p.Store),
+        _ => null,
+    };
+
+    private SiteParts Parts(Site site)
+    {
+        if (ReferenceEquals(site, _lastSite)) return _lastParts!;
+        if (!_sites.TryGetValue(site, out var parts)) _sites[site] = parts = SiteParts.Of(site);
+        _lastSite = site;
+        _lastParts = parts;
+        return parts;
+    }
+
+    /// <summary>
+    /// The declared flow, or what implies the transfer. An onward hop's text ends with its path: kept as the text before
+    /// it (one string per distinct text) and the finding's own path, joined when read.
+    /// </summary>
+    private Evidence WhatMakesIt(TransferFact t)
+    {
+        if (!t.Implied) return new Evidence("declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location);
+        var implied = t.ImpliedBy ?? t.Subject.Reference;
+        var path = t.Path;
+        if (path.Length > 1)
+        {
+            var joined = JoinedLength(path);
+            if (implied.Length > joined && EndsWithPath(implied, path))
+            {
+                var lookup = _prefixes.GetAlternateLookup<ReadOnlySpan<char>>();
+                var span = implied.AsSpan(0, implied.Length - joined);
+                if (!lookup.TryGetValue(span, out var prefix)) lookup[span] = prefix = span.ToString();
+                return Model.Findings.Evidence.EndingWithPath("implied by", prefix, path, t.Subject.Location);
+            }
+        }
+        return new Evidence("implied by", implied, t.Subject.Location);
+    }
+
+    private static int JoinedLength(ImmutableArray<string> path)
+    {
+        var length = (path.Length - 1) * 4;
+        foreach (var p in path) length += p.Length;
+        return length;
+    }
+
+    /// <summary>True when <paramref name="text"/> ends with <paramref name="path"/> joined with " -> " (compared without joining).</summary>
+    private static bool EndsWithPath(string text, ImmutableArray<string> path)
+    {
+        var end = text.Length;
+        for (var i = path.Length - 1; i >= 0; i--)
+        {
+            var name = path[i];
+            if (end < name.Length || !text.AsSpan(end - name.Length, name.Length).SequenceEqual(name)) return false;
+            end -= name.Length;
+            if (i == 0) break;
+            if (end < 4 || !text.AsSpan(end - 4, 4).SequenceEqual(" -> ")) return false;
+            end -= 4;
+        }
+        return true;
+    }
+
+    private ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
+    {
+        // Listed into a reused buffer, then copied once at its final length (duplicates dropped).
+        var most = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
+        if (_evidence.Length < most) _evidence = new Evidence[most];
+        var list = _evidence;
+        var n = 0;
+        if (fact is TransferFact t)
+        {
+            Add(list, ref n, _whatMakesIt ??= WhatMakesIt(t));
+            // Where the data goes from and to is always part of the evidence; one evidence object per site and role.
+            var source = Parts(t.Source);
+            var destination = Parts(t.Destination);
+            Add(list, ref n, source.SourceName);
+            Add(list, ref n, source.SourceCountry);
+            Add(list, ref n, destination.DestinationName);
+            Add(list, ref n, destination.DestinationCountry);
+        }
+        else if (fact is PlacementFact p)
+        {
+            var site = Parts(p.Site);
+            Add(list, ref n, site.SiteName);
+            Add(list, ref n, site.Country);
+        }
+        for (var i = 0; i < rule.Fields.Length; i++)
+        {
+            var field = rule.Fields[i];
+            Add(list, ref n, FieldEvidence(field.Name, text.Formatted(i), field.Origin(fact)));
+        }
+        if (fact is TransferFact tt)
+        {
+            for (var i = 0; i < rule.Adequacy.Length; i++)
+                Add(list, ref n, new Evidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
+        }
+        var evidence = list.AsSpan(0, n).ToArray();
+        Array.Clear(list, 0, n);
+        return ImmutableCollectionsMarshal.AsImmutableArray(evidence);
+    }
+
+    /// <summary>
+    /// The evidence of a field's value: one object per field, value and location objects (values read from the same site or
+    /// shared set text are the same strings), so findings about the same places share their evidence. Keyed by reference:
+    /// equal references are equal evidence; equal text in two strings only makes a second object.
+    /// </summary>
+    private Evidence FieldEvidence(string name, string value, SourceLocation location)
+    {
+        var key = new EvidenceKey(name, value, location);
+        if (_fieldEvidence.TryGetValue(key, out var known)) return known;
+        // Values formatted afresh (numbers, inferred countries) never repeat by reference: the table is bounded.
+        if (_fieldEvidence.Count >= 16_384) _fieldEvidence.Clear();
+        return _fieldEvidence[key] = new Evidence(name, value, location);
+    }
+
+    private readonly Dictionary<EvidenceKey, Evidence> _fieldEvidence = [];
+
+    private readonly struct EvidenceKey(string name, string value, SourceLocation location) : IEquatable<EvidenceKey>
+    {
+        private readonly string _name = name;
+        private readonly string _value = value;
+        private readonly SourceLocation _location = location;
+
+        public bool Equals(EvidenceKey other) =>
+            ReferenceEquals(_name, other._name) && ReferenceEquals(_value, other._value) && ReferenceEquals(_location, other._location);
+
+        public override bool Equals(object? obj) => obj is EvidenceKey other && Equals(other);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(_name), RuntimeHelpers.GetHashCode(_value), RuntimeHelpers.GetHashCode(_location));
+    }
+
+    /// <summary>Adds <paramref name="e"/> unless an equal evidence is already listed (first occurrence kept, as Enumerable.Distinct).</summary>
+    private static void Add(Evidence[] list, ref int n, Evidence e)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            if (list[i].Equals(e)) return;
+        }
+        list[n++] = e;
+    }
+
+    /// <summary>What a placeholder is: the path (left to the finding), a field of the rule, the date, or another named value.</summary>
+    private enum SlotKind
+    {
+        Path,
+        Field,
+        AsOf,
+        Named,
+    }
+
+    private readonly record struct Slot(SlotKind Kind, int Field, string Name);
+
+    /// <summary>What every finding of one rule shares, worked out once per rule and thread.</summary>
+    private sealed class RulePlan
+    {
+        private DateOnly _citationDate;
+        private string? _citation;
+
+        public RulePlan(CompiledRule rule)
+        {
+            Rule = rule;
+            var def = rule.Definition;
+            Message = FindingFactory.TemplateOf(def.Message);
+            Remediation = FindingFactory.TemplateOf(def.Remediation);
+            MessageSlots = Slots(rule, Message);
+            RemediationSlots = Slots(rule, Remediation);
+            Failing = def.Outcome == "warning" ? FindingStatus.Warning : FindingStatus.Violation;
+            Key = FindingFactory.RuleKey(def.Id, def.Jurisdiction);
+            Dated = def.HasDatedCitations;
+            NamesMechanisms = rule.Fields.Any(f => f.Name == "mechanisms");
+        }
+
+        public CompiledRule Rule { get; }
+        public TextTemplate Message { get; }
+        public TextTemplate Remediation { get; }
+        public Slot[] MessageSlots { get; }
+        public Slot[] RemediationSlots { get; }
+        public FindingStatus Failing { get; }
+        public byte[] Key { get; }
+        public bool Dated { get; }
+        public bool NamesMechanisms { get; }
+
+        /// <summary>The rule's citations in force on <paramref name="date"/> (the evaluation has one date: worked out once).</summary>
+        public string CitationAsOf(DateOnly date)
+        {
+            if (_citation is null || date != _citationDate)
+            {
+                _citationDate = date;
+                _citation = Rule.Definition.CitationTextAsOf(date);
+            }
+            return _citation;
+        }
+
+        /// <summary>
+        /// Each placeholder resolved once: special names first (as <see cref="FactText.Value"/> resolves them), then the
+        /// rule's own fields; anything else is left to <see cref="FactText.Value"/>.
+        /// </summary>
+        private static Slot[] Slots(CompiledRule rule, TextTemplate template)
+        {
+            var slots = new Slot[template.Placeholders.Count];
+            for (var i = 0; i < slots.Length; i++)
+            {
+                var name = template.Placeholders[i];
+                slots[i] = name switch
+                {
+                    TextTemplate.PathPlaceholder => new Slot(SlotKind.Path, -1, name),
+                    "asOf" => new Slot(SlotKind.AsOf, -1, name),
+                    "subject" or "adequacy" or "unknown" => new Slot(SlotKind.Named, -1, name),
+                    _ when rule.FieldIndex(name) is >= 0 and var field => new Slot(SlotKind.Field, field, name),
+                    _ => new Slot(SlotKind.Named, -1, name),
+                };
+            }
+            return slots;
+        }
+    }
+
+    /// <summary>A site as findings name it: the finding site and the evidence naming it in each role, made once per site.</summary>
+    private sealed class SiteParts
+    {
+        private static readonly ConditionalWeakTable<Site, SiteParts> Shared = [];
+
+        private readonly Site _site;
+
+        private SiteParts(Site site)
+        {
+            _site = site;
+            Site = new FindingSite(site.Name, site.Country);
+        }
+
+        /// <summary>The parts of <paramref name="site"/>, shared by every thread's findings about it.</summary>
+        public static SiteParts Of(Site site) => Shared.GetValue(site, static s => new SiteParts(s));
+
+        public FindingSite Site { get; }
+        public Evidence SourceName => field ??= new Evidence("source.name", _site.Name, _site.Location);
+        public Evidence SourceCountry => field ??= new Evidence("source.country", _site.Country ?? "unknown", _site.Location);
+        public Evidence DestinationName => field ??= new Evidence("destination.name", _site.Name, _site.Location);
+        public Evidence DestinationCountry => field ??= new Evidence("destination.country", _site.Country ?? "unknown", _site.Location);
+        public Evidence SiteName => field ??= new Evidence("site.name", _site.Name, _site.Location);
+        public Evidence Country => field ??= new Evidence("country", _site.Country ?? "unknown", _site.Location);
+    }
+}
