@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ComplianceEngine.Cli.Commands;
 using ComplianceEngine.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,16 +21,7 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         var (stdout, stderr) = (console.Out, console.Error);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = [],
-            ApplicationName = "compliance",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddComplianceEngine(builder.Configuration);
+        var builder = CreateHostBuilder();
         configure?.Invoke(builder.Services);
         using var host = builder.Build();
 
@@ -59,6 +51,39 @@ public static class CliApp
             return ExitCodes.InvalidInput;
         }
     }
+
+    /// <summary>The CLI's host: the engine's services, warnings and errors logged to standard error.</summary>
+    internal static HostApplicationBuilder CreateHostBuilder()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ApplicationName = "compliance",
+            ContentRootPath = AppContext.BaseDirectory,
+            Configuration = StartupConfiguration(),
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddComplianceEngine(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// The configuration the host starts from: the defaults (appsettings.json beside the binary, environment variables)
+    /// read once. A command runs for a moment, so appsettings are not watched for changes: watching set a file-system
+    /// watcher on every folder under the binary's (the built-in rules' hundreds of files included) at every start.
+    /// (<c>compliance serve</c> builds a server host of its own, which reloads as ASP.NET Core does.)
+    /// </summary>
+    internal static ConfigurationManager StartupConfiguration()
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new(ReloadConfigOnChange, "false")]);
+        return configuration;
+    }
+
+    /// <summary>The host setting that says whether the default configuration files are watched for changes.</summary>
+    internal const string ReloadConfigOnChange = "hostBuilder:reloadConfigOnChange";
 
     /// <summary>
     /// Everything wrong with the command line, "did you mean" included: the parser's errors, plus any word that starts

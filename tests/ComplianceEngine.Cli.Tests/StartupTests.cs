@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ComplianceEngine.Cli.Tests;
+
+/// <summary>What every command pays before it starts: the host it is composed on.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void HostBuilder_ConfigurationFiles_AreReadOnceNotWatched()
+    {
+        var builder = CliApp.CreateHostBuilder();
+
+        var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().ToList();
+        Assert.NotEmpty(files); // appsettings.json and appsettings.{environment}.json beside the binary, still read
+        Assert.All(files, f => Assert.False(f.ReloadOnChange, $"{f.Path} is watched for changes"));
+    }
+
+    [Fact]
+    public void HostBuilder_EnvironmentVariables_StillConfigureTheEngine()
+    {
+        var builder = CliApp.CreateHostBuilder();
+
+        Assert.Contains(((IConfigurationBuilder)builder.Configuration).Sources,
+            s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+    }
+}
