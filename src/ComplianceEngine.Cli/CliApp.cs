@@ -52,38 +52,34 @@ public static class CliApp
         }
     }
 
-    /// <summary>The CLI's host: the engine's services, warnings and errors logged to standard error.</summary>
+    /// <summary>
+    /// The CLI's host: the engine's services, configured from appsettings.json beside the binary (and
+    /// appsettings.{DOTNET_ENVIRONMENT}.json) and environment variables (<c>ComplianceEngine__MaxFileBytes</c>), warnings
+    /// and errors logged to standard error. Not the generic host's defaults: a command runs for a moment, and those cost
+    /// a quarter of a small check's start-up: a file-system watcher on every folder under the binary (the built-in rules'
+    /// hundreds of files) to reload appsettings, and the Debug, EventSource and EventLog loggers this CLI removes anyway.
+    /// (<c>compliance serve</c> builds a server host of its own, with ASP.NET Core's defaults.)
+    /// </summary>
     internal static HostApplicationBuilder CreateHostBuilder()
     {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : Environments.Production;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
+            DisableDefaults = true,
             Args = [],
             ApplicationName = "compliance",
             ContentRootPath = AppContext.BaseDirectory,
-            Configuration = StartupConfiguration(),
+            EnvironmentName = environment,
         });
-        builder.Logging.ClearProviders();
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddComplianceEngine(builder.Configuration);
         return builder;
     }
-
-    /// <summary>
-    /// The configuration the host starts from: the defaults (appsettings.json beside the binary, environment variables)
-    /// read once. A command runs for a moment, so appsettings are not watched for changes: watching set a file-system
-    /// watcher on every folder under the binary's (the built-in rules' hundreds of files included) at every start.
-    /// (<c>compliance serve</c> builds a server host of its own, which reloads as ASP.NET Core does.)
-    /// </summary>
-    internal static ConfigurationManager StartupConfiguration()
-    {
-        var configuration = new ConfigurationManager();
-        configuration.AddInMemoryCollection([new(ReloadConfigOnChange, "false")]);
-        return configuration;
-    }
-
-    /// <summary>The host setting that says whether the default configuration files are watched for changes.</summary>
-    internal const string ReloadConfigOnChange = "hostBuilder:reloadConfigOnChange";
 
     /// <summary>
     /// Everything wrong with the command line, "did you mean" included: the parser's errors, plus any word that starts

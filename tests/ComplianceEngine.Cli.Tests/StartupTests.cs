@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ComplianceEngine.Cli.Tests;
 
@@ -22,5 +24,24 @@ public sealed class StartupTests
 
         Assert.Contains(((IConfigurationBuilder)builder.Configuration).Sources,
             s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+    }
+
+    [Fact]
+    public void HostBuilder_Logging_OnlyToTheConsole()
+    {
+        using var host = CliApp.CreateHostBuilder().Build();
+
+        var provider = Assert.Single(host.Services.GetServices<ILoggerProvider>());
+        Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(provider);
+    }
+
+    [Fact]
+    public void HostBuilder_AppSettingsBesideTheBinary_ConfigureTheEngine()
+    {
+        var builder = CliApp.CreateHostBuilder();
+
+        var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().Select(f => f.Path).ToList();
+        Assert.Contains("appsettings.json", files);
+        Assert.Contains("appsettings.Production.json", files);
     }
 }
