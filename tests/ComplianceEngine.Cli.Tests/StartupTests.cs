@@ -44,4 +44,18 @@ public sealed class StartupTests
         Assert.Contains("appsettings.json", files);
         Assert.Contains("appsettings.Production.json", files);
     }
+
+    [Theory]
+    [InlineData("check", true)]
+    [InlineData("test", true)]
+    [InlineData("explain", true)]
+    [InlineData("init", false)]
+    [InlineData("--help", false)]
+    [InlineData("serve", false)]
+    public void WarmUp_OnlyForCommandsThatLoadRules(string command, bool warms) =>
+        Assert.Equal(warms, CliApp.WarmUp([command]));
+
+    [Fact]
+    public void WarmUp_NoArguments_DoesNothing() => Assert.False(CliApp.WarmUp([]));
 }
+
