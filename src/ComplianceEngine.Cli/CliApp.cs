@@ -57,8 +57,8 @@ public static class CliApp
     /// The CLI's host: the engine's services, configured from appsettings.json beside the binary (and
     /// appsettings.{DOTNET_ENVIRONMENT}.json) and environment variables (<c>ComplianceEngine__MaxFileBytes</c>), warnings
     /// and errors logged to standard error. Not the generic host's defaults: a command runs for a moment, and those cost
-    /// a quarter of a small check's start-up: a file-system watcher on every folder under the binary (the built-in rules'
-    /// hundreds of files) to reload appsettings, and the Debug, EventSource and EventLog loggers this CLI removes anyway.
+    /// start-up time for nothing it uses: a file-system watcher on every folder under the binary (the built-in rules'
+    /// hundreds of files) to reload appsettings, and the Debug, EventSource and EventLog loggers this CLI removed anyway.
     /// (<c>compliance serve</c> builds a server host of its own, with ASP.NET Core's defaults.)
     /// </summary>
     internal static HostApplicationBuilder CreateHostBuilder()
