@@ -42,7 +42,8 @@ public sealed class StartupTests
 
         var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().Select(f => f.Path).ToList();
         Assert.Contains("appsettings.json", files);
-        Assert.Contains("appsettings.Production.json", files);
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : "Production";
+        Assert.Contains($"appsettings.{environment}.json", files);
     }
 
     [Theory]
