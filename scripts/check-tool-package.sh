@@ -1,14 +1,50 @@
 #!/usr/bin/env bash
 # Packs the CLI as a .NET tool, installs it into a temporary tool path from the local package, and runs it on the
-# example estate: the `compliance` command must work from the package alone (built-in rules included).
+# example estate: the `compliance` command must work from the package alone (built-in rules included). The tool is
+# packed as .NET 10 RID-specific tool packages: ComplianceEngine.Cli points to ComplianceEngine.Cli.<this platform>
+# (ReadyToRun: precompiled, the one `dotnet tool install` takes here) and ComplianceEngine.Cli.any (portable, JIT: the
+# one it takes on every other platform); both are checked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dotnet pack src/ComplianceEngine.Cli -c Release -o "$work/nupkg" --nologo -v quiet > "$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; exit 1; }
 version=$(dotnet msbuild src/ComplianceEngine.Cli -getProperty:Version)
+rid=$(dotnet msbuild src/ComplianceEngine.Cli -getProperty:NETCoreSdkPortableRuntimeIdentifier)
+for id in ComplianceEngine.Cli ComplianceEngine.Cli.$rid ComplianceEngine.Cli.any; do
+  [ -f "$work/nupkg/$id.$version.nupkg" ] || { echo "dotnet pack made no $id.$version.nupkg" >&2; ls "$work/nupkg" >&2; exit 1; }
+done
+unzip -p "$work/nupkg/ComplianceEngine.Cli.$version.nupkg" tools/any/any/DotnetToolSettings.xml > "$work/pointer.xml"
+for r in "$rid" any; do
+  grep -q "RuntimeIdentifier=\"$r\" Id=\"ComplianceEngine.Cli.$r\"" "$work/pointer.xml" ||
+    { echo "the tool package does not point to ComplianceEngine.Cli.$r" >&2; cat "$work/pointer.xml" >&2; exit 1; }
+done
+# A ReadyToRun assembly carries a ReadyToRun header (signature "RTR\0"); an IL-only one does not.
+is_r2r() { LC_ALL=C grep -caP 'RTR\x00' "$1" > /dev/null; }
 dotnet tool install ComplianceEngine.Cli --tool-path "$work/tools" --add-source "$work/nupkg" --version "$version" >/dev/null
 "$work/tools/compliance" --help >/dev/null
+installed=$(readlink -f "$work/tools/compliance")
+case "$installed" in
+  */complianceengine.cli.$rid/*) ;;
+  *) echo "dotnet tool install did not take the $rid package: $installed" >&2; exit 1 ;;
+esac
+for dll in compliance ComplianceEngine.Core ComplianceEngine.Loading YamlDotNet; do
+  is_r2r "$(dirname "$installed")/$dll.dll" || { echo "the installed tool's $dll.dll is not ReadyToRun" >&2; exit 1; }
+done
+# The portable package, for platforms without a package of their own: it runs on the shared runtime (dotnet compliance.dll).
+mkdir -p "$work/any" && unzip -qo "$work/nupkg/ComplianceEngine.Cli.any.$version.nupkg" -d "$work/any"
+any_dll="$work/any/tools/net10.0/any/compliance.dll"
+[ -f "$any_dll" ] || { echo "ComplianceEngine.Cli.any has no tools/net10.0/any/compliance.dll" >&2; exit 1; }
+if is_r2r "$any_dll"; then echo "ComplianceEngine.Cli.any is precompiled for one platform; it must be portable" >&2; exit 1; fi
+set +e
+dotnet "$any_dll" check examples/estate --as-of 2026-11-25 > "$work/any.txt" 2>&1
+code=$?
+set -e
+if [ "$code" -ne 1 ]; then
+  echo "expected exit 1 (violations) from the portable package, got $code" >&2
+  cat "$work/any.txt" >&2
+  exit 1
+fi
 set +e
 "$work/tools/compliance" check examples/estate --as-of 2026-11-25 --format sarif --output "$work/report.sarif" > "$work/out.txt"
 code=$?
@@ -32,7 +68,7 @@ if [ "$code" -ne 1 ]; then
   cat "$work/starter.txt" >&2
   exit 1
 fi
-echo "tool package OK: ComplianceEngine.Cli $version installs and runs as 'compliance'"
+echo "tool package OK: ComplianceEngine.Cli $version installs ($rid, ReadyToRun) and runs as 'compliance'; the portable 'any' package runs too"
 
 # The library package: every assembly with its XML docs, and a symbol package with a PDB for each (the engine's
 # projects are already built in Release by the tool's pack above).

@@ -10,19 +10,20 @@ namespace ComplianceEngine.Core.Rules;
 /// <summary>A rule ready to run: its definition, the fields it reads (evidence) and its message template.</summary>
 public sealed class CompiledRule
 {
-    private readonly Func<Fact, Judgement> _judge;
+    private readonly Func<Func<Fact, Judgement>> _compileJudge;
+    private Func<Fact, Judgement>? _judge;
     private readonly Func<Condition, Func<Fact, Tri>?> _compileNode;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Condition, Func<Fact, Tri>?> _nodes = new(ReferenceEqualityComparer.Instance);
 
     internal CompiledRule(RuleDefinition definition, ImmutableArray<FieldSpec> fields, ImmutableArray<AdequacyTable> adequacy,
-        ImmutableArray<FieldSpec> whenFields, Func<Fact, Judgement> judge, Func<Condition, Func<Fact, Tri>?> compileNode)
+        ImmutableArray<FieldSpec> whenFields, Func<Func<Fact, Judgement>> compileJudge, Func<Condition, Func<Fact, Tri>?> compileNode)
     {
         Definition = definition;
         Fields = fields;
         Adequacy = adequacy;
         WhenFields = whenFields;
         _compileNode = compileNode;
-        _judge = judge;
+        _compileJudge = compileJudge;
         _message = TextTemplate.Parse(definition.Message);
         _remediation = TextTemplate.Parse(definition.Remediation);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -45,14 +46,24 @@ public sealed class CompiledRule
         ArgumentNullException.ThrowIfNull(fact);
         if (fact.Judgements is { } known && known[Index] != 0) return (Judgement)(known[Index] - 1);
         if (ReferenceEquals(fact.JudgedBy, this)) return fact.Judged;
-        var judgement = _judge(fact);
+        var judgement = JudgeNow(fact);
         fact.Judged = judgement;
         fact.JudgedBy = this;
         return judgement;
     }
 
     /// <summary>The judgement, worked out now (no memo): what the evaluator computes before a fact enters the session.</summary>
-    internal Judgement JudgeNow(Fact fact) => _judge(fact);
+    internal Judgement JudgeNow(Fact fact) => (_judge ?? CompileJudge())(fact);
+
+    /// <summary>
+    /// The judgement's delegate, compiled the first time the rule judges a fact: a run compiles only the rules its facts
+    /// reach (a rule of a regime the estate never meets costs nothing beyond its expression tree, which the compiler
+    /// built, and checked, at load). Two threads may both compile it; either delegate judges the same.
+    /// </summary>
+    private Func<Fact, Judgement> CompileJudge() => Interlocked.CompareExchange(ref _judge, _compileJudge(), null) ?? _judge!;
+
+    /// <summary>True once the judgement has been compiled (tests: rules no fact reached stay uncompiled).</summary>
+    internal bool IsCompiled => Volatile.Read(ref _judge) is not null;
 
     /// <summary>This rule's position in its <see cref="CompiledRuleSet"/> (indexes <see cref="Fact.Judgements"/>).</summary>
     public int Index { get; internal set; }

@@ -37,11 +37,21 @@ public sealed class FieldSpec
         Getter = getter;
         Origin = origin;
         Description = description;
-        // A typed delegate over any fact (boxing the value), not DynamicInvoke: findings read fields for every message and piece of evidence.
+    }
+
+    private Func<Fact, object?>? _read;
+
+    /// <summary>
+    /// A typed delegate over any fact (boxing the value), not DynamicInvoke: findings read fields for every message and
+    /// piece of evidence. Compiled on first use: a run reads a handful of the catalog's fields, and compiling all of them
+    /// at start cost more than the run.
+    /// </summary>
+    private Func<Fact, object?> CompileRead()
+    {
         var fact = Expression.Parameter(typeof(Fact), "fact");
-        var body = new FieldCatalog.Rebind(getter.Parameters[0], Expression.Convert(fact, factType)).Visit(getter.Body);
+        var body = new FieldCatalog.Rebind(Getter.Parameters[0], Expression.Convert(fact, FactType)).Visit(Getter.Body);
         var read = Expression.Lambda<Func<Fact, object?>>(Expression.Convert(body, typeof(object)), fact);
-        Read = read.CompileFast(ifFastFailedReturnNull: true) ?? read.Compile();
+        return read.CompileFast(ifFastFailedReturnNull: true) ?? read.Compile();
     }
 
     /// <summary>Dotted name, e.g. <c>destination.country</c>.</summary>
@@ -56,8 +66,8 @@ public sealed class FieldSpec
     public Func<Fact, SourceLocation> Origin { get; }
     /// <summary>What the field means (documentation).</summary>
     public string Description { get; }
-    /// <summary>Reads the value (for messages and evidence; not on the hot path).</summary>
-    public Func<Fact, object?> Read { get; }
+    /// <summary>Reads the value (for messages and evidence; not on the hot path). Compiled on first use (two threads may both compile it; either delegate reads the same).</summary>
+    public Func<Fact, object?> Read => _read ?? Interlocked.CompareExchange(ref _read, CompileRead(), null) ?? _read!;
 
     /// <summary>The value as text for messages: sets joined, unknown as "unknown"; an inferred value says how (see <see cref="Inferred"/>).</summary>
     public string Format(Fact fact) => Format(Read(fact), fact);
@@ -148,13 +158,15 @@ public sealed class FieldCatalog
     private static void AddSite<TFact>(Dictionary<string, FieldSpec> map, string prefix, Expression<Func<TFact, Location.Site>> site, string what)
         where TFact : Fact
     {
-        var siteFn = site.Compile();
+        // The site of a fact, for evidence locations: compiled on first use (most runs never ask for most fields' origins).
+        Func<TFact, Location.Site>? siteFn = null;
+        Location.Site SiteOf(TFact fact) => (siteFn ??= site.CompileFast(ifFastFailedReturnNull: true) ?? site.Compile())(fact);
         void S<TValue>(string name, FieldType type, Expression<Func<Location.Site, TValue>> read, string description)
         {
             var param = site.Parameters[0];
             var body = new Rebind(read.Parameters[0], site.Body).Visit(read.Body);
             var lambda = Expression.Lambda(body, param);
-            map[$"{prefix}.{name}"] = new FieldSpec($"{prefix}.{name}", typeof(TFact), type, lambda, f => siteFn((TFact)f).Location, $"{description} of {what}");
+            map[$"{prefix}.{name}"] = new FieldSpec($"{prefix}.{name}", typeof(TFact), type, lambda, f => SiteOf((TFact)f).Location, $"{description} of {what}");
         }
         S("country", FieldType.Country, s => s.Country, "ISO country");
         S("kind", FieldType.Text, s => s.Kind, "Cluster or Recipient");

@@ -56,7 +56,7 @@ public sealed class RuleSetCompiler
                 Expression.Constant(rule.Effective.From?.DayNumber ?? 0), Expression.Constant(rule.Effective.Until?.DayNumber ?? 0));
             var applies = ConditionCompiler.ShortCircuit(nameof(Ops.And), period, when);
             var judge = ConditionCompiler.Judge(applies, require);
-            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, CompileJudge(judge, f),
+            var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, () => CompileJudge(judge, f),
                 NodeCompiler(rule, factType, tables, interned));
 
             foreach (var outcome in (Judgement[])[Judgement.Violation, Judgement.Pass, Judgement.Indeterminate])
@@ -110,7 +110,11 @@ public sealed class RuleSetCompiler
         return lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
     };
 
-    /// <summary>The judgement as one compiled delegate over any fact (the rule's own fact type is cast to once).</summary>
+    /// <summary>
+    /// The judgement as one compiled delegate over any fact (the rule's own fact type is cast to once). Called on the rule's
+    /// first judgement (<see cref="CompiledRule.JudgeNow"/>), not at load: the expression tree is built and checked at
+    /// load, so every mistake in a rule is still a diagnostic before anything is evaluated.
+    /// </summary>
     private static Func<Fact, Judgement> CompileJudge(Expression judge, ParameterExpression f)
     {
         var fact = Expression.Parameter(typeof(Fact), "fact");

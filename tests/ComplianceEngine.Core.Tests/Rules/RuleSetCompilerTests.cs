@@ -34,6 +34,34 @@ public sealed class RuleSetCompilerTests
     }
 
     [Fact]
+    public void Compile_JudgementsCompileOnFirstUse_RulesNoFactReachesStayUncompiled()
+    {
+        // T-2 is about transfers under the Chinese regime: the regime index never offers it an EU exporter's transfer.
+        var other = Rule("{all: [{field: regimes, contains: CN}, {field: destination.country, notInGroup: EEA}]}").Replace("T-1", "T-2", StringComparison.Ordinal);
+        var (engine, diags) = TestEngine.Create(TestEngine.Pack(Rule("{field: destination.country, notInGroup: EEA}") + "\n" + other));
+        Assert.Empty(diags);
+        Assert.All(engine.Rules.Rules, r => Assert.False(r.IsCompiled));
+
+        var report = engine.Evaluate(Estates.TwoSites("us-east-1") + Estates.Flow("f", "db", "far"));
+
+        Assert.Equal("T-1", Assert.Single(report.Findings).RuleId);
+        var byId = engine.Rules.Rules.ToDictionary(r => r.Definition.Id, StringComparer.Ordinal);
+        Assert.True(byId["T-1"].IsCompiled);
+        Assert.False(byId["T-2"].IsCompiled);
+    }
+
+    [Fact]
+    public void Compile_MistakeInRuleNoFactReaches_IsStillADiagnosticAtLoad()
+    {
+        var bad = Rule("{all: [{field: regimes, contains: CN}, {field: destination.countyr, notInGroup: EEA}]}").Replace("T-1", "T-2", StringComparison.Ordinal);
+        var (engine, diags) = TestEngine.Create(TestEngine.Pack(Rule("{field: destination.country, notInGroup: EEA}") + "\n" + bad));
+        var d = Assert.Single(diags);
+        Assert.Equal(DiagnosticCodes.RuleUnknownField, d.Code);
+        Assert.Contains("rule 'T-2'", d.Message, StringComparison.Ordinal);
+        Assert.Equal("T-1", Assert.Single(engine.Rules.Rules).Definition.Id);
+    }
+
+    [Fact]
     public void Render_DoubledBracesAreLiteral()
     {
         var (engine, diags) = TestEngine.Create(TestEngine.Pack(Rule("{field: destination.country, notInGroup: EEA}", "set {{occasional: true}} for {destination.country}")));

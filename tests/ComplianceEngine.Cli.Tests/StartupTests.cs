@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ComplianceEngine.Cli.Tests;
+
+/// <summary>What every command pays before it starts: the host it is composed on.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void HostBuilder_ConfigurationFiles_AreReadOnceNotWatched()
+    {
+        var builder = CliApp.CreateHostBuilder();
+
+        var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().ToList();
+        Assert.NotEmpty(files); // appsettings.json and appsettings.{environment}.json beside the binary, still read
+        Assert.All(files, f => Assert.False(f.ReloadOnChange, $"{f.Path} is watched for changes"));
+    }
+
+    [Fact]
+    public void HostBuilder_EnvironmentVariables_StillConfigureTheEngine()
+    {
+        var builder = CliApp.CreateHostBuilder();
+
+        Assert.Contains(((IConfigurationBuilder)builder.Configuration).Sources,
+            s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+    }
+
+    [Fact]
+    public void HostBuilder_Logging_OnlyToTheConsole()
+    {
+        using var host = CliApp.CreateHostBuilder().Build();
+
+        var provider = Assert.Single(host.Services.GetServices<ILoggerProvider>());
+        Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(provider);
+    }
+
+    [Fact]
+    public void HostBuilder_AppSettingsBesideTheBinary_ConfigureTheEngine()
+    {
+        var builder = CliApp.CreateHostBuilder();
+
+        var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().Select(f => f.Path).ToList();
+        Assert.Contains("appsettings.json", files);
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : "Production";
+        Assert.Contains($"appsettings.{environment}.json", files);
+    }
+
+    [Theory]
+    [InlineData("check", true)]
+    [InlineData("test", true)]
+    [InlineData("explain", true)]
+    [InlineData("init", false)]
+    [InlineData("--help", false)]
+    [InlineData("serve", false)]
+    public void WarmUp_OnlyForCommandsThatLoadRules(string command, bool warms) =>
+        Assert.Equal(warms, CliApp.WarmUp([command]));
+
+    [Fact]
+    public void WarmUp_NoArguments_DoesNothing() => Assert.False(CliApp.WarmUp([]));
+}
+
