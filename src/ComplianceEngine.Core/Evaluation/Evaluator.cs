@@ -133,28 +133,47 @@ public sealed class Evaluator
         var findings = new Dictionary<string, Finding>(chunks.Sum(c => c.Findings.Count), StringComparer.Ordinal);
         var coverage = new CoverageTally();
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        int[] Tally(string jurisdiction)
-        {
-            if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
-            return t;
-        }
         foreach (var chunk in chunks)
         {
             coverage.Merge(chunk.Coverage);
-            foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
+            foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
             foreach (var (finding, rule, fact) in chunk.Findings)
             {
                 if (!findings.TryAdd(finding.Id, finding)) continue;
                 if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
-                Tally(finding.Jurisdiction)[(int)finding.Status]++;
+                Count(tally, finding.Jurisdiction, finding.Status, 1);
             }
         }
-        foreach (var rule in _rules.Rules) Tally(rule.Definition.Jurisdiction);
-        var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
+        var counts = Counts(tally);
+        var ordered = RootCauses.Link(FindingFactory.Sort(findings.Values, workers));
+        return Assemble(counts, ordered, options, diagnostics, CoverageOf(coverage, resolved, counts));
+    }
+
+    /// <summary>Adds <paramref name="delta"/> findings (or counted passes) of <paramref name="status"/> to a jurisdiction's tally (see <see cref="Counts"/>).</summary>
+    internal static void Count(Dictionary<string, int[]> tally, string jurisdiction, FindingStatus status, int delta)
+    {
+        if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
+        t[(int)status] += delta;
+    }
+
+    /// <summary>The report's counts from a tally of findings and passes per jurisdiction: every rule's jurisdiction listed.</summary>
+    internal ImmutableSortedDictionary<string, StatusCounts> Counts(Dictionary<string, int[]> tally)
+    {
+        var all = new Dictionary<string, int[]>(tally, StringComparer.Ordinal);
+        foreach (var rule in _rules.Rules) all.TryAdd(rule.Definition.Jurisdiction, new int[StatusCount]);
+        return all.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
             kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
             kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
+    }
 
-        var ordered = RootCauses.Link(FindingFactory.Sort(findings.Values, workers));
+    /// <summary>The finished coverage of what <paramref name="coverage"/> recorded, for the jurisdictions of <paramref name="counts"/>.</summary>
+    internal Coverage CoverageOf(CoverageTally coverage, ResolvedEstate resolved, ImmutableSortedDictionary<string, StatusCounts> counts) =>
+        coverage.Finish(resolved, counts.Keys, RegimesOfSubject);
+
+    /// <summary>The report from its parts: counts, findings (sorted, root causes linked), diagnostics and coverage.</summary>
+    internal Report Assemble(ImmutableSortedDictionary<string, StatusCounts> counts, ImmutableArray<Finding> ordered, EvaluationOptions options,
+        IEnumerable<Diagnostic>? diagnostics, Coverage coverage)
+    {
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
         return new Report(
             Report.CurrentSchemaVersion,
@@ -165,7 +184,7 @@ public sealed class Evaluator
             _summaries,
             [.. (diagnostics ?? []).Order()])
         {
-            Coverage = coverage.Finish(resolved, counts.Keys, RegimesOfSubject),
+            Coverage = coverage,
         };
     }
 

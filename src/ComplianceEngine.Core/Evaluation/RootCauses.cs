@@ -33,16 +33,25 @@ public static class RootCauses
             byPath.TryAdd(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, f.Path.Length), f.Id);
         }
         var linked = new Finding[findings.Length];
-        for (var i = 0; i < findings.Length; i++)
-        {
-            var f = findings[i];
-            var root = UnknownSite(f) is { } site
-                ? FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation])
-                : ShortestPrefix(f, byPath) ?? f.Id;
-            linked[i] = f.RootCause == root ? f : f with { RootCause = root };
-        }
+        string? FirstWithPath(PathKey key) => byPath.TryGetValue(key, out var id) ? id : null;
+        for (var i = 0; i < findings.Length; i++) linked[i] = Linked(findings[i], FirstWithPath);
         return ImmutableCollectionsMarshal.AsImmutableArray(linked);
     }
+
+    /// <summary>
+    /// <paramref name="f"/> with its root cause, given the id of the first finding (in report order) whose whole path is
+    /// each key (<see cref="KeyOf"/>), or null when there is none. <see cref="Link"/> and the incremental report both link here.
+    /// </summary>
+    internal static Finding Linked(Finding f, Func<PathKey, string?> firstWithPath)
+    {
+        var root = UnknownSite(f) is { } site
+            ? FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation])
+            : ShortestPrefix(f, firstWithPath) ?? f.Id;
+        return f.RootCause == root ? f : f with { RootCause = root };
+    }
+
+    /// <summary>The key of the first <paramref name="length"/> names of <paramref name="f"/>'s path (its rule, jurisdiction and outcome).</summary>
+    internal static PathKey KeyOf(Finding f, int length) => new(f.RuleId, f.Jurisdiction, f.Status, f.Path, length);
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable: origin, then source, then destination.</summary>
     private static string? UnknownSite(Finding f)
@@ -53,17 +62,17 @@ public static class RootCauses
         return place.Destination!.Country is null ? place.Destination.Name : null;
     }
 
-    private static string? ShortestPrefix(Finding f, Dictionary<PathKey, string> byPath)
+    private static string? ShortestPrefix(Finding f, Func<PathKey, string?> firstWithPath)
     {
         for (var length = 2; length < f.Path.Length; length++)
         {
-            if (byPath.TryGetValue(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, length), out var id)) return id;
+            if (firstWithPath(KeyOf(f, length)) is { } id) return id;
         }
         return null;
     }
 
     /// <summary>The first <see cref="Length"/> names of a path, for one rule, jurisdiction and outcome (no copy of the names).</summary>
-    private readonly struct PathKey(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length) : IEquatable<PathKey>
+    internal readonly struct PathKey(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length) : IEquatable<PathKey>
     {
         private readonly int _hash = Hash(rule, jurisdiction, status, path, length);
 

@@ -688,7 +688,32 @@ public sealed class FlowAnalyzer
 
     private static TransferFact OnwardHop(TransferFact edge, int e, int node, string regime, ImmutableArray<string> only, RegimeTrace trace,
         CarriedData data) =>
-        new(edge.Context, edge.Subject, new OnwardPath(trace, e, node), edge.Source, edge.Destination, edge.Purpose)
+        OnwardHop(edge, new OnwardPath(trace, e, node), regime, only, trace.Origin(node), trace.Length(node), data);
+
+    /// <summary>A path already traced.</summary>
+    private sealed class TracedPath(ImmutableArray<string> path) : LazyPath
+    {
+        public override ImmutableArray<string> Build() => path;
+    }
+
+    /// <summary>
+    /// The hop <paramref name="hop"/> along a new version of its edge, <paramref name="edge"/>, whose place in the graph is
+    /// unchanged (the same endpoints, sites, data and categories, so every regime's search is the same): the same regime,
+    /// lots, origin, path and export volumes, with the edge's own fields (mechanisms, purpose, encryption, ...) from
+    /// <paramref name="edge"/>. The incremental evaluation re-derives the hops along a changed flow this way.
+    /// </summary>
+    internal static TransferFact Rebase(TransferFact hop, TransferFact edge)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        ArgumentNullException.ThrowIfNull(edge);
+        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data);
+        rebased.ExportedIndividuals = hop.ExportedIndividuals;
+        rebased.ExportedSensitiveIndividuals = hop.ExportedSensitiveIndividuals;
+        return rebased;
+    }
+
+    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Site origin, int hop, CarriedData data) =>
+        new(edge.Context, edge.Subject, path, edge.Source, edge.Destination, edge.Purpose)
         {
             Data = data,
             Held = data,
@@ -700,8 +725,8 @@ public sealed class FlowAnalyzer
             OnwardRegime = regime,
             Origins = only,
             Regimes = only,
-            Origin = trace.Origin(node),
-            Hop = trace.Length(node),
+            Origin = origin,
+            Hop = hop,
             FromNode = edge.FromNode,
             ToNode = edge.ToNode,
             DeclaredAt = edge.DeclaredAt,

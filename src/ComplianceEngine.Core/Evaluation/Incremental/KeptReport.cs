@@ -1,0 +1,244 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Evaluation.Incremental;
+
+/// <summary>
+/// The parts of a report kept between updates and patched per changed fact, so a new report costs what changed plus one
+/// copy of the findings, not a merge, sort and link of them all. What a report is stays defined once, by the batch path:
+/// the findings are merged as <see cref="Evaluator.BuildReport"/> merges them (of equal ids, the first fact's), counted with
+/// <see cref="Evaluator.Count"/>, kept in <see cref="FindingFactory.Order"/>, linked by <see cref="RootCauses.Linked"/>,
+/// and the report is put together by <see cref="Evaluator.Assemble"/>.
+/// </summary>
+/// <remarks>
+/// Facts are identified by their place in the derivation order (an ordinal): a re-derived fact keeps its old one, so "the
+/// first fact's finding" means the same as in a full evaluation.
+/// </remarks>
+internal sealed class KeptReport
+{
+    /// <summary>Per finding id, the facts that made a finding of it (usually one), and which of them the report shows.</summary>
+    private readonly Dictionary<string, Slot> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>The report's findings (each slot's first), root causes linked, in <see cref="FindingFactory.Order"/>.</summary>
+    private readonly List<Finding> _sorted;
+
+    /// <summary>Findings and counted passes per jurisdiction and status.</summary>
+    private readonly Dictionary<string, int[]> _tally;
+
+    /// <summary>Per whole-path key (<see cref="RootCauses.KeyOf"/>), the report's findings with that path.</summary>
+    private readonly Dictionary<RootCauses.PathKey, List<Finding>> _byPath = [];
+
+    /// <summary>Per strict-prefix key, the ids of the report's findings whose path extends it (their root cause may be the prefix's finding).</summary>
+    private readonly Dictionary<RootCauses.PathKey, HashSet<string>> _extending = [];
+
+    private readonly bool _includePasses;
+
+    private KeptReport(List<Finding> sorted, Dictionary<string, int[]> tally, bool includePasses)
+    {
+        _sorted = sorted;
+        _tally = tally;
+        _includePasses = includePasses;
+    }
+
+    /// <summary>
+    /// The kept parts of <paramref name="report"/>, built by a full evaluation from <paramref name="facts"/> (each fact's
+    /// ordinal, verdicts and findings, in derivation order).
+    /// </summary>
+    public static KeptReport Of(Report report, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
+    {
+        var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var kept = new KeptReport([.. report.Findings], tally, includePasses);
+        foreach (var (ordinal, verdicts, findings) in facts)
+        {
+            if (verdicts is null) continue;
+            kept.CountPasses(verdicts, +1);
+            foreach (var f in findings)
+            {
+                if (!kept._byId.TryGetValue(f.Id, out var slot)) kept._byId[f.Id] = slot = new Slot();
+                slot.Add(ordinal, f);
+            }
+        }
+        foreach (var linked in report.Findings)
+        {
+            var slot = kept._byId[linked.Id];
+            slot.Shown = slot.First;
+            Evaluator.Count(tally, linked.Jurisdiction, linked.Status, 1);
+            kept.Index(slot.Shown!, +1);
+        }
+        return kept;
+    }
+
+    /// <summary>Number of findings in the report.</summary>
+    public int Count => _sorted.Count;
+
+    /// <summary>The findings, counts and passes of the fact at <paramref name="ordinal"/> leave (a changed or removed fact).</summary>
+    public void Remove(int ordinal, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
+    {
+        if (verdicts is null) return;
+        CountPasses(verdicts, -1);
+        foreach (var f in findings)
+        {
+            _byId[f.Id].Remove(ordinal);
+            dirty.Add(f.Id);
+        }
+    }
+
+    /// <summary>The findings, counts and passes of the fact at <paramref name="ordinal"/> come in.</summary>
+    public void Add(int ordinal, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
+    {
+        if (verdicts is null) return;
+        CountPasses(verdicts, +1);
+        foreach (var f in findings)
+        {
+            if (!_byId.TryGetValue(f.Id, out var slot)) _byId[f.Id] = slot = new Slot();
+            slot.Add(ordinal, f);
+            dirty.Add(f.Id);
+        }
+    }
+
+    /// <summary>Brings the report's findings up to date with the slots of <paramref name="dirty"/> ids: what is shown, counted and linked.</summary>
+    public void Publish(HashSet<string> dirty)
+    {
+        var changedPaths = new HashSet<RootCauses.PathKey>();
+        var relink = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in dirty)
+        {
+            var slot = _byId[id];
+            var shown = slot.Shown;
+            var first = slot.First;
+            if (ReferenceEquals(shown, first))
+            {
+                if (first is null) _byId.Remove(id);
+                continue;
+            }
+            if (shown is not null)
+            {
+                _sorted.RemoveAt(IndexOf(shown));
+                Evaluator.Count(_tally, shown.Jurisdiction, shown.Status, -1);
+                Index(shown, -1);
+                if (!shown.Path.IsDefaultOrEmpty) changedPaths.Add(RootCauses.KeyOf(shown, shown.Path.Length));
+            }
+            slot.Shown = first;
+            if (first is null)
+            {
+                _byId.Remove(id);
+                continue;
+            }
+            var at = _sorted.BinarySearch(first, FindingFactory.Order);
+            _sorted.Insert(~at, first);
+            Evaluator.Count(_tally, first.Jurisdiction, first.Status, 1);
+            Index(first, +1);
+            if (!first.Path.IsDefaultOrEmpty) changedPaths.Add(RootCauses.KeyOf(first, first.Path.Length));
+            relink.Add(id);
+        }
+        // A finding's root cause is the first finding whose whole path is a prefix of its own: where the findings with a
+        // path changed, the findings extending that path are linked again.
+        foreach (var key in changedPaths)
+        {
+            if (_extending.TryGetValue(key, out var ids)) relink.UnionWith(ids);
+        }
+        foreach (var id in relink)
+        {
+            var i = IndexOf(_byId[id].Shown!);
+            _sorted[i] = RootCauses.Linked(_sorted[i], FirstWithPath);
+        }
+    }
+
+    /// <summary>The report's findings now (a copy: the report is a snapshot).</summary>
+    public ImmutableArray<Finding> Findings() => [.. _sorted];
+
+    /// <summary>The report's counts now (every rule's jurisdiction listed).</summary>
+    public ImmutableSortedDictionary<string, Model.Findings.StatusCounts> Counts(Evaluator evaluator) => evaluator.Counts(_tally);
+
+    private string? FirstWithPath(RootCauses.PathKey key)
+    {
+        if (!_byPath.TryGetValue(key, out var list) || list.Count == 0) return null;
+        var first = list[0];
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (FindingFactory.Order.Compare(list[i], first) < 0) first = list[i];
+        }
+        return first.Id;
+    }
+
+    private int IndexOf(Finding f)
+    {
+        var at = _sorted.BinarySearch(f, FindingFactory.Order);
+        if (at < 0) throw new InvalidOperationException($"finding {f.Id} is not in the kept report");
+        return at;
+    }
+
+    /// <summary>Adds (+1) or removes (-1) <paramref name="f"/> (as shown, unlinked) from the path indexes.</summary>
+    private void Index(Finding f, int sign)
+    {
+        if (f.Path.IsDefaultOrEmpty) return;
+        var whole = RootCauses.KeyOf(f, f.Path.Length);
+        if (sign > 0)
+        {
+            if (!_byPath.TryGetValue(whole, out var list)) _byPath[whole] = list = new List<Finding>(1);
+            list.Add(f);
+        }
+        else if (_byPath.TryGetValue(whole, out var list))
+        {
+            list.RemoveAll(x => x.Id == f.Id);
+            if (list.Count == 0) _byPath.Remove(whole);
+        }
+        for (var length = 2; length < f.Path.Length; length++)
+        {
+            var prefix = RootCauses.KeyOf(f, length);
+            if (sign > 0)
+            {
+                if (!_extending.TryGetValue(prefix, out var ids)) _extending[prefix] = ids = new HashSet<string>(StringComparer.Ordinal);
+                ids.Add(f.Id);
+            }
+            else if (_extending.TryGetValue(prefix, out var ids))
+            {
+                ids.Remove(f.Id);
+                if (ids.Count == 0) _extending.Remove(prefix);
+            }
+        }
+    }
+
+    /// <summary>Passes that are only counted (not findings), as <see cref="VerdictTally.Add(Facts.Fact, List{Verdict}, Finding[])"/> counts them.</summary>
+    private void CountPasses(List<Verdict> verdicts, int sign)
+    {
+        if (_includePasses) return;
+        foreach (var v in verdicts)
+        {
+            if (v.Judgement == Rules.Judgement.Pass) Evaluator.Count(_tally, v.Rule.Definition.Jurisdiction, FindingStatus.Pass, sign);
+        }
+    }
+
+    /// <summary>The findings of one id, by the ordinal of the fact that made each; the first is the report's.</summary>
+    private sealed class Slot
+    {
+        private readonly List<(int Ordinal, Finding Finding)> _made = new(1);
+
+        /// <summary>The finding the report shows now (unlinked), or null.</summary>
+        public Finding? Shown { get; set; }
+
+        /// <summary>The finding of the first fact, or null when no fact makes one.</summary>
+        public Finding? First
+        {
+            get
+            {
+                if (_made.Count == 0) return null;
+                var first = _made[0];
+                foreach (var m in _made)
+                {
+                    if (m.Ordinal < first.Ordinal) first = m;
+                }
+                return first.Finding;
+            }
+        }
+
+        public void Add(int ordinal, Finding f) => _made.Add((ordinal, f));
+
+        public void Remove(int ordinal)
+        {
+            var i = _made.FindIndex(m => m.Ordinal == ordinal);
+            if (i < 0) throw new InvalidOperationException($"no finding of fact {ordinal} is kept");
+            _made.RemoveAt(i);
+        }
+    }
+}
