@@ -44,10 +44,14 @@ internal sealed class KeptReport
     /// The kept parts of <paramref name="report"/>, built by a full evaluation from <paramref name="facts"/> (each fact's
     /// ordinal, verdicts and findings, in derivation order).
     /// </summary>
-    public static KeptReport Of(Report report, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
+    public static KeptReport Of(Report report, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses) =>
+        Of(report.Findings, facts, includePasses);
+
+    /// <summary>As <see cref="Of(Report, IEnumerable{ValueTuple{int, List{Verdict}, Finding[]}}, bool)"/>, from the report's findings.</summary>
+    internal static KeptReport Of(ImmutableArray<Finding> reported, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
     {
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        var kept = new KeptReport([.. report.Findings], tally, includePasses);
+        var kept = new KeptReport([.. reported], tally, includePasses);
         foreach (var (ordinal, verdicts, findings) in facts)
         {
             if (verdicts is null) continue;
@@ -58,7 +62,7 @@ internal sealed class KeptReport
                 slot.Add(ordinal, f);
             }
         }
-        foreach (var linked in report.Findings)
+        foreach (var linked in reported)
         {
             var slot = kept._byId[linked.Id];
             slot.Shown = slot.First;
