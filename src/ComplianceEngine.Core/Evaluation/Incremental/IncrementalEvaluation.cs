@@ -86,6 +86,7 @@ public sealed class IncrementalEvaluation
         {
             var fresh = _session is null || _context is null || _options is null || !SameSession(_options, options)
                 || !StructuralEquality.Equal(_context.Organization, estate.Organization);
+            NotPatchedBecause = null;
             if (fresh) Restart(estate, options);
             else if (PatchChangedFlows(estate, options, diagnostics) is { } patched)
             {
@@ -256,17 +257,17 @@ public sealed class IncrementalEvaluation
     {
         if (_estate is not { } before || _resolved is not { } resolvedBefore || _order is not { } order || _byFlow is not { } byFlow
             || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session)
-            return null;
+            return NotPatched("no kept version");
         if (!SameDocuments(before.Clusters, estate.Clusters) || !SameDocuments(before.Stores, estate.Stores)
             || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories)
             || before.Flows.Length != estate.Flows.Length)
-            return null;
+            return NotPatched("documents other than flows changed, or flows were added or removed");
         var observer = options.Observer;
         var changedFlows = new List<int>();
         for (var i = 0; i < estate.Flows.Length; i++)
         {
             if (ReferenceEquals(before.Flows[i], estate.Flows[i])) continue;
-            if (changedFlows.Count == MaxPatchedFlows) return null;
+            if (changedFlows.Count == MaxPatchedFlows) return NotPatched("too many flows changed");
             changedFlows.Add(i);
         }
         var resolved = resolvedBefore.WithEstate(estate);
@@ -279,16 +280,18 @@ public sealed class IncrementalEvaluation
         {
             var was = before.Flows[i];
             var flow = estate.Flows[i];
-            if (!string.Equals(was.Name, flow.Name, StringComparison.Ordinal)) return null;
+            if (!string.Equals(was.Name, flow.Name, StringComparison.Ordinal)) return NotPatched($"flow '{was.Name}' became '{flow.Name}'");
             if (StructuralEquality.Equal(was, flow)) continue;
-            if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old) return null;
+            if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old)
+                return NotPatched($"flow '{flow.Name}' has no transfer of its own, or shares its name");
             var declared = FactBuilder.Declared(resolved, context, flow, orgMechanisms);
-            if (declared is null || !SamePlaceInGraph(old, declared)) return null;
+            if (declared is null || !SamePlaceInGraph(old, declared)) return NotPatched($"flow '{flow.Name}' moved in the graph");
             // The same exporter, importer and data: the same export volumes (the sums over every direct transfer).
             declared.ExportedIndividuals = old.ExportedIndividuals;
             declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
             // The onward filter keeps the hops along an edge by the edge's fields: it must keep the same ones.
-            if (!options.Exhaustive && !EdgeFilter.SameEdgeRules(old, declared)) return null;
+            if (!options.Exhaustive && !EdgeFilter.SameEdgeRules(old, declared))
+                return NotPatched($"flow '{flow.Name}': the onward filter keeps other hops along it");
             derived.Add((facts.Declared, declared));
             foreach (var hop in facts.Hops) derived.Add((hop, FlowAnalyzer.Rebase((TransferFact)hop.Fact, declared)));
             if (!StructuralEquality.Equal(was.Info.Location, flow.Info.Location)) movedFlows.Add(flow.Name);
@@ -385,6 +388,15 @@ public sealed class IncrementalEvaluation
         };
     }
 
+    /// <summary>Why the last update derived every fact (null when it was patched, or restarted).</summary>
+    internal string? NotPatchedBecause { get; private set; }
+
+    private IncrementalUpdate? NotPatched(string reason)
+    {
+        NotPatchedBecause = reason;
+        return null;
+    }
+
     /// <summary>The onward filter's edge test (built once).</summary>
     private OnwardRuleFilter EdgeFilter => _edgeFilter ??= new OnwardRuleFilter(_evaluator.Selection.Transfer, workers: 1);
 
@@ -395,11 +407,14 @@ public sealed class IncrementalEvaluation
     /// <summary>
     /// Whether two versions of a declared transfer sit at the same place in the graph every onward search runs over: the
     /// same endpoints and sites, the same data held and carried, the same categories (so the same lots move the same way).
+    /// A declared transfer holds what rests at its source (shared by every flow from there), so the same source node is the
+    /// same lot for the searches' counts. Sites are compared by value: a fact kept from an earlier version holds the sites
+    /// of that version's resolution.
     /// </summary>
     private static bool SamePlaceInGraph(TransferFact before, TransferFact after) =>
         string.Equals(before.FromNode, after.FromNode, StringComparison.Ordinal) && string.Equals(before.ToNode, after.ToNode, StringComparison.Ordinal)
-        && ReferenceEquals(before.Source, after.Source) && ReferenceEquals(before.Destination, after.Destination)
-        && ReferenceEquals(before.Held, after.Held) && before.CarriesOnlyItsCategories == after.CarriesOnlyItsCategories
+        && StructuralEquality.Equal(before.Source, after.Source) && StructuralEquality.Equal(before.Destination, after.Destination)
+        && StructuralEquality.Equal(before.Held, after.Held) && before.CarriesOnlyItsCategories == after.CarriesOnlyItsCategories
         && StructuralEquality.Equal(before.Data, after.Data) && before.Path.AsSpan().SequenceEqual(after.Path.AsSpan());
 
     /// <summary>Whether two verdict lists (in rule order) have the same rules, applicable or not: the fact counts toward the same coverage.</summary>
