@@ -52,6 +52,9 @@ internal static class Commands
               loading [--dir DIR | --flows N] [--rounds 5] [--rules DIR] [--seed S]
                   the estate loader (what `check` does before evaluating) vs a bare YamlDotNet parser event loop over the
                   same files, alternating, medians and their ratio (without --dir: a generated estate of N flows, default 10,000)
+              onward [--flows 100000] [--rounds 5] [--paths] [--seed S] [--rules DIR] [--topology layered|dense]
+                  the onward (lineage) search alone, on one thread, as an evaluation runs it (every pack's regimes, the onward
+                  rule filter): time, allocation, hops and a checksum of the hops' data (--paths: and of their chains)
             """);
         return 0;
     }

@@ -11,6 +11,7 @@ using ComplianceEngine.Bench;
 // bench incremental --flows N [--reps 5] [--edits mechanism,chain,status,reroute] [--seed S] [--rules DIR] [--threads N] [--verify]   (one-flow changes: incremental vs full)
 // bench host-memory [--flows 25000 | --body FILE] [--clients 8] [--host DLL] [--server-arg "ARG ..."]   (starts the real host)
 // bench loading  [--dir DIR | --flows N] [--rounds 5] [--rules DIR]   (the estate loader vs raw YamlDotNet parser events)
+// bench onward   [--flows 100000] [--rounds 5] [--paths] [--topology ...]   (the onward search alone, with a checksum of its hops)
 // (`bench help` explains each option.)
 try
 {
@@ -27,6 +28,7 @@ try
         "incremental" => IncrementalBench.Run(options),
         "host-memory" => HostMemoryBench.Run(options),
         "loading" => LoadingBench.Run(options),
+        "onward" => OnwardBench.Run(options),
         _ => Commands.Help(),
     };
 }

@@ -293,7 +293,7 @@ public sealed class IncrementalEvaluation
             if (!options.Exhaustive && !EdgeFilter.SameEdgeRules(old, declared))
                 return NotPatched($"flow '{flow.Name}': the onward filter keeps other hops along it");
             derived.Add((facts.Declared, declared));
-            foreach (var hop in facts.Hops) derived.Add((hop, FlowAnalyzer.Rebase((TransferFact)hop.Fact, declared)));
+            foreach (var hop in facts.Hops) derived.Add((hop, RegimeSearch.Rebase((TransferFact)hop.Fact, declared)));
             if (!StructuralEquality.Equal(was.Info.Location, flow.Info.Location)) movedFlows.Add(flow.Name);
         }
         observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count);

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using ComplianceEngine.Core;
+using ComplianceEngine.Core.Evaluation.Runners;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Rules;
+
+namespace ComplianceEngine.Bench;
+
+/// <summary>
+/// The onward (lineage) search alone, as an evaluation runs it (every pack's regimes, the onward rule filter), over the direct
+/// transfers of a generated estate: wall and CPU time per round, allocation, the hops built and a checksum of what they carry
+/// (so two builds can be compared: the same checksum means the same hops, data and chains).
+/// </summary>
+internal static class OnwardBench
+{
+    public static int Run(Options o)
+    {
+        var flows = o.Int("flows", 100_000);
+        var rounds = o.Int("rounds", 5);
+        var seed = o.Int("seed", Commands.DefaultSeed);
+        var rulesDir = o.Get("rules", "rules");
+        var source = Commands.LoadRules(rulesDir, out var ruleDiagnostics);
+        if (source is null) return 2;
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics, source.Vocabulary);
+        var estate = new EstateGenerator(new GeoCatalog(source, rulesDir), seed, Commands.ParseTopology(o)).Generate(EstateSize.ForFlows(flows));
+        var context = new EvaluationContext(Commands.AsOf, estate.Organization);
+        var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
+        var direct = FactBuilder.Build(resolved, context).Concat(new FlowAnalyzer(engine.Resolver).Implied(resolved, context)).OfType<TransferFact>().ToList();
+        var regimes = OnwardScope.Of(engine.Rules.Rules);
+        var transferRules = new RuleSelection(engine.Rules).Transfer;
+        var paths = o.Flag("paths");
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        for (var r = 0; r < rounds; r++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            long hops = 0, checksum = 0;
+            foreach (var hop in FlowAnalyzer.OnwardHops(direct, regimes, new OnwardRuleFilter(transferRules, workers: 1)))
+            {
+                hops++;
+                checksum = unchecked((checksum * 31) + Checksum(hop, paths));
+            }
+            var wall = sw.Elapsed.TotalMilliseconds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            walls.Add(wall);
+            cpus.Add(cpuMs);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  round {r + 1}: {wall,8:F0} ms wall {cpuMs,8:F0} ms cpu {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0,7:F0} MiB allocated {hops:N0} hops checksum {checksum:X16}"));
+        }
+        walls.Sort();
+        cpus.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ONWARD flows {estate.Flows.Length} direct {direct.Count} median {walls[walls.Count / 2]:F0} ms wall {cpus[cpus.Count / 2]:F0} ms cpu (best {walls[0]:F0})"));
+        return 0;
+    }
+
+    /// <summary>A hash of what a hop carries, the same in every process (string hash codes are randomised per process).</summary>
+    private static long Checksum(TransferFact hop, bool paths)
+    {
+        var h = 14695981039346656037UL;
+        void Add(string? text)
+        {
+            foreach (var c in text ?? "\u0000") h = unchecked((h ^ c) * 1099511628211UL);
+            h = unchecked((h ^ 0x1f) * 1099511628211UL);
+        }
+        Add(hop.FromNode);
+        Add(hop.ToNode);
+        Add(hop.Subject.Name);
+        Add(hop.OnwardRegime);
+        Add(hop.Hop.ToString(CultureInfo.InvariantCulture));
+        Add(hop.Origin?.Name);
+        Add(hop.Individuals?.ToString(CultureInfo.InvariantCulture));
+        Add(hop.SensitiveIndividuals?.ToString(CultureInfo.InvariantCulture));
+        Add(hop.Data.SensitiveIndividualsInferred);
+        Add(hop.Data.SensitiveIndividualsUnknown);
+        foreach (var list in new[] { hop.Categories, hop.Subjects, hop.SubjectTypes, hop.Designations })
+        {
+            foreach (var c in list) Add(c);
+            Add("|");
+        }
+        if (paths)
+        {
+            foreach (var p in hop.Path) Add(p);
+        }
+        return unchecked((long)h);
+    }
+}

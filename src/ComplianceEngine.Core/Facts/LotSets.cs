@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>One lot of a regime's data at a node: a kind of lot (see <see cref="LotSets"/>) and the categories of it there.</summary>
+internal readonly record struct Lot(int Kind, long Categories);
+
+/// <summary>
+/// The kinds of lot (one per distinct subjects, subject types and designations of the data edges carry) and sets of lots
+/// as dense ids: a set holds at most one lot per kind, with the categories of it present (a <see cref="CategoryBits"/>
+/// value), sorted by kind. Carries are memoised; <see cref="Empty"/> is no data.
+/// </summary>
+internal sealed class LotSets
+{
+    public const int Empty = 0;
+
+    private readonly CategoryBits _categories;
+    private readonly Dictionary<(string[]?, string[]?, string[]?), int> _kindIds = new(KindComparer.Instance);
+    private readonly Dictionary<CarriedData, int> _kindOfData = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations)> _kinds = [];
+    private readonly List<Lot[]> _sets = [[]];
+    private readonly Dictionary<Lot[], int> _setIds = new(LotsComparer.Instance) { [[]] = Empty };
+    private readonly Dictionary<(int, long), int> _carry = [];
+    private readonly List<long> _setCategories = [CategoryBits.Nothing];
+    private readonly Dictionary<int, (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _described = [];
+
+    public LotSets(CategoryBits categories) => _categories = categories;
+
+    /// <summary>How many kinds there are.</summary>
+    public int Kinds => _kinds.Count;
+
+    /// <summary>The kind of lot <paramref name="data"/> is.</summary>
+    public int KindOf(CarriedData data)
+    {
+        if (_kindOfData.TryGetValue(data, out var id)) return id;
+        var key = (ImmutableCollectionsMarshal.AsArray(data.Subjects), ImmutableCollectionsMarshal.AsArray(data.SubjectTypes),
+            ImmutableCollectionsMarshal.AsArray(data.Designations));
+        if (!_kindIds.TryGetValue(key, out id))
+        {
+            _kinds.Add((data.Subjects, data.SubjectTypes, data.Designations));
+            _kindIds[key] = id = _kinds.Count - 1;
+        }
+        return _kindOfData[data] = id;
+    }
+
+    /// <summary>The set of <paramref name="lots"/> (one per kind, any order; sorted here).</summary>
+    public int Of(Span<Lot> lots)
+    {
+        if (lots.Length == 0) return Empty;
+        lots.Sort(static (a, b) => a.Kind.CompareTo(b.Kind));
+        var lookup = _setIds.GetAlternateLookup<ReadOnlySpan<Lot>>();
+        if (lookup.TryGetValue(lots, out var id)) return id;
+        return Intern(lots.ToArray());
+    }
+
+    /// <summary>What an edge declaring <paramref name="edge"/> carries of the lots in <paramref name="set"/>.</summary>
+    public int Carry(int set, long edge)
+    {
+        if (set == Empty || edge == CategoryBits.All) return set;
+        if (_carry.TryGetValue((set, edge), out var id)) return id;
+        var carried = new List<Lot>();
+        foreach (var lot in _sets[set])
+        {
+            var c = _categories.Carry(lot.Categories, edge);
+            if (c != CategoryBits.Nothing) carried.Add(lot with { Categories = c });
+        }
+        return _carry[(set, edge)] = carried.Count == 0 ? Empty : Intern([.. carried]);
+    }
+
+    /// <summary>The categories of every lot in <paramref name="set"/> together.</summary>
+    public long Categories(int set) => _setCategories[set];
+
+    /// <summary>The lots in <paramref name="set"/>, by kind.</summary>
+    public ReadOnlySpan<Lot> this[int set] => _sets[set];
+
+    /// <summary>The subjects, subject types and designations of the lots in <paramref name="set"/> together (sorted, distinct).</summary>
+    public (ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations) Describe(int set)
+    {
+        if (_described.TryGetValue(set, out var d)) return d;
+        var lots = _sets[set];
+        if (lots.Length == 1)
+        {
+            var k = _kinds[lots[0].Kind];
+            return _described[set] = (k.Subjects, k.SubjectTypes, k.Designations);
+        }
+        var kinds = lots.Select(l => _kinds[l.Kind]).ToList();
+        return _described[set] = (FactBuilder.Sorted(kinds.SelectMany(k => k.Subjects)), FactBuilder.Sorted(kinds.SelectMany(k => k.SubjectTypes)),
+            FactBuilder.Sorted(kinds.SelectMany(k => k.Designations)));
+    }
+
+    private int Intern(Lot[] lots)
+    {
+        if (_setIds.TryGetValue(lots, out var id)) return id;
+        _sets.Add(lots);
+        var union = CategoryBits.Nothing;
+        foreach (var lot in lots) union = _categories.Union(union, lot.Categories);
+        _setCategories.Add(union);
+        return _setIds[lots] = _sets.Count - 1;
+    }
+
+    private sealed class KindComparer : IEqualityComparer<(string[]?, string[]?, string[]?)>
+    {
+        public static KindComparer Instance { get; } = new();
+
+        public bool Equals((string[]?, string[]?, string[]?) x, (string[]?, string[]?, string[]?) y) =>
+            Same(x.Item1, y.Item1) && Same(x.Item2, y.Item2) && Same(x.Item3, y.Item3);
+
+        public int GetHashCode((string[]?, string[]?, string[]?) obj) => HashCode.Combine(Hash(obj.Item1), Hash(obj.Item2), Hash(obj.Item3));
+
+        private static bool Same(string[]? a, string[]? b) => ReferenceEquals(a, b) || (a ?? []).AsSpan().SequenceEqual(b ?? []);
+
+        private static int Hash(string[]? a)
+        {
+            var hash = new HashCode();
+            foreach (var s in a ?? []) hash.Add(s, StringComparer.Ordinal);
+            return hash.ToHashCode();
+        }
+    }
+
+    private sealed class LotsComparer : IEqualityComparer<Lot[]>, IAlternateEqualityComparer<ReadOnlySpan<Lot>, Lot[]>
+    {
+        public static LotsComparer Instance { get; } = new();
+
+        public bool Equals(Lot[]? x, Lot[]? y) => (x ?? []).AsSpan().SequenceEqual(y ?? []);
+
+        public int GetHashCode(Lot[] obj) => GetHashCode((ReadOnlySpan<Lot>)obj);
+
+        public bool Equals(ReadOnlySpan<Lot> alternate, Lot[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<Lot> alternate)
+        {
+            var hash = new HashCode();
+            foreach (var lot in alternate)
+            {
+                hash.Add(lot.Kind);
+                hash.Add(lot.Categories);
+            }
+            return hash.ToHashCode();
+        }
+
+        public Lot[] Create(ReadOnlySpan<Lot> alternate) => alternate.ToArray();
+    }
+}
+
+/// <summary>
+/// One regime's individuals per kind of lot: the sum over the distinct data its lots start from (a store's, or a
+/// cluster's stores'), an upper bound of the individuals in any of its lots (unknown when any start is unknown).
+/// </summary>
+internal sealed class LotCounts(int kinds)
+{
+    private readonly double?[] _individuals = new double?[kinds];
+    private readonly double?[] _sensitive = new double?[kinds];
+    private readonly bool[] _unknown = new bool[kinds];
+    private readonly bool[] _sensitiveUnknown = new bool[kinds];
+    private readonly HashSet<(int, CarriedData)> _counted = new(KindDataComparer.Instance);
+
+    /// <summary>Counts <paramref name="held"/> (the data at a seed) toward kind <paramref name="kind"/>, once.</summary>
+    public void Add(int kind, CarriedData held)
+    {
+        if (!_counted.Add((kind, held))) return;
+        if (held.Individuals is { } n) _individuals[kind] = (_individuals[kind] ?? 0) + n;
+        else _unknown[kind] = true;
+        if (held.SensitiveIndividuals is { } m) _sensitive[kind] = (_sensitive[kind] ?? 0) + m;
+        else _sensitiveUnknown[kind] = true;
+    }
+
+    /// <summary>The individuals (and those with sensitive data) of the lots' kinds together.</summary>
+    public (double? Individuals, double? Sensitive) Of(ReadOnlySpan<Lot> lots)
+    {
+        double? all = 0, sensitive = 0;
+        foreach (var lot in lots)
+        {
+            var k = lot.Kind;
+            all = _unknown[k] ? null : all + (_individuals[k] ?? 0);
+            sensitive = _sensitiveUnknown[k] ? null : sensitive + (_sensitive[k] ?? 0);
+        }
+        return (all, sensitive);
+    }
+
+    private sealed class KindDataComparer : IEqualityComparer<(int, CarriedData)>
+    {
+        public static KindDataComparer Instance { get; } = new();
+
+        public bool Equals((int, CarriedData) x, (int, CarriedData) y) => x.Item1 == y.Item1 && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((int, CarriedData) obj) => HashCode.Combine(obj.Item1, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
+    }
+}

@@ -1,0 +1,467 @@
+using System.Collections.Immutable;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>
+/// The flow graph of one version of an estate's direct transfers, as the onward search reads it: graph nodes as dense ids
+/// (one string lookup per endpoint in all), edges as transfer indices, each edge's categories as a <see cref="CategoryBits"/>
+/// value and its data's kind of lot, and each regime's search (<see cref="Search"/>) over it.
+/// </summary>
+/// <remarks>
+/// Lineage as lots: a regime's data rests at a node as lots, each the data of one kind of origin (its subjects, subject
+/// types and designations) with the categories of it that reached the node. An edge out of the node carries the part of
+/// each lot in the categories it declares (a flow that declares none, or a copy, carries every lot whole). Lots only grow,
+/// so the search runs to a fixed point; a hop's data is the union of the lots it carries. Node ids may be shared with an
+/// earlier version's graph (an onward index): ids never change meaning, new nodes get new ids.
+/// </remarks>
+internal sealed class OnwardGraph
+{
+    private readonly Dictionary<string, int> _ids;
+
+    /// <summary>Builds the graph of <paramref name="transfers"/>; node ids continue <paramref name="ids"/> when given (it is copied).</summary>
+    public OnwardGraph(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, Dictionary<string, int>? ids = null,
+        int narrowLimit = CategoryBits.NarrowLimit)
+    {
+        Transfers = transfers;
+        var count = transfers.Count;
+        _ids = ids is null ? new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(ids, StringComparer.Ordinal);
+        From = new int[count];
+        To = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            From[i] = Id(transfers[i].FromNode);
+            To[i] = Id(transfers[i].ToNode);
+        }
+        var outgoing = new List<int>?[_ids.Count];
+        for (var i = 0; i < count; i++)
+        {
+            if (transfers[i].FromNode.Length == 0) continue;
+            (outgoing[From[i]] ??= []).Add(i);
+        }
+        // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
+        // (its destination site), so each is merged once; the edges keep their order.
+        var merged = new bool[_ids.Count];
+        for (var i = 0; i < count; i++)
+        {
+            var t = transfers[i];
+            if (!t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) || t.Destination.Kind != "Cluster") continue;
+            var storeNode = To[i];
+            if (merged[storeNode]) continue;
+            merged[storeNode] = true;
+            if (!_ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) || outgoing[clusterNode] is not { } clusterEdges) continue;
+            if (outgoing[storeNode] is { } storeEdges)
+            {
+                var present = new HashSet<int>(storeEdges);
+                foreach (var e in clusterEdges)
+                {
+                    if (present.Add(e)) storeEdges.Add(e);
+                }
+            }
+            else
+            {
+                outgoing[storeNode] = [.. clusterEdges];
+            }
+        }
+        Outgoing = [.. outgoing.Select(o => o?.ToArray())];
+
+        var regimes = new HashSet<string>(StringComparer.Ordinal);
+        var unknownOrigin = false;
+        foreach (var t in transfers)
+        {
+            foreach (var r in t.Source.Regimes)
+            {
+                if (regimesToFollow is null || regimesToFollow.Contains(r)) regimes.Add(r);
+            }
+            unknownOrigin |= t.Source.Country is null;
+        }
+        var ordered = regimes.Order(StringComparer.Ordinal).ToList();
+        // Data that leaves a site of unknown country may carry any regime: it is followed onward as its own search.
+        if (unknownOrigin) ordered.Add(FlowAnalyzer.UnknownOrigin);
+        Regimes = ordered;
+
+        Sensitivity = count > 0 ? transfers[0].Context.Sensitivity : SensitivityInference.None;
+        Categories = new CategoryBits(transfers, narrowLimit);
+        Lots = new LotSets(Categories);
+        EdgeSet = new long[count];
+        EdgeOwn = new long[count];
+        EdgeKind = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            EdgeOwn[i] = Categories.Of(transfers[i].Categories);
+            EdgeSet[i] = transfers[i].CarriesOnlyItsCategories ? EdgeOwn[i] : CategoryBits.All;
+            EdgeKind[i] = Lots.KindOf(transfers[i].Data);
+        }
+    }
+
+    private int Id(string key)
+    {
+        if (!_ids.TryGetValue(key, out var id)) _ids[key] = id = _ids.Count;
+        return id;
+    }
+
+    /// <summary>The node ids (a later version's graph continues them).</summary>
+    public Dictionary<string, int> Ids => _ids;
+
+    /// <summary>The direct transfers: edge i is transfer i.</summary>
+    public IReadOnlyList<TransferFact> Transfers { get; }
+
+    /// <summary>Node ids.</summary>
+    public int NodeCount => _ids.Count;
+
+    /// <summary>Each edge's source node.</summary>
+    public int[] From { get; }
+
+    /// <summary>Each edge's destination node.</summary>
+    public int[] To { get; }
+
+    /// <summary>The edges data at a node leaves by, in order (null: none).</summary>
+    public int[]?[] Outgoing { get; }
+
+    /// <summary>The regimes followed, sorted, then <see cref="FlowAnalyzer.UnknownOrigin"/> when some data leaves a site of unknown country.</summary>
+    public IReadOnlyList<string> Regimes { get; }
+
+    /// <summary>What the regimes' sensitive categories let hops infer.</summary>
+    public SensitivityInference Sensitivity { get; }
+
+    /// <summary>The categories vocabulary.</summary>
+    public CategoryBits Categories { get; }
+
+    /// <summary>The kinds of lot and sets of lots.</summary>
+    public LotSets Lots { get; }
+
+    /// <summary>What each edge carries of a lot (its own categories, or <see cref="CategoryBits.All"/>).</summary>
+    public long[] EdgeSet { get; }
+
+    /// <summary>Each edge's own categories (none declared: <see cref="CategoryBits.All"/>).</summary>
+    public long[] EdgeOwn { get; }
+
+    /// <summary>Each edge's data's kind of lot.</summary>
+    public int[] EdgeKind { get; }
+
+    /// <summary>Whether <paramref name="regime"/> binds edge <paramref name="e"/>'s exporter (the direct transfer is already judged under it).</summary>
+    public bool Binds(string regime, int e) =>
+        regime == FlowAnalyzer.UnknownOrigin ? Transfers[e].Source.Country is null : Transfers[e].Source.Regimes.Contains(regime);
+
+    /// <summary>
+    /// One regime's search: a breadth-first search from the sites it binds along all transfers, to a fixed point of lots;
+    /// then its hops (where its data leaves a site the regime does not bind), node by node in the order its data first
+    /// reached them, each node's edges in order. <paramref name="scratch"/> is reused between searches (one thread).
+    /// </summary>
+    public RegimeSearch Search(string regime, SearchScratch scratch)
+    {
+        var count = Transfers.Count;
+        var nodes = NodeCount;
+        scratch.Reset(nodes, count);
+        var trace = new RegimeTrace(Transfers, nodes);
+        var order = new List<int>();
+        var counts = new LotCounts(Lots.Kinds);
+        var bound = scratch.Bound;
+        var queue = scratch.Queue;
+        var queued = scratch.Queued;
+        var lotsAt = scratch.LotsAt;
+        var categories = Categories;
+
+        // Adds lot (kind, categories) at node; queues what grew. A lot's categories only grow, so each (node, kind) changes
+        // at most once per category: only what grew is passed on, and the search is linear in the lots that move.
+        void Add(int node, int kind, long lotCategories)
+        {
+            var here = lotsAt[node] ??= scratch.Rent(node);
+            if (!here.Grow(kind, lotCategories, categories)) return;
+            if (queued[node]) return;
+            queued[node] = true;
+            queue.Enqueue(node);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            bound[i] = Binds(regime, i);
+            if (!bound[i]) continue;
+            if (trace.ReachedBy[From[i]] == RegimeTrace.Unreached)
+            {
+                trace.MarkSeed(From[i]);
+                order.Add(From[i]);
+            }
+            // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
+            if (EdgeOwn[i] != CategoryBits.Nothing) Add(From[i], EdgeKind[i], EdgeOwn[i]);
+            counts.Add(EdgeKind[i], Transfers[i].Held);
+        }
+        var grewKinds = scratch.GrewKinds;
+        var grewCategories = scratch.GrewCategories;
+        while (queue.Count > 0)
+        {
+            var node = queue.Dequeue();
+            queued[node] = false;
+            // What grew since the node was last handled, as it was now: lots that grow while its edges are followed (a
+            // loop back to it) are passed on when it is handled again.
+            var grew = lotsAt[node]!.TakeFresh(ref grewKinds, ref grewCategories);
+            if (Outgoing[node] is not { } edges) continue;
+            foreach (var e in edges)
+            {
+                var next = To[e];
+                var edgeSet = EdgeSet[e];
+                for (var g = 0; g < grew; g++)
+                {
+                    var carried = categories.Carry(grewCategories[g], edgeSet);
+                    if (carried == CategoryBits.Nothing) continue;
+                    if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                    {
+                        trace.Reach(next, e, node);
+                        order.Add(next);
+                    }
+                    Add(next, grewKinds[g], carried);
+                }
+            }
+        }
+        scratch.GrewKinds = grewKinds;
+        scratch.GrewCategories = grewCategories;
+
+        // Only nodes data leaves again need their lots as a set.
+        var arrived = new int[order.Count];
+        for (var k = 0; k < order.Count; k++)
+        {
+            var node = order[k];
+            if (Outgoing[node] is not null) arrived[k] = lotsAt[node] is { } here ? Lots.Of(here.Lots) : LotSets.Empty;
+        }
+        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
+    }
+}
+
+/// <summary>
+/// What one regime's search found: its tree (<see cref="Trace"/>), the nodes its data reached in the order it first
+/// reached them, the lots that arrived at each (as a set), its individuals per kind of lot, and which edges it binds.
+/// </summary>
+internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace trace, int[] order, int[] arrived, LotCounts counts, bool[] bound)
+{
+    public OnwardGraph Graph { get; } = graph;
+    public string Regime { get; } = regime;
+    public RegimeTrace Trace { get; } = trace;
+    public int[] Order { get; } = order;
+    public bool[] Bound { get; } = bound;
+
+    /// <summary>
+    /// The regime's onward hops (with the edge each is along and the node it leaves: a cluster's edges also leave each
+    /// store on it that data reached), node by node in the order its data first reached them;
+    /// only those <paramref name="filter"/> wants, when given.
+    /// </summary>
+    public IEnumerable<(int Edge, int Node, TransferFact Hop)> Hops(IOnwardHopFilter? filter)
+    {
+        var g = Graph;
+        ImmutableArray<string> only = Regime == FlowAnalyzer.UnknownOrigin ? [] : [Regime];
+        var lotData = new Dictionary<(int Set, long Categories), CarriedData>();
+        for (var k = 0; k < Order.Length; k++)
+        {
+            var node = Order[k];
+            if (g.Outgoing[node] is not { } edges) continue;
+            var pred = Trace.ReachedBy[node];
+            if (pred < 0) continue;
+            foreach (var e in edges)
+            {
+                if (e == pred || Bound[e]) continue;
+                var carried = g.Lots.Carry(arrived[k], g.EdgeSet[e]);
+                if (carried == LotSets.Empty) continue;
+                var edge = g.Transfers[e];
+                var data = LotData(edge, carried, g.EdgeOwn[e], only, lotData);
+                if (filter is not null && !filter.Wanted(e, Regime, data)) continue;
+                yield return (e, node, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The data of the lots in <paramref name="set"/> carried along <paramref name="edge"/>: their categories (or the edge's own
+    /// where the lots say "all of them"), subjects, subject types and designations, and as many individuals (and with
+    /// sensitive data) as the stores the lots started from hold, or inferred under the hop's regime. Shared by every hop
+    /// carrying the same lots (see <see cref="FlowAnalyzer.AtMostTheEdges"/> for what differs per hop).
+    /// </summary>
+    private CarriedData LotData(TransferFact edge, int set, long edgeOwn, ImmutableArray<string> regimes, Dictionary<(int, long), CarriedData> memo)
+    {
+        var lots = Graph.Lots;
+        var shown = lots.Categories(set);
+        if (shown == CategoryBits.All) shown = edgeOwn;
+        if (memo.TryGetValue((set, shown), out var data)) return data;
+        var (subjects, subjectTypes, designations) = lots.Describe(set);
+        var (individuals, sensitive) = counts.Of(lots[set]);
+        data = new CarriedData(shown == CategoryBits.All ? edge.Data.Categories : Graph.Categories.Names(shown), subjects, subjectTypes, designations,
+            individuals, sensitive);
+        return memo[(set, shown)] = Graph.Sensitivity.Infer(data, regimes);
+    }
+
+    private TransferFact OnwardHop(TransferFact edge, int e, int node, ImmutableArray<string> only, CarriedData data) =>
+        OnwardHop(edge, new OnwardPath(Trace, e, node), Regime, only, Trace.Origin(node), Trace.Length(node), data);
+
+    /// <summary>
+    /// The hop <paramref name="hop"/> along a new version of its edge, <paramref name="edge"/>, whose place in the graph is
+    /// unchanged (the same endpoints, sites, data and categories, so every regime's search is the same): the same regime,
+    /// lots, origin, path and export volumes, with the edge's own fields (mechanisms, purpose, encryption, ...) from
+    /// <paramref name="edge"/>. The incremental evaluation re-derives the hops along a changed flow this way.
+    /// </summary>
+    internal static TransferFact Rebase(TransferFact hop, TransferFact edge)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        ArgumentNullException.ThrowIfNull(edge);
+        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data);
+        rebased.ExportedIndividuals = hop.ExportedIndividuals;
+        rebased.ExportedSensitiveIndividuals = hop.ExportedSensitiveIndividuals;
+        return rebased;
+    }
+
+    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data) =>
+        new(edge.Context, edge.Subject, path, edge.Source, edge.Destination, edge.Purpose)
+        {
+            Data = data,
+            Held = data,
+            Mechanisms = edge.Mechanisms,
+            EncryptedInTransit = edge.EncryptedInTransit,
+            Pseudonymised = edge.Pseudonymised,
+            RetentionHours = edge.RetentionHours,
+            Implied = true,
+            OnwardRegime = regime,
+            Origins = only,
+            Regimes = only,
+            Origin = origin,
+            Hop = hop,
+            FromNode = edge.FromNode,
+            ToNode = edge.ToNode,
+            DeclaredAt = edge.DeclaredAt,
+            KeyCountry = edge.KeyCountry,
+        };
+
+    /// <summary>An onward hop's path, traced when it is first read (most hops never make a finding).</summary>
+    private sealed class OnwardPath(RegimeTrace trace, int edge, int node) : LazyPath
+    {
+        public override ImmutableArray<string> Build() => trace.Path(edge, node);
+    }
+
+    /// <summary>A path already traced.</summary>
+    private sealed class TracedPath(ImmutableArray<string> path) : LazyPath
+    {
+        public override ImmutableArray<string> Build() => path;
+    }
+}
+
+/// <summary>The lots of one regime's data at one node, and which of them grew since the node was last handled.</summary>
+internal sealed class NodeLots
+{
+    private int[] _kinds = new int[4];
+    private long[] _categories = new long[4];
+    private bool[] _fresh = new bool[4];
+    private int[] _freshSlots = new int[4];
+    private int _count;
+    private int _freshCount;
+
+    /// <summary>The lots here.</summary>
+    public Span<Lot> Lots
+    {
+        get
+        {
+            var lots = new Lot[_count];
+            for (var i = 0; i < _count; i++) lots[i] = new Lot(_kinds[i], _categories[i]);
+            return lots;
+        }
+    }
+
+    /// <summary>Adds <paramref name="categories"/> to the lot of <paramref name="kind"/>; false when nothing grew.</summary>
+    public bool Grow(int kind, long categories, CategoryBits bits)
+    {
+        var slot = _kinds.AsSpan(0, _count).IndexOf(kind);
+        if (slot < 0)
+        {
+            if (_count == _kinds.Length)
+            {
+                Array.Resize(ref _kinds, _count * 2);
+                Array.Resize(ref _categories, _count * 2);
+                Array.Resize(ref _fresh, _count * 2);
+                Array.Resize(ref _freshSlots, _count * 2);
+            }
+            slot = _count++;
+            _kinds[slot] = kind;
+            _categories[slot] = categories;
+        }
+        else
+        {
+            var before = _categories[slot];
+            var after = bits.Union(before, categories);
+            if (after == before) return false;
+            _categories[slot] = after;
+        }
+        if (!_fresh[slot])
+        {
+            _fresh[slot] = true;
+            _freshSlots[_freshCount++] = slot;
+        }
+        return true;
+    }
+
+    /// <summary>Copies the lots that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
+    public int TakeFresh(ref int[] kinds, ref long[] categories)
+    {
+        var n = _freshCount;
+        if (kinds.Length < n)
+        {
+            kinds = new int[Math.Max(n, kinds.Length * 2)];
+            categories = new long[kinds.Length];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var slot = _freshSlots[i];
+            kinds[i] = _kinds[slot];
+            categories[i] = _categories[slot];
+            _fresh[slot] = false;
+        }
+        _freshCount = 0;
+        return n;
+    }
+
+    /// <summary>Empties it for the next search.</summary>
+    public void Clear()
+    {
+        Array.Clear(_fresh, 0, _count);
+        _count = 0;
+        _freshCount = 0;
+    }
+}
+
+/// <summary>Arrays one thread's searches reuse, sized for the largest graph seen.</summary>
+internal sealed class SearchScratch
+{
+    private readonly Stack<NodeLots> _spare = new();
+    private readonly List<int> _used = [];
+
+    public NodeLots?[] LotsAt { get; private set; } = [];
+    public bool[] Queued { get; private set; } = [];
+    public bool[] Bound { get; private set; } = [];
+    public Queue<int> Queue { get; } = new();
+    public int[] GrewKinds { get; set; } = new int[16];
+    public long[] GrewCategories { get; set; } = new long[16];
+
+    /// <summary>Empties what the last search left, for a graph of <paramref name="nodes"/> nodes and <paramref name="edges"/> edges.</summary>
+    public void Reset(int nodes, int edges)
+    {
+        foreach (var node in _used)
+        {
+            if (node < LotsAt.Length && LotsAt[node] is { } lots)
+            {
+                lots.Clear();
+                _spare.Push(lots);
+                LotsAt[node] = null;
+            }
+        }
+        _used.Clear();
+        if (LotsAt.Length < nodes)
+        {
+            var lotsAt = new NodeLots?[nodes];
+            LotsAt.CopyTo(lotsAt, 0);
+            LotsAt = lotsAt;
+        }
+        if (Queued.Length < nodes) Queued = new bool[nodes];
+        if (Bound.Length < edges) Bound = new bool[edges];
+        Queue.Clear();
+    }
+
+    /// <summary>Empty lots for <paramref name="node"/> (remembered, to be emptied by the next <see cref="Reset"/>).</summary>
+    public NodeLots Rent(int node)
+    {
+        _used.Add(node);
+        return _spare.Count > 0 ? _spare.Pop() : new NodeLots();
+    }
+}

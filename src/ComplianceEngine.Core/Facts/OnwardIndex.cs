@@ -1,0 +1,273 @@
+using ComplianceEngine.Core.Evaluation.Incremental;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>
+/// The onward hops of one version of an estate's direct transfers, kept between evaluations so that the next version
+/// re-derives only what a change affects (issue 12, item 6). <see cref="Hops"/> is exactly what
+/// <see cref="FlowAnalyzer.OnwardHops(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/> gives for the same transfers, in
+/// the same order; <see cref="Update"/> takes the next version's direct transfers and returns the hops that disappear and
+/// the ones that appear, so that the previous hops minus <see cref="OnwardUpdate.Removed"/> plus
+/// <see cref="OnwardUpdate.Added"/> are the next version's hops (unchanged hops are the previous objects).
+/// </summary>
+/// <remarks>
+/// <para>How little it touches: a regime's search only reads the edges out of the nodes its data reaches, and which edges
+/// its law binds. A node whose edges changed (a flow added, removed or edited; a store's or cluster's implied transfers
+/// changed; anything a hop copies from its edge, exported totals included) affects only the regimes whose data reached it
+/// or whose law binds one of its edges, before or after; every other regime's hops are kept as they are, without a search.
+/// An affected regime is searched again (its hops' chains depend on the order its data spread in) and its hops are compared
+/// with the previous ones edge by edge, so only hops whose value changed are reported.</para>
+/// <para>Cheapest when unchanged transfers are the same objects as in the previous version (compared by reference first,
+/// then by value). The evaluation's context (date, organisation, sensitivity) must be the one the previous version was
+/// built with. One writer at a time; a built index is not changed by <see cref="Update"/> (it returns a new one).</para>
+/// </remarks>
+public sealed class OnwardIndex
+{
+    private readonly IReadOnlySet<string>? _regimesToFollow;
+    private readonly IOnwardHopFilter? _filter;
+    private readonly Dictionary<string, RegimeHops> _byRegime;
+
+    private OnwardIndex(OnwardGraph graph, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter, Dictionary<string, RegimeHops> byRegime)
+    {
+        Graph = graph;
+        _regimesToFollow = regimesToFollow;
+        _filter = filter;
+        _byRegime = byRegime;
+    }
+
+    internal OnwardGraph Graph { get; }
+
+    /// <summary>The direct transfers this version was built from.</summary>
+    public IReadOnlyList<TransferFact> Direct => Graph.Transfers;
+
+    /// <summary>Every onward hop, in the order the full search gives them (regime by regime).</summary>
+    public IEnumerable<TransferFact> Hops => Graph.Regimes.SelectMany(r => _byRegime[r].Hops);
+
+    /// <summary>How many onward hops there are.</summary>
+    public int Count => _byRegime.Values.Sum(r => r.Hops.Length);
+
+    /// <summary>The onward hops of <paramref name="direct"/> for the regimes in <paramref name="regimesToFollow"/> (null: every regime).</summary>
+    public static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow) => Build(direct, regimesToFollow, filter: null);
+
+    /// <summary>As <see cref="Build(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/>, keeping only the hops <paramref name="filter"/> wants (it is kept for updates).</summary>
+    internal static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter)
+    {
+        ArgumentNullException.ThrowIfNull(direct);
+        var graph = new OnwardGraph(direct, regimesToFollow);
+        if (graph.Regimes.Count > 0) filter?.Prepare(direct);
+        var scratch = new SearchScratch();
+        var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
+        foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.Search(regime, scratch), filter);
+        return new OnwardIndex(graph, regimesToFollow, filter, byRegime);
+    }
+
+    /// <summary>
+    /// The next version: the onward hops of <paramref name="direct"/>, re-deriving only the regimes the changes since this
+    /// version reach. This index stays as it was.
+    /// </summary>
+    public OnwardUpdate Update(IReadOnlyList<TransferFact> direct)
+    {
+        ArgumentNullException.ThrowIfNull(direct);
+        var old = Graph;
+        var graph = new OnwardGraph(direct, _regimesToFollow, old.Ids);
+        if (graph.Regimes.Count > 0) _filter?.Prepare(direct);
+        var (changed, map, ordered) = Compare(old, graph);
+        var reverse = new int[old.Transfers.Count];
+        Array.Fill(reverse, -1);
+        for (var e = 0; e < map.Length; e++)
+        {
+            if (map[e] >= 0) reverse[map[e]] = e;
+        }
+        // The edges leaving changed nodes, before and after: a regime whose law binds one of them starts differently.
+        var oldEdges = Leaving(old, changed);
+        var newEdges = Leaving(graph, changed);
+
+        var scratch = new SearchScratch();
+        var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
+        var removed = new List<TransferFact>();
+        var added = new List<TransferFact>();
+        var searched = new List<string>();
+        foreach (var regime in graph.Regimes)
+        {
+            var before = _byRegime.GetValueOrDefault(regime);
+            if (before is not null && ordered && !Affected(regime, before.Search, changed, old, oldEdges, graph, newEdges))
+            {
+                byRegime[regime] = before.Remapped(reverse);
+                continue;
+            }
+            searched.Add(regime);
+            var after = RegimeHops.Of(graph.Search(regime, scratch), _filter);
+            byRegime[regime] = before is null ? after : Diff(before, after, map, removed, added);
+            if (before is null) added.AddRange(after.Hops);
+        }
+        foreach (var (regime, before) in _byRegime)
+        {
+            if (!byRegime.ContainsKey(regime)) removed.AddRange(before.Hops);
+        }
+        return new OnwardUpdate(new OnwardIndex(graph, _regimesToFollow, _filter, byRegime), removed, added, searched);
+    }
+
+    /// <summary>
+    /// The nodes whose edges changed (the edges leaving them, or the edges data leaves them by), each new edge's previous
+    /// index (-1: none), and whether the unchanged edges kept their order.
+    /// </summary>
+    private static (HashSet<int> Changed, int[] Map, bool Ordered) Compare(OnwardGraph old, OnwardGraph graph)
+    {
+        var changed = new HashSet<int>();
+        var map = new int[graph.Transfers.Count];
+        Array.Fill(map, -1);
+        var oldFrom = EdgesFrom(old);
+        var newFrom = EdgesFrom(graph);
+        for (var node = 0; node < graph.NodeCount; node++)
+        {
+            var before = node < oldFrom.Length ? oldFrom[node] : null;
+            if (!Match(before, newFrom[node], old, graph, map)) changed.Add(node);
+        }
+        for (var node = 0; node < graph.NodeCount; node++)
+        {
+            var before = node < old.NodeCount ? old.Outgoing[node] : null;
+            var after = graph.Outgoing[node];
+            if ((before?.Length ?? 0) != (after?.Length ?? 0)) changed.Add(node);
+            else if (after is not null && before is not null)
+            {
+                for (var k = 0; k < after.Length; k++)
+                {
+                    if (map[after[k]] != before[k]) changed.Add(node);
+                }
+            }
+        }
+        // Regimes are searched edge by edge in order: unchanged edges must keep their order for a kept regime to be the same.
+        var last = -1;
+        var ordered = true;
+        for (var e = 0; e < map.Length && ordered; e++)
+        {
+            if (map[e] < 0) continue;
+            ordered = map[e] > last;
+            last = map[e];
+        }
+        return (changed, map, ordered);
+    }
+
+    private static List<int>?[] EdgesFrom(OnwardGraph graph)
+    {
+        var from = new List<int>?[graph.NodeCount];
+        for (var e = 0; e < graph.Transfers.Count; e++) (from[graph.From[e]] ??= []).Add(e);
+        return from;
+    }
+
+    /// <summary>Pairs each edge of <paramref name="after"/> with an equal edge of <paramref name="before"/> in order; true when all pair up.</summary>
+    private static bool Match(List<int>? before, List<int>? after, OnwardGraph old, OnwardGraph graph, int[] map)
+    {
+        var all = (before?.Count ?? 0) == (after?.Count ?? 0);
+        if (after is null) return all;
+        var p = 0;
+        foreach (var e in after)
+        {
+            var found = -1;
+            for (var q = p; before is not null && q < before.Count; q++)
+            {
+                if (!SameEdge(old.Transfers[before[q]], graph.Transfers[e])) continue;
+                found = q;
+                break;
+            }
+            if (found < 0)
+            {
+                all = false;
+                continue;
+            }
+            all &= found == p;
+            map[e] = before![found];
+            p = found + 1;
+        }
+        return all;
+    }
+
+    private static bool SameEdge(TransferFact a, TransferFact b) => ReferenceEquals(a, b) || StructuralEquality.Equal(a, b);
+
+    /// <summary>Whether a change at <paramref name="changed"/> nodes can change <paramref name="regime"/>'s search.</summary>
+    private static bool Affected(string regime, RegimeSearch search, HashSet<int> changed, OnwardGraph old, List<int> oldEdges, OnwardGraph graph,
+        List<int> newEdges)
+    {
+        var reached = search.Trace.ReachedBy;
+        foreach (var node in changed)
+        {
+            if (node < reached.Length && reached[node] != RegimeTrace.Unreached) return true;
+        }
+        return oldEdges.Exists(e => old.Binds(regime, e)) || newEdges.Exists(e => graph.Binds(regime, e));
+    }
+
+    private static List<int> Leaving(OnwardGraph graph, HashSet<int> nodes)
+    {
+        var edges = new List<int>();
+        for (var e = 0; e < graph.Transfers.Count; e++)
+        {
+            if (nodes.Contains(graph.From[e])) edges.Add(e);
+        }
+        return edges;
+    }
+
+    /// <summary>The new search's hops, with the previous object wherever a hop along the same edge holds the same values.</summary>
+    private static RegimeHops Diff(RegimeHops before, RegimeHops after, int[] map, List<TransferFact> removed, List<TransferFact> added)
+    {
+        // One hop per regime, edge and node it leaves (node ids are shared between versions).
+        var previous = new Dictionary<(int, int), TransferFact>(before.Edges.Length);
+        for (var i = 0; i < before.Edges.Length; i++) previous[(before.Edges[i], before.Nodes[i])] = before.Hops[i];
+        var hops = new TransferFact[after.Hops.Length];
+        for (var i = 0; i < hops.Length; i++)
+        {
+            var hop = after.Hops[i];
+            var oldEdge = map[after.Edges[i]];
+            if (oldEdge >= 0 && previous.Remove((oldEdge, after.Nodes[i]), out var was))
+            {
+                if (SameHop(was, hop))
+                {
+                    hops[i] = was;
+                    continue;
+                }
+                removed.Add(was);
+            }
+            hops[i] = hop;
+            added.Add(hop);
+        }
+        removed.AddRange(previous.Values);
+        return new RegimeHops(after.Search, after.Edges, after.Nodes, hops);
+    }
+
+    /// <summary>Two hops of one regime along equal edges: the same when their data, origin, length and chain are.</summary>
+    private static bool SameHop(TransferFact a, TransferFact b) =>
+        a.Hop == b.Hop && StructuralEquality.Equal(a.Data, b.Data) && StructuralEquality.Equal(a.Origin, b.Origin)
+        && a.Path.AsSpan().SequenceEqual(b.Path.AsSpan());
+
+    /// <summary>One regime's search and its hops, each with the index of its edge in the owning index's graph and the node it leaves.</summary>
+    private sealed class RegimeHops(RegimeSearch search, int[] edges, int[] nodes, TransferFact[] hops)
+    {
+        public RegimeSearch Search { get; } = search;
+        public int[] Edges { get; } = edges;
+        public int[] Nodes { get; } = nodes;
+        public TransferFact[] Hops { get; } = hops;
+
+        public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter)
+        {
+            var edges = new List<int>();
+            var nodes = new List<int>();
+            var hops = new List<TransferFact>();
+            foreach (var (e, node, hop) in search.Hops(filter))
+            {
+                edges.Add(e);
+                nodes.Add(node);
+                hops.Add(hop);
+            }
+            return new RegimeHops(search, [.. edges], [.. nodes], [.. hops]);
+        }
+
+        /// <summary>The same hops, their edges renumbered for the next version (<paramref name="next"/>: previous index to new index).</summary>
+        public RegimeHops Remapped(int[] next) => new(Search, [.. Edges.Select(e => next[e])], Nodes, Hops);
+    }
+}
+
+/// <summary>What <see cref="OnwardIndex.Update"/> found.</summary>
+/// <param name="Index">The next version's index (its <see cref="OnwardIndex.Hops"/> are the full search's).</param>
+/// <param name="Removed">Previous hops that are not among the next version's (their edge, data, origin or chain changed, or they are gone).</param>
+/// <param name="Added">The next version's hops that were not among the previous ones.</param>
+/// <param name="RegimesSearched">The regimes searched again (the others' hops were kept without a search).</param>
+public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact> Removed, IReadOnlyList<TransferFact> Added, IReadOnlyList<string> RegimesSearched);
