@@ -184,7 +184,10 @@ public sealed class IncrementalEvaluation
             var report = _evaluator.BuildReport([tally], resolved, options, _diagnosed, sources: null, workers);
             _report = report;
             Keep(estate, resolved, order, report, options);
-            var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count);
+            var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count)
+            {
+                NotPatchedBecause = fresh ? null : NotPatchedBecause,
+            };
             LastUpdate = update;
             return update;
         }
@@ -218,6 +221,8 @@ public sealed class IncrementalEvaluation
     /// <summary>Keeps what the next update patches, after a version whose every fact was derived.</summary>
     private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, Report report, EvaluationOptions options)
     {
+        // The comparers the next update uses are compiled on first use: now, not while a change waits.
+        if (!estate.Flows.IsEmpty) _ = StructuralEquality.Equal(estate.Flows[0], estate.Flows[0] with { });
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var flow in estate.Flows) names[flow.Name] = names.GetValueOrDefault(flow.Name) + 1;
         var byFlow = new Dictionary<string, FlowFacts>(StringComparer.Ordinal);
@@ -266,7 +271,8 @@ public sealed class IncrementalEvaluation
         var changedFlows = new List<int>();
         for (var i = 0; i < estate.Flows.Length; i++)
         {
-            if (ReferenceEquals(before.Flows[i], estate.Flows[i])) continue;
+            // A flow read again from its file is a new object: only a flow whose values changed is derived again.
+            if (ReferenceEquals(before.Flows[i], estate.Flows[i]) || StructuralEquality.Equal(before.Flows[i], estate.Flows[i])) continue;
             if (changedFlows.Count == MaxPatchedFlows) return NotPatched("too many flows changed");
             changedFlows.Add(i);
         }
@@ -281,7 +287,6 @@ public sealed class IncrementalEvaluation
             var was = before.Flows[i];
             var flow = estate.Flows[i];
             if (!string.Equals(was.Name, flow.Name, StringComparison.Ordinal)) return NotPatched($"flow '{was.Name}' became '{flow.Name}'");
-            if (StructuralEquality.Equal(was, flow)) continue;
             if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old)
                 return NotPatched($"flow '{flow.Name}' has no transfer of its own, or shares its name");
             var declared = FactBuilder.Declared(resolved, context, flow, orgMechanisms);
@@ -506,4 +511,7 @@ public sealed record IncrementalUpdate(Report Report, bool Restarted, int Facts,
     /// fact was derived again (a restart, or a change the patch does not cover) and the report built from all of them.
     /// </summary>
     public bool Patched { get; init; }
+
+    /// <summary>Why every fact was derived again although the session went on (null when patched or restarted).</summary>
+    public string? NotPatchedBecause { get; init; }
 }
