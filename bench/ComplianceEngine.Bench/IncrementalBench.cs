@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ComplianceEngine.Core;
 using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
 using ComplianceEngine.Reporting;
 
@@ -45,8 +46,8 @@ internal static class IncrementalBench
 
         // The edits, each a one-flow change made and undone in turn (so every rep changes the estate):
         // - mechanism: flow N/2 gets a mechanism no rule names (the case measured since the first round);
-        // - chain: the same on a flow whose destination other flows read from (onward hops run along it and past it);
-        // - status: a flow with a mechanism loses it (its verdicts change; the onward filter may then keep other hops);
+        // - chain: the same on the flow whose destination other flows read from with the most findings (onward hops run along it);
+        // - status: the flow with one mechanism and the most findings loses it (its verdicts change; the onward filter may then keep other hops);
         // - reroute: a flow is sent to another store (its place in the graph moves: every fact is derived again).
         var kinds = (o.Get("edits") ?? "mechanism,chain,status,reroute").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var sources = estate.Flows.Select(f => f.From.Name).ToHashSet(StringComparer.Ordinal);
@@ -59,9 +60,13 @@ internal static class IncrementalBench
             }
             throw new InvalidOperationException("no flow fits the edit");
         }
-        var chainIndex = Pick(f => sources.Contains(f.To.Name) && !f.Mechanisms.IsEmpty && f.Name != estate.Flows[flows / 2].Name);
-        var statusIndex = Pick(f => !f.Mechanisms.IsEmpty && f.Mechanisms.Length == 1 && f.Name != estate.Flows[chainIndex].Name
-            && f.Name != estate.Flows[flows / 2].Name);
+        // The flows the first report has the most findings about (their transfers are judged, and onward hops run along them).
+        var findingsPerFlow = first.Report.Findings.Where(f => f.Subject.Kind == DocumentKind.DataFlow)
+            .GroupBy(f => f.Subject.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        int Heaviest(Func<DataFlow, bool> wanted) => estate.Flows.Select((f, i) => (f, i)).Where(x => wanted(x.f))
+            .OrderByDescending(x => findingsPerFlow.GetValueOrDefault(x.f.Name)).ThenBy(x => x.i).First().i;
+        var chainIndex = Heaviest(f => sources.Contains(f.To.Name) && f.Name != estate.Flows[flows / 2].Name);
+        var statusIndex = Heaviest(f => f.Mechanisms.Length == 1 && f.Name != estate.Flows[chainIndex].Name && f.Name != estate.Flows[flows / 2].Name);
         var rerouteIndex = Pick(f => estate.Stores.Any(s => s.Name == f.To.Name) && f.Name != estate.Flows[flows / 2].Name
             && f.Name != estate.Flows[chainIndex].Name && f.Name != estate.Flows[statusIndex].Name);
         var otherStore = estate.Stores[estate.Stores.Length / 3].Name;
@@ -102,7 +107,7 @@ internal static class IncrementalBench
                 var full = engine.Evaluate(estate, options);
                 fullMs.Add(sw.Elapsed.TotalMilliseconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rep {rep + 1} {kind}: incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {fullMs[^1]:F0} ms"));
+                    $"rep {rep + 1} {kind} ({estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {fullMs[^1]:F0} ms"));
                 if (rep == 0 && o.Flag("verify"))
                 {
                     var same = Json(update.Report) == Json(full);

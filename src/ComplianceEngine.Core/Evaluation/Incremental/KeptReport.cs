@@ -103,7 +103,14 @@ internal sealed class KeptReport
     /// <summary>Brings the report's findings up to date with the slots of <paramref name="dirty"/> ids: what is shown, counted and linked.</summary>
     public void Publish(HashSet<string> dirty)
     {
-        var changedPaths = new HashSet<RootCauses.PathKey>();
+        // Per whole-path key whose findings change: the first finding's id before (a root cause of the findings extending it).
+        var firstBefore = new Dictionary<RootCauses.PathKey, string?>();
+        void Touch(Finding f)
+        {
+            if (f.Path.IsDefaultOrEmpty) return;
+            var key = RootCauses.KeyOf(f, f.Path.Length);
+            if (!firstBefore.ContainsKey(key)) firstBefore[key] = FirstWithPath(key);
+        }
         var relink = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in dirty)
         {
@@ -117,10 +124,10 @@ internal sealed class KeptReport
             }
             if (shown is not null)
             {
+                Touch(shown);
                 _sorted.RemoveAt(IndexOf(shown));
                 Evaluator.Count(_tally, shown.Jurisdiction, shown.Status, -1);
                 Index(shown, -1);
-                if (!shown.Path.IsDefaultOrEmpty) changedPaths.Add(RootCauses.KeyOf(shown, shown.Path.Length));
             }
             slot.Shown = first;
             if (first is null)
@@ -128,18 +135,18 @@ internal sealed class KeptReport
                 _byId.Remove(id);
                 continue;
             }
+            Touch(first);
             var at = _sorted.BinarySearch(first, FindingFactory.Order);
             _sorted.Insert(~at, first);
             Evaluator.Count(_tally, first.Jurisdiction, first.Status, 1);
             Index(first, +1);
-            if (!first.Path.IsDefaultOrEmpty) changedPaths.Add(RootCauses.KeyOf(first, first.Path.Length));
             relink.Add(id);
         }
-        // A finding's root cause is the first finding whose whole path is a prefix of its own: where the findings with a
-        // path changed, the findings extending that path are linked again.
-        foreach (var key in changedPaths)
+        // A finding's root cause is the first finding whose whole path is a prefix of its own: where that first finding
+        // changed, the findings extending its path are linked again.
+        foreach (var (key, before) in firstBefore)
         {
-            if (_extending.TryGetValue(key, out var ids)) relink.UnionWith(ids);
+            if (FirstWithPath(key) != before && _extending.TryGetValue(key, out var ids)) relink.UnionWith(ids);
         }
         foreach (var id in relink)
         {
