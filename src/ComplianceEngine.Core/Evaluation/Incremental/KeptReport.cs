@@ -112,6 +112,9 @@ internal sealed class KeptReport
             if (!firstBefore.ContainsKey(key)) firstBefore[key] = FirstWithPath(key);
         }
         var relink = new HashSet<string>(StringComparer.Ordinal);
+        // The report's list is patched in one merge at the end (a removal or insertion each would move the whole list).
+        var leaving = new List<int>();
+        var coming = new List<Finding>();
         foreach (var id in dirty)
         {
             var slot = _byId[id];
@@ -125,7 +128,7 @@ internal sealed class KeptReport
             if (shown is not null)
             {
                 Touch(shown);
-                _sorted.RemoveAt(IndexOf(shown));
+                leaving.Add(IndexOf(shown));
                 Evaluator.Count(_tally, shown.Jurisdiction, shown.Status, -1);
                 Index(shown, -1);
             }
@@ -136,12 +139,12 @@ internal sealed class KeptReport
                 continue;
             }
             Touch(first);
-            var at = _sorted.BinarySearch(first, FindingFactory.Order);
-            _sorted.Insert(~at, first);
+            coming.Add(first);
             Evaluator.Count(_tally, first.Jurisdiction, first.Status, 1);
             Index(first, +1);
             relink.Add(id);
         }
+        if (leaving.Count > 0 || coming.Count > 0) Merge(leaving, coming);
         // A finding's root cause is the first finding whose whole path is a prefix of its own: where that first finding
         // changed, the findings extending its path are linked again.
         foreach (var (key, before) in firstBefore)
@@ -153,6 +156,35 @@ internal sealed class KeptReport
             var i = IndexOf(_byId[id].Shown!);
             _sorted[i] = RootCauses.Linked(_sorted[i], FirstWithPath);
         }
+    }
+
+    /// <summary>The report's list without the findings at <paramref name="leaving"/> positions, with <paramref name="coming"/> in order.</summary>
+    private void Merge(List<int> leaving, List<Finding> coming)
+    {
+        leaving.Sort();
+        coming.Sort(FindingFactory.Order);
+        // Where each coming finding goes in the list as it is (a finding of the same id leaving compares equal: it goes there).
+        var at = new int[coming.Count];
+        for (var k = 0; k < coming.Count; k++)
+        {
+            var i = _sorted.BinarySearch(coming[k], FindingFactory.Order);
+            at[k] = i >= 0 ? i : ~i;
+        }
+        var merged = new List<Finding>(_sorted.Count - leaving.Count + coming.Count);
+        int next = 0, gone = 0;
+        for (var i = 0; i < _sorted.Count; i++)
+        {
+            while (next < coming.Count && at[next] == i) merged.Add(coming[next++]);
+            if (gone < leaving.Count && leaving[gone] == i)
+            {
+                gone++;
+                continue;
+            }
+            merged.Add(_sorted[i]);
+        }
+        while (next < coming.Count) merged.Add(coming[next++]);
+        _sorted.Clear();
+        _sorted.AddRange(merged);
     }
 
     /// <summary>The report's findings now (a copy: the report is a snapshot).</summary>
