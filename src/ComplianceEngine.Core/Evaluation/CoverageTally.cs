@@ -33,6 +33,21 @@ internal sealed class CoverageTally
     private FindingSubject? _lastSubject;
     private Site? _lastSource, _lastDestination, _lastOrigin;
 
+    private readonly List<string> _seen = new(4);
+
+    /// <summary>Records the verdicts one fact received (the jurisdictions of the rules that judged it, each once).</summary>
+    public void Record(Fact fact, List<Verdict> verdicts)
+    {
+        _seen.Clear();
+        foreach (var v in verdicts)
+        {
+            if (v.Judgement == Judgement.NotApplicable) continue;
+            var j = v.Rule.Definition.Jurisdiction;
+            if (!_seen.Contains(j)) _seen.Add(j);
+        }
+        Record(fact, _seen);
+    }
+
     /// <summary>
     /// Records one fact judged by rules of <paramref name="jurisdictions"/> (each once; none when no rule judged it).
     /// Consecutive facts often share a subject and sites (a flow's onward hops): a repeat is not looked up again.

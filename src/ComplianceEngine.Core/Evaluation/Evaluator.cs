@@ -140,17 +140,12 @@ public sealed class Evaluator
         var ranks = new int[total];
         var kept = 0;
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        int[] Tally(string jurisdiction)
-        {
-            if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
-            return t;
-        }
         // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
         var rules = _rules.Rules;
         var byRule = new int[rules.Length * StatusCount];
         foreach (var chunk in chunks)
         {
-            foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Tally(jurisdiction)[(int)FindingStatus.Pass] += passes;
+            foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
             foreach (var (finding, rule, fact) in chunk.Findings)
             {
                 if (!ids.Add(finding.Id)) continue;
@@ -158,19 +153,17 @@ public sealed class Evaluator
                 // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
                 var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
                 if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
-                else Tally(finding.Jurisdiction)[(int)finding.Status]++;
+                else Count(tally, finding.Jurisdiction, finding.Status, 1);
                 ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
                 findings[kept++] = finding;
             }
         }
         for (var r = 0; r < rules.Length; r++)
         {
-            var t = Tally(rules[r].Definition.Jurisdiction);
-            for (var status = 0; status < StatusCount; status++) t[status] += byRule[r * StatusCount + status];
+            for (var status = 0; status < StatusCount; status++)
+                Count(tally, rules[r].Definition.Jurisdiction, (FindingStatus)status, byRule[r * StatusCount + status]);
         }
-        var counts = tally.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
-            kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
-            kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
+        var counts = Counts(tally);
 
         // Coverage needs only the tallies and the estate (nothing else reads the estate meanwhile): it is finished on
         // another thread while the findings are sorted and linked.
@@ -178,7 +171,7 @@ public sealed class Evaluator
         {
             var coverage = new CoverageTally();
             foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
-            return coverage.Finish(resolved, counts.Keys, RegimesOfSubject);
+            return CoverageOf(coverage, resolved, counts);
         }
         var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
 
@@ -187,9 +180,42 @@ public sealed class Evaluator
         // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
         var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
         var ordered = RootCauses.Link(sorted, workers);
-        // The phase ends where it always has (coverage was never part of it), so its timings compare with earlier runs.
+        return AssembleThen(counts, ordered, options, diagnostics, () => finishing is null ? FinishCoverage() : finishing.GetAwaiter().GetResult());
+    }
+
+    /// <summary>Adds <paramref name="delta"/> findings (or counted passes) of <paramref name="status"/> to a jurisdiction's tally (see <see cref="Counts"/>).</summary>
+    internal static void Count(Dictionary<string, int[]> tally, string jurisdiction, FindingStatus status, int delta)
+    {
+        if (!tally.TryGetValue(jurisdiction, out var t)) tally[jurisdiction] = t = new int[StatusCount];
+        t[(int)status] += delta;
+    }
+
+    /// <summary>The report's counts from a tally of findings and passes per jurisdiction: every rule's jurisdiction listed.</summary>
+    internal ImmutableSortedDictionary<string, StatusCounts> Counts(Dictionary<string, int[]> tally)
+    {
+        var all = new Dictionary<string, int[]>(tally, StringComparer.Ordinal);
+        foreach (var rule in _rules.Rules) all.TryAdd(rule.Definition.Jurisdiction, new int[StatusCount]);
+        return all.ToImmutableSortedDictionary(kv => kv.Key, kv => new StatusCounts(
+            kv.Value[(int)FindingStatus.Violation], kv.Value[(int)FindingStatus.Warning], kv.Value[(int)FindingStatus.Indeterminate],
+            kv.Value[(int)FindingStatus.Waived], kv.Value[(int)FindingStatus.Pass]), StringComparer.Ordinal);
+    }
+
+    /// <summary>The finished coverage of what <paramref name="coverage"/> recorded, for the jurisdictions of <paramref name="counts"/>.</summary>
+    internal Coverage CoverageOf(CoverageTally coverage, ResolvedEstate resolved, ImmutableSortedDictionary<string, StatusCounts> counts) =>
+        coverage.Finish(resolved, counts.Keys, RegimesOfSubject);
+
+    /// <summary>The report from its parts: counts, findings (sorted, root causes linked), diagnostics and coverage.</summary>
+    internal Report Assemble(ImmutableSortedDictionary<string, StatusCounts> counts, ImmutableArray<Finding> ordered, EvaluationOptions options,
+        IEnumerable<Diagnostic>? diagnostics, Coverage coverage) => AssembleThen(counts, ordered, options, diagnostics, () => coverage);
+
+    /// <summary>
+    /// The report from its parts, with coverage asked for once the report phase has ended (it is never part of the
+    /// phase, so the phase's timings compare with earlier runs).
+    /// </summary>
+    private Report AssembleThen(ImmutableSortedDictionary<string, StatusCounts> counts, ImmutableArray<Finding> ordered, EvaluationOptions options,
+        IEnumerable<Diagnostic>? diagnostics, Func<Coverage> coverage)
+    {
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);
-        var coverage = finishing is null ? FinishCoverage() : finishing.GetAwaiter().GetResult();
         return new Report(
             Report.CurrentSchemaVersion,
             options.AsOf,
@@ -199,7 +225,7 @@ public sealed class Evaluator
             _summaries,
             [.. (diagnostics ?? []).Order()])
         {
-            Coverage = coverage,
+            Coverage = coverage(),
         };
     }
 

@@ -37,9 +37,7 @@ public static class RootCauses
         {
             // Only a path of two names or more can be the prefix a longer path is looked up by.
             if (f.Path.IsDefaultOrEmpty || f.Path.Length < 2) continue;
-            var hash = Seed(f);
-            foreach (var name in f.Path) hash = Step(hash, name);
-            byPath.TryAdd(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, f.Path.Length, hash), f.Id);
+            byPath.TryAdd(KeyOf(f, f.Path.Length), f.Id);
         }
         var linked = new Finding[findings.Length];
         const int Range = 16_384;
@@ -56,6 +54,7 @@ public static class RootCauses
     /// <summary>Links findings [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="linked"/> (reads <paramref name="byPath"/> only).</summary>
     private static void LinkRange(ImmutableArray<Finding> findings, int from, int to, Dictionary<PathKey, string> byPath, Finding[] linked)
     {
+        string? FirstWithPath(PathKey key) => byPath.TryGetValue(key, out var id) ? id : null;
         // Many findings of a rule share one unknown site: its root cause id is worked out once (per range).
         var unknown = new Dictionary<(string Rule, string Jurisdiction, string Site), string>();
         for (var i = from; i < to; i++)
@@ -70,9 +69,30 @@ public static class RootCauses
                         FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation]);
                 }
             }
-            else root = ShortestPrefix(f, byPath) ?? f.Id;
+            else root = ShortestPrefix(f, FirstWithPath) ?? f.Id;
             linked[i] = f.RootCause == root ? f : f with { RootCause = root };
         }
+    }
+
+    /// <summary>
+    /// <paramref name="f"/> with its root cause, given the id of the first finding (in report order) whose whole path is
+    /// each key (<see cref="KeyOf"/>), or null when there is none. The incremental report links here; <see cref="Link(ImmutableArray{Finding}, int)"/>
+    /// links the same way, with the unknown sites' ids worked out once per range.
+    /// </summary>
+    internal static Finding Linked(Finding f, Func<PathKey, string?> firstWithPath)
+    {
+        var root = UnknownSite(f) is { } site
+            ? FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation])
+            : ShortestPrefix(f, firstWithPath) ?? f.Id;
+        return f.RootCause == root ? f : f with { RootCause = root };
+    }
+
+    /// <summary>The key of the first <paramref name="length"/> names of <paramref name="f"/>'s path (its rule, jurisdiction and outcome).</summary>
+    internal static PathKey KeyOf(Finding f, int length)
+    {
+        var hash = Seed(f);
+        for (var i = 0; i < length; i++) hash = Step(hash, f.Path[i]);
+        return new(f.RuleId, f.Jurisdiction, f.Status, f.Path, length, hash);
     }
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable: origin, then source, then destination.</summary>
@@ -84,7 +104,7 @@ public static class RootCauses
         return place.Destination!.Country is null ? place.Destination.Name : null;
     }
 
-    private static string? ShortestPrefix(Finding f, Dictionary<PathKey, string> byPath)
+    private static string? ShortestPrefix(Finding f, Func<PathKey, string?> firstWithPath)
     {
         if (f.Path.Length < 3) return null;
         // The prefixes' hashes grow name by name: each prefix is hashed once, not from its first name again.
@@ -92,7 +112,7 @@ public static class RootCauses
         for (var length = 2; length < f.Path.Length; length++)
         {
             hash = Step(hash, f.Path[length - 1]);
-            if (byPath.TryGetValue(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, length, hash), out var id)) return id;
+            if (firstWithPath(new PathKey(f.RuleId, f.Jurisdiction, f.Status, f.Path, length, hash)) is { } id) return id;
         }
         return null;
     }
@@ -105,7 +125,7 @@ public static class RootCauses
     /// The first <see cref="Length"/> names of a path, for one rule, jurisdiction and outcome (no copy of the names), with
     /// its hash (<see cref="Seed"/>, then <see cref="Step"/> per name).
     /// </summary>
-    private readonly struct PathKey(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length, int hash) : IEquatable<PathKey>
+    internal readonly struct PathKey(string rule, string jurisdiction, FindingStatus status, ImmutableArray<string> path, int length, int hash) : IEquatable<PathKey>
     {
         private readonly int _hash = hash;
 

@@ -48,7 +48,7 @@ public sealed class FactBuilder
             facts.Add(Placement(context, info, site, info.Subject, [store.Name, site.Name], copy: false, store.GeoRedundant,
                 copyTarget: copyTargets.Contains(store.Name)));
         }
-        var orgMechanisms = resolved.Intern(Sorted(context.Organization?.Mechanisms ?? []));
+        var orgMechanisms = OrganizationMechanisms(resolved, context);
         var flows = resolved.Estate.Flows;
         if (workers <= 1 || flows.Length < 50_000)
         {
@@ -99,7 +99,12 @@ public sealed class FactBuilder
         };
     }
 
-    private static TransferFact? Declared(ResolvedEstate resolved, EvaluationContext context, DataFlow flow, ImmutableArray<string> orgMechanisms)
+    /// <summary>The organisation's mechanisms, as every declared transfer to a cluster adds them (see <see cref="Declared"/>).</summary>
+    internal static ImmutableArray<string> OrganizationMechanisms(ResolvedEstate resolved, EvaluationContext context) =>
+        resolved.Intern(Sorted(context.Organization?.Mechanisms ?? []));
+
+    /// <summary>The transfer of one declared flow (null when its source is neither a store nor a cluster of the estate); the incremental evaluation re-derives a changed flow here.</summary>
+    internal static TransferFact? Declared(ResolvedEstate resolved, EvaluationContext context, DataFlow flow, ImmutableArray<string> orgMechanisms)
     {
         if (resolved.Flow(flow.From.Name, flow.To.Name) is not var (source, fromNode, destination, toNode)) return null;
 
@@ -228,6 +233,24 @@ public sealed class ResolvedEstate
             }
         }
         _storesByCluster = estate.Stores.Where(s => s.Cluster is not null).ToLookup(s => s.Cluster!.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The same resolution for <paramref name="estate"/>, a version of this estate with the same clusters, stores, recipients
+    /// and organisation (only its flows differ): sites, stores and what they carry are shared, not worked out again.
+    /// </summary>
+    internal ResolvedEstate WithEstate(Estate estate) => new(this, estate);
+
+    private ResolvedEstate(ResolvedEstate shared, Estate estate)
+    {
+        Estate = estate;
+        _sites = shared._sites;
+        _names = shared._names;
+        _storesByCluster = shared._storesByCluster;
+        _storeInfo = shared._storeInfo;
+        _interned = shared._interned;
+        _unresolved = shared._unresolved;
+        Sensitivity = shared.Sensitivity;
     }
 
     /// <summary>The estate.</summary>

@@ -327,7 +327,26 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     }
 
     private TransferFact OnwardHop(TransferFact edge, int e, int node, ImmutableArray<string> only, CarriedData data) =>
-        new(edge.Context, edge.Subject, new OnwardPath(Trace, e, node), edge.Source, edge.Destination, edge.Purpose)
+        OnwardHop(edge, new OnwardPath(Trace, e, node), Regime, only, Trace.Origin(node), Trace.Length(node), data);
+
+    /// <summary>
+    /// The hop <paramref name="hop"/> along a new version of its edge, <paramref name="edge"/>, whose place in the graph is
+    /// unchanged (the same endpoints, sites, data and categories, so every regime's search is the same): the same regime,
+    /// lots, origin, path and export volumes, with the edge's own fields (mechanisms, purpose, encryption, ...) from
+    /// <paramref name="edge"/>. The incremental evaluation re-derives the hops along a changed flow this way.
+    /// </summary>
+    internal static TransferFact Rebase(TransferFact hop, TransferFact edge)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        ArgumentNullException.ThrowIfNull(edge);
+        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data);
+        rebased.ExportedIndividuals = hop.ExportedIndividuals;
+        rebased.ExportedSensitiveIndividuals = hop.ExportedSensitiveIndividuals;
+        return rebased;
+    }
+
+    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data) =>
+        new(edge.Context, edge.Subject, path, edge.Source, edge.Destination, edge.Purpose)
         {
             Data = data,
             Held = data,
@@ -336,11 +355,11 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
             Pseudonymised = edge.Pseudonymised,
             RetentionHours = edge.RetentionHours,
             Implied = true,
-            OnwardRegime = Regime,
+            OnwardRegime = regime,
             Origins = only,
             Regimes = only,
-            Origin = Trace.Origin(node),
-            Hop = Trace.Length(node),
+            Origin = origin,
+            Hop = hop,
             FromNode = edge.FromNode,
             ToNode = edge.ToNode,
             DeclaredAt = edge.DeclaredAt,
@@ -351,6 +370,12 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     private sealed class OnwardPath(RegimeTrace trace, int edge, int node) : LazyPath
     {
         public override ImmutableArray<string> Build() => trace.Path(edge, node);
+    }
+
+    /// <summary>A path already traced.</summary>
+    private sealed class TracedPath(ImmutableArray<string> path) : LazyPath
+    {
+        public override ImmutableArray<string> Build() => path;
     }
 }
 

@@ -95,6 +95,21 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
         _transfers = transfers;
     }
 
+    /// <summary>
+    /// Whether the hops along <paramref name="a"/> and along <paramref name="b"/> (two versions of one edge) pass the edge test
+    /// of the same rules, so the filter keeps exactly the same hops along either (the incremental evaluation's check).
+    /// </summary>
+    public bool SameEdgeRules(TransferFact a, TransferFact b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            if (MayApply(_edgeConditions[i], a) != MayApply(_edgeConditions[i], b)) return false;
+        }
+        return true;
+    }
+
     private static bool MayApply(Func<Fact, Tri>[] conditions, TransferFact fact)
     {
         foreach (var c in conditions)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Diagnostics;
@@ -33,6 +34,21 @@ public sealed class IncrementalEvaluation
     private EvaluationContext? _context;
     private EvaluationOptions? _options;
     private Dictionary<(long Key, int Occurrence), Entry> _entries = [];
+
+    // What the last version left for the next update to patch (null after a restart): the estate and its resolution,
+    // every fact in derivation order, each declared flow's facts, and the report's parts.
+    private Estate? _estate;
+    private ResolvedEstate? _resolved;
+    private List<Entry>? _order;
+    private Dictionary<string, FlowFacts>? _byFlow;
+    private KeptReport? _kept;
+    private Coverage? _coverage;
+    private Diagnostic[] _given = [];
+    private List<Diagnostic> _diagnosed = [];
+    private OnwardRuleFilter? _edgeFilter;
+
+    /// <summary>At most this many changed flows are patched; more re-derive every fact (the patch is per flow).</summary>
+    internal const int MaxPatchedFlows = 1024;
 
     /// <summary>Facts keyed and compared per task while the onward hops are built.</summary>
     private const int DiffChunkSize = 4096;
@@ -70,7 +86,14 @@ public sealed class IncrementalEvaluation
         {
             var fresh = _session is null || _context is null || _options is null || !SameSession(_options, options)
                 || !StructuralEquality.Equal(_context.Organization, estate.Organization);
+            NotPatchedBecause = null;
             if (fresh) Restart(estate, options);
+            else if (PatchChangedFlows(estate, options, diagnostics) is { } patched)
+            {
+                _options = options;
+                LastUpdate = patched;
+                return patched;
+            }
             _options = options;
             var session = _session!;
             var context = _context!;
@@ -100,6 +123,7 @@ public sealed class IncrementalEvaluation
                         if ((key.Item2 == 1 && ReferenceEquals(match, old)) || (key.Item2 > 1 && SameFact(old.Fact, fact)))
                         {
                             next[key] = old;
+                            old.Ordinal = order.Count;
                             order.Add(old);
                             unchanged++;
                             continue;
@@ -111,7 +135,7 @@ public sealed class IncrementalEvaluation
                     {
                         added++;
                     }
-                    var entry = new Entry(fact);
+                    var entry = new Entry(fact) { Key = key, Ordinal = order.Count };
                     var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
                     if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
                     {
@@ -155,9 +179,15 @@ public sealed class IncrementalEvaluation
             {
                 if (entry.Verdicts is { } verdicts) tally.Add(entry.Fact, verdicts, entry.Findings);
             }
-            var report = _evaluator.BuildReport([tally], resolved, options, _diagnose(estate, diagnostics), sources: null, workers);
+            _given = [.. diagnostics ?? []];
+            _diagnosed = [.. _diagnose(estate, _given)];
+            var report = _evaluator.BuildReport([tally], resolved, options, _diagnosed, sources: null, workers);
             _report = report;
-            var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count);
+            Keep(estate, resolved, order, report, options);
+            var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count)
+            {
+                NotPatchedBecause = fresh ? null : NotPatchedBecause,
+            };
             LastUpdate = update;
             return update;
         }
@@ -173,7 +203,237 @@ public sealed class IncrementalEvaluation
             _options = null;
             _entries = [];
             SessionFacts = 0;
+            Forget();
         }
+    }
+
+    /// <summary>Drops what an update would patch: the next update derives every fact.</summary>
+    private void Forget()
+    {
+        _estate = null;
+        _resolved = null;
+        _order = null;
+        _byFlow = null;
+        _kept = null;
+        _coverage = null;
+    }
+
+    /// <summary>Keeps what the next update patches, after a version whose every fact was derived.</summary>
+    private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, Report report, EvaluationOptions options)
+    {
+        // The comparers the next update uses are compiled on first use: now, not while a change waits.
+        if (!estate.Flows.IsEmpty) _ = StructuralEquality.Equal(estate.Flows[0], estate.Flows[0] with { });
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var flow in estate.Flows) names[flow.Name] = names.GetValueOrDefault(flow.Name) + 1;
+        var byFlow = new Dictionary<string, FlowFacts>(StringComparer.Ordinal);
+        foreach (var entry in order)
+        {
+            if (entry.Fact is not TransferFact { Subject.Kind: DocumentKind.DataFlow } t) continue;
+            if (!byFlow.TryGetValue(t.Subject.Name, out var facts))
+                byFlow[t.Subject.Name] = facts = new FlowFacts { Ambiguous = names.GetValueOrDefault(t.Subject.Name) != 1 };
+            if (t.OnwardRegime is not null)
+            {
+                facts.Hops.Add(entry);
+            }
+            else if (!t.Implied && t.Hop == 1 && facts.Declared is null)
+            {
+                facts.Declared = entry;
+            }
+            else
+            {
+                facts.Ambiguous = true;
+            }
+        }
+        _estate = estate;
+        _resolved = resolved;
+        _order = order;
+        _byFlow = byFlow;
+        _kept = KeptReport.Of(report, order.Select(e => (e.Ordinal, e.Verdicts, e.Findings)), options.IncludePasses);
+        _coverage = report.Coverage;
+    }
+
+    /// <summary>
+    /// The update when only flows changed, in place (the same flows by name, in the same order, no other document changed)
+    /// and each without moving in the graph (the same endpoints, data and categories, so every onward search runs the same):
+    /// only the changed flows' transfers and the onward hops along them are derived again, and the kept report is patched.
+    /// Null when the change is anything else: the caller derives every fact.
+    /// </summary>
+    private IncrementalUpdate? PatchChangedFlows(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics)
+    {
+        if (_estate is not { } before || _resolved is not { } resolvedBefore || _order is not { } order || _byFlow is not { } byFlow
+            || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session)
+            return NotPatched("no kept version");
+        if (!SameDocuments(before.Clusters, estate.Clusters) || !SameDocuments(before.Stores, estate.Stores)
+            || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories)
+            || before.Flows.Length != estate.Flows.Length)
+            return NotPatched("documents other than flows changed, or flows were added or removed");
+        var observer = options.Observer;
+        var changedFlows = new List<int>();
+        for (var i = 0; i < estate.Flows.Length; i++)
+        {
+            // A flow read again from its file is a new object: only a flow whose values changed is derived again.
+            if (ReferenceEquals(before.Flows[i], estate.Flows[i]) || StructuralEquality.Equal(before.Flows[i], estate.Flows[i])) continue;
+            if (changedFlows.Count == MaxPatchedFlows) return NotPatched("too many flows changed");
+            changedFlows.Add(i);
+        }
+        var resolved = resolvedBefore.WithEstate(estate);
+        observer?.PhaseCompleted(EvaluationPhase.Resolve, changedFlows.Count);
+
+        var orgMechanisms = FactBuilder.OrganizationMechanisms(resolved, context);
+        var derived = new List<(Entry Old, Fact New)>();
+        var movedFlows = new List<string>();
+        foreach (var i in changedFlows)
+        {
+            var was = before.Flows[i];
+            var flow = estate.Flows[i];
+            if (!string.Equals(was.Name, flow.Name, StringComparison.Ordinal)) return NotPatched($"flow '{was.Name}' became '{flow.Name}'");
+            if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old)
+                return NotPatched($"flow '{flow.Name}' has no transfer of its own, or shares its name");
+            var declared = FactBuilder.Declared(resolved, context, flow, orgMechanisms);
+            if (declared is null || !SamePlaceInGraph(old, declared)) return NotPatched($"flow '{flow.Name}' moved in the graph");
+            // The same exporter, importer and data: the same export volumes (the sums over every direct transfer).
+            declared.ExportedIndividuals = old.ExportedIndividuals;
+            declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
+            // The onward filter keeps the hops along an edge by the edge's fields: it must keep the same ones.
+            if (!options.Exhaustive && !EdgeFilter.SameEdgeRules(old, declared))
+                return NotPatched($"flow '{flow.Name}': the onward filter keeps other hops along it");
+            derived.Add((facts.Declared, declared));
+            foreach (var hop in facts.Hops) derived.Add((hop, RegimeSearch.Rebase((TransferFact)hop.Fact, declared)));
+            if (!StructuralEquality.Equal(was.Info.Location, flow.Info.Location)) movedFlows.Add(flow.Name);
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count);
+
+        var inserted = new List<Fact>();
+        var retracted = new List<Fact>();
+        var judged = new List<Entry>();
+        var changes = new List<(Entry Old, Entry New)>();
+        var scratch = new byte[_evaluator.Rules.Rules.Length];
+        var unchanged = 0;
+        foreach (var (old, fact) in derived)
+        {
+            if (SameFact(old.Fact, fact))
+            {
+                unchanged++;
+                continue;
+            }
+            if (old.InSession) retracted.Add(old.Fact);
+            var entry = new Entry(fact) { Ordinal = old.Ordinal };
+            var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
+            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+            {
+                entry.InSession = true;
+                inserted.Add(fact);
+                judged.Add(entry);
+            }
+            changes.Add((old, entry));
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count);
+
+        if (retracted.Count > 0) session.RetractAll(retracted);
+        if (inserted.Count > 0) session.InsertAll(inserted);
+        session.Fire();
+        _failed.Clear();
+        foreach (var entry in judged)
+        {
+            var fact = entry.Fact;
+            if (fact.Verdicts is { } recorded)
+            {
+                fact.Verdicts = null;
+                entry.Verdicts = VerdictTally.InRuleOrder(recorded);
+                entry.Findings = VerdictTally.FindingsOf(entry.Verdicts, options.IncludePasses);
+            }
+        }
+        SessionFacts += inserted.Count - retracted.Count;
+        observer?.Counted("session-facts", SessionFacts);
+        observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+
+        var dirty = new HashSet<string>(StringComparer.Ordinal);
+        var sameCoverage = movedFlows.Count == 0 || !coverage.NotJudged.Any(n => n.Kind == DocumentKind.DataFlow && movedFlows.Contains(n.Name));
+        foreach (var (old, entry) in changes)
+        {
+            _entries.Remove(old.Key);
+            var key = (FactKey.Of(entry.Fact), 1);
+            while (_entries.ContainsKey(key)) key.Item2++;
+            entry.Key = key;
+            _entries[key] = entry;
+            order[entry.Ordinal] = entry;
+            var facts = byFlow[entry.Fact.Subject.Name];
+            if (ReferenceEquals(facts.Declared, old)) facts.Declared = entry;
+            else facts.Hops[facts.Hops.IndexOf(old)] = entry;
+            kept.Remove(old.Ordinal, old.Verdicts, old.Findings, dirty);
+            kept.Add(entry.Ordinal, entry.Verdicts, entry.Findings, dirty);
+            sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts);
+        }
+        kept.Publish(dirty);
+        var counts = kept.Counts(_evaluator);
+        if (!sameCoverage)
+        {
+            // Which jurisdictions judged a fact changed: the coverage is counted again from every fact's verdicts.
+            var tally = new CoverageTally();
+            foreach (var entry in order)
+            {
+                if (entry.Verdicts is { } verdicts) tally.Record(entry.Fact, verdicts);
+            }
+            coverage = _evaluator.CoverageOf(tally, resolved, counts);
+        }
+        var given = diagnostics?.ToArray() ?? [];
+        if (!given.SequenceEqual(_given))
+        {
+            _given = given;
+            _diagnosed = [.. _diagnose(estate, given)];
+        }
+        var report = _evaluator.Assemble(counts, kept.Findings(), options, _diagnosed, coverage);
+        _report = report;
+        _estate = estate;
+        _resolved = resolved;
+        _coverage = coverage;
+        return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count, changes.Count, 0, 0, inserted.Count, retracted.Count)
+        {
+            Patched = true,
+        };
+    }
+
+    /// <summary>Why the last update derived every fact (null when it was patched, or restarted).</summary>
+    internal string? NotPatchedBecause { get; private set; }
+
+    private IncrementalUpdate? NotPatched(string reason)
+    {
+        NotPatchedBecause = reason;
+        return null;
+    }
+
+    /// <summary>The onward filter's edge test (built once).</summary>
+    private OnwardRuleFilter EdgeFilter => _edgeFilter ??= new OnwardRuleFilter(_evaluator.Selection.Transfer, workers: 1);
+
+    /// <summary>The same documents: the same array, or the same values.</summary>
+    private static bool SameDocuments<T>(ImmutableArray<T> before, ImmutableArray<T> after) =>
+        before == after || StructuralEquality.Equal(before, after);
+
+    /// <summary>
+    /// Whether two versions of a declared transfer sit at the same place in the graph every onward search runs over: the
+    /// same endpoints and sites, the same data held and carried, the same categories (so the same lots move the same way).
+    /// A declared transfer holds what rests at its source (shared by every flow from there), so the same source node is the
+    /// same lot for the searches' counts. Sites are compared by value: a fact kept from an earlier version holds the sites
+    /// of that version's resolution.
+    /// </summary>
+    private static bool SamePlaceInGraph(TransferFact before, TransferFact after) =>
+        string.Equals(before.FromNode, after.FromNode, StringComparison.Ordinal) && string.Equals(before.ToNode, after.ToNode, StringComparison.Ordinal)
+        && StructuralEquality.Equal(before.Source, after.Source) && StructuralEquality.Equal(before.Destination, after.Destination)
+        && StructuralEquality.Equal(before.Held, after.Held) && before.CarriesOnlyItsCategories == after.CarriesOnlyItsCategories
+        && StructuralEquality.Equal(before.Data, after.Data) && before.Path.AsSpan().SequenceEqual(after.Path.AsSpan());
+
+    /// <summary>Whether two verdict lists (in rule order) have the same rules, applicable or not: the fact counts toward the same coverage.</summary>
+    private static bool SameApplicability(List<Verdict>? before, List<Verdict>? after)
+    {
+        if (before is null || after is null) return before is null && after is null;
+        if (before.Count != after.Count) return false;
+        for (var i = 0; i < before.Count; i++)
+        {
+            if (!ReferenceEquals(before[i].Rule, after[i].Rule)
+                || (before[i].Judgement == Judgement.NotApplicable) != (after[i].Judgement == Judgement.NotApplicable))
+                return false;
+        }
+        return true;
     }
 
     private void Restart(Estate estate, EvaluationOptions options)
@@ -181,6 +441,7 @@ public sealed class IncrementalEvaluation
         _context = new EvaluationContext(options.AsOf, estate.Organization);
         _entries = [];
         SessionFacts = 0;
+        Forget();
         _session = _evaluator.Rules.Factory.CreateSession();
         _session.Events.LhsExpressionFailedEvent += (_, e) => _evaluator.NRules.OnConditionFailed(e, _failed);
     }
@@ -215,9 +476,21 @@ public sealed class IncrementalEvaluation
     private sealed class Entry(Fact fact)
     {
         public Fact Fact { get; } = fact;
+        public (long, int) Key { get; set; }
+        public int Ordinal { get; set; }
         public bool InSession { get; set; }
         public List<Verdict>? Verdicts { get; set; }
         public Finding[] Findings { get; set; } = [];
+    }
+
+    /// <summary>The facts of one declared flow: its transfer and the onward hops along it.</summary>
+    private sealed class FlowFacts
+    {
+        public Entry? Declared { get; set; }
+        public List<Entry> Hops { get; } = [];
+
+        /// <summary>More than one flow of the name, or a fact of it that is neither: not patched per flow.</summary>
+        public bool Ambiguous { get; set; }
     }
 }
 
@@ -231,4 +504,14 @@ public sealed class IncrementalEvaluation
 /// <param name="Removed">Previous facts with no new version.</param>
 /// <param name="Inserted">Facts inserted into the session (changed or added, and some rule applies).</param>
 /// <param name="Retracted">Facts retracted from the session.</param>
-public sealed record IncrementalUpdate(Report Report, bool Restarted, int Facts, int Unchanged, int Changed, int Added, int Removed, int Inserted, int Retracted);
+public sealed record IncrementalUpdate(Report Report, bool Restarted, int Facts, int Unchanged, int Changed, int Added, int Removed, int Inserted, int Retracted)
+{
+    /// <summary>
+    /// True when only the changed documents' facts were derived again and the kept report was patched; false when every
+    /// fact was derived again (a restart, or a change the patch does not cover) and the report built from all of them.
+    /// </summary>
+    public bool Patched { get; init; }
+
+    /// <summary>Why every fact was derived again although the session went on (null when patched or restarted).</summary>
+    public string? NotPatchedBecause { get; init; }
+}

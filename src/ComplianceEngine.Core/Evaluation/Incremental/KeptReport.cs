@@ -1,0 +1,287 @@
+using System.Collections.Immutable;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Evaluation.Incremental;
+
+/// <summary>
+/// The parts of a report kept between updates and patched per changed fact, so a new report costs what changed plus one
+/// copy of the findings, not a merge, sort and link of them all. What a report is stays defined once, by the batch path:
+/// the findings are merged as <see cref="Evaluator.BuildReport"/> merges them (of equal ids, the first fact's), counted with
+/// <see cref="Evaluator.Count"/>, kept in <see cref="FindingFactory.Order"/>, linked by <see cref="RootCauses.Linked"/>,
+/// and the report is put together by <see cref="Evaluator.Assemble"/>.
+/// </summary>
+/// <remarks>
+/// Facts are identified by their place in the derivation order (an ordinal): a re-derived fact keeps its old one, so "the
+/// first fact's finding" means the same as in a full evaluation.
+/// </remarks>
+internal sealed class KeptReport
+{
+    /// <summary>Per finding id, the facts that made a finding of it (usually one), and which of them the report shows.</summary>
+    private readonly Dictionary<string, Slot> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>The report's findings (each slot's first), root causes linked, in <see cref="FindingFactory.Order"/>.</summary>
+    private readonly List<Finding> _sorted;
+
+    /// <summary>Findings and counted passes per jurisdiction and status.</summary>
+    private readonly Dictionary<string, int[]> _tally;
+
+    /// <summary>Per whole-path key (<see cref="RootCauses.KeyOf"/>), the report's findings with that path.</summary>
+    private readonly Dictionary<RootCauses.PathKey, List<Finding>> _byPath = [];
+
+    /// <summary>Per strict-prefix key, the ids of the report's findings whose path extends it (their root cause may be the prefix's finding).</summary>
+    private readonly Dictionary<RootCauses.PathKey, HashSet<string>> _extending = [];
+
+    private readonly bool _includePasses;
+
+    private KeptReport(List<Finding> sorted, Dictionary<string, int[]> tally, bool includePasses)
+    {
+        _sorted = sorted;
+        _tally = tally;
+        _includePasses = includePasses;
+    }
+
+    /// <summary>
+    /// The kept parts of <paramref name="report"/>, built by a full evaluation from <paramref name="facts"/> (each fact's
+    /// ordinal, verdicts and findings, in derivation order).
+    /// </summary>
+    public static KeptReport Of(Report report, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses) =>
+        Of(report.Findings, facts, includePasses);
+
+    /// <summary>As <see cref="Of(Report, IEnumerable{ValueTuple{int, List{Verdict}, Finding[]}}, bool)"/>, from the report's findings.</summary>
+    internal static KeptReport Of(ImmutableArray<Finding> reported, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
+    {
+        var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var kept = new KeptReport([.. reported], tally, includePasses);
+        foreach (var (ordinal, verdicts, findings) in facts)
+        {
+            if (verdicts is null) continue;
+            kept.CountPasses(verdicts, +1);
+            foreach (var f in findings)
+            {
+                if (!kept._byId.TryGetValue(f.Id, out var slot)) kept._byId[f.Id] = slot = new Slot();
+                slot.Add(ordinal, f);
+            }
+        }
+        foreach (var linked in reported)
+        {
+            var slot = kept._byId[linked.Id];
+            slot.Shown = slot.First;
+            Evaluator.Count(tally, linked.Jurisdiction, linked.Status, 1);
+            kept.Index(slot.Shown!, +1);
+        }
+        return kept;
+    }
+
+    /// <summary>Number of findings in the report.</summary>
+    public int Count => _sorted.Count;
+
+    /// <summary>The findings, counts and passes of the fact at <paramref name="ordinal"/> leave (a changed or removed fact).</summary>
+    public void Remove(int ordinal, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
+    {
+        if (verdicts is null) return;
+        CountPasses(verdicts, -1);
+        foreach (var f in findings)
+        {
+            _byId[f.Id].Remove(ordinal);
+            dirty.Add(f.Id);
+        }
+    }
+
+    /// <summary>The findings, counts and passes of the fact at <paramref name="ordinal"/> come in.</summary>
+    public void Add(int ordinal, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
+    {
+        if (verdicts is null) return;
+        CountPasses(verdicts, +1);
+        foreach (var f in findings)
+        {
+            if (!_byId.TryGetValue(f.Id, out var slot)) _byId[f.Id] = slot = new Slot();
+            slot.Add(ordinal, f);
+            dirty.Add(f.Id);
+        }
+    }
+
+    /// <summary>Brings the report's findings up to date with the slots of <paramref name="dirty"/> ids: what is shown, counted and linked.</summary>
+    public void Publish(HashSet<string> dirty)
+    {
+        // Per whole-path key whose findings change: the first finding's id before (a root cause of the findings extending it).
+        var firstBefore = new Dictionary<RootCauses.PathKey, string?>();
+        void Touch(Finding f)
+        {
+            if (f.Path.IsDefaultOrEmpty) return;
+            var key = RootCauses.KeyOf(f, f.Path.Length);
+            if (!firstBefore.ContainsKey(key)) firstBefore[key] = FirstWithPath(key);
+        }
+        var relink = new HashSet<string>(StringComparer.Ordinal);
+        // The report's list is patched in one merge at the end (a removal or insertion each would move the whole list).
+        var leaving = new List<int>();
+        var coming = new List<Finding>();
+        foreach (var id in dirty)
+        {
+            var slot = _byId[id];
+            var shown = slot.Shown;
+            var first = slot.First;
+            if (ReferenceEquals(shown, first))
+            {
+                if (first is null) _byId.Remove(id);
+                continue;
+            }
+            if (shown is not null)
+            {
+                Touch(shown);
+                leaving.Add(IndexOf(shown));
+                Evaluator.Count(_tally, shown.Jurisdiction, shown.Status, -1);
+                Index(shown, -1);
+            }
+            slot.Shown = first;
+            if (first is null)
+            {
+                _byId.Remove(id);
+                continue;
+            }
+            Touch(first);
+            coming.Add(first);
+            Evaluator.Count(_tally, first.Jurisdiction, first.Status, 1);
+            Index(first, +1);
+            relink.Add(id);
+        }
+        if (leaving.Count > 0 || coming.Count > 0) Merge(leaving, coming);
+        // A finding's root cause is the first finding whose whole path is a prefix of its own: where that first finding
+        // changed, the findings extending its path are linked again.
+        foreach (var (key, before) in firstBefore)
+        {
+            if (FirstWithPath(key) != before && _extending.TryGetValue(key, out var ids)) relink.UnionWith(ids);
+        }
+        foreach (var id in relink)
+        {
+            var i = IndexOf(_byId[id].Shown!);
+            _sorted[i] = RootCauses.Linked(_sorted[i], FirstWithPath);
+        }
+    }
+
+    /// <summary>The report's list without the findings at <paramref name="leaving"/> positions, with <paramref name="coming"/> in order.</summary>
+    private void Merge(List<int> leaving, List<Finding> coming)
+    {
+        leaving.Sort();
+        coming.Sort(FindingFactory.Order);
+        // Where each coming finding goes in the list as it is (a finding of the same id leaving compares equal: it goes there).
+        var at = new int[coming.Count];
+        for (var k = 0; k < coming.Count; k++)
+        {
+            var i = _sorted.BinarySearch(coming[k], FindingFactory.Order);
+            at[k] = i >= 0 ? i : ~i;
+        }
+        var merged = new List<Finding>(_sorted.Count - leaving.Count + coming.Count);
+        int next = 0, gone = 0;
+        for (var i = 0; i < _sorted.Count; i++)
+        {
+            while (next < coming.Count && at[next] == i) merged.Add(coming[next++]);
+            if (gone < leaving.Count && leaving[gone] == i)
+            {
+                gone++;
+                continue;
+            }
+            merged.Add(_sorted[i]);
+        }
+        while (next < coming.Count) merged.Add(coming[next++]);
+        _sorted.Clear();
+        _sorted.AddRange(merged);
+    }
+
+    /// <summary>The report's findings now (a copy: the report is a snapshot).</summary>
+    public ImmutableArray<Finding> Findings() => [.. _sorted];
+
+    /// <summary>The report's counts now (every rule's jurisdiction listed).</summary>
+    public ImmutableSortedDictionary<string, Model.Findings.StatusCounts> Counts(Evaluator evaluator) => evaluator.Counts(_tally);
+
+    private string? FirstWithPath(RootCauses.PathKey key)
+    {
+        if (!_byPath.TryGetValue(key, out var list) || list.Count == 0) return null;
+        var first = list[0];
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (FindingFactory.Order.Compare(list[i], first) < 0) first = list[i];
+        }
+        return first.Id;
+    }
+
+    private int IndexOf(Finding f)
+    {
+        var at = _sorted.BinarySearch(f, FindingFactory.Order);
+        if (at < 0) throw new InvalidOperationException($"finding {f.Id} is not in the kept report");
+        return at;
+    }
+
+    /// <summary>Adds (+1) or removes (-1) <paramref name="f"/> (as shown, unlinked) from the path indexes.</summary>
+    private void Index(Finding f, int sign)
+    {
+        if (f.Path.IsDefaultOrEmpty) return;
+        var whole = RootCauses.KeyOf(f, f.Path.Length);
+        if (sign > 0)
+        {
+            if (!_byPath.TryGetValue(whole, out var list)) _byPath[whole] = list = new List<Finding>(1);
+            list.Add(f);
+        }
+        else if (_byPath.TryGetValue(whole, out var list))
+        {
+            list.RemoveAll(x => x.Id == f.Id);
+            if (list.Count == 0) _byPath.Remove(whole);
+        }
+        for (var length = 2; length < f.Path.Length; length++)
+        {
+            var prefix = RootCauses.KeyOf(f, length);
+            if (sign > 0)
+            {
+                if (!_extending.TryGetValue(prefix, out var ids)) _extending[prefix] = ids = new HashSet<string>(StringComparer.Ordinal);
+                ids.Add(f.Id);
+            }
+            else if (_extending.TryGetValue(prefix, out var ids))
+            {
+                ids.Remove(f.Id);
+                if (ids.Count == 0) _extending.Remove(prefix);
+            }
+        }
+    }
+
+    /// <summary>Passes that are only counted (not findings), as <see cref="VerdictTally.Add(Facts.Fact, List{Verdict}, Finding[])"/> counts them.</summary>
+    private void CountPasses(List<Verdict> verdicts, int sign)
+    {
+        if (_includePasses) return;
+        foreach (var v in verdicts)
+        {
+            if (v.Judgement == Rules.Judgement.Pass) Evaluator.Count(_tally, v.Rule.Definition.Jurisdiction, FindingStatus.Pass, sign);
+        }
+    }
+
+    /// <summary>The findings of one id, by the ordinal of the fact that made each; the first is the report's.</summary>
+    private sealed class Slot
+    {
+        private readonly List<(int Ordinal, Finding Finding)> _made = new(1);
+
+        /// <summary>The finding the report shows now (unlinked), or null.</summary>
+        public Finding? Shown { get; set; }
+
+        /// <summary>The finding of the first fact, or null when no fact makes one.</summary>
+        public Finding? First
+        {
+            get
+            {
+                if (_made.Count == 0) return null;
+                var first = _made[0];
+                foreach (var m in _made)
+                {
+                    if (m.Ordinal < first.Ordinal) first = m;
+                }
+                return first.Finding;
+            }
+        }
+
+        public void Add(int ordinal, Finding f) => _made.Add((ordinal, f));
+
+        public void Remove(int ordinal)
+        {
+            var i = _made.FindIndex(m => m.Ordinal == ordinal);
+            if (i < 0) throw new InvalidOperationException($"no finding of fact {ordinal} is kept");
+            _made.RemoveAt(i);
+        }
+    }
+}
