@@ -74,6 +74,14 @@ public sealed partial class DocumentLoader
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether <see cref="ReadFiles"/> and <see cref="LoadFiles"/> read the files that hold only <c>Cluster</c>,
+    /// <c>DataStore</c>, <c>DataFlow</c> and <c>Recipient</c> documents straight from parser events into records, without
+    /// the YAML tree (default true). A file with anything else in it, or anything that is a diagnostic, is read through the
+    /// tree as before; the documents, records and diagnostics are the same either way (false: always the tree).
+    /// </summary>
+    public bool ReadRecordsFromEvents { get; init; } = true;
+
     /// <summary>Reads the files into documents; problems go to <paramref name="diagnostics"/>.</summary>
     public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics) =>
         [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
@@ -97,11 +105,12 @@ public sealed partial class DocumentLoader
             var window = Math.Max(1, MaxDegreeOfParallelism);
             for (var start = 0; start < files.Count; start += window)
             {
-                var parsed = ParseFiles([.. files.Skip(start).Take(window)]);
-                for (var i = 0; i < parsed.Count; i++)
+                var parsed = ParseFiles([.. files.Skip(start).Take(window)], displayName: null, ReadRecordsFromEvents);
+                for (var i = 0; i < parsed.Length; i++)
                 {
                     diagnostics.AddRange(parsed[i].Diagnostics);
-                    if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
+                    if (parsed[i].Documents is { } read) yield return read;
+                    else if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
                 }
             }
             var sourced = ReadSources(offered, diagnostics);
@@ -114,7 +123,14 @@ public sealed partial class DocumentLoader
     /// its own; the results are in the order of <paramref name="files"/>. <paramref name="displayName"/> names a file in
     /// positions (default: as given); a file that cannot be read has no nodes, and its diagnostic names the path as given.
     /// </summary>
-    public IReadOnlyList<ParsedFile> ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName = null)
+    public IReadOnlyList<ParsedFile> ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName = null) =>
+        ParseFiles(files, displayName, records: false);
+
+    /// <summary>
+    /// <see cref="ParseFiles(IReadOnlyList{string}, Func{string, string}?)"/>; with <paramref name="records"/>, a file that
+    /// <see cref="InventoryEventReader"/> reads cleanly comes back as its documents with their records instead of trees.
+    /// </summary>
+    private ParsedFile[] ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName, bool records)
     {
         ArgumentNullException.ThrowIfNull(files);
         var results = new ParsedFile[files.Count];
@@ -123,6 +139,11 @@ public sealed partial class DocumentLoader
             var bag = new DiagnosticBag();
             var name = displayName is null ? files[i] : displayName(files[i]);
             var text = ReadText(files[i], bag);
+            if (text is not null && records && bag.Count == 0 && InventoryEventReader.TryRead(text, name, _limits) is { } documents)
+            {
+                results[i] = new ParsedFile(name, null, bag) { Documents = documents };
+                return;
+            }
             results[i] = new ParsedFile(name, text is null ? null : SafeYamlReader.Read(text, name, bag, _limits), bag);
         }
         if (files.Count < 2 || MaxDegreeOfParallelism < 2)
@@ -151,6 +172,7 @@ public sealed partial class DocumentLoader
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(diagnostics);
         diagnostics.AddRange(parsed.Diagnostics);
+        if (parsed.Documents is { } read) return read;
         if (parsed.Nodes is not { } nodes) return [];
         var offered = new List<Sources.SourceDocument>();
         return [.. ReadDocuments(nodes, parsed.Name, diagnostics, offered), .. ReadSources(offered, diagnostics)];
