@@ -117,13 +117,18 @@ internal static class LoadingBench
                 var bag = new DiagnosticBag();
                 foreach (var f in DocumentLoader.FindFiles([dir], bag)) SafeYamlReader.Read(loader.ReadText(f, bag)!, f, bag);
             }),
-            ("+ envelopes (DocumentLoader.LoadFiles)", () =>
+            ("+ envelopes (DocumentLoader.LoadFiles, tree)", () =>
             {
                 var bag = new DiagnosticBag();
-                loader.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
+                new DocumentLoader { ReadRecordsFromEvents = false }.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
             }),
             ("+ inventory readers, validation, links (LoadEstate, tree)", () => LoadOnly(dir, fromEvents: false)),
-            ("LoadEstate, records from parser events", () => LoadOnly(dir, fromEvents: true)),
+            ("records from parser events (DocumentLoader.LoadFiles)", () =>
+            {
+                var bag = new DiagnosticBag();
+                new DocumentLoader { ReadRecordsFromEvents = true }.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
+            }),
+            ("+ estate, validation, links (LoadEstate, records from events)", () => LoadOnly(dir, fromEvents: true)),
         };
         foreach (var (name, run) in steps)
         {
