@@ -138,13 +138,23 @@ public sealed partial class DocumentLoader
         {
             var bag = new DiagnosticBag();
             var name = displayName is null ? files[i] : displayName(files[i]);
-            var text = ReadText(files[i], bag);
-            if (text is not null && records && bag.Count == 0 && InventoryEventReader.TryRead(text, name, _limits) is { } documents)
+            var bytes = ReadBytes(files[i], bag, _limits.MaxFileBytes);
+            if (bytes is not { } read)
             {
-                results[i] = new ParsedFile(name, null, bag) { Documents = documents };
+                results[i] = new ParsedFile(name, null, bag);
                 return;
             }
-            results[i] = new ParsedFile(name, text is null ? null : SafeYamlReader.Read(text, name, bag, _limits), bag);
+            if (records && bag.Count == 0)
+            {
+                // Parsed from the bytes as they are decoded: no string of the whole file.
+                using var reader = Reader(read);
+                if (InventoryEventReader.TryRead(reader, name, _limits) is { } documents)
+                {
+                    results[i] = new ParsedFile(name, null, bag) { Documents = documents };
+                    return;
+                }
+            }
+            results[i] = new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
         }
         if (files.Count < 2 || MaxDegreeOfParallelism < 2)
         {
@@ -202,7 +212,11 @@ public sealed partial class DocumentLoader
     public string? ReadText(string file, DiagnosticBag diagnostics) => ReadText(file, diagnostics, _limits.MaxFileBytes);
 
     /// <summary>Reads the text of one file, capped at <paramref name="maxBytes"/> bytes actually read.</summary>
-    public static string? ReadText(string file, DiagnosticBag diagnostics, long maxBytes)
+    public static string? ReadText(string file, DiagnosticBag diagnostics, long maxBytes) =>
+        ReadBytes(file, diagnostics, maxBytes) is { } bytes ? Decode(bytes) : null;
+
+    /// <summary>The bytes of one file, capped at <paramref name="maxBytes"/> bytes actually read; null with a diagnostic when it cannot be read.</summary>
+    private static ArraySegment<byte>? ReadBytes(string file, DiagnosticBag diagnostics, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -212,19 +226,28 @@ public sealed partial class DocumentLoader
             using var stream = InputFile.Open(file, diagnostics, out var sizeHint);
             if (stream is null) return null;
             var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint);
-            if (bytes is not { } read)
+            if (bytes is null)
             {
                 diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is larger than the limit of {maxBytes:N0} bytes", at);
                 return null;
             }
-            using var reader = new StreamReader(new MemoryStream(read.Array!, read.Offset, read.Count, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
+            return bytes;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             diagnostics.Error(DiagnosticCodes.FileUnreadable, $"cannot read file: {ex.Message}", at);
             return null;
         }
+    }
+
+    /// <summary>The text of a file's bytes: UTF-8, or the encoding its byte order mark names.</summary>
+    private static StreamReader Reader(ArraySegment<byte> read) =>
+        new(new MemoryStream(read.Array!, read.Offset, read.Count, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+
+    private static string Decode(ArraySegment<byte> read)
+    {
+        using var reader = Reader(read);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Reads documents from YAML text named <paramref name="file"/>.</summary>

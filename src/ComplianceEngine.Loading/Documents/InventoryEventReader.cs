@@ -33,19 +33,20 @@ internal sealed class InventoryEventReader
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly List<string> _items = [];
     private readonly List<SourceLocation> _locations = [];
+    private readonly SpecValues _spec = new();
     private ParsingEvent _current = null!;
     private int _events;
     private int _depth;
 
-    private InventoryEventReader(string text, string file, YamlLimits limits)
+    private InventoryEventReader(TextReader text, string file, YamlLimits limits)
     {
-        _parser = new Parser(new StringReader(text));
+        _parser = new Parser(text);
         _file = file;
         _limits = limits;
     }
 
-    /// <summary>The documents of <paramref name="text"/>, each with its record; null when the file must be read through the tree.</summary>
-    public static List<RawDocument>? TryRead(string text, string file, YamlLimits limits)
+    /// <summary>The documents of the YAML <paramref name="text"/>, each with its record; null when the file must be read through the tree.</summary>
+    public static List<RawDocument>? TryRead(TextReader text, string file, YamlLimits limits)
     {
         var reader = new InventoryEventReader(text, file, limits);
         try
@@ -324,7 +325,7 @@ internal sealed class InventoryEventReader
                     // The spec is read by kind: a spec written before the kind is left to the tree path.
                     if (!See(ref seen, 8) || kind is null) return false;
                     if (!Next() || _current is not MappingStart) return false;
-                    spec = new SpecValues(Here());
+                    spec = _spec.Reset(Here());
                     if (!ReadSpec(kind, spec)) return false;
                     break;
                 default:
@@ -542,10 +543,10 @@ internal sealed class InventoryEventReader
     /// The values of one spec as the kind's reader in <see cref="InventoryReader"/> reads them, with the same defaults; a
     /// field left out keeps its default. Fields, not properties: the readers fill them through <c>out</c> and <c>ref</c>.
     /// </summary>
-    private sealed class SpecValues(SourceLocation location)
+    private sealed class SpecValues
     {
 #pragma warning disable CA1051 // A private scratch object filled by ref: fields on purpose.
-        public SourceLocation Location = location;
+        public SourceLocation Location = SourceLocation.None;
         public ImmutableSortedDictionary<string, string> Attributes = ImmutableSortedDictionary<string, string>.Empty;
         public ImmutableSortedDictionary<string, SourceLocation> AttributeLocations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
 
@@ -566,6 +567,26 @@ internal sealed class InventoryEventReader
         public string? Purpose;
         public TimeSpan? Retention;
 #pragma warning restore CA1051
+
+        /// <summary>Every field back to its default, for the next spec (one object serves a whole file).</summary>
+        public SpecValues Reset(SourceLocation location)
+        {
+            Location = location;
+            Attributes = ImmutableSortedDictionary<string, string>.Empty;
+            AttributeLocations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
+            Provider = Region = Country = Environment = Role = Operator = Purpose = null;
+            CountryLocation = null;
+            DisasterRecovery = null;
+            Agreements = Certifications = Categories = Subjects = SubjectTypes = Designations = Mechanisms = [];
+            CategoryLocations = SubjectLocations = SubjectTypeLocations = [];
+            ClusterRef = RecipientRef = From = To = null;
+            Encryption = Model.Inventory.Encryption.None;
+            Individuals = SensitiveIndividuals = null;
+            Primary = GeoRedundant = EncryptedInTransit = Pseudonymised = false;
+            Replicas = Backups = [];
+            Retention = null;
+            return this;
+        }
 
         /// <summary>False when a required field is missing (the tree path reports it).</summary>
         public bool Complete(string kind) => kind switch
