@@ -11,8 +11,8 @@ namespace ComplianceEngine.Bench;
 /// <summary>
 /// <c>bench loading</c>: the engine's estate loader (find, read, parse, envelope, inventory readers, validation, linking:
 /// what <c>compliance check</c> does before evaluating) side by side with a bare YamlDotNet <see cref="Parser"/> event
-/// loop over the same files (read each file, pull every event, keep nothing). Rounds alternate loader and parser
-/// (half of them parser first) so that both see the same machine; the ratio is of medians, wall and CPU.
+/// loop over the same files (read each file, pull every event, keep nothing), and the same loader reading every file
+/// through the YAML tree. Rounds rotate the three so that all see the same machine; the ratios are of medians, wall and CPU.
 /// </summary>
 internal static class LoadingBench
 {
@@ -35,7 +35,7 @@ internal static class LoadingBench
         }
         try
         {
-            return Measure(dir, rounds, o.Flag("phases"));
+            return Measure(dir, rounds, o.Flag("phases"), o.Get("only"));
         }
         finally
         {
@@ -43,38 +43,42 @@ internal static class LoadingBench
         }
     }
 
-    private static int Measure(string dir, int rounds, bool phases)
+    private static int Measure(string dir, int rounds, bool phases, string? only)
     {
         var files = Directory.EnumerateFiles(dir, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var bytes = files.Sum(f => new FileInfo(f).Length);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{files.Count} files, {bytes / 1048576.0:F1} MiB under {dir}; {rounds} rounds, parser and loader alternating; {Environment.ProcessorCount} processors"));
 
-        // One untimed pass of each, so both are jitted and the files are in the page cache.
+        // One untimed pass of each, so all are jitted and the files are in the page cache.
         var events = ParseOnly(files);
-        var documents = LoadOnly(dir);
+        var documents = LoadOnly(dir, fromEvents: true);
+        LoadOnly(dir, fromEvents: false);
+        if (only is not null && only is not ("parser" or "loader" or "tree")) throw new ArgumentException("--only is parser, loader or tree");
         if (phases) Phases(dir, rounds);
 
-        var parser = new List<(double Wall, double Cpu, long Allocated)>();
-        var loader = new List<(double Wall, double Cpu, long Allocated)>();
+        // Three contenders: the bare parser, the loader (records straight from parser events where a file allows it) and
+        // the same loader reading every file through the YAML tree (DocumentLoader.ReadRecordsFromEvents = false). Each
+        // round runs all three, in an order rotated from round to round, so that each sees the same machine.
+        string[] names = only is { } one ? [one] : ["parser", "loader", "tree"];
+        var samples = names.ToDictionary(n => n, _ => new List<(double Wall, double Cpu, long Allocated)>());
         for (var round = 0; round < rounds; round++)
         {
-            var parserFirst = round % 2 == 0;
-            for (var step = 0; step < 2; step++)
+            for (var step = 0; step < names.Length; step++)
             {
-                var isParser = (step == 0) == parserFirst;
+                var name = names[(step + round) % names.Length];
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 GC.WaitForPendingFinalizers();
                 var cpu0 = ProcessCpu();
                 var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
                 var start = Stopwatch.GetTimestamp();
-                if (isParser) events = ParseOnly(files);
-                else documents = LoadOnly(dir);
+                if (name == "parser") events = ParseOnly(files);
+                else documents = LoadOnly(dir, fromEvents: name == "loader");
                 var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 var sample = (wall, (ProcessCpu() - cpu0).TotalMilliseconds, GC.GetTotalAllocatedBytes(precise: true) - allocated0);
-                (isParser ? parser : loader).Add(sample);
+                samples[name].Add(sample);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round + 1} {(isParser ? "parser" : "loader"),-6}  wall {sample.wall,8:F0} ms  cpu {sample.Item2,8:F0} ms  allocated {sample.Item3 / 1048576.0,8:F0} MiB"));
+                    $"  round {round + 1} {name,-6}  wall {sample.wall,8:F0} ms  cpu {sample.Item2,8:F0} ms  allocated {sample.Item3 / 1048576.0,8:F0} MiB"));
             }
         }
 
@@ -83,14 +87,21 @@ internal static class LoadingBench
             var sorted = values.Order().ToList();
             return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
         }
-        var (pw, pc, pa) = (Median(parser.Select(p => p.Wall)), Median(parser.Select(p => p.Cpu)), Median(parser.Select(p => (double)p.Allocated)));
-        var (lw, lc, la) = (Median(loader.Select(p => p.Wall)), Median(loader.Select(p => p.Cpu)), Median(loader.Select(p => (double)p.Allocated)));
+        (double Wall, double Cpu, double Allocated) Medians(string name) =>
+            (Median(samples[name].Select(p => p.Wall)), Median(samples[name].Select(p => p.Cpu)), Median(samples[name].Select(p => (double)p.Allocated)));
+        if (only is not null) return 0;
+        var (pw, pc, pa) = Medians("parser");
+        var (lw, lc, la) = Medians("loader");
+        var (tw, tc, ta) = Medians("tree");
         Console.WriteLine();
-        Console.WriteLine("| | wall (median) | CPU (median) | allocated |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| YamlDotNet parser events ({events:N0} events) | {pw:F0} ms | {pc:F0} ms | {pa / 1048576.0:F0} MiB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| engine loader ({documents:N0} documents) | {lw:F0} ms | {lc:F0} ms | {la / 1048576.0:F0} MiB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **loader / parser** | **{lw / pw:F2}x** | **{lc / pc:F2}x** | {la / pa:F2}x |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} input bytes"));
+        Console.WriteLine("| | wall (median) | CPU (median) | allocated | allocated per input byte |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| YamlDotNet parser events ({events:N0} events) | {pw:F0} ms | {pc:F0} ms | {pa / 1048576.0:F0} MiB | {pa / bytes:F1} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| engine loader, records from events ({documents:N0} documents) | {lw:F0} ms | {lc:F0} ms | {la / 1048576.0:F0} MiB | {la / bytes:F1} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| engine loader, YAML tree | {tw:F0} ms | {tc:F0} ms | {ta / 1048576.0:F0} MiB | {ta / bytes:F1} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **loader / parser** | **{lw / pw:F2}x** | **{lc / pc:F2}x** | {la / pa:F2}x | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| tree loader / parser | {tw / pw:F2}x | {tc / pc:F2}x | {ta / pa:F2}x | |"));
         return 0;
     }
 
@@ -108,12 +119,18 @@ internal static class LoadingBench
                 var bag = new DiagnosticBag();
                 foreach (var f in DocumentLoader.FindFiles([dir], bag)) SafeYamlReader.Read(loader.ReadText(f, bag)!, f, bag);
             }),
-            ("+ envelopes (DocumentLoader.LoadFiles)", () =>
+            ("+ envelopes (DocumentLoader.LoadFiles, tree)", () =>
             {
                 var bag = new DiagnosticBag();
-                loader.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
+                new DocumentLoader { ReadRecordsFromEvents = false }.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
             }),
-            ("+ inventory readers, validation, links (LoadEstate)", () => LoadOnly(dir)),
+            ("+ inventory readers, validation, links (LoadEstate, tree)", () => LoadOnly(dir, fromEvents: false)),
+            ("records from parser events (DocumentLoader.LoadFiles)", () =>
+            {
+                var bag = new DiagnosticBag();
+                new DocumentLoader { ReadRecordsFromEvents = true }.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
+            }),
+            ("+ estate, validation, links (LoadEstate, records from events)", () => LoadOnly(dir, fromEvents: true)),
         };
         foreach (var (name, run) in steps)
         {
@@ -145,10 +162,10 @@ internal static class LoadingBench
     }
 
     /// <summary>What <c>compliance check</c> does to the same folder before evaluating; fails on any error.</summary>
-    private static int LoadOnly(string dir)
+    private static int LoadOnly(string dir, bool fromEvents)
     {
         var bag = new DiagnosticBag();
-        var estate = new WorkspaceLoader().LoadEstate([dir], bag);
+        var estate = new WorkspaceLoader(new DocumentLoader { ReadRecordsFromEvents = fromEvents }).LoadEstate([dir], bag);
         if (bag.HasErrors)
             throw new InvalidOperationException($"the generated estate does not load: {bag.Sorted()[0]}");
         return estate.Clusters.Length + estate.Stores.Length + estate.Recipients.Length + estate.Flows.Length + (estate.Organization is null ? 0 : 1);

@@ -28,6 +28,13 @@ public sealed class WorkspaceLoader
     /// <summary>Creates a loader with the given YAML caps, reading source files (Terraform plans, Kubernetes...) through <paramref name="sources"/> when given.</summary>
     public WorkspaceLoader(YamlLimits? limits = null, Sources.ISourceReader? sources = null) => _documents = new DocumentLoader(limits, sources);
 
+    /// <summary>Creates a loader over <paramref name="documents"/> (its caps, source reader and reading options).</summary>
+    public WorkspaceLoader(DocumentLoader documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        _documents = documents;
+    }
+
     /// <summary>How files of the built-in rules are named in findings, evidence and diagnostics: <c>builtin:rules/eu-gdpr/rules.yaml</c>.</summary>
     public const string BuiltInPrefix = "builtin:rules/";
 

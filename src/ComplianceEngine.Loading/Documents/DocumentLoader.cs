@@ -74,6 +74,14 @@ public sealed partial class DocumentLoader
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether <see cref="ReadFiles"/> and <see cref="LoadFiles"/> read the files that hold only <c>Cluster</c>,
+    /// <c>DataStore</c>, <c>DataFlow</c> and <c>Recipient</c> documents straight from parser events into records, without
+    /// the YAML tree (default true). A file with anything else in it, or anything that is a diagnostic, is read through the
+    /// tree as before; the documents, records and diagnostics are the same either way (false: always the tree).
+    /// </summary>
+    public bool ReadRecordsFromEvents { get; init; } = true;
+
     /// <summary>Reads the files into documents; problems go to <paramref name="diagnostics"/>.</summary>
     public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics) =>
         [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
@@ -97,11 +105,12 @@ public sealed partial class DocumentLoader
             var window = Math.Max(1, MaxDegreeOfParallelism);
             for (var start = 0; start < files.Count; start += window)
             {
-                var parsed = ParseFiles([.. files.Skip(start).Take(window)]);
-                for (var i = 0; i < parsed.Count; i++)
+                var parsed = ParseFiles([.. files.Skip(start).Take(window)], displayName: null, ReadRecordsFromEvents);
+                for (var i = 0; i < parsed.Length; i++)
                 {
                     diagnostics.AddRange(parsed[i].Diagnostics);
-                    if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
+                    if (parsed[i].Documents is { } read) yield return read;
+                    else if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
                 }
             }
             var sourced = ReadSources(offered, diagnostics);
@@ -114,7 +123,14 @@ public sealed partial class DocumentLoader
     /// its own; the results are in the order of <paramref name="files"/>. <paramref name="displayName"/> names a file in
     /// positions (default: as given); a file that cannot be read has no nodes, and its diagnostic names the path as given.
     /// </summary>
-    public IReadOnlyList<ParsedFile> ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName = null)
+    public IReadOnlyList<ParsedFile> ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName = null) =>
+        ParseFiles(files, displayName, records: false);
+
+    /// <summary>
+    /// <see cref="ParseFiles(IReadOnlyList{string}, Func{string, string}?)"/>; with <paramref name="records"/>, a file that
+    /// <see cref="InventoryEventReader"/> reads cleanly comes back as its documents with their records instead of trees.
+    /// </summary>
+    private ParsedFile[] ParseFiles(IReadOnlyList<string> files, Func<string, string>? displayName, bool records)
     {
         ArgumentNullException.ThrowIfNull(files);
         var results = new ParsedFile[files.Count];
@@ -122,8 +138,23 @@ public sealed partial class DocumentLoader
         {
             var bag = new DiagnosticBag();
             var name = displayName is null ? files[i] : displayName(files[i]);
-            var text = ReadText(files[i], bag);
-            results[i] = new ParsedFile(name, text is null ? null : SafeYamlReader.Read(text, name, bag, _limits), bag);
+            var bytes = ReadBytes(files[i], bag, _limits.MaxFileBytes);
+            if (bytes is not { } read)
+            {
+                results[i] = new ParsedFile(name, null, bag);
+                return;
+            }
+            if (records && bag.Count == 0)
+            {
+                // Parsed from the bytes as they are decoded: no string of the whole file.
+                using var reader = Reader(read);
+                if (InventoryEventReader.TryRead(reader, name, _limits) is { } documents)
+                {
+                    results[i] = new ParsedFile(name, null, bag) { Documents = documents };
+                    return;
+                }
+            }
+            results[i] = new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
         }
         if (files.Count < 2 || MaxDegreeOfParallelism < 2)
         {
@@ -151,6 +182,7 @@ public sealed partial class DocumentLoader
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(diagnostics);
         diagnostics.AddRange(parsed.Diagnostics);
+        if (parsed.Documents is { } read) return read;
         if (parsed.Nodes is not { } nodes) return [];
         var offered = new List<Sources.SourceDocument>();
         return [.. ReadDocuments(nodes, parsed.Name, diagnostics, offered), .. ReadSources(offered, diagnostics)];
@@ -180,7 +212,11 @@ public sealed partial class DocumentLoader
     public string? ReadText(string file, DiagnosticBag diagnostics) => ReadText(file, diagnostics, _limits.MaxFileBytes);
 
     /// <summary>Reads the text of one file, capped at <paramref name="maxBytes"/> bytes actually read.</summary>
-    public static string? ReadText(string file, DiagnosticBag diagnostics, long maxBytes)
+    public static string? ReadText(string file, DiagnosticBag diagnostics, long maxBytes) =>
+        ReadBytes(file, diagnostics, maxBytes) is { } bytes ? Decode(bytes) : null;
+
+    /// <summary>The bytes of one file, capped at <paramref name="maxBytes"/> bytes actually read; null with a diagnostic when it cannot be read.</summary>
+    private static ArraySegment<byte>? ReadBytes(string file, DiagnosticBag diagnostics, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -190,19 +226,28 @@ public sealed partial class DocumentLoader
             using var stream = InputFile.Open(file, diagnostics, out var sizeHint);
             if (stream is null) return null;
             var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint);
-            if (bytes is not { } read)
+            if (bytes is null)
             {
                 diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is larger than the limit of {maxBytes:N0} bytes", at);
                 return null;
             }
-            using var reader = new StreamReader(new MemoryStream(read.Array!, read.Offset, read.Count, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
+            return bytes;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             diagnostics.Error(DiagnosticCodes.FileUnreadable, $"cannot read file: {ex.Message}", at);
             return null;
         }
+    }
+
+    /// <summary>The text of a file's bytes: UTF-8, or the encoding its byte order mark names.</summary>
+    private static StreamReader Reader(ArraySegment<byte> read) =>
+        new(new MemoryStream(read.Array!, read.Offset, read.Count, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+
+    private static string Decode(ArraySegment<byte> read)
+    {
+        using var reader = Reader(read);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Reads documents from YAML text named <paramref name="file"/>.</summary>

@@ -62,6 +62,16 @@ public static class InventoryReader
         public void Add(RawDocument doc)
         {
             ArgumentNullException.ThrowIfNull(doc);
+            // Read straight from parser events: the record is what the readers below make of a document without mistakes.
+            switch (doc.Record)
+            {
+                case Cluster cluster: _clusters.Add(cluster); return;
+                case DataStore store: _stores.Add(store); return;
+                case DataFlow flow: _flows.Add(flow); return;
+                case Recipient recipient: _recipients.Add(recipient); return;
+                case null: break;
+                default: throw new ArgumentException($"a document read from events holds a {doc.Record.GetType().Name}, not an inventory record", nameof(doc));
+            }
             var errorsBefore = _diagnostics.ErrorCount;
             switch (doc.Info.Kind)
             {

@@ -5,11 +5,27 @@ using ComplianceEngine.Model.Inventory;
 namespace ComplianceEngine.Loading.Documents;
 
 /// <summary>A document whose envelope (apiVersion, kind, metadata) has been read; <see cref="Spec"/> is read by the kind's reader.</summary>
-public sealed record RawDocument(DocumentInfo Info, MapReader Spec);
+public sealed record RawDocument(DocumentInfo Info, MapReader Spec)
+{
+    /// <summary>
+    /// The record when the document was read straight from parser events (a <see cref="Cluster"/>, <see cref="DataStore"/>,
+    /// <see cref="DataFlow"/> or <see cref="Recipient"/> of a file that loads cleanly; <see cref="DocumentLoader.ReadRecordsFromEvents"/>):
+    /// its <see cref="Spec"/> is then empty, and <see cref="InventoryReader"/> takes the record as it is. Null for documents
+    /// read through the YAML tree.
+    /// </summary>
+    public object? Record { get; init; }
+}
 
 /// <summary>
-/// One file read and parsed by <see cref="DocumentLoader.ParseFiles"/>: its documents' trees (null when the file could not
+/// One file read and parsed by <see cref="DocumentLoader.ParseFiles(IReadOnlyList{string}, Func{string, string}?)"/>: its documents' trees (null when the file could not
 /// be read) and the diagnostics of reading and parsing it, kept apart so that files can be parsed at once and their
 /// diagnostics still be added in file order.
 /// </summary>
-public sealed record ParsedFile(string Name, IReadOnlyList<YamlNode>? Nodes, DiagnosticBag Diagnostics);
+public sealed record ParsedFile(string Name, IReadOnlyList<YamlNode>? Nodes, DiagnosticBag Diagnostics)
+{
+    /// <summary>
+    /// The file's documents with their records, when it was read straight from parser events (then <see cref="Nodes"/> is
+    /// null and <see cref="Diagnostics"/> empty); null when it was read through the tree.
+    /// </summary>
+    public IReadOnlyList<RawDocument>? Documents { get; init; }
+}

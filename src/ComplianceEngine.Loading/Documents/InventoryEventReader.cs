@@ -1,0 +1,628 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ComplianceEngine.Loading.Yaml;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace ComplianceEngine.Loading.Documents;
+
+/// <summary>
+/// Reads the inventory documents that make up big estates (<c>Cluster</c>, <c>DataStore</c>, <c>DataFlow</c>,
+/// <c>Recipient</c>) straight from YamlDotNet's parser events into records, without the <see cref="YamlNode"/> tree: a
+/// position is made only where a record keeps one, and nothing else of a document outlives its events.
+/// <para>
+/// It reads only files that load cleanly. It writes no diagnostics: at the first thing that would be one, or that it does
+/// not read itself (another kind, an unknown field, a wrong type, a missing field, a value out of range, a duplicate key,
+/// an anchor, alias or tag, a cap of <see cref="YamlLimits"/> reached, malformed YAML, a document that is not a mapping,
+/// annotations), it gives up on the whole file and returns null, and the caller reads the file through the tree
+/// (<see cref="SafeYamlReader"/>, <see cref="MapReader"/>, <see cref="InventoryReader"/>), which reports it exactly as
+/// always. For the files it reads, the records are those the tree path makes (tested on every example and scenario).
+/// </para>
+/// </summary>
+internal sealed class InventoryEventReader
+{
+    // Fields of a spec (bit flags, to find a duplicate key without a set).
+    private const int Attributes = 1;
+
+    private readonly Parser _parser;
+    private readonly string _file;
+    private readonly YamlLimits _limits;
+    private readonly List<RawDocument> _documents = [];
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly List<string> _items = [];
+    private readonly List<SourceLocation> _locations = [];
+    private readonly SpecValues _spec = new();
+    private ParsingEvent _current = null!;
+    private int _events;
+    private int _depth;
+
+    private InventoryEventReader(TextReader text, string file, YamlLimits limits)
+    {
+        _parser = new Parser(text);
+        _file = file;
+        _limits = limits;
+    }
+
+    /// <summary>The documents of the YAML <paramref name="text"/>, each with its record; null when the file must be read through the tree.</summary>
+    public static List<RawDocument>? TryRead(TextReader text, string file, YamlLimits limits)
+    {
+        var reader = new InventoryEventReader(text, file, limits);
+        try
+        {
+            return reader.ReadStream() ? reader._documents : null;
+        }
+        catch (YamlException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // The scanner's raw exceptions on malformed input: the tree path reports them.
+            return null;
+        }
+    }
+
+    /// <summary>A spec mapping with no fields: the records read from events carry their values already.</summary>
+    internal static MapReader EmptySpec { get; } = new(new YamlMapping([], SourceLocation.None), new DiagnosticBag(), "spec read from parser events");
+
+    private bool ReadStream()
+    {
+        if (!Next() || _current is not StreamStart) return false;
+        while (true)
+        {
+            if (!Next()) return false;
+            if (_current is StreamEnd) return !_parser.MoveNext();
+            if (_current is not DocumentStart) return false;
+            // Only mappings are documents; an empty document or any other root is left to the tree path.
+            if (!Next() || _current is not MappingStart) return false;
+            if (!ReadDocument()) return false;
+            if (!Next() || _current is not DocumentEnd) return false;
+        }
+    }
+
+    /// <summary>Pulls the next event, enforcing the caps and refusing anchors, aliases and tags as <see cref="SafeYamlReader"/> does.</summary>
+    private bool Next()
+    {
+        if (!_parser.MoveNext()) return false;
+        var ev = _parser.Current!;
+        if (++_events > _limits.MaxEvents) return false;
+        if (ev is AnchorAlias) return false;
+        if (ev is NodeEvent node)
+        {
+            if (!node.Anchor.IsEmpty) return false;
+            if (!node.Tag.IsEmpty && node.Tag.Value != "!") return false;
+            if (ev is MappingStart or SequenceStart)
+            {
+                if (_depth >= _limits.MaxDepth) return false;
+                _depth++;
+            }
+        }
+        else if (ev is MappingEnd or SequenceEnd)
+        {
+            _depth--;
+        }
+        _current = ev;
+        return true;
+    }
+
+    private SourceLocation Here() => At(_current.Start);
+
+    private SourceLocation At(Mark mark) => new(_file, (int)mark.Line, (int)mark.Column);
+
+    /// <summary>Short values repeat (names, categories, codes): one string each keeps the records small.</summary>
+    private string Share(string value)
+    {
+        if (value.Length > 32) return value;
+        if (_strings.TryGetValue(value, out var shared)) return shared;
+        if (_strings.Count < 65_536) _strings[value] = value;
+        return value;
+    }
+
+    private static bool IsQuoted(Scalar s) => s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
+
+    /// <summary>The plain scalars that mean null, as <see cref="YamlScalar.IsNull"/>.</summary>
+    private static bool IsNull(Scalar s) => !IsQuoted(s) && s.Value is "" or "~" or "null" or "Null" or "NULL";
+
+    /// <summary>The next key of the open mapping (false at its end, or when the key is not a scalar: <paramref name="end"/> tells which).</summary>
+    private bool NextKey(out string key, out bool end)
+    {
+        key = string.Empty;
+        end = false;
+        if (!Next()) return false;
+        if (_current is MappingEnd)
+        {
+            end = true;
+            return false;
+        }
+        if (_current is not Scalar s) return false;
+        key = s.Value;
+        return true;
+    }
+
+    /// <summary>Marks <paramref name="flag"/> as seen; false when it was (a duplicate key).</summary>
+    private static bool See(ref int seen, int flag)
+    {
+        if ((seen & flag) != 0) return false;
+        seen |= flag;
+        return true;
+    }
+
+    /// <summary>A scalar value (null for the null scalars) and where it is written; false for a list or mapping.</summary>
+    private bool Scalar(out string? value, out SourceLocation location)
+    {
+        value = null;
+        location = SourceLocation.None;
+        if (!Next() || _current is not Scalar s) return false;
+        location = Here();
+        if (!IsNull(s)) value = s.Value;
+        return true;
+    }
+
+    /// <summary>A string field that is not kept with a position.</summary>
+    private bool String(out string? value)
+    {
+        value = null;
+        if (!Next() || _current is not Scalar s) return false;
+        if (!IsNull(s)) value = Share(s.Value);
+        return true;
+    }
+
+    /// <summary>An enum field: its value must be one of <paramref name="allowed"/> (the list's own string is kept).</summary>
+    private bool Enum(IReadOnlyList<string> allowed, out string? value)
+    {
+        value = null;
+        if (!Next() || _current is not Scalar s) return false;
+        if (IsNull(s)) return true;
+        foreach (var a in allowed)
+        {
+            if (a == s.Value)
+            {
+                value = a;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A boolean field, as <see cref="MapReader.Bool"/>.</summary>
+    private bool Bool(ref bool value)
+    {
+        if (!Next() || _current is not Scalar s) return false;
+        if (IsNull(s)) return true;
+        if (IsQuoted(s) || !bool.TryParse(s.Value, out var b)) return false;
+        value = b;
+        return true;
+    }
+
+    /// <summary>A whole number field, as <see cref="MapReader.Long"/>.</summary>
+    private bool Long(out long? value)
+    {
+        value = null;
+        if (!Next() || _current is not Scalar s) return false;
+        if (IsNull(s)) return true;
+        if (IsQuoted(s) || !long.TryParse(s.Value.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
+        value = n;
+        return true;
+    }
+
+    /// <summary>A duration field, as <see cref="MapReader.Duration"/>.</summary>
+    private bool Duration(out TimeSpan? value)
+    {
+        value = null;
+        if (!Next() || _current is not Scalar s) return false;
+        if (IsNull(s)) return true;
+        if (!MapReader.TryParseDuration(s.Value, out var t)) return false;
+        value = t;
+        return true;
+    }
+
+    /// <summary>A list of strings (null: empty); every item a non-null scalar, as <see cref="MapReader.StringItems"/>.</summary>
+    private bool Items(out ImmutableArray<string> values, out ImmutableArray<SourceLocation> locations, bool withLocations)
+    {
+        values = [];
+        locations = [];
+        if (!Next()) return false;
+        if (_current is Scalar nothing) return IsNull(nothing);
+        if (_current is not SequenceStart) return false;
+        _items.Clear();
+        _locations.Clear();
+        while (true)
+        {
+            if (!Next()) return false;
+            if (_current is SequenceEnd) break;
+            if (_current is not Scalar s || IsNull(s)) return false;
+            _items.Add(Share(s.Value));
+            if (withLocations) _locations.Add(Here());
+        }
+        values = [.. _items];
+        if (withLocations) locations = [.. _locations];
+        return true;
+    }
+
+    private bool StringList(out ImmutableArray<string> values) => Items(out values, out _, withLocations: false);
+
+    private bool References(out ImmutableArray<Reference> references)
+    {
+        references = [];
+        if (!Items(out var names, out var locations, withLocations: true)) return false;
+        var result = ImmutableArray.CreateBuilder<Reference>(names.Length);
+        for (var i = 0; i < names.Length; i++) result.Add(new Reference(names[i], locations[i]));
+        references = result.MoveToImmutable();
+        return true;
+    }
+
+    /// <summary>A reference field: the name and where its value is written (null when absent or null).</summary>
+    private bool Reference(out Reference? reference)
+    {
+        reference = null;
+        if (!Scalar(out var name, out var at)) return false;
+        if (name is not null) reference = new Reference(Share(name), at);
+        return true;
+    }
+
+    /// <summary>
+    /// A mapping of names to scalar values (labels, attributes), as <see cref="MapReader.ScalarMapWithLocations"/>: a null
+    /// value is empty text; a list or mapping as a value, or a key twice, gives up.
+    /// </summary>
+    private bool ScalarMap(out ImmutableSortedDictionary<string, string> values, out ImmutableSortedDictionary<string, SourceLocation> locations, bool withLocations)
+    {
+        values = ImmutableSortedDictionary<string, string>.Empty;
+        locations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
+        if (!Next()) return false;
+        if (_current is Scalar nothing) return IsNull(nothing);
+        if (_current is not MappingStart) return false;
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var at = ImmutableSortedDictionary.CreateBuilder<string, SourceLocation>(StringComparer.Ordinal);
+        while (true)
+        {
+            if (!NextKey(out var key, out var end)) return end && Done(builder, at, out values, out locations);
+            if (builder.ContainsKey(key)) return false;
+            var keyLocation = withLocations ? Here() : null;
+            if (!Next() || _current is not Scalar s) return false;
+            key = Share(key);
+            builder[key] = IsNull(s) ? "" : Share(s.Value);
+            if (keyLocation is not null) at[key] = keyLocation;
+        }
+
+        static bool Done(ImmutableSortedDictionary<string, string>.Builder b, ImmutableSortedDictionary<string, SourceLocation>.Builder l,
+            out ImmutableSortedDictionary<string, string> values, out ImmutableSortedDictionary<string, SourceLocation> locations)
+        {
+            values = b.ToImmutable();
+            locations = l.ToImmutable();
+            return true;
+        }
+    }
+
+    /// <summary>Reads one document from its MappingStart to its MappingEnd; false to give up on the file.</summary>
+    private bool ReadDocument()
+    {
+        var location = Here();
+        string? api = null, kind = null, name = null;
+        var labels = ImmutableSortedDictionary<string, string>.Empty;
+        var seen = 0;
+        SpecValues? spec = null;
+        while (true)
+        {
+            if (!NextKey(out var key, out var end))
+            {
+                if (!end) return false;
+                break;
+            }
+            switch (key)
+            {
+                case "apiVersion":
+                    if (!See(ref seen, 1) || !String(out api) || api != DocumentLoader.ApiVersion) return false;
+                    break;
+                case "kind":
+                    if (!See(ref seen, 2) || !String(out kind) || kind is not (DocumentKind.Cluster or DocumentKind.DataStore or DocumentKind.DataFlow or DocumentKind.Recipient)) return false;
+                    break;
+                case "metadata":
+                    if (!See(ref seen, 4) || !ReadMetadata(out name, out labels)) return false;
+                    break;
+                case "spec":
+                    // The spec is read by kind: a spec written before the kind is left to the tree path.
+                    if (!See(ref seen, 8) || kind is null) return false;
+                    if (!Next() || _current is not MappingStart) return false;
+                    spec = _spec.Reset(Here());
+                    if (!ReadSpec(kind, spec)) return false;
+                    break;
+                default:
+                    return false;
+            }
+        }
+        if (seen != 15 || kind is null || name is null || spec is null) return false;
+        var info = new DocumentInfo(kind, name, labels, spec.Attributes, location) { AttributeLocations = spec.AttributeLocations };
+        object? record = kind switch
+        {
+            DocumentKind.Cluster => spec.ToCluster(info),
+            DocumentKind.DataStore => spec.ToStore(info),
+            DocumentKind.DataFlow => spec.ToFlow(info),
+            DocumentKind.Recipient => spec.ToRecipient(info),
+            _ => null,
+        };
+        if (record is null) return false;
+        _documents.Add(new RawDocument(info, EmptySpec) { Record = record });
+        return true;
+    }
+
+    /// <summary>metadata: a mapping with a non-empty name and optional labels (annotations are left to the tree path).</summary>
+    private bool ReadMetadata(out string? name, out ImmutableSortedDictionary<string, string> labels)
+    {
+        name = null;
+        labels = ImmutableSortedDictionary<string, string>.Empty;
+        if (!Next() || _current is not MappingStart) return false;
+        var seen = 0;
+        while (true)
+        {
+            if (!NextKey(out var key, out var end)) return end && name is { Length: > 0 };
+            switch (key)
+            {
+                case "name":
+                    if (!See(ref seen, 1) || !String(out name)) return false;
+                    break;
+                case "labels":
+                    if (!See(ref seen, 2) || !ScalarMap(out labels, out _, withLocations: false)) return false;
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private bool ReadSpec(string kind, SpecValues v)
+    {
+        var seen = 0;
+        while (true)
+        {
+            if (!NextKey(out var key, out var end)) return end && v.Complete(kind);
+            var ok = key == "attributes"
+                ? See(ref seen, Attributes) && ScalarMap(out v.Attributes, out v.AttributeLocations, withLocations: true)
+                : kind switch
+                {
+                    DocumentKind.Cluster => ClusterField(key, v, ref seen),
+                    DocumentKind.DataStore => StoreField(key, v, ref seen),
+                    DocumentKind.DataFlow => FlowField(key, v, ref seen),
+                    _ => RecipientField(key, v, ref seen),
+                };
+            if (!ok) return false;
+        }
+    }
+
+    private bool ClusterField(string key, SpecValues v, ref int seen) => key switch
+    {
+        "provider" => See(ref seen, 2) && Enum(InventoryReader.Providers, out v.Provider),
+        "region" => See(ref seen, 4) && String(out v.Region),
+        "country" => See(ref seen, 8) && CountryField(v),
+        "environment" => See(ref seen, 16) && String(out v.Environment),
+        "role" => See(ref seen, 32) && Enum(InventoryReader.Roles, out v.Role),
+        "operator" => See(ref seen, 64) && String(out v.Operator),
+        "disasterRecovery" => See(ref seen, 128) && DisasterRecovery(v),
+        "agreements" => See(ref seen, 256) && StringList(out v.Agreements),
+        _ => false,
+    };
+
+    private bool CountryField(SpecValues v)
+    {
+        if (!Scalar(out var country, out v.CountryLocation)) return false;
+        v.Country = country is null ? null : Share(country);
+        return true;
+    }
+
+    private bool DisasterRecovery(SpecValues v)
+    {
+        if (!Next()) return false;
+        if (_current is Scalar nothing) return IsNull(nothing);
+        if (_current is not MappingStart) return false;
+        var location = Here();
+        string? strategy = null;
+        ImmutableArray<Reference>? targets = null;
+        var seen = 0;
+        while (true)
+        {
+            if (!NextKey(out var key, out var end))
+            {
+                if (!end) return false;
+                break;
+            }
+            var ok = key switch
+            {
+                "strategy" => See(ref seen, 1) && Enum(InventoryReader.DrStrategies, out strategy),
+                "targets" => See(ref seen, 2) && TargetsField(out targets),
+                _ => false,
+            };
+            if (!ok) return false;
+        }
+        // targets is required (and a null value counts as missing).
+        if (targets is not { } t) return false;
+        v.DisasterRecovery = new DisasterRecovery(strategy ?? "active-passive", t, location);
+        return true;
+    }
+
+    private bool TargetsField(out ImmutableArray<Reference>? targets)
+    {
+        targets = null;
+        if (!Next()) return false;
+        if (_current is Scalar) return false; // null (missing) or a scalar (wrong type): both are diagnostics
+        if (_current is not SequenceStart) return false;
+        var result = ImmutableArray.CreateBuilder<Reference>();
+        while (true)
+        {
+            if (!Next()) return false;
+            if (_current is SequenceEnd) break;
+            if (_current is not Scalar s || IsNull(s)) return false;
+            result.Add(new Reference(Share(s.Value), Here()));
+        }
+        targets = result.ToImmutable();
+        return true;
+    }
+
+    private bool StoreField(string key, SpecValues v, ref int seen) => key switch
+    {
+        "cluster" => See(ref seen, 2) && Reference(out v.ClusterRef),
+        "recipient" => See(ref seen, 4) && Reference(out v.RecipientRef),
+        "encryption" => See(ref seen, 8) && Encryption(v),
+        "categories" => See(ref seen, 16) && Items(out v.Categories, out v.CategoryLocations, withLocations: true),
+        "subjects" => See(ref seen, 32) && Items(out v.Subjects, out v.SubjectLocations, withLocations: true),
+        "subjectTypes" => See(ref seen, 64) && Items(out v.SubjectTypes, out v.SubjectTypeLocations, withLocations: true),
+        "designations" => See(ref seen, 128) && StringList(out v.Designations),
+        "individuals" => See(ref seen, 256) && Long(out v.Individuals),
+        "sensitiveIndividuals" => See(ref seen, 512) && Long(out v.SensitiveIndividuals),
+        "primary" => See(ref seen, 1024) && Bool(ref v.Primary),
+        "replicas" => See(ref seen, 2048) && References(out v.Replicas),
+        "backups" => See(ref seen, 4096) && References(out v.Backups),
+        "geoRedundant" => See(ref seen, 8192) && Bool(ref v.GeoRedundant),
+        _ => false,
+    };
+
+    private bool Encryption(SpecValues v)
+    {
+        if (!Next()) return false;
+        if (_current is Scalar nothing) return IsNull(nothing);
+        if (_current is not MappingStart) return false;
+        var location = Here();
+        bool atRest = false, endToEnd = false;
+        string? keyCountry = null;
+        SourceLocation? keyCountryLocation = null;
+        var seen = 0;
+        while (true)
+        {
+            if (!NextKey(out var key, out var end))
+            {
+                if (!end) return false;
+                break;
+            }
+            bool ok;
+            switch (key)
+            {
+                case "atRest":
+                    ok = See(ref seen, 1) && Bool(ref atRest);
+                    break;
+                case "keyCountry":
+                    ok = See(ref seen, 2) && Scalar(out keyCountry, out var at) && (keyCountryLocation = at) is not null;
+                    break;
+                case "endToEnd":
+                    ok = See(ref seen, 4) && Bool(ref endToEnd);
+                    break;
+                default:
+                    ok = false;
+                    break;
+            }
+            if (!ok) return false;
+        }
+        v.Encryption = new Encryption(atRest, keyCountry is null ? null : Share(keyCountry), endToEnd) { KeyCountryLocation = keyCountryLocation ?? location };
+        return true;
+    }
+
+    private bool FlowField(string key, SpecValues v, ref int seen) => key switch
+    {
+        "from" => See(ref seen, 2) && Reference(out v.From),
+        "to" => See(ref seen, 4) && Reference(out v.To),
+        "categories" => See(ref seen, 8) && Items(out v.Categories, out v.CategoryLocations, withLocations: true),
+        "purpose" => See(ref seen, 16) && Enum(InventoryReader.Purposes, out v.Purpose),
+        "mechanisms" => See(ref seen, 32) && StringList(out v.Mechanisms),
+        "individuals" => See(ref seen, 64) && Long(out v.Individuals),
+        "sensitiveIndividuals" => See(ref seen, 128) && Long(out v.SensitiveIndividuals),
+        "encryptedInTransit" => See(ref seen, 256) && Bool(ref v.EncryptedInTransit),
+        "pseudonymised" => See(ref seen, 512) && Bool(ref v.Pseudonymised),
+        "retention" => See(ref seen, 1024) && Duration(out v.Retention),
+        _ => false,
+    };
+
+    private bool RecipientField(string key, SpecValues v, ref int seen) => key switch
+    {
+        "country" => See(ref seen, 2) && CountryField(v),
+        "role" => See(ref seen, 4) && Enum(InventoryReader.RecipientRoles, out v.Role),
+        "certifications" => See(ref seen, 8) && StringList(out v.Certifications),
+        "agreements" => See(ref seen, 16) && StringList(out v.Agreements),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The values of one spec as the kind's reader in <see cref="InventoryReader"/> reads them, with the same defaults; a
+    /// field left out keeps its default. Fields, not properties: the readers fill them through <c>out</c> and <c>ref</c>.
+    /// </summary>
+    private sealed class SpecValues
+    {
+#pragma warning disable CA1051 // A private scratch object filled by ref: fields on purpose.
+        public SourceLocation Location = SourceLocation.None;
+        public ImmutableSortedDictionary<string, string> Attributes = ImmutableSortedDictionary<string, string>.Empty;
+        public ImmutableSortedDictionary<string, SourceLocation> AttributeLocations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
+
+        // Cluster and Recipient
+        public string? Provider, Region, Country, Environment, Role, Operator;
+        public SourceLocation? CountryLocation;
+        public DisasterRecovery? DisasterRecovery;
+        public ImmutableArray<string> Agreements = [], Certifications = [];
+
+        // DataStore and DataFlow
+        public Reference? ClusterRef, RecipientRef, From, To;
+        public Encryption Encryption = Model.Inventory.Encryption.None;
+        public ImmutableArray<string> Categories = [], Subjects = [], SubjectTypes = [], Designations = [], Mechanisms = [];
+        public ImmutableArray<SourceLocation> CategoryLocations = [], SubjectLocations = [], SubjectTypeLocations = [];
+        public long? Individuals, SensitiveIndividuals;
+        public bool Primary, GeoRedundant, EncryptedInTransit, Pseudonymised;
+        public ImmutableArray<Reference> Replicas = [], Backups = [];
+        public string? Purpose;
+        public TimeSpan? Retention;
+#pragma warning restore CA1051
+
+        /// <summary>Every field back to its default, for the next spec (one object serves a whole file).</summary>
+        public SpecValues Reset(SourceLocation location)
+        {
+            Location = location;
+            Attributes = ImmutableSortedDictionary<string, string>.Empty;
+            AttributeLocations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
+            Provider = Region = Country = Environment = Role = Operator = Purpose = null;
+            CountryLocation = null;
+            DisasterRecovery = null;
+            Agreements = Certifications = Categories = Subjects = SubjectTypes = Designations = Mechanisms = [];
+            CategoryLocations = SubjectLocations = SubjectTypeLocations = [];
+            ClusterRef = RecipientRef = From = To = null;
+            Encryption = Model.Inventory.Encryption.None;
+            Individuals = SensitiveIndividuals = null;
+            Primary = GeoRedundant = EncryptedInTransit = Pseudonymised = false;
+            Replicas = Backups = [];
+            Retention = null;
+            return this;
+        }
+
+        /// <summary>False when a required field is missing (the tree path reports it).</summary>
+        public bool Complete(string kind) => kind switch
+        {
+            DocumentKind.Cluster => Provider is not null,
+            DocumentKind.DataFlow => From is not null && To is not null,
+            DocumentKind.Recipient => Country is not null,
+            _ => true,
+        };
+
+        public Cluster ToCluster(DocumentInfo info) =>
+            new(info, Provider!, Region, Country, Environment ?? "production", Role ?? "primary", Operator ?? string.Empty, DisasterRecovery)
+            {
+                Agreements = Agreements,
+                CountryLocation = CountryLocation ?? Location,
+            };
+
+        public DataStore ToStore(DocumentInfo info) =>
+            new(info, ClusterRef, RecipientRef, Categories, Subjects, SubjectTypes, Designations, Individuals, SensitiveIndividuals, Primary,
+                Replicas, Backups, GeoRedundant, Encryption)
+            {
+                CategoryLocations = CategoryLocations,
+                SubjectLocations = SubjectLocations,
+                SubjectTypeLocations = SubjectTypeLocations,
+            };
+
+        public DataFlow ToFlow(DocumentInfo info) =>
+            new(info, From!, To!, Categories, Purpose ?? "processing", Mechanisms, Individuals, SensitiveIndividuals, EncryptedInTransit, Pseudonymised, Retention)
+            {
+                CategoryLocations = CategoryLocations,
+            };
+
+        public Recipient ToRecipient(DocumentInfo info) =>
+            new(info, Country!, Role ?? "processor", Certifications, Agreements)
+            {
+                CountryLocation = CountryLocation ?? Location,
+            };
+    }
+}
