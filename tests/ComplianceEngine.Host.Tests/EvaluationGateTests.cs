@@ -152,6 +152,27 @@ public sealed class EvaluationGateTests
     }
 
     [Fact]
+    public async Task Finish_LargeEvaluation_CompactsTheHeapBeforeTheNextIsAdmitted_SmallOnesDoNot()
+    {
+        Task<EvaluationGate.Admission>? next = null;
+        var compactions = new List<bool>(); // whether the next in line was already admitted when the heap was compacted
+        var gate = new EvaluationGate(Options.Create(new ServeOptions { EvaluationMemoryBudgetMegabytes = 100, EvaluationBytesPerBodyByte = 10 }),
+            new ManualClock(), () => compactions.Add(next?.IsCompleted ?? false));
+
+        var large = await Admitted(gate, 3 * MiB); // 30 MiB: a quarter of the budget or more
+        next = gate.AdmitAsync(8 * MiB, CancellationToken.None); // 80: waits for it
+        large.Dispose();
+        Assert.Equal([false], compactions);
+        using (await next)
+        {
+        }
+        Assert.Equal(2, compactions.Count);
+
+        (await Admitted(gate, 2 * MiB)).Dispose(); // 20 MiB: under a quarter
+        Assert.Equal(2, compactions.Count);
+    }
+
+    [Fact]
     public async Task RetryAfter_FollowsHowLongEvaluationsTake_AndHowManyWait()
     {
         var clock = new ManualClock();

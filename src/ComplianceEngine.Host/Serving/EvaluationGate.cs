@@ -27,14 +27,26 @@ public sealed class EvaluationGate
     private long _reserved;
     private long _peakReserved;
     private double? _meanSeconds;
+    private readonly Action _compact;
 
     /// <summary>Creates the gate from the options; <paramref name="clock"/> times evaluations (for Retry-After).</summary>
     public EvaluationGate(IOptions<ServeOptions> options, TimeProvider clock)
+        : this(options, clock, CompactHeap)
+    {
+    }
+
+    /// <summary>
+    /// As the other constructor; <paramref name="compact"/> is called when a large evaluation (a quarter of the budget or
+    /// more) ends, before its budget is handed on.
+    /// </summary>
+    public EvaluationGate(IOptions<ServeOptions> options, TimeProvider clock, Action compact)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(compact);
         var o = options.Value;
         _clock = clock;
+        _compact = compact;
         _maxRunning = o.MaxConcurrentEvaluations;
         _queueLimit = o.QueueLimit;
         _capacity = o.EvaluationMemoryBudgetMegabytes * 1024L * 1024L;
@@ -151,6 +163,10 @@ public sealed class EvaluationGate
     private void Finish(Admission admission)
     {
         var seconds = _clock.GetElapsedTime(admission.Started).TotalSeconds;
+        // A large evaluation leaves hundreds of MiB of garbage that the collector would otherwise still hold when the
+        // next large one starts (8 x 15 MB one after another: 924 MiB peak without this). Collecting it before the budget
+        // is handed on keeps the process near one evaluation's peak; the budget stays reserved until it is done.
+        if (admission.ReservedBytes >= _capacity / 4) _compact();
         lock (_lock)
         {
             _running--;
@@ -159,6 +175,12 @@ public sealed class EvaluationGate
             _meanSeconds = _meanSeconds is { } mean ? mean * 0.8 + seconds * 0.2 : seconds;
             GrantWaiting();
         }
+    }
+
+    private static void CompactHeap()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private sealed class Waiter(long bytes)
