@@ -39,7 +39,7 @@ internal static class HostMemoryBench
         server.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(15), BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { Timeout = TimeSpan.FromHours(2), BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             if (!WaitReady(http, server))
             {
                 Console.Error.WriteLine("bench: the host did not become ready:\n" + log);

@@ -199,6 +199,7 @@ public sealed class EvaluationsTests : IDisposable
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
             Assert.Equal("1", rejected.Headers.GetValues("Retry-After").Single());
+            Assert.Contains("retry after 1 s", await rejected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
             Assert.Equal(0, await TotalReports(client));
         }

@@ -85,11 +85,13 @@ public static class EvaluationEndpoints
         switch (admission.Outcome)
         {
             case AdmissionOutcome.QueueFull:
+                services.GetRequiredService<ComplianceMetrics>().Refused("queue_full");
                 var seconds = (long)Math.Ceiling(admission.RetryAfter.TotalSeconds);
                 context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 return Problems.Of(StatusCodes.Status429TooManyRequests,
                     $"too many evaluations are running or waiting; retry after {seconds} s (Retry-After)", []);
             case AdmissionOutcome.OverBudget:
+                services.GetRequiredService<ComplianceMetrics>().Refused("over_budget");
                 var over = new DiagnosticBag();
                 over.Error(DiagnosticCodes.RequestOverMemoryBudget, string.Create(CultureInfo.InvariantCulture,
                     $"evaluating this body would need about {admission.ReservedBytes / 1048576.0:N0} MiB ({options.EvaluationBytesPerBodyByte} bytes per body byte), " +
