@@ -33,6 +33,12 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     public IReadOnlyList<InlineDocument> Documents { get; init; } = [];
 
     /// <summary>
+    /// The YAML caps for <see cref="Documents"/> (the hosted engine derives them from its body cap,
+    /// <see cref="RequestLimits.ForBody"/>); default: the configured file caps.
+    /// </summary>
+    public Loading.Yaml.YamlLimits? DocumentLimits { get; init; }
+
+    /// <summary>
     /// Rules compiled beforehand (the hosted engine's hot-reloaded set, its policy included); when set, <see cref="Rules"/>
     /// is not read and <see cref="PolicyPath"/> must be null.
     /// </summary>
@@ -257,8 +263,9 @@ public sealed class ComplianceService
             var files = loader.Documents.FindInputFiles(request.Paths, diagnostics);
             foreach (var batch in loader.Documents.ReadFiles(files, diagnostics)) Take(batch);
         }
+        var inlineLoader = request.DocumentLimits is { } limits && request.Documents.Count > 0 ? new WorkspaceLoader(limits, _sources) : loader;
         foreach (var inline in request.Documents)
-            Take(loader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
+            Take(inlineLoader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
         progress?.StepCompleted(CheckStep.Read, read);
         var (estate, requestWaivers) = reader.Finish();
         waivers.AddRange(requestWaivers);

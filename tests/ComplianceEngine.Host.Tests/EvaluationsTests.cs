@@ -239,18 +239,19 @@ public sealed class EvaluationsTests : IDisposable
         using var client = factory.CreateClient();
         // Hold the only evaluation slot, so the request finds it taken whatever the machine's speed (no race).
         var gate = factory.Services.GetRequiredService<ComplianceEngine.Server.Serving.EvaluationGate>();
-        var held = await gate.EnterAsync(CancellationToken.None);
-        Assert.NotNull(held);
+        var held = await gate.AdmitAsync(1, CancellationToken.None);
+        Assert.Equal(ComplianceEngine.Server.Serving.AdmissionOutcome.Admitted, held.Outcome);
 
         using (var rejected = await client.PostAsync(U("/v1/evaluations"), HostFactory.Yaml(HostFactory.ExampleEstate())))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
             Assert.Equal("1", rejected.Headers.GetValues("Retry-After").Single());
+            Assert.Contains("retry after 1 s", await rejected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
             Assert.Equal(0, await TotalReports(client));
         }
 
-        held!.Dispose();
+        held.Dispose();
         using var accepted = await client.PostAsync(U("/v1/evaluations"), HostFactory.Yaml(HostFactory.ExampleEstate()));
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         Assert.Equal(1, await TotalReports(client));

@@ -53,6 +53,9 @@ public sealed class OperationsTests : IDisposable
         Assert.Contains("compliance_findings_total{", text, StringComparison.Ordinal);
         Assert.Contains("jurisdiction=\"EU\"", text, StringComparison.Ordinal);
         Assert.Contains("compliance_rules_info{", text, StringComparison.Ordinal);
+        Assert.Contains("compliance_admission_waiting", text, StringComparison.Ordinal);
+        Assert.Contains("compliance_admission_running", text, StringComparison.Ordinal);
+        Assert.Contains("compliance_admission_reserved", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using ComplianceEngine.Tests;
 
 namespace ComplianceEngine.Reporting.Tests;
 
@@ -8,7 +8,9 @@ public static class TestFiles
     /// <summary>A file copied to the output directory (Golden/..., Schemas/...).</summary>
     public static string Output(string relative) => Path.Combine(AppContext.BaseDirectory, relative);
 
-    /// <summary>The same file in the source tree (where <c>UPDATE_GOLDEN=1</c> writes).</summary>
-    public static string Source(string relative, [CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile) ?? throw new InvalidOperationException("no caller file path"), relative);
+    /// <summary>
+    /// The same file in the source tree (where <c>UPDATE_GOLDEN=1</c> writes), from the repository root: not from
+    /// [CallerFilePath], which a CI build (CI=true, deterministic) maps to <c>/_/</c>.
+    /// </summary>
+    public static string Source(string relative) => Repo.Path("tests", "ComplianceEngine.Reporting.Tests", relative);
 }

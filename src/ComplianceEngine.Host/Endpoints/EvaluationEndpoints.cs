@@ -69,40 +69,40 @@ public static class EvaluationEndpoints
         if (valid is null || diagnostics.HasErrors)
             return Problems.Of(StatusCodes.Status400BadRequest, string.Join("; ", diagnostics.Sorted().Select(d => d.Message)), diagnostics.Sorted());
 
-        // A slot before the body is read: waiting requests hold no body in memory.
-        IDisposable? slot;
+        // Admitted by memory before the body is read (by its announced length, or the body cap when it is chunked):
+        // waiting requests hold no body in memory.
+        if (context.Request.ContentLength > options.MaxBodyBytes) return TooLarge(options.MaxBodyBytes);
+        var gate = services.GetRequiredService<EvaluationGate>();
+        EvaluationGate.Admission admission;
         try
         {
-            slot = await services.GetRequiredService<EvaluationGate>().EnterAsync(context.RequestAborted).ConfigureAwait(false);
+            admission = await gate.AdmitAsync(context.Request.ContentLength ?? options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "timed out waiting for an evaluation slot; nothing was evaluated", []);
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "timed out waiting to be admitted (evaluation slots and memory); nothing was evaluated", []);
         }
-        if (slot is null)
+        using var admitted = admission;
+        switch (admission.Outcome)
         {
-            context.Response.Headers.RetryAfter = "1";
-            return Problems.Of(StatusCodes.Status429TooManyRequests, "too many evaluations are running or waiting; retry after the time in Retry-After", []);
+            case AdmissionOutcome.QueueFull:
+                services.GetRequiredService<ComplianceMetrics>().Refused("queue_full");
+                var seconds = (long)Math.Ceiling(admission.RetryAfter.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Problems.Of(StatusCodes.Status429TooManyRequests,
+                    $"too many evaluations are running or waiting; retry after {seconds} s (Retry-After)", []);
+            case AdmissionOutcome.OverBudget:
+                services.GetRequiredService<ComplianceMetrics>().Refused("over_budget");
+                var over = new DiagnosticBag();
+                over.Error(DiagnosticCodes.RequestOverMemoryBudget, string.Create(CultureInfo.InvariantCulture,
+                    $"evaluating this body would need about {admission.ReservedBytes / 1048576.0:N0} MiB ({options.EvaluationBytesPerBodyByte} bytes per body byte), " +
+                    $"more than the server's whole evaluation budget of {options.EvaluationMemoryBudgetMegabytes:N0} MiB; split the estate"), SourceLocation.Parameters);
+                return Problems.Of(StatusCodes.Status413PayloadTooLarge, over.Sorted()[0].Message, over.Sorted());
         }
-        using var held = slot;
         var body = await ReadBodyAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
-        {
-            var tooLarge = new DiagnosticBag();
-            tooLarge.Error(DiagnosticCodes.RequestTooLarge, $"the request body is larger than {options.MaxBodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes", SourceLocation.Parameters);
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, tooLarge.Sorted()[0].Message, tooLarge.Sorted());
-        }
-        // Memory for the evaluation by the body's size, before it is parsed: large bodies run one or two at a time.
-        IDisposable memory;
-        try
-        {
-            memory = await services.GetRequiredService<EvaluationGate>().ReserveMemoryAsync(body.Length, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "timed out waiting for memory to evaluate in; nothing was evaluated", []);
-        }
-        using var reserved = memory;
+        if (body is null) return TooLarge(options.MaxBodyBytes);
+        // A chunked body was admitted for the body cap: what it did not need goes back to the budget.
+        admission.Shrink(body.Length);
         // The bytes are hashed and decoded, then let go: only the text is held while the estate is evaluated.
         var (text, inputHash) = Decode(ref body);
 
@@ -110,6 +110,7 @@ public static class EvaluationEndpoints
         var request = new CheckRequest([], [], valid.AsOf, now, IncludePasses: valid.Format == "junit")
         {
             Documents = [new InlineDocument("request.yaml", text)],
+            DocumentLimits = RequestLimits.ForBody(options.MaxBodyBytes, services.GetRequiredService<IOptions<ComplianceEngineOptions>>().Value.MaxDepth),
             Prepared = prepared,
             FailOn = valid.FailOn,
             FailOnIndeterminate = valid.FailOnIndeterminate,
@@ -130,6 +131,13 @@ public static class EvaluationEndpoints
             context.Response.StatusCode = StatusCodes.Status201Created;
         }
         return Uncompressed(recorded.Gzipped[valid.Format], valid.Format);
+    }
+
+    private static IResult TooLarge(long max)
+    {
+        var tooLarge = new DiagnosticBag();
+        tooLarge.Error(DiagnosticCodes.RequestTooLarge, $"the request body is larger than {max.ToString("N0", CultureInfo.InvariantCulture)} bytes", SourceLocation.Parameters);
+        return Problems.Of(StatusCodes.Status413PayloadTooLarge, tooLarge.Sorted()[0].Message, tooLarge.Sorted());
     }
 
     // Streamed out of the compressed copy: a large report is never held as text.

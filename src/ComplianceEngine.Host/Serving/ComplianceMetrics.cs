@@ -6,7 +6,7 @@ namespace ComplianceEngine.Server.Serving;
 /// <summary>
 /// The engine's instruments (meter <c>ComplianceEngine</c>), exported at <c>/metrics</c> in Prometheus format through
 /// OpenTelemetry: evaluations by outcome, their duration, findings by jurisdiction and status, the rule-set version,
-/// and reload failures.
+/// reload failures, and admission (evaluations waiting and running, memory reserved, requests turned away).
 /// </summary>
 public sealed class ComplianceMetrics : IDisposable
 {
@@ -18,12 +18,14 @@ public sealed class ComplianceMetrics : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _findings;
     private readonly Counter<long> _reloadFailures;
+    private readonly Counter<long> _refused;
     private string _version = "none";
 
     /// <summary>Creates the instruments.</summary>
-    public ComplianceMetrics(IMeterFactory meters)
+    public ComplianceMetrics(IMeterFactory meters, EvaluationGate gate)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(gate);
         _meter = meters.Create(MeterName);
         _evaluations = _meter.CreateCounter<long>("compliance.evaluations", description: "Evaluations by outcome: pass, fail, rejected (bad input)");
         _duration = _meter.CreateHistogram<double>("compliance.evaluation.duration", "s", "Time to load, evaluate and store one evaluation");
@@ -31,7 +33,15 @@ public sealed class ComplianceMetrics : IDisposable
         _reloadFailures = _meter.CreateCounter<long>("compliance.rules.reload.failures", description: "Rule reloads that failed (the last good set kept serving)");
         _meter.CreateObservableGauge("compliance.rules.info", () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", _version)),
             description: "The rule-set version serving (content hash), as a label");
+        _meter.CreateObservableGauge("compliance.admission.waiting", () => gate.Waiting, description: "Evaluations waiting to be admitted (slots and memory)");
+        _meter.CreateObservableGauge("compliance.admission.running", () => gate.Running, description: "Evaluations admitted and not finished");
+        _meter.CreateObservableGauge("compliance.admission.reserved", () => gate.ReservedBytes, "By",
+            "Memory reserved by running evaluations, of EvaluationMemoryBudgetMegabytes");
+        _refused = _meter.CreateCounter<long>("compliance.admission.refused", description: "Requests turned away: queue_full (429), over_budget (413)");
     }
+
+    /// <summary>Counts a request the gate turned away (<c>queue_full</c> or <c>over_budget</c>).</summary>
+    public void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Counts a finished evaluation.</summary>
     public void Evaluated(Report report, TimeSpan elapsed)

@@ -51,7 +51,7 @@ public static class ComplianceServer
             Timeout = TimeSpan.FromSeconds(serve.Value.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
         });
-        services.AddSingleton<EvaluationGate>();
+        services.AddSingleton(sp => new EvaluationGate(sp.GetRequiredService<IOptions<ServeOptions>>(), sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         app.UseExceptionHandler();

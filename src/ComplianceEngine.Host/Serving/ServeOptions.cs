@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using ComplianceEngine.Hosting.Keys;
 using ComplianceEngine.Model.Diagnostics;
@@ -32,24 +33,34 @@ public sealed class ServeOptions
     /// <summary>Estate folders re-evaluated on change, each served at <c>/v1/estates/{folder name}/report</c>.</summary>
     public List<string> Watch { get; set; } = [];
 
-    /// <summary>Largest request body, in bytes, counted on the bytes read (chunked uploads too).</summary>
+    /// <summary>
+    /// Largest request body, in bytes, counted on the bytes read (chunked uploads too). The YAML caps of a request follow
+    /// from it (<see cref="Hosting.Pipeline.RequestLimits.ForBody"/>), and a body at the cap must fit
+    /// <see cref="EvaluationMemoryBudgetMegabytes"/> (checked on start, CE8020). At most 1 GiB.
+    /// </summary>
     public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Evaluations run at once; more wait in the queue.</summary>
+    /// <summary>The most <see cref="MaxBodyBytes"/> may be: a body is read into one array and decoded into one string.</summary>
+    public const long MaxBodyBytesLimit = 1L << 30;
+
+    /// <summary>Evaluations run at once (memory permitting); more wait in the queue.</summary>
     public int MaxConcurrentEvaluations { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>
     /// Memory that running evaluations may hold together, in MiB: each reserves <see cref="EvaluationBytesPerBodyByte"/>
-    /// times its body's size before its body is parsed, and waits (in the queue's order) until that fits. One evaluation
-    /// larger than the budget runs alone.
+    /// times its body's size before its body is read, and waits (in the queue's order) until that fits. Must hold one
+    /// body at <see cref="MaxBodyBytes"/> (CE8020): 768 MiB holds 16 MiB at 48 bytes per byte. The process needs about
+    /// 150 MiB beside it (runtime, rules, history).
     /// </summary>
-    public int EvaluationMemoryBudgetMegabytes { get; set; } = 640;
+    public int EvaluationMemoryBudgetMegabytes { get; set; } = 768;
 
     /// <summary>
-    /// How much memory an evaluation holds at its peak per byte of YAML body (parsed documents, the estate, facts,
-    /// findings and the rendered report): measured with <c>bench host-memory</c> (README, Running the service).
+    /// How much memory an evaluation holds at its peak per byte of YAML body (the body and its text, parsed documents,
+    /// the estate, facts, findings and the report rendered into history): measured with <c>bench host-memory</c> at
+    /// 41-42 on generated estates of 15k and 60k flows and 37 on a body of 4 million list items (the densest the node
+    /// cap lets through), plus a margin (README, Limits).
     /// </summary>
-    public int EvaluationBytesPerBodyByte { get; set; } = 100;
+    public int EvaluationBytesPerBodyByte { get; set; } = 48;
 
     /// <summary>Evaluations that may wait; past that, 429 with Retry-After.</summary>
     public int QueueLimit { get; set; } = 32;
@@ -102,6 +113,19 @@ public sealed class ServeOptionsValidator(IConfiguration configuration) : IValid
         if (options.MaxConcurrentEvaluations <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: MaxConcurrentEvaluations must be positive");
         if (options.EvaluationMemoryBudgetMegabytes <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: EvaluationMemoryBudgetMegabytes must be positive");
         if (options.EvaluationBytesPerBodyByte <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: EvaluationBytesPerBodyByte must be positive");
+        if (options.MaxBodyBytes > ServeOptions.MaxBodyBytesLimit)
+            failures.Add($"{DiagnosticCodes.ServeLimitsInconsistent}: MaxBodyBytes {options.MaxBodyBytes:N0} is more than one request can hold ({ServeOptions.MaxBodyBytesLimit:N0} bytes)");
+        else if (options is { MaxBodyBytes: > 0, EvaluationMemoryBudgetMegabytes: > 0, EvaluationBytesPerBodyByte: > 0 }
+                 && options.MaxBodyBytes * options.EvaluationBytesPerBodyByte > options.EvaluationMemoryBudgetMegabytes * 1024L * 1024L)
+        {
+            const double MiB = 1024 * 1024;
+            var needed = (long)Math.Ceiling(options.MaxBodyBytes * options.EvaluationBytesPerBodyByte / MiB);
+            var fits = options.EvaluationMemoryBudgetMegabytes * 1024L * 1024L / options.EvaluationBytesPerBodyByte;
+            failures.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{DiagnosticCodes.ServeLimitsInconsistent}: a body of MaxBodyBytes ({options.MaxBodyBytes:N0} bytes) would need {needed:N0} MiB to evaluate " +
+                $"({options.EvaluationBytesPerBodyByte} bytes per body byte), more than EvaluationMemoryBudgetMegabytes ({options.EvaluationMemoryBudgetMegabytes:N0}): " +
+                $"every body the cap accepts must fit the budget. Raise EvaluationMemoryBudgetMegabytes to at least {needed:N0} or lower MaxBodyBytes to at most {fits:N0}"));
+        }
         if (options.QueueLimit < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: QueueLimit must not be negative");
         if (options.RequestTimeoutSeconds <= 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RequestTimeoutSeconds must be positive");
         if (options.RetainDays < 0) failures.Add($"{DiagnosticCodes.ServeInvalidOption}: RetainDays must not be negative");

@@ -179,6 +179,10 @@ public static class DiagnosticCodes
     public const string ServeInvalidOption = "CE8005";
     /// <summary>An API key name or scope is invalid, or the key is unknown.</summary>
     public const string KeyInvalid = "CE8006";
+    /// <summary>The server's limits do not fit together: a body the body cap accepts would need more memory than the evaluation budget (start-up).</summary>
+    public const string ServeLimitsInconsistent = "CE8020";
+    /// <summary>A request body would need more memory to evaluate than the server's whole evaluation budget (413).</summary>
+    public const string RequestOverMemoryBudget = "CE8021";
     /// <summary>The PostgreSQL history connection string (<c>ComplianceEngine:Serve:PostgreSql</c>) is malformed.</summary>
     public const string HistoryConnectionInvalid = "CE8010";
     /// <summary>The history store cannot be opened on start (database unreachable, tables cannot be created).</summary>
