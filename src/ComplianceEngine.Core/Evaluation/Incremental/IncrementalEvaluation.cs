@@ -154,21 +154,7 @@ public sealed class IncrementalEvaluation
             }
             observer?.PhaseCompleted(EvaluationPhase.Flows, order.Count);
 
-            // Retract first: a changed fact's old version leaves the session before its new version comes in.
-            if (retracted.Count > 0) session.RetractAll(retracted);
-            if (inserted.Count > 0) session.InsertAll(inserted);
-            session.Fire();
-            _failed.Clear();
-            foreach (var entry in judged)
-            {
-                var fact = entry.Fact;
-                if (fact.Verdicts is { } recorded)
-                {
-                    fact.Verdicts = null;
-                    entry.Verdicts = VerdictTally.InRuleOrder(recorded);
-                    entry.Findings = VerdictTally.FindingsOf(entry.Verdicts, options.IncludePasses);
-                }
-            }
+            Apply(session, retracted, inserted, judged, options);
             _entries = next;
             SessionFacts += inserted.Count - retracted.Count;
             observer?.Counted("session-facts", SessionFacts);
@@ -329,20 +315,7 @@ public sealed class IncrementalEvaluation
         }
         observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count);
 
-        if (retracted.Count > 0) session.RetractAll(retracted);
-        if (inserted.Count > 0) session.InsertAll(inserted);
-        session.Fire();
-        _failed.Clear();
-        foreach (var entry in judged)
-        {
-            var fact = entry.Fact;
-            if (fact.Verdicts is { } recorded)
-            {
-                fact.Verdicts = null;
-                entry.Verdicts = VerdictTally.InRuleOrder(recorded);
-                entry.Findings = VerdictTally.FindingsOf(entry.Verdicts, options.IncludePasses);
-            }
-        }
+        Apply(session, retracted, inserted, judged, options);
         SessionFacts += inserted.Count - retracted.Count;
         observer?.Counted("session-facts", SessionFacts);
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
@@ -473,6 +446,26 @@ public sealed class IncrementalEvaluation
     };
 
     /// <summary>One fact of the current version, with the verdicts and findings it received when it was inserted.</summary>
+    /// <summary>
+    /// Applies a change to the session (retract first: a changed fact's old version leaves before its new version comes
+    /// in), fires the rules, and keeps each judged entry's verdicts and findings.
+    /// </summary>
+    private void Apply(ISession session, List<Fact> retracted, List<Fact> inserted, List<Entry> judged, EvaluationOptions options)
+    {
+        if (retracted.Count > 0) session.RetractAll(retracted);
+        if (inserted.Count > 0) session.InsertAll(inserted);
+        session.Fire();
+        _failed.Clear();
+        foreach (var entry in judged)
+        {
+            var fact = entry.Fact;
+            if (fact.Verdicts is not { } recorded) continue;
+            fact.Verdicts = null;
+            entry.Verdicts = VerdictTally.InRuleOrder(recorded);
+            entry.Findings = VerdictTally.FindingsOf(entry.Verdicts, options.IncludePasses);
+        }
+    }
+
     private sealed class Entry(Fact fact)
     {
         public Fact Fact { get; } = fact;
