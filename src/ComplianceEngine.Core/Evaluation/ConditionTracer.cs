@@ -37,8 +37,10 @@ internal static class ConditionTracer
             }
             case AdequateCondition adequate:
             {
-                var table = rule.Adequacy.FirstOrDefault(t => t.Code == adequate.Regime);
-                if (table is null || fact is not TransferFact t)
+                var table = TableOf(rule, adequate);
+                if (table is null)
+                    return new ConditionTrace($"adequate for {adequate.Regime}: {NoTable(adequate)}", Tri.Unknown, [], []) { Condition = condition };
+                if (fact is not TransferFact t)
                     return new ConditionTrace($"adequate for {adequate.Regime}", Tri.Unknown, [], []) { Condition = condition };
                 var r = table.Check(t);
                 return new ConditionTrace($"destination adequate for {adequate.Regime}", r.Adequate,
@@ -81,8 +83,7 @@ internal static class ConditionTracer
                 foreach (var child in trace.Children.Where(c => c.Result == Tri.Unknown)) Decisive(rule, child, fact, found);
                 break;
             case AdequateCondition adequate when fact is TransferFact t:
-                var table = rule.Adequacy.FirstOrDefault(a => a.Code == adequate.Regime);
-                if (table is not null) found.Add($"adequacy for {table.Code} cannot be decided: {table.Check(t).Reason}");
+                found.Add($"adequacy for {adequate.Regime} cannot be decided: {(TableOf(rule, adequate) is { } table ? table.Check(t).Reason : NoTable(adequate))}");
                 break;
             case FieldCondition field:
                 var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
@@ -91,4 +92,13 @@ internal static class ConditionTracer
                 break;
         }
     }
+
+    /// <summary>
+    /// The adequacy table an <c>adequate</c> condition reads. The compiler refuses the condition for a regime without one,
+    /// so a miss is a rule built another way; it stays undecided, and says why (<see cref="NoTable"/>).
+    /// </summary>
+    private static AdequacyTable? TableOf(CompiledRule rule, AdequateCondition adequate) =>
+        rule.Adequacy.FirstOrDefault(t => t.Code == adequate.Regime);
+
+    private static string NoTable(AdequateCondition adequate) => $"the rule has no adequacy table for {adequate.Regime}";
 }

@@ -87,4 +87,34 @@ public sealed class ConditionTracerTests
         Assert.Equal("10", Assert.Single(count.Facts).Value);
         Assert.Empty(without.Children[1].Children[1].Facts);
     }
+
+    // The compiler refuses `adequate` for a regime without a table, so this rule is built by hand: the lookup's miss must
+    // still name why the outcome is undecided, never leave an indeterminate finding without a reason.
+    [Fact]
+    public void DecisiveUnknowns_AdequacyTableMissing_NamesTheMissingTable()
+    {
+        var (engine, diagnostics) = TestEngine.Create(TestEngine.Pack("""
+                - id: EU-ADEQUATE
+                  title: Adequate destinations
+                  appliesTo: transfer
+                  severity: high
+                  citations: [{instrument: GDPR, article: Art. 45}]
+                  when: {field: regimes, contains: EU}
+                  require: {adequate: EU}
+                  message: m
+                  remediation: r
+            """));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var compiled = Assert.Single(engine.Rules.Rules);
+        Assert.NotEmpty(compiled.Adequacy);
+        var withoutTable = new CompiledRule(compiled.Definition, compiled.Fields, [], compiled.WhenFields, () => _ => Judgement.Indeterminate, _ => null);
+
+        var unknowns = ConditionTracer.DecisiveUnknowns(withoutTable, Transfer(individuals: 10)).ToList();
+        var trace = ConditionTracer.Trace(withoutTable, withoutTable.Definition.Require!, Transfer(individuals: 10), evidence: true);
+
+        // (The hand-built rule compiles no field condition, so its `when` is unknown too and is named beside it.)
+        Assert.Contains("adequacy for EU cannot be decided: the rule has no adequacy table for EU", unknowns);
+        Assert.Equal(Tri.Unknown, trace.Result);
+        Assert.Contains("no adequacy table for EU", trace.Text, StringComparison.Ordinal);
+    }
 }
