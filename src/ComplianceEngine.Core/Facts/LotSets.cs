@@ -20,11 +20,11 @@ internal sealed class LotSets
     private readonly Dictionary<CarriedData, int> _kindOfData = new(ReferenceEqualityComparer.Instance);
     private readonly List<(ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations)> _kinds = [];
     private readonly List<Lot[]> _sets = [[]];
-    private readonly Dictionary<Lot[], int> _setIds = new(LotsComparer.Instance) { [[]] = Empty };
+    private readonly Dictionary<Lot[], int> _setIds = new(SequenceComparer<Lot>.Instance) { [[]] = Empty };
     private readonly Dictionary<(int, long), int> _carry = [];
     private readonly List<long> _setCategories = [CategoryBits.Nothing];
     private readonly Dictionary<int, (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _described = [];
-    private readonly Dictionary<int[], (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _describedKinds = new(KindsComparer.Instance);
+    private readonly Dictionary<int[], (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _describedKinds = new(SequenceComparer<int>.Instance);
 
     public LotSets(CategoryBits categories) => _categories = categories;
 
@@ -126,48 +126,26 @@ internal sealed class LotSets
         }
     }
 
-    private sealed class KindsComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
+    /// <summary>Arrays compared and hashed item by item, and looked up by a span without copying it (an interning key).</summary>
+    private sealed class SequenceComparer<T> : IEqualityComparer<T[]>, IAlternateEqualityComparer<ReadOnlySpan<T>, T[]>
+        where T : IEquatable<T>
     {
-        public static KindsComparer Instance { get; } = new();
+        public static SequenceComparer<T> Instance { get; } = new();
 
-        public bool Equals(int[]? x, int[]? y) => (x ?? []).AsSpan().SequenceEqual(y ?? []);
+        public bool Equals(T[]? x, T[]? y) => (x ?? []).AsSpan().SequenceEqual(y ?? []);
 
-        public int GetHashCode(int[] obj) => GetHashCode((ReadOnlySpan<int>)obj);
+        public int GetHashCode(T[] obj) => GetHashCode((ReadOnlySpan<T>)obj);
 
-        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
+        public bool Equals(ReadOnlySpan<T> alternate, T[] other) => alternate.SequenceEqual(other);
 
-        public int GetHashCode(ReadOnlySpan<int> alternate)
+        public int GetHashCode(ReadOnlySpan<T> alternate)
         {
             var hash = new HashCode();
-            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(alternate));
+            foreach (var item in alternate) hash.Add(item);
             return hash.ToHashCode();
         }
 
-        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
-    }
-
-    private sealed class LotsComparer : IEqualityComparer<Lot[]>, IAlternateEqualityComparer<ReadOnlySpan<Lot>, Lot[]>
-    {
-        public static LotsComparer Instance { get; } = new();
-
-        public bool Equals(Lot[]? x, Lot[]? y) => (x ?? []).AsSpan().SequenceEqual(y ?? []);
-
-        public int GetHashCode(Lot[] obj) => GetHashCode((ReadOnlySpan<Lot>)obj);
-
-        public bool Equals(ReadOnlySpan<Lot> alternate, Lot[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<Lot> alternate)
-        {
-            var hash = new HashCode();
-            foreach (var lot in alternate)
-            {
-                hash.Add(lot.Kind);
-                hash.Add(lot.Categories);
-            }
-            return hash.ToHashCode();
-        }
-
-        public Lot[] Create(ReadOnlySpan<Lot> alternate) => alternate.ToArray();
+        public T[] Create(ReadOnlySpan<T> alternate) => alternate.ToArray();
     }
 }
 
