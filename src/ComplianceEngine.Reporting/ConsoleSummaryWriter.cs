@@ -50,15 +50,17 @@ public sealed class ConsoleSummaryWriter : IReportWriter
 
         WriteCoverage(report, output, maxFindings);
 
-        var shown = InListingOrder(report.Findings.Where(f => f.Status is not FindingStatus.Pass)).ToList();
-        if (shown.Count == 0)
+        var shownCount = report.Findings.Count(f => f.Status is not FindingStatus.Pass);
+        if (shownCount == 0)
         {
             output.WriteLine(report.Coverage.NothingJudged
                 ? "No findings, because nothing was judged: the estate is not known to comply."
                 : "No violations, warnings or undecided checks.");
             return;
         }
-        var listed = maxFindings is { } max && max < shown.Count ? shown.Take(max).ToList() : shown;
+        // Only the first few are listed next to a report file: pick them, do not sort them all.
+        var shown = report.Findings.Where(f => f.Status is not FindingStatus.Pass);
+        var listed = maxFindings is { } max && max < shownCount ? FirstInListingOrder(shown, max) : InListingOrder(shown).ToList();
         foreach (var f in listed)
         {
             var baseline = f.BaselineState == BaselineState.Unchanged ? " (in baseline)" : "";
@@ -66,8 +68,54 @@ public sealed class ConsoleSummaryWriter : IReportWriter
                 $"{f.Subject.Location}: {f.Status.ToName()} {f.Severity.ToName()} [{f.Jurisdiction}] {f.RuleId} {f.Subject.Kind}/{f.Subject.Name} ({f.Citation}){baseline}");
             output.WriteLine($"    {f.Message}");
         }
-        if (listed.Count < shown.Count)
-            output.WriteLine($"... and {shown.Count - listed.Count} more violations, warnings and undecided checks (first {listed.Count} of {shown.Count} listed).");
+        if (listed.Count < shownCount)
+            output.WriteLine($"... and {shownCount - listed.Count} more violations, warnings and undecided checks (first {listed.Count} of {shownCount} listed).");
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> of <paramref name="findings"/> in <see cref="InListingOrder"/>, in that order,
+    /// without sorting them all: each finding is compared with the last of the ones kept so far (ties keep the earlier,
+    /// as the stable sort does).
+    /// </summary>
+    public static IReadOnlyList<Finding> FirstInListingOrder(IEnumerable<Finding> findings, int count)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var kept = new List<Finding>(count + 1);
+        if (count == 0) return kept;
+        foreach (var f in findings)
+        {
+            if (kept.Count == count && ListingComparer.Instance.Compare(f, kept[^1]) >= 0) continue;
+            // After the last kept one that is not greater (equal ones stay first, as in a stable sort).
+            var at = kept.Count;
+            while (at > 0 && ListingComparer.Instance.Compare(f, kept[at - 1]) < 0) at--;
+            kept.Insert(at, f);
+            if (kept.Count > count) kept.RemoveAt(kept.Count - 1);
+        }
+        return kept;
+    }
+
+    /// <summary>The order of <see cref="InListingOrder"/> as one comparer.</summary>
+    private sealed class ListingComparer : IComparer<Finding>
+    {
+        public static readonly ListingComparer Instance = new();
+
+        public int Compare(Finding? a, Finding? b)
+        {
+            if (ReferenceEquals(a, b)) return 0;
+            if (a is null) return -1;
+            if (b is null) return 1;
+            var c = NaturalComparer.Instance.Compare(a.Subject.Location.File, b.Subject.Location.File);
+            if (c != 0) return c;
+            c = a.Subject.Location.Line.CompareTo(b.Subject.Location.Line);
+            if (c != 0) return c;
+            c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.RuleId, b.RuleId);
+            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+        }
     }
 
     /// <summary>

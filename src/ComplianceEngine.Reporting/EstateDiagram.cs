@@ -50,8 +50,11 @@ internal static class EstateDiagram
         public bool Truncated { get; set; }
     }
 
-    /// <summary>The sites and transfers of <paramref name="report"/>, sorted by name.</summary>
-    internal static (IReadOnlyList<Site> Sites, IReadOnlyList<Transfer> Transfers) Build(Report report)
+    /// <summary>
+    /// The sites and transfers of <paramref name="report"/>, sorted by name; with <paramref name="withFindingNames"/>, each
+    /// transfer names its first findings (the HTML tooltip), else it only counts them.
+    /// </summary>
+    internal static (IReadOnlyList<Site> Sites, IReadOnlyList<Transfer> Transfers) Build(Report report, bool withFindingNames = true)
     {
         var countries = new Dictionary<string, string>(StringComparer.Ordinal);
         var storeSite = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -112,9 +115,12 @@ internal static class EstateDiagram
             }
         }
 
-        var sites = new SortedDictionary<string, Site>(StringComparer.Ordinal);
+        // Sites by their resolved name, and each name (a site's, or a store's drawn as its site) resolved once.
+        var sites = new Dictionary<string, Site>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, Site>(StringComparer.Ordinal);
         Site SiteOf(string name)
         {
+            if (byName.TryGetValue(name, out var known)) return known;
             var resolved = storeSite.GetValueOrDefault(name, name);
             if (!sites.TryGetValue(resolved, out var s))
             {
@@ -125,6 +131,7 @@ internal static class EstateDiagram
             }
             s.Country ??= countries.GetValueOrDefault(name);
             if (resolved != name) s.Holds.Add(name);
+            byName[name] = s;
             return s;
         }
 
@@ -135,24 +142,22 @@ internal static class EstateDiagram
             if (s.Placement is null || Rank(status) > Rank(s.Placement.Value)) s.Placement = status;
         }
         foreach (var name in named) SiteOf(name);
-        var transfers = new SortedDictionary<(string, string), Transfer>(Comparer<(string, string)>.Create((a, b) =>
-        {
-            var c = string.CompareOrdinal(a.Item1, b.Item1);
-            return c != 0 ? c : string.CompareOrdinal(a.Item2, b.Item2);
-        }));
+        var transfers = new Dictionary<(Site From, Site To), Transfer>();
         foreach (var (from, to, f) in raw)
         {
-            var a = SiteOf(from).Name;
-            var b = SiteOf(to).Name;
-            if (a == b) continue;
-            if (!transfers.TryGetValue((a, b), out var t)) transfers[(a, b)] = t = new Transfer(a, b);
+            var a = SiteOf(from);
+            var b = SiteOf(to);
+            if (ReferenceEquals(a, b)) continue;
+            if (!transfers.TryGetValue((a, b), out var t)) transfers[(a, b)] = t = new Transfer(a.Name, b.Name);
             if (Rank(f.Status) > Rank(t.Worst)) t.Worst = f.Status;
             t.Count++;
+            if (!withFindingNames) continue;
             // The tooltip names at most a few dozen findings (a transfer of a large estate can carry thousands).
             if (t.Findings.Count < MaxTooltipFindings) t.Findings.Add($"{f.Status.ToName()}: {f.RuleId} {f.Subject.Reference}");
             else t.Truncated = true;
         }
-        return ([.. sites.Values], [.. transfers.Values]);
+        return ([.. sites.Values.OrderBy(s => s.Name, StringComparer.Ordinal)],
+            [.. transfers.Values.OrderBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal)]);
     }
 
     /// <summary>How bad an outcome is, for the colour of an arrow: violation, indeterminate, warning, waived, pass.</summary>

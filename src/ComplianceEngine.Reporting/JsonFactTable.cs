@@ -17,6 +17,9 @@ internal sealed class FactTable
     /// </summary>
     internal readonly record struct Fact(string Name, string Value, string? File, int Line, bool AtSubject);
 
+    private const int Window = 16384;
+    private const int Chunk = 512;
+
     private readonly int[][] _evidence;
 
     private FactTable(List<Fact> entries, int[][] evidence)
@@ -32,38 +35,55 @@ internal sealed class FactTable
     public int[] Of(int finding) => _evidence[finding];
 
     /// <summary>The table of <paramref name="findings"/> (in the order they are written).</summary>
-    public static FactTable Build(IReadOnlyList<Finding> findings)
+    public static FactTable Build(IReadOnlyList<Finding> findings) => Build(findings, 1);
+
+    /// <summary>
+    /// The table of <paramref name="findings"/> (in the order they are written). Each evidence entry's value (with the path
+    /// as <c>{path}</c>) and its hash are worked out by up to <paramref name="parallelism"/> threads, a window of findings
+    /// at a time; the entries are then numbered in order on this thread, so the table does not depend on the threads.
+    /// </summary>
+    public static FactTable Build(IReadOnlyList<Finding> findings, int parallelism)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var ids = new Dictionary<Fact, int>();
+        var ids = new Dictionary<Keyed, int>(KeyedComparer.Instance);
         var entries = new List<Fact>();
         var counts = new List<int>();
         var evidence = new int[findings.Count][];
-        for (var i = 0; i < findings.Count; i++)
+        var window = new Keyed[Math.Min(findings.Count, Window)][];
+        for (var from = 0; from < findings.Count; from += Window)
         {
-            var f = findings[i];
-            var pathText = f.Path.IsDefaultOrEmpty || f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
-            var cited = f.Evidence;
-            var subject = f.Subject.Location;
-            var indexes = new int[cited.Length];
-            for (var j = 0; j < cited.Length; j++)
+            var n = Math.Min(Window, findings.Count - from);
+            var start = from;
+            if (parallelism > 1 && n > Chunk)
             {
-                var e = cited[j];
-                var value = pathText is null ? e.Value : e.Value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
-                var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
-                    : e.Location.Line == subject.Line && e.Location.File == subject.File ? new Fact(e.Fact, value, null, 0, true)
-                    : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
-                if (!ids.TryGetValue(fact, out var id))
+                Parallel.For(0, (n + Chunk - 1) / Chunk, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, c =>
                 {
-                    id = entries.Count;
-                    ids.Add(fact, id);
-                    entries.Add(fact);
-                    counts.Add(0);
-                }
-                counts[id]++;
-                indexes[j] = id;
+                    for (var k = c * Chunk; k < Math.Min(n, (c + 1) * Chunk); k++) window[k] = KeysOf(findings[start + k]);
+                });
             }
-            evidence[i] = indexes;
+            else
+            {
+                for (var k = 0; k < n; k++) window[k] = KeysOf(findings[start + k]);
+            }
+            for (var k = 0; k < n; k++)
+            {
+                var keys = window[k];
+                var indexes = new int[keys.Length];
+                for (var j = 0; j < keys.Length; j++)
+                {
+                    ref var id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ids, keys[j], out var known);
+                    if (!known)
+                    {
+                        id = entries.Count;
+                        entries.Add(keys[j].Fact);
+                        counts.Add(0);
+                    }
+                    counts[id]++;
+                    indexes[j] = id;
+                }
+                evidence[start + k] = indexes;
+                window[k] = null!;
+            }
         }
 
         // Most cited first; among equals, first cited first.
@@ -73,5 +93,35 @@ internal sealed class FactTable
         foreach (var indexes in evidence)
             for (var j = 0; j < indexes.Length; j++) indexes[j] = renumbered[indexes[j]];
         return new FactTable([.. order.Select(id => entries[id])], evidence);
+    }
+
+    /// <summary>The facts of one finding's evidence, in its order, each with its hash.</summary>
+    private static Keyed[] KeysOf(Finding f)
+    {
+        var cited = f.Evidence;
+        if (cited.IsDefaultOrEmpty) return [];
+        var pathText = f.Path.IsDefaultOrEmpty || f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
+        var subject = f.Subject.Location;
+        var keys = new Keyed[cited.Length];
+        for (var j = 0; j < cited.Length; j++)
+        {
+            var e = cited[j];
+            var value = pathText is null ? e.Value : e.Value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+            var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
+                : e.Location.Line == subject.Line && e.Location.File == subject.File ? new Fact(e.Fact, value, null, 0, true)
+                : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
+            keys[j] = new Keyed(fact, fact.GetHashCode());
+        }
+        return keys;
+    }
+
+    /// <summary>A fact with its hash, worked out once (on the thread that built it).</summary>
+    private readonly record struct Keyed(Fact Fact, int Hash);
+
+    private sealed class KeyedComparer : IEqualityComparer<Keyed>
+    {
+        public static readonly KeyedComparer Instance = new();
+        public bool Equals(Keyed x, Keyed y) => x.Hash == y.Hash && x.Fact.Equals(y.Fact);
+        public int GetHashCode(Keyed obj) => obj.Hash;
     }
 }

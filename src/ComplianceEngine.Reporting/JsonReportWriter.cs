@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using ComplianceEngine.Model.Diagnostics;
@@ -37,12 +36,19 @@ public sealed class JsonReportWriter : IReportWriter
     /// <inheritdoc />
     public string Extension => ".json";
 
+    /// <summary>
+    /// How many threads render the long lists (findings, facts, documents not judged) at once; 1 renders them on the
+    /// calling thread. The bytes are the same either way. Default: the processor count.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
     /// <inheritdoc />
     public void Write(Report report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        JsonText.Write(output, w =>
+        var parallelism = MaxDegreeOfParallelism;
+        JsonText.Write(output, (w, stream) =>
         {
             w.WriteStartObject();
             w.WriteString("schemaVersion", Report.CurrentSchemaVersion);
@@ -70,20 +76,22 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteEndObject();
 
             WriteGate(w, report.Gate);
-            WriteCoverage(w, report.Coverage);
+            WriteCoverage(w, stream, report.Coverage, parallelism);
 
             var findings = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
             var rules = WriteRules(w, report, findings);
-            WriteEstate(w, report);
+            WriteEstate(w, stream, report, parallelism);
 
-            var line = new ArrayBufferWriter<byte>(4096);
-            using var compact = new Utf8JsonWriter(line, CompactOptions);
-            var facts = FactTable.Build(findings);
-            WriteLines(w, "facts", facts.Entries, line, compact, WriteFact);
+            var facts = FactTable.Build(findings, parallelism);
+            JsonLines.Write(w, stream, "facts", facts.Entries.Count, (line, i) => WriteFact(line, facts.Entries[i]), parallelism);
 
             // Each finding on its own line: a finding's nested lists indented line by line made up a third of the bytes.
-            var at = 0;
-            WriteLines(w, "findings", findings, line, compact, (c, f) => WriteFinding(c, f, rules[f.RuleId], facts.Of(at++)));
+            // The lines are rendered in parallel chunks and written in order.
+            JsonLines.Write(w, stream, "findings", findings.Count, (line, i) =>
+            {
+                var f = findings[i];
+                WriteFinding(line, f, rules[f.RuleId], facts.Of(i));
+            }, parallelism);
 
             w.WriteStartArray("waivers");
             foreach (var wv in report.Waivers)
@@ -124,7 +132,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndObject();
     }
 
-    private static void WriteCoverage(Utf8JsonWriter w, Coverage coverage)
+    private static void WriteCoverage(Utf8JsonWriter w, Stream stream, Coverage coverage, int parallelism)
     {
         w.WriteStartObject("coverage");
         w.WriteStartObject("documents");
@@ -151,44 +159,23 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndObject();
         w.WriteEndObject();
 
-        var line = new ArrayBufferWriter<byte>(1024);
-        using var compact = new Utf8JsonWriter(line, CompactOptions);
-        WriteLines(w, "notJudged", coverage.NotJudged, line, compact, static (c, n) =>
+        var notJudged = coverage.NotJudged;
+        JsonLines.Write(w, stream, "notJudged", notJudged.Length, (c, i) =>
         {
-            c.WriteStartObject();
-            c.WriteString("kind", n.Kind);
-            c.WriteString("name", n.Name);
-            c.WriteString("file", n.Location.File);
-            c.WriteNumber("line", n.Location.Line);
-            c.WriteString("reason", n.Reason);
-            c.WriteEndObject();
-        });
+            var n = notJudged[i];
+            c.Raw("{\"kind\":"u8);
+            c.String(n.Kind);
+            c.Raw(",\"name\":"u8);
+            c.String(n.Name);
+            c.Raw(",\"file\":"u8);
+            c.String(n.Location.File);
+            c.Raw(",\"line\":"u8);
+            c.Number(n.Location.Line);
+            c.Raw(",\"reason\":"u8);
+            c.String(n.Reason);
+            c.Raw((byte)'}');
+        }, parallelism);
     }
-
-    /// <summary>
-    /// Writes <paramref name="items"/> as the array <paramref name="name"/>, each item compact on a line of its own, and
-    /// flushes now and then so a long list never sits in memory as text.
-    /// </summary>
-    private static void WriteLines<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, ArrayBufferWriter<byte> line, Utf8JsonWriter compact,
-        Action<Utf8JsonWriter, T> write)
-    {
-        w.WriteStartArray(name);
-        var itemBreak = ItemBreaks[Math.Min(w.CurrentDepth, ItemBreaks.Length - 1)];
-        foreach (var item in items)
-        {
-            line.ResetWrittenCount();
-            line.Write(itemBreak);
-            compact.Reset(line);
-            write(compact, item);
-            compact.Flush();
-            w.WriteRawValue(line.WrittenSpan, skipInputValidation: true);
-            if (w.BytesPending > 64 * 1024) w.Flush();
-        }
-        w.WriteEndArray();
-    }
-
-    // What goes before each item of a list written one item per line, by the list's depth: a line break and the indentation.
-    private static readonly byte[][] ItemBreaks = [.. Enumerable.Range(0, 8).Select(depth => System.Text.Encoding.ASCII.GetBytes("\n" + new string(' ', depth * 2)))];
 
     private static void WriteCounts(Utf8JsonWriter w, StatusCounts c)
     {
@@ -198,12 +185,6 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteNumber("waived", c.Waived);
         w.WriteNumber("pass", c.Pass);
     }
-
-    private static readonly JsonWriterOptions CompactOptions = new()
-    {
-        Indented = false,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     /// <summary>What stands for a finding's path in its message, remediation and evidence values.</summary>
     public const string PathToken = "{path}";
@@ -245,36 +226,49 @@ public sealed class JsonReportWriter : IReportWriter
     }
 
     /// <summary>The sites the findings name (with country and the stores they hold) and the transfers between them, with the worst outcome.</summary>
-    private static void WriteEstate(Utf8JsonWriter w, Report report)
+    private static void WriteEstate(Utf8JsonWriter w, Stream stream, Report report, int parallelism)
     {
-        var (sites, transfers) = EstateDiagram.Build(report);
-        var line = new ArrayBufferWriter<byte>(1024);
-        using var compact = new Utf8JsonWriter(line, CompactOptions);
+        var (sites, transfers) = EstateDiagram.Build(report, withFindingNames: false);
         w.WriteStartObject("estate");
-        WriteLines(w, "sites", sites, line, compact, static (c, s) =>
+        JsonLines.Write(w, stream, "sites", sites.Count, (c, i) =>
         {
-            c.WriteStartObject();
-            c.WriteString("name", s.Name);
-            if (s.Country is { } country) c.WriteString("country", country);
-            else c.WriteNull("country");
-            if (s.Placement is { } placement) c.WriteString("placement", placement.ToName());
+            var s = sites[i];
+            c.Raw("{\"name\":"u8);
+            c.String(s.Name);
+            c.Raw(",\"country\":"u8);
+            c.String(s.Country);
+            if (s.Placement is { } placement)
+            {
+                c.Raw(",\"placement\":"u8);
+                c.String(placement.ToName());
+            }
             if (s.Holds.Count > 0)
             {
-                c.WriteStartArray("holds");
-                foreach (var store in s.Holds) c.WriteStringValue(store);
-                c.WriteEndArray();
+                c.Raw(",\"holds\":["u8);
+                var first = true;
+                foreach (var store in s.Holds)
+                {
+                    if (!first) c.Raw((byte)',');
+                    first = false;
+                    c.String(store);
+                }
+                c.Raw((byte)']');
             }
-            c.WriteEndObject();
-        });
-        WriteLines(w, "transfers", transfers, line, compact, static (c, t) =>
+            c.Raw((byte)'}');
+        }, parallelism);
+        JsonLines.Write(w, stream, "transfers", transfers.Count, (c, i) =>
         {
-            c.WriteStartObject();
-            c.WriteString("from", t.From);
-            c.WriteString("to", t.To);
-            c.WriteString("worst", t.Worst.ToName());
-            c.WriteNumber("findings", t.Count);
-            c.WriteEndObject();
-        });
+            var t = transfers[i];
+            c.Raw("{\"from\":"u8);
+            c.String(t.From);
+            c.Raw(",\"to\":"u8);
+            c.String(t.To);
+            c.Raw(",\"worst\":"u8);
+            c.String(t.Worst.ToName());
+            c.Raw(",\"findings\":"u8);
+            c.Number(t.Count);
+            c.Raw((byte)'}');
+        }, parallelism);
         w.WriteEndObject();
     }
 
@@ -283,56 +277,96 @@ public sealed class JsonReportWriter : IReportWriter
     /// declared: <c>atSubject</c> (the citing finding's subject file and line), or <c>file</c> and <c>line</c>, or neither
     /// where it is not known.
     /// </summary>
-    private static void WriteFact(Utf8JsonWriter w, FactTable.Fact fact)
+    private static void WriteFact(JsonLine w, FactTable.Fact fact)
     {
-        w.WriteStartObject();
-        w.WriteString("fact", fact.Name);
-        w.WriteString("value", fact.Value);
-        if (fact.AtSubject) w.WriteBoolean("atSubject", true);
+        w.Raw("{\"fact\":"u8);
+        w.String(fact.Name);
+        w.Raw(",\"value\":"u8);
+        w.String(fact.Value);
+        if (fact.AtSubject) w.Raw(",\"atSubject\":true"u8);
         else if (fact.File is { } file)
         {
-            w.WriteString("file", file);
-            w.WriteNumber("line", fact.Line);
+            w.Raw(",\"file\":"u8);
+            w.String(file);
+            w.Raw(",\"line\":"u8);
+            w.Number(fact.Line);
         }
-        w.WriteEndObject();
+        w.Raw((byte)'}');
     }
 
-    private static void WriteFinding(Utf8JsonWriter w, Finding f, RuleRow rule, int[] evidence)
+    /// <summary>One finding, compact (the fields of design section 6 first, in a fixed order).</summary>
+    private static void WriteFinding(JsonLine w, Finding f, RuleRow rule, int[] evidence)
     {
-        w.WriteStartObject();
-        w.WriteString("id", f.Id);
-        w.WriteString("ruleId", f.RuleId);
-        w.WriteString("jurisdiction", f.Jurisdiction);
-        w.WriteString("severity", Model.Rules.SeverityNames.ToName(f.Severity));
-        w.WriteString("status", f.Status.ToName());
-        if (f.RootCause is { } root && root != f.Id) w.WriteString("rootCause", root);
-        w.WriteStartObject("subject");
-        w.WriteString("kind", f.Subject.Kind);
-        w.WriteString("name", f.Subject.Name);
-        w.WriteString("file", f.Subject.Location.File);
-        w.WriteNumber("line", f.Subject.Location.Line);
-        w.WriteNumber("column", f.Subject.Location.Column);
-        if (f.Subject.Location.Pointer is { } pointer) w.WriteString("pointer", pointer);
-        w.WriteEndObject();
-        w.WriteStartArray("path");
-        foreach (var p in f.Path) w.WriteStringValue(p);
-        w.WriteEndArray();
-        w.WriteString("citation", f.Citation);
-        if (f.Confidence != rule.Confidence) w.WriteString("confidence", f.Confidence);
-        w.WriteString("message", f.MessageWithPathToken(PathToken));
-        w.WriteString("remediation", f.RemediationWithPathToken(PathToken));
-        w.WriteStartArray("evidence");
-        foreach (var i in evidence) w.WriteNumberValue(i);
-        w.WriteEndArray();
-        if (f.BaselineState != BaselineState.None) w.WriteString("baselineState", f.BaselineState == BaselineState.New ? "new" : "unchanged");
+        w.Raw("{\"id\":"u8);
+        w.String(f.Id);
+        w.Raw(",\"ruleId\":"u8);
+        w.String(f.RuleId);
+        w.Raw(",\"jurisdiction\":"u8);
+        w.String(f.Jurisdiction);
+        w.Raw(",\"severity\":"u8);
+        w.String(Model.Rules.SeverityNames.ToName(f.Severity));
+        w.Raw(",\"status\":"u8);
+        w.String(f.Status.ToName());
+        if (f.RootCause is { } root && root != f.Id)
+        {
+            w.Raw(",\"rootCause\":"u8);
+            w.String(root);
+        }
+        var subject = f.Subject;
+        w.Raw(",\"subject\":{\"kind\":"u8);
+        w.String(subject.Kind);
+        w.Raw(",\"name\":"u8);
+        w.String(subject.Name);
+        w.Raw(",\"file\":"u8);
+        w.String(subject.Location.File);
+        w.Raw(",\"line\":"u8);
+        w.Number(subject.Location.Line);
+        w.Raw(",\"column\":"u8);
+        w.Number(subject.Location.Column);
+        if (subject.Location.Pointer is { } pointer)
+        {
+            w.Raw(",\"pointer\":"u8);
+            w.String(pointer);
+        }
+        w.Raw("},\"path\":["u8);
+        var path = f.Path;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (i > 0) w.Raw((byte)',');
+            w.String(path[i]);
+        }
+        w.Raw("],\"citation\":"u8);
+        w.String(f.Citation);
+        if (f.Confidence != rule.Confidence)
+        {
+            w.Raw(",\"confidence\":"u8);
+            w.String(f.Confidence);
+        }
+        w.Raw(",\"message\":"u8);
+        w.String(f.MessageWithPathToken(PathToken));
+        w.Raw(",\"remediation\":"u8);
+        w.String(f.RemediationWithPathToken(PathToken));
+        w.Raw(",\"evidence\":["u8);
+        for (var i = 0; i < evidence.Length; i++)
+        {
+            if (i > 0) w.Raw((byte)',');
+            w.Number(evidence[i]);
+        }
+        w.Raw((byte)']');
+        if (f.BaselineState != BaselineState.None)
+        {
+            w.Raw(",\"baselineState\":"u8);
+            w.String(f.BaselineState == BaselineState.New ? "new" : "unchanged");
+        }
         if (f.WaiverName is not null)
         {
-            w.WriteStartObject("waiver");
-            w.WriteString("name", f.WaiverName);
-            w.WriteString("justification", f.WaiverJustification);
-            w.WriteEndObject();
+            w.Raw(",\"waiver\":{\"name\":"u8);
+            w.String(f.WaiverName);
+            w.Raw(",\"justification\":"u8);
+            w.String(f.WaiverJustification);
+            w.Raw((byte)'}');
         }
-        w.WriteEndObject();
+        w.Raw((byte)'}');
     }
 
     private static void WriteDiagnostic(Utf8JsonWriter w, Diagnostic d)

@@ -19,15 +19,57 @@ internal static class JsonText
     /// writer streams: call <see cref="Utf8JsonWriter.Flush"/> now and then (e.g. after each finding) so a large report
     /// never sits in memory twice.
     /// </summary>
-    public static void Write(TextWriter output, Action<Utf8JsonWriter> write)
+    public static void Write(TextWriter output, Action<Utf8JsonWriter> write) => Write(output, (w, _) => write(w));
+
+    /// <summary>
+    /// Writes one JSON document built by <paramref name="write"/> to <paramref name="output"/>, then a newline;
+    /// <paramref name="write"/> also gets the stream the JSON writer writes to, for UTF-8 written around the writer (after
+    /// <see cref="Utf8JsonWriter.Flush"/>). A <see cref="StreamWriter"/> that writes UTF-8 (a file, a counted or compressed
+    /// stream; no byte order mark) gets the bytes straight on its stream, with no round trip through characters; any other writer gets them
+    /// decoded.
+    /// </summary>
+    public static void Write(TextWriter output, Action<Utf8JsonWriter, Stream> write)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(write);
+        if (output is StreamWriter { Encoding.CodePage: 65001 } utf8 && utf8.Encoding.Preamble.IsEmpty)
+        {
+            // What the writer holds goes first; then the bytes, buffered.
+            utf8.Flush();
+            using (var buffered = new BufferedStream(new KeepOpen(utf8.BaseStream), 1 << 16))
+            {
+                using (var w = new Utf8JsonWriter(buffered, Options))
+                {
+                    write(w, buffered);
+                    w.Flush();
+                }
+                buffered.WriteByte((byte)'\n');
+            }
+            return;
+        }
         using (var stream = new TextWriterStream(output))
         using (var w = new Utf8JsonWriter(stream, Options))
         {
-            write(w);
+            write(w, stream);
             w.Flush();
         }
         output.Write('\n');
+    }
+
+    /// <summary>A stream over another that leaves it open when disposed (the caller owns it).</summary>
+    private sealed class KeepOpen(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
     }
 
     /// <summary>Writes a finding's evidence as <c>"evidence": [{fact, value, file?, line?}]</c> (JSON report and SARIF properties).</summary>
