@@ -34,56 +34,59 @@ internal sealed class FactTable
     /// <summary>The indexes into <see cref="Entries"/> of the evidence of the <paramref name="finding"/>-th finding.</summary>
     public int[] Of(int finding) => _evidence[finding];
 
-    /// <summary>The table of <paramref name="findings"/> (in the order they are written).</summary>
-    public static FactTable Build(IReadOnlyList<Finding> findings) => Build(findings, 1);
-
     /// <summary>
-    /// The table of <paramref name="findings"/> (in the order they are written). Each evidence entry's value (with the path
-    /// as <c>{path}</c>) and its hash are worked out by up to <paramref name="parallelism"/> threads, a window of findings
-    /// at a time; the entries are then numbered in order on this thread, so the table does not depend on the threads.
+    /// The table of <paramref name="findings"/> (in the order they are written). An evidence object cited again (the same
+    /// instance, shared by the findings on one fact) whose value holds no path (no <c>" -> "</c>, so no finding's path can
+    /// be in it) is the same entry wherever it is cited on or off its citing finding's subject line: it is looked up by
+    /// reference, and its value is neither rendered nor hashed again.
     /// </summary>
-    public static FactTable Build(IReadOnlyList<Finding> findings, int parallelism)
+    public static FactTable Build(IReadOnlyList<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var ids = new Dictionary<Keyed, int>(KeyedComparer.Instance);
+        var ids = new Dictionary<Fact, int>();
+        var known = new Dictionary<Evidence, Known>(ReferenceEqualityComparer.Instance);
         var entries = new List<Fact>();
         var counts = new List<int>();
         var evidence = new int[findings.Count][];
-        var window = new Keyed[Math.Min(findings.Count, Window)][];
-        for (var from = 0; from < findings.Count; from += Window)
+        for (var i = 0; i < findings.Count; i++)
         {
-            var n = Math.Min(Window, findings.Count - from);
-            var start = from;
-            if (parallelism > 1 && n > Chunk)
+            var f = findings[i];
+            string? pathText = null;
+            var cited = f.Evidence;
+            var subject = f.Subject.Location;
+            var indexes = cited.Length == 0 ? [] : new int[cited.Length];
+            for (var j = 0; j < cited.Length; j++)
             {
-                Parallel.For(0, (n + Chunk - 1) / Chunk, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, c =>
+                var e = cited[j];
+                var atSubject = e.Location.IsKnown && e.Location.Line == subject.Line && e.Location.File == subject.File;
+                if (!known.TryGetValue(e, out var seen)) seen = new Known(null, -1, -1);
+                var id = atSubject ? seen.AtSubject : seen.Elsewhere;
+                if (id < 0)
                 {
-                    for (var k = c * Chunk; k < Math.Min(n, (c + 1) * Chunk); k++) window[k] = KeysOf(findings[start + k]);
-                });
-            }
-            else
-            {
-                for (var k = 0; k < n; k++) window[k] = KeysOf(findings[start + k]);
-            }
-            for (var k = 0; k < n; k++)
-            {
-                var keys = window[k];
-                var indexes = new int[keys.Length];
-                for (var j = 0; j < keys.Length; j++)
-                {
-                    ref var id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ids, keys[j], out var known);
-                    if (!known)
+                    var value = seen.PathFreeValue ?? e.Value;
+                    var pathFree = !value.Contains(" -> ", StringComparison.Ordinal);
+                    if (!pathFree && !f.Path.IsDefault && f.Path.Length >= 2)
+                    {
+                        pathText ??= string.Join(" -> ", f.Path);
+                        value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                    }
+                    var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
+                        : atSubject ? new Fact(e.Fact, value, null, 0, true)
+                        : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
+                    if (!ids.TryGetValue(fact, out id))
                     {
                         id = entries.Count;
-                        entries.Add(keys[j].Fact);
+                        ids.Add(fact, id);
+                        entries.Add(fact);
                         counts.Add(0);
                     }
-                    counts[id]++;
-                    indexes[j] = id;
+                    // Only a value that no path can change is the same entry at the next citation of the same object.
+                    if (pathFree) known[e] = atSubject ? seen with { PathFreeValue = value, AtSubject = id } : seen with { PathFreeValue = value, Elsewhere = id };
                 }
-                evidence[start + k] = indexes;
-                window[k] = null!;
+                counts[id]++;
+                indexes[j] = id;
             }
+            evidence[i] = indexes;
         }
 
         // Most cited first; among equals, first cited first.
@@ -124,4 +127,10 @@ internal sealed class FactTable
         public bool Equals(Keyed x, Keyed y) => x.Hash == y.Hash && x.Fact.Equals(y.Fact);
         public int GetHashCode(Keyed obj) => obj.Hash;
     }
+
+    /// <summary>
+    /// What is known of an evidence object whose value holds no path: the value, and its entry when cited on its finding's
+    /// subject line and elsewhere (-1: not yet).
+    /// </summary>
+    private readonly record struct Known(string? PathFreeValue, int AtSubject, int Elsewhere);
 }

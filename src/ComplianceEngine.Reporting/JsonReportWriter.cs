@@ -82,7 +82,7 @@ public sealed class JsonReportWriter : IReportWriter
             var rules = WriteRules(w, report, findings);
             WriteEstate(w, stream, report, parallelism);
 
-            var facts = FactTable.Build(findings, parallelism);
+            var facts = FactTable.Build(findings);
             JsonLines.Write(w, stream, "facts", facts.Entries.Count, (line, i) => WriteFact(line, facts.Entries[i]), parallelism);
 
             // Each finding on its own line: a finding's nested lists indented line by line made up a third of the bytes.
