@@ -79,6 +79,23 @@ internal sealed class JsonLine : IDisposable
         _bytes[_length++] = (byte)'"';
     }
 
+    /// <summary>The escaped characters of a string without its quotes (a piece of a longer JSON string).</summary>
+    public void Content(string value)
+    {
+        if (value.AsSpan().ContainsAnyExcept(Plain))
+        {
+            var from = _length;
+            Escaped(value);
+            // Drop the quotes the writer put around it.
+            _bytes.AsSpan(from + 1, _length - from - 2).CopyTo(_bytes.AsSpan(from));
+            _length -= 2;
+            return;
+        }
+        Ensure(value.Length);
+        Encoding.ASCII.GetBytes(value, _bytes.AsSpan(_length));
+        _length += value.Length;
+    }
+
     private void Escaped(string value)
     {
         _scratch ??= new ArrayBufferWriter<byte>(256);
@@ -145,9 +162,11 @@ internal static class JsonLines
 
     private static void WriteRest(Stream output, int count, byte[] itemBreak, Action<JsonLine, int> render, int parallelism)
     {
-        void Render(JsonLine line, int start)
+        var chunks = (count - 1 + ChunkSize - 1) / ChunkSize;
+        void Render(JsonLine line, int chunk)
         {
             line.Clear();
+            var start = 1 + chunk * ChunkSize;
             var end = Math.Min(count, start + ChunkSize);
             for (var i = start; i < end; i++)
             {
@@ -157,60 +176,103 @@ internal static class JsonLines
             }
         }
 
-        if (parallelism <= 1 || count <= ChunkSize * 2)
+        if (parallelism <= 1 || chunks <= 2)
         {
             using var line = new JsonLine();
-            for (var start = 1; start < count; start += ChunkSize)
+            for (var c = 0; c < chunks; c++)
             {
-                Render(line, start);
+                Render(line, c);
                 output.Write(line.Written);
             }
             return;
         }
 
-        // Chunks rendered ahead on the thread pool (at most `ahead` at a time), written here in order.
+        // Chunks are claimed in order by this thread and parallelism - 1 helpers, at most `ahead` beyond the last one
+        // written (so memory stays a few chunks); this thread writes them in order and renders one itself whenever the
+        // next to write is not done yet and there is room, instead of waiting.
         var ahead = parallelism + 1;
+        var room = new SemaphoreSlim(ahead, ahead);
+        var results = new JsonLine?[chunks];
+        var failures = new Exception?[chunks];
         var free = new System.Collections.Concurrent.ConcurrentBag<JsonLine>();
-        var pending = new Queue<Task<JsonLine>>();
-        var next = 1;
-        void Start()
+        var gate = new object();
+        var next = -1;
+        using var stop = new CancellationTokenSource();
+
+        // Renders the next chunk not yet claimed; false when there are none left.
+        bool RenderNext()
         {
-            var start = next;
-            next += ChunkSize;
-            pending.Enqueue(Task.Run(() =>
+            var chunk = Interlocked.Increment(ref next);
+            if (chunk >= chunks)
             {
-                var line = free.TryTake(out var l) ? l : new JsonLine();
-                Render(line, start);
-                return line;
-            }));
+                room.Release();
+                return false;
+            }
+            var line = free.TryTake(out var l) ? l : new JsonLine();
+            Exception? failure = null;
+            try
+            {
+                Render(line, chunk);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            lock (gate)
+            {
+                results[chunk] = line;
+                failures[chunk] = failure;
+                Monitor.PulseAll(gate);
+            }
+            return failure is null;
         }
+
+        var helpers = Enumerable.Range(0, parallelism - 1).Select(_ => Task.Run(() =>
+        {
+            try
+            {
+                do room.Wait(stop.Token);
+                while (!stop.IsCancellationRequested && RenderNext());
+            }
+            catch (OperationCanceledException)
+            {
+                // The writer stopped (a failure); nothing more to render.
+            }
+        })).ToArray();
         try
         {
-            while (next < count && pending.Count < ahead) Start();
-            while (pending.Count > 0)
+            for (var c = 0; c < chunks; c++)
             {
-                var line = pending.Dequeue().GetAwaiter().GetResult();
+                JsonLine? line;
+                while (true)
+                {
+                    lock (gate) line = results[c];
+                    if (line is not null) break;
+                    if (room.Wait(0))
+                    {
+                        RenderNext();
+                        continue;
+                    }
+                    // Every place ahead is taken, so this chunk is claimed: wait for it.
+                    lock (gate)
+                    {
+                        while (results[c] is null) Monitor.Wait(gate);
+                    }
+                }
+                if (failures[c] is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
                 output.Write(line.Written);
+                results[c] = null;
                 free.Add(line);
-                if (next < count) Start();
+                room.Release();
             }
         }
         finally
         {
-            // On a failure, let the chunks under way finish before their buffers go back to the pool.
-            foreach (var task in pending)
-            {
-                try
-                {
-                    task.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // The first failure is the one thrown.
-                }
-                if (task.IsCompletedSuccessfully) free.Add(task.Result);
-            }
+            stop.Cancel();
+            Task.WaitAll(helpers);
+            foreach (var line in results) line?.Dispose();
             foreach (var line in free) line.Dispose();
+            room.Dispose();
         }
     }
 

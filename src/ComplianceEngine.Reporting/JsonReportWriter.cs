@@ -342,10 +342,13 @@ public sealed class JsonReportWriter : IReportWriter
             w.Raw(",\"confidence\":"u8);
             w.String(f.Confidence);
         }
+        // The message and remediation straight from their templates where they are rendered from them (no text built).
+        var text = f.RenderedText;
         w.Raw(",\"message\":"u8);
-        w.String(f.MessageWithPathToken(PathToken));
+        if (text is null || !JsonTemplateText.TryWrite(w, text.MessageTemplate, text.Values, 0, PathToken)) w.String(f.MessageWithPathToken(PathToken));
         w.Raw(",\"remediation\":"u8);
-        w.String(f.RemediationWithPathToken(PathToken));
+        if (text is null || !JsonTemplateText.TryWrite(w, text.RemediationTemplate, text.Values, text.MessageTemplate.Placeholders.Count, PathToken))
+            w.String(f.RemediationWithPathToken(PathToken));
         w.Raw(",\"evidence\":["u8);
         for (var i = 0; i < evidence.Length; i++)
         {

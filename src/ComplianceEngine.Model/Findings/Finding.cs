@@ -240,6 +240,12 @@ public sealed record Finding
     public FindingText? Text => _text;
 
     /// <summary>
+    /// The text as data when both the message and the remediation are rendered from it (neither was given as text), so a
+    /// writer may render them itself from the templates and values; null otherwise.
+    /// </summary>
+    public FindingText? RenderedText => _message is null && _remediation is null ? _text : null;
+
+    /// <summary>
     /// The id of the finding's root cause: findings with the same root cause (the same rule and outcome on the same origin
     /// data through the same unlawful hop, or the same unknown location) share it, so a report can fold them. The root
     /// finding's own id when it has one; null when nothing worked it out.

@@ -30,6 +30,13 @@ public sealed class TextTemplate : IEquatable<TextTemplate>
     /// <summary>The placeholders, in order (a name may repeat).</summary>
     public IReadOnlyList<string> Placeholders => _placeholders;
 
+    /// <summary>
+    /// The literal text around the placeholders, braces unescaped: one more than <see cref="Placeholders"/> (literal
+    /// <c>i</c> comes before placeholder <c>i</c>, the last after the last placeholder). Writers that render the text
+    /// straight into their own encoding read it.
+    /// </summary>
+    public IReadOnlyList<string> Literals => _literals;
+
     /// <summary>A template of literal text only (no braces are interpreted).</summary>
     public static TextTemplate Literal(string text)
     {
