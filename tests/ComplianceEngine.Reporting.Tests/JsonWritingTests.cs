@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+using ComplianceEngine.Model.Rules;
+
+namespace ComplianceEngine.Reporting.Tests;
+
+/// <summary>
+/// The JSON report's lines rendered by hand into UTF-8 (in parallel chunks, written in order) give the bytes
+/// <see cref="Utf8JsonWriter"/> gave: same escaping, same order, whichever output and however many threads.
+/// </summary>
+public sealed class JsonWritingTests
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string ByWriter(string value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, Options)) w.WriteStringValue(value);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string ByLine(string value)
+    {
+        using var line = new JsonLine(16);
+        line.String(value);
+        return Encoding.UTF8.GetString(line.Written);
+    }
+
+    public static TheoryData<string> Texts => new()
+    {
+        "plain ASCII text, with punctuation: a -> b; (c) [d] {e} <f> & 'g' `h` ~ ^ | $ # @ ! ? * + = %",
+        "quotes \" and backslashes \\ and a slash /",
+        "line\nbreak\ttab\rreturn\u0001control\u007fdelete",
+        "unicode: Zürich – São Paulo — 東京 — emoji 🚀 — U+2028 \u2028 U+2029 \u2029 — nbsp \u00a0 — soft hyphen \u00ad",
+        "",
+        "<script>alert('x')</script>",
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void String_AnyText_SameBytesAsUtf8JsonWriter(string text) => Assert.Equal(ByWriter(text), ByLine(text));
+
+    [Fact]
+    public void String_EveryCharacterOfTheFirstPlanes_SameBytesAsUtf8JsonWriter()
+    {
+        for (var c = 0; c < 0xD800; c++)
+        {
+            var text = "a" + (char)c + "b";
+            Assert.Equal(ByWriter(text), ByLine(text));
+        }
+    }
+
+    [Fact]
+    public void String_Null_WritesNull() => Assert.Equal("null", ByLine(null!));
+
+    private static string Outcome(Func<string, string> write, string text)
+    {
+        try
+        {
+            return write(text);
+        }
+        catch (ArgumentException ex)
+        {
+            return "refused: " + ex.GetType().Name;
+        }
+    }
+
+    [Fact]
+    public void String_LoneSurrogates_SameOutcomeAsUtf8JsonWriter()
+    {
+        foreach (var text in new[] { "bad \ud800 text", "bad \udc00", "\ud83d", "ok \ud83d\ude80" })
+            Assert.Equal(Outcome(ByWriter, text), Outcome(ByLine, text));
+    }
+
+    [Fact]
+    public void Content_EscapedText_HasNoQuotes() => Assert.Equal("a \\\"b\\\" ü", Encoding.UTF8.GetString(Content("a \"b\" ü")));
+
+    private static byte[] Content(string value)
+    {
+        using var line = new JsonLine(4);
+        line.Content(value);
+        return line.Written.ToArray();
+    }
+
+    /// <summary>The report written to a UTF-8 <see cref="StreamWriter"/> (bytes straight to its stream).</summary>
+    private static byte[] ToStream(JsonReportWriter writer, Report report)
+    {
+        using var memory = new MemoryStream();
+        using (var text = new StreamWriter(memory, new UTF8Encoding(false), 1024, leaveOpen: true)) writer.Write(report, text);
+        return memory.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    public void Write_LargeReport_SameBytesOnEveryOutputAndThreadCount(int threads)
+    {
+        // More findings than a few chunks, so the lines are rendered in parallel and copied in order.
+        var report = LargeReportTests.Onward(JsonLines.ChunkSize * 5 + 17);
+        var reference = ReportFixture.Render(new JsonReportWriter { MaxDegreeOfParallelism = 1 }, report);
+
+        Assert.Equal(reference, ReportFixture.Render(new JsonReportWriter { MaxDegreeOfParallelism = threads }, report));
+        Assert.Equal(Encoding.UTF8.GetBytes(reference), ToStream(new JsonReportWriter { MaxDegreeOfParallelism = threads }, report));
+    }
+
+    [Fact]
+    public void Write_FixtureToStream_MatchesTheGoldenFile()
+    {
+        var golden = File.ReadAllBytes(TestFiles.Output(Path.Combine("Golden", "report.json")));
+
+        Assert.Equal(golden, ToStream(new JsonReportWriter(), ReportFixture.Build()));
+    }
+
+    [Fact]
+    public void Write_StreamWriterWithByteOrderMark_GetsTheTextThroughTheWriter()
+    {
+        using var memory = new MemoryStream();
+        using (var text = new StreamWriter(memory, new UTF8Encoding(true), 1024, leaveOpen: true)) new JsonReportWriter().Write(ReportFixture.Build(), text);
+        var expected = new UTF8Encoding(true).GetPreamble().Concat(File.ReadAllBytes(TestFiles.Output(Path.Combine("Golden", "report.json"))));
+
+        Assert.Equal(expected, memory.ToArray());
+    }
+
+    [Fact]
+    public void Lines_RenderFails_TheFailureIsThrownAndNothingHangs()
+    {
+        using var memory = new MemoryStream();
+        using var w = new Utf8JsonWriter(memory);
+        w.WriteStartObject();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => JsonLines.Write(w, memory, "items", JsonLines.ChunkSize * 8, (line, i) =>
+        {
+            if (i == JsonLines.ChunkSize * 3 + 5) throw new InvalidOperationException("item " + i);
+            line.Number(i);
+        }, parallelism: 3));
+        Assert.Equal($"item {JsonLines.ChunkSize * 3 + 5}", ex.Message);
+    }
+
+    private static Finding Templated(string id, string message, string remediation, ImmutableArray<string?> values, ImmutableArray<string> path) =>
+        new(id, "R1", "Rule one", "EU", Severity.High, FindingStatus.Violation, new FindingSubject("DataFlow", id, new SourceLocation("f.yaml", 1, 1)),
+            path, "Art. 1", "verified", new FindingText(TextTemplate.Parse(message), TextTemplate.Parse(remediation), values, []));
+
+    public static TheoryData<string, string, string?> Templates => new()
+    {
+        { "Data of {store} goes ({path}) to \"{dest}\".", "Sign {{SCCs}} for {dest}.", "Zürich 🚀" },
+        { "{path}", "{dest}", "quote \" backslash \\ newline \n" },
+    };
+
+    [Fact]
+    public void Write_TemplateLiteralEndingInsideASurrogatePair_WrittenWhole() =>
+        // A literal ending inside a surrogate pair that a value completes: the text is written whole, as before.
+        Write_TemplatedText_MessageAndRemediationAsRenderedWithThePathToken("rocket \ud83d{dest}", "none", "\ude80 launched");
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void Write_TemplatedText_MessageAndRemediationAsRenderedWithThePathToken(string message, string remediation, string? value)
+    {
+        var messageValues = TextTemplate.Parse(message).Placeholders.Select(p => p == "path" ? null : value);
+        var remediationValues = TextTemplate.Parse(remediation).Placeholders.Select(p => p == "path" ? null : value);
+        var f = Templated("t1", message, remediation, [.. messageValues, .. remediationValues], ["a", "b", "c"]);
+
+        using var doc = JsonDocument.Parse(ReportFixture.Render(new JsonReportWriter(), ReportFixture.With([f])));
+        var written = doc.RootElement.GetProperty("findings")[0];
+
+        Assert.Equal(f.MessageWithPathToken(JsonReportWriter.PathToken), written.GetProperty("message").GetString());
+        Assert.Equal(f.RemediationWithPathToken(JsonReportWriter.PathToken), written.GetProperty("remediation").GetString());
+    }
+
+    [Fact]
+    public void Write_MessageGivenAsText_OverTemplate_WritesTheGivenText()
+    {
+        var f = Templated("t1", "From {path}.", "Fix {path}.", [null, null], ["a", "b"]) with { Message = "Given a -> b." };
+
+        using var doc = JsonDocument.Parse(ReportFixture.Render(new JsonReportWriter(), ReportFixture.With([f])));
+        var written = doc.RootElement.GetProperty("findings")[0];
+
+        Assert.Equal("Given {path}.", written.GetProperty("message").GetString());
+        Assert.Equal("Fix {path}.", written.GetProperty("remediation").GetString());
+    }
+
+    /// <summary>The table as it was built before evidence was looked up by reference: every entry rendered and hashed.</summary>
+    private static (List<FactTable.Fact> Entries, List<int[]> Evidence) Naive(IReadOnlyList<Finding> findings)
+    {
+        var ids = new Dictionary<FactTable.Fact, int>();
+        var entries = new List<FactTable.Fact>();
+        var counts = new List<int>();
+        var evidence = new List<int[]>();
+        foreach (var f in findings)
+        {
+            var pathText = f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
+            evidence.Add([.. f.Evidence.Select(e =>
+            {
+                var value = pathText is null ? e.Value : e.Value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                var fact = !e.Location.IsKnown ? new FactTable.Fact(e.Fact, value, null, 0, false)
+                    : e.Location.Line == f.Subject.Location.Line && e.Location.File == f.Subject.Location.File ? new FactTable.Fact(e.Fact, value, null, 0, true)
+                    : new FactTable.Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
+                if (!ids.TryGetValue(fact, out var id))
+                {
+                    ids.Add(fact, id = entries.Count);
+                    entries.Add(fact);
+                    counts.Add(0);
+                }
+                counts[id]++;
+                return id;
+            })]);
+        }
+        var order = Enumerable.Range(0, entries.Count).OrderByDescending(id => counts[id]).ThenBy(id => id).ToArray();
+        var renumbered = new int[order.Length];
+        for (var rank = 0; rank < order.Length; rank++) renumbered[order[rank]] = rank;
+        return ([.. order.Select(id => entries[id])], [.. evidence.Select(ix => ix.Select(i => renumbered[i]).ToArray())]);
+    }
+
+    [Fact]
+    public void FactTable_SharedEvidenceObjects_SameTableAsRenderingEveryEntry()
+    {
+        var file = new SourceLocation("flows.yaml", 10, 3);
+        var shared = new Evidence("purpose", "analytics", file);                      // on one finding's subject line, off another's
+        var unknown = new Evidence("mechanisms", "none", SourceLocation.None);
+        var withPath = new Evidence("implied by", "onward a -> b -> c", SourceLocation.None); // holds a path: per finding
+        var ending = Evidence.EndingWithPath("via", "from x via ", ["a", "b", "c"], file);
+        var findings = new List<Finding>();
+        for (var i = 0; i < 40; i++)
+        {
+            ImmutableArray<string> path = i % 3 == 0 ? ["a", "b", "c"] : i % 3 == 1 ? ["a", "b"] : ["solo"];
+            var subject = new SourceLocation("flows.yaml", i % 2 == 0 ? 10 : 20 + i, 1);
+            findings.Add(new Finding($"f{i}", "R", "T", "EU", Severity.High, FindingStatus.Violation, new FindingSubject("DataFlow", $"f{i}", subject),
+                path, "c", "verified", "m", "r", i % 4 == 0 ? [shared, unknown, withPath, ending] : [ending, shared, withPath, unknown, shared]));
+        }
+
+        var table = FactTable.Build(findings);
+        var (entries, evidence) = Naive(findings);
+
+        Assert.Equal(entries, table.Entries);
+        for (var i = 0; i < findings.Count; i++) Assert.Equal(evidence[i], table.Of(i));
+    }
+
+    [Fact]
+    public void FirstInListingOrder_ManyFindingsWithTies_TheFirstOfTheFullSort()
+    {
+        var random = new Random(7);
+        var findings = Enumerable.Range(0, 600).Select(i => new Finding($"id{random.Next(50):D3}", $"R{random.Next(3)}", "T", random.Next(2) == 0 ? "EU" : "GB",
+            Severity.High, FindingStatus.Violation,
+            new FindingSubject("DataFlow", $"flow-{random.Next(30)}", new SourceLocation($"flows-{random.Next(12)}.yaml", random.Next(5), 1)),
+            ["a", "b"], "c", "verified", $"m{i}", "r", [])).ToList();
+
+        foreach (var count in new[] { 0, 1, 7, 50, 599, 600, 700 })
+            Assert.Equal(ConsoleSummaryWriter.InListingOrder(findings).Take(count).Select(f => f.Message), ConsoleSummaryWriter.FirstInListingOrder(findings, count).Select(f => f.Message));
+    }
+}
