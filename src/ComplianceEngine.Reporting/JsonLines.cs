@@ -199,7 +199,7 @@ internal static class JsonLines
         var next = -1;
         using var stop = new CancellationTokenSource();
 
-        // Renders the next chunk not yet claimed; false when there are none left.
+        // Renders the next chunk not yet claimed (its place ahead already taken); false when there are none left.
         bool RenderNext()
         {
             var chunk = Interlocked.Increment(ref next);
@@ -224,7 +224,9 @@ internal static class JsonLines
                 failures[chunk] = failure;
                 Monitor.PulseAll(gate);
             }
-            return failure is null;
+            // After a failure the helpers stop; this thread throws it when it comes to that chunk.
+            if (failure is not null) stop.Cancel();
+            return true;
         }
 
         var helpers = Enumerable.Range(0, parallelism - 1).Select(_ => Task.Run(() =>
@@ -241,6 +243,7 @@ internal static class JsonLines
         })).ToArray();
         try
         {
+            var claimedAll = false;
             for (var c = 0; c < chunks; c++)
             {
                 JsonLine? line;
@@ -248,12 +251,12 @@ internal static class JsonLines
                 {
                     lock (gate) line = results[c];
                     if (line is not null) break;
-                    if (room.Wait(0))
+                    if (!claimedAll && room.Wait(0))
                     {
-                        RenderNext();
+                        claimedAll = !RenderNext();
                         continue;
                     }
-                    // Every place ahead is taken, so this chunk is claimed: wait for it.
+                    // Every place ahead is taken (or every chunk claimed), so this chunk is claimed: wait for it.
                     lock (gate)
                     {
                         while (results[c] is null) Monitor.Wait(gate);
