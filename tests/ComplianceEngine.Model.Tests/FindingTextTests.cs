@@ -74,6 +74,26 @@ public sealed class FindingTextTests
     }
 
     [Fact]
+    public void Literals_AroundThePlaceholders_BracesUnescaped()
+    {
+        Assert.Equal(["", " data moves (", ") with no basis {sic}"], Message.Literals);
+        Assert.Equal(["Sign SCCs."], Remediation.Literals);
+        Assert.Equal(["a {b}"], TextTemplate.Literal("a {b}").Literals);
+    }
+
+    [Fact]
+    public void RenderedText_OnlyWhileNeitherTextIsGiven()
+    {
+        var lazy = Lazy(Text());
+
+        Assert.Same(lazy.Text, lazy.RenderedText);
+        Assert.Same(lazy.Text, (lazy with { Status = FindingStatus.Waived }).RenderedText);
+        Assert.Null((lazy with { Message = "given" }).RenderedText);
+        Assert.Null((lazy with { Remediation = "given" }).RenderedText);
+        Assert.Null(new Finding("id", "R", "T", "EU", Severity.High, FindingStatus.Violation, Subject, ["a", "b"], "c", "verified", "m", "r", []).RenderedText);
+    }
+
+    [Fact]
     public void With_KeepsTheTextAndOverridesWhatItSets()
     {
         var waived = Lazy(Text()) with { Status = FindingStatus.Waived, WaiverName = "w" };
