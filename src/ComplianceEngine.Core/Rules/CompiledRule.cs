@@ -130,17 +130,14 @@ public sealed class CompiledRule
     /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
     internal int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;
 
-    internal static string Reason(FieldSpec field, Fact fact)
+    /// <summary>Why <paramref name="field"/> is unknown on <paramref name="fact"/> (its site's reason, or the field's own), or null.</summary>
+    internal static string? WhyUnknown(FieldSpec field, Fact fact) => fact switch
     {
-        var why = fact switch
-        {
-            TransferFact t when field.Name.StartsWith("source.", StringComparison.Ordinal) => t.Source.UnknownReason,
-            TransferFact t when field.Name.StartsWith("destination.", StringComparison.Ordinal) => t.Destination.UnknownReason,
-            PlacementFact p when field.Name is "country" || field.Name.StartsWith("site.", StringComparison.Ordinal) => p.Site.UnknownReason,
-            _ => field.WhyUnknown?.Invoke(fact),
-        };
-        return why is null ? "" : $" ({why})";
-    }
+        TransferFact t when field.Name.StartsWith("source.", StringComparison.Ordinal) => t.Source.UnknownReason,
+        TransferFact t when field.Name.StartsWith("destination.", StringComparison.Ordinal) => t.Destination.UnknownReason,
+        PlacementFact p when field.Name is "country" || field.Name.StartsWith("site.", StringComparison.Ordinal) => p.Site.UnknownReason,
+        _ => field.WhyUnknown?.Invoke(fact),
+    };
 }
 
 /// <summary>
