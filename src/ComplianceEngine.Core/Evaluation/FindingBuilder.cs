@@ -394,7 +394,7 @@ internal sealed class FindingBuilder
         if (fact is TransferFact tt)
         {
             for (var i = 0; i < rule.Adequacy.Length; i++)
-                Add(list, ref n, new Evidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
+                Add(list, ref n, FieldEvidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
         }
         var evidence = list.AsSpan(0, n).ToArray();
         Array.Clear(list, 0, n);
@@ -402,8 +402,9 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>
-    /// The evidence of a field's value: one object per field, value and location objects (values read from the same site or
-    /// shared set text are the same strings), so findings about the same places share their evidence. Keyed by reference:
+    /// The evidence of a field's value or an adequacy decision: one object per name, value and location objects (values read
+    /// from the same site, shared set and number texts, a decision's reason are the same strings), so findings about the same
+    /// places share their evidence. Keyed by reference:
     /// equal references are equal evidence; equal text in two strings only makes a second object.
     /// </summary>
     private Evidence FieldEvidence(string name, string value, SourceLocation location)
