@@ -55,6 +55,9 @@ internal static class Commands
               onward [--flows 100000] [--rounds 5] [--paths] [--seed S] [--rules DIR] [--topology layered|dense]
                   the onward (lineage) search alone, on one thread, as an evaluation runs it (every pack's regimes, the onward
                   rule filter): time, allocation, hops and a checksum of the hops' data (--paths: and of their chains)
+              findings [--flows 100000] [--rounds 5] [--seed S] [--rules DIR] [--topology layered|dense]
+                  building findings alone (every verdict that is not a pass, one builder, one thread), from facts derived and
+                  judged once: time, allocation per round and a checksum of what the findings say
             """);
         return 0;
     }

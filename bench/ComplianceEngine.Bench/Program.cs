@@ -12,6 +12,7 @@ using ComplianceEngine.Bench;
 // bench host-memory [--flows 25000 | --body FILE] [--clients 8] [--host DLL] [--server-arg "ARG ..."]   (starts the real host)
 // bench loading  [--dir DIR | --flows N] [--rounds 5] [--rules DIR]   (the estate loader vs raw YamlDotNet parser events)
 // bench onward   [--flows 100000] [--rounds 5] [--paths] [--topology ...]   (the onward search alone, with a checksum of its hops)
+// bench findings [--flows 100000] [--rounds 5] [--topology ...]   (building findings alone, with a checksum of what they say)
 // (`bench help` explains each option.)
 try
 {
@@ -29,6 +30,7 @@ try
         "host-memory" => HostMemoryBench.Run(options),
         "loading" => LoadingBench.Run(options),
         "onward" => OnwardBench.Run(options),
+        "findings" => FindingsBench.Run(options),
         _ => Commands.Help(),
     };
 }

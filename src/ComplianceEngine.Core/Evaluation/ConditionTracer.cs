@@ -75,6 +75,91 @@ internal static class ConditionTracer
         return found.Distinct(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The conditions whose unknowns <see cref="DecisiveUnknowns"/> names, in its order (repeats kept), found without a
+    /// trace: each node is evaluated as <see cref="Trace"/> evaluates it, and the leaves of unknown nodes are kept (an
+    /// <c>adequate</c> leaf only on a transfer, as <see cref="DecisiveUnknowns"/> names it). Adequacy is decided by
+    /// <paramref name="text"/> (each table once per fact); findings name the unknowns of every indeterminate verdict.
+    /// </summary>
+    internal static void DecisiveConditions(CompiledRule rule, Fact fact, FactText text, List<Condition> found)
+    {
+        foreach (var root in (ReadOnlySpan<Condition?>)[rule.Definition.When, rule.Definition.Require])
+        {
+            if (root is null) continue;
+            var mark = found.Count;
+            if (Collect(rule, root, fact, text, found) != Tri.Unknown) Forget(found, mark);
+        }
+    }
+
+    /// <summary>The result of <paramref name="condition"/> (as its trace's), its decisive unknown leaves added to <paramref name="found"/> when it is unknown.</summary>
+    private static Tri Collect(CompiledRule rule, Condition condition, Fact fact, FactText text, List<Condition> found)
+    {
+        switch (condition)
+        {
+            case AllCondition all:
+            {
+                var result = Tri.True;
+                foreach (var item in all.Items) result = Ops.And(result, Child(rule, item, fact, text, found));
+                return result;
+            }
+            case AnyCondition any:
+            {
+                var result = Tri.False;
+                foreach (var item in any.Items) result = Ops.Or(result, Child(rule, item, fact, text, found));
+                return result;
+            }
+            case NotCondition not:
+                return Ops.Not(Child(rule, not.Inner, fact, text, found));
+            case AdequateCondition adequate:
+            {
+                if (fact is not TransferFact t) return Tri.Unknown;
+                var table = TableIndex(rule, adequate);
+                var result = table < 0 ? Tri.Unknown : text.Adequacy(table, t).Adequate;
+                if (result == Tri.Unknown) found.Add(condition);
+                return result;
+            }
+            case FieldCondition:
+            {
+                var result = rule.Evaluate(condition, fact);
+                if (result == Tri.Unknown) found.Add(condition);
+                return result;
+            }
+            default:
+                return Tri.Unknown;
+        }
+    }
+
+    /// <summary>A child's result; its leaves are kept only when it is unknown (the parent's walk follows only unknown nodes).</summary>
+    private static Tri Child(CompiledRule rule, Condition child, Fact fact, FactText text, List<Condition> found)
+    {
+        var mark = found.Count;
+        var result = Collect(rule, child, fact, text, found);
+        if (result != Tri.Unknown) Forget(found, mark);
+        return result;
+    }
+
+    private static void Forget(List<Condition> found, int mark)
+    {
+        if (found.Count > mark) found.RemoveRange(mark, found.Count - mark);
+    }
+
+    /// <summary>The position in the rule's tables of the table an <c>adequate</c> condition reads (see <see cref="TableOf"/>), or -1.</summary>
+    internal static int TableIndex(CompiledRule rule, AdequateCondition adequate)
+    {
+        for (var i = 0; i < rule.Adequacy.Length; i++)
+        {
+            if (rule.Adequacy[i].Code == adequate.Regime) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>What <see cref="DecisiveUnknowns"/> says of a field leaf whose field is <paramref name="spec"/>, unknown because of <paramref name="why"/>.</summary>
+    internal static string UnknownField(FieldSpec spec, string? why) => why is null ? $"{spec.Name} is unknown" : $"{spec.Name} is unknown ({why})";
+
+    /// <summary>What <see cref="DecisiveUnknowns"/> says of an undecided <c>adequate</c> leaf; <paramref name="reason"/> null: the rule has no table for it.</summary>
+    internal static string UndecidedAdequacy(AdequateCondition adequate, string? reason) =>
+        $"adequacy for {adequate.Regime} cannot be decided: {reason ?? NoTable(adequate)}";
+
     private static void Decisive(CompiledRule rule, ConditionTrace trace, Fact fact, List<string> found)
     {
         switch (trace.Condition)
@@ -83,12 +168,12 @@ internal static class ConditionTracer
                 foreach (var child in trace.Children.Where(c => c.Result == Tri.Unknown)) Decisive(rule, child, fact, found);
                 break;
             case AdequateCondition adequate when fact is TransferFact t:
-                found.Add($"adequacy for {adequate.Regime} cannot be decided: {(TableOf(rule, adequate) is { } table ? table.Check(t).Reason : NoTable(adequate))}");
+                found.Add(UndecidedAdequacy(adequate, TableOf(rule, adequate) is { } table ? table.Check(t).Reason : null));
                 break;
             case FieldCondition field:
                 var kind = fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
                 if (FieldCatalog.Instance.Find(kind, field.Field) is { } spec)
-                    found.Add($"{spec.Name} is unknown{CompiledRule.Reason(spec, fact)}");
+                    found.Add(UnknownField(spec, CompiledRule.WhyUnknown(spec, fact)));
                 break;
         }
     }

@@ -35,10 +35,12 @@ internal sealed class FindingBuilder
 
     private FactText? _text;
     private Evidence[] _evidence = new Evidence[16];
-    private readonly List<string> _unknowns = new(4);
 
-    /// <summary>Onward hops' evidence text before their path, one string per distinct text (the origin and regime repeat).</summary>
+    /// <summary>Implied transfers' evidence text before their path, one string per distinct text.</summary>
     private readonly Dictionary<string, string> _prefixes = new(StringComparer.Ordinal);
+
+    /// <summary>Onward hops' evidence text before their path, per regime and origin site (the same for every hop of a chain's lot).</summary>
+    private readonly Dictionary<(string Regime, Site Origin), string> _onwardPrefixes = [];
 
     /// <summary>The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/>.</summary>
     public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error)
@@ -94,7 +96,9 @@ internal sealed class FindingBuilder
     private FindingText Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
     {
         var literal = status is FindingStatus.Indeterminate or FindingStatus.Pass;
-        var message = literal ? TextTemplate.Literal(RenderMessage(plan, fact, status, error, text)) : plan.Message;
+        var message = status == FindingStatus.Indeterminate && error is null ? Undecided(plan, fact, text)
+            : literal ? TextTemplate.Literal(RenderMessage(plan, fact, status, error, text))
+            : plan.Message;
         var messageSlots = literal ? [] : plan.MessageSlots;
         var count = messageSlots.Length + plan.RemediationSlots.Length;
         if (_scratch.Length < count) _scratch = new string?[count];
@@ -167,26 +171,99 @@ internal sealed class FindingBuilder
         return _asOfText;
     }
 
-    /// <summary>The decisive unknowns, each once (first occurrence kept), joined: a short list, so no hash set.</summary>
-    private string Unknowns(FactText text)
+    /// <summary>
+    /// The message of an indeterminate verdict that names its decisive unknowns (<see cref="ConditionTracer.DecisiveUnknowns"/>,
+    /// each once, first occurrence kept): each unknown's text made once per condition and reason, and the message once per
+    /// rule and list of unknowns (the same places leave the same facts unknown).
+    /// </summary>
+    private TextTemplate Undecided(RulePlan plan, Fact fact, FactText text)
     {
-        _unknowns.Clear();
-        foreach (var u in text.UnknownFacts())
+        _conditions.Clear();
+        ConditionTracer.DecisiveConditions(plan.Rule, fact, text, _conditions);
+        var count = 0;
+        foreach (var condition in _conditions)
         {
-            if (!_unknowns.Contains(u)) _unknowns.Add(u);
+            if (UnknownText(plan.Rule, condition, fact, text) is not { } unknown) continue;
+            if (Array.IndexOf(_unknowns, unknown, 0, count) >= 0) continue;
+            if (count == _unknowns.Length) Array.Resize(ref _unknowns, count * 2);
+            _unknowns[count++] = unknown;
         }
-        return string.Join("; ", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_unknowns));
+        var key = new ValuesKey(_unknowns, count);
+        if (plan.Undecided.TryGetValue(key, out var known)) return known;
+        var message = TextTemplate.Literal(Undecided(plan.Rule.Definition, string.Join("; ", _unknowns.AsSpan(0, count)!)));
+        // Unknowns are shared strings, so the lists repeat; the table is bounded all the same.
+        if (plan.Undecided.Count >= 4096) plan.Undecided.Clear();
+        plan.Undecided[new ValuesKey(_unknowns.AsSpan(0, count).ToArray(), count)] = message;
+        return message;
     }
 
-    private string RenderMessage(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
+    private static string Undecided(RuleDefinition def, string unknown) =>
+        $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
+
+    private readonly List<Model.Rules.Condition> _conditions = new(4);
+    private string?[] _unknowns = new string?[4];
+
+    /// <summary>
+    /// What <see cref="ConditionTracer.DecisiveUnknowns"/> says of one decisive condition (null: nothing), made once per
+    /// condition and reason (a site's reason for its unknown country, an adequacy decision's reason: shared strings).
+    /// </summary>
+    private string? UnknownText(CompiledRule rule, Model.Rules.Condition condition, Fact fact, FactText text)
+    {
+        switch (condition)
+        {
+            case FieldCondition field:
+            {
+                var spec = FieldCatalog.Instance.Find(fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer, field.Field);
+                if (spec is null) return null;
+                var why = CompiledRule.WhyUnknown(spec, fact);
+                var key = new UnknownKey(condition, spec, why);
+                if (!_unknownTexts.TryGetValue(key, out var unknown))
+                {
+                    if (_unknownTexts.Count >= 16_384) _unknownTexts.Clear();
+                    _unknownTexts[key] = unknown = ConditionTracer.UnknownField(spec, why);
+                }
+                return unknown;
+            }
+            case AdequateCondition adequate when fact is TransferFact t:
+            {
+                var table = ConditionTracer.TableIndex(rule, adequate);
+                var reason = table < 0 ? null : text.Adequacy(table, t).Reason;
+                var key = new UnknownKey(condition, null, reason);
+                if (!_unknownTexts.TryGetValue(key, out var unknown))
+                {
+                    if (_unknownTexts.Count >= 16_384) _unknownTexts.Clear();
+                    _unknownTexts[key] = unknown = ConditionTracer.UndecidedAdequacy(adequate, reason);
+                }
+                return unknown;
+            }
+            default:
+                return null;
+        }
+    }
+
+    private readonly Dictionary<UnknownKey, string> _unknownTexts = [];
+
+    /// <summary>A decisive condition, the field it names and why it is unknown, compared by reference.</summary>
+    private readonly struct UnknownKey(Model.Rules.Condition condition, FieldSpec? spec, string? why) : IEquatable<UnknownKey>
+    {
+        private readonly Model.Rules.Condition _condition = condition;
+        private readonly FieldSpec? _spec = spec;
+        private readonly string? _why = why;
+
+        public bool Equals(UnknownKey other) =>
+            ReferenceEquals(_condition, other._condition) && ReferenceEquals(_spec, other._spec) && ReferenceEquals(_why, other._why);
+
+        public override bool Equals(object? obj) => obj is UnknownKey other && Equals(other);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(_condition), _spec is null ? 0 : RuntimeHelpers.GetHashCode(_spec), _why is null ? 0 : RuntimeHelpers.GetHashCode(_why));
+    }
+
+    private static string RenderMessage(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
     {
         var rule = plan.Rule;
         var def = rule.Definition;
-        if (status == FindingStatus.Indeterminate)
-        {
-            var unknown = error ?? Unknowns(text);
-            return $"Cannot decide whether {def.Title.TrimEnd('.')} applies or is met: {(unknown.Length > 0 ? unknown : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
-        }
+        if (status == FindingStatus.Indeterminate) return Undecided(def, error ?? string.Join("; ", text.UnknownFacts().Distinct(StringComparer.Ordinal)));
         var why = new List<string>();
         if (rule.Adequacy.Length > 0) why.Add(text.Value("adequacy"));
         if (fact is TransferFact t && plan.NamesMechanisms) why.Add($"declared mechanisms: {(t.Mechanisms.IsEmpty ? "none" : string.Join(", ", t.Mechanisms))}");
@@ -239,8 +316,15 @@ internal sealed class FindingBuilder
     private Evidence WhatMakesIt(TransferFact t)
     {
         if (!t.Implied) return new Evidence("declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location);
-        var implied = t.ImpliedBy ?? t.Subject.Reference;
         var path = t.Path;
+        if (path.Length > 1 && t.OnwardText is var (regime, origin))
+        {
+            // An onward hop's text is its origin's and regime's prefix and its path: the prefix made once per origin and regime.
+            var key = (regime, origin);
+            if (!_onwardPrefixes.TryGetValue(key, out var onward)) _onwardPrefixes[key] = onward = TransferFact.OnwardPrefix(regime, origin);
+            return Model.Findings.Evidence.EndingWithPath("implied by", onward, path, t.Subject.Location);
+        }
+        var implied = t.ImpliedBy ?? t.Subject.Reference;
         if (path.Length > 1)
         {
             var joined = JoinedLength(path);
@@ -310,7 +394,7 @@ internal sealed class FindingBuilder
         if (fact is TransferFact tt)
         {
             for (var i = 0; i < rule.Adequacy.Length; i++)
-                Add(list, ref n, new Evidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
+                Add(list, ref n, FieldEvidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
         }
         var evidence = list.AsSpan(0, n).ToArray();
         Array.Clear(list, 0, n);
@@ -318,8 +402,9 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>
-    /// The evidence of a field's value: one object per field, value and location objects (values read from the same site or
-    /// shared set text are the same strings), so findings about the same places share their evidence. Keyed by reference:
+    /// The evidence of a field's value or an adequacy decision: one object per name, value and location objects (values read
+    /// from the same site, shared set and number texts, a decision's reason are the same strings), so findings about the same
+    /// places share their evidence. Keyed by reference:
     /// equal references are equal evidence; equal text in two strings only makes a second object.
     /// </summary>
     private Evidence FieldEvidence(string name, string value, SourceLocation location)
@@ -398,6 +483,9 @@ internal sealed class FindingBuilder
         public byte[] Key { get; }
         public bool Dated { get; }
         public bool NamesMechanisms { get; }
+
+        /// <summary>Messages of indeterminate findings, per list of decisive unknowns (compared by reference).</summary>
+        public Dictionary<ValuesKey, TextTemplate> Undecided { get; } = [];
 
         /// <summary>The rule's citations in force on <paramref name="date"/> (the evaluation has one date: worked out once).</summary>
         public string CitationAsOf(DateOnly date)

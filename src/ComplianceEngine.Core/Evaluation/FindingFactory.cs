@@ -49,7 +49,7 @@ public static class FindingFactory
         // A buffer per thread, not ArrayPool: the shared pool trims itself on every gen-2 collection, and with millions of
         // findings that trimming showed up as a tenth of the evaluation's time.
         var bytes = t_key is { } buffer && buffer.Length >= length ? buffer : t_key = new byte[Math.Max(length, 1024)];
-        ruleKey.CopyTo(bytes, 0);
+        ruleKey.AsSpan().CopyTo(bytes);
         var n = Put(bytes, ruleKey.Length, subject.Kind, (byte)'/');
         n = Put(bytes, n, subject.Name, (byte)'\n');
         if (!path.IsDefault)

@@ -175,18 +175,26 @@ public sealed class TransferFact : Fact
     /// <summary>What implies it, in words (for reports). Built on each read for onward hops (there can be millions).</summary>
     public string? ImpliedBy
     {
-        get => field ?? (OnwardRegime is { } regime ? OnwardText(regime) : null);
-        init;
+        get => _impliedBy ?? (OnwardRegime is { } regime ? OnwardPrefix(regime, Origin ?? Source) + string.Join(" -> ", Path) : null);
+        init => _impliedBy = value;
     }
+
+    private readonly string? _impliedBy;
 
     /// <summary>For an onward hop: the regime whose data it carries onward (see <see cref="ImpliedBy"/>).</summary>
     internal string? OnwardRegime { get; init; }
 
-    private string OnwardText(string regime)
+    /// <summary>
+    /// For an onward hop whose <see cref="ImpliedBy"/> is not given: the regime and origin its text names before its path
+    /// (<see cref="OnwardPrefix"/> of them is the text before the path); null for any other transfer.
+    /// </summary>
+    internal (string Regime, Site Origin)? OnwardText => _impliedBy is null && OnwardRegime is { } regime ? (regime, Origin ?? Source) : null;
+
+    /// <summary>The text of an onward hop's <see cref="ImpliedBy"/> before its path, which follows joined with <c>" -> "</c>.</summary>
+    internal static string OnwardPrefix(string regime, Site origin)
     {
-        var origin = Origin ?? Source;
         var law = regime == FlowAnalyzer.UnknownOrigin ? "whose regimes are unknown" : regime;
-        return $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {law}) via {string.Join(" -> ", Path)}";
+        return $"onward transfer of data from {origin.Name} ({origin.Country ?? "unknown"}, {law}) via ";
     }
     /// <summary>
     /// The regimes this transfer is judged under: the exporting site's for a direct hop; for an onward hop, the

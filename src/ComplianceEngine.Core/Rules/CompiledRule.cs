@@ -130,17 +130,14 @@ public sealed class CompiledRule
     /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
     internal int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;
 
-    internal static string Reason(FieldSpec field, Fact fact)
+    /// <summary>Why <paramref name="field"/> is unknown on <paramref name="fact"/> (its site's reason, or the field's own), or null.</summary>
+    internal static string? WhyUnknown(FieldSpec field, Fact fact) => fact switch
     {
-        var why = fact switch
-        {
-            TransferFact t when field.Name.StartsWith("source.", StringComparison.Ordinal) => t.Source.UnknownReason,
-            TransferFact t when field.Name.StartsWith("destination.", StringComparison.Ordinal) => t.Destination.UnknownReason,
-            PlacementFact p when field.Name is "country" || field.Name.StartsWith("site.", StringComparison.Ordinal) => p.Site.UnknownReason,
-            _ => field.WhyUnknown?.Invoke(fact),
-        };
-        return why is null ? "" : $" ({why})";
-    }
+        TransferFact t when field.Name.StartsWith("source.", StringComparison.Ordinal) => t.Source.UnknownReason,
+        TransferFact t when field.Name.StartsWith("destination.", StringComparison.Ordinal) => t.Destination.UnknownReason,
+        PlacementFact p when field.Name is "country" || field.Name.StartsWith("site.", StringComparison.Ordinal) => p.Site.UnknownReason,
+        _ => field.WhyUnknown?.Invoke(fact),
+    };
 }
 
 /// <summary>
@@ -151,10 +148,15 @@ internal sealed class FactText
 {
     private CompiledRule _rule;
     private Fact _fact;
-    private object?[]? _raw;
-    private bool[]? _read;
     private string?[]? _formatted;
     private AdequacyResult?[]? _adequacy;
+
+    /// <summary>The fact whose adequacy decisions <see cref="_decisions"/> holds: every rule's finding about it shares them.</summary>
+    private Fact? _decided;
+    private readonly List<(AdequacyTable Table, AdequacyResult Result)> _decisions = new(2);
+
+    /// <summary>Numbers as text, one string per value on this thread (counts repeat across facts: 0, the same store's individuals).</summary>
+    private readonly Dictionary<double, string> _numbers = [];
 
     /// <summary>The fact's path (a template's <c>{path}</c>).</summary>
     public ImmutableArray<string> Path => _fact.Path;
@@ -175,8 +177,6 @@ internal sealed class FactText
         ArgumentNullException.ThrowIfNull(fact);
         _rule = rule;
         _fact = fact;
-        Clear(ref _read, rule.Fields.Length);
-        Clear(ref _raw, rule.Fields.Length);
         Clear(ref _formatted, rule.Fields.Length);
         Clear(ref _adequacy, rule.Adequacy.Length);
     }
@@ -189,31 +189,19 @@ internal sealed class FactText
         else buffer = null;
     }
 
-    /// <summary>The raw value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] (null = unknown).</summary>
-    public object? Raw(int i)
-    {
-        _read ??= new bool[_rule.Fields.Length];
-        _raw ??= new object?[_rule.Fields.Length];
-        if (!_read[i])
-        {
-            _raw[i] = _rule.Fields[i].Read(_fact);
-            _read[i] = true;
-        }
-        return _raw[i];
-    }
-
-    /// <summary>The value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] as text.</summary>
+    /// <summary>The value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] as text (read without boxing: <see cref="FieldText"/>).</summary>
     public string Formatted(int i)
     {
         _formatted ??= new string?[_rule.Fields.Length];
-        if (_formatted[i] is { } done) return done;
-        var raw = Raw(i);
-        if (raw is ImmutableArray<string> { Length: > 0 } set && ImmutableCollectionsMarshal.AsArray(set) is { } array)
-        {
-            var shared = _fact.Context.SetText;
-            return _formatted[i] = shared.GetOrAdd(array, static (_, value) => FieldSpec.FormatValue(value), raw);
-        }
-        return _formatted[i] = _rule.Fields[i].Format(raw, _fact);
+        return _formatted[i] ??= _rule.Fields[i].Text.Format(_fact, this);
+    }
+
+    /// <summary><paramref name="value"/> as <see cref="FieldSpec.FormatValue"/> writes a number: one string per value (the table is bounded).</summary>
+    public string Number(double value)
+    {
+        if (_numbers.TryGetValue(value, out var text)) return text;
+        if (_numbers.Count >= 4096) _numbers.Clear();
+        return _numbers[value] = FieldText.FormatNumber(value);
     }
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
@@ -222,10 +210,22 @@ internal sealed class FactText
         _adequacy ??= new AdequacyResult?[_rule.Adequacy.Length];
         if (_adequacy[i] is { } done) return done;
         var table = _rule.Adequacy[i];
+        // Rules of one regime consult the same table: decided once per fact, as long as its findings are built one after another.
+        if (!ReferenceEquals(transfer, _decided))
+        {
+            _decided = transfer;
+            _decisions.Clear();
+        }
+        foreach (var (decided, result) in _decisions)
+        {
+            if (ReferenceEquals(decided, table)) return _adequacy[i] = result;
+        }
         // The decision depends only on the table, destination, exporter country and subject types (the date is the evaluation's).
         var key = (table, transfer.Destination, transfer.Source.Country, ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? []);
         var shared = _fact.Context.Adequacy;
-        return _adequacy[i] = shared.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
+        var decision = shared.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
+        _decisions.Add((table, decision));
+        return _adequacy[i] = decision;
     }
 
     /// <summary>A placeholder's text.</summary>
@@ -238,6 +238,8 @@ internal sealed class FactText
             case "asOf": return _fact.Context.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             case "adequacy":
                 if (_fact is not TransferFact t || _rule.Adequacy.Length == 0) return "no adequacy decision consulted";
+                // One table (most rules): its reason, the shared string, is the text.
+                if (_rule.Adequacy.Length == 1) return Adequacy(0, t).Reason;
                 var reasons = new string[_rule.Adequacy.Length];
                 for (var i = 0; i < reasons.Length; i++) reasons[i] = Adequacy(i, t).Reason;
                 return string.Join("; ", reasons);
@@ -246,7 +248,7 @@ internal sealed class FactText
         var index = _rule.FieldIndex(name);
         if (index >= 0) return Formatted(index);
         var kind = _fact is PlacementFact ? FactKinds.Placement : FactKinds.Transfer;
-        return FieldCatalog.Instance.Find(kind, name)?.Format(_fact) ?? "{" + name + "}";
+        return FieldCatalog.Instance.Find(kind, name)?.Text.Format(_fact, this) ?? "{" + name + "}";
     }
 
     /// <summary>See <see cref="CompiledRule.UnknownFacts"/>.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Linq.Expressions;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Model.Diagnostics;
@@ -69,6 +68,11 @@ public sealed class FieldSpec
     /// <summary>Reads the value (for messages and evidence; not on the hot path). Compiled on first use (two threads may both compile it; either delegate reads the same).</summary>
     public Func<Fact, object?> Read => _read ?? Interlocked.CompareExchange(ref _read, CompileRead(), null) ?? _read!;
 
+    private FieldText? _text;
+
+    /// <summary>Reads the value as text for findings without boxing it (<see cref="FactText"/>). Compiled on first use, as <see cref="Read"/>.</summary>
+    internal FieldText Text => _text ?? Interlocked.CompareExchange(ref _text, FieldText.Compile(this), null) ?? _text!;
+
     /// <summary>The value as text for messages: sets joined, unknown as "unknown"; an inferred value says how (see <see cref="Inferred"/>).</summary>
     public string Format(Fact fact) => Format(Read(fact), fact);
 
@@ -87,7 +91,7 @@ public sealed class FieldSpec
     {
         null => "unknown",
         ImmutableArray<string> set => set.Length == 0 ? "none" : string.Join(", ", set),
-        double d => d.ToString("#,0.##", CultureInfo.InvariantCulture),
+        double d => FieldText.FormatNumber(d),
         bool b => b ? "true" : "false",
         var v => v.ToString() ?? "unknown",
     };

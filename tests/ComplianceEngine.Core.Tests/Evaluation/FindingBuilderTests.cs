@@ -154,4 +154,187 @@ public sealed class FindingBuilderTests
         Assert.Equal("onward transfer of data from de-1 (DE, EU) via de-1 -> us-1 -> jp-1", one.Evidence.Single(e => e.Fact == "implied by").Value);
         Assert.Equal("onward transfer of data from de-1 (DE, EU) via de-1 -> us-1 -> jp-1 -> us-1", two.Evidence.Single(e => e.Fact == "implied by").Value);
     }
+
+    [Fact]
+    public void Create_OnwardHopsWithoutGivenText_EvidenceIsTheHopsImpliedBy()
+    {
+        var rule = Rule(RuleSet.Value, "EU-A");
+        var de = Site("de-1", "DE", "EU");
+        var us = Site("us-1", "US");
+        var jp = Site("jp-1", "JP");
+        TransferFact Hop(string flow, Site from, Site to, string regime, params string[] path) =>
+            new(Context, new FindingSubject("DataFlow", flow, SourceLocation.None), [.. path], from, to, "analytics")
+            {
+                Categories = ["user.contact"],
+                Regimes = ["EU"],
+                Implied = true,
+                Hop = path.Length - 1,
+                Origin = de,
+                OnwardRegime = regime,
+            };
+        var builder = new FindingBuilder();
+        var hops = new[]
+        {
+            Hop("f2", us, jp, "EU", "de-1", "us-1", "jp-1"),
+            Hop("f3", jp, us, "EU", "de-1", "us-1", "jp-1", "us-1"),
+            Hop("f4", us, jp, FlowAnalyzer.UnknownOrigin, "de-1", "us-1", "jp-1"),
+        };
+
+        var said = hops.Select(h => builder.Create(rule, h, Judgement.Violation, null).Evidence.Single(e => e.Fact == "implied by").Value).ToArray();
+
+        Assert.Equal(
+            [
+                "onward transfer of data from de-1 (DE, EU) via de-1 -> us-1 -> jp-1",
+                "onward transfer of data from de-1 (DE, EU) via de-1 -> us-1 -> jp-1 -> us-1",
+                "onward transfer of data from de-1 (DE, whose regimes are unknown) via de-1 -> us-1 -> jp-1",
+            ], said);
+        Assert.Equal(hops.Select(h => h.ImpliedBy), said);
+    }
+
+    private const string UndecidedRules = """
+            - id: EU-U1
+              title: Nested conditions with unknowns.
+              appliesTo: transfer
+              severity: high
+              citations: [{instrument: GDPR, article: Art. 46}]
+              when:
+                all:
+                  - {field: regimes, contains: EU}
+                  - any:
+                      - {field: destination.country, notInGroup: EEA}
+                      - {field: individuals, gt: 1000}
+              require:
+                any:
+                  - adequate: EU
+                  - all:
+                      - {field: mechanisms, contains: scc}
+                      - not: {field: retentionHours, gt: 720}
+              message: "m"
+              remediation: "r"
+            - id: EU-U2
+              title: Source and destination both known
+              appliesTo: transfer
+              severity: low
+              citations: [{instrument: GDPR, article: Art. 5}]
+              when: {field: source.country, in: [DE, FR]}
+              require:
+                all:
+                  - {field: destination.country, in: [DE, FR]}
+                  - {field: sensitiveIndividuals, lt: 10}
+              message: "m"
+              remediation: "r"
+        """;
+
+    [Fact]
+    public void Create_IndeterminateVerdicts_NameTheUnknownsTheConditionTraceFinds()
+    {
+        var set = Compile(UndecidedRules);
+        var de = Site("de-1", "DE", "EU");
+        var fr = Site("fr-1", "FR", "EU");
+        var us = Site("us-1", "US");
+        var nowhere = Site("nowhere", null);
+        var elsewhere = new Site("Cluster", "elsewhere", null, "region 'mars-1' is not in the catalog", [], [], new SourceLocation("elsewhere.yaml", 1, 1));
+        TransferFact Flow(string name, Site from, Site to, double? individuals, double? retention, string[] mechanisms, CarriedData? data = null) =>
+            new(Context, new FindingSubject("DataFlow", name, new SourceLocation($"{name}.yaml", 2, 3)), [from.Name, to.Name], from, to, "analytics")
+            {
+                Data = (data ?? CarriedData.None) with { Individuals = individuals },
+                Regimes = ["EU"],
+                Mechanisms = [.. mechanisms],
+                RetentionHours = retention,
+            };
+        var unknownSensitive = CarriedData.None with { SensitiveIndividualsUnknown = "not declared, and it does not follow from the categories" };
+        var facts = new[]
+        {
+            Flow("f1", de, nowhere, null, null, []),
+            Flow("f2", de, elsewhere, 5000, null, ["scc"]),
+            Flow("f3", de, us, null, 100, ["scc"]),
+            Flow("f4", fr, nowhere, null, null, [], unknownSensitive),
+            Flow("f5", de, fr, 10, null, [], unknownSensitive),
+            Flow("f6", nowhere, us, null, null, []),
+            Flow("f7", de, elsewhere, null, null, ["scc"], unknownSensitive),
+            Flow("f8", de, nowhere, null, 1000, []),
+        };
+        var builder = new FindingBuilder();
+        var messages = new List<string>();
+        // Every fact twice, rules interleaved: the second time the builder's tables are warm.
+        foreach (var fact in facts.Concat(facts))
+        {
+            foreach (var rule in set.Rules)
+            {
+                var finding = builder.Create(rule, fact, Judgement.Indeterminate, error: null);
+                var unknowns = string.Join("; ", ConditionTracer.DecisiveUnknowns(rule, fact));
+                var expected = $"Cannot decide whether {rule.Definition.Title.TrimEnd('.')} applies or is met: " +
+                    $"{(unknowns.Length > 0 ? unknowns : "a fact the rule needs is missing")}. An unknown is never treated as compliant.";
+                Assert.Equal(expected, finding.Message);
+                AssertSame(new FindingBuilder().Create(rule, fact, Judgement.Indeterminate, error: null), finding);
+                messages.Add(finding.Message);
+            }
+        }
+        // Not vacuous: the facts leave fields unknown with and without reasons, adequacy undecided, and nothing unknown.
+        Assert.Contains(messages, m => m.Contains("destination.country is unknown (no region)", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("destination.country is unknown (region 'mars-1' is not in the catalog)", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("adequacy for EU cannot be decided: the destination's country is unknown", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("sensitiveIndividuals is unknown (not declared, and it does not follow from the categories)", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("individuals is unknown;", StringComparison.Ordinal) || m.EndsWith("individuals is unknown. An unknown is never treated as compliant.", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("a fact the rule needs is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Create_IndeterminateVerdictWithAnError_NamesTheError()
+    {
+        var rule = Rule(RuleSet.Value, "EU-A");
+        var fact = Transfer("f1", Site("de-1", "DE", "EU"), Site("us-1", "US"), []);
+
+        var finding = new FindingBuilder().Create(rule, fact, Judgement.Indeterminate, "the condition failed: boom");
+
+        Assert.Equal("Cannot decide whether Transfers out of the EEA need SCCs applies or is met: the condition failed: boom. An unknown is never treated as compliant.", finding.Message);
+    }
+
+    [Fact]
+    public void Create_RulesOfTwoRegimesOnOneFact_EachNamesItsOwnAdequacyDecision()
+    {
+        var (engine, diagnostics) = TestEngine.CreateFromFolder("""
+            apiVersion: compliance/v1
+            kind: RulePack
+            metadata:
+              name: two-regimes
+            spec:
+              jurisdiction: EU
+              rules:
+                - id: EU-ADQ
+                  title: EU adequacy
+                  appliesTo: transfer
+                  severity: high
+                  citations: [{instrument: GDPR, article: Art. 45}]
+                  when: {field: regimes, contains: EU}
+                  require: {adequate: EU}
+                  message: "EU: {adequacy}"
+                  remediation: "r"
+                - id: UK-ADQ
+                  title: UK adequacy
+                  appliesTo: transfer
+                  severity: high
+                  citations: [{instrument: UK GDPR, article: Art. 45}]
+                  when: {field: regimes, contains: EU}
+                  require: {adequate: GB}
+                  message: "UK: {adequacy}"
+                  remediation: "r"
+            """);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var eu = engine.Rules.Rules.Single(r => r.Definition.Id == "EU-ADQ");
+        var uk = engine.Rules.Rules.Single(r => r.Definition.Id == "UK-ADQ");
+        var de = Site("de-1", "DE", "EU");
+        var builder = new FindingBuilder();
+        foreach (var to in new[] { Site("us-1", "US"), Site("jp-1", "JP"), Site("ch-1", "CH"), Site("nowhere", null) })
+        {
+            var fact = Transfer("f-" + to.Name, de, to, []);
+            foreach (var rule in new[] { eu, uk, eu })
+            {
+                var finding = builder.Create(rule, fact, Judgement.Violation, error: null);
+                var prefix = rule == eu ? "EU: " : "UK: ";
+                Assert.Equal(prefix + rule.Adequacy.Single().Check(fact).Reason, finding.Message);
+                Assert.Equal(rule.Adequacy.Single().Check(fact).Reason, finding.Evidence.Single(e => e.Fact == rule.Adequacy[0].EvidenceLabel).Value);
+            }
+        }
+    }
 }
