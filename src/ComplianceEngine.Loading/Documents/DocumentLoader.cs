@@ -150,7 +150,7 @@ public sealed partial class DocumentLoader
             {
                 // Parsed from the bytes as they are decoded: no string of the whole file.
                 using var reader = Reader(read);
-                if (InventoryEventReader.TryRead(reader, name, _limits) is { } documents)
+                if (InventoryEventReader.TryRead(reader, name, _limits, bag) is { } documents)
                 {
                     results[i] = new ParsedFile(name, null, bag) { Documents = documents };
                     return;
@@ -270,7 +270,7 @@ public sealed partial class DocumentLoader
         if (ReadRecordsFromEvents)
         {
             using var reader = new StringReader(text);
-            if (InventoryEventReader.TryRead(reader, file, _limits) is { } read) return ReadDocuments(read, file, diagnostics, offered);
+            if (InventoryEventReader.TryRead(reader, file, _limits, diagnostics) is { } read) return ReadDocuments(read, file, diagnostics, offered);
         }
         return ReadDocuments(SafeYamlReader.Read(text, file, diagnostics, _limits), file, diagnostics, offered);
     }

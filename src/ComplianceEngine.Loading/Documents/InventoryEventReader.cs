@@ -46,8 +46,14 @@ internal sealed class InventoryEventReader
     private ParsingEvent _current = null!;
     private int _events;
     private int _depth;
-    // Set when an event is refused (a cap, an anchor, an alias, a tag): the whole file goes to the tree path.
-    private bool _refused;
+    // The diagnostic that stopped reading (a cap, an anchor, an alias, a tag, malformed YAML, a key that is not a name),
+    // after any duplicate keys found before it, as SafeYamlReader reports them: the documents read before a stop stand, as
+    // the tree path's do; a duplicate key (reading goes on, to report every one) leaves the file with no documents.
+    private DiagnosticBag? _stop;
+    private bool _stopped;
+    private bool _duplicate;
+    private Mark _lastStart;
+    private bool _anyEvent;
 
     private InventoryEventReader(TextReader text, string file, YamlLimits limits)
     {
@@ -58,24 +64,24 @@ internal sealed class InventoryEventReader
 
     /// <summary>
     /// The documents of the YAML <paramref name="text"/>, in order: each a record, or the tree of a document this reader
-    /// does not read itself (<see cref="EventDocument"/>); null when the whole file must be read through the tree.
+    /// does not read itself (<see cref="EventDocument"/>). What stops the tree path stops this reader the same way: its
+    /// diagnostic (the one <see cref="SafeYamlReader"/> writes) goes to <paramref name="diagnostics"/>, and the documents read
+    /// before it are returned; a duplicate key is reported (with every later one) and leaves no documents, as in the tree
+    /// path. Null, with nothing written, when the file must be read through the tree (nothing this reader meets today).
     /// </summary>
-    public static List<EventDocument>? TryRead(TextReader text, string file, YamlLimits limits)
+    public static List<EventDocument>? TryRead(TextReader text, string file, YamlLimits limits, DiagnosticBag diagnostics)
     {
         var reader = new InventoryEventReader(text, file, limits);
-        try
+        var read = reader.ReadStream();
+        if (reader._stopped)
         {
-            return reader.ReadStream() ? reader._documents : null;
+            diagnostics.AddRange(reader._stop!);
+            return reader._documents;
         }
-        catch (YamlException)
-        {
-            return null;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
-        {
-            // The scanner's raw exceptions on malformed input: the tree path reports them.
-            return null;
-        }
+        if (!read) return null;
+        if (!reader._duplicate) return reader._documents;
+        diagnostics.AddRange(reader._stop!);
+        return [];
     }
 
     /// <summary>A spec mapping with no fields: the records read from events carry their values already.</summary>
@@ -100,7 +106,7 @@ internal sealed class InventoryEventReader
             {
                 // Another kind, a mistake, a document that is not a mapping (or an empty one): its tree, read by the
                 // envelope and kind readers as always. Only a refused event or malformed YAML gives up on the file.
-                if (_refused || BuildTree() is not { } node) return false;
+                if (_stopped || BuildTree() is not { } node) return false;
                 _documents.Add(new EventDocument(null, node));
             }
             if (!Next() || _current is not DocumentEnd) return false;
@@ -108,23 +114,63 @@ internal sealed class InventoryEventReader
         }
     }
 
-    /// <summary>Pulls the next event, enforcing the caps and refusing anchors, aliases and tags as <see cref="SafeYamlReader"/> does.</summary>
+    /// <summary>
+    /// Pulls the next event, enforcing the caps and refusing anchors, aliases and tags as <see cref="SafeYamlReader"/> does
+    /// (false, with <see cref="_stop"/> set to its diagnostic), or false at the end of the stream.
+    /// </summary>
     private bool Next()
     {
-        if (!_parser.MoveNext()) return false;
+        bool moved;
+        try
+        {
+            moved = _parser.MoveNext();
+        }
+        catch (YamlException ex)
+        {
+            SafeYamlReader.SyntaxError(Stop(), ex, _file, Last());
+            return false;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            SafeYamlReader.Malformed(Stop(), ex, Last());
+            return false;
+        }
+        if (!moved) return false;
         var ev = _parser.Current!;
+        _lastStart = ev.Start;
+        _anyEvent = true;
         if (_buffering && _buffer.Count <= MaxBuffered) _buffer.Add(ev);
-        if (++_events > _limits.MaxEvents) return Refuse();
-        if (ev is AnchorAlias) return Refuse();
+        if (++_events > _limits.MaxEvents)
+        {
+            SafeYamlReader.TooManyNodes(Stop(), _limits, Last());
+            return false;
+        }
         if (ev is NodeEvent node)
         {
-            if (!node.Anchor.IsEmpty) return Refuse();
-            if (!node.Tag.IsEmpty && node.Tag.Value != "!") return Refuse();
+            if (!node.Anchor.IsEmpty)
+            {
+                SafeYamlReader.AnchorRejected(Stop(), node, Last());
+                return false;
+            }
+            if (!node.Tag.IsEmpty && node.Tag.Value != "!")
+            {
+                SafeYamlReader.TagRejected(Stop(), node, Last());
+                return false;
+            }
             if (ev is MappingStart or SequenceStart)
             {
-                if (_depth >= _limits.MaxDepth) return Refuse();
+                if (_depth >= _limits.MaxDepth)
+                {
+                    SafeYamlReader.TooDeep(Stop(), _limits, Last());
+                    return false;
+                }
                 _depth++;
             }
+        }
+        else if (ev is AnchorAlias alias)
+        {
+            SafeYamlReader.AliasRejected(Stop(), alias, Last());
+            return false;
         }
         else if (ev is MappingEnd or SequenceEnd)
         {
@@ -134,11 +180,15 @@ internal sealed class InventoryEventReader
         return true;
     }
 
-    private bool Refuse()
+    /// <summary>The bag for the diagnostic that stops reading (one at most: nothing is read after it).</summary>
+    private DiagnosticBag Stop()
     {
-        _refused = true;
-        return false;
+        _stopped = true;
+        return _stop ??= new DiagnosticBag();
     }
+
+    /// <summary>Where the last event read starts (the file's start before any), as <see cref="SafeYamlReader"/> places a stop.</summary>
+    private SourceLocation Last() => _anyEvent ? At(_lastStart) : new SourceLocation(_file, 1, 1);
 
     private SourceLocation Here() => At(_current.Start);
 
@@ -193,12 +243,12 @@ internal sealed class InventoryEventReader
         return true;
     }
 
-    /// <summary>A string field that is not kept with a position.</summary>
-    private bool String(out string? value)
+    /// <summary>A string field that is not kept with a position (shared with equal values of the file, unless <paramref name="share"/> is false).</summary>
+    private bool String(out string? value, bool share = true)
     {
         value = null;
         if (!Next() || _current is not Scalar s) return false;
-        if (!IsNull(s)) value = Share(s.Value);
+        if (!IsNull(s)) value = share ? Share(s.Value) : s.Value;
         return true;
     }
 
@@ -394,7 +444,8 @@ internal sealed class InventoryEventReader
             switch (key)
             {
                 case "name":
-                    if (!See(ref seen, 1) || !String(out name)) return false;
+                    // A name is its document's own: not shared (a lookup and a table entry per document for nothing).
+                    if (!See(ref seen, 1) || !String(out name, share: false)) return false;
                     break;
                 case "labels":
                     if (!See(ref seen, 2) || !ScalarMap(out labels, out _, withLocations: false)) return false;
@@ -575,8 +626,8 @@ internal sealed class InventoryEventReader
 
     /// <summary>
     /// The tree of the document whose events are in <see cref="_buffer"/> (from its root), pulling the rest of its events:
-    /// the nodes <see cref="SafeYamlReader"/> makes of them, positions and shared strings alike. Null when the tree path
-    /// would report something at the YAML level (a duplicate key, a key that is not a scalar, a refused event).
+    /// the nodes <see cref="SafeYamlReader"/> makes of them, positions and shared strings alike, and its duplicate keys
+    /// reported as it reports them. Null when reading stops (a key that is not a name, a refused event, malformed YAML).
     /// </summary>
     private YamlNode? BuildTree()
     {
@@ -584,7 +635,6 @@ internal sealed class InventoryEventReader
         if (_buffer.Count == 0 || _buffer.Count > MaxBuffered) return null;
         var depth = 0;
         YamlNode? root = null;
-        var duplicate = false;
         var replay = _buffer.Count;
         _buffering = false;
         for (var i = 0; ; i++)
@@ -615,7 +665,7 @@ internal sealed class InventoryEventReader
                 default:
                     return null;
             }
-            if (depth == 0 && root is not null) return duplicate ? null : root;
+            if (depth == 0 && root is not null) return root;
         }
 
         bool Attach(YamlNode value)
@@ -633,8 +683,17 @@ internal sealed class InventoryEventReader
             }
             if (parent.PendingKey is not { } key)
             {
-                if (value is not YamlScalar keyScalar) return false;
-                if (!parent.AddKey(keyScalar.Value)) duplicate = true;
+                if (value is not YamlScalar keyScalar)
+                {
+                    SafeYamlReader.KeyNotAName(Stop(), value.Location);
+                    return false;
+                }
+                if (!parent.AddKey(keyScalar.Value))
+                {
+                    // Reported, and reading goes on (every duplicate is reported); the file then gives no documents.
+                    SafeYamlReader.DuplicateKey(_stop ??= new DiagnosticBag(), keyScalar);
+                    _duplicate = true;
+                }
                 parent.PendingKey = keyScalar;
                 return true;
             }

@@ -444,7 +444,7 @@ public sealed class InventoryEventReaderTests
         for (var i = 1; i < 30; i++) bomb.Append(CultureInfo.InvariantCulture, $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]\n");
         var (_, diagnostics, fromEvents) = AssertSameText(Flow + "---\n" + bomb);
         Assert.Contains(DiagnosticCodes.YamlAliasRejected, diagnostics, StringComparison.Ordinal);
-        Assert.Equal(0, fromEvents);
+        Assert.Equal(1, fromEvents); // the flow before the bomb, as the tree path keeps the documents before a stop
         var (_, inSpec, _) = AssertSameText(Flow.Replace("purpose: analytics", "purpose: &p analytics\n  mechanisms: [*p]", StringComparison.Ordinal));
         Assert.Contains(DiagnosticCodes.YamlAliasRejected, inSpec, StringComparison.Ordinal);
     }
@@ -476,7 +476,7 @@ public sealed class InventoryEventReaderTests
         Assert.Equal(300, underEvents);
         var (_, over, overEvents) = AssertSameText(many, new YamlLimits { MaxEvents = events - 1 });
         Assert.Contains(DiagnosticCodes.YamlTooManyNodes, over, StringComparison.Ordinal);
-        Assert.Equal(0, overEvents);
+        Assert.Equal(300, overEvents); // the cap trips at the stream's end: every document before it stands, as in the tree path
     }
 
     [Fact]
@@ -550,7 +550,7 @@ public sealed class InventoryEventReaderTests
         var parser = new YamlDotNet.Core.Parser(new StringReader(body));
         var events = 0;
         while (parser.MoveNext()) events++;
-        foreach (var limits in new[] { new YamlLimits { MaxEvents = events - 1 }, new YamlLimits { MaxDepth = 2 } })
+        foreach (var (limits, records) in new[] { (new YamlLimits { MaxEvents = events - 1 }, 50), (new YamlLimits { MaxDepth = 2 }, 0) })
         {
             var eventsBag = new DiagnosticBag();
             var treeBag = new DiagnosticBag();
@@ -559,7 +559,7 @@ public sealed class InventoryEventReaderTests
             Assert.Equal(string.Join("\n", treeBag.Sorted()), string.Join("\n", eventsBag.Sorted()));
             Assert.True(eventsBag.HasErrors);
             Assert.Equal(tree.Count, read.Count);
-            Assert.All(read, d => Assert.Null(d.Record));
+            Assert.Equal(records, read.Count(d => d.Record is not null));
         }
         var (_, under, underEvents) = AssertSameText(body, new YamlLimits { MaxEvents = events });
         Assert.Equal(50, underEvents);
@@ -569,11 +569,45 @@ public sealed class InventoryEventReaderTests
     [Fact]
     public void LongDocumentWithAMistake_FileReadThroughTheTree_SameDiagnostics()
     {
-        // Past the events a document keeps for its own tree, a mistake hands the whole file back to the tree path.
+        // Past the events a document keeps for its own tree, a mistake in it hands the whole file back to the tree path.
         var categories = string.Join(", ", Enumerable.Range(0, 5_000).Select(i => $"user.c{i}"));
         var (_, diagnostics, fromEvents) = AssertSameText(Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + $"  categories: [{categories}]\n  colour: red\n");
         Assert.Equal(0, fromEvents);
         Assert.Contains("colour", diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DuplicateKeys_ReportedEveryOne_FileGivesNoDocuments_AsTheTreePath()
+    {
+        var text = Flow + "---\n" + Org.Replace("  country: DE\n", "  country: DE\n  country: FR\n", StringComparison.Ordinal)
+            + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal).Replace("  to: c1\n", "  to: c1\n  to: c2\n", StringComparison.Ordinal);
+        var (estate, diagnostics, fromEvents) = AssertSameText(text);
+        Assert.Equal(2, diagnostics.Split('\n').Count(d => d.Contains(DiagnosticCodes.YamlDuplicateKey, StringComparison.Ordinal)));
+        Assert.Equal(0, fromEvents);
+        Assert.DoesNotContain("\"f1\"", estate, StringComparison.Ordinal);
+        // A stop after a duplicate keeps the documents read before it, duplicate and all, as the tree path does.
+        AssertSameText(text + "---\nkey: &anchor value\n");
+    }
+
+    [Fact]
+    public void HugeList_NodeCapReached_ParsedOnce()
+    {
+        // A body built to the node cap is read once (the stop is reported where the tree path reports it), not again through the tree.
+        var text = "[" + string.Join(",", Enumerable.Repeat("1", 600_000)) + "]";
+        var limits = new YamlLimits { MaxEvents = 500_000 };
+        GC.Collect();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var bag = new DiagnosticBag();
+        var docs = new DocumentLoader(limits) { MaxDegreeOfParallelism = 1 }.LoadText(text, "huge.yaml", bag);
+        var events = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var treeBag = new DiagnosticBag();
+        new DocumentLoader(limits) { ReadRecordsFromEvents = false }.LoadText(text, "huge.yaml", treeBag);
+        var tree = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Empty(docs);
+        Assert.Equal(string.Join("\n", treeBag.Sorted()), string.Join("\n", bag.Sorted()));
+        Assert.Equal(DiagnosticCodes.YamlTooManyNodes, Assert.Single(bag.Sorted()).Code);
+        Assert.True(events < tree * 1.2, $"events {events:N0} bytes, tree {tree:N0}");
     }
 
     [Fact]
