@@ -44,6 +44,8 @@ internal sealed class InventoryEventReader
     private bool _buffering;
     private readonly List<TreeFrame> _frames = [];
     private ParsingEvent _current = null!;
+    // The document just read, kept once its DocumentEnd is read (a stop on that very event drops it, as in the tree path).
+    private EventDocument _read;
     private int _events;
     private int _depth;
     // The diagnostic that stopped reading (a cap, an anchor, an alias, a tag, malformed YAML, a key that is not a name),
@@ -100,16 +102,17 @@ internal sealed class InventoryEventReader
             if (!Next()) return false;
             if (_current is MappingStart && ReadDocument())
             {
-                // read into a record
+                // read into a record (_read)
             }
             else
             {
                 // Another kind, a mistake, a document that is not a mapping (or an empty one): its tree, read by the
-                // envelope and kind readers as always. Only a refused event or malformed YAML gives up on the file.
+                // envelope and kind readers as always. Only what stops the tree path (or malformed YAML) stops here.
                 if (_stopped || BuildTree() is not { } node) return false;
-                _documents.Add(new EventDocument(null, node));
+                _read = new EventDocument(null, node);
             }
             if (!Next() || _current is not DocumentEnd) return false;
+            _documents.Add(_read);
             _depth = 0;
         }
     }
@@ -427,7 +430,7 @@ internal sealed class InventoryEventReader
             _ => null,
         };
         if (record is null) return false;
-        _documents.Add(new EventDocument(new RawDocument(info, EmptySpec) { Record = record }, null));
+        _read = new EventDocument(new RawDocument(info, EmptySpec) { Record = record }, null);
         return true;
     }
 

@@ -480,6 +480,17 @@ public sealed class InventoryEventReaderTests
     }
 
     [Fact]
+    public void EventCap_AtEveryEvent_SameAsTheTree()
+    {
+        // A stop on each event in turn (a document's own end included): the same documents and diagnostic as the tree path.
+        var text = Flow + "---\n" + Org + "---\n- a\n- b\n---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal);
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        var events = 0;
+        while (parser.MoveNext()) events++;
+        for (var cap = 1; cap <= events; cap++) AssertSameText(text, new YamlLimits { MaxEvents = cap });
+    }
+
+    [Fact]
     public void HugeList_ReadFromEvents()
     {
         var categories = string.Join(", ", Enumerable.Range(0, 20_000).Select(i => $"user.c{i}"));
