@@ -16,6 +16,8 @@ namespace ComplianceEngine.Bench;
 /// </summary>
 internal static class LoadingBench
 {
+    private static int s_parallel = Environment.ProcessorCount;
+
     public static int Run(Options o)
     {
         var rounds = o.Int("rounds", 5);
@@ -33,6 +35,8 @@ internal static class LoadingBench
             YamlEstateWriter.Write(estate, generated);
             dir = generated;
         }
+        // --parallel N: how many files the loader parses at once (default: one per processor, as the tool does).
+        s_parallel = o.Int("parallel", Environment.ProcessorCount);
         try
         {
             return Measure(dir, rounds, o.Flag("phases"), o.Get("only"));
@@ -128,7 +132,7 @@ internal static class LoadingBench
             ("records from parser events (DocumentLoader.LoadFiles)", () =>
             {
                 var bag = new DiagnosticBag();
-                new DocumentLoader { ReadRecordsFromEvents = true }.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
+                new DocumentLoader { ReadRecordsFromEvents = true, MaxDegreeOfParallelism = s_parallel }.LoadFiles(DocumentLoader.FindFiles([dir], bag), bag);
             }),
             ("+ estate, validation, links (LoadEstate, records from events)", () => LoadOnly(dir, fromEvents: true)),
         };
@@ -165,7 +169,7 @@ internal static class LoadingBench
     private static int LoadOnly(string dir, bool fromEvents)
     {
         var bag = new DiagnosticBag();
-        var estate = new WorkspaceLoader(new DocumentLoader { ReadRecordsFromEvents = fromEvents }).LoadEstate([dir], bag);
+        var estate = new WorkspaceLoader(new DocumentLoader { ReadRecordsFromEvents = fromEvents, MaxDegreeOfParallelism = s_parallel }).LoadEstate([dir], bag);
         if (bag.HasErrors)
             throw new InvalidOperationException($"the generated estate does not load: {bag.Sorted()[0]}");
         return estate.Clusters.Length + estate.Stores.Length + estate.Recipients.Length + estate.Flows.Length + (estate.Organization is null ? 0 : 1);

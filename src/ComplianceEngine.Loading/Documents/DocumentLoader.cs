@@ -75,10 +75,12 @@ public sealed partial class DocumentLoader
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// Whether <see cref="ReadFiles"/> and <see cref="LoadFiles"/> read the files that hold only <c>Cluster</c>,
-    /// <c>DataStore</c>, <c>DataFlow</c> and <c>Recipient</c> documents straight from parser events into records, without
-    /// the YAML tree (default true). A file with anything else in it, or anything that is a diagnostic, is read through the
-    /// tree as before; the documents, records and diagnostics are the same either way (false: always the tree).
+    /// Whether <see cref="ReadFiles"/>, <see cref="LoadFiles"/> and <see cref="LoadText(string, string, DiagnosticBag)"/>
+    /// read <c>Cluster</c>, <c>DataStore</c>, <c>DataFlow</c> and <c>Recipient</c> documents straight from parser events
+    /// into records, without a YAML tree of the whole file (default true). Any other document (or one with a mistake in
+    /// it) is read from a tree of that document alone; a file with a YAML-level problem (syntax, duplicate key, anchor,
+    /// alias, tag, a cap reached) is read through the tree as before. The documents, records and diagnostics are the same
+    /// either way (false: always the tree).
     /// </summary>
     public bool ReadRecordsFromEvents { get; init; } = true;
 
@@ -109,7 +111,7 @@ public sealed partial class DocumentLoader
                 for (var i = 0; i < parsed.Length; i++)
                 {
                     diagnostics.AddRange(parsed[i].Diagnostics);
-                    if (parsed[i].Documents is { } read) yield return read;
+                    if (parsed[i].Documents is { } read) yield return ReadDocuments(read, parsed[i].Name, diagnostics, offered);
                     else if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
                 }
             }
@@ -148,7 +150,7 @@ public sealed partial class DocumentLoader
             {
                 // Parsed from the bytes as they are decoded: no string of the whole file.
                 using var reader = Reader(read);
-                if (InventoryEventReader.TryRead(reader, name, _limits) is { } documents)
+                if (InventoryEventReader.TryRead(reader, name, _limits, bag) is { } documents)
                 {
                     results[i] = new ParsedFile(name, null, bag) { Documents = documents };
                     return;
@@ -182,9 +184,9 @@ public sealed partial class DocumentLoader
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(diagnostics);
         diagnostics.AddRange(parsed.Diagnostics);
-        if (parsed.Documents is { } read) return read;
-        if (parsed.Nodes is not { } nodes) return [];
         var offered = new List<Sources.SourceDocument>();
+        if (parsed.Documents is { } read) return [.. ReadDocuments(read, parsed.Name, diagnostics, offered), .. ReadSources(offered, diagnostics)];
+        if (parsed.Nodes is not { } nodes) return [];
         return [.. ReadDocuments(nodes, parsed.Name, diagnostics, offered), .. ReadSources(offered, diagnostics)];
     }
 
@@ -257,28 +259,65 @@ public sealed partial class DocumentLoader
         return [.. LoadText(text, file, diagnostics, offered), .. ReadSources(offered, diagnostics)];
     }
 
-    /// <summary>Reads native documents; documents for the source reader are added to <paramref name="offered"/>.</summary>
-    private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered) =>
-        ReadDocuments(SafeYamlReader.Read(text, file, diagnostics, _limits), file, diagnostics, offered);
+    /// <summary>
+    /// Reads native documents; documents for the source reader are added to <paramref name="offered"/>. Read from parser
+    /// events where the text allows it (<see cref="ReadRecordsFromEvents"/>), else through the tree: the same documents,
+    /// records and diagnostics either way, under the same caps.
+    /// </summary>
+    private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (ReadRecordsFromEvents)
+        {
+            using var reader = new StringReader(text);
+            if (InventoryEventReader.TryRead(reader, file, _limits, diagnostics) is { } read) return ReadDocuments(read, file, diagnostics, offered);
+        }
+        return ReadDocuments(SafeYamlReader.Read(text, file, diagnostics, _limits), file, diagnostics, offered);
+    }
+
+    /// <summary>
+    /// The documents of a file read from parser events, as <see cref="ReadDocuments(IReadOnlyList{YamlNode}, string, DiagnosticBag, List{Sources.SourceDocument})"/>
+    /// reads its trees: records as they are, every other document's tree through the same envelope (and source reader).
+    /// </summary>
+    private List<RawDocument> ReadDocuments(IReadOnlyList<EventDocument> documents, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
+    {
+        var result = new List<RawDocument>(documents.Count);
+        var index = 0;
+        foreach (var d in documents)
+        {
+            if (d.Record is { } record)
+            {
+                // A native document of a known kind: never offered to the source reader, but counted as the tree path counts it.
+                index++;
+                result.Add(record);
+                continue;
+            }
+            ReadDocument(d.Node!, file, ref index, diagnostics, offered, result);
+        }
+        return result;
+    }
 
     /// <summary>Reads the envelopes of a file's parsed documents; documents for the source reader are added to <paramref name="offered"/>.</summary>
     private List<RawDocument> ReadDocuments(IReadOnlyList<YamlNode> nodes, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
     {
         var result = new List<RawDocument>();
         var index = 0;
-        foreach (var node in nodes)
-        {
-            if (node is YamlScalar { IsNull: true }) continue; // an empty document between '---' markers
-            if (Offer(node, file, index++, offered, diagnostics)) continue;
-            if (node is not YamlMapping map)
-            {
-                diagnostics.Error(DiagnosticCodes.NotADocument, $"a document must be a mapping with apiVersion, kind, metadata and spec; got {node.TypeName}", node.Location);
-                continue;
-            }
-            var doc = ReadEnvelope(map, diagnostics);
-            if (doc is not null) result.Add(doc);
-        }
+        foreach (var node in nodes) ReadDocument(node, file, ref index, diagnostics, offered, result);
         return result;
+    }
+
+    /// <summary>One document's tree: skipped when empty, offered to the source reader, or its envelope read into <paramref name="result"/>.</summary>
+    private void ReadDocument(YamlNode node, string file, ref int index, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered, List<RawDocument> result)
+    {
+        if (node is YamlScalar { IsNull: true }) return; // an empty document between '---' markers
+        if (Offer(node, file, index++, offered, diagnostics)) return;
+        if (node is not YamlMapping map)
+        {
+            diagnostics.Error(DiagnosticCodes.NotADocument, $"a document must be a mapping with apiVersion, kind, metadata and spec; got {node.TypeName}", node.Location);
+            return;
+        }
+        var doc = ReadEnvelope(map, diagnostics);
+        if (doc is not null) result.Add(doc);
     }
 
     private static RawDocument? ReadEnvelope(YamlMapping map, DiagnosticBag diagnostics)

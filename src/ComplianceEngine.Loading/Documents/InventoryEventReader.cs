@@ -13,12 +13,15 @@ namespace ComplianceEngine.Loading.Documents;
 /// <c>Recipient</c>) straight from YamlDotNet's parser events into records, without the <see cref="YamlNode"/> tree: a
 /// position is made only where a record keeps one, and nothing else of a document outlives its events.
 /// <para>
-/// It reads only files that load cleanly. It writes no diagnostics: at the first thing that would be one, or that it does
-/// not read itself (another kind, an unknown field, a wrong type, a missing field, a value out of range, a duplicate key,
-/// an anchor, alias or tag, a cap of <see cref="YamlLimits"/> reached, malformed YAML, a document that is not a mapping,
-/// annotations), it gives up on the whole file and returns null, and the caller reads the file through the tree
-/// (<see cref="SafeYamlReader"/>, <see cref="MapReader"/>, <see cref="InventoryReader"/>), which reports it exactly as
-/// always. For the files it reads, the records are those the tree path makes (tested on every example and scenario).
+/// It writes no diagnostics. A document it does not read into a record (another kind such as <c>Organization</c>,
+/// <c>Waiver</c> or <c>DataCategory</c>; anything that would be a diagnostic: an unknown field, a wrong type, a missing
+/// field, a value out of range, annotations, a spec before its kind, a document that is not a mapping) comes back as its
+/// own tree, built from the events already pulled and the rest of the document's, exactly as <see cref="SafeYamlReader"/>
+/// builds it; the envelope and kind readers then read and report it as always. Only what the tree path reports at the
+/// YAML level (a duplicate key, a key that is not a scalar, an anchor, alias or tag, a cap of <see cref="YamlLimits"/>
+/// reached, malformed YAML) gives up on the whole file and returns null, and the caller reads the file through the tree
+/// (<see cref="SafeYamlReader"/>), which reports it exactly as always. For every file, the documents, records and
+/// diagnostics are those of the tree path (tested on every example and scenario, and on mistaken and hostile input).
 /// </para>
 /// </summary>
 internal sealed class InventoryEventReader
@@ -29,14 +32,30 @@ internal sealed class InventoryEventReader
     private readonly Parser _parser;
     private readonly string _file;
     private readonly YamlLimits _limits;
-    private readonly List<RawDocument> _documents = [];
+    private readonly List<EventDocument> _documents = [];
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly List<string> _items = [];
     private readonly List<SourceLocation> _locations = [];
     private readonly SpecValues _spec = new();
+    // The events of the document being read, from its root: replayed into a tree when its record cannot be read. Kept for
+    // at most MaxBuffered events (a document of a huge list is not held twice, as events and as its record).
+    private const int MaxBuffered = 4096;
+    private readonly List<ParsingEvent> _buffer = [];
+    private bool _buffering;
+    private readonly List<TreeFrame> _frames = [];
     private ParsingEvent _current = null!;
+    // The document just read, kept once its DocumentEnd is read (a stop on that very event drops it, as in the tree path).
+    private EventDocument _read;
     private int _events;
     private int _depth;
+    // The diagnostic that stopped reading (a cap, an anchor, an alias, a tag, malformed YAML, a key that is not a name),
+    // after any duplicate keys found before it, as SafeYamlReader reports them: the documents read before a stop stand, as
+    // the tree path's do; a duplicate key (reading goes on, to report every one) leaves the file with no documents.
+    private DiagnosticBag? _stop;
+    private bool _stopped;
+    private bool _duplicate;
+    private Mark _lastStart;
+    private bool _anyEvent;
 
     private InventoryEventReader(TextReader text, string file, YamlLimits limits)
     {
@@ -45,23 +64,26 @@ internal sealed class InventoryEventReader
         _limits = limits;
     }
 
-    /// <summary>The documents of the YAML <paramref name="text"/>, each with its record; null when the file must be read through the tree.</summary>
-    public static List<RawDocument>? TryRead(TextReader text, string file, YamlLimits limits)
+    /// <summary>
+    /// The documents of the YAML <paramref name="text"/>, in order: each a record, or the tree of a document this reader
+    /// does not read itself (<see cref="EventDocument"/>). What stops the tree path stops this reader the same way: its
+    /// diagnostic (the one <see cref="SafeYamlReader"/> writes) goes to <paramref name="diagnostics"/>, and the documents read
+    /// before it are returned; a duplicate key is reported (with every later one) and leaves no documents, as in the tree
+    /// path. Null, with nothing written, when the file must be read through the tree (nothing this reader meets today).
+    /// </summary>
+    public static List<EventDocument>? TryRead(TextReader text, string file, YamlLimits limits, DiagnosticBag diagnostics)
     {
         var reader = new InventoryEventReader(text, file, limits);
-        try
+        var read = reader.ReadStream();
+        if (reader._stopped)
         {
-            return reader.ReadStream() ? reader._documents : null;
+            diagnostics.AddRange(reader._stop!);
+            return reader._documents;
         }
-        catch (YamlException)
-        {
-            return null;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
-        {
-            // The scanner's raw exceptions on malformed input: the tree path reports them.
-            return null;
-        }
+        if (!read) return null;
+        if (!reader._duplicate) return reader._documents;
+        diagnostics.AddRange(reader._stop!);
+        return [];
     }
 
     /// <summary>A spec mapping with no fields: the records read from events carry their values already.</summary>
@@ -75,29 +97,83 @@ internal sealed class InventoryEventReader
             if (!Next()) return false;
             if (_current is StreamEnd) return !_parser.MoveNext();
             if (_current is not DocumentStart) return false;
-            // Only mappings are documents; an empty document or any other root is left to the tree path.
-            if (!Next() || _current is not MappingStart) return false;
-            if (!ReadDocument()) return false;
+            _buffer.Clear();
+            _buffering = true;
+            if (!Next()) return false;
+            if (_current is MappingStart && ReadDocument())
+            {
+                // read into a record (_read)
+            }
+            else
+            {
+                // Another kind, a mistake, a document that is not a mapping (or an empty one): its tree, read by the
+                // envelope and kind readers as always. Only what stops the tree path (or malformed YAML) stops here.
+                if (_stopped || BuildTree() is not { } node) return false;
+                _read = new EventDocument(null, node);
+            }
             if (!Next() || _current is not DocumentEnd) return false;
+            _documents.Add(_read);
+            _depth = 0;
         }
     }
 
-    /// <summary>Pulls the next event, enforcing the caps and refusing anchors, aliases and tags as <see cref="SafeYamlReader"/> does.</summary>
+    /// <summary>
+    /// Pulls the next event, enforcing the caps and refusing anchors, aliases and tags as <see cref="SafeYamlReader"/> does
+    /// (false, with <see cref="_stop"/> set to its diagnostic), or false at the end of the stream.
+    /// </summary>
     private bool Next()
     {
-        if (!_parser.MoveNext()) return false;
+        bool moved;
+        try
+        {
+            moved = _parser.MoveNext();
+        }
+        catch (YamlException ex)
+        {
+            SafeYamlReader.SyntaxError(Stop(), ex, _file, Last());
+            return false;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            SafeYamlReader.Malformed(Stop(), ex, Last());
+            return false;
+        }
+        if (!moved) return false;
         var ev = _parser.Current!;
-        if (++_events > _limits.MaxEvents) return false;
-        if (ev is AnchorAlias) return false;
+        _lastStart = ev.Start;
+        _anyEvent = true;
+        if (_buffering && _buffer.Count <= MaxBuffered) _buffer.Add(ev);
+        if (++_events > _limits.MaxEvents)
+        {
+            SafeYamlReader.TooManyNodes(Stop(), _limits, Last());
+            return false;
+        }
         if (ev is NodeEvent node)
         {
-            if (!node.Anchor.IsEmpty) return false;
-            if (!node.Tag.IsEmpty && node.Tag.Value != "!") return false;
+            if (!node.Anchor.IsEmpty)
+            {
+                SafeYamlReader.AnchorRejected(Stop(), node, Last());
+                return false;
+            }
+            if (!node.Tag.IsEmpty && node.Tag.Value != "!")
+            {
+                SafeYamlReader.TagRejected(Stop(), node, Last());
+                return false;
+            }
             if (ev is MappingStart or SequenceStart)
             {
-                if (_depth >= _limits.MaxDepth) return false;
+                if (_depth >= _limits.MaxDepth)
+                {
+                    SafeYamlReader.TooDeep(Stop(), _limits, Last());
+                    return false;
+                }
                 _depth++;
             }
+        }
+        else if (ev is AnchorAlias alias)
+        {
+            SafeYamlReader.AliasRejected(Stop(), alias, Last());
+            return false;
         }
         else if (ev is MappingEnd or SequenceEnd)
         {
@@ -106,6 +182,16 @@ internal sealed class InventoryEventReader
         _current = ev;
         return true;
     }
+
+    /// <summary>The bag for the diagnostic that stops reading (one at most: nothing is read after it).</summary>
+    private DiagnosticBag Stop()
+    {
+        _stopped = true;
+        return _stop ??= new DiagnosticBag();
+    }
+
+    /// <summary>Where the last event read starts (the file's start before any), as <see cref="SafeYamlReader"/> places a stop.</summary>
+    private SourceLocation Last() => _anyEvent ? At(_lastStart) : new SourceLocation(_file, 1, 1);
 
     private SourceLocation Here() => At(_current.Start);
 
@@ -160,12 +246,12 @@ internal sealed class InventoryEventReader
         return true;
     }
 
-    /// <summary>A string field that is not kept with a position.</summary>
-    private bool String(out string? value)
+    /// <summary>A string field that is not kept with a position (shared with equal values of the file, unless <paramref name="share"/> is false).</summary>
+    private bool String(out string? value, bool share = true)
     {
         value = null;
         if (!Next() || _current is not Scalar s) return false;
-        if (!IsNull(s)) value = Share(s.Value);
+        if (!IsNull(s)) value = share ? Share(s.Value) : s.Value;
         return true;
     }
 
@@ -316,6 +402,7 @@ internal sealed class InventoryEventReader
                     if (!See(ref seen, 1) || !String(out api) || api != DocumentLoader.ApiVersion) return false;
                     break;
                 case "kind":
+                    // Other kinds (Organization, Waiver, DataCategory, ...) are read from the document's tree.
                     if (!See(ref seen, 2) || !String(out kind) || kind is not (DocumentKind.Cluster or DocumentKind.DataStore or DocumentKind.DataFlow or DocumentKind.Recipient)) return false;
                     break;
                 case "metadata":
@@ -343,7 +430,7 @@ internal sealed class InventoryEventReader
             _ => null,
         };
         if (record is null) return false;
-        _documents.Add(new RawDocument(info, EmptySpec) { Record = record });
+        _read = new EventDocument(new RawDocument(info, EmptySpec) { Record = record }, null);
         return true;
     }
 
@@ -360,7 +447,8 @@ internal sealed class InventoryEventReader
             switch (key)
             {
                 case "name":
-                    if (!See(ref seen, 1) || !String(out name)) return false;
+                    // A name is its document's own: not shared (a lookup and a table entry per document for nothing).
+                    if (!See(ref seen, 1) || !String(out name, share: false)) return false;
                     break;
                 case "labels":
                     if (!See(ref seen, 2) || !ScalarMap(out labels, out _, withLocations: false)) return false;
@@ -538,6 +626,128 @@ internal sealed class InventoryEventReader
         "agreements" => See(ref seen, 16) && StringList(out v.Agreements),
         _ => false,
     };
+
+    /// <summary>
+    /// The tree of the document whose events are in <see cref="_buffer"/> (from its root), pulling the rest of its events:
+    /// the nodes <see cref="SafeYamlReader"/> makes of them, positions and shared strings alike, and its duplicate keys
+    /// reported as it reports them. Null when reading stops (a key that is not a name, a refused event, malformed YAML).
+    /// </summary>
+    private YamlNode? BuildTree()
+    {
+        // A document too long to keep its events (see MaxBuffered) cannot be replayed: the file goes to the tree path.
+        if (_buffer.Count == 0 || _buffer.Count > MaxBuffered) return null;
+        var depth = 0;
+        YamlNode? root = null;
+        var replay = _buffer.Count;
+        _buffering = false;
+        for (var i = 0; ; i++)
+        {
+            ParsingEvent ev;
+            if (i < replay)
+            {
+                ev = _buffer[i];
+            }
+            else
+            {
+                if (!Next()) return null;
+                ev = _current;
+            }
+            switch (ev)
+            {
+                case Scalar scalar:
+                    if (!Attach(new YamlScalar(Share(scalar.Value), IsQuoted(scalar), At(scalar.Start)))) return null;
+                    break;
+                case MappingStart or SequenceStart:
+                    if (depth == _frames.Count) _frames.Add(new TreeFrame());
+                    _frames[depth++].Open(At(ev.Start), ev is MappingStart);
+                    break;
+                case MappingEnd or SequenceEnd:
+                    if (depth == 0) return null;
+                    if (!Attach(_frames[--depth].Close())) return null;
+                    break;
+                default:
+                    return null;
+            }
+            if (depth == 0 && root is not null) return root;
+        }
+
+        bool Attach(YamlNode value)
+        {
+            if (depth == 0)
+            {
+                root = value;
+                return true;
+            }
+            var parent = _frames[depth - 1];
+            if (!parent.IsMapping)
+            {
+                parent.Items.Add(value);
+                return true;
+            }
+            if (parent.PendingKey is not { } key)
+            {
+                if (value is not YamlScalar keyScalar)
+                {
+                    SafeYamlReader.KeyNotAName(Stop(), value.Location);
+                    return false;
+                }
+                if (!parent.AddKey(keyScalar.Value))
+                {
+                    // Reported, and reading goes on (every duplicate is reported); the file then gives no documents.
+                    SafeYamlReader.DuplicateKey(_stop ??= new DiagnosticBag(), keyScalar);
+                    _duplicate = true;
+                }
+                parent.PendingKey = keyScalar;
+                return true;
+            }
+            parent.PendingKey = null;
+            parent.Entries.Add(new(new YamlKey(key.Value, key.Location), value));
+            return true;
+        }
+    }
+
+    /// <summary>One open mapping or list of <see cref="BuildTree"/>, reused from node to node as <see cref="SafeYamlReader"/> reuses its own.</summary>
+    private sealed class TreeFrame
+    {
+        private const int ScanLimit = 16;
+        private HashSet<string>? _keys;
+        private bool _useSet;
+
+        public YamlScalar? PendingKey { get; set; }
+        public SourceLocation Start { get; private set; } = SourceLocation.None;
+        public bool IsMapping { get; private set; }
+        public List<YamlNode> Items { get; } = [];
+        public List<KeyValuePair<YamlKey, YamlNode>> Entries { get; } = [];
+
+        public void Open(SourceLocation start, bool isMapping)
+        {
+            Start = start;
+            IsMapping = isMapping;
+            PendingKey = null;
+            Items.Clear();
+            Entries.Clear();
+            _useSet = false;
+        }
+
+        public bool AddKey(string key)
+        {
+            if (!_useSet)
+            {
+                foreach (var e in Entries)
+                {
+                    if (string.Equals(e.Key.Name, key, StringComparison.Ordinal)) return false;
+                }
+                if (Entries.Count < ScanLimit) return true;
+                _keys ??= new HashSet<string>(StringComparer.Ordinal);
+                _keys.Clear();
+                foreach (var e in Entries) _keys.Add(e.Key.Name);
+                _useSet = true;
+            }
+            return _keys!.Add(key);
+        }
+
+        public YamlNode Close() => IsMapping ? new YamlMapping([.. Entries], Start) : new YamlSequence([.. Items], Start);
+    }
 
     /// <summary>
     /// The values of one spec as the kind's reader in <see cref="InventoryReader"/> reads them, with the same defaults; a

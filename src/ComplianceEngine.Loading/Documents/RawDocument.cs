@@ -24,8 +24,16 @@ public sealed record RawDocument(DocumentInfo Info, MapReader Spec)
 public sealed record ParsedFile(string Name, IReadOnlyList<YamlNode>? Nodes, DiagnosticBag Diagnostics)
 {
     /// <summary>
-    /// The file's documents with their records, when it was read straight from parser events (then <see cref="Nodes"/> is
-    /// null and <see cref="Diagnostics"/> empty); null when it was read through the tree.
+    /// The file's documents in order, when it was read straight from parser events (then <see cref="Nodes"/> is null and
+    /// <see cref="Diagnostics"/> empty): each a record, or the tree of a document read as the tree path reads it; null
+    /// when the whole file was read through the tree.
     /// </summary>
-    public IReadOnlyList<RawDocument>? Documents { get; init; }
+    internal IReadOnlyList<EventDocument>? Documents { get; init; }
 }
+
+/// <summary>
+/// One document of a file read from parser events (<see cref="InventoryEventReader"/>): its <see cref="Record"/> (a
+/// document whose envelope and record were read from events), or its <see cref="Node"/> (the YAML tree of any other
+/// document, whose envelope and spec are read as the tree path reads them).
+/// </summary>
+internal readonly record struct EventDocument(RawDocument? Record, YamlNode? Node);

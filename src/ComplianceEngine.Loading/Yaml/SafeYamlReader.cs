@@ -101,7 +101,7 @@ public static class SafeYamlReader
                 lastLocation = null;
                 if (++events > limits.MaxEvents)
                 {
-                    diagnostics.Error(DiagnosticCodes.YamlTooManyNodes, $"more than {limits.MaxEvents:N0} YAML nodes in one file; split the file", Last());
+                    TooManyNodes(diagnostics, limits, Last());
                     return documents;
                 }
 
@@ -109,12 +109,12 @@ public static class SafeYamlReader
                 {
                     if (!node.Anchor.IsEmpty)
                     {
-                        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"anchor '&{node.Anchor}' is not allowed: write the value out in full", Last());
+                        AnchorRejected(diagnostics, node, Last());
                         return documents;
                     }
                     if (!node.Tag.IsEmpty && !IsPlainTag(node))
                     {
-                        diagnostics.Error(DiagnosticCodes.YamlTagRejected, $"tag '{node.Tag}' is not allowed", Last());
+                        TagRejected(diagnostics, node, Last());
                         return documents;
                     }
                 }
@@ -122,7 +122,7 @@ public static class SafeYamlReader
                 switch (ev)
                 {
                     case AnchorAlias alias:
-                        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"alias '*{alias.Value}' is not allowed: write the value out in full", Last());
+                        AliasRejected(diagnostics, alias, Last());
                         return documents;
                     case DocumentStart:
                         root = null;
@@ -139,7 +139,7 @@ public static class SafeYamlReader
                     case MappingStart:
                         if (depth >= limits.MaxDepth)
                         {
-                            diagnostics.Error(DiagnosticCodes.YamlTooDeep, $"nesting deeper than {limits.MaxDepth} levels", Last());
+                            TooDeep(diagnostics, limits, Last());
                             return documents;
                         }
                         if (depth == stack.Count) stack.Add(new Frame());
@@ -154,14 +154,13 @@ public static class SafeYamlReader
         }
         catch (YamlException ex)
         {
-            var at = ex.Start.Line > 0 ? new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column) : Last();
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, Clean(ex.Message), at);
+            SyntaxError(diagnostics, ex, file, Last());
             return documents;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
             // YamlDotNet's scanner throws raw exceptions on some malformed inputs (e.g. an unclosed '[').
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, $"malformed YAML after this point ({Clean(ex.Message)})", Last());
+            Malformed(diagnostics, ex, Last());
             return documents;
         }
 
@@ -184,12 +183,12 @@ public static class SafeYamlReader
             {
                 if (value is not YamlScalar keyScalar)
                 {
-                    diagnostics.Error(DiagnosticCodes.YamlSyntax, "mapping keys must be plain names, not lists or mappings", value.Location);
+                    KeyNotAName(diagnostics, value.Location);
                     return false;
                 }
                 if (!parent.AddKey(keyScalar.Value))
                 {
-                    diagnostics.Error(DiagnosticCodes.YamlDuplicateKey, $"duplicate key '{keyScalar.Value}' in the same mapping", value.Location);
+                    DuplicateKey(diagnostics, keyScalar);
                     duplicateSeen = true;
                 }
                 parent.PendingKey = keyScalar;
@@ -200,6 +199,37 @@ public static class SafeYamlReader
             return true;
         }
     }
+
+    // The diagnostics that stop reading a file, shared with InventoryEventReader so that both say the same.
+
+    internal static void TooManyNodes(DiagnosticBag diagnostics, YamlLimits limits, SourceLocation at) =>
+        diagnostics.Error(DiagnosticCodes.YamlTooManyNodes, $"more than {limits.MaxEvents:N0} YAML nodes in one file; split the file", at);
+
+    internal static void AnchorRejected(DiagnosticBag diagnostics, NodeEvent node, SourceLocation at) =>
+        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"anchor '&{node.Anchor}' is not allowed: write the value out in full", at);
+
+    internal static void TagRejected(DiagnosticBag diagnostics, NodeEvent node, SourceLocation at) =>
+        diagnostics.Error(DiagnosticCodes.YamlTagRejected, $"tag '{node.Tag}' is not allowed", at);
+
+    internal static void AliasRejected(DiagnosticBag diagnostics, AnchorAlias alias, SourceLocation at) =>
+        diagnostics.Error(DiagnosticCodes.YamlAliasRejected, $"alias '*{alias.Value}' is not allowed: write the value out in full", at);
+
+    internal static void TooDeep(DiagnosticBag diagnostics, YamlLimits limits, SourceLocation at) =>
+        diagnostics.Error(DiagnosticCodes.YamlTooDeep, $"nesting deeper than {limits.MaxDepth} levels", at);
+
+    internal static void DuplicateKey(DiagnosticBag diagnostics, YamlScalar key) =>
+        diagnostics.Error(DiagnosticCodes.YamlDuplicateKey, $"duplicate key '{key.Value}' in the same mapping", key.Location);
+
+    internal static void KeyNotAName(DiagnosticBag diagnostics, SourceLocation at) =>
+        diagnostics.Error(DiagnosticCodes.YamlSyntax, "mapping keys must be plain names, not lists or mappings", at);
+
+    /// <summary>A parser error at its own position (where it has one), else at <paramref name="last"/>, the last event read.</summary>
+    internal static void SyntaxError(DiagnosticBag diagnostics, YamlException ex, string file, SourceLocation last) =>
+        diagnostics.Error(DiagnosticCodes.YamlSyntax, Clean(ex.Message), ex.Start.Line > 0 ? new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column) : last);
+
+    /// <summary>YamlDotNet's scanner throws raw exceptions on some malformed inputs (e.g. an unclosed '[').</summary>
+    internal static void Malformed(DiagnosticBag diagnostics, Exception ex, SourceLocation last) =>
+        diagnostics.Error(DiagnosticCodes.YamlSyntax, $"malformed YAML after this point ({Clean(ex.Message)})", last);
 
     private static bool IsPlainTag(NodeEvent node) =>
         // The parser reports the implicit "!" non-specific tag on quoted scalars; that is not a user tag.

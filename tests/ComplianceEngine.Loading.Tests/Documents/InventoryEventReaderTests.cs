@@ -11,18 +11,27 @@ using ComplianceEngine.Tests;
 namespace ComplianceEngine.Loading.Tests.Documents;
 
 /// <summary>
-/// Inventory files read straight from parser events (<see cref="DocumentLoader.ReadRecordsFromEvents"/>) must give the
-/// records and diagnostics the YAML tree gives, byte for byte, on every input: the repository's examples and scenarios,
-/// and hostile or mistaken YAML of every kind (which the event path hands back to the tree).
+/// Files and request bodies read straight from parser events (<see cref="DocumentLoader.ReadRecordsFromEvents"/>) must
+/// give the records, documents and diagnostics the YAML tree gives, byte for byte, on every input: the repository's
+/// examples and scenarios, and hostile or mistaken YAML of every kind (a mistaken document is read from its own tree, a
+/// YAML-level problem hands the whole file back to the tree path).
 /// </summary>
 public sealed class InventoryEventReaderTests
 {
+    private const string Org = "apiVersion: compliance/v1\nkind: Organization\nmetadata: {name: acme, labels: {team: legal}}\nspec:\n  country: DE\n  certifications: [iso27001]\n  mechanisms: [bcr]\n  attributes: {ciio: false}\n";
+
+    private const string Waiver = "apiVersion: compliance/v1\nkind: Waiver\nmetadata: {name: w1}\nspec:\n  rule: GDPR-CH5-TRANSFER\n  subject: DataFlow/f1\n  jurisdiction: EU\n  justification: signed\n  approvedBy: Dana\n  ticket: PRIV-1\n  approved: 2026-06-01\n  expires: 2026-12-15\n";
+
+    private const string Category = "apiVersion: compliance/v1\nkind: DataCategory\nmetadata: {name: user.contact.pager}\nspec:\n  parent: user.contact\n  description: a pager number\n";
+
     private const string Flow = "apiVersion: compliance/v1\nkind: DataFlow\nmetadata: {name: f1, labels: {team: a}}\nspec:\n  from: s1\n  to: c1\n  purpose: analytics\n";
 
     /// <summary>
-    /// Everything a load gives, both ways in (<c>check</c>'s LoadWorkspace; the scenario runner's LoadFiles and ReadEstate),
-    /// with and without the source reader: the estate's records with every property and position, the waivers, the
-    /// diagnostics (sorted, and how many were added).
+    /// Everything a load gives, three ways in (<c>check</c>'s LoadWorkspace; the scenario runner's LoadFiles and ReadEstate;
+    /// each file's text through LoadText, as the hosted engine reads a request body), with and without the source reader:
+    /// the estate's records with every property and position, the waivers, the envelope and spec tree of every document
+    /// that is not an inventory record (Organization, Waiver, Policy, DataCategory, rule kinds...), the diagnostics
+    /// (sorted, and how many were added).
     /// </summary>
     private static (string Estate, string Diagnostics, int Count, int FromEvents) Load(IReadOnlyList<string> paths, bool fromEvents, YamlLimits? limits)
     {
@@ -41,12 +50,48 @@ public sealed class InventoryEventReaderTests
 
             var bag2 = new DiagnosticBag();
             var docs = documents.LoadFiles(documents.FindInputFiles(paths, bag2), bag2);
+            estates.Append(DumpTrees(docs)).Append('\n');
             estates.Append(Dump(WorkspaceLoader.ReadEstate(docs, bag2))).Append('\n');
             diagnostics.AppendJoin("\n", bag2.Sorted()).Append("\n--\n");
             count += bag2.Count;
             read += docs.Count(d => d.Record is not null);
+
+            // The hosted engine's way: each file's text as an inline document (a request body), under the same caps.
+            var bag3 = new DiagnosticBag();
+            var texts = new List<RawDocument>();
+            foreach (var file in documents.FindInputFiles(paths, bag3))
+            {
+                if (documents.ReadText(file, bag3) is { } text) texts.AddRange(documents.LoadText(text, file, bag3));
+            }
+            estates.Append(DumpTrees(texts)).Append('\n');
+            var reader = new EstateReader(bag3);
+            reader.Add(texts);
+            var (fromText, textWaivers) = reader.Finish();
+            estates.Append(Dump(fromText)).Append('\n').Append(Dump(textWaivers)).Append('\n');
+            diagnostics.AppendJoin("\n", bag3.Sorted()).Append("\n--\n");
+            count += bag3.Count;
+            read += texts.Count(d => d.Record is not null);
         }
-        return (estates.ToString(), diagnostics.ToString(), count, read / 2);
+        return (estates.ToString(), diagnostics.ToString(), count, read / 4);
+    }
+
+    /// <summary>The envelope and spec tree of every document that is not an inventory record kind (always read from a tree).</summary>
+    private static string DumpTrees(IEnumerable<RawDocument> documents)
+    {
+        var sb = new StringBuilder();
+        foreach (var d in documents.Where(d => d.Info.Kind is not (DocumentKind.Cluster or DocumentKind.DataStore or DocumentKind.DataFlow or DocumentKind.Recipient)))
+        {
+            Write(sb, d.Info, 0);
+            Write(sb, d.Spec.Location, 0);
+            foreach (var key in d.Spec.Keys.ToList())
+            {
+                sb.Append(' ').Append(key);
+                Write(sb, d.Spec.KeyLocationOf(key), 0);
+                Write(sb, d.Spec.Node(key), 0);
+            }
+            sb.Append('\n');
+        }
+        return sb.ToString();
     }
 
     private static (string Estate, string Diagnostics, int FromEvents) AssertSame(IEnumerable<string> paths, YamlLimits? limits = null)
@@ -273,6 +318,59 @@ public sealed class InventoryEventReaderTests
         "apiVersion: compliance/v1\nkind: Organization\nmetadata: {name: o}\nspec: {country: DE}\n---\n" + Flow,
         "apiVersion: compliance/v1\nkind: Waiver\nmetadata: {name: w}\nspec: {}\n---\n" + Flow,
         "apiVersion: compliance/v1\nkind: RulePack\nmetadata: {name: p}\nspec: {}\n---\n" + Flow,
+        // Organization, Waiver, DataCategory and Policy documents beside inventory: each read from its own tree.
+        Org + "---\n" + Flow,
+        Flow + "---\n" + Org,
+        Flow + "---\n" + Waiver + "---\n" + Category + "---\n" + Org,
+        Org.Replace("  country: DE\n", "", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("  country: DE\n", "  country: ~\n", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("  country: DE\n", "  country: [DE]\n", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("  country: DE\n", "  countyr: DE\n", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("[iso27001]", "iso27001", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("[bcr]", "[bcr, ~]", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("{ciio: false}", "{ciio: [false]}", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("{name: acme, ", "{name: '', ", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("{name: acme, ", "{", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("labels: {team: legal}", "annotations: {note: x}", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("labels: {team: legal}", "owner: x", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("compliance/v1", "compliance/v2", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("kind: Organization", "kind: Organisation", StringComparison.Ordinal) + "---\n" + Flow,
+        Org[..Org.IndexOf("spec:", StringComparison.Ordinal)] + "spec: ~\n---\n" + Flow,
+        Org[..Org.IndexOf("spec:", StringComparison.Ordinal)] + "spec: [DE]\n---\n" + Flow,
+        Org[..Org.IndexOf("spec:", StringComparison.Ordinal)] + "---\n" + Flow,
+        "spec: {country: DE}\n" + Org[..Org.IndexOf("spec:", StringComparison.Ordinal)] + "---\n" + Flow,
+        Org + "---\n" + Org.Replace("acme", "acme2", StringComparison.Ordinal) + "---\n" + Flow,
+        Org + "---\n" + Flow + "---\n" + Org,
+        Org + "  country: FR\n---\n" + Flow,
+        Org.Replace("{team: legal}", "{team: legal, team: x}", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("country: DE", "country: &c DE", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("[bcr]", "[*c]", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("country: DE", "country: !!str DE", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("country: DE", "country: \"DE\"", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("country: DE", "country: |\n    DE", StringComparison.Ordinal) + "---\n" + Flow,
+        Org.Replace("  country: DE\n", "  ? [a]\n  : DE\n", StringComparison.Ordinal) + "---\n" + Flow,
+        Org + "  attributes2: {a: " + new string('[', 100) + new string(']', 100) + "}\n---\n" + Flow,
+        Org + "  foo: [\n---\n" + Flow,
+        Flow + "---\n" + Org + "  foo: [\n",
+        Waiver + "---\n" + Flow,
+        Waiver.Replace("  expires: 2026-12-15\n", "", StringComparison.Ordinal) + "---\n" + Flow,
+        Waiver.Replace("2026-12-15", "someday", StringComparison.Ordinal) + "---\n" + Flow,
+        Waiver + "  color: red\n---\n" + Flow,
+        Category + "---\n" + Flow,
+        Category.Replace("parent: user.contact", "parent: user", StringComparison.Ordinal) + "---\n" + Flow,
+        Category.Replace("user.contact.pager}", "Pager}", StringComparison.Ordinal) + "---\n" + Flow,
+        "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: p}\nspec: {failOn: medium}\n---\n" + Flow,
+        "apiVersion: compliance/v1\nkind: TestCase\nmetadata: {name: t}\nspec: {}\n---\n" + Flow,
+        "apiVersion: compliance/v1\nkind: Jurisdiction\nmetadata: {name: j}\nspec: {}\n---\n" + Flow,
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {topology.kubernetes.io/region: eu-west-1}}\n---\n" + Flow,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: b}\n---\n" + Flow,
+        Flow + "---\n- a\n- [b, {c: d}]\n",
+        Flow + "---\n~\n---\n" + Org,
+        Flow + "---\n'quoted'\n",
+        Flow + "---\n{}\n",
+        // Mistakes in inventory documents beside clean ones: the mistaken one is read from its own tree.
+        Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal).Replace("purpose: analytics", "purpose: analytcs", StringComparison.Ordinal) + "---\n" + Flow.Replace("f1", "f3", StringComparison.Ordinal),
+        Flow.Replace("purpose: analytics", "purpose: analytcs", StringComparison.Ordinal) + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + "  colour: red\n---\n" + Org,
         "",
         "---\n",
         "# only a comment\n",
@@ -295,7 +393,7 @@ public sealed class InventoryEventReaderTests
             var (_, diagnostics, _) = AssertSameText(yaml);
             if (diagnostics.Length > 0) reported++;
         }
-        Assert.True(reported >= 70, $"{reported} mistakes reported");
+        Assert.True(reported >= 110, $"{reported} mistakes reported");
     }
 
     [Fact]
@@ -346,7 +444,7 @@ public sealed class InventoryEventReaderTests
         for (var i = 1; i < 30; i++) bomb.Append(CultureInfo.InvariantCulture, $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]\n");
         var (_, diagnostics, fromEvents) = AssertSameText(Flow + "---\n" + bomb);
         Assert.Contains(DiagnosticCodes.YamlAliasRejected, diagnostics, StringComparison.Ordinal);
-        Assert.Equal(0, fromEvents);
+        Assert.Equal(1, fromEvents); // the flow before the bomb, as the tree path keeps the documents before a stop
         var (_, inSpec, _) = AssertSameText(Flow.Replace("purpose: analytics", "purpose: &p analytics\n  mechanisms: [*p]", StringComparison.Ordinal));
         Assert.Contains(DiagnosticCodes.YamlAliasRejected, inSpec, StringComparison.Ordinal);
     }
@@ -378,7 +476,18 @@ public sealed class InventoryEventReaderTests
         Assert.Equal(300, underEvents);
         var (_, over, overEvents) = AssertSameText(many, new YamlLimits { MaxEvents = events - 1 });
         Assert.Contains(DiagnosticCodes.YamlTooManyNodes, over, StringComparison.Ordinal);
-        Assert.Equal(0, overEvents);
+        Assert.Equal(300, overEvents); // the cap trips at the stream's end: every document before it stands, as in the tree path
+    }
+
+    [Fact]
+    public void EventCap_AtEveryEvent_SameAsTheTree()
+    {
+        // A stop on each event in turn (a document's own end included): the same documents and diagnostic as the tree path.
+        var text = Flow + "---\n" + Org + "---\n- a\n- b\n---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal);
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        var events = 0;
+        while (parser.MoveNext()) events++;
+        for (var cap = 1; cap <= events; cap++) AssertSameText(text, new YamlLimits { MaxEvents = cap });
     }
 
     [Fact]
@@ -411,9 +520,105 @@ public sealed class InventoryEventReaderTests
         dir.Write("c.yaml", Flow.Replace("f1", "f3", StringComparison.Ordinal) + "---\napiVersion: compliance/v1\nkind: Organization\nmetadata: {name: o}\nspec: {country: DE}\n");
         dir.Write("d.yaml", Flow.Replace("f1", "f1", StringComparison.Ordinal));
         var (_, diagnostics, fromEvents) = AssertSame([dir.Path]);
-        Assert.Equal(2, fromEvents); // a.yaml and d.yaml
+        Assert.Equal(3, fromEvents); // a.yaml, d.yaml, and c.yaml's flow (its Organization is read from its own tree)
         Assert.Contains(DiagnosticCodes.InvalidValue, diagnostics, StringComparison.Ordinal);
         Assert.Contains(DiagnosticCodes.DuplicateName, diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OrganizationAndOtherKindsBesideInventory_InventoryStillReadFromEvents()
+    {
+        // A request body holds every kind in one stream: the inventory documents around the others are records.
+        var text = Org + "---\n" + Flow + "---\n" + Waiver + "---\n" + Category + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal);
+        var (estate, diagnostics, fromEvents) = AssertSameText(text);
+        Assert.Equal(2, fromEvents);
+        Assert.Contains("Organization", estate, StringComparison.Ordinal);
+        Assert.Contains("ciio", estate, StringComparison.Ordinal);
+        Assert.Contains("user.contact.pager", estate, StringComparison.Ordinal);
+        Assert.DoesNotContain("CE10", diagnostics, StringComparison.Ordinal); // only the dangling references of the flows
+    }
+
+    [Fact]
+    public void MistakenDocumentBesideCleanOnes_OnlyItReadFromItsTree()
+    {
+        var text = Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal).Replace("purpose: analytics", "purpose: analytcs", StringComparison.Ordinal)
+            + "---\n" + Flow.Replace("f1", "f3", StringComparison.Ordinal);
+        var (_, diagnostics, fromEvents) = AssertSameText(text);
+        Assert.Equal(2, fromEvents);
+        Assert.Contains(DiagnosticCodes.InvalidValue, diagnostics, StringComparison.Ordinal);
+        Assert.Contains("analytcs", diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadText_RequestBody_ReadFromEvents_UnderItsOwnCaps()
+    {
+        var body = Org + string.Concat(Enumerable.Range(0, 50).Select(i => "---\n" + Flow.Replace("f1", $"f{i}", StringComparison.Ordinal)));
+        var fromEvents = new DocumentLoader(YamlLimits.Default).LoadText(body, "request.yaml", new DiagnosticBag());
+        Assert.Equal(50, fromEvents.Count(d => d.Record is DataFlow));
+        Assert.Single(fromEvents, d => d.Info.Kind == DocumentKind.Organization && d.Record is null);
+
+        // The caps are the loader's: a body over its node or depth cap is reported as the tree reports it, nothing read from events.
+        var parser = new YamlDotNet.Core.Parser(new StringReader(body));
+        var events = 0;
+        while (parser.MoveNext()) events++;
+        foreach (var (limits, records) in new[] { (new YamlLimits { MaxEvents = events - 1 }, 50), (new YamlLimits { MaxDepth = 2 }, 0) })
+        {
+            var eventsBag = new DiagnosticBag();
+            var treeBag = new DiagnosticBag();
+            var read = new DocumentLoader(limits).LoadText(body, "request.yaml", eventsBag);
+            var tree = new DocumentLoader(limits) { ReadRecordsFromEvents = false }.LoadText(body, "request.yaml", treeBag);
+            Assert.Equal(string.Join("\n", treeBag.Sorted()), string.Join("\n", eventsBag.Sorted()));
+            Assert.True(eventsBag.HasErrors);
+            Assert.Equal(tree.Count, read.Count);
+            Assert.Equal(records, read.Count(d => d.Record is not null));
+        }
+        var (_, under, underEvents) = AssertSameText(body, new YamlLimits { MaxEvents = events });
+        Assert.Equal(50, underEvents);
+        Assert.DoesNotContain(DiagnosticCodes.YamlTooManyNodes, under, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LongDocumentWithAMistake_FileReadThroughTheTree_SameDiagnostics()
+    {
+        // Past the events a document keeps for its own tree, a mistake in it hands the whole file back to the tree path.
+        var categories = string.Join(", ", Enumerable.Range(0, 5_000).Select(i => $"user.c{i}"));
+        var (_, diagnostics, fromEvents) = AssertSameText(Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + $"  categories: [{categories}]\n  colour: red\n");
+        Assert.Equal(0, fromEvents);
+        Assert.Contains("colour", diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DuplicateKeys_ReportedEveryOne_FileGivesNoDocuments_AsTheTreePath()
+    {
+        var text = Flow + "---\n" + Org.Replace("  country: DE\n", "  country: DE\n  country: FR\n", StringComparison.Ordinal)
+            + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal).Replace("  to: c1\n", "  to: c1\n  to: c2\n", StringComparison.Ordinal);
+        var (estate, diagnostics, fromEvents) = AssertSameText(text);
+        Assert.Equal(2, diagnostics.Split('\n').Count(d => d.Contains(DiagnosticCodes.YamlDuplicateKey, StringComparison.Ordinal)));
+        Assert.Equal(0, fromEvents);
+        Assert.DoesNotContain("\"f1\"", estate, StringComparison.Ordinal);
+        // A stop after a duplicate keeps the documents read before it, duplicate and all, as the tree path does.
+        AssertSameText(text + "---\nkey: &anchor value\n");
+    }
+
+    [Fact]
+    public void HugeList_NodeCapReached_ParsedOnce()
+    {
+        // A body built to the node cap is read once (the stop is reported where the tree path reports it), not again through the tree.
+        var text = "[" + string.Join(",", Enumerable.Repeat("1", 600_000)) + "]";
+        var limits = new YamlLimits { MaxEvents = 500_000 };
+        GC.Collect();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var bag = new DiagnosticBag();
+        var docs = new DocumentLoader(limits) { MaxDegreeOfParallelism = 1 }.LoadText(text, "huge.yaml", bag);
+        var events = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var treeBag = new DiagnosticBag();
+        new DocumentLoader(limits) { ReadRecordsFromEvents = false }.LoadText(text, "huge.yaml", treeBag);
+        var tree = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Empty(docs);
+        Assert.Equal(string.Join("\n", treeBag.Sorted()), string.Join("\n", bag.Sorted()));
+        Assert.Equal(DiagnosticCodes.YamlTooManyNodes, Assert.Single(bag.Sorted()).Code);
+        Assert.True(events < tree * 1.2, $"events {events:N0} bytes, tree {tree:N0}");
     }
 
     [Fact]
@@ -442,7 +647,7 @@ public sealed class InventoryEventReaderTests
 
     private static void Write(StringBuilder sb, object? value, int depth)
     {
-        if (depth > 12) throw new InvalidOperationException("dump too deep");
+        if (depth > 80) throw new InvalidOperationException("dump too deep");
         switch (value)
         {
             case null:
