@@ -127,12 +127,14 @@ internal static class CheckCommand
             if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
             // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
             // --write-baseline may update the --baseline file in place: it is read before anything is written.
-            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, default)
-                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
+            // The guard walks every input (the built-in rules' hundreds of files): only built when there is a file to write.
             var baselineRead = parse.GetValue(baseline) is { } read ? Path.GetFullPath(read) : null;
-            var refusals = new[] { (Path: outputPath, IsBaseline: false), (Path: parse.GetValue(writeBaseline), IsBaseline: true) }
-                .Where(t => t.Path is not null && !(t.IsBaseline && Path.GetFullPath(t.Path) == baselineRead))
-                .Select(t => guard.Check(t.Path!)).OfType<Diagnostic>().ToList();
+            var targets = new[] { (Path: outputPath, IsBaseline: false), (Path: parse.GetValue(writeBaseline), IsBaseline: true) }
+                .Where(t => t.Path is not null and not "-" && !(t.IsBaseline && Path.GetFullPath(t.Path) == baselineRead))
+                .Select(t => t.Path!).ToList();
+            var guard = targets.Count == 0 ? null : OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, default)
+                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
+            var refusals = targets.Select(t => guard!.Check(t)).OfType<Diagnostic>().ToList();
             CommonOptions.Print(refusals, console.Error);
             if (refusals.Count > 0) return ExitCodes.InvalidInput;
             // '-o -' is a report on standard output: JSON unless --format says otherwise.
