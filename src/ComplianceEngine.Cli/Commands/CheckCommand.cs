@@ -65,6 +65,8 @@ internal static class CheckCommand
         if (engine is null || engine.Rules.Rules.Length == 0) return null;
         var definitions = engine.Rules.Rules.Select(r => r.Definition).ToList();
         var inForce = definitions.Count(d => d.Effective.Contains(asOf));
+        // The usual case says nothing: no need to sort the rules that take effect later.
+        if (inForce > 0 && !nothingJudged) return null;
         var later = definitions.Where(d => d.Effective.From > asOf).OrderBy(d => d.Effective.From).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
         static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var earliest = later.Count == 0 ? "" : $"; the earliest, {later[0].Id}, takes effect on {Day(later[0].Effective.From!.Value)}";
