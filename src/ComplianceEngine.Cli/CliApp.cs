@@ -3,7 +3,6 @@ using ComplianceEngine.Cli.Commands;
 using ComplianceEngine.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ComplianceEngine.Cli;
@@ -27,7 +26,7 @@ public static class CliApp
         using var host = builder.Build();
 
         var root = new RootCommand("ComplianceEngine: data-sovereignty checks for multi-cluster estates, with reports per jurisdiction.");
-        foreach (var command in CommandFactory.All(host.Services, console)) root.Add(command);
+        foreach (var command in CommandFactory.All(host, console)) root.Add(command);
 
         var parse = root.Parse(args);
         var usage = UsageErrors(parse, root);
@@ -54,30 +53,26 @@ public static class CliApp
     }
 
     /// <summary>
-    /// The CLI's host: the engine's services, configured from appsettings.json beside the binary (and
+    /// The CLI's services: the engine's, configured from appsettings.json beside the binary (and
     /// appsettings.{DOTNET_ENVIRONMENT}.json) and environment variables (<c>ComplianceEngine__MaxFileBytes</c>), warnings
-    /// and errors logged to standard error. Not the generic host's defaults: a command runs for a moment, and those cost
-    /// start-up time for nothing it uses: a file-system watcher on every folder under the binary (the built-in rules'
-    /// hundreds of files) to reload appsettings, and the Debug, EventSource and EventLog loggers this CLI removed anyway.
-    /// (<c>compliance serve</c> builds a server host of its own, with ASP.NET Core's defaults.)
+    /// and errors logged to standard error. Not a generic host (Microsoft.Extensions.Hosting): a command runs for a
+    /// moment and uses none of what a host adds (lifetime, hosted services, a content-root file provider, its default
+    /// loggers and a file-system watcher on every folder under the binary to reload appsettings), and building one costs
+    /// start-up time and assemblies. (<c>compliance serve</c> builds a server host of its own, with ASP.NET Core's defaults.)
     /// </summary>
-    internal static HostApplicationBuilder CreateHostBuilder()
+    internal static CliHostBuilder CreateHostBuilder()
     {
-        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : Environments.Production;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            Args = [],
-            ApplicationName = "compliance",
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = environment,
-        });
-        builder.Configuration
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : "Production";
+        var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var builder = new CliHostBuilder(configuration);
+        builder.Services.AddLogging(logging =>
+        {
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.SetMinimumLevel(LogLevel.Warning);
+        });
         builder.Services.AddComplianceEngine(builder.Configuration);
         return builder;
     }
@@ -86,8 +81,8 @@ public static class CliApp
     internal static IReadOnlyList<string> RuleCommands { get; } = ["check", "test", "explain", "rules", "jurisdictions", "packs"];
 
     /// <summary>
-    /// For a command that loads rules: starts, on another core, the one-time set-up that loading needs (the rule
-    /// validators, the YAML parser's tables, the field catalog), while this thread builds the host and parses the command
+    /// For a command that loads rules: starts, on another core, the one-time set-up that loading needs (the YAML
+    /// parser's tables, the document loader, the field catalog), while this thread builds the host and parses the command
     /// line; the command then finds it done instead of doing it. Nothing it does is visible: a failure there is left for
     /// the command itself to meet and report. Returns whether it started.
     /// </summary>
@@ -166,4 +161,29 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error)
 
     /// <summary>How long a run goes quietly before it shows progress.</summary>
     public TimeSpan ProgressAfter { get; init; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>The CLI's configuration and services, built into the provider its commands take their services from.</summary>
+internal sealed class CliHostBuilder
+{
+    private readonly IConfigurationBuilder _sources;
+
+    public CliHostBuilder(IConfigurationBuilder sources)
+    {
+        _sources = sources;
+        Configuration = sources.Build();
+        Services.AddSingleton<IConfiguration>(Configuration);
+    }
+
+    /// <summary>Where the configuration comes from, in order (later sources win).</summary>
+    public IList<IConfigurationSource> Sources => _sources.Sources;
+
+    /// <summary>The configuration, read once (no source is watched).</summary>
+    public IConfigurationRoot Configuration { get; }
+
+    /// <summary>The services; the CLI's tests add their own before <see cref="Build"/>.</summary>
+    public IServiceCollection Services { get; } = new ServiceCollection();
+
+    /// <summary>The service provider (disposing it flushes the console logger).</summary>
+    public ServiceProvider Build() => Services.BuildServiceProvider();
 }

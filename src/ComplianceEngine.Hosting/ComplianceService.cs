@@ -128,7 +128,9 @@ public sealed class ComplianceService
     {
         var paths = rules.Count == 0 ? DefaultRules : rules;
         var diagnostics = new DiagnosticBag();
-        var source = CreateLoader().LoadRules(paths, diagnostics, _options.BuiltInRules);
+        // The rule-set version is of the bytes read here: what is compiled, not what the files hold by the time it is asked for.
+        var read = new Loading.FileSystem.FileDigests();
+        var source = DigestingLoader(read).LoadRules(paths, diagnostics, _options.BuiltInRules);
         if (packs is { Count: > 0 })
         {
             foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
@@ -143,10 +145,16 @@ public sealed class ComplianceService
         if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
         var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, diagnostics, source.Vocabulary);
         if (_logger.IsEnabled(LogLevel.Debug)) _logger.LogDebug("Compiled {Count} rules from {Paths}", engine.Rules.Rules.Length, string.Join(", ", paths));
-        return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (new CompiledEngine(engine, source.Packs), diagnostics.Sorted());
+        return diagnostics.HasErrors ? (null, diagnostics.Sorted()) : (new CompiledEngine(engine, source.Packs, read.All), diagnostics.Sorted());
     }
 
-    private sealed record CompiledEngine(Engine Engine, System.Collections.Immutable.ImmutableArray<Model.Rules.RulePack> Packs);
+    /// <summary>A loader with the configured caps that records the digest of every file it reads into <paramref name="read"/>.</summary>
+    private WorkspaceLoader DigestingLoader(Loading.FileSystem.FileDigests read) =>
+        new(new Loading.Documents.DocumentLoader(_options.Limits, _sources) { Digests = read });
+
+    /// <param name="Files">Every file the rules were compiled from, with the digest of the bytes read (the rule-set version).</param>
+    private sealed record CompiledEngine(Engine Engine, System.Collections.Immutable.ImmutableArray<Model.Rules.RulePack> Packs,
+        IReadOnlyList<(string File, byte[] Sha256)> Files);
 
     /// <summary>
     /// Explains the findings about <paramref name="target"/>: a finding id, or the name of a flow, store, cluster or
@@ -195,9 +203,10 @@ public sealed class ComplianceService
         Model.Policy.PolicyDocument? policy = null;
         var policyWaivers = System.Collections.Immutable.ImmutableArray<Model.Policy.Waiver>.Empty;
         var folders = rules.Count == 0 ? DefaultRules.ToList() : rules.ToList();
+        var policyRead = new Loading.FileSystem.FileDigests();
         if (policyPath is not null)
         {
-            var (p, w) = CreateLoader().LoadPolicy(policyPath, diagnostics);
+            var (p, w) = DigestingLoader(policyRead).LoadPolicy(policyPath, diagnostics);
             policy = p;
             policyWaivers = w;
             var baseDir = Path.GetDirectoryName(Path.GetFullPath(policyPath))!;
@@ -206,7 +215,8 @@ public sealed class ComplianceService
         if (diagnostics.HasErrors) return (null, diagnostics.Sorted());
         var (engine, ruleDiagnostics) = cached ? GetCompiled(folders, policy?.Packs, policy?.Location) : Compile(folders, policy?.Packs, policy?.Location);
         if (engine is null) return (null, ruleDiagnostics);
-        var version = RuleSetVersion.Compute(policyPath is null ? folders : [.. folders, policyPath]);
+        var version = RuleSetVersion.Of(policyPath is null ? folders : [.. folders, policyPath],
+            engine.Files.Where(f => policyRead.All.All(p => p.File != f.File)).Concat(policyRead.All));
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Distinct().Order().ToList();
         return (new PreparedRules(engine.Engine, version, engine.Packs, policy, policyWaivers, all), all);
     }

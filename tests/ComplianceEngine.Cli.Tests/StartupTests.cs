@@ -12,7 +12,7 @@ public sealed class StartupTests
     {
         var builder = CliApp.CreateHostBuilder();
 
-        var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().ToList();
+        var files = builder.Sources.OfType<FileConfigurationSource>().ToList();
         Assert.NotEmpty(files); // appsettings.json and appsettings.{environment}.json beside the binary, still read
         Assert.All(files, f => Assert.False(f.ReloadOnChange, $"{f.Path} is watched for changes"));
     }
@@ -22,7 +22,7 @@ public sealed class StartupTests
     {
         var builder = CliApp.CreateHostBuilder();
 
-        Assert.Contains(((IConfigurationBuilder)builder.Configuration).Sources,
+        Assert.Contains(builder.Sources,
             s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
     }
 
@@ -31,7 +31,7 @@ public sealed class StartupTests
     {
         using var host = CliApp.CreateHostBuilder().Build();
 
-        var provider = Assert.Single(host.Services.GetServices<ILoggerProvider>());
+        var provider = Assert.Single(host.GetServices<ILoggerProvider>());
         Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(provider);
     }
 
@@ -40,7 +40,7 @@ public sealed class StartupTests
     {
         var builder = CliApp.CreateHostBuilder();
 
-        var files = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<FileConfigurationSource>().Select(f => f.Path).ToList();
+        var files = builder.Sources.OfType<FileConfigurationSource>().Select(f => f.Path).ToList();
         Assert.Contains("appsettings.json", files);
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : "Production";
         Assert.Contains($"appsettings.{environment}.json", files);

@@ -1,6 +1,8 @@
 using ComplianceEngine.Hosting.History;
 using ComplianceEngine.Hosting.Keys;
 using ComplianceEngine.Hosting.Pipeline;
+using ComplianceEngine.Loading.Documents;
+using ComplianceEngine.Loading.FileSystem;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Tests;
@@ -138,21 +140,68 @@ public sealed class PipelineTests
         Assert.False(store.Revoke("ci", DateTimeOffset.UnixEpoch));
     }
 
+    /// <summary>The digests a loader records of <paramref name="files"/>, read and parsed as rules are.</summary>
+    private static IReadOnlyList<(string File, byte[] Sha256)> Read(params string[] files)
+    {
+        var read = new FileDigests();
+        _ = new DocumentLoader { Digests = read }.ParseFiles(files);
+        return read.All;
+    }
+
     [Fact]
     public void RuleSetVersion_ChangesWithContent_StableOtherwise()
     {
         using var dir = new TempDir();
-        dir.Write("a.yaml", "x: 1\n");
-        var first = RuleSetVersion.Compute([dir.Path]);
-        Assert.Equal(first, RuleSetVersion.Compute([dir.Path]));
+        var a = dir.Write("a.yaml", "x: 1\n");
+        var first = RuleSetVersion.Of([dir.Path], Read(a));
+        Assert.Equal(first, RuleSetVersion.Of([dir.Path], Read(a)));
         dir.Write("a.yaml", "x: 2\n");
-        Assert.NotEqual(first, RuleSetVersion.Compute([dir.Path]));
+        Assert.NotEqual(first, RuleSetVersion.Of([dir.Path], Read(a)));
         using var elsewhere = new TempDir();
-        elsewhere.Write("a.yaml", "x: 2\n");
-        Assert.Equal(RuleSetVersion.Compute([dir.Path]), RuleSetVersion.Compute([elsewhere.Path])); // same files, another folder
-        elsewhere.Write("b.yaml", "");
-        Assert.NotEqual(RuleSetVersion.Compute([dir.Path]), RuleSetVersion.Compute([elsewhere.Path]));
+        var copy = elsewhere.Write("a.yaml", "x: 2\n");
+        Assert.Equal(RuleSetVersion.Of([dir.Path], Read(a)), RuleSetVersion.Of([elsewhere.Path], Read(copy))); // same files, another folder
+        var b = elsewhere.Write("b.yaml", "");
+        Assert.NotEqual(RuleSetVersion.Of([dir.Path], Read(a)), RuleSetVersion.Of([elsewhere.Path], Read(copy, b)));
+        Assert.NotEqual(RuleSetVersion.Of([dir.Path], []), RuleSetVersion.Of([dir.Path, elsewhere.Path], [])); // each missing root counts
         Assert.Equal(RuleSetVersion.OfContent([[1, 2]]), RuleSetVersion.OfContent([[1, 2]]));
         Assert.NotEqual(RuleSetVersion.OfContent([[1], [2]]), RuleSetVersion.OfContent([[1, 2]]));
+    }
+
+    [Fact]
+    public void RuleSetVersion_IsOfTheBytesRead_NotOfTheFileAsItIsLater()
+    {
+        using var dir = new TempDir();
+        var a = dir.Write("a.yaml", "x: 1\n");
+        var read = Read(a);
+        var compiled = RuleSetVersion.Of([dir.Path], read);
+        dir.Write("a.yaml", "x: 2\n"); // changed after it was read (a hot reload under way): the compiled rules keep their version
+
+        Assert.Equal(compiled, RuleSetVersion.Of([dir.Path], read));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData("x: 1\n"u8), Assert.Single(read).Sha256);
+    }
+
+    [Fact]
+    public void PreparedRules_Version_NamesTheFilesCompiled_NotTheTestsBesideThem()
+    {
+        using var rules = new TempDir();
+        foreach (var file in Directory.EnumerateFiles(Repo.Path("rules"), "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(rules.Path, Path.GetRelativePath(Repo.Path("rules"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var first = Service().PrepareRules([rules.Path], null).Rules!.Version;
+
+        // A pack's scenario tests and a note beside the rules are not compiled: the version stays.
+        rules.Write(Path.Combine("eu-gdpr", "tests", "extra", "estate.yaml"), "# a scenario\n");
+        rules.Write("NOTES.md", "reviewed\n");
+        Assert.Equal(first, Service().PrepareRules([rules.Path], null).Rules!.Version);
+
+        // A rule file or a catalog that is compiled changes it, even by a comment.
+        File.AppendAllText(Path.Combine(rules.Path, "eu-gdpr", "rules.yaml"), "\n# reviewed\n");
+        var edited = Service().PrepareRules([rules.Path], null).Rules!.Version;
+        Assert.NotEqual(first, edited);
+        File.AppendAllText(Path.Combine(rules.Path, "catalog", "cloud-regions.tsv"), "\n");
+        Assert.NotEqual(edited, Service().PrepareRules([rules.Path], null).Rules!.Version);
     }
 }

@@ -65,6 +65,8 @@ internal static class CheckCommand
         if (engine is null || engine.Rules.Rules.Length == 0) return null;
         var definitions = engine.Rules.Rules.Select(r => r.Definition).ToList();
         var inForce = definitions.Count(d => d.Effective.Contains(asOf));
+        // The usual case says nothing: no need to sort the rules that take effect later.
+        if (inForce > 0 && !nothingJudged) return null;
         var later = definitions.Where(d => d.Effective.From > asOf).OrderBy(d => d.Effective.From).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
         static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var earliest = later.Count == 0 ? "" : $"; the earliest, {later[0].Id}, takes effect on {Day(later[0].Effective.From!.Value)}";
@@ -127,12 +129,14 @@ internal static class CheckCommand
             if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
             // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
             // --write-baseline may update the --baseline file in place: it is read before anything is written.
-            var guard = OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, default)
-                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
+            // The guard walks every input (the built-in rules' hundreds of files): only built when there is a file to write.
             var baselineRead = parse.GetValue(baseline) is { } read ? Path.GetFullPath(read) : null;
-            var refusals = new[] { (Path: outputPath, IsBaseline: false), (Path: parse.GetValue(writeBaseline), IsBaseline: true) }
-                .Where(t => t.Path is not null && !(t.IsBaseline && Path.GetFullPath(t.Path) == baselineRead))
-                .Select(t => guard.Check(t.Path!)).OfType<Diagnostic>().ToList();
+            var targets = new[] { (Path: outputPath, IsBaseline: false), (Path: parse.GetValue(writeBaseline), IsBaseline: true) }
+                .Where(t => t.Path is not null and not "-" && !(t.IsBaseline && Path.GetFullPath(t.Path) == baselineRead))
+                .Select(t => t.Path!).ToList();
+            var guard = targets.Count == 0 ? null : OutputGuard.ForCheck(service, new CheckRequest(parse.GetValue(paths) ?? [], ruleFolders, date, default)
+                { PolicyPath = parse.GetValue(policy), BaselinePath = parse.GetValue(baseline) });
+            var refusals = targets.Select(t => guard!.Check(t)).OfType<Diagnostic>().ToList();
             CommonOptions.Print(refusals, console.Error);
             if (refusals.Count > 0) return ExitCodes.InvalidInput;
             // '-o -' is a report on standard output: JSON unless --format says otherwise.

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -26,19 +25,21 @@ internal sealed class SensitivityInference
 
     private sealed record Verdict(Kind Kind, string Text);
 
-    private readonly FrozenDictionary<string, ImmutableArray<string>> _byRegime;
+    // A plain dictionary of a few regimes, never written after construction: a frozen one costs more to build at start-up
+    // (a generic instantiation over a value type the precompiled code cannot hold) than it saves on lookups.
+    private readonly Dictionary<string, ImmutableArray<string>> _byRegime;
     private readonly ConcurrentDictionary<(string[] Categories, string[] Regimes), Verdict?> _verdicts = new(ArrayPairComparer.Instance);
 
-    private SensitivityInference(FrozenDictionary<string, ImmutableArray<string>> byRegime) => _byRegime = byRegime;
+    private SensitivityInference(Dictionary<string, ImmutableArray<string>> byRegime) => _byRegime = byRegime;
 
     /// <summary>Nothing to infer from: no regime declares sensitive categories.</summary>
-    public static SensitivityInference None { get; } = new(FrozenDictionary<string, ImmutableArray<string>>.Empty);
+    public static SensitivityInference None { get; } = new(new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal));
 
     /// <summary>The inference over the sensitive categories each of <paramref name="regimes"/> declares.</summary>
     public static SensitivityInference Of(IEnumerable<Regime> regimes) =>
         new(regimes.Where(r => !r.SensitiveCategories.IsDefaultOrEmpty)
             .GroupBy(r => r.Code, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => FactBuilder.Sorted(g.SelectMany(r => r.SensitiveCategories)), StringComparer.Ordinal));
+            .ToDictionary(g => g.Key, g => FactBuilder.Sorted(g.SelectMany(r => r.SensitiveCategories)), StringComparer.Ordinal));
 
     /// <summary>
     /// <paramref name="data"/> with <c>sensitiveIndividuals</c> inferred (and said how) when it is unknown and follows from the

@@ -10,10 +10,12 @@ public sealed class JurisdictionCatalog
     /// <summary>The group that lists every ISO 3166-1 alpha-2 code the catalog knows.</summary>
     public const string CountriesGroup = "ISO3166";
 
-    private readonly FrozenDictionary<string, FrozenSet<string>> _groups;
-    private readonly FrozenDictionary<string, CountryGroup> _definitions;
-    private readonly FrozenDictionary<string, Regime> _regimes;
-    private readonly FrozenDictionary<string, ImmutableArray<string>> _groupsOfCountry;
+    // Plain dictionaries, never written after construction: building frozen ones (which study their keys first) cost more
+    // at start-up than the lookups of a check gain. The groups' member sets stay frozen: conditions test them per fact.
+    private readonly Dictionary<string, FrozenSet<string>> _groups;
+    private readonly Dictionary<string, CountryGroup> _definitions;
+    private readonly Dictionary<string, Regime> _regimes;
+    private readonly Dictionary<string, ImmutableArray<string>> _groupsOfCountry;
 
     /// <summary>Builds the catalog from loaded documents.</summary>
     public JurisdictionCatalog(IEnumerable<CountryGroup> groups, IEnumerable<Regime> regimes)
@@ -25,11 +27,11 @@ public sealed class JurisdictionCatalog
             g.TryAdd(group.Name, group.Members.ToFrozenSet(StringComparer.Ordinal));
             definitions.TryAdd(group.Name, group);
         }
-        _groups = g.ToFrozenDictionary(StringComparer.Ordinal);
-        _definitions = definitions.ToFrozenDictionary(StringComparer.Ordinal);
+        _groups = g;
+        _definitions = definitions;
         var r = new Dictionary<string, Regime>(StringComparer.Ordinal);
         foreach (var regime in regimes) r.TryAdd(regime.Code, regime);
-        _regimes = r.ToFrozenDictionary(StringComparer.Ordinal);
+        _regimes = r;
         Countries = _groups.TryGetValue(CountriesGroup, out var all) ? all : FrozenSet<string>.Empty;
 
         var byCountry = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -42,7 +44,7 @@ public sealed class JurisdictionCatalog
                 list.Add(name);
             }
         }
-        _groupsOfCountry = byCountry.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal);
+        _groupsOfCountry = byCountry.ToDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal);
     }
 
     /// <summary>Every known country code.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ComplianceEngine.Model.Diagnostics;
@@ -14,12 +13,15 @@ namespace ComplianceEngine.Core.Location;
 /// </summary>
 public sealed class RegionCatalog
 {
-    private readonly FrozenDictionary<string, RegionInfo> _byKey;
-    private readonly FrozenDictionary<string, RegionInfo> _byFolded;
-    private readonly FrozenDictionary<string, RegionInfo?> _byName;
-    private readonly FrozenDictionary<string, (MultiRegion Location, ImmutableArray<RegionInfo> Members)> _multi;
-    private readonly FrozenDictionary<string, ImmutableArray<(ZoneForm Form, Regex Suffix)>> _zones;
-    private readonly FrozenDictionary<string, ImmutableArray<RegionInfo>> _regionsOf;
+    // Plain dictionaries, never written after construction: a few hundred keys looked up once per cluster, where building
+    // frozen ones (which study their keys first) cost more at start-up than all the lookups of a check gain.
+    private readonly Dictionary<string, RegionInfo> _byKey;
+    private readonly Dictionary<string, RegionInfo> _byFolded;
+    private readonly Dictionary<string, RegionInfo?> _byName;
+    private readonly Dictionary<string, (MultiRegion Location, ImmutableArray<RegionInfo> Members)> _multi;
+    // Zone suffix patterns are compiled on the first lookup that needs them (a region not found as written).
+    private readonly Lazy<Dictionary<string, ImmutableArray<(ZoneForm Form, Regex Suffix)>>> _zones;
+    private readonly Dictionary<string, ImmutableArray<RegionInfo>> _regionsOf;
 
     /// <summary>Builds the catalog from regions only (no zone forms, no multi-regions).</summary>
     public RegionCatalog(IEnumerable<RegionInfo> regions)
@@ -53,10 +55,10 @@ public sealed class RegionCatalog
                 }
             }
         }
-        _byKey = map.ToFrozenDictionary(StringComparer.Ordinal);
-        _byFolded = folded.ToFrozenDictionary(StringComparer.Ordinal);
-        _byName = names.ToFrozenDictionary(StringComparer.Ordinal);
-        _regionsOf = byProvider.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal);
+        _byKey = map;
+        _byFolded = folded;
+        _byName = names;
+        _regionsOf = byProvider.ToDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal);
 
         var multi = new Dictionary<string, (MultiRegion, ImmutableArray<RegionInfo>)>(StringComparer.Ordinal);
         foreach (var m in data.MultiRegions)
@@ -65,10 +67,16 @@ public sealed class RegionCatalog
             if (members.IsEmpty) continue;
             foreach (var provider in ProvidersOf(m.Provider)) multi.TryAdd(Key(provider, Fold(m.Name)), (m, members));
         }
-        _multi = multi.ToFrozenDictionary(StringComparer.Ordinal);
+        _multi = multi;
+        _zones = new Lazy<Dictionary<string, ImmutableArray<(ZoneForm Form, Regex Suffix)>>>(() => ZonePatterns(data.Zones), LazyThreadSafetyMode.ExecutionAndPublication);
+        Count = map.Count;
+    }
 
+    /// <summary>Each provider's zone forms with their compiled suffix patterns (a form whose pattern does not compile is left out).</summary>
+    private static Dictionary<string, ImmutableArray<(ZoneForm Form, Regex Suffix)>> ZonePatterns(ImmutableArray<ZoneForm> forms)
+    {
         var zones = new Dictionary<string, List<(ZoneForm, Regex)>>(StringComparer.Ordinal);
-        foreach (var z in data.Zones)
+        foreach (var z in forms)
         {
             if (!TryZonePattern(z.Suffix, out var regex)) continue;
             foreach (var provider in ProvidersOf(z.Provider))
@@ -77,8 +85,7 @@ public sealed class RegionCatalog
                 list.Add((z, regex));
             }
         }
-        _zones = zones.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal);
-        Count = map.Count;
+        return zones.ToDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal);
     }
 
     /// <summary>Number of (provider, region) keys.</summary>
@@ -118,7 +125,7 @@ public sealed class RegionCatalog
 
     private RegionLookup? Zone(string provider, string folded)
     {
-        if (!_zones.TryGetValue(provider, out var forms)) return null;
+        if (!_zones.Value.TryGetValue(provider, out var forms)) return null;
         RegionLookup? best = null;
         foreach (var region in RegionsOf(provider))
         {

@@ -35,7 +35,7 @@ public sealed class RuleSetCompiler
         var interned = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal);
         var tables = _catalog.Regimes.ToDictionary(r => r.Code, r => new AdequacyTable(r, _catalog), StringComparer.Ordinal);
         var compiled = new List<CompiledRule>();
-        var definitions = new List<IRuleDefinition>();
+        var shapes = new List<(CompiledRule Rule, Type FactType, ParameterExpression Fact)>();
 
         foreach (var rule in rules.OrderBy(r => r.Id, StringComparer.Ordinal))
         {
@@ -59,30 +59,38 @@ public sealed class RuleSetCompiler
             var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, () => CompileJudge(judge, f),
                 NodeCompiler(rule, factType, tables, interned));
 
-            foreach (var outcome in (Judgement[])[Judgement.Violation, Judgement.Pass, Judgement.Indeterminate])
-            {
-                try
-                {
-                    definitions.Add(Build(cr, factType, f, outcome));
-                }
-                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-                {
-                    diagnostics.Error(DiagnosticCodes.RuleCompilation, $"rule '{rule.Id}': {ex.Message}", rule.Location);
-                }
-            }
+            shapes.Add((cr, factType, f));
             cr.Index = compiled.Count;
             cr.DoubtfulGroups = [.. conditions.DoubtfulGroups];
             compiled.Add(cr);
         }
 
-        // The NRules network is compiled on first use: the batch runner, the default, never needs it (a third of the
-        // start-up of a small check). Its conditions only call each rule's compiled judgement, which compiled above.
+        // The NRules rule definitions and network are built on first use: the batch runner, the default, never needs them
+        // (a third of the start-up of a small check, and NRules' assemblies unloaded). They are the same three rules of
+        // one shape for every rule, whose conditions only call the rule's compiled judgement, which was checked above:
+        // nothing a rule author writes can make NRules reject them.
         var ruleSet = compiled.ToImmutableArray();
-        return new CompiledRuleSet(ruleSet, new Lazy<ISessionFactory>(() => CompileSessionFactory(definitions, ruleSet), LazyThreadSafetyMode.ExecutionAndPublication));
+        return new CompiledRuleSet(ruleSet, new Lazy<ISessionFactory>(() => CompileSessionFactory(shapes, ruleSet), LazyThreadSafetyMode.ExecutionAndPublication));
     }
 
-    private static ISessionFactory CompileSessionFactory(List<IRuleDefinition> definitions, ImmutableArray<CompiledRule> rules)
+    private static ISessionFactory CompileSessionFactory(List<(CompiledRule Rule, Type FactType, ParameterExpression Fact)> shapes, ImmutableArray<CompiledRule> rules)
     {
+        var definitions = new List<IRuleDefinition>(shapes.Count * 3);
+        foreach (var (rule, factType, f) in shapes)
+        {
+            foreach (var outcome in (Judgement[])[Judgement.Violation, Judgement.Pass, Judgement.Indeterminate])
+            {
+                try
+                {
+                    definitions.Add(Build(rule, factType, f, outcome));
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+                {
+                    // Not a rule author's mistake (see above): a bug, named with the rule it met.
+                    throw new InvalidOperationException($"the NRules rule for '{rule.Definition.Id}' ({rule.Definition.Location}) could not be built: {ex.Message}", ex);
+                }
+            }
+        }
         try
         {
             var compiler = new RuleCompiler { ExpressionCompiler = new FastCompiler() };

@@ -84,6 +84,12 @@ public sealed partial class DocumentLoader
     /// </summary>
     public bool ReadRecordsFromEvents { get; init; } = true;
 
+    /// <summary>
+    /// When set, receives the SHA-256 of every file this loader reads, from the bytes it parses (the rule-set version of
+    /// what was compiled; <see cref="FileDigests"/>). Null (the default): nothing is hashed.
+    /// </summary>
+    public FileDigests? Digests { get; init; }
+
     /// <summary>Reads the files into documents; problems go to <paramref name="diagnostics"/>.</summary>
     public IReadOnlyList<RawDocument> LoadFiles(IEnumerable<string> files, DiagnosticBag diagnostics) =>
         [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
@@ -146,6 +152,7 @@ public sealed partial class DocumentLoader
                 results[i] = new ParsedFile(name, null, bag);
                 return;
             }
+            Digests?.Add(files[i], read);
             if (records && bag.Count == 0)
             {
                 // Parsed from the bytes as they are decoded: no string of the whole file.
@@ -211,7 +218,12 @@ public sealed partial class DocumentLoader
     /// Reads the text of one file, capped at <see cref="YamlLimits.MaxFileBytes"/> bytes actually read. Only regular files
     /// are opened (a device, FIFO or socket is CE1004); <c>-</c> reads standard input, under the same cap.
     /// </summary>
-    public string? ReadText(string file, DiagnosticBag diagnostics) => ReadText(file, diagnostics, _limits.MaxFileBytes);
+    public string? ReadText(string file, DiagnosticBag diagnostics)
+    {
+        if (ReadBytes(file, diagnostics, _limits.MaxFileBytes) is not { } bytes) return null;
+        Digests?.Add(file, bytes);
+        return Decode(bytes);
+    }
 
     /// <summary>Reads the text of one file, capped at <paramref name="maxBytes"/> bytes actually read.</summary>
     public static string? ReadText(string file, DiagnosticBag diagnostics, long maxBytes) =>

@@ -99,7 +99,7 @@ public static class DiagnosticCodes
     public const string UnknownPairedRegion = "CE3007";
     /// <summary>A zone that may lie outside its parent region's country (AWS Local and Wavelength Zones).</summary>
     public const string ZoneOutsideRegion = "CE3008";
-    /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
+    /// <summary>A rule is invalid (the checks of the rule model, RuleDefinitionValidator).</summary>
     public const string RuleInvalid = "CE4001";
     /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
     public const string RuleUnknownField = "CE4002";
@@ -111,7 +111,7 @@ public static class DiagnosticCodes
     public const string RuleUnknownJurisdiction = "CE4005";
     /// <summary>A message placeholder names an unknown field.</summary>
     public const string RuleBadPlaceholder = "CE4006";
-    /// <summary>NRules rejected the compiled rule.</summary>
+    /// <summary>NRules rejected the compiled rule (no longer reported: NRules rules are built on the NRules runner's first use, and a failure there is an internal error naming the rule; the code stays reserved).</summary>
     public const string RuleCompilation = "CE4007";
     /// <summary>A catalog entry (country group, regime, adequacy) is invalid.</summary>
     public const string CatalogInvalid = "CE4008";
