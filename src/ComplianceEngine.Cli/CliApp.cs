@@ -81,8 +81,8 @@ public static class CliApp
     internal static IReadOnlyList<string> RuleCommands { get; } = ["check", "test", "explain", "rules", "jurisdictions", "packs"];
 
     /// <summary>
-    /// For a command that loads rules: starts, on another core, the one-time set-up that loading needs (the YAML
-    /// parser's tables, the document loader, the field catalog), while this thread builds the host and parses the command
+    /// For a command that loads rules: starts, on another core, the one-time set-up that loading needs (the rule
+    /// validators, the YAML parser's tables, the field catalog), while this thread builds the host and parses the command
     /// line; the command then finds it done instead of doing it. Nothing it does is visible: a failure there is left for
     /// the command itself to meet and report. Returns whether it started.
     /// </summary>

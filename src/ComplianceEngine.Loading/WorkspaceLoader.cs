@@ -21,6 +21,8 @@ public sealed class WorkspaceLoader
     /// <summary>The region catalog's file name, searched for in every rules folder.</summary>
     public const string RegionCatalogFile = "cloud-regions.tsv";
 
+    private static readonly RuleDefinitionValidator RuleRules = new();
+    private static readonly AdequacyEntryValidator AdequacyRules = new();
     private readonly DocumentLoader _documents;
 
     /// <summary>Creates a loader with the given YAML caps, reading source files (Terraform plans, Kubernetes...) through <paramref name="sources"/> when given.</summary>
@@ -70,13 +72,13 @@ public sealed class WorkspaceLoader
         var ids = new Dictionary<string, Model.Rules.RuleDefinition>(StringComparer.Ordinal);
         foreach (var rule in packs.SelectMany(p => p.Rules))
         {
-            RuleDefinitionValidator.Validate(rule, diagnostics);
+            FluentDiagnostics.Validate(RuleRules, rule, rule.Location, diagnostics);
             CitationPeriods.Check(rule, diagnostics);
             if (ids.TryGetValue(rule.Id, out var first))
                 diagnostics.Error(DiagnosticCodes.RuleDuplicateId, $"rule '{rule.Id}' is defined twice (first at {first.Location})", rule.Location);
             else ids[rule.Id] = rule;
         }
-        foreach (var entry in regimes.SelectMany(r => r.Adequacy)) AdequacyEntryValidator.Validate(entry, diagnostics);
+        foreach (var entry in regimes.SelectMany(r => r.Adequacy)) FluentDiagnostics.Validate(AdequacyRules, entry, entry.Location, diagnostics);
         CheckUniqueNames(regimes.Select(r => (r.Code, r.Location)), "Jurisdiction", diagnostics);
         CheckUniqueNames(groups.Select(g => (g.Name, g.Location)), "CountryGroup", diagnostics);
 

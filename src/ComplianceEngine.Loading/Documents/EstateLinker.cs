@@ -11,6 +11,10 @@ namespace ComplianceEngine.Loading.Documents;
 /// </summary>
 public static class EstateLinker
 {
+    private static readonly ClusterValidator ClusterRules = new();
+    private static readonly DataStoreValidator StoreRules = new();
+    private static readonly DataFlowValidator FlowRules = new();
+
     /// <summary>Checks <paramref name="estate"/>; problems go to <paramref name="diagnostics"/>.</summary>
     /// <param name="withErrors">Documents that already had reading errors: their values are fallbacks, so they are not validated again.</param>
     public static void Check(Estate estate, DiagnosticBag diagnostics, IReadOnlySet<DocumentInfo>? withErrors = null)
@@ -24,7 +28,7 @@ public static class EstateLinker
 
         foreach (var c in estate.Clusters)
         {
-            if (Clean(c.Info)) ClusterValidator.Validate(c, diagnostics);
+            if (Clean(c.Info)) FluentDiagnostics.Validate(ClusterRules, c, c.Info.Location, diagnostics);
             foreach (var t in c.DisasterRecovery?.Targets ?? [])
             {
                 Expect(t, DocumentKind.Cluster, c.Name, "disasterRecovery target", diagnostics, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore), (recipients, DocumentKind.Recipient));
@@ -33,7 +37,7 @@ public static class EstateLinker
         }
         foreach (var s in estate.Stores)
         {
-            if (Clean(s.Info)) DataStoreValidator.Validate(s, diagnostics);
+            if (Clean(s.Info)) FluentDiagnostics.Validate(StoreRules, s, s.Info.Location, diagnostics);
             if (s.Cluster is { } cl) Expect(cl, DocumentKind.DataStore, s.Name, "cluster", diagnostics, (clusters, DocumentKind.Cluster));
             if (s.Recipient is { } r) Expect(r, DocumentKind.DataStore, s.Name, "recipient", diagnostics, (recipients, DocumentKind.Recipient));
             foreach (var rep in s.Replicas) Expect(rep, DocumentKind.DataStore, s.Name, "replica", diagnostics, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore));
@@ -41,7 +45,7 @@ public static class EstateLinker
         }
         foreach (var f in estate.Flows)
         {
-            if (Clean(f.Info)) DataFlowValidator.Validate(f, diagnostics);
+            if (Clean(f.Info)) FluentDiagnostics.Validate(FlowRules, f, f.Info.Location, diagnostics);
             if (f.From.Name.Length > 0)
                 Expect(f.From, DocumentKind.DataFlow, f.Name, "from", diagnostics, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster));
             if (f.To.Name.Length > 0)

@@ -1,5 +1,6 @@
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
+using FluentValidation;
 
 namespace ComplianceEngine.Loading.Validation;
 
@@ -13,48 +14,54 @@ internal static class Shapes
         c.Length > 0 && c.Split('.').All(p => p.Length > 0 && p.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-'));
 }
 
-/// <summary>Checks a <see cref="Cluster"/> (plain checks, one diagnostic per failed check, at the cluster's document).</summary>
-public static class ClusterValidator
+/// <summary>Checks a <see cref="Cluster"/>.</summary>
+public sealed class ClusterValidator : AbstractValidator<Cluster>
 {
-    /// <summary>Adds an error to <paramref name="diagnostics"/> for every check <paramref name="cluster"/> fails.</summary>
-    public static void Validate(Cluster cluster, DiagnosticBag diagnostics)
+    /// <summary>Creates the validator.</summary>
+    public ClusterValidator()
     {
-        ArgumentNullException.ThrowIfNull(cluster);
-        ArgumentNullException.ThrowIfNull(diagnostics);
-        var withoutCatalogRegion = cluster.Provider is "onprem" or "edge" or "other";
-        if (!withoutCatalogRegion && cluster.Region is null && cluster.Country is null)
-            diagnostics.Error(DiagnosticCodes.MissingField, $"Cluster '{cluster.Name}': give 'region' (a {cluster.Provider} region) or 'country'", cluster.Info.Location);
-        if (withoutCatalogRegion && cluster.Country is null)
-            diagnostics.Error(DiagnosticCodes.MissingField,
-                $"Cluster '{cluster.Name}': 'country' is required for {cluster.Provider} clusters (their region is not in the catalog)", cluster.Info.Location);
+        RuleFor(c => c)
+            .Must(c => c.Region is not null || c.Country is not null)
+            .When(c => c.Provider is not ("onprem" or "edge" or "other"))
+            .WithErrorCode(DiagnosticCodes.MissingField)
+            .WithMessage(c => $"Cluster '{c.Name}': give 'region' (a {c.Provider} region) or 'country'")
+            .WithState(c => c.Info.Location);
+        RuleFor(c => c)
+            .Must(c => c.Country is not null)
+            .When(c => c.Provider is "onprem" or "edge" or "other")
+            .WithErrorCode(DiagnosticCodes.MissingField)
+            .WithMessage(c => $"Cluster '{c.Name}': 'country' is required for {c.Provider} clusters (their region is not in the catalog)")
+            .WithState(c => c.Info.Location);
     }
 }
 
-/// <summary>Checks a <see cref="DataStore"/> (plain checks, one diagnostic per failed check, at the store's document).</summary>
-public static class DataStoreValidator
+/// <summary>Checks a <see cref="DataStore"/>.</summary>
+public sealed class DataStoreValidator : AbstractValidator<DataStore>
 {
-    /// <summary>Adds an error to <paramref name="diagnostics"/> for every check <paramref name="store"/> fails.</summary>
-    public static void Validate(DataStore store, DiagnosticBag diagnostics)
+    /// <summary>Creates the validator.</summary>
+    public DataStoreValidator()
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(diagnostics);
-        if ((store.Cluster is null) == (store.Recipient is null))
-            diagnostics.Error(DiagnosticCodes.MissingField, $"DataStore '{store.Name}': give exactly one of 'cluster' or 'recipient'", store.Info.Location);
-        if (!(store.SensitiveIndividuals is null || store.Individuals is null || store.SensitiveIndividuals <= store.Individuals))
-            diagnostics.Error(DiagnosticCodes.InvalidValue,
-                $"DataStore '{store.Name}': sensitiveIndividuals ({store.SensitiveIndividuals}) is larger than individuals ({store.Individuals})", store.Info.Location);
+        RuleFor(s => s)
+            .Must(s => (s.Cluster is null) != (s.Recipient is null))
+            .WithErrorCode(DiagnosticCodes.MissingField)
+            .WithMessage(s => $"DataStore '{s.Name}': give exactly one of 'cluster' or 'recipient'")
+            .WithState(s => s.Info.Location);
+        RuleFor(s => s)
+            .Must(s => s.SensitiveIndividuals is null || s.Individuals is null || s.SensitiveIndividuals <= s.Individuals)
+            .WithMessage(s => $"DataStore '{s.Name}': sensitiveIndividuals ({s.SensitiveIndividuals}) is larger than individuals ({s.Individuals})")
+            .WithState(s => s.Info.Location);
     }
 }
 
-/// <summary>Checks a <see cref="DataFlow"/> (plain checks, one diagnostic per failed check).</summary>
-public static class DataFlowValidator
+/// <summary>Checks a <see cref="DataFlow"/>.</summary>
+public sealed class DataFlowValidator : AbstractValidator<DataFlow>
 {
-    /// <summary>Adds an error to <paramref name="diagnostics"/> for every check <paramref name="flow"/> fails.</summary>
-    public static void Validate(DataFlow flow, DiagnosticBag diagnostics)
+    /// <summary>Creates the validator.</summary>
+    public DataFlowValidator()
     {
-        ArgumentNullException.ThrowIfNull(flow);
-        ArgumentNullException.ThrowIfNull(diagnostics);
-        if (flow.From.Name == flow.To.Name && flow.From.Name.Length > 0)
-            diagnostics.Error(DiagnosticCodes.InvalidValue, $"DataFlow '{flow.Name}': 'from' and 'to' are the same ('{flow.From.Name}')", flow.To.Location);
+        RuleFor(f => f)
+            .Must(f => f.From.Name != f.To.Name || f.From.Name.Length == 0)
+            .WithMessage(f => $"DataFlow '{f.Name}': 'from' and 'to' are the same ('{f.From.Name}')")
+            .WithState(f => f.To.Location);
     }
 }

@@ -99,7 +99,7 @@ public static class DiagnosticCodes
     public const string UnknownPairedRegion = "CE3007";
     /// <summary>A zone that may lie outside its parent region's country (AWS Local and Wavelength Zones).</summary>
     public const string ZoneOutsideRegion = "CE3008";
-    /// <summary>A rule is invalid (the checks of the rule model, RuleDefinitionValidator).</summary>
+    /// <summary>A rule is invalid (FluentValidation of the rule model).</summary>
     public const string RuleInvalid = "CE4001";
     /// <summary>A rule refers to a field that does not exist for its fact kind.</summary>
     public const string RuleUnknownField = "CE4002";
