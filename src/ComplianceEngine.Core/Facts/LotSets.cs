@@ -55,6 +55,15 @@ internal sealed class LotSets
         return Intern(lots.ToArray());
     }
 
+    /// <summary>The set of <paramref name="lots"/>, already sorted by kind (one per kind).</summary>
+    public int OfSorted(ReadOnlySpan<Lot> lots)
+    {
+        if (lots.Length == 0) return LotSets.Empty;
+        var lookup = _setIds.GetAlternateLookup<ReadOnlySpan<Lot>>();
+        if (lookup.TryGetValue(lots, out var id)) return id;
+        return Intern(lots.ToArray());
+    }
+
     /// <summary>What an edge declaring <paramref name="edge"/> carries of the lots in <paramref name="set"/>.</summary>
     public int Carry(int set, long edge)
     {

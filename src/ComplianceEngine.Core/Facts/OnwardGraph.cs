@@ -187,6 +187,9 @@ internal sealed class OnwardGraph
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Search(string regime, SearchScratch scratch)
     {
+        ArgumentNullException.ThrowIfNull(scratch);
+        var r = Regimes.IndexOf(regime);
+        if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
         var count = Transfers.Count;
         var nodes = NodeCount;
         scratch.Reset(nodes, count);
@@ -196,33 +199,28 @@ internal sealed class OnwardGraph
         var bound = scratch.Bound;
         var queue = scratch.Queue;
         var queued = scratch.Queued;
-        var lotsAt = scratch.LotsAt;
+        var lots = scratch.Lots;
         var categories = Categories;
+        var reachedBy = trace.ReachedBy;
 
-        // Adds lot (kind, categories) at node; queues what grew. A lot's categories only grow, so each (node, kind) changes
-        // at most once per category: only what grew is passed on, and the search is linear in the lots that move.
-        void Add(int node, int kind, long lotCategories)
-        {
-            var here = lotsAt[node] ??= scratch.Rent(node);
-            if (!here.Grow(kind, lotCategories, categories)) return;
-            if (queued[node]) return;
-            queued[node] = true;
-            queue.Enqueue(node);
-        }
-
-        var r = Regimes.IndexOf(regime);
-        if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
         Bound(r, bound);
         for (var i = 0; i < count; i++)
         {
             if (!bound[i]) continue;
-            if (trace.ReachedBy[From[i]] == RegimeTrace.Unreached)
+            var from = From[i];
+            if (reachedBy[from] == RegimeTrace.Unreached)
             {
-                trace.MarkSeed(From[i]);
-                order.Add(From[i]);
+                trace.MarkSeed(from);
+                order.Add(from);
             }
             // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
-            if (EdgeOwn[i] != CategoryBits.Nothing) Add(From[i], EdgeKind[i], EdgeOwn[i]);
+            // A lot's categories only grow, so each (node, kind) changes at most once per category: only what grew is passed
+            // on, and the search is linear in the lots that move.
+            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], categories) && !queued[from])
+            {
+                queued[from] = true;
+                queue.Enqueue(from);
+            }
             counts.Add(EdgeKind[i], Transfers[i].Held);
         }
         var grewKinds = scratch.GrewKinds;
@@ -233,22 +231,28 @@ internal sealed class OnwardGraph
             queued[node] = false;
             // What grew since the node was last handled, as it was now: lots that grow while its edges are followed (a
             // loop back to it) are passed on when it is handled again.
-            var grew = lotsAt[node]!.TakeFresh(ref grewKinds, ref grewCategories);
+            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
             if (Outgoing[node] is not { } edges) continue;
             foreach (var e in edges)
             {
                 var next = To[e];
                 var edgeSet = EdgeSet[e];
+                var grown = false;
                 for (var g = 0; g < grew; g++)
                 {
                     var carried = categories.Carry(grewCategories[g], edgeSet);
                     if (carried == CategoryBits.Nothing) continue;
-                    if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                    if (reachedBy[next] == RegimeTrace.Unreached)
                     {
                         trace.Reach(next, e, node);
                         order.Add(next);
                     }
-                    Add(next, grewKinds[g], carried);
+                    grown |= lots.Grow(next, grewKinds[g], carried, categories);
+                }
+                if (grown && !queued[next])
+                {
+                    queued[next] = true;
+                    queue.Enqueue(next);
                 }
             }
         }
@@ -260,7 +264,7 @@ internal sealed class OnwardGraph
         for (var k = 0; k < order.Count; k++)
         {
             var node = order[k];
-            if (Outgoing[node] is not null) arrived[k] = lotsAt[node] is { } here ? Lots.Of(here.Lots) : LotSets.Empty;
+            if (Outgoing[node] is not null) arrived[k] = lots.SetAt(node, Lots);
         }
         return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
     }
@@ -379,95 +383,162 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     }
 }
 
-/// <summary>The lots of one regime's data at one node, and which of them grew since the node was last handled.</summary>
-internal sealed class NodeLots
+/// <summary>
+/// The lots of one regime's data at every node, and which of them grew since the node was last handled, in flat arrays
+/// reused from search to search: node n's lots are slots <c>[Start[n], Start[n] + Count[n])</c> of the kinds and categories
+/// arrays (a node that outgrows its slots moves to twice as many at the end), so adding a lot is a scan of a few ints in one
+/// place instead of a walk through an object per node.
+/// </summary>
+internal sealed class NodeLotTable
 {
-    private int[] _kinds = new int[4];
-    private long[] _categories = new long[4];
-    private bool[] _fresh = new bool[4];
-    private int[] _freshSlots = new int[4];
-    private int _count;
-    private int _freshCount;
+    private int[] _start = [];
+    private int[] _count = [];
+    private int[] _capacity = [];
+    private int[] _freshCount = [];
+    private int[] _kinds = new int[1024];
+    private long[] _categories = new long[1024];
+    private bool[] _fresh = new bool[1024];
+    private int[] _freshSlots = new int[1024];
+    private int _used;
+    private readonly List<int> _touched = [];
+    private int[] _sortKinds = new int[16];
+    private long[] _sortCategories = new long[16];
+    private Lot[] _sorted = new Lot[16];
 
-    /// <summary>The lots here.</summary>
-    public Span<Lot> Lots
+    /// <summary>Empties what the last search left, for a graph of <paramref name="nodes"/> nodes.</summary>
+    public void Reset(int nodes)
     {
-        get
+        foreach (var node in _touched)
         {
-            var lots = new Lot[_count];
-            for (var i = 0; i < _count; i++) lots[i] = new Lot(_kinds[i], _categories[i]);
-            return lots;
+            if (node >= _start.Length) continue;
+            _count[node] = 0;
+            _capacity[node] = 0;
+            _freshCount[node] = 0;
+        }
+        _touched.Clear();
+        Array.Clear(_fresh, 0, _used);
+        _used = 0;
+        if (_start.Length < nodes)
+        {
+            _start = new int[nodes];
+            _count = new int[nodes];
+            _capacity = new int[nodes];
+            _freshCount = new int[nodes];
         }
     }
 
-    /// <summary>Adds <paramref name="categories"/> to the lot of <paramref name="kind"/>; false when nothing grew.</summary>
-    public bool Grow(int kind, long categories, CategoryBits bits)
+    /// <summary>Adds <paramref name="categories"/> to the lot of <paramref name="kind"/> at <paramref name="node"/>; false when nothing grew.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Grow(int node, int kind, long categories, CategoryBits bits)
     {
-        var slot = _kinds.AsSpan(0, _count).IndexOf(kind);
+        var start = _start[node];
+        var count = _count[node];
+        var slot = count == 0 ? -1 : _kinds.AsSpan(start, count).IndexOf(kind);
         if (slot < 0)
         {
-            if (_count == _kinds.Length)
-            {
-                Array.Resize(ref _kinds, _count * 2);
-                Array.Resize(ref _categories, _count * 2);
-                Array.Resize(ref _fresh, _count * 2);
-                Array.Resize(ref _freshSlots, _count * 2);
-            }
-            slot = _count++;
-            _kinds[slot] = kind;
-            _categories[slot] = categories;
+            if (count == _capacity[node]) start = Move(node, count);
+            slot = count;
+            _count[node] = count + 1;
+            _kinds[start + slot] = kind;
+            _categories[start + slot] = categories;
         }
         else
         {
-            var before = _categories[slot];
+            var before = _categories[start + slot];
             var after = bits.Union(before, categories);
             if (after == before) return false;
-            _categories[slot] = after;
+            _categories[start + slot] = after;
         }
-        if (!_fresh[slot])
+        if (!_fresh[start + slot])
         {
-            _fresh[slot] = true;
-            _freshSlots[_freshCount++] = slot;
+            _fresh[start + slot] = true;
+            _freshSlots[start + _freshCount[node]++] = slot;
         }
         return true;
     }
 
-    /// <summary>Copies the lots that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
-    public int TakeFresh(ref int[] kinds, ref long[] categories)
+    /// <summary>Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved); its new start.</summary>
+    private int Move(int node, int count)
     {
-        var n = _freshCount;
+        var capacity = _capacity[node];
+        var grown = Math.Max(4, capacity * 2);
+        if (_used + grown > _kinds.Length)
+        {
+            var size = Math.Max(_kinds.Length * 2, _used + grown);
+            Array.Resize(ref _kinds, size);
+            Array.Resize(ref _categories, size);
+            Array.Resize(ref _fresh, size);
+            Array.Resize(ref _freshSlots, size);
+        }
+        var start = _start[node];
+        var moved = _used;
+        if (capacity == 0)
+        {
+            _touched.Add(node);
+        }
+        else
+        {
+            Array.Copy(_kinds, start, _kinds, moved, count);
+            Array.Copy(_categories, start, _categories, moved, count);
+            Array.Copy(_fresh, start, _fresh, moved, count);
+            Array.Copy(_freshSlots, start, _freshSlots, moved, _freshCount[node]);
+            Array.Clear(_fresh, start, count);
+        }
+        _start[node] = moved;
+        _capacity[node] = grown;
+        _used += grown;
+        return moved;
+    }
+
+    /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
+    public int TakeFresh(int node, ref int[] kinds, ref long[] categories)
+    {
+        var n = _freshCount[node];
+        if (n == 0) return 0;
         if (kinds.Length < n)
         {
             kinds = new int[Math.Max(n, kinds.Length * 2)];
             categories = new long[kinds.Length];
         }
+        var start = _start[node];
         for (var i = 0; i < n; i++)
         {
-            var slot = _freshSlots[i];
-            kinds[i] = _kinds[slot];
-            categories[i] = _categories[slot];
-            _fresh[slot] = false;
+            var at = start + _freshSlots[start + i];
+            kinds[i] = _kinds[at];
+            categories[i] = _categories[at];
+            _fresh[at] = false;
         }
-        _freshCount = 0;
+        _freshCount[node] = 0;
         return n;
     }
 
-    /// <summary>Empties it for the next search.</summary>
-    public void Clear()
+    /// <summary>The set of the lots at <paramref name="node"/> (<see cref="LotSets.Empty"/>: none).</summary>
+    public int SetAt(int node, LotSets sets)
     {
-        Array.Clear(_fresh, 0, _count);
-        _count = 0;
-        _freshCount = 0;
+        var n = _count[node];
+        if (n == 0) return LotSets.Empty;
+        if (_sorted.Length < n)
+        {
+            var size = Math.Max(n, _sorted.Length * 2);
+            _sortKinds = new int[size];
+            _sortCategories = new long[size];
+            _sorted = new Lot[size];
+        }
+        var kinds = _sortKinds.AsSpan(0, n);
+        var categories = _sortCategories.AsSpan(0, n);
+        _kinds.AsSpan(_start[node], n).CopyTo(kinds);
+        _categories.AsSpan(_start[node], n).CopyTo(categories);
+        kinds.Sort(categories);
+        var lots = _sorted.AsSpan(0, n);
+        for (var i = 0; i < n; i++) lots[i] = new Lot(kinds[i], categories[i]);
+        return sets.OfSorted(lots);
     }
 }
 
 /// <summary>Arrays one thread's searches reuse, sized for the largest graph seen.</summary>
 internal sealed class SearchScratch
 {
-    private readonly Stack<NodeLots> _spare = new();
-    private readonly List<int> _used = [];
-
-    public NodeLots?[] LotsAt { get; private set; } = [];
+    public NodeLotTable Lots { get; } = new();
     public bool[] Queued { get; private set; } = [];
     public bool[] Bound { get; private set; } = [];
     public Queue<int> Queue { get; } = new();
@@ -477,31 +548,10 @@ internal sealed class SearchScratch
     /// <summary>Empties what the last search left, for a graph of <paramref name="nodes"/> nodes and <paramref name="edges"/> edges.</summary>
     public void Reset(int nodes, int edges)
     {
-        foreach (var node in _used)
-        {
-            if (node < LotsAt.Length && LotsAt[node] is { } lots)
-            {
-                lots.Clear();
-                _spare.Push(lots);
-                LotsAt[node] = null;
-            }
-        }
-        _used.Clear();
-        if (LotsAt.Length < nodes)
-        {
-            var lotsAt = new NodeLots?[nodes];
-            LotsAt.CopyTo(lotsAt, 0);
-            LotsAt = lotsAt;
-        }
+        Lots.Reset(nodes);
         if (Queued.Length < nodes) Queued = new bool[nodes];
+        else Array.Clear(Queued, 0, nodes);
         if (Bound.Length < edges) Bound = new bool[edges];
         Queue.Clear();
-    }
-
-    /// <summary>Empty lots for <paramref name="node"/> (remembered, to be emptied by the next <see cref="Reset"/>).</summary>
-    public NodeLots Rent(int node)
-    {
-        _used.Add(node);
-        return _spare.Count > 0 ? _spare.Pop() : new NodeLots();
     }
 }
