@@ -280,6 +280,9 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     public string Regime { get; } = regime;
     public RegimeTrace Trace { get; } = trace;
     public int[] Order { get; } = order;
+
+    /// <summary>The set of lots (see <see cref="LotSets"/>) that arrived at each node of <see cref="Order"/> (empty at a node data does not leave).</summary>
+    public int[] Arrived { get; } = arrived;
     public bool[] Bound { get; } = bound;
 
     /// <summary>
@@ -301,7 +304,7 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
             foreach (var e in edges)
             {
                 if (e == pred || Bound[e]) continue;
-                var carried = g.Lots.Carry(arrived[k], g.EdgeSet[e]);
+                var carried = g.Lots.Carry(Arrived[k], g.EdgeSet[e]);
                 if (carried == LotSets.Empty) continue;
                 var edge = g.Transfers[e];
                 var data = LotData(edge, carried, g.EdgeOwn[e], only, lotData);
