@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Facts;
@@ -389,20 +390,28 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
 /// <summary>
 /// The lots of one regime's data at every node, and which of them grew since the node was last handled, in flat arrays
 /// reused from search to search: node n's lots are slots <c>[Start[n], Start[n] + Count[n])</c> of the kinds and categories
-/// arrays (a node that outgrows its slots moves to twice as many at the end), so adding a lot is a scan of a few ints in one
-/// place instead of a walk through an object per node.
+/// arrays (a node that outgrows its slots moves to twice as many at the end), so adding a lot touches one place instead of
+/// walking through an object per node. A node with many lots (a hub: in a large estate, hundreds of kinds reach it) also
+/// has an open-addressing index from kind to slot, so finding a lot there does not scan them all.
 /// </summary>
 internal sealed class NodeLotTable
 {
+    /// <summary>Nodes with at least this many slots are indexed (fewer are scanned, which is faster).</summary>
+    private const int IndexedFrom = 16;
+
     private int[] _start = [];
     private int[] _count = [];
     private int[] _capacity = [];
     private int[] _freshCount = [];
+    private int[] _indexStart = [];
+    private int[] _indexBits = [];
     private int[] _kinds = new int[1024];
     private long[] _categories = new long[1024];
     private bool[] _fresh = new bool[1024];
     private int[] _freshSlots = new int[1024];
+    private int[] _index = new int[1024];
     private int _used;
+    private int _indexUsed;
     private readonly List<int> _touched = [];
     private int[] _sortKinds = new int[16];
     private long[] _sortCategories = new long[16];
@@ -417,16 +426,20 @@ internal sealed class NodeLotTable
             _count[node] = 0;
             _capacity[node] = 0;
             _freshCount[node] = 0;
+            _indexBits[node] = 0;
         }
         _touched.Clear();
         Array.Clear(_fresh, 0, _used);
         _used = 0;
+        _indexUsed = 0;
         if (_start.Length < nodes)
         {
             _start = new int[nodes];
             _count = new int[nodes];
             _capacity = new int[nodes];
             _freshCount = new int[nodes];
+            _indexStart = new int[nodes];
+            _indexBits = new int[nodes];
         }
     }
 
@@ -436,7 +449,7 @@ internal sealed class NodeLotTable
     {
         var start = _start[node];
         var count = _count[node];
-        var slot = count == 0 ? -1 : _kinds.AsSpan(start, count).IndexOf(kind);
+        var slot = count == 0 ? -1 : _indexBits[node] == 0 ? _kinds.AsSpan(start, count).IndexOf(kind) : Find(node, start, kind);
         if (slot < 0)
         {
             if (count == _capacity[node]) start = Move(node, count);
@@ -444,6 +457,7 @@ internal sealed class NodeLotTable
             _count[node] = count + 1;
             _kinds[start + slot] = kind;
             _categories[start + slot] = categories;
+            if (_indexBits[node] != 0) Index(node, kind, slot);
         }
         else
         {
@@ -460,7 +474,39 @@ internal sealed class NodeLotTable
         return true;
     }
 
-    /// <summary>Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved); its new start.</summary>
+    /// <summary>The first index position to probe for <paramref name="kind"/> in an index of 2^<paramref name="bits"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Home(int kind, int bits) => (int)(((uint)kind * 2654435769u) >> (32 - bits));
+
+    /// <summary>The slot of <paramref name="kind"/> at an indexed node (-1: none).</summary>
+    private int Find(int node, int start, int kind)
+    {
+        var bits = _indexBits[node];
+        var mask = (1 << bits) - 1;
+        var index = _indexStart[node];
+        for (var i = Home(kind, bits); ; i = (i + 1) & mask)
+        {
+            var entry = _index[index + i];
+            if (entry == 0) return -1;
+            if (_kinds[start + entry - 1] == kind) return entry - 1;
+        }
+    }
+
+    /// <summary>Records that <paramref name="kind"/> is in <paramref name="slot"/> of an indexed node (at most half full: there is a free entry).</summary>
+    private void Index(int node, int kind, int slot)
+    {
+        var bits = _indexBits[node];
+        var mask = (1 << bits) - 1;
+        var index = _indexStart[node];
+        var i = Home(kind, bits);
+        while (_index[index + i] != 0) i = (i + 1) & mask;
+        _index[index + i] = slot + 1;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved, and an index
+    /// of twice as many entries once it is large); its new start.
+    /// </summary>
     private int Move(int node, int count)
     {
         var capacity = _capacity[node];
@@ -490,6 +536,16 @@ internal sealed class NodeLotTable
         _start[node] = moved;
         _capacity[node] = grown;
         _used += grown;
+        if (grown >= IndexedFrom)
+        {
+            var entries = grown * 2;
+            if (_indexUsed + entries > _index.Length) Array.Resize(ref _index, Math.Max(_index.Length * 2, _indexUsed + entries));
+            Array.Clear(_index, _indexUsed, entries);
+            _indexStart[node] = _indexUsed;
+            _indexBits[node] = BitOperations.Log2((uint)entries);
+            _indexUsed += entries;
+            for (var slot = 0; slot < count; slot++) Index(node, _kinds[moved + slot], slot);
+        }
         return moved;
     }
 
