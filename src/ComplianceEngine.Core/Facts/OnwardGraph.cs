@@ -115,7 +115,29 @@ internal sealed class OnwardGraph
             EdgeSet[i] = transfers[i].CarriesOnlyItsCategories ? EdgeOwn[i] : CategoryBits.All;
             EdgeKind[i] = Lots.KindOf(transfers[i].Data);
         }
+        // The edges out of each node side by side, with what the search reads of each (its destination and what it carries).
+        _outStart = new int[_ids.Count + 1];
+        for (var n = 0; n < _ids.Count; n++) _outStart[n + 1] = _outStart[n] + (Outgoing[n]?.Length ?? 0);
+        _outEdge = new int[_outStart[^1]];
+        _outTo = new int[_outEdge.Length];
+        _outSet = new long[_outEdge.Length];
+        for (var n = 0; n < _ids.Count; n++)
+        {
+            if (Outgoing[n] is not { } edges) continue;
+            for (var k = 0; k < edges.Length; k++)
+            {
+                var at = _outStart[n] + k;
+                _outEdge[at] = edges[k];
+                _outTo[at] = To[edges[k]];
+                _outSet[at] = EdgeSet[edges[k]];
+            }
+        }
     }
+
+    private readonly int[] _outStart;
+    private readonly int[] _outEdge;
+    private readonly int[] _outTo;
+    private readonly long[] _outSet;
 
     private int Id(string key)
     {
@@ -203,6 +225,10 @@ internal sealed class OnwardGraph
         var lots = scratch.Lots;
         var categories = Categories;
         var reachedBy = trace.ReachedBy;
+        var outStart = _outStart;
+        var outEdge = _outEdge;
+        var outTo = _outTo;
+        var outSet = _outSet;
 
         Bound(r, bound);
         for (var i = 0; i < count; i++)
@@ -233,11 +259,11 @@ internal sealed class OnwardGraph
             // What grew since the node was last handled, as it was now: lots that grow while its edges are followed (a
             // loop back to it) are passed on when it is handled again.
             var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-            if (Outgoing[node] is not { } edges) continue;
-            foreach (var e in edges)
+            for (int p = outStart[node], end = outStart[node + 1]; p < end; p++)
             {
-                var next = To[e];
-                var edgeSet = EdgeSet[e];
+                var e = outEdge[p];
+                var next = outTo[p];
+                var edgeSet = outSet[p];
                 var grown = false;
                 for (var g = 0; g < grew; g++)
                 {
@@ -399,12 +425,18 @@ internal sealed class NodeLotTable
     /// <summary>Nodes with at least this many slots are indexed (fewer are scanned, which is faster).</summary>
     private const int IndexedFrom = 16;
 
-    private int[] _start = [];
-    private int[] _count = [];
-    private int[] _capacity = [];
-    private int[] _freshCount = [];
-    private int[] _indexStart = [];
-    private int[] _indexBits = [];
+    /// <summary>Where a node's lots are: its slots, how many are used and fresh, and its index (bits 0: none). One cache line.</summary>
+    private struct NodeState
+    {
+        public int Start;
+        public int Count;
+        public int Capacity;
+        public int FreshCount;
+        public int IndexStart;
+        public int IndexBits;
+    }
+
+    private NodeState[] _nodes = [];
     private int[] _kinds = new int[1024];
     private long[] _categories = new long[1024];
     private bool[] _fresh = new bool[1024];
@@ -422,42 +454,31 @@ internal sealed class NodeLotTable
     {
         foreach (var node in _touched)
         {
-            if (node >= _start.Length) continue;
-            _count[node] = 0;
-            _capacity[node] = 0;
-            _freshCount[node] = 0;
-            _indexBits[node] = 0;
+            if (node < _nodes.Length) _nodes[node] = default;
         }
         _touched.Clear();
         Array.Clear(_fresh, 0, _used);
         _used = 0;
         _indexUsed = 0;
-        if (_start.Length < nodes)
-        {
-            _start = new int[nodes];
-            _count = new int[nodes];
-            _capacity = new int[nodes];
-            _freshCount = new int[nodes];
-            _indexStart = new int[nodes];
-            _indexBits = new int[nodes];
-        }
+        if (_nodes.Length < nodes) _nodes = new NodeState[nodes];
     }
 
     /// <summary>Adds <paramref name="categories"/> to the lot of <paramref name="kind"/> at <paramref name="node"/>; false when nothing grew.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Grow(int node, int kind, long categories, CategoryBits bits)
     {
-        var start = _start[node];
-        var count = _count[node];
-        var slot = count == 0 ? -1 : _indexBits[node] == 0 ? _kinds.AsSpan(start, count).IndexOf(kind) : Find(node, start, kind);
+        ref var state = ref _nodes[node];
+        var start = state.Start;
+        var count = state.Count;
+        var slot = count == 0 ? -1 : state.IndexBits == 0 ? _kinds.AsSpan(start, count).IndexOf(kind) : Find(ref state, kind);
         if (slot < 0)
         {
-            if (count == _capacity[node]) start = Move(node, count);
+            if (count == state.Capacity) start = Move(node, ref state);
             slot = count;
-            _count[node] = count + 1;
+            state.Count = count + 1;
             _kinds[start + slot] = kind;
             _categories[start + slot] = categories;
-            if (_indexBits[node] != 0) Index(node, kind, slot);
+            if (state.IndexBits != 0) Index(ref state, kind, slot);
         }
         else
         {
@@ -469,7 +490,7 @@ internal sealed class NodeLotTable
         if (!_fresh[start + slot])
         {
             _fresh[start + slot] = true;
-            _freshSlots[start + _freshCount[node]++] = slot;
+            _freshSlots[start + state.FreshCount++] = slot;
         }
         return true;
     }
@@ -479,11 +500,12 @@ internal sealed class NodeLotTable
     private static int Home(int kind, int bits) => (int)(((uint)kind * 2654435769u) >> (32 - bits));
 
     /// <summary>The slot of <paramref name="kind"/> at an indexed node (-1: none).</summary>
-    private int Find(int node, int start, int kind)
+    private int Find(ref NodeState state, int kind)
     {
-        var bits = _indexBits[node];
+        var start = state.Start;
+        var bits = state.IndexBits;
         var mask = (1 << bits) - 1;
-        var index = _indexStart[node];
+        var index = state.IndexStart;
         for (var i = Home(kind, bits); ; i = (i + 1) & mask)
         {
             var entry = _index[index + i];
@@ -493,11 +515,11 @@ internal sealed class NodeLotTable
     }
 
     /// <summary>Records that <paramref name="kind"/> is in <paramref name="slot"/> of an indexed node (at most half full: there is a free entry).</summary>
-    private void Index(int node, int kind, int slot)
+    private void Index(ref NodeState state, int kind, int slot)
     {
-        var bits = _indexBits[node];
+        var bits = state.IndexBits;
         var mask = (1 << bits) - 1;
-        var index = _indexStart[node];
+        var index = state.IndexStart;
         var i = Home(kind, bits);
         while (_index[index + i] != 0) i = (i + 1) & mask;
         _index[index + i] = slot + 1;
@@ -507,9 +529,10 @@ internal sealed class NodeLotTable
     /// Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved, and an index
     /// of twice as many entries once it is large); its new start.
     /// </summary>
-    private int Move(int node, int count)
+    private int Move(int node, ref NodeState state)
     {
-        var capacity = _capacity[node];
+        var count = state.Count;
+        var capacity = state.Capacity;
         var grown = Math.Max(4, capacity * 2);
         if (_used + grown > _kinds.Length)
         {
@@ -519,7 +542,7 @@ internal sealed class NodeLotTable
             Array.Resize(ref _fresh, size);
             Array.Resize(ref _freshSlots, size);
         }
-        var start = _start[node];
+        var start = state.Start;
         var moved = _used;
         if (capacity == 0)
         {
@@ -530,21 +553,21 @@ internal sealed class NodeLotTable
             Array.Copy(_kinds, start, _kinds, moved, count);
             Array.Copy(_categories, start, _categories, moved, count);
             Array.Copy(_fresh, start, _fresh, moved, count);
-            Array.Copy(_freshSlots, start, _freshSlots, moved, _freshCount[node]);
+            Array.Copy(_freshSlots, start, _freshSlots, moved, state.FreshCount);
             Array.Clear(_fresh, start, count);
         }
-        _start[node] = moved;
-        _capacity[node] = grown;
+        state.Start = moved;
+        state.Capacity = grown;
         _used += grown;
         if (grown >= IndexedFrom)
         {
             var entries = grown * 2;
             if (_indexUsed + entries > _index.Length) Array.Resize(ref _index, Math.Max(_index.Length * 2, _indexUsed + entries));
             Array.Clear(_index, _indexUsed, entries);
-            _indexStart[node] = _indexUsed;
-            _indexBits[node] = BitOperations.Log2((uint)entries);
+            state.IndexStart = _indexUsed;
+            state.IndexBits = BitOperations.Log2((uint)entries);
             _indexUsed += entries;
-            for (var slot = 0; slot < count; slot++) Index(node, _kinds[moved + slot], slot);
+            for (var slot = 0; slot < count; slot++) Index(ref state, _kinds[moved + slot], slot);
         }
         return moved;
     }
@@ -552,14 +575,15 @@ internal sealed class NodeLotTable
     /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
     public int TakeFresh(int node, ref int[] kinds, ref long[] categories)
     {
-        var n = _freshCount[node];
+        ref var state = ref _nodes[node];
+        var n = state.FreshCount;
         if (n == 0) return 0;
         if (kinds.Length < n)
         {
             kinds = new int[Math.Max(n, kinds.Length * 2)];
             categories = new long[kinds.Length];
         }
-        var start = _start[node];
+        var start = state.Start;
         for (var i = 0; i < n; i++)
         {
             var at = start + _freshSlots[start + i];
@@ -567,14 +591,15 @@ internal sealed class NodeLotTable
             categories[i] = _categories[at];
             _fresh[at] = false;
         }
-        _freshCount[node] = 0;
+        state.FreshCount = 0;
         return n;
     }
 
     /// <summary>The set of the lots at <paramref name="node"/> (<see cref="LotSets.Empty"/>: none).</summary>
     public int SetAt(int node, LotSets sets)
     {
-        var n = _count[node];
+        var state = _nodes[node];
+        var n = state.Count;
         if (n == 0) return LotSets.Empty;
         if (_sorted.Length < n)
         {
@@ -585,8 +610,8 @@ internal sealed class NodeLotTable
         }
         var kinds = _sortKinds.AsSpan(0, n);
         var categories = _sortCategories.AsSpan(0, n);
-        _kinds.AsSpan(_start[node], n).CopyTo(kinds);
-        _categories.AsSpan(_start[node], n).CopyTo(categories);
+        _kinds.AsSpan(state.Start, n).CopyTo(kinds);
+        _categories.AsSpan(state.Start, n).CopyTo(categories);
         kinds.Sort(categories);
         var lots = _sorted.AsSpan(0, n);
         for (var i = 0; i < n; i++) lots[i] = new Lot(kinds[i], categories[i]);
