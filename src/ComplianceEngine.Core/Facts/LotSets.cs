@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
@@ -18,7 +19,7 @@ internal sealed class LotSets
 
     private readonly CategoryBits _categories;
     private readonly Dictionary<(string[]?, string[]?, string[]?), int> _kindIds = new(KindComparer.Instance);
-    private readonly Dictionary<CarriedData, int> _kindOfData = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string[]?, string[]?, string[]?), int> _kindOfArrays = new(SameArrays.Instance);
     private readonly List<(ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations)> _kinds = [];
     private readonly List<Lot[]> _sets = [[]];
     private readonly Dictionary<Lot[], int> _setIds = new(SequenceComparer<Lot>.Instance) { [[]] = Empty };
@@ -35,15 +36,16 @@ internal sealed class LotSets
     /// <summary>The kind of lot <paramref name="data"/> is.</summary>
     public int KindOf(CarriedData data)
     {
-        if (_kindOfData.TryGetValue(data, out var id)) return id;
+        // The lists are shared arrays (a store's, interned): looked up by the arrays themselves first, by their words once.
         var key = (ImmutableCollectionsMarshal.AsArray(data.Subjects), ImmutableCollectionsMarshal.AsArray(data.SubjectTypes),
             ImmutableCollectionsMarshal.AsArray(data.Designations));
+        if (_kindOfArrays.TryGetValue(key, out var id)) return id;
         if (!_kindIds.TryGetValue(key, out id))
         {
             _kinds.Add((data.Subjects, data.SubjectTypes, data.Designations));
             _kindIds[key] = id = _kinds.Count - 1;
         }
-        return _kindOfData[data] = id;
+        return _kindOfArrays[key] = id;
     }
 
     /// <summary>The set of <paramref name="lots"/> (one per kind, any order; sorted here).</summary>
@@ -193,6 +195,18 @@ internal sealed class LotSets
         foreach (var lot in lots) union = _categories.Union(union, lot.Categories);
         _setCategories.Add(union);
         return _setIds[lots] = _sets.Count - 1;
+    }
+
+    /// <summary>Three arrays compared and hashed by reference.</summary>
+    private sealed class SameArrays : IEqualityComparer<(string[]?, string[]?, string[]?)>
+    {
+        public static SameArrays Instance { get; } = new();
+
+        public bool Equals((string[]?, string[]?, string[]?) x, (string[]?, string[]?, string[]?) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2) && ReferenceEquals(x.Item3, y.Item3);
+
+        public int GetHashCode((string[]?, string[]?, string[]?) obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Item1), RuntimeHelpers.GetHashCode(obj.Item2), RuntimeHelpers.GetHashCode(obj.Item3));
     }
 
     private sealed class KindComparer : IEqualityComparer<(string[]?, string[]?, string[]?)>
