@@ -54,6 +54,7 @@ internal static class OnwardBench
         }
         if (o.Flag("phases")) Phases(direct, regimes, transferRules);
         if (o.Flag("update")) Update(direct, regimes, transferRules, rounds);
+        if (rounds == 0) return 0;
         walls.Sort();
         cpus.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -115,7 +115,9 @@ public sealed class FactBuilder
             ? source.Carried
             : resolved.Sensitivity.Infer(source.Data with
             {
-                Categories = flow.Categories.Length > 0 ? SortedShared(resolved, flow.Categories) : source.Data.Categories,
+                // Interned: the onward graph and the rule filter look categories up by their array, so a few thousand distinct
+                // lists are a few thousand keys, not one per flow.
+                Categories = flow.Categories.Length > 0 ? resolved.Intern(Sorted(flow.Categories)) : source.Data.Categories,
                 Individuals = flow.Individuals ?? source.Data.Individuals,
                 SensitiveIndividuals = flow.SensitiveIndividuals ?? source.Data.SensitiveIndividuals,
             }, source.Site.Regimes);

@@ -341,24 +341,57 @@ internal sealed class RegimeTrace
     /// <summary>The site the chain of a hop taken from <paramref name="node"/> starts at.</summary>
     public Site Origin(int node) => _transfers[_first[node]].Source;
 
-    /// <summary>The names along the chain of hop <paramref name="e"/> taken from <paramref name="node"/>, source first (any thread).</summary>
-    public ImmutableArray<string> Path(int e, int node)
+    /// <summary>
+    /// The names along the chain of hop <paramref name="e"/> taken from <paramref name="node"/>, source first (any thread):
+    /// the names along the chain to <paramref name="node"/>, then the hop's own, overlapping where they meet.
+    /// </summary>
+    public ImmutableArray<string> Path(int e, int node) => Appended(ReachedBy[node] >= 0 ? PathTo(node) : [], _transfers[e].Path);
+
+    /// <summary>
+    /// The names along the chain that first reached <paramref name="node"/> (not a seed), worked out once per node and shared
+    /// by every hop leaving it and every node reached from it: a path is one copy of its node's prefix, not a walk back to
+    /// the seed. Nodes are filled from the nearest one already known (any thread: two threads that race write equal arrays).
+    /// </summary>
+    private ImmutableArray<string> PathTo(int node)
     {
+        var paths = _paths ??= new ImmutableArray<string>[_via.Length];
+        if (!paths[node].IsDefault) return paths[node];
         var chain = t_chain ??= [];
-        var path = t_path ??= [];
         chain.Clear();
-        path.Clear();
-        chain.Add(e);
-        for (var n = node; ReachedBy[n] >= 0; n = _via[n]) chain.Add(ReachedBy[n]);
-        for (var i = chain.Count - 1; i >= 0; i--) FlowAnalyzer.Append(path, _transfers[chain[i]].Path);
-        return [.. path];
+        var n = node;
+        for (; ReachedBy[n] >= 0 && paths[n].IsDefault; n = _via[n]) chain.Add(n);
+        var path = ReachedBy[n] >= 0 ? paths[n] : [];
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            var at = chain[i];
+            path = Appended(path, _transfers[ReachedBy[at]].Path);
+            paths[at] = path;
+        }
+        return path;
     }
+
+    /// <summary><paramref name="path"/> followed by <paramref name="hop"/>, overlapping the longest tail of the path the hop starts with (as <see cref="FlowAnalyzer.Append"/>).</summary>
+    private static ImmutableArray<string> Appended(ImmutableArray<string> path, ImmutableArray<string> hop)
+    {
+        var overlap = 0;
+        for (var k = Math.Min(path.Length, hop.Length); k > 0; k--)
+        {
+            if (path.AsSpan(path.Length - k, k).SequenceEqual(hop.AsSpan(0, k)))
+            {
+                overlap = k;
+                break;
+            }
+        }
+        var names = new string[path.Length + hop.Length - overlap];
+        path.AsSpan().CopyTo(names);
+        hop.AsSpan()[overlap..].CopyTo(names.AsSpan(path.Length));
+        return ImmutableCollectionsMarshal.AsImmutableArray(names);
+    }
+
+    private ImmutableArray<string>[]? _paths;
 
     [ThreadStatic]
     private static List<int>? t_chain;
-
-    [ThreadStatic]
-    private static List<string>? t_path;
 }
 
 /// <summary>Decides, before an onward hop is built, whether it could matter (see <c>OnwardRuleFilter</c>).</summary>

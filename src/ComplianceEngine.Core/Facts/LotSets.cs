@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
@@ -17,7 +19,7 @@ internal sealed class LotSets
 
     private readonly CategoryBits _categories;
     private readonly Dictionary<(string[]?, string[]?, string[]?), int> _kindIds = new(KindComparer.Instance);
-    private readonly Dictionary<CarriedData, int> _kindOfData = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string[]?, string[]?, string[]?), int> _kindOfArrays = new(SameArrays.Instance);
     private readonly List<(ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations)> _kinds = [];
     private readonly List<Lot[]> _sets = [[]];
     private readonly Dictionary<Lot[], int> _setIds = new(SequenceComparer<Lot>.Instance) { [[]] = Empty };
@@ -34,15 +36,16 @@ internal sealed class LotSets
     /// <summary>The kind of lot <paramref name="data"/> is.</summary>
     public int KindOf(CarriedData data)
     {
-        if (_kindOfData.TryGetValue(data, out var id)) return id;
+        // The lists are shared arrays (a store's, interned): looked up by the arrays themselves first, by their words once.
         var key = (ImmutableCollectionsMarshal.AsArray(data.Subjects), ImmutableCollectionsMarshal.AsArray(data.SubjectTypes),
             ImmutableCollectionsMarshal.AsArray(data.Designations));
+        if (_kindOfArrays.TryGetValue(key, out var id)) return id;
         if (!_kindIds.TryGetValue(key, out id))
         {
             _kinds.Add((data.Subjects, data.SubjectTypes, data.Designations));
             _kindIds[key] = id = _kinds.Count - 1;
         }
-        return _kindOfData[data] = id;
+        return _kindOfArrays[key] = id;
     }
 
     /// <summary>The set of <paramref name="lots"/> (one per kind, any order; sorted here).</summary>
@@ -50,6 +53,15 @@ internal sealed class LotSets
     {
         if (lots.Length == 0) return Empty;
         lots.Sort(static (a, b) => a.Kind.CompareTo(b.Kind));
+        var lookup = _setIds.GetAlternateLookup<ReadOnlySpan<Lot>>();
+        if (lookup.TryGetValue(lots, out var id)) return id;
+        return Intern(lots.ToArray());
+    }
+
+    /// <summary>The set of <paramref name="lots"/>, already sorted by kind (one per kind).</summary>
+    public int OfSorted(ReadOnlySpan<Lot> lots)
+    {
+        if (lots.Length == 0) return LotSets.Empty;
         var lookup = _setIds.GetAlternateLookup<ReadOnlySpan<Lot>>();
         if (lookup.TryGetValue(lots, out var id)) return id;
         return Intern(lots.ToArray());
@@ -85,6 +97,26 @@ internal sealed class LotSets
             var k = _kinds[lots[0].Kind];
             return _described[set] = (k.Subjects, k.SubjectTypes, k.Designations);
         }
+        if (Vocabulary() is { } vocabulary)
+        {
+            // Each kind's subjects, subject types and designations as bits over their (small, sorted) vocabularies: the
+            // union of a set's is an OR per lot, and sets with the same union describe the same, worked out once.
+            ulong subjects = 0, subjectTypes = 0, designations = 0;
+            foreach (var lot in lots)
+            {
+                var (s, t, g) = vocabulary.Masks[lot.Kind];
+                subjects |= s;
+                subjectTypes |= t;
+                designations |= g;
+            }
+            if (!_describedMasks.TryGetValue((subjects, subjectTypes, designations), out d))
+            {
+                d = (KindVocabulary.Names(vocabulary.Subjects, subjects), KindVocabulary.Names(vocabulary.SubjectTypes, subjectTypes),
+                    KindVocabulary.Names(vocabulary.Designations, designations));
+                _describedMasks[(subjects, subjectTypes, designations)] = d;
+            }
+            return _described[set] = d;
+        }
         // Sets that differ only in their categories describe the same: worked out once per distinct kinds.
         Span<int> ids = lots.Length <= 256 ? stackalloc int[lots.Length] : new int[lots.Length];
         for (var i = 0; i < lots.Length; i++) ids[i] = lots[i].Kind;
@@ -97,6 +129,64 @@ internal sealed class LotSets
         return _described[set] = d;
     }
 
+    private readonly Dictionary<(ulong, ulong, ulong), (ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>)> _describedMasks = [];
+    private KindVocabulary? _vocabulary;
+
+    /// <summary>The kinds' vocabularies as bits (null when one has more than 64 words: sets are then described by their kinds).</summary>
+    private KindVocabulary? Vocabulary()
+    {
+        if (_vocabularyKinds != _kinds.Count)
+        {
+            _vocabulary = KindVocabulary.Of(_kinds);
+            _vocabularyKinds = _kinds.Count;
+        }
+        return _vocabulary;
+    }
+
+    private int _vocabularyKinds = -1;
+
+    /// <summary>The sorted subjects, subject types and designations every kind names, and each kind's as bits over them.</summary>
+    private sealed class KindVocabulary
+    {
+        public required string[] Subjects { get; init; }
+        public required string[] SubjectTypes { get; init; }
+        public required string[] Designations { get; init; }
+        public required (ulong, ulong, ulong)[] Masks { get; init; }
+
+        public static KindVocabulary? Of(List<(ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations)> kinds)
+        {
+            string[] Words(Func<(ImmutableArray<string>, ImmutableArray<string>, ImmutableArray<string>), ImmutableArray<string>> of) =>
+                [.. kinds.SelectMany(k => of(k)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            var subjects = Words(k => k.Item1);
+            var subjectTypes = Words(k => k.Item2);
+            var designations = Words(k => k.Item3);
+            if (subjects.Length > 64 || subjectTypes.Length > 64 || designations.Length > 64) return null;
+            static ulong Mask(string[] words, ImmutableArray<string> names)
+            {
+                ulong mask = 0;
+                foreach (var n in names) mask |= 1UL << Array.BinarySearch(words, n, StringComparer.Ordinal);
+                return mask;
+            }
+            return new KindVocabulary
+            {
+                Subjects = subjects,
+                SubjectTypes = subjectTypes,
+                Designations = designations,
+                Masks = [.. kinds.Select(k => (Mask(subjects, k.Subjects), Mask(subjectTypes, k.SubjectTypes), Mask(designations, k.Designations)))],
+            };
+        }
+
+        /// <summary>The words of <paramref name="mask"/>, in order (sorted, as the vocabulary is).</summary>
+        public static ImmutableArray<string> Names(string[] words, ulong mask)
+        {
+            if (mask == 0) return [];
+            var names = new string[BitOperations.PopCount(mask)];
+            var i = 0;
+            for (var bits = mask; bits != 0; bits &= bits - 1) names[i++] = words[BitOperations.TrailingZeroCount(bits)];
+            return ImmutableCollectionsMarshal.AsImmutableArray(names);
+        }
+    }
+
     private int Intern(Lot[] lots)
     {
         if (_setIds.TryGetValue(lots, out var id)) return id;
@@ -105,6 +195,18 @@ internal sealed class LotSets
         foreach (var lot in lots) union = _categories.Union(union, lot.Categories);
         _setCategories.Add(union);
         return _setIds[lots] = _sets.Count - 1;
+    }
+
+    /// <summary>Three arrays compared and hashed by reference.</summary>
+    private sealed class SameArrays : IEqualityComparer<(string[]?, string[]?, string[]?)>
+    {
+        public static SameArrays Instance { get; } = new();
+
+        public bool Equals((string[]?, string[]?, string[]?) x, (string[]?, string[]?, string[]?) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2) && ReferenceEquals(x.Item3, y.Item3);
+
+        public int GetHashCode((string[]?, string[]?, string[]?) obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Item1), RuntimeHelpers.GetHashCode(obj.Item2), RuntimeHelpers.GetHashCode(obj.Item3));
     }
 
     private sealed class KindComparer : IEqualityComparer<(string[]?, string[]?, string[]?)>

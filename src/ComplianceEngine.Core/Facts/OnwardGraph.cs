@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Facts;
@@ -114,7 +115,29 @@ internal sealed class OnwardGraph
             EdgeSet[i] = transfers[i].CarriesOnlyItsCategories ? EdgeOwn[i] : CategoryBits.All;
             EdgeKind[i] = Lots.KindOf(transfers[i].Data);
         }
+        // The edges out of each node side by side, with what the search reads of each (its destination and what it carries).
+        _outStart = new int[_ids.Count + 1];
+        for (var n = 0; n < _ids.Count; n++) _outStart[n + 1] = _outStart[n] + (Outgoing[n]?.Length ?? 0);
+        _outEdge = new int[_outStart[^1]];
+        _outTo = new int[_outEdge.Length];
+        _outSet = new long[_outEdge.Length];
+        for (var n = 0; n < _ids.Count; n++)
+        {
+            if (Outgoing[n] is not { } edges) continue;
+            for (var k = 0; k < edges.Length; k++)
+            {
+                var at = _outStart[n] + k;
+                _outEdge[at] = edges[k];
+                _outTo[at] = To[edges[k]];
+                _outSet[at] = EdgeSet[edges[k]];
+            }
+        }
     }
+
+    private readonly int[] _outStart;
+    private readonly int[] _outEdge;
+    private readonly int[] _outTo;
+    private readonly long[] _outSet;
 
     private int Id(string key)
     {
@@ -187,6 +210,9 @@ internal sealed class OnwardGraph
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Search(string regime, SearchScratch scratch)
     {
+        ArgumentNullException.ThrowIfNull(scratch);
+        var r = Regimes.IndexOf(regime);
+        if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
         var count = Transfers.Count;
         var nodes = NodeCount;
         scratch.Reset(nodes, count);
@@ -196,33 +222,32 @@ internal sealed class OnwardGraph
         var bound = scratch.Bound;
         var queue = scratch.Queue;
         var queued = scratch.Queued;
-        var lotsAt = scratch.LotsAt;
+        var lots = scratch.Lots;
         var categories = Categories;
+        var reachedBy = trace.ReachedBy;
+        var outStart = _outStart;
+        var outEdge = _outEdge;
+        var outTo = _outTo;
+        var outSet = _outSet;
 
-        // Adds lot (kind, categories) at node; queues what grew. A lot's categories only grow, so each (node, kind) changes
-        // at most once per category: only what grew is passed on, and the search is linear in the lots that move.
-        void Add(int node, int kind, long lotCategories)
-        {
-            var here = lotsAt[node] ??= scratch.Rent(node);
-            if (!here.Grow(kind, lotCategories, categories)) return;
-            if (queued[node]) return;
-            queued[node] = true;
-            queue.Enqueue(node);
-        }
-
-        var r = Regimes.IndexOf(regime);
-        if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
         Bound(r, bound);
         for (var i = 0; i < count; i++)
         {
             if (!bound[i]) continue;
-            if (trace.ReachedBy[From[i]] == RegimeTrace.Unreached)
+            var from = From[i];
+            if (reachedBy[from] == RegimeTrace.Unreached)
             {
-                trace.MarkSeed(From[i]);
-                order.Add(From[i]);
+                trace.MarkSeed(from);
+                order.Add(from);
             }
             // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
-            if (EdgeOwn[i] != CategoryBits.Nothing) Add(From[i], EdgeKind[i], EdgeOwn[i]);
+            // A lot's categories only grow, so each (node, kind) changes at most once per category: only what grew is passed
+            // on, and the search is linear in the lots that move.
+            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], categories) && !queued[from])
+            {
+                queued[from] = true;
+                queue.Enqueue(from);
+            }
             counts.Add(EdgeKind[i], Transfers[i].Held);
         }
         var grewKinds = scratch.GrewKinds;
@@ -233,22 +258,28 @@ internal sealed class OnwardGraph
             queued[node] = false;
             // What grew since the node was last handled, as it was now: lots that grow while its edges are followed (a
             // loop back to it) are passed on when it is handled again.
-            var grew = lotsAt[node]!.TakeFresh(ref grewKinds, ref grewCategories);
-            if (Outgoing[node] is not { } edges) continue;
-            foreach (var e in edges)
+            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+            for (int p = outStart[node], end = outStart[node + 1]; p < end; p++)
             {
-                var next = To[e];
-                var edgeSet = EdgeSet[e];
+                var e = outEdge[p];
+                var next = outTo[p];
+                var edgeSet = outSet[p];
+                var grown = false;
                 for (var g = 0; g < grew; g++)
                 {
                     var carried = categories.Carry(grewCategories[g], edgeSet);
                     if (carried == CategoryBits.Nothing) continue;
-                    if (trace.ReachedBy[next] == RegimeTrace.Unreached)
+                    if (reachedBy[next] == RegimeTrace.Unreached)
                     {
                         trace.Reach(next, e, node);
                         order.Add(next);
                     }
-                    Add(next, grewKinds[g], carried);
+                    grown |= lots.Grow(next, grewKinds[g], carried, categories);
+                }
+                if (grown && !queued[next])
+                {
+                    queued[next] = true;
+                    queue.Enqueue(next);
                 }
             }
         }
@@ -260,7 +291,7 @@ internal sealed class OnwardGraph
         for (var k = 0; k < order.Count; k++)
         {
             var node = order[k];
-            if (Outgoing[node] is not null) arrived[k] = lotsAt[node] is { } here ? Lots.Of(here.Lots) : LotSets.Empty;
+            if (Outgoing[node] is not null) arrived[k] = lots.SetAt(node, Lots);
         }
         return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
     }
@@ -276,6 +307,9 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     public string Regime { get; } = regime;
     public RegimeTrace Trace { get; } = trace;
     public int[] Order { get; } = order;
+
+    /// <summary>The set of lots (see <see cref="LotSets"/>) that arrived at each node of <see cref="Order"/> (empty at a node data does not leave).</summary>
+    public int[] Arrived { get; } = arrived;
     public bool[] Bound { get; } = bound;
 
     /// <summary>
@@ -297,7 +331,7 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
             foreach (var e in edges)
             {
                 if (e == pred || Bound[e]) continue;
-                var carried = g.Lots.Carry(arrived[k], g.EdgeSet[e]);
+                var carried = g.Lots.Carry(Arrived[k], g.EdgeSet[e]);
                 if (carried == LotSets.Empty) continue;
                 var edge = g.Transfers[e];
                 var data = LotData(edge, carried, g.EdgeOwn[e], only, lotData);
@@ -379,95 +413,216 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
     }
 }
 
-/// <summary>The lots of one regime's data at one node, and which of them grew since the node was last handled.</summary>
-internal sealed class NodeLots
+/// <summary>
+/// The lots of one regime's data at every node, and which of them grew since the node was last handled, in flat arrays
+/// reused from search to search: node n's lots are slots <c>[Start[n], Start[n] + Count[n])</c> of the kinds and categories
+/// arrays (a node that outgrows its slots moves to twice as many at the end), so adding a lot touches one place instead of
+/// walking through an object per node. A node with many lots (a hub: in a large estate, hundreds of kinds reach it) also
+/// has an open-addressing index from kind to slot, so finding a lot there does not scan them all.
+/// </summary>
+internal sealed class NodeLotTable
 {
-    private int[] _kinds = new int[4];
-    private long[] _categories = new long[4];
-    private bool[] _fresh = new bool[4];
-    private int[] _freshSlots = new int[4];
-    private int _count;
-    private int _freshCount;
+    /// <summary>Nodes with at least this many slots are indexed (fewer are scanned, which is faster).</summary>
+    private const int IndexedFrom = 16;
 
-    /// <summary>The lots here.</summary>
-    public Span<Lot> Lots
+    /// <summary>Where a node's lots are: its slots, how many are used and fresh, and its index (bits 0: none). One cache line.</summary>
+    private struct NodeState
     {
-        get
-        {
-            var lots = new Lot[_count];
-            for (var i = 0; i < _count; i++) lots[i] = new Lot(_kinds[i], _categories[i]);
-            return lots;
-        }
+        public int Start;
+        public int Count;
+        public int Capacity;
+        public int FreshCount;
+        public int IndexStart;
+        public int IndexBits;
     }
 
-    /// <summary>Adds <paramref name="categories"/> to the lot of <paramref name="kind"/>; false when nothing grew.</summary>
-    public bool Grow(int kind, long categories, CategoryBits bits)
+    private NodeState[] _nodes = [];
+    private int[] _kinds = new int[1024];
+    private long[] _categories = new long[1024];
+    private bool[] _fresh = new bool[1024];
+    private int[] _freshSlots = new int[1024];
+    private int[] _index = new int[1024];
+    private int _used;
+    private int _indexUsed;
+    private readonly List<int> _touched = [];
+    private int[] _sortKinds = new int[16];
+    private long[] _sortCategories = new long[16];
+    private Lot[] _sorted = new Lot[16];
+
+    /// <summary>Empties what the last search left, for a graph of <paramref name="nodes"/> nodes.</summary>
+    public void Reset(int nodes)
     {
-        var slot = _kinds.AsSpan(0, _count).IndexOf(kind);
+        foreach (var node in _touched)
+        {
+            if (node < _nodes.Length) _nodes[node] = default;
+        }
+        _touched.Clear();
+        Array.Clear(_fresh, 0, _used);
+        _used = 0;
+        _indexUsed = 0;
+        if (_nodes.Length < nodes) _nodes = new NodeState[nodes];
+    }
+
+    /// <summary>Adds <paramref name="categories"/> to the lot of <paramref name="kind"/> at <paramref name="node"/>; false when nothing grew.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Grow(int node, int kind, long categories, CategoryBits bits)
+    {
+        ref var state = ref _nodes[node];
+        var start = state.Start;
+        var count = state.Count;
+        var slot = count == 0 ? -1 : state.IndexBits == 0 ? _kinds.AsSpan(start, count).IndexOf(kind) : Find(ref state, kind);
         if (slot < 0)
         {
-            if (_count == _kinds.Length)
-            {
-                Array.Resize(ref _kinds, _count * 2);
-                Array.Resize(ref _categories, _count * 2);
-                Array.Resize(ref _fresh, _count * 2);
-                Array.Resize(ref _freshSlots, _count * 2);
-            }
-            slot = _count++;
-            _kinds[slot] = kind;
-            _categories[slot] = categories;
+            if (count == state.Capacity) start = Move(node, ref state);
+            slot = count;
+            state.Count = count + 1;
+            _kinds[start + slot] = kind;
+            _categories[start + slot] = categories;
+            if (state.IndexBits != 0) Index(ref state, kind, slot);
         }
         else
         {
-            var before = _categories[slot];
+            var before = _categories[start + slot];
             var after = bits.Union(before, categories);
             if (after == before) return false;
-            _categories[slot] = after;
+            _categories[start + slot] = after;
         }
-        if (!_fresh[slot])
+        if (!_fresh[start + slot])
         {
-            _fresh[slot] = true;
-            _freshSlots[_freshCount++] = slot;
+            _fresh[start + slot] = true;
+            _freshSlots[start + state.FreshCount++] = slot;
         }
         return true;
     }
 
-    /// <summary>Copies the lots that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
-    public int TakeFresh(ref int[] kinds, ref long[] categories)
+    /// <summary>The first index position to probe for <paramref name="kind"/> in an index of 2^<paramref name="bits"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Home(int kind, int bits) => (int)(((uint)kind * 2654435769u) >> (32 - bits));
+
+    /// <summary>The slot of <paramref name="kind"/> at an indexed node (-1: none).</summary>
+    private int Find(ref NodeState state, int kind)
     {
-        var n = _freshCount;
+        var start = state.Start;
+        var bits = state.IndexBits;
+        var mask = (1 << bits) - 1;
+        var index = state.IndexStart;
+        for (var i = Home(kind, bits); ; i = (i + 1) & mask)
+        {
+            var entry = _index[index + i];
+            if (entry == 0) return -1;
+            if (_kinds[start + entry - 1] == kind) return entry - 1;
+        }
+    }
+
+    /// <summary>Records that <paramref name="kind"/> is in <paramref name="slot"/> of an indexed node (at most half full: there is a free entry).</summary>
+    private void Index(ref NodeState state, int kind, int slot)
+    {
+        var bits = state.IndexBits;
+        var mask = (1 << bits) - 1;
+        var index = state.IndexStart;
+        var i = Home(kind, bits);
+        while (_index[index + i] != 0) i = (i + 1) & mask;
+        _index[index + i] = slot + 1;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved, and an index
+    /// of twice as many entries once it is large); its new start.
+    /// </summary>
+    private int Move(int node, ref NodeState state)
+    {
+        var count = state.Count;
+        var capacity = state.Capacity;
+        var grown = Math.Max(4, capacity * 2);
+        if (_used + grown > _kinds.Length)
+        {
+            var size = Math.Max(_kinds.Length * 2, _used + grown);
+            Array.Resize(ref _kinds, size);
+            Array.Resize(ref _categories, size);
+            Array.Resize(ref _fresh, size);
+            Array.Resize(ref _freshSlots, size);
+        }
+        var start = state.Start;
+        var moved = _used;
+        if (capacity == 0)
+        {
+            _touched.Add(node);
+        }
+        else
+        {
+            Array.Copy(_kinds, start, _kinds, moved, count);
+            Array.Copy(_categories, start, _categories, moved, count);
+            Array.Copy(_fresh, start, _fresh, moved, count);
+            Array.Copy(_freshSlots, start, _freshSlots, moved, state.FreshCount);
+            Array.Clear(_fresh, start, count);
+        }
+        state.Start = moved;
+        state.Capacity = grown;
+        _used += grown;
+        if (grown >= IndexedFrom)
+        {
+            var entries = grown * 2;
+            if (_indexUsed + entries > _index.Length) Array.Resize(ref _index, Math.Max(_index.Length * 2, _indexUsed + entries));
+            Array.Clear(_index, _indexUsed, entries);
+            state.IndexStart = _indexUsed;
+            state.IndexBits = BitOperations.Log2((uint)entries);
+            _indexUsed += entries;
+            for (var slot = 0; slot < count; slot++) Index(ref state, _kinds[moved + slot], slot);
+        }
+        return moved;
+    }
+
+    /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
+    public int TakeFresh(int node, ref int[] kinds, ref long[] categories)
+    {
+        ref var state = ref _nodes[node];
+        var n = state.FreshCount;
+        if (n == 0) return 0;
         if (kinds.Length < n)
         {
             kinds = new int[Math.Max(n, kinds.Length * 2)];
             categories = new long[kinds.Length];
         }
+        var start = state.Start;
         for (var i = 0; i < n; i++)
         {
-            var slot = _freshSlots[i];
-            kinds[i] = _kinds[slot];
-            categories[i] = _categories[slot];
-            _fresh[slot] = false;
+            var at = start + _freshSlots[start + i];
+            kinds[i] = _kinds[at];
+            categories[i] = _categories[at];
+            _fresh[at] = false;
         }
-        _freshCount = 0;
+        state.FreshCount = 0;
         return n;
     }
 
-    /// <summary>Empties it for the next search.</summary>
-    public void Clear()
+    /// <summary>The set of the lots at <paramref name="node"/> (<see cref="LotSets.Empty"/>: none).</summary>
+    public int SetAt(int node, LotSets sets)
     {
-        Array.Clear(_fresh, 0, _count);
-        _count = 0;
-        _freshCount = 0;
+        var state = _nodes[node];
+        var n = state.Count;
+        if (n == 0) return LotSets.Empty;
+        if (_sorted.Length < n)
+        {
+            var size = Math.Max(n, _sorted.Length * 2);
+            _sortKinds = new int[size];
+            _sortCategories = new long[size];
+            _sorted = new Lot[size];
+        }
+        var kinds = _sortKinds.AsSpan(0, n);
+        var categories = _sortCategories.AsSpan(0, n);
+        _kinds.AsSpan(state.Start, n).CopyTo(kinds);
+        _categories.AsSpan(state.Start, n).CopyTo(categories);
+        kinds.Sort(categories);
+        var lots = _sorted.AsSpan(0, n);
+        for (var i = 0; i < n; i++) lots[i] = new Lot(kinds[i], categories[i]);
+        return sets.OfSorted(lots);
     }
 }
 
 /// <summary>Arrays one thread's searches reuse, sized for the largest graph seen.</summary>
 internal sealed class SearchScratch
 {
-    private readonly Stack<NodeLots> _spare = new();
-    private readonly List<int> _used = [];
-
-    public NodeLots?[] LotsAt { get; private set; } = [];
+    public NodeLotTable Lots { get; } = new();
     public bool[] Queued { get; private set; } = [];
     public bool[] Bound { get; private set; } = [];
     public Queue<int> Queue { get; } = new();
@@ -477,31 +632,10 @@ internal sealed class SearchScratch
     /// <summary>Empties what the last search left, for a graph of <paramref name="nodes"/> nodes and <paramref name="edges"/> edges.</summary>
     public void Reset(int nodes, int edges)
     {
-        foreach (var node in _used)
-        {
-            if (node < LotsAt.Length && LotsAt[node] is { } lots)
-            {
-                lots.Clear();
-                _spare.Push(lots);
-                LotsAt[node] = null;
-            }
-        }
-        _used.Clear();
-        if (LotsAt.Length < nodes)
-        {
-            var lotsAt = new NodeLots?[nodes];
-            LotsAt.CopyTo(lotsAt, 0);
-            LotsAt = lotsAt;
-        }
+        Lots.Reset(nodes);
         if (Queued.Length < nodes) Queued = new bool[nodes];
+        else Array.Clear(Queued, 0, nodes);
         if (Bound.Length < edges) Bound = new bool[edges];
         Queue.Clear();
-    }
-
-    /// <summary>Empty lots for <paramref name="node"/> (remembered, to be emptied by the next <see cref="Reset"/>).</summary>
-    public NodeLots Rent(int node)
-    {
-        _used.Add(node);
-        return _spare.Count > 0 ? _spare.Pop() : new NodeLots();
     }
 }

@@ -41,7 +41,7 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
     private readonly Func<Fact, Tri>[][] _edgeConditions;
     private readonly Func<Fact, Tri>[][] _dataConditions;
     private readonly Dictionary<string, ulong[]> _byRegime = new(StringComparer.Ordinal);
-    private readonly Dictionary<CarriedData, ulong[]> _byData = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<CarriedData, ulong[]> _byData = new(SameLists.Instance);
     private readonly int _words;
     private readonly int _workers;
     private ulong[] _edges = [];
@@ -155,6 +155,26 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
             if (MayApply(_dataConditions[i], probe)) mask[i >> 6] |= 1UL << (i & 63);
         }
         return _byData[data] = mask;
+    }
+
+    /// <summary>
+    /// Data compared by the lists the data conditions read (categories, subjects, subject types, designations), each by
+    /// reference: hops' lists are shared arrays, so lots' data records that differ only in their counts share one mask.
+    /// </summary>
+    private sealed class SameLists : IEqualityComparer<CarriedData>
+    {
+        public static SameLists Instance { get; } = new();
+
+        public bool Equals(CarriedData? x, CarriedData? y) => ReferenceEquals(x, y) || (x is not null && y is not null
+            && Same(x.Categories, y.Categories) && Same(x.Subjects, y.Subjects) && Same(x.SubjectTypes, y.SubjectTypes) && Same(x.Designations, y.Designations));
+
+        public int GetHashCode(CarriedData obj) => HashCode.Combine(Hash(obj.Categories), Hash(obj.Subjects), Hash(obj.SubjectTypes), Hash(obj.Designations));
+
+        private static bool Same(System.Collections.Immutable.ImmutableArray<string> a, System.Collections.Immutable.ImmutableArray<string> b) =>
+            ReferenceEquals(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(a), System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(b));
+
+        private static int Hash(System.Collections.Immutable.ImmutableArray<string> a) =>
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(a));
     }
 
     /// <summary>The rules that can judge onward hops of <paramref name="regime"/>, as bits (one producing thread calls this).</summary>

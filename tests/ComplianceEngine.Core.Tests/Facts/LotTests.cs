@@ -125,4 +125,27 @@ public sealed class LotTests
         Assert.Equal(EuCustomers.Subjects, fact.Subjects);
         Assert.Equal(1_000, fact.Individuals);
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(200)]
+    public void LotSets_Describe_IsTheSortedUnionOfItsKinds(int words)
+    {
+        // Kinds over a small vocabulary (described by bits) and over one past 64 words (described by their kinds).
+        var random = new Random(words);
+        string Word(string prefix) => prefix + random.Next(words).ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+        ImmutableArray<string> Some(string prefix) => FactBuilder.Sorted(Enumerable.Range(0, random.Next(4)).Select(_ => Word(prefix)).ToList());
+        var data = Enumerable.Range(0, 80).Select(_ => new CarriedData(["user.contact"], Some("s"), Some("t"), Some("d"), null, null)).ToList();
+        var sets = new LotSets(new CategoryBits([]));
+        var kinds = data.Select(sets.KindOf).ToList();
+        for (var round = 0; round < 200; round++)
+        {
+            var picked = Enumerable.Range(0, data.Count).Where(_ => random.Next(4) == 0).DistinctBy(i => kinds[i]).ToList();
+            var set = sets.Of([.. picked.Select(i => new Lot(kinds[i], CategoryBits.All))]);
+            var (subjects, subjectTypes, designations) = sets.Describe(set);
+            Assert.Equal<string>(FactBuilder.Sorted(picked.SelectMany(i => data[i].Subjects).ToList()), subjects);
+            Assert.Equal<string>(FactBuilder.Sorted(picked.SelectMany(i => data[i].SubjectTypes).ToList()), subjectTypes);
+            Assert.Equal<string>(FactBuilder.Sorted(picked.SelectMany(i => data[i].Designations).ToList()), designations);
+        }
+    }
 }

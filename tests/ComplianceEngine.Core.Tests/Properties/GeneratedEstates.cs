@@ -22,6 +22,9 @@ internal static class GeneratedEstates
     /// <summary>The engine with every built-in pack.</summary>
     public static Engine Engine => Built.Value.Engine;
 
+    /// <summary>The generator's catalogue of the built-in packs' regions.</summary>
+    public static GeoCatalog Geo => Built.Value.Geo;
+
     /// <summary>The estate of <paramref name="seed"/> with <paramref name="flows"/> flows (the same estate on every call).</summary>
     public static Model.Inventory.Estate Generate(int seed, int flows) => new EstateGenerator(Built.Value.Geo, seed).Generate(EstateSize.ForFlows(flows));
 
