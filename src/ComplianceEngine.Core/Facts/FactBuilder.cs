@@ -443,6 +443,9 @@ public sealed class ExportVolumes
         return new ExportVolumes(totals);
     }
 
+    /// <summary>The totals of exporting country <paramref name="country"/> (what <see cref="Apply"/> sets on its transfers).</summary>
+    internal (double? All, double? Sensitive) TotalsOf(string country) => _totals.TryGetValue(country, out var x) ? x : (0d, 0d);
+
     /// <summary>Sets the exporting country's totals on <paramref name="transfer"/>.</summary>
     public TransferFact Apply(TransferFact transfer)
     {

@@ -26,9 +26,12 @@ public sealed class OnwardIndex
     private readonly IReadOnlySet<string>? _regimesToFollow;
     private readonly IOnwardHopFilter? _filter;
     private readonly Dictionary<string, RegimeHops> _byRegime;
+    private readonly TransferFact[] _direct;
 
-    private OnwardIndex(OnwardGraph graph, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter, Dictionary<string, RegimeHops> byRegime)
+    private OnwardIndex(TransferFact[] direct, OnwardGraph graph, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter,
+        Dictionary<string, RegimeHops> byRegime)
     {
+        _direct = direct;
         Graph = graph;
         _regimesToFollow = regimesToFollow;
         _filter = filter;
@@ -46,6 +49,30 @@ public sealed class OnwardIndex
     /// <summary>How many onward hops there are.</summary>
     public int Count => _byRegime.Values.Sum(r => r.Hops.Length);
 
+    /// <summary>The regimes followed, in the order <see cref="Hops"/> gives their hops.</summary>
+    internal IReadOnlyList<string> Regimes => Graph.Regimes;
+
+    /// <summary>One regime's hops, in order (the array the index holds: <see cref="ReplaceHop"/> writes to it).</summary>
+    internal IReadOnlyList<TransferFact> HopsOf(string regime) => _byRegime[regime].Hops;
+
+    /// <summary>
+    /// Puts <paramref name="transfer"/> in place of direct transfer <paramref name="edge"/>: a new version of it at the same place in
+    /// the graph (the same endpoints, sites, data, categories and path, and the onward filter keeps the same hops along it), so
+    /// every search runs the same. The hops along it are replaced with <see cref="ReplaceHop"/>. The index is changed in place.
+    /// </summary>
+    internal void ReplaceEdge(int edge, TransferFact transfer)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        _direct[edge] = transfer;
+    }
+
+    /// <summary>Puts <paramref name="hop"/> (the same hop along a new version of its edge) at <paramref name="position"/> of <paramref name="regime"/>'s hops.</summary>
+    internal void ReplaceHop(string regime, int position, TransferFact hop)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        _byRegime[regime].Hops[position] = hop;
+    }
+
     /// <summary>The onward hops of <paramref name="direct"/> for the regimes in <paramref name="regimesToFollow"/> (null: every regime).</summary>
     public static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow) => Build(direct, regimesToFollow, filter: null);
 
@@ -53,12 +80,14 @@ public sealed class OnwardIndex
     internal static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(direct);
-        var graph = new OnwardGraph(direct, regimesToFollow);
-        if (graph.Regimes.Count > 0) filter?.Prepare(direct);
+        // The index's own copy: the graph reads it, and ReplaceEdge writes to it.
+        TransferFact[] own = [.. direct];
+        var graph = new OnwardGraph(own, regimesToFollow);
+        if (graph.Regimes.Count > 0) filter?.Prepare(own);
         var scratch = new SearchScratch();
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.Search(regime, scratch), filter);
-        return new OnwardIndex(graph, regimesToFollow, filter, byRegime);
+        return new OnwardIndex(own, graph, regimesToFollow, filter, byRegime);
     }
 
     /// <summary>
@@ -69,8 +98,9 @@ public sealed class OnwardIndex
     {
         ArgumentNullException.ThrowIfNull(direct);
         var old = Graph;
-        var graph = new OnwardGraph(direct, _regimesToFollow, old.Ids);
-        if (graph.Regimes.Count > 0) _filter?.Prepare(direct);
+        TransferFact[] own = [.. direct];
+        var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);
+        if (graph.Regimes.Count > 0) _filter?.Prepare(own);
         var (changed, map, ordered) = Compare(old, graph);
         var reverse = new int[old.Transfers.Count];
         Array.Fill(reverse, -1);
@@ -87,6 +117,7 @@ public sealed class OnwardIndex
         var removed = new List<TransferFact>();
         var added = new List<TransferFact>();
         var searched = new List<string>();
+        var previous = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var regime in graph.Regimes)
         {
             var before = _byRegime.GetValueOrDefault(regime);
@@ -97,14 +128,21 @@ public sealed class OnwardIndex
             }
             searched.Add(regime);
             var after = RegimeHops.Of(graph.Search(regime, scratch), _filter);
-            byRegime[regime] = before is null ? after : Diff(before, after, map, removed, added);
-            if (before is null) added.AddRange(after.Hops);
+            if (before is null)
+            {
+                byRegime[regime] = after;
+                added.AddRange(after.Hops);
+                continue;
+            }
+            var from = new int[after.Hops.Length];
+            byRegime[regime] = Diff(before, after, map, removed, added, from);
+            previous[regime] = from;
         }
         foreach (var (regime, before) in _byRegime)
         {
             if (!byRegime.ContainsKey(regime)) removed.AddRange(before.Hops);
         }
-        return new OnwardUpdate(new OnwardIndex(graph, _regimesToFollow, _filter, byRegime), removed, added, searched);
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime), removed, added, searched) { Previous = previous };
     }
 
     /// <summary>
@@ -206,23 +244,29 @@ public sealed class OnwardIndex
         return edges;
     }
 
-    /// <summary>The new search's hops, with the previous object wherever a hop along the same edge holds the same values.</summary>
-    private static RegimeHops Diff(RegimeHops before, RegimeHops after, int[] map, List<TransferFact> removed, List<TransferFact> added)
+    /// <summary>
+    /// The new search's hops, with the previous object wherever a hop along the same edge holds the same values;
+    /// <paramref name="from"/> receives, per new hop, the previous hop's position when it was kept (else -1).
+    /// </summary>
+    private static RegimeHops Diff(RegimeHops before, RegimeHops after, int[] map, List<TransferFact> removed, List<TransferFact> added, int[] from)
     {
         var chains = new ChainComparer(before.Search.Trace, after.Search.Trace);
         // One hop per regime, edge and node it leaves (node ids are shared between versions).
-        var previous = new Dictionary<(int, int), TransferFact>(before.Edges.Length);
-        for (var i = 0; i < before.Edges.Length; i++) previous[(before.Edges[i], before.Nodes[i])] = before.Hops[i];
+        var previous = new Dictionary<(int, int), int>(before.Edges.Length);
+        for (var i = 0; i < before.Edges.Length; i++) previous[(before.Edges[i], before.Nodes[i])] = i;
         var hops = new TransferFact[after.Hops.Length];
         for (var i = 0; i < hops.Length; i++)
         {
+            from[i] = -1;
             var hop = after.Hops[i];
             var oldEdge = map[after.Edges[i]];
-            if (oldEdge >= 0 && previous.Remove((oldEdge, after.Nodes[i]), out var was))
+            if (oldEdge >= 0 && previous.Remove((oldEdge, after.Nodes[i]), out var at))
             {
+                var was = before.Hops[at];
                 if (SameHop(was, hop) && chains.Same(after.Nodes[i]))
                 {
                     hops[i] = was;
+                    from[i] = at;
                     continue;
                 }
                 removed.Add(was);
@@ -230,7 +274,7 @@ public sealed class OnwardIndex
             hops[i] = hop;
             added.Add(hop);
         }
-        removed.AddRange(previous.Values);
+        foreach (var at in previous.Values) removed.Add(before.Hops[at]);
         return new RegimeHops(after.Search, after.Edges, after.Nodes, hops);
     }
 
@@ -308,4 +352,12 @@ public sealed class OnwardIndex
 /// <param name="Removed">Previous hops that are not among the next version's (their edge, data, origin or chain changed, or they are gone).</param>
 /// <param name="Added">The next version's hops that were not among the previous ones.</param>
 /// <param name="RegimesSearched">The regimes searched again (the others' hops were kept without a search).</param>
-public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact> Removed, IReadOnlyList<TransferFact> Added, IReadOnlyList<string> RegimesSearched);
+public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact> Removed, IReadOnlyList<TransferFact> Added, IReadOnlyList<string> RegimesSearched)
+{
+    /// <summary>
+    /// Per regime searched again that the previous version had: for each of its hops now (in order), the position of the
+    /// same hop object among the regime's previous hops, or -1 for a hop in <see cref="Added"/>. A regime not searched
+    /// again kept its hops at their positions; a regime not listed here and searched is new (every hop added).
+    /// </summary>
+    internal IReadOnlyDictionary<string, int[]> Previous { get; init; } = new Dictionary<string, int[]>();
+}

@@ -40,6 +40,11 @@ public sealed class IncrementalEvaluation
     private Estate? _estate;
     private ResolvedEstate? _resolved;
     private List<Entry>? _order;
+    private int _prefix;
+    private OnwardIndex? _index;
+    private Dictionary<string, Entry[]> _hops = new(StringComparer.Ordinal);
+    private ExportVolumes? _volumes;
+    private int _stamp;
     private Dictionary<string, FlowFacts>? _byFlow;
     private KeptReport? _kept;
     private Coverage? _coverage;
@@ -99,7 +104,15 @@ public sealed class IncrementalEvaluation
             var context = _context!;
             var workers = Evaluator.Workers(options);
             var observer = options.Observer;
-            var (resolved, derived) = _evaluator.Derive(estate, context, options, workers);
+            // The facts as the batch path derives them, with the onward hops kept in an index the next update re-searches.
+            var (resolved, direct, edges, volumes) = _evaluator.DeriveDirect(estate, context, options, workers);
+            OnwardIndex? index = null;
+            IEnumerable<Fact> derived = direct;
+            if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
+            {
+                index = OnwardIndex.Build(edges, follow, filter);
+                derived = direct.Concat(index.Hops.Select(volumes.Apply));
+            }
 
             var previous = _entries;
             // Keys and comparisons run on the workers while this thread builds the onward hops (the bulk of the facts);
@@ -169,7 +182,7 @@ public sealed class IncrementalEvaluation
             _diagnosed = [.. _diagnose(estate, _given)];
             var report = _evaluator.BuildReport([tally], resolved, options, _diagnosed, sources: null, workers);
             _report = report;
-            Keep(estate, resolved, order, report, options);
+            Keep(estate, resolved, order, direct.Count, index, volumes, report, options);
             var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count)
             {
                 NotPatchedBecause = fresh ? null : NotPatchedBecause,
@@ -199,16 +212,47 @@ public sealed class IncrementalEvaluation
         _estate = null;
         _resolved = null;
         _order = null;
+        _prefix = 0;
+        _index = null;
+        _hops = new(StringComparer.Ordinal);
+        _volumes = null;
         _byFlow = null;
         _kept = null;
         _coverage = null;
     }
 
     /// <summary>Keeps what the next update patches, after a version whose every fact was derived.</summary>
-    private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, Report report, EvaluationOptions options)
+    private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, int prefix, OnwardIndex? index, ExportVolumes volumes, Report report,
+        EvaluationOptions options)
     {
         // The comparers the next update uses are compiled on first use: now, not while a change waits.
         if (!estate.Flows.IsEmpty) _ = StructuralEquality.Equal(estate.Flows[0], estate.Flows[0] with { });
+        if (order.Count != prefix + (index?.Count ?? 0))
+        {
+            // Never expected: the facts are the direct ones and the index's hops. Without that, nothing is patched.
+            Forget();
+            return;
+        }
+        // Each direct transfer's edge in the index (the direct facts hold every transfer when an index is kept), and each
+        // onward hop's regime and position there.
+        var edge = 0;
+        for (var i = 0; i < prefix; i++)
+        {
+            if (index is not null && order[i].Fact is TransferFact) order[i].Edge = edge++;
+        }
+        var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
+        var at = prefix;
+        foreach (var regime in index?.Regimes ?? [])
+        {
+            var entries = order.GetRange(at, index!.HopsOf(regime).Count).ToArray();
+            for (var k = 0; k < entries.Length; k++)
+            {
+                entries[k].Regime = regime;
+                entries[k].Position = k;
+            }
+            hops[regime] = entries;
+            at += entries.Length;
+        }
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var flow in estate.Flows) names[flow.Name] = names.GetValueOrDefault(flow.Name) + 1;
         var byFlow = new Dictionary<string, FlowFacts>(StringComparer.Ordinal);
@@ -233,26 +277,34 @@ public sealed class IncrementalEvaluation
         _estate = estate;
         _resolved = resolved;
         _order = order;
+        _prefix = prefix;
+        _index = index;
+        _hops = hops;
+        _volumes = volumes;
         _byFlow = byFlow;
-        _kept = KeptReport.Of(report, order.Select(e => (e.Ordinal, e.Verdicts, e.Findings)), options.IncludePasses);
+        _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
         _coverage = report.Coverage;
     }
 
     /// <summary>
-    /// The update when only flows changed, in place (the same flows by name, in the same order, no other document changed)
-    /// and each without moving in the graph (the same endpoints, data and categories, so every onward search runs the same):
-    /// only the changed flows' transfers and the onward hops along them are derived again, and the kept report is patched.
-    /// Null when the change is anything else: the caller derives every fact.
+    /// The update when only flows changed, in place (the same flows by name, in the same order, no other document changed).
+    /// A flow that keeps its place in the graph (the same endpoints, data and categories, so every onward search runs the
+    /// same) has its transfer and the onward hops along it derived again (<see cref="RegimeSearch.Rebase"/>). A flow that
+    /// moved in the graph (rerouted, other categories or data) goes through the onward index: only the regimes its change
+    /// reaches are searched again, and only the hops whose values changed (their lots, origin, chain or edge) are retracted
+    /// and inserted. The kept report is patched either way. Null when the change is anything else: the caller derives every
+    /// fact (<see cref="NotPatchedBecause"/> says why).
     /// </summary>
     private IncrementalUpdate? PatchChangedFlows(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics)
     {
         if (_estate is not { } before || _resolved is not { } resolvedBefore || _order is not { } order || _byFlow is not { } byFlow
-            || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session)
+            || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session
+            || _volumes is not { } volumes)
             return NotPatched("no kept version");
         if (!SameDocuments(before.Clusters, estate.Clusters) || !SameDocuments(before.Stores, estate.Stores)
-            || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories)
-            || before.Flows.Length != estate.Flows.Length)
-            return NotPatched("documents other than flows changed, or flows were added or removed");
+            || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories))
+            return NotPatched("documents other than flows changed");
+        if (before.Flows.Length != estate.Flows.Length) return NotPatched("flows were added or removed");
         var observer = options.Observer;
         var changedFlows = new List<int>();
         for (var i = 0; i < estate.Flows.Length; i++)
@@ -267,6 +319,7 @@ public sealed class IncrementalEvaluation
 
         var orgMechanisms = FactBuilder.OrganizationMechanisms(resolved, context);
         var derived = new List<(Entry Old, Fact New)>();
+        var moved = new List<(Entry Old, TransferFact New)>();
         var movedFlows = new List<string>();
         foreach (var i in changedFlows)
         {
@@ -276,18 +329,40 @@ public sealed class IncrementalEvaluation
             if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old)
                 return NotPatched($"flow '{flow.Name}' has no transfer of its own, or shares its name");
             var declared = FactBuilder.Declared(resolved, context, flow, orgMechanisms);
-            if (declared is null || !SamePlaceInGraph(old, declared)) return NotPatched($"flow '{flow.Name}' moved in the graph");
-            // The same exporter, importer and data: the same export volumes (the sums over every direct transfer).
-            declared.ExportedIndividuals = old.ExportedIndividuals;
-            declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
-            // The onward filter keeps the hops along an edge by the edge's fields: it must keep the same ones.
-            if (!options.Exhaustive && !EdgeFilter.SameEdgeRules(old, declared))
-                return NotPatched($"flow '{flow.Name}': the onward filter keeps other hops along it");
-            derived.Add((facts.Declared, declared));
-            foreach (var hop in facts.Hops) derived.Add((hop, RegimeSearch.Rebase((TransferFact)hop.Fact, declared)));
+            if (declared is null) return NotPatched($"flow '{flow.Name}' no longer has a transfer (its source does not resolve)");
             if (!StructuralEquality.Equal(was.Info.Location, flow.Info.Location)) movedFlows.Add(flow.Name);
+            // The onward filter keeps the hops along an edge by the edge's fields: an edge it keeps other hops along moves too.
+            if (SamePlaceInGraph(old, declared) && (options.Exhaustive || EdgeFilter.SameEdgeRules(old, declared)))
+            {
+                // The same exporter, importer and data: the same export volumes (the sums over every direct transfer).
+                declared.ExportedIndividuals = old.ExportedIndividuals;
+                declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
+                derived.Add((facts.Declared, declared));
+                foreach (var hop in facts.Hops) derived.Add((hop, RegimeSearch.Rebase((TransferFact)hop.Fact, declared)));
+                continue;
+            }
+            if (_index is null || facts.Declared.Edge < 0) return NotPatched($"flow '{flow.Name}' moved in the graph, and no onward index is kept");
+            moved.Add((facts.Declared, declared));
         }
-        observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count);
+        if (moved.Count > 0)
+        {
+            // Export volumes are sums over every direct transfer, in order: the same unless a moved flow adds something else to
+            // its country's. Otherwise every transfer from there (and the onward filter's edge test) changes.
+            var shares = moved.SelectMany(m => new[] { ExportShare((TransferFact)m.Old.Fact), ExportShare(m.New) }).ToList();
+            if (moved.Exists(m => ExportShare((TransferFact)m.Old.Fact) != ExportShare(m.New)))
+            {
+                var edges = _index!.Direct.ToArray();
+                foreach (var (old, fact) in moved) edges[old.Edge] = fact;
+                var next = ExportVolumes.Of(edges);
+                foreach (var share in shares)
+                {
+                    if (share is { Country: var country } && next.TotalsOf(country) != volumes.TotalsOf(country))
+                        return NotPatched($"the export volumes of {country} changed (every transfer from there is judged again)");
+                }
+            }
+            foreach (var (_, fact) in moved) volumes.Apply(fact);
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count + moved.Count);
 
         var inserted = new List<Fact>();
         var retracted = new List<Fact>();
@@ -295,6 +370,18 @@ public sealed class IncrementalEvaluation
         var changes = new List<(Entry Old, Entry New)>();
         var scratch = new byte[_evaluator.Rules.Rules.Length];
         var unchanged = 0;
+        Entry Judge(Fact fact)
+        {
+            var entry = new Entry(fact) { Fresh = true };
+            var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
+            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+            {
+                entry.InSession = true;
+                inserted.Add(fact);
+                judged.Add(entry);
+            }
+            return entry;
+        }
         foreach (var (old, fact) in derived)
         {
             if (SameFact(old.Fact, fact))
@@ -303,17 +390,101 @@ public sealed class IncrementalEvaluation
                 continue;
             }
             if (old.InSession) retracted.Add(old.Fact);
-            var entry = new Entry(fact) { Ordinal = old.Ordinal };
-            var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
-            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
-            {
-                entry.InSession = true;
-                inserted.Add(fact);
-                judged.Add(entry);
-            }
+            var entry = Judge(fact);
+            entry.Ordinal = old.Ordinal;
+            entry.Edge = old.Edge;
+            entry.Regime = old.Regime;
+            entry.Position = old.Position;
             changes.Add((old, entry));
         }
-        observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count);
+        foreach (var (old, fact) in moved)
+        {
+            if (old.InSession) retracted.Add(old.Fact);
+            var entry = Judge(fact);
+            entry.Ordinal = old.Ordinal;
+            entry.Edge = old.Edge;
+            changes.Add((old, entry));
+        }
+
+        // The index follows the facts: a transfer re-derived at its place in the graph, and the hops along it, take their old
+        // ones' places there (every search runs the same).
+        var index = _index;
+        foreach (var (_, entry) in changes)
+        {
+            if (entry.Regime is { } regime)
+            {
+                index!.ReplaceHop(regime, entry.Position, (TransferFact)entry.Fact);
+                _hops[regime][entry.Position] = entry;
+            }
+            else if (entry.Edge >= 0 && !moved.Exists(m => m.Old.Edge == entry.Edge))
+            {
+                index!.ReplaceEdge(entry.Edge, (TransferFact)entry.Fact);
+            }
+        }
+        var comings = new List<Entry>();
+        var goings = new List<Entry>();
+        var searched = 0;
+        if (moved.Count > 0)
+        {
+            // The moved flows' new edges: only the regimes they reach are searched again, and only hops that changed come and go.
+            var edges = index!.Direct.ToArray();
+            foreach (var (old, fact) in moved) edges[old.Edge] = fact;
+            var update = index.Update(edges);
+            searched = update.RegimesSearched.Count;
+            var stamp = ++_stamp;
+            var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
+            var next = update.Index;
+            foreach (var regime in next.Regimes)
+            {
+                var now = next.HopsOf(regime);
+                var had = _hops.GetValueOrDefault(regime);
+                if (had is not null && !update.RegimesSearched.Contains(regime))
+                {
+                    foreach (var e in had) e.Stamp = stamp;
+                    hops[regime] = had;
+                    continue;
+                }
+                var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
+                var entries = new Entry[now.Count];
+                for (var k = 0; k < entries.Length; k++)
+                {
+                    var e = from is not null && from[k] >= 0 ? had![from[k]] : null;
+                    if (e is null)
+                    {
+                        e = Judge(volumes.Apply(now[k]));
+                        comings.Add(e);
+                    }
+                    e.Regime = regime;
+                    e.Position = k;
+                    e.Stamp = stamp;
+                    entries[k] = e;
+                }
+                hops[regime] = entries;
+            }
+            foreach (var had in _hops.Values)
+            {
+                foreach (var e in had)
+                {
+                    if (e.Stamp == stamp) continue;
+                    goings.Add(e);
+                    if (!e.InSession) continue;
+                    // A hop re-derived along an in-place edit above and gone with the search: never inserted.
+                    if (e.Fresh)
+                    {
+                        inserted.Remove(e.Fact);
+                        judged.Remove(e);
+                        e.InSession = false;
+                    }
+                    else
+                    {
+                        retracted.Add(e.Fact);
+                    }
+                }
+            }
+            _index = next;
+            _hops = hops;
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count + moved.Count + comings.Count + goings.Count);
 
         Apply(session, retracted, inserted, judged, options);
         SessionFacts += inserted.Count - retracted.Count;
@@ -321,27 +492,45 @@ public sealed class IncrementalEvaluation
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
 
         var dirty = new HashSet<string>(StringComparer.Ordinal);
-        var sameCoverage = movedFlows.Count == 0 || !coverage.NotJudged.Any(n => n.Kind == DocumentKind.DataFlow && movedFlows.Contains(n.Name));
+        var sameCoverage = moved.Count == 0 && comings.Count == 0 && goings.Count == 0
+            && (movedFlows.Count == 0 || !coverage.NotJudged.Any(n => n.Kind == DocumentKind.DataFlow && movedFlows.Contains(n.Name)));
         foreach (var (old, entry) in changes)
         {
-            _entries.Remove(old.Key);
-            var key = (FactKey.Of(entry.Fact), 1);
-            while (_entries.ContainsKey(key)) key.Item2++;
-            entry.Key = key;
-            _entries[key] = entry;
+            Rekey(old, entry);
             order[entry.Ordinal] = entry;
             var facts = byFlow[entry.Fact.Subject.Name];
             if (ReferenceEquals(facts.Declared, old)) facts.Declared = entry;
             else facts.Hops[facts.Hops.IndexOf(old)] = entry;
-            kept.Remove(old.Ordinal, old.Verdicts, old.Findings, dirty);
-            kept.Add(entry.Ordinal, entry.Verdicts, entry.Findings, dirty);
+            kept.Remove(old, old.Verdicts, old.Findings, dirty);
+            kept.Add(entry, entry.Verdicts, entry.Findings, dirty);
             sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts);
+        }
+        if (comings.Count > 0 || goings.Count > 0)
+        {
+            foreach (var e in goings)
+            {
+                Rekey(e, null);
+                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Remove(e);
+                kept.Remove(e, e.Verdicts, e.Findings, dirty);
+            }
+            foreach (var e in comings)
+            {
+                Rekey(null, e);
+                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Add(e);
+            }
+            // Hops came and went mid-order: the facts after the direct ones are numbered again (which fact is first matters
+            // only where facts share a finding id: the kept report looks at those again).
+            order.RemoveRange(_prefix, order.Count - _prefix);
+            foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
+            for (var k = _prefix; k < order.Count; k++) order[k].Ordinal = k;
+            kept.Reordered(dirty);
+            foreach (var e in comings) kept.Add(e, e.Verdicts, e.Findings, dirty);
         }
         kept.Publish(dirty);
         var counts = kept.Counts(_evaluator);
         if (!sameCoverage)
         {
-            // Which jurisdictions judged a fact changed: the coverage is counted again from every fact's verdicts.
+            // Which jurisdictions judged a fact, or which facts there are, changed: the coverage is counted again from every fact's verdicts.
             var tally = new CoverageTally();
             foreach (var entry in order)
             {
@@ -360,11 +549,29 @@ public sealed class IncrementalEvaluation
         _estate = estate;
         _resolved = resolved;
         _coverage = coverage;
-        return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count, changes.Count, 0, 0, inserted.Count, retracted.Count)
+        return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count - comings.Count, changes.Count, comings.Count, goings.Count,
+            inserted.Count, retracted.Count)
         {
             Patched = true,
+            RegimesSearched = searched,
         };
     }
+
+    /// <summary>Moves a fact's key in the session's index from <paramref name="old"/> (gone or replaced) to <paramref name="entry"/> (new).</summary>
+    private void Rekey(Entry? old, Entry? entry)
+    {
+        if (old is not null && _entries.TryGetValue(old.Key, out var there) && ReferenceEquals(there, old)) _entries.Remove(old.Key);
+        if (entry is null) return;
+        var key = (FactKey.Of(entry.Fact), 1);
+        while (_entries.ContainsKey(key)) key.Item2++;
+        entry.Key = key;
+        _entries[key] = entry;
+    }
+
+    /// <summary>What a direct transfer adds to its exporting country's export volumes (see <see cref="ExportVolumes.Of"/>); null: nothing.</summary>
+    private static (string Country, double? All, double? Sensitive)? ExportShare(TransferFact t) =>
+        t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c ? null
+            : (c, t.Individuals, t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0));
 
     /// <summary>Why the last update derived every fact (null when it was patched, or restarted).</summary>
     internal string? NotPatchedBecause { get; private set; }
@@ -458,6 +665,7 @@ public sealed class IncrementalEvaluation
         _failed.Clear();
         foreach (var entry in judged)
         {
+            entry.Fresh = false;
             var fact = entry.Fact;
             if (fact.Verdicts is not { } recorded) continue;
             fact.Verdicts = null;
@@ -466,7 +674,7 @@ public sealed class IncrementalEvaluation
         }
     }
 
-    private sealed class Entry(Fact fact)
+    private sealed class Entry(Fact fact) : IFactPlace
     {
         public Fact Fact { get; } = fact;
         public (long, int) Key { get; set; }
@@ -474,6 +682,21 @@ public sealed class IncrementalEvaluation
         public bool InSession { get; set; }
         public List<Verdict>? Verdicts { get; set; }
         public Finding[] Findings { get; set; } = [];
+
+        /// <summary>A direct transfer's edge in the onward index (-1: none).</summary>
+        public int Edge { get; set; } = -1;
+
+        /// <summary>An onward hop's regime in the onward index (null: not a hop), and its position among that regime's hops.</summary>
+        public string? Regime { get; set; }
+
+        /// <summary>An onward hop's position among its regime's hops.</summary>
+        public int Position { get; set; }
+
+        /// <summary>The update that last kept this hop (the others of a regime searched again are gone).</summary>
+        public int Stamp { get; set; }
+
+        /// <summary>Made by the update running now (not in the session yet).</summary>
+        public bool Fresh { get; set; }
     }
 
     /// <summary>The facts of one declared flow: its transfer and the onward hops along it.</summary>
@@ -507,4 +730,7 @@ public sealed record IncrementalUpdate(Report Report, bool Restarted, int Facts,
 
     /// <summary>Why every fact was derived again although the session went on (null when patched or restarted).</summary>
     public string? NotPatchedBecause { get; init; }
+
+    /// <summary>How many regimes' onward searches a patched update ran again (a flow that moved in the graph; 0 otherwise).</summary>
+    public int RegimesSearched { get; init; }
 }
