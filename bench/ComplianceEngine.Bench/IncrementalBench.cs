@@ -168,6 +168,18 @@ internal static class IncrementalBench
             _clock.Restart();
         }
 
+        private double _step;
+
+        /// <summary>The steps of a patch the incremental evaluation marks (the time since the last mark), listed as phases of their own.</summary>
+        public void Counted(string name, long value)
+        {
+            if (!name.StartsWith("patch-step:", StringComparison.Ordinal)) return;
+            var now = _clock.Elapsed.TotalMilliseconds;
+            var step = name["patch-step:".Length..];
+            if (step != "start") Phases.Add(("(" + step + ")", now - _step));
+            _step = now;
+        }
+
         public void PhaseCompleted(EvaluationPhase phase, long items)
         {
             var now = _clock.Elapsed.TotalMilliseconds;

@@ -100,8 +100,13 @@ public sealed class OnwardIndex
         var old = Graph;
         TransferFact[] own = [.. direct];
         var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);
-        if (graph.Regimes.Count > 0) _filter?.Prepare(own);
         var (changed, map, ordered) = Compare(old, graph);
+        if (graph.Regimes.Count > 0)
+        {
+            // An edge equal to a previous one passes the filter's edge test the same: a filter that can reuses its answers.
+            if (_filter is IReusingHopFilter reusing && old.Regimes.Count > 0) reusing.Prepare(own, map);
+            else _filter?.Prepare(own);
+        }
         var reverse = new int[old.Transfers.Count];
         Array.Fill(reverse, -1);
         for (var e = 0; e < map.Length; e++)
@@ -360,4 +365,14 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
     /// again kept its hops at their positions; a regime not listed here and searched is new (every hop added).
     /// </summary>
     internal IReadOnlyDictionary<string, int[]> Previous { get; init; } = new Dictionary<string, int[]>();
+}
+
+/// <summary>An onward hop filter that can prepare for a new version of the transfers reusing what it worked out for the last one.</summary>
+internal interface IReusingHopFilter : IOnwardHopFilter
+{
+    /// <summary>
+    /// As <see cref="IOnwardHopFilter.Prepare"/>; <paramref name="previous"/> gives, per transfer, the index of an equal transfer
+    /// in the list this filter was last prepared for (-1: none), whose answers hold for it too.
+    /// </summary>
+    void Prepare(IReadOnlyList<TransferFact> transfers, int[] previous);
 }

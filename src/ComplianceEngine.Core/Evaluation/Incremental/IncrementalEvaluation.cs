@@ -117,17 +117,17 @@ public sealed class IncrementalEvaluation
             var previous = _entries;
             // Keys and comparisons run on the workers while this thread builds the onward hops (the bulk of the facts);
             // each chunk only reads the previous version. The merge below is in derivation order.
-            var candidates = ChunkPipeline.Run(derived, DiffChunkSize, workers, chunk => Match(chunk, previous));
+            var exhaustive = options.Exhaustive;
+            var candidates = ChunkPipeline.Run(derived, DiffChunkSize, workers, chunk => Match(chunk, previous, exhaustive));
             var next = new Dictionary<(long, int), Entry>(previous.Count);
             var order = new List<Entry>(previous.Count);
             var inserted = new List<Fact>();
             var retracted = new List<Fact>();
             var judged = new List<Entry>();
-            var scratch = new byte[_evaluator.Rules.Rules.Length];
             int unchanged = 0, changed = 0, added = 0;
             foreach (var chunk in candidates)
             {
-                foreach (var (fact, hash, match) in chunk)
+                foreach (var (fact, hash, match, applies) in chunk)
                 {
                     var key = (hash, 1);
                     while (next.ContainsKey(key)) key.Item2++;
@@ -149,8 +149,7 @@ public sealed class IncrementalEvaluation
                         added++;
                     }
                     var entry = new Entry(fact) { Key = key, Ordinal = order.Count };
-                    var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
-                    if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+                    if (applies)
                     {
                         entry.InSession = true;
                         inserted.Add(fact);
@@ -316,6 +315,9 @@ public sealed class IncrementalEvaluation
         }
         var resolved = resolvedBefore.WithEstate(estate);
         observer?.PhaseCompleted(EvaluationPhase.Resolve, changedFlows.Count);
+        // Where a patch's time goes: each step's end, for an observer that keeps time (the benchmark).
+        void Step(string name) => observer?.Counted("patch-step:" + name, 1);
+        Step("start");
 
         var orgMechanisms = FactBuilder.OrganizationMechanisms(resolved, context);
         var derived = new List<(Entry Old, Fact New)>();
@@ -361,6 +363,7 @@ public sealed class IncrementalEvaluation
                 }
             }
             foreach (var (_, fact) in moved) volumes.Apply(fact);
+            Step("volumes");
         }
         observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count + moved.Count);
 
@@ -430,6 +433,7 @@ public sealed class IncrementalEvaluation
             var edges = index!.Direct.ToArray();
             foreach (var (old, fact) in moved) edges[old.Edge] = fact;
             var update = index.Update(edges);
+            Step("onward-index");
             searched = update.RegimesSearched.Count;
             var stamp = ++_stamp;
             var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
@@ -483,6 +487,7 @@ public sealed class IncrementalEvaluation
             }
             _index = next;
             _hops = hops;
+            Step("hop-entries");
         }
         observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count + moved.Count + comings.Count + goings.Count);
 
@@ -525,18 +530,16 @@ public sealed class IncrementalEvaluation
             for (var k = _prefix; k < order.Count; k++) order[k].Ordinal = k;
             kept.Reordered(dirty);
             foreach (var e in comings) kept.Add(e, e.Verdicts, e.Findings, dirty);
+            Step("reorder");
         }
         kept.Publish(dirty);
+        Step("publish");
         var counts = kept.Counts(_evaluator);
         if (!sameCoverage)
         {
             // Which jurisdictions judged a fact, or which facts there are, changed: the coverage is counted again from every fact's verdicts.
-            var tally = new CoverageTally();
-            foreach (var entry in order)
-            {
-                if (entry.Verdicts is { } verdicts) tally.Record(entry.Fact, verdicts);
-            }
-            coverage = _evaluator.CoverageOf(tally, resolved, counts);
+            coverage = Recount(order, resolved, counts, Evaluator.Workers(options));
+            Step("coverage");
         }
         var given = diagnostics?.ToArray() ?? [];
         if (!given.SequenceEqual(_given))
@@ -555,6 +558,25 @@ public sealed class IncrementalEvaluation
             Patched = true,
             RegimesSearched = searched,
         };
+    }
+
+    /// <summary>The coverage counted again from every fact's verdicts, in parts on the workers (tallies merge in any order).</summary>
+    private Coverage Recount(List<Entry> order, ResolvedEstate resolved, ImmutableSortedDictionary<string, StatusCounts> counts, int workers)
+    {
+        var parts = Math.Max(1, Math.Min(workers, order.Count / 16_384));
+        var size = (order.Count + parts - 1) / parts;
+        var tallies = new CoverageTally[parts];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
+        {
+            var tally = new CoverageTally();
+            for (var i = p * size; i < Math.Min(order.Count, (p + 1) * size); i++)
+            {
+                if (order[i].Verdicts is { } verdicts) tally.Record(order[i].Fact, verdicts);
+            }
+            tallies[p] = tally;
+        });
+        for (var p = 1; p < parts; p++) tallies[0].Merge(tallies[p]);
+        return _evaluator.CoverageOf(tallies[0], resolved, counts);
     }
 
     /// <summary>Moves a fact's key in the session's index from <paramref name="old"/> (gone or replaced) to <paramref name="entry"/> (new).</summary>
@@ -632,15 +654,24 @@ public sealed class IncrementalEvaluation
 
     /// <summary>
     /// Each fact of <paramref name="chunk"/> with its key and, when the previous version's first fact of that key holds the
-    /// same values, that entry (read only: chunks run in parallel).
+    /// same values, that entry (read only: chunks run in parallel); a fact without one is pre-judged here (on the workers:
+    /// the rules' judgements are most of a first update's work), with whether any rule applies.
     /// </summary>
-    private static List<(Fact Fact, long Key, Entry? Same)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous)
+    private List<(Fact Fact, long Key, Entry? Same, bool Applies)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous, bool exhaustive)
     {
-        var result = new List<(Fact, long, Entry?)>(chunk.Count);
+        var result = new List<(Fact, long, Entry?, bool)>(chunk.Count);
+        var scratch = new byte[_evaluator.Rules.Rules.Length];
         foreach (var fact in chunk)
         {
             var key = FactKey.Of(fact);
-            result.Add((fact, key, previous.TryGetValue((key, 1), out var old) && SameFact(old.Fact, fact) ? old : null));
+            var same = previous.TryGetValue((key, 1), out var old) && SameFact(old.Fact, fact) ? old : null;
+            var applies = false;
+            if (same is null)
+            {
+                var (all, some) = _evaluator.Selection.For(fact, exhaustive);
+                applies = Runners.NRulesRunner.Prejudge(fact, all, some, scratch);
+            }
+            result.Add((fact, key, same, applies));
         }
         return result;
     }
@@ -663,16 +694,28 @@ public sealed class IncrementalEvaluation
         if (inserted.Count > 0) session.InsertAll(inserted);
         session.Fire();
         _failed.Clear();
-        foreach (var entry in judged)
+        // Each entry's findings are its own: made on the workers when there are many (a first update).
+        void Finish(Entry entry)
         {
             entry.Fresh = false;
             var fact = entry.Fact;
-            if (fact.Verdicts is not { } recorded) continue;
+            // The judgements served the session's conditions while it was inserted; the verdicts are kept on the entry.
+            fact.Judgements = null;
+            if (fact.Verdicts is not { } recorded) return;
             fact.Verdicts = null;
             entry.Verdicts = VerdictTally.InRuleOrder(recorded);
             entry.Findings = VerdictTally.FindingsOf(entry.Verdicts, options.IncludePasses);
         }
+        if (judged.Count < ParallelFindings)
+        {
+            foreach (var entry in judged) Finish(entry);
+            return;
+        }
+        Parallel.For(0, judged.Count, new ParallelOptions { MaxDegreeOfParallelism = Evaluator.Workers(options) }, i => Finish(judged[i]));
     }
+
+    /// <summary>Judged facts from which their findings are made on the workers.</summary>
+    private const int ParallelFindings = 4096;
 
     private sealed class Entry(Fact fact) : IFactPlace
     {
