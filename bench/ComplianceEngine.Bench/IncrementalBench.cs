@@ -37,12 +37,18 @@ internal static class IncrementalBench
             MaxDegreeOfParallelism = o.Int("threads", 0),
         };
 
+        var noFull = o.Flag("no-full");
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var sw = Stopwatch.StartNew();
         var incremental = engine.StartIncremental();
         var first = incremental.Update(estate, options);
         var loadMs = sw.Elapsed.TotalMilliseconds;
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{estate.Flows.Length:N0} flows, {first.Facts:N0} facts, {incremental.SessionFacts:N0} in the session, {first.Report.Findings.Length:N0} findings; first update (every fact judged) {loadMs:F0} ms"));
+        // What the watched estate costs to keep: the live heap with the estate alone, then with its session, facts and report.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"live heap: estate {heapBefore / 1048576.0:F0} MiB, with the incremental session {heapAfter / 1048576.0:F0} MiB (+{(heapAfter - heapBefore) / 1048576.0:F0} MiB); peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
 
         // The edits, each a one-flow change made and undone in turn (so every rep changes the estate):
         // - mechanism: flow N/2 gets a mechanism no rule names (the case measured since the first round);
@@ -104,11 +110,12 @@ internal static class IncrementalBench
                 }
 
                 sw.Restart();
-                var full = engine.Evaluate(estate, options);
-                fullMs.Add(sw.Elapsed.TotalMilliseconds);
+                // --no-full: the incremental runner alone (its memory, at sizes where a full evaluation beside it would not fit).
+                var full = noFull ? null : engine.Evaluate(estate, options);
+                if (full is not null) fullMs.Add(sw.Elapsed.TotalMilliseconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rep {rep + 1} {kind} ({estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {fullMs[^1]:F0} ms"));
-                if (rep == 0 && o.Flag("verify"))
+                    $"rep {rep + 1} {kind} ({estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
+                if (rep == 0 && o.Flag("verify") && full is not null)
                 {
                     var same = Json(update.Report) == Json(full);
                     Console.WriteLine(same ? $"verify {kind}: the incremental and full JSON reports are byte-identical" : $"verify {kind}: THE REPORTS DIFFER");
@@ -117,6 +124,9 @@ internal static class IncrementalBench
             }
         }
         var medianFull = Median(fullMs);
+        if (fullMs.Count == 0) fullMs.Add(0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"live heap at the end {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F0} MiB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
         foreach (var kind in kinds)
         {
             var times = incrementalMs[kind];

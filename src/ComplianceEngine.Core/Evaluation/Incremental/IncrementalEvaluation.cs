@@ -93,7 +93,7 @@ public sealed class IncrementalEvaluation
                 || !StructuralEquality.Equal(_context.Organization, estate.Organization);
             NotPatchedBecause = null;
             if (fresh) Restart(estate, options);
-            else if (PatchChangedFlows(estate, options, diagnostics) is { } patched)
+            else if ((PatchChangedFlows(estate, options, diagnostics) ?? PatchDirectFacts(estate, options, diagnostics)) is { } patched)
             {
                 _options = options;
                 LastUpdate = patched;
@@ -149,7 +149,7 @@ public sealed class IncrementalEvaluation
                         added++;
                     }
                     var entry = new Entry(fact) { Key = key, Ordinal = order.Count };
-                    if (applies)
+                    if (applies ?? Prejudge(fact, options.Exhaustive))
                     {
                         entry.InSession = true;
                         inserted.Add(fact);
@@ -252,6 +252,22 @@ public sealed class IncrementalEvaluation
             hops[regime] = entries;
             at += entries.Length;
         }
+        var byFlow = FlowsOf(estate, order);
+        _estate = estate;
+        _resolved = resolved;
+        _order = order;
+        _prefix = prefix;
+        _index = index;
+        _hops = hops;
+        _volumes = volumes;
+        _byFlow = byFlow;
+        _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
+        _coverage = report.Coverage;
+    }
+
+    /// <summary>Each declared flow's facts: its transfer and the onward hops along it (for the in-place patch).</summary>
+    private static Dictionary<string, FlowFacts> FlowsOf(Estate estate, List<Entry> order)
+    {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var flow in estate.Flows) names[flow.Name] = names.GetValueOrDefault(flow.Name) + 1;
         var byFlow = new Dictionary<string, FlowFacts>(StringComparer.Ordinal);
@@ -273,16 +289,7 @@ public sealed class IncrementalEvaluation
                 facts.Ambiguous = true;
             }
         }
-        _estate = estate;
-        _resolved = resolved;
-        _order = order;
-        _prefix = prefix;
-        _index = index;
-        _hops = hops;
-        _volumes = volumes;
-        _byFlow = byFlow;
-        _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
-        _coverage = report.Coverage;
+        return byFlow;
     }
 
     /// <summary>
@@ -435,58 +442,7 @@ public sealed class IncrementalEvaluation
             var update = index.Update(edges);
             Step("onward-index");
             searched = update.RegimesSearched.Count;
-            var stamp = ++_stamp;
-            var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
-            var next = update.Index;
-            foreach (var regime in next.Regimes)
-            {
-                var now = next.HopsOf(regime);
-                var had = _hops.GetValueOrDefault(regime);
-                if (had is not null && !update.RegimesSearched.Contains(regime))
-                {
-                    foreach (var e in had) e.Stamp = stamp;
-                    hops[regime] = had;
-                    continue;
-                }
-                var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
-                var entries = new Entry[now.Count];
-                for (var k = 0; k < entries.Length; k++)
-                {
-                    var e = from is not null && from[k] >= 0 ? had![from[k]] : null;
-                    if (e is null)
-                    {
-                        e = Judge(volumes.Apply(now[k]));
-                        comings.Add(e);
-                    }
-                    e.Regime = regime;
-                    e.Position = k;
-                    e.Stamp = stamp;
-                    entries[k] = e;
-                }
-                hops[regime] = entries;
-            }
-            foreach (var had in _hops.Values)
-            {
-                foreach (var e in had)
-                {
-                    if (e.Stamp == stamp) continue;
-                    goings.Add(e);
-                    if (!e.InSession) continue;
-                    // A hop re-derived along an in-place edit above and gone with the search: never inserted.
-                    if (e.Fresh)
-                    {
-                        inserted.Remove(e.Fact);
-                        judged.Remove(e);
-                        e.InSession = false;
-                    }
-                    else
-                    {
-                        retracted.Add(e.Fact);
-                    }
-                }
-            }
-            _index = next;
-            _hops = hops;
+            PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
             Step("hop-entries");
         }
         observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count + moved.Count + comings.Count + goings.Count);
@@ -558,6 +514,219 @@ public sealed class IncrementalEvaluation
             Patched = true,
             RegimesSearched = searched,
         };
+    }
+
+    /// <summary>
+    /// The update for any other change of the estate's documents (stores, clusters, recipients, flows added, removed or
+    /// renamed), under the same date, organisation and options: the direct facts (placements, declared and implied transfers)
+    /// are derived again and matched with the kept ones by key and value; the onward hops come from the onward index, which
+    /// searches again only the regimes the changed transfers reach; only facts that changed are judged, and the kept report
+    /// is patched. Null (with the reason) when the export volumes changed (every transfer from a country would change).
+    /// </summary>
+    private IncrementalUpdate? PatchDirectFacts(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics)
+    {
+        var why = NotPatchedBecause;
+        if (_order is not { } order || _kept is not { } kept || _context is not { } context || _session is not { } session
+            || _volumes is not { } volumesBefore || _index is not { } index)
+            return NotPatched($"{why}; no onward index is kept");
+        var observer = options.Observer;
+        var workers = Evaluator.Workers(options);
+        void Step(string name) => observer?.Counted("patch-step:" + name, 1);
+        Step("start");
+        var (resolved, direct, edges, volumes) = _evaluator.DeriveDirect(estate, context, options, workers);
+        if (!volumes.SameTotals(volumesBefore)) return NotPatched($"{why}; the export volumes changed (every transfer from a country changes)");
+        Step("direct-facts");
+
+        // The direct facts matched with the kept ones by key (and pre-judged when new) on the workers.
+        var exhaustive = options.Exhaustive;
+        var previous = _entries;
+        var matched = ChunkPipeline.Run(direct, DiffChunkSize, workers, chunk => Match(chunk, previous, exhaustive));
+        var inserted = new List<Fact>();
+        var retracted = new List<Fact>();
+        var judged = new List<Entry>();
+        var comings = new List<Entry>();
+        var goings = new List<Entry>();
+        var stamp = ++_stamp;
+        var seen = new HashSet<(long, int)>();
+        var prefix = new List<Entry>(direct.Count);
+        var edge = 0;
+        foreach (var chunk in matched)
+        {
+            foreach (var (fact, hash, same, applies) in chunk)
+            {
+                var key = (hash, 1);
+                while (!seen.Add(key)) key.Item2++;
+                var old = key.Item2 == 1 ? same : previous.GetValueOrDefault(key) is { } o && SameFact(o.Fact, fact) ? o : null;
+                // Only a direct fact of the last version (not a hop whose key collides), once.
+                if (old is not null && (old.Regime is not null || old.Ordinal >= _prefix || old.Stamp == stamp)) old = null;
+                Entry entry;
+                if (old is not null)
+                {
+                    entry = old;
+                }
+                else
+                {
+                    entry = new Entry(fact) { Fresh = true };
+                    if (applies ?? Prejudge(fact, exhaustive))
+                    {
+                        entry.InSession = true;
+                        inserted.Add(fact);
+                        judged.Add(entry);
+                    }
+                    comings.Add(entry);
+                }
+                entry.Stamp = stamp;
+                entry.Edge = fact is TransferFact ? edge++ : -1;
+                prefix.Add(entry);
+            }
+        }
+        for (var i = 0; i < _prefix; i++)
+        {
+            var e = order[i];
+            if (e.Stamp == stamp) continue;
+            goings.Add(e);
+            if (e.InSession) retracted.Add(e.Fact);
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Facts, prefix.Count);
+        Step("match");
+
+        var scratch = new byte[_evaluator.Rules.Rules.Length];
+        Entry Judge(Fact fact)
+        {
+            var entry = new Entry(fact) { Fresh = true };
+            var (all, some) = _evaluator.Selection.For(fact, exhaustive);
+            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+            {
+                entry.InSession = true;
+                inserted.Add(fact);
+                judged.Add(entry);
+            }
+            return entry;
+        }
+        var directComings = comings.Count;
+        var update = index.Update(edges);
+        Step("onward-index");
+        PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
+        Step("hop-entries");
+        observer?.PhaseCompleted(EvaluationPhase.Flows, comings.Count + goings.Count);
+
+        Apply(session, retracted, inserted, judged, options);
+        SessionFacts += inserted.Count - retracted.Count;
+        observer?.Counted("session-facts", SessionFacts);
+        observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+
+        // The new order, numbered; the kept report and the keys follow.
+        var dirty = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in goings)
+        {
+            Rekey(e, null);
+            kept.Remove(e, e.Verdicts, e.Findings, dirty);
+        }
+        var prefixCount = prefix.Count;
+        order = prefix;
+        foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
+        for (var k = 0; k < order.Count; k++) order[k].Ordinal = k;
+        kept.Reordered(dirty);
+        foreach (var e in comings)
+        {
+            Rekey(null, e);
+            kept.Add(e, e.Verdicts, e.Findings, dirty);
+        }
+        kept.Publish(dirty);
+        Step("publish");
+        var counts = kept.Counts(_evaluator);
+        var coverage = Recount(order, resolved, counts, workers);
+        Step("coverage");
+        var given = diagnostics?.ToArray() ?? [];
+        if (!given.SequenceEqual(_given) || !ReferenceEquals(_estate, estate))
+        {
+            _given = given;
+            _diagnosed = [.. _diagnose(estate, given)];
+        }
+        var report = _evaluator.Assemble(counts, kept.Findings(), options, _diagnosed, coverage);
+        _report = report;
+        _estate = estate;
+        _resolved = resolved;
+        _coverage = coverage;
+        _order = order;
+        _prefix = prefixCount;
+        _volumes = volumes;
+        _byFlow = FlowsOf(estate, order);
+        NotPatchedBecause = null;
+        return new IncrementalUpdate(report, false, order.Count, order.Count - comings.Count, 0, comings.Count, goings.Count, inserted.Count, retracted.Count)
+        {
+            Patched = true,
+            RegimesSearched = update.RegimesSearched.Count,
+        };
+    }
+
+    /// <summary>
+    /// The kept hops after <paramref name="update"/>: a regime not searched again keeps its entries; in a searched one each hop
+    /// kept by the index keeps its entry (at its new position), each new hop is judged (<paramref name="judge"/>) and comes,
+    /// and every entry not kept goes (retracted, or taken back out of this update's insertions).
+    /// </summary>
+    private void PatchHops(OnwardUpdate update, ExportVolumes volumes, Func<Fact, Entry> judge, List<Entry> comings, List<Entry> goings,
+        List<Fact> inserted, List<Entry> judged, List<Fact> retracted)
+    {
+        var stamp = ++_stamp;
+        var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
+        var next = update.Index;
+        foreach (var regime in next.Regimes)
+        {
+            var now = next.HopsOf(regime);
+            var had = _hops.GetValueOrDefault(regime);
+            if (had is not null && !update.RegimesSearched.Contains(regime))
+            {
+                foreach (var e in had) e.Stamp = stamp;
+                hops[regime] = had;
+                continue;
+            }
+            var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
+            var entries = new Entry[now.Count];
+            for (var k = 0; k < entries.Length; k++)
+            {
+                var e = from is not null && from[k] >= 0 ? had![from[k]] : null;
+                if (e is null)
+                {
+                    e = judge(volumes.Apply(now[k]));
+                    comings.Add(e);
+                }
+                e.Regime = regime;
+                e.Position = k;
+                e.Stamp = stamp;
+                entries[k] = e;
+            }
+            hops[regime] = entries;
+        }
+        foreach (var had in _hops.Values)
+        {
+            foreach (var e in had)
+            {
+                if (e.Stamp == stamp) continue;
+                goings.Add(e);
+                if (!e.InSession) continue;
+                // A hop re-derived along an in-place edit and gone with the search: never inserted.
+                if (e.Fresh)
+                {
+                    inserted.Remove(e.Fact);
+                    judged.Remove(e);
+                    e.InSession = false;
+                }
+                else
+                {
+                    retracted.Add(e.Fact);
+                }
+            }
+        }
+        _index = next;
+        _hops = hops;
+    }
+
+    /// <summary>Pre-judges one fact on this thread (<see cref="Runners.NRulesRunner.Prejudge"/>): whether any rule applies.</summary>
+    private bool Prejudge(Fact fact, bool exhaustive)
+    {
+        var (all, some) = _evaluator.Selection.For(fact, exhaustive);
+        return Runners.NRulesRunner.Prejudge(fact, all, some, new byte[_evaluator.Rules.Rules.Length]);
     }
 
     /// <summary>The coverage counted again from every fact's verdicts, in parts on the workers (tallies merge in any order).</summary>
@@ -655,17 +824,18 @@ public sealed class IncrementalEvaluation
     /// <summary>
     /// Each fact of <paramref name="chunk"/> with its key and, when the previous version's first fact of that key holds the
     /// same values, that entry (read only: chunks run in parallel); a fact without one is pre-judged here (on the workers:
-    /// the rules' judgements are most of a first update's work), with whether any rule applies.
+    /// the rules' judgements are most of a first update's work), with whether any rule applies (null: not pre-judged; a fact
+    /// that turns out new all the same, a later one of its key, is pre-judged by the caller).
     /// </summary>
-    private List<(Fact Fact, long Key, Entry? Same, bool Applies)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous, bool exhaustive)
+    private List<(Fact Fact, long Key, Entry? Same, bool? Applies)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous, bool exhaustive)
     {
-        var result = new List<(Fact, long, Entry?, bool)>(chunk.Count);
+        var result = new List<(Fact, long, Entry?, bool?)>(chunk.Count);
         var scratch = new byte[_evaluator.Rules.Rules.Length];
         foreach (var fact in chunk)
         {
             var key = FactKey.Of(fact);
             var same = previous.TryGetValue((key, 1), out var old) && SameFact(old.Fact, fact) ? old : null;
-            var applies = false;
+            bool? applies = null;
             if (same is null)
             {
                 var (all, some) = _evaluator.Selection.For(fact, exhaustive);
