@@ -9,7 +9,7 @@ using ComplianceEngine.Reporting;
 namespace ComplianceEngine.Bench;
 
 /// <summary>
-/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute] [--seed S] [--rules DIR] [--threads N] [--verify]</c>:
+/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full]</c>:
 /// the watched-estate case. One generated estate is loaded into an incremental session; then, R times, each edit (a
 /// one-flow change, made and undone in turn) is applied and the session updated, each interleaved with a full batch
 /// evaluation of the same version. Prints p50 and max per edit, whether it was patched, the patched updates' phases
@@ -77,6 +77,13 @@ internal static class IncrementalBench
             && f.Name != estate.Flows[chainIndex].Name && f.Name != estate.Flows[statusIndex].Name);
         var otherStore = estate.Stores[estate.Stores.Length / 3].Name;
         var originals = estate.Flows;
+        var originalStores = estate.Stores;
+        var originalClusters = estate.Clusters;
+        // store: a store on a cluster moves to another cluster; cluster: a cluster moves to another cluster's region.
+        var storeIndex = Enumerable.Range(0, estate.Stores.Length).Select(k => (estate.Stores.Length / 2 + k) % estate.Stores.Length)
+            .FirstOrDefault(k => estate.Stores[k].Cluster is not null, -1);
+        var clusterIndex = estate.Clusters.Length / 2;
+        var otherCluster = estate.Clusters[(clusterIndex + 1) % estate.Clusters.Length];
         DataFlow Toggle(int i, Func<DataFlow, DataFlow> edit) => ReferenceEquals(estate.Flows[i], originals[i]) ? edit(originals[i]) : originals[i];
         Estate Edit(string kind) => kind switch
         {
@@ -87,7 +94,19 @@ internal static class IncrementalBench
             {
                 Flows = estate.Flows.SetItem(rerouteIndex, Toggle(rerouteIndex, f => f with { To = new Reference(otherStore, f.To.Location) })),
             },
-            _ => throw new ArgumentException($"unknown edit '{kind}' (mechanism, chain, status, reroute)"),
+            "store" when storeIndex >= 0 => estate with
+            {
+                Stores = estate.Stores.SetItem(storeIndex, ReferenceEquals(estate.Stores[storeIndex], originalStores[storeIndex])
+                    ? originalStores[storeIndex] with { Cluster = new Reference(otherCluster.Name, originalStores[storeIndex].Cluster!.Location) }
+                    : originalStores[storeIndex]),
+            },
+            "cluster" => estate with
+            {
+                Clusters = estate.Clusters.SetItem(clusterIndex, ReferenceEquals(estate.Clusters[clusterIndex], originalClusters[clusterIndex])
+                    ? originalClusters[clusterIndex] with { Provider = otherCluster.Provider, Region = otherCluster.Region, Country = otherCluster.Country }
+                    : originalClusters[clusterIndex]),
+            },
+            _ => throw new ArgumentException($"unknown edit '{kind}' (mechanism, chain, status, reroute, store, cluster)"),
         };
 
         var incrementalMs = kinds.ToDictionary(k => k, _ => new List<double>(), StringComparer.Ordinal);
@@ -114,7 +133,7 @@ internal static class IncrementalBench
                 var full = noFull ? null : engine.Evaluate(estate, options);
                 if (full is not null) fullMs.Add(sw.Elapsed.TotalMilliseconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rep {rep + 1} {kind} ({estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
+                    $"rep {rep + 1} {kind} ({kind switch { "store" => estate.Stores[storeIndex].Name, "cluster" => estate.Clusters[clusterIndex].Name, _ => estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name }}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
                 if (rep == 0 && o.Flag("verify") && full is not null)
                 {
                     var same = Json(update.Report) == Json(full);
