@@ -159,12 +159,12 @@ public sealed class OnwardIndex
         var changed = new HashSet<int>();
         var map = new int[graph.Transfers.Count];
         Array.Fill(map, -1);
-        var oldFrom = EdgesFrom(old);
-        var newFrom = EdgesFrom(graph);
+        var (oldStart, oldEdges) = EdgesFrom(old);
+        var (newStart, newEdges) = EdgesFrom(graph);
         for (var node = 0; node < graph.NodeCount; node++)
         {
-            var before = node < oldFrom.Length ? oldFrom[node] : null;
-            if (!Match(before, newFrom[node], old, graph, map)) changed.Add(node);
+            var before = node < old.NodeCount ? oldEdges.AsSpan(oldStart[node], oldStart[node + 1] - oldStart[node]) : [];
+            if (!Match(before, newEdges.AsSpan(newStart[node], newStart[node + 1] - newStart[node]), old, graph, map)) changed.Add(node);
         }
         for (var node = 0; node < graph.NodeCount; node++)
         {
@@ -191,23 +191,28 @@ public sealed class OnwardIndex
         return (changed, map, ordered);
     }
 
-    private static List<int>?[] EdgesFrom(OnwardGraph graph)
+    /// <summary>The edges from each node, in order: node n's are <c>Edges[Start[n]..Start[n + 1]]</c>.</summary>
+    private static (int[] Start, int[] Edges) EdgesFrom(OnwardGraph graph)
     {
-        var from = new List<int>?[graph.NodeCount];
-        for (var e = 0; e < graph.Transfers.Count; e++) (from[graph.From[e]] ??= []).Add(e);
-        return from;
+        var start = new int[graph.NodeCount + 1];
+        var from = graph.From;
+        foreach (var node in from) start[node + 1]++;
+        for (var n = 0; n < graph.NodeCount; n++) start[n + 1] += start[n];
+        var edges = new int[from.Length];
+        var next = start[..^1];
+        for (var e = 0; e < from.Length; e++) edges[next[from[e]]++] = e;
+        return (start, edges);
     }
 
     /// <summary>Pairs each edge of <paramref name="after"/> with an equal edge of <paramref name="before"/> in order; true when all pair up.</summary>
-    private static bool Match(List<int>? before, List<int>? after, OnwardGraph old, OnwardGraph graph, int[] map)
+    private static bool Match(ReadOnlySpan<int> before, ReadOnlySpan<int> after, OnwardGraph old, OnwardGraph graph, int[] map)
     {
-        var all = (before?.Count ?? 0) == (after?.Count ?? 0);
-        if (after is null) return all;
+        var all = before.Length == after.Length;
         var p = 0;
         foreach (var e in after)
         {
             var found = -1;
-            for (var q = p; before is not null && q < before.Count; q++)
+            for (var q = p; q < before.Length; q++)
             {
                 if (!SameEdge(old.Transfers[before[q]], graph.Transfers[e])) continue;
                 found = q;
@@ -219,7 +224,7 @@ public sealed class OnwardIndex
                 continue;
             }
             all &= found == p;
-            map[e] = before![found];
+            map[e] = before[found];
             p = found + 1;
         }
         return all;
