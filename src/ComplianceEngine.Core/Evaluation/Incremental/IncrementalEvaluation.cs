@@ -603,7 +603,6 @@ public sealed class IncrementalEvaluation
             }
             return entry;
         }
-        var directComings = comings.Count;
         var update = index.Update(edges);
         Step("onward-index");
         PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
