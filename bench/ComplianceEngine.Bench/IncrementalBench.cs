@@ -9,7 +9,7 @@ using ComplianceEngine.Reporting;
 namespace ComplianceEngine.Bench;
 
 /// <summary>
-/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute] [--seed S] [--rules DIR] [--threads N] [--verify]</c>:
+/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full]</c>:
 /// the watched-estate case. One generated estate is loaded into an incremental session; then, R times, each edit (a
 /// one-flow change, made and undone in turn) is applied and the session updated, each interleaved with a full batch
 /// evaluation of the same version. Prints p50 and max per edit, whether it was patched, the patched updates' phases
@@ -37,12 +37,18 @@ internal static class IncrementalBench
             MaxDegreeOfParallelism = o.Int("threads", 0),
         };
 
+        var noFull = o.Flag("no-full");
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var sw = Stopwatch.StartNew();
         var incremental = engine.StartIncremental();
         var first = incremental.Update(estate, options);
         var loadMs = sw.Elapsed.TotalMilliseconds;
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{estate.Flows.Length:N0} flows, {first.Facts:N0} facts, {incremental.SessionFacts:N0} in the session, {first.Report.Findings.Length:N0} findings; first update (every fact judged) {loadMs:F0} ms"));
+        // What the watched estate costs to keep: the live heap with the estate alone, then with its session, facts and report.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"live heap: estate {heapBefore / 1048576.0:F0} MiB, with the incremental session {heapAfter / 1048576.0:F0} MiB (+{(heapAfter - heapBefore) / 1048576.0:F0} MiB); peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
 
         // The edits, each a one-flow change made and undone in turn (so every rep changes the estate):
         // - mechanism: flow N/2 gets a mechanism no rule names (the case measured since the first round);
@@ -71,6 +77,13 @@ internal static class IncrementalBench
             && f.Name != estate.Flows[chainIndex].Name && f.Name != estate.Flows[statusIndex].Name);
         var otherStore = estate.Stores[estate.Stores.Length / 3].Name;
         var originals = estate.Flows;
+        var originalStores = estate.Stores;
+        var originalClusters = estate.Clusters;
+        // store: a store on a cluster moves to another cluster; cluster: a cluster moves to another cluster's region.
+        var storeIndex = Enumerable.Range(0, estate.Stores.Length).Select(k => (estate.Stores.Length / 2 + k) % estate.Stores.Length)
+            .FirstOrDefault(k => estate.Stores[k].Cluster is not null, -1);
+        var clusterIndex = estate.Clusters.Length / 2;
+        var otherCluster = estate.Clusters[(clusterIndex + 1) % estate.Clusters.Length];
         DataFlow Toggle(int i, Func<DataFlow, DataFlow> edit) => ReferenceEquals(estate.Flows[i], originals[i]) ? edit(originals[i]) : originals[i];
         Estate Edit(string kind) => kind switch
         {
@@ -81,7 +94,19 @@ internal static class IncrementalBench
             {
                 Flows = estate.Flows.SetItem(rerouteIndex, Toggle(rerouteIndex, f => f with { To = new Reference(otherStore, f.To.Location) })),
             },
-            _ => throw new ArgumentException($"unknown edit '{kind}' (mechanism, chain, status, reroute)"),
+            "store" when storeIndex >= 0 => estate with
+            {
+                Stores = estate.Stores.SetItem(storeIndex, ReferenceEquals(estate.Stores[storeIndex], originalStores[storeIndex])
+                    ? originalStores[storeIndex] with { Cluster = new Reference(otherCluster.Name, originalStores[storeIndex].Cluster!.Location) }
+                    : originalStores[storeIndex]),
+            },
+            "cluster" => estate with
+            {
+                Clusters = estate.Clusters.SetItem(clusterIndex, ReferenceEquals(estate.Clusters[clusterIndex], originalClusters[clusterIndex])
+                    ? originalClusters[clusterIndex] with { Provider = otherCluster.Provider, Region = otherCluster.Region, Country = otherCluster.Country }
+                    : originalClusters[clusterIndex]),
+            },
+            _ => throw new ArgumentException($"unknown edit '{kind}' (mechanism, chain, status, reroute, store, cluster)"),
         };
 
         var incrementalMs = kinds.ToDictionary(k => k, _ => new List<double>(), StringComparer.Ordinal);
@@ -104,11 +129,12 @@ internal static class IncrementalBench
                 }
 
                 sw.Restart();
-                var full = engine.Evaluate(estate, options);
-                fullMs.Add(sw.Elapsed.TotalMilliseconds);
+                // --no-full: the incremental runner alone (its memory, at sizes where a full evaluation beside it would not fit).
+                var full = noFull ? null : engine.Evaluate(estate, options);
+                if (full is not null) fullMs.Add(sw.Elapsed.TotalMilliseconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rep {rep + 1} {kind} ({estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {fullMs[^1]:F0} ms"));
-                if (rep == 0 && o.Flag("verify"))
+                    $"rep {rep + 1} {kind} ({kind switch { "store" => estate.Stores[storeIndex].Name, "cluster" => estate.Clusters[clusterIndex].Name, _ => estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name }}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
+                if (rep == 0 && o.Flag("verify") && full is not null)
                 {
                     var same = Json(update.Report) == Json(full);
                     Console.WriteLine(same ? $"verify {kind}: the incremental and full JSON reports are byte-identical" : $"verify {kind}: THE REPORTS DIFFER");
@@ -117,6 +143,9 @@ internal static class IncrementalBench
             }
         }
         var medianFull = Median(fullMs);
+        if (fullMs.Count == 0) fullMs.Add(0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"live heap at the end {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F0} MiB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
         foreach (var kind in kinds)
         {
             var times = incrementalMs[kind];
@@ -166,6 +195,18 @@ internal static class IncrementalBench
             Phases.Clear();
             _last = 0;
             _clock.Restart();
+        }
+
+        private double _step;
+
+        /// <summary>The steps of a patch the incremental evaluation marks (the time since the last mark), listed as phases of their own.</summary>
+        public void Counted(string name, long value)
+        {
+            if (!name.StartsWith("patch-step:", StringComparison.Ordinal)) return;
+            var now = _clock.Elapsed.TotalMilliseconds;
+            var step = name["patch-step:".Length..];
+            if (step != "start") Phases.Add(("(" + step + ")", now - _step));
+            _step = now;
         }
 
         public void PhaseCompleted(EvaluationPhase phase, long items)

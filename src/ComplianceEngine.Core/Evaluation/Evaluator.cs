@@ -101,6 +101,23 @@ public sealed class Evaluator
     /// </summary>
     internal (ResolvedEstate Resolved, IEnumerable<Fact> Facts) Derive(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
     {
+        var (resolved, all, direct, volumes) = DeriveDirect(estate, context, options, workers);
+        if (OnwardHopFilter(options, workers) is (var follow, var filter))
+        {
+            var hops = filter is null ? FlowAnalyzer.OnwardHops(direct, follow) : FlowAnalyzer.OnwardHops(direct, follow, filter);
+            return (resolved, all.Concat(hops.Select(volumes.Apply)));
+        }
+        return (resolved, all);
+    }
+
+    /// <summary>
+    /// The facts of <paramref name="estate"/> before the onward search: the placements, declared and implied transfers some
+    /// rule could be about (in the report's order), every direct transfer (the onward search's edges) and the export volumes
+    /// (already set on the direct transfers; onward hops get them from it).
+    /// </summary>
+    internal (ResolvedEstate Resolved, List<Fact> Facts, List<TransferFact> Direct, ExportVolumes Volumes) DeriveDirect(Estate estate, EvaluationContext context,
+        EvaluationOptions options, int workers)
+    {
         var observer = options.Observer;
         var resolved = _facts.Resolve(estate);
         observer?.PhaseCompleted(EvaluationPhase.Resolve, resolved.Sites.Count);
@@ -115,16 +132,16 @@ public sealed class Evaluator
         // Facts of a kind no rule is about could never match: they need not be built or judged.
         var placements = _placementRules.Length > 0;
         var transfers = _transferRules.Length > 0;
-        IEnumerable<Fact> all = facts.Where(f => f is PlacementFact ? placements : transfers);
-        if (transfers)
-        {
-            var hops = options.Exhaustive
-                ? FlowAnalyzer.OnwardHops(direct, _onwardRegimes)
-                : FlowAnalyzer.OnwardHops(direct, _onwardRegimes, new OnwardRuleFilter(_transferRules, workers));
-            all = all.Concat(hops.Select(volumes.Apply));
-        }
-        return (resolved, all);
+        if (!placements || !transfers) facts = facts.FindAll(f => f is PlacementFact ? placements : transfers);
+        return (resolved, facts, direct, volumes);
     }
+
+    /// <summary>
+    /// How the onward search runs: the regimes it follows (null: every one) and the filter of the hops worth building (null
+    /// when exhaustive); null when no rule is about transfers (no hop is built).
+    /// </summary>
+    internal (IReadOnlySet<string>? Follow, OnwardRuleFilter? Filter)? OnwardHopFilter(EvaluationOptions options, int workers) =>
+        _transferRules.Length == 0 ? null : (_onwardRegimes, options.Exhaustive ? null : new OnwardRuleFilter(_transferRules, workers));
 
     /// <summary>
     /// The report from judged facts' tallies, in order: findings merged (the first of equal ids kept), counted per

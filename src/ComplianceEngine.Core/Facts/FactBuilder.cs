@@ -445,6 +445,21 @@ public sealed class ExportVolumes
         return new ExportVolumes(totals);
     }
 
+    /// <summary>The totals of exporting country <paramref name="country"/> (what <see cref="Apply"/> sets on its transfers).</summary>
+    internal (double? All, double? Sensitive) TotalsOf(string country) => _totals.TryGetValue(country, out var x) ? x : (0d, 0d);
+
+    /// <summary>Whether <paramref name="other"/> has the same totals for every country (so every transfer gets the same).</summary>
+    internal bool SameTotals(ExportVolumes other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (_totals.Count != other._totals.Count) return false;
+        foreach (var (country, totals) in _totals)
+        {
+            if (!other._totals.TryGetValue(country, out var theirs) || theirs != totals) return false;
+        }
+        return true;
+    }
+
     /// <summary>Sets the exporting country's totals on <paramref name="transfer"/>.</summary>
     public TransferFact Apply(TransferFact transfer)
     {

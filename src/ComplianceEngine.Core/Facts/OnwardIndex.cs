@@ -26,9 +26,12 @@ public sealed class OnwardIndex
     private readonly IReadOnlySet<string>? _regimesToFollow;
     private readonly IOnwardHopFilter? _filter;
     private readonly Dictionary<string, RegimeHops> _byRegime;
+    private readonly TransferFact[] _direct;
 
-    private OnwardIndex(OnwardGraph graph, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter, Dictionary<string, RegimeHops> byRegime)
+    private OnwardIndex(TransferFact[] direct, OnwardGraph graph, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter,
+        Dictionary<string, RegimeHops> byRegime)
     {
+        _direct = direct;
         Graph = graph;
         _regimesToFollow = regimesToFollow;
         _filter = filter;
@@ -46,6 +49,30 @@ public sealed class OnwardIndex
     /// <summary>How many onward hops there are.</summary>
     public int Count => _byRegime.Values.Sum(r => r.Hops.Length);
 
+    /// <summary>The regimes followed, in the order <see cref="Hops"/> gives their hops.</summary>
+    internal IReadOnlyList<string> Regimes => Graph.Regimes;
+
+    /// <summary>One regime's hops, in order (the array the index holds: <see cref="ReplaceHop"/> writes to it).</summary>
+    internal IReadOnlyList<TransferFact> HopsOf(string regime) => _byRegime[regime].Hops;
+
+    /// <summary>
+    /// Puts <paramref name="transfer"/> in place of direct transfer <paramref name="edge"/>: a new version of it at the same place in
+    /// the graph (the same endpoints, sites, data, categories and path, and the onward filter keeps the same hops along it), so
+    /// every search runs the same. The hops along it are replaced with <see cref="ReplaceHop"/>. The index is changed in place.
+    /// </summary>
+    internal void ReplaceEdge(int edge, TransferFact transfer)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        _direct[edge] = transfer;
+    }
+
+    /// <summary>Puts <paramref name="hop"/> (the same hop along a new version of its edge) at <paramref name="position"/> of <paramref name="regime"/>'s hops.</summary>
+    internal void ReplaceHop(string regime, int position, TransferFact hop)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        _byRegime[regime].Hops[position] = hop;
+    }
+
     /// <summary>The onward hops of <paramref name="direct"/> for the regimes in <paramref name="regimesToFollow"/> (null: every regime).</summary>
     public static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow) => Build(direct, regimesToFollow, filter: null);
 
@@ -53,12 +80,14 @@ public sealed class OnwardIndex
     internal static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(direct);
-        var graph = new OnwardGraph(direct, regimesToFollow);
-        if (graph.Regimes.Count > 0) filter?.Prepare(direct);
+        // The index's own copy: the graph reads it, and ReplaceEdge writes to it.
+        TransferFact[] own = [.. direct];
+        var graph = new OnwardGraph(own, regimesToFollow);
+        if (graph.Regimes.Count > 0) filter?.Prepare(own);
         var scratch = new SearchScratch();
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.Search(regime, scratch), filter);
-        return new OnwardIndex(graph, regimesToFollow, filter, byRegime);
+        return new OnwardIndex(own, graph, regimesToFollow, filter, byRegime);
     }
 
     /// <summary>
@@ -69,9 +98,15 @@ public sealed class OnwardIndex
     {
         ArgumentNullException.ThrowIfNull(direct);
         var old = Graph;
-        var graph = new OnwardGraph(direct, _regimesToFollow, old.Ids);
-        if (graph.Regimes.Count > 0) _filter?.Prepare(direct);
+        TransferFact[] own = [.. direct];
+        var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);
         var (changed, map, ordered) = Compare(old, graph);
+        if (graph.Regimes.Count > 0)
+        {
+            // An edge equal to a previous one passes the filter's edge test the same: a filter that can reuses its answers.
+            if (_filter is IReusingHopFilter reusing && old.Regimes.Count > 0) reusing.Prepare(own, map);
+            else _filter?.Prepare(own);
+        }
         var reverse = new int[old.Transfers.Count];
         Array.Fill(reverse, -1);
         for (var e = 0; e < map.Length; e++)
@@ -87,6 +122,7 @@ public sealed class OnwardIndex
         var removed = new List<TransferFact>();
         var added = new List<TransferFact>();
         var searched = new List<string>();
+        var previous = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var regime in graph.Regimes)
         {
             var before = _byRegime.GetValueOrDefault(regime);
@@ -97,14 +133,21 @@ public sealed class OnwardIndex
             }
             searched.Add(regime);
             var after = RegimeHops.Of(graph.Search(regime, scratch), _filter);
-            byRegime[regime] = before is null ? after : Diff(before, after, map, removed, added);
-            if (before is null) added.AddRange(after.Hops);
+            if (before is null)
+            {
+                byRegime[regime] = after;
+                added.AddRange(after.Hops);
+                continue;
+            }
+            var from = new int[after.Hops.Length];
+            byRegime[regime] = Diff(before, after, map, removed, added, from);
+            previous[regime] = from;
         }
         foreach (var (regime, before) in _byRegime)
         {
             if (!byRegime.ContainsKey(regime)) removed.AddRange(before.Hops);
         }
-        return new OnwardUpdate(new OnwardIndex(graph, _regimesToFollow, _filter, byRegime), removed, added, searched);
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime), removed, added, searched) { Previous = previous };
     }
 
     /// <summary>
@@ -116,12 +159,12 @@ public sealed class OnwardIndex
         var changed = new HashSet<int>();
         var map = new int[graph.Transfers.Count];
         Array.Fill(map, -1);
-        var oldFrom = EdgesFrom(old);
-        var newFrom = EdgesFrom(graph);
+        var (oldStart, oldEdges) = EdgesFrom(old);
+        var (newStart, newEdges) = EdgesFrom(graph);
         for (var node = 0; node < graph.NodeCount; node++)
         {
-            var before = node < oldFrom.Length ? oldFrom[node] : null;
-            if (!Match(before, newFrom[node], old, graph, map)) changed.Add(node);
+            var before = node < old.NodeCount ? oldEdges.AsSpan(oldStart[node], oldStart[node + 1] - oldStart[node]) : [];
+            if (!Match(before, newEdges.AsSpan(newStart[node], newStart[node + 1] - newStart[node]), old, graph, map)) changed.Add(node);
         }
         for (var node = 0; node < graph.NodeCount; node++)
         {
@@ -148,23 +191,28 @@ public sealed class OnwardIndex
         return (changed, map, ordered);
     }
 
-    private static List<int>?[] EdgesFrom(OnwardGraph graph)
+    /// <summary>The edges from each node, in order: node n's are <c>Edges[Start[n]..Start[n + 1]]</c>.</summary>
+    private static (int[] Start, int[] Edges) EdgesFrom(OnwardGraph graph)
     {
-        var from = new List<int>?[graph.NodeCount];
-        for (var e = 0; e < graph.Transfers.Count; e++) (from[graph.From[e]] ??= []).Add(e);
-        return from;
+        var start = new int[graph.NodeCount + 1];
+        var from = graph.From;
+        foreach (var node in from) start[node + 1]++;
+        for (var n = 0; n < graph.NodeCount; n++) start[n + 1] += start[n];
+        var edges = new int[from.Length];
+        var next = start[..^1];
+        for (var e = 0; e < from.Length; e++) edges[next[from[e]]++] = e;
+        return (start, edges);
     }
 
     /// <summary>Pairs each edge of <paramref name="after"/> with an equal edge of <paramref name="before"/> in order; true when all pair up.</summary>
-    private static bool Match(List<int>? before, List<int>? after, OnwardGraph old, OnwardGraph graph, int[] map)
+    private static bool Match(ReadOnlySpan<int> before, ReadOnlySpan<int> after, OnwardGraph old, OnwardGraph graph, int[] map)
     {
-        var all = (before?.Count ?? 0) == (after?.Count ?? 0);
-        if (after is null) return all;
+        var all = before.Length == after.Length;
         var p = 0;
         foreach (var e in after)
         {
             var found = -1;
-            for (var q = p; before is not null && q < before.Count; q++)
+            for (var q = p; q < before.Length; q++)
             {
                 if (!SameEdge(old.Transfers[before[q]], graph.Transfers[e])) continue;
                 found = q;
@@ -176,7 +224,7 @@ public sealed class OnwardIndex
                 continue;
             }
             all &= found == p;
-            map[e] = before![found];
+            map[e] = before[found];
             p = found + 1;
         }
         return all;
@@ -206,23 +254,29 @@ public sealed class OnwardIndex
         return edges;
     }
 
-    /// <summary>The new search's hops, with the previous object wherever a hop along the same edge holds the same values.</summary>
-    private static RegimeHops Diff(RegimeHops before, RegimeHops after, int[] map, List<TransferFact> removed, List<TransferFact> added)
+    /// <summary>
+    /// The new search's hops, with the previous object wherever a hop along the same edge holds the same values;
+    /// <paramref name="from"/> receives, per new hop, the previous hop's position when it was kept (else -1).
+    /// </summary>
+    private static RegimeHops Diff(RegimeHops before, RegimeHops after, int[] map, List<TransferFact> removed, List<TransferFact> added, int[] from)
     {
         var chains = new ChainComparer(before.Search.Trace, after.Search.Trace);
         // One hop per regime, edge and node it leaves (node ids are shared between versions).
-        var previous = new Dictionary<(int, int), TransferFact>(before.Edges.Length);
-        for (var i = 0; i < before.Edges.Length; i++) previous[(before.Edges[i], before.Nodes[i])] = before.Hops[i];
+        var previous = new Dictionary<(int, int), int>(before.Edges.Length);
+        for (var i = 0; i < before.Edges.Length; i++) previous[(before.Edges[i], before.Nodes[i])] = i;
         var hops = new TransferFact[after.Hops.Length];
         for (var i = 0; i < hops.Length; i++)
         {
+            from[i] = -1;
             var hop = after.Hops[i];
             var oldEdge = map[after.Edges[i]];
-            if (oldEdge >= 0 && previous.Remove((oldEdge, after.Nodes[i]), out var was))
+            if (oldEdge >= 0 && previous.Remove((oldEdge, after.Nodes[i]), out var at))
             {
+                var was = before.Hops[at];
                 if (SameHop(was, hop) && chains.Same(after.Nodes[i]))
                 {
                     hops[i] = was;
+                    from[i] = at;
                     continue;
                 }
                 removed.Add(was);
@@ -230,7 +284,7 @@ public sealed class OnwardIndex
             hops[i] = hop;
             added.Add(hop);
         }
-        removed.AddRange(previous.Values);
+        foreach (var at in previous.Values) removed.Add(before.Hops[at]);
         return new RegimeHops(after.Search, after.Edges, after.Nodes, hops);
     }
 
@@ -308,4 +362,22 @@ public sealed class OnwardIndex
 /// <param name="Removed">Previous hops that are not among the next version's (their edge, data, origin or chain changed, or they are gone).</param>
 /// <param name="Added">The next version's hops that were not among the previous ones.</param>
 /// <param name="RegimesSearched">The regimes searched again (the others' hops were kept without a search).</param>
-public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact> Removed, IReadOnlyList<TransferFact> Added, IReadOnlyList<string> RegimesSearched);
+public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact> Removed, IReadOnlyList<TransferFact> Added, IReadOnlyList<string> RegimesSearched)
+{
+    /// <summary>
+    /// Per regime searched again that the previous version had: for each of its hops now (in order), the position of the
+    /// same hop object among the regime's previous hops, or -1 for a hop in <see cref="Added"/>. A regime not searched
+    /// again kept its hops at their positions; a regime not listed here and searched is new (every hop added).
+    /// </summary>
+    internal IReadOnlyDictionary<string, int[]> Previous { get; init; } = new Dictionary<string, int[]>();
+}
+
+/// <summary>An onward hop filter that can prepare for a new version of the transfers reusing what it worked out for the last one.</summary>
+internal interface IReusingHopFilter : IOnwardHopFilter
+{
+    /// <summary>
+    /// As <see cref="IOnwardHopFilter.Prepare"/>; <paramref name="previous"/> gives, per transfer, the index of an equal transfer
+    /// in the list this filter was last prepared for (-1: none), whose answers hold for it too.
+    /// </summary>
+    void Prepare(IReadOnlyList<TransferFact> transfers, int[] previous);
+}

@@ -17,7 +17,7 @@ namespace ComplianceEngine.Core.Rules;
 /// A hop is built when some rule passes all three tests. A condition that mixes edge and data fields, or anything not
 /// recognised, is not used to drop hops: the verdicts are the same.
 /// </summary>
-internal sealed class OnwardRuleFilter : IOnwardHopFilter
+internal sealed class OnwardRuleFilter : IReusingHopFilter
 {
     /// <summary>Fields an onward hop shares with its edge (and fields of the evaluation itself).</summary>
     private static readonly FrozenSet<string> EdgeFields = new[]
@@ -91,6 +91,31 @@ internal sealed class OnwardRuleFilter : IOnwardHopFilter
                 if (MayApply(_edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
             }
         });
+        _edges = masks;
+        _transfers = transfers;
+    }
+
+    /// <inheritdoc />
+    public void Prepare(IReadOnlyList<TransferFact> transfers, int[] previous)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        ArgumentNullException.ThrowIfNull(previous);
+        var before = _edges;
+        var count = _transfers.Count;
+        var masks = new ulong[transfers.Count * _words];
+        for (var e = 0; e < transfers.Count; e++)
+        {
+            var was = e < previous.Length ? previous[e] : -1;
+            if (was >= 0 && was < count)
+            {
+                Array.Copy(before, was * _words, masks, e * _words, _words);
+                continue;
+            }
+            for (var i = 0; i < _rules.Length; i++)
+            {
+                if (MayApply(_edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
+            }
+        }
         _edges = masks;
         _transfers = transfers;
     }

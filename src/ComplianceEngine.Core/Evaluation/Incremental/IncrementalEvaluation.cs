@@ -40,6 +40,11 @@ public sealed class IncrementalEvaluation
     private Estate? _estate;
     private ResolvedEstate? _resolved;
     private List<Entry>? _order;
+    private int _prefix;
+    private OnwardIndex? _index;
+    private Dictionary<string, Entry[]> _hops = new(StringComparer.Ordinal);
+    private ExportVolumes? _volumes;
+    private int _stamp;
     private Dictionary<string, FlowFacts>? _byFlow;
     private KeptReport? _kept;
     private Coverage? _coverage;
@@ -88,7 +93,7 @@ public sealed class IncrementalEvaluation
                 || !StructuralEquality.Equal(_context.Organization, estate.Organization);
             NotPatchedBecause = null;
             if (fresh) Restart(estate, options);
-            else if (PatchChangedFlows(estate, options, diagnostics) is { } patched)
+            else if ((PatchChangedFlows(estate, options, diagnostics) ?? PatchDirectFacts(estate, options, diagnostics)) is { } patched)
             {
                 _options = options;
                 LastUpdate = patched;
@@ -99,22 +104,30 @@ public sealed class IncrementalEvaluation
             var context = _context!;
             var workers = Evaluator.Workers(options);
             var observer = options.Observer;
-            var (resolved, derived) = _evaluator.Derive(estate, context, options, workers);
+            // The facts as the batch path derives them, with the onward hops kept in an index the next update re-searches.
+            var (resolved, direct, edges, volumes) = _evaluator.DeriveDirect(estate, context, options, workers);
+            OnwardIndex? index = null;
+            IEnumerable<Fact> derived = direct;
+            if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
+            {
+                index = OnwardIndex.Build(edges, follow, filter);
+                derived = direct.Concat(index.Hops.Select(volumes.Apply));
+            }
 
             var previous = _entries;
             // Keys and comparisons run on the workers while this thread builds the onward hops (the bulk of the facts);
             // each chunk only reads the previous version. The merge below is in derivation order.
-            var candidates = ChunkPipeline.Run(derived, DiffChunkSize, workers, chunk => Match(chunk, previous));
+            var exhaustive = options.Exhaustive;
+            var candidates = ChunkPipeline.Run(derived, DiffChunkSize, workers, chunk => Match(chunk, previous, exhaustive));
             var next = new Dictionary<(long, int), Entry>(previous.Count);
             var order = new List<Entry>(previous.Count);
             var inserted = new List<Fact>();
             var retracted = new List<Fact>();
             var judged = new List<Entry>();
-            var scratch = new byte[_evaluator.Rules.Rules.Length];
             int unchanged = 0, changed = 0, added = 0;
             foreach (var chunk in candidates)
             {
-                foreach (var (fact, hash, match) in chunk)
+                foreach (var (fact, hash, match, applies) in chunk)
                 {
                     var key = (hash, 1);
                     while (next.ContainsKey(key)) key.Item2++;
@@ -136,8 +149,7 @@ public sealed class IncrementalEvaluation
                         added++;
                     }
                     var entry = new Entry(fact) { Key = key, Ordinal = order.Count };
-                    var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
-                    if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+                    if (applies ?? Prejudge(fact, options.Exhaustive))
                     {
                         entry.InSession = true;
                         inserted.Add(fact);
@@ -169,7 +181,7 @@ public sealed class IncrementalEvaluation
             _diagnosed = [.. _diagnose(estate, _given)];
             var report = _evaluator.BuildReport([tally], resolved, options, _diagnosed, sources: null, workers);
             _report = report;
-            Keep(estate, resolved, order, report, options);
+            Keep(estate, resolved, order, direct.Count, index, volumes, report, options);
             var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count)
             {
                 NotPatchedBecause = fresh ? null : NotPatchedBecause,
@@ -199,16 +211,63 @@ public sealed class IncrementalEvaluation
         _estate = null;
         _resolved = null;
         _order = null;
+        _prefix = 0;
+        _index = null;
+        _hops = new(StringComparer.Ordinal);
+        _volumes = null;
         _byFlow = null;
         _kept = null;
         _coverage = null;
     }
 
     /// <summary>Keeps what the next update patches, after a version whose every fact was derived.</summary>
-    private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, Report report, EvaluationOptions options)
+    private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, int prefix, OnwardIndex? index, ExportVolumes volumes, Report report,
+        EvaluationOptions options)
     {
         // The comparers the next update uses are compiled on first use: now, not while a change waits.
         if (!estate.Flows.IsEmpty) _ = StructuralEquality.Equal(estate.Flows[0], estate.Flows[0] with { });
+        if (order.Count != prefix + (index?.Count ?? 0))
+        {
+            // Never expected: the facts are the direct ones and the index's hops. Without that, nothing is patched.
+            Forget();
+            return;
+        }
+        // Each direct transfer's edge in the index (the direct facts hold every transfer when an index is kept), and each
+        // onward hop's regime and position there.
+        var edge = 0;
+        for (var i = 0; i < prefix; i++)
+        {
+            if (index is not null && order[i].Fact is TransferFact) order[i].Edge = edge++;
+        }
+        var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
+        var at = prefix;
+        foreach (var regime in index?.Regimes ?? [])
+        {
+            var entries = order.GetRange(at, index!.HopsOf(regime).Count).ToArray();
+            for (var k = 0; k < entries.Length; k++)
+            {
+                entries[k].Regime = regime;
+                entries[k].Position = k;
+            }
+            hops[regime] = entries;
+            at += entries.Length;
+        }
+        var byFlow = FlowsOf(estate, order);
+        _estate = estate;
+        _resolved = resolved;
+        _order = order;
+        _prefix = prefix;
+        _index = index;
+        _hops = hops;
+        _volumes = volumes;
+        _byFlow = byFlow;
+        _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
+        _coverage = report.Coverage;
+    }
+
+    /// <summary>Each declared flow's facts: its transfer and the onward hops along it (for the in-place patch).</summary>
+    private static Dictionary<string, FlowFacts> FlowsOf(Estate estate, List<Entry> order)
+    {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var flow in estate.Flows) names[flow.Name] = names.GetValueOrDefault(flow.Name) + 1;
         var byFlow = new Dictionary<string, FlowFacts>(StringComparer.Ordinal);
@@ -230,29 +289,28 @@ public sealed class IncrementalEvaluation
                 facts.Ambiguous = true;
             }
         }
-        _estate = estate;
-        _resolved = resolved;
-        _order = order;
-        _byFlow = byFlow;
-        _kept = KeptReport.Of(report, order.Select(e => (e.Ordinal, e.Verdicts, e.Findings)), options.IncludePasses);
-        _coverage = report.Coverage;
+        return byFlow;
     }
 
     /// <summary>
-    /// The update when only flows changed, in place (the same flows by name, in the same order, no other document changed)
-    /// and each without moving in the graph (the same endpoints, data and categories, so every onward search runs the same):
-    /// only the changed flows' transfers and the onward hops along them are derived again, and the kept report is patched.
-    /// Null when the change is anything else: the caller derives every fact.
+    /// The update when only flows changed, in place (the same flows by name, in the same order, no other document changed).
+    /// A flow that keeps its place in the graph (the same endpoints, data and categories, so every onward search runs the
+    /// same) has its transfer and the onward hops along it derived again (<see cref="RegimeSearch.Rebase"/>). A flow that
+    /// moved in the graph (rerouted, other categories or data) goes through the onward index: only the regimes its change
+    /// reaches are searched again, and only the hops whose values changed (their lots, origin, chain or edge) are retracted
+    /// and inserted. The kept report is patched either way. Null when the change is anything else: the caller derives every
+    /// fact (<see cref="NotPatchedBecause"/> says why).
     /// </summary>
     private IncrementalUpdate? PatchChangedFlows(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics)
     {
         if (_estate is not { } before || _resolved is not { } resolvedBefore || _order is not { } order || _byFlow is not { } byFlow
-            || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session)
+            || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session
+            || _volumes is not { } volumes)
             return NotPatched("no kept version");
         if (!SameDocuments(before.Clusters, estate.Clusters) || !SameDocuments(before.Stores, estate.Stores)
-            || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories)
-            || before.Flows.Length != estate.Flows.Length)
-            return NotPatched("documents other than flows changed, or flows were added or removed");
+            || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories))
+            return NotPatched("documents other than flows changed");
+        if (before.Flows.Length != estate.Flows.Length) return NotPatched("flows were added or removed");
         var observer = options.Observer;
         var changedFlows = new List<int>();
         for (var i = 0; i < estate.Flows.Length; i++)
@@ -264,9 +322,13 @@ public sealed class IncrementalEvaluation
         }
         var resolved = resolvedBefore.WithEstate(estate);
         observer?.PhaseCompleted(EvaluationPhase.Resolve, changedFlows.Count);
+        // Where a patch's time goes: each step's end, for an observer that keeps time (the benchmark).
+        void Step(string name) => observer?.Counted("patch-step:" + name, 1);
+        Step("start");
 
         var orgMechanisms = FactBuilder.OrganizationMechanisms(resolved, context);
         var derived = new List<(Entry Old, Fact New)>();
+        var moved = new List<(Entry Old, TransferFact New)>();
         var movedFlows = new List<string>();
         foreach (var i in changedFlows)
         {
@@ -276,18 +338,41 @@ public sealed class IncrementalEvaluation
             if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old)
                 return NotPatched($"flow '{flow.Name}' has no transfer of its own, or shares its name");
             var declared = FactBuilder.Declared(resolved, context, flow, orgMechanisms);
-            if (declared is null || !SamePlaceInGraph(old, declared)) return NotPatched($"flow '{flow.Name}' moved in the graph");
-            // The same exporter, importer and data: the same export volumes (the sums over every direct transfer).
-            declared.ExportedIndividuals = old.ExportedIndividuals;
-            declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
-            // The onward filter keeps the hops along an edge by the edge's fields: it must keep the same ones.
-            if (!options.Exhaustive && !EdgeFilter.SameEdgeRules(old, declared))
-                return NotPatched($"flow '{flow.Name}': the onward filter keeps other hops along it");
-            derived.Add((facts.Declared, declared));
-            foreach (var hop in facts.Hops) derived.Add((hop, RegimeSearch.Rebase((TransferFact)hop.Fact, declared)));
+            if (declared is null) return NotPatched($"flow '{flow.Name}' no longer has a transfer (its source does not resolve)");
             if (!StructuralEquality.Equal(was.Info.Location, flow.Info.Location)) movedFlows.Add(flow.Name);
+            // The onward filter keeps the hops along an edge by the edge's fields: an edge it keeps other hops along moves too.
+            if (SamePlaceInGraph(old, declared) && (options.Exhaustive || EdgeFilter.SameEdgeRules(old, declared)))
+            {
+                // The same exporter, importer and data: the same export volumes (the sums over every direct transfer).
+                declared.ExportedIndividuals = old.ExportedIndividuals;
+                declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
+                derived.Add((facts.Declared, declared));
+                foreach (var hop in facts.Hops) derived.Add((hop, RegimeSearch.Rebase((TransferFact)hop.Fact, declared)));
+                continue;
+            }
+            if (_index is null || facts.Declared.Edge < 0) return NotPatched($"flow '{flow.Name}' moved in the graph, and no onward index is kept");
+            moved.Add((facts.Declared, declared));
         }
-        observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count);
+        if (moved.Count > 0)
+        {
+            // Export volumes are sums over every direct transfer, in order: the same unless a moved flow adds something else to
+            // its country's. Otherwise every transfer from there (and the onward filter's edge test) changes.
+            var shares = moved.SelectMany(m => new[] { ExportShare((TransferFact)m.Old.Fact), ExportShare(m.New) }).ToList();
+            if (moved.Exists(m => ExportShare((TransferFact)m.Old.Fact) != ExportShare(m.New)))
+            {
+                var edges = _index!.Direct.ToArray();
+                foreach (var (old, fact) in moved) edges[old.Edge] = fact;
+                var next = ExportVolumes.Of(edges);
+                foreach (var share in shares)
+                {
+                    if (share is { Country: var country } && next.TotalsOf(country) != volumes.TotalsOf(country))
+                        return NotPatched($"the export volumes of {country} changed (every transfer from there is judged again)");
+                }
+            }
+            foreach (var (_, fact) in moved) volumes.Apply(fact);
+            Step("volumes");
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Facts, derived.Count + moved.Count);
 
         var inserted = new List<Fact>();
         var retracted = new List<Fact>();
@@ -295,6 +380,18 @@ public sealed class IncrementalEvaluation
         var changes = new List<(Entry Old, Entry New)>();
         var scratch = new byte[_evaluator.Rules.Rules.Length];
         var unchanged = 0;
+        Entry Judge(Fact fact)
+        {
+            var entry = new Entry(fact) { Fresh = true };
+            var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
+            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+            {
+                entry.InSession = true;
+                inserted.Add(fact);
+                judged.Add(entry);
+            }
+            return entry;
+        }
         foreach (var (old, fact) in derived)
         {
             if (SameFact(old.Fact, fact))
@@ -303,17 +400,52 @@ public sealed class IncrementalEvaluation
                 continue;
             }
             if (old.InSession) retracted.Add(old.Fact);
-            var entry = new Entry(fact) { Ordinal = old.Ordinal };
-            var (all, some) = _evaluator.Selection.For(fact, options.Exhaustive);
-            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
-            {
-                entry.InSession = true;
-                inserted.Add(fact);
-                judged.Add(entry);
-            }
+            var entry = Judge(fact);
+            entry.Ordinal = old.Ordinal;
+            entry.Edge = old.Edge;
+            entry.Regime = old.Regime;
+            entry.Position = old.Position;
             changes.Add((old, entry));
         }
-        observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count);
+        foreach (var (old, fact) in moved)
+        {
+            if (old.InSession) retracted.Add(old.Fact);
+            var entry = Judge(fact);
+            entry.Ordinal = old.Ordinal;
+            entry.Edge = old.Edge;
+            changes.Add((old, entry));
+        }
+
+        // The index follows the facts: a transfer re-derived at its place in the graph, and the hops along it, take their old
+        // ones' places there (every search runs the same).
+        var index = _index;
+        foreach (var (_, entry) in changes)
+        {
+            if (entry.Regime is { } regime)
+            {
+                index!.ReplaceHop(regime, entry.Position, (TransferFact)entry.Fact);
+                _hops[regime][entry.Position] = entry;
+            }
+            else if (entry.Edge >= 0 && !moved.Exists(m => m.Old.Edge == entry.Edge))
+            {
+                index!.ReplaceEdge(entry.Edge, (TransferFact)entry.Fact);
+            }
+        }
+        var comings = new List<Entry>();
+        var goings = new List<Entry>();
+        var searched = 0;
+        if (moved.Count > 0)
+        {
+            // The moved flows' new edges: only the regimes they reach are searched again, and only hops that changed come and go.
+            var edges = index!.Direct.ToArray();
+            foreach (var (old, fact) in moved) edges[old.Edge] = fact;
+            var update = index.Update(edges);
+            Step("onward-index");
+            searched = update.RegimesSearched.Count;
+            PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
+            Step("hop-entries");
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count + moved.Count + comings.Count + goings.Count);
 
         Apply(session, retracted, inserted, judged, options);
         SessionFacts += inserted.Count - retracted.Count;
@@ -321,33 +453,49 @@ public sealed class IncrementalEvaluation
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
 
         var dirty = new HashSet<string>(StringComparer.Ordinal);
-        var sameCoverage = movedFlows.Count == 0 || !coverage.NotJudged.Any(n => n.Kind == DocumentKind.DataFlow && movedFlows.Contains(n.Name));
+        var sameCoverage = moved.Count == 0 && comings.Count == 0 && goings.Count == 0
+            && (movedFlows.Count == 0 || !coverage.NotJudged.Any(n => n.Kind == DocumentKind.DataFlow && movedFlows.Contains(n.Name)));
         foreach (var (old, entry) in changes)
         {
-            _entries.Remove(old.Key);
-            var key = (FactKey.Of(entry.Fact), 1);
-            while (_entries.ContainsKey(key)) key.Item2++;
-            entry.Key = key;
-            _entries[key] = entry;
+            Rekey(old, entry);
             order[entry.Ordinal] = entry;
             var facts = byFlow[entry.Fact.Subject.Name];
             if (ReferenceEquals(facts.Declared, old)) facts.Declared = entry;
             else facts.Hops[facts.Hops.IndexOf(old)] = entry;
-            kept.Remove(old.Ordinal, old.Verdicts, old.Findings, dirty);
-            kept.Add(entry.Ordinal, entry.Verdicts, entry.Findings, dirty);
+            kept.Remove(old, old.Verdicts, old.Findings, dirty);
+            kept.Add(entry, entry.Verdicts, entry.Findings, dirty);
             sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts);
         }
+        if (comings.Count > 0 || goings.Count > 0)
+        {
+            foreach (var e in goings)
+            {
+                Rekey(e, null);
+                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Remove(e);
+                kept.Remove(e, e.Verdicts, e.Findings, dirty);
+            }
+            foreach (var e in comings)
+            {
+                Rekey(null, e);
+                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Add(e);
+            }
+            // Hops came and went mid-order: the facts after the direct ones are numbered again (which fact is first matters
+            // only where facts share a finding id: the kept report looks at those again).
+            order.RemoveRange(_prefix, order.Count - _prefix);
+            foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
+            for (var k = _prefix; k < order.Count; k++) order[k].Ordinal = k;
+            kept.Reordered(dirty);
+            foreach (var e in comings) kept.Add(e, e.Verdicts, e.Findings, dirty);
+            Step("reorder");
+        }
         kept.Publish(dirty);
+        Step("publish");
         var counts = kept.Counts(_evaluator);
         if (!sameCoverage)
         {
-            // Which jurisdictions judged a fact changed: the coverage is counted again from every fact's verdicts.
-            var tally = new CoverageTally();
-            foreach (var entry in order)
-            {
-                if (entry.Verdicts is { } verdicts) tally.Record(entry.Fact, verdicts);
-            }
-            coverage = _evaluator.CoverageOf(tally, resolved, counts);
+            // Which jurisdictions judged a fact, or which facts there are, changed: the coverage is counted again from every fact's verdicts.
+            coverage = Recount(order, resolved, counts, Evaluator.Workers(options));
+            Step("coverage");
         }
         var given = diagnostics?.ToArray() ?? [];
         if (!given.SequenceEqual(_given))
@@ -360,11 +508,260 @@ public sealed class IncrementalEvaluation
         _estate = estate;
         _resolved = resolved;
         _coverage = coverage;
-        return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count, changes.Count, 0, 0, inserted.Count, retracted.Count)
+        return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count - comings.Count, changes.Count, comings.Count, goings.Count,
+            inserted.Count, retracted.Count)
         {
             Patched = true,
+            RegimesSearched = searched,
         };
     }
+
+    /// <summary>
+    /// The update for any other change of the estate's documents (stores, clusters, recipients, flows added, removed or
+    /// renamed), under the same date, organisation and options: the direct facts (placements, declared and implied transfers)
+    /// are derived again and matched with the kept ones by key and value; the onward hops come from the onward index, which
+    /// searches again only the regimes the changed transfers reach; only facts that changed are judged, and the kept report
+    /// is patched. Null (with the reason) when the export volumes changed (every transfer from a country would change).
+    /// </summary>
+    private IncrementalUpdate? PatchDirectFacts(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics)
+    {
+        var why = NotPatchedBecause;
+        if (_order is not { } order || _kept is not { } kept || _context is not { } context || _session is not { } session
+            || _volumes is not { } volumesBefore || _index is not { } index)
+            return NotPatched($"{why}; no onward index is kept");
+        var observer = options.Observer;
+        var workers = Evaluator.Workers(options);
+        void Step(string name) => observer?.Counted("patch-step:" + name, 1);
+        Step("start");
+        var (resolved, direct, edges, volumes) = _evaluator.DeriveDirect(estate, context, options, workers);
+        if (!volumes.SameTotals(volumesBefore)) return NotPatched($"{why}; the export volumes changed (every transfer from a country changes)");
+        Step("direct-facts");
+
+        // The direct facts matched with the kept ones by key (and pre-judged when new) on the workers.
+        var exhaustive = options.Exhaustive;
+        var previous = _entries;
+        var matched = ChunkPipeline.Run(direct, DiffChunkSize, workers, chunk => Match(chunk, previous, exhaustive));
+        var inserted = new List<Fact>();
+        var retracted = new List<Fact>();
+        var judged = new List<Entry>();
+        var comings = new List<Entry>();
+        var goings = new List<Entry>();
+        var stamp = ++_stamp;
+        var seen = new HashSet<(long, int)>();
+        var prefix = new List<Entry>(direct.Count);
+        var edge = 0;
+        foreach (var chunk in matched)
+        {
+            foreach (var (fact, hash, same, applies) in chunk)
+            {
+                var key = (hash, 1);
+                while (!seen.Add(key)) key.Item2++;
+                var old = key.Item2 == 1 ? same : previous.GetValueOrDefault(key) is { } o && SameFact(o.Fact, fact) ? o : null;
+                // Only a direct fact of the last version (not a hop whose key collides), once.
+                if (old is not null && (old.Regime is not null || old.Ordinal >= _prefix || old.Stamp == stamp)) old = null;
+                Entry entry;
+                if (old is not null)
+                {
+                    entry = old;
+                }
+                else
+                {
+                    entry = new Entry(fact) { Fresh = true };
+                    if (applies ?? Prejudge(fact, exhaustive))
+                    {
+                        entry.InSession = true;
+                        inserted.Add(fact);
+                        judged.Add(entry);
+                    }
+                    comings.Add(entry);
+                }
+                entry.Stamp = stamp;
+                entry.Edge = fact is TransferFact ? edge++ : -1;
+                prefix.Add(entry);
+            }
+        }
+        for (var i = 0; i < _prefix; i++)
+        {
+            var e = order[i];
+            if (e.Stamp == stamp) continue;
+            goings.Add(e);
+            if (e.InSession) retracted.Add(e.Fact);
+        }
+        observer?.PhaseCompleted(EvaluationPhase.Facts, prefix.Count);
+        Step("match");
+
+        var scratch = new byte[_evaluator.Rules.Rules.Length];
+        Entry Judge(Fact fact)
+        {
+            var entry = new Entry(fact) { Fresh = true };
+            var (all, some) = _evaluator.Selection.For(fact, exhaustive);
+            if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
+            {
+                entry.InSession = true;
+                inserted.Add(fact);
+                judged.Add(entry);
+            }
+            return entry;
+        }
+        var update = index.Update(edges);
+        Step("onward-index");
+        PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
+        Step("hop-entries");
+        observer?.PhaseCompleted(EvaluationPhase.Flows, comings.Count + goings.Count);
+
+        Apply(session, retracted, inserted, judged, options);
+        SessionFacts += inserted.Count - retracted.Count;
+        observer?.Counted("session-facts", SessionFacts);
+        observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+
+        // The new order, numbered; the kept report and the keys follow.
+        var dirty = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in goings)
+        {
+            Rekey(e, null);
+            kept.Remove(e, e.Verdicts, e.Findings, dirty);
+        }
+        var prefixCount = prefix.Count;
+        order = prefix;
+        foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
+        for (var k = 0; k < order.Count; k++) order[k].Ordinal = k;
+        kept.Reordered(dirty);
+        foreach (var e in comings)
+        {
+            Rekey(null, e);
+            kept.Add(e, e.Verdicts, e.Findings, dirty);
+        }
+        kept.Publish(dirty);
+        Step("publish");
+        var counts = kept.Counts(_evaluator);
+        var coverage = Recount(order, resolved, counts, workers);
+        Step("coverage");
+        var given = diagnostics?.ToArray() ?? [];
+        if (!given.SequenceEqual(_given) || !ReferenceEquals(_estate, estate))
+        {
+            _given = given;
+            _diagnosed = [.. _diagnose(estate, given)];
+        }
+        var report = _evaluator.Assemble(counts, kept.Findings(), options, _diagnosed, coverage);
+        _report = report;
+        _estate = estate;
+        _resolved = resolved;
+        _coverage = coverage;
+        _order = order;
+        _prefix = prefixCount;
+        _volumes = volumes;
+        _byFlow = FlowsOf(estate, order);
+        NotPatchedBecause = null;
+        return new IncrementalUpdate(report, false, order.Count, order.Count - comings.Count, 0, comings.Count, goings.Count, inserted.Count, retracted.Count)
+        {
+            Patched = true,
+            RegimesSearched = update.RegimesSearched.Count,
+        };
+    }
+
+    /// <summary>
+    /// The kept hops after <paramref name="update"/>: a regime not searched again keeps its entries; in a searched one each hop
+    /// kept by the index keeps its entry (at its new position), each new hop is judged (<paramref name="judge"/>) and comes,
+    /// and every entry not kept goes (retracted, or taken back out of this update's insertions).
+    /// </summary>
+    private void PatchHops(OnwardUpdate update, ExportVolumes volumes, Func<Fact, Entry> judge, List<Entry> comings, List<Entry> goings,
+        List<Fact> inserted, List<Entry> judged, List<Fact> retracted)
+    {
+        var stamp = ++_stamp;
+        var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
+        var next = update.Index;
+        foreach (var regime in next.Regimes)
+        {
+            var now = next.HopsOf(regime);
+            var had = _hops.GetValueOrDefault(regime);
+            if (had is not null && !update.RegimesSearched.Contains(regime))
+            {
+                foreach (var e in had) e.Stamp = stamp;
+                hops[regime] = had;
+                continue;
+            }
+            var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
+            var entries = new Entry[now.Count];
+            for (var k = 0; k < entries.Length; k++)
+            {
+                var e = from is not null && from[k] >= 0 ? had![from[k]] : null;
+                if (e is null)
+                {
+                    e = judge(volumes.Apply(now[k]));
+                    comings.Add(e);
+                }
+                e.Regime = regime;
+                e.Position = k;
+                e.Stamp = stamp;
+                entries[k] = e;
+            }
+            hops[regime] = entries;
+        }
+        foreach (var had in _hops.Values)
+        {
+            foreach (var e in had)
+            {
+                if (e.Stamp == stamp) continue;
+                goings.Add(e);
+                if (!e.InSession) continue;
+                // A hop re-derived along an in-place edit and gone with the search: never inserted.
+                if (e.Fresh)
+                {
+                    inserted.Remove(e.Fact);
+                    judged.Remove(e);
+                    e.InSession = false;
+                }
+                else
+                {
+                    retracted.Add(e.Fact);
+                }
+            }
+        }
+        _index = next;
+        _hops = hops;
+    }
+
+    /// <summary>Pre-judges one fact on this thread (<see cref="Runners.NRulesRunner.Prejudge"/>): whether any rule applies.</summary>
+    private bool Prejudge(Fact fact, bool exhaustive)
+    {
+        var (all, some) = _evaluator.Selection.For(fact, exhaustive);
+        return Runners.NRulesRunner.Prejudge(fact, all, some, new byte[_evaluator.Rules.Rules.Length]);
+    }
+
+    /// <summary>The coverage counted again from every fact's verdicts, in parts on the workers (tallies merge in any order).</summary>
+    private Coverage Recount(List<Entry> order, ResolvedEstate resolved, ImmutableSortedDictionary<string, StatusCounts> counts, int workers)
+    {
+        var parts = Math.Max(1, Math.Min(workers, order.Count / 16_384));
+        var size = (order.Count + parts - 1) / parts;
+        var tallies = new CoverageTally[parts];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
+        {
+            var tally = new CoverageTally();
+            for (var i = p * size; i < Math.Min(order.Count, (p + 1) * size); i++)
+            {
+                if (order[i].Verdicts is { } verdicts) tally.Record(order[i].Fact, verdicts);
+            }
+            tallies[p] = tally;
+        });
+        for (var p = 1; p < parts; p++) tallies[0].Merge(tallies[p]);
+        return _evaluator.CoverageOf(tallies[0], resolved, counts);
+    }
+
+    /// <summary>Moves a fact's key in the session's index from <paramref name="old"/> (gone or replaced) to <paramref name="entry"/> (new).</summary>
+    private void Rekey(Entry? old, Entry? entry)
+    {
+        if (old is not null && _entries.TryGetValue(old.Key, out var there) && ReferenceEquals(there, old)) _entries.Remove(old.Key);
+        if (entry is null) return;
+        var key = (FactKey.Of(entry.Fact), 1);
+        while (_entries.ContainsKey(key)) key.Item2++;
+        entry.Key = key;
+        _entries[key] = entry;
+    }
+
+    /// <summary>What a direct transfer adds to its exporting country's export volumes (see <see cref="ExportVolumes.Of"/>); null: nothing.</summary>
+    private static (string Country, double? All, double? Sensitive)? ExportShare(TransferFact t) =>
+        t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c ? null
+            : (c, t.Individuals, t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0));
 
     /// <summary>Why the last update derived every fact (null when it was patched, or restarted).</summary>
     internal string? NotPatchedBecause { get; private set; }
@@ -425,15 +822,25 @@ public sealed class IncrementalEvaluation
 
     /// <summary>
     /// Each fact of <paramref name="chunk"/> with its key and, when the previous version's first fact of that key holds the
-    /// same values, that entry (read only: chunks run in parallel).
+    /// same values, that entry (read only: chunks run in parallel); a fact without one is pre-judged here (on the workers:
+    /// the rules' judgements are most of a first update's work), with whether any rule applies (null: not pre-judged; a fact
+    /// that turns out new all the same, a later one of its key, is pre-judged by the caller).
     /// </summary>
-    private static List<(Fact Fact, long Key, Entry? Same)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous)
+    private List<(Fact Fact, long Key, Entry? Same, bool? Applies)> Match(List<Fact> chunk, Dictionary<(long, int), Entry> previous, bool exhaustive)
     {
-        var result = new List<(Fact, long, Entry?)>(chunk.Count);
+        var result = new List<(Fact, long, Entry?, bool?)>(chunk.Count);
+        var scratch = new byte[_evaluator.Rules.Rules.Length];
         foreach (var fact in chunk)
         {
             var key = FactKey.Of(fact);
-            result.Add((fact, key, previous.TryGetValue((key, 1), out var old) && SameFact(old.Fact, fact) ? old : null));
+            var same = previous.TryGetValue((key, 1), out var old) && SameFact(old.Fact, fact) ? old : null;
+            bool? applies = null;
+            if (same is null)
+            {
+                var (all, some) = _evaluator.Selection.For(fact, exhaustive);
+                applies = Runners.NRulesRunner.Prejudge(fact, all, some, scratch);
+            }
+            result.Add((fact, key, same, applies));
         }
         return result;
     }
@@ -456,17 +863,30 @@ public sealed class IncrementalEvaluation
         if (inserted.Count > 0) session.InsertAll(inserted);
         session.Fire();
         _failed.Clear();
-        foreach (var entry in judged)
+        // Each entry's findings are its own: made on the workers when there are many (a first update).
+        void Finish(Entry entry)
         {
+            entry.Fresh = false;
             var fact = entry.Fact;
-            if (fact.Verdicts is not { } recorded) continue;
+            // The judgements served the session's conditions while it was inserted; the verdicts are kept on the entry.
+            fact.Judgements = null;
+            if (fact.Verdicts is not { } recorded) return;
             fact.Verdicts = null;
             entry.Verdicts = VerdictTally.InRuleOrder(recorded);
             entry.Findings = VerdictTally.FindingsOf(entry.Verdicts, options.IncludePasses);
         }
+        if (judged.Count < ParallelFindings)
+        {
+            foreach (var entry in judged) Finish(entry);
+            return;
+        }
+        Parallel.For(0, judged.Count, new ParallelOptions { MaxDegreeOfParallelism = Evaluator.Workers(options) }, i => Finish(judged[i]));
     }
 
-    private sealed class Entry(Fact fact)
+    /// <summary>Judged facts from which their findings are made on the workers.</summary>
+    private const int ParallelFindings = 4096;
+
+    private sealed class Entry(Fact fact) : IFactPlace
     {
         public Fact Fact { get; } = fact;
         public (long, int) Key { get; set; }
@@ -474,6 +894,21 @@ public sealed class IncrementalEvaluation
         public bool InSession { get; set; }
         public List<Verdict>? Verdicts { get; set; }
         public Finding[] Findings { get; set; } = [];
+
+        /// <summary>A direct transfer's edge in the onward index (-1: none).</summary>
+        public int Edge { get; set; } = -1;
+
+        /// <summary>An onward hop's regime in the onward index (null: not a hop), and its position among that regime's hops.</summary>
+        public string? Regime { get; set; }
+
+        /// <summary>An onward hop's position among its regime's hops.</summary>
+        public int Position { get; set; }
+
+        /// <summary>The update that last kept this hop (the others of a regime searched again are gone).</summary>
+        public int Stamp { get; set; }
+
+        /// <summary>Made by the update running now (not in the session yet).</summary>
+        public bool Fresh { get; set; }
     }
 
     /// <summary>The facts of one declared flow: its transfer and the onward hops along it.</summary>
@@ -507,4 +942,7 @@ public sealed record IncrementalUpdate(Report Report, bool Restarted, int Facts,
 
     /// <summary>Why every fact was derived again although the session went on (null when patched or restarted).</summary>
     public string? NotPatchedBecause { get; init; }
+
+    /// <summary>How many regimes' onward searches a patched update ran again (a flow that moved in the graph; 0 otherwise).</summary>
+    public int RegimesSearched { get; init; }
 }

@@ -11,7 +11,8 @@ namespace ComplianceEngine.Core.Evaluation.Incremental;
 /// and the report is put together by <see cref="Evaluator.Assemble"/>.
 /// </summary>
 /// <remarks>
-/// Facts are identified by their place in the derivation order (an ordinal): a re-derived fact keeps its old one, so "the
+/// Facts are identified by their place in the derivation order (<see cref="IFactPlace"/>, read when it matters, so the
+/// owner may renumber places when facts appear or disappear mid-order): a re-derived fact takes its old place, so "the
 /// first fact's finding" means the same as in a full evaluation.
 /// </remarks>
 internal sealed class KeptReport
@@ -31,6 +32,9 @@ internal sealed class KeptReport
     /// <summary>Per strict-prefix key, the ids of the report's findings whose path extends it (their root cause may be the prefix's finding).</summary>
     private readonly Dictionary<RootCauses.PathKey, HashSet<string>> _extending = [];
 
+    /// <summary>The ids more than one fact makes a finding of (which is first depends on the facts' order).</summary>
+    private readonly HashSet<string> _shared = new(StringComparer.Ordinal);
+
     private readonly bool _includePasses;
 
     private KeptReport(List<Finding> sorted, Dictionary<string, int[]> tally, bool includePasses)
@@ -44,23 +48,19 @@ internal sealed class KeptReport
     /// The kept parts of <paramref name="report"/>, built by a full evaluation from <paramref name="facts"/> (each fact's
     /// ordinal, verdicts and findings, in derivation order).
     /// </summary>
-    public static KeptReport Of(Report report, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses) =>
+    public static KeptReport Of(Report report, IEnumerable<(IFactPlace Place, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses) =>
         Of(report.Findings, facts, includePasses);
 
-    /// <summary>As <see cref="Of(Report, IEnumerable{ValueTuple{int, List{Verdict}, Finding[]}}, bool)"/>, from the report's findings.</summary>
-    internal static KeptReport Of(ImmutableArray<Finding> reported, IEnumerable<(int Ordinal, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
+    /// <summary>As <see cref="Of(Report, IEnumerable{ValueTuple{IFactPlace, List{Verdict}, Finding[]}}, bool)"/>, from the report's findings.</summary>
+    internal static KeptReport Of(ImmutableArray<Finding> reported, IEnumerable<(IFactPlace Place, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
     {
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         var kept = new KeptReport([.. reported], tally, includePasses);
-        foreach (var (ordinal, verdicts, findings) in facts)
+        foreach (var (place, verdicts, findings) in facts)
         {
             if (verdicts is null) continue;
             kept.CountPasses(verdicts, +1);
-            foreach (var f in findings)
-            {
-                if (!kept._byId.TryGetValue(f.Id, out var slot)) kept._byId[f.Id] = slot = new Slot();
-                slot.Add(ordinal, f);
-            }
+            foreach (var f in findings) kept.Made(place, f);
         }
         foreach (var linked in reported)
         {
@@ -75,29 +75,43 @@ internal sealed class KeptReport
     /// <summary>Number of findings in the report.</summary>
     public int Count => _sorted.Count;
 
-    /// <summary>The findings, counts and passes of the fact at <paramref name="ordinal"/> leave (a changed or removed fact).</summary>
-    public void Remove(int ordinal, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
+    /// <summary>The findings, counts and passes of the fact at <paramref name="place"/> leave (a changed or removed fact).</summary>
+    public void Remove(IFactPlace place, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
     {
         if (verdicts is null) return;
         CountPasses(verdicts, -1);
         foreach (var f in findings)
         {
-            _byId[f.Id].Remove(ordinal);
+            var slot = _byId[f.Id];
+            slot.Remove(place);
+            if (slot.Count == 1) _shared.Remove(f.Id);
             dirty.Add(f.Id);
         }
     }
 
-    /// <summary>The findings, counts and passes of the fact at <paramref name="ordinal"/> come in.</summary>
-    public void Add(int ordinal, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
+    /// <summary>The findings, counts and passes of the fact at <paramref name="place"/> come in.</summary>
+    public void Add(IFactPlace place, List<Verdict>? verdicts, Finding[] findings, HashSet<string> dirty)
     {
         if (verdicts is null) return;
         CountPasses(verdicts, +1);
         foreach (var f in findings)
         {
-            if (!_byId.TryGetValue(f.Id, out var slot)) _byId[f.Id] = slot = new Slot();
-            slot.Add(ordinal, f);
+            Made(place, f);
             dirty.Add(f.Id);
         }
+    }
+
+    /// <summary>
+    /// The facts' places were renumbered (facts appeared or disappeared mid-order, or kept facts changed their order): the
+    /// ids more than one fact makes are looked at again by the next <see cref="Publish"/> (which of them is first may change).
+    /// </summary>
+    public void Reordered(HashSet<string> dirty) => dirty.UnionWith(_shared);
+
+    private void Made(IFactPlace place, Finding f)
+    {
+        if (!_byId.TryGetValue(f.Id, out var slot)) _byId[f.Id] = slot = new Slot();
+        slot.Add(place, f);
+        if (slot.Count == 2) _shared.Add(f.Id);
     }
 
     /// <summary>Brings the report's findings up to date with the slots of <paramref name="dirty"/> ids: what is shown, counted and linked.</summary>
@@ -122,7 +136,7 @@ internal sealed class KeptReport
             var first = slot.First;
             if (ReferenceEquals(shown, first))
             {
-                if (first is null) _byId.Remove(id);
+                if (first is null) Forget(id);
                 continue;
             }
             if (shown is not null)
@@ -135,7 +149,7 @@ internal sealed class KeptReport
             slot.Shown = first;
             if (first is null)
             {
-                _byId.Remove(id);
+                Forget(id);
                 continue;
             }
             Touch(first);
@@ -156,6 +170,12 @@ internal sealed class KeptReport
             var i = IndexOf(_byId[id].Shown!);
             _sorted[i] = RootCauses.Linked(_sorted[i], FirstWithPath);
         }
+    }
+
+    private void Forget(string id)
+    {
+        _byId.Remove(id);
+        _shared.Remove(id);
     }
 
     /// <summary>The report's list without the findings at <paramref name="leaving"/> positions, with <paramref name="coming"/> in order.</summary>
@@ -252,10 +272,12 @@ internal sealed class KeptReport
         }
     }
 
-    /// <summary>The findings of one id, by the ordinal of the fact that made each; the first is the report's.</summary>
+    /// <summary>The findings of one id, by the place of the fact that made each; the first is the report's.</summary>
     private sealed class Slot
     {
-        private readonly List<(int Ordinal, Finding Finding)> _made = new(1);
+        private readonly List<(IFactPlace Place, Finding Finding)> _made = new(1);
+
+        public int Count => _made.Count;
 
         /// <summary>The finding the report shows now (unlinked), or null.</summary>
         public Finding? Shown { get; set; }
@@ -269,19 +291,26 @@ internal sealed class KeptReport
                 var first = _made[0];
                 foreach (var m in _made)
                 {
-                    if (m.Ordinal < first.Ordinal) first = m;
+                    if (m.Place.Ordinal < first.Place.Ordinal) first = m;
                 }
                 return first.Finding;
             }
         }
 
-        public void Add(int ordinal, Finding f) => _made.Add((ordinal, f));
+        public void Add(IFactPlace place, Finding f) => _made.Add((place, f));
 
-        public void Remove(int ordinal)
+        public void Remove(IFactPlace place)
         {
-            var i = _made.FindIndex(m => m.Ordinal == ordinal);
-            if (i < 0) throw new InvalidOperationException($"no finding of fact {ordinal} is kept");
+            var i = _made.FindIndex(m => ReferenceEquals(m.Place, place));
+            if (i < 0) throw new InvalidOperationException($"no finding of fact {place.Ordinal} is kept");
             _made.RemoveAt(i);
         }
     }
+}
+
+/// <summary>A fact's place in the derivation order, as the kept report reads it (the owner may renumber places between updates).</summary>
+internal interface IFactPlace
+{
+    /// <summary>The fact's position in the derivation order now.</summary>
+    int Ordinal { get; }
 }

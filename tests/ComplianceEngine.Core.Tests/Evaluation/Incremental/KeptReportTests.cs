@@ -44,19 +44,20 @@ public sealed class KeptReportTests
         var rng = new Random(12);
         var facts = new SortedDictionary<int, Finding[]>();
         for (var i = 0; i < 60; i++) facts[i] = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Make(rng)).DistinctBy(f => f.Id)];
-        var kept = KeptReport.Of(Batch(facts), facts.Select(kv => (kv.Key, (List<Verdict>?)[], kv.Value)), includePasses: true);
+        var places = Enumerable.Range(0, 70).Select(i => new Place(i)).ToArray();
+        var kept = KeptReport.Of(Batch(facts), facts.Select(kv => ((IFactPlace)places[kv.Key], (List<Verdict>?)[], kv.Value)), includePasses: true);
         var relinked = 0;
         for (var step = 0; step < 400; step++)
         {
             var before = kept.Findings().ToDictionary(f => f.Id, f => f.RootCause, StringComparer.Ordinal);
             var dirty = new HashSet<string>(StringComparer.Ordinal);
             var ordinal = rng.Next(70);
-            if (facts.Remove(ordinal, out var old)) kept.Remove(ordinal, [], old, dirty);
+            if (facts.Remove(ordinal, out var old)) kept.Remove(places[ordinal], [], old, dirty);
             if (rng.Next(4) > 0)
             {
                 Finding[] made = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Make(rng)).DistinctBy(f => f.Id)];
                 facts[ordinal] = made;
-                kept.Add(ordinal, [], made, dirty);
+                kept.Add(places[ordinal], [], made, dirty);
             }
             kept.Publish(dirty);
 
@@ -66,5 +67,32 @@ public sealed class KeptReportTests
         }
         // Not vacuous: findings no patch touched changed their root cause (a prefix's finding came or went).
         Assert.True(relinked > 10, $"{relinked} findings relinked");
+    }
+
+    [Fact]
+    public void FactsThatChangeTheirOrder_ShowTheNewFirstFactsFinding()
+    {
+        // Two facts make a finding of the same id (different text): the first fact's is shown; when the owner renumbers
+        // the places (a change mid-order moved them), the other fact's finding is shown after the next publish.
+        var subject = new FindingSubject("DataFlow", "f", SourceLocation.None);
+        var id = FindingFactory.Fingerprint("EU-1", "EU", subject, ["a", "b"]);
+        Finding Of(string message) => new(id, "EU-1", "t", "EU", Severity.High, FindingStatus.Violation, subject, ["a", "b"], "c", "verified", message, "r", []);
+        var (early, late) = (new Place(0), new Place(1));
+        var (first, second) = (Of("from the early fact"), Of("from the late fact"));
+        var kept = KeptReport.Of(RootCauses.Link(FindingFactory.Sort([first])),
+            [(early, (List<Verdict>?)[], [first]), (late, (List<Verdict>?)[], [second])], includePasses: true);
+        Assert.Equal("from the early fact", Assert.Single(kept.Findings()).Message);
+
+        early.Ordinal = 2;
+        var dirty = new HashSet<string>(StringComparer.Ordinal);
+        kept.Reordered(dirty);
+        kept.Publish(dirty);
+
+        Assert.Equal("from the late fact", Assert.Single(kept.Findings()).Message);
+    }
+
+    private sealed class Place(int ordinal) : IFactPlace
+    {
+        public int Ordinal { get; set; } = ordinal;
     }
 }
