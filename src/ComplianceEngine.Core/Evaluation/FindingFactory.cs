@@ -178,7 +178,7 @@ public static class FindingFactory
     });
 
     /// <summary>Paths name by name (in natural order), a path before its own extensions.</summary>
-    internal static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
+    private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
     {
         var n = Math.Min(a.Length, b.Length);
         for (var i = 0; i < n; i++)

@@ -40,35 +40,115 @@ internal static class FindingSort
             order[at] = i;
         }
 
-        var ties = Comparer<int>.Create((x, y) =>
-        {
-            var c = FindingFactory.ComparePaths(items[x].Path, items[y].Path);
-            return c != 0 ? c : string.CompareOrdinal(items[x].Id, items[y].Id);
-        });
         void SortGroup(int g)
         {
             var (from, length) = (starts[g], starts[g + 1] - starts[g]);
-            if (length < 2) return;
-            keys.AsSpan(from, length).Sort(order.AsSpan(from, length));
-            // Findings of one rule about one subject (a flow's hops): ordered by path, then id.
-            var end = from + length;
-            for (var run = from; run < end;)
-            {
-                var next = run + 1;
-                while (next < end && keys[next] == keys[run]) next++;
-                if (next - run > 1) order.AsSpan(run, next - run).Sort(ties);
-                run = next;
-            }
+            if (length > 1) keys.AsSpan(from, length).Sort(order.AsSpan(from, length));
         }
-        if (workers <= 1 || n < 50_000)
+        var parallel = workers > 1 && n >= 50_000;
+        if (parallel) Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = workers }, SortGroup);
+        else
         {
             for (var g = 0; g < groups; g++) SortGroup(g);
         }
-        else Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = workers }, SortGroup);
+
+        // Findings of one rule about one subject (a flow's hops) are ordered by path, then id: their paths become ranks of
+        // names (the names ranked once), compared as integers.
+        var runs = new List<(int From, int Length)>();
+        for (var g = 0; g < groups; g++)
+        {
+            var end = starts[g + 1];
+            for (var run = starts[g]; run < end;)
+            {
+                var next = run + 1;
+                while (next < end && keys[next] == keys[run]) next++;
+                if (next - run > 1) runs.Add((run, next - run));
+                run = next;
+            }
+        }
+        if (runs.Count > 0) SortRuns(items, order, runs, parallel ? workers : 1);
 
         var sorted = new Finding[n];
         for (var p = 0; p < n; p++) sorted[p] = items[order[p]];
         return ImmutableCollectionsMarshal.AsImmutableArray(sorted);
+    }
+
+    /// <summary>Sorts each run of <paramref name="order"/> (findings of one rule and subject) by path, then id.</summary>
+    private static void SortRuns(Finding[] items, int[] order, List<(int From, int Length)> runs, int workers)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (from, length) in runs)
+        {
+            for (var p = from; p < from + length; p++)
+            {
+                foreach (var name in items[order[p]].Path) names.TryAdd(name, names.Count);
+            }
+        }
+        var rankOfName = NaturalRanks([.. names.Keys]);
+        // Each run member's path as name ranks, one slice of a shared pool per finding.
+        var start = new int[items.Length];
+        var pool = new List<int>();
+        foreach (var (from, length) in runs)
+        {
+            for (var p = from; p < from + length; p++)
+            {
+                start[order[p]] = pool.Count;
+                foreach (var name in items[order[p]].Path) pool.Add(rankOfName[names[name]]);
+            }
+        }
+        var ranks = pool.ToArray();
+        Comparison<int> byPathThenId = (x, y) =>
+        {
+            var (a, b) = (items[x].Path, items[y].Path);
+            var (ax, by) = (start[x], start[y]);
+            var c = ranks.AsSpan(ax, a.Length).SequenceCompareTo(ranks.AsSpan(by, b.Length));
+            return c != 0 ? c : string.CompareOrdinal(items[x].Id, items[y].Id);
+        };
+        void SortRun(int r) => order.AsSpan(runs[r].From, runs[r].Length).Sort(byPathThenId);
+        if (workers > 1) Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, SortRun);
+        else
+        {
+            for (var r = 0; r < runs.Count; r++) SortRun(r);
+        }
+    }
+
+    /// <summary>Each name's rank in <see cref="NaturalComparer"/> order (equal names, equal rank), by position in <paramref name="names"/>.</summary>
+    private static int[] NaturalRanks(string[] names)
+    {
+        var keys = new string[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (NaturalKey(names[i]) is not { } key) return ComparerRanks(names);
+            keys[i] = key;
+        }
+        var order = new int[names.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(keys, order, StringComparer.Ordinal);
+        var rank = new int[names.Length];
+        var r = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i > 0 && !string.Equals(keys[i - 1], keys[i], StringComparison.Ordinal)) r++;
+            rank[order[i]] = r;
+        }
+        return rank;
+    }
+
+    /// <summary>As <see cref="NaturalRanks"/>, comparing names with <see cref="NaturalComparer"/> (names <see cref="NaturalKey"/> cannot encode).</summary>
+    private static int[] ComparerRanks(string[] names)
+    {
+        var sorted = (string[])names.Clone();
+        var order = new int[names.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(sorted, order, NaturalComparer.Instance);
+        var rank = new int[names.Length];
+        var r = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && NaturalComparer.Instance.Compare(sorted[i - 1], sorted[i]) != 0) r++;
+            rank[order[i]] = r;
+        }
+        return rank;
     }
 
     /// <summary>
@@ -98,23 +178,22 @@ internal static class FindingSort
         var kinds = subjects.Select(s => s.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var kindRank = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var k = 0; k < kinds.Length; k++) kindRank[kinds[k]] = k;
-        var entries = new (int Kind, string Key)[subjects.Length];
+        // The kind's rank as the key's first character, then the name's natural key: one ordinal comparison of strings.
+        var keys = new string[subjects.Length];
         for (var s = 0; s < subjects.Length; s++)
         {
             var key = NaturalKey(subjects[s].Name);
-            if (key is null) return FallbackRanks(subjects, of);
-            entries[s] = (kindRank[subjects[s].Kind], key);
+            if (key is null || kinds.Length >= char.MaxValue) return FallbackRanks(subjects, of);
+            keys[s] = string.Concat(((char)(kindRank[subjects[s].Kind] + 1)).ToString(), key);
         }
         var order = new int[subjects.Length];
         for (var s = 0; s < order.Length; s++) order[s] = s;
-        static int Compare((int Kind, string Key) a, (int Kind, string Key) b) =>
-            a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : string.CompareOrdinal(a.Key, b.Key);
-        Array.Sort(entries, order, Comparer<(int Kind, string Key)>.Create(Compare));
+        Array.Sort(keys, order, StringComparer.Ordinal);
         var rank = new int[subjects.Length];
         var r = 0;
         for (var s = 0; s < subjects.Length; s++)
         {
-            if (s > 0 && Compare(entries[s - 1], entries[s]) != 0) r++;
+            if (s > 0 && !string.Equals(keys[s - 1], keys[s], StringComparison.Ordinal)) r++;
             rank[order[s]] = r;
         }
         for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
