@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using System.Text;
 using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Core.Evaluation;
@@ -113,48 +112,12 @@ internal static class FindingSort
     }
 
     /// <summary>Each name's rank in <see cref="NaturalComparer"/> order (equal names, equal rank), by position in <paramref name="names"/>.</summary>
-    private static int[] NaturalRanks(string[] names)
-    {
-        var keys = new string[names.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (NaturalKey(names[i]) is not { } key) return ComparerRanks(names);
-            keys[i] = key;
-        }
-        var order = new int[names.Length];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(keys, order, StringComparer.Ordinal);
-        var rank = new int[names.Length];
-        var r = 0;
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (i > 0 && !string.Equals(keys[i - 1], keys[i], StringComparison.Ordinal)) r++;
-            rank[order[i]] = r;
-        }
-        return rank;
-    }
-
-    /// <summary>As <see cref="NaturalRanks"/>, comparing names with <see cref="NaturalComparer"/> (names <see cref="NaturalKey"/> cannot encode).</summary>
-    private static int[] ComparerRanks(string[] names)
-    {
-        var sorted = (string[])names.Clone();
-        var order = new int[names.Length];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(sorted, order, NaturalComparer.Instance);
-        var rank = new int[names.Length];
-        var r = 0;
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            if (i > 0 && NaturalComparer.Instance.Compare(sorted[i - 1], sorted[i]) != 0) r++;
-            rank[order[i]] = r;
-        }
-        return rank;
-    }
+    private static int[] NaturalRanks(string[] names) => Ranks(names, new int[names.Length]);
 
     /// <summary>
     /// Each finding's rank by subject (kind ordinally, then name in <see cref="NaturalComparer"/> order; equal keys, equal
-    /// rank). Findings of one document share its subject object, so the distinct subjects are found by reference; they are
-    /// sorted by kind and <see cref="NaturalKey"/>, ordinal comparisons instead of natural ones.
+    /// rank). Findings of one document share its subject object, so the distinct subjects are found by reference, then
+    /// ranked once.
     /// </summary>
     internal static int[] SubjectRanks(Finding[] items)
     {
@@ -172,79 +135,114 @@ internal static class FindingSort
             }
             of[i] = lastSlot;
         }
-        var subjects = new FindingSubject[slots.Count];
-        foreach (var (subject, slot) in slots) subjects[slot] = subject;
-
-        var kinds = subjects.Select(s => s.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var kindRank = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var k = 0; k < kinds.Length; k++) kindRank[kinds[k]] = k;
-        // The kind's rank as the key's first character, then the name's natural key: one ordinal comparison of strings.
-        var keys = new string[subjects.Length];
-        for (var s = 0; s < subjects.Length; s++)
-        {
-            var key = NaturalKey(subjects[s].Name);
-            if (key is null || kinds.Length >= char.MaxValue) return FallbackRanks(subjects, of);
-            keys[s] = string.Concat(((char)(kindRank[subjects[s].Kind] + 1)).ToString(), key);
-        }
-        var order = new int[subjects.Length];
-        for (var s = 0; s < order.Length; s++) order[s] = s;
-        Array.Sort(keys, order, StringComparer.Ordinal);
-        var rank = new int[subjects.Length];
-        var r = 0;
-        for (var s = 0; s < subjects.Length; s++)
-        {
-            if (s > 0 && !string.Equals(keys[s - 1], keys[s], StringComparison.Ordinal)) r++;
-            rank[order[s]] = r;
-        }
-        for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
-        return of;
-    }
-
-    /// <summary>Ranks by comparing subjects with <see cref="NaturalComparer"/> (for names <see cref="NaturalKey"/> cannot encode).</summary>
-    private static int[] FallbackRanks(FindingSubject[] subjects, int[] of)
-    {
-        var order = new int[subjects.Length];
-        for (var s = 0; s < order.Length; s++) order[s] = s;
-        var byKindAndName = Comparer<FindingSubject>.Create((a, b) =>
-            string.CompareOrdinal(a.Kind, b.Kind) is var c and not 0 ? c : NaturalComparer.Instance.Compare(a.Name, b.Name));
-        var sorted = (FindingSubject[])subjects.Clone();
-        Array.Sort(sorted, order, byKindAndName);
-        var rank = new int[subjects.Length];
-        var r = 0;
-        for (var s = 0; s < sorted.Length; s++)
-        {
-            if (s > 0 && byKindAndName.Compare(sorted[s - 1], sorted[s]) != 0) r++;
-            rank[order[s]] = r;
-        }
+        var names = new string[slots.Count];
+        var kinds = new string[slots.Count];
+        foreach (var (subject, slot) in slots) (names[slot], kinds[slot]) = (subject.Name, subject.Kind);
+        var distinctKinds = kinds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var kindRanks = new int[kinds.Length];
+        for (var s = 0; s < kinds.Length; s++) kindRanks[s] = distinctKinds.IndexOf(kinds[s]);
+        var rank = Ranks(names, kindRanks);
         for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
         return of;
     }
 
     /// <summary>
-    /// A key whose ordinal order is <see cref="NaturalComparer"/>'s order of the names: each run of digits becomes '0',
-    /// its length without leading zeros (plus one) as a character, and those digits; other characters stay; then U+0000
-    /// and the name itself (equal numbers written differently fall back to ordinal order, as the comparer does). Null
-    /// for a name the key cannot encode (one holding U+0000, or a run of 65,535 digits or more).
+    /// Each name's rank by (<paramref name="groups"/>, then the name in <see cref="NaturalComparer"/> order): equal group and
+    /// name, equal rank. The names are sorted by their <see cref="NaturalKey"/> (the group its first character), ordinal
+    /// comparisons of strings instead of natural ones; names of equal keys (equal numbers written differently) by ordinal
+    /// order, as the comparer orders them.
     /// </summary>
-    internal static string? NaturalKey(string name)
+    private static int[] Ranks(string[] names, int[] groups)
     {
-        var key = new StringBuilder(name.Length * 2 + 4);
+        var keys = new string[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (groups[i] >= char.MaxValue || NaturalKey(names[i], (char)groups[i]) is not { } key) return ComparerRanks(names, groups);
+            keys[i] = key;
+        }
+        var order = new int[names.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(keys, order, StringComparer.Ordinal);
+        for (var run = 0; run < keys.Length;)
+        {
+            var next = run + 1;
+            while (next < keys.Length && string.Equals(keys[run], keys[next], StringComparison.Ordinal)) next++;
+            if (next - run > 1) order.AsSpan(run, next - run).Sort((x, y) => string.CompareOrdinal(names[x], names[y]));
+            run = next;
+        }
+        var rank = new int[names.Length];
+        var r = 0;
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (i > 0 && !(string.Equals(keys[i - 1], keys[i], StringComparison.Ordinal) && string.Equals(names[order[i - 1]], names[order[i]], StringComparison.Ordinal))) r++;
+            rank[order[i]] = r;
+        }
+        return rank;
+    }
+
+    /// <summary>As <see cref="Ranks"/>, comparing names with <see cref="NaturalComparer"/> (for names <see cref="NaturalKey"/> cannot encode).</summary>
+    private static int[] ComparerRanks(string[] names, int[] groups)
+    {
+        var order = new int[names.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Comparison<int> compare = (x, y) => groups[x] != groups[y] ? groups[x].CompareTo(groups[y]) : NaturalComparer.Instance.Compare(names[x], names[y]);
+        Array.Sort(order, compare);
+        var rank = new int[names.Length];
+        var r = 0;
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (i > 0 && compare(order[i - 1], order[i]) != 0) r++;
+            rank[order[i]] = r;
+        }
+        return rank;
+    }
+
+    /// <summary>
+    /// A key whose ordinal order is <see cref="NaturalComparer"/>'s order of the names, but for names of equal numbers
+    /// written differently (<c>f02</c>, <c>f2</c>), whose keys are equal (the comparer orders those ordinally): <paramref name="first"/>,
+    /// then each run of digits as '0', its length without leading zeros (plus one) as a character and those digits, other
+    /// characters as they are. One string per name. Null for a name the key cannot encode (one holding U+0000, or a run of
+    /// 65,534 digits or more).
+    /// </summary>
+    internal static string? NaturalKey(string name, char first = '\0')
+    {
+        var length = 1;
         for (var i = 0; i < name.Length;)
         {
             var c = name[i];
             if (c == '\0') return null;
             if (!char.IsAsciiDigit(c))
             {
-                key.Append(c);
+                length++;
                 i++;
                 continue;
             }
             var start = i;
             while (i < name.Length && char.IsAsciiDigit(name[i])) i++;
-            var digits = name.AsSpan(start, i - start).TrimStart('0');
-            if (digits.Length >= char.MaxValue) return null;
-            key.Append('0').Append((char)(digits.Length + 1)).Append(digits);
+            var digits = name.AsSpan(start, i - start).TrimStart('0').Length;
+            if (digits >= char.MaxValue - 1) return null;
+            length += 2 + digits;
         }
-        return key.Append('\0').Append(name).ToString();
+        return string.Create(length, (name, first), static (key, state) =>
+        {
+            var (name, first) = state;
+            key[0] = first;
+            var at = 1;
+            for (var i = 0; i < name.Length;)
+            {
+                if (!char.IsAsciiDigit(name[i]))
+                {
+                    key[at++] = name[i++];
+                    continue;
+                }
+                var start = i;
+                while (i < name.Length && char.IsAsciiDigit(name[i])) i++;
+                var digits = name.AsSpan(start, i - start).TrimStart('0');
+                key[at++] = '0';
+                key[at++] = (char)(digits.Length + 1);
+                digits.CopyTo(key[at..]);
+                at += digits.Length;
+            }
+        });
     }
 }

@@ -13,7 +13,7 @@ public sealed class FindingSortTests
     private static string RandomName(Random rng) => string.Concat(Enumerable.Range(0, rng.Next(0, 6)).Select(_ => Pieces[rng.Next(Pieces.Length)]));
 
     [Fact]
-    public void NaturalKey_OrdinalOrderOfKeys_IsTheNaturalOrderOfNames()
+    public void NaturalKey_OrdinalOrderOfKeysThenNames_IsTheNaturalOrderOfNames()
     {
         var rng = new Random(11);
         var names = Enumerable.Range(0, 3_000).Select(_ => RandomName(rng)).ToArray();
@@ -21,13 +21,17 @@ public sealed class FindingSortTests
         {
             var other = names[rng.Next(names.Length)];
             var expected = Math.Sign(NaturalComparer.Instance.Compare(names[i], other));
-            var actual = Math.Sign(string.CompareOrdinal(FindingSort.NaturalKey(names[i]), FindingSort.NaturalKey(other)));
+            var byKey = string.CompareOrdinal(FindingSort.NaturalKey(names[i]), FindingSort.NaturalKey(other));
+            var actual = Math.Sign(byKey != 0 ? byKey : string.CompareOrdinal(names[i], other));
             Assert.True(expected == actual, $"'{names[i]}' vs '{other}': comparer {expected}, keys {actual}");
         }
     }
 
     [Fact]
     public void NaturalKey_NameWithANul_HasNoKey() => Assert.Null(FindingSort.NaturalKey("a\0b"));
+
+    [Fact]
+    public void NaturalKey_EqualNumbersWrittenDifferently_EqualKeys() => Assert.Equal(FindingSort.NaturalKey("f007"), FindingSort.NaturalKey("f7"));
 
     private static Finding Make(Random rng, int i, Func<Random, string> subjectName, Dictionary<string, FindingSubject> shared, bool nulInPaths = false)
     {
