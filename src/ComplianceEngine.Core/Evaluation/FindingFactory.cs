@@ -114,9 +114,26 @@ public static class FindingFactory
 
     /// <summary>
     /// <paramref name="items"/> in <see cref="Order"/>, given each finding's rank by (jurisdiction, rule) (equal for
-    /// equal keys, as <see cref="RuleRanks"/> works them out once per rule set), by <see cref="FindingSort"/>.
+    /// equal keys, as <see cref="RuleRanks"/> works them out once per rule set); the items are sorted in place.
     /// </summary>
-    internal static ImmutableArray<Finding> Sort(Finding[] items, int[] ruleRanks, int workers) => FindingSort.Sort(items, ruleRanks, workers);
+    internal static ImmutableArray<Finding> Sort(Finding[] items, int[] ruleRanks, int workers)
+    {
+        var subjectRanks = SubjectRanks(items);
+        var groupCount = 0;
+        foreach (var r in ruleRanks) groupCount = Math.Max(groupCount, r + 1);
+        var groups = new List<(int Subject, int Index)>[groupCount];
+        for (var i = 0; i < items.Length; i++) (groups[ruleRanks[i]] ??= []).Add((subjectRanks[i], i));
+        Parallel.ForEach(groups.Where(g => g is not null), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, g =>
+            g.Sort((x, y) => x.Subject != y.Subject ? x.Subject.CompareTo(y.Subject) : Order.Compare(items[x.Index], items[y.Index])));
+        var sorted = new Finding[items.Length];
+        var at = 0;
+        foreach (var g in groups)
+        {
+            if (g is null) continue;
+            foreach (var (_, index) in g) sorted[at++] = items[index];
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(sorted);
+    }
 
     /// <summary>Each rule's rank by (jurisdiction, rule id), by position in <paramref name="rules"/> (a rule set's <see cref="CompiledRule.Index"/>; equal keys, equal rank).</summary>
     internal static int[] RuleRanks(IReadOnlyList<CompiledRule> rules)
@@ -136,6 +153,48 @@ public static class FindingFactory
             ranks[order[i]] = rank;
         }
         return ranks;
+    }
+
+    /// <summary>
+    /// Each finding's rank by subject (kind, then name in natural order; equal keys, equal rank). Findings of one document
+    /// share its subject object, so the distinct subjects are found by reference and only they are compared.
+    /// </summary>
+    private static int[] SubjectRanks(Finding[] items)
+    {
+        var slots = new Dictionary<FindingSubject, int>(ReferenceEqualityComparer.Instance);
+        var of = new int[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var subject = items[i].Subject;
+            if (!slots.TryGetValue(subject, out var slot)) slots[subject] = slot = slots.Count;
+            of[i] = slot;
+        }
+        var subjects = new FindingSubject[slots.Count];
+        foreach (var (subject, slot) in slots) subjects[slot] = subject;
+        var order = Enumerable.Range(0, subjects.Length).ToArray();
+        Array.Sort(subjects, order, SubjectOrder.Instance);
+        var rank = new int[subjects.Length];
+        var r = 0;
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            if (i > 0 && SubjectOrder.Instance.Compare(subjects[i - 1], subjects[i]) != 0) r++;
+            rank[order[i]] = r;
+        }
+        for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
+        return of;
+    }
+
+    /// <summary>Subjects by kind (ordinal), then name as people read it.</summary>
+    private sealed class SubjectOrder : IComparer<FindingSubject>
+    {
+        public static SubjectOrder Instance { get; } = new();
+
+        public int Compare(FindingSubject? a, FindingSubject? b)
+        {
+            if (ReferenceEquals(a, b)) return 0;
+            var c = string.CompareOrdinal(a!.Kind, b!.Kind);
+            return c != 0 ? c : NaturalComparer.Instance.Compare(a.Name, b.Name);
+        }
     }
 
     /// <summary>Each finding's rank among the distinct keys (equal keys, equal rank), and how many distinct keys there are.</summary>
