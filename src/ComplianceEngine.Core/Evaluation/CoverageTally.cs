@@ -124,23 +124,42 @@ internal sealed class CoverageTally
         var estate = resolved.Estate;
         var by = ImmutableSortedDictionary.CreateBuilder<string, CoverageCounts>(StringComparer.Ordinal);
         foreach (var j in jurisdictions) by[j] = CoverageCounts.Zero;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        int Distinct(HashSet<FindingSubject> subjects, string kind)
+        {
+            names.Clear();
+            foreach (var s in subjects)
+            {
+                if (s.Kind == kind) names.Add(s.Name);
+            }
+            return names.Count;
+        }
         foreach (var (j, judged) in _judged)
         {
             var (counts, subjects) = (judged.Counts, judged.Subjects);
-            var stores = subjects.Where(s => s.Kind == DocumentKind.DataStore).Select(s => s.Name).Distinct(StringComparer.Ordinal).Count();
-            var flows = subjects.Where(s => s.Kind == DocumentKind.DataFlow).Select(s => s.Name).Distinct(StringComparer.Ordinal).Count();
-            by[j] = new CoverageCounts(stores, flows, counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
+            by[j] = new CoverageCounts(Distinct(subjects, DocumentKind.DataStore), Distinct(subjects, DocumentKind.DataFlow),
+                counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
         }
 
-        var touched = new HashSet<(string Kind, string Name)>();
-        foreach (var s in _touchedSubjects) touched.Add((s.Kind, s.Name));
-        foreach (var s in _touchedSites) touched.Add((s.Kind, s.Name));
-        foreach (var flow in estate.Flows.Where(f => touched.Contains((DocumentKind.DataFlow, f.Name))))
+        // The names of the documents something judged, per kind (names compared ordinally: a string's hash, not a pair's).
+        var touched = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        void Touched(string kind, string name)
+        {
+            if (!touched.TryGetValue(kind, out var set)) touched[kind] = set = new HashSet<string>(StringComparer.Ordinal);
+            set.Add(name);
+        }
+        HashSet<string> TouchedOf(string kind) => touched.TryGetValue(kind, out var set) ? set : [];
+        foreach (var s in _touchedSubjects) Touched(s.Kind, s.Name);
+        foreach (var s in _touchedSites) Touched(s.Kind, s.Name);
+        var flows = TouchedOf(DocumentKind.DataFlow);
+        var judgedFlows = estate.Flows.Where(f => flows.Contains(f.Name)).ToList();
+        foreach (var flow in judgedFlows)
         {
             // A judged flow judged the data of the stores it reads and writes.
-            foreach (var end in new[] { flow.From.Name, flow.To.Name })
-                if (resolved.Store(end) is not null) touched.Add((DocumentKind.DataStore, end));
+            if (resolved.Store(flow.From.Name) is not null) Touched(DocumentKind.DataStore, flow.From.Name);
+            if (resolved.Store(flow.To.Name) is not null) Touched(DocumentKind.DataStore, flow.To.Name);
         }
+        var (clusters, stores, recipients) = (TouchedOf(DocumentKind.Cluster), TouchedOf(DocumentKind.DataStore), TouchedOf(DocumentKind.Recipient));
 
         // The reasons look up the same subjects' regimes and the same endpoints over and over: once each.
         var regimes = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
@@ -151,14 +170,14 @@ internal sealed class CoverageTally
         }
         var references = new References(estate);
         var notJudged = ImmutableArray.CreateBuilder<NotJudged>();
-        foreach (var c in estate.Clusters.Where(c => !touched.Contains((DocumentKind.Cluster, c.Name))))
+        foreach (var c in estate.Clusters.Where(c => !clusters.Contains(c.Name)))
             notJudged.Add(new NotJudged(DocumentKind.Cluster, c.Name, c.Info.Location, ClusterReason(resolved, c, references)));
-        foreach (var s in estate.Stores.Where(s => !touched.Contains((DocumentKind.DataStore, s.Name))))
+        foreach (var s in estate.Stores.Where(s => !stores.Contains(s.Name)))
             notJudged.Add(new NotJudged(DocumentKind.DataStore, s.Name, s.Info.Location, StoreReason(resolved, s, RegimesOf)));
         var endpoints = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
-        foreach (var f in estate.Flows.Where(f => !touched.Contains((DocumentKind.DataFlow, f.Name))))
+        foreach (var f in estate.Flows.Where(f => !flows.Contains(f.Name)))
             notJudged.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, RegimesOf, endpoints)));
-        foreach (var r in estate.Recipients.Where(r => !touched.Contains((DocumentKind.Recipient, r.Name))))
+        foreach (var r in estate.Recipients.Where(r => !recipients.Contains(r.Name)))
             notJudged.Add(new NotJudged(DocumentKind.Recipient, r.Name, r.Info.Location, RecipientReason(resolved, r, references)));
 
         return new Coverage(

@@ -84,11 +84,18 @@ public sealed class Evaluator
         var (resolved, all) = Derive(estate, context, options, workers);
 
         var keepFacts = sources is not null;
-        var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk => EvaluateChunk(chunk, options, keepFacts));
+        // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
+        var coverage = new CoverageTally();
+        var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk =>
+        {
+            var tally = EvaluateChunk(chunk, options, keepFacts);
+            tally.MergeCoverageInto(coverage);
+            return tally;
+        });
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
-        return BuildReport(chunks, resolved, options, diagnostics, sources, workers);
+        return BuildReport(chunks, resolved, options, diagnostics, sources, workers, coverage);
     }
 
     /// <summary>The threads the options allow.</summary>
@@ -146,10 +153,11 @@ public sealed class Evaluator
     /// <summary>
     /// The report from judged facts' tallies, in order: findings merged (the first of equal ids kept), counted per
     /// jurisdiction, coverage finished, sorted. The batch path passes one tally per chunk; the incremental evaluation one
-    /// tally over its session's facts.
+    /// tally over its session's facts. <paramref name="merged"/>, when given, holds coverage already merged out of the
+    /// tallies (<see cref="VerdictTally.MergeCoverageInto"/>); what the tallies still hold is added to it.
     /// </summary>
     internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
-        IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers)
+        IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers, CoverageTally? merged = null)
     {
         var total = chunks.Sum(c => c.Findings.Count);
         var ids = new HashSet<string>(total, StringComparer.Ordinal);
@@ -186,7 +194,7 @@ public sealed class Evaluator
         // another thread while the findings are sorted and linked.
         Coverage FinishCoverage()
         {
-            var coverage = new CoverageTally();
+            var coverage = merged ?? new CoverageTally();
             foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
             return CoverageOf(coverage, resolved, counts);
         }

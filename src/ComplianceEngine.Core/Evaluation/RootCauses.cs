@@ -26,52 +26,113 @@ public static class RootCauses
     public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings) => Link(findings, workers: 1);
 
     /// <summary>
-    /// As <see cref="Link(ImmutableArray{Finding})"/>, on up to <paramref name="workers"/> threads: the paths are indexed
-    /// in order (the first finding of a path is its root), then ranges of findings are linked in parallel.
+    /// As <see cref="Link(ImmutableArray{Finding})"/>, on up to <paramref name="workers"/> threads. A root cause never
+    /// crosses a rule (of a jurisdiction), so each rule's findings are linked on their own, rules in parallel: each rule's
+    /// paths are indexed in order (the first finding of a path is its root), keyed by outcome and path only.
     /// </summary>
     public static ImmutableArray<Finding> Link(ImmutableArray<Finding> findings, int workers)
     {
         if (findings.IsDefaultOrEmpty) return findings.IsDefault ? [] : findings;
-        var byPath = new Dictionary<PathKey, string>(findings.Length);
-        foreach (var f in findings)
+        // A report's findings come grouped by rule: consecutive findings of one rule find their group without a lookup.
+        var groups = new Dictionary<(string Rule, string Jurisdiction), List<int>>();
+        List<int>? group = null;
+        string? rule = null, jurisdiction = null;
+        for (var i = 0; i < findings.Length; i++)
         {
-            // Only a path of two names or more can be the prefix a longer path is looked up by.
-            if (f.Path.IsDefaultOrEmpty || f.Path.Length < 2) continue;
-            byPath.TryAdd(KeyOf(f, f.Path.Length), f.Id);
+            var f = findings[i];
+            if (group is null || !ReferenceEquals(f.RuleId, rule) || !ReferenceEquals(f.Jurisdiction, jurisdiction))
+            {
+                (rule, jurisdiction) = (f.RuleId, f.Jurisdiction);
+                if (!groups.TryGetValue((rule, jurisdiction), out group)) groups[(rule, jurisdiction)] = group = [];
+            }
+            group.Add(i);
         }
         var linked = new Finding[findings.Length];
-        const int Range = 16_384;
-        var ranges = (findings.Length + Range - 1) / Range;
-        if (workers <= 1 || ranges == 1) LinkRange(findings, 0, findings.Length, byPath, linked);
-        else
+        var all = groups.Values.ToArray();
+        if (workers <= 1 || all.Length == 1 || findings.Length < 16_384)
         {
-            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                r => LinkRange(findings, r * Range, Math.Min(findings.Length, (r + 1) * Range), byPath, linked));
+            foreach (var g in all) LinkRule(findings, g, linked);
         }
+        else Parallel.ForEach(all, new ParallelOptions { MaxDegreeOfParallelism = workers }, g => LinkRule(findings, g, linked));
         return ImmutableCollectionsMarshal.AsImmutableArray(linked);
     }
 
-    /// <summary>Links findings [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="linked"/> (reads <paramref name="byPath"/> only).</summary>
-    private static void LinkRange(ImmutableArray<Finding> findings, int from, int to, Dictionary<PathKey, string> byPath, Finding[] linked)
+    /// <summary>Links the findings of one rule and jurisdiction (<paramref name="indices"/>, in report order) into <paramref name="linked"/>.</summary>
+    private static void LinkRule(ImmutableArray<Finding> findings, List<int> indices, Finding[] linked)
     {
-        string? FirstWithPath(PathKey key) => byPath.TryGetValue(key, out var id) ? id : null;
-        // Many findings of a rule share one unknown site: its root cause id is worked out once (per range).
-        var unknown = new Dictionary<(string Rule, string Jurisdiction, string Site), string>();
-        for (var i = from; i < to; i++)
+        var byPath = new Dictionary<RulePathKey, string>(indices.Count);
+        foreach (var i in indices)
+        {
+            var f = findings[i];
+            // Only a path of two names or more can be the prefix a longer path is looked up by.
+            if (f.Path.IsDefaultOrEmpty || f.Path.Length < 2) continue;
+            var hash = (int)f.Status;
+            foreach (var name in f.Path) hash = RulePathKey.Step(hash, name);
+            byPath.TryAdd(new RulePathKey(f.Status, f.Path, f.Path.Length, hash), f.Id);
+        }
+        // Many findings of a rule share one unknown site: its root cause id is worked out once.
+        var unknown = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var i in indices)
         {
             var f = findings[i];
             string root;
             if (UnknownSite(f) is { } site)
             {
-                if (!unknown.TryGetValue((f.RuleId, f.Jurisdiction, site), out root!))
+                if (!unknown.TryGetValue(site, out root!))
                 {
-                    unknown[(f.RuleId, f.Jurisdiction, site)] = root =
+                    unknown[site] = root =
                         FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation]);
                 }
             }
-            else root = ShortestPrefix(f, FirstWithPath) ?? f.Id;
+            else root = ShortestPrefix(f, byPath) ?? f.Id;
             linked[i] = f.RootCause == root ? f : f with { RootCause = root };
         }
+    }
+
+    /// <summary>The id of the first finding of <paramref name="f"/>'s rule whose whole path is the shortest proper prefix of <paramref name="f"/>'s path that is one.</summary>
+    private static string? ShortestPrefix(Finding f, Dictionary<RulePathKey, string> byPath)
+    {
+        if (f.Path.Length < 3) return null;
+        var hash = RulePathKey.Step((int)f.Status, f.Path[0]);
+        for (var length = 2; length < f.Path.Length; length++)
+        {
+            hash = RulePathKey.Step(hash, f.Path[length - 1]);
+            if (byPath.TryGetValue(new RulePathKey(f.Status, f.Path, length, hash), out var id)) return id;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The first names (a length) of a path and an outcome, within one rule (no copy of the names), with its hash:
+    /// the outcome, then each name's characters (FNV-1a; no per-call seed to set up, and names are short).
+    /// </summary>
+    private readonly struct RulePathKey(FindingStatus status, ImmutableArray<string> path, int length, int hash) : IEquatable<RulePathKey>
+    {
+        private readonly FindingStatus _status = status;
+        private readonly ImmutableArray<string> _path = path;
+        private readonly int _length = length;
+        private readonly int _hash = hash;
+
+        public static int Step(int hash, string name)
+        {
+            var h = (uint)hash ^ 2166136261u;
+            foreach (var c in name) h = (h ^ c) * 16777619u;
+            return (int)(h * 16777619u);
+        }
+
+        public bool Equals(RulePathKey other)
+        {
+            if (_hash != other._hash || _length != other._length || _status != other._status) return false;
+            for (var i = 0; i < _length; i++)
+            {
+                if (!string.Equals(_path[i], other._path[i], StringComparison.Ordinal)) return false;
+            }
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is RulePathKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
     }
 
     /// <summary>

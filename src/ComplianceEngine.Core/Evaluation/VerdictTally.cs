@@ -50,8 +50,18 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     /// <summary>Facts some rule applies to.</summary>
     public int JudgedFacts { get; set; }
 
-    /// <summary>What the judged facts covered.</summary>
-    public CoverageTally Coverage { get; } = new();
+    /// <summary>What the judged facts covered (since the last <see cref="MergeCoverageInto"/>).</summary>
+    public CoverageTally Coverage { get; private set; } = new();
+
+    /// <summary>
+    /// Adds what the judged facts covered into <paramref name="total"/> (under its lock: chunks finish on several threads)
+    /// and forgets it here, so a chunk's sets of subjects and sites are garbage as soon as the chunk is judged.
+    /// </summary>
+    public void MergeCoverageInto(CoverageTally total)
+    {
+        lock (total) total.Merge(Coverage);
+        Coverage = new CoverageTally();
+    }
 
     /// <summary>Sorts <paramref name="recorded"/> by rule (rules fire in any order) and returns it.</summary>
     public static List<Verdict> InRuleOrder(List<Verdict> recorded)

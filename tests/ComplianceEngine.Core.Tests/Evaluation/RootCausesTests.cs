@@ -92,4 +92,34 @@ public sealed class RootCausesTests
         Assert.Contains(one, f => f.RootCause != f.Id && !f.RootCause!.StartsWith("id", StringComparison.Ordinal));
         Assert.Contains(one, f => f.RootCause != f.Id && f.RootCause!.StartsWith("id", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Link_RulesInterleavedAndOutcomesMixed_SameRootsAsTheOneByOneLinking()
+    {
+        // Findings not grouped by rule (as a caller may pass them): each is linked to the first finding, in the order given,
+        // of its rule, jurisdiction and outcome whose whole path is its path's shortest prefix that is one.
+        var rng = new Random(13);
+        var findings = Enumerable.Range(0, 20_000).Select(i =>
+        {
+            var path = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => $"s{rng.Next(5)}").ToImmutableArray();
+            var unknown = rng.Next(12) == 0;
+            var status = unknown ? FindingStatus.Indeterminate : rng.Next(4) == 0 ? FindingStatus.Warning : FindingStatus.Violation;
+            return F($"id{i}", path, status, $"R-{rng.Next(4)}", unknown ? Transfer(path[0], null, path[^1], "DE") : null) with
+            {
+                Jurisdiction = rng.Next(2) == 0 ? "EU" : "GB",
+            };
+        }).ToImmutableArray();
+        var first = new Dictionary<RootCauses.PathKey, string>();
+        foreach (var f in findings)
+        {
+            if (f.Path.Length >= 2) first.TryAdd(RootCauses.KeyOf(f, f.Path.Length), f.Id);
+        }
+        var expected = findings.Select(f => RootCauses.Linked(f, k => first.TryGetValue(k, out var id) ? id : null).RootCause).ToList();
+
+        Assert.Equal(expected, RootCauses.Link(findings, workers: 1).Select(f => f.RootCause));
+        Assert.Equal(expected, RootCauses.Link(findings, workers: 3).Select(f => f.RootCause));
+        // Both kinds of root occur: another finding of the rule, and an unknown location.
+        Assert.Contains(expected.Select((root, i) => (root, i)), x => x.root != findings[x.i].Id && x.root!.StartsWith("id", StringComparison.Ordinal));
+        Assert.Contains(expected, root => !root!.StartsWith("id", StringComparison.Ordinal));
+    }
 }
