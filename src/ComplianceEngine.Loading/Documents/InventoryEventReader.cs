@@ -42,7 +42,7 @@ internal sealed class InventoryEventReader
     private const int MaxBuffered = 4096;
     private readonly List<ParsingEvent> _buffer = [];
     private bool _buffering;
-    private readonly List<TreeFrame> _frames = [];
+    private readonly List<YamlFrame> _frames = [];
     private ParsingEvent _current = null!;
     // The document just read, kept once its DocumentEnd is read (a stop on that very event drops it, as in the tree path).
     private EventDocument _read;
@@ -658,7 +658,7 @@ internal sealed class InventoryEventReader
                     if (!Attach(new YamlScalar(Share(scalar.Value), IsQuoted(scalar), At(scalar.Start)))) return null;
                     break;
                 case MappingStart or SequenceStart:
-                    if (depth == _frames.Count) _frames.Add(new TreeFrame());
+                    if (depth == _frames.Count) _frames.Add(new YamlFrame());
                     _frames[depth++].Open(At(ev.Start), ev is MappingStart);
                     break;
                 case MappingEnd or SequenceEnd:
@@ -704,49 +704,6 @@ internal sealed class InventoryEventReader
             parent.Entries.Add(new(new YamlKey(key.Value, key.Location), value));
             return true;
         }
-    }
-
-    /// <summary>One open mapping or list of <see cref="BuildTree"/>, reused from node to node as <see cref="SafeYamlReader"/> reuses its own.</summary>
-    private sealed class TreeFrame
-    {
-        private const int ScanLimit = 16;
-        private HashSet<string>? _keys;
-        private bool _useSet;
-
-        public YamlScalar? PendingKey { get; set; }
-        public SourceLocation Start { get; private set; } = SourceLocation.None;
-        public bool IsMapping { get; private set; }
-        public List<YamlNode> Items { get; } = [];
-        public List<KeyValuePair<YamlKey, YamlNode>> Entries { get; } = [];
-
-        public void Open(SourceLocation start, bool isMapping)
-        {
-            Start = start;
-            IsMapping = isMapping;
-            PendingKey = null;
-            Items.Clear();
-            Entries.Clear();
-            _useSet = false;
-        }
-
-        public bool AddKey(string key)
-        {
-            if (!_useSet)
-            {
-                foreach (var e in Entries)
-                {
-                    if (string.Equals(e.Key.Name, key, StringComparison.Ordinal)) return false;
-                }
-                if (Entries.Count < ScanLimit) return true;
-                _keys ??= new HashSet<string>(StringComparer.Ordinal);
-                _keys.Clear();
-                foreach (var e in Entries) _keys.Add(e.Key.Name);
-                _useSet = true;
-            }
-            return _keys!.Add(key);
-        }
-
-        public YamlNode Close() => IsMapping ? new YamlMapping([.. Entries], Start) : new YamlSequence([.. Items], Start);
     }
 
     /// <summary>
