@@ -497,17 +497,7 @@ public sealed class IncrementalEvaluation
             coverage = Recount(order, resolved, counts, Evaluator.Workers(options));
             Step("coverage");
         }
-        var given = diagnostics?.ToArray() ?? [];
-        if (!given.SequenceEqual(_given))
-        {
-            _given = given;
-            _diagnosed = [.. _diagnose(estate, given)];
-        }
-        var report = _evaluator.Assemble(counts, kept.Findings(), options, _diagnosed, coverage);
-        _report = report;
-        _estate = estate;
-        _resolved = resolved;
-        _coverage = coverage;
+        var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: false);
         return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count - comings.Count, changes.Count, comings.Count, goings.Count,
             inserted.Count, retracted.Count)
         {
@@ -636,17 +626,7 @@ public sealed class IncrementalEvaluation
         var counts = kept.Counts(_evaluator);
         var coverage = Recount(order, resolved, counts, workers);
         Step("coverage");
-        var given = diagnostics?.ToArray() ?? [];
-        if (!given.SequenceEqual(_given) || !ReferenceEquals(_estate, estate))
-        {
-            _given = given;
-            _diagnosed = [.. _diagnose(estate, given)];
-        }
-        var report = _evaluator.Assemble(counts, kept.Findings(), options, _diagnosed, coverage);
-        _report = report;
-        _estate = estate;
-        _resolved = resolved;
-        _coverage = coverage;
+        var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: !ReferenceEquals(_estate, estate));
         _order = order;
         _prefix = prefixCount;
         _volumes = volumes;
@@ -657,6 +637,27 @@ public sealed class IncrementalEvaluation
             Patched = true,
             RegimesSearched = update.RegimesSearched.Count,
         };
+    }
+
+    /// <summary>
+    /// The last step of a patch: the estate's diagnostics worked out again when the given ones or (for a document edit)
+    /// the estate changed, the kept findings assembled into the report, and the new state kept.
+    /// </summary>
+    private Report Publish(Estate estate, ResolvedEstate resolved, KeptReport kept, ImmutableSortedDictionary<string, StatusCounts> counts,
+        Coverage coverage, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics, bool estateChanged)
+    {
+        var given = diagnostics?.ToArray() ?? [];
+        if (estateChanged || !given.SequenceEqual(_given))
+        {
+            _given = given;
+            _diagnosed = [.. _diagnose(estate, given)];
+        }
+        var report = _evaluator.Assemble(counts, kept.Findings(), options, _diagnosed, coverage);
+        _report = report;
+        _estate = estate;
+        _resolved = resolved;
+        _coverage = coverage;
+        return report;
     }
 
     /// <summary>
