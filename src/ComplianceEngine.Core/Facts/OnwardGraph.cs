@@ -293,8 +293,7 @@ internal sealed class OnwardGraph
             var node = order[k];
             if (Outgoing[node] is not null) arrived[k] = lots.SetAt(node, Lots);
         }
-        // The lots are sets now: a large table is not kept while the hops are built and judged (the next search grows its own).
-        lots.Release();
+        lots.Measure();
         return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
     }
 }
@@ -451,9 +450,6 @@ internal sealed class NodeLotTable
     /// <summary>Slots (and index entries) that belong to a node now: the rest of those used were left when nodes moved.</summary>
     private int _live;
     private int _indexLive;
-
-    /// <summary>Arrays this large (entries) are dropped after a search (<see cref="Release"/>); smaller ones are reused.</summary>
-    private const int KeptUpTo = 1 << 16;
     private readonly List<int> _touched = [];
     private int[] _sortKinds = new int[16];
     private long[] _sortCategories = new long[16];
@@ -668,37 +664,12 @@ internal sealed class NodeLotTable
         return ordered;
     }
 
-    /// <summary>
-    /// Drops arrays grown large by the search just done (its lots are sets now), so they are not held while its hops are
-    /// built and judged; the table is empty afterwards, as after <see cref="Reset"/>.
-    /// </summary>
-    public void Release()
+    /// <summary>Records what the table holds at the end of a search (<see cref="Footprint"/>); the arrays are kept for the next search.</summary>
+    public void Measure()
     {
         long lots = 0;
         foreach (var node in _touched) lots += _nodes[node].Count;
         Footprint = (lots, _used, _kinds.Length, _indexUsed, _index.Length);
-        if (_kinds.Length <= KeptUpTo && _index.Length <= KeptUpTo) return;
-        foreach (var node in _touched)
-        {
-            if (node < _nodes.Length) _nodes[node] = default;
-        }
-        _touched.Clear();
-        _used = 0;
-        _indexUsed = 0;
-        _live = 0;
-        _indexLive = 0;
-        if (_kinds.Length > KeptUpTo)
-        {
-            _kinds = new int[1024];
-            _categories = new long[1024];
-            _fresh = new bool[1024];
-            _freshSlots = new int[1024];
-        }
-        else
-        {
-            Array.Clear(_fresh);
-        }
-        if (_index.Length > KeptUpTo) _index = new int[1024];
     }
 
     /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
