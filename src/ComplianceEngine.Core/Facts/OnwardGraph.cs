@@ -419,8 +419,9 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
 /// reused from search to search: node n's lots are slots <c>[Start[n], Start[n] + Count[n])</c> of the kinds and categories
 /// arrays (a node that outgrows its slots moves to twice as many at the end), so adding a lot touches one place instead of
 /// walking through an object per node. When the arrays fill up, the slots nodes moved out of are reclaimed (the nodes' slots
-/// moved down, in order) before the arrays grow, so they stay within about twice the slots in use. A node with many lots (a hub: in a large estate, hundreds of kinds reach it) also
-/// has an open-addressing index from kind to slot, so finding a lot there does not scan them all.
+/// moved down, in order) before the arrays grow, so they stay within about twice the slots in use. A node with many lots
+/// (a hub: in a large estate, hundreds of kinds reach it) also has an open-addressing index from kind to slot, so finding
+/// a lot there does not scan them all.
 /// </summary>
 internal sealed class NodeLotTable
 {
