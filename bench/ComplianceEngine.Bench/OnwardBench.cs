@@ -105,9 +105,14 @@ internal static class OnwardBench
         {
             var s = graph.Search(regime, scratch);
             search += Lap();
+            var f = scratch.Lots.Footprint;
+            var info = GC.GetGCMemoryInfo();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {regime,-8} reached {s.Order.Length:N0} lots {f.Lots:N0} slots {f.SlotsUsed:N0}/{f.Slots:N0} index {f.IndexUsed:N0}/{f.Index:N0} heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB gc-heap {info.HeapSizeBytes / 1048576.0:F0} MiB peak ws {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
             foreach (var _ in s.Hops(filter)) count++;
             hops += Lap();
         }
+        GC.KeepAlive(graph);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  phases (cpu): graph {build:F0} ms, filter prepare {prepare:F0} ms, searches {search:F0} ms, hops {hops:F0} ms ({count:N0})"));
     }

@@ -293,6 +293,7 @@ internal sealed class OnwardGraph
             var node = order[k];
             if (Outgoing[node] is not null) arrived[k] = lots.SetAt(node, Lots);
         }
+        lots.Measure();
         return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
     }
 }
@@ -417,8 +418,10 @@ internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace
 /// The lots of one regime's data at every node, and which of them grew since the node was last handled, in flat arrays
 /// reused from search to search: node n's lots are slots <c>[Start[n], Start[n] + Count[n])</c> of the kinds and categories
 /// arrays (a node that outgrows its slots moves to twice as many at the end), so adding a lot touches one place instead of
-/// walking through an object per node. A node with many lots (a hub: in a large estate, hundreds of kinds reach it) also
-/// has an open-addressing index from kind to slot, so finding a lot there does not scan them all.
+/// walking through an object per node. When the arrays fill up, the slots nodes moved out of are reclaimed (the nodes' slots
+/// moved down, in order) before the arrays grow, so they stay within about twice the slots in use. A node with many lots
+/// (a hub: in a large estate, hundreds of kinds reach it) also has an open-addressing index from kind to slot, so finding
+/// a lot there does not scan them all.
 /// </summary>
 internal sealed class NodeLotTable
 {
@@ -444,10 +447,17 @@ internal sealed class NodeLotTable
     private int[] _index = new int[1024];
     private int _used;
     private int _indexUsed;
+
+    /// <summary>Slots (and index entries) that belong to a node now: the rest of those used were left when nodes moved.</summary>
+    private int _live;
+    private int _indexLive;
     private readonly List<int> _touched = [];
     private int[] _sortKinds = new int[16];
     private long[] _sortCategories = new long[16];
     private Lot[] _sorted = new Lot[16];
+
+    /// <summary>What the table held at the end of the last search (the bench reports it): lots, slots used and allocated, index entries used and allocated.</summary>
+    public (long Lots, long SlotsUsed, long Slots, long IndexUsed, long Index) Footprint { get; private set; }
 
     /// <summary>Empties what the last search left, for a graph of <paramref name="nodes"/> nodes.</summary>
     public void Reset(int nodes)
@@ -460,6 +470,8 @@ internal sealed class NodeLotTable
         Array.Clear(_fresh, 0, _used);
         _used = 0;
         _indexUsed = 0;
+        _live = 0;
+        _indexLive = 0;
         if (_nodes.Length < nodes) _nodes = new NodeState[nodes];
     }
 
@@ -536,11 +548,16 @@ internal sealed class NodeLotTable
         var grown = Math.Max(4, capacity * 2);
         if (_used + grown > _kinds.Length)
         {
-            var size = Math.Max(_kinds.Length * 2, _used + grown);
-            Array.Resize(ref _kinds, size);
-            Array.Resize(ref _categories, size);
-            Array.Resize(ref _fresh, size);
-            Array.Resize(ref _freshSlots, size);
+            // Reclaim the slots nodes left (most of them, in a table of hubs that doubled many times) before growing.
+            if ((_used - _live) * 4 >= _kinds.Length) CompactSlots();
+            if (_used + grown > _kinds.Length)
+            {
+                var size = Math.Max(_kinds.Length * 2, _used + grown);
+                Array.Resize(ref _kinds, size);
+                Array.Resize(ref _categories, size);
+                Array.Resize(ref _fresh, size);
+                Array.Resize(ref _freshSlots, size);
+            }
         }
         var start = state.Start;
         var moved = _used;
@@ -559,10 +576,23 @@ internal sealed class NodeLotTable
         state.Start = moved;
         state.Capacity = grown;
         _used += grown;
+        _live += grown - capacity;
         if (grown >= IndexedFrom)
         {
             var entries = grown * 2;
-            if (_indexUsed + entries > _index.Length) Array.Resize(ref _index, Math.Max(_index.Length * 2, _indexUsed + entries));
+            if (_indexUsed + entries > _index.Length)
+            {
+                // The node's own index is dropped (it is rebuilt below), so it counts as left too.
+                if (state.IndexBits != 0) _indexLive -= 1 << state.IndexBits;
+                state.IndexBits = 0;
+                if ((_indexUsed - _indexLive) * 4 >= _index.Length) CompactIndex();
+                if (_indexUsed + entries > _index.Length) Array.Resize(ref _index, Math.Max(_index.Length * 2, _indexUsed + entries));
+            }
+            else if (state.IndexBits != 0)
+            {
+                _indexLive -= 1 << state.IndexBits;
+            }
+            _indexLive += entries;
             Array.Clear(_index, _indexUsed, entries);
             state.IndexStart = _indexUsed;
             state.IndexBits = BitOperations.Log2((uint)entries);
@@ -570,6 +600,77 @@ internal sealed class NodeLotTable
             for (var slot = 0; slot < count; slot++) Index(ref state, _kinds[moved + slot], slot);
         }
         return moved;
+    }
+
+    /// <summary>
+    /// Moves every node's slots down over the slots nodes left, in the order they lie (a move down never overwrites slots
+    /// not yet moved), so the slots in use are <c>[0, _live)</c>.
+    /// </summary>
+    private void CompactSlots()
+    {
+        var nodes = OrderedBy(static s => s.Capacity > 0 ? s.Start : -1);
+        var at = 0;
+        foreach (var node in nodes)
+        {
+            ref var state = ref _nodes[node];
+            var start = state.Start;
+            if (start != at)
+            {
+                Array.Copy(_kinds, start, _kinds, at, state.Count);
+                Array.Copy(_categories, start, _categories, at, state.Count);
+                Array.Copy(_fresh, start, _fresh, at, state.Capacity);
+                Array.Copy(_freshSlots, start, _freshSlots, at, state.FreshCount);
+                state.Start = at;
+            }
+            at += state.Capacity;
+        }
+        // Fresh marks left behind by the nodes moved (the slots nodes left have none).
+        Array.Clear(_fresh, at, _used - at);
+        _used = at;
+    }
+
+    /// <summary>As <see cref="CompactSlots"/>, for the index entries of the indexed nodes (entries name slots relative to their node, so they move as they are).</summary>
+    private void CompactIndex()
+    {
+        var nodes = OrderedBy(static s => s.IndexBits != 0 ? s.IndexStart : -1);
+        var at = 0;
+        foreach (var node in nodes)
+        {
+            ref var state = ref _nodes[node];
+            var entries = 1 << state.IndexBits;
+            if (state.IndexStart != at)
+            {
+                Array.Copy(_index, state.IndexStart, _index, at, entries);
+                state.IndexStart = at;
+            }
+            at += entries;
+        }
+        _indexUsed = at;
+    }
+
+    /// <summary>The touched nodes for which <paramref name="position"/> is not negative, in ascending order of it.</summary>
+    private int[] OrderedBy(Func<NodeState, int> position)
+    {
+        var keys = new List<int>(_touched.Count);
+        var nodes = new List<int>(_touched.Count);
+        foreach (var node in _touched)
+        {
+            var at = position(_nodes[node]);
+            if (at < 0) continue;
+            keys.Add(at);
+            nodes.Add(node);
+        }
+        var ordered = nodes.ToArray();
+        Array.Sort(keys.ToArray(), ordered);
+        return ordered;
+    }
+
+    /// <summary>Records what the table holds at the end of a search (<see cref="Footprint"/>); the arrays are kept for the next search.</summary>
+    public void Measure()
+    {
+        long lots = 0;
+        foreach (var node in _touched) lots += _nodes[node].Count;
+        Footprint = (lots, _used, _kinds.Length, _indexUsed, _index.Length);
     }
 
     /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
