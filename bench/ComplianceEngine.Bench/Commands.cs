@@ -226,6 +226,21 @@ internal static class Commands
         _ => throw new ArgumentException($"--format is json, sarif, junit, markdown, html, csv or text, not '{format}'"),
     };
 
+    /// <summary>
+    /// The engine of the rules in <c>--rules</c> and an estate generated for <c>--flows</c> (<c>--seed</c>,
+    /// <c>--topology</c>), as the benches of one phase start; null (after the rules' diagnostics) when the rules do not load.
+    /// </summary>
+    internal static (Engine Engine, Estate Estate)? EngineAndGeneratedEstate(Options o)
+    {
+        var rulesDir = o.Get("rules", "rules");
+        var source = LoadRules(rulesDir, out var ruleDiagnostics);
+        if (source is null) return null;
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics, source.Vocabulary);
+        var estate = new EstateGenerator(new GeoCatalog(source, rulesDir), o.Int("seed", DefaultSeed), ParseTopology(o))
+            .Generate(EstateSize.ForFlows(o.Int("flows", 100_000)));
+        return (engine, estate);
+    }
+
     internal static Topology ParseTopology(Options o) => o.Get("topology", "layered") switch
     {
         "layered" => Topology.Layered,

@@ -20,14 +20,8 @@ internal static class FindingsBench
 {
     public static int Run(Options o)
     {
-        var flows = o.Int("flows", 100_000);
         var rounds = o.Int("rounds", 5);
-        var seed = o.Int("seed", Commands.DefaultSeed);
-        var rulesDir = o.Get("rules", "rules");
-        var source = Commands.LoadRules(rulesDir, out var ruleDiagnostics);
-        if (source is null) return 2;
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics, source.Vocabulary);
-        var estate = new EstateGenerator(new GeoCatalog(source, rulesDir), seed, Commands.ParseTopology(o)).Generate(EstateSize.ForFlows(flows));
+        if (Commands.EngineAndGeneratedEstate(o) is not var (engine, estate)) return 2;
         var options = new EvaluationOptions { AsOf = Commands.AsOf, MaxDegreeOfParallelism = 1 };
         var evaluator = new Evaluator(engine.Rules, engine.Resolver);
         var (_, derived) = evaluator.Derive(estate, new EvaluationContext(Commands.AsOf, estate.Organization), options, workers: 1);

@@ -16,14 +16,8 @@ internal static class OnwardBench
 {
     public static int Run(Options o)
     {
-        var flows = o.Int("flows", 100_000);
         var rounds = o.Int("rounds", 5);
-        var seed = o.Int("seed", Commands.DefaultSeed);
-        var rulesDir = o.Get("rules", "rules");
-        var source = Commands.LoadRules(rulesDir, out var ruleDiagnostics);
-        if (source is null) return 2;
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, ruleDiagnostics, source.Vocabulary);
-        var estate = new EstateGenerator(new GeoCatalog(source, rulesDir), seed, Commands.ParseTopology(o)).Generate(EstateSize.ForFlows(flows));
+        if (Commands.EngineAndGeneratedEstate(o) is not var (engine, estate)) return 2;
         var context = new EvaluationContext(Commands.AsOf, estate.Organization);
         var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
         var direct = FactBuilder.Build(resolved, context).Concat(new FlowAnalyzer(engine.Resolver).Implied(resolved, context)).OfType<TransferFact>().ToList();
