@@ -11,7 +11,7 @@ namespace ComplianceEngine.Core.Facts;
 /// Turns an estate into pre-resolved facts: a placement for every store, and a transfer for every declared flow.
 /// References are resolved here, in C#, so the rules session never has to join fact types.
 /// </summary>
-public sealed class FactBuilder
+public sealed partial class FactBuilder
 {
     private readonly LocationResolver _resolver;
 

@@ -13,7 +13,7 @@ namespace ComplianceEngine.Core.Facts;
 /// Reachability is a breadth-first search per regime in C# (never in the rules engine), O(regimes x edges); cycles
 /// terminate because each (node, regime) is visited once.
 /// </summary>
-public sealed class FlowAnalyzer
+public sealed partial class FlowAnalyzer
 {
     private readonly LocationResolver _resolver;
 

@@ -16,7 +16,7 @@ namespace ComplianceEngine.Core.Facts;
 /// so the search runs to a fixed point; a hop's data is the union of the lots it carries. Node ids may be shared with an
 /// earlier version's graph (an onward index): ids never change meaning, new nodes get new ids.
 /// </remarks>
-internal sealed class OnwardGraph
+internal sealed partial class OnwardGraph
 {
     private readonly Dictionary<string, int> _ids;
 
@@ -302,7 +302,7 @@ internal sealed class OnwardGraph
 /// What one regime's search found: its tree (<see cref="Trace"/>), the nodes its data reached in the order it first
 /// reached them, the lots that arrived at each (as a set), its individuals per kind of lot, and which edges it binds.
 /// </summary>
-internal sealed class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace trace, int[] order, int[] arrived, LotCounts counts, bool[] bound)
+internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, RegimeTrace trace, int[] order, int[] arrived, LotCounts counts, bool[] bound)
 {
     public OnwardGraph Graph { get; } = graph;
     public string Regime { get; } = regime;
