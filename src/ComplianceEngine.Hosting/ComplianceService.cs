@@ -77,6 +77,9 @@ public sealed record CheckResult(Report? Report, IReadOnlyList<Diagnostic> Diagn
 
     /// <summary>The content hash of the rule and policy files the report was judged by (null when nothing was evaluated).</summary>
     public string? RuleSetVersion { get; init; }
+
+    /// <summary>The rules the report was judged by, with the policy that chose them (null when nothing was evaluated).</summary>
+    public PreparedRules? Rules { get; init; }
 }
 
 /// <summary>
@@ -307,7 +310,7 @@ public sealed class ComplianceService
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
         report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, prepared.Policy);
         progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
-        return new CheckResult(report, all) { RuleSetVersion = prepared.Version };
+        return new CheckResult(report, all) { RuleSetVersion = prepared.Version, Rules = prepared };
     }
 
     /// <summary>False, with a diagnostic, when <paramref name="failOn"/> is given and is not a severity or <c>none</c>.</summary>

@@ -228,6 +228,19 @@ public sealed class SmallerMismatchTests
     }
 
     [Fact]
+    public void Check_AsOfBeforeThePolicysPacks_CountsOnlyThePolicysRules()
+    {
+        // Without the policy, rules of other packs were in force in 2017; with it, only the GDPR pack is loaded.
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  packs: [eu-gdpr-chapter-v]\n");
+
+        var (_, _, error) = Cli.Run("check", Examples, "--as-of", "2017-01-01", "--policy", policy);
+
+        Assert.Contains("no loaded rule was in force on 2017-01-01; the earliest, GDPR-", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("loaded rules were in force", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_AsOfWithRulesInForce_SaysNothingAboutIt()
     {
         var (_, _, error) = Cli.Run("check", Examples, "--as-of", "2026-11-25");

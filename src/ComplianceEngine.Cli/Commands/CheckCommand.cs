@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ComplianceEngine.Cli.Progress;
+using ComplianceEngine.Core;
 using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Hosting;
 using ComplianceEngine.Model.Diagnostics;
@@ -55,14 +56,13 @@ internal static class CheckCommand
     }
 
     /// <summary>
-    /// A sentence when the date leaves rules out (an audit date before the law): none of the loaded rules in force on
-    /// <paramref name="asOf"/>, or a run that judged nothing while some rules take effect later. An empty table is then
-    /// not read as "compliant". Null otherwise.
+    /// A sentence when the date leaves rules out (an audit date before the law): none of the rules the report was judged
+    /// by (the policy's packs when a policy chose them) in force on <paramref name="asOf"/>, or a run that judged nothing
+    /// while some rules take effect later. An empty table is then not read as "compliant". Null otherwise.
     /// </summary>
-    internal static string? NoRuleInForce(ComplianceService service, IReadOnlyList<string> rules, DateOnly asOf, bool nothingJudged)
+    internal static string? NoRuleInForce(Engine engine, DateOnly asOf, bool nothingJudged)
     {
-        var (engine, _) = service.GetEngine(rules);
-        if (engine is null || engine.Rules.Rules.Length == 0) return null;
+        if (engine.Rules.Rules.Length == 0) return null;
         var definitions = engine.Rules.Rules.Select(r => r.Definition).ToList();
         var inForce = definitions.Count(d => d.Effective.Contains(asOf));
         // The usual case says nothing: no need to sort the rules that take effect later.
@@ -174,7 +174,7 @@ internal static class CheckCommand
             }
 
             if (!parse.GetValue(allJurisdictions)) report = ReportViews.OnlyJurisdictionsWithFindings(report);
-            if (NoRuleInForce(service, ruleFolders, date, report.Coverage.NothingJudged) is { } why) console.Error.WriteLine($"compliance: {why}");
+            if (result.Rules is { } judgedBy && NoRuleInForce(judgedBy.Engine, date, report.Coverage.NothingJudged) is { } why) console.Error.WriteLine($"compliance: {why}");
 
             if (parse.GetValue(writeBaseline) is { } baselinePath)
             {
