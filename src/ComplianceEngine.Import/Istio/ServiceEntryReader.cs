@@ -40,6 +40,7 @@ internal static class ServiceEntryReader
             var encrypted = ports.Count > 0 && ports.All(p =>
                 (p["protocol"].String?.ToUpperInvariant() is "TLS" or "HTTPS" or "GRPC-TLS") || p["number"].String == "443");
             var owner = $"ServiceEntry '{o.Namespace}/{o.Name}'";
+            AnnotationKeys.CheckShape(o.Object["metadata"]["annotations"], "metadata.annotations", owner, session.Diagnostics);
             var flowFacts = DataFacts.FromAnnotations(o.Annotations, owner, session.Diagnostics);
             var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace == o.Namespace).ToList();
             if (sources.Count == 0)

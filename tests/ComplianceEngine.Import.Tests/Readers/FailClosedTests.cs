@@ -1,0 +1,166 @@
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Import.Tests.Readers;
+
+/// <summary>
+/// Review of the readers for misses that turned into silence: a misspelt key prefix, a tag map of the wrong shape, a
+/// Fides egress without its target, a Karmada selector the reader cannot evaluate, a Terraform action it does not know.
+/// Each must be a positioned diagnostic, never a resource quietly read as holding no data or placed nowhere.
+/// </summary>
+public sealed class FailClosedTests
+{
+    private static string? KindOf(Loading.Sources.ImportedDocument d) => (d.Document.Get("kind") as Loading.Yaml.YamlScalar)?.Value;
+
+    private const string Node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {providerID: 'aws:///us-east-1a/i-1'}\n---\n";
+
+    private static string Workload(string annotations) =>
+        $"apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: p\n  annotations:\n{annotations}spec: {{}}\n";
+
+    [Theory]
+    [InlineData("compliance-engine.com/categories")]
+    [InlineData("compliance-engine/categories")]
+    [InlineData("Compliance-Engine.io/categories")]
+    [InlineData("compliance.engine.io/categories")]
+    [InlineData("compliance-engnie.io/categories")]
+    public void Workload_MisspeltKeyPrefix_IsAnErrorWithTheKeyToUse(string key)
+    {
+        var (estate, diagnostics) = ImportHarness.Load("us.yaml", Node + Workload($"    {key}: user.contact\n    compliance-engine.io/subjects: EU\n"));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'compliance-engine.io/categories'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(12, error.Location.Line); // the key's line: 5 lines of Node, then the workload's seventh
+        Assert.NotNull(estate);
+    }
+
+    [Fact]
+    public void Workload_OnlyMisspeltKeys_IsAnErrorNotASkippedWorkload()
+    {
+        var (_, diagnostics) = ImportHarness.Load("us.yaml", Node + Workload("    compliance-engine.com/categories: user.contact\n"));
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed && d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void Workload_UnrelatedAnnotations_AreNotReported()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("us.yaml",
+            Node + Workload("    compliance-engine.io/categories: user.contact\n    engine.example.com/owner: team-a\n    kubectl.kubernetes.io/last-applied-configuration: '{}'\n"));
+        Assert.Empty(diagnostics);
+        Assert.Single(estate.Stores);
+    }
+
+    [Fact]
+    public void Workload_MisspeltLabelPrefix_IsAnError()
+    {
+        var text = Node + "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: p\n  labels: {compliance-engine.io/categories: user.contact, compliance_engine.io/subjects: EU}\nspec: {}\n";
+        var (_, diagnostics) = ImportHarness.Load("us.yaml", text);
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed && d.Message.Contains("did you mean 'compliance-engine.io/subjects'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Node_UnknownComplianceLabel_IsAnError()
+    {
+        var text = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/clustr: fra}}\nspec: {providerID: 'aws:///eu-central-1a/i-1'}\n";
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("did you mean 'compliance-engine.io/cluster'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Workload_AnnotationThatIsNotText_IsAnError()
+    {
+        var (_, diagnostics) = ImportHarness.Load("us.yaml", Node + Workload("    compliance-engine.io/categories: [user.contact]\n"));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("compliance-engine.io/categories", error.Message, StringComparison.Ordinal);
+        Assert.Equal(12, error.Location.Line); // the key's line: 5 lines of Node, then the workload's seventh
+    }
+
+    private static string Plan(string after, string actions = "\"create\"") =>
+        "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"aws_s3_bucket.b\",\"mode\":\"managed\",\"type\":\"aws_s3_bucket\",\"name\":\"b\","
+        + "\"change\":{\"actions\":[" + actions + "],\"before\":null,\"after\":" + after + "}}]}";
+
+    [Fact]
+    public void Terraform_MisspeltTagPrefix_IsAnError()
+    {
+        var (_, diagnostics) = ImportHarness.Import("plan.json",
+            Plan("""{"bucket":"b","region":"us-east-1","tags":{"compliance-engine/categories":"user.contact","compliance-engine.io/subjects":"EU"}}"""));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains("did you mean 'compliance-engine.io/categories'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("/resource_changes/0/change/after/tags/compliance-engine~1categories", error.Location.Pointer);
+    }
+
+    [Fact]
+    public void Terraform_TagsThatAreNotAMap_IsAnError()
+    {
+        var (_, diagnostics) = ImportHarness.Import("plan.json",
+            Plan("""{"bucket":"b","region":"us-east-1","tags":["compliance-engine.io/categories=user.contact"]}"""));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("tags", error.Message, StringComparison.Ordinal);
+        Assert.Equal("/resource_changes/0/change/after/tags", error.Location.Pointer);
+    }
+
+    [Fact]
+    public void Terraform_UnknownAction_IsAnError()
+    {
+        var (_, diagnostics) = ImportHarness.Import("plan.json",
+            Plan("""{"bucket":"b","region":"us-east-1","tags":{"compliance-engine.io/categories":"user.contact"}}""", "\"frobnicate\""));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("'frobnicate'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"no-op\"")]
+    [InlineData("\"update\"")]
+    [InlineData("\"delete\",\"create\"")]
+    [InlineData("\"create\",\"delete\"")]
+    public void Terraform_KnownActions_AreRead(string actions)
+    {
+        var (docs, diagnostics) = ImportHarness.Import("plan.json",
+            Plan("""{"bucket":"b","region":"eu-central-1","tags":{"compliance-engine.io/categories":"user.contact"}}""", actions));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains(docs, d => KindOf(d) == "DataStore");
+    }
+
+    private const string FidesSystem = "system:\n  - fides_key: a\n    system_type: Service\n    meta: {k8s_cluster: fra}\n"
+        + "    privacy_declarations: [{name: p, data_use: essential, data_categories: [user.contact], data_subjects: [customer]}]\n";
+
+    [Fact]
+    public void Fides_EgressWithoutFidesKey_IsAnError()
+    {
+        var (_, diagnostics) = ImportHarness.Import("s.yml", FidesSystem + "    egress: [{type: system, data_categories: [user.contact]}]\n");
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains("fides_key", error.Message, StringComparison.Ordinal);
+        Assert.Equal(6, error.Location.Line);
+    }
+
+    [Fact]
+    public void Fides_EgressToTheUser_IsNotAFlow()
+    {
+        var (docs, diagnostics) = ImportHarness.Import("s.yml", FidesSystem + "    egress: [{type: user}]\n");
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.DoesNotContain(docs, d => KindOf(d) == "DataFlow");
+    }
+
+    private const string Members =
+        "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: fra}\nspec: {syncMode: Push, provider: aws, region: eu-central-1}\n---\n"
+        + "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: iad, labels: {env: dr}}\nspec: {syncMode: Push, provider: aws, region: us-east-1}\n---\n"
+        + "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: p\n  annotations: {compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}\nspec: {}\n---\n";
+
+    private static string Policy(string affinity) =>
+        "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: pp, namespace: p}\nspec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: StatefulSet}]\n"
+        + "  placement:\n    clusterAffinity:\n" + affinity;
+
+    [Theory]
+    [InlineData("      fieldSelector:\n        matchExpressions: [{key: regoin, operator: NotIn, values: [us-east-1]}]\n", "regoin")]
+    [InlineData("      fieldSelector:\n        matchExpressions: [{key: region, operator: notin, values: [us-east-1]}]\n", "notin")]
+    [InlineData("      labelSelector:\n        matchExpressions: [{key: env, operator: in, values: [dr]}]\n", "'in'")]
+    public void Karmada_SelectorTheReaderCannotEvaluate_IsAnError(string affinity, string named)
+    {
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", Members + Policy(affinity));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+}
