@@ -163,4 +163,46 @@ public sealed class FailClosedTests
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
+
+    private static string Mapping(string rules) => "apiVersion: compliance/v1\nkind: ImportMapping\nmetadata: {name: m}\nspec:\n  rules:\n" + rules + "---\n";
+
+    [Theory]
+    [InlineData("terraform", "terraform-plan")]
+    [InlineData("kubernets", "kubernetes")]
+    public void ImportMapping_UnknownSource_IsAnErrorWithTheReaderToUse(string source, string meant)
+    {
+        var (_, diagnostics) = ImportHarness.Load("m.yaml", Mapping($"    - match: {{name: db, source: {source}}}\n      categories: [user.contact]\n") + Node + Workload("    compliance-engine.io/subjects: EU\n"));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.ImportMappingInvalid && d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains($"did you mean '{meant}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(6, error.Location.Line);
+    }
+
+    [Fact]
+    public void ImportMapping_SourcePatternMatchingNoReader_IsAnError()
+    {
+        var (_, diagnostics) = ImportHarness.Load("m.yaml", Mapping("    - match: {name: db, source: 'terra*m'}\n      categories: [user.contact]\n") + Node + Workload("    compliance-engine.io/subjects: EU\n"));
+        Assert.Equal(DiagnosticSeverity.Error, Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.ImportMappingInvalid).Severity);
+    }
+
+    [Fact]
+    public void ImportMapping_RuleMatchingNothing_IsAWarningNamingIt()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("m.yaml",
+            Mapping("    - match: {name: db, kind: StatefulSet}\n      subjectTypes: [customer]\n    - match: {name: dbb, kind: StatefulSet}\n      categories: [user.contact]\n")
+            + Node + Workload("    compliance-engine.io/categories: user.contact\n"));
+        var warning = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.ImportMappingInvalid);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("matches no source object", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(8, warning.Location.Line);
+        Assert.Equal(["customer"], Assert.Single(estate.Stores).SubjectTypes.ToArray());
+    }
+
+    [Fact]
+    public void ImportMapping_PatternOfManyStars_IsNotACrash()
+    {
+        var stars = string.Concat(Enumerable.Repeat("*a", 30));
+        var workload = Workload("    compliance-engine.io/categories: user.contact\n").Replace("name: db", "name: " + new string('a', 60), StringComparison.Ordinal);
+        var (_, diagnostics) = ImportHarness.Load("m.yaml", Mapping($"    - match: {{name: '{stars}b'}}\n      country: DE\n") + Node + workload);
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.ImportMappingInvalid && d.Severity == DiagnosticSeverity.Warning);
+    }
 }
