@@ -209,7 +209,8 @@ public sealed class SarifReportWriterTests
     [InlineData(FindingStatus.Violation, Severity.Medium, "warning")]
     [InlineData(FindingStatus.Violation, Severity.Low, "warning")]
     [InlineData(FindingStatus.Violation, Severity.Info, "note")]
-    [InlineData(FindingStatus.Indeterminate, Severity.Critical, "warning")]
+    [InlineData(FindingStatus.Indeterminate, Severity.Critical, "error")]
+    [InlineData(FindingStatus.Indeterminate, Severity.Medium, "warning")]
     [InlineData(FindingStatus.Warning, Severity.Critical, "warning")]
     [InlineData(FindingStatus.Waived, Severity.High, "error")]
     public void LevelOf_StatusAndSeverity_MapsToSarifLevel(FindingStatus status, Severity severity, string expected)
@@ -217,6 +218,31 @@ public sealed class SarifReportWriterTests
         var f = ReportFixture.First(FindingStatus.Violation) with { Status = status, Severity = severity };
 
         Assert.Equal(expected, SarifReportWriter.LevelOf(f));
+    }
+
+    [Theory]
+    [InlineData("high", true, BaselineState.None, "error")]
+    [InlineData("critical", true, BaselineState.None, "warning")]
+    [InlineData("none", true, BaselineState.None, "warning")]
+    [InlineData("low", false, BaselineState.None, "warning")]
+    [InlineData("low", true, BaselineState.Unchanged, "warning")]
+    public void LevelOf_Indeterminate_IsAnErrorOnlyWhenItFailsTheGate(string failOn, bool failOnIndeterminate, BaselineState baseline, string expected)
+    {
+        // Indeterminate fails the gate by default: code scanning that fails a check on `error` must fail it too.
+        var f = ReportFixture.First(FindingStatus.Violation) with { Status = FindingStatus.Indeterminate, Severity = Severity.High, BaselineState = baseline };
+
+        Assert.Equal(expected, SarifReportWriter.LevelOf(f, new Gate(failOn, failOnIndeterminate, null, 1)));
+    }
+
+    [Fact]
+    public void Write_IndeterminateFindingThatFailsTheGate_IsAnErrorResult()
+    {
+        var report = ReportFixture.With([ReportFixture.First(FindingStatus.Indeterminate) with { Severity = Severity.Critical }]) with { Gate = Gate.Default };
+        var sw = new StringWriter();
+        new SarifReportWriter().Write(report, sw);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var result = doc.RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal("error", result.GetProperty("level").GetString());
     }
 
     [Theory]
