@@ -168,6 +168,7 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteString("schemaVersion", report.SchemaVersion);
             w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
             w.WriteString("rulesListed", AllRules ? "all" : "with-results");
+            WriteGateAndCoverage(w, report);
             if (omitted > 0)
             {
                 w.WriteNumber("resultsOmitted", omitted);
@@ -278,6 +279,28 @@ public sealed class SarifReportWriter : IReportWriter
         w.WriteStringValue(rule.Jurisdiction);
         w.WriteEndArray();
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The gate the run was held to (and what relaxed it) and what it judged (design section 7): an empty results list
+    /// from a run that judged nothing, or whose indeterminate findings were let through, must say so.
+    /// </summary>
+    private static void WriteGateAndCoverage(Utf8JsonWriter w, Report report)
+    {
+        var gate = report.Gate;
+        w.WriteStartObject("gate");
+        w.WriteString("failOn", gate.FailOn);
+        w.WriteBoolean("failOnIndeterminate", gate.FailOnIndeterminate);
+        if (gate.RelaxedBy is not null) w.WriteString("relaxedBy", gate.RelaxedBy);
+        w.WriteString("result", gate.Failed ? "fail" : "pass");
+        w.WriteNumber("failingFindings", gate.FailingFindings);
+        w.WriteString("summary", CoverageText.Gate(gate, report.Coverage.NothingJudged));
+        w.WriteEndObject();
+        w.WriteStartObject("coverage");
+        w.WriteBoolean("nothingJudged", report.Coverage.NothingJudged);
+        w.WriteNumber("notJudged", report.Coverage.NotJudged.Length);
+        w.WriteString("summary", CoverageText.Summary(report.Coverage));
         w.WriteEndObject();
     }
 

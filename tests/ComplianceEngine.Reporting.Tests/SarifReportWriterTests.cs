@@ -235,6 +235,35 @@ public sealed class SarifReportWriterTests
     }
 
     [Fact]
+    public void Write_RelaxedGate_IsSaidInTheRunProperties()
+    {
+        // Design section 7: when indeterminate findings no longer fail the run, the report says so (SARIF too).
+        var report = ReportFixture.Build() with { Gate = new Gate("high", false, "--fail-on-indeterminate false", 2) };
+        var sw = new StringWriter();
+        new SarifReportWriter().Write(report, sw);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var gate = doc.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("gate");
+        Assert.Equal("high", gate.GetProperty("failOn").GetString());
+        Assert.False(gate.GetProperty("failOnIndeterminate").GetBoolean());
+        Assert.Equal("--fail-on-indeterminate false", gate.GetProperty("relaxedBy").GetString());
+        Assert.Equal("fail", gate.GetProperty("result").GetString());
+        Assert.Equal(2, gate.GetProperty("failingFindings").GetInt32());
+    }
+
+    [Fact]
+    public void Write_NothingJudged_IsSaidInTheRunProperties()
+    {
+        // An empty results list must not read as "nothing wrong" when nothing was judged.
+        var report = ReportFixture.With([]) with { Coverage = Coverage.Empty };
+        var sw = new StringWriter();
+        new SarifReportWriter().Write(report, sw);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var coverage = doc.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("coverage");
+        Assert.True(coverage.GetProperty("nothingJudged").GetBoolean());
+        Assert.Contains("not a pass", coverage.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_IndeterminateFindingThatFailsTheGate_IsAnErrorResult()
     {
         var report = ReportFixture.With([ReportFixture.First(FindingStatus.Indeterminate) with { Severity = Severity.Critical }]) with { Gate = Gate.Default };
