@@ -205,4 +205,27 @@ public sealed class FailClosedTests
         var (_, diagnostics) = ImportHarness.Load("m.yaml", Mapping($"    - match: {{name: '{stars}b'}}\n      country: DE\n") + Node + workload);
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.ImportMappingInvalid && d.Severity == DiagnosticSeverity.Warning);
     }
+
+    [Theory]
+    [InlineData("MESH_EXTERNEL", "did you mean 'MESH_EXTERNAL'")]
+    [InlineData("mesh_external", "did you mean 'MESH_EXTERNAL'")]
+    public void Istio_UnknownLocation_IsAnErrorNotInsideTheMesh(string location, string hint)
+    {
+        var text = Node + Workload("    compliance-engine.io/categories: user.contact\n") + "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: crm, namespace: p}\n"
+            + $"spec: {{hosts: [api.crm.example], location: {location}, ports: [{{number: 443, name: https, protocol: HTTPS}}]}}\n";
+        var (_, diagnostics) = ImportHarness.Load("us.yaml", text);
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains(hint, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Istio_MeshInternal_IsNotEgress()
+    {
+        var text = Node + Workload("    compliance-engine.io/categories: user.contact\n") + "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: db, namespace: p}\n"
+            + "spec: {hosts: [db.internal], location: MESH_INTERNAL}\n";
+        var (estate, diagnostics) = ImportHarness.Load("us.yaml", text);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(estate.Flows);
+    }
 }
