@@ -46,7 +46,7 @@ internal static class KarmadaReader
         foreach (var b in objects.Where(o => o.Kind is "ResourceBinding" or "ClusterResourceBinding"))
         {
             var resource = b.Object["spec"]["resource"];
-            var clusters = b.Object["spec"]["clusters"].Items.Select(i => i["name"].String).OfType<string>().ToList();
+            var clusters = OcmReader.Named(session, $"{b.Kind} '{b.Name}'", b.Object["spec"]["clusters"], "name");
             var kind = resource["kind"].String;
             var name = resource["name"].String;
             if (kind is null || name is null)

@@ -228,4 +228,26 @@ public sealed class FailClosedTests
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Empty(estate.Flows);
     }
+
+    [Fact]
+    public void Ocm_DecisionWithoutClusterName_IsAnError()
+    {
+        var text = Node + Workload("    compliance-engine.io/categories: user.contact\n")
+            + "---\napiVersion: cluster.open-cluster-management.io/v1beta1\nkind: PlacementDecision\nmetadata: {name: d, namespace: p}\n"
+            + "status:\n  decisions:\n    - {clusterName: us, reason: ''}\n    - {clustername: eu, reason: ''}\n";
+        var (_, diagnostics) = ImportHarness.Load("us.yaml", text);
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("has no clusterName", error.Message, StringComparison.Ordinal);
+        Assert.Equal(21, error.Location.Line); // the second decision
+    }
+
+    [Fact]
+    public void Karmada_BindingClusterWithoutName_IsAnError()
+    {
+        var text = Members + "apiVersion: work.karmada.io/v1alpha2\nkind: ResourceBinding\nmetadata: {name: db-statefulset, namespace: p}\n"
+            + "spec:\n  resource: {apiVersion: apps/v1, kind: StatefulSet, name: db, namespace: p}\n  clusters: [{name: iad}, {replicas: 1}]\n";
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("has no name", error.Message, StringComparison.Ordinal);
+    }
 }
