@@ -33,7 +33,7 @@ public static class CliApp
         if (usage.Count > 0)
         {
             foreach (var error in usage) stderr.WriteLine($"compliance: error {Model.Diagnostics.DiagnosticCodes.UnknownOption}: {error}");
-            stderr.WriteLine($"Run 'compliance {(parse.CommandResult.Command == root ? "" : parse.CommandResult.Command.Name + " ")}--help' for usage.");
+            stderr.WriteLine($"Run 'compliance {CommandPath(parse.CommandResult, root)}--help' for usage.");
             return ExitCodes.InvalidInput;
         }
         try
@@ -50,6 +50,14 @@ public static class CliApp
             stderr.WriteLine($"compliance: error: {ex.Message}");
             return ExitCodes.InvalidInput;
         }
+    }
+
+    /// <summary>The names of <paramref name="result"/>'s command and its parents below the root, each followed by a space (<c>rules list </c>).</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result, RootCommand root)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Command != root; r = r.Parent as System.CommandLine.Parsing.CommandResult) names.Insert(0, r.Command.Name);
+        return string.Concat(names.Select(n => n + " "));
     }
 
     /// <summary>

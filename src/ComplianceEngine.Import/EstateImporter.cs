@@ -57,6 +57,7 @@ public sealed class EstateImporter : ISourceReader
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
         ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
         FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
+        mapping.ReportUnused(diagnostics);
         return session.Build();
     }
 }

@@ -87,7 +87,7 @@ public sealed class SarifReportWriter : IReportWriter
             .ThenByDescending(x => x.Finding.Severity).ThenBy(x => x.Index)
             .Take(MaxResults).ToList();
         var overCount = all.Count - ranked.Count;
-        var fit = FitsGzipped(ranked.Select(x => x.Finding).ToList());
+        var fit = FitsGzipped(ranked.Select(x => x.Finding).ToList(), report.Gate);
         var overSize = ranked.Count - fit;
         if (overCount == 0 && overSize == 0) return new SarifPlan(all, all.Count, 0, 0);
         var kept = ranked.Take(fit).OrderBy(x => x.Index).Select(x => x.Finding).ToList();
@@ -95,7 +95,7 @@ public sealed class SarifReportWriter : IReportWriter
     }
 
     /// <summary>How many of <paramref name="ranked"/>, from the first, fit in <see cref="MaxGzippedResultBytes"/> gzipped.</summary>
-    private int FitsGzipped(List<Finding> ranked)
+    private int FitsGzipped(List<Finding> ranked, Gate gate)
     {
         var counter = new CountingStream();
         using var gzip = new GZipStream(counter, CompressionLevel.Optimal, leaveOpen: true);
@@ -105,7 +105,7 @@ public sealed class SarifReportWriter : IReportWriter
         for (var start = 0; start < ranked.Count; start += Batch)
         {
             var end = Math.Min(start + Batch, ranked.Count);
-            for (var i = start; i < end; i++) WriteResult(w, ranked[i], 0);
+            for (var i = start; i < end; i++) WriteResult(w, ranked[i], 0, gate);
             w.Flush();
             gzip.Flush();
             if (counter.Length > MaxGzippedResultBytes) return start;
@@ -157,7 +157,7 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteStartArray("results");
             foreach (var f in results)
             {
-                WriteResult(w, f, index[f.RuleId]);
+                WriteResult(w, f, index[f.RuleId], report.Gate);
                 if (w.BytesPending > 64 * 1024) w.Flush();
             }
             w.WriteEndArray();
@@ -168,6 +168,7 @@ public sealed class SarifReportWriter : IReportWriter
             w.WriteString("schemaVersion", report.SchemaVersion);
             w.WriteNumber("baselineSuppressed", report.BaselineSuppressed);
             w.WriteString("rulesListed", AllRules ? "all" : "with-results");
+            WriteGateAndCoverage(w, report);
             if (omitted > 0)
             {
                 w.WriteNumber("resultsOmitted", omitted);
@@ -193,11 +194,21 @@ public sealed class SarifReportWriter : IReportWriter
             $"({string.Join(" and ", why)}, within GitHub code scanning's limits); the most severe are kept, root causes first, and the full set is in the JSON report";
     }
 
-    /// <summary>The SARIF level of a finding: by severity for violations and waived ones, <c>warning</c> otherwise.</summary>
-    public static string LevelOf(Finding finding)
+    /// <summary>The SARIF level of a finding under the default gate (see <see cref="LevelOf(Finding, Gate)"/>).</summary>
+    public static string LevelOf(Finding finding) => LevelOf(finding, Gate.Default);
+
+    /// <summary>
+    /// The SARIF level of a finding: by severity for violations and waived ones, and for an indeterminate finding that
+    /// fails <paramref name="gate"/> (indeterminate is a failing outcome by default: a code-scanning check that gates on
+    /// <c>error</c> must not pass what the run fails); <c>warning</c> otherwise.
+    /// </summary>
+    public static string LevelOf(Finding finding, Gate gate)
     {
         ArgumentNullException.ThrowIfNull(finding);
-        return finding.Status is FindingStatus.Violation or FindingStatus.Waived ? LevelOf(finding.Severity) : "warning";
+        ArgumentNullException.ThrowIfNull(gate);
+        if (finding.Status is FindingStatus.Violation or FindingStatus.Waived) return LevelOf(finding.Severity);
+        var failOn = SeverityNames.TryParse(gate.FailOn, out var threshold) ? threshold : (Severity?)null;
+        return finding.Status == FindingStatus.Indeterminate && Gate.Fails(finding, failOn, gate.FailOnIndeterminate) ? LevelOf(finding.Severity) : "warning";
     }
 
     /// <summary>critical and high are <c>error</c>, medium and low <c>warning</c>, info <c>note</c>.</summary>
@@ -271,6 +282,28 @@ public sealed class SarifReportWriter : IReportWriter
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// The gate the run was held to (and what relaxed it) and what it judged (design section 7): an empty results list
+    /// from a run that judged nothing, or whose indeterminate findings were let through, must say so.
+    /// </summary>
+    private static void WriteGateAndCoverage(Utf8JsonWriter w, Report report)
+    {
+        var gate = report.Gate;
+        w.WriteStartObject("gate");
+        w.WriteString("failOn", gate.FailOn);
+        w.WriteBoolean("failOnIndeterminate", gate.FailOnIndeterminate);
+        if (gate.RelaxedBy is not null) w.WriteString("relaxedBy", gate.RelaxedBy);
+        w.WriteString("result", gate.Failed ? "fail" : "pass");
+        w.WriteNumber("failingFindings", gate.FailingFindings);
+        w.WriteString("summary", CoverageText.Gate(gate, report.Coverage.NothingJudged));
+        w.WriteEndObject();
+        w.WriteStartObject("coverage");
+        w.WriteBoolean("nothingJudged", report.Coverage.NothingJudged);
+        w.WriteNumber("notJudged", report.Coverage.NotJudged.Length);
+        w.WriteString("summary", CoverageText.Summary(report.Coverage));
+        w.WriteEndObject();
+    }
+
     private static void WriteInvocation(Utf8JsonWriter w, Report report)
     {
         w.WriteStartArray("invocations");
@@ -302,12 +335,12 @@ public sealed class SarifReportWriter : IReportWriter
         w.WriteEndArray();
     }
 
-    private static void WriteResult(Utf8JsonWriter w, Finding f, int ruleIndex)
+    private static void WriteResult(Utf8JsonWriter w, Finding f, int ruleIndex, Gate gate)
     {
         w.WriteStartObject();
         w.WriteString("ruleId", f.RuleId);
         w.WriteNumber("ruleIndex", ruleIndex);
-        w.WriteString("level", LevelOf(f));
+        w.WriteString("level", LevelOf(f, gate));
         w.WriteStartObject("message");
         w.WriteString("text", f.Message);
         w.WriteEndObject();

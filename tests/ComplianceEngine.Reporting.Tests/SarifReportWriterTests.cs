@@ -209,7 +209,8 @@ public sealed class SarifReportWriterTests
     [InlineData(FindingStatus.Violation, Severity.Medium, "warning")]
     [InlineData(FindingStatus.Violation, Severity.Low, "warning")]
     [InlineData(FindingStatus.Violation, Severity.Info, "note")]
-    [InlineData(FindingStatus.Indeterminate, Severity.Critical, "warning")]
+    [InlineData(FindingStatus.Indeterminate, Severity.Critical, "error")]
+    [InlineData(FindingStatus.Indeterminate, Severity.Medium, "warning")]
     [InlineData(FindingStatus.Warning, Severity.Critical, "warning")]
     [InlineData(FindingStatus.Waived, Severity.High, "error")]
     public void LevelOf_StatusAndSeverity_MapsToSarifLevel(FindingStatus status, Severity severity, string expected)
@@ -217,6 +218,60 @@ public sealed class SarifReportWriterTests
         var f = ReportFixture.First(FindingStatus.Violation) with { Status = status, Severity = severity };
 
         Assert.Equal(expected, SarifReportWriter.LevelOf(f));
+    }
+
+    [Theory]
+    [InlineData("high", true, BaselineState.None, "error")]
+    [InlineData("critical", true, BaselineState.None, "warning")]
+    [InlineData("none", true, BaselineState.None, "warning")]
+    [InlineData("low", false, BaselineState.None, "warning")]
+    [InlineData("low", true, BaselineState.Unchanged, "warning")]
+    public void LevelOf_Indeterminate_IsAnErrorOnlyWhenItFailsTheGate(string failOn, bool failOnIndeterminate, BaselineState baseline, string expected)
+    {
+        // Indeterminate fails the gate by default: code scanning that fails a check on `error` must fail it too.
+        var f = ReportFixture.First(FindingStatus.Violation) with { Status = FindingStatus.Indeterminate, Severity = Severity.High, BaselineState = baseline };
+
+        Assert.Equal(expected, SarifReportWriter.LevelOf(f, new Gate(failOn, failOnIndeterminate, null, 1)));
+    }
+
+    [Fact]
+    public void Write_RelaxedGate_IsSaidInTheRunProperties()
+    {
+        // Design section 7: when indeterminate findings no longer fail the run, the report says so (SARIF too).
+        var report = ReportFixture.Build() with { Gate = new Gate("high", false, "--fail-on-indeterminate false", 2) };
+        var sw = new StringWriter();
+        new SarifReportWriter().Write(report, sw);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var gate = doc.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("gate");
+        Assert.Equal("high", gate.GetProperty("failOn").GetString());
+        Assert.False(gate.GetProperty("failOnIndeterminate").GetBoolean());
+        Assert.Equal("--fail-on-indeterminate false", gate.GetProperty("relaxedBy").GetString());
+        Assert.Equal("fail", gate.GetProperty("result").GetString());
+        Assert.Equal(2, gate.GetProperty("failingFindings").GetInt32());
+    }
+
+    [Fact]
+    public void Write_NothingJudged_IsSaidInTheRunProperties()
+    {
+        // An empty results list must not read as "nothing wrong" when nothing was judged.
+        var report = ReportFixture.With([]) with { Coverage = Coverage.Empty };
+        var sw = new StringWriter();
+        new SarifReportWriter().Write(report, sw);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var coverage = doc.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("coverage");
+        Assert.True(coverage.GetProperty("nothingJudged").GetBoolean());
+        Assert.Contains("not a pass", coverage.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_IndeterminateFindingThatFailsTheGate_IsAnErrorResult()
+    {
+        var report = ReportFixture.With([ReportFixture.First(FindingStatus.Indeterminate) with { Severity = Severity.Critical }]) with { Gate = Gate.Default };
+        var sw = new StringWriter();
+        new SarifReportWriter().Write(report, sw);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var result = doc.RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal("error", result.GetProperty("level").GetString());
     }
 
     [Theory]

@@ -37,6 +37,12 @@ internal sealed class RuleOptions
     public IReadOnlyList<string>? Resolve(ParseResult parse, ComplianceService service, TextWriter error)
     {
         var given = (parse.GetValue(Rules) ?? []).Select(Expand).ToList();
+        // A folder that holds no rule file would add nothing, and the check would pass on the other rules alone: a
+        // mistyped or emptied folder of the organisation's rules must not go unnoticed.
+        var empty = given.Where(g => Directory.Exists(g) && !HoldsRuleFiles(g)).ToList();
+        foreach (var folder in empty)
+            error.WriteLine($"{folder}: error {DiagnosticCodes.NoInputs}: --rules folder holds no rule files (.yaml or .yml outside its tests folders); nothing would be loaded from it");
+        if (empty.Count > 0) return null;
         // A folder with a region catalog of its own is a complete rules folder (a copy of rules/, catalogs included):
         // it stands in for the built-in rules rather than duplicating their catalogs.
         if (!parse.GetValue(NoBuiltIn) && !given.Any(IsCompleteRulesFolder)) return [.. service.DefaultRules, .. given];
@@ -44,6 +50,12 @@ internal sealed class RuleOptions
         error.WriteLine($"compliance: error {DiagnosticCodes.NoRulesLeft}: --no-builtin-rules needs at least one --rules folder");
         return null;
     }
+
+    /// <summary>True when the folder holds a YAML file outside its <c>tests</c> folders (scenarios are not rules).</summary>
+    private static bool HoldsRuleFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Any(f => !Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).Contains("tests"));
 
     /// <summary>True when <paramref name="path"/> is a folder holding a region catalog (<c>cloud-regions.tsv</c>) outside its tests.</summary>
     public static bool IsCompleteRulesFolder(string path) =>

@@ -44,6 +44,13 @@ public static class PolicyApplier
                     continue;
                 }
             }
+            if (w.Approved is { } approved && approved > asOf)
+            {
+                // Not yet in force on the date the law is applied as of: an audit of that day sees the finding.
+                diagnostics.Warning(DiagnosticCodes.WaiverExpired,
+                    $"Waiver '{w.Name}' was approved on {approved:yyyy-MM-dd}, after {asOf:yyyy-MM-dd}, and hides nothing as of that date ({w.Ticket})", w.Location);
+                continue;
+            }
             if (w.IsExpired(asOf))
             {
                 diagnostics.Warning(DiagnosticCodes.WaiverExpired, $"Waiver '{w.Name}' expired on {w.Expires:yyyy-MM-dd} and hides nothing; renew or remove it ({w.Ticket})", w.Location);

@@ -46,7 +46,7 @@ internal static class KarmadaReader
         foreach (var b in objects.Where(o => o.Kind is "ResourceBinding" or "ClusterResourceBinding"))
         {
             var resource = b.Object["spec"]["resource"];
-            var clusters = b.Object["spec"]["clusters"].Items.Select(i => i["name"].String).OfType<string>().ToList();
+            var clusters = OcmReader.Named(session, $"{b.Kind} '{b.Name}'", b.Object["spec"]["clusters"], "name");
             var kind = resource["kind"].String;
             var name = resource["name"].String;
             if (kind is null || name is null)
@@ -67,6 +67,13 @@ internal static class KarmadaReader
             var spec = p.Object["spec"];
             var placement = spec["placement"];
             var terms = placement["clusterAffinities"].Items.Select(t => t).ToList();
+            var owner = $"{p.Kind} '{p.Name}'";
+            foreach (var term in terms.Append(placement["clusterAffinity"]))
+            {
+                CheckFieldSelector(session, owner, term["fieldSelector"]);
+                Selector.Check(session, owner, term["labelSelector"]);
+            }
+            foreach (var selector in spec["resourceSelectors"].Items) Selector.Check(session, owner, selector["labelSelector"]);
             var selected = terms.Count > 0
                 ? terms.SelectMany(t => Select(members, t)).Distinct(StringComparer.Ordinal).ToList()
                 : placement["clusterAffinity"].Exists ? Select(members, placement["clusterAffinity"]).ToList() : [.. members.Select(m => m.Name)];
@@ -109,6 +116,31 @@ internal static class KarmadaReader
         }
     }
 
+    /// <summary>The keys a Karmada field selector may test (<c>provider</c>, <c>region</c>, <c>zone</c>) and its operators.</summary>
+    private static readonly string[] FieldKeys = ["provider", "region", "zone"];
+    private static readonly string[] FieldOperators = ["In", "NotIn"];
+
+    /// <summary>
+    /// A field selector term this reader cannot evaluate (a key or operator Karmada does not accept) is an error: read
+    /// as "no match" it would drop clusters the workload may be placed on, and with them the transfers to them.
+    /// </summary>
+    private static void CheckFieldSelector(ImportSession session, string owner, Cursor fieldSelector)
+    {
+        foreach (var e in fieldSelector["matchExpressions"].Items)
+        {
+            var key = e["key"].String;
+            if (key is null || !FieldKeys.Contains(key))
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"{owner}: fieldSelector key '{key ?? "(none)"}' is not one Karmada accepts ({string.Join(", ", FieldKeys)}){Suggestions.DidYouMean(key ?? "", FieldKeys)}; the placement cannot be worked out",
+                    e["key"].Exists ? e["key"].Location : e.Location);
+            var op = e["operator"].String;
+            if (op is null || !FieldOperators.Contains(op))
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"{owner}: fieldSelector operator '{op ?? "(none)"}' is not one Karmada accepts ({string.Join(", ", FieldOperators)}){Suggestions.DidYouMean(op ?? "", FieldOperators)}; the placement cannot be worked out",
+                    e["operator"].Exists ? e["operator"].Location : e.Location);
+        }
+    }
+
     private static bool FieldsMatch(Cursor fieldSelector, MemberCluster member)
     {
         foreach (var e in fieldSelector["matchExpressions"].Items)
@@ -134,6 +166,21 @@ internal static class KarmadaReader
 /// <summary>Kubernetes label selectors: <c>matchLabels</c> and <c>matchExpressions</c> (In, NotIn, Exists, DoesNotExist).</summary>
 internal static class Selector
 {
+    private static readonly string[] Operators = ["In", "NotIn", "Exists", "DoesNotExist"];
+
+    /// <summary>An operator <see cref="Matches"/> does not know is an error: read as "no match" it would drop what the selector selects.</summary>
+    public static void Check(ImportSession session, string owner, Cursor selector)
+    {
+        foreach (var e in selector["matchExpressions"].Items)
+        {
+            var op = e["operator"].String;
+            if (op is not null && Operators.Contains(op)) continue;
+            session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                $"{owner}: labelSelector operator '{op ?? "(none)"}' is not a Kubernetes selector operator ({string.Join(", ", Operators)}){Suggestions.DidYouMean(op ?? "", Operators)}; what it selects cannot be worked out",
+                e["operator"].Exists ? e["operator"].Location : e.Location);
+        }
+    }
+
     public static bool Matches(Cursor selector, IReadOnlyDictionary<string, Cursor> labels)
     {
         if (!selector.Exists) return true;

@@ -42,7 +42,7 @@ internal static class OcmReader
         var decided = new HashSet<(string, string)>();
         foreach (var d in objects.Where(o => o.Kind == "PlacementDecision"))
         {
-            var clusters = d.Object["status"]["decisions"].Items.Select(i => i["clusterName"].String).OfType<string>().ToList();
+            var clusters = Named(session, $"PlacementDecision '{d.Namespace}/{d.Name}'", d.Object["status"]["decisions"], "clusterName");
             if (d.Labels.Text(PlacementLabel) is { } placement) decided.Add((d.Namespace, placement));
             var stores = FederatedPlacement.Stores(session, d.Namespace, null, null).ToList();
             if (stores.Count == 0)
@@ -56,5 +56,20 @@ internal static class OcmReader
         foreach (var p in objects.Where(o => o.Kind == "Placement" && !decided.Contains((o.Namespace, o.Name!))))
             session.Diagnostics.Warning(DiagnosticCodes.SourceNotRead,
                 $"Placement '{p.Namespace}/{p.Name}' is read through its PlacementDecisions, and none is among the inputs (kubectl get placementdecisions -n {p.Namespace} -l {PlacementLabel}={p.Name} -o yaml)", p.Object.Location);
+    }
+
+    /// <summary>
+    /// The <paramref name="field"/> of each item of a list of placements. An item without it is an error: dropped, it
+    /// would take a cluster the data is placed on (and the transfer to it) out of the estate silently.
+    /// </summary>
+    internal static List<string> Named(ImportSession session, string owner, Cursor list, string field)
+    {
+        var names = new List<string>();
+        foreach (var item in list.Items)
+        {
+            if (item[field].String is { Length: > 0 } name) names.Add(name);
+            else session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{owner}: an item of {list.Pointer.Split('/')[^1]} has no {field}; the cluster it places the data on is unknown", item.Location);
+        }
+        return names;
     }
 }

@@ -84,8 +84,14 @@ internal static class FidesReader
 
         foreach (var egress in s.System["egress"].Items)
         {
+            if (egress["type"].String is "user") continue; // to the data subjects themselves
             var target = egress["fides_key"].String;
-            if (target is null || egress["type"].String is "user") continue; // to the data subjects themselves
+            if (target is null)
+            {
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"Fides system '{s.Key}': an egress needs fides_key (the system or dataset the data goes to); without it the flow cannot be imported", egress.Location);
+                continue;
+            }
             if (egress["type"].String is "dataset" && !systems.Any(x => x.Key == target))
             {
                 session.Diagnostics.Warning(DiagnosticCodes.SourceNotRead, $"Fides system '{s.Key}': egress to dataset '{target}' is not followed (datasets are not read); describe where it rests with a DataStore", egress.Location);

@@ -29,7 +29,16 @@ internal static class ServiceEntryReader
                 session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, "a ServiceEntry needs metadata.name and spec", o.Object.Location);
                 continue;
             }
-            if ((spec["location"].String ?? "MESH_EXTERNAL") != "MESH_EXTERNAL") continue; // inside the mesh: not egress
+            var location = spec["location"].String ?? "MESH_EXTERNAL";
+            if (location is not ("MESH_EXTERNAL" or "MESH_INTERNAL"))
+            {
+                // Read as "inside the mesh" it would drop the egress, and the transfers to the hosts, with no word.
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"ServiceEntry '{o.Namespace}/{o.Name}': spec.location is '{location}', expected MESH_EXTERNAL or MESH_INTERNAL{Suggestions.DidYouMean(location, ["MESH_EXTERNAL", "MESH_INTERNAL"])}",
+                    spec["location"].Location);
+                continue;
+            }
+            if (location == "MESH_INTERNAL") continue; // inside the mesh: not egress
             var hosts = spec["hosts"].Items.Where(h => h.String is not null).ToList();
             if (hosts.Count == 0)
             {
@@ -40,6 +49,7 @@ internal static class ServiceEntryReader
             var encrypted = ports.Count > 0 && ports.All(p =>
                 (p["protocol"].String?.ToUpperInvariant() is "TLS" or "HTTPS" or "GRPC-TLS") || p["number"].String == "443");
             var owner = $"ServiceEntry '{o.Namespace}/{o.Name}'";
+            AnnotationKeys.CheckShape(o.Object["metadata"]["annotations"], "metadata.annotations", owner, session.Diagnostics);
             var flowFacts = DataFacts.FromAnnotations(o.Annotations, owner, session.Diagnostics);
             var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace == o.Namespace).ToList();
             if (sources.Count == 0)

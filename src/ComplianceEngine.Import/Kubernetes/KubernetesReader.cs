@@ -31,6 +31,14 @@ internal static class KubernetesReader
         var nodes = objects.Where(o => o.Kind == "Node").ToList();
         foreach (var o in nodes.Where(o => o.Name is null))
             session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, "a Node needs metadata.name", o.Object.Location);
+        foreach (var o in nodes.Where(o => o.Name is not null))
+        {
+            var owner = $"Node '{o.Name}'";
+            AnnotationKeys.CheckShape(o.Object["metadata"]["labels"], "metadata.labels", owner, session.Diagnostics);
+            AnnotationKeys.CheckShape(o.Object["metadata"]["annotations"], "metadata.annotations", owner, session.Diagnostics);
+            AnnotationKeys.CheckOnly(o.Labels, [AnnotationKeys.Cluster], owner, session.Diagnostics);
+            AnnotationKeys.CheckOnly(o.Annotations, [AnnotationKeys.Cluster], owner, session.Diagnostics);
+        }
         foreach (var cluster in nodes.Where(o => o.Name is not null).GroupBy(ClusterOf).OrderBy(g => g.Key, StringComparer.Ordinal))
             Cluster(session, cluster.Key, [.. cluster]);
 
@@ -59,7 +67,7 @@ internal static class KubernetesReader
         || o.ApiVersion.Contains("karmada.io/", StringComparison.Ordinal) || o.ApiVersion.StartsWith("cluster.open-cluster-management.io/", StringComparison.Ordinal);
 
     private static string ClusterOf(KubeObject node) =>
-        node.Labels.Text(AnnotationKeys.Cluster) ?? node.FileCluster;
+        node.Labels.Text(AnnotationKeys.Cluster) ?? node.Annotations.Text(AnnotationKeys.Cluster) ?? node.FileCluster;
 
     /// <summary>Where a node runs: provider and region from the topology labels (current, then deprecated) and spec.providerID.</summary>
     internal sealed record NodePlace(string Provider, string? Region, string Evidence);
@@ -147,8 +155,10 @@ internal static class KubernetesReader
     private static bool Workload(ImportSession session, KubeObject o)
     {
         var owner = $"{o.Kind} '{o.Namespace}/{o.Name}'";
+        AnnotationKeys.CheckShape(o.Object["metadata"]["annotations"], "metadata.annotations", owner, session.Diagnostics);
+        AnnotationKeys.CheckShape(o.Object["metadata"]["labels"], "metadata.labels", owner, session.Diagnostics);
         var own = DataFacts.FromAnnotations(o.Annotations, owner, session.Diagnostics)
-            .Or(DataFacts.FromAnnotations(o.Labels.Where(l => l.Key.StartsWith(AnnotationKeys.Prefix, StringComparison.Ordinal)).ToDictionary(), owner, session.Diagnostics));
+            .Or(DataFacts.FromAnnotations(o.Labels.Where(l => AnnotationKeys.IsOurs(l.Key)).ToDictionary(), owner, session.Diagnostics));
         var facts = own.Or(session.Mapping.For(new SourceObject(Name, o.Kind, o.Name!, $"{o.Namespace}/{o.Kind}/{o.Name}")));
         if (!facts.DescribesData) return false;
         var cluster = facts.Cluster?.Value ?? o.FileCluster;

@@ -20,6 +20,86 @@ public static class AnnotationKeys
     public const string Store = Prefix + "store";
     /// <summary>The cluster's name (on Nodes and workloads).</summary>
     public const string Cluster = Prefix + "cluster";
+
+    /// <summary>Every key the engine reads, sorted.</summary>
+    public static IReadOnlyList<string> All { get; } = [Categories, Cluster, Individuals, Store, SubjectTypes, Subjects];
+
+    /// <summary>
+    /// True when <paramref name="key"/> is meant for the engine: it starts with <see cref="Prefix"/>, or its prefix is a
+    /// misspelling of it (<c>compliance-engine.com/</c>, <c>Compliance-Engine.io/</c>, <c>compliance_engine/</c>,
+    /// <c>compliance-engnie.io/</c>). A misspelt key read as someone else's would leave the resource without the data
+    /// it declares, judged as holding none: such keys are errors, never skipped.
+    /// </summary>
+    public static bool IsOurs(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) || IsMisspelt(key);
+
+    /// <summary>True when <paramref name="key"/> does not start with <see cref="Prefix"/> but its prefix is a misspelling of it.</summary>
+    public static bool IsMisspelt(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        var slash = key.LastIndexOf('/');
+        var prefix = slash >= 0 ? key[..slash] : key;
+        var letters = string.Concat(prefix.Where(char.IsAsciiLetterOrDigit)).ToLowerInvariant();
+        if (letters.StartsWith("complianceengine", StringComparison.Ordinal)) return true;
+        return slash > 0 && Suggestions.Distance(prefix.ToLowerInvariant(), Prefix[..^1]) <= 3;
+    }
+
+    /// <summary>The key <paramref name="key"/> most likely stands for (its name under the right prefix), or null when none is close.</summary>
+    public static string? Meant(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var cut = key.LastIndexOfAny(key.Contains('/', StringComparison.Ordinal) ? ['/'] : ['.', '_']);
+        var name = (cut >= 0 ? key[(cut + 1)..] : key).ToLowerInvariant().Replace('_', '-');
+        var candidate = Prefix + name;
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var known in All)
+        {
+            var d = Suggestions.Distance(candidate, known);
+            if (d < bestDistance) (best, bestDistance) = (known, d);
+        }
+        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    /// <summary>
+    /// Checks the shape of a label, annotation or tag map: a map of keys to text. A map of another shape (a list of
+    /// <c>key=value</c> strings), or a value of one of the engine's keys that is not text (a list, a map, null), is a
+    /// positioned error: it would otherwise be read as no value at all.
+    /// </summary>
+    internal static void CheckShape(Cursor map, string what, string owner, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (!map.Exists) return;
+        if (map.Node is not Loading.Yaml.YamlMapping)
+        {
+            diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{owner}: {what} must be a map of keys to text values; its {Prefix} keys cannot be read", map.Location);
+            return;
+        }
+        foreach (var (key, value) in map.Entries)
+        {
+            if (!IsOurs(key) || value.String is not null) continue;
+            diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                $"{owner}: {key} must be text (a comma-separated list where it takes several values), not {(value.Exists ? "a list or map" : "null")}", value.Location);
+        }
+    }
+
+    /// <summary>
+    /// Reports the engine's keys on an object that reads only <paramref name="allowed"/> (a Node reads only
+    /// <see cref="Cluster"/>): another key, misspelt or not, is an error instead of a value quietly ignored.
+    /// </summary>
+    internal static void CheckOnly(IReadOnlyDictionary<string, Cursor> map, IReadOnlyCollection<string> allowed, string owner, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(allowed);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        foreach (var (key, value) in map.Where(e => IsOurs(e.Key) && !allowed.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var meant = Meant(key);
+            var hint = meant is not null && meant != key ? $", did you mean '{meant}'?" : "";
+            diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                $"{owner}: key '{key}' is not read here{hint}; this object reads only {string.Join(", ", allowed)}", value.Location);
+        }
+    }
 }
 
 /// <summary>A value read from an annotation, tag or ImportMapping, with where it was written.</summary>
@@ -75,10 +155,18 @@ internal sealed record DataFacts
     {
         var facts = new DataFacts();
         string[] known = [AnnotationKeys.Categories, AnnotationKeys.Subjects, AnnotationKeys.SubjectTypes, AnnotationKeys.Individuals, AnnotationKeys.Store, AnnotationKeys.Cluster];
-        foreach (var (key, value) in map.Where(e => e.Key.StartsWith(AnnotationKeys.Prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in map.Where(e => AnnotationKeys.IsOurs(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var text = value.String!.Trim();
             var at = value.Location;
+            if (AnnotationKeys.IsMisspelt(key))
+            {
+                var meant = AnnotationKeys.Meant(key);
+                diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"{owner}: key '{key}' is not one the engine reads, and its value is ignored{(meant is not null ? $", did you mean '{meant}'?" : "")}; the keys are {string.Join(", ", known)}", at);
+                continue;
+            }
+            if (value.String is null) continue; // not text: reported by AnnotationKeys.CheckShape
+            var text = value.String.Trim();
             switch (key)
             {
                 case AnnotationKeys.Categories: facts = facts with { Categories = List(text, key, owner, at, diagnostics) }; break;

@@ -20,9 +20,13 @@ internal sealed record MappingRule(MappingMatch Match, DataFacts Facts, SourceLo
     public bool Matches(SourceObject obj) =>
         Glob(Match.Name, obj.Name) && Glob(Match.Address, obj.Address) && Glob(Match.Kind, obj.Kind) && Glob(Match.Source, obj.Source);
 
-    private static bool Glob(string? pattern, string value) =>
+    /// <summary>
+    /// A glob match in linear time (no backtracking): a pattern of many <c>*</c> against a long name can neither hang
+    /// nor time out into a crash.
+    /// </summary>
+    internal static bool Glob(string? pattern, string value) =>
         pattern is null || Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }
 
 /// <summary>A source object offered to the mapping.</summary>
@@ -36,24 +40,58 @@ internal sealed class ImportMapping
 {
     public const string Kind = "ImportMapping";
 
+    /// <summary>The readers a rule's <c>match.source</c> may name.</summary>
+    public static IReadOnlyList<string> Sources { get; } = ["fides", "istio", "karmada", "kubernetes", "ocm", "terraform-plan", "velero"];
+
     private readonly ImmutableArray<MappingRule> _rules;
+    private readonly HashSet<MappingRule> _used = [];
 
     public ImportMapping(ImmutableArray<MappingRule> rules) => _rules = rules;
 
-    public static ImportMapping Empty { get; } = new([]);
+    public static ImportMapping Empty => new([]);
 
     /// <summary>The facts the rules give <paramref name="obj"/>, and whether any rule matched.</summary>
     public DataFacts For(SourceObject obj)
     {
         var facts = DataFacts.None;
-        foreach (var rule in _rules.Where(r => r.Matches(obj))) facts = facts.Or(rule.Facts);
+        foreach (var rule in _rules.Where(r => r.Matches(obj)))
+        {
+            _used.Add(rule);
+            facts = facts.Or(rule.Facts);
+        }
         return facts;
+    }
+
+    /// <summary>
+    /// A rule no source object of the load matched is a warning at the rule: the facts it was written to give (a
+    /// cluster's country, a bucket's categories) reached nothing, and a typo in its match would otherwise go unseen.
+    /// </summary>
+    public void ReportUnused(DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        foreach (var rule in _rules.Where(r => !_used.Contains(r)))
+        {
+            var m = rule.Match;
+            var parts = new[] { ("name", m.Name), ("address", m.Address), ("kind", m.Kind), ("source", m.Source) }.Where(p => p.Item2 is not null).Select(p => $"{p.Item1}: {p.Item2}");
+            diagnostics.Warning(DiagnosticCodes.ImportMappingInvalid,
+                $"this ImportMapping rule (match {{{string.Join(", ", parts)}}}) matches no source object among the inputs, so the facts it gives are used nowhere; check its match for a typo",
+                rule.Location);
+        }
     }
 
     /// <summary>True when <paramref name="document"/> is an ImportMapping document.</summary>
     public static bool IsMapping(SourceDocument document) =>
         document.Root is YamlMapping m && (m.Get("kind") as YamlScalar)?.Value == Kind &&
         ((m.Get("apiVersion") as YamlScalar)?.Value?.StartsWith("compliance/", StringComparison.Ordinal) ?? false);
+
+    /// <summary>"did you mean" for a source: a reader within a few edits, or one that starts with it (<c>terraform</c>).</summary>
+    private static string SuggestSource(string source)
+    {
+        var close = Suggestions.DidYouMean(source, Sources);
+        if (close.Length > 0 || source.Length < 3) return close;
+        var longer = Sources.FirstOrDefault(s => s.StartsWith(source, StringComparison.OrdinalIgnoreCase));
+        return longer is null ? "" : $", did you mean '{longer}'?";
+    }
 
     /// <summary>Reads ImportMapping documents; mistakes are CE7005 errors or the usual field errors with "did you mean".</summary>
     public static ImportMapping Read(IEnumerable<SourceDocument> documents, DiagnosticBag diagnostics)
@@ -83,7 +121,17 @@ internal sealed class ImportMapping
                     match = new MappingMatch(m.String("name"), m.String("address"), m.String("kind"), m.String("source"));
                     m.Finish();
                     if (match is { Name: null, Address: null, Kind: null, Source: null })
+                    {
                         diagnostics.Error(DiagnosticCodes.ImportMappingInvalid, $"{context}: a rule's match needs at least one of name, address, kind, source", m.Location);
+                        match = null;
+                    }
+                    else if (match.Source is { } source && !Sources.Any(known => MappingRule.Glob(source, known)))
+                    {
+                        // A source no reader has makes the rule match nothing: the facts it gives would be lost silently.
+                        diagnostics.Error(DiagnosticCodes.ImportMappingInvalid,
+                            $"{context}: match.source '{source}' names no reader{SuggestSource(source)}; the readers are {string.Join(", ", Sources)}", m.LocationOf("source"));
+                        match = null;
+                    }
                 }
                 var facts = new DataFacts
                 {

@@ -82,6 +82,14 @@ internal sealed partial class TerraformPlanReader
                 Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{type} '{address}': change.actions is missing", rc["change"].Location);
                 continue;
             }
+            if (actions.FirstOrDefault(a => !PlanActions.Contains(a)) is { } unknownAction)
+            {
+                // An action this reader does not know might delete, move or create what it would read as unchanged.
+                Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"{type} '{address}': change.actions has '{unknownAction}', which is not a Terraform plan action ({string.Join(", ", PlanActions)}){Suggestions.DidYouMean(unknownAction, PlanActions)}; the resource is not imported",
+                    rc["change"]["actions"].Location);
+                continue;
+            }
             var deleted = actions is ["delete"];
             var values = deleted ? rc["change"]["before"] : rc["change"]["after"];
             all.Add(new Change(rc, address, type, rc["name"].String ?? address, rc["provider_name"].String, rc["module_address"].String,
@@ -122,6 +130,9 @@ internal sealed partial class TerraformPlanReader
         BackupPlans(live);
         ReportUnread(live);
     }
+
+    /// <summary>The actions of a resource change in <c>terraform show -json</c> (a replacement is two of them).</summary>
+    private static readonly string[] PlanActions = ["no-op", "create", "read", "update", "delete"];
 
     /// <summary>Resource types that hold or copy personal data which this reader does not read yet: named, never skipped silently.</summary>
     private static readonly HashSet<string> UnreadDataTypes =
@@ -298,7 +309,9 @@ internal sealed partial class TerraformPlanReader
 
     private DataFacts Facts(Change c, string name)
     {
-        var tags = c.Values["tags"].Exists ? c.Values["tags"] : c.Values["labels"];
+        var tagsField = c.Values["tags"].Exists ? "tags" : "labels";
+        var tags = c.Values[tagsField];
+        AnnotationKeys.CheckShape(tags, tagsField, c.Describe, Diagnostics);
         var own = DataFacts.FromAnnotations(tags.ScalarMap, c.Describe, Diagnostics);
         return own.Or(_session.Mapping.For(new SourceObject(Name, c.Type, name, c.Address)));
     }

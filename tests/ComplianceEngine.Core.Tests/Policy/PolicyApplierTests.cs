@@ -55,6 +55,26 @@ public sealed class PolicyApplierTests
     }
 
     [Fact]
+    public void Apply_WaiverApprovedAfterAsOf_HidesNothingAndIsReported()
+    {
+        // An audit as of a past date must not see findings waived by a waiver nobody had approved yet.
+        var bag = new DiagnosticBag();
+        var report = PolicyApplier.Apply(Report(Finding("x")), null, [Waiver("w", "x", AsOf.AddDays(20), approved: AsOf.AddDays(1))], null, bag);
+        Assert.Equal(FindingStatus.Violation, Assert.Single(report.Findings).Status);
+        var d = Assert.Single(bag.Sorted());
+        Assert.Equal(DiagnosticCodes.WaiverExpired, d.Code);
+        Assert.Contains("approved on 2026-11-26", d.Message, StringComparison.Ordinal);
+        Assert.True(PolicyApplier.Fails(report, "low", false));
+    }
+
+    [Fact]
+    public void Apply_WaiverApprovedOnAsOf_Applies()
+    {
+        var report = PolicyApplier.Apply(Report(Finding("x")), null, [Waiver("w", "x", AsOf.AddDays(20), approved: AsOf)], null, new DiagnosticBag());
+        Assert.Equal(FindingStatus.Waived, Assert.Single(report.Findings).Status);
+    }
+
+    [Fact]
     public void Apply_UnusedWaiver_Reported()
     {
         var bag = new DiagnosticBag();
