@@ -246,8 +246,18 @@ internal sealed partial class OnwardGraph
         Bound(r, bound);
         // Which nodes matter (all of them in a full search): see SearchScratch.Live.
         var live = scratch.Live;
-        if (cut) Live(regime, bound, filter, live, scratch.Stack);
-        else Array.Fill(live, SearchScratch.Leaves, 0, nodes);
+        bool[]? candidates = null;
+        if (cut)
+        {
+            // The edges a hop of the regime may be wanted along (asked once per edge, not per hop).
+            candidates = new bool[count];
+            for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
+            Live(candidates, live, scratch.Stack);
+        }
+        else
+        {
+            Array.Fill(live, SearchScratch.Leaves, 0, nodes);
+        }
         for (var i = 0; i < count; i++)
         {
             if (!bound[i]) continue;
@@ -312,16 +322,16 @@ internal sealed partial class OnwardGraph
             if (Outgoing[node] is not null && live[node] == SearchScratch.Leaves) arrived[k] = lots.SetAt(node, Lots);
         }
         lots.Measure();
-        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
+        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone()) { Candidates = candidates, CutFor = filter };
     }
 
     /// <summary>
-    /// Marks in <paramref name="live"/> each node from which <paramref name="regime"/>'s data can leave along an edge it does
-    /// not bind (<paramref name="bound"/>) and <paramref name="filter"/> may want a hop of it along (<see cref="SearchScratch.Leaves"/>),
-    /// then each node from which such a node can be reached (<see cref="SearchScratch.Passes"/>); the rest are
-    /// <see cref="SearchScratch.Dead"/>. <paramref name="stack"/> is scratch.
+    /// Marks in <paramref name="live"/> each node the regime's data can leave by one of the <paramref name="candidates"/> (edges
+    /// it does not bind and along which the filter may want a hop of it: <see cref="SearchScratch.Leaves"/>), then each node
+    /// from which such a node can be reached (<see cref="SearchScratch.Passes"/>); the rest are <see cref="SearchScratch.Dead"/>.
+    /// <paramref name="stack"/> is scratch.
     /// </summary>
-    private void Live(string regime, bool[] bound, IOnwardHopFilter? filter, byte[] live, Stack<int> stack)
+    private void Live(bool[] candidates, byte[] live, Stack<int> stack)
     {
         var nodes = NodeCount;
         Array.Clear(live, 0, nodes);
@@ -332,8 +342,7 @@ internal sealed partial class OnwardGraph
         {
             for (int p = outStart[n], end = outStart[n + 1]; p < end; p++)
             {
-                var e = outEdge[p];
-                if (bound[e] || (filter is not null && !filter.MayWant(e, regime))) continue;
+                if (!candidates[outEdge[p]]) continue;
                 live[n] = SearchScratch.Leaves;
                 stack.Push(n);
                 break;
@@ -391,6 +400,15 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     public bool[] Bound { get; } = bound;
 
     /// <summary>
+    /// For a search cut for a filter (<see cref="OnwardGraph.SearchFor"/>, <see cref="CutFor"/>): the edges the regime does not
+    /// bind and along which the filter may want a hop of it; null for a full search.
+    /// </summary>
+    public bool[]? Candidates { get; init; }
+
+    /// <summary>The filter a cut search was cut for (null: none, or a full search).</summary>
+    public IOnwardHopFilter? CutFor { get; init; }
+
+    /// <summary>
     /// The regime's onward hops (with the edge each is along and the node it leaves: a cluster's edges also leave each
     /// store on it that data reached), node by node in the order its data first reached them;
     /// only those <paramref name="filter"/> wants, when given.
@@ -424,6 +442,9 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
         var lots = g.Lots;
         var outgoing = g.Outgoing;
         var reachedBy = Trace.ReachedBy;
+        // A search cut for this filter knows which edges it may want a hop along (and which the regime binds).
+        var candidates = ReferenceEquals(filter, CutFor) ? Candidates : null;
+        var (lastSet, lastEdgeSet, lastOwn, lastData) = (-1, 0L, 0L, (CarriedData?)null);
         for (; k < Order.Length && batch.Count < HopBatch; k++)
         {
             var node = Order[k];
@@ -432,13 +453,33 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
             if (pred < 0) continue;
             foreach (var e in edges)
             {
-                if (e == pred || Bound[e]) continue;
-                // Rules the hop's edge or regime rules out are checked before its lots are worked out.
-                if (filter is not null && !filter.MayWant(e, Regime)) continue;
-                var carried = lots.Carry(Arrived[k], g.EdgeSet[e]);
-                if (carried == LotSets.Empty) continue;
+                if (candidates is not null)
+                {
+                    if (e == pred || !candidates[e]) continue;
+                }
+                else
+                {
+                    if (e == pred || Bound[e]) continue;
+                    // Rules the hop's edge or regime rules out are checked before its lots are worked out.
+                    if (filter is not null && !filter.MayWant(e, Regime)) continue;
+                }
+                // A node's edges often carry its lots the same way: the last answer is kept (the same object the memo gives).
                 var edge = g.Transfers[e];
-                var data = LotData(edge, carried, g.EdgeOwn[e], only, lotData);
+                var set = Arrived[k];
+                var edgeSet = g.EdgeSet[e];
+                var edgeOwn = g.EdgeOwn[e];
+                CarriedData? data;
+                if (set == lastSet && edgeSet == lastEdgeSet && edgeOwn == lastOwn)
+                {
+                    data = lastData;
+                }
+                else
+                {
+                    var carried = lots.Carry(set, edgeSet);
+                    data = carried == LotSets.Empty ? null : LotData(edge, carried, edgeOwn, only, lotData);
+                    (lastSet, lastEdgeSet, lastOwn, lastData) = (set, edgeSet, edgeOwn, data);
+                }
+                if (data is null) continue;
                 if (filter is not null && !filter.Wanted(e, Regime, data)) continue;
                 batch.Add((e, node, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity))));
             }
