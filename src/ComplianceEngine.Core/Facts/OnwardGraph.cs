@@ -45,6 +45,8 @@ internal sealed partial class OnwardGraph
         // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
         // (its destination site), so each is merged once; the edges keep their order.
         var merged = new bool[_ids.Count];
+        // Which edges a store already has, marked with the store's node (+ 1) instead of a set per store.
+        int[]? marks = null;
         for (var i = 0; i < count; i++)
         {
             var t = transfers[i];
@@ -55,10 +57,14 @@ internal sealed partial class OnwardGraph
             if (!_ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) || outgoing[clusterNode] is not { } clusterEdges) continue;
             if (outgoing[storeNode] is { } storeEdges)
             {
-                var present = new HashSet<int>(storeEdges);
+                marks ??= new int[count];
+                var mark = storeNode + 1;
+                foreach (var e in storeEdges) marks[e] = mark;
                 foreach (var e in clusterEdges)
                 {
-                    if (present.Add(e)) storeEdges.Add(e);
+                    if (marks[e] == mark) continue;
+                    marks[e] = mark;
+                    storeEdges.Add(e);
                 }
             }
             else
