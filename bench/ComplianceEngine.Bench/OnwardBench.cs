@@ -80,35 +80,48 @@ internal static class OnwardBench
     private static void Phases(List<TransferFact> direct, IReadOnlySet<string>? regimes, CompiledRule[] transferRules)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        long lapAllocated = 0;
         double Lap()
         {
             var now = Process.GetCurrentProcess().TotalProcessorTime;
             var ms = (now - cpu).TotalMilliseconds;
             cpu = now;
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
+            lapAllocated = bytes - allocated;
+            allocated = bytes;
             return ms;
         }
         var graph = new OnwardGraph(direct, regimes);
         var build = Lap();
+        var buildBytes = lapAllocated;
         var filter = new OnwardRuleFilter(transferRules, workers: 1);
         filter.Prepare(direct);
         var prepare = Lap();
+        var prepareBytes = lapAllocated;
         var scratch = new SearchScratch();
         double search = 0, hops = 0;
+        long searchBytes = 0, hopsBytes = 0;
         long count = 0;
         foreach (var regime in graph.Regimes)
         {
-            var s = graph.Search(regime, scratch);
+            var s = graph.SearchFor(regime, scratch, filter);
             search += Lap();
+            searchBytes += lapAllocated;
             var f = scratch.Lots.Footprint;
             var info = GC.GetGCMemoryInfo();
+            // The full search's reach, for comparison (outside the timings).
+            var full = graph.Search(regime, new SearchScratch()).Order.Length;
+            Lap();
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {regime,-8} reached {s.Order.Length:N0} lots {f.Lots:N0} slots {f.SlotsUsed:N0}/{f.Slots:N0} index {f.IndexUsed:N0}/{f.Index:N0} heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB gc-heap {info.HeapSizeBytes / 1048576.0:F0} MiB peak ws {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
+                $"    {regime,-8} reached {s.Order.Length:N0} (full search {full:N0}) lots {f.Lots:N0} slots {f.SlotsUsed:N0}/{f.Slots:N0} index {f.IndexUsed:N0}/{f.Index:N0} heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB gc-heap {info.HeapSizeBytes / 1048576.0:F0} MiB peak ws {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
             foreach (var _ in s.Hops(filter)) count++;
             hops += Lap();
+            hopsBytes += lapAllocated;
         }
         GC.KeepAlive(graph);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  phases (cpu): graph {build:F0} ms, filter prepare {prepare:F0} ms, searches {search:F0} ms, hops {hops:F0} ms ({count:N0})"));
+            $"  phases (cpu, allocated on this thread): graph {build:F0} ms {buildBytes / 1048576.0:F1} MiB, filter prepare {prepare:F0} ms {prepareBytes / 1048576.0:F1} MiB, searches {search:F0} ms {searchBytes / 1048576.0:F1} MiB, hops {hops:F0} ms {hopsBytes / 1048576.0:F1} MiB ({count:N0})"));
     }
 
     /// <summary>A hash of what a hop carries, the same in every process (string hash codes are randomised per process).</summary>

@@ -39,6 +39,7 @@ public static class FindingFactory
     /// joined by U+001F", encoded straight into a reused buffer and hashed by a reused hash object (a one-shot hash sets
     /// up its context on every call); only the 16-character result is allocated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string Fingerprint(byte[] ruleKey, FindingSubject subject, ImmutableArray<string> path)
     {
         var length = ruleKey.Length + Encoding.UTF8.GetByteCount(subject.Kind) + Encoding.UTF8.GetByteCount(subject.Name) + 2;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Facts;
 
@@ -37,6 +38,7 @@ internal sealed class CategoryBits
     private readonly Dictionary<(long, long), long> _carry = [];
 
     /// <summary>The vocabulary of <paramref name="transfers"/>' categories; wide sets past <paramref name="narrowLimit"/> categories (tests lower it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CategoryBits(IReadOnlyList<TransferFact> transfers, int narrowLimit = NarrowLimit)
     {
         var seen = new HashSet<string[]>(ReferenceEqualityComparer.Instance);
@@ -54,6 +56,7 @@ internal sealed class CategoryBits
     }
 
     /// <summary>The set an edge declares (none: all of them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Of(ImmutableArray<string> categories)
     {
         if (categories.IsDefaultOrEmpty) return All;
@@ -71,6 +74,7 @@ internal sealed class CategoryBits
     }
 
     /// <summary>The categories of <paramref name="a"/> and <paramref name="b"/> together.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Union(long a, long b)
     {
         if (_narrow)
@@ -90,6 +94,7 @@ internal sealed class CategoryBits
     }
 
     /// <summary>What an edge declaring <paramref name="edge"/> carries out of a node holding <paramref name="held"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Carry(long held, long edge)
     {
         if (edge == All) return held;
@@ -106,6 +111,7 @@ internal sealed class CategoryBits
     }
 
     /// <summary>The categories of <paramref name="set"/> (not <see cref="All"/>), sorted; one shared array per set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ImmutableArray<string> Names(long set)
     {
         if (_shown.TryGetValue(set, out var names)) return names;

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Inventory;
+using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Facts;
 
@@ -189,7 +190,7 @@ public sealed partial class FlowAnalyzer
         var scratch = new SearchScratch();
         foreach (var regime in graph.Regimes)
         {
-            foreach (var (_, _, hop) in graph.Search(regime, scratch).Hops(filter)) yield return hop;
+            foreach (var (_, _, hop) in graph.SearchFor(regime, scratch, filter).Hops(filter)) yield return hop;
         }
     }
 
@@ -198,6 +199,7 @@ public sealed partial class FlowAnalyzer
     /// edge moves (both are upper bounds; a sensitive count the edge only inferred under its own exporter's law does not
     /// count), re-inferred under the hop's regime where the count changed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static CarriedData AtMostTheEdges(CarriedData lots, CarriedData edge, ImmutableArray<string> regimes, SensitivityInference sensitivity)
     {
         var edgeSensitive = edge.SensitiveIndividualsInferred is null ? edge.SensitiveIndividuals : null;
@@ -345,6 +347,7 @@ internal sealed class RegimeTrace
     /// The names along the chain of hop <paramref name="e"/> taken from <paramref name="node"/>, source first (any thread):
     /// the names along the chain to <paramref name="node"/>, then the hop's own, overlapping where they meet.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ImmutableArray<string> Path(int e, int node) => Appended(ReachedBy[node] >= 0 ? PathTo(node) : [], _transfers[e].Path);
 
     /// <summary>
@@ -352,6 +355,7 @@ internal sealed class RegimeTrace
     /// by every hop leaving it and every node reached from it: a path is one copy of its node's prefix, not a walk back to
     /// the seed. Nodes are filled from the nearest one already known (any thread: two threads that race write equal arrays).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ImmutableArray<string> PathTo(int node)
     {
         var paths = _paths ??= new ImmutableArray<string>[_via.Length];
@@ -371,6 +375,7 @@ internal sealed class RegimeTrace
     }
 
     /// <summary><paramref name="path"/> followed by <paramref name="hop"/>, overlapping the longest tail of the path the hop starts with (as <see cref="FlowAnalyzer.Append"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ImmutableArray<string> Appended(ImmutableArray<string> path, ImmutableArray<string> hop)
     {
         var overlap = 0;
@@ -402,4 +407,11 @@ internal interface IOnwardHopFilter
 
     /// <summary>Whether the hop along edge <paramref name="edge"/> carrying <paramref name="data"/> of <paramref name="regime"/>'s lots is worth building.</summary>
     bool Wanted(int edge, string regime, CarriedData data);
+
+    /// <summary>
+    /// Whether some hop of <paramref name="regime"/>'s lots along edge <paramref name="edge"/> may be worth building, whatever
+    /// data it carries: false only when <see cref="Wanted"/> is false for every data (the search need not carry the regime's
+    /// data to that edge for it).
+    /// </summary>
+    bool MayWant(int edge, string regime);
 }

@@ -45,6 +45,8 @@ internal sealed partial class OnwardGraph
         // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
         // (its destination site), so each is merged once; the edges keep their order.
         var merged = new bool[_ids.Count];
+        // Which edges a store already has, marked with the store's node (+ 1) instead of a set per store.
+        int[]? marks = null;
         for (var i = 0; i < count; i++)
         {
             var t = transfers[i];
@@ -55,10 +57,14 @@ internal sealed partial class OnwardGraph
             if (!_ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) || outgoing[clusterNode] is not { } clusterEdges) continue;
             if (outgoing[storeNode] is { } storeEdges)
             {
-                var present = new HashSet<int>(storeEdges);
+                marks ??= new int[count];
+                var mark = storeNode + 1;
+                foreach (var e in storeEdges) marks[e] = mark;
                 foreach (var e in clusterEdges)
                 {
-                    if (present.Add(e)) storeEdges.Add(e);
+                    if (marks[e] == mark) continue;
+                    marks[e] = mark;
+                    storeEdges.Add(e);
                 }
             }
             else
@@ -207,8 +213,21 @@ internal sealed partial class OnwardGraph
     /// then its hops (where its data leaves a site the regime does not bind), node by node in the order its data first
     /// reached them, each node's edges in order. <paramref name="scratch"/> is reused between searches (one thread).
     /// </summary>
+    public RegimeSearch Search(string regime, SearchScratch scratch) => Run(regime, scratch, cut: false, filter: null);
+
+    /// <summary>
+    /// As <see cref="Search(string, SearchScratch)"/>, cut to what <see cref="RegimeSearch.Hops"/> with <paramref name="filter"/>
+    /// (null: every hop) can give: the regime's data is followed only to the nodes from which it can still leave along an
+    /// edge the regime does not bind and some rule of the filter could judge a hop of the regime along (the filter's edge
+    /// and regime tests, <see cref="IOnwardHopFilter.MayWant"/>), and the lots that arrived are kept only where it can leave
+    /// so. The hops are exactly the full search's, in the same order (every node that matters is reached by the same edge
+    /// with the same lots, see <see cref="SearchScratch.Live"/>); the search's trace covers only the nodes that matter, so
+    /// an onward index, which compares traces, uses the full search.
+    /// </summary>
+    public RegimeSearch SearchFor(string regime, SearchScratch scratch, IOnwardHopFilter? filter) => Run(regime, scratch, cut: true, filter);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RegimeSearch Search(string regime, SearchScratch scratch)
+    private RegimeSearch Run(string regime, SearchScratch scratch, bool cut, IOnwardHopFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(scratch);
         var r = Regimes.IndexOf(regime);
@@ -231,6 +250,20 @@ internal sealed partial class OnwardGraph
         var outSet = _outSet;
 
         Bound(r, bound);
+        // Which nodes matter (all of them in a full search): see SearchScratch.Live.
+        var live = scratch.Live;
+        bool[]? candidates = null;
+        if (cut)
+        {
+            // The edges a hop of the regime may be wanted along (asked once per edge, not per hop).
+            candidates = new bool[count];
+            for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
+            Live(candidates, live, scratch.Stack);
+        }
+        else
+        {
+            Array.Fill(live, SearchScratch.Leaves, 0, nodes);
+        }
         for (var i = 0; i < count; i++)
         {
             if (!bound[i]) continue;
@@ -243,7 +276,7 @@ internal sealed partial class OnwardGraph
             // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
             // A lot's categories only grow, so each (node, kind) changes at most once per category: only what grew is passed
             // on, and the search is linear in the lots that move.
-            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], categories) && !queued[from])
+            if (live[from] != SearchScratch.Dead && EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], categories) && !queued[from])
             {
                 queued[from] = true;
                 queue.Enqueue(from);
@@ -263,6 +296,7 @@ internal sealed partial class OnwardGraph
             {
                 var e = outEdge[p];
                 var next = outTo[p];
+                if (live[next] == SearchScratch.Dead) continue;
                 var edgeSet = outSet[p];
                 var grown = false;
                 for (var g = 0; g < grew; g++)
@@ -291,10 +325,68 @@ internal sealed partial class OnwardGraph
         for (var k = 0; k < order.Count; k++)
         {
             var node = order[k];
-            if (Outgoing[node] is not null) arrived[k] = lots.SetAt(node, Lots);
+            if (Outgoing[node] is not null && live[node] == SearchScratch.Leaves) arrived[k] = lots.SetAt(node, Lots);
         }
         lots.Measure();
-        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
+        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone()) { Candidates = candidates, CutFor = filter };
+    }
+
+    /// <summary>
+    /// Marks in <paramref name="live"/> each node the regime's data can leave by one of the <paramref name="candidates"/> (edges
+    /// it does not bind and along which the filter may want a hop of it: <see cref="SearchScratch.Leaves"/>), then each node
+    /// from which such a node can be reached (<see cref="SearchScratch.Passes"/>); the rest are <see cref="SearchScratch.Dead"/>.
+    /// <paramref name="stack"/> is scratch.
+    /// </summary>
+    private void Live(bool[] candidates, byte[] live, Stack<int> stack)
+    {
+        var nodes = NodeCount;
+        Array.Clear(live, 0, nodes);
+        stack.Clear();
+        var outStart = _outStart;
+        var outEdge = _outEdge;
+        for (var n = 0; n < nodes; n++)
+        {
+            for (int p = outStart[n], end = outStart[n + 1]; p < end; p++)
+            {
+                if (!candidates[outEdge[p]]) continue;
+                live[n] = SearchScratch.Leaves;
+                stack.Push(n);
+                break;
+            }
+        }
+        var (inStart, inFrom) = Incoming();
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            for (int q = inStart[n], end = inStart[n + 1]; q < end; q++)
+            {
+                var from = inFrom[q];
+                if (live[from] != SearchScratch.Dead) continue;
+                live[from] = SearchScratch.Passes;
+                stack.Push(from);
+            }
+        }
+    }
+
+    private (int[] Start, int[] From)? _incoming;
+
+    /// <summary>The graph's edges as the search follows them, backwards: the nodes data reaches node n from are <c>From[Start[n]..Start[n + 1]]</c> (worked out once).</summary>
+    private (int[] Start, int[] From) Incoming()
+    {
+        if (_incoming is { } known) return known;
+        var nodes = NodeCount;
+        var start = new int[nodes + 1];
+        foreach (var to in _outTo) start[to + 1]++;
+        for (var n = 0; n < nodes; n++) start[n + 1] += start[n];
+        var from = new int[_outTo.Length];
+        var next = start[..^1];
+        for (var n = 0; n < nodes; n++)
+        {
+            for (int p = _outStart[n], end = _outStart[n + 1]; p < end; p++) from[next[_outTo[p]]++] = n;
+        }
+        var incoming = (start, from);
+        _incoming = incoming;
+        return incoming;
     }
 }
 
@@ -314,32 +406,91 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     public bool[] Bound { get; } = bound;
 
     /// <summary>
+    /// For a search cut for a filter (<see cref="OnwardGraph.SearchFor"/>, <see cref="CutFor"/>): the edges the regime does not
+    /// bind and along which the filter may want a hop of it; null for a full search.
+    /// </summary>
+    public bool[]? Candidates { get; init; }
+
+    /// <summary>The filter a cut search was cut for (null: none, or a full search).</summary>
+    public IOnwardHopFilter? CutFor { get; init; }
+
+    /// <summary>
     /// The regime's onward hops (with the edge each is along and the node it leaves: a cluster's edges also leave each
     /// store on it that data reached), node by node in the order its data first reached them;
     /// only those <paramref name="filter"/> wants, when given.
     /// </summary>
     public IEnumerable<(int Edge, int Node, TransferFact Hop)> Hops(IOnwardHopFilter? filter)
     {
-        var g = Graph;
         ImmutableArray<string> only = Regime == FlowAnalyzer.UnknownOrigin ? [] : [Regime];
         var lotData = new Dictionary<(int Set, long Categories), CarriedData>();
-        for (var k = 0; k < Order.Length; k++)
+        var batch = new List<(int Edge, int Node, TransferFact Hop)>();
+        for (var k = 0; k < Order.Length;)
+        {
+            k = HopsFrom(k, filter, only, lotData, batch);
+            foreach (var hop in batch) yield return hop;
+            batch.Clear();
+        }
+    }
+
+    /// <summary>A batch of hops to build before they are handed on (the building runs in a method of its own, not the iterator).</summary>
+    private const int HopBatch = 256;
+
+    /// <summary>
+    /// The hops leaving the nodes of <see cref="Order"/> from position <paramref name="k"/> on, into <paramref name="batch"/>, until
+    /// it holds at least <see cref="HopBatch"/>; the position to go on from. Hot and run once per evaluation: compiled
+    /// optimised at once (an iterator's body cannot be).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int HopsFrom(int k, IOnwardHopFilter? filter, ImmutableArray<string> only, Dictionary<(int, long), CarriedData> lotData,
+        List<(int Edge, int Node, TransferFact Hop)> batch)
+    {
+        var g = Graph;
+        var lots = g.Lots;
+        var outgoing = g.Outgoing;
+        var reachedBy = Trace.ReachedBy;
+        // A search cut for this filter knows which edges it may want a hop along (and which the regime binds).
+        var candidates = ReferenceEquals(filter, CutFor) ? Candidates : null;
+        var (lastSet, lastEdgeSet, lastOwn, lastData) = (-1, 0L, 0L, (CarriedData?)null);
+        for (; k < Order.Length && batch.Count < HopBatch; k++)
         {
             var node = Order[k];
-            if (g.Outgoing[node] is not { } edges) continue;
-            var pred = Trace.ReachedBy[node];
+            if (outgoing[node] is not { } edges) continue;
+            var pred = reachedBy[node];
             if (pred < 0) continue;
             foreach (var e in edges)
             {
-                if (e == pred || Bound[e]) continue;
-                var carried = g.Lots.Carry(Arrived[k], g.EdgeSet[e]);
-                if (carried == LotSets.Empty) continue;
+                if (candidates is not null)
+                {
+                    if (e == pred || !candidates[e]) continue;
+                }
+                else
+                {
+                    if (e == pred || Bound[e]) continue;
+                    // Rules the hop's edge or regime rules out are checked before its lots are worked out.
+                    if (filter is not null && !filter.MayWant(e, Regime)) continue;
+                }
+                // A node's edges often carry its lots the same way: the last answer is kept (the same object the memo gives).
                 var edge = g.Transfers[e];
-                var data = LotData(edge, carried, g.EdgeOwn[e], only, lotData);
+                var set = Arrived[k];
+                var edgeSet = g.EdgeSet[e];
+                var edgeOwn = g.EdgeOwn[e];
+                CarriedData? data;
+                if (set == lastSet && edgeSet == lastEdgeSet && edgeOwn == lastOwn)
+                {
+                    data = lastData;
+                }
+                else
+                {
+                    var carried = lots.Carry(set, edgeSet);
+                    data = carried == LotSets.Empty ? null : LotData(edge, carried, edgeOwn, only, lotData);
+                    (lastSet, lastEdgeSet, lastOwn, lastData) = (set, edgeSet, edgeOwn, data);
+                }
+                if (data is null) continue;
                 if (filter is not null && !filter.Wanted(e, Regime, data)) continue;
-                yield return (e, node, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity)));
+                batch.Add((e, node, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity))));
             }
         }
+        return k;
     }
 
     /// <summary>
@@ -348,6 +499,7 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     /// sensitive data) as the stores the lots started from hold, or inferred under the hop's regime. Shared by every hop
     /// carrying the same lots (see <see cref="FlowAnalyzer.AtMostTheEdges"/> for what differs per hop).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CarriedData LotData(TransferFact edge, int set, long edgeOwn, ImmutableArray<string> regimes, Dictionary<(int, long), CarriedData> memo)
     {
         var lots = Graph.Lots;
@@ -361,6 +513,7 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
         return memo[(set, shown)] = Graph.Sensitivity.Infer(data, regimes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TransferFact OnwardHop(TransferFact edge, int e, int node, ImmutableArray<string> only, CarriedData data) =>
         OnwardHop(edge, new OnwardPath(Trace, e, node), Regime, only, Trace.Origin(node), Trace.Length(node), data);
 
@@ -512,6 +665,7 @@ internal sealed class NodeLotTable
     private static int Home(int kind, int bits) => (int)(((uint)kind * 2654435769u) >> (32 - bits));
 
     /// <summary>The slot of <paramref name="kind"/> at an indexed node (-1: none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Find(ref NodeState state, int kind)
     {
         var start = state.Start;
@@ -541,6 +695,7 @@ internal sealed class NodeLotTable
     /// Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved, and an index
     /// of twice as many entries once it is large); its new start.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Move(int node, ref NodeState state)
     {
         var count = state.Count;
@@ -674,6 +829,7 @@ internal sealed class NodeLotTable
     }
 
     /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TakeFresh(int node, ref int[] kinds, ref long[] categories)
     {
         ref var state = ref _nodes[node];
@@ -697,6 +853,7 @@ internal sealed class NodeLotTable
     }
 
     /// <summary>The set of the lots at <paramref name="node"/> (<see cref="LotSets.Empty"/>: none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int SetAt(int node, LotSets sets)
     {
         var state = _nodes[node];
@@ -726,6 +883,29 @@ internal sealed class SearchScratch
     public NodeLotTable Lots { get; } = new();
     public bool[] Queued { get; private set; } = [];
     public bool[] Bound { get; private set; } = [];
+
+    /// <summary>
+    /// Per node, whether a cut search follows the regime's data there (<see cref="OnwardGraph.SearchFor"/>): its data can
+    /// leave it as a hop that may be wanted (<see cref="Leaves"/>), it can reach such a node (<see cref="Passes"/>), or
+    /// neither (<see cref="Dead"/>: nothing that arrives there can become a wanted hop, so it is not followed there). A node
+    /// that matters is reached only from nodes that matter (its predecessors can reach what it reaches), and a node that
+    /// does not matter only leads to others that do not: so skipping them changes neither the order in which the nodes that
+    /// matter are handled (the queue is first in, first out) nor the lots that reach them, and their hops are the same.
+    /// </summary>
+    public byte[] Live { get; private set; } = [];
+
+    /// <summary>A node no wanted hop leaves, and from which none can be reached.</summary>
+    public const byte Dead = 0;
+
+    /// <summary>A node from which a node a wanted hop may leave can be reached.</summary>
+    public const byte Passes = 1;
+
+    /// <summary>A node a wanted hop may leave.</summary>
+    public const byte Leaves = 2;
+
+    /// <summary>The nodes whose predecessors are still to be marked (<see cref="OnwardGraph.SearchFor"/>).</summary>
+    public Stack<int> Stack { get; } = new();
+
     public Queue<int> Queue { get; } = new();
     public int[] GrewKinds { get; set; } = new int[16];
     public long[] GrewCategories { get; set; } = new long[16];
@@ -737,6 +917,7 @@ internal sealed class SearchScratch
         if (Queued.Length < nodes) Queued = new bool[nodes];
         else Array.Clear(Queued, 0, nodes);
         if (Bound.Length < edges) Bound = new bool[edges];
+        if (Live.Length < nodes) Live = new byte[nodes];
         Queue.Clear();
     }
 }

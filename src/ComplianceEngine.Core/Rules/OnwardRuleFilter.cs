@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Model.Rules;
+using System.Runtime.CompilerServices;
 
 namespace ComplianceEngine.Core.Rules;
 
@@ -135,6 +136,7 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MayApply(Func<Fact, Tri>[] conditions, TransferFact fact)
     {
         foreach (var c in conditions)
@@ -156,6 +158,7 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
     /// <inheritdoc />
     /// <remarks><paramref name="data"/> is the lots' data (shared by the hops carrying the same lots): its categories, subjects,
     /// subject types and designations are the hop's.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Wanted(int edge, string regime, CarriedData data)
     {
         var regimeMask = Regime(regime);
@@ -167,7 +170,21 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
         return false;
     }
 
+    /// <inheritdoc />
+    /// <remarks>The edge and regime tests of <see cref="Wanted"/> without the data test.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool MayWant(int edge, string regime)
+    {
+        var regimeMask = Regime(regime);
+        for (var w = 0; w < _words; w++)
+        {
+            if ((_edges[(edge * _words) + w] & regimeMask[w]) != 0) return true;
+        }
+        return false;
+    }
+
     /// <summary>The rules whose data conditions may hold for a hop carrying <paramref name="data"/>, as bits (one producing thread calls this).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] Data(int edge, CarriedData data)
     {
         if (_byData.TryGetValue(data, out var mask)) return mask;
@@ -205,13 +222,23 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
     /// <summary>The rules that can judge onward hops of <paramref name="regime"/>, as bits (one producing thread calls this).</summary>
     private ulong[] Regime(string regime)
     {
-        if (_byRegime.TryGetValue(regime, out var mask)) return mask;
-        mask = new ulong[_words];
+        // The search asks about one regime many times in a row (the last answer is one object, so it is read whole).
+        if (_last is { } last && ReferenceEquals(last.Item1, regime)) return last.Item2;
+        if (!_byRegime.TryGetValue(regime, out var mask)) mask = _byRegime[regime] = RegimeMask(regime);
+        _last = Tuple.Create(regime, mask);
+        return mask;
+    }
+
+    private Tuple<string, ulong[]>? _last;
+
+    private ulong[] RegimeMask(string regime)
+    {
+        var mask = new ulong[_words];
         for (var i = 0; i < _rules.Length; i++)
         {
             // Hops of data whose origin is unknown may be judged by any rule.
             if (Scopes[i] is not { } scope || regime == Facts.FlowAnalyzer.UnknownOrigin || scope.Contains(regime)) mask[i >> 6] |= 1UL << (i & 63);
         }
-        return _byRegime[regime] = mask;
+        return mask;
     }
 }
