@@ -13,7 +13,7 @@ namespace ComplianceEngine.Core.Evaluation;
 /// document a judged fact was about or passed through, so the documents nothing judged can be named with a reason.
 /// One tally per chunk (no locking); chunks' tallies are merged in order.
 /// </summary>
-internal sealed class CoverageTally
+internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
