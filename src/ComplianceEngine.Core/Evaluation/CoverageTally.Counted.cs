@@ -51,3 +51,43 @@ internal sealed partial class CoverageTally
             [.. notJudged.OrderBy(n => n.Kind, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)]);
     }
 }
+
+/// <summary>The documents of one name, by kind, in estate order (what a patched coverage looks at again).</summary>
+internal sealed record NamedDocuments(IReadOnlyList<Cluster> Clusters, IReadOnlyList<DataStore> Stores, IReadOnlyList<DataFlow> Flows, IReadOnlyList<Recipient> Recipients);
+
+internal sealed partial class CoverageTally
+{
+    /// <summary>
+    /// The not-judged entries of the documents in <paramref name="named"/> (one name), with the same reasons as a full
+    /// finish, appended to <paramref name="into"/>: <paramref name="readByJudged"/> says whether a judged flow reads or
+    /// writes a store of that name; <paramref name="clusterReferences"/> and <paramref name="recipientReferences"/> are the
+    /// names flows, DR targets, replicas and stores refer to.
+    /// </summary>
+    internal static void NotJudgedOf(List<NotJudged> into, ResolvedEstate resolved, NamedDocuments named, Func<string, string, bool> touched, bool readByJudged,
+        HashSet<string> clusterReferences, HashSet<string> recipientReferences, Func<string, ImmutableArray<string>> regimesOf)
+    {
+        var estate = resolved.Estate;
+        var references = new References(estate, clusterReferences, recipientReferences);
+        foreach (var c in named.Clusters)
+        {
+            if (!touched(DocumentKind.Cluster, c.Name))
+                into.Add(new NotJudged(DocumentKind.Cluster, c.Name, c.Info.Location, ClusterReason(resolved, c, references)));
+        }
+        foreach (var s in named.Stores)
+        {
+            if (!touched(DocumentKind.DataStore, s.Name) && !readByJudged)
+                into.Add(new NotJudged(DocumentKind.DataStore, s.Name, s.Info.Location, StoreReason(resolved, s, regimesOf)));
+        }
+        var endpoints = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
+        foreach (var f in named.Flows)
+        {
+            if (!touched(DocumentKind.DataFlow, f.Name))
+                into.Add(new NotJudged(DocumentKind.DataFlow, f.Name, f.Info.Location, FlowReason(resolved, f, regimesOf, endpoints)));
+        }
+        foreach (var r in named.Recipients)
+        {
+            if (!touched(DocumentKind.Recipient, r.Name))
+                into.Add(new NotJudged(DocumentKind.Recipient, r.Name, r.Info.Location, RecipientReason(resolved, r, references)));
+        }
+    }
+}

@@ -194,6 +194,9 @@ internal sealed partial class CoverageTally
         private HashSet<string>? _clusters;
         private HashSet<string>? _recipients;
 
+        /// <summary>The names given (kept up to date by their owner, the incremental evaluation's coverage counters).</summary>
+        public References(Estate estate, HashSet<string> clusters, HashSet<string> recipients) : this(estate) => (_clusters, _recipients) = (clusters, recipients);
+
         /// <summary>Names of clusters some flow, DR target or replica names.</summary>
         public HashSet<string> Clusters => _clusters ??= new(estate.Flows.SelectMany(f => new[] { f.From.Name, f.To.Name })
             .Concat(estate.Clusters.SelectMany(c => c.DisasterRecovery?.Targets.Select(t => t.Name) ?? []))

@@ -36,9 +36,6 @@ public sealed partial class IncrementalEvaluation
         /// <summary>As <see cref="ClusterArrivals"/>, per store (replicas that name a cluster).</summary>
         public FlowAnalyzer.Arrival[][] StoreArrivals { get; } = new FlowAnalyzer.Arrival[stores][];
 
-        /// <summary>The flows (by index) that read from or write to each name.</summary>
-        public Dictionary<string, List<int>> FlowsByEndpoint { get; } = new(StringComparer.Ordinal);
-
 #pragma warning disable CA1822 // one of the segment indices, named beside the others
         public int Placement(int store) => store;
 #pragma warning restore CA1822
@@ -53,26 +50,6 @@ public sealed partial class IncrementalEvaluation
             var offsets = new int[Lengths.Length + 1];
             for (var g = 0; g < Lengths.Length; g++) offsets[g + 1] = offsets[g] + Lengths[g];
             return offsets;
-        }
-
-        public void IndexFlow(int i, DataFlow flow, int sign)
-        {
-            Index(flow.From.Name, i, sign);
-            if (!string.Equals(flow.To.Name, flow.From.Name, StringComparison.Ordinal)) Index(flow.To.Name, i, sign);
-        }
-
-        private void Index(string name, int i, int sign)
-        {
-            if (sign > 0)
-            {
-                if (!FlowsByEndpoint.TryGetValue(name, out var list)) FlowsByEndpoint[name] = list = new List<int>(2);
-                list.Add(i);
-            }
-            else if (FlowsByEndpoint.TryGetValue(name, out var list))
-            {
-                list.Remove(i);
-                if (list.Count == 0) FlowsByEndpoint.Remove(name);
-            }
         }
     }
 
@@ -118,7 +95,6 @@ public sealed partial class IncrementalEvaluation
         for (var i = 0; i < flows.Length; i++)
         {
             if (declared[i] is { } t) Add(layout.Declared(i), t);
-            layout.IndexFlow(i, flows[i], +1);
         }
         observer?.PhaseCompleted(EvaluationPhase.Facts, all.Count);
         var scratch = new List<Fact>();
@@ -271,8 +247,7 @@ public sealed partial class IncrementalEvaluation
         }
         foreach (var name in sited.Concat(holding))
         {
-            if (!layout.FlowsByEndpoint.TryGetValue(name, out var flows)) continue;
-            foreach (var i in flows) segments.Add(layout.Declared(i));
+            foreach (var i in counters.FlowsAt(name)) segments.Add(layout.Declared(i));
         }
         for (var c = 0; c < estate.Clusters.Length; c++)
         {
@@ -457,6 +432,15 @@ public sealed partial class IncrementalEvaluation
         }
         kept.Publish(dirty);
         Step("publish");
+        // The documents whose not-judged entry may read what changed: the edited ones, what moved, and the flows at them.
+        foreach (var s in editedStores) counters.StoreChanged(before.Stores[s], estate.Stores[s]);
+        foreach (var c in editedClusters) counters.ClusterChanged(before.Clusters[c], estate.Clusters[c]);
+        foreach (var r in editedRecipients) counters.Changed(estate.Recipients[r].Name);
+        foreach (var name in sited.Concat(holding))
+        {
+            counters.Changed(name);
+            foreach (var i in counters.FlowsAt(name)) counters.Changed(estate.Flows[i].Name);
+        }
         var counts = kept.Counts(_evaluator);
         var coverage = counters.Coverage(resolved, counts, _evaluator);
         Step("coverage");

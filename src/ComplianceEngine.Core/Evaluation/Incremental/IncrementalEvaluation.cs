@@ -272,6 +272,8 @@ public sealed partial class IncrementalEvaluation
         {
             if (e.Verdicts is { } verdicts) counters.Record(e.Fact, verdicts, +1);
         }
+        counters.Reset(estate);
+        counters.Seed(report.Coverage);
         _counters = counters;
     }
 
@@ -505,6 +507,8 @@ public sealed partial class IncrementalEvaluation
             }
             Step("reorder");
         }
+        // The coverage's documents by endpoint follow a flow sent somewhere else; its entry is looked at again.
+        foreach (var i in changedFlows) counters.FlowChanged(i, before.Flows[i], estate.Flows[i]);
         kept.Publish(dirty);
         Step("publish");
         var counts = kept.Counts(_evaluator);
@@ -513,17 +517,6 @@ public sealed partial class IncrementalEvaluation
             // Which jurisdictions judged a fact, or which facts there are, changed: the coverage comes from the counters.
             coverage = counters.Coverage(resolved, counts, _evaluator);
             Step("coverage");
-        }
-        if (_layout is { } layout)
-        {
-            // The flows by endpoint follow a flow sent somewhere else (the next store or cluster edit reads them).
-            foreach (var i in changedFlows)
-            {
-                if (string.Equals(before.Flows[i].From.Name, estate.Flows[i].From.Name, StringComparison.Ordinal)
-                    && string.Equals(before.Flows[i].To.Name, estate.Flows[i].To.Name, StringComparison.Ordinal)) continue;
-                layout.IndexFlow(i, before.Flows[i], -1);
-                layout.IndexFlow(i, estate.Flows[i], +1);
-            }
         }
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: false);
         return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count - comings.Count, changes.Count, comings.Count, goings.Count,
@@ -654,6 +647,7 @@ public sealed partial class IncrementalEvaluation
         kept.Publish(dirty);
         Step("publish");
         var counts = kept.Counts(_evaluator);
+        counters.Reset(estate);
         var coverage = counters.Coverage(resolved, counts, _evaluator);
         Step("coverage");
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: !ReferenceEquals(_estate, estate));
