@@ -321,8 +321,29 @@ public sealed partial class IncrementalEvaluation
             }
         }
         if (!transfers) return NotPatched($"{why}; no rule is about transfers");
-        var volumes = ExportVolumes.Of(edges);
-        if (!volumes.SameTotals(volumesBefore)) return NotPatched($"{why}; the export volumes changed (every transfer from a country changes)");
+        // The same shares leave and come (the usual case: the edit moved no exported individuals): the same totals, exactly.
+        // Otherwise the totals are summed again, in order, as a full evaluation sums them.
+        var volumes = volumesBefore;
+        var leaving = new List<(string, double?, double?)>();
+        var coming = new List<(string, double?, double?)>();
+        foreach (var (g, list) in fresh)
+        {
+            for (var k = offsets[g]; k < offsets[g + 1]; k++)
+            {
+                if (order[k].Fact is TransferFact t && ExportShare(t) is { } share) leaving.Add(share);
+            }
+            foreach (var f in list)
+            {
+                if (f is TransferFact t && ExportShare(t) is { } share) coming.Add(share);
+            }
+        }
+        leaving.Sort();
+        coming.Sort();
+        if (!leaving.SequenceEqual(coming))
+        {
+            volumes = ExportVolumes.Of(edges);
+            if (!volumes.SameTotals(volumesBefore)) return NotPatched($"{why}; the export volumes changed (every transfer from a country changes)");
+        }
         foreach (var f in all)
         {
             if (f is TransferFact t) volumes.Apply(t);
@@ -341,7 +362,8 @@ public sealed partial class IncrementalEvaluation
         var exhaustive = options.Exhaustive;
         Entry Judge(Fact fact)
         {
-            var entry = new Entry(fact) { Fresh = true };
+            // Ordinal -1: new in this update (the renumbering below tells kept facts from new ones by it).
+            var entry = new Entry(fact) { Fresh = true, Ordinal = -1 };
             var (all, some) = _evaluator.Selection.For(fact, exhaustive);
             if (Runners.NRulesRunner.Prejudge(fact, all, some, scratch))
             {
@@ -416,14 +438,21 @@ public sealed partial class IncrementalEvaluation
         var prefixCount = prefix.Count;
         order = prefix;
         foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
-        var renumbered = false;
+        // Facts kept in the same relative order (segments spliced in place, hops kept in order) keep which of them is first
+        // for every finding id they share: only when kept facts changed order are the shared ids looked at again.
+        var reordered = false;
+        var last = -1;
         for (var k = 0; k < order.Count; k++)
         {
             var e = order[k];
-            if (e.Ordinal != k && !e.Fresh) renumbered = true;
+            if (e.Ordinal >= 0)
+            {
+                if (e.Ordinal <= last) reordered = true;
+                last = e.Ordinal;
+            }
             e.Ordinal = k;
         }
-        if (renumbered) kept.Reordered(dirty);
+        if (reordered) kept.Reordered(dirty);
         foreach (var e in comings)
         {
             Rekey(null, e);
