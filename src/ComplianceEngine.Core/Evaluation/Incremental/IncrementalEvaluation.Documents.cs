@@ -181,7 +181,7 @@ public sealed partial class IncrementalEvaluation
     private IncrementalUpdate? PatchDocuments(Estate estate, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics)
     {
         var why = NotPatchedBecause;
-        if (_estate is not { } before || _order is not { } order || _kept is not { } kept || _context is not { } context || _session is not { } session
+        if (_estate is not { } before || _resolved is not { } resolvedBefore || _order is not { } order || _kept is not { } kept || _context is not { } context || _session is not { } session
             || _volumes is not { } volumesBefore || _index is not { } index || _layout is not { } layout || _counters is not { } counters)
             return NotPatched($"{why}; no kept layout");
         if (!SameDocuments(before.Flows, estate.Flows) || !SameDocuments(before.DataCategories, estate.DataCategories))
@@ -200,10 +200,6 @@ public sealed partial class IncrementalEvaluation
         var (builder, analyzer) = _evaluator.Derivers;
         var (placements, transfers) = _evaluator.Judges;
         bool Kept(Fact f) => f is PlacementFact ? placements : transfers;
-        var resolved = builder.Resolve(estate);
-        context.Sensitivity = resolved.Sensitivity;
-        var orgMechanisms = FactBuilder.OrganizationMechanisms(resolved, context);
-        observer?.PhaseCompleted(EvaluationPhase.Resolve, editedStores.Count + editedClusters.Count + editedRecipients.Count);
 
         // What moved: names whose site may be another (edited clusters and recipients, and every store edited or resting on
         // one), and clusters whose stores changed (a flow from a cluster carries all of them; its DR copies each).
@@ -227,6 +223,11 @@ public sealed partial class IncrementalEvaluation
             }
         }
         foreach (var s in movedStores) sited.Add(estate.Stores[s].Name);
+        // Located again: the edited clusters and recipients only; the stores that moved have their data worked out again.
+        var resolved = builder.Resolve(estate, resolvedBefore, homes, movedStores.Select(s => estate.Stores[s].Name).ToHashSet(StringComparer.Ordinal));
+        context.Sensitivity = resolved.Sensitivity;
+        var orgMechanisms = FactBuilder.OrganizationMechanisms(resolved, context);
+        observer?.PhaseCompleted(EvaluationPhase.Resolve, editedStores.Count + editedClusters.Count + editedRecipients.Count);
 
         var segments = new SortedSet<int>();
         foreach (var s in movedStores)
