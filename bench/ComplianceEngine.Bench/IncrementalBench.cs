@@ -9,7 +9,7 @@ using ComplianceEngine.Reporting;
 namespace ComplianceEngine.Bench;
 
 /// <summary>
-/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full]</c>:
+/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster,recipient] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full]</c>:
 /// the watched-estate case. One generated estate is loaded into an incremental session; then, R times, each edit (a
 /// one-flow change, made and undone in turn) is applied and the session updated, each interleaved with a full batch
 /// evaluation of the same version. Prints p50 and max per edit, whether it was patched, the patched updates' phases
@@ -83,6 +83,11 @@ internal static class IncrementalBench
         var storeIndex = Enumerable.Range(0, estate.Stores.Length).Select(k => (estate.Stores.Length / 2 + k) % estate.Stores.Length)
             .FirstOrDefault(k => estate.Stores[k].Cluster is not null, -1);
         var clusterIndex = estate.Clusters.Length / 2;
+        // recipient: the recipient most flows send to loses its certifications (and gets them back).
+        var received = estate.Flows.GroupBy(f => f.To.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var recipientIndex = estate.Recipients.IsEmpty ? -1
+            : Enumerable.Range(0, estate.Recipients.Length).OrderByDescending(k => received.GetValueOrDefault(estate.Recipients[k].Name)).ThenBy(k => k).First();
+        var originalRecipients = estate.Recipients;
         var otherCluster = estate.Clusters[(clusterIndex + 1) % estate.Clusters.Length];
         DataFlow Toggle(int i, Func<DataFlow, DataFlow> edit) => ReferenceEquals(estate.Flows[i], originals[i]) ? edit(originals[i]) : originals[i];
         Estate Edit(string kind) => kind switch
@@ -106,7 +111,13 @@ internal static class IncrementalBench
                     ? originalClusters[clusterIndex] with { Provider = otherCluster.Provider, Region = otherCluster.Region, Country = otherCluster.Country }
                     : originalClusters[clusterIndex]),
             },
-            _ => throw new ArgumentException($"unknown edit '{kind}' (mechanism, chain, status, reroute, store, cluster)"),
+            "recipient" when recipientIndex >= 0 => estate with
+            {
+                Recipients = estate.Recipients.SetItem(recipientIndex, ReferenceEquals(estate.Recipients[recipientIndex], originalRecipients[recipientIndex])
+                    ? originalRecipients[recipientIndex] with { Certifications = [] }
+                    : originalRecipients[recipientIndex]),
+            },
+            _ => throw new ArgumentException($"unknown edit '{kind}' (mechanism, chain, status, reroute, store, cluster, recipient)"),
         };
 
         var incrementalMs = kinds.ToDictionary(k => k, _ => new List<double>(), StringComparer.Ordinal);
@@ -133,7 +144,7 @@ internal static class IncrementalBench
                 var full = noFull ? null : engine.Evaluate(estate, options);
                 if (full is not null) fullMs.Add(sw.Elapsed.TotalMilliseconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rep {rep + 1} {kind} ({kind switch { "store" => estate.Stores[storeIndex].Name, "cluster" => estate.Clusters[clusterIndex].Name, _ => estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name }}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
+                    $"rep {rep + 1} {kind} ({kind switch { "store" => estate.Stores[storeIndex].Name, "cluster" => estate.Clusters[clusterIndex].Name, "recipient" => estate.Recipients[recipientIndex].Name, _ => estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name }}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}, direct facts derived {update.DirectFactsDerived}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
                 if (rep == 0 && o.Flag("verify") && full is not null)
                 {
                     var same = Json(update.Report) == Json(full);

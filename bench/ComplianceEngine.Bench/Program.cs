@@ -8,7 +8,7 @@ using ComplianceEngine.Bench;
 // bench sources  [--nodes 1000] [--workloads 10000] [--clusters 20] [--work DIR] [--rules DIR]
 // bench sidebyside [--flows 100000] [--reps 15] [--only hand,compiled,batch,nrules,rulesengine] [--min-ms 100] [--out FILE] [--seed S] [--rules DIR] [--chunk 8192]
 // bench load     --url URL --body FILE [--clients 200] [--seconds 60] [--key KEY] [--pid PID]   (a running `compliance serve`)
-// bench incremental --flows N [--reps 5] [--edits mechanism,chain,status,reroute] [--seed S] [--rules DIR] [--threads N] [--verify]   (one-flow changes: incremental vs full)
+// bench incremental --flows N [--reps 5] [--edits mechanism,chain,status,reroute,store,cluster,recipient] [--seed S] [--rules DIR] [--threads N] [--verify]   (one-flow changes: incremental vs full)
 // bench host-memory [--flows 25000 | --body FILE] [--clients 8] [--host DLL] [--server-arg "ARG ..."]   (starts the real host)
 // bench loading  [--dir DIR | --flows N] [--rounds 5] [--rules DIR]   (the estate loader vs raw YamlDotNet parser events)
 // bench onward   [--flows 100000] [--rounds 5] [--paths] [--topology ...]   (the onward search alone, with a checksum of its hops)

@@ -13,7 +13,7 @@ namespace ComplianceEngine.Core.Evaluation;
 /// document a judged fact was about or passed through, so the documents nothing judged can be named with a reason.
 /// One tally per chunk (no locking); chunks' tallies are merged in order.
 /// </summary>
-internal sealed class CoverageTally
+internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
@@ -193,6 +193,9 @@ internal sealed class CoverageTally
     {
         private HashSet<string>? _clusters;
         private HashSet<string>? _recipients;
+
+        /// <summary>The names given (kept up to date by their owner, the incremental evaluation's coverage counters).</summary>
+        public References(Estate estate, HashSet<string> clusters, HashSet<string> recipients) : this(estate) => (_clusters, _recipients) = (clusters, recipients);
 
         /// <summary>Names of clusters some flow, DR target or replica names.</summary>
         public HashSet<string> Clusters => _clusters ??= new(estate.Flows.SelectMany(f => new[] { f.From.Name, f.To.Name })

@@ -57,6 +57,12 @@ public sealed class Evaluator
     /// <summary>The NRules runner (its pre-judging and condition-failure handling serve the incremental session too).</summary>
     internal NRulesRunner NRules => _nrules;
 
+    /// <summary>The fact builder and the flow analyzer (the incremental evaluation derives one document's facts with them).</summary>
+    internal (FactBuilder Facts, FlowAnalyzer Flows) Derivers => (_facts, _flows);
+
+    /// <summary>Whether some rule is about placements and some about transfers (facts of a kind no rule is about are never built).</summary>
+    internal (bool Placements, bool Transfers) Judges => (_placementRules.Length > 0, _transferRules.Length > 0);
+
     private readonly CompiledRule[] _placementRules;
     private readonly CompiledRule[] _transferRules;
 
@@ -255,7 +261,7 @@ public sealed class Evaluator
     }
 
     /// <summary>The regimes that protect data subjects of <paramref name="code"/>: the regime of that code, or the regimes of that country.</summary>
-    private ImmutableArray<string> RegimesOfSubject(string code) =>
+    internal ImmutableArray<string> RegimesOfSubject(string code) =>
         _rules.Rules.Any(r => r.Definition.Jurisdiction == code) ? [code, .. _resolver.RegimesOf(code)] : _resolver.RegimesOf(code);
 
     /// <summary>Judges a chunk with the runner the options ask for and turns its verdicts into findings (passes only counted unless asked).</summary>

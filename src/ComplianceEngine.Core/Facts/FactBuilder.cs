@@ -186,7 +186,7 @@ public sealed partial class FactBuilder
 }
 
 /// <summary>An estate with every cluster and recipient located.</summary>
-public sealed class ResolvedEstate
+public sealed partial class ResolvedEstate
 {
     private readonly Dictionary<string, Site> _sites;
     private readonly Dictionary<string, Named> _names = new(StringComparer.Ordinal);

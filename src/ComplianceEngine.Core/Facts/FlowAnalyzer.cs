@@ -41,74 +41,14 @@ public sealed partial class FlowAnalyzer
         var org = resolved.Estate.Organization;
         var orgMechanisms = resolved.Intern(FactBuilder.Sorted(org?.Mechanisms ?? []));
         var arrivals = new Queue<Arrival>(); // data copied onto a cluster by its DR source: copied on by the cluster's own DR
-        foreach (var cluster in resolved.Estate.Clusters)
-        {
-            if (cluster.DisasterRecovery is not { } dr || resolved.Cluster(cluster.Name) is not { } site) continue;
-            var subject = new FindingSubject(DocumentKind.Cluster, cluster.Name, cluster.Info.Location);
-            foreach (var target in dr.Targets)
-            {
-                var targetSite = resolved.EndpointSite(target.Name, allowRecipient: true) ?? resolved.Unresolved(target.Name);
-                var impliedBy = $"Cluster/{cluster.Name} disasterRecovery ({dr.Strategy}) target {target.Name}";
-                var toNode = resolved.NodeKey(target.Name);
-                foreach (var store in resolved.StoresOn(cluster.Name))
-                {
-                    var info = resolved.Info(store);
-                    var path = Path(store.Name, cluster.Name, target.Name, targetSite.Name);
-                    facts.Add(Transfer(context, subject, path, site, targetSite, info, "disaster-recovery", impliedBy, resolved.NodeKey(store.Name),
-                        toNode, target.Location, orgMechanisms));
-                    facts.Add(Copy(context, subject, info, targetSite, path));
-                    if (resolved.Store(target.Name) is null)
-                        SpanCopies(facts, context, subject, info, targetSite, path, toNode, target.Location, orgMechanisms, org);
-                    if (resolved.Cluster(target.Name) is not null) arrivals.Enqueue(new Arrival(target.Name, info, path));
-                }
-            }
-        }
-        foreach (var store in resolved.Estate.Stores)
-        {
-            var info = resolved.Info(store);
-            var site = info.Site;
-            var subject = info.Subject;
-            var fromNode = resolved.NodeKey(store.Name);
-            foreach (var replica in store.Replicas)
-            {
-                var replicaSite = resolved.EndpointSite(replica.Name, allowRecipient: false) ?? resolved.Unresolved(replica.Name);
-                var path = Path(store.Name, site.Name, replica.Name, replicaSite.Name);
-                facts.Add(Transfer(context, subject, path, site, replicaSite, info, "replication", $"DataStore/{store.Name} replicas: {replica.Name}",
-                    fromNode, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms));
-                facts.Add(Copy(context, subject, info, replicaSite, path));
-                if (resolved.Store(replica.Name) is null)
-                    SpanCopies(facts, context, subject, info, replicaSite, path, resolved.NodeKey(replica.Name), replica.Location, orgMechanisms, org);
-                if (resolved.Cluster(replica.Name) is not null) arrivals.Enqueue(new Arrival(replica.Name, info, path));
-            }
-            foreach (var backup in store.Backups)
-            {
-                var bs = resolved.Store(backup.Name) is { } b ? resolved.SiteOfStore(b) : resolved.Unresolved(backup.Name);
-                var path = Path(store.Name, site.Name, backup.Name, bs.Name);
-                facts.Add(Transfer(context, subject, path, site, bs, info, "backup", $"DataStore/{store.Name} backups: {backup.Name}",
-                    fromNode, resolved.NodeKey(backup.Name), backup.Location, orgMechanisms));
-                facts.Add(Copy(context, subject, info, bs, path));
-            }
-            // A geo-redundant store is copied to its region's pair. When the pair (or the region) is unknown, the copy still
-            // happens: it goes to a site of unknown country, so that every rule that needs its country is indeterminate.
-            if (store.GeoRedundant && _resolver.GeoRedundantCopy(site, org) is { } pairSite)
-            {
-                var path = Path(store.Name, site.Name, pairSite.Name);
-                var impliedBy = site.PairedRegion is { } paired
-                    ? $"DataStore/{store.Name} geoRedundant: {site.Provider} replicates {site.Region} to its paired region {paired}"
-                    : $"DataStore/{store.Name} geoRedundant: {pairSite.UnknownReason}";
-                facts.Add(Transfer(context, subject, path, site, pairSite, info, "replication", impliedBy,
-                    fromNode, "Region/" + pairSite.Name, store.Info.Location, orgMechanisms));
-                facts.Add(Copy(context, subject, info, pairSite, path));
-            }
-            // A multi-region or dual-region location keeps the data in every member region.
-            SpanCopies(facts, context, subject, info, site, Path(store.Name, site.Name), fromNode, store.Info.Location, orgMechanisms, org);
-        }
+        foreach (var cluster in resolved.Estate.Clusters) ImpliedByCluster(facts, resolved, context, cluster, orgMechanisms, arrivals);
+        foreach (var store in resolved.Estate.Stores) ImpliedByStore(facts, resolved, context, store, orgMechanisms, arrivals);
         CopiesOfCopies(facts, resolved, context, arrivals, orgMechanisms);
         return facts;
     }
 
     /// <summary>A store's data copied onto a cluster (a DR target, or a replica that names a cluster) along <paramref name="Path"/>.</summary>
-    private sealed record Arrival(string Cluster, StoreInfo Lot, ImmutableArray<string> Path);
+    internal sealed record Arrival(string Cluster, StoreInfo Lot, ImmutableArray<string> Path);
 
     /// <summary>
     /// Copies of copies: a store's data that a DR copy or a replica put on another cluster is copied again by that cluster's own DR targets,

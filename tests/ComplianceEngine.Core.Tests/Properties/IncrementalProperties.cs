@@ -12,7 +12,7 @@ namespace ComplianceEngine.Core.Tests.Properties;
 /// Issue 12, item 6: over generated estates and random sequences of edits (add, remove or change a flow, move a store to
 /// another cluster, move a cluster to another region, add a mechanism, change a flow on an onward chain in place and move
 /// it in its file, give a store another store's categories, add a DR target, remove a store, send a flow somewhere else,
-/// take a flow's data from somewhere else), the incremental runner's
+/// take a flow's data from somewhere else, move a recipient to another country), the incremental runner's
 /// report after every edit is byte for byte the report of a fresh full evaluation of the edited estate. Fixed seed, small
 /// budget.
 /// </summary>
@@ -22,13 +22,16 @@ public sealed class IncrementalProperties
     private static readonly Gen<(int Seed, (int Kind, int A, int B)[] Edits)[]> Cases =
         Gen.Select(Gen.Int[1, 1_000_000], Gen.Select(Gen.Int[0, EditKinds - 1], Gen.Int[0, 100_000], Gen.Int[0, 100_000]).Array[8]).Array[12];
 
-    private const int EditKinds = 12;
+    private const int EditKinds = 13;
 
     /// <summary>The edit kinds that reroute a flow (it moves in the graph: the onward index re-searches what it reaches).</summary>
     private static readonly int[] Reroutes = [10, 11];
 
     /// <summary>The edit kinds that add or remove flows, or change stores and clusters.</summary>
-    private static readonly int[] Others = [0, 1, 3, 4, 7, 8, 9];
+    private static readonly int[] Others = [0, 1, 3, 4, 7, 8, 9, 12];
+
+    /// <summary>The edit kinds that change a store, cluster or recipient in place (only the facts they reach are derived again).</summary>
+    private static readonly int[] DocumentEdits = [3, 4, 7, 8, 12];
 
     private static readonly string[] Mechanisms = ["scc", "bcr", "consent", "certification", "security-assessment", "standard-contract", "idta", "contract"];
     private static readonly string[] Purposes = ["analytics", "processing", "support-access", "telemetry", "ml-training", "api", "sync"];
@@ -50,6 +53,7 @@ public sealed class IncrementalProperties
         var patched = 0;
         var reroutesPatched = 0;
         var otherPatched = 0;
+        long documentFacts = 0, documentDerived = 0;
         Cases.Sample(cases =>
         {
             foreach (var (seed, edits) in cases)
@@ -70,6 +74,11 @@ public sealed class IncrementalProperties
                     if (update.Patched) patched++;
                     if (update.Patched && Reroutes.Contains(kind)) reroutesPatched++;
                     if (update.Patched && Others.Contains(kind)) otherPatched++;
+                    if (update.Patched && DocumentEdits.Contains(kind))
+                    {
+                        documentFacts += update.Facts;
+                        documentDerived += update.DirectFactsDerived;
+                    }
                     Assert.True(Json(engine.Evaluate(estate, options)) == Json(update.Report),
                         $"estate seed {seed}, edit {step} (kind {kind}, picks {a}, {b}): the incremental report differs from a full evaluation");
                 }
@@ -85,6 +94,8 @@ public sealed class IncrementalProperties
         // (every fact derived only when a country's export volumes change).
         var others = Others.Sum(k => kinds[k]);
         Assert.True(otherPatched >= others / 2, $"{otherPatched} of {others} other edits patched");
+        // A patched store, cluster or recipient edit derives again only the direct facts it reaches, not all of them.
+        Assert.True(documentDerived > 0 && documentDerived < documentFacts / 4, $"document edits derived {documentDerived} facts of {documentFacts}");
         // A rerouted flow is patched through the onward index unless it changes its country's export volumes.
         Assert.True(reroutesPatched >= (kinds[10] + kinds[11]) / 2, $"{reroutesPatched} of {kinds[10] + kinds[11]} reroutes patched");
     }
@@ -310,6 +321,14 @@ public sealed class IncrementalProperties
                 var sources = estate.Stores.Select(s => s.Name).Concat(estate.Clusters.Select(c => c.Name)).Where(n => n != f.To.Name).ToList();
                 if (sources.Count == 0) return null;
                 return estate with { Flows = estate.Flows.SetItem(i, f with { From = new Reference(sources[b % sources.Count], f.From.Location) }) };
+            }
+            case 12: // a recipient moves to another country and loses its certifications
+            {
+                if (estate.Recipients.IsEmpty) return null;
+                var i = a % estate.Recipients.Length;
+                var r = estate.Recipients[i];
+                string[] countries = ["US", "IN", "SG", "BR", "JP"];
+                return estate with { Recipients = estate.Recipients.SetItem(i, r with { Country = countries[b % countries.Length] == r.Country ? "CH" : countries[b % countries.Length], Certifications = [] }) };
             }
             default: // add a mechanism to a flow
             {

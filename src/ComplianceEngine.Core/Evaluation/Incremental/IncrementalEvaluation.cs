@@ -23,7 +23,7 @@ namespace ComplianceEngine.Core.Evaluation.Incremental;
 /// any thread may read while an update runs. A change of date, organisation or options starts a new session (every fact
 /// depends on them).
 /// </remarks>
-public sealed class IncrementalEvaluation
+public sealed partial class IncrementalEvaluation
 {
     private readonly Evaluator _evaluator;
     private readonly Func<Estate, IEnumerable<Diagnostic>?, IEnumerable<Diagnostic>> _diagnose;
@@ -51,6 +51,7 @@ public sealed class IncrementalEvaluation
     private Diagnostic[] _given = [];
     private List<Diagnostic> _diagnosed = [];
     private OnwardRuleFilter? _edgeFilter;
+    private CoverageCounters? _counters;
 
     /// <summary>At most this many changed flows are patched; more re-derive every fact (the patch is per flow).</summary>
     internal const int MaxPatchedFlows = 1024;
@@ -93,7 +94,7 @@ public sealed class IncrementalEvaluation
                 || !StructuralEquality.Equal(_context.Organization, estate.Organization);
             NotPatchedBecause = null;
             if (fresh) Restart(estate, options);
-            else if ((PatchChangedFlows(estate, options, diagnostics) ?? PatchDirectFacts(estate, options, diagnostics)) is { } patched)
+            else if ((PatchChangedFlows(estate, options, diagnostics) ?? PatchDocuments(estate, options, diagnostics) ?? PatchDirectFacts(estate, options, diagnostics)) is { } patched)
             {
                 _options = options;
                 LastUpdate = patched;
@@ -105,7 +106,7 @@ public sealed class IncrementalEvaluation
             var workers = Evaluator.Workers(options);
             var observer = options.Observer;
             // The facts as the batch path derives them, with the onward hops kept in an index the next update re-searches.
-            var (resolved, direct, edges, volumes) = _evaluator.DeriveDirect(estate, context, options, workers);
+            var (resolved, direct, edges, volumes, layout) = DeriveSegmented(estate, context, options, workers);
             OnwardIndex? index = null;
             IEnumerable<Fact> derived = direct;
             if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
@@ -181,7 +182,7 @@ public sealed class IncrementalEvaluation
             _diagnosed = [.. _diagnose(estate, _given)];
             var report = _evaluator.BuildReport([tally], resolved, options, _diagnosed, sources: null, workers);
             _report = report;
-            Keep(estate, resolved, order, direct.Count, index, volumes, report, options);
+            Keep(estate, resolved, order, direct.Count, index, volumes, report, options, layout);
             var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count)
             {
                 NotPatchedBecause = fresh ? null : NotPatchedBecause,
@@ -218,11 +219,13 @@ public sealed class IncrementalEvaluation
         _byFlow = null;
         _kept = null;
         _coverage = null;
+        _layout = null;
+        _counters = null;
     }
 
     /// <summary>Keeps what the next update patches, after a version whose every fact was derived.</summary>
     private void Keep(Estate estate, ResolvedEstate resolved, List<Entry> order, int prefix, OnwardIndex? index, ExportVolumes volumes, Report report,
-        EvaluationOptions options)
+        EvaluationOptions options, Layout layout)
     {
         // The comparers the next update uses are compiled on first use: now, not while a change waits.
         if (!estate.Flows.IsEmpty) _ = StructuralEquality.Equal(estate.Flows[0], estate.Flows[0] with { });
@@ -263,6 +266,15 @@ public sealed class IncrementalEvaluation
         _byFlow = byFlow;
         _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
         _coverage = report.Coverage;
+        _layout = layout.Lengths.Sum() == prefix ? layout : null;
+        var counters = new CoverageCounters();
+        foreach (var e in order)
+        {
+            if (e.Verdicts is { } verdicts) counters.Record(e.Fact, verdicts, +1);
+        }
+        counters.Reset(estate);
+        counters.Seed(report.Coverage);
+        _counters = counters;
     }
 
     /// <summary>Each declared flow's facts: its transfer and the onward hops along it (for the in-place patch).</summary>
@@ -305,7 +317,7 @@ public sealed class IncrementalEvaluation
     {
         if (_estate is not { } before || _resolved is not { } resolvedBefore || _order is not { } order || _byFlow is not { } byFlow
             || _kept is not { } kept || _coverage is not { } coverage || _context is not { } context || _session is not { } session
-            || _volumes is not { } volumes)
+            || _volumes is not { } volumes || _counters is not { } counters)
             return NotPatched("no kept version");
         if (!SameDocuments(before.Clusters, estate.Clusters) || !SameDocuments(before.Stores, estate.Stores)
             || !SameDocuments(before.Recipients, estate.Recipients) || !SameDocuments(before.DataCategories, estate.DataCategories))
@@ -464,6 +476,8 @@ public sealed class IncrementalEvaluation
             else facts.Hops[facts.Hops.IndexOf(old)] = entry;
             kept.Remove(old, old.Verdicts, old.Findings, dirty);
             kept.Add(entry, entry.Verdicts, entry.Findings, dirty);
+            if (old.Verdicts is { } was) counters.Record(old.Fact, was, -1);
+            if (entry.Verdicts is { } now) counters.Record(entry.Fact, now, +1);
             sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts);
         }
         if (comings.Count > 0 || goings.Count > 0)
@@ -473,6 +487,7 @@ public sealed class IncrementalEvaluation
                 Rekey(e, null);
                 if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Remove(e);
                 kept.Remove(e, e.Verdicts, e.Findings, dirty);
+                if (e.Verdicts is { } was) counters.Record(e.Fact, was, -1);
             }
             foreach (var e in comings)
             {
@@ -485,16 +500,22 @@ public sealed class IncrementalEvaluation
             foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
             for (var k = _prefix; k < order.Count; k++) order[k].Ordinal = k;
             kept.Reordered(dirty);
-            foreach (var e in comings) kept.Add(e, e.Verdicts, e.Findings, dirty);
+            foreach (var e in comings)
+            {
+                kept.Add(e, e.Verdicts, e.Findings, dirty);
+                if (e.Verdicts is { } now) counters.Record(e.Fact, now, +1);
+            }
             Step("reorder");
         }
+        // The coverage's documents by endpoint follow a flow sent somewhere else; its entry is looked at again.
+        foreach (var i in changedFlows) counters.FlowChanged(i, before.Flows[i], estate.Flows[i]);
         kept.Publish(dirty);
         Step("publish");
         var counts = kept.Counts(_evaluator);
         if (!sameCoverage)
         {
-            // Which jurisdictions judged a fact, or which facts there are, changed: the coverage is counted again from every fact's verdicts.
-            coverage = Recount(order, resolved, counts, Evaluator.Workers(options));
+            // Which jurisdictions judged a fact, or which facts there are, changed: the coverage comes from the counters.
+            coverage = counters.Coverage(resolved, counts, _evaluator);
             Step("coverage");
         }
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: false);
@@ -517,13 +538,13 @@ public sealed class IncrementalEvaluation
     {
         var why = NotPatchedBecause;
         if (_order is not { } order || _kept is not { } kept || _context is not { } context || _session is not { } session
-            || _volumes is not { } volumesBefore || _index is not { } index)
+            || _volumes is not { } volumesBefore || _index is not { } index || _counters is not { } counters)
             return NotPatched($"{why}; no onward index is kept");
         var observer = options.Observer;
         var workers = Evaluator.Workers(options);
         void Step(string name) => observer?.Counted("patch-step:" + name, 1);
         Step("start");
-        var (resolved, direct, edges, volumes) = _evaluator.DeriveDirect(estate, context, options, workers);
+        var (resolved, direct, edges, volumes, layout) = DeriveSegmented(estate, context, options, workers);
         if (!volumes.SameTotals(volumesBefore)) return NotPatched($"{why}; the export volumes changed (every transfer from a country changes)");
         Step("direct-facts");
 
@@ -610,6 +631,7 @@ public sealed class IncrementalEvaluation
         {
             Rekey(e, null);
             kept.Remove(e, e.Verdicts, e.Findings, dirty);
+            if (e.Verdicts is { } was) counters.Record(e.Fact, was, -1);
         }
         var prefixCount = prefix.Count;
         order = prefix;
@@ -620,22 +642,26 @@ public sealed class IncrementalEvaluation
         {
             Rekey(null, e);
             kept.Add(e, e.Verdicts, e.Findings, dirty);
+            if (e.Verdicts is { } now) counters.Record(e.Fact, now, +1);
         }
         kept.Publish(dirty);
         Step("publish");
         var counts = kept.Counts(_evaluator);
-        var coverage = Recount(order, resolved, counts, workers);
+        counters.Reset(estate);
+        var coverage = counters.Coverage(resolved, counts, _evaluator);
         Step("coverage");
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: !ReferenceEquals(_estate, estate));
         _order = order;
         _prefix = prefixCount;
         _volumes = volumes;
         _byFlow = FlowsOf(estate, order);
+        _layout = layout.Lengths.Sum() == prefixCount ? layout : null;
         NotPatchedBecause = null;
         return new IncrementalUpdate(report, false, order.Count, order.Count - comings.Count, 0, comings.Count, goings.Count, inserted.Count, retracted.Count)
         {
             Patched = true,
             RegimesSearched = update.RegimesSearched.Count,
+            DirectFactsDerived = direct.Count,
         };
     }
 
@@ -727,25 +753,6 @@ public sealed class IncrementalEvaluation
     {
         var (all, some) = _evaluator.Selection.For(fact, exhaustive);
         return Runners.NRulesRunner.Prejudge(fact, all, some, new byte[_evaluator.Rules.Rules.Length]);
-    }
-
-    /// <summary>The coverage counted again from every fact's verdicts, in parts on the workers (tallies merge in any order).</summary>
-    private Coverage Recount(List<Entry> order, ResolvedEstate resolved, ImmutableSortedDictionary<string, StatusCounts> counts, int workers)
-    {
-        var parts = Math.Max(1, Math.Min(workers, order.Count / 16_384));
-        var size = (order.Count + parts - 1) / parts;
-        var tallies = new CoverageTally[parts];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
-        {
-            var tally = new CoverageTally();
-            for (var i = p * size; i < Math.Min(order.Count, (p + 1) * size); i++)
-            {
-                if (order[i].Verdicts is { } verdicts) tally.Record(order[i].Fact, verdicts);
-            }
-            tallies[p] = tally;
-        });
-        for (var p = 1; p < parts; p++) tallies[0].Merge(tallies[p]);
-        return _evaluator.CoverageOf(tallies[0], resolved, counts);
     }
 
     /// <summary>Moves a fact's key in the session's index from <paramref name="old"/> (gone or replaced) to <paramref name="entry"/> (new).</summary>
@@ -946,4 +953,10 @@ public sealed record IncrementalUpdate(Report Report, bool Restarted, int Facts,
 
     /// <summary>How many regimes' onward searches a patched update ran again (a flow that moved in the graph; 0 otherwise).</summary>
     public int RegimesSearched { get; init; }
+
+    /// <summary>
+    /// How many direct facts (placements, declared and implied transfers) a patched document edit derived again: only the
+    /// edited documents' and those they reach (0 for an in-place flow edit, which derives that flow's facts only).
+    /// </summary>
+    public int DirectFactsDerived { get; init; }
 }
