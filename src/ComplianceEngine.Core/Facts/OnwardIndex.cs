@@ -21,7 +21,7 @@ namespace ComplianceEngine.Core.Facts;
 /// then by value). The evaluation's context (date, organisation, sensitivity) must be the one the previous version was
 /// built with. One writer at a time; a built index is not changed by <see cref="Update"/> (it returns a new one).</para>
 /// </remarks>
-public sealed class OnwardIndex
+public sealed partial class OnwardIndex
 {
     private readonly IReadOnlySet<string>? _regimesToFollow;
     private readonly IOnwardHopFilter? _filter;
@@ -86,7 +86,7 @@ public sealed class OnwardIndex
         if (graph.Regimes.Count > 0) filter?.Prepare(own);
         var scratch = new SearchScratch();
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
-        foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.Search(regime, scratch), filter);
+        foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log), filter, log);
         return new OnwardIndex(own, graph, regimesToFollow, filter, byRegime);
     }
 
@@ -97,6 +97,8 @@ public sealed class OnwardIndex
     public OnwardUpdate Update(IReadOnlyList<TransferFact> direct)
     {
         ArgumentNullException.ThrowIfNull(direct);
+        // Edges changed in place: the graph patched and each regime's search replayed downstream of the change only.
+        if (Patch(direct) is { } patched) return patched;
         var old = Graph;
         TransferFact[] own = [.. direct];
         var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);
@@ -132,7 +134,7 @@ public sealed class OnwardIndex
                 continue;
             }
             searched.Add(regime);
-            var after = RegimeHops.Of(graph.Search(regime, scratch), _filter);
+            var after = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log), _filter, log);
             if (before is null)
             {
                 byRegime[regime] = after;
@@ -285,7 +287,7 @@ public sealed class OnwardIndex
             added.Add(hop);
         }
         foreach (var at in previous.Values) removed.Add(before.Hops[at]);
-        return new RegimeHops(after.Search, after.Edges, after.Nodes, hops);
+        return new RegimeHops(after.Search, after.Edges, after.Nodes, hops) { Log = after.Log };
     }
 
     /// <summary>Two hops of one regime along equal edges from one node: the same when their data, origin and length are (and their chains: <see cref="ChainComparer"/>).</summary>
@@ -338,7 +340,10 @@ public sealed class OnwardIndex
         public int[] Nodes { get; } = nodes;
         public TransferFact[] Hops { get; } = hops;
 
-        public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter)
+        /// <summary>How the search ran (null: not recorded), for a replay after the next change.</summary>
+        public SearchLog? Log { get; init; }
+
+        public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter, SearchLog? log)
         {
             var edges = new List<int>();
             var nodes = new List<int>();
@@ -349,7 +354,7 @@ public sealed class OnwardIndex
                 nodes.Add(node);
                 hops.Add(hop);
             }
-            return new RegimeHops(search, [.. edges], [.. nodes], [.. hops]);
+            return new RegimeHops(search, [.. edges], [.. nodes], [.. hops]) { Log = log };
         }
 
         /// <summary>The same hops, their edges renumbered for the next version (<paramref name="next"/>: previous index to new index).</summary>
@@ -370,6 +375,15 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
     /// again kept its hops at their positions; a regime not listed here and searched is new (every hop added).
     /// </summary>
     internal IReadOnlyDictionary<string, int[]> Previous { get; init; } = new Dictionary<string, int[]>();
+
+    /// <summary>
+    /// When the searches were replayed downstream of the change (edges changed in place): how many times a node of the
+    /// region downstream of the change was handled again, summed over the regimes replayed (0: none replayed).
+    /// </summary>
+    internal int EventsReplayed { get; init; }
+
+    /// <summary>How many nodes of the replayed regimes' data lie in the region downstream of the change (summed over those regimes).</summary>
+    internal int RegionReached { get; init; }
 }
 
 /// <summary>An onward hop filter that can prepare for a new version of the transfers reusing what it worked out for the last one.</summary>

@@ -1,0 +1,193 @@
+using ComplianceEngine.Core.Evaluation.Incremental;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>
+/// The onward index's update when edges changed in place (issue 12, item 6: a flow rerouted, its data or categories
+/// changed): the same edges in the same order, only some of them different.
+/// </summary>
+/// <remarks>
+/// <para>The graph is patched, not built again (<see cref="OnwardGraph.Patched"/>). The region a change can affect is the
+/// nodes downstream of it: the old and new ends of each changed edge and every node whose edges were restructured, closed
+/// under the edges of both versions. Outside the region nothing differs, so a regime whose data reached none of the nodes
+/// whose edges changed keeps its hops as they are, and any other regime's search is replayed from its log
+/// (<see cref="OnwardGraph.Replay"/>): only the region's nodes are searched again.</para>
+/// <para>Hops are compared before they are built: a node outside the region whose edges did not change keeps its hops (the
+/// same objects, at their new positions); at the others each hop is worked out as its edge and data
+/// (<see cref="RegimeSearch.HopsAt"/>) and compared with the previous hop along the same edge from the same node (its edge,
+/// data, origin, length and chain), and only a hop that differs is built.</para>
+/// <para>Falls back to the general update (a new graph) for anything else: edges added, removed or reordered, an edge
+/// leaving another node, new categories, kinds of lot or followed regimes. A regime whose seeds changed (a changed edge
+/// its law binds carries other data) is searched in full.</para>
+/// </remarks>
+public sealed partial class OnwardIndex
+{
+    /// <summary>Scratch reused by replays (one writer at a time, as the index).</summary>
+    private NodeLotTable _replayLots = new();
+
+    private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct)
+    {
+        var old = Graph;
+        if (direct.Count != old.Transfers.Count) return null;
+        var changed = new List<int>();
+        for (var e = 0; e < direct.Count; e++)
+        {
+            if (!SameEdge(old.Transfers[e], direct[e])) changed.Add(e);
+        }
+        TransferFact[] own = [.. direct];
+        if (old.Patched(own, changed) is not { } graph) return null;
+        var map = new int[own.Length];
+        for (var e = 0; e < map.Length; e++) map[e] = e;
+        foreach (var e in changed) map[e] = -1;
+        if (graph.Regimes.Count > 0)
+        {
+            if (_filter is IReusingHopFilter reusing) reusing.Prepare(own, map);
+            else _filter?.Prepare(own);
+        }
+
+        // The nodes whose edges changed (a hop along a changed edge leaves one), and the region downstream of the change.
+        var listing = graph.Listing(changed);
+        var region = new bool[graph.NodeCount];
+        var stack = new Stack<int>();
+        void Add(int node)
+        {
+            if (region[node]) return;
+            region[node] = true;
+            stack.Push(node);
+        }
+        foreach (var e in changed)
+        {
+            Add(old.To[e]);
+            Add(graph.To[e]);
+        }
+        foreach (var node in graph.Restructured) Add(node);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            foreach (var next in graph.Next(node)) Add(next);
+            foreach (var next in old.Next(node)) Add(next);
+        }
+        var regenerated = (bool[])region.Clone();
+        foreach (var node in listing) regenerated[node] = true;
+
+        var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
+        var removed = new List<TransferFact>();
+        var added = new List<TransferFact>();
+        var searched = new List<string>();
+        var previous = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var scratch = new SearchScratch();
+        var replayed = 0;
+        var regionNodes = 0;
+        foreach (var regime in graph.Regimes)
+        {
+            var before = _byRegime[regime];
+            var reached = before.Search.Trace.ReachedBy;
+            var touched = false;
+            for (var n = 0; n < reached.Length && !touched; n++) touched = regenerated[n] && reached[n] != RegimeTrace.Unreached;
+            var seedsChanged = changed.Exists(e => graph.Binds(regime, e) && !SameSeed(old, graph, e));
+            if (!touched && !seedsChanged)
+            {
+                byRegime[regime] = before;
+                continue;
+            }
+            searched.Add(regime);
+            RegimeHops after;
+            var from = new List<int>();
+            if (!seedsChanged && before.Log is { } log && ReferenceEquals(before.Search.Graph.Lots, graph.Lots))
+            {
+                var search = graph.Replay(before.Search, log, region, before.Search.Counts, _replayLots, out var next, out var events);
+                replayed += events;
+                regionNodes += search.Order.Count(n => region[n]);
+                var hops = Compared(before, old, search, regenerated, removed, added, from);
+                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = next };
+            }
+            else
+            {
+                var fresh = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log2), _filter, log2);
+                var positions = new int[fresh.Hops.Length];
+                after = Diff(before, fresh, map, removed, added, positions);
+                from.AddRange(positions);
+            }
+            byRegime[regime] = after;
+            previous[regime] = [.. from];
+        }
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots }, removed, added, searched)
+        {
+            Previous = previous,
+            EventsReplayed = replayed,
+            RegionReached = regionNodes,
+        };
+    }
+
+    /// <summary>Whether edge <paramref name="e"/> starts its regimes' data the same in both versions (the same lot, categories and individuals).</summary>
+    private static bool SameSeed(OnwardGraph old, OnwardGraph graph, int e) =>
+        old.EdgeKind[e] == graph.EdgeKind[e] && old.EdgeOwn[e] == graph.EdgeOwn[e] && old.From[e] == graph.From[e]
+        && StructuralEquality.Equal(old.Transfers[e].Held, graph.Transfers[e].Held);
+
+    /// <summary>
+    /// The hops of a replayed search: a node not <paramref name="regenerated"/> keeps its previous hops; at the others each
+    /// hop is compared (edge, data, origin, length, chain) with the previous one along the same edge before it is built.
+    /// <paramref name="from"/> receives, per hop, the previous hop's position when kept (else -1).
+    /// </summary>
+    private RegimeHops Compared(RegimeHops before, OnwardGraph old, RegimeSearch after, bool[] regenerated, List<TransferFact> removed,
+        List<TransferFact> added, List<int> from)
+    {
+        var previous = new Dictionary<(int, int), int>();
+        for (var i = 0; i < before.Hops.Length; i++)
+        {
+            if (regenerated[before.Nodes[i]]) previous[(before.Edges[i], before.Nodes[i])] = i;
+        }
+        var chains = new ChainComparer(before.Search.Trace, after.Trace);
+        var memo = new Dictionary<(int, long), CarriedData>();
+        var candidates = new List<(int Edge, CarriedData Data)>();
+        var edges = new List<int>(before.Hops.Length);
+        var nodes = new List<int>(before.Hops.Length);
+        var hops = new List<TransferFact>(before.Hops.Length);
+        var p = 0;
+        for (var k = 0; k < after.Order.Length; k++)
+        {
+            var node = after.Order[k];
+            if (!regenerated[node])
+            {
+                for (; p < before.Hops.Length && regenerated[before.Nodes[p]]; p++) { }
+                for (; p < before.Hops.Length && before.Nodes[p] == node; p++)
+                {
+                    edges.Add(before.Edges[p]);
+                    nodes.Add(node);
+                    hops.Add(before.Hops[p]);
+                    from.Add(p);
+                }
+                continue;
+            }
+            candidates.Clear();
+            after.HopsAt(k, _filter, memo, candidates);
+            foreach (var (e, data) in candidates)
+            {
+                var at = -1;
+                if (previous.Remove((e, node), out var i))
+                {
+                    var was = before.Hops[i];
+                    if (SameEdge(old.Transfers[e], after.Graph.Transfers[e]) && was.Hop == after.Trace.Length(node)
+                        && StructuralEquality.Equal(was.Data, data) && StructuralEquality.Equal(was.Origin, after.Trace.Origin(node)) && chains.Same(node))
+                    {
+                        at = i;
+                    }
+                    else
+                    {
+                        removed.Add(was);
+                    }
+                }
+                var hop = at >= 0 ? before.Hops[at] : after.BuildHop(e, node, data);
+                if (at < 0) added.Add(hop);
+                edges.Add(e);
+                nodes.Add(node);
+                hops.Add(hop);
+                from.Add(at);
+            }
+        }
+        // Hops of a node outside the region that it no longer reaches cannot exist (it is reached as before); the
+        // regenerated nodes' previous hops not found again are gone.
+        foreach (var i in previous.Values) removed.Add(before.Hops[i]);
+        return new RegimeHops(after, [.. edges], [.. nodes], [.. hops]);
+    }
+}
