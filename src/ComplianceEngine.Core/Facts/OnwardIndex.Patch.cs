@@ -84,7 +84,12 @@ public sealed partial class OnwardIndex
             var reached = before.Search.Trace.ReachedBy;
             var touched = false;
             for (var n = 0; n < reached.Length && !touched; n++) touched = regenerated[n] && reached[n] != RegimeTrace.Unreached;
-            var seedsChanged = changed.Exists(e => graph.Binds(regime, e) && !SameSeed(old, graph, e));
+            var seedsChanged = false;
+            var heldChanged = 0;
+            foreach (var e in changed)
+            {
+                if (graph.Binds(regime, e) && (before.Log is not { } logged || !SameSeed(old, graph, e, logged.BoundEdges, ref heldChanged))) seedsChanged = true;
+            }
             if (!touched && !seedsChanged)
             {
                 byRegime[regime] = before;
@@ -114,15 +119,35 @@ public sealed partial class OnwardIndex
         return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots }, removed, added, searched)
         {
             Previous = previous,
+            Patched = true,
             EventsReplayed = replayed,
             RegionReached = regionNodes,
         };
     }
 
-    /// <summary>Whether edge <paramref name="e"/> starts its regimes' data the same in both versions (the same lot, categories and individuals).</summary>
-    private static bool SameSeed(OnwardGraph old, OnwardGraph graph, int e) =>
-        old.EdgeKind[e] == graph.EdgeKind[e] && old.EdgeOwn[e] == graph.EdgeOwn[e] && old.From[e] == graph.From[e]
-        && StructuralEquality.Equal(old.Transfers[e].Held, graph.Transfers[e].Held);
+    /// <summary>
+    /// Whether changed edge <paramref name="e"/>, which <paramref name="bound"/> (the regime's bound edges) holds, starts the
+    /// regime's data the same in both versions: the same node, lot and categories, and the same individuals. A search counts
+    /// each held data object once per kind of lot (by reference), so a new object is the same count only when both the old
+    /// and the new object are also held by other bound edges of that kind; with more than one such edge, not assumed.
+    /// </summary>
+    private static bool SameSeed(OnwardGraph old, OnwardGraph graph, int e, List<int> bound, ref int heldChanged)
+    {
+        if (old.EdgeKind[e] != graph.EdgeKind[e] || old.EdgeOwn[e] != graph.EdgeOwn[e] || old.From[e] != graph.From[e]) return false;
+        var (was, now) = (old.Transfers[e].Held, graph.Transfers[e].Held);
+        if (ReferenceEquals(was, now)) return true;
+        if (++heldChanged > 1) return false;
+        var kind = graph.EdgeKind[e];
+        bool wasElsewhere = false, nowElsewhere = false;
+        foreach (var i in bound)
+        {
+            if (i == e || graph.EdgeKind[i] != kind) continue;
+            var held = graph.Transfers[i].Held;
+            wasElsewhere |= ReferenceEquals(held, was);
+            nowElsewhere |= ReferenceEquals(held, now);
+        }
+        return wasElsewhere && nowElsewhere;
+    }
 
     /// <summary>
     /// The hops of a replayed search: a node not <paramref name="regenerated"/> keeps its previous hops; at the others each

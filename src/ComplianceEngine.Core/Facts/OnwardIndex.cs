@@ -52,6 +52,12 @@ public sealed partial class OnwardIndex
     /// <summary>The regimes followed, in the order <see cref="Hops"/> gives their hops.</summary>
     internal IReadOnlyList<string> Regimes => Graph.Regimes;
 
+    /// <summary>How many times a node was taken from the queue in <paramref name="regime"/>'s last search or replay (-1: not recorded).</summary>
+    internal int EventsOf(string regime) => _byRegime[regime].Log?.EventNode.Count ?? -1;
+
+    /// <summary>The search <paramref name="regime"/>'s hops come from (of this version or, when no change reached the regime, an earlier one).</summary>
+    internal RegimeSearch SearchOf(string regime) => _byRegime[regime].Search;
+
     /// <summary>One regime's hops, in order (the array the index holds: <see cref="ReplaceHop"/> writes to it).</summary>
     internal IReadOnlyList<TransferFact> HopsOf(string regime) => _byRegime[regime].Hops;
 
@@ -381,6 +387,9 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
     /// region downstream of the change was handled again, summed over the regimes replayed (0: none replayed).
     /// </summary>
     internal int EventsReplayed { get; init; }
+
+    /// <summary>Whether the edges changed in place and the graph was patched (else a new graph was built).</summary>
+    internal bool Patched { get; init; }
 
     /// <summary>How many nodes of the replayed regimes' data lie in the region downstream of the change (summed over those regimes).</summary>
     internal int RegionReached { get; init; }
