@@ -163,6 +163,66 @@ internal sealed partial class OnwardGraph
         return own?.ToArray();
     }
 
+    /// <summary>
+    /// The region of <paramref name="before"/>'s regime (searched on <paramref name="old"/>, from which this graph was
+    /// patched) that the change of <paramref name="changed"/> can affect, for <see cref="Replay"/>: the changed edges' old
+    /// and new ends, the nodes whose edges were restructured, and every node data can move to from the region, in either
+    /// version. Which data can move is bounded by categories: a node's categories at most (what reached it before, plus
+    /// what the new edges can bring, to a fixed point), so an edge that carries none of them does not extend the region.
+    /// <paramref name="listing"/> are the nodes whose edges include a changed edge.
+    /// </summary>
+    public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentNullException.ThrowIfNull(before);
+        var nodes = NodeCount;
+        var region = new bool[nodes];
+        var categories = new long[nodes];
+        for (var k = 0; k < before.Order.Length; k++)
+        {
+            if (before.Arrived[k] != LotSets.Empty) categories[before.Order[k]] = Lots.Categories(before.Arrived[k]);
+        }
+        var work = new Stack<int>();
+        void Raise(int node, long add)
+        {
+            var now = add == CategoryBits.Nothing ? categories[node] : Categories.Union(categories[node], add);
+            if (region[node] && now == categories[node]) return;
+            region[node] = true;
+            categories[node] = now;
+            work.Push(node);
+        }
+        foreach (var node in Restructured)
+        {
+            // Its lots were not worked out where data did not leave it before: any.
+            if (node >= old.Outgoing.Length || old.Outgoing[node] is null) categories[node] = CategoryBits.All;
+            Raise(node, CategoryBits.Nothing);
+        }
+        foreach (var e in changed)
+        {
+            Raise(old.To[e], CategoryBits.Nothing);
+            Raise(To[e], CategoryBits.Nothing);
+            foreach (var node in listing) Raise(To[e], Categories.Carry(categories[node], EdgeSet[e]));
+        }
+        while (work.Count > 0)
+        {
+            var node = work.Pop();
+            var held = categories[node];
+            if (held == CategoryBits.Nothing) continue;
+            for (int p = _outStart[node], end = _outStart[node + 1]; p < end; p++)
+            {
+                var carried = Categories.Carry(held, _outSet[p]);
+                if (carried != CategoryBits.Nothing) Raise(_outTo[p], carried);
+            }
+            if (node >= old.NodeCount) continue;
+            for (int p = old._outStart[node], end = old._outStart[node + 1]; p < end; p++)
+            {
+                var carried = Categories.Carry(held, old._outSet[p]);
+                if (carried != CategoryBits.Nothing) Raise(old._outTo[p], carried);
+            }
+        }
+        return region;
+    }
+
     /// <summary>The nodes whose edges include one of <paramref name="edges"/> (a store's merged cluster edges included).</summary>
     public HashSet<int> Listing(IReadOnlyList<int> edges)
     {
@@ -408,7 +468,15 @@ internal sealed partial class OnwardGraph
                 for (; q < qEnd && log.EnqueueSlot[q] < slot; q++) { }
                 if (!region[to])
                 {
-                    if (logged < 0) throw new InvalidOperationException("the replayed region is not closed under the graph's edges");
+                    if (logged < 0)
+                    {
+                        for (var g = 0; g < grew; g++)
+                        {
+                            if (Categories.Carry(categories[g], _outSet[p]) != CategoryBits.Nothing)
+                                throw new InvalidOperationException("the replayed region is not closed under the edges data moves along");
+                        }
+                        continue;
+                    }
                     if (q < qEnd && log.EnqueueSlot[q] == slot)
                     {
                         uEnqueued++;

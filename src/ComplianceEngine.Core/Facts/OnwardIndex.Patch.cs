@@ -45,30 +45,10 @@ public sealed partial class OnwardIndex
             else _filter?.Prepare(own);
         }
 
-        // The nodes whose edges changed (a hop along a changed edge leaves one), and the region downstream of the change.
+        // The nodes whose edges changed (a hop along a changed edge leaves one): a regime whose data reached none keeps its hops.
         var listing = graph.Listing(changed);
-        var region = new bool[graph.NodeCount];
-        var stack = new Stack<int>();
-        void Add(int node)
-        {
-            if (region[node]) return;
-            region[node] = true;
-            stack.Push(node);
-        }
-        foreach (var e in changed)
-        {
-            Add(old.To[e]);
-            Add(graph.To[e]);
-        }
-        foreach (var node in graph.Restructured) Add(node);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            foreach (var next in graph.Next(node)) Add(next);
-            foreach (var next in old.Next(node)) Add(next);
-        }
-        var regenerated = (bool[])region.Clone();
-        foreach (var node in listing) regenerated[node] = true;
+        var moved = new List<int>(listing);
+        moved.AddRange(graph.Restructured);
 
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         var removed = new List<TransferFact>();
@@ -82,8 +62,7 @@ public sealed partial class OnwardIndex
         {
             var before = _byRegime[regime];
             var reached = before.Search.Trace.ReachedBy;
-            var touched = false;
-            for (var n = 0; n < reached.Length && !touched; n++) touched = regenerated[n] && reached[n] != RegimeTrace.Unreached;
+            var touched = moved.Exists(n => n < reached.Length && reached[n] != RegimeTrace.Unreached);
             var seedsChanged = false;
             var heldChanged = 0;
             foreach (var e in changed)
@@ -100,6 +79,9 @@ public sealed partial class OnwardIndex
             var from = new List<int>();
             if (!seedsChanged && before.Log is { } log && ReferenceEquals(before.Search.Graph.Lots, graph.Lots))
             {
+                var region = graph.RegionOf(old, before.Search, changed, listing);
+                var regenerated = (bool[])region.Clone();
+                foreach (var node in listing) regenerated[node] = true;
                 var search = graph.Replay(before.Search, log, region, before.Search.Counts, _replayLots, out var next, out var events);
                 replayed += events;
                 regionNodes += search.Order.Count(n => region[n]);
