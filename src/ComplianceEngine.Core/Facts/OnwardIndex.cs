@@ -55,6 +55,9 @@ public sealed partial class OnwardIndex
     /// <summary>How many times a node was taken from the queue in <paramref name="regime"/>'s last search or replay (-1: not recorded).</summary>
     internal int EventsOf(string regime) => _byRegime[regime].Log?.EventNode.Count ?? -1;
 
+    /// <summary>How <paramref name="regime"/>'s search ran (null: not recorded).</summary>
+    internal SearchLog? LogOf(string regime) => _byRegime[regime].Log;
+
     /// <summary>The search <paramref name="regime"/>'s hops come from (of this version or, when no change reached the regime, an earlier one).</summary>
     internal RegimeSearch SearchOf(string regime) => _byRegime[regime].Search;
 
