@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
@@ -171,6 +172,7 @@ internal sealed partial class OnwardGraph
     /// what the new edges can bring, to a fixed point), so an edge that carries none of them does not extend the region.
     /// <paramref name="listing"/> are the nodes whose edges include a changed edge.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing)
     {
         ArgumentNullException.ThrowIfNull(old);
@@ -242,6 +244,7 @@ internal sealed partial class OnwardGraph
     public ReadOnlySpan<int> Next(int node) => node < NodeCount ? _outTo.AsSpan(_outStart[node], _outStart[node + 1] - _outStart[node]) : [];
 
     /// <summary>As <see cref="Search"/>, recording how the search ran (<see cref="SearchLog"/>) so that it can be replayed after a change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch SearchRecorded(string regime, SearchScratch scratch, out SearchLog log)
     {
         ArgumentNullException.ThrowIfNull(scratch);
@@ -340,6 +343,7 @@ internal sealed partial class OnwardGraph
     /// lots) is the one a full search gives. <paramref name="next"/> is this run's log; <paramref name="searched"/> counts
     /// the events of region nodes handled (the work done beyond reading the log).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, out SearchLog next,
         out int searched)
     {
