@@ -48,6 +48,7 @@ internal static class OnwardBench
         }
         if (o.Flag("phases")) Phases(direct, regimes, transferRules);
         if (o.Flag("update")) Update(direct, regimes, transferRules, rounds);
+        if (o.Flag("reroute")) OnwardRerouteBench.Run(engine, estate, o.Int("reroutes", 6));
         if (rounds == 0) return 0;
         walls.Sort();
         cpus.Sort();

@@ -21,7 +21,7 @@ namespace ComplianceEngine.Core.Facts;
 /// then by value). The evaluation's context (date, organisation, sensitivity) must be the one the previous version was
 /// built with. One writer at a time; a built index is not changed by <see cref="Update"/> (it returns a new one).</para>
 /// </remarks>
-public sealed class OnwardIndex
+public sealed partial class OnwardIndex
 {
     private readonly IReadOnlySet<string>? _regimesToFollow;
     private readonly IOnwardHopFilter? _filter;
@@ -51,6 +51,15 @@ public sealed class OnwardIndex
 
     /// <summary>The regimes followed, in the order <see cref="Hops"/> gives their hops.</summary>
     internal IReadOnlyList<string> Regimes => Graph.Regimes;
+
+    /// <summary>How many times a node was taken from the queue in <paramref name="regime"/>'s last search or replay (-1: not recorded).</summary>
+    internal int EventsOf(string regime) => _byRegime[regime].Log?.EventNode.Count ?? -1;
+
+    /// <summary>How <paramref name="regime"/>'s search ran (null: not recorded).</summary>
+    internal SearchLog? LogOf(string regime) => _byRegime[regime].Log;
+
+    /// <summary>The search <paramref name="regime"/>'s hops come from (of this version or, when no change reached the regime, an earlier one).</summary>
+    internal RegimeSearch SearchOf(string regime) => _byRegime[regime].Search;
 
     /// <summary>One regime's hops, in order (the array the index holds: <see cref="ReplaceHop"/> writes to it).</summary>
     internal IReadOnlyList<TransferFact> HopsOf(string regime) => _byRegime[regime].Hops;
@@ -86,7 +95,7 @@ public sealed class OnwardIndex
         if (graph.Regimes.Count > 0) filter?.Prepare(own);
         var scratch = new SearchScratch();
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
-        foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.Search(regime, scratch), filter);
+        foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log), filter, log);
         return new OnwardIndex(own, graph, regimesToFollow, filter, byRegime);
     }
 
@@ -97,6 +106,8 @@ public sealed class OnwardIndex
     public OnwardUpdate Update(IReadOnlyList<TransferFact> direct)
     {
         ArgumentNullException.ThrowIfNull(direct);
+        // Edges changed in place: the graph patched and each regime's search replayed downstream of the change only.
+        if (Patch(direct) is { } patched) return patched;
         var old = Graph;
         TransferFact[] own = [.. direct];
         var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);
@@ -132,7 +143,7 @@ public sealed class OnwardIndex
                 continue;
             }
             searched.Add(regime);
-            var after = RegimeHops.Of(graph.Search(regime, scratch), _filter);
+            var after = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log), _filter, log);
             if (before is null)
             {
                 byRegime[regime] = after;
@@ -285,7 +296,7 @@ public sealed class OnwardIndex
             added.Add(hop);
         }
         foreach (var at in previous.Values) removed.Add(before.Hops[at]);
-        return new RegimeHops(after.Search, after.Edges, after.Nodes, hops);
+        return new RegimeHops(after.Search, after.Edges, after.Nodes, hops) { Log = after.Log };
     }
 
     /// <summary>Two hops of one regime along equal edges from one node: the same when their data, origin and length are (and their chains: <see cref="ChainComparer"/>).</summary>
@@ -338,7 +349,10 @@ public sealed class OnwardIndex
         public int[] Nodes { get; } = nodes;
         public TransferFact[] Hops { get; } = hops;
 
-        public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter)
+        /// <summary>How the search ran (null: not recorded), for a replay after the next change.</summary>
+        public SearchLog? Log { get; init; }
+
+        public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter, SearchLog? log)
         {
             var edges = new List<int>();
             var nodes = new List<int>();
@@ -349,7 +363,7 @@ public sealed class OnwardIndex
                 nodes.Add(node);
                 hops.Add(hop);
             }
-            return new RegimeHops(search, [.. edges], [.. nodes], [.. hops]);
+            return new RegimeHops(search, [.. edges], [.. nodes], [.. hops]) { Log = log };
         }
 
         /// <summary>The same hops, their edges renumbered for the next version (<paramref name="next"/>: previous index to new index).</summary>
@@ -370,6 +384,18 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
     /// again kept its hops at their positions; a regime not listed here and searched is new (every hop added).
     /// </summary>
     internal IReadOnlyDictionary<string, int[]> Previous { get; init; } = new Dictionary<string, int[]>();
+
+    /// <summary>
+    /// When the searches were replayed downstream of the change (edges changed in place): how many times a node of the
+    /// region downstream of the change was handled again, summed over the regimes replayed (0: none replayed).
+    /// </summary>
+    internal int EventsReplayed { get; init; }
+
+    /// <summary>Whether the edges changed in place and the graph was patched (else a new graph was built).</summary>
+    internal bool Patched { get; init; }
+
+    /// <summary>How many nodes of the replayed regimes' data lie in the region downstream of the change (summed over those regimes).</summary>
+    internal int RegionReached { get; init; }
 }
 
 /// <summary>An onward hop filter that can prepare for a new version of the transfers reusing what it worked out for the last one.</summary>

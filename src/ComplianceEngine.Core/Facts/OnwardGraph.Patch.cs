@@ -1,0 +1,607 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>
+/// The onward index's side of the graph (issue 12, item 6): a next version derived from this one when only some edges
+/// changed in place (<see cref="Patched"/>), a search that records how it ran (<see cref="SearchRecorded"/>), and a
+/// replay of a recorded search in which only the nodes downstream of the change are searched again (<see cref="Replay"/>).
+/// </summary>
+internal sealed partial class OnwardGraph
+{
+    /// <summary>
+    /// The graph of <paramref name="transfers"/>, which are this graph's transfers with only the edges in
+    /// <paramref name="changed"/> replaced (the same count and order), derived from this graph without looking at the
+    /// other edges: node ids, categories and kinds of lot are shared, arrays copied and patched. Null when the change
+    /// needs a graph built from scratch: an edge leaves another node, its exporter's regimes or country change (which
+    /// regimes are followed and bind it), it declares new categories, or its data is a new kind of lot.
+    /// </summary>
+    public OnwardGraph? Patched(IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (transfers.Count != Transfers.Count) return null;
+        var kinds = Lots.Kinds;
+        var newNodes = new List<string>();
+        foreach (var e in changed)
+        {
+            TransferFact was = Transfers[e], now = transfers[e];
+            if (!string.Equals(was.FromNode, now.FromNode, StringComparison.Ordinal)
+                || !was.Source.Regimes.SequenceEqual(now.Source.Regimes, StringComparer.Ordinal)
+                || (was.Source.Country is null) != (now.Source.Country is null)
+                || was.CarriesOnlyItsCategories != now.CarriesOnlyItsCategories
+                || !(now.Categories.IsDefaultOrEmpty || now.Categories.SequenceEqual(was.Categories, StringComparer.Ordinal)))
+            {
+                return null;
+            }
+            if (!_ids.ContainsKey(now.ToNode)) newNodes.Add(now.ToNode);
+        }
+        var kindOf = new int[changed.Count];
+        for (var c = 0; c < changed.Count; c++) kindOf[c] = Lots.KindOf(transfers[changed[c]].Data);
+        // A new kind of lot would not be counted by the searches kept: build from scratch (the old graph's kinds only grew).
+        if (Lots.Kinds != kinds) return null;
+        return new OnwardGraph(this, transfers, changed, kindOf, newNodes);
+    }
+
+    private OnwardGraph(OnwardGraph old, IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed, int[] kindOf, List<string> newNodes)
+    {
+        Transfers = transfers;
+        // Ids never change meaning: shared while no node is added (the old graph keeps its own count).
+        if (newNodes.Count == 0)
+        {
+            _ids = old._ids;
+        }
+        else
+        {
+            _ids = new Dictionary<string, int>(old._ids, StringComparer.Ordinal);
+            foreach (var key in newNodes) Id(key);
+        }
+        From = old.From;
+        To = (int[])old.To.Clone();
+        EdgeSet = (long[])old.EdgeSet.Clone();
+        EdgeOwn = (long[])old.EdgeOwn.Clone();
+        EdgeKind = (int[])old.EdgeKind.Clone();
+        Regimes = old.Regimes;
+        _binding = old._binding;
+        Sensitivity = old.Sensitivity;
+        Categories = old.Categories;
+        Lots = old.Lots;
+        for (var c = 0; c < changed.Count; c++)
+        {
+            var e = changed[c];
+            var t = transfers[e];
+            To[e] = _ids[t.ToNode];
+            EdgeOwn[e] = Categories.Of(t.Categories);
+            EdgeSet[e] = t.CarriesOnlyItsCategories ? EdgeOwn[e] : CategoryBits.All;
+            EdgeKind[e] = kindOf[c];
+        }
+
+        // Each node's edges are its own in order, and a store's also its cluster's when a transfer ends at it on that
+        // cluster (as the full constructor merges them): only the stores the changed edges ended or end at can change.
+        var nodes = _ids.Count;
+        var outgoing = new int[]?[nodes];
+        Array.Copy(old.Outgoing, outgoing, old.Outgoing.Length);
+        var stores = new HashSet<int>();
+        foreach (var e in changed)
+        {
+            stores.Add(old.To[e]);
+            stores.Add(To[e]);
+        }
+        var restructured = new List<int>();
+        foreach (var store in stores)
+        {
+            var list = OutgoingOf(store);
+            var before = store < old.Outgoing.Length ? old.Outgoing[store] : null;
+            if (before is null ? list is null : list is not null && before.AsSpan().SequenceEqual(list)) continue;
+            outgoing[store] = list;
+            restructured.Add(store);
+        }
+        Outgoing = outgoing;
+        Restructured = restructured;
+
+        _outStart = new int[nodes + 1];
+        for (var n = 0; n < nodes; n++) _outStart[n + 1] = _outStart[n] + (Outgoing[n]?.Length ?? 0);
+        _outEdge = new int[_outStart[^1]];
+        _outTo = new int[_outEdge.Length];
+        _outSet = new long[_outEdge.Length];
+        for (var n = 0; n < nodes; n++)
+        {
+            if (Outgoing[n] is not { } edges) continue;
+            for (var k = 0; k < edges.Length; k++)
+            {
+                var at = _outStart[n] + k;
+                _outEdge[at] = edges[k];
+                _outTo[at] = To[edges[k]];
+                _outSet[at] = EdgeSet[edges[k]];
+            }
+        }
+    }
+
+    /// <summary>The nodes whose edges (which edges, in which order) differ from the graph this one was patched from.</summary>
+    public IReadOnlyList<int> Restructured { get; } = [];
+
+    /// <summary>The edges data at <paramref name="node"/> leaves by, worked out from the edges alone (as the full constructor does).</summary>
+    private int[]? OutgoingOf(int node)
+    {
+        List<int>? own = null;
+        var from = From;
+        for (var i = 0; i < from.Length; i++)
+        {
+            if (from[i] == node && Transfers[i].FromNode.Length != 0) (own ??= []).Add(i);
+        }
+        // The first transfer (in order) that ends at the store on a cluster names the cluster whose edges it merges.
+        string? cluster = null;
+        for (var i = 0; i < To.Length && cluster is null; i++)
+        {
+            if (To[i] != node) continue;
+            var t = Transfers[i];
+            if (t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) && t.Destination.Kind == "Cluster") cluster = "Cluster/" + t.Destination.Name;
+        }
+        if (cluster is not null && _ids.TryGetValue(cluster, out var clusterNode))
+        {
+            List<int>? clusterEdges = null;
+            for (var i = 0; i < from.Length; i++)
+            {
+                if (from[i] == clusterNode && Transfers[i].FromNode.Length != 0) (clusterEdges ??= []).Add(i);
+            }
+            if (clusterEdges is not null)
+            {
+                if (own is null)
+                {
+                    own = clusterEdges;
+                }
+                else
+                {
+                    var present = new HashSet<int>(own);
+                    foreach (var e in clusterEdges)
+                    {
+                        if (present.Add(e)) own.Add(e);
+                    }
+                }
+            }
+        }
+        return own?.ToArray();
+    }
+
+    /// <summary>
+    /// The region of <paramref name="before"/>'s regime (searched on <paramref name="old"/>, from which this graph was
+    /// patched) that the change of <paramref name="changed"/> can affect, for <see cref="Replay"/>: the changed edges' old
+    /// and new ends, the nodes whose edges were restructured, and every node data can move to from the region, in either
+    /// version. Which data can move is bounded by categories: a node's categories at most (what reached it before, plus
+    /// what the new edges can bring, to a fixed point), so an edge that carries none of them does not extend the region.
+    /// <paramref name="listing"/> are the nodes whose edges include a changed edge.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentNullException.ThrowIfNull(before);
+        var nodes = NodeCount;
+        var region = new bool[nodes];
+        var categories = new long[nodes];
+        for (var k = 0; k < before.Order.Length; k++)
+        {
+            if (before.Arrived[k] != LotSets.Empty) categories[before.Order[k]] = Lots.Categories(before.Arrived[k]);
+        }
+        var work = new Stack<int>();
+        void Raise(int node, long add)
+        {
+            var now = add == CategoryBits.Nothing ? categories[node] : Categories.Union(categories[node], add);
+            if (region[node] && now == categories[node]) return;
+            region[node] = true;
+            categories[node] = now;
+            work.Push(node);
+        }
+        foreach (var node in Restructured)
+        {
+            // Its lots were not worked out where data did not leave it before: any.
+            if (node >= old.Outgoing.Length || old.Outgoing[node] is null) categories[node] = CategoryBits.All;
+            Raise(node, CategoryBits.Nothing);
+        }
+        foreach (var e in changed)
+        {
+            Raise(old.To[e], CategoryBits.Nothing);
+            Raise(To[e], CategoryBits.Nothing);
+            foreach (var node in listing) Raise(To[e], Categories.Carry(categories[node], EdgeSet[e]));
+        }
+        while (work.Count > 0)
+        {
+            var node = work.Pop();
+            var held = categories[node];
+            if (held == CategoryBits.Nothing) continue;
+            for (int p = _outStart[node], end = _outStart[node + 1]; p < end; p++)
+            {
+                var carried = Categories.Carry(held, _outSet[p]);
+                if (carried != CategoryBits.Nothing) Raise(_outTo[p], carried);
+            }
+            if (node >= old.NodeCount) continue;
+            for (int p = old._outStart[node], end = old._outStart[node + 1]; p < end; p++)
+            {
+                var carried = Categories.Carry(held, old._outSet[p]);
+                if (carried != CategoryBits.Nothing) Raise(old._outTo[p], carried);
+            }
+        }
+        return region;
+    }
+
+    /// <summary>The nodes whose edges include one of <paramref name="edges"/> (a store's merged cluster edges included).</summary>
+    public HashSet<int> Listing(IReadOnlyList<int> edges)
+    {
+        var wanted = new HashSet<int>(edges);
+        var nodes = new HashSet<int>();
+        for (var n = 0; n < NodeCount; n++)
+        {
+            for (int p = _outStart[n], end = _outStart[n + 1]; p < end; p++)
+            {
+                if (wanted.Contains(_outEdge[p])) nodes.Add(n);
+            }
+        }
+        return nodes;
+    }
+
+    /// <summary>The nodes data at <paramref name="node"/> goes to next, one per edge out of it, in order.</summary>
+    public ReadOnlySpan<int> Next(int node) => node < NodeCount ? _outTo.AsSpan(_outStart[node], _outStart[node + 1] - _outStart[node]) : [];
+
+    /// <summary>As <see cref="Search"/>, recording how the search ran (<see cref="SearchLog"/>) so that it can be replayed after a change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RegimeSearch SearchRecorded(string regime, SearchScratch scratch, out SearchLog log)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        var r = Regimes.IndexOf(regime);
+        if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
+        var count = Transfers.Count;
+        var nodes = NodeCount;
+        scratch.Reset(nodes, count);
+        var trace = new RegimeTrace(Transfers, nodes);
+        var order = new List<int>();
+        var counts = new LotCounts(Lots.Kinds);
+        var bound = scratch.Bound;
+        var queue = scratch.Queue;
+        var queued = scratch.Queued;
+        var lots = scratch.Lots;
+        var reachedBy = trace.ReachedBy;
+        log = new SearchLog(nodes);
+
+        Bound(r, bound);
+        for (var i = 0; i < count; i++)
+        {
+            if (!bound[i]) continue;
+            log.BoundEdges.Add(i);
+            var from = From[i];
+            if (reachedBy[from] == RegimeTrace.Unreached)
+            {
+                trace.MarkSeed(from);
+                order.Add(from);
+                log.ReachEvent[from] = SearchLog.SeedEvent;
+                log.ReachSlot[from] = i;
+            }
+            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories) && !queued[from])
+            {
+                queued[from] = true;
+                queue.Enqueue(from);
+                log.SeedEnqueueEdge.Add(i);
+                log.SeedEnqueueNode.Add(from);
+            }
+            counts.Add(EdgeKind[i], Transfers[i].Held);
+        }
+        var grewKinds = scratch.GrewKinds;
+        var grewCategories = scratch.GrewCategories;
+        while (queue.Count > 0)
+        {
+            var node = queue.Dequeue();
+            queued[node] = false;
+            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+            var ev = log.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+            var start = _outStart[node];
+            for (int p = start, end = _outStart[node + 1]; p < end; p++)
+            {
+                var e = _outEdge[p];
+                var next = _outTo[p];
+                var grown = false;
+                for (var g = 0; g < grew; g++)
+                {
+                    var carried = Categories.Carry(grewCategories[g], _outSet[p]);
+                    if (carried == CategoryBits.Nothing) continue;
+                    if (reachedBy[next] == RegimeTrace.Unreached)
+                    {
+                        trace.Reach(next, e, node);
+                        order.Add(next);
+                        log.ReachEvent[next] = ev;
+                        log.ReachSlot[next] = p - start;
+                    }
+                    grown |= lots.Grow(next, grewKinds[g], carried, Categories);
+                }
+                if (grown && !queued[next])
+                {
+                    queued[next] = true;
+                    queue.Enqueue(next);
+                    log.Enqueued(p - start, next);
+                }
+            }
+            log.EndEvent();
+        }
+        scratch.GrewKinds = grewKinds;
+        scratch.GrewCategories = grewCategories;
+
+        var arrived = new int[order.Count];
+        for (var k = 0; k < order.Count; k++)
+        {
+            var node = order[k];
+            if (Outgoing[node] is not null) arrived[k] = lots.SetAt(node, Lots);
+        }
+        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone());
+    }
+
+    /// <summary>
+    /// <paramref name="before"/> (a search of an earlier version, recorded in <paramref name="log"/>) run again on this graph,
+    /// where only the nodes in <paramref name="region"/> can have changed: a region closed under the edges of both versions
+    /// (data never flows from it to a node outside it), holding every node whose edges or whose incoming edges changed, and
+    /// the regime's seeds unchanged outside it. Outside the region the search runs exactly as it did (the same lots, in the
+    /// same order, reach the same nodes by the same edges), so only the region is searched, from scratch, with the events
+    /// outside it taken from the log in the order the queue would interleave them: the result (tree, order of reaching,
+    /// lots) is the one a full search gives. <paramref name="next"/> is this run's log; <paramref name="searched"/> counts
+    /// the events of region nodes handled (the work done beyond reading the log).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, out SearchLog next,
+        out int searched)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(lots);
+        var nodes = NodeCount;
+        var old = before.Trace;
+        var trace = new RegimeTrace(Transfers, nodes);
+        lots.Reset(nodes);
+        var log2 = new SearchLog(nodes);
+        next = log2;
+        log2.BoundEdges.AddRange(log.BoundEdges);
+        searched = 0;
+        // Outside the region, every node is reached as before, by the same edge from the same node.
+        foreach (var node in before.Order)
+        {
+            if (region[node]) continue;
+            if (old.ReachedBy[node] == RegimeTrace.Seed) trace.MarkSeed(node);
+            else trace.Reach(node, old.ReachedBy[node], old.Via(node));
+        }
+        var reached = new List<int>();
+        var queue = new Queue<(int Node, int After)>();
+        var queued = new bool[nodes];
+        var uEnqueued = 0;
+
+        // Seeds: the region's from the bound edges; the others' enqueueing as logged.
+        var s = 0;
+        foreach (var i in log.BoundEdges)
+        {
+            for (; s < log.SeedEnqueueEdge.Count && log.SeedEnqueueEdge[s] <= i; s++)
+            {
+                var seed = log.SeedEnqueueNode[s];
+                if (region[seed]) continue;
+                uEnqueued++;
+                log2.SeedEnqueueEdge.Add(log.SeedEnqueueEdge[s]);
+                log2.SeedEnqueueNode.Add(seed);
+            }
+            var from = From[i];
+            if (!region[from]) continue;
+            if (trace.ReachedBy[from] == RegimeTrace.Unreached)
+            {
+                trace.MarkSeed(from);
+                reached.Add(from);
+                log2.ReachEvent[from] = SearchLog.SeedEvent;
+                log2.ReachSlot[from] = i;
+            }
+            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories) && !queued[from])
+            {
+                queued[from] = true;
+                queue.Enqueue((from, uEnqueued));
+                log2.SeedEnqueueEdge.Add(i);
+                log2.SeedEnqueueNode.Add(from);
+            }
+        }
+
+        var events = log.EventNode.Count;
+        var renumbered = new int[events];
+        var boundary = new sbyte[nodes];
+        var grewKinds = new int[16];
+        var grewCategories = new long[16];
+        var j = 0;
+        var uDequeued = 0;
+        while (true)
+        {
+            while (j < events && region[log.EventNode[j]]) j++;
+            if (queue.Count > 0 && (j >= events || queue.Peek().After <= uDequeued))
+            {
+                // A region node: searched as the full search does.
+                var (node, _) = queue.Dequeue();
+                queued[node] = false;
+                searched++;
+                var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                var ev = log2.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+                Pass(node, ev, grewKinds, grewCategories, grew, -1);
+                log2.EndEvent();
+                continue;
+            }
+            if (j >= events) break;
+            {
+                // A node outside the region: what it passed on is in the log; only its edges into the region are followed.
+                var node = log.EventNode[j];
+                var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
+                var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, freshTo - freshFrom), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
+                renumbered[j] = ev;
+                if (boundary[node] == 0) boundary[node] = (sbyte)(IntoRegion(node, region) ? 1 : 2);
+                if (boundary[node] == 2)
+                {
+                    for (var q = log.EnqueueStart[j]; q < log.EnqueueStart[j + 1]; q++)
+                    {
+                        if (region[log.EnqueueNode[q]]) continue;
+                        uEnqueued++;
+                        log2.Enqueued(log.EnqueueSlot[q], log.EnqueueNode[q]);
+                    }
+                }
+                else
+                {
+                    var count = freshTo - freshFrom;
+                    if (grewKinds.Length < count)
+                    {
+                        grewKinds = new int[count];
+                        grewCategories = new long[count];
+                    }
+                    CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
+                    CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
+                    Pass(node, ev, grewKinds, grewCategories, count, j);
+                }
+                log2.EndEvent();
+                j++;
+                uDequeued++;
+            }
+        }
+
+        // Passes what grew at node (handled as event ev) along its edges: into the region as the full search does, and for
+        // a node outside it (logged as event logged) to nodes outside the region as the log says it did.
+        void Pass(int node, int ev, int[] kinds, long[] categories, int grew, int logged)
+        {
+            var start = _outStart[node];
+            var q = logged >= 0 ? log.EnqueueStart[logged] : 0;
+            var qEnd = logged >= 0 ? log.EnqueueStart[logged + 1] : 0;
+            for (int p = start, end = _outStart[node + 1]; p < end; p++)
+            {
+                var slot = p - start;
+                var to = _outTo[p];
+                for (; q < qEnd && log.EnqueueSlot[q] < slot; q++) { }
+                if (!region[to])
+                {
+                    if (logged < 0)
+                    {
+                        for (var g = 0; g < grew; g++)
+                        {
+                            if (Categories.Carry(categories[g], _outSet[p]) != CategoryBits.Nothing)
+                                throw new InvalidOperationException("the replayed region is not closed under the edges data moves along");
+                        }
+                        continue;
+                    }
+                    if (q < qEnd && log.EnqueueSlot[q] == slot)
+                    {
+                        uEnqueued++;
+                        log2.Enqueued(slot, to);
+                        q++;
+                    }
+                    continue;
+                }
+                var e = _outEdge[p];
+                var grown = false;
+                for (var g = 0; g < grew; g++)
+                {
+                    var carried = Categories.Carry(categories[g], _outSet[p]);
+                    if (carried == CategoryBits.Nothing) continue;
+                    if (trace.ReachedBy[to] == RegimeTrace.Unreached)
+                    {
+                        trace.Reach(to, e, node);
+                        reached.Add(to);
+                        log2.ReachEvent[to] = ev;
+                        log2.ReachSlot[to] = slot;
+                    }
+                    grown |= lots.Grow(to, kinds[g], carried, Categories);
+                }
+                if (grown && !queued[to])
+                {
+                    queued[to] = true;
+                    queue.Enqueue((to, uEnqueued));
+                    log2.Enqueued(slot, to);
+                }
+            }
+        }
+
+        // The order of reaching: the nodes outside the region in their old order, the region's where they now fall.
+        var order = new int[before.Order.Length - CountIn(before.Order, region) + reached.Count];
+        var arrived = new int[order.Length];
+        var at = 0;
+        var d = 0;
+        for (var k = 0; k < before.Order.Length; k++)
+        {
+            var node = before.Order[k];
+            if (region[node]) continue;
+            var was = log.ReachEvent[node];
+            var ev = was == SearchLog.SeedEvent ? SearchLog.SeedEvent : renumbered[was];
+            var slot = log.ReachSlot[node];
+            log2.ReachEvent[node] = ev;
+            log2.ReachSlot[node] = slot;
+            for (; d < reached.Count && Earlier(log2, reached[d], ev, slot); d++) Place(reached[d]);
+            order[at] = node;
+            arrived[at++] = before.Arrived[k];
+        }
+        for (; d < reached.Count; d++) Place(reached[d]);
+
+        void Place(int node)
+        {
+            order[at] = node;
+            arrived[at++] = Outgoing[node] is not null ? lots.SetAt(node, Lots) : LotSets.Empty;
+        }
+
+        return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, before.Bound);
+    }
+
+    private static bool Earlier(SearchLog log, int node, int ev, int slot) =>
+        log.ReachEvent[node] < ev || (log.ReachEvent[node] == ev && log.ReachSlot[node] < slot);
+
+    private static int CountIn(int[] nodes, bool[] region)
+    {
+        var n = 0;
+        foreach (var node in nodes)
+        {
+            if (region[node]) n++;
+        }
+        return n;
+    }
+
+    private bool IntoRegion(int node, bool[] region)
+    {
+        foreach (var to in Next(node))
+        {
+            if (region[to]) return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>
+/// How one regime's search ran, enough to replay it (<see cref="OnwardGraph.Replay"/>): each time a node was taken from the
+/// queue (an event), what had grown there and which nodes it put on the queue (by the position of the edge among the
+/// node's); the seeds put on the queue (by bound edge); and for each node reached, the event (or, for a seed, the bound
+/// edge) and the edge position it was first reached at.
+/// </summary>
+internal sealed class SearchLog(int nodes)
+{
+    public const int SeedEvent = -1;
+
+    public List<int> EventNode { get; } = [];
+    public List<int> FreshStart { get; } = [0];
+    public List<int> FreshKind { get; } = [];
+    public List<long> FreshCategories { get; } = [];
+    public List<int> EnqueueStart { get; } = [0];
+    public List<int> EnqueueSlot { get; } = [];
+    public List<int> EnqueueNode { get; } = [];
+    public List<int> SeedEnqueueEdge { get; } = [];
+    public List<int> SeedEnqueueNode { get; } = [];
+    public List<int> BoundEdges { get; } = [];
+    public int[] ReachEvent { get; } = new int[nodes];
+    public int[] ReachSlot { get; } = new int[nodes];
+
+    public int StartEvent(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
+    {
+        EventNode.Add(node);
+        FreshKind.AddRange(kinds);
+        FreshCategories.AddRange(categories);
+        FreshStart.Add(FreshKind.Count);
+        return EventNode.Count - 1;
+    }
+
+    public void Enqueued(int slot, int node)
+    {
+        EnqueueSlot.Add(slot);
+        EnqueueNode.Add(node);
+    }
+
+    public void EndEvent() => EnqueueStart.Add(EnqueueSlot.Count);
+}

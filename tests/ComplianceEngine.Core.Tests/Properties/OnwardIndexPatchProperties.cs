@@ -1,0 +1,179 @@
+using ComplianceEngine.Core.Evaluation.Incremental;
+using ComplianceEngine.Core.Evaluation.Runners;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Inventory;
+using CsCheck;
+
+namespace ComplianceEngine.Core.Tests.Properties;
+
+/// <summary>
+/// Issue 12, item 6: flows rerouted (sent to another store or recipient) patch the onward index in place. Over generated
+/// estates and random sequences of reroutes (and now and then a flow removed, which builds a new graph), the patched index
+/// holds exactly the hops of a freshly built index and of the full onward search, in the same order; what it reports as
+/// removed and added turns the previous hops into the next; and the replayed searches handle only the region downstream
+/// of each change (far fewer queue events than the full searches of the same regimes). Fixed seed, small budget.
+/// </summary>
+public sealed class OnwardIndexPatchProperties
+{
+    /// <summary>Twelve cases of (estate seed, ten edits of (kind, pick, pick)), drawn from a fixed seed: the same cases every run.</summary>
+    private static readonly Gen<(int Seed, (int Kind, int A, int B)[] Edits)[]> Cases =
+        Gen.Select(Gen.Int[1, 1_000_000], Gen.Select(Gen.Int[0, 9], Gen.Int[0, 100_000], Gen.Int[0, 100_000]).Array[10]).Array[12];
+
+    [Fact]
+    public void Reroutes_PatchedIndex_HoldsAFreshIndexsHops_AndSearchesOnlyDownstream()
+    {
+        var engine = GeneratedEstates.Engine;
+        var regimes = OnwardScope.Of(engine.Rules.Rules);
+        var transferRules = new RuleSelection(engine.Rules).Transfer;
+        long patched = 0, rebuilt = 0, replayedEvents = 0, fullEvents = 0, keptHops = 0, addedHops = 0;
+        Cases.Sample(cases =>
+        {
+            foreach (var (seed, edits) in cases)
+            {
+                var estate = GeneratedEstates.Generate(seed, 150);
+                var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+                var filtered = seed % 2 == 0;
+                IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
+                IReadOnlySet<string>? follow = filtered ? regimes : null;
+                var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
+                var index = OnwardIndex.Build(Direct(resolved, context), follow, Filter());
+                var step = 0;
+                foreach (var (kind, a, b) in edits)
+                {
+                    step++;
+                    var where = $"estate seed {seed}, edit {step} (kind {kind}, picks {a}, {b})";
+                    IReadOnlyList<TransferFact> edges;
+                    if (kind == 0)
+                    {
+                        // A flow removed: every transfer derived again (the edges shift, so a new graph is built).
+                        if (Remove(estate, a) is not { } removedFrom) continue;
+                        estate = removedFrom;
+                        resolved = new FactBuilder(engine.Resolver).Resolve(estate);
+                        edges = Direct(resolved, context);
+                    }
+                    else
+                    {
+                        // A flow rerouted, as the incremental evaluation derives it: its transfer again, the others the index's own.
+                        if (Reroute(estate, a, b) is not { } rerouted) continue;
+                        var flow = rerouted.Flows[a % rerouted.Flows.Length];
+                        var at = index.Direct.Select((t, e) => (t, e)).Where(x => !x.t.Implied && x.t.Subject.Name == flow.Name).Select(x => x.e).ToList();
+                        var next = resolved.WithEstate(rerouted);
+                        if (at.Count != 1 || FactBuilder.Declared(next, context, flow, FactBuilder.OrganizationMechanisms(next, context)) is not { } declared) continue;
+                        estate = rerouted;
+                        resolved = next;
+                        TransferFact[] changed = [.. index.Direct];
+                        changed[at[0]] = declared;
+                        ExportVolumes.Of(changed).Apply(declared);
+                        edges = changed;
+                    }
+                    var before = index.Hops.ToList();
+                    var update = index.Update(edges);
+                    var after = update.Index.Hops.ToList();
+
+                    var built = OnwardIndex.Build(edges, follow, Filter());
+                    AssertSameHops([.. built.Hops], after, $"{where}: against a freshly built index");
+                    AssertSameHops(Full(edges, follow, Filter()), after, $"{where}: against the full search");
+                    var expected = new HashSet<TransferFact>(before, ReferenceEqualityComparer.Instance);
+                    Assert.All(update.Removed, h => Assert.True(expected.Remove(h), $"{where}: removed a hop that was not there"));
+                    Assert.All(update.Added, h => Assert.True(expected.Add(h), $"{where}: added a hop twice"));
+                    Assert.True(expected.SetEquals(after), $"{where}: previous - removed + added is not the next version's hops");
+                    if (update.Patched)
+                    {
+                        // Each replayed search is the full search of the patched graph: the same nodes reached in the same
+                        // order by the same edges, with the same lots.
+                        foreach (var regime in update.RegimesSearched)
+                        {
+                            var replayed = update.Index.SearchOf(regime);
+                            var full = update.Index.Graph.SearchRecorded(regime, new SearchScratch(), out _);
+                            Assert.True(full.Order.SequenceEqual(replayed.Order), $"{where}: {regime} reached its nodes in another order");
+                            Assert.True(full.Arrived.SequenceEqual(replayed.Arrived), $"{where}: {regime} has other lots");
+                            Assert.True(full.Order.All(n => full.Trace.ReachedBy[n] == replayed.Trace.ReachedBy[n] && full.Trace.Length(n) == replayed.Trace.Length(n)),
+                                $"{where}: {regime} reached a node by another edge");
+                        }
+                        patched++;
+                        replayedEvents += update.EventsReplayed;
+                        foreach (var regime in update.RegimesSearched) fullEvents += built.EventsOf(regime);
+                    }
+                    else
+                    {
+                        rebuilt++;
+                    }
+                    keptHops += after.Count - update.Added.Count;
+                    addedHops += update.Added.Count;
+                    index = update.Index;
+                }
+            }
+        }, iter: 1, seed: "0N0XIzNsQ0O3", threads: 1);
+
+        // Not vacuous: reroutes were patched (and removals rebuilt), searches were replayed, and a replay handled far
+        // fewer queue events than full searches of the same regimes would have.
+        Assert.True(patched > 20 && rebuilt > 0, $"patched {patched}, rebuilt {rebuilt}");
+        Assert.True(replayedEvents > 0 && replayedEvents * 2 < fullEvents, $"replayed {replayedEvents} queue events, full searches {fullEvents}");
+        Assert.True(keptHops > addedHops, $"kept {keptHops} hops, added {addedHops}");
+    }
+
+    [Fact]
+    public void Update_OneFlowRerouted_PatchesTheGraph_AndReplaysOnlyTheRegimesItReaches()
+    {
+        var estate = GeneratedEstates.Generate(7, 300);
+        var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+        var resolved = new FactBuilder(GeneratedEstates.Engine.Resolver).Resolve(estate);
+        var index = OnwardIndex.Build(Direct(resolved, context), regimesToFollow: null);
+        var flow = estate.Flows.First(f => index.Direct.Count(t => !t.Implied && t.Subject.Name == f.Name) == 1);
+        var rerouted = Reroute(estate, estate.Flows.IndexOf(flow), 1)!;
+        var next = resolved.WithEstate(rerouted);
+        var declared = FactBuilder.Declared(next, context, rerouted.Flows[estate.Flows.IndexOf(flow)], FactBuilder.OrganizationMechanisms(next, context))!;
+        TransferFact[] edges = [.. index.Direct];
+        edges[index.Direct.ToList().FindIndex(t => !t.Implied && t.Subject.Name == flow.Name)] = declared;
+
+        var update = index.Update(edges);
+
+        Assert.True(update.Patched);
+        AssertSameHops(Full(edges, null, null), [.. update.Index.Hops], "one flow rerouted");
+        // The index it was updated from is unchanged.
+        AssertSameHops(Full(index.Direct, null, null), [.. index.Hops], "the previous version");
+    }
+
+    private static Estate? Reroute(Estate estate, int a, int b)
+    {
+        if (estate.Flows.IsEmpty) return null;
+        var i = a % estate.Flows.Length;
+        var flow = estate.Flows[i];
+        var targets = estate.Stores.Select(s => s.Name).Concat(estate.Recipients.Select(r => r.Name))
+            .Where(n => n != flow.To.Name && n != flow.From.Name).ToList();
+        if (targets.Count == 0) return null;
+        return estate with { Flows = estate.Flows.SetItem(i, flow with { To = new Reference(targets[b % targets.Count], flow.To.Location) }) };
+    }
+
+    private static Estate? Remove(Estate estate, int a) =>
+        estate.Flows.IsEmpty ? null : estate with { Flows = estate.Flows.RemoveAt(a % estate.Flows.Length) };
+
+    private static List<TransferFact> Full(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? follow, IOnwardHopFilter? filter) =>
+        filter is null ? [.. FlowAnalyzer.OnwardHops(direct, follow)] : [.. FlowAnalyzer.OnwardHops(direct, follow, filter)];
+
+    private static void AssertSameHops(List<TransferFact> expected, List<TransferFact> actual, string where)
+    {
+        Assert.True(expected.Count == actual.Count, $"{where}: {actual.Count} hops, expected {expected.Count}");
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.True(StructuralEquality.Equal(expected[i], actual[i]),
+                $"{where}: {Differences(expected[i], actual[i])} hop {i} differs: {actual[i].Subject.Reference} under {actual[i].Regimes.FirstOrDefault()} via {string.Join(" > ", actual[i].Path)}, expected {expected[i].Subject.Reference} via {string.Join(" > ", expected[i].Path)}");
+        }
+    }
+
+    private static string Differences(TransferFact a, TransferFact b) => string.Join(", ", typeof(TransferFact).GetProperties()
+        .Where(p => p.GetIndexParameters().Length == 0)
+        .Where(p => !Equals(System.Text.Json.JsonSerializer.Serialize(p.GetValue(a)), System.Text.Json.JsonSerializer.Serialize(p.GetValue(b))))
+        .Select(p => $"{p.Name}: {System.Text.Json.JsonSerializer.Serialize(p.GetValue(a))} vs {System.Text.Json.JsonSerializer.Serialize(p.GetValue(b))}"));
+
+    /// <summary>The direct transfers the evaluation builds (declared and implied, with the exporting countries' totals).</summary>
+    private static List<TransferFact> Direct(ResolvedEstate resolved, EvaluationContext context)
+    {
+        var engine = GeneratedEstates.Engine;
+        var direct = FactBuilder.Build(resolved, context).Concat(new FlowAnalyzer(engine.Resolver).Implied(resolved, context)).OfType<TransferFact>().ToList();
+        var volumes = ExportVolumes.Of(direct);
+        foreach (var t in direct) volumes.Apply(t);
+        return direct;
+    }
+}
