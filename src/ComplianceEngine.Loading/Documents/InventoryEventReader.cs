@@ -29,7 +29,7 @@ internal sealed class InventoryEventReader
     // Fields of a spec (bit flags, to find a duplicate key without a set).
     private const int Attributes = 1;
 
-    private readonly Parser _parser;
+    private readonly IParser _parser;
     private readonly string _file;
     private readonly YamlLimits _limits;
     private readonly List<EventDocument> _documents = [];
@@ -57,11 +57,27 @@ internal sealed class InventoryEventReader
     private Mark _lastStart;
     private bool _anyEvent;
 
-    private InventoryEventReader(TextReader text, string file, YamlLimits limits)
+    private InventoryEventReader(IParser parser, string file, YamlLimits limits)
     {
-        _parser = new Parser(text);
+        _parser = parser;
         _file = file;
         _limits = limits;
+    }
+
+    /// <summary>
+    /// The documents of a file written in the plain subset of YAML that <see cref="PlainYamlParser"/> reads (generated and
+    /// exported inventories), read from its events as <see cref="TryRead"/> reads YamlDotNet's: the same events give the
+    /// same documents. Null, with nothing written, for any file outside that subset, and for any file that would give a
+    /// diagnostic or go through the tree: the caller then reads it with <see cref="TryRead"/> as before, so every
+    /// diagnostic and position stays YamlDotNet's.
+    /// </summary>
+    public static List<EventDocument>? TryReadPlain(ArraySegment<byte> bytes, string file, YamlLimits limits)
+    {
+        var parser = new PlainYamlParser(bytes);
+        var reader = new InventoryEventReader(parser, file, limits);
+        var read = reader.ReadStream();
+        if (!read || parser.Unsupported || reader._stopped || reader._duplicate) return null;
+        return reader._documents;
     }
 
     /// <summary>
@@ -73,7 +89,7 @@ internal sealed class InventoryEventReader
     /// </summary>
     public static List<EventDocument>? TryRead(TextReader text, string file, YamlLimits limits, DiagnosticBag diagnostics)
     {
-        var reader = new InventoryEventReader(text, file, limits);
+        var reader = new InventoryEventReader(new Parser(text), file, limits);
         var read = reader.ReadStream();
         if (reader._stopped)
         {
