@@ -44,7 +44,6 @@ internal sealed class FactTable
     {
         ArgumentNullException.ThrowIfNull(findings);
         var ids = new Dictionary<Fact, int>();
-        var known = new Dictionary<Evidence, Known>(SameInstance.Comparer);
         var entries = new List<Fact>();
         var counts = new List<int>();
         var evidence = new int[findings.Count][];
@@ -59,29 +58,21 @@ internal sealed class FactTable
             {
                 var e = cited[j];
                 var atSubject = e.Location.IsKnown && e.Location.Line == subject.Line && e.Location.File == subject.File;
-                if (!known.TryGetValue(e, out var seen)) seen = new Known(null, -1, -1);
-                var id = atSubject ? seen.AtSubject : seen.Elsewhere;
-                if (id < 0)
+                var value = e.Value;
+                if (!f.Path.IsDefault && f.Path.Length >= 2 && value.Contains(" -> ", StringComparison.Ordinal))
                 {
-                    var value = seen.PathFreeValue ?? e.Value;
-                    var pathFree = !value.Contains(" -> ", StringComparison.Ordinal);
-                    if (!pathFree && !f.Path.IsDefault && f.Path.Length >= 2)
-                    {
-                        pathText ??= string.Join(" -> ", f.Path);
-                        value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
-                    }
-                    var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
-                        : atSubject ? new Fact(e.Fact, value, null, 0, true)
-                        : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
-                    if (!ids.TryGetValue(fact, out id))
-                    {
-                        id = entries.Count;
-                        ids.Add(fact, id);
-                        entries.Add(fact);
-                        counts.Add(0);
-                    }
-                    // Only a value that no path can change is the same entry at the next citation of the same object.
-                    if (pathFree) known[e] = atSubject ? seen with { PathFreeValue = value, AtSubject = id } : seen with { PathFreeValue = value, Elsewhere = id };
+                    pathText ??= string.Join(" -> ", f.Path);
+                    value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                }
+                var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
+                    : atSubject ? new Fact(e.Fact, value, null, 0, true)
+                    : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
+                if (!ids.TryGetValue(fact, out var id))
+                {
+                    id = entries.Count;
+                    ids.Add(fact, id);
+                    entries.Add(fact);
+                    counts.Add(0);
                 }
                 counts[id]++;
                 indexes[j] = id;
@@ -127,27 +118,4 @@ internal sealed class FactTable
         public bool Equals(Keyed x, Keyed y) => x.Hash == y.Hash && x.Fact.Equals(y.Fact);
         public int GetHashCode(Keyed obj) => obj.Hash;
     }
-
-    /// <summary>
-    /// Evidence objects by identity, hashed by their fact, file, line and column rather than by
-    /// <see cref="System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(object)"/>: an object's first identity hash takes
-    /// the runtime's slow path (about 1-2 us each, measured), and at 100,000 flows the table looks up half a million
-    /// objects once each (3.75 s of the JSON phase on the main thread, profiled under load). Objects with the same fact and
-    /// location share a hash and are told apart by reference, as before.
-    /// </summary>
-    private sealed class SameInstance : IEqualityComparer<Evidence>
-    {
-        public static readonly SameInstance Comparer = new();
-
-        public bool Equals(Evidence? x, Evidence? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(Evidence obj) =>
-            HashCode.Combine(obj.Fact, obj.Location.File, obj.Location.Line, obj.Location.Column);
-    }
-
-    /// <summary>
-    /// What is known of an evidence object whose value holds no path: the value, and its entry when cited on its finding's
-    /// subject line and elsewhere (-1: not yet).
-    /// </summary>
-    private readonly record struct Known(string? PathFreeValue, int AtSubject, int Elsewhere);
 }

@@ -1,12 +1,12 @@
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace ComplianceEngine.Loading.Yaml;
 
 /// <summary>
 /// A parser for the plain subset of YAML that generated and exported inventories are written in, producing the very
-/// events YamlDotNet's <see cref="Parser"/> produces for the same text (types, values, styles and start marks), at a
-/// fraction of its cost: no tokens, no look-ahead buffer, no interning through <see cref="string.IsInterned"/>.
+/// events YamlDotNet's <see cref="Parser"/> produces for the same text (kinds, values, styles and start marks, as
+/// <see cref="YamlEvent"/>s), at a fraction of its cost: no tokens, no look-ahead buffer, no event objects, no interning
+/// through <see cref="string.IsInterned"/>.
 /// <para>
 /// The subset: ASCII text without tabs or carriage returns; documents separated by lines that are exactly <c>---</c>;
 /// block mappings of <c>key: value</c> lines indented by spaces (a <c>key:</c> line opens a more indented mapping);
@@ -18,7 +18,7 @@ namespace ComplianceEngine.Loading.Yaml;
 /// this parser accepts is read exactly as YamlDotNet reads it, and everything else is read by YamlDotNet itself.
 /// </para>
 /// </summary>
-internal sealed class PlainYamlParser : IParser
+internal sealed class PlainYamlParser
 {
     private const int MaxFlowDepth = 16;
     private const int MaxShared = 32;
@@ -32,7 +32,7 @@ internal sealed class PlainYamlParser : IParser
     private int _line = 1;
     private int _lineStart;
 
-    private readonly Queue<ParsingEvent> _pending = new();
+    private readonly Queue<YamlEvent> _pending = new();
     private readonly List<int> _indents = [];
     private bool _started;
     private bool _finished;
@@ -58,10 +58,10 @@ internal sealed class PlainYamlParser : IParser
     /// <summary>True once the text turned out to hold something outside the subset; the events then stop (MoveNext is false).</summary>
     public bool Unsupported { get; private set; }
 
-    /// <inheritdoc />
-    public ParsingEvent? Current { get; private set; }
+    /// <summary>The event read by the last <see cref="MoveNext"/> that returned true.</summary>
+    public YamlEvent Current { get; private set; }
 
-    /// <inheritdoc />
+    /// <summary>Reads the next event: false at the end of the stream, or when the text turned out to be outside the subset.</summary>
     public bool MoveNext()
     {
         while (_pending.Count == 0)
@@ -72,7 +72,7 @@ internal sealed class PlainYamlParser : IParser
         if (Unsupported)
         {
             _pending.Clear();
-            Current = null;
+            Current = default;
             return false;
         }
         Current = _pending.Dequeue();
@@ -94,7 +94,7 @@ internal sealed class PlainYamlParser : IParser
         {
             _started = true;
             var zero = new Mark(0, 1, 1);
-            _pending.Enqueue(new StreamStart(in zero, in zero));
+            _pending.Enqueue(new YamlEvent(YamlEventKind.StreamStart, zero));
             return;
         }
         // Skip empty lines.
@@ -144,7 +144,7 @@ internal sealed class PlainYamlParser : IParser
             {
                 return false;
             }
-            _pending.Enqueue(new DocumentStart(null, null, false, at, MarkAt(start + 3, _line)));
+            _pending.Enqueue(new YamlEvent(YamlEventKind.DocumentStart, at));
             _documentOpen = true;
             _anyDocument = true;
             return true;
@@ -152,7 +152,7 @@ internal sealed class PlainYamlParser : IParser
         if (!_documentOpen)
         {
             if (_anyDocument) return false;
-            _pending.Enqueue(new DocumentStart(null, null, true, at, at));
+            _pending.Enqueue(new YamlEvent(YamlEventKind.DocumentStart, at));
             _documentOpen = true;
             _anyDocument = true;
         }
@@ -174,7 +174,7 @@ internal sealed class PlainYamlParser : IParser
             while (_indents.Count > 0 && _indents[^1] > indent)
             {
                 _indents.RemoveAt(_indents.Count - 1);
-                _pending.Enqueue(new MappingEnd(in at, in at));
+                _pending.Enqueue(new YamlEvent(YamlEventKind.MappingEnd, at));
             }
             if (_indents.Count == 0 || _indents[^1] != indent) return false;
         }
@@ -184,7 +184,7 @@ internal sealed class PlainYamlParser : IParser
         var keyEnd = ScalarEnd(p, lineEnd, spaces: false);
         // An implicit key longer than YAML allows (1024) is YamlDotNet's to report.
         if (keyEnd == p || keyEnd - p > MaxKey || keyEnd >= lineEnd || _bytes[keyEnd] != (byte)':') return false;
-        Enqueue(p, keyEnd, isKey: true);
+        Enqueue(p, keyEnd);
         p = keyEnd + 1;
         if (p == lineEnd)
         {
@@ -202,7 +202,7 @@ internal sealed class PlainYamlParser : IParser
             default:
                 var valueEnd = ScalarEnd(p, lineEnd, spaces: true);
                 if (valueEnd != lineEnd || valueEnd == p || _bytes[valueEnd - 1] == (byte)' ') return false;
-                Enqueue(p, valueEnd, isKey: false);
+                Enqueue(p, valueEnd);
                 return true;
         }
     }
@@ -213,8 +213,7 @@ internal sealed class PlainYamlParser : IParser
         if (depth >= MaxFlowDepth) return false;
         var mapping = _bytes[p] == (byte)'{';
         var open = MarkAt(p, _line);
-        if (mapping) _pending.Enqueue(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Flow, open, open));
-        else _pending.Enqueue(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Flow, open, open));
+        _pending.Enqueue(new YamlEvent(mapping ? YamlEventKind.MappingStart : YamlEventKind.SequenceStart, open, Flow: true));
         p++;
         var close = mapping ? (byte)'}' : (byte)']';
         if (p < lineEnd && _bytes[p] == close)
@@ -230,7 +229,7 @@ internal sealed class PlainYamlParser : IParser
             {
                 var keyEnd = ScalarEnd(p, lineEnd, spaces: false);
                 if (keyEnd == p || keyEnd - p > MaxKey || keyEnd + 1 >= lineEnd || _bytes[keyEnd] != (byte)':' || _bytes[keyEnd + 1] != (byte)' ') return false;
-                Enqueue(p, keyEnd, isKey: true);
+                Enqueue(p, keyEnd);
                 p = keyEnd + 2;
                 if (p >= lineEnd) return false;
             }
@@ -242,7 +241,7 @@ internal sealed class PlainYamlParser : IParser
             {
                 var valueEnd = ScalarEnd(p, lineEnd, spaces: false);
                 if (valueEnd == p) return false;
-                Enqueue(p, valueEnd, isKey: false);
+                Enqueue(p, valueEnd);
                 p = valueEnd;
             }
             if (p >= lineEnd) return false;
@@ -260,8 +259,7 @@ internal sealed class PlainYamlParser : IParser
     private void CloseFlow(bool mapping, int p)
     {
         var at = MarkAt(p, _line);
-        if (mapping) _pending.Enqueue(new MappingEnd(in at, in at));
-        else _pending.Enqueue(new SequenceEnd(in at, in at));
+        _pending.Enqueue(new YamlEvent(mapping ? YamlEventKind.MappingEnd : YamlEventKind.SequenceEnd, at));
     }
 
     /// <summary>
@@ -285,14 +283,14 @@ internal sealed class PlainYamlParser : IParser
     private void OpenBlock(int indent, Mark at)
     {
         _indents.Add(indent);
-        _pending.Enqueue(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block, at, at));
+        _pending.Enqueue(new YamlEvent(YamlEventKind.MappingStart, at));
     }
 
     private void CloseDocument(Mark at)
     {
-        for (var i = 0; i < _indents.Count; i++) _pending.Enqueue(new MappingEnd(in at, in at));
+        for (var i = 0; i < _indents.Count; i++) _pending.Enqueue(new YamlEvent(YamlEventKind.MappingEnd, at));
         _indents.Clear();
-        _pending.Enqueue(new DocumentEnd(true, at, at));
+        _pending.Enqueue(new YamlEvent(YamlEventKind.DocumentEnd, at));
         _documentOpen = false;
         _rootOpen = false;
     }
@@ -309,15 +307,11 @@ internal sealed class PlainYamlParser : IParser
         var endsWithBreak = _bytes[_end - 1] == (byte)'\n';
         var at = new Mark(_end - _origin, endsWithBreak ? _line : _line + 1, 1);
         CloseDocument(at);
-        _pending.Enqueue(new StreamEnd(in at, in at));
+        _pending.Enqueue(new YamlEvent(YamlEventKind.StreamEnd, at));
     }
 
-    private void Enqueue(int from, int to, bool isKey)
-    {
-        var start = MarkAt(from, _line);
-        var end = MarkAt(to, _line);
-        _pending.Enqueue(new Scalar(AnchorName.Empty, TagName.Empty, Text(from, to), ScalarStyle.Plain, true, false, start, end, isKey));
-    }
+    private void Enqueue(int from, int to) =>
+        _pending.Enqueue(new YamlEvent(YamlEventKind.Scalar, MarkAt(from, _line), Text(from, to), ScalarStyle.Plain));
 
     /// <summary>The text of the ASCII bytes [from, to): shared for short values.</summary>
     private string Text(int from, int to)

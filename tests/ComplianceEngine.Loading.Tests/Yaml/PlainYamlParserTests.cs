@@ -77,20 +77,10 @@ public sealed class PlainYamlParserTests
           name: Acme  Group Ltd
         """;
 
-    private static string Describe(ParsingEvent e)
-    {
-        static string M(Mark m) => string.Create(CultureInfo.InvariantCulture, $"{m.Index}@{m.Line}:{m.Column}");
-        var flags = e is NodeEvent n ? $"anchor={n.Anchor.IsEmpty} tag={n.Tag.IsEmpty}" : "";
-        return e switch
-        {
-            Scalar s => $"Scalar [{s.Value}] {s.Style} key={s.IsKey} plain={s.IsPlainImplicit} quoted={s.IsQuotedImplicit} {flags} {M(s.Start)}-{M(s.End)}",
-            MappingStart m => $"MappingStart {m.Style} {m.IsImplicit} {flags} {M(m.Start)}",
-            SequenceStart q => $"SequenceStart {q.Style} {q.IsImplicit} {flags} {M(q.Start)}",
-            DocumentStart d => $"DocumentStart {d.IsImplicit} {M(d.Start)}",
-            DocumentEnd d => $"DocumentEnd {d.IsImplicit} {M(d.Start)}",
-            _ => $"{e.GetType().Name} {M(e.Start)}",
-        };
-    }
+    /// <summary>An event as the readers see it (kind, start, value, style), and whether it has no anchor and no tag.</summary>
+    private static string Describe(YamlEvent e, bool plainNode) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{e.Kind} [{e.Value}] {e.Style} flow={e.Flow} {e.Start.Index}@{e.Start.Line}:{e.Start.Column} plain-node={plainNode}");
 
     /// <summary>YamlDotNet's events, or null when it throws (malformed YAML).</summary>
     private static List<string>? YamlDotNetEvents(string text)
@@ -99,7 +89,12 @@ public sealed class PlainYamlParserTests
         var parser = new Parser(new StringReader(text));
         try
         {
-            while (parser.MoveNext()) result.Add(Describe(parser.Current!));
+            while (parser.MoveNext())
+            {
+                var ev = parser.Current!;
+                var plainNode = ev is not AnchorAlias && (ev is not NodeEvent n || (n.Anchor.IsEmpty && n.Tag.IsEmpty));
+                result.Add(Describe(YamlEvent.From(ev), plainNode));
+            }
         }
         catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or FormatException)
         {
@@ -113,7 +108,7 @@ public sealed class PlainYamlParserTests
     {
         var result = new List<string>();
         var parser = new PlainYamlParser(bytes);
-        while (parser.MoveNext()) result.Add(Describe(parser.Current!));
+        while (parser.MoveNext()) result.Add(Describe(parser.Current, plainNode: true));
         return parser.Unsupported ? null : result;
     }
 
