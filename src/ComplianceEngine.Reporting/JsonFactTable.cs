@@ -35,10 +35,12 @@ internal sealed class FactTable
     public int[] Of(int finding) => _evidence[finding];
 
     /// <summary>
-    /// The table of <paramref name="findings"/> (in the order they are written). An evidence object cited again (the same
-    /// instance, shared by the findings on one fact) whose value holds no path (no <c>" -> "</c>, so no finding's path can
-    /// be in it) is the same entry wherever it is cited on or off its citing finding's subject line: it is looked up by
-    /// reference, and its value is neither rendered nor hashed again.
+    /// The table of <paramref name="findings"/> (in the order they are written): every citation's fact is worked out
+    /// (its value with the finding's path as <c>{path}</c>) and looked up by value. Evidence objects are not looked up by
+    /// identity: an object's first identity hash (<see cref="System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(object)"/>)
+    /// made that lookup the slowest step of the JSON phase at 100,000 flows (3.75 s of the main thread's time in a profile
+    /// under load; the phase took 0.74x the wall time without it, side by side), and hashing by fact and location instead
+    /// chains the many objects that share both.
     /// </summary>
     public static FactTable Build(IReadOnlyList<Finding> findings)
     {
