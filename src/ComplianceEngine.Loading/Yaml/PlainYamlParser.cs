@@ -10,7 +10,7 @@ namespace ComplianceEngine.Loading.Yaml;
 /// <para>
 /// The subset: ASCII text without tabs or carriage returns; documents separated by lines that are exactly <c>---</c>;
 /// block mappings of <c>key: value</c> lines indented by spaces (a <c>key:</c> line opens a more indented mapping);
-/// values that are plain scalars (a letter or digit first, then letters, digits, <c>. _ / -</c> and single spaces
+/// values that are plain scalars (a letter or digit first, then letters, digits, <c>. _ / -</c> and spaces
 /// inside), flow sequences <c>[a, b]</c> and flow mappings <c>{k: v, k: {k: v}}</c> of such scalars (no spaces inside a
 /// scalar there), written with exactly <c>", "</c> and <c>": "</c>; empty lines anywhere. Anything else (a comment, a
 /// quote, a block list, a tab, a byte beyond ASCII, an empty document, a continuation line, a trailing space...) sets
