@@ -241,6 +241,29 @@ public sealed class JsonWritingTests
     }
 
     [Fact]
+    public void FactTable_DistinctEvidenceObjectsWithTheSameFactAndLocation_ToldApartAsRenderingEveryEntry()
+    {
+        // Objects with the same fact and location share their hash in the table's identity lookup: each must still be its
+        // own object there (equal values one entry, different values different entries), re-cited or not.
+        var at = new SourceLocation("stores.yaml", 7, 3);
+        var objects = Enumerable.Range(0, 300).Select(i => new Evidence("country", $"C{i % 40}", at)).ToList();
+        var findings = new List<Finding>();
+        for (var i = 0; i < 900; i++)
+        {
+            var subject = new SourceLocation("stores.yaml", i % 3 == 0 ? 7 : 100 + i, 1);
+            findings.Add(new Finding($"f{i}", "R", "T", "EU", Severity.High, FindingStatus.Violation, new FindingSubject("DataStore", $"s{i}", subject),
+                ["solo"], "c", "verified", "m", "r", [objects[i % objects.Count], objects[(i * 7) % objects.Count]]));
+        }
+
+        var table = FactTable.Build(findings);
+        var (entries, evidence) = Naive(findings);
+
+        Assert.Equal(entries, table.Entries);
+        Assert.Equal(80, table.Entries.Count); // 40 values, each on and off its citing finding's subject line
+        for (var i = 0; i < findings.Count; i++) Assert.Equal(evidence[i], table.Of(i));
+    }
+
+    [Fact]
     public void FirstInListingOrder_ManyFindingsWithTies_TheFirstOfTheFullSort()
     {
         var random = new Random(7);

@@ -53,7 +53,8 @@ public static class EstateLinker
         }
     }
 
-    private static HashSet<string> Unique(IEnumerable<DocumentInfo> infos, DiagnosticBag diagnostics)
+    /// <summary>The documents by name (the first of each name); a name declared twice is an error at the second.</summary>
+    private static Dictionary<string, DocumentInfo> Unique(IEnumerable<DocumentInfo> infos, DiagnosticBag diagnostics)
     {
         var seen = new Dictionary<string, DocumentInfo>(StringComparer.Ordinal);
         foreach (var info in infos)
@@ -62,7 +63,7 @@ public static class EstateLinker
                 diagnostics.Error(DiagnosticCodes.DuplicateName, $"{info.Kind} '{info.Name}' is declared twice (first at {first.Location})", info.Location);
             else seen[info.Name] = info;
         }
-        return [.. seen.Keys];
+        return seen;
     }
 
     /// <summary>
@@ -70,15 +71,15 @@ public static class EstateLinker
     /// document of one of the <paramref name="allowed"/> kinds. Nothing is allocated when it does (a 100k-flow estate makes
     /// some 200,000 of these checks); the message is made only for a dangling reference.
     /// </summary>
-    private static void Expect(Reference reference, string kind, string name, string role, DiagnosticBag diagnostics, params ReadOnlySpan<(HashSet<string> Names, string Kind)> allowed)
+    private static void Expect(Reference reference, string kind, string name, string role, DiagnosticBag diagnostics, params ReadOnlySpan<(Dictionary<string, DocumentInfo> Names, string Kind)> allowed)
     {
         foreach (var a in allowed)
         {
-            if (a.Names.Contains(reference.Name)) return;
+            if (a.Names.ContainsKey(reference.Name)) return;
         }
         var list = allowed.ToArray();
         var kinds = string.Join(" or ", list.Select(a => a.Kind));
-        var hint = MapReader.Suggest(reference.Name, list.SelectMany(a => a.Names));
+        var hint = MapReader.Suggest(reference.Name, list.SelectMany(a => a.Names.Keys));
         diagnostics.Error(DiagnosticCodes.DanglingReference, $"{kind} '{name}' {role} '{reference.Name}' does not name any {kinds}{hint}", reference.Location);
     }
 }

@@ -29,7 +29,9 @@ internal sealed class InventoryEventReader
     // Fields of a spec (bit flags, to find a duplicate key without a set).
     private const int Attributes = 1;
 
-    private readonly Parser _parser;
+    // The source of events: YamlDotNet's parser, or the plain-subset parser (which never gives an anchor, tag or alias).
+    private readonly Parser? _parser;
+    private readonly PlainYamlParser? _plain;
     private readonly string _file;
     private readonly YamlLimits _limits;
     private readonly List<EventDocument> _documents = [];
@@ -40,10 +42,10 @@ internal sealed class InventoryEventReader
     // The events of the document being read, from its root: replayed into a tree when its record cannot be read. Kept for
     // at most MaxBuffered events (a document of a huge list is not held twice, as events and as its record).
     private const int MaxBuffered = 4096;
-    private readonly List<ParsingEvent> _buffer = [];
+    private readonly List<YamlEvent> _buffer = [];
     private bool _buffering;
     private readonly List<YamlFrame> _frames = [];
-    private ParsingEvent _current = null!;
+    private YamlEvent _current;
     // The document just read, kept once its DocumentEnd is read (a stop on that very event drops it, as in the tree path).
     private EventDocument _read;
     private int _events;
@@ -57,11 +59,28 @@ internal sealed class InventoryEventReader
     private Mark _lastStart;
     private bool _anyEvent;
 
-    private InventoryEventReader(TextReader text, string file, YamlLimits limits)
+    private InventoryEventReader(Parser? parser, PlainYamlParser? plain, string file, YamlLimits limits)
     {
-        _parser = new Parser(text);
+        _parser = parser;
+        _plain = plain;
         _file = file;
         _limits = limits;
+    }
+
+    /// <summary>
+    /// The documents of a file written in the plain subset of YAML that <see cref="PlainYamlParser"/> reads (generated and
+    /// exported inventories), read from its events as <see cref="TryRead"/> reads YamlDotNet's: the same events give the
+    /// same documents. Null, with nothing written, for any file outside that subset, and for any file that would give a
+    /// diagnostic or go through the tree: the caller then reads it with <see cref="TryRead"/> as before, so every
+    /// diagnostic and position stays YamlDotNet's.
+    /// </summary>
+    public static List<EventDocument>? TryReadPlain(ArraySegment<byte> bytes, string file, YamlLimits limits)
+    {
+        var parser = new PlainYamlParser(bytes);
+        var reader = new InventoryEventReader(null, parser, file, limits);
+        var read = reader.ReadStream();
+        if (!read || parser.Unsupported || reader._stopped || reader._duplicate) return null;
+        return reader._documents;
     }
 
     /// <summary>
@@ -73,7 +92,7 @@ internal sealed class InventoryEventReader
     /// </summary>
     public static List<EventDocument>? TryRead(TextReader text, string file, YamlLimits limits, DiagnosticBag diagnostics)
     {
-        var reader = new InventoryEventReader(text, file, limits);
+        var reader = new InventoryEventReader(new Parser(text), null, file, limits);
         var read = reader.ReadStream();
         if (reader._stopped)
         {
@@ -91,16 +110,16 @@ internal sealed class InventoryEventReader
 
     private bool ReadStream()
     {
-        if (!Next() || _current is not StreamStart) return false;
+        if (!Next() || _current.Kind != YamlEventKind.StreamStart) return false;
         while (true)
         {
             if (!Next()) return false;
-            if (_current is StreamEnd) return !_parser.MoveNext();
-            if (_current is not DocumentStart) return false;
+            if (_current.Kind == YamlEventKind.StreamEnd) return _plain is null ? !_parser!.MoveNext() : !_plain.MoveNext();
+            if (_current.Kind != YamlEventKind.DocumentStart) return false;
             _buffer.Clear();
             _buffering = true;
             if (!Next()) return false;
-            if (_current is MappingStart && ReadDocument())
+            if (_current.Kind == YamlEventKind.MappingStart && ReadDocument())
             {
                 // read into a record (_read)
             }
@@ -111,7 +130,7 @@ internal sealed class InventoryEventReader
                 if (_stopped || BuildTree() is not { } node) return false;
                 _read = new EventDocument(null, node);
             }
-            if (!Next() || _current is not DocumentEnd) return false;
+            if (!Next() || _current.Kind != YamlEventKind.DocumentEnd) return false;
             _documents.Add(_read);
             _depth = 0;
         }
@@ -123,23 +142,36 @@ internal sealed class InventoryEventReader
     /// </summary>
     private bool Next()
     {
-        bool moved;
-        try
+        YamlEvent ev;
+        if (_plain is not null)
         {
-            moved = _parser.MoveNext();
+            if (!_plain.MoveNext()) return false;
+            ev = _plain.Current;
         }
-        catch (YamlException ex)
+        else
         {
-            SafeYamlReader.SyntaxError(Stop(), ex, _file, Last());
-            return false;
+            bool moved;
+            try
+            {
+                moved = _parser!.MoveNext();
+            }
+            catch (YamlException ex)
+            {
+                SafeYamlReader.SyntaxError(Stop(), ex, _file, Last());
+                return false;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+            {
+                SafeYamlReader.Malformed(Stop(), ex, Last());
+                return false;
+            }
+            if (!moved) return false;
+            var parsed = _parser.Current!;
+            _lastStart = parsed.Start;
+            _anyEvent = true;
+            if (Refused(parsed)) return false;
+            ev = YamlEvent.From(parsed);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
-        {
-            SafeYamlReader.Malformed(Stop(), ex, Last());
-            return false;
-        }
-        if (!moved) return false;
-        var ev = _parser.Current!;
         _lastStart = ev.Start;
         _anyEvent = true;
         if (_buffering && _buffer.Count <= MaxBuffered) _buffer.Add(ev);
@@ -148,39 +180,49 @@ internal sealed class InventoryEventReader
             SafeYamlReader.TooManyNodes(Stop(), _limits, Last());
             return false;
         }
-        if (ev is NodeEvent node)
+        if (ev.Kind is YamlEventKind.MappingStart or YamlEventKind.SequenceStart)
         {
-            if (!node.Anchor.IsEmpty)
+            if (_depth >= _limits.MaxDepth)
             {
-                SafeYamlReader.AnchorRejected(Stop(), node, Last());
+                SafeYamlReader.TooDeep(Stop(), _limits, Last());
                 return false;
             }
-            if (!node.Tag.IsEmpty && node.Tag.Value != "!")
-            {
-                SafeYamlReader.TagRejected(Stop(), node, Last());
-                return false;
-            }
-            if (ev is MappingStart or SequenceStart)
-            {
-                if (_depth >= _limits.MaxDepth)
-                {
-                    SafeYamlReader.TooDeep(Stop(), _limits, Last());
-                    return false;
-                }
-                _depth++;
-            }
+            _depth++;
         }
-        else if (ev is AnchorAlias alias)
-        {
-            SafeYamlReader.AliasRejected(Stop(), alias, Last());
-            return false;
-        }
-        else if (ev is MappingEnd or SequenceEnd)
+        else if (ev.Kind is YamlEventKind.MappingEnd or YamlEventKind.SequenceEnd)
         {
             _depth--;
         }
         _current = ev;
         return true;
+    }
+
+    /// <summary>
+    /// Whether YamlDotNet's <paramref name="ev"/> is refused as <see cref="SafeYamlReader"/> refuses it (an anchor, a tag, an
+    /// alias), with <see cref="_stop"/> set to its diagnostic; the event cap comes first, as there.
+    /// </summary>
+    private bool Refused(ParsingEvent ev)
+    {
+        if (_events + 1 > _limits.MaxEvents) return false; // counted, and stopped, by the caller
+        if (ev is NodeEvent node)
+        {
+            if (!node.Anchor.IsEmpty)
+            {
+                SafeYamlReader.AnchorRejected(Stop(), node, Last());
+                return true;
+            }
+            if (!node.Tag.IsEmpty && node.Tag.Value != "!")
+            {
+                SafeYamlReader.TagRejected(Stop(), node, Last());
+                return true;
+            }
+        }
+        else if (ev is AnchorAlias alias)
+        {
+            SafeYamlReader.AliasRejected(Stop(), alias, Last());
+            return true;
+        }
+        return false;
     }
 
     /// <summary>The bag for the diagnostic that stops reading (one at most: nothing is read after it).</summary>
@@ -206,24 +248,19 @@ internal sealed class InventoryEventReader
         return value;
     }
 
-    private static bool IsQuoted(Scalar s) => s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
-
-    /// <summary>The plain scalars that mean null, as <see cref="YamlScalar.IsNull"/>.</summary>
-    private static bool IsNull(Scalar s) => !IsQuoted(s) && s.Value is "" or "~" or "null" or "Null" or "NULL";
-
     /// <summary>The next key of the open mapping (false at its end, or when the key is not a scalar: <paramref name="end"/> tells which).</summary>
     private bool NextKey(out string key, out bool end)
     {
         key = string.Empty;
         end = false;
         if (!Next()) return false;
-        if (_current is MappingEnd)
+        if (_current.Kind == YamlEventKind.MappingEnd)
         {
             end = true;
             return false;
         }
-        if (_current is not Scalar s) return false;
-        key = s.Value;
+        if (_current.Kind != YamlEventKind.Scalar) return false;
+        key = _current.Value;
         return true;
     }
 
@@ -240,9 +277,9 @@ internal sealed class InventoryEventReader
     {
         value = null;
         location = SourceLocation.None;
-        if (!Next() || _current is not Scalar s) return false;
+        if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
         location = Here();
-        if (!IsNull(s)) value = s.Value;
+        if (!_current.IsNull) value = _current.Value;
         return true;
     }
 
@@ -250,8 +287,8 @@ internal sealed class InventoryEventReader
     private bool String(out string? value, bool share = true)
     {
         value = null;
-        if (!Next() || _current is not Scalar s) return false;
-        if (!IsNull(s)) value = share ? Share(s.Value) : s.Value;
+        if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
+        if (!_current.IsNull) value = share ? Share(_current.Value) : _current.Value;
         return true;
     }
 
@@ -259,11 +296,11 @@ internal sealed class InventoryEventReader
     private bool Enum(IReadOnlyList<string> allowed, out string? value)
     {
         value = null;
-        if (!Next() || _current is not Scalar s) return false;
-        if (IsNull(s)) return true;
+        if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
+        if (_current.IsNull) return true;
         foreach (var a in allowed)
         {
-            if (a == s.Value)
+            if (a == _current.Value)
             {
                 value = a;
                 return true;
@@ -275,9 +312,9 @@ internal sealed class InventoryEventReader
     /// <summary>A boolean field, as <see cref="MapReader.Bool"/>.</summary>
     private bool Bool(ref bool value)
     {
-        if (!Next() || _current is not Scalar s) return false;
-        if (IsNull(s)) return true;
-        if (IsQuoted(s) || !bool.TryParse(s.Value, out var b)) return false;
+        if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
+        if (_current.IsNull) return true;
+        if (_current.IsQuoted || !bool.TryParse(_current.Value, out var b)) return false;
         value = b;
         return true;
     }
@@ -286,9 +323,9 @@ internal sealed class InventoryEventReader
     private bool Long(out long? value)
     {
         value = null;
-        if (!Next() || _current is not Scalar s) return false;
-        if (IsNull(s)) return true;
-        if (IsQuoted(s) || !long.TryParse(s.Value.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
+        if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
+        if (_current.IsNull) return true;
+        if (_current.IsQuoted || !long.TryParse(_current.Value.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
         value = n;
         return true;
     }
@@ -297,9 +334,9 @@ internal sealed class InventoryEventReader
     private bool Duration(out TimeSpan? value)
     {
         value = null;
-        if (!Next() || _current is not Scalar s) return false;
-        if (IsNull(s)) return true;
-        if (!MapReader.TryParseDuration(s.Value, out var t)) return false;
+        if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
+        if (_current.IsNull) return true;
+        if (!MapReader.TryParseDuration(_current.Value, out var t)) return false;
         value = t;
         return true;
     }
@@ -310,16 +347,16 @@ internal sealed class InventoryEventReader
         values = [];
         locations = [];
         if (!Next()) return false;
-        if (_current is Scalar nothing) return IsNull(nothing);
-        if (_current is not SequenceStart) return false;
+        if (_current.Kind == YamlEventKind.Scalar) return _current.IsNull;
+        if (_current.Kind != YamlEventKind.SequenceStart) return false;
         _items.Clear();
         _locations.Clear();
         while (true)
         {
             if (!Next()) return false;
-            if (_current is SequenceEnd) break;
-            if (_current is not Scalar s || IsNull(s)) return false;
-            _items.Add(Share(s.Value));
+            if (_current.Kind == YamlEventKind.SequenceEnd) break;
+            if (_current.Kind != YamlEventKind.Scalar || _current.IsNull) return false;
+            _items.Add(Share(_current.Value));
             if (withLocations) _locations.Add(Here());
         }
         values = [.. _items];
@@ -357,8 +394,8 @@ internal sealed class InventoryEventReader
         values = ImmutableSortedDictionary<string, string>.Empty;
         locations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
         if (!Next()) return false;
-        if (_current is Scalar nothing) return IsNull(nothing);
-        if (_current is not MappingStart) return false;
+        if (_current.Kind == YamlEventKind.Scalar) return _current.IsNull;
+        if (_current.Kind != YamlEventKind.MappingStart) return false;
         var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var at = ImmutableSortedDictionary.CreateBuilder<string, SourceLocation>(StringComparer.Ordinal);
         while (true)
@@ -366,9 +403,9 @@ internal sealed class InventoryEventReader
             if (!NextKey(out var key, out var end)) return end && Done(builder, at, out values, out locations);
             if (builder.ContainsKey(key)) return false;
             var keyLocation = withLocations ? Here() : null;
-            if (!Next() || _current is not Scalar s) return false;
+            if (!Next() || _current.Kind != YamlEventKind.Scalar) return false;
             key = Share(key);
-            builder[key] = IsNull(s) ? "" : Share(s.Value);
+            builder[key] = _current.IsNull ? "" : Share(_current.Value);
             if (keyLocation is not null) at[key] = keyLocation;
         }
 
@@ -411,7 +448,7 @@ internal sealed class InventoryEventReader
                 case "spec":
                     // The spec is read by kind: a spec written before the kind is left to the tree path.
                     if (!See(ref seen, 8) || kind is null) return false;
-                    if (!Next() || _current is not MappingStart) return false;
+                    if (!Next() || _current.Kind != YamlEventKind.MappingStart) return false;
                     spec = _spec.Reset(Here());
                     if (!ReadSpec(kind, spec)) return false;
                     break;
@@ -439,7 +476,7 @@ internal sealed class InventoryEventReader
     {
         name = null;
         labels = ImmutableSortedDictionary<string, string>.Empty;
-        if (!Next() || _current is not MappingStart) return false;
+        if (!Next() || _current.Kind != YamlEventKind.MappingStart) return false;
         var seen = 0;
         while (true)
         {
@@ -501,8 +538,8 @@ internal sealed class InventoryEventReader
     private bool DisasterRecovery(SpecValues v)
     {
         if (!Next()) return false;
-        if (_current is Scalar nothing) return IsNull(nothing);
-        if (_current is not MappingStart) return false;
+        if (_current.Kind == YamlEventKind.Scalar) return _current.IsNull;
+        if (_current.Kind != YamlEventKind.MappingStart) return false;
         var location = Here();
         string? strategy = null;
         ImmutableArray<Reference>? targets = null;
@@ -532,15 +569,15 @@ internal sealed class InventoryEventReader
     {
         targets = null;
         if (!Next()) return false;
-        if (_current is Scalar) return false; // null (missing) or a scalar (wrong type): both are diagnostics
-        if (_current is not SequenceStart) return false;
+        if (_current.Kind == YamlEventKind.Scalar) return false; // null (missing) or a scalar (wrong type): both are diagnostics
+        if (_current.Kind != YamlEventKind.SequenceStart) return false;
         var result = ImmutableArray.CreateBuilder<Reference>();
         while (true)
         {
             if (!Next()) return false;
-            if (_current is SequenceEnd) break;
-            if (_current is not Scalar s || IsNull(s)) return false;
-            result.Add(new Reference(Share(s.Value), Here()));
+            if (_current.Kind == YamlEventKind.SequenceEnd) break;
+            if (_current.Kind != YamlEventKind.Scalar || _current.IsNull) return false;
+            result.Add(new Reference(Share(_current.Value), Here()));
         }
         targets = result.ToImmutable();
         return true;
@@ -567,8 +604,8 @@ internal sealed class InventoryEventReader
     private bool Encryption(SpecValues v)
     {
         if (!Next()) return false;
-        if (_current is Scalar nothing) return IsNull(nothing);
-        if (_current is not MappingStart) return false;
+        if (_current.Kind == YamlEventKind.Scalar) return _current.IsNull;
+        if (_current.Kind != YamlEventKind.MappingStart) return false;
         var location = Here();
         bool atRest = false, endToEnd = false;
         string? keyCountry = null;
@@ -642,7 +679,7 @@ internal sealed class InventoryEventReader
         _buffering = false;
         for (var i = 0; ; i++)
         {
-            ParsingEvent ev;
+            YamlEvent ev;
             if (i < replay)
             {
                 ev = _buffer[i];
@@ -652,16 +689,16 @@ internal sealed class InventoryEventReader
                 if (!Next()) return null;
                 ev = _current;
             }
-            switch (ev)
+            switch (ev.Kind)
             {
-                case Scalar scalar:
-                    if (!Attach(new YamlScalar(Share(scalar.Value), IsQuoted(scalar), At(scalar.Start)))) return null;
+                case YamlEventKind.Scalar:
+                    if (!Attach(new YamlScalar(Share(ev.Value), ev.IsQuoted, At(ev.Start)))) return null;
                     break;
-                case MappingStart or SequenceStart:
+                case YamlEventKind.MappingStart or YamlEventKind.SequenceStart:
                     if (depth == _frames.Count) _frames.Add(new YamlFrame());
-                    _frames[depth++].Open(At(ev.Start), ev is MappingStart);
+                    _frames[depth++].Open(At(ev.Start), ev.Kind == YamlEventKind.MappingStart);
                     break;
-                case MappingEnd or SequenceEnd:
+                case YamlEventKind.MappingEnd or YamlEventKind.SequenceEnd:
                     if (depth == 0) return null;
                     if (!Attach(_frames[--depth].Close())) return null;
                     break;

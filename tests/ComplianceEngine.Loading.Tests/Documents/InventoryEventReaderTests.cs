@@ -33,7 +33,8 @@ public sealed class InventoryEventReaderTests
     /// that is not an inventory record (Organization, Waiver, Policy, DataCategory, rule kinds...), the diagnostics
     /// (sorted, and how many were added).
     /// </summary>
-    private static (string Estate, string Diagnostics, int Count, int FromEvents) Load(IReadOnlyList<string> paths, bool fromEvents, YamlLimits? limits)
+    private static (string Estate, string Diagnostics, int Count, int FromEvents) Load(IReadOnlyList<string> paths, bool fromEvents, YamlLimits? limits,
+        bool plain = true)
     {
         var estates = new StringBuilder();
         var diagnostics = new StringBuilder();
@@ -41,7 +42,7 @@ public sealed class InventoryEventReaderTests
         var read = 0;
         foreach (var sources in new Sources.ISourceReader?[] { null, new Import.EstateImporter() })
         {
-            var documents = new DocumentLoader(limits, sources) { ReadRecordsFromEvents = fromEvents };
+            var documents = new DocumentLoader(limits, sources) { ReadRecordsFromEvents = fromEvents, ReadPlainYaml = plain };
             var bag = new DiagnosticBag();
             var (estate, waivers) = new WorkspaceLoader(documents).LoadWorkspace(paths, bag);
             estates.Append(Dump(estate)).Append('\n').Append(Dump(waivers)).Append('\n');
@@ -103,6 +104,12 @@ public sealed class InventoryEventReaderTests
         Assert.Equal(tree.Diagnostics, events.Diagnostics);
         Assert.Equal(tree.Count, events.Count);
         Assert.Equal(tree.Estate, events.Estate);
+        // The same with every file's events from YamlDotNet (no plain-subset parser).
+        var parsed = Load(list, fromEvents: true, limits, plain: false);
+        Assert.Equal(tree.Diagnostics, parsed.Diagnostics);
+        Assert.Equal(tree.Count, parsed.Count);
+        Assert.Equal(tree.Estate, parsed.Estate);
+        Assert.Equal(events.FromEvents, parsed.FromEvents);
         // Only the diagnostics of one load (without the source reader, through LoadWorkspace), for the tests' own checks.
         return (events.Estate, events.Diagnostics[..events.Diagnostics.IndexOf("\n--\n", StringComparison.Ordinal)], events.FromEvents);
     }
