@@ -90,34 +90,4 @@ internal sealed class FactTable
             for (var j = 0; j < indexes.Length; j++) indexes[j] = renumbered[indexes[j]];
         return new FactTable([.. order.Select(id => entries[id])], evidence);
     }
-
-    /// <summary>The facts of one finding's evidence, in its order, each with its hash.</summary>
-    private static Keyed[] KeysOf(Finding f)
-    {
-        var cited = f.Evidence;
-        if (cited.IsDefaultOrEmpty) return [];
-        var pathText = f.Path.IsDefaultOrEmpty || f.Path.Length < 2 ? null : string.Join(" -> ", f.Path);
-        var subject = f.Subject.Location;
-        var keys = new Keyed[cited.Length];
-        for (var j = 0; j < cited.Length; j++)
-        {
-            var e = cited[j];
-            var value = pathText is null ? e.Value : e.Value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
-            var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
-                : e.Location.Line == subject.Line && e.Location.File == subject.File ? new Fact(e.Fact, value, null, 0, true)
-                : new Fact(e.Fact, value, e.Location.File, e.Location.Line, false);
-            keys[j] = new Keyed(fact, fact.GetHashCode());
-        }
-        return keys;
-    }
-
-    /// <summary>A fact with its hash, worked out once (on the thread that built it).</summary>
-    private readonly record struct Keyed(Fact Fact, int Hash);
-
-    private sealed class KeyedComparer : IEqualityComparer<Keyed>
-    {
-        public static readonly KeyedComparer Instance = new();
-        public bool Equals(Keyed x, Keyed y) => x.Hash == y.Hash && x.Fact.Equals(y.Fact);
-        public int GetHashCode(Keyed obj) => obj.Hash;
-    }
 }
