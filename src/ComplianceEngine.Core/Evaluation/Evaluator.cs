@@ -184,7 +184,8 @@ public sealed class Evaluator
     /// The report from judged facts' tallies, in order: findings merged (the first of equal ids kept), counted per
     /// jurisdiction, coverage finished, sorted. The batch path passes one tally per chunk; the incremental evaluation one
     /// tally over its session's facts. <paramref name="merged"/>, when given, holds coverage already merged out of the
-    /// tallies (<see cref="VerdictTally.MergeCoverageInto"/>); what the tallies still hold is added to it.
+    /// tallies (<see cref="VerdictTally.MergeCoverageInto"/>); what the tallies still hold is added to it. The tallies are
+    /// used up: their findings lists are let go as they are merged.
     /// </summary>
     internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
         IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers, CoverageTally? merged = null)
@@ -212,6 +213,8 @@ public sealed class Evaluator
                 ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
                 findings[kept++] = finding;
             }
+            // The report holds the chunk's findings now: its list (a large array per chunk) need not live until the report is done.
+            chunk.ReleaseFindings();
         }
         for (var r = 0; r < rules.Length; r++)
         {
