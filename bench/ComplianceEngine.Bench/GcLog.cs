@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
 
@@ -13,9 +12,9 @@ namespace ComplianceEngine.Bench;
 internal sealed class GcLog : EventListener
 {
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly DateTime _start0 = DateTime.UtcNow;
     private readonly Lock _lock = new();
-    private long _suspendedAt;
+    private DateTime? _suspendedAt;
     private string _start = "";
 
     protected override void OnEventSourceCreated(EventSource source)
@@ -30,24 +29,27 @@ internal sealed class GcLog : EventListener
             switch (e.EventName)
             {
                 case "GCSuspendEEBegin_V1":
-                    _suspendedAt = Stopwatch.GetTimestamp();
+                    // Events reach a listener later, in batches: times are the events' own.
+                    _suspendedAt = e.TimeStamp;
                     break;
                 case "GCStart_V2":
                     _start = string.Create(CultureInfo.InvariantCulture,
                         $"gc {Payload(e, "Count")} gen{Payload(e, "Depth")} {Type(Payload(e, "Type"))} reason {Reason(Payload(e, "Reason"))}");
                     break;
-                case "GCRestartEEEnd_V1" when _suspendedAt != 0:
+                case "GCRestartEEEnd_V1" when _suspendedAt is { } suspended:
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [gc-log {_clock.Elapsed.TotalSeconds,7:F2} s] pause {Stopwatch.GetElapsedTime(_suspendedAt).TotalMilliseconds,7:F1} ms {_start}"));
-                    _suspendedAt = 0;
+                        $"  [gc-log {At(e),7:F2} s] pause {(e.TimeStamp - suspended).TotalMilliseconds,7:F1} ms {_start}"));
+                    _suspendedAt = null;
                     break;
                 case "GCHeapStats_V2":
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [gc-log {_clock.Elapsed.TotalSeconds,7:F2} s] after: gen0 {Mib(e, "GenerationSize0")} gen1 {Mib(e, "GenerationSize1")} gen2 {Mib(e, "GenerationSize2")} loh {Mib(e, "GenerationSize3")} poh {Mib(e, "GenerationSize4")} MiB; promoted gen0 {Mib(e, "TotalPromotedSize0")} gen1 {Mib(e, "TotalPromotedSize1")} MiB"));
+                        $"  [gc-log {At(e),7:F2} s] after: gen0 {Mib(e, "GenerationSize0")} gen1 {Mib(e, "GenerationSize1")} gen2 {Mib(e, "GenerationSize2")} loh {Mib(e, "GenerationSize3")} poh {Mib(e, "GenerationSize4")} MiB; promoted gen0 {Mib(e, "TotalPromotedSize0")} gen1 {Mib(e, "TotalPromotedSize1")} MiB"));
                     break;
             }
         }
     }
+
+    private double At(EventWrittenEventArgs e) => (e.TimeStamp.ToUniversalTime() - _start0).TotalSeconds;
 
     private static object? Payload(EventWrittenEventArgs e, string name)
     {
