@@ -28,7 +28,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F] [--gc-log] [--pause-after PHASE]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -40,6 +40,8 @@ internal static class Commands
                   --runner batch|nrules: judge facts with compiled judgements (default) or in NRules sessions
                   --no-json: skip the report phase
                   --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
+                  --gc-log: one line per garbage collection on stderr (generation, kind, reason, pause, generation sizes after)
+                  --pause-after PHASE: after PHASE (e.g. evaluate), wait for a line on stdin (outside the timings; for a heap dump)
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
                   each size in a fresh child process (`once`), then a markdown table (also kept in WORK/last-run.md
@@ -90,6 +92,7 @@ internal static class Commands
         if (mode is not ("memory" or "yaml")) throw new ArgumentException("--mode is memory or yaml");
         var seed = o.Int("seed", DefaultSeed);
         var live = o.Flag("live");
+        using var gcLog = o.Flag("gc-log") ? new GcLog() : null;
 
         var sw = Stopwatch.StartNew();
         var rulesDir = o.Get("rules", "rules");
@@ -106,7 +109,7 @@ internal static class Commands
         Estate estate;
         var generateMs = 0.0;
         var reset = false;
-        var recorder = new PhaseRecorder(live);
+        var recorder = new PhaseRecorder(live) { PauseAfter = o.Get("pause-after") };
         IReadOnlyList<Diagnostic> inputDiagnostics = [];
         var allocatedAtStart = 0L;
         if (mode == "memory")

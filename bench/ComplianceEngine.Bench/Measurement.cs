@@ -57,6 +57,9 @@ internal sealed class PhaseRecorder : IEvaluationObserver
 
     public List<PhaseResult> Phases { get; } = [];
 
+    /// <summary>A phase after which to wait for a line on standard input (<c>--pause-after</c>), e.g. to take a heap dump.</summary>
+    public string? PauseAfter { get; init; }
+
     /// <summary>Starts timing the next phase now.</summary>
     public void Restart()
     {
@@ -84,6 +87,12 @@ internal sealed class PhaseRecorder : IEvaluationObserver
         var (g0, g1, g2) = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
         long? live = _live ? GC.GetTotalMemory(forceFullCollection: true) : null;
         Phases.Add(new PhaseResult(name, elapsed.TotalMilliseconds, cpu.TotalMilliseconds, pause.TotalMilliseconds, g0, g1, g2, allocated, items, live));
+        if (PauseAfter == name)
+        {
+            // Outside the timings: a heap dump (dotnet-gcdump collect -p PID) can be taken now; a line on standard input goes on.
+            Console.Error.WriteLine($"paused after {name}: process {Environment.ProcessId}; a line on standard input goes on");
+            Console.In.ReadLine();
+        }
         Restart();
     }
 

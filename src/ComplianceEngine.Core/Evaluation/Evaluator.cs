@@ -84,24 +84,54 @@ public sealed class Evaluator
     {
         ArgumentNullException.ThrowIfNull(estate);
         ArgumentNullException.ThrowIfNull(options);
+        var workers = Workers(options);
+        var (resolved, chunks, coverage) = Judge(estate, options, workers, keepFacts: sources is not null);
+        return BuildReport(chunks, resolved, options, diagnostics, sources, workers, coverage);
+    }
+
+    /// <summary>
+    /// Derives the facts of <paramref name="estate"/> and judges them in chunks: a tally per chunk, and the coverage merged
+    /// from them. Its own method, so that nothing of the facts' derivation (the direct facts, the onward search's graph)
+    /// is still held by a local of the caller's frame while the report is built.
+    /// </summary>
+    private (ResolvedEstate Resolved, List<VerdictTally> Chunks, CoverageTally Coverage) Judge(Estate estate, EvaluationOptions options, int workers, bool keepFacts)
+    {
         var observer = options.Observer;
         var context = new EvaluationContext(options.AsOf, estate.Organization);
-        var workers = Workers(options);
-        var (resolved, all) = Derive(estate, context, options, workers);
+        var (resolved, all) = DeriveOnceThrough(estate, context, options, workers);
 
-        var keepFacts = sources is not null;
         // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
         var coverage = new CoverageTally();
         var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk =>
         {
             var tally = EvaluateChunk(chunk, options, keepFacts);
             tally.MergeCoverageInto(coverage);
+            // The chunk's finding caches (per rule, site and fact) served its findings: they need not wait for the report.
+            tally.ReleaseBuilder();
             return tally;
         });
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
-        return BuildReport(chunks, resolved, options, diagnostics, sources, workers, coverage);
+        return (resolved, chunks, coverage);
+    }
+
+    /// <summary>
+    /// The batch path's facts, as <see cref="Derive"/> gives them, enumerated once and let go as they are handed out: a
+    /// direct fact's slot in its list is cleared as the fact is taken, and the onward search (its graph, its lot tables and
+    /// the direct transfers it walks) is dropped as soon as its last hop is taken. Judged facts are garbage then, instead of
+    /// living until the last chunk is judged and the report is built.
+    /// </summary>
+    private (ResolvedEstate Resolved, IEnumerable<Fact> Facts) DeriveOnceThrough(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
+    {
+        var (resolved, all, direct, volumes) = DeriveDirect(estate, context, options, workers);
+        IEnumerable<Fact>? hops = null;
+        if (OnwardHopFilter(options, workers) is (var follow, var filter))
+        {
+            var onward = filter is null ? FlowAnalyzer.OnwardHops(direct, follow) : FlowAnalyzer.OnwardHops(direct, follow, filter);
+            hops = onward.Select(volumes.Apply);
+        }
+        return (resolved, new OnceThrough<Fact>(all, hops));
     }
 
     /// <summary>The threads the options allow.</summary>
@@ -160,7 +190,8 @@ public sealed class Evaluator
     /// The report from judged facts' tallies, in order: findings merged (the first of equal ids kept), counted per
     /// jurisdiction, coverage finished, sorted. The batch path passes one tally per chunk; the incremental evaluation one
     /// tally over its session's facts. <paramref name="merged"/>, when given, holds coverage already merged out of the
-    /// tallies (<see cref="VerdictTally.MergeCoverageInto"/>); what the tallies still hold is added to it.
+    /// tallies (<see cref="VerdictTally.MergeCoverageInto"/>); what the tallies still hold is added to it. The tallies are
+    /// used up: their findings lists are let go as they are merged.
     /// </summary>
     internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
         IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers, CoverageTally? merged = null)
@@ -188,6 +219,8 @@ public sealed class Evaluator
                 ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
                 findings[kept++] = finding;
             }
+            // The report holds the chunk's findings now: its list (a large array per chunk) need not live until the report is done.
+            chunk.ReleaseFindings();
         }
         for (var r = 0; r < rules.Length; r++)
         {

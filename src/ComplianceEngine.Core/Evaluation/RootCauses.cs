@@ -85,7 +85,7 @@ public static class RootCauses
                 }
             }
             else root = ShortestPrefix(f, byPath) ?? f.Id;
-            linked[i] = f.RootCause == root ? f : f with { RootCause = root };
+            linked[i] = f.WithRootCause(root);
         }
     }
 
@@ -145,7 +145,7 @@ public static class RootCauses
         var root = UnknownSite(f) is { } site
             ? FindingFactory.Fingerprint(f.RuleId, f.Jurisdiction, new FindingSubject("Site", site, SourceLocation.None), [UnknownLocation])
             : ShortestPrefix(f, firstWithPath) ?? f.Id;
-        return f.RootCause == root ? f : f with { RootCause = root };
+        return f.WithRootCause(root);
     }
 
     /// <summary>The key of the first <paramref name="length"/> names of <paramref name="f"/>'s path (its rule, jurisdiction and outcome).</summary>

@@ -14,7 +14,8 @@ internal readonly record struct RuleVerdict(CompiledRule Rule, Judgement Judgeme
 /// </summary>
 internal sealed class VerdictTally(bool includePasses, bool keepFacts)
 {
-    private readonly FindingBuilder _builder = new();
+    /// <summary>Makes this tally's findings; its caches are let go by <see cref="ReleaseBuilder"/> (a new one is made if more verdicts come).</summary>
+    private FindingBuilder? _builder;
     private readonly List<string> _jurisdictions = new(4);
 
     /// <summary>Passes only counted, per rule index (the rule kept beside its count); folded into <see cref="UncountedPasses"/> when read.</summary>
@@ -23,7 +24,10 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     private readonly Dictionary<string, int> _uncounted = new(StringComparer.Ordinal);
 
     /// <summary>Findings in fact and rule order, with the rule and (when kept for explanations) the fact behind each.</summary>
-    public List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings { get; } = [];
+    public List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings { get; private set; } = [];
+
+    /// <summary>Lets go of <see cref="Findings"/> (the report has taken them): the list is empty from now on.</summary>
+    public void ReleaseFindings() => Findings = [];
 
     /// <summary>Pass verdicts per jurisdiction that were only counted (passes are findings only when asked for).</summary>
     public Dictionary<string, int> UncountedPasses
@@ -62,6 +66,12 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
         lock (total) total.Merge(Coverage);
         Coverage = new CoverageTally();
     }
+
+    /// <summary>
+    /// Lets go of the finding builder and its caches (per rule, site and fact, and the last fact it read): a chunk's
+    /// findings are made, and the tally waits for the report with only what the report needs.
+    /// </summary>
+    public void ReleaseBuilder() => _builder = null;
 
     /// <summary>Sorts <paramref name="recorded"/> by rule (rules fire in any order) and returns it.</summary>
     public static List<Verdict> InRuleOrder(List<Verdict> recorded)
@@ -122,7 +132,7 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
             // Coverage counts what rules judged: a "not applicable" verdict (the runners do not record one) judged nothing.
             if (verdict.Judgement != Judgement.NotApplicable) Note(verdict.Rule);
             if (Counted(verdict.Rule, verdict.Judgement)) continue;
-            Findings.Add((findings is null ? _builder.Create(verdict.Rule, fact, verdict.Judgement, verdict.Error) : findings[next++], verdict.Rule,
+            Findings.Add((findings is null ? (_builder ??= new FindingBuilder()).Create(verdict.Rule, fact, verdict.Judgement, verdict.Error) : findings[next++], verdict.Rule,
                 keepFacts ? fact : null));
         }
         Coverage.Record(fact, _jurisdictions);
@@ -137,7 +147,7 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
             Verdicts++;
             Note(verdict.Rule);
             if (Counted(verdict.Rule, verdict.Judgement)) continue;
-            Findings.Add((_builder.Create(verdict.Rule, fact, verdict.Judgement, verdict.Error), verdict.Rule, keepFacts ? fact : null));
+            Findings.Add(((_builder ??= new FindingBuilder()).Create(verdict.Rule, fact, verdict.Judgement, verdict.Error), verdict.Rule, keepFacts ? fact : null));
         }
         Coverage.Record(fact, _jurisdictions);
     }

@@ -250,7 +250,29 @@ public sealed record Finding
     /// data through the same unlawful hop, or the same unknown location) share it, so a report can fold them. The root
     /// finding's own id when it has one; null when nothing worked it out.
     /// </summary>
-    public string? RootCause { get; init; }
+    /// <remarks>
+    /// Set when the finding is made, or once afterwards by <see cref="WithRootCause"/> (evaluation links root causes after
+    /// every finding is made, before any report holds them): a root cause, once set, never changes.
+    /// </remarks>
+    public string? RootCause
+    {
+        get => Volatile.Read(ref _rootCause);
+        init => _rootCause = value;
+    }
+
+    private string? _rootCause;
+
+    /// <summary>
+    /// This finding with <paramref name="rootCause"/> as its <see cref="RootCause"/>: the same object when it has that root
+    /// cause, or had none yet (it is set now, once: findings are linked before a report publishes them, and there are
+    /// millions of them, so linking does not copy them); a copy when it already has another root cause.
+    /// </summary>
+    internal Finding WithRootCause(string rootCause)
+    {
+        ArgumentNullException.ThrowIfNull(rootCause);
+        var was = Interlocked.CompareExchange(ref _rootCause, rootCause, null);
+        return was is null || string.Equals(was, rootCause, StringComparison.Ordinal) ? this : this with { RootCause = rootCause };
+    }
 
     /// <summary>Where the finding's data is (the sites of a transfer or a placement); null when not known.</summary>
     public FindingPlace? Place { get; init; }

@@ -122,4 +122,47 @@ public sealed class RootCausesTests
         Assert.Contains(expected.Select((root, i) => (root, i)), x => x.root != findings[x.i].Id && x.root!.StartsWith("id", StringComparison.Ordinal));
         Assert.Contains(expected, root => !root!.StartsWith("id", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Link_FindingsWithoutARootCause_AreLinkedInPlace_NotCopied()
+    {
+        // Millions of findings at scale: linking sets each root cause once instead of copying every finding.
+        ImmutableArray<Finding> findings = [F("x", ["a", "b"]), F("y", ["a", "b", "c"]), F("z", ["q", "r"])];
+
+        var linked = RootCauses.Link(findings, workers: 1);
+
+        for (var i = 0; i < findings.Length; i++) Assert.Same(findings[i], linked[i]);
+        Assert.Equal(["x", "x", "z"], findings.Select(f => f.RootCause));
+    }
+
+    [Fact]
+    public void Link_FindingWithAnotherRootCause_IsCopied_ThePublishedOneNeverChanges()
+    {
+        // A finding a report already holds (root "x") linked again where its root is itself: the new report gets a copy.
+        var y = F("y", ["a", "b", "c"]);
+        var first = RootCauses.Link([F("x", ["a", "b"]), y]);
+        Assert.Same(y, first[1]);
+        Assert.Equal("x", y.RootCause);
+
+        var again = RootCauses.Link([y]);
+        var incremental = RootCauses.Linked(y, _ => null);
+
+        Assert.NotSame(y, again[0]);
+        Assert.Equal("y", again[0].RootCause);
+        Assert.Equal("y", incremental.RootCause);
+        Assert.Equal(y with { RootCause = "y" }, again[0]);
+        Assert.Equal("x", y.RootCause);
+        Assert.Equal("x", first[1].RootCause);
+    }
+
+    [Fact]
+    public void Link_FindingMadeWithItsRootCause_KeepsIt_TheSameObject()
+    {
+        var given = F("y", ["a", "b", "c"]) with { RootCause = "x" };
+
+        var linked = RootCauses.Link([F("x", ["a", "b"]), given]);
+
+        Assert.Same(given, linked[1]);
+        Assert.Equal("x", given.RootCause);
+    }
 }

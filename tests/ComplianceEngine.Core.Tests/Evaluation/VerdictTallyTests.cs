@@ -1,0 +1,75 @@
+using ComplianceEngine.Core.Evaluation;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Location;
+using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Tests.Evaluation;
+
+/// <summary>
+/// A chunk's tally lets go of what the report does not need as soon as it can: its finding builder (caches per rule, site
+/// and fact) once the chunk is judged, its findings list once the report has merged it. Neither changes a finding.
+/// </summary>
+public sealed class VerdictTallyTests
+{
+    private static readonly EvaluationContext Context = new(new DateOnly(2026, 11, 25), null);
+
+    private static readonly Lazy<CompiledRuleSet> RuleSet = new(() =>
+    {
+        var (engine, diagnostics) = TestEngine.Create(TestEngine.Pack("""
+            - id: EU-A
+              title: Transfers out of the EEA need SCCs
+              appliesTo: transfer
+              severity: high
+              citations: [{instrument: GDPR, article: Art. 46}]
+              when: {field: regimes, contains: EU}
+              require: {field: mechanisms, contains: scc}
+              message: "{subject} sends data to {destination.country} without SCCs"
+              remediation: "Sign SCCs for {path}"
+        """));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        return engine.Rules;
+    });
+
+    private static Site Site(string name, string country) =>
+        new("Cluster", name, country, null, [], ["EU"], new SourceLocation($"{name}.yaml", 1, 1));
+
+    private static TransferFact Transfer(string flow) =>
+        new(Context, new FindingSubject("DataFlow", flow, new SourceLocation($"{flow}.yaml", 2, 3)), ["de-1", "us-1"], Site("de-1", "DE"), Site("us-1", "US"), "analytics")
+        {
+            Categories = ["user.contact"],
+            Regimes = ["EU"],
+        };
+
+    [Fact]
+    public void ReleaseBuilder_ThenMoreVerdicts_FindingsAsAFreshBuilderMakesThem()
+    {
+        var rule = RuleSet.Value.Rules.Single();
+        var tally = new VerdictTally(includePasses: false, keepFacts: false);
+        var (f1, f2) = (Transfer("f1"), Transfer("f2"));
+
+        tally.Add(f1, [new RuleVerdict(rule, Judgement.Violation, null)]);
+        tally.ReleaseBuilder();
+        tally.Add(f2, [new RuleVerdict(rule, Judgement.Violation, null)]);
+
+        Assert.Equal(
+            [new FindingBuilder().Create(rule, f1, Judgement.Violation, null), new FindingBuilder().Create(rule, f2, Judgement.Violation, null)],
+            tally.Findings.Select(x => x.Finding));
+    }
+
+    [Fact]
+    public void ReleaseFindings_LeavesAnEmptyList_CountsAndCoverageStay()
+    {
+        var rule = RuleSet.Value.Rules.Single();
+        var tally = new VerdictTally(includePasses: false, keepFacts: false);
+        tally.Add(Transfer("f1"), [new RuleVerdict(rule, Judgement.Violation, null)]);
+        tally.Add(Transfer("f2"), [new RuleVerdict(rule, Judgement.Pass, null)]);
+
+        tally.ReleaseFindings();
+
+        Assert.Empty(tally.Findings);
+        Assert.Equal(2, tally.Verdicts);
+        Assert.Equal(1, tally.UncountedPasses["EU"]);
+    }
+}
