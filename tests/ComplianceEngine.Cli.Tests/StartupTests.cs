@@ -7,6 +7,22 @@ namespace ComplianceEngine.Cli.Tests;
 /// <summary>What every command pays before it starts: the host it is composed on.</summary>
 public sealed class StartupTests
 {
+    [Theory]
+    [InlineData("System.GC.Server", true)]
+    [InlineData("System.GC.Concurrent", true)]
+    [InlineData("System.GC.DynamicAdaptationMode", 1)]
+    [InlineData("System.Runtime.TieredPGO", false)]
+    public void RuntimeConfig_CarriesTheMeasuredSettings(string name, object expected)
+    {
+        // The tool's runtime settings were measured (bench/RESULTS.md); an SDK default or an edit must not change them unseen.
+        var file = Path.Combine(AppContext.BaseDirectory, "compliance.runtimeconfig.json");
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+
+        var value = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty(name);
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected), value.GetRawText());
+    }
+
     [Fact]
     public void HostBuilder_ConfigurationFiles_AreReadOnceNotWatched()
     {
