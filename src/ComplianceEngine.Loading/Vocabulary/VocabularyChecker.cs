@@ -169,6 +169,7 @@ public static class VocabularyChecker
         }
         var caseFix = vocabulary.Designations.FirstOrDefault(d => string.Equals(d, designation, StringComparison.OrdinalIgnoreCase));
         var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(designation, vocabulary.Designations);
+        if (hint.Length == 0) hint = "; load the rule pack that reads it, or remove it";
         diagnostics.Error(DiagnosticCodes.UnknownDesignation,
             $"DataStore '{store.Name}': designations '{designation}' is not a designation any loaded rule reads ({string.Join(", ", vocabulary.Designations)}){hint}", at);
     }

@@ -280,6 +280,7 @@ public sealed class VocabularyCheckerTests
             DiagnosticCodes.UnknownDesignation);
         Assert.Contains("designations 'top-secret' is not a designation any loaded rule reads", d.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("did you mean", d.Message, StringComparison.Ordinal);
+        Assert.Contains("load the rule pack that reads it", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
