@@ -61,6 +61,19 @@ public sealed class VocabularyTests
     }
 
     [Fact]
+    public void Check_MistypedDesignation_ExitsTwoAtItemInsteadOfDroppingTheViolation()
+    {
+        // Review R1: 'my-heath-record' matched no rule, so AU-MHR-77-HOLD silently disappeared (exit 0).
+        using var dir = new TempDir();
+        dir.Write("inventory.yaml", File.ReadAllText(Repo.Path("rules", "au-mhr", "tests", "mhr-held-in-singapore", "inventory.yaml"))
+            .Replace("my-health-record", "my-heath-record", StringComparison.Ordinal));
+        var (exit, output, error) = Cli.Run("check", dir.Path, "--as-of", "2026-11-25");
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Matches(@"inventory\.yaml:17:18: error CE2050: DataStore '[^']+': designations 'my-heath-record' is not a designation any loaded rule reads.*did you mean 'my-health-record'", error);
+    }
+
+    [Fact]
     public void Check_UndeclaredEstateAttribute_ExitsTwo()
     {
         using var dir = new TempDir();

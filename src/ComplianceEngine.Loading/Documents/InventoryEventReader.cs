@@ -591,7 +591,7 @@ internal sealed class InventoryEventReader
         "categories" => See(ref seen, 16) && Items(out v.Categories, out v.CategoryLocations, withLocations: true),
         "subjects" => See(ref seen, 32) && Items(out v.Subjects, out v.SubjectLocations, withLocations: true),
         "subjectTypes" => See(ref seen, 64) && Items(out v.SubjectTypes, out v.SubjectTypeLocations, withLocations: true),
-        "designations" => See(ref seen, 128) && StringList(out v.Designations),
+        "designations" => See(ref seen, 128) && Items(out v.Designations, out v.DesignationLocations, withLocations: true),
         "individuals" => See(ref seen, 256) && Long(out v.Individuals),
         "sensitiveIndividuals" => See(ref seen, 512) && Long(out v.SensitiveIndividuals),
         "primary" => See(ref seen, 1024) && Bool(ref v.Primary),
@@ -764,7 +764,7 @@ internal sealed class InventoryEventReader
         public Reference? ClusterRef, RecipientRef, From, To;
         public Encryption Encryption = Model.Inventory.Encryption.None;
         public ImmutableArray<string> Categories = [], Subjects = [], SubjectTypes = [], Designations = [], Mechanisms = [];
-        public ImmutableArray<SourceLocation> CategoryLocations = [], SubjectLocations = [], SubjectTypeLocations = [];
+        public ImmutableArray<SourceLocation> CategoryLocations = [], SubjectLocations = [], SubjectTypeLocations = [], DesignationLocations = [];
         public long? Individuals, SensitiveIndividuals;
         public bool Primary, GeoRedundant, EncryptedInTransit, Pseudonymised;
         public ImmutableArray<Reference> Replicas = [], Backups = [];
@@ -782,7 +782,7 @@ internal sealed class InventoryEventReader
             CountryLocation = null;
             DisasterRecovery = null;
             Agreements = Certifications = Categories = Subjects = SubjectTypes = Designations = Mechanisms = [];
-            CategoryLocations = SubjectLocations = SubjectTypeLocations = [];
+            CategoryLocations = SubjectLocations = SubjectTypeLocations = DesignationLocations = [];
             ClusterRef = RecipientRef = From = To = null;
             Encryption = Model.Inventory.Encryption.None;
             Individuals = SensitiveIndividuals = null;
@@ -815,6 +815,7 @@ internal sealed class InventoryEventReader
                 CategoryLocations = CategoryLocations,
                 SubjectLocations = SubjectLocations,
                 SubjectTypeLocations = SubjectTypeLocations,
+                DesignationLocations = DesignationLocations,
             };
 
         public DataFlow ToFlow(DocumentInfo info) =>

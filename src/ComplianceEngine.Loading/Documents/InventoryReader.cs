@@ -139,15 +139,17 @@ public static class InventoryReader
         var categories = s.StringItems("categories");
         var subjects = s.StringItems("subjects");
         var subjectTypes = s.StringItems("subjectTypes");
+        var designations = s.StringItems("designations");
         return new DataStore(
             doc.Info, cluster, recipient,
-            Values(categories), Values(subjects), Values(subjectTypes), s.StringList("designations"),
+            Values(categories), Values(subjects), Values(subjectTypes), Values(designations),
             s.Long("individuals"), s.Long("sensitiveIndividuals"), s.Bool("primary"),
             Refs(s, "replicas"), Refs(s, "backups"), s.Bool("geoRedundant"), encryption)
         {
             CategoryLocations = Locations(categories),
             SubjectLocations = Locations(subjects),
             SubjectTypeLocations = Locations(subjectTypes),
+            DesignationLocations = Locations(designations),
         };
     }
 

@@ -8,7 +8,7 @@ namespace ComplianceEngine.Loading.Vocabulary;
 
 /// <summary>
 /// Builds the <see cref="VocabularyCatalog"/> of a set of rules folders from their vocabulary files, DataCategory
-/// documents, country groups, regimes and the packs' attribute declarations, checking each as it goes; then checks that
+/// documents, country groups, regimes, the packs' attribute declarations and the designations the rules compare, checking each as it goes; then checks that
 /// every rule reads only declared attributes and compares categories and subject types with known keys.
 /// </summary>
 public static class VocabularyBuilder
@@ -48,7 +48,10 @@ public static class VocabularyBuilder
 
         var attributes = CheckAttributes(packs, diagnostics);
         var catalog = new VocabularyCatalog(categoryTaxonomy, subjectTaxonomy, [.. iso.Concat(intl)], names.ToImmutable(),
-            [.. regimes.Select(r => r.Code)], attributes);
+            [.. regimes.Select(r => r.Code)], attributes)
+        {
+            Designations = Designations(packs),
+        };
         foreach (var rule in packs.SelectMany(p => p.Rules)) CheckRule(rule, catalog, diagnostics);
         if (!subjectTaxonomy.IsEmpty)
         {
@@ -110,6 +113,19 @@ public static class VocabularyBuilder
         }
         return result.ToImmutable();
     }
+
+    /// <summary>
+    /// Every literal a rule compares <c>designations</c> with (<c>contains</c>, <c>in</c>, <c>equals</c>, ...; named lists
+    /// and predicates are inlined by now). <c>exists</c> and the group operators name no designation.
+    /// </summary>
+    private static ImmutableSortedSet<string> Designations(IReadOnlyList<RulePack> packs) =>
+        packs.SelectMany(p => p.Rules).SelectMany(r => Fields(r.When).Concat(Fields(r.Require)))
+            .Where(c => c.Field == DesignationsField && c.Operator is not (Operators.Exists or Operators.InGroup or Operators.NotInGroup or Operators.IsTrue))
+            .SelectMany(c => c.Operands)
+            .ToImmutableSortedSet(StringComparer.Ordinal);
+
+    /// <summary>The DataStore field whose values form the designation vocabulary.</summary>
+    public const string DesignationsField = "designations";
 
     /// <summary>The document kinds an attribute field reads, by its prefix: <c>attributes.X</c> reads the flow (transfer rules) or the store (placement rules).</summary>
     public static IReadOnlyList<string>? KindsRead(string field, string appliesTo, out string name)

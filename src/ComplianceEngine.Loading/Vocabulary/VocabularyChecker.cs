@@ -8,8 +8,8 @@ namespace ComplianceEngine.Loading.Vocabulary;
 
 /// <summary>
 /// Checks everything an estate names against the vocabularies loaded with the rules: data categories (the taxonomy
-/// plus the estate's <c>DataCategory</c> documents), subject types, <c>subjects</c> jurisdiction codes, country fields,
-/// and <c>spec.attributes</c> keys (declared by a loaded pack for the document's kind, with the declared type).
+/// plus the estate's <c>DataCategory</c> documents), subject types, <c>subjects</c> jurisdiction codes, DataStore
+/// <c>designations</c> (the literals the loaded rules compare), country fields, and <c>spec.attributes</c> keys (declared by a loaded pack for the document's kind, with the declared type).
 /// Every unknown value is an error at the item's file:line:column with a "did you mean"; a deprecated key is a warning
 /// naming its replacement. Nothing unknown passes: a missing vocabulary is itself an error.
 /// </summary>
@@ -31,6 +31,8 @@ public static class VocabularyChecker
                 DiagnosticCodes.UnknownCategory, missingReported, diagnostics);
             CheckKeys(s.Name, "DataStore", s.SubjectTypes, s.SubjectTypeLocations, s.Info.Location, vocabulary.SubjectTypes, "subjectTypes", "data subject type",
                 DiagnosticCodes.UnknownSubjectType, missingReported, diagnostics);
+            for (var i = 0; i < s.Designations.Length; i++)
+                CheckDesignation(s, s.Designations[i], At(s.DesignationLocations, i, s.Info.Location), vocabulary, missingReported, diagnostics);
             for (var i = 0; i < s.Subjects.Length; i++)
                 CheckSubject(s, s.Subjects[i], At(s.SubjectLocations, i, s.Info.Location), vocabulary, countries, missingReported, diagnostics);
             if (s.Encryption.KeyCountry is { } key)
@@ -142,6 +144,34 @@ public static class VocabularyChecker
         if (hint.Length == 0 && code.Length > 2) hint = Suggestions.DidYouMean(code, vocabulary.RegimeCodes);
         diagnostics.Error(DiagnosticCodes.UnknownSubjectCode,
             $"DataStore '{store.Name}': subjects '{code}' is neither a jurisdiction code ({string.Join(", ", vocabulary.RegimeCodes)}) nor an ISO 3166-1 alpha-2 country code{hint}", at);
+    }
+
+    /// <summary>
+    /// A designation is meaningful only when a loaded rule compares <c>designations</c> with it: any other value (a typo,
+    /// or a designation of a pack that is not loaded) would match no rule and silently drop the rule's finding (CE2050).
+    /// </summary>
+    private static void CheckDesignation(DataStore store, string designation, SourceLocation at, VocabularyCatalog vocabulary,
+        HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        if (vocabulary.Designations.Contains(designation)) return;
+        if (vocabulary.Categories.IsEmpty && vocabulary.RegimeCodes.IsEmpty)
+        {
+            if (missingReported.Add(VocabularyBuilder.DesignationsField))
+                diagnostics.Error(DiagnosticCodes.VocabularyMissing,
+                    $"DataStore '{store.Name}': 'designations' cannot be checked: no rules are loaded, so no designation vocabulary either", at);
+            return;
+        }
+        if (vocabulary.Designations.IsEmpty)
+        {
+            diagnostics.Error(DiagnosticCodes.UnknownDesignation,
+                $"DataStore '{store.Name}': designations '{designation}' means nothing here: no loaded rule reads designations (load the rule pack that compares it, or remove it)", at);
+            return;
+        }
+        var caseFix = vocabulary.Designations.FirstOrDefault(d => string.Equals(d, designation, StringComparison.OrdinalIgnoreCase));
+        var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(designation, vocabulary.Designations);
+        if (hint.Length == 0) hint = "; load the rule pack that reads it, or remove it";
+        diagnostics.Error(DiagnosticCodes.UnknownDesignation,
+            $"DataStore '{store.Name}': designations '{designation}' is not a designation any loaded rule reads ({string.Join(", ", vocabulary.Designations)}){hint}", at);
     }
 
     /// <summary>

@@ -87,7 +87,9 @@ public static class DiagnosticCodes
     public const string AttributeWrongType = "CE3016";
     /// <summary>A DataCategory document is invalid: a bad key, a parent that is not its prefix, or a parent that does not exist.</summary>
     public const string DataCategoryInvalid = "CE3017";
-    /// <summary>The estate uses a vocabulary (categories, subject types, countries) that no loaded rules folder provides.</summary>
+    /// <summary>A DataStore designation that no loaded rule compares <c>designations</c> with (a typo would silently drop the rule).</summary>
+    public const string UnknownDesignation = "CE2050";
+    /// <summary>The estate uses a vocabulary (categories, subject types, countries, designations) that no loaded rules folder provides.</summary>
     public const string VocabularyMissing = "CE3018";
     /// <summary>A Jurisdiction's <c>sensitiveCategories</c> names a category the loaded taxonomy does not have.</summary>
     public const string SensitiveCategoryUnknown = "CE3020";

@@ -41,4 +41,7 @@ public sealed record DataStore(
 
     /// <summary>Where each of <see cref="SubjectTypes"/> is written (same order; empty when not read from a file).</summary>
     public ImmutableArray<SourceLocation> SubjectTypeLocations { get; init; } = [];
+
+    /// <summary>Where each of <see cref="Designations"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> DesignationLocations { get; init; } = [];
 }

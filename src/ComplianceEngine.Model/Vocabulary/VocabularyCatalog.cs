@@ -71,8 +71,8 @@ public sealed record AttributeDeclaration(string Name, string Type, string Descr
 
 /// <summary>
 /// The vocabularies a rules folder ships beside its rules: data categories and data subject types (fideslang, plus
-/// <c>DataCategory</c> documents), country codes with their alpha-3 codes and English names, the regime codes, and the
-/// attributes the packs read. Estates are checked against it before they are evaluated.
+/// <c>DataCategory</c> documents), country codes with their alpha-3 codes and English names, the regime codes, the
+/// attributes the packs read and the designations the rules compare. Estates are checked against it before they are evaluated.
 /// </summary>
 /// <param name="CountryCodes">Codes a country field accepts: ISO 3166-1 alpha-2 (and the international organisations adequacy decisions name).</param>
 /// <param name="RegimeCodes">Jurisdiction codes of the loaded regimes (EU, GB, ...): with the alpha-2 codes, what <c>subjects</c> accepts.</param>
@@ -86,4 +86,10 @@ public sealed record VocabularyCatalog(
 {
     /// <summary>Nothing loaded: every check that needs a vocabulary fails closed.</summary>
     public static VocabularyCatalog Empty { get; } = new(Taxonomy.Empty, Taxonomy.Empty, [], [], [], []);
+
+    /// <summary>
+    /// The designations a DataStore may carry: every literal a loaded rule compares the <c>designations</c> field with
+    /// (shared predicates inlined). A designation outside it would match no rule, so the estate check rejects it.
+    /// </summary>
+    public ImmutableSortedSet<string> Designations { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 }

@@ -70,6 +70,27 @@ public sealed class NamedConditionTests
     }
 
     [Fact]
+    public void Load_DesignationComparedInsidePredicate_JoinsTheDesignationVocabulary()
+    {
+        using var dir = new TempDir();
+        dir.Write("rules.yaml", Pack("{all: [{predicate: eu-leaving}, {predicate: sensitive}, {field: designations, in: [alpha]}]}"));
+        dir.Write("shared.yaml", Shared + """
+            ---
+            apiVersion: compliance/v1
+            kind: Predicate
+            metadata: {name: sensitive}
+            spec:
+              description: designated data
+              condition: {any: [{field: designations, containsAny: [beta, gamma]}, {field: designations, exists: true}]}
+
+            """);
+        var bag = new DiagnosticBag();
+        var source = new WorkspaceLoader().LoadRules([dir.Path, Repo.Path("rules", "catalog")], bag);
+        Assert.Empty(bag.Sorted());
+        Assert.Equal(["alpha", "beta", "gamma"], source.Vocabulary.Designations);
+    }
+
+    [Fact]
     public void Load_UnknownPredicate_DiagnosticAtReferenceWithSuggestion()
     {
         var (_, diags) = Load(Pack("{predicate: eu-leavin}"));

@@ -249,6 +249,50 @@ public sealed class VocabularyCheckerTests
     }
 
     [Fact]
+    public void Shipped_Vocabulary_HasEveryDesignationTheRulesCompare() =>
+        Assert.Equal(
+            ["ae-health-data", "cardholder-data", "cji", "ephi", "federal-tax-information", "important-data", "itar-technical-data",
+             "my-health-record", "payment-system-data"],
+            Shipped.Value.Vocabulary.Designations);
+
+    [Fact]
+    public void Check_KnownDesignation_NoDiagnostics() =>
+        Assert.Empty(Check(Estate.Replace("  subjectTypes: [customer]\n", "  subjectTypes: [customer]\n  designations: [ephi, important-data]\n", StringComparison.Ordinal)));
+
+    [Theory]
+    [InlineData("my-heath-record", "my-health-record")]
+    [InlineData("EPHI", "ephi")]
+    [InlineData("payment_system_data", "payment-system-data")]
+    public void Check_MistypedDesignation_ErrorAtItemWithSuggestion(string typo, string suggestion)
+    {
+        var d = Single(Estate.Replace("  subjectTypes: [customer]\n", $"  subjectTypes: [customer]\n  designations: [ephi, {typo}]\n", StringComparison.Ordinal),
+            DiagnosticCodes.UnknownDesignation);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains($"DataStore 'db': designations '{typo}'", d.Message, StringComparison.Ordinal);
+        Assert.Contains($"did you mean '{suggestion}'", d.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourceLocation("estate.yaml", 26, 24), d.Location);
+    }
+
+    [Fact]
+    public void Check_DesignationNoRuleReads_ErrorEvenWithoutSuggestion()
+    {
+        var d = Single(Estate.Replace("  subjectTypes: [customer]\n", "  subjectTypes: [customer]\n  designations: [top-secret]\n", StringComparison.Ordinal),
+            DiagnosticCodes.UnknownDesignation);
+        Assert.Contains("designations 'top-secret' is not a designation any loaded rule reads", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("did you mean", d.Message, StringComparison.Ordinal);
+        Assert.Contains("load the rule pack that reads it", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_DesignationWithNoRuleReadingDesignations_FailsClosed()
+    {
+        var vocabulary = Shipped.Value.Vocabulary with { Designations = [] };
+        var d = Assert.Single(Check(Estate.Replace("  subjectTypes: [customer]\n", "  subjectTypes: [customer]\n  designations: [ephi]\n", StringComparison.Ordinal), vocabulary));
+        Assert.Equal(DiagnosticCodes.UnknownDesignation, d.Code);
+        Assert.Contains("no loaded rule reads designations", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_NoVocabularyLoaded_FailsClosed()
     {
         var diagnostics = Check(Estate, VocabularyCatalog.Empty);
@@ -256,6 +300,14 @@ public sealed class VocabularyCheckerTests
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.VocabularyMissing && d.Message.Contains("'subjectTypes'", StringComparison.Ordinal));
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.UndeclaredAttribute);
         Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+    }
+
+    [Fact]
+    public void Check_NoVocabularyLoaded_DesignationFailsClosed()
+    {
+        var diagnostics = Check(Estate.Replace("  subjectTypes: [customer]\n", "  subjectTypes: [customer]\n  designations: [ephi]\n", StringComparison.Ordinal),
+            VocabularyCatalog.Empty);
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.VocabularyMissing && d.Message.Contains("'designations'", StringComparison.Ordinal));
     }
 
     [Fact]
