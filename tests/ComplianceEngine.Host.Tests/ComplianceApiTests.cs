@@ -104,6 +104,7 @@ public sealed class ComplianceApiTests : IDisposable
         Assert.Equal("critical", doc.RootElement.GetProperty("gate").GetProperty("failOn").GetString());
         Assert.True(doc.RootElement.GetProperty("coverage").GetProperty("byJurisdiction").GetProperty("EU").GetProperty("flows").GetInt32() > 0);
     }
+
     [Fact]
     public async Task Check_NothingJudged_FailHeaderAndReason_FailOnNoneRelaxes()
     {
