@@ -29,6 +29,9 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     /// <summary>How the shell names the setting that relaxed <see cref="FailOnIndeterminate"/>, for the report.</summary>
     public string FailOnIndeterminateOption { get; init; } = "--fail-on-indeterminate false";
 
+    /// <summary>How the shell names <see cref="FailOn"/> <c>none</c>, which lets a run that judged nothing pass, for the report.</summary>
+    public string FailOnNoneOption { get; init; } = "--fail-on none";
+
     /// <summary>Inputs given as text (an API request's body), read after <see cref="Paths"/>.</summary>
     public IReadOnlyList<InlineDocument> Documents { get; init; } = [];
 
@@ -308,7 +311,7 @@ public sealed class ComplianceService
         report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
-        report = Hold(report with { Diagnostics = [.. all] }, request.FailOn, request.FailOnIndeterminate, request.FailOnIndeterminateOption, prepared.Policy);
+        report = Hold(report with { Diagnostics = [.. all] }, request, prepared.Policy);
         progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
         return new CheckResult(report, all) { RuleSetVersion = prepared.Version, Rules = prepared };
     }
@@ -325,15 +328,21 @@ public sealed class ComplianceService
 
     /// <summary>
     /// Holds the report to its gate (design section 7): the shell's settings win over the policy's; indeterminate findings
-    /// fail unless one of them relaxed it, and the report names which.
+    /// fail unless one of them relaxed it, and the report names which. A run that judged nothing fails unless the threshold
+    /// is <c>none</c>, and the report names what set it.
     /// </summary>
-    private static Report Hold(Report report, string? failOn, bool? failOnIndeterminate, string option, Model.Policy.PolicyDocument? policy)
+    private static Report Hold(Report report, CheckRequest request, Model.Policy.PolicyDocument? policy)
     {
-        var threshold = failOn ?? policy?.FailOn ?? Gate.DefaultFailOn;
-        var indeterminate = failOnIndeterminate ?? policy?.FailOnIndeterminate ?? true;
-        var relaxedBy = failOnIndeterminate is false ? option
+        var threshold = request.FailOn ?? policy?.FailOn ?? Gate.DefaultFailOn;
+        var indeterminate = request.FailOnIndeterminate ?? policy?.FailOnIndeterminate ?? true;
+        var relaxedBy = request.FailOnIndeterminate is false ? request.FailOnIndeterminateOption
             : policy is { FailOnIndeterminate: false } ? $"policy '{policy.Name}' (failOnIndeterminate: false at {policy.Location})"
             : null;
-        return Core.Policy.PolicyApplier.Hold(report, threshold, indeterminate, relaxedBy);
+        var held = Core.Policy.PolicyApplier.Hold(report, threshold, indeterminate, relaxedBy);
+        var nothingJudged = held.Coverage.NothingJudged;
+        var nothingRelaxedBy = !nothingJudged || threshold != Gate.None ? null
+            : request.FailOn is not null ? request.FailOnNoneOption
+            : $"policy '{policy!.Name}' (failOn: none at {policy.Location})";
+        return held with { Gate = held.Gate with { NothingJudged = nothingJudged, NothingJudgedRelaxedBy = nothingRelaxedBy } };
     }
 }

@@ -7,13 +7,19 @@ namespace ComplianceEngine.Reporting;
 public static class CoverageText
 {
     /// <summary>One sentence on the gate the run was held to and its outcome.</summary>
-    /// <param name="nothingJudged">True when no rule judged anything: nothing failed, but that is not a pass to rely on.</param>
+    /// <param name="nothingJudged">True when no rule judged anything (also read from <see cref="Gate.NothingJudged"/>): never a
+    /// pass to rely on; the pipeline's gate fails it unless fail-on is none.</param>
     public static string Gate(Gate gate, bool nothingJudged = false)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        var outcome = gate.Failed ? $"FAIL ({Count(gate.FailingFindings, "finding")} at or above the threshold)"
-            : nothingJudged ? "nothing failed, because nothing was judged (see coverage)" : "pass";
-        if (gate.FailOn == Model.Findings.Gate.None) return $"Gate: fail-on none, no finding fails this run. Result: {(nothingJudged ? outcome : "pass")}.";
+        nothingJudged |= gate.NothingJudged;
+        var outcome = gate.FailingFindings > 0 ? $"FAIL ({Count(gate.FailingFindings, "finding")} at or above the threshold)"
+            : gate.Failed ? "FAIL (nothing was judged, see coverage: a run that judged nothing is not a pass)"
+            : nothingJudged && gate.NothingJudgedRelaxedBy is { } relaxed
+                ? $"nothing failed, because nothing was judged (see coverage); a run that judged nothing fails, but that was relaxed by {relaxed}"
+            : nothingJudged ? "nothing failed, because nothing was judged (see coverage)"
+            : "pass";
+        if (gate.FailOn == Model.Findings.Gate.None) return $"Gate: fail-on none, no finding fails this run. Result: {outcome}.";
         var what = gate.FailOnIndeterminate
             ? $"violations and indeterminate findings at {gate.FailOn} and above fail the run"
             : $"violations at {gate.FailOn} and above fail the run; indeterminate findings do NOT (relaxed by {gate.RelaxedBy ?? "an option"})";

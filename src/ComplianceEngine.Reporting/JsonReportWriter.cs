@@ -133,6 +133,11 @@ public sealed class JsonReportWriter : IReportWriter
         else w.WriteNull("relaxedBy");
         w.WriteNumber("failing", gate.FailingFindings);
         w.WriteString("result", gate.Failed ? "fail" : "pass");
+        w.WriteBoolean("nothingJudged", gate.NothingJudged);
+        if (gate.NothingJudgedRelaxedBy is { } nothingRelaxed) w.WriteString("nothingJudgedRelaxedBy", nothingRelaxed);
+        else w.WriteNull("nothingJudgedRelaxedBy");
+        if (gate.Reason is { } reason) w.WriteString("reason", reason);
+        else w.WriteNull("reason");
         w.WriteEndObject();
     }
 

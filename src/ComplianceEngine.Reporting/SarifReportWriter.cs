@@ -295,6 +295,9 @@ public sealed class SarifReportWriter : IReportWriter
         if (gate.RelaxedBy is not null) w.WriteString("relaxedBy", gate.RelaxedBy);
         w.WriteString("result", gate.Failed ? "fail" : "pass");
         w.WriteNumber("failingFindings", gate.FailingFindings);
+        w.WriteBoolean("nothingJudged", gate.NothingJudged);
+        if (gate.NothingJudgedRelaxedBy is not null) w.WriteString("nothingJudgedRelaxedBy", gate.NothingJudgedRelaxedBy);
+        if (gate.Reason is not null) w.WriteString("reason", gate.Reason);
         w.WriteString("summary", CoverageText.Gate(gate, report.Coverage.NothingJudged));
         w.WriteEndObject();
         w.WriteStartObject("coverage");

@@ -92,7 +92,19 @@ public sealed partial class CheckCommandTests
     }
 
     [Fact]
-    public void Check_CleanEstate_ExitsZero()
+    public void Check_CleanJudgedEstate_ExitsZero()
+    {
+        // A DR copy to an adequate country: the EU rules judge it and find nothing wrong.
+        var estate = Repo.Path("rules", "eu-gdpr", "tests", "dr-to-adequate-country", "inventory.yaml");
+        Assert.Equal(0, Cli.Run("check", estate, "--rules", Rules, "--as-of", "2026-11-25").Exit);
+    }
+
+    /// <summary>
+    /// An estate no loaded rule judges (no Organization, no subject types) used to exit 0 here: that is the fail-open
+    /// defect design section 7 forbids. It now fails the gate, and only fail-on none lets it pass.
+    /// </summary>
+    [Fact]
+    public void Check_EstateNoRuleJudges_ExitsOne_UnlessFailOnNone()
     {
         using var dir = new TempDir();
         dir.Write("estate.yaml", """
@@ -106,7 +118,8 @@ public sealed partial class CheckCommandTests
             metadata: {name: db}
             spec: {cluster: fra, categories: [user.contact], subjects: [EU]}
             """);
-        Assert.Equal(0, Cli.Run("check", dir.Path, "--rules", Rules).Exit);
+        Assert.Equal(1, Cli.Run("check", dir.Path, "--rules", Rules).Exit);
+        Assert.Equal(0, Cli.Run("check", dir.Path, "--rules", Rules, "--fail-on", "none").Exit);
     }
 
     [Theory]

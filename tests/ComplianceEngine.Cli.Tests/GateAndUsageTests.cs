@@ -109,9 +109,10 @@ public sealed class GateAndUsageTests
         var (exit, output, _) = Cli.Run("check", dir.Path, "--rules", Rules, "--as-of", "2026-11-25");
         var json = Cli.Run("check", dir.Path, "--rules", Rules, "--as-of", "2026-11-25", "--format", "json").Out;
 
-        Assert.Equal(0, exit);
+        // A run that judged nothing fails its gate (design section 7): it never reports "nothing wrong".
+        Assert.Equal(1, exit);
         Assert.Contains("Nothing was judged", output, StringComparison.Ordinal);
-        Assert.Contains("Result: nothing failed, because nothing was judged", output, StringComparison.Ordinal);
+        Assert.Contains("Result: FAIL (nothing was judged", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Result: pass", output, StringComparison.Ordinal);
         Assert.DoesNotContain("No violations, warnings or undecided checks.", output, StringComparison.Ordinal);
         Assert.Contains("not judged Cluster/fra: no data is declared on it", output, StringComparison.Ordinal);
@@ -119,6 +120,52 @@ public sealed class GateAndUsageTests
         Assert.True(doc.RootElement.GetProperty("coverage").GetProperty("nothingJudged").GetBoolean());
         var item = Assert.Single(doc.RootElement.GetProperty("notJudged").EnumerateArray());
         Assert.Equal("fra", item.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Check_ExamplesBeforeAnyRuleIsInForce_NothingJudged_ExitsOneAndJsonSaysWhy()
+    {
+        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01");
+        var json = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--format", "json").Out;
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Result: FAIL (nothing was judged", output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json);
+        var gate = doc.RootElement.GetProperty("gate");
+        Assert.Equal("fail", gate.GetProperty("result").GetString());
+        Assert.Equal(0, gate.GetProperty("failing").GetInt32());
+        Assert.True(gate.GetProperty("nothingJudged").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, gate.GetProperty("nothingJudgedRelaxedBy").ValueKind);
+        Assert.StartsWith("nothing was judged", gate.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_NothingJudged_FailOnNone_ExitsZeroAndSaysItWasRelaxed()
+    {
+        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--fail-on", "none");
+        var json = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--fail-on", "none", "--format", "json").Out;
+
+        Assert.Equal(0, exit);
+        Assert.Contains("nothing was judged", output, StringComparison.Ordinal);
+        Assert.Contains("relaxed by --fail-on none", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Result: pass", output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json);
+        var gate = doc.RootElement.GetProperty("gate");
+        Assert.Equal("pass", gate.GetProperty("result").GetString());
+        Assert.True(gate.GetProperty("nothingJudged").GetBoolean());
+        Assert.Equal("--fail-on none", gate.GetProperty("nothingJudgedRelaxedBy").GetString());
+        Assert.Contains("relaxed by --fail-on none", gate.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_SomethingJudgedAndPassing_JsonGateHasNoReason()
+    {
+        var json = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "2026-11-25", "--fail-on", "none", "--format", "json").Out;
+
+        using var doc = JsonDocument.Parse(json);
+        var gate = doc.RootElement.GetProperty("gate");
+        Assert.False(gate.GetProperty("nothingJudged").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, gate.GetProperty("reason").ValueKind);
     }
 
     [Fact]

@@ -104,4 +104,23 @@ public sealed class ComplianceApiTests : IDisposable
         Assert.Equal("critical", doc.RootElement.GetProperty("gate").GetProperty("failOn").GetString());
         Assert.True(doc.RootElement.GetProperty("coverage").GetProperty("byJurisdiction").GetProperty("EU").GetProperty("flows").GetInt32() > 0);
     }
+
+    [Fact]
+    public async Task Check_NothingJudged_FailHeaderAndReason_FailOnNoneRelaxes()
+    {
+        using var client = _factory.CreateClient();
+        const string estate = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n";
+        using var content = new StringContent(estate, Encoding.UTF8, "application/yaml");
+        using var response = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25", UriKind.Relative), content);
+        using var relaxedContent = new StringContent(estate, Encoding.UTF8, "application/yaml");
+        using var relaxed = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOn=none", UriKind.Relative), relaxedContent);
+
+        Assert.Equal("fail", Assert.Single(response.Headers.GetValues("X-Compliance-Result")));
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("fail", doc.RootElement.GetProperty("gate").GetProperty("result").GetString());
+        Assert.StartsWith("nothing was judged", doc.RootElement.GetProperty("gate").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("pass", Assert.Single(relaxed.Headers.GetValues("X-Compliance-Result")));
+        using var relaxedDoc = JsonDocument.Parse(await relaxed.Content.ReadAsStringAsync());
+        Assert.Equal("failOn=none", relaxedDoc.RootElement.GetProperty("gate").GetProperty("nothingJudgedRelaxedBy").GetString());
+    }
 }

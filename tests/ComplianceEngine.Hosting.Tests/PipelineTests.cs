@@ -27,6 +27,44 @@ public sealed class PipelineTests
     private static string Summary(Report report) =>
         string.Join("\n", report.Findings.Select(f => $"{f.Id} {f.Status} {f.Severity}")) + $"\ngate {report.Gate.FailOn} {report.Gate.FailingFindings}";
 
+    private const string OneClusterNoData = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n";
+
+    [Fact]
+    public void NothingJudged_FailsTheGate_UnlessFailOnNone()
+    {
+        var service = Service();
+        CheckRequest Request(string? failOn) => new([], [], AsOf, DateTimeOffset.UnixEpoch) { Documents = [new InlineDocument("estate.yaml", OneClusterNoData)], FailOn = failOn };
+
+        var strict = service.Check(Request(null));
+        var relaxed = service.Check(Request("none"));
+
+        Assert.NotNull(strict.Report);
+        Assert.True(strict.Report.Coverage.NothingJudged);
+        Assert.True(strict.GateFailed);
+        Assert.Equal(0, strict.Report.Gate.FailingFindings);
+        Assert.True(strict.Report.Gate.NothingJudged);
+        Assert.Null(strict.Report.Gate.NothingJudgedRelaxedBy);
+        Assert.NotNull(relaxed.Report);
+        Assert.False(relaxed.GateFailed);
+        Assert.Equal("--fail-on none", relaxed.Report.Gate.NothingJudgedRelaxedBy);
+    }
+
+    [Fact]
+    public void NothingJudged_PolicyFailOnNone_RelaxesAndNamesThePolicy()
+    {
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: quiet}\nspec: {failOn: none}\n");
+        var result = Service().Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch)
+        {
+            Documents = [new InlineDocument("estate.yaml", OneClusterNoData)],
+            PolicyPath = policy,
+        });
+
+        Assert.NotNull(result.Report);
+        Assert.False(result.GateFailed);
+        Assert.StartsWith("policy 'quiet' (failOn: none at ", result.Report.Gate.NothingJudgedRelaxedBy, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void InlineDocuments_AndFiles_SameFindingsAndGate()
     {

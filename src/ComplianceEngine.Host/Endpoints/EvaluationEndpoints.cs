@@ -115,6 +115,7 @@ public static class EvaluationEndpoints
             FailOn = valid.FailOn,
             FailOnIndeterminate = valid.FailOnIndeterminate,
             FailOnIndeterminateOption = "failOnIndeterminate=false",
+            FailOnNoneOption = "failOn=none",
         };
         var (result, recorded) = await recorder.EvaluateAsync(request, context.Caller().Name, inputHash, estate, context.RequestAborted)
             .ConfigureAwait(false);
