@@ -29,6 +29,12 @@ public sealed record CheckRequest(IReadOnlyList<string> Paths, IReadOnlyList<str
     /// <summary>How the shell names the setting that relaxed <see cref="FailOnIndeterminate"/>, for the report.</summary>
     public string FailOnIndeterminateOption { get; init; } = "--fail-on-indeterminate false";
 
+    /// <summary>Whether a run that judged nothing fails; default: the policy's, else true (fail closed).</summary>
+    public bool? FailOnNothingJudged { get; init; }
+
+    /// <summary>How the shell names the setting that relaxed <see cref="FailOnNothingJudged"/>, for the report.</summary>
+    public string FailOnNothingJudgedOption { get; init; } = "--fail-on-nothing-judged false";
+
     /// <summary>How the shell names <see cref="FailOn"/> <c>none</c>, which lets a run that judged nothing pass, for the report.</summary>
     public string FailOnNoneOption { get; init; } = "--fail-on none";
 
@@ -329,7 +335,7 @@ public sealed class ComplianceService
     /// <summary>
     /// Holds the report to its gate (design section 7): the shell's settings win over the policy's; indeterminate findings
     /// fail unless one of them relaxed it, and the report names which. A run that judged nothing fails unless the threshold
-    /// is <c>none</c>, and the report names what set it.
+    /// is <c>none</c> or fail-on-nothing-judged was relaxed, and the report names what did.
     /// </summary>
     private static Report Hold(Report report, CheckRequest request, Model.Policy.PolicyDocument? policy)
     {
@@ -340,9 +346,15 @@ public sealed class ComplianceService
             : null;
         var held = Core.Policy.PolicyApplier.Hold(report, threshold, indeterminate, relaxedBy);
         var nothingJudged = held.Coverage.NothingJudged;
-        var nothingRelaxedBy = !nothingJudged || threshold != Gate.None ? null
-            : request.FailOn is not null ? request.FailOnNoneOption
-            : $"policy '{policy!.Name}' (failOn: none at {policy.Location})";
-        return held with { Gate = held.Gate with { NothingJudged = nothingJudged, NothingJudgedRelaxedBy = nothingRelaxedBy } };
+        var failOnNothing = request.FailOnNothingJudged ?? policy?.FailOnNothingJudged ?? true;
+        var nothingRelaxedBy = !nothingJudged ? null
+            : threshold == Gate.None ? (request.FailOn is not null ? request.FailOnNoneOption : $"policy '{policy!.Name}' (failOn: none at {policy.Location})")
+            : failOnNothing ? null
+            : request.FailOnNothingJudged is false ? request.FailOnNothingJudgedOption
+            : $"policy '{policy!.Name}' (failOnNothingJudged: false at {policy.Location})";
+        return held with
+        {
+            Gate = held.Gate with { NothingJudged = nothingJudged, NothingJudgedRelaxedBy = nothingRelaxedBy, FailOnNothingJudged = failOnNothing },
+        };
     }
 }

@@ -158,6 +158,32 @@ public sealed class GateAndUsageTests
     }
 
     [Fact]
+    public void Check_NothingJudged_FailOnNothingJudgedFalse_ExitsZeroYetViolationsStillFail()
+    {
+        var relaxed = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--fail-on-nothing-judged", "false", "--format", "json");
+        var judged = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "2026-11-25", "--fail-on-nothing-judged", "false");
+
+        Assert.Equal(0, relaxed.Exit);
+        using var doc = JsonDocument.Parse(relaxed.Out);
+        var gate = doc.RootElement.GetProperty("gate");
+        Assert.Equal("pass", gate.GetProperty("result").GetString());
+        Assert.Equal("--fail-on-nothing-judged false", gate.GetProperty("nothingJudgedRelaxedBy").GetString());
+        Assert.Contains("relaxed by --fail-on-nothing-judged false", gate.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // Only the empty run is let through: the example estate's violations still fail the gate.
+        Assert.Equal(1, judged.Exit);
+    }
+
+    [Fact]
+    public void Check_FailOnNothingJudgedUnknownValue_IsAUsageError()
+    {
+        var (exit, _, error) = Cli.Run("check", Examples, "--fail-on-nothing-judged", "no");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'no'", error, StringComparison.Ordinal);
+        Assert.Contains("'true'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_SomethingJudgedAndPassing_JsonGateHasNoReason()
     {
         var json = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "2026-11-25", "--fail-on", "none", "--format", "json").Out;

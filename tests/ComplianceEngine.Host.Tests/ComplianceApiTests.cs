@@ -106,6 +106,23 @@ public sealed class ComplianceApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_NothingJudged_FailOnNothingJudgedFalseRelaxes_UnknownValueIs400()
+    {
+        using var client = _factory.CreateClient();
+        const string estate = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n";
+        using var relaxedContent = new StringContent(estate, Encoding.UTF8, "application/yaml");
+        using var relaxed = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOnNothingJudged=false", UriKind.Relative), relaxedContent);
+        using var badContent = new StringContent(estate, Encoding.UTF8, "application/yaml");
+        using var bad = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOnNothingJudged=nope", UriKind.Relative), badContent);
+
+        Assert.Equal("pass", Assert.Single(relaxed.Headers.GetValues("X-Compliance-Result")));
+        using var relaxedDoc = JsonDocument.Parse(await relaxed.Content.ReadAsStringAsync());
+        Assert.Equal("failOnNothingJudged=false", relaxedDoc.RootElement.GetProperty("gate").GetProperty("nothingJudgedRelaxedBy").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("failOnNothingJudged 'nope' is not true or false", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_NothingJudged_FailHeaderAndReason_FailOnNoneRelaxes()
     {
         using var client = _factory.CreateClient();

@@ -66,6 +66,41 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void NothingJudged_PolicyFailOnNothingJudgedFalse_RelaxesOnlyThat()
+    {
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: scoped}\nspec: {failOnNothingJudged: false}\n");
+        var result = Service().Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch)
+        {
+            Documents = [new InlineDocument("estate.yaml", OneClusterNoData)],
+            PolicyPath = policy,
+        });
+
+        Assert.NotNull(result.Report);
+        Assert.False(result.GateFailed);
+        Assert.Equal("low", result.Report.Gate.FailOn);
+        Assert.False(result.Report.Gate.FailOnNothingJudged);
+        Assert.StartsWith("policy 'scoped' (failOnNothingJudged: false at ", result.Report.Gate.NothingJudgedRelaxedBy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NothingJudged_RequestOverridesThePolicysRelaxation()
+    {
+        using var dir = new TempDir();
+        var policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: scoped}\nspec: {failOnNothingJudged: false}\n");
+        var result = Service().Check(new CheckRequest([], [], AsOf, DateTimeOffset.UnixEpoch)
+        {
+            Documents = [new InlineDocument("estate.yaml", OneClusterNoData)],
+            PolicyPath = policy,
+            FailOnNothingJudged = true,
+        });
+
+        Assert.NotNull(result.Report);
+        Assert.True(result.GateFailed);
+        Assert.Null(result.Report.Gate.NothingJudgedRelaxedBy);
+    }
+
+    [Fact]
     public void InlineDocuments_AndFiles_SameFindingsAndGate()
     {
         var service = Service();

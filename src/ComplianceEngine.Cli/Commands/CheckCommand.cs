@@ -96,6 +96,11 @@ internal static class CheckCommand
             Description = "Whether indeterminate findings (facts the engine could not decide) at or above --fail-on fail the run: true|false; default: the policy's, else true",
         };
         failOnIndeterminate.AcceptOnlyFromAmong("true", "false");
+        var failOnNothingJudged = new Option<string?>("--fail-on-nothing-judged")
+        {
+            Description = "Whether a run that judged nothing (no loaded rule applied to any document) fails: true|false; default: the policy's, else true",
+        };
+        failOnNothingJudged.AcceptOnlyFromAmong("true", "false");
         var policy = new Option<string?>("--policy") { Description = "A policy file: which packs apply, severity overrides, fail-on, waivers" };
         var baseline = new Option<string?>("--baseline") { Description = "A JSON report of an earlier run: its findings no longer fail this one" };
         var sarifAllRules = new Option<bool>("--sarif-all-rules") { Description = "SARIF: list every loaded rule, not only those with results" };
@@ -117,7 +122,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Evaluate inventories and data flows against the rules and report per jurisdiction")
         {
-            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, policy, baseline, writeBaseline, runner, quiet,
+            paths, rules.Rules, rules.NoBuiltIn, allJurisdictions, sarifAllRules, asOf, format, output, failOn, failOnIndeterminate, failOnNothingJudged, policy, baseline, writeBaseline, runner, quiet,
         };
         command.SetAction(parse =>
         {
@@ -163,6 +168,7 @@ internal static class CheckCommand
                 BaselinePath = parse.GetValue(baseline),
                 FailOn = parse.GetValue(failOn),
                 FailOnIndeterminate = parse.GetValue(failOnIndeterminate) is { } relax ? relax == "true" : null,
+                FailOnNothingJudged = parse.GetValue(failOnNothingJudged) is { } nothing ? nothing == "true" : null,
                 Runner = parse.GetValue(runner) == "nrules" ? RuleRunner.NRules : RuleRunner.Batch,
             });
             CommonOptions.Print(result.Diagnostics, console.Error);

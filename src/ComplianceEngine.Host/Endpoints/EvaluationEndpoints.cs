@@ -32,13 +32,13 @@ public static class EvaluationEndpoints
     public static IEndpointRouteBuilder MapEvaluations(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1");
-        api.MapPost("/evaluations", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
-                EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
+        api.MapPost("/evaluations", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? failOnNothingJudged, string? format, string? policy, string? estate) =>
+                EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, FailOnNothingJudged = failOnNothingJudged, Format = format, Policy = policy },
                     estate, created: true))
             .RequireScope(ApiScope.Evaluate)
             .WithSummary("Evaluate an estate (YAML stream); the report is stored in history before the answer");
-        api.MapPost("/check", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? format, string? policy, string? estate) =>
-                EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, Format = format, Policy = policy },
+        api.MapPost("/check", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? failOnNothingJudged, string? format, string? policy, string? estate) =>
+                EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, FailOnNothingJudged = failOnNothingJudged, Format = format, Policy = policy },
                     estate, created: false))
             .RequireScope(ApiScope.Evaluate)
             .WithSummary("As POST /v1/evaluations, answering 200 with the report (kept for older clients)");
@@ -115,6 +115,8 @@ public static class EvaluationEndpoints
             FailOn = valid.FailOn,
             FailOnIndeterminate = valid.FailOnIndeterminate,
             FailOnIndeterminateOption = "failOnIndeterminate=false",
+            FailOnNothingJudged = valid.FailOnNothingJudged,
+            FailOnNothingJudgedOption = "failOnNothingJudged=false",
             FailOnNoneOption = "failOn=none",
         };
         var (result, recorded) = await recorder.EvaluateAsync(request, context.Caller().Name, inputHash, estate, context.RequestAborted)

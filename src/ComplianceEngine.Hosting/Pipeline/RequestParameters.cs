@@ -19,6 +19,9 @@ public sealed record RequestParameters
     /// <summary><c>true</c> or <c>false</c>.</summary>
     public string? FailOnIndeterminate { get; init; }
 
+    /// <summary><c>true</c> or <c>false</c>: whether a run that judged nothing fails.</summary>
+    public string? FailOnNothingJudged { get; init; }
+
     /// <summary>The report format (one of the writers').</summary>
     public string? Format { get; init; }
 
@@ -30,7 +33,11 @@ public sealed record RequestParameters
 }
 
 /// <summary>The validated parameters.</summary>
-public sealed record ValidParameters(DateOnly AsOf, string? FailOn, bool? FailOnIndeterminate, string Format, string? Policy);
+public sealed record ValidParameters(DateOnly AsOf, string? FailOn, bool? FailOnIndeterminate, string Format, string? Policy)
+{
+    /// <summary>Whether a run that judged nothing fails (null: the policy's, else true).</summary>
+    public bool? FailOnNothingJudged { get; init; }
+}
 
 /// <summary>Validates <see cref="RequestParameters"/>.</summary>
 public static class ParameterValidator
@@ -58,7 +65,14 @@ public static class ParameterValidator
             null => null,
             "true" => true,
             "false" => false,
-            var other => Bad(other),
+            var other => Bad("failOnIndeterminate", other),
+        };
+        bool? nothing = parameters.FailOnNothingJudged switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            var other => Bad("failOnNothingJudged", other),
         };
         var format = parameters.Format ?? "json";
         if (!formats.Contains(format))
@@ -68,11 +82,11 @@ public static class ParameterValidator
             diagnostics.Error(DiagnosticCodes.InvalidParameter, policies.Count == 0
                 ? $"{n("policy")} '{policy}' names a policy, but none is loaded"
                 : $"{n("policy")} '{policy}' is not one of {string.Join(", ", policies.Order(StringComparer.Ordinal))}{Suggestions.DidYouMean(policy, policies)}", at);
-        return diagnostics.HasErrors ? null : new ValidParameters(asOf, parameters.FailOn, relax, format, parameters.Policy);
+        return diagnostics.HasErrors ? null : new ValidParameters(asOf, parameters.FailOn, relax, format, parameters.Policy) { FailOnNothingJudged = nothing };
 
-        bool? Bad(string value)
+        bool? Bad(string name, string value)
         {
-            diagnostics.Error(DiagnosticCodes.InvalidParameter, $"{n("failOnIndeterminate")} '{value}' is not true or false", at);
+            diagnostics.Error(DiagnosticCodes.InvalidParameter, $"{n(name)} '{value}' is not true or false", at);
             return null;
         }
     }

@@ -38,7 +38,10 @@ public static class PolicyReader
                 diagnostics.Error(DiagnosticCodes.BadFileName,
                     $"Policy '{doc.Info.Name}': the included path {FileSystem.InputNames.Problem(path)}: {FileSystem.InputNames.Printable(path)}", s.LocationOf("include"));
             var policy = new PolicyDocument(doc.Info.Name, s.StringList("packs"), include, overrides.ToImmutable(),
-                s.Enum("failOn", [.. SeverityNames.All, "none"]), s.Has("failOnIndeterminate") ? s.Bool("failOnIndeterminate") : null, maxDays, doc.Info.Location);
+                s.Enum("failOn", [.. SeverityNames.All, "none"]), s.Has("failOnIndeterminate") ? s.Bool("failOnIndeterminate") : null, maxDays, doc.Info.Location)
+            {
+                FailOnNothingJudged = s.Has("failOnNothingJudged") ? s.Bool("failOnNothingJudged") : null,
+            };
             s.Finish();
             result.Add(policy);
         }

@@ -7,7 +7,7 @@ namespace ComplianceEngine.Model.Findings;
 /// violations, and also when they are indeterminate unless <see cref="FailOnIndeterminate"/> was relaxed.
 /// Waived findings and findings already in the baseline never fail it. A run that judged nothing
 /// (<see cref="NothingJudged"/>) fails too: it never reports "nothing wrong" when it judged nothing, unless the threshold is
-/// <see cref="None"/>, which <see cref="NothingJudgedRelaxedBy"/> then names.
+/// <see cref="None"/> or <see cref="FailOnNothingJudged"/> was relaxed, which <see cref="NothingJudgedRelaxedBy"/> then names.
 /// </summary>
 public sealed record Gate(string FailOn, bool FailOnIndeterminate, string? RelaxedBy, int FailingFindings)
 {
@@ -29,8 +29,14 @@ public sealed record Gate(string FailOn, bool FailOnIndeterminate, string? Relax
     /// </summary>
     public string? NothingJudgedRelaxedBy { get; init; }
 
-    /// <summary>True when the run judged nothing and that fails it (any threshold but <see cref="None"/>).</summary>
-    public bool FailsBecauseNothingJudged => NothingJudged && FailOn != None;
+    /// <summary>
+    /// Whether a run that judged nothing fails (default true: fail closed); false when the shell or a policy relaxed it for
+    /// an estate no loaded rule is meant to judge, which <see cref="NothingJudgedRelaxedBy"/> then names.
+    /// </summary>
+    public bool FailOnNothingJudged { get; init; } = true;
+
+    /// <summary>True when the run judged nothing and that fails it (any threshold but <see cref="None"/>, unless relaxed).</summary>
+    public bool FailsBecauseNothingJudged => NothingJudged && FailOn != None && FailOnNothingJudged;
 
     /// <summary>True when at least one finding fails the run, or when it judged nothing and that was not relaxed.</summary>
     public bool Failed => FailingFindings > 0 || FailsBecauseNothingJudged;
@@ -39,7 +45,7 @@ public sealed record Gate(string FailOn, bool FailOnIndeterminate, string? Relax
     public string? Reason =>
         FailingFindings > 0 ? $"{FailingFindings} {(FailingFindings == 1 ? "finding" : "findings")} at or above {FailOn}"
         : FailsBecauseNothingJudged ? "nothing was judged: no loaded rule applied to any document of the estate"
-        : NothingJudged ? $"nothing was judged, and that does not fail this run (relaxed by {NothingJudgedRelaxedBy ?? "fail-on none"})"
+        : NothingJudged ? $"nothing was judged, and that does not fail this run (relaxed by {NothingJudgedRelaxedBy ?? (FailOn == None ? "fail-on none" : "fail-on-nothing-judged false")})"
         : null;
 
     /// <summary>The gate of a report that no gate was applied to (the default settings, nothing counted).</summary>

@@ -19,7 +19,11 @@ public sealed record PolicyDocument(
     string? FailOn,
     bool? FailOnIndeterminate,
     int? MaxWaiverDays,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>Whether a run that judged nothing fails (null: the default, true).</summary>
+    public bool? FailOnNothingJudged { get; init; }
+}
 
 /// <summary>A waiver: an accepted, approved, time-limited exception for one rule on one subject.</summary>
 public sealed record Waiver(
