@@ -14,11 +14,15 @@ public static class BaselineReader
     /// <summary>
     /// The largest baseline read, in bytes (4 GiB). A baseline is streamed, so this bounds time, not memory; the report of
     /// an estate of 100,000 flows is about 140 MB (schema 3; 700 MB in schema 1). Reports of every schema version (1, 2, 3)
-    /// read: only <c>findings[*].id</c> is used.
+    /// read: only <c>findings[*].id</c> is used. Any other <c>schemaVersion</c> is refused (CE5006): its ids may be made
+    /// another way.
     /// </summary>
     public const long DefaultMaxBytes = 4L * 1024 * 1024 * 1024;
 
     private const int ChunkBytes = 64 * 1024;
+
+    /// <summary>The report schema versions whose finding ids a baseline may hold (every version this engine has written).</summary>
+    public static IReadOnlyList<string> SchemaVersions { get; } = ["1", "2", "3"];
 
     /// <summary>The fingerprints of the findings in the baseline, or null with a diagnostic.</summary>
     public static HashSet<string>? Read(string path, DiagnosticBag diagnostics) => Read(path, diagnostics, DefaultMaxBytes);
@@ -66,6 +70,7 @@ public static class BaselineReader
         var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 32 });
         var started = false;
         var findingsNext = false;   // the property name 'findings' was just read at the top level
+        var versionNext = false;    // the property name 'schemaVersion' was just read at the top level
         var inFindings = false;     // inside the top-level findings list
         var sawFindings = false;
         var idNext = false;         // the property name 'id' was just read inside a finding
@@ -105,9 +110,22 @@ public static class BaselineReader
                     sawFindings = true;
                     continue;
                 }
+                if (versionNext)
+                {
+                    versionNext = false;
+                    if (token != JsonTokenType.String)
+                        return (DiagnosticCodes.BaselineInvalid, $"the baseline's schemaVersion must be a string, one of {string.Join(", ", SchemaVersions)}");
+                    var version = reader.GetString()!;
+                    if (!SchemaVersions.Contains(version))
+                        return (DiagnosticCodes.BaselineInvalid,
+                            $"the baseline is a report of schema version '{version}', which this engine does not read (it reads {string.Join(", ", SchemaVersions)}): " +
+                            "write the baseline again with this version (--write-baseline)");
+                    continue;
+                }
                 if (depth == 1 && token == JsonTokenType.PropertyName && !inFindings)
                 {
                     findingsNext = reader.ValueTextEquals("findings"u8);
+                    versionNext = reader.ValueTextEquals("schemaVersion"u8);
                     continue;
                 }
                 if (!inFindings) continue;

@@ -90,6 +90,37 @@ public sealed class BaselineReaderTests
         Assert.Equal(DiagnosticCodes.BaselineInvalid, Assert.Single(diagnostics).Code);
     }
 
+    [Theory]
+    [InlineData("""{"schemaVersion": "4", "findings": [{"id": "a"}]}""", "'4'")]
+    [InlineData("""{"schemaVersion": "v3", "findings": [{"id": "a"}]}""", "'v3'")]
+    [InlineData("""{"findings": [{"id": "a"}], "schemaVersion": "9"}""", "'9'")]
+    [InlineData("""{"schemaVersion": 3, "findings": [{"id": "a"}]}""", "a string")]
+    public void Read_SchemaVersionThisEngineDoesNotRead_Diagnostic(string json, string said)
+    {
+        // A report of a schema this engine does not know may carry ids made another way: read as a baseline, it could hide
+        // every finding or none. Refused, not guessed.
+        using var dir = new TempDir();
+        var (ids, diagnostics) = Read(dir.Write("b.json", json));
+
+        Assert.Null(ids);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.BaselineInvalid, d.Code);
+        Assert.Contains(said, d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    [InlineData("3")]
+    public void Read_EverySchemaVersionWritten_Reads(string version)
+    {
+        using var dir = new TempDir();
+        var (ids, diagnostics) = Read(dir.Write("b.json", "{\"schemaVersion\": \"" + version + "\", \"findings\": [{\"id\": \"a\"}]}"));
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(["a"], ids!);
+    }
+
     [Fact]
     public void Read_BrokenJson_Position()
     {
