@@ -424,18 +424,10 @@ public sealed partial class IncrementalEvaluation
         Step("hop-entries");
         observer?.PhaseCompleted(EvaluationPhase.Flows, comings.Count + goings.Count);
 
-        Apply(session, retracted, inserted, judged, options);
-        SessionFacts += inserted.Count - retracted.Count;
-        observer?.Counted("session-facts", SessionFacts);
-        observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+        ApplyAndCount(session, retracted, inserted, judged, options);
 
         var dirty = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in goings)
-        {
-            Rekey(e, null);
-            kept.Remove(e, e.Verdicts, e.Findings, dirty);
-            if (e.Verdicts is { } v) counters.Record(e.Fact, v, -1);
-        }
+        foreach (var e in goings) TakeOut(e, kept, counters, dirty);
         var prefixCount = prefix.Count;
         order = prefix;
         foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);

@@ -167,11 +167,8 @@ public sealed partial class IncrementalEvaluation
             }
             observer?.PhaseCompleted(EvaluationPhase.Flows, order.Count);
 
-            Apply(session, retracted, inserted, judged, options);
+            ApplyAndCount(session, retracted, inserted, judged, options);
             _entries = next;
-            SessionFacts += inserted.Count - retracted.Count;
-            observer?.Counted("session-facts", SessionFacts);
-            observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
 
             var tally = new VerdictTally(options.IncludePasses, keepFacts: false) { Facts = order.Count, JudgedFacts = SessionFacts };
             foreach (var entry in order)
@@ -459,10 +456,7 @@ public sealed partial class IncrementalEvaluation
         }
         observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count + moved.Count + comings.Count + goings.Count);
 
-        Apply(session, retracted, inserted, judged, options);
-        SessionFacts += inserted.Count - retracted.Count;
-        observer?.Counted("session-facts", SessionFacts);
-        observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+        ApplyAndCount(session, retracted, inserted, judged, options);
 
         var dirty = new HashSet<string>(StringComparer.Ordinal);
         var sameCoverage = moved.Count == 0 && comings.Count == 0 && goings.Count == 0
@@ -620,19 +614,11 @@ public sealed partial class IncrementalEvaluation
         Step("hop-entries");
         observer?.PhaseCompleted(EvaluationPhase.Flows, comings.Count + goings.Count);
 
-        Apply(session, retracted, inserted, judged, options);
-        SessionFacts += inserted.Count - retracted.Count;
-        observer?.Counted("session-facts", SessionFacts);
-        observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+        ApplyAndCount(session, retracted, inserted, judged, options);
 
         // The new order, numbered; the kept report and the keys follow.
         var dirty = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in goings)
-        {
-            Rekey(e, null);
-            kept.Remove(e, e.Verdicts, e.Findings, dirty);
-            if (e.Verdicts is { } was) counters.Record(e.Fact, was, -1);
-        }
+        foreach (var e in goings) TakeOut(e, kept, counters, dirty);
         var prefixCount = prefix.Count;
         order = prefix;
         foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
@@ -889,6 +875,23 @@ public sealed partial class IncrementalEvaluation
             return;
         }
         Parallel.For(0, judged.Count, new ParallelOptions { MaxDegreeOfParallelism = Evaluator.Workers(options) }, i => Finish(judged[i]));
+    }
+
+    /// <summary><see cref="Apply"/>, then the session's fact count kept and reported to the observer.</summary>
+    private void ApplyAndCount(ISession session, List<Fact> retracted, List<Fact> inserted, List<Entry> judged, EvaluationOptions options)
+    {
+        Apply(session, retracted, inserted, judged, options);
+        SessionFacts += inserted.Count - retracted.Count;
+        options.Observer?.Counted("session-facts", SessionFacts);
+        options.Observer?.PhaseCompleted(EvaluationPhase.Evaluate, inserted.Count + retracted.Count);
+    }
+
+    /// <summary>An entry that goes: unkeyed, its findings taken out of the kept report and its verdicts out of the counters.</summary>
+    private void TakeOut(Entry e, KeptReport kept, CoverageCounters counters, HashSet<string> dirty)
+    {
+        Rekey(e, null);
+        kept.Remove(e, e.Verdicts, e.Findings, dirty);
+        if (e.Verdicts is { } was) counters.Record(e.Fact, was, -1);
     }
 
     /// <summary>Judged facts from which their findings are made on the workers.</summary>
