@@ -108,12 +108,8 @@ public sealed class ComplianceApiTests : IDisposable
     [Fact]
     public async Task Check_NothingJudged_FailOnNothingJudgedFalseRelaxes_UnknownValueIs400()
     {
-        using var client = _factory.CreateClient();
-        const string estate = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n";
-        using var relaxedContent = new StringContent(estate, Encoding.UTF8, "application/yaml");
-        using var relaxed = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOnNothingJudged=false", UriKind.Relative), relaxedContent);
-        using var badContent = new StringContent(estate, Encoding.UTF8, "application/yaml");
-        using var bad = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOnNothingJudged=nope", UriKind.Relative), badContent);
+        using var relaxed = await CheckNoDataEstate("&failOnNothingJudged=false");
+        using var bad = await CheckNoDataEstate("&failOnNothingJudged=nope");
 
         Assert.Equal("pass", Assert.Single(relaxed.Headers.GetValues("X-Compliance-Result")));
         using var relaxedDoc = JsonDocument.Parse(await relaxed.Content.ReadAsStringAsync());
@@ -125,12 +121,8 @@ public sealed class ComplianceApiTests : IDisposable
     [Fact]
     public async Task Check_NothingJudged_FailHeaderAndReason_FailOnNoneRelaxes()
     {
-        using var client = _factory.CreateClient();
-        const string estate = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n";
-        using var content = new StringContent(estate, Encoding.UTF8, "application/yaml");
-        using var response = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25", UriKind.Relative), content);
-        using var relaxedContent = new StringContent(estate, Encoding.UTF8, "application/yaml");
-        using var relaxed = await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25&failOn=none", UriKind.Relative), relaxedContent);
+        using var response = await CheckNoDataEstate("");
+        using var relaxed = await CheckNoDataEstate("&failOn=none");
 
         Assert.Equal("fail", Assert.Single(response.Headers.GetValues("X-Compliance-Result")));
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -139,5 +131,14 @@ public sealed class ComplianceApiTests : IDisposable
         Assert.Equal("pass", Assert.Single(relaxed.Headers.GetValues("X-Compliance-Result")));
         using var relaxedDoc = JsonDocument.Parse(await relaxed.Content.ReadAsStringAsync());
         Assert.Equal("failOn=none", relaxedDoc.RootElement.GetProperty("gate").GetProperty("nothingJudgedRelaxedBy").GetString());
+    }
+
+    /// <summary>POST /v1/check of one cluster and no data (nothing for any rule to judge), with <paramref name="query"/> appended.</summary>
+    private async Task<HttpResponseMessage> CheckNoDataEstate(string query)
+    {
+        using var client = _factory.CreateClient();
+        const string estate = "apiVersion: compliance/v1\nkind: Cluster\nmetadata: {name: fra}\nspec: {provider: aws, region: eu-central-1}\n";
+        using var content = new StringContent(estate, Encoding.UTF8, "application/yaml");
+        return await client.PostAsync(new Uri("/v1/check?asOf=2026-11-25" + query, UriKind.Relative), content);
     }
 }
