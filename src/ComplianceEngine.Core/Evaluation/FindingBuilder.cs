@@ -107,7 +107,7 @@ internal sealed class FindingBuilder
         var at = 0;
         foreach (var slot in messageSlots) _scratch[at++] = Value(slot, fact, text);
         foreach (var slot in plan.RemediationSlots) _scratch[at++] = Value(slot, fact, text);
-        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values(count)), Evidence(plan.Rule, fact, text));
+        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values(count)), Evidence(plan, fact, text));
     }
 
     private string?[] _scratch = new string?[8];
@@ -371,9 +371,11 @@ internal sealed class FindingBuilder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ImmutableArray<Evidence> Evidence(CompiledRule rule, Fact fact, FactText text)
+    private ImmutableArray<Evidence> Evidence(RulePlan plan, Fact fact, FactText text)
     {
-        // Listed into a reused buffer, then copied once at its final length (duplicates dropped).
+        var rule = plan.Rule;
+        // Listed into a reused buffer, then copied once at its final length (duplicates dropped: only an entry whose name
+        // another entry of the same finding may have can repeat one, see RulePlan.FieldMayRepeat).
         var most = rule.Fields.Length + (fact is TransferFact ? 5 + rule.Adequacy.Length : 2);
         if (_evidence.Length < most) _evidence = new Evidence[most];
         var list = _evidence;
@@ -395,15 +397,22 @@ internal sealed class FindingBuilder
             Add(list, ref n, site.SiteName);
             Add(list, ref n, site.Country);
         }
+        var memo = plan.FieldEvidenceMemo;
         for (var i = 0; i < rule.Fields.Length; i++)
         {
             var field = rule.Fields[i];
-            Add(list, ref n, FieldEvidence(field.Name, text.Formatted(i), field.Origin(fact)));
+            var e = FieldEvidence(ref memo[i], field.Name, text.Formatted(i), field.Origin(fact));
+            if (plan.FieldMayRepeat[i]) Add(list, ref n, e);
+            else list[n++] = e;
         }
         if (fact is TransferFact tt)
         {
             for (var i = 0; i < rule.Adequacy.Length; i++)
-                Add(list, ref n, FieldEvidence(rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location));
+            {
+                var e = FieldEvidence(ref memo[rule.Fields.Length + i], rule.Adequacy[i].EvidenceLabel, text.Adequacy(i, tt).Reason, tt.Destination.Location);
+                if (plan.FieldMayRepeat[rule.Fields.Length + i]) Add(list, ref n, e);
+                else list[n++] = e;
+            }
         }
         var evidence = list.AsSpan(0, n).ToArray();
         Array.Clear(list, 0, n);
@@ -416,6 +425,20 @@ internal sealed class FindingBuilder
     /// places share their evidence. Keyed by reference:
     /// equal references are equal evidence; equal text in two strings only makes a second object.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Evidence FieldEvidence(ref EvidenceMemo last, string name, string value, SourceLocation location)
+    {
+        // A rule's consecutive findings (hops of one lot, facts of one flow) usually read the same value at the same place:
+        // the last evidence of each rule's field answers without a lookup (the same object the table gives).
+        if (last.Evidence is { } recent && ReferenceEquals(last.Value, value) && ReferenceEquals(last.Location, location)) return recent;
+        var made = FieldEvidence(name, value, location);
+        last = new EvidenceMemo(value, location, made);
+        return made;
+    }
+
+    /// <summary>The last evidence made for one field (or adequacy table) of a rule, with the value and location it names.</summary>
+    private record struct EvidenceMemo(string? Value, SourceLocation? Location, Evidence? Evidence);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Evidence FieldEvidence(string name, string value, SourceLocation location)
     {
@@ -482,6 +505,33 @@ internal sealed class FindingBuilder
             Key = FindingFactory.RuleKey(def.Id, def.Jurisdiction);
             Dated = def.HasDatedCitations;
             NamesMechanisms = rule.Fields.Any(f => f.Name == "mechanisms");
+            FieldMayRepeat = MayRepeat(rule);
+            FieldEvidenceMemo = new EvidenceMemo[rule.Fields.Length + rule.Adequacy.Length];
+        }
+
+        /// <summary>
+        /// Per field of the rule, then per adequacy table: whether its evidence may equal an entry listed before it in the same
+        /// finding. Evidence is equal only under the same name, so only a name that the site evidence, an earlier field or an
+        /// earlier table also uses can repeat; the others are listed without comparing.
+        /// </summary>
+        public bool[] FieldMayRepeat { get; }
+
+        /// <summary>The last evidence of each field and table (see <see cref="FieldEvidence(ref EvidenceMemo, string, string, SourceLocation)"/>).</summary>
+        public EvidenceMemo[] FieldEvidenceMemo { get; }
+
+        /// <summary>Names the evidence of a transfer or placement lists before the rule's fields.</summary>
+        private static readonly HashSet<string> SiteEvidenceNames = new(StringComparer.Ordinal)
+        {
+            "declared flow", "implied by", "source.name", "source.country", "destination.name", "destination.country", "site.name", "country",
+        };
+
+        private static bool[] MayRepeat(CompiledRule rule)
+        {
+            var names = new HashSet<string>(SiteEvidenceNames, StringComparer.Ordinal);
+            var repeat = new bool[rule.Fields.Length + rule.Adequacy.Length];
+            for (var i = 0; i < rule.Fields.Length; i++) repeat[i] = !names.Add(rule.Fields[i].Name);
+            for (var i = 0; i < rule.Adequacy.Length; i++) repeat[rule.Fields.Length + i] = !names.Add(rule.Adequacy[i].EvidenceLabel);
+            return repeat;
         }
 
         public CompiledRule Rule { get; }

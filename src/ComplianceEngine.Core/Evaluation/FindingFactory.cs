@@ -42,11 +42,14 @@ public static class FindingFactory
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string Fingerprint(byte[] ruleKey, FindingSubject subject, ImmutableArray<string> path)
     {
-        var length = ruleKey.Length + Encoding.UTF8.GetByteCount(subject.Kind) + Encoding.UTF8.GetByteCount(subject.Name) + 2;
+        // At most three UTF-8 bytes per UTF-16 char (a surrogate pair's four bytes are two chars): the buffer is sized
+        // without counting each name's bytes first, and the encoder says how many it wrote.
+        var chars = subject.Kind.Length + subject.Name.Length;
         if (!path.IsDefault)
         {
-            foreach (var p in path) length += Encoding.UTF8.GetByteCount(p) + 1;
+            foreach (var p in path) chars += p.Length + 1;
         }
+        var length = ruleKey.Length + 3 * chars + 2;
         // A buffer per thread, not ArrayPool: the shared pool trims itself on every gen-2 collection, and with millions of
         // findings that trimming showed up as a tenth of the evaluation's time.
         var bytes = t_key is { } buffer && buffer.Length >= length ? buffer : t_key = new byte[Math.Max(length, 1024)];

@@ -204,6 +204,25 @@ internal sealed class FactText
         return _numbers[value] = FieldText.FormatNumber(value);
     }
 
+    /// <summary>
+    /// A non-empty set's text (<see cref="EvaluationContext.SetText"/>: once per distinct set). The last set this thread
+    /// formatted answers first: a rule's consecutive findings (the hops of one lot, the facts of one store) carry the same
+    /// set object.
+    /// </summary>
+    public string SetText(string[] set, EvaluationContext context)
+    {
+        if (ReferenceEquals(set, _lastSet) && ReferenceEquals(context, _lastSetContext)) return _lastSetText!;
+        var text = context.SetText.GetOrAdd(set, static s => FieldSpec.FormatValue(ImmutableCollectionsMarshal.AsImmutableArray(s)));
+        _lastSet = set;
+        _lastSetContext = context;
+        _lastSetText = text;
+        return text;
+    }
+
+    private string[]? _lastSet;
+    private EvaluationContext? _lastSetContext;
+    private string? _lastSetText;
+
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
     public AdequacyResult Adequacy(int i, TransferFact transfer)
     {
@@ -240,9 +259,7 @@ internal sealed class FactText
                 if (_fact is not TransferFact t || _rule.Adequacy.Length == 0) return "no adequacy decision consulted";
                 // One table (most rules): its reason, the shared string, is the text.
                 if (_rule.Adequacy.Length == 1) return Adequacy(0, t).Reason;
-                var reasons = new string[_rule.Adequacy.Length];
-                for (var i = 0; i < reasons.Length; i++) reasons[i] = Adequacy(i, t).Reason;
-                return string.Join("; ", reasons);
+                return JoinedReasons(t);
             case "unknown": return string.Join("; ", UnknownFacts());
         }
         var index = _rule.FieldIndex(name);
@@ -253,4 +270,52 @@ internal sealed class FactText
 
     /// <summary>See <see cref="CompiledRule.UnknownFacts"/>.</summary>
     public IEnumerable<string> UnknownFacts() => _rule.UnknownFacts(_fact);
+
+    /// <summary>
+    /// The reasons of the rule's adequacy decisions joined with "; ": one string per list of reasons (the reasons are the
+    /// shared decisions' strings, so findings about the same places name the same joined text instead of a copy each).
+    /// </summary>
+    private string JoinedReasons(TransferFact t)
+    {
+        var count = _rule.Adequacy.Length;
+        if (_reasons.Length < count) _reasons = new string[count];
+        for (var i = 0; i < count; i++) _reasons[i] = Adequacy(i, t).Reason;
+        var key = new ReasonsKey(_reasons, count);
+        _joined ??= [];
+        if (_joined.TryGetValue(key, out var joined)) return joined;
+        joined = string.Join("; ", _reasons, 0, count);
+        // Reasons are shared strings, so lists repeat; the table is bounded all the same.
+        if (_joined.Count >= 4096) _joined.Clear();
+        _joined[new ReasonsKey(_reasons.AsSpan(0, count).ToArray(), count)] = joined;
+        return joined;
+    }
+
+    private string[] _reasons = [];
+    private Dictionary<ReasonsKey, string>? _joined;
+
+    /// <summary>The first reasons of an array, compared by reference (equal references are equal reasons).</summary>
+    private readonly struct ReasonsKey(string[] reasons, int count) : IEquatable<ReasonsKey>
+    {
+        private readonly string[] _reasons = reasons;
+        private readonly int _count = count;
+
+        public bool Equals(ReasonsKey other)
+        {
+            if (_count != other._count) return false;
+            for (var i = 0; i < _count; i++)
+            {
+                if (!ReferenceEquals(_reasons[i], other._reasons[i])) return false;
+            }
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is ReasonsKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            for (var i = 0; i < _count; i++) hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_reasons[i]));
+            return hash.ToHashCode();
+        }
+    }
 }

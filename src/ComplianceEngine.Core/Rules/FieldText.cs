@@ -68,7 +68,7 @@ internal abstract class FieldText
         {
             if (read(fact) is not { } set) return "unknown";
             if (set.IsDefaultOrEmpty) return Known("none", fact);
-            return fact.Context.SetText.GetOrAdd(ImmutableCollectionsMarshal.AsArray(set)!, static (_, value) => FieldSpec.FormatValue(value), set);
+            return text.SetText(ImmutableCollectionsMarshal.AsArray(set)!, fact.Context);
         }
     }
 
