@@ -62,6 +62,19 @@ public sealed class EvaluatorTests
         Assert.Contains("UNVERIFIED", f.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ñame-ü", new[] { "a", "b" })]
+    [InlineData("数据流", new[] { "東京-1", "😀-store", "x" })]
+    [InlineData("f", new string[0])]
+    [InlineData("long", new[] { "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀", "ü" })]
+    public void Fingerprint_NamesOutsideAscii_HashTheUtf8Key(string name, string[] path)
+    {
+        // The contract's id: SHA-256 of "rule\njurisdiction\nKind/name\n" and the path joined by U+001F, in UTF-8, 16 hex digits.
+        var key = "R-1\nEU\nDataFlow/" + name + "\n" + string.Join('\u001f', path);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 8));
+        Assert.Equal(expected, FindingFactory.Fingerprint("R-1", "EU", new FindingSubject("DataFlow", name, new SourceLocation("x.yaml", 1, 1)), path));
+    }
+
     [Fact]
     public void Fingerprint_IgnoresLineNumbers()
     {

@@ -337,4 +337,58 @@ public sealed class FindingBuilderTests
             }
         }
     }
+
+    [Fact]
+    public void Create_FieldNamedAsTheSitesEvidence_ListedOnce()
+    {
+        // EU-A reads destination.country, which the transfer's own evidence already names: listed once, in its first place.
+        var a = Rule(RuleSet.Value, "EU-A");
+        var builder = new FindingBuilder();
+        foreach (var to in new[] { Site("us-1", "US"), Site("jp-1", "JP"), Site("us-1", "US") })
+        {
+            var finding = builder.Create(a, Transfer("f-" + to.Name, Site("de-1", "DE", "EU"), to, []), Judgement.Violation, error: null);
+            Assert.Equal(["declared flow", "source.name", "source.country", "destination.name", "destination.country", "regimes", "mechanisms"],
+                finding.Evidence.Select(e => e.Fact));
+            Assert.Equal(to.Country, finding.Evidence.Single(e => e.Fact == "destination.country").Value);
+        }
+    }
+
+    [Fact]
+    public void Create_RuleOfTwoAdequacyTables_NamesBothReasonsOnceJoinedPerList()
+    {
+        var (engine, diagnostics) = TestEngine.CreateFromFolder("""
+            apiVersion: compliance/v1
+            kind: RulePack
+            metadata:
+              name: two-tables
+            spec:
+              jurisdiction: EU
+              rules:
+                - id: EU-UK-ADQ
+                  title: EU and UK adequacy
+                  appliesTo: transfer
+                  severity: high
+                  citations: [{instrument: GDPR, article: Art. 45}]
+                  when: {field: regimes, contains: EU}
+                  require: {all: [{adequate: EU}, {adequate: GB}]}
+                  message: "{adequacy}"
+                  remediation: "r"
+            """);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var rule = engine.Rules.Rules.Single(r => r.Definition.Id == "EU-UK-ADQ");
+        Assert.Equal(2, rule.Adequacy.Length);
+        var de = Site("de-1", "DE", "EU");
+        var builder = new FindingBuilder();
+        var us = Site("us-1", "US");
+        var jp = Site("jp-1", "JP");
+        var findings = new[] { us, jp, us, Site("nowhere", null) }.Select((to, i) => (To: to, Finding: builder.Create(rule, Transfer($"f{i}", de, to, []), Judgement.Violation, error: null))).ToList();
+        foreach (var (to, finding) in findings)
+        {
+            var fact = Transfer("check", de, to, []);
+            Assert.Equal($"{rule.Adequacy[0].Check(fact).Reason}; {rule.Adequacy[1].Check(fact).Reason}", finding.Message);
+        }
+        // Two transfers to the same destination name the same joined text, not a copy each.
+        Assert.Same(findings[0].Finding.Text!.Values[0], findings[2].Finding.Text!.Values[0]);
+        Assert.NotEqual(findings[0].Finding.Message, findings[1].Finding.Message);
+    }
 }
