@@ -382,20 +382,21 @@ internal sealed class FindingBuilder
         var n = 0;
         if (fact is TransferFact t)
         {
-            Add(list, ref n, _whatMakesIt ??= WhatMakesIt(t));
+            // The entries naming what makes the transfer and its sites have names of their own: none can repeat another.
+            list[n++] = _whatMakesIt ??= WhatMakesIt(t);
             // Where the data goes from and to is always part of the evidence; one evidence object per site and role.
             var source = Parts(t.Source);
             var destination = Parts(t.Destination);
-            Add(list, ref n, source.SourceName);
-            Add(list, ref n, source.SourceCountry);
-            Add(list, ref n, destination.DestinationName);
-            Add(list, ref n, destination.DestinationCountry);
+            list[n++] = source.SourceName;
+            list[n++] = source.SourceCountry;
+            list[n++] = destination.DestinationName;
+            list[n++] = destination.DestinationCountry;
         }
         else if (fact is PlacementFact p)
         {
             var site = Parts(p.Site);
-            Add(list, ref n, site.SiteName);
-            Add(list, ref n, site.Country);
+            list[n++] = site.SiteName;
+            list[n++] = site.Country;
         }
         var memo = plan.FieldEvidenceMemo;
         for (var i = 0; i < rule.Fields.Length; i++)
