@@ -241,55 +241,9 @@ internal sealed class FactText
         }
         // The decision depends only on the table, destination, exporter country and subject types (the date is the evaluation's).
         var key = (table, transfer.Destination, transfer.Source.Country, ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? []);
-        var decision = Decision(key, transfer);
+        var decision = _fact.Context.Adequacy.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
         _decisions.Add((table, decision));
         return _adequacy[i] = decision;
-    }
-
-    /// <summary>
-    /// The shared decision for <paramref name="key"/> (<see cref="EvaluationContext.Adequacy"/>), looked up first in this
-    /// thread's own table, whose keys compare their parts by reference: the findings of one chunk ask about the same few
-    /// destinations again and again, and a reference-keyed table on one thread answers faster than the shared one (which
-    /// hashes the exporter's country text). A miss only costs the shared lookup; a hit is the shared decision itself.
-    /// </summary>
-    private AdequacyResult Decision((AdequacyTable Table, Location.Site Destination, string? Exporter, string[] SubjectTypes) key, TransferFact transfer)
-    {
-        var context = _fact.Context;
-        if (!ReferenceEquals(context, _decisionsContext))
-        {
-            _decisionsContext = context;
-            _localDecisions?.Clear();
-        }
-        var local = new DecisionKey(key.Table, key.Destination, key.Exporter, key.SubjectTypes);
-        _localDecisions ??= [];
-        if (_localDecisions.TryGetValue(local, out var known)) return known;
-        var decision = context.Adequacy.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
-        if (_localDecisions.Count >= 16_384) _localDecisions.Clear();
-        _localDecisions[local] = decision;
-        return decision;
-    }
-
-    private EvaluationContext? _decisionsContext;
-    private Dictionary<DecisionKey, AdequacyResult>? _localDecisions;
-
-    /// <summary>What an adequacy decision depends on, compared by reference (see <see cref="Decision"/>).</summary>
-    private readonly struct DecisionKey(AdequacyTable table, Location.Site destination, string? exporter, string[] subjectTypes) : IEquatable<DecisionKey>
-    {
-        private readonly AdequacyTable _table = table;
-        private readonly Location.Site _destination = destination;
-        private readonly string? _exporter = exporter;
-        private readonly string[] _subjectTypes = subjectTypes;
-
-        public bool Equals(DecisionKey other) =>
-            ReferenceEquals(_table, other._table) && ReferenceEquals(_destination, other._destination) &&
-            ReferenceEquals(_exporter, other._exporter) && ReferenceEquals(_subjectTypes, other._subjectTypes);
-
-        public override bool Equals(object? obj) => obj is DecisionKey other && Equals(other);
-
-        public override int GetHashCode() => HashCode.Combine(
-            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_table), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_destination),
-            _exporter is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_exporter),
-            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_subjectTypes));
     }
 
     /// <summary>A placeholder's text.</summary>
