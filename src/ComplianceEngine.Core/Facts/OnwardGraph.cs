@@ -530,7 +530,10 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TransferFact OnwardHop(TransferFact edge, int e, int node, ImmutableArray<string> only, CarriedData data) =>
-        OnwardHop(edge, new OnwardPath(Trace, e, node), Regime, only, Trace.Origin(node), Trace.Length(node), data);
+        OnwardHop(edge, _paths ??= new OnwardPaths(Trace), Regime, only, Trace.Origin(node), Trace.Length(node), data, e, node);
+
+    /// <summary>The paths of this search's hops (one object for all of them: each hop knows its edge and node).</summary>
+    private OnwardPaths? _paths;
 
     /// <summary>
     /// The hop <paramref name="hop"/> along a new version of its edge, <paramref name="edge"/>, whose place in the graph is
@@ -542,44 +545,47 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     {
         ArgumentNullException.ThrowIfNull(hop);
         ArgumentNullException.ThrowIfNull(edge);
-        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data);
+        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data, hop.OnwardEdge, hop.OnwardNode);
         rebased.ExportedIndividuals = hop.ExportedIndividuals;
         rebased.ExportedSensitiveIndividuals = hop.ExportedSensitiveIndividuals;
         return rebased;
     }
 
+    /// <summary>
+    /// An onward hop: what a transfer shares with its hops is <paramref name="edge"/>'s (not copied), and the hop's own are its
+    /// regime's data (<paramref name="data"/>, which is also what its lots hold where it leaves), origin, place in the chain
+    /// and, for its path, the edge and node it leaves in its search.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data) =>
-        new(edge.Context, edge.Subject, path, edge.Source, edge.Destination, edge.Purpose)
+    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data,
+        int e, int node) =>
+        new(edge, path)
         {
             Data = data,
-            Held = data,
-            Mechanisms = edge.Mechanisms,
-            EncryptedInTransit = edge.EncryptedInTransit,
-            Pseudonymised = edge.Pseudonymised,
-            RetentionHours = edge.RetentionHours,
             Implied = true,
             OnwardRegime = regime,
             Origins = only,
             Regimes = only,
             Origin = origin,
             Hop = hop,
-            FromNode = edge.FromNode,
-            ToNode = edge.ToNode,
-            DeclaredAt = edge.DeclaredAt,
-            KeyCountry = edge.KeyCountry,
+            OnwardEdge = e,
+            OnwardNode = node,
         };
 
-    /// <summary>An onward hop's path, traced when it is first read (most hops never make a finding).</summary>
-    private sealed class OnwardPath(RegimeTrace trace, int edge, int node) : LazyPath
+    /// <summary>The paths of a search's hops, each traced when it is first read (most hops never make a finding).</summary>
+    private sealed class OnwardPaths(RegimeTrace trace) : LazyPath
     {
-        public override ImmutableArray<string> Build() => trace.Path(edge, node);
+        public override ImmutableArray<string> Build(Fact fact)
+        {
+            var hop = (TransferFact)fact;
+            return trace.Path(hop.OnwardEdge, hop.OnwardNode);
+        }
     }
 
     /// <summary>A path already traced.</summary>
     private sealed class TracedPath(ImmutableArray<string> path) : LazyPath
     {
-        public override ImmutableArray<string> Build() => path;
+        public override ImmutableArray<string> Build(Fact fact) => path;
     }
 }
 
