@@ -194,11 +194,12 @@ public sealed class TransferFact : Fact
     /// <summary>What implies it, in words (for reports). Built on each read for onward hops (there can be millions).</summary>
     public string? ImpliedBy
     {
-        get => _impliedBy ?? (OnwardRegime is { } regime ? OnwardPrefix(regime, Origin ?? Source) + string.Join(" -> ", Path) : null);
-        init => _impliedBy = value;
+        get => GivenImpliedBy ?? (OnwardRegime is { } regime ? OnwardPrefix(regime, Origin ?? Source) + string.Join(" -> ", Path) : null);
+        init => Own.ImpliedBy = value;
     }
 
-    private readonly string? _impliedBy;
+    /// <summary>The <see cref="ImpliedBy"/> text given to this transfer (a hop's is worked out, never given).</summary>
+    private string? GivenImpliedBy => _sharesEdge ? null : _edge.ImpliedBy;
 
     /// <summary>For an onward hop: the regime whose data it carries onward (see <see cref="ImpliedBy"/>).</summary>
     internal string? OnwardRegime { get; init; }
@@ -207,7 +208,7 @@ public sealed class TransferFact : Fact
     /// For an onward hop whose <see cref="ImpliedBy"/> is not given: the regime and origin its text names before its path
     /// (<see cref="OnwardPrefix"/> of them is the text before the path); null for any other transfer.
     /// </summary>
-    internal (string Regime, Site Origin)? OnwardText => _impliedBy is null && OnwardRegime is { } regime ? (regime, Origin ?? Source) : null;
+    internal (string Regime, Site Origin)? OnwardText => GivenImpliedBy is null && OnwardRegime is { } regime ? (regime, Origin ?? Source) : null;
 
     /// <summary>The text of an onward hop's <see cref="ImpliedBy"/> before its path, which follows joined with <c>" -> "</c>.</summary>
     internal static string OnwardPrefix(string regime, Site origin)
@@ -224,13 +225,13 @@ public sealed class TransferFact : Fact
     /// The data resting where this transfer leaves from (a store's, or the union of a cluster's stores'): where an onward
     /// lot of a regime starts, it counts this data's individuals. <see cref="Fact.Data"/> when not set.
     /// </summary>
-    internal CarriedData Held { get => field ?? Data; init; }
+    internal CarriedData Held { get => (_sharesEdge ? null : _edge.Held) ?? Data; init => Own.Held = value; }
 
     /// <summary>
     /// Whether the edge carries only <c>Categories</c> of what rests at its source (a flow that declares its
     /// categories). Otherwise (a flow that declares none, an implied copy) it carries everything that reached its source.
     /// </summary>
-    internal bool CarriesOnlyItsCategories { get; init; }
+    internal bool CarriesOnlyItsCategories { get => !_sharesEdge && _edge.CarriesOnlyItsCategories; init => Own.CarriesOnlyItsCategories = value; }
     /// <summary>Graph node the data leaves (DataStore/x, Cluster/x, ...), for onward-chain analysis.</summary>
     public string FromNode { get => _edge.FromNode; init => Own.FromNode = value; }
     /// <summary>Graph node the data reaches.</summary>
@@ -256,7 +257,7 @@ public sealed class TransferFact : Fact
     /// <summary>For an onward hop: the node it leaves, in its search's graph.</summary>
     internal int OnwardNode { get => _onwardNode; init => _onwardNode = value; }
     /// <summary>Free attributes of the declared flow (empty for implied transfers).</summary>
-    public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Attributes { get => _sharesEdge ? ImmutableSortedDictionary<string, string>.Empty : _edge.Attributes; init => Own.Attributes = value; }
 
     /// <summary>
     /// Individuals exported this year from the source country across all declared cross-border flows (an upper bound of the
@@ -264,24 +265,32 @@ public sealed class TransferFact : Fact
     /// </summary>
     public double? ExportedIndividuals
     {
-        get;
-        internal set
-        {
-            field = value;
-            ForgetJudgement();
-        }
+        get => _exported?.All;
+        internal set => Exported = ExportTotals.Of(value, ExportedSensitiveIndividuals);
     }
 
     /// <summary>As <see cref="ExportedIndividuals"/>, for individuals whose sensitive data is exported.</summary>
     public double? ExportedSensitiveIndividuals
     {
-        get;
-        internal set
+        get => _exported?.Sensitive;
+        internal set => Exported = ExportTotals.Of(ExportedIndividuals, value);
+    }
+
+    /// <summary>
+    /// <see cref="ExportedIndividuals"/> and <see cref="ExportedSensitiveIndividuals"/> together (null: neither known): one
+    /// object per exporting country, shared by its transfers and their hops (see <see cref="ExportVolumes"/>).
+    /// </summary>
+    internal ExportTotals? Exported
+    {
+        get => _exported;
+        set
         {
-            field = value;
+            _exported = value;
             ForgetJudgement();
         }
     }
+
+    private ExportTotals? _exported;
 
     /// <summary>A flow attribute, or null.</summary>
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;

@@ -44,6 +44,30 @@ internal sealed class TransferEdge(Site source, Site destination, string purpose
 
     /// <summary>The source store's encryption key location, when known.</summary>
     public string? KeyCountry { get; set; }
+
+    /// <summary>The direct transfer's own (a hop along it has none of these): free attributes of the declared flow.</summary>
+    public ImmutableSortedDictionary<string, string> Attributes { get; set; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>The direct transfer's own: what implies it, in words (null: declared).</summary>
+    public string? ImpliedBy { get; set; }
+
+    /// <summary>The direct transfer's own: the data resting where it leaves from (null: its own data).</summary>
+    public CarriedData? Held { get; set; }
+
+    /// <summary>The direct transfer's own: whether it carries only its categories of what rests at its source.</summary>
+    public bool CarriesOnlyItsCategories { get; set; }
+}
+
+/// <summary>
+/// What was exported from a country this year across its declared cross-border flows (upper bounds: see
+/// <see cref="TransferFact.ExportedIndividuals"/>): one per country, shared by the transfers and hops that leave it.
+/// </summary>
+/// <param name="All">Individuals (null: unknown).</param>
+/// <param name="Sensitive">Individuals whose sensitive data is exported (null: unknown).</param>
+internal sealed record ExportTotals(double? All, double? Sensitive)
+{
+    /// <summary>The totals <paramref name="all"/> and <paramref name="sensitive"/> (null when neither is known).</summary>
+    public static ExportTotals? Of(double? all, double? sensitive) => all is null && sensitive is null ? null : new(all, sensitive);
 }
 
 /// <summary>

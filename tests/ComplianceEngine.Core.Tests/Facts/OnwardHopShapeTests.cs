@@ -64,7 +64,30 @@ public sealed class OnwardHopShapeTests
             Assert.True(hop.Implied);
             Assert.Empty(hop.Attributes);
             Assert.False(hop.CarriesOnlyItsCategories);
+            Assert.Same(hop.Data, hop.Held);
+            Assert.Null(edge.ImpliedBy);
+            Assert.StartsWith("onward transfer of data from fra", hop.ImpliedBy, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void ExportVolumes_TransfersAndHopsLeavingOneCountry_ShareOneTotals()
+    {
+        var transfers = Fan();
+        transfers.Add(new TransferFact(Context, new FindingSubject("DataFlow", "abroad", SourceLocation.None), ["hub", "us"], Zrh,
+            new Site("Recipient", "us-vendor", "US", null, [], ["US"], SourceLocation.None), "support")
+        { Data = Customers, FromNode = "DataStore/hub", ToNode = "Recipient/us-vendor" });
+        var volumes = ExportVolumes.Of(transfers);
+
+        foreach (var t in transfers) volumes.Apply(t);
+        var hops = FlowAnalyzer.Onward(transfers).Select(volumes.Apply).ToList();
+
+        // Swiss exports: the one cross-border flow's 1,000 individuals, on every transfer and hop leaving Switzerland.
+        Assert.Equal(1_000, hops[0].ExportedIndividuals);
+        Assert.Equal(0, transfers[1].ExportedSensitiveIndividuals);
+        Assert.All(hops.Concat(transfers.Skip(1)), t => Assert.Same(transfers[1].Exported, t.Exported));
+        // Germany exports what the flow into Switzerland moves (1,000 individuals, none counted as sensitive).
+        Assert.Equal((1_000, 0), (transfers[0].ExportedIndividuals, transfers[0].ExportedSensitiveIndividuals));
     }
 
     [Fact]
