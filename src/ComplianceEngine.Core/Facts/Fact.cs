@@ -43,7 +43,7 @@ public abstract class Fact
         {
             if (_path.IsDefault && _lazyPath is { } lazy)
             {
-                _path = lazy.Build();
+                _path = lazy.Build(this);
                 _lazyPath = null;
             }
             return _path;
@@ -89,11 +89,14 @@ public abstract class Fact
     }
 }
 
-/// <summary>A path built on first read (an onward hop's chain is traced back only when a finding needs it).</summary>
+/// <summary>
+/// A path built on first read (an onward hop's chain is traced back only when a finding needs it). One object may serve
+/// many facts (every hop of a regime's search: each is traced from its own place in it).
+/// </summary>
 internal abstract class LazyPath
 {
-    /// <summary>The names along the way, source first; the same on every call.</summary>
-    public abstract ImmutableArray<string> Build();
+    /// <summary>The names along the way of <paramref name="fact"/>, source first; the same on every call.</summary>
+    public abstract ImmutableArray<string> Build(Fact fact);
 }
 
 /// <summary>Where a store's data rests.</summary>
@@ -136,50 +139,67 @@ public sealed class PlacementFact : Fact
 }
 
 /// <summary>A movement of data between two sites, declared or implied.</summary>
+/// <remarks>
+/// What a transfer shares with the onward hops along it (<see cref="TransferEdge"/>: endpoints, purpose, mechanisms,
+/// encryption, retention, graph nodes, where it was declared, key location) is held once, by the transfer; a hop holds its
+/// edge's, not a copy, and its path is traced from its place in its regime's search when first read.
+/// </remarks>
 public sealed class TransferFact : Fact
 {
+    private readonly TransferEdge _edge;
+
+    /// <summary>True for an onward hop: <see cref="_edge"/> is its edge's, never set through this fact.</summary>
+    private readonly bool _sharesEdge;
+
     /// <summary>Creates a transfer.</summary>
     public TransferFact(EvaluationContext context, FindingSubject subject, ImmutableArray<string> path, Site source, Site destination, string purpose)
-        : base(context, subject, path)
-    {
-        Source = source;
-        Destination = destination;
-        Purpose = purpose;
-    }
+        : base(context, subject, path) =>
+        _edge = new TransferEdge(source, destination, purpose);
 
     /// <summary>Creates a transfer whose path is worked out when it is first read.</summary>
     internal TransferFact(EvaluationContext context, FindingSubject subject, LazyPath path, Site source, Site destination, string purpose)
-        : base(context, subject, path)
+        : base(context, subject, path) =>
+        _edge = new TransferEdge(source, destination, purpose);
+
+    /// <summary>
+    /// Creates an onward hop along <paramref name="edge"/>: its context, subject and what a transfer shares with the hops
+    /// along it are the edge's (not copied); its path is worked out when it is first read.
+    /// </summary>
+    internal TransferFact(TransferFact edge, LazyPath path)
+        : base(edge.Context, edge.Subject, path)
     {
-        Source = source;
-        Destination = destination;
-        Purpose = purpose;
+        _edge = edge._edge;
+        _sharesEdge = true;
     }
 
+    /// <summary>The edge fields this fact sets while it is initialised (a hop's are its edge's: setting them is a programming error).</summary>
+    private TransferEdge Own => _sharesEdge ? throw new InvalidOperationException("An onward hop's edge fields are its edge's: set them on the edge.") : _edge;
+
     /// <summary>Where the data leaves from.</summary>
-    public Site Source { get; }
+    public Site Source => _edge.Source;
     /// <summary>Where it goes.</summary>
-    public Site Destination { get; }
+    public Site Destination => _edge.Destination;
     /// <summary>replication, backup, analytics, ...</summary>
-    public string Purpose { get; }
+    public string Purpose => _edge.Purpose;
     /// <summary>Declared legal bases (scc, bcr, idta, ...).</summary>
-    public ImmutableArray<string> Mechanisms { get; init; } = [];
+    public ImmutableArray<string> Mechanisms { get => _edge.Mechanisms; init => Own.Mechanisms = value; }
     /// <summary>Encrypted in transit.</summary>
-    public bool? EncryptedInTransit { get; init; }
+    public bool? EncryptedInTransit { get => _edge.EncryptedInTransit; init => Own.EncryptedInTransit = value; }
     /// <summary>Pseudonymised before it moves.</summary>
-    public bool? Pseudonymised { get; init; }
+    public bool? Pseudonymised { get => _edge.Pseudonymised; init => Own.Pseudonymised = value; }
     /// <summary>How long the destination keeps it, in hours.</summary>
-    public double? RetentionHours { get; init; }
+    public double? RetentionHours { get => _edge.RetentionHours; init => Own.RetentionHours = value; }
     /// <summary>True when the estate implies this transfer (DR, replica, backup, geo-redundancy, onward).</summary>
     public bool Implied { get; init; }
     /// <summary>What implies it, in words (for reports). Built on each read for onward hops (there can be millions).</summary>
     public string? ImpliedBy
     {
-        get => _impliedBy ?? (OnwardRegime is { } regime ? OnwardPrefix(regime, Origin ?? Source) + string.Join(" -> ", Path) : null);
-        init => _impliedBy = value;
+        get => GivenImpliedBy ?? (OnwardRegime is { } regime ? OnwardPrefix(regime, Origin ?? Source) + string.Join(" -> ", Path) : null);
+        init => Own.ImpliedBy = value;
     }
 
-    private readonly string? _impliedBy;
+    /// <summary>The <see cref="ImpliedBy"/> text given to this transfer (a hop's is worked out, never given).</summary>
+    private string? GivenImpliedBy => _sharesEdge ? null : _edge.ImpliedBy;
 
     /// <summary>For an onward hop: the regime whose data it carries onward (see <see cref="ImpliedBy"/>).</summary>
     internal string? OnwardRegime { get; init; }
@@ -188,7 +208,7 @@ public sealed class TransferFact : Fact
     /// For an onward hop whose <see cref="ImpliedBy"/> is not given: the regime and origin its text names before its path
     /// (<see cref="OnwardPrefix"/> of them is the text before the path); null for any other transfer.
     /// </summary>
-    internal (string Regime, Site Origin)? OnwardText => _impliedBy is null && OnwardRegime is { } regime ? (regime, Origin ?? Source) : null;
+    internal (string Regime, Site Origin)? OnwardText => GivenImpliedBy is null && OnwardRegime is { } regime ? (regime, Origin ?? Source) : null;
 
     /// <summary>The text of an onward hop's <see cref="ImpliedBy"/> before its path, which follows joined with <c>" -> "</c>.</summary>
     internal static string OnwardPrefix(string regime, Site origin)
@@ -205,19 +225,19 @@ public sealed class TransferFact : Fact
     /// The data resting where this transfer leaves from (a store's, or the union of a cluster's stores'): where an onward
     /// lot of a regime starts, it counts this data's individuals. <see cref="Fact.Data"/> when not set.
     /// </summary>
-    internal CarriedData Held { get => field ?? Data; init; }
+    internal CarriedData Held { get => (_sharesEdge ? null : _edge.Held) ?? Data; init => Own.Held = value; }
 
     /// <summary>
     /// Whether the edge carries only <c>Categories</c> of what rests at its source (a flow that declares its
     /// categories). Otherwise (a flow that declares none, an implied copy) it carries everything that reached its source.
     /// </summary>
-    internal bool CarriesOnlyItsCategories { get; init; }
+    internal bool CarriesOnlyItsCategories { get => !_sharesEdge && _edge.CarriesOnlyItsCategories; init => Own.CarriesOnlyItsCategories = value; }
     /// <summary>Graph node the data leaves (DataStore/x, Cluster/x, ...), for onward-chain analysis.</summary>
-    public string FromNode { get; init; } = string.Empty;
+    public string FromNode { get => _edge.FromNode; init => Own.FromNode = value; }
     /// <summary>Graph node the data reaches.</summary>
-    public string ToNode { get; init; } = string.Empty;
+    public string ToNode { get => _edge.ToNode; init => Own.ToNode = value; }
     /// <summary>Where the edge that makes this transfer was written (a DR target, a replica entry), for evidence.</summary>
-    public SourceLocation DeclaredAt { get; init; } = SourceLocation.None;
+    public SourceLocation DeclaredAt { get => _edge.DeclaredAt; init => Own.DeclaredAt = value; }
     /// <summary>Regimes whose law covers the data from its origin (onward chains keep them).</summary>
     public ImmutableArray<string> Origins { get; init; } = [];
     /// <summary>Hop number in an onward chain (1 for a direct transfer).</summary>
@@ -225,9 +245,19 @@ public sealed class TransferFact : Fact
     /// <summary>Where the data started (the first site of the chain).</summary>
     public Site? Origin { get; init; }
     /// <summary>The source store's encryption key location, when known.</summary>
-    public string? KeyCountry { get; init; }
+    public string? KeyCountry { get => _edge.KeyCountry; init => Own.KeyCountry = value; }
+
+    /// <summary>For an onward hop: the edge it is along and the node it leaves, in its regime's search (its path is traced from them).</summary>
+    [NotFactData]
+    private readonly int _onwardEdge, _onwardNode;
+
+    /// <summary>For an onward hop: the edge (index in its search's graph) it is along.</summary>
+    internal int OnwardEdge { get => _onwardEdge; init => _onwardEdge = value; }
+
+    /// <summary>For an onward hop: the node it leaves, in its search's graph.</summary>
+    internal int OnwardNode { get => _onwardNode; init => _onwardNode = value; }
     /// <summary>Free attributes of the declared flow (empty for implied transfers).</summary>
-    public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Attributes { get => _sharesEdge ? ImmutableSortedDictionary<string, string>.Empty : _edge.Attributes; init => Own.Attributes = value; }
 
     /// <summary>
     /// Individuals exported this year from the source country across all declared cross-border flows (an upper bound of the
@@ -235,24 +265,32 @@ public sealed class TransferFact : Fact
     /// </summary>
     public double? ExportedIndividuals
     {
-        get;
-        internal set
-        {
-            field = value;
-            ForgetJudgement();
-        }
+        get => _exported?.All;
+        internal set => Exported = ExportTotals.Of(value, ExportedSensitiveIndividuals);
     }
 
     /// <summary>As <see cref="ExportedIndividuals"/>, for individuals whose sensitive data is exported.</summary>
     public double? ExportedSensitiveIndividuals
     {
-        get;
-        internal set
+        get => _exported?.Sensitive;
+        internal set => Exported = ExportTotals.Of(ExportedIndividuals, value);
+    }
+
+    /// <summary>
+    /// <see cref="ExportedIndividuals"/> and <see cref="ExportedSensitiveIndividuals"/> together (null: neither known): one
+    /// object per exporting country, shared by its transfers and their hops (see <see cref="ExportVolumes"/>).
+    /// </summary>
+    internal ExportTotals? Exported
+    {
+        get => _exported;
+        set
         {
-            field = value;
+            _exported = value;
             ForgetJudgement();
         }
     }
+
+    private ExportTotals? _exported;
 
     /// <summary>A flow attribute, or null.</summary>
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;

@@ -428,7 +428,18 @@ public sealed class ExportVolumes
 {
     private readonly Dictionary<string, (double? All, double? Sensitive)> _totals;
 
-    private ExportVolumes(Dictionary<string, (double? All, double? Sensitive)> totals) => _totals = totals;
+    /// <summary>Each country's totals as one object its transfers share (<see cref="TransferFact.Exported"/>).</summary>
+    private readonly Dictionary<string, ExportTotals?> _shared;
+
+    /// <summary>The totals of a country nothing is exported from.</summary>
+    private static readonly ExportTotals Nothing = new(0d, 0d);
+
+    private ExportVolumes(Dictionary<string, (double? All, double? Sensitive)> totals)
+    {
+        _totals = totals;
+        _shared = new Dictionary<string, ExportTotals?>(totals.Count, StringComparer.Ordinal);
+        foreach (var (country, (all, sensitive)) in totals) _shared[country] = ExportTotals.Of(all, sensitive);
+    }
 
     /// <summary>Totals per exporting country over <paramref name="transfers"/>.</summary>
     public static ExportVolumes Of(IEnumerable<TransferFact> transfers)
@@ -465,9 +476,7 @@ public sealed class ExportVolumes
     {
         ArgumentNullException.ThrowIfNull(transfer);
         if (transfer.Source.Country is not { } c) return transfer;
-        var (all, sensitive) = _totals.TryGetValue(c, out var x) ? x : (0d, 0d);
-        transfer.ExportedIndividuals = all;
-        transfer.ExportedSensitiveIndividuals = sensitive;
+        transfer.Exported = _shared.TryGetValue(c, out var totals) ? totals : Nothing;
         return transfer;
     }
 }

@@ -243,6 +243,9 @@ internal sealed class RegimeTrace
     public const int Seed = -1;
 
     private readonly IReadOnlyList<TransferFact> _transfers;
+
+    /// <summary><see cref="_transfers"/> when it is an array (read per hop without an interface call).</summary>
+    private readonly TransferFact[]? _edges;
     private readonly int[] _via;
     private readonly int[] _depth;
     private readonly int[] _first;
@@ -250,6 +253,7 @@ internal sealed class RegimeTrace
     public RegimeTrace(IReadOnlyList<TransferFact> transfers, int nodes)
     {
         _transfers = transfers;
+        _edges = transfers as TransferFact[];
         ReachedBy = new int[nodes];
         Array.Fill(ReachedBy, Unreached);
         _via = new int[nodes];
@@ -281,7 +285,7 @@ internal sealed class RegimeTrace
     public int Length(int node) => _depth[node] + 1;
 
     /// <summary>The site the chain of a hop taken from <paramref name="node"/> starts at.</summary>
-    public Site Origin(int node) => _transfers[_first[node]].Source;
+    public Site Origin(int node) => (_edges is { } edges ? edges[_first[node]] : _transfers[_first[node]]).Source;
 
     /// <summary>
     /// The names along the chain of hop <paramref name="e"/> taken from <paramref name="node"/>, source first (any thread):

@@ -75,14 +75,21 @@ internal sealed class LotSets
     {
         if (set == Empty || edge == CategoryBits.All) return set;
         if (_carry.TryGetValue((set, edge), out var id)) return id;
-        var carried = new List<Lot>();
-        foreach (var lot in _sets[set])
+        // The lots carried stay sorted by kind: gathered in a buffer reused from carry to carry, and looked up without
+        // copying them (a set already known, as most are, costs no allocation).
+        var lots = _sets[set];
+        if (_carried.Length < lots.Length) _carried = new Lot[Math.Max(lots.Length, _carried.Length * 2)];
+        var n = 0;
+        foreach (var lot in lots)
         {
             var c = _categories.Carry(lot.Categories, edge);
-            if (c != CategoryBits.Nothing) carried.Add(lot with { Categories = c });
+            if (c != CategoryBits.Nothing) _carried[n++] = lot with { Categories = c };
         }
-        return _carry[(set, edge)] = carried.Count == 0 ? Empty : Intern([.. carried]);
+        return _carry[(set, edge)] = OfSorted(_carried.AsSpan(0, n));
     }
+
+    /// <summary>The lots <see cref="Carry"/> gathers (one thread at a time, as every lookup here).</summary>
+    private Lot[] _carried = new Lot[16];
 
     /// <summary>The categories of every lot in <paramref name="set"/> together.</summary>
     public long Categories(int set) => _setCategories[set];

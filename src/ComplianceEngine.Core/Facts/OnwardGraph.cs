@@ -27,19 +27,21 @@ internal sealed partial class OnwardGraph
         int narrowLimit = CategoryBits.NarrowLimit)
     {
         Transfers = transfers;
-        var count = transfers.Count;
+        // Read as an array: every edge is read several times here, and once per hop later (see Edges).
+        var edges = _edges = transfers as TransferFact[] ?? [.. transfers];
+        var count = edges.Length;
         _ids = ids is null ? new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(ids, StringComparer.Ordinal);
         From = new int[count];
         To = new int[count];
         for (var i = 0; i < count; i++)
         {
-            From[i] = Id(transfers[i].FromNode);
-            To[i] = Id(transfers[i].ToNode);
+            From[i] = Id(edges[i].FromNode);
+            To[i] = Id(edges[i].ToNode);
         }
         var outgoing = new List<int>?[_ids.Count];
         for (var i = 0; i < count; i++)
         {
-            if (transfers[i].FromNode.Length == 0) continue;
+            if (edges[i].FromNode.Length == 0) continue;
             (outgoing[From[i]] ??= []).Add(i);
         }
         // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
@@ -49,7 +51,7 @@ internal sealed partial class OnwardGraph
         int[]? marks = null;
         for (var i = 0; i < count; i++)
         {
-            var t = transfers[i];
+            var t = edges[i];
             if (!t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) || t.Destination.Kind != "Cluster") continue;
             var storeNode = To[i];
             if (merged[storeNode]) continue;
@@ -76,7 +78,7 @@ internal sealed partial class OnwardGraph
 
         var regimes = new HashSet<string>(StringComparer.Ordinal);
         var unknownOrigin = false;
-        foreach (var t in transfers)
+        foreach (var t in edges)
         {
             foreach (var r in t.Source.Regimes)
             {
@@ -95,7 +97,7 @@ internal sealed partial class OnwardGraph
             var bits = new Dictionary<ImmutableArray<string>, ulong>();
             for (var i = 0; i < count; i++)
             {
-                var source = transfers[i].Source;
+                var source = edges[i].Source;
                 if (!bits.TryGetValue(source.Regimes, out var mask))
                 {
                     for (var r = 0; r < ordered.Count; r++)
@@ -109,7 +111,7 @@ internal sealed partial class OnwardGraph
             }
         }
 
-        Sensitivity = count > 0 ? transfers[0].Context.Sensitivity : SensitivityInference.None;
+        Sensitivity = count > 0 ? edges[0].Context.Sensitivity : SensitivityInference.None;
         Categories = new CategoryBits(transfers, narrowLimit);
         Lots = new LotSets(Categories);
         EdgeSet = new long[count];
@@ -117,9 +119,9 @@ internal sealed partial class OnwardGraph
         EdgeKind = new int[count];
         for (var i = 0; i < count; i++)
         {
-            EdgeOwn[i] = Categories.Of(transfers[i].Categories);
-            EdgeSet[i] = transfers[i].CarriesOnlyItsCategories ? EdgeOwn[i] : CategoryBits.All;
-            EdgeKind[i] = Lots.KindOf(transfers[i].Data);
+            EdgeOwn[i] = Categories.Of(edges[i].Categories);
+            EdgeSet[i] = edges[i].CarriesOnlyItsCategories ? EdgeOwn[i] : CategoryBits.All;
+            EdgeKind[i] = Lots.KindOf(edges[i].Data);
         }
         // The edges out of each node side by side, with what the search reads of each (its destination and what it carries).
         _outStart = new int[_ids.Count + 1];
@@ -129,13 +131,13 @@ internal sealed partial class OnwardGraph
         _outSet = new long[_outEdge.Length];
         for (var n = 0; n < _ids.Count; n++)
         {
-            if (Outgoing[n] is not { } edges) continue;
-            for (var k = 0; k < edges.Length; k++)
+            if (Outgoing[n] is not { } leaving) continue;
+            for (var k = 0; k < leaving.Length; k++)
             {
                 var at = _outStart[n] + k;
-                _outEdge[at] = edges[k];
-                _outTo[at] = To[edges[k]];
-                _outSet[at] = EdgeSet[edges[k]];
+                _outEdge[at] = leaving[k];
+                _outTo[at] = To[leaving[k]];
+                _outSet[at] = EdgeSet[leaving[k]];
             }
         }
     }
@@ -156,6 +158,11 @@ internal sealed partial class OnwardGraph
 
     /// <summary>The direct transfers: edge i is transfer i.</summary>
     public IReadOnlyList<TransferFact> Transfers { get; }
+
+    /// <summary><see cref="Transfers"/> as an array (read without an interface call per hop; made on first use).</summary>
+    public TransferFact[] Edges => _edges ??= Transfers as TransferFact[] ?? [.. Transfers];
+
+    private TransferFact[]? _edges;
 
     /// <summary>Node ids.</summary>
     public int NodeCount => _ids.Count;
@@ -232,10 +239,11 @@ internal sealed partial class OnwardGraph
         ArgumentNullException.ThrowIfNull(scratch);
         var r = Regimes.IndexOf(regime);
         if (r < 0) throw new ArgumentException($"'{regime}' is not a regime this graph follows", nameof(regime));
-        var count = Transfers.Count;
+        var edges = Edges;
+        var count = edges.Length;
         var nodes = NodeCount;
         scratch.Reset(nodes, count);
-        var trace = new RegimeTrace(Transfers, nodes);
+        var trace = new RegimeTrace(Edges, nodes);
         var order = new List<int>();
         var counts = new LotCounts(Lots.Kinds);
         var bound = scratch.Bound;
@@ -281,7 +289,7 @@ internal sealed partial class OnwardGraph
                 queued[from] = true;
                 queue.Enqueue(from);
             }
-            counts.Add(EdgeKind[i], Transfers[i].Held);
+            counts.Add(EdgeKind[i], edges[i].Held);
         }
         var grewKinds = scratch.GrewKinds;
         var grewCategories = scratch.GrewCategories;
@@ -447,10 +455,15 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
         var g = Graph;
         var lots = g.Lots;
         var outgoing = g.Outgoing;
+        var transfers = g.Edges;
+        var edgeSets = g.EdgeSet;
+        var edgeOwns = g.EdgeOwn;
         var reachedBy = Trace.ReachedBy;
         // A search cut for this filter knows which edges it may want a hop along (and which the regime binds).
         var candidates = ReferenceEquals(filter, CutFor) ? Candidates : null;
         var (lastSet, lastEdgeSet, lastOwn, lastData) = (-1, 0L, 0L, (CarriedData?)null);
+        // The last hop's data at most its edge's (consecutive edges often move the same store's data): the same object again.
+        var (lastLots, lastEdgeData, lastHopData) = ((CarriedData?)null, (CarriedData?)null, (CarriedData?)null);
         for (; k < Order.Length && batch.Count < HopBatch; k++)
         {
             var node = Order[k];
@@ -470,10 +483,10 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
                     if (filter is not null && !filter.MayWant(e, Regime)) continue;
                 }
                 // A node's edges often carry its lots the same way: the last answer is kept (the same object the memo gives).
-                var edge = g.Transfers[e];
+                var edge = transfers[e];
                 var set = Arrived[k];
-                var edgeSet = g.EdgeSet[e];
-                var edgeOwn = g.EdgeOwn[e];
+                var edgeSet = edgeSets[e];
+                var edgeOwn = edgeOwns[e];
                 CarriedData? data;
                 if (set == lastSet && edgeSet == lastEdgeSet && edgeOwn == lastOwn)
                 {
@@ -487,7 +500,9 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
                 }
                 if (data is null) continue;
                 if (filter is not null && !filter.Wanted(e, Regime, data)) continue;
-                batch.Add((e, node, OnwardHop(edge, e, node, only, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity))));
+                if (!ReferenceEquals(data, lastLots) || !ReferenceEquals(edge.Data, lastEdgeData))
+                    (lastLots, lastEdgeData, lastHopData) = (data, edge.Data, FlowAnalyzer.AtMostTheEdges(data, edge.Data, only, g.Sensitivity));
+                batch.Add((e, node, OnwardHop(edge, e, node, only, lastHopData!)));
             }
         }
         return k;
@@ -515,7 +530,10 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TransferFact OnwardHop(TransferFact edge, int e, int node, ImmutableArray<string> only, CarriedData data) =>
-        OnwardHop(edge, new OnwardPath(Trace, e, node), Regime, only, Trace.Origin(node), Trace.Length(node), data);
+        OnwardHop(edge, _paths ??= new OnwardPaths(Trace), Regime, only, Trace.Origin(node), Trace.Length(node), data, e, node);
+
+    /// <summary>The paths of this search's hops (one object for all of them: each hop knows its edge and node).</summary>
+    private OnwardPaths? _paths;
 
     /// <summary>
     /// The hop <paramref name="hop"/> along a new version of its edge, <paramref name="edge"/>, whose place in the graph is
@@ -527,43 +545,47 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     {
         ArgumentNullException.ThrowIfNull(hop);
         ArgumentNullException.ThrowIfNull(edge);
-        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data);
+        var rebased = OnwardHop(edge, new TracedPath(hop.Path), hop.OnwardRegime!, hop.Regimes, hop.Origin!, hop.Hop, hop.Data, hop.OnwardEdge, hop.OnwardNode);
         rebased.ExportedIndividuals = hop.ExportedIndividuals;
         rebased.ExportedSensitiveIndividuals = hop.ExportedSensitiveIndividuals;
         return rebased;
     }
 
-    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data) =>
-        new(edge.Context, edge.Subject, path, edge.Source, edge.Destination, edge.Purpose)
+    /// <summary>
+    /// An onward hop: what a transfer shares with its hops is <paramref name="edge"/>'s (not copied), and the hop's own are its
+    /// regime's data (<paramref name="data"/>, which is also what its lots hold where it leaves), origin, place in the chain
+    /// and, for its path, the edge and node it leaves in its search.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data,
+        int e, int node) =>
+        new(edge, path)
         {
             Data = data,
-            Held = data,
-            Mechanisms = edge.Mechanisms,
-            EncryptedInTransit = edge.EncryptedInTransit,
-            Pseudonymised = edge.Pseudonymised,
-            RetentionHours = edge.RetentionHours,
             Implied = true,
             OnwardRegime = regime,
             Origins = only,
             Regimes = only,
             Origin = origin,
             Hop = hop,
-            FromNode = edge.FromNode,
-            ToNode = edge.ToNode,
-            DeclaredAt = edge.DeclaredAt,
-            KeyCountry = edge.KeyCountry,
+            OnwardEdge = e,
+            OnwardNode = node,
         };
 
-    /// <summary>An onward hop's path, traced when it is first read (most hops never make a finding).</summary>
-    private sealed class OnwardPath(RegimeTrace trace, int edge, int node) : LazyPath
+    /// <summary>The paths of a search's hops, each traced when it is first read (most hops never make a finding).</summary>
+    private sealed class OnwardPaths(RegimeTrace trace) : LazyPath
     {
-        public override ImmutableArray<string> Build() => trace.Path(edge, node);
+        public override ImmutableArray<string> Build(Fact fact)
+        {
+            var hop = (TransferFact)fact;
+            return trace.Path(hop.OnwardEdge, hop.OnwardNode);
+        }
     }
 
     /// <summary>A path already traced.</summary>
     private sealed class TracedPath(ImmutableArray<string> path) : LazyPath
     {
-        public override ImmutableArray<string> Build() => path;
+        public override ImmutableArray<string> Build(Fact fact) => path;
     }
 }
 

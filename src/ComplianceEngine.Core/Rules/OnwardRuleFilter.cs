@@ -187,11 +187,22 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] Data(int edge, CarriedData data)
     {
-        if (_byData.TryGetValue(data, out var mask)) return mask;
+        // A node's hops often carry the same lots' data one after another: the last answer is kept (one object, read whole).
+        if (_lastData is { } last && ReferenceEquals(last.Item1, data)) return last.Item2;
+        if (!_byData.TryGetValue(data, out var mask)) mask = NewDataMask(edge, data);
+        _lastData = Tuple.Create(data, mask);
+        return mask;
+    }
+
+    private Tuple<CarriedData, ulong[]>? _lastData;
+
+    /// <summary>The mask of <see cref="Data"/> for data not seen before (recorded).</summary>
+    private ulong[] NewDataMask(int edge, CarriedData data)
+    {
         // The data conditions read only the data (and the evaluation's date): any transfer carrying it answers the same.
         var e = _transfers[edge];
         var probe = new TransferFact(e.Context, e.Subject, e.Path, e.Source, e.Destination, e.Purpose) { Data = data, Hop = 2, Implied = true };
-        mask = new ulong[_words];
+        var mask = new ulong[_words];
         for (var i = 0; i < _rules.Length; i++)
         {
             if (MayApply(_dataConditions[i], probe)) mask[i >> 6] |= 1UL << (i & 63);

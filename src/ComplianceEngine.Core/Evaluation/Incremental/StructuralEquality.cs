@@ -87,7 +87,8 @@ internal static class StructuralEquality
         {
             foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
-                if (isFact && (SkippedFactMembers.Contains(PropertyOf(field)) || field.FieldType == typeof(LazyPath) || field.Name == "_path")) continue;
+                if (isFact && (SkippedFactMembers.Contains(PropertyOf(field)) || field.FieldType == typeof(LazyPath) || field.Name == "_path"
+                    || field.IsDefined(typeof(NotFactDataAttribute), inherit: false))) continue;
                 var f = field;
                 yield return (x => Expression.Field(x, f), f.FieldType);
             }
