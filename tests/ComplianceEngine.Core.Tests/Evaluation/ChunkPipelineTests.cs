@@ -44,4 +44,61 @@ public sealed class ChunkPipelineTests
 
     [Fact]
     public void Run_EmptySource_NoChunks() => Assert.Empty(ChunkPipeline.Run(Array.Empty<int>(), 10, 2, chunk => chunk.Count));
+
+    [Fact]
+    public void Run_ReadyItems_AreQueuedWithoutWaiting_SoTheSourceBuildsTheNextItemsMeanwhile()
+    {
+        // Two workers, held on the first two chunks until the source has got to its first made item (100): only possible when
+        // the ten chunks of ready items were queued without waiting for the workers.
+        using var reached = new ManualResetEventSlim();
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                if (i == 100) reached.Set();
+                yield return i;
+            }
+        }
+        var sawMadeItemWhileJudgingFirstChunk = false;
+        var results = ChunkPipeline.Run(Source(), chunkSize: 10, workers: 2, chunk =>
+        {
+            if (chunk[0] < 20 && reached.Wait(TimeSpan.FromSeconds(10)) && chunk[0] == 0) sawMadeItemWhileJudgingFirstChunk = true;
+            return chunk.ToArray();
+        }, readyItems: 100);
+
+        Assert.True(sawMadeItemWhileJudgingFirstChunk);
+        Assert.Equal(Enumerable.Range(0, 200), results.SelectMany(c => c));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(50)]
+    public void Run_MadeItems_AtMostWorkersChunksWaitBeyondTheReadyOnes(int ready)
+    {
+        // Slow workers: whenever a chunk starts, the source has made at most two queued chunks and the one being cut
+        // (waiting for a place) beyond what was started or ready.
+        var produced = 0;
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                Interlocked.Increment(ref produced);
+                yield return i;
+            }
+        }
+        var started = 0;
+        var mostAhead = int.MinValue;
+        var gate = new Lock();
+        var results = ChunkPipeline.Run(Source(), chunkSize: 10, workers: 2, chunk =>
+        {
+            var startedNow = Interlocked.Add(ref started, chunk.Count);
+            var ahead = Volatile.Read(ref produced) - Math.Max(ready, startedNow);
+            lock (gate) mostAhead = Math.Max(mostAhead, ahead);
+            Thread.Sleep(15);
+            return chunk.Count;
+        }, readyItems: ready);
+
+        Assert.Equal(400, results.Sum());
+        Assert.InRange(mostAhead, 1, 30);
+    }
 }
