@@ -4,27 +4,16 @@ using System.Runtime.ExceptionServices;
 namespace ComplianceEngine.Core.Evaluation;
 
 /// <summary>
-/// Cuts a stream into chunks and works on them in parallel, holding only a few chunks of made items at a time: the calling
-/// thread enumerates the source (which may build its items lazily and need not be thread-safe) while workers process
-/// chunks. Results come back in chunk order, whatever the scheduling, so output built from them is deterministic.
+/// Cuts a stream into chunks and works on them in parallel, holding only a few chunks at a time: the calling thread
+/// enumerates the source (which may build its items lazily and need not be thread-safe) while workers process chunks.
+/// Results come back in chunk order, whatever the scheduling, so output built from them is deterministic.
 /// </summary>
 internal static class ChunkPipeline
 {
     /// <summary>Runs <paramref name="work"/> on consecutive chunks of <paramref name="source"/>; results in chunk order.</summary>
-    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work) =>
-        Run(source, chunkSize, workers, work, readyItems: 0);
-
-    /// <summary>
-    /// As <see cref="Run{T, TResult}(IEnumerable{T}, int, int, Func{List{T}, TResult})"/>, where the first
-    /// <paramref name="readyItems"/> items of <paramref name="source"/> already exist (a list handed out, not built as it is
-    /// enumerated): chunks of only such items are queued without waiting for a worker, so the calling thread gets past them
-    /// at once and builds the items after them (in an evaluation: the onward search) while workers judge the ready ones.
-    /// At most <paramref name="workers"/> chunks holding made items wait in the queue, as before.
-    /// </summary>
-    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work, long readyItems)
+    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(readyItems);
         if (workers <= 1) return [.. Chunks(source, chunkSize).Select(work)];
         using var chunks = Chunks(source, chunkSize).GetEnumerator();
         if (!chunks.MoveNext()) return [];
@@ -33,9 +22,7 @@ internal static class ChunkPipeline
         if (first.Count < chunkSize) return [work(first)];
 
         var results = new ConcurrentDictionary<int, TResult>();
-        // Unbounded: the bound is on chunks of made items, one place in `room` each, given back as a worker takes the chunk.
-        using var queue = new BlockingCollection<(int Index, List<T> Items, bool Made)>();
-        using var room = new SemaphoreSlim(workers, workers);
+        using var queue = new BlockingCollection<(int Index, List<T> Items)>(boundedCapacity: workers);
         using var failed = new CancellationTokenSource();
         ExceptionDispatchInfo? error = null;
         var threads = new Thread[workers];
@@ -45,11 +32,7 @@ internal static class ChunkPipeline
             {
                 try
                 {
-                    foreach (var (index, items, made) in queue.GetConsumingEnumerable(failed.Token))
-                    {
-                        if (made) room.Release();
-                        results[index] = work(items);
-                    }
+                    foreach (var (index, items) in queue.GetConsumingEnumerable(failed.Token)) results[index] = work(items);
                 }
                 catch (OperationCanceledException) when (failed.IsCancellationRequested)
                 {
@@ -67,19 +50,10 @@ internal static class ChunkPipeline
         }
 
         var count = 0;
-        long handed = 0;
-        void Queue(List<T> items)
-        {
-            handed += items.Count;
-            // A chunk that reaches past the ready items holds made ones: it waits for a place.
-            var made = handed > readyItems;
-            if (made) room.Wait(failed.Token);
-            queue.Add((count++, items, made), failed.Token);
-        }
         try
         {
-            Queue(first);
-            while (chunks.MoveNext()) Queue(chunks.Current);
+            queue.Add((count++, first), failed.Token);
+            while (chunks.MoveNext()) queue.Add((count++, chunks.Current), failed.Token);
         }
         catch (OperationCanceledException) when (failed.IsCancellationRequested)
         {

@@ -98,7 +98,7 @@ public sealed class Evaluator
     {
         var observer = options.Observer;
         var context = new EvaluationContext(options.AsOf, estate.Organization);
-        var (resolved, all, ready) = DeriveOnceThrough(estate, context, options, workers);
+        var (resolved, all) = DeriveOnceThrough(estate, context, options, workers);
 
         // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
         var coverage = new CoverageTally();
@@ -109,7 +109,7 @@ public sealed class Evaluator
             // The chunk's finding caches (per rule, site and fact) served its findings: they need not wait for the report.
             tally.ReleaseBuilder();
             return tally;
-        }, ready);
+        });
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
@@ -122,11 +122,7 @@ public sealed class Evaluator
     /// the direct transfers it walks) is dropped as soon as its last hop is taken. Judged facts are garbage then, instead of
     /// living until the last chunk is judged and the report is built.
     /// </summary>
-    /// <remarks>
-    /// Also says how many of the facts are ready (the direct ones, already built): the chunk pipeline queues those without
-    /// waiting, so the onward search starts while they are judged instead of after.
-    /// </remarks>
-    private (ResolvedEstate Resolved, IEnumerable<Fact> Facts, int Ready) DeriveOnceThrough(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
+    private (ResolvedEstate Resolved, IEnumerable<Fact> Facts) DeriveOnceThrough(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
     {
         var (resolved, all, direct, volumes) = DeriveDirect(estate, context, options, workers);
         IEnumerable<Fact>? hops = null;
@@ -135,7 +131,7 @@ public sealed class Evaluator
             var onward = filter is null ? FlowAnalyzer.OnwardHops(direct, follow) : FlowAnalyzer.OnwardHops(direct, follow, filter);
             hops = onward.Select(volumes.Apply);
         }
-        return (resolved, new OnceThrough<Fact>(all, hops), all.Count);
+        return (resolved, new OnceThrough<Fact>(all, hops));
     }
 
     /// <summary>The threads the options allow.</summary>
