@@ -78,7 +78,7 @@ public sealed class JsonReportWriter : IReportWriter
             // The facts table depends only on the findings: with more than one thread, it is worked out while the
             // gate, coverage, rules and estate are written (the same table, written at the same place).
             var findings = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
-            var table = parallelism > 1 ? Task.Run(() => FactTable.Build(findings)) : null;
+            var table = parallelism > 1 ? Task.Run(() => FactTable.Build(findings, parallelism)) : null;
 
             WriteGate(w, report.Gate);
             WriteCoverage(w, stream, report.Coverage, parallelism);

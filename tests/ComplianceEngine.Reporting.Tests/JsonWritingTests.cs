@@ -263,6 +263,49 @@ public sealed class JsonWritingTests
         for (var i = 0; i < findings.Count; i++) Assert.Equal(evidence[i], table.Of(i));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void FactTable_InParallelRanges_SameTableAsOneThread(int parallelism)
+    {
+        // Enough findings for several ranges; facts cited first in a late range, facts cited in every range, facts cited
+        // once, values holding each finding's path, on and off the subject line: numbered as one pass over all of them.
+        var random = new Random(parallelism);
+        var findings = new List<Finding>();
+        for (var i = 0; i < 30_000; i++)
+        {
+            ImmutableArray<string> path = random.Next(3) == 0 ? [$"s{random.Next(50)}", $"c{random.Next(20)}", $"d{random.Next(20)}"] : [$"s{random.Next(50)}", "c"];
+            var subject = new SourceLocation($"f{random.Next(5)}.yaml", random.Next(40), 1);
+            var evidence = new List<Evidence>();
+            for (var e = random.Next(6); e > 0; e--)
+            {
+                var at = random.Next(3) switch
+                {
+                    0 => SourceLocation.None,
+                    1 => subject,
+                    _ => new SourceLocation($"f{random.Next(5)}.yaml", random.Next(40), 1),
+                };
+                var value = random.Next(4) switch
+                {
+                    0 => string.Join(" -> ", path),
+                    1 => $"late {random.Next(i / 1000 + 1)}",
+                    2 => $"once {i}",
+                    _ => $"v{random.Next(30)}",
+                };
+                evidence.Add(new Evidence($"fact{random.Next(8)}", value, at));
+            }
+            findings.Add(new Finding($"f{i}", "R", "T", "EU", Severity.High, FindingStatus.Violation, new FindingSubject("DataFlow", $"f{i}", subject),
+                path, "c", "verified", "m", "r", [.. evidence]));
+        }
+
+        var table = FactTable.Build(findings, parallelism);
+        var (entries, evidence1) = Naive(findings);
+
+        Assert.Equal(entries, table.Entries);
+        for (var i = 0; i < findings.Count; i++) Assert.Equal(evidence1[i], table.Of(i));
+    }
+
     [Fact]
     public void FirstInListingOrder_ManyFindingsWithTies_TheFirstOfTheFullSort()
     {
