@@ -174,6 +174,7 @@ public sealed partial class IncrementalEvaluation
             foreach (var entry in order)
             {
                 if (entry.Verdicts is { } verdicts) tally.Add(entry.Fact, verdicts, entry.Findings);
+                else tally.Add(entry.Fact, ReadOnlySpan<RuleVerdict>.Empty); // coverage: a rule's scope may have excluded it
             }
             _given = [.. diagnostics ?? []];
             _diagnosed = [.. _diagnose(estate, _given)];
