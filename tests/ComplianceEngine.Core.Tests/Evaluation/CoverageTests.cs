@@ -40,6 +40,19 @@ public sealed class CoverageTests
         Assert.Empty(report.Coverage.NotJudged);
     }
 
+    [Fact]
+    public void Evaluate_FlowInsideTheEu_NRulesRunner_JudgedTheSameAsBatch()
+    {
+        // The NRules runner hands the facts no rule applied to (they never enter its session) to coverage too.
+        var estate = TestEngine.Estate(IntraEu);
+        var batch = Gdpr.Value.Evaluate(estate, new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+        var nrules = Gdpr.Value.Evaluate(estate, new EvaluationOptions { AsOf = new DateOnly(2026, 11, 25), Runner = RuleRunner.NRules });
+
+        Assert.False(nrules.Coverage.NothingJudged);
+        Assert.Equal(batch.Coverage.ByJurisdiction, nrules.Coverage.ByJurisdiction);
+        Assert.Equal(batch.Coverage.NotJudged, nrules.Coverage.NotJudged);
+    }
+
     private static readonly string IntraEu = Estates.Cluster("fra", "aws", "eu-central-1") + Estates.Cluster("dub", "aws", "eu-west-1") +
                                              Estates.Store("a", "fra") + Estates.Store("b", "dub") + Estates.Flow("inside", "a", "b");
 
