@@ -299,7 +299,7 @@ public sealed class ComplianceService
             var first = request.Paths.Count > 0 ? request.Paths[0] : request.Documents.Count > 0 ? request.Documents[0].Name : ".";
             diagnostics.Error(DiagnosticCodes.NoInputs, $"no Cluster, DataStore or DataFlow documents found in {where}", new SourceLocation(first, 0, 0));
         }
-        var baseline = request.BaselinePath is { } b ? Loading.Documents.BaselineReader.Read(b, diagnostics) : null;
+        var baseline = request.BaselinePath is { } b ? Loading.Documents.BaselineReader.ReadBaseline(b, diagnostics) : null;
         if (diagnostics.HasErrors) return new CheckResult(null, ruleDiagnostics.Concat(diagnostics.Sorted()).Distinct().Order().ToList());
 
         var options = new EvaluationOptions
@@ -314,12 +314,35 @@ public sealed class ComplianceService
             throw new ArgumentException("the incremental session belongs to another engine than the request's rules", nameof(request));
         var report = request.Incremental?.Update(estate, options).Report ?? prepared.Engine.Evaluate(estate, options);
         var policyDiagnostics = new DiagnosticBag();
-        report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline, policyDiagnostics);
+        report = Core.Policy.PolicyApplier.Apply(report, prepared.Policy, waivers, baseline?.Ids, policyDiagnostics) with { RuleSetVersion = prepared.Version };
+        if (baseline is not null) CheckBaselineRules(baseline, prepared.Version, policyDiagnostics);
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
         report = Hold(report with { Diagnostics = [.. all] }, request, prepared.Policy);
         progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
         return new CheckResult(report, all) { RuleSetVersion = prepared.Version, Rules = prepared };
+    }
+
+    /// <summary>
+    /// Says when <paramref name="baseline"/> was made under other rules than <paramref name="version"/> (CE5010, a warning),
+    /// or does not say which (CE5011, a note: a report written before reports carried their rule-set version). A warning,
+    /// not an error: the baseline's finding ids are still compared (a finding whose rule changed gets another id only if
+    /// its subject or path did), every rule-pack upgrade changes the version, and refusing the run would push users to
+    /// rewrite baselines blindly; the report and the terminal say that the comparison spans two rule sets.
+    /// </summary>
+    private static void CheckBaselineRules(Loading.Documents.Baseline baseline, string version, DiagnosticBag diagnostics)
+    {
+        if (baseline.RuleSetVersion is not { } made)
+        {
+            diagnostics.Note(DiagnosticCodes.BaselineWithoutRuleSet,
+                $"the baseline does not say which rules it was made under (no ruleSetVersion: a report written before reports carried it); this run's rules are {version}; write it again (--write-baseline) to record them",
+                baseline.Location);
+            return;
+        }
+        if (made == version) return;
+        diagnostics.Warning(DiagnosticCodes.BaselineOtherRuleSet,
+            $"the baseline was made under other rules ({made}) than this run's ({version}): findings of rules that changed may be new, or hidden by it; review the new findings, then write it again (--write-baseline)",
+            baseline.Location);
     }
 
     /// <summary>False, with a diagnostic, when <paramref name="failOn"/> is given and is not a severity or <c>none</c>.</summary>

@@ -42,7 +42,7 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             output.WriteLine($"{report.BaselineSuppressed} finding(s) are in the baseline and do not fail this run.");
         foreach (var w in report.Waivers)
         {
-            var state = w.Expired ? "EXPIRED, hides nothing" : w.Matched == 0 ? "unused" : $"waives {w.Matched}";
+            var state = w.NotYetApproved ? $"NOT YET APPROVED at {report.AsOf:yyyy-MM-dd} (approved {w.Approved:yyyy-MM-dd}), hides nothing" : w.Expired ? "EXPIRED, hides nothing" : w.Matched == 0 ? "unused" : $"waives {w.Matched}";
             var soon = w.ExpiresWithin(report.AsOf, 30) ? " (expires within 30 days)" : "";
             output.WriteLine($"Waiver {w.Name}: {state}; {w.RuleId} on {w.Subject} [{w.Jurisdiction}], expires {w.Expires:yyyy-MM-dd}{soon}, approved by {w.ApprovedBy} ({w.Ticket})");
         }

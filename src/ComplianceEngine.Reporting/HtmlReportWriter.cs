@@ -325,21 +325,22 @@ public sealed class HtmlReportWriter : IReportWriter
             return;
         }
         h.Append(CultureInfo.InvariantCulture,
-            $"<p class=\"muted\">Marked: expired; expires soon (within {ExpiresSoonDays} days of {report.AsOf:yyyy-MM-dd}); unused (matched no finding).</p>\n");
+            $"<p class=\"muted\">Marked: not yet approved (approved after {report.AsOf:yyyy-MM-dd}); expired; expires soon (within {ExpiresSoonDays} days of {report.AsOf:yyyy-MM-dd}); unused (matched no finding).</p>\n");
         h.Append("<table class=\"waivers\">\n<thead><tr><th>Waiver</th><th>Applies to</th><th>Expires</th><th>Matched</th><th>Approved</th><th>Justification</th></tr></thead>\n<tbody>\n");
         foreach (var w in report.Waivers.OrderBy(w => w.Expires).ThenBy(w => w.Name, StringComparer.Ordinal))
         {
             var marks = new List<string>();
-            if (w.Expired) marks.Add("<span class=\"badge waiver-expired\">expired</span>");
+            if (w.NotYetApproved) marks.Add($"<span class=\"badge waiver-expired\">not yet approved</span> <span class=\"muted\">approved {w.Approved:yyyy-MM-dd}</span>");
+            else if (w.Expired) marks.Add("<span class=\"badge waiver-expired\">expired</span>");
             else if (w.ExpiresWithin(report.AsOf, ExpiresSoonDays))
             {
                 var days = w.Expires.DayNumber - report.AsOf.DayNumber;
                 marks.Add($"<span class=\"badge waiver-soon\">expires soon</span> <span class=\"muted\">in {days.ToString(CultureInfo.InvariantCulture)} day{(days == 1 ? "" : "s")}</span>");
             }
             else marks.Add("<span class=\"badge waiver-active\">active</span>");
-            if (w.Matched == 0) marks.Add("<span class=\"badge waiver-unused\">unused</span>");
+            if (w.Matched == 0 && !w.NotYetApproved) marks.Add("<span class=\"badge waiver-unused\">unused</span>");
             h.Append(CultureInfo.InvariantCulture,
-                $"<tr class=\"{(w.Expired ? "expired" : w.Matched == 0 ? "unused" : "active")}\"><td><code>{Escape(w.Name)}</code><br><span class=\"loc\">{Escape(w.Location.ToString())}</span></td>");
+                $"<tr class=\"{w.State}\"><td><code>{Escape(w.Name)}</code><br><span class=\"loc\">{Escape(w.Location.ToString())}</span></td>");
             h.Append(CultureInfo.InvariantCulture,
                 $"<td><code>{Escape(w.RuleId)}</code><br>{Escape(w.Subject)} <span class=\"muted\">({Escape(w.Jurisdiction)})</span></td>");
             h.Append(CultureInfo.InvariantCulture,

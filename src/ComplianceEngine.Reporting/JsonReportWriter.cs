@@ -58,6 +58,8 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteString("name", "ComplianceEngine");
             w.WriteString("version", ToolInfo.Version);
             w.WriteEndObject();
+            if (report.RuleSetVersion is { } ruleSet) w.WriteString("ruleSetVersion", ruleSet);
+            else w.WriteNull("ruleSetVersion");
 
             w.WriteStartObject("summary");
             w.WriteStartObject("byJurisdiction");
@@ -109,7 +111,7 @@ public sealed class JsonReportWriter : IReportWriter
                 w.WriteString("approvedBy", wv.ApprovedBy);
                 w.WriteString("ticket", wv.Ticket);
                 w.WriteString("justification", wv.Justification);
-                w.WriteString("state", wv.Expired ? "expired" : wv.Matched == 0 ? "unused" : "active");
+                w.WriteString("state", wv.State);
                 w.WriteNumber("matched", wv.Matched);
                 w.WriteString("file", wv.Location.File);
                 w.WriteNumber("line", wv.Location.Line);

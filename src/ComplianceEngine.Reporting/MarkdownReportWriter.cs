@@ -55,7 +55,7 @@ public sealed class MarkdownReportWriter : IReportWriter
             output.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var w in report.Waivers)
             {
-                var state = w.Expired ? "**expired**" : w.Matched == 0 ? "unused" : w.ExpiresWithin(report.AsOf, 30) ? $"active ({w.Matched}), **expires soon**" : $"active ({w.Matched})";
+                var state = w.NotYetApproved ? $"**not yet approved** at {report.AsOf:yyyy-MM-dd} (approved {w.Approved:yyyy-MM-dd})" : w.Expired ? "**expired**" : w.Matched == 0 ? "unused" : w.ExpiresWithin(report.AsOf, 30) ? $"active ({w.Matched}), **expires soon**" : $"active ({w.Matched})";
                 output.WriteLine($"| {Escape(w.Name)} | `{w.RuleId}` | {Escape(w.Subject)} | {w.Jurisdiction} | {w.Expires:yyyy-MM-dd} | {state} | {Escape(w.ApprovedBy)} | {Escape(w.Ticket)} |");
             }
             output.WriteLine();

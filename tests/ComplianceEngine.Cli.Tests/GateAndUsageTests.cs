@@ -122,11 +122,24 @@ public sealed class GateAndUsageTests
         Assert.Equal("fra", item.GetProperty("name").GetString());
     }
 
+    /// <summary>
+    /// A policy of the GDPR pack alone: every rule of it has a start date, so on 0001-01-01 none is in force and nothing is
+    /// judged. (With every built-in pack, the US sectoral rules have no start date: they are in force on any date, and
+    /// look at, and judge, the example estate's US stores.)
+    /// </summary>
+    private static TempDir GdprOnly(out string policy)
+    {
+        var dir = new TempDir();
+        policy = dir.Write("policy.yaml", "apiVersion: compliance/v1\nkind: Policy\nmetadata: {name: gdpr-only}\nspec:\n  packs: [eu-gdpr-chapter-v]\n");
+        return dir;
+    }
+
     [Fact]
     public void Check_ExamplesBeforeAnyRuleIsInForce_NothingJudged_ExitsOneAndJsonSaysWhy()
     {
-        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01");
-        var json = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--format", "json").Out;
+        using var dir = GdprOnly(out var policy);
+        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Rules, "--policy", policy, "--as-of", "0001-01-01");
+        var json = Cli.Run("check", Examples, "--rules", Rules, "--policy", policy, "--as-of", "0001-01-01", "--format", "json").Out;
 
         Assert.Equal(1, exit);
         Assert.Contains("Result: FAIL (nothing was judged", output, StringComparison.Ordinal);
@@ -142,8 +155,9 @@ public sealed class GateAndUsageTests
     [Fact]
     public void Check_NothingJudged_FailOnNone_ExitsZeroAndSaysItWasRelaxed()
     {
-        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--fail-on", "none");
-        var json = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--fail-on", "none", "--format", "json").Out;
+        using var dir = GdprOnly(out var policy);
+        var (exit, output, _) = Cli.Run("check", Examples, "--rules", Rules, "--policy", policy, "--as-of", "0001-01-01", "--fail-on", "none");
+        var json = Cli.Run("check", Examples, "--rules", Rules, "--policy", policy, "--as-of", "0001-01-01", "--fail-on", "none", "--format", "json").Out;
 
         Assert.Equal(0, exit);
         Assert.Contains("nothing was judged", output, StringComparison.Ordinal);
@@ -160,7 +174,8 @@ public sealed class GateAndUsageTests
     [Fact]
     public void Check_NothingJudged_FailOnNothingJudgedFalse_ExitsZeroYetViolationsStillFail()
     {
-        var relaxed = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "0001-01-01", "--fail-on-nothing-judged", "false", "--format", "json");
+        using var dir = GdprOnly(out var policy);
+        var relaxed = Cli.Run("check", Examples, "--rules", Rules, "--policy", policy, "--as-of", "0001-01-01", "--fail-on-nothing-judged", "false", "--format", "json");
         var judged = Cli.Run("check", Examples, "--rules", Rules, "--as-of", "2026-11-25", "--fail-on-nothing-judged", "false");
 
         Assert.Equal(0, relaxed.Exit);

@@ -29,4 +29,16 @@ public sealed class ConsoleSummaryWriterTests
 
         Assert.DoesNotContain("more violations", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Write_WaiverApprovedAfterAsOf_SaysNotYetApprovedNotUnused()
+    {
+        using var output = new StringWriter();
+        new ConsoleSummaryWriter().Write(ReportFixture.Build(), output);
+
+        var text = output.ToString();
+        Assert.Contains("Waiver crm-bridge: NOT YET APPROVED at 2026-11-25 (approved 2026-11-28), hides nothing;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Waiver crm-bridge: unused", text, StringComparison.Ordinal);
+        Assert.Contains("Waiver legacy-keys: unused;", text, StringComparison.Ordinal);
+    }
 }

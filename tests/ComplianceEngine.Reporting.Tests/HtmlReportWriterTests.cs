@@ -140,6 +140,20 @@ public sealed partial class HtmlReportWriterTests
     }
 
     [Fact]
+    public void Write_WaiverApprovedAfterAsOf_MarkedNotYetApproved_NeverUnused()
+    {
+        var html = Html();
+        var waivers = html[html.IndexOf("<section id=\"waivers\">", StringComparison.Ordinal)..];
+        var start = waivers.IndexOf("<code>crm-bridge</code>", StringComparison.Ordinal);
+        var row = waivers[waivers.LastIndexOf("<tr", start, StringComparison.Ordinal)..waivers.IndexOf("</tr>", start, StringComparison.Ordinal)];
+
+        Assert.StartsWith("<tr class=\"not-yet-approved\">", row, StringComparison.Ordinal);
+        Assert.Contains(">not yet approved</span> <span class=\"muted\">approved 2026-11-28", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("unused", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("active", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_FixtureReport_SvgGroupsSitesByCountry()
     {
         var svg = Svg(Html());

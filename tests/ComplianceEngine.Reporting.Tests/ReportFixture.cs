@@ -160,6 +160,13 @@ public static class ReportFixture
             "Pilot ended; SCCs to be signed", Expired: true, Matched: 0, new SourceLocation("policy/waivers.yaml", 14, 1)),
         new("legacy-keys", "ORG-KEYS-IN-COUNTRY", "DataStore/legacy-archive", "ORG", new DateOnly(2027, 6, 30), "Security <sec@example.com>", "SEC-9",
             "Archive decommissioned in Q2,\n\"no new data\"", Expired: false, Matched: 0, new SourceLocation("policy/waivers.yaml", 27, 1)),
+        // Approved after the as-of date: not in force then, so it hid nothing; "not yet approved", never "unused".
+        new("crm-bridge", "GDPR-CH5-TRANSFER", "DataFlow/eu-to-us-crm", "EU", new DateOnly(2027, 1, 31), "A. Müller", "GRC-91",
+            "Bridge until the vendor's DPF certification is listed", Expired: false, Matched: 0, new SourceLocation("policy/waivers.yaml", 40, 1))
+        {
+            Approved = AsOf.AddDays(3),
+            NotYetApproved = true,
+        },
     ];
 
     /// <summary>What the fixture's run judged, and two documents it did not.</summary>
@@ -201,6 +208,7 @@ public static class ReportFixture
                 new SourceLocation("inventory/stores.yaml", 70, 14))])
         {
             BaselineSuppressed = 2,
+            RuleSetVersion = "sha256:0123456789abcdef",
             Waivers = Waivers,
             Coverage = Coverage,
             Gate = new Gate("low", FailOnIndeterminate: false, "policy 'acme' (failOnIndeterminate: false at policy/acme.yaml:1:1)", FailingFindings: 3),

@@ -57,8 +57,9 @@ internal static class CheckCommand
 
     /// <summary>
     /// A sentence when the date leaves rules out (an audit date before the law): none of the rules the report was judged
-    /// by (the policy's packs when a policy chose them) in force on <paramref name="asOf"/>, or a run that judged nothing
-    /// while some rules take effect later. An empty table is then not read as "compliant". Null otherwise.
+    /// by (the policy's packs when a policy chose them) in force on <paramref name="asOf"/>, or a run in which no rule
+    /// applied (no finding, no pass: rules in force may still have judged facts out of their scope) while some rules take
+    /// effect later. An empty table is then not read as "compliant". Null otherwise.
     /// </summary>
     internal static string? NoRuleInForce(Engine engine, DateOnly asOf, bool nothingJudged)
     {
@@ -180,7 +181,8 @@ internal static class CheckCommand
             }
 
             if (!parse.GetValue(allJurisdictions)) report = ReportViews.OnlyJurisdictionsWithFindings(report);
-            if (result.Rules is { } judgedBy && NoRuleInForce(judgedBy.Engine, date, report.Coverage.NothingJudged) is { } why) console.Error.WriteLine($"compliance: {why}");
+            if (result.Rules is { } judgedBy && NoRuleInForce(judgedBy.Engine, date,
+                    report.Coverage.NothingJudged || report.ByJurisdiction.Values.All(c => c.Violation + c.Warning + c.Indeterminate + c.Waived + c.Pass == 0)) is { } why) console.Error.WriteLine($"compliance: {why}");
 
             if (parse.GetValue(writeBaseline) is { } baselinePath)
             {

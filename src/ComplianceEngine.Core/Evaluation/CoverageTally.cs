@@ -49,11 +49,14 @@ internal sealed partial class CoverageTally
     }
 
     /// <summary>
-    /// Records one fact judged by rules of <paramref name="jurisdictions"/> (each once; none when no rule judged it).
-    /// Consecutive facts often share a subject and sites (a flow's onward hops): a repeat is not looked up again.
+    /// Records one fact judged by rules of <paramref name="jurisdictions"/> (each once; none when no rule applied to it),
+    /// and by the jurisdictions whose rules looked at it and found it out of their scope (<see cref="CoverageScope"/>; added
+    /// to <paramref name="jurisdictions"/>). Consecutive facts often share a subject and sites (a flow's onward hops): a
+    /// repeat is not looked up again.
     /// </summary>
     public void Record(Fact fact, List<string> jurisdictions)
     {
+        fact.Context.CoverageScope.AddLooked(fact, jurisdictions);
         if (jurisdictions.Count == 0) return;
         var kind = fact switch
         {

@@ -97,7 +97,7 @@ public sealed class Evaluator
     private (ResolvedEstate Resolved, List<VerdictTally> Chunks, CoverageTally Coverage) Judge(Estate estate, EvaluationOptions options, int workers, bool keepFacts)
     {
         var observer = options.Observer;
-        var context = new EvaluationContext(options.AsOf, estate.Organization);
+        var context = new EvaluationContext(options.AsOf, estate.Organization) { CoverageScope = CoverageScopeOn(options.AsOf) };
         var (resolved, all) = DeriveOnceThrough(estate, context, options, workers);
 
         // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
@@ -293,6 +293,9 @@ public sealed class Evaluator
         };
     }
 
+    /// <summary>Which jurisdictions' rules look at a fact on <paramref name="asOf"/> even where none applies (see <see cref="CoverageScope"/>).</summary>
+    internal CoverageScope CoverageScopeOn(DateOnly asOf) => CoverageScope.Of(_rules.Rules, asOf, RegimesOfSubject);
+
     /// <summary>The regimes that protect data subjects of <paramref name="code"/>: the regime of that code, or the regimes of that country.</summary>
     internal ImmutableArray<string> RegimesOfSubject(string code) =>
         _rules.Rules.Any(r => r.Definition.Jurisdiction == code) ? [code, .. _resolver.RegimesOf(code)] : _resolver.RegimesOf(code);
@@ -309,6 +312,11 @@ public sealed class Evaluator
         }
         var judged = _nrules.Judge(chunk, options.Exhaustive);
         tally.JudgedFacts = judged.Count;
+        foreach (var fact in chunk)
+        {
+            // Coverage: a rule may have looked at a fact none applied to (its scope excluded it).
+            if (fact.Verdicts is null) tally.Add(fact, ReadOnlySpan<RuleVerdict>.Empty);
+        }
         foreach (var fact in judged)
         {
             if (fact.Verdicts is not { } recorded) continue;

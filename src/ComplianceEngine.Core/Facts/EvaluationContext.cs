@@ -37,6 +37,9 @@ public sealed class EvaluationContext
     /// </summary>
     internal SensitivityInference Sensitivity { get; set; } = SensitivityInference.None;
 
+    /// <summary>Which jurisdictions' rules look at a fact even where none applies (coverage); set by the evaluation for its date.</summary>
+    internal Evaluation.CoverageScope CoverageScope { get; set; } = Evaluation.CoverageScope.None;
+
     /// <summary>
     /// Text shared by many findings of this evaluation, worked out once: a set as a comma-separated list (sets are shared
     /// arrays), and an adequacy decision with its reasons per table, destination, exporter country and subject types.

@@ -90,7 +90,7 @@ public static class PolicyApplier
             diagnostics.Warning(DiagnosticCodes.WaiverUnused, $"Waiver '{w.Name}' matches no finding ({w.Rule} on {w.Subject} [{w.Jurisdiction}]); remove it", w.Location);
 
         var statuses = waivers.Select(w => new WaiverStatus(w.Name, w.Rule, w.Subject, w.Jurisdiction, w.Expires, w.ApprovedBy, w.Ticket,
-                w.Justification, w.IsExpired(asOf), matched[w.Name], w.Location))
+                w.Justification, w.IsExpired(asOf), matched[w.Name], w.Location) { Approved = w.Approved, NotYetApproved = w.Approved > asOf })
             .OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray();
         var rules = report.Rules.Select(r => overrides.TryGetValue(r.Id, out var s) ? r with { Severity = s.ToName() } : r).ToImmutableArray();
         return report with

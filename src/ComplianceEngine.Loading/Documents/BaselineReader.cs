@@ -28,7 +28,16 @@ public static class BaselineReader
     public static HashSet<string>? Read(string path, DiagnosticBag diagnostics) => Read(path, diagnostics, DefaultMaxBytes);
 
     /// <summary>The fingerprints of the findings in the baseline, reading at most <paramref name="maxBytes"/> bytes.</summary>
-    public static HashSet<string>? Read(string path, DiagnosticBag diagnostics, long maxBytes)
+    public static HashSet<string>? Read(string path, DiagnosticBag diagnostics, long maxBytes) => ReadBaseline(path, diagnostics, maxBytes)?.Ids;
+
+    /// <summary>
+    /// The baseline: its findings' fingerprints and the rule-set version it was made under (the report's top-level
+    /// <c>ruleSetVersion</c>; null in a report written before the field existed, or by an embedder), or null with a diagnostic.
+    /// </summary>
+    public static Baseline? ReadBaseline(string path, DiagnosticBag diagnostics) => ReadBaseline(path, diagnostics, DefaultMaxBytes);
+
+    /// <summary>The baseline (see <see cref="ReadBaseline(string, DiagnosticBag)"/>), reading at most <paramref name="maxBytes"/> bytes.</summary>
+    public static Baseline? ReadBaseline(string path, DiagnosticBag diagnostics, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -38,13 +47,13 @@ public static class BaselineReader
             using var stream = InputFile.Open(path, diagnostics, out _);
             if (stream is null) return null;
             var ids = new HashSet<string>(StringComparer.Ordinal);
-            var problem = Scan(stream, maxBytes, ids);
+            var problem = Scan(stream, maxBytes, ids, out var ruleSetVersion);
             if (problem is not null)
             {
                 diagnostics.Error(problem.Value.Code, problem.Value.Message, at);
                 return null;
             }
-            return ids;
+            return new Baseline(ids, ruleSetVersion, at);
         }
         catch (JsonException ex)
         {
@@ -60,8 +69,9 @@ public static class BaselineReader
     }
 
     /// <summary>Streams the JSON and collects <c>findings[*].id</c>; returns the first problem, if any.</summary>
-    private static (string Code, string Message)? Scan(Stream stream, long maxBytes, HashSet<string> ids)
+    private static (string Code, string Message)? Scan(Stream stream, long maxBytes, HashSet<string> ids, out string? ruleSetVersion)
     {
+        ruleSetVersion = null;
         const string NotAReport = "a baseline is a JSON report with a 'findings' list";
         var buffer = new byte[ChunkBytes];
         var filled = 0;
@@ -71,6 +81,7 @@ public static class BaselineReader
         var started = false;
         var findingsNext = false;   // the property name 'findings' was just read at the top level
         var versionNext = false;    // the property name 'schemaVersion' was just read at the top level
+        var ruleSetNext = false;    // the property name 'ruleSetVersion' was just read at the top level
         var inFindings = false;     // inside the top-level findings list
         var sawFindings = false;
         var idNext = false;         // the property name 'id' was just read inside a finding
@@ -122,10 +133,19 @@ public static class BaselineReader
                             "write the baseline again with this version (--write-baseline)");
                     continue;
                 }
+                if (ruleSetNext)
+                {
+                    ruleSetNext = false;
+                    // Fail closed: a version that is not a string cannot be compared, so it is not read as "the same rules".
+                    if (token == JsonTokenType.String) ruleSetVersion = reader.GetString();
+                    else if (token != JsonTokenType.Null) return (DiagnosticCodes.BaselineInvalid, "the baseline's ruleSetVersion must be a string (or null)");
+                    continue;
+                }
                 if (depth == 1 && token == JsonTokenType.PropertyName && !inFindings)
                 {
                     findingsNext = reader.ValueTextEquals("findings"u8);
                     versionNext = reader.ValueTextEquals("schemaVersion"u8);
+                    ruleSetNext = reader.ValueTextEquals("ruleSetVersion"u8);
                     continue;
                 }
                 if (!inFindings) continue;
@@ -160,3 +180,9 @@ public static class BaselineReader
         return sawFindings ? null : (DiagnosticCodes.BaselineInvalid, NotAReport);
     }
 }
+
+/// <summary>
+/// A baseline: the fingerprints of the findings it holds, the rule-set version of the run that wrote it (null when it
+/// does not say), and where it was read from.
+/// </summary>
+public sealed record Baseline(HashSet<string> Ids, string? RuleSetVersion, SourceLocation Location);

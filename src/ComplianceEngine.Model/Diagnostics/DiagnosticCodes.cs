@@ -151,6 +151,10 @@ public static class DiagnosticCodes
     public const string BaselineInvalid = "CE5006";
     /// <summary>A policy names a rule pack that is not loaded.</summary>
     public const string PolicyUnknownPack = "CE5007";
+    /// <summary>A baseline was made under other rules than the run's (its <c>ruleSetVersion</c> differs): warning.</summary>
+    public const string BaselineOtherRuleSet = "CE5010";
+    /// <summary>A baseline says nothing of the rules it was made under (a report written before the field existed): note.</summary>
+    public const string BaselineWithoutRuleSet = "CE5011";
     /// <summary>A scenario test case is malformed.</summary>
     public const string TestCaseInvalid = "CE6001";
     /// <summary>An unexpected exception inside the tool (a bug): reported with a crash file, exit code 70.</summary>

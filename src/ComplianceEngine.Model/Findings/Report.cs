@@ -37,6 +37,13 @@ public sealed record Report(
     ImmutableArray<RuleSummary> Rules,
     ImmutableArray<Diagnostic> Diagnostics)
 {
+    /// <summary>
+    /// The version (content hash, <c>sha256:</c> and 16 hex digits) of the rule and policy files the run was judged under, as
+    /// the pipeline computes it; null where no pipeline did (an embedder calling the engine directly). A baseline made
+    /// under another version is reported (CE5010).
+    /// </summary>
+    public string? RuleSetVersion { get; init; }
+
     /// <summary>Findings that a baseline hid from failing the run.</summary>
     public int BaselineSuppressed { get; init; }
 
@@ -63,6 +70,24 @@ public sealed record Report(
 public sealed record WaiverStatus(string Name, string RuleId, string Subject, string Jurisdiction, DateOnly Expires, string ApprovedBy,
     string Ticket, string Justification, bool Expired, int Matched, Diagnostics.SourceLocation Location)
 {
-    /// <summary>True when the waiver expires within <paramref name="days"/> days of <paramref name="asOf"/>.</summary>
-    public bool ExpiresWithin(DateOnly asOf, int days) => !Expired && Expires.DayNumber - asOf.DayNumber <= days;
+    /// <summary>True when the waiver is in force and expires within <paramref name="days"/> days of <paramref name="asOf"/>.</summary>
+    public bool ExpiresWithin(DateOnly asOf, int days) => !Expired && !NotYetApproved && Expires.DayNumber - asOf.DayNumber <= days;
+
+    /// <summary>When the waiver was approved, where it says.</summary>
+    public DateOnly? Approved { get; init; }
+
+    /// <summary>
+    /// True when the waiver was approved after the as-of date: it was not in force on that date and hid nothing, whether
+    /// or not it would have matched a finding (so it is not "unused").
+    /// </summary>
+    public bool NotYetApproved { get; init; }
+
+    /// <summary><see cref="State"/> of a waiver approved after the as-of date.</summary>
+    public const string NotYetApprovedState = "not-yet-approved";
+
+    /// <summary>
+    /// The waiver's state in the run: <c>not-yet-approved</c> (approved after the as-of date), <c>expired</c>, <c>unused</c>
+    /// (in force, matched no finding) or <c>active</c>. Every writer that lists waivers says this.
+    /// </summary>
+    public string State => NotYetApproved ? NotYetApprovedState : Expired ? "expired" : Matched == 0 ? "unused" : "active";
 }

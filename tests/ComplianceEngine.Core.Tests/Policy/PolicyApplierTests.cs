@@ -68,6 +68,29 @@ public sealed class PolicyApplierTests
     }
 
     [Fact]
+    public void Apply_WaiverApprovedAfterAsOf_IsListedAsNotYetApprovedNotUnused()
+    {
+        // It matched nothing because it was not in force on the date, not because nothing needs it.
+        var report = PolicyApplier.Apply(Report(Finding("x")), null, [Waiver("w", "x", AsOf.AddDays(20), approved: AsOf.AddDays(1))], null, new DiagnosticBag());
+
+        var status = Assert.Single(report.Waivers);
+        Assert.True(status.NotYetApproved);
+        Assert.Equal(AsOf.AddDays(1), status.Approved);
+        Assert.Equal(WaiverStatus.NotYetApprovedState, status.State);
+        Assert.Equal("not-yet-approved", status.State);
+    }
+
+    [Fact]
+    public void Apply_WaiverStates_ActiveUnusedExpired()
+    {
+        var report = PolicyApplier.Apply(Report(Finding("x")), null,
+            [Waiver("a-used", "x", AsOf.AddDays(20), approved: AsOf), Waiver("b-unused", "y", AsOf.AddDays(20)), Waiver("c-expired", "x", AsOf.AddDays(-1))], null, new DiagnosticBag());
+
+        Assert.Equal(["active", "unused", "expired"], report.Waivers.Select(w => w.State));
+        Assert.All(report.Waivers, w => Assert.False(w.NotYetApproved));
+    }
+
+    [Fact]
     public void Apply_WaiverApprovedOnAsOf_Applies()
     {
         var report = PolicyApplier.Apply(Report(Finding("x")), null, [Waiver("w", "x", AsOf.AddDays(20), approved: AsOf)], null, new DiagnosticBag());

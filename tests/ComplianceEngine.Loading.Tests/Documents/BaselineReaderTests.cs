@@ -194,3 +194,48 @@ public sealed class BaselinePathTests
         Assert.Equal(DiagnosticCodes.BadFileName, Assert.Single(bag.Sorted()).Code);
     }
 }
+
+/// <summary>R3: a baseline says which rules it was made under (<c>ruleSetVersion</c>), so a run under other rules can say so.</summary>
+public sealed class BaselineRuleSetVersionTests
+{
+    private static (Baseline? Baseline, IReadOnlyList<Diagnostic> Diagnostics) Read(string json)
+    {
+        using var dir = new TempDir();
+        var bag = new DiagnosticBag();
+        var baseline = BaselineReader.ReadBaseline(dir.Write("b.json", json), bag);
+        return (baseline, bag.Sorted());
+    }
+
+    [Fact]
+    public void ReadBaseline_WithRuleSetVersion_GivesItAndTheIds()
+    {
+        var (baseline, diagnostics) = Read("""{"schemaVersion": "3", "tool": {"ruleSetVersion": "no"}, "ruleSetVersion": "sha256:00112233aabbccdd", "findings": [{"id": "a"}]}""");
+        Assert.Empty(diagnostics);
+        Assert.Equal("sha256:00112233aabbccdd", baseline!.RuleSetVersion);
+        Assert.Equal(["a"], baseline.Ids);
+    }
+
+    [Theory]
+    [InlineData("""{"schemaVersion": "2", "findings": [{"id": "a"}]}""")]
+    [InlineData("""{"schemaVersion": "3", "ruleSetVersion": null, "findings": [{"id": "a"}]}""")]
+    public void ReadBaseline_OldOrUnversioned_ReadableWithoutVersion(string json)
+    {
+        var (baseline, diagnostics) = Read(json);
+        Assert.Empty(diagnostics);
+        Assert.Null(baseline!.RuleSetVersion);
+        Assert.Equal(["a"], baseline.Ids);
+    }
+
+    [Theory]
+    [InlineData("""{"ruleSetVersion": 3, "findings": []}""")]
+    [InlineData("""{"ruleSetVersion": ["sha256:1"], "findings": []}""")]
+    public void ReadBaseline_RuleSetVersionNotAString_Refused(string json)
+    {
+        // Fail closed: a version that cannot be compared is not read as "the same rules".
+        var (baseline, diagnostics) = Read(json);
+        Assert.Null(baseline);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.BaselineInvalid, d.Code);
+        Assert.Contains("ruleSetVersion", d.Message, StringComparison.Ordinal);
+    }
+}

@@ -10,7 +10,8 @@ namespace ComplianceEngine.Core.Evaluation.Incremental;
 /// The coverage of the incremental session's facts as counters adjusted per fact that comes or goes (instead of counting
 /// every fact again): per jurisdiction, the facts judged by kind and how many judged facts are about each store and flow;
 /// per document, how many judged facts are about it or pass through its site. A fact is judged by a jurisdiction when one
-/// of its rules' verdicts is not "not applicable", as <see cref="CoverageTally.Record(Fact, List{Verdict})"/> counts it.
+/// of its rules' verdicts is not "not applicable", or when its rules looked at the fact and found it out of their scope
+/// (<see cref="CoverageScope"/>), as <see cref="CoverageTally.Record(Fact, List{string})"/> counts it.
 /// </summary>
 internal sealed class CoverageCounters
 {
@@ -44,16 +45,20 @@ internal sealed class CoverageCounters
     /// <summary>Facts recorded now (each judged by at least one jurisdiction).</summary>
     public int Facts { get; private set; }
 
-    /// <summary>Adds (+1) or takes away (-1) the fact with <paramref name="verdicts"/>.</summary>
-    public void Record(Fact fact, List<Verdict> verdicts, int sign)
+    /// <summary>
+    /// Adds (+1) or takes away (-1) the fact with <paramref name="verdicts"/> (null: no rule applied to it; the jurisdictions
+    /// whose rules looked at it and found it out of their scope still judged it, see <see cref="CoverageScope"/>).
+    /// </summary>
+    public void Record(Fact fact, List<Verdict>? verdicts, int sign)
     {
         _seen.Clear();
-        foreach (var v in verdicts)
+        foreach (var v in verdicts ?? [])
         {
             if (v.Judgement == Judgement.NotApplicable) continue;
             var j = v.Rule.Definition.Jurisdiction;
             if (!_seen.Contains(j)) _seen.Add(j);
         }
+        fact.Context.CoverageScope.AddLooked(fact, _seen);
         if (_seen.Count == 0) return;
         Facts += sign;
         var kind = fact switch
@@ -85,6 +90,13 @@ internal sealed class CoverageCounters
                 break;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="before"/> and <paramref name="after"/> are looked at by the same jurisdictions' scopes (with
+    /// the same verdicts, they then count the same).
+    /// </summary>
+    public static bool SameScope(Fact before, Fact after) =>
+        before.Context.CoverageScope.Looked(before).SequenceEqual(after.Context.CoverageScope.Looked(after), StringComparer.Ordinal);
 
     private void Touch(string kind, string name, int sign)
     {

@@ -450,7 +450,7 @@ public sealed partial class IncrementalEvaluation
         {
             Rekey(null, e);
             kept.Add(e, e.Verdicts, e.Findings, dirty);
-            if (e.Verdicts is { } v) counters.Record(e.Fact, v, +1);
+            counters.Record(e.Fact, e.Verdicts, +1);
         }
         kept.Publish(dirty);
         Step("publish");

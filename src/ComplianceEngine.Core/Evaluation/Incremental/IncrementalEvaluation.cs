@@ -174,6 +174,7 @@ public sealed partial class IncrementalEvaluation
             foreach (var entry in order)
             {
                 if (entry.Verdicts is { } verdicts) tally.Add(entry.Fact, verdicts, entry.Findings);
+                else tally.Add(entry.Fact, ReadOnlySpan<RuleVerdict>.Empty); // coverage: a rule's scope may have excluded it
             }
             _given = [.. diagnostics ?? []];
             _diagnosed = [.. _diagnose(estate, _given)];
@@ -267,7 +268,7 @@ public sealed partial class IncrementalEvaluation
         var counters = new CoverageCounters();
         foreach (var e in order)
         {
-            if (e.Verdicts is { } verdicts) counters.Record(e.Fact, verdicts, +1);
+            counters.Record(e.Fact, e.Verdicts, +1);
         }
         counters.Reset(estate);
         counters.Seed(report.Coverage);
@@ -470,9 +471,9 @@ public sealed partial class IncrementalEvaluation
             else facts.Hops[facts.Hops.IndexOf(old)] = entry;
             kept.Remove(old, old.Verdicts, old.Findings, dirty);
             kept.Add(entry, entry.Verdicts, entry.Findings, dirty);
-            if (old.Verdicts is { } was) counters.Record(old.Fact, was, -1);
-            if (entry.Verdicts is { } now) counters.Record(entry.Fact, now, +1);
-            sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts);
+            counters.Record(old.Fact, old.Verdicts, -1);
+            counters.Record(entry.Fact, entry.Verdicts, +1);
+            sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts) && CoverageCounters.SameScope(old.Fact, entry.Fact);
         }
         if (comings.Count > 0 || goings.Count > 0)
         {
@@ -481,7 +482,7 @@ public sealed partial class IncrementalEvaluation
                 Rekey(e, null);
                 if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Remove(e);
                 kept.Remove(e, e.Verdicts, e.Findings, dirty);
-                if (e.Verdicts is { } was) counters.Record(e.Fact, was, -1);
+                counters.Record(e.Fact, e.Verdicts, -1);
             }
             foreach (var e in comings)
             {
@@ -497,7 +498,7 @@ public sealed partial class IncrementalEvaluation
             foreach (var e in comings)
             {
                 kept.Add(e, e.Verdicts, e.Findings, dirty);
-                if (e.Verdicts is { } now) counters.Record(e.Fact, now, +1);
+                counters.Record(e.Fact, e.Verdicts, +1);
             }
             Step("reorder");
         }
@@ -628,7 +629,7 @@ public sealed partial class IncrementalEvaluation
         {
             Rekey(null, e);
             kept.Add(e, e.Verdicts, e.Findings, dirty);
-            if (e.Verdicts is { } now) counters.Record(e.Fact, now, +1);
+            counters.Record(e.Fact, e.Verdicts, +1);
         }
         kept.Publish(dirty);
         Step("publish");
@@ -802,7 +803,7 @@ public sealed partial class IncrementalEvaluation
 
     private void Restart(Estate estate, EvaluationOptions options)
     {
-        _context = new EvaluationContext(options.AsOf, estate.Organization);
+        _context = new EvaluationContext(options.AsOf, estate.Organization) { CoverageScope = _evaluator.CoverageScopeOn(options.AsOf) };
         _entries = [];
         SessionFacts = 0;
         Forget();
@@ -891,7 +892,7 @@ public sealed partial class IncrementalEvaluation
     {
         Rekey(e, null);
         kept.Remove(e, e.Verdicts, e.Findings, dirty);
-        if (e.Verdicts is { } was) counters.Record(e.Fact, was, -1);
+        counters.Record(e.Fact, e.Verdicts, -1);
     }
 
     /// <summary>Judged facts from which their findings are made on the workers.</summary>

@@ -37,7 +37,12 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
         foreach (var fact in chunk)
         {
             var n = JudgeOne(fact, exhaustive, ref scratch);
-            if (n == 0) continue;
+            if (n == 0)
+            {
+                // Coverage: a rule may have looked at the fact and found it out of its scope.
+                tally.Add(fact, ReadOnlySpan<RuleVerdict>.Empty);
+                continue;
+            }
             judged++;
             var verdicts = scratch.AsSpan(0, n);
             VerdictTally.InRuleOrder(verdicts);
