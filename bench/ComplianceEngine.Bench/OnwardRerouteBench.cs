@@ -70,7 +70,7 @@ internal static class OnwardRerouteBench
                     var region = graph.RegionOf(old, before, [edge], listing);
                     var regionMs = sw.Elapsed.TotalMilliseconds;
                     sw.Restart();
-                    var replayed = graph.Replay(before, index.LogOf(regime)!, region, before.Counts, new NodeLotTable(), out _, out var events);
+                    var replayed = graph.Replay(before, index.LogOf(regime)!, region, before.Counts, new NodeLotTable(), index.LogOf(regime)!.BoundEdges, before.Bound, out _, out var events);
                     var replayMs = sw.Elapsed.TotalMilliseconds;
                     sw.Restart();
                     var full = graph.SearchRecorded(regime, new SearchScratch(), out _);
