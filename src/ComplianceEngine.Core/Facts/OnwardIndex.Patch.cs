@@ -25,7 +25,7 @@ public sealed partial class OnwardIndex
     /// <summary>Scratch reused by replays (one writer at a time, as the index).</summary>
     private NodeLotTable _replayLots = new();
 
-    private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct)
+    private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct, Action<string>? mark)
     {
         var old = Graph;
         if (direct.Count != old.Transfers.Count) return null;
@@ -35,7 +35,9 @@ public sealed partial class OnwardIndex
             if (!SameEdge(old.Transfers[e], direct[e])) changed.Add(e);
         }
         TransferFact[] own = [.. direct];
+        mark?.Invoke("compare");
         if (old.Patched(own, changed, _regimesToFollow) is not { } graph) return null;
+        mark?.Invoke("graph");
         var map = new int[own.Length];
         for (var e = 0; e < map.Length; e++) map[e] = e;
         foreach (var e in changed) map[e] = -1;
@@ -60,6 +62,7 @@ public sealed partial class OnwardIndex
         var movingListing = moving.Count == changed.Count ? listing : graph.Listing(moving);
         var moved = new List<int>(movingListing);
         moved.AddRange(graph.Restructured);
+        mark?.Invoke("filter+listing");
 
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         var removed = new List<TransferFact>();
@@ -121,13 +124,17 @@ public sealed partial class OnwardIndex
                     var was = CountsOf(old, log.BoundEdges);
                     recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
                 }
+                mark?.Invoke(regime + ":counts");
                 var region = graph.RegionOf(old, before.Search, moving, movingListing, seeds);
+                mark?.Invoke(regime + ":region");
                 var search = graph.Replay(before.Search, log, region, counts, _replayLots, boundEdges, bound, out var next, out var events);
                 replayed += events;
                 regionNodes += search.Order.Count(n => region[n]);
+                mark?.Invoke(regime + ":replay");
                 var regenerated = Regenerated(search, region, listing, isChanged, recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
                 after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = next };
+                mark?.Invoke(regime + ":hops");
             }
             else
             {
@@ -135,6 +142,7 @@ public sealed partial class OnwardIndex
                 var positions = new int[fresh.Hops.Length];
                 after = Diff(before, fresh, map, removed, added, positions);
                 from.AddRange(positions);
+                mark?.Invoke(regime + ":full-search");
             }
             byRegime[regime] = after;
             previous[regime] = [.. from];
