@@ -126,16 +126,18 @@ internal sealed partial class OnwardGraph
         var nodes = _ids.Count;
         var outgoing = new int[]?[nodes];
         Array.Copy(old.Outgoing, outgoing, old.Outgoing.Length);
+        // (Only a store's list merges another node's edges: any other node's are its own, which leave it as before.)
         var stores = new HashSet<int>();
         foreach (var e in changed)
         {
-            stores.Add(old.To[e]);
-            stores.Add(To[e]);
+            if (old.Transfers[e].ToNode.StartsWith("DataStore/", StringComparison.Ordinal)) stores.Add(old.To[e]);
+            if (transfers[e].ToNode.StartsWith("DataStore/", StringComparison.Ordinal)) stores.Add(To[e]);
         }
         var restructured = new List<int>();
+        var lists = OutgoingOf(stores);
         foreach (var store in stores)
         {
-            var list = OutgoingOf(store);
+            var list = lists[store];
             var before = store < old.Outgoing.Length ? old.Outgoing[store] : null;
             if (before is null ? list is null : list is not null && before.AsSpan().SequenceEqual(list)) continue;
             outgoing[store] = list;
@@ -165,47 +167,67 @@ internal sealed partial class OnwardGraph
     /// <summary>The nodes whose edges (which edges, in which order) differ from the graph this one was patched from.</summary>
     public IReadOnlyList<int> Restructured { get; } = [];
 
-    /// <summary>The edges data at <paramref name="node"/> leaves by, worked out from the edges alone (as the full constructor does).</summary>
-    private int[]? OutgoingOf(int node)
+    /// <summary>
+    /// The edges data at each of <paramref name="stores"/> leaves by, worked out from the edges alone (as the full constructor
+    /// does: its own edges in order, then those of the cluster the first transfer ending at it on a cluster names), in three
+    /// passes over the edges for all of them.
+    /// </summary>
+    private Dictionary<int, int[]?> OutgoingOf(HashSet<int> stores)
     {
-        List<int>? own = null;
+        var own = new Dictionary<int, List<int>>();
+        var clusterOf = new Dictionary<int, int>();
         var from = From;
-        for (var i = 0; i < from.Length; i++)
+        if (stores.Count > 0)
         {
-            if (from[i] == node && Transfers[i].FromNode.Length != 0) (own ??= []).Add(i);
-        }
-        // The first transfer (in order) that ends at the store on a cluster names the cluster whose edges it merges.
-        string? cluster = null;
-        for (var i = 0; i < To.Length && cluster is null; i++)
-        {
-            if (To[i] != node) continue;
-            var t = Transfers[i];
-            if (t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) && t.Destination.Kind == "Cluster") cluster = "Cluster/" + t.Destination.Name;
-        }
-        if (cluster is not null && _ids.TryGetValue(cluster, out var clusterNode))
-        {
-            List<int>? clusterEdges = null;
             for (var i = 0; i < from.Length; i++)
             {
-                if (from[i] == clusterNode && Transfers[i].FromNode.Length != 0) (clusterEdges ??= []).Add(i);
-            }
-            if (clusterEdges is not null)
-            {
-                if (own is null)
+                if (stores.Contains(from[i]) && Transfers[i].FromNode.Length != 0)
                 {
-                    own = clusterEdges;
+                    if (!own.TryGetValue(from[i], out var list)) own[from[i]] = list = [];
+                    list.Add(i);
+                }
+                // The first transfer (in order) that ends at the store on a cluster names the cluster whose edges it merges.
+                var to = To[i];
+                if (!stores.Contains(to) || clusterOf.ContainsKey(to)) continue;
+                var t = Transfers[i];
+                if (t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) && t.Destination.Kind == "Cluster")
+                    clusterOf[to] = _ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) ? clusterNode : -1;
+            }
+        }
+        var clusters = new Dictionary<int, List<int>>();
+        foreach (var c in clusterOf.Values)
+        {
+            if (c >= 0) clusters.TryAdd(c, []);
+        }
+        if (clusters.Count > 0)
+        {
+            for (var i = 0; i < from.Length; i++)
+            {
+                if (clusters.TryGetValue(from[i], out var list) && Transfers[i].FromNode.Length != 0) list.Add(i);
+            }
+        }
+        var lists = new Dictionary<int, int[]?>();
+        foreach (var store in stores)
+        {
+            var edges = own.GetValueOrDefault(store);
+            if (clusterOf.TryGetValue(store, out var c) && c >= 0 && clusters[c] is { Count: > 0 } clusterEdges)
+            {
+                if (edges is null)
+                {
+                    edges = [.. clusterEdges];
                 }
                 else
                 {
-                    var present = new HashSet<int>(own);
+                    var present = new HashSet<int>(edges);
                     foreach (var e in clusterEdges)
                     {
-                        if (present.Add(e)) own.Add(e);
+                        if (present.Add(e)) edges.Add(e);
                     }
                 }
             }
+            lists[store] = edges?.ToArray();
         }
-        return own?.ToArray();
+        return lists;
     }
 
     /// <summary>

@@ -120,8 +120,10 @@ public sealed partial class OnwardIndex
                         if (bound[e]) recount.Add(graph.EdgeKind[e]);
                     }
                     boundEdges = [.. set];
+                    // The kinds of lot stay the same while graphs are patched (a new kind builds a new graph), so the previous
+                    // search's counts cover every kind.
                     counts = CountsOf(graph, boundEdges);
-                    var was = CountsOf(old, log.BoundEdges);
+                    var was = before.Search.Counts;
                     recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
                 }
                 mark?.Invoke(regime + ":counts");
