@@ -70,7 +70,7 @@ internal static class OnwardRerouteBench
                     var region = graph.RegionOf(old, before, [edge], listing);
                     var regionMs = sw.Elapsed.TotalMilliseconds;
                     sw.Restart();
-                    var replayed = graph.Replay(before, index.LogOf(regime)!, region, before.Counts, new NodeLotTable(), out _, out var events);
+                    var replayed = graph.Replay(before, index.LogOf(regime)!, region, before.Counts, new NodeLotTable(), index.LogOf(regime)!.BoundEdges, before.Bound, out _, out var events);
                     var replayMs = sw.Elapsed.TotalMilliseconds;
                     sw.Restart();
                     var full = graph.SearchRecorded(regime, new SearchScratch(), out _);
@@ -79,6 +79,79 @@ internal static class OnwardRerouteBench
                         $"    {regime}: region {regionMs:F2} ms ({region.Count(x => x):N0} nodes, {before.Order.Count(n => region[n]):N0} of {before.Order.Length:N0} reached before), replay {replayMs:F2} ms ({events:N0} events), full recorded search {fullMs:F2} ms"));
                 }
             }
+            index = update.Index;
+        }
+    }
+    /// <summary>
+    /// <c>bench onward --edit store|cluster|reroute [--reroutes R]</c>: the onward index alone under the incremental bench's
+    /// store edit (a store on a cluster moves to the next cluster), cluster edit (a cluster moves to the next one's region) or
+    /// reroute, made and undone in turn. Each version's transfers are derived again; an unchanged transfer keeps the previous
+    /// object (as the incremental evaluation keeps them). Prints each update's wall time and where it went, step by step.
+    /// </summary>
+    public static void RunEdit(Engine engine, Estate estate, string edit, int rounds)
+    {
+        var context = new EvaluationContext(Commands.AsOf, estate.Organization);
+        var builder = new FactBuilder(engine.Resolver);
+        List<TransferFact> Direct(Estate e)
+        {
+            var resolved = builder.Resolve(e);
+            var direct = FactBuilder.Build(resolved, context).Concat(new FlowAnalyzer(engine.Resolver).Implied(resolved, context)).OfType<TransferFact>().ToList();
+            var volumes = ExportVolumes.Of(direct);
+            foreach (var t in direct) volumes.Apply(t);
+            return direct;
+        }
+        var flows = estate.Flows.Length;
+        var storeIndex = Enumerable.Range(0, estate.Stores.Length).Select(k => (estate.Stores.Length / 2 + k) % estate.Stores.Length)
+            .First(k => estate.Stores[k].Cluster is not null);
+        var clusterIndex = estate.Clusters.Length / 2;
+        var otherCluster = estate.Clusters[(clusterIndex + 1) % estate.Clusters.Length];
+        var rerouteIndex = Enumerable.Range(0, flows).Select(k => (flows / 2 + k) % flows).First(k => estate.Stores.Any(s => s.Name == estate.Flows[k].To.Name) && k != flows / 2);
+        var edited = edit switch
+        {
+            "store" => estate with { Stores = estate.Stores.SetItem(storeIndex, estate.Stores[storeIndex] with { Cluster = new Reference(otherCluster.Name, estate.Stores[storeIndex].Cluster!.Location) }) },
+            "cluster" => estate with { Clusters = estate.Clusters.SetItem(clusterIndex, estate.Clusters[clusterIndex] with { Provider = otherCluster.Provider, Region = otherCluster.Region, Country = otherCluster.Country }) },
+            "reroute" => estate with { Flows = estate.Flows.SetItem(rerouteIndex, estate.Flows[rerouteIndex] with { To = new Reference(estate.Stores[estate.Stores.Length / 3].Name, estate.Flows[rerouteIndex].To.Location) }) },
+            _ => throw new ArgumentException($"unknown edit '{edit}' (store, cluster, reroute)"),
+        };
+        var original = Direct(estate);
+        var changed = Direct(edited);
+        if (changed.Count == original.Count)
+        {
+            for (var e = 0; e < changed.Count; e++)
+            {
+                if (Core.Evaluation.Incremental.StructuralEquality.Equal(original[e], changed[e])) changed[e] = original[e];
+            }
+        }
+        else
+        {
+            // Which transfers came or went (by subject and endpoints).
+            static string Key(TransferFact t) => $"{t.Subject.Reference} {t.FromNode} -> {t.ToNode}";
+            var before = original.Select(Key).GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
+            var after = changed.Select(Key).GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
+            foreach (var (k, n) in before) if (after.GetValueOrDefault(k) != n) Console.Error.WriteLine($"    before {n}, after {after.GetValueOrDefault(k)}: {k}");
+            foreach (var (k, n) in after) if (!before.ContainsKey(k)) Console.Error.WriteLine($"    before 0, after {n}: {k}");
+        }
+        var regimes = OnwardScope.Of(engine.Rules.Rules);
+        var filter = new OnwardRuleFilter(new RuleSelection(engine.Rules).Transfer, workers: 1);
+        var index = OnwardIndex.Build(original, regimes, filter);
+        Console.Error.WriteLine($"  {edit}: {original.Count} transfers, {changed.Count} after the edit, {Enumerable.Range(0, Math.Min(original.Count, changed.Count)).Count(e => !ReferenceEquals(original[e], changed[e]))} differ");
+        var sw = new Stopwatch();
+        for (var r = 0; r < Math.Max(rounds, 2); r++)
+        {
+            var edges = r % 2 == 0 ? changed : original;
+            var steps = new List<string>();
+            var last = 0.0;
+            sw.Restart();
+            var update = index.UpdateMarked(edges, step =>
+            {
+                var now = sw.Elapsed.TotalMilliseconds;
+                steps.Add(string.Create(CultureInfo.InvariantCulture, $"{step} {now - last:F1}"));
+                last = now;
+            });
+            var ms = sw.Elapsed.TotalMilliseconds;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  update {r + 1}: {ms,8:F1} ms, patched {update.Patched}, {update.RegimesSearched.Count} of {update.Index.Regimes.Count} regimes searched ({string.Join(" ", update.RegimesSearched)}), events replayed {update.EventsReplayed:N0}, region reached {update.RegionReached:N0}, -{update.Removed.Count}/+{update.Added.Count} hops"));
+            Console.Error.WriteLine("    steps: " + string.Join(", ", steps));
             index = update.Index;
         }
     }

@@ -13,38 +13,82 @@ internal sealed partial class OnwardGraph
     /// <summary>
     /// The graph of <paramref name="transfers"/>, which are this graph's transfers with only the edges in
     /// <paramref name="changed"/> replaced (the same count and order), derived from this graph without looking at the
-    /// other edges: node ids, categories and kinds of lot are shared, arrays copied and patched. Null when the change
-    /// needs a graph built from scratch: an edge leaves another node, its exporter's regimes or country change (which
-    /// regimes are followed and bind it), it declares new categories, or its data is a new kind of lot.
+    /// other edges: node ids, categories and kinds of lot are shared, arrays copied and patched. A changed edge may end
+    /// elsewhere, carry other data of a known kind, and leave a site under other regimes (its exporter moved: which regimes
+    /// bind it is patched) as long as the regimes followed stay the same. Null when the change needs a graph built from
+    /// scratch: an edge leaves another node, it declares new categories, its data is a new kind of lot, or the regimes
+    /// followed change (<paramref name="regimesToFollow"/>: as the graph was built with, null for every regime).
     /// </summary>
-    public OnwardGraph? Patched(IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed)
+    public OnwardGraph? Patched(IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed, IReadOnlySet<string>? regimesToFollow = null)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(changed);
         if (transfers.Count != Transfers.Count) return null;
         var kinds = Lots.Kinds;
         var newNodes = new List<string>();
+        ulong[]? binding = null;
+        ulong unbound = 0;
         foreach (var e in changed)
         {
             TransferFact was = Transfers[e], now = transfers[e];
             if (!string.Equals(was.FromNode, now.FromNode, StringComparison.Ordinal)
-                || !was.Source.Regimes.SequenceEqual(now.Source.Regimes, StringComparer.Ordinal)
-                || (was.Source.Country is null) != (now.Source.Country is null)
                 || was.CarriesOnlyItsCategories != now.CarriesOnlyItsCategories
                 || !(now.Categories.IsDefaultOrEmpty || now.Categories.SequenceEqual(was.Categories, StringComparer.Ordinal)))
             {
                 return null;
             }
+            if (!was.Source.Regimes.SequenceEqual(now.Source.Regimes, StringComparer.Ordinal) || (was.Source.Country is null) != (now.Source.Country is null))
+            {
+                // The exporter's regimes changed: which regimes bind the edge is patched (a regime no longer followed, or
+                // one not followed yet, needs the graph built again).
+                if (_binding is null || BindingOf(now.Source, regimesToFollow) is not { } mask) return null;
+                binding ??= (ulong[])_binding.Clone();
+                unbound |= binding[e] & ~mask;
+                binding[e] = mask;
+            }
             if (!_ids.ContainsKey(now.ToNode)) newNodes.Add(now.ToNode);
+        }
+        if (binding is not null && unbound != 0)
+        {
+            // A regime some changed edge no longer binds is still followed only while another edge binds it.
+            ulong any = 0;
+            foreach (var mask in binding) any |= mask;
+            if ((any & unbound) != unbound) return null;
         }
         var kindOf = new int[changed.Count];
         for (var c = 0; c < changed.Count; c++) kindOf[c] = Lots.KindOf(transfers[changed[c]].Data);
         // A new kind of lot would not be counted by the searches kept: build from scratch (the old graph's kinds only grew).
         if (Lots.Kinds != kinds) return null;
-        return new OnwardGraph(this, transfers, changed, kindOf, newNodes);
+        return new OnwardGraph(this, transfers, changed, kindOf, newNodes, binding ?? _binding);
     }
 
-    private OnwardGraph(OnwardGraph old, IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed, int[] kindOf, List<string> newNodes)
+    /// <summary>
+    /// Which of <see cref="Regimes"/> bind an edge leaving <paramref name="source"/>, as the full constructor works it out; null
+    /// when the site is under a followed regime this graph does not follow (or of unknown country, and no unknown-origin
+    /// search is followed).
+    /// </summary>
+    private ulong? BindingOf(Location.Site source, IReadOnlySet<string>? regimesToFollow)
+    {
+        ulong mask = 0;
+        foreach (var regime in source.Regimes)
+        {
+            var r = Regimes.IndexOf(regime);
+            if (r >= 0 && regime != FlowAnalyzer.UnknownOrigin) mask |= 1UL << r;
+            else if (r < 0 && (regimesToFollow is null || regimesToFollow.Contains(regime))) return null;
+        }
+        if (source.Country is null)
+        {
+            if (Regimes.Count == 0 || Regimes[^1] != FlowAnalyzer.UnknownOrigin) return null;
+            mask |= 1UL << (Regimes.Count - 1);
+        }
+        return mask;
+    }
+
+    /// <summary>Whether regime <paramref name="regime"/> binds edge <paramref name="e"/>, read from the bits (as <see cref="Binds"/>, faster).</summary>
+    public bool BindsAt(int regime, int e) => _binding is { } binding ? (binding[e] & (1UL << regime)) != 0 : Binds(Regimes[regime], e);
+
+    private OnwardGraph(OnwardGraph old, IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed, int[] kindOf, List<string> newNodes,
+        ulong[]? binding)
     {
         Transfers = transfers;
         // Ids never change meaning: shared while no node is added (the old graph keeps its own count).
@@ -63,7 +107,7 @@ internal sealed partial class OnwardGraph
         EdgeOwn = (long[])old.EdgeOwn.Clone();
         EdgeKind = (int[])old.EdgeKind.Clone();
         Regimes = old.Regimes;
-        _binding = old._binding;
+        _binding = binding;
         Sensitivity = old.Sensitivity;
         Categories = old.Categories;
         Lots = old.Lots;
@@ -82,16 +126,18 @@ internal sealed partial class OnwardGraph
         var nodes = _ids.Count;
         var outgoing = new int[]?[nodes];
         Array.Copy(old.Outgoing, outgoing, old.Outgoing.Length);
+        // (Only a store's list merges another node's edges: any other node's are its own, which leave it as before.)
         var stores = new HashSet<int>();
         foreach (var e in changed)
         {
-            stores.Add(old.To[e]);
-            stores.Add(To[e]);
+            if (old.Transfers[e].ToNode.StartsWith("DataStore/", StringComparison.Ordinal)) stores.Add(old.To[e]);
+            if (transfers[e].ToNode.StartsWith("DataStore/", StringComparison.Ordinal)) stores.Add(To[e]);
         }
         var restructured = new List<int>();
+        var lists = OutgoingOf(stores);
         foreach (var store in stores)
         {
-            var list = OutgoingOf(store);
+            var list = lists[store];
             var before = store < old.Outgoing.Length ? old.Outgoing[store] : null;
             if (before is null ? list is null : list is not null && before.AsSpan().SequenceEqual(list)) continue;
             outgoing[store] = list;
@@ -121,47 +167,67 @@ internal sealed partial class OnwardGraph
     /// <summary>The nodes whose edges (which edges, in which order) differ from the graph this one was patched from.</summary>
     public IReadOnlyList<int> Restructured { get; } = [];
 
-    /// <summary>The edges data at <paramref name="node"/> leaves by, worked out from the edges alone (as the full constructor does).</summary>
-    private int[]? OutgoingOf(int node)
+    /// <summary>
+    /// The edges data at each of <paramref name="stores"/> leaves by, worked out from the edges alone (as the full constructor
+    /// does: its own edges in order, then those of the cluster the first transfer ending at it on a cluster names), in three
+    /// passes over the edges for all of them.
+    /// </summary>
+    private Dictionary<int, int[]?> OutgoingOf(HashSet<int> stores)
     {
-        List<int>? own = null;
+        var own = new Dictionary<int, List<int>>();
+        var clusterOf = new Dictionary<int, int>();
         var from = From;
-        for (var i = 0; i < from.Length; i++)
+        if (stores.Count > 0)
         {
-            if (from[i] == node && Transfers[i].FromNode.Length != 0) (own ??= []).Add(i);
-        }
-        // The first transfer (in order) that ends at the store on a cluster names the cluster whose edges it merges.
-        string? cluster = null;
-        for (var i = 0; i < To.Length && cluster is null; i++)
-        {
-            if (To[i] != node) continue;
-            var t = Transfers[i];
-            if (t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) && t.Destination.Kind == "Cluster") cluster = "Cluster/" + t.Destination.Name;
-        }
-        if (cluster is not null && _ids.TryGetValue(cluster, out var clusterNode))
-        {
-            List<int>? clusterEdges = null;
             for (var i = 0; i < from.Length; i++)
             {
-                if (from[i] == clusterNode && Transfers[i].FromNode.Length != 0) (clusterEdges ??= []).Add(i);
-            }
-            if (clusterEdges is not null)
-            {
-                if (own is null)
+                if (stores.Contains(from[i]) && Transfers[i].FromNode.Length != 0)
                 {
-                    own = clusterEdges;
+                    if (!own.TryGetValue(from[i], out var list)) own[from[i]] = list = [];
+                    list.Add(i);
+                }
+                // The first transfer (in order) that ends at the store on a cluster names the cluster whose edges it merges.
+                var to = To[i];
+                if (!stores.Contains(to) || clusterOf.ContainsKey(to)) continue;
+                var t = Transfers[i];
+                if (t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) && t.Destination.Kind == "Cluster")
+                    clusterOf[to] = _ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) ? clusterNode : -1;
+            }
+        }
+        var clusters = new Dictionary<int, List<int>>();
+        foreach (var c in clusterOf.Values)
+        {
+            if (c >= 0) clusters.TryAdd(c, []);
+        }
+        if (clusters.Count > 0)
+        {
+            for (var i = 0; i < from.Length; i++)
+            {
+                if (clusters.TryGetValue(from[i], out var list) && Transfers[i].FromNode.Length != 0) list.Add(i);
+            }
+        }
+        var lists = new Dictionary<int, int[]?>();
+        foreach (var store in stores)
+        {
+            var edges = own.GetValueOrDefault(store);
+            if (clusterOf.TryGetValue(store, out var c) && c >= 0 && clusters[c] is { Count: > 0 } clusterEdges)
+            {
+                if (edges is null)
+                {
+                    edges = [.. clusterEdges];
                 }
                 else
                 {
-                    var present = new HashSet<int>(own);
+                    var present = new HashSet<int>(edges);
                     foreach (var e in clusterEdges)
                     {
-                        if (present.Add(e)) own.Add(e);
+                        if (present.Add(e)) edges.Add(e);
                     }
                 }
             }
+            lists[store] = edges?.ToArray();
         }
-        return own?.ToArray();
+        return lists;
     }
 
     /// <summary>
@@ -173,8 +239,19 @@ internal sealed partial class OnwardGraph
     /// <paramref name="listing"/> are the nodes whose edges include a changed edge.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing)
+    public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing) =>
+        RegionOf(old, before, changed, listing, seeds: []);
+
+    /// <summary>
+    /// As <see cref="RegionOf(OnwardGraph, RegimeSearch, IReadOnlyList{int}, IReadOnlyCollection{int})"/>, with the nodes where the
+    /// regime's data starts differently (<paramref name="seeds"/>: a bound edge added, removed, or carrying another kind of lot,
+    /// with the categories the node's new bound edge starts there, <see cref="CategoryBits.Nothing"/> for none) in the region too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing,
+        IReadOnlyList<(int Node, long Categories)> seeds)
     {
+        ArgumentNullException.ThrowIfNull(seeds);
         ArgumentNullException.ThrowIfNull(old);
         ArgumentNullException.ThrowIfNull(before);
         var nodes = NodeCount;
@@ -199,6 +276,7 @@ internal sealed partial class OnwardGraph
             if (node >= old.Outgoing.Length || old.Outgoing[node] is null) categories[node] = CategoryBits.All;
             Raise(node, CategoryBits.Nothing);
         }
+        foreach (var (node, starts) in seeds) Raise(node, starts);
         foreach (var e in changed)
         {
             Raise(old.To[e], CategoryBits.Nothing);
@@ -341,14 +419,18 @@ internal sealed partial class OnwardGraph
     /// same order, reach the same nodes by the same edges), so only the region is searched, from scratch, with the events
     /// outside it taken from the log in the order the queue would interleave them: the result (tree, order of reaching,
     /// lots) is the one a full search gives. <paramref name="next"/> is this run's log; <paramref name="searched"/> counts
-    /// the events of region nodes handled (the work done beyond reading the log).
+    /// the events of region nodes handled (the work done beyond reading the log). The regime binds <paramref name="boundEdges"/>
+    /// (in order; <paramref name="bound"/> per edge) in this graph: a node whose bound edges were added, removed, or carry
+    /// another kind of lot must be in the region (its seeding is searched again); <paramref name="counts"/> are this graph's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, out SearchLog next,
-        out int searched)
+    public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
+        bool[] bound, out SearchLog next, out int searched)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(boundEdges);
+        ArgumentNullException.ThrowIfNull(bound);
         ArgumentNullException.ThrowIfNull(region);
         ArgumentNullException.ThrowIfNull(lots);
         var nodes = NodeCount;
@@ -357,7 +439,7 @@ internal sealed partial class OnwardGraph
         lots.Reset(nodes);
         var log2 = new SearchLog(nodes);
         next = log2;
-        log2.BoundEdges.AddRange(log.BoundEdges);
+        log2.BoundEdges.AddRange(boundEdges);
         searched = 0;
         // Outside the region, every node is reached as before, by the same edge from the same node.
         foreach (var node in before.Order)
@@ -373,9 +455,9 @@ internal sealed partial class OnwardGraph
 
         // Seeds: the region's from the bound edges; the others' enqueueing as logged.
         var s = 0;
-        foreach (var i in log.BoundEdges)
+        void OutsideSeeds(int upTo)
         {
-            for (; s < log.SeedEnqueueEdge.Count && log.SeedEnqueueEdge[s] <= i; s++)
+            for (; s < log.SeedEnqueueEdge.Count && log.SeedEnqueueEdge[s] <= upTo; s++)
             {
                 var seed = log.SeedEnqueueNode[s];
                 if (region[seed]) continue;
@@ -383,6 +465,10 @@ internal sealed partial class OnwardGraph
                 log2.SeedEnqueueEdge.Add(log.SeedEnqueueEdge[s]);
                 log2.SeedEnqueueNode.Add(seed);
             }
+        }
+        foreach (var i in boundEdges)
+        {
+            OutsideSeeds(i);
             var from = From[i];
             if (!region[from]) continue;
             if (trace.ReachedBy[from] == RegimeTrace.Unreached)
@@ -400,6 +486,9 @@ internal sealed partial class OnwardGraph
                 log2.SeedEnqueueNode.Add(from);
             }
         }
+
+        // Seeds logged at edges the regime no longer binds are the region's (their node's seeding changed): none left outside.
+        OutsideSeeds(int.MaxValue);
 
         var events = log.EventNode.Count;
         var renumbered = new int[events];
@@ -539,7 +628,7 @@ internal sealed partial class OnwardGraph
             arrived[at++] = Outgoing[node] is not null ? lots.SetAt(node, Lots) : LotSets.Empty;
         }
 
-        return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, before.Bound);
+        return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, bound);
     }
 
     private static bool Earlier(SearchLog log, int node, int ev, int slot) =>

@@ -25,7 +25,7 @@ public sealed partial class OnwardIndex
     /// <summary>Scratch reused by replays (one writer at a time, as the index).</summary>
     private NodeLotTable _replayLots = new();
 
-    private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct)
+    private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct, Action<string>? mark)
     {
         var old = Graph;
         if (direct.Count != old.Transfers.Count) return null;
@@ -35,7 +35,9 @@ public sealed partial class OnwardIndex
             if (!SameEdge(old.Transfers[e], direct[e])) changed.Add(e);
         }
         TransferFact[] own = [.. direct];
-        if (old.Patched(own, changed) is not { } graph) return null;
+        mark?.Invoke("compare");
+        if (old.Patched(own, changed, _regimesToFollow) is not { } graph) return null;
+        mark?.Invoke("graph");
         var map = new int[own.Length];
         for (var e = 0; e < map.Length; e++) map[e] = e;
         foreach (var e in changed) map[e] = -1;
@@ -45,10 +47,22 @@ public sealed partial class OnwardIndex
             else _filter?.Prepare(own);
         }
 
+        // Edges whose change moves data (they end elsewhere or carry other categories) and edges whose data changed only
+        // (the same way through the graph: only the hops along them, the chains through them and, where a regime binds
+        // them, its seeds and counts can differ).
+        var moving = new List<int>();
+        var isChanged = new bool[own.Length];
+        foreach (var e in changed)
+        {
+            isChanged[e] = true;
+            if (old.To[e] != graph.To[e] || old.EdgeSet[e] != graph.EdgeSet[e]) moving.Add(e);
+        }
         // The nodes whose edges changed (a hop along a changed edge leaves one): a regime whose data reached none keeps its hops.
         var listing = graph.Listing(changed);
-        var moved = new List<int>(listing);
+        var movingListing = moving.Count == changed.Count ? listing : graph.Listing(moving);
+        var moved = new List<int>(movingListing);
         moved.AddRange(graph.Restructured);
+        mark?.Invoke("filter+listing");
 
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         var removed = new List<TransferFact>();
@@ -58,18 +72,27 @@ public sealed partial class OnwardIndex
         var scratch = new SearchScratch();
         var replayed = 0;
         var regionNodes = 0;
-        foreach (var regime in graph.Regimes)
+        for (var r = 0; r < graph.Regimes.Count; r++)
         {
+            var regime = graph.Regimes[r];
             var before = _byRegime[regime];
             var reached = before.Search.Trace.ReachedBy;
-            var touched = moved.Exists(n => n < reached.Length && reached[n] != RegimeTrace.Unreached);
-            var seedsChanged = false;
-            var heldChanged = 0;
+            bool Reached(int n) => n < reached.Length && reached[n] != RegimeTrace.Unreached;
+            var touched = moved.Exists(Reached);
+            var listed = touched || listing.Any(Reached);
+            // Seeds: a changed edge the regime binds in either version starts its data differently when it is bound in
+            // one version only, or carries another kind or categories; its individuals may count differently.
+            var seeds = new List<(int Node, long Categories)>();
+            var countsChanged = false;
             foreach (var e in changed)
             {
-                if (graph.Binds(regime, e) && (before.Log is not { } logged || !SameSeed(old, graph, e, logged.BoundEdges, ref heldChanged))) seedsChanged = true;
+                bool was = old.BindsAt(r, e), now = graph.BindsAt(r, e);
+                if (!was && !now) continue;
+                countsChanged |= was != now || old.EdgeKind[e] != graph.EdgeKind[e] || !ReferenceEquals(old.Transfers[e].Held, own[e].Held);
+                if (was != now || old.EdgeKind[e] != graph.EdgeKind[e] || old.EdgeOwn[e] != graph.EdgeOwn[e])
+                    seeds.Add((graph.From[e], now ? graph.EdgeOwn[e] : CategoryBits.Nothing));
             }
-            if (!touched && !seedsChanged)
+            if (!listed && seeds.Count == 0 && !countsChanged)
             {
                 byRegime[regime] = before;
                 continue;
@@ -77,16 +100,43 @@ public sealed partial class OnwardIndex
             searched.Add(regime);
             RegimeHops after;
             var from = new List<int>();
-            if (!seedsChanged && before.Log is { } log && ReferenceEquals(before.Search.Graph.Lots, graph.Lots))
+            if (before.Log is { } log && ReferenceEquals(before.Search.Graph.Lots, graph.Lots))
             {
-                var region = graph.RegionOf(old, before.Search, changed, listing);
-                var regenerated = (bool[])region.Clone();
-                foreach (var node in listing) regenerated[node] = true;
-                var search = graph.Replay(before.Search, log, region, before.Search.Counts, _replayLots, out var next, out var events);
+                // The bound edges and their counts, as a full search of this graph has them.
+                IReadOnlyList<int> boundEdges = log.BoundEdges;
+                var bound = before.Search.Bound;
+                var counts = before.Search.Counts;
+                var recount = new HashSet<int>();
+                if (countsChanged || seeds.Count > 0)
+                {
+                    bound = (bool[])bound.Clone();
+                    var set = new SortedSet<int>(boundEdges);
+                    foreach (var e in changed)
+                    {
+                        bound[e] = graph.BindsAt(r, e);
+                        if (bound[e]) set.Add(e);
+                        else set.Remove(e);
+                        if (old.BindsAt(r, e)) recount.Add(old.EdgeKind[e]);
+                        if (bound[e]) recount.Add(graph.EdgeKind[e]);
+                    }
+                    boundEdges = [.. set];
+                    // The kinds of lot stay the same while graphs are patched (a new kind builds a new graph), so the previous
+                    // search's counts cover every kind.
+                    counts = CountsOf(graph, boundEdges);
+                    var was = before.Search.Counts;
+                    recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
+                }
+                mark?.Invoke(regime + ":counts");
+                var region = graph.RegionOf(old, before.Search, moving, movingListing, seeds);
+                mark?.Invoke(regime + ":region");
+                var search = graph.Replay(before.Search, log, region, counts, _replayLots, boundEdges, bound, out var next, out var events);
                 replayed += events;
                 regionNodes += search.Order.Count(n => region[n]);
+                mark?.Invoke(regime + ":replay");
+                var regenerated = Regenerated(search, region, listing, isChanged, recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
                 after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = next };
+                mark?.Invoke(regime + ":hops");
             }
             else
             {
@@ -94,6 +144,7 @@ public sealed partial class OnwardIndex
                 var positions = new int[fresh.Hops.Length];
                 after = Diff(before, fresh, map, removed, added, positions);
                 from.AddRange(positions);
+                mark?.Invoke(regime + ":full-search");
             }
             byRegime[regime] = after;
             previous[regime] = [.. from];
@@ -107,28 +158,44 @@ public sealed partial class OnwardIndex
         };
     }
 
-    /// <summary>
-    /// Whether changed edge <paramref name="e"/>, which <paramref name="bound"/> (the regime's bound edges) holds, starts the
-    /// regime's data the same in both versions: the same node, lot and categories, and the same individuals. A search counts
-    /// each held data object once per kind of lot (by reference), so a new object is the same count only when both the old
-    /// and the new object are also held by other bound edges of that kind; with more than one such edge, not assumed.
-    /// </summary>
-    private static bool SameSeed(OnwardGraph old, OnwardGraph graph, int e, List<int> bound, ref int heldChanged)
+    /// <summary>The individuals per kind of lot of a regime whose bound edges are <paramref name="bound"/>, counted as a search of <paramref name="graph"/> counts them.</summary>
+    private static LotCounts CountsOf(OnwardGraph graph, IReadOnlyList<int> bound)
     {
-        if (old.EdgeKind[e] != graph.EdgeKind[e] || old.EdgeOwn[e] != graph.EdgeOwn[e] || old.From[e] != graph.From[e]) return false;
-        var (was, now) = (old.Transfers[e].Held, graph.Transfers[e].Held);
-        if (ReferenceEquals(was, now)) return true;
-        if (++heldChanged > 1) return false;
-        var kind = graph.EdgeKind[e];
-        bool wasElsewhere = false, nowElsewhere = false;
-        foreach (var i in bound)
+        var counts = new LotCounts(graph.Lots.Kinds);
+        foreach (var i in bound) counts.Add(graph.EdgeKind[i], graph.Transfers[i].Held);
+        return counts;
+    }
+
+    /// <summary>
+    /// The nodes of <paramref name="search"/> whose hops are worked out again and compared: the region searched again, the
+    /// nodes a changed edge leaves, the nodes whose chain runs along a changed edge (their hops' path or origin may read
+    /// it), and the nodes holding a lot of a kind whose individuals now count differently (<paramref name="recounted"/>).
+    /// </summary>
+    private static bool[] Regenerated(RegimeSearch search, bool[] region, HashSet<int> listing, bool[] changed, HashSet<int> recounted)
+    {
+        var regenerated = (bool[])region.Clone();
+        foreach (var node in listing) regenerated[node] = true;
+        var trace = search.Trace;
+        var chained = new bool[regenerated.Length];
+        var lots = search.Graph.Lots;
+        var holds = recounted.Count == 0 ? null : new Dictionary<int, bool>();
+        for (var k = 0; k < search.Order.Length; k++)
         {
-            if (i == e || graph.EdgeKind[i] != kind) continue;
-            var held = graph.Transfers[i].Held;
-            wasElsewhere |= ReferenceEquals(held, was);
-            nowElsewhere |= ReferenceEquals(held, now);
+            var node = search.Order[k];
+            var edge = trace.ReachedBy[node];
+            // Nodes are reached after the node they are reached from: its mark is known.
+            if (edge >= 0 && (changed[edge] || chained[trace.Via(node)])) chained[node] = regenerated[node] = true;
+            var set = search.Arrived[k];
+            if (holds is null || set == LotSets.Empty) continue;
+            if (!holds.TryGetValue(set, out var held))
+            {
+                held = false;
+                foreach (var lot in lots[set]) held |= recounted.Contains(lot.Kind);
+                holds[set] = held;
+            }
+            if (held) regenerated[node] = true;
         }
-        return wasElsewhere && nowElsewhere;
+        return regenerated;
     }
 
     /// <summary>

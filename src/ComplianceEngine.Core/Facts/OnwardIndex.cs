@@ -103,11 +103,14 @@ public sealed partial class OnwardIndex
     /// The next version: the onward hops of <paramref name="direct"/>, re-deriving only the regimes the changes since this
     /// version reach. This index stays as it was.
     /// </summary>
-    public OnwardUpdate Update(IReadOnlyList<TransferFact> direct)
+    public OnwardUpdate Update(IReadOnlyList<TransferFact> direct) => UpdateMarked(direct, mark: null);
+
+    /// <summary>As <see cref="Update(IReadOnlyList{TransferFact})"/>; <paramref name="mark"/> is told each step as it ends (a bench times them).</summary>
+    internal OnwardUpdate UpdateMarked(IReadOnlyList<TransferFact> direct, Action<string>? mark)
     {
         ArgumentNullException.ThrowIfNull(direct);
         // Edges changed in place: the graph patched and each regime's search replayed downstream of the change only.
-        if (Patch(direct) is { } patched) return patched;
+        if (Patch(direct, mark) is { } patched) return patched;
         var old = Graph;
         TransferFact[] own = [.. direct];
         var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);

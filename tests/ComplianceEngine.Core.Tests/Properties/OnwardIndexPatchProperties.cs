@@ -135,6 +135,123 @@ public sealed class OnwardIndexPatchProperties
         AssertSameHops(Full(index.Direct, null, null), [.. index.Hops], "the previous version");
     }
 
+    /// <summary>Twelve cases of (estate seed, ten document edits of (kind, pick, pick)), drawn from a fixed seed.</summary>
+    private static readonly Gen<(int Seed, (int Kind, int A, int B)[] Edits)[]> DocumentCases =
+        Gen.Select(Gen.Int[1, 1_000_000], Gen.Select(Gen.Int[0, 9], Gen.Int[0, 100_000], Gen.Int[0, 100_000]).Array[10]).Array[12];
+
+    /// <summary>
+    /// Issue 12 item 6: edits that change the data on many edges at once (a store moved to another cluster, a cluster moved
+    /// to another cluster's region, a store's individuals changed), mixed with reroutes and removals. Each version's
+    /// direct transfers are derived again from the edited estate (same count and order where the edit keeps them), so the
+    /// edges whose exporter, destination site or data changed are patched in place: the index must hold exactly the hops of
+    /// a fresh index and of the full search, each replayed search must be the full search of the patched graph, and
+    /// removed/added must turn the previous hops into the next.
+    /// </summary>
+    [Fact]
+    public void DocumentEdits_PatchedIndex_HoldsAFreshIndexsHops()
+    {
+        var engine = GeneratedEstates.Engine;
+        var regimes = OnwardScope.Of(engine.Rules.Rules);
+        var transferRules = new RuleSelection(engine.Rules).Transfer;
+        long patched = 0, rebuilt = 0, exporterMoved = 0, replayedEvents = 0, fullEvents = 0;
+        DocumentCases.Sample(cases =>
+        {
+            foreach (var (seed, edits) in cases)
+            {
+                var estate = GeneratedEstates.Generate(seed, 150);
+                var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+                var filtered = seed % 2 == 0;
+                IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
+                IReadOnlySet<string>? follow = filtered ? regimes : null;
+                var index = OnwardIndex.Build(Direct(new FactBuilder(engine.Resolver).Resolve(estate), context), follow, Filter());
+                var step = 0;
+                foreach (var (kind, a, b) in edits)
+                {
+                    step++;
+                    var where = $"estate seed {seed}, edit {step} (kind {kind}, picks {a}, {b})";
+                    Estate? next = kind switch
+                    {
+                        <= 3 => MoveStore(estate, a, b),
+                        <= 6 => MoveCluster(estate, a, b),
+                        7 => Recount(estate, a, b),
+                        8 => Reroute(estate, a, b),
+                        _ => Remove(estate, a),
+                    };
+                    if (next is null) continue;
+                    estate = next;
+                    var edges = Direct(new FactBuilder(engine.Resolver).Resolve(estate), context);
+                    var moved = edges.Count == index.Direct.Count
+                        && edges.Select((t, e) => (t, e)).Any(x => !x.t.Source.Regimes.SequenceEqual(index.Direct[x.e].Source.Regimes));
+                    var before = index.Hops.ToList();
+                    var update = index.Update(edges);
+                    var after = update.Index.Hops.ToList();
+
+                    var built = OnwardIndex.Build(edges, follow, Filter());
+                    AssertSameHops([.. built.Hops], after, $"{where}: against a freshly built index");
+                    AssertSameHops(Full(edges, follow, Filter()), after, $"{where}: against the full search");
+                    var expected = new HashSet<TransferFact>(before, ReferenceEqualityComparer.Instance);
+                    Assert.All(update.Removed, h => Assert.True(expected.Remove(h), $"{where}: removed a hop that was not there"));
+                    Assert.All(update.Added, h => Assert.True(expected.Add(h), $"{where}: added a hop twice"));
+                    Assert.True(expected.SetEquals(after), $"{where}: previous - removed + added is not the next version's hops");
+                    if (update.Patched)
+                    {
+                        foreach (var regime in update.RegimesSearched)
+                        {
+                            var replayed = update.Index.SearchOf(regime);
+                            var full = update.Index.Graph.SearchRecorded(regime, new SearchScratch(), out _);
+                            Assert.True(full.Order.SequenceEqual(replayed.Order), $"{where}: {regime} reached its nodes in another order");
+                            Assert.True(full.Arrived.SequenceEqual(replayed.Arrived), $"{where}: {regime} has other lots");
+                            Assert.True(full.Order.All(n => full.Trace.ReachedBy[n] == replayed.Trace.ReachedBy[n] && full.Trace.Length(n) == replayed.Trace.Length(n)),
+                                $"{where}: {regime} reached a node by another edge");
+                            fullEvents += built.EventsOf(regime);
+                        }
+                        patched++;
+                        if (moved) exporterMoved++;
+                        replayedEvents += update.EventsReplayed;
+                    }
+                    else
+                    {
+                        rebuilt++;
+                    }
+                    index = update.Index;
+                }
+            }
+        }, iter: 1, seed: "0N0XIzNsQ0O3", threads: 1);
+
+        // Not vacuous: edits whose exporters moved (the edges' regimes changed) were patched, not rebuilt, and the replays
+        // handled fewer queue events than full searches of the same regimes.
+        Assert.True(patched > 30 && exporterMoved > 10 && rebuilt > 0, $"patched {patched} ({exporterMoved} with exporters moved), rebuilt {rebuilt}");
+        Assert.True(replayedEvents < fullEvents, $"replayed {replayedEvents} queue events, full searches {fullEvents}");
+    }
+
+    /// <summary>Store <paramref name="a"/> (of those on a cluster) moved to cluster <paramref name="b"/> (another one).</summary>
+    private static Estate? MoveStore(Estate estate, int a, int b)
+    {
+        var onClusters = estate.Stores.Select((s, i) => (s, i)).Where(x => x.s.Cluster is not null).ToList();
+        if (onClusters.Count == 0 || estate.Clusters.Length < 2) return null;
+        var (store, i) = onClusters[a % onClusters.Count];
+        var others = estate.Clusters.Where(c => c.Name != store.Cluster!.Name).ToList();
+        var to = others[b % others.Count];
+        return estate with { Stores = estate.Stores.SetItem(i, store with { Cluster = new Reference(to.Name, store.Cluster!.Location) }) };
+    }
+
+    /// <summary>Cluster <paramref name="a"/> moved to the provider, region and country of cluster <paramref name="b"/>.</summary>
+    private static Estate? MoveCluster(Estate estate, int a, int b)
+    {
+        if (estate.Clusters.Length < 2) return null;
+        var i = a % estate.Clusters.Length;
+        var like = estate.Clusters[(i + 1 + b % (estate.Clusters.Length - 1)) % estate.Clusters.Length];
+        return estate with { Clusters = estate.Clusters.SetItem(i, estate.Clusters[i] with { Provider = like.Provider, Region = like.Region, Country = like.Country }) };
+    }
+
+    /// <summary>Store <paramref name="a"/> holds another number of individuals (its data is the same kind: only the counts change).</summary>
+    private static Estate? Recount(Estate estate, int a, int b)
+    {
+        if (estate.Stores.IsEmpty) return null;
+        var i = a % estate.Stores.Length;
+        return estate with { Stores = estate.Stores.SetItem(i, estate.Stores[i] with { Individuals = 1_000 + b }) };
+    }
+
     private static Estate? Reroute(Estate estate, int a, int b)
     {
         if (estate.Flows.IsEmpty) return null;
