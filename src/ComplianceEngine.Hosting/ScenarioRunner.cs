@@ -102,6 +102,10 @@ public sealed class ScenarioRunner
             diagnostics.Error(DiagnosticCodes.TestCaseInvalid, $"a scenario folder needs exactly one TestCase document, found {cases.Length}", new SourceLocation(folder, 0, 0));
         if (cases.Length == 1) CheckLoaded(cases[0], engine, folder, diagnostics);
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        if (cases.Length == 1 && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty && estate.Recipients.IsEmpty)
+            diagnostics.Error(DiagnosticCodes.TestCaseInvalid,
+                $"TestCase '{cases[0].Name}': the scenario folder holds no estate documents (Cluster, DataStore, DataFlow, Recipient): nothing would be judged, so the case would pass whatever the rules say",
+                cases[0].Location);
         Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         if (diagnostics.HasErrors || cases.Length != 1)
             return (new ScenarioResult(folder, folder, false, [], [], [.. diagnostics.Sorted()]), null);

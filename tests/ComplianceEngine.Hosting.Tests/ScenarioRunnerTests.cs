@@ -103,3 +103,20 @@ public sealed class ScenarioRunnerNotLoadedTests
         Assert.True(result.Passed, string.Join("\n", result.Diagnostics));
     }
 }
+
+/// <summary>A scenario with no estate documents judges nothing: it cannot pass vacuously.</summary>
+public sealed class ScenarioRunnerEmptyEstateTests
+{
+    [Fact]
+    public void Run_CaseWithoutInventory_CouldNotRun()
+    {
+        using var dir = new TempDir();
+        dir.Write("case.yaml", "apiVersion: compliance/v1\nkind: TestCase\nmetadata: {name: c}\nspec:\n  asOf: 2026-11-25\n  jurisdictions: [EU]\n  expect: []\n");
+        var engine = ScenarioTests.CreateEngine([Repo.Path("rules")]);
+        var result = new ScenarioRunner(new WorkspaceLoader()).Run(dir.Path, engine);
+        Assert.False(result.Passed);
+        var d = Assert.Single(result.Diagnostics, d => d.Code == Model.Diagnostics.DiagnosticCodes.TestCaseInvalid);
+        Assert.Equal(Model.Diagnostics.DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains("holds no estate documents", d.Message, StringComparison.Ordinal);
+    }
+}
