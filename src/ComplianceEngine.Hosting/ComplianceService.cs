@@ -147,7 +147,7 @@ public sealed class ComplianceService
         {
             foreach (var missing in packs.Where(p => source.Packs.All(x => x.Name != p)))
                 diagnostics.Error(DiagnosticCodes.PolicyUnknownPack,
-                    $"the policy names rule pack '{missing}', which is not loaded{Suggestions.DidYouMean(missing, source.Packs.Select(x => x.Name))}" +
+                    $"the policy names rule pack '{missing}', which is not loaded{PackHints.Suggest(missing, source.Packs)}" +
                     $" (loaded: {string.Join(", ", source.Packs.Select(x => x.Name).Order(StringComparer.Ordinal))}; `compliance packs` lists them)",
                     packsDeclaredAt ?? SourceLocation.None);
             source = source with { Packs = [.. source.Packs.Where(p => packs.Contains(p.Name))] };
@@ -195,8 +195,11 @@ public sealed class ComplianceService
         if (diagnostics.HasErrors) return ([], diagnostics.Sorted());
         var (_, explanations) = engine.Explain(estate, new EvaluationOptions { AsOf = request.AsOf, GeneratedAt = request.GeneratedAt, IncludePasses = true });
         var matching = explanations
-            .Where(e => e.Finding.Id == target || e.Finding.Subject.Name == target || e.Finding.Path.Contains(target))
+            .Where(e => e.Finding.Id == target || e.Finding.Subject.Name == target || e.Finding.Subject.Reference == target || e.Finding.Path.Contains(target))
             .ToList();
+        if (matching.Count == 0)
+            diagnostics.Error(DiagnosticCodes.TargetMatchesNothing,
+                $"no finding is about '{target}' (no rule applies to it, or the name is not in the estate){ExplainHints.Suggest(target, estate, explanations)}", SourceLocation.None);
         var problems = matching.Where(e => e.Finding.Status != FindingStatus.Pass).ToList();
         return (problems.Count > 0 ? problems : matching, diagnostics.Sorted());
     }

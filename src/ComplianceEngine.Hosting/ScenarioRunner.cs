@@ -34,6 +34,59 @@ public sealed class ScenarioRunner
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// A case that expects a rule, or checks a jurisdiction, the engine has not loaded could only fail, finding by
+    /// finding: it cannot run (CE6050), and says which folder holds the pack when the scenario sits inside one.
+    /// </summary>
+    private static void CheckLoaded(TestCase test, Engine engine, string folder, DiagnosticBag diagnostics)
+    {
+        var ruleIds = engine.Rules.Rules.Select(r => r.Definition.Id).ToHashSet(StringComparer.Ordinal);
+        var regimes = engine.Jurisdictions.Regimes.Select(r => r.Code).ToList();
+        string? pack = null;
+        var packLooked = false;
+        string Load()
+        {
+            if (!packLooked) (pack, packLooked) = (EnclosingRulesFolder(folder), true);
+            if (pack is null) return "; load the rules folder that defines it with --rules DIR";
+            var full = Path.GetFullPath(pack) + Path.DirectorySeparatorChar;
+            return engine.Rules.Rules.Any(r => r.Definition.Location.File.Length > 0 && Path.GetFullPath(r.Definition.Location.File).StartsWith(full, StringComparison.Ordinal))
+                ? $"; the rules folder {pack} around the scenario is loaded but does not define it"
+                : $"; the scenario sits in the rules folder {pack}, which is not loaded: load it with --rules {pack}";
+        }
+        foreach (var e in test.Expect.Where(e => e.RuleId.Length > 0 && !ruleIds.Contains(e.RuleId)))
+        {
+            var caseFix = ruleIds.FirstOrDefault(r => string.Equals(r, e.RuleId, StringComparison.OrdinalIgnoreCase));
+            var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(e.RuleId, ruleIds);
+            diagnostics.Error(DiagnosticCodes.TestRulesNotLoaded,
+                $"TestCase '{test.Name}' expects a finding of rule '{e.RuleId}', which is not loaded{(hint.Length > 0 ? hint : Load())}", e.Location);
+        }
+        foreach (var j in test.Jurisdictions.Where(j => !regimes.Contains(j, StringComparer.Ordinal)))
+            diagnostics.Error(DiagnosticCodes.TestRulesNotLoaded,
+                $"TestCase '{test.Name}': jurisdictions '{j}' is not a loaded jurisdiction ({string.Join(", ", regimes)}){(regimes.FirstOrDefault(r => string.Equals(r, j, StringComparison.OrdinalIgnoreCase)) is { } near ? $", did you mean '{near}'?" : Load())}",
+                test.Location);
+    }
+
+    /// <summary>The nearest folder above <paramref name="folder"/> that holds a RulePack document (outside tests folders), or null.</summary>
+    private static string? EnclosingRulesFolder(string folder)
+    {
+        for (var dir = Path.GetDirectoryName(Path.GetFullPath(folder)); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (Path.GetFileName(dir) == "tests") continue;
+            try
+            {
+                var holdsPack = Directory.EnumerateFiles(dir)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                    .Any(f => File.ReadLines(f).Take(200).Any(l => l.TrimStart().StartsWith("kind: RulePack", StringComparison.Ordinal)));
+                if (holdsPack) return Path.GetRelativePath(Directory.GetCurrentDirectory(), dir) is var rel && !rel.StartsWith("..", StringComparison.Ordinal) ? rel : dir;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Runs one scenario folder with <paramref name="engine"/>.</summary>
     public ScenarioResult Run(string folder, Engine engine) => Run(folder, engine, RuleRunner.Batch).Result;
 
@@ -47,7 +100,12 @@ public sealed class ScenarioRunner
         var cases = TestCaseReader.Read(docs, folder, diagnostics);
         if (cases.Length != 1)
             diagnostics.Error(DiagnosticCodes.TestCaseInvalid, $"a scenario folder needs exactly one TestCase document, found {cases.Length}", new SourceLocation(folder, 0, 0));
+        if (cases.Length == 1) CheckLoaded(cases[0], engine, folder, diagnostics);
         var estate = WorkspaceLoader.ReadEstate(docs, diagnostics);
+        if (cases.Length == 1 && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty && estate.Recipients.IsEmpty)
+            diagnostics.Error(DiagnosticCodes.TestCaseInvalid,
+                $"TestCase '{cases[0].Name}': the scenario folder holds no estate documents (Cluster, DataStore, DataFlow, Recipient): nothing would be judged, so the case would pass whatever the rules say",
+                cases[0].Location);
         Loading.Vocabulary.VocabularyChecker.Check(estate, engine.Vocabulary, diagnostics);
         if (diagnostics.HasErrors || cases.Length != 1)
             return (new ScenarioResult(folder, folder, false, [], [], [.. diagnostics.Sorted()]), null);

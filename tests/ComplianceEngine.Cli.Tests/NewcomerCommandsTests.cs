@@ -140,7 +140,8 @@ public sealed class NewcomerCommandsTests
 
     /// <summary>
     /// The example estate without its <c>payment-system-data</c> designation: only in-rbi-dpdp reads it, which
-    /// <see cref="SomePacks"/> leaves out, and a designation no loaded rule reads is an error (CE2050), like an attribute.
+    /// <see cref="SomePacks"/> leaves out, and a designation no loaded rule reads is an error (CE2050), like an attribute;
+    /// and without the <c>uk-extension</c> certification, which only uk-gdpr's adequacy decision reads (CE2061).
     /// </summary>
     internal static TempDir ExamplesForSomePacks()
     {
@@ -148,7 +149,8 @@ public sealed class NewcomerCommandsTests
         foreach (var f in Directory.EnumerateFiles(Repo.Path("examples", "estate"), "*.yaml"))
         {
             var text = File.ReadAllText(f);
-            var trimmed = text.Replace("  designations: [payment-system-data]\n", "", StringComparison.Ordinal);
+            var trimmed = text.Replace("  designations: [payment-system-data]\n", "", StringComparison.Ordinal)
+                .Replace("[eu-us-dpf, uk-extension]", "[eu-us-dpf]", StringComparison.Ordinal);
             Assert.True(Path.GetFileName(f) != "stores.yaml" || trimmed != text, "the example store's designation moved");
             dir.Write(Path.GetFileName(f), trimmed);
         }

@@ -163,13 +163,14 @@ public sealed class ReloadAndWatchTests : IDisposable
         var revision = before.Headers.GetValues("X-Compliance-Revision").Single();
         var watcher = factory.Services.GetRequiredService<Server.Estates.EstateWatcher>();
 
-        // One flow names a further safeguard, an internal review no rule knows: the file is read again (every flow in it is a
-        // new object), but only that flow's transfer and the hops along it are derived again.
+        // One flow names a further safeguard, Viet Nam's transfer impact dossier, which no rule on this flow's path reads (an
+        // unknown mechanism would now be an error, CE2060): the file is read again (every flow in it is a new object), but
+        // only that flow's transfer and the hops along it are derived again.
         var flows = Path.Combine(estate, "flows.yaml");
         var text = await File.ReadAllTextAsync(flows);
         var at = text.IndexOf("mechanisms: [scc]", StringComparison.Ordinal);
         Assert.True(at >= 0);
-        await File.WriteAllTextAsync(flows, string.Concat(text.AsSpan(0, at), "mechanisms: [scc, internal-review]", text.AsSpan(at + "mechanisms: [scc]".Length)));
+        await File.WriteAllTextAsync(flows, string.Concat(text.AsSpan(0, at), "mechanisms: [scc, tia-dossier]", text.AsSpan(at + "mechanisms: [scc]".Length)));
         HttpResponseMessage? after = null;
         await HostFactory.Eventually(async () =>
         {

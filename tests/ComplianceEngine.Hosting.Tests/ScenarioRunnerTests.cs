@@ -58,3 +58,65 @@ public sealed class ScenarioRunnerTests
         Assert.Contains(result.Diagnostics, d => d.Code == Model.Diagnostics.DiagnosticCodes.TestCaseInvalid);
     }
 }
+
+/// <summary>A scenario that expects rules or jurisdictions that are not loaded could not run: it says which, and which folder to load.</summary>
+public sealed class ScenarioRunnerNotLoadedTests
+{
+    [Fact]
+    public void Run_PackScenarioWithoutItsPackLoaded_CouldNotRunAndNamesTheFolder()
+    {
+        var engine = ScenarioTests.CreateEngine([Repo.Path("rules")]);
+        var result = new ScenarioRunner(new WorkspaceLoader()).Run(Repo.Path("policies", "org-baseline", "tests", "transit-unencrypted"), engine);
+        Assert.False(result.Passed);
+        var errors = result.Diagnostics.Where(d => d.Code == Model.Diagnostics.DiagnosticCodes.TestRulesNotLoaded).ToList();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, d => Assert.Equal(Model.Diagnostics.DiagnosticSeverity.Error, d.Severity));
+        var rule = Assert.Single(errors, d => d.Message.Contains("rule 'ORG-TRANSIT-ENCRYPTION', which is not loaded", StringComparison.Ordinal));
+        Assert.Contains($"--rules {Repo.Path("policies", "org-baseline")}", rule.Message, StringComparison.Ordinal);
+        Assert.EndsWith("case.yaml", rule.Location.File, StringComparison.Ordinal);
+        Assert.True(rule.Location.Line > 0);
+        var jurisdiction = Assert.Single(errors, d => d.Message.Contains("jurisdictions 'ORG' is not a loaded jurisdiction", StringComparison.Ordinal));
+        Assert.DoesNotContain("did you mean", jurisdiction.Message, StringComparison.Ordinal);
+        Assert.Contains("load it with --rules", jurisdiction.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ScenarioExpectingAMistypedRule_CouldNotRunWithSuggestion()
+    {
+        using var dir = new TempDir();
+        foreach (var f in Directory.EnumerateFiles(Repo.Path("rules", "eu-gdpr", "tests", "us-uncertified-recipient")))
+            File.Copy(f, Path.Combine(dir.Path, Path.GetFileName(f)));
+        var casePath = Path.Combine(dir.Path, "case.yaml");
+        File.WriteAllText(casePath, File.ReadAllText(casePath).Replace("ruleId: GDPR-CH5-TRANSFER", "ruleId: GDPR-CH5-TRANSFR", StringComparison.Ordinal));
+        var engine = ScenarioTests.CreateEngine([Repo.Path("rules")]);
+        var result = new ScenarioRunner(new WorkspaceLoader()).Run(dir.Path, engine);
+        Assert.False(result.Passed);
+        var d = Assert.Single(result.Diagnostics, d => d.Code == Model.Diagnostics.DiagnosticCodes.TestRulesNotLoaded);
+        Assert.Contains("rule 'GDPR-CH5-TRANSFR', which is not loaded, did you mean 'GDPR-CH5-TRANSFER'?", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_PackScenarioWithItsPackLoaded_Passes()
+    {
+        var engine = ScenarioTests.CreateEngine([Repo.Path("rules"), Repo.Path("policies", "org-baseline")]);
+        var result = new ScenarioRunner(new WorkspaceLoader()).Run(Repo.Path("policies", "org-baseline", "tests", "transit-unencrypted"), engine);
+        Assert.True(result.Passed, string.Join("\n", result.Diagnostics));
+    }
+}
+
+/// <summary>A scenario with no estate documents judges nothing: it cannot pass vacuously.</summary>
+public sealed class ScenarioRunnerEmptyEstateTests
+{
+    [Fact]
+    public void Run_CaseWithoutInventory_CouldNotRun()
+    {
+        using var dir = new TempDir();
+        dir.Write("case.yaml", "apiVersion: compliance/v1\nkind: TestCase\nmetadata: {name: c}\nspec:\n  asOf: 2026-11-25\n  jurisdictions: [EU]\n  expect: []\n");
+        var engine = ScenarioTests.CreateEngine([Repo.Path("rules")]);
+        var result = new ScenarioRunner(new WorkspaceLoader()).Run(dir.Path, engine);
+        Assert.False(result.Passed);
+        var d = Assert.Single(result.Diagnostics, d => d.Code == Model.Diagnostics.DiagnosticCodes.TestCaseInvalid);
+        Assert.Equal(Model.Diagnostics.DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains("holds no estate documents", d.Message, StringComparison.Ordinal);
+    }
+}

@@ -119,8 +119,20 @@ public sealed class RegionCatalog
         if (Zone(provider, folded) is { } zone) return zone with { Text = text };
         return new RegionLookup(RegionMatch.Unknown, text, null)
         {
-            Suggestion = Closest(folded, RegionsOf(provider).Select(r => r.Region)),
+            Suggestion = Closest(folded, RegionsOf(provider).Select(r => r.Region)) ?? InCity(provider, text),
         };
+    }
+
+    /// <summary>
+    /// The provider's one region in the city <paramref name="text"/> names (<c>Frankfurt</c>: <c>eu-central-1</c>
+    /// on AWS), as a suggestion only: a city is not a region, and a provider may have several there. Null when none or several.
+    /// </summary>
+    private string? InCity(string provider, string text)
+    {
+        var city = FoldName(text);
+        var regions = RegionsOf(provider).Where(r => FoldName(r.Location) == city)
+            .Select(r => r.Region).Distinct(StringComparer.Ordinal).ToList();
+        return regions.Count == 1 ? regions[0] : null;
     }
 
     private RegionLookup? Zone(string provider, string folded)

@@ -32,7 +32,7 @@ public static class PolicyApplier
         foreach (var w in waivers)
         {
             if (!ruleIds.Contains(w.Rule))
-                diagnostics.Warning(DiagnosticCodes.WaiverUnknownRule, $"Waiver '{w.Name}' names rule '{w.Rule}', which is not loaded", w.Location);
+                diagnostics.Warning(DiagnosticCodes.WaiverUnknownRule, $"Waiver '{w.Name}' names rule '{w.Rule}', which is not loaded{WaiverHints.UnknownRule(w.Rule, ruleIds)}", w.Location);
             if (policy?.MaxWaiverDays is { } max)
             {
                 var from = w.Approved ?? asOf;
@@ -87,7 +87,7 @@ public static class PolicyApplier
         }
 
         foreach (var w in active.Where(w => matched[w.Name] == 0))
-            diagnostics.Warning(DiagnosticCodes.WaiverUnused, $"Waiver '{w.Name}' matches no finding ({w.Rule} on {w.Subject} [{w.Jurisdiction}]); remove it", w.Location);
+            diagnostics.Warning(DiagnosticCodes.WaiverUnused, $"Waiver '{w.Name}' matches no finding ({w.Rule} on {w.Subject} [{w.Jurisdiction}]){WaiverHints.Unmatched(w, findings, ruleIds)}", w.Location);
 
         var statuses = waivers.Select(w => new WaiverStatus(w.Name, w.Rule, w.Subject, w.Jurisdiction, w.Expires, w.ApprovedBy, w.Ticket,
                 w.Justification, w.IsExpired(asOf), matched[w.Name], w.Location) { Approved = w.Approved, NotYetApproved = w.Approved > asOf })

@@ -215,7 +215,7 @@ public static class EvaluationEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(IEvaluationStore store, string? jurisdiction, string? since, string? until, string? estate, string? limit,
+    private static async Task<IResult> ListAsync(IEvaluationStore store, RuleSetHost rules, string? jurisdiction, string? since, string? until, string? estate, string? limit,
         string? offset, CancellationToken cancellationToken)
     {
         var diagnostics = new DiagnosticBag();
@@ -225,6 +225,14 @@ public static class EvaluationEndpoints
         var skip = Number(offset, "offset", 0, 0, int.MaxValue, diagnostics);
         if (diagnostics.HasErrors) return Problems.Of(StatusCodes.Status400BadRequest, string.Join("; ", diagnostics.Sorted().Select(d => d.Message)), diagnostics.Sorted());
         var (page, total) = await store.ListAsync(new EvaluationQuery(jurisdiction, from, to, estate, take, skip), cancellationToken).ConfigureAwait(false);
+        // A code the rules do not know that matches nothing is a typo (eu, UK), not an empty history; a code of older rules still lists its reports.
+        if (total == 0 && jurisdiction is { } code && rules.Current?.Default.Engine.Jurisdictions is { } known && known.Regime(code) is null)
+        {
+            var codes = known.Regimes.Select(r => r.Code).ToList();
+            var near = codes.FirstOrDefault(c => string.Equals(c, code, StringComparison.OrdinalIgnoreCase));
+            return Problems.Of(StatusCodes.Status400BadRequest,
+                $"jurisdiction '{code}' is not a jurisdiction of the loaded rules ({string.Join(", ", codes)}) and no stored report has it{(near is null ? "" : $", did you mean '{near}'?")}", []);
+        }
         return TypedResults.Ok(new ReportPage(total, take, skip, [.. page.Select(r => new ReportListing(r.Id, r.StoredAt, r.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             r.Who, r.InputHash, r.RuleSetVersion, r.Estate, r.Jurisdictions, r.GateFailed ? "fail" : "pass", r.FailingFindings, $"/v1/reports/{r.Id}"))]));
     }

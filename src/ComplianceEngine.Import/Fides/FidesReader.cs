@@ -14,12 +14,21 @@ namespace ComplianceEngine.Import.Fides;
 /// indeterminate. <c>egress</c> to another system is a DataFlow (purpose from the declaration's <c>data_use</c>,
 /// mechanisms from <c>legal_basis_for_transfers</c>); <c>third_country_transfers</c> (alpha-3, fideslang before 3.0)
 /// are flows to a recipient in each country. Fides has no jurisdiction field: subjects come from the mapping.
+/// A <c>data_use</c> outside the fideslang taxonomy (fideslang-data-uses.tsv) that no <c>data_use</c> list of the
+/// manifests declares is an error with a "did you mean" (CE2062), never read as "processing"; a
+/// <c>legal_basis_for_transfers</c> outside fideslang's enum is a warning (CE2062): it counts as no mechanism.
 /// </summary>
 internal static class FidesReader
 {
     public const string Name = "fides";
 
     private static readonly Lazy<FrozenDictionary<string, string>> Alpha3 = new(LoadAlpha3);
+
+    /// <summary>The fideslang data uses: key to the key that replaces it (empty when current).</summary>
+    private static readonly Lazy<FrozenDictionary<string, string>> DataUses = new(LoadDataUses);
+
+    /// <summary>fideslang's <c>LegalBasisForTransfersEnum</c> (ethyca/fideslang src/fideslang/models.py); fideslang does not enforce it.</summary>
+    internal static readonly IReadOnlyList<string> LegalBasesForTransfers = ["Adequacy Decision", "SCCs", "BCRs", "Supplementary Measures", "Other"];
 
     /// <summary>A manifest: a mapping whose <c>system</c> is a list of mappings with <c>fides_key</c>.</summary>
     public static bool Recognises(SourceDocument doc) =>
@@ -31,6 +40,16 @@ internal static class FidesReader
     public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
     {
         var systems = new List<SystemDoc>();
+        // Data uses an organisation declares in its manifests (a top-level data_use list): key -> parent key.
+        var declaredUses = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var doc in documents)
+        {
+            foreach (var u in Cursor.Root(doc.Root, doc.IsJson)["data_use"].Items)
+            {
+                if (u["fides_key"].String is { Length: > 0 } key) declaredUses.TryAdd(key, u["parent_key"].String);
+            }
+        }
+        var uses = new DataUseVocabulary(declaredUses);
         foreach (var doc in documents)
         {
             foreach (var s in Cursor.Root(doc.Root, doc.IsJson)["system"].Items)
@@ -40,7 +59,53 @@ internal static class FidesReader
             }
         }
         foreach (var s in systems) Store(session, s);
-        foreach (var s in systems) Flows(session, s, systems);
+        foreach (var s in systems)
+        {
+            CheckDataUses(session, s, uses);
+            Flows(session, s, systems, uses);
+        }
+    }
+
+    /// <summary>Every declaration's data_use is a fideslang key or declared by the manifests: another value cannot say why data moves.</summary>
+    private static void CheckDataUses(ImportSession session, SystemDoc s, DataUseVocabulary uses)
+    {
+        foreach (var d in s.System["privacy_declarations"].Items)
+        {
+            var use = d["data_use"];
+            if (use.String is not { } key) continue;
+            if (uses.Declared.ContainsKey(key)) continue;
+            if (DataUses.Value.TryGetValue(key, out var replacedBy))
+            {
+                if (replacedBy.Length > 0)
+                    session.Diagnostics.Warning(DiagnosticCodes.DeprecatedKey,
+                        $"Fides system '{s.Key}': data_use '{key}' is a fideslang 1.x data use; fideslang 2.0 replaced it with '{replacedBy}'", use.Location);
+                continue;
+            }
+            var known = DataUses.Value.Keys.Concat(uses.Declared.Keys).ToList();
+            var caseFix = known.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+            var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(key, known);
+            session.Diagnostics.Error(DiagnosticCodes.SourceVocabularyUnknown,
+                $"Fides system '{s.Key}': data_use '{key}' is not a fideslang data use, nor declared in a data_use list of the manifests{hint}" +
+                "; without it the flows' purpose is unknown (fix it, or declare it in a data_use list with fides_key and parent_key)", use.Location);
+        }
+    }
+
+    /// <summary>The fideslang data uses plus those the manifests declare (with their parents), to find a use's fideslang root.</summary>
+    private sealed class DataUseVocabulary(Dictionary<string, string?> declared)
+    {
+        public Dictionary<string, string?> Declared { get; } = declared;
+
+        /// <summary>The fideslang key a declared use descends from (the use itself when it is one), or null.</summary>
+        public string? Fideslang(string use)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var key = use; key is not null && seen.Add(key);)
+            {
+                if (DataUses.Value.ContainsKey(key)) return key;
+                key = Declared.TryGetValue(key, out var parent) ? parent : null;
+            }
+            return null;
+        }
     }
 
     private static void Store(ImportSession session, SystemDoc s)
@@ -75,11 +140,27 @@ internal static class FidesReader
             .Label("compliance-engine.io/fides-key", s.Key, s.System["fides_key"].Location);
     }
 
-    private static void Flows(ImportSession session, SystemDoc s, IReadOnlyList<SystemDoc> systems)
+    private static void Flows(ImportSession session, SystemDoc s, IReadOnlyList<SystemDoc> systems, DataUseVocabulary uses)
     {
         var declarations = s.System["privacy_declarations"].Items.ToList();
-        var purpose = Purpose(declarations.Select(d => d["data_use"].String).OfType<string>().FirstOrDefault());
-        var mechanisms = s.System["legal_basis_for_transfers"].Strings.Select(Mechanism).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var purpose = Purpose(declarations.Select(d => d["data_use"].String).OfType<string>().Select(u => uses.Fideslang(u) ?? u).FirstOrDefault());
+        var mechanisms = new List<string>();
+        foreach (var basis in s.System["legal_basis_for_transfers"].Items)
+        {
+            if (basis.String is not { } text) continue;
+            if (Mechanism(text) is { } m)
+            {
+                if (!mechanisms.Contains(m, StringComparer.Ordinal)) mechanisms.Add(m);
+                continue;
+            }
+            if (LegalBasesForTransfers.Contains(text, StringComparer.Ordinal)) continue; // adequacy the engine knows; the others name no mechanism
+            var caseFix = LegalBasesForTransfers.FirstOrDefault(b => string.Equals(b, text, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(b.TrimEnd('s'), text, StringComparison.OrdinalIgnoreCase) || string.Equals(b, text + "s", StringComparison.OrdinalIgnoreCase));
+            var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(text, LegalBasesForTransfers);
+            session.Diagnostics.Warning(DiagnosticCodes.SourceVocabularyUnknown,
+                $"Fides system '{s.Key}': legal_basis_for_transfers '{text}' is not one of fideslang's ({string.Join(", ", LegalBasesForTransfers)}){hint}; " +
+                "it counts as no mechanism, so its transfers are judged without it (declare the mechanism in a DataFlow or an ImportMapping)", basis.Location);
+        }
         var from = session.Find(DocumentKind.DataStore, s.Key)?.Name ?? s.Key;
 
         foreach (var egress in s.System["egress"].Items)
@@ -165,6 +246,21 @@ internal static class FidesReader
         "BCRs" => "bcr",
         _ => null,
     };
+
+    private static FrozenDictionary<string, string> LoadDataUses()
+    {
+        using var stream = typeof(FidesReader).Assembly.GetManifestResourceStream("fideslang-data-uses.tsv")
+            ?? throw new InvalidOperationException("the embedded fideslang data-use table is missing from the build");
+        using var reader = new StreamReader(stream);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.StartsWith('#') || line.Length == 0) continue;
+            var parts = line.Split('\t');
+            map[parts[0]] = parts.Length > 1 ? parts[1] : string.Empty;
+        }
+        return map.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 
     private static FrozenDictionary<string, string> LoadAlpha3()
     {

@@ -51,6 +51,10 @@ public static class VocabularyBuilder
             [.. regimes.Select(r => r.Code)], attributes)
         {
             Designations = Designations(packs),
+            Mechanisms = Literals(packs, f => f == MechanismsField).Select(Unqualified).ToImmutableSortedSet(StringComparer.Ordinal),
+            Certifications = Literals(packs, f => f == CertificationsField || f.EndsWith("." + CertificationsField, StringComparison.Ordinal))
+                .Concat(regimes.SelectMany(r => r.Adequacy.SelectMany(a => a.Conditions)).Select(c => c.Certification).OfType<string>())
+                .ToImmutableSortedSet(StringComparer.Ordinal),
         };
         foreach (var rule in packs.SelectMany(p => p.Rules)) CheckRule(rule, catalog, diagnostics);
         if (!subjectTaxonomy.IsEmpty)
@@ -123,6 +127,26 @@ public static class VocabularyBuilder
             .Where(c => c.Field == DesignationsField && c.Operator is not (Operators.Exists or Operators.InGroup or Operators.NotInGroup or Operators.IsTrue))
             .SelectMany(c => c.Operands)
             .ToImmutableSortedSet(StringComparer.Ordinal);
+
+    /// <summary>Every literal a rule compares a field matching <paramref name="field"/> with (as <see cref="Designations"/> does for one field).</summary>
+    private static IEnumerable<string> Literals(IReadOnlyList<RulePack> packs, Func<string, bool> field) =>
+        packs.SelectMany(p => p.Rules).SelectMany(r => Fields(r.When).Concat(Fields(r.Require)))
+            .Where(c => field(c.Field) && c.Operator is not (Operators.Exists or Operators.InGroup or Operators.NotInGroup or Operators.IsTrue))
+            .SelectMany(c => c.Operands);
+
+    /// <summary><c>contract</c> for <c>JP:contract</c>; a mechanism without a qualifier as it is.</summary>
+    public static string Unqualified(string mechanism)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        var colon = mechanism.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 ? mechanism[(colon + 1)..] : mechanism;
+    }
+
+    /// <summary>The transfer field whose values form the mechanism vocabulary.</summary>
+    public const string MechanismsField = "mechanisms";
+
+    /// <summary>The site field whose values (with those of adequacy conditions) form the certification vocabulary.</summary>
+    public const string CertificationsField = "certifications";
 
     /// <summary>The DataStore field whose values form the designation vocabulary.</summary>
     public const string DesignationsField = "designations";

@@ -42,10 +42,15 @@ public static class VocabularyChecker
         {
             CheckKeys(f.Name, "DataFlow", f.Categories, f.CategoryLocations, f.Info.Location, categories, "categories", "data category",
                 DiagnosticCodes.UnknownCategory, missingReported, diagnostics);
-            CheckMechanisms($"DataFlow '{f.Name}'", f.Mechanisms, f.Info.Location, vocabulary, diagnostics);
+            CheckMechanisms($"DataFlow '{f.Name}'", f.Mechanisms, f.Info.Location, vocabulary, missingReported, diagnostics);
         }
         if (estate.Organization is { } exporter)
-            CheckMechanisms($"Organization '{exporter.Name}'", exporter.Mechanisms, exporter.Info.Location, vocabulary, diagnostics);
+        {
+            CheckMechanisms($"Organization '{exporter.Name}'", exporter.Mechanisms, exporter.Info.Location, vocabulary, missingReported, diagnostics);
+            CheckCertifications($"Organization '{exporter.Name}'", exporter.Certifications, exporter.Info.Location, vocabulary, missingReported, diagnostics);
+        }
+        foreach (var r in estate.Recipients)
+            CheckCertifications($"Recipient '{r.Name}'", r.Certifications, r.Info.Location, vocabulary, missingReported, diagnostics);
         foreach (var c in estate.Clusters)
         {
             if (c.Country is { } country)
@@ -178,17 +183,61 @@ public static class VocabularyChecker
     /// A mechanism qualified by a regime (<c>JP:contract</c>, counted only by that regime's rules) names a loaded regime:
     /// a qualifier no rule can match would silently count for nothing (CE4025).
     /// </summary>
-    private static void CheckMechanisms(string what, ImmutableArray<string> mechanisms, SourceLocation at, VocabularyCatalog vocabulary, DiagnosticBag diagnostics)
+    private static void CheckMechanisms(string what, ImmutableArray<string> mechanisms, SourceLocation at, VocabularyCatalog vocabulary,
+        HashSet<string> missingReported, DiagnosticBag diagnostics)
     {
         foreach (var m in mechanisms)
         {
             var colon = m.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0) continue;
+            if (colon < 0)
+            {
+                CheckTerm(what, VocabularyBuilder.MechanismsField, "mechanism", m, m, vocabulary.Mechanisms, DiagnosticCodes.UnknownMechanism, at, vocabulary,
+                    missingReported, diagnostics);
+                continue;
+            }
             var regime = m[..colon];
-            if (colon > 0 && colon < m.Length - 1 && vocabulary.RegimeCodes.Contains(regime)) continue;
+            if (colon > 0 && colon < m.Length - 1 && vocabulary.RegimeCodes.Contains(regime))
+            {
+                CheckTerm(what, VocabularyBuilder.MechanismsField, "mechanism", m, m[(colon + 1)..], vocabulary.Mechanisms, DiagnosticCodes.UnknownMechanism, at,
+                    vocabulary, missingReported, diagnostics);
+                continue;
+            }
             diagnostics.Error(DiagnosticCodes.MechanismQualifierUnknown,
                 $"{what}: mechanism '{m}' is qualified by '{regime}', which is no loaded jurisdiction code ({string.Join(", ", vocabulary.RegimeCodes)}); write REGIME:mechanism, or the bare mechanism to count it for every regime{Suggestions.DidYouMean(regime, vocabulary.RegimeCodes)}", at);
         }
+    }
+
+    private static void CheckCertifications(string what, ImmutableArray<string> certifications, SourceLocation at, VocabularyCatalog vocabulary,
+        HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        foreach (var c in certifications)
+            CheckTerm(what, VocabularyBuilder.CertificationsField, "certification", c, c, vocabulary.Certifications, DiagnosticCodes.UnknownCertification, at,
+                vocabulary, missingReported, diagnostics);
+    }
+
+    /// <summary>
+    /// A mechanism or certification counts only where a loaded rule (or adequacy condition) compares it: any other value
+    /// (a typo, or a term of a pack that is not loaded) would count for nothing, silently. Like designations (CE2050).
+    /// </summary>
+    private static void CheckTerm(string what, string field, string noun, string written, string term, ImmutableSortedSet<string> known, string code,
+        SourceLocation at, VocabularyCatalog vocabulary, HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        if (known.Contains(term)) return;
+        if (vocabulary.Categories.IsEmpty && vocabulary.RegimeCodes.IsEmpty)
+        {
+            if (missingReported.Add(field))
+                diagnostics.Error(DiagnosticCodes.VocabularyMissing, $"{what}: '{field}' cannot be checked: no rules are loaded, so no {noun} vocabulary either", at);
+            return;
+        }
+        if (known.IsEmpty)
+        {
+            diagnostics.Error(code, $"{what}: {field} '{written}' means nothing here: no loaded rule reads {field} (load the rule pack that reads it, or remove it)", at);
+            return;
+        }
+        var caseFix = known.FirstOrDefault(k => string.Equals(k, term, StringComparison.OrdinalIgnoreCase));
+        var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(term, known);
+        if (hint.Length == 0) hint = $"; load the rule pack that reads it, or remove it (known: {string.Join(", ", known)})";
+        diagnostics.Error(code, $"{what}: {field} '{written}' is not a {noun} any loaded rule reads{hint}", at);
     }
 
     private static void CheckCountry(string what, string code, SourceLocation at, VocabularyCatalog vocabulary, CountrySuggester countries,

@@ -89,6 +89,14 @@ public static class DiagnosticCodes
     public const string DataCategoryInvalid = "CE3017";
     /// <summary>A DataStore designation that no loaded rule compares <c>designations</c> with (a typo would silently drop the rule).</summary>
     public const string UnknownDesignation = "CE2050";
+    /// <summary>A DataFlow or Organization mechanism that no loaded rule compares <c>mechanisms</c> with (a typo would count for nothing), with "did you mean".</summary>
+    public const string UnknownMechanism = "CE2060";
+    /// <summary>A Recipient or Organization certification that no loaded rule or adequacy condition reads, with "did you mean".</summary>
+    public const string UnknownCertification = "CE2061";
+    /// <summary>An imported value outside its own format's vocabulary (a fideslang <c>data_use</c> or <c>legal_basis_for_transfers</c>), with "did you mean".</summary>
+    public const string SourceVocabularyUnknown = "CE2062";
+    /// <summary>A name given on the command line (<c>explain</c>'s target) that matches no finding, with "did you mean" from the estate's names and the findings.</summary>
+    public const string TargetMatchesNothing = "CE2063";
     /// <summary>The estate uses a vocabulary (categories, subject types, countries, designations) that no loaded rules folder provides.</summary>
     public const string VocabularyMissing = "CE3018";
     /// <summary>A Jurisdiction's <c>sensitiveCategories</c> names a category the loaded taxonomy does not have.</summary>
@@ -157,6 +165,8 @@ public static class DiagnosticCodes
     public const string BaselineWithoutRuleSet = "CE5011";
     /// <summary>A scenario test case is malformed.</summary>
     public const string TestCaseInvalid = "CE6001";
+    /// <summary>A scenario expects a rule or jurisdiction that is not loaded (its pack is not among the rules folders), with the folder to load.</summary>
+    public const string TestRulesNotLoaded = "CE6050";
     /// <summary>An unexpected exception inside the tool (a bug): reported with a crash file, exit code 70.</summary>
     public const string InternalError = "CE9001";
     /// <summary>A document looks like a source (a Kubernetes object, a JSON file) of a type the engine does not read; it is ignored.</summary>

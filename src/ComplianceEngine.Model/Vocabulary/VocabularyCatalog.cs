@@ -92,4 +92,16 @@ public sealed record VocabularyCatalog(
     /// (shared predicates inlined). A designation outside it would match no rule, so the estate check rejects it.
     /// </summary>
     public ImmutableSortedSet<string> Designations { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The mechanisms a DataFlow or Organization may declare: every literal a loaded rule compares the <c>mechanisms</c>
+    /// field with, without a <c>REGIME:</c> qualifier. A mechanism outside it would count for no rule, so the estate check rejects it.
+    /// </summary>
+    public ImmutableSortedSet<string> Mechanisms { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The certifications a Recipient or Organization may carry: every literal a loaded rule compares a <c>*.certifications</c>
+    /// field with, and every <c>certification</c> a loaded adequacy decision is conditioned on.
+    /// </summary>
+    public ImmutableSortedSet<string> Certifications { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 }
