@@ -114,6 +114,7 @@ public sealed partial class IncrementalEvaluation
             if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
             {
                 index = OnwardIndex.Build(edges, follow, filter);
+                KeepFilter(filter);
                 derived = direct.Concat(index.Hops.Select(volumes.Apply));
             }
 
@@ -458,6 +459,7 @@ public sealed partial class IncrementalEvaluation
             var edges = index!.Direct.ToArray();
             foreach (var (old, fact) in moved) edges[old.Edge] = fact;
             var update = index.Update(edges);
+            TrimFilter();
             Step("onward-index");
             searched = update.RegimesSearched.Count;
             PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
@@ -618,6 +620,7 @@ public sealed partial class IncrementalEvaluation
             return entry;
         }
         var update = index.Update(edges);
+        TrimFilter();
         Step("onward-index");
         PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
         Step("hop-entries");
