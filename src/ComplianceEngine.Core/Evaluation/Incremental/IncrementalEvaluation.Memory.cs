@@ -23,7 +23,7 @@ public sealed partial class IncrementalEvaluation
     /// <summary>After the index searched again: past twice what a full search keeps (and a floor), the masks are dropped and worked out again when asked.</summary>
     private void TrimFilter()
     {
-        if (_hopFilter is { } filter && filter.CachedData > (2 * _hopFilterData) + MinFilterData) filter.ForgetData();
+        if (_hopFilter is { } filter && filter.CachedData > (2 * _hopFilterData) + FilterMaskFloor) filter.ForgetData();
     }
 
     /// <summary>Masks the onward filter keeps now (for tests: bounded over successive edits).</summary>
@@ -34,4 +34,7 @@ public sealed partial class IncrementalEvaluation
 
     /// <summary>Masks a filter may keep beyond twice the full search's before they are dropped.</summary>
     internal const int MinFilterData = 1024;
+
+    /// <summary>The floor in use (<see cref="MinFilterData"/>; tests lower it to see the bound with a small estate).</summary>
+    internal int FilterMaskFloor { get; set; } = MinFilterData;
 }

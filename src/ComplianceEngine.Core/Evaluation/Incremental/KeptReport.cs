@@ -38,8 +38,8 @@ internal sealed class KeptReport
 
     private readonly bool _includePasses;
 
-    /// <summary>At most this many findings appearing or disappearing are moved in the list one by one; more are merged in one pass.</summary>
-    internal const int InPlaceMoves = 32;
+    /// <summary>At most this many findings appearing or disappearing are moved in the list one by one (each moves the tail); more are merged in one pass.</summary>
+    internal const int InPlaceMoves = 2;
 
     private KeptReport(List<Finding> sorted, Dictionary<string, int[]> tally, bool includePasses)
     {
@@ -207,32 +207,28 @@ internal sealed class KeptReport
             }
             return;
         }
-        // The leaving ones compacted out from the first of them on.
+        // The leaving ones compacted out: each run of findings between two of them moves down in one block.
         var list = CollectionsMarshal.AsSpan(_sorted);
         var kept = list.Length;
-        if (leaving.Count > 0)
+        for (var g = 0; g < leaving.Count; g++)
         {
-            var write = leaving[0];
-            var gone = 0;
-            for (var read = leaving[0]; read < list.Length; read++)
-            {
-                if (gone < leaving.Count && leaving[gone] == read)
-                {
-                    gone++;
-                    continue;
-                }
-                list[write++] = list[read];
-            }
-            kept = write;
+            var from = leaving[g] + 1;
+            var to = g + 1 < leaving.Count ? leaving[g + 1] : list.Length;
+            list[from..to].CopyTo(list[(from - g - 1)..]);
         }
-        // Then the coming ones merged in from the back, so each finding moves once.
+        kept -= leaving.Count;
+        // Then the coming ones, from the last: each found by a binary search among the findings not moved yet, and the
+        // findings after it moved up in one block (each finding moves once, and only coming ones are compared).
         CollectionsMarshal.SetCount(_sorted, kept + coming.Count);
         list = CollectionsMarshal.AsSpan(_sorted);
-        int from = kept - 1, next = coming.Count - 1, to = list.Length - 1;
-        while (next >= 0)
+        var end = kept;
+        for (var next = coming.Count - 1; next >= 0; next--)
         {
-            if (from >= 0 && FindingFactory.Order.Compare(list[from], coming[next]) > 0) list[to--] = list[from--];
-            else list[to--] = coming[next--];
+            var at = list[..end].BinarySearch(coming[next], FindingFactory.Order);
+            if (at < 0) at = ~at;
+            list[at..end].CopyTo(list[(at + next + 1)..]);
+            list[at + next] = coming[next];
+            end = at;
         }
     }
 
