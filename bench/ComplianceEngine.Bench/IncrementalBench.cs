@@ -9,12 +9,13 @@ using ComplianceEngine.Reporting;
 namespace ComplianceEngine.Bench;
 
 /// <summary>
-/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster,recipient] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full]</c>:
+/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster,recipient] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full] [--heap-every K] [--quiet]</c>:
 /// the watched-estate case. One generated estate is loaded into an incremental session; then, R times, each edit (a
 /// one-flow change, made and undone in turn) is applied and the session updated, each interleaved with a full batch
 /// evaluation of the same version. Prints p50 and max per edit, whether it was patched, the patched updates' phases
 /// (resolve, facts, diff, session retract/insert/fire, report) and a RESULT line. <c>--verify</c> compares the two JSON
-/// reports of each edit's first repetition (outside the timings; large at 100k flows).
+/// reports of each edit's first repetition (outside the timings; large at 100k flows). <c>--heap-every K</c> prints the
+/// live heap every K repetitions (memory that creeps with successive edits), <c>--quiet</c> drops the line per edit.
 /// </summary>
 internal static class IncrementalBench
 {
@@ -41,11 +42,18 @@ internal static class IncrementalBench
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var sw = Stopwatch.StartNew();
         var incremental = engine.StartIncremental();
-        var first = incremental.Update(estate, options);
+        phases.Restart();
+        var (gcPause, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+        var first = incremental.Update(estate, options with { Observer = phases });
         var loadMs = sw.Elapsed.TotalMilliseconds;
+        // What the next update patches is kept on another thread after the first report is out: ready to patch from here.
+        incremental.WaitUntilKept();
+        var keptMs = sw.Elapsed.TotalMilliseconds;
+        (gcPause, gen2) = (GC.GetTotalPauseDuration() - gcPause, GC.CollectionCount(2) - gen2);
+        var firstPhases = phases.Phases.ToList();
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{estate.Flows.Length:N0} flows, {first.Facts:N0} facts, {incremental.SessionFacts:N0} in the session, {first.Report.Findings.Length:N0} findings; first update (every fact judged) {loadMs:F0} ms"));
+            $"{estate.Flows.Length:N0} flows, {first.Facts:N0} facts, {incremental.SessionFacts:N0} in the session, {first.Report.Findings.Length:N0} findings; first update (every fact judged) {loadMs:F0} ms, ready to patch at {keptMs:F0} ms ({string.Join(", ", firstPhases.Select(p => $"{p.Name} {p.Ms:F0}"))}; GC pauses {gcPause.TotalMilliseconds:F0} ms, {gen2} gen-2 collections)"));
         // What the watched estate costs to keep: the live heap with the estate alone, then with its session, facts and report.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"live heap: estate {heapBefore / 1048576.0:F0} MiB, with the incremental session {heapAfter / 1048576.0:F0} MiB (+{(heapAfter - heapBefore) / 1048576.0:F0} MiB); peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
@@ -124,8 +132,19 @@ internal static class IncrementalBench
         var fullMs = new List<double>();
         var patchedCount = kinds.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
         var phaseMs = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        // --heap-every K: the live heap after every K repetitions (a full collection, outside the timings), so memory that
+        // creeps with successive edits shows; --quiet: no line per edit (long runs).
+        var heapEvery = o.Int("heap-every", 0);
+        var quiet = o.Flag("quiet");
+        var heaps = new List<(int Rep, double MiB)>();
+        if (heapEvery > 0) heaps.Add((0, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0));
         for (var rep = 0; rep < reps; rep++)
         {
+            if (heapEvery > 0 && rep > 0 && rep % heapEvery == 0)
+            {
+                heaps.Add((rep, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"live heap after {rep} reps ({rep * kinds.Length} edits): {heaps[^1].MiB:F1} MiB"));
+            }
             foreach (var kind in kinds)
             {
                 estate = Edit(kind);
@@ -143,7 +162,7 @@ internal static class IncrementalBench
                 // --no-full: the incremental runner alone (its memory, at sizes where a full evaluation beside it would not fit).
                 var full = noFull ? null : engine.Evaluate(estate, options);
                 if (full is not null) fullMs.Add(sw.Elapsed.TotalMilliseconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                if (!quiet) Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"rep {rep + 1} {kind} ({kind switch { "store" => estate.Stores[storeIndex].Name, "cluster" => estate.Clusters[clusterIndex].Name, "recipient" => estate.Recipients[recipientIndex].Name, _ => estate.Flows[kind switch { "chain" => chainIndex, "status" => statusIndex, "reroute" => rerouteIndex, _ => flows / 2 }].Name }}): incremental {incrementalMs[kind][^1]:F1} ms ({(update.Patched ? "patched" : "every fact derived: " + incremental.NotPatchedBecause)}; changed {update.Changed}, added {update.Added}, removed {update.Removed}, inserted {update.Inserted}, retracted {update.Retracted}, regimes searched {update.RegimesSearched}, direct facts derived {update.DirectFactsDerived}; {string.Join(", ", phases.Phases.Select(p => $"{p.Name} {p.Ms:F1}"))}), full {(full is null ? "skipped" : fullMs[^1].ToString("F0", CultureInfo.InvariantCulture))} ms"));
                 if (rep == 0 && o.Flag("verify") && full is not null)
                 {
@@ -152,6 +171,12 @@ internal static class IncrementalBench
                     if (!same) return 1;
                 }
             }
+        }
+        if (heapEvery > 0)
+        {
+            heaps.Add((reps, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"live heap after {reps} reps ({reps * kinds.Length} edits): {heaps[^1].MiB:F1} MiB; growth from the first edit {heaps[^1].MiB - heaps[0].MiB:+0.0;-0.0} MiB ({(heaps[^1].MiB - heaps[0].MiB) * 1024 / Math.Max(1, reps * kinds.Length):F1} KiB per edit)"));
         }
         var medianFull = Median(fullMs);
         if (fullMs.Count == 0) fullMs.Add(0);
@@ -172,6 +197,7 @@ internal static class IncrementalBench
             sessionFacts = incremental.SessionFacts,
             findings = first.Report.Findings.Length,
             firstUpdateMs = loadMs,
+            readyToPatchMs = keptMs,
             fullP50Ms = medianFull,
             fullMaxMs = fullMs.Max(),
             edits = kinds.ToDictionary(k => k, k => new { patched = patchedCount[k], p50Ms = Median(incrementalMs[k]), maxMs = incrementalMs[k].Max() }),

@@ -183,6 +183,12 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
         return false;
     }
 
+    /// <summary>Masks kept per carried data (a cache; a long-lived filter sees new lists with each version of an estate).</summary>
+    internal int CachedData => _byData.Count;
+
+    /// <summary>Drops the masks kept per carried data (they are worked out again when asked).</summary>
+    internal void ForgetData() => _byData.Clear();
+
     /// <summary>The rules whose data conditions may hold for a hop carrying <paramref name="data"/>, as bits (one producing thread calls this).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] Data(int edge, CarriedData data)

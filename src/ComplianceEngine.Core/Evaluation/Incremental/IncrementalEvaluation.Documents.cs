@@ -419,6 +419,7 @@ public sealed partial class IncrementalEvaluation
         Step("match");
 
         var update = index.Update(edges);
+        TrimFilter();
         Step("onward-index");
         PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
         Step("hop-entries");

@@ -20,7 +20,8 @@ namespace ComplianceEngine.Core.Evaluation.Incremental;
 /// </summary>
 /// <remarks>
 /// Thread-safety: one writer at a time (<see cref="Update"/> takes a lock); <see cref="Report"/> is an immutable snapshot
-/// any thread may read while an update runs. A change of date, organisation or options starts a new session (every fact
+/// any thread may read while an update runs. After an update that derived every fact, what the next one patches is kept
+/// on another thread (the next update waits for it): see <c>IncrementalEvaluation.Settle.cs</c>. A change of date, organisation or options starts a new session (every fact
 /// depends on them).
 /// </remarks>
 public sealed partial class IncrementalEvaluation
@@ -90,6 +91,7 @@ public sealed partial class IncrementalEvaluation
         ArgumentNullException.ThrowIfNull(options);
         lock (_writer)
         {
+            Settle();
             var fresh = _session is null || _context is null || _options is null || !SameSession(_options, options)
                 || !StructuralEquality.Equal(_context.Organization, estate.Organization);
             NotPatchedBecause = null;
@@ -112,6 +114,7 @@ public sealed partial class IncrementalEvaluation
             if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
             {
                 index = OnwardIndex.Build(edges, follow, filter);
+                KeepFilter(filter);
                 derived = direct.Concat(index.Hops.Select(volumes.Apply));
             }
 
@@ -170,6 +173,8 @@ public sealed partial class IncrementalEvaluation
             ApplyAndCount(session, retracted, inserted, judged, options);
             _entries = next;
 
+            void Step(string name) => observer?.Counted("patch-step:" + name, 1);
+            Step("start");
             var tally = new VerdictTally(options.IncludePasses, keepFacts: false) { Facts = order.Count, JudgedFacts = SessionFacts };
             foreach (var entry in order)
             {
@@ -177,10 +182,13 @@ public sealed partial class IncrementalEvaluation
                 else tally.Add(entry.Fact, ReadOnlySpan<RuleVerdict>.Empty); // coverage: a rule's scope may have excluded it
             }
             _given = [.. diagnostics ?? []];
+            Step("tally");
             _diagnosed = [.. _diagnose(estate, _given)];
+            Step("diagnose");
             var report = _evaluator.BuildReport([tally], resolved, options, _diagnosed, sources: null, workers);
+            Step("build-report");
             _report = report;
-            Keep(estate, resolved, order, direct.Count, index, volumes, report, options, layout);
+            KeepInBackground(estate, resolved, order, direct.Count, index, volumes, report, options with { Observer = null }, layout);
             var update = new IncrementalUpdate(report, fresh, order.Count, unchanged, changed, added, removed, inserted.Count, retracted.Count)
             {
                 NotPatchedBecause = fresh ? null : NotPatchedBecause,
@@ -195,6 +203,8 @@ public sealed partial class IncrementalEvaluation
     {
         lock (_writer)
         {
+            _keeping?.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            _keeping = null;
             _session = null;
             _context = null;
             _options = null;
@@ -450,6 +460,7 @@ public sealed partial class IncrementalEvaluation
             var edges = index!.Direct.ToArray();
             foreach (var (old, fact) in moved) edges[old.Edge] = fact;
             var update = index.Update(edges);
+            TrimFilter();
             Step("onward-index");
             searched = update.RegimesSearched.Count;
             PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
@@ -610,6 +621,7 @@ public sealed partial class IncrementalEvaluation
             return entry;
         }
         var update = index.Update(edges);
+        TrimFilter();
         Step("onward-index");
         PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
         Step("hop-entries");
@@ -854,9 +866,15 @@ public sealed partial class IncrementalEvaluation
     /// </summary>
     private void Apply(ISession session, List<Fact> retracted, List<Fact> inserted, List<Entry> judged, EvaluationOptions options)
     {
+        // Where a session's time goes, for an observer that keeps time (the benchmark).
+        void Step(string name) => options.Observer?.Counted("patch-step:" + name, 1);
+        Step("start");
         if (retracted.Count > 0) session.RetractAll(retracted);
+        Step("retract");
         if (inserted.Count > 0) session.InsertAll(inserted);
+        Step("insert");
         session.Fire();
+        Step("fire");
         _failed.Clear();
         // Each entry's findings are its own: made on the workers when there are many (a first update).
         void Finish(Entry entry)

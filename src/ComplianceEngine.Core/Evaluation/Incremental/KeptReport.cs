@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Core.Evaluation.Incremental;
@@ -36,6 +37,9 @@ internal sealed class KeptReport
     private readonly HashSet<string> _shared = new(StringComparer.Ordinal);
 
     private readonly bool _includePasses;
+
+    /// <summary>At most this many findings appearing or disappearing are moved in the list one by one (each moves the tail); more are merged in one pass.</summary>
+    internal const int InPlaceMoves = 2;
 
     private KeptReport(List<Finding> sorted, Dictionary<string, int[]> tally, bool includePasses)
     {
@@ -139,10 +143,15 @@ internal sealed class KeptReport
                 if (first is null) Forget(id);
                 continue;
             }
+            // A finding that takes the place of one that sorts the same (the usual case: the same id, made again for a
+            // changed fact) is put where that one was; only findings that appear or disappear move the list.
+            var inPlace = shown is not null && first is not null && FindingFactory.Order.Compare(shown, first) == 0;
             if (shown is not null)
             {
                 Touch(shown);
-                leaving.Add(IndexOf(shown));
+                var at = IndexOf(shown);
+                if (inPlace) _sorted[at] = first!;
+                else leaving.Add(at);
                 Evaluator.Count(_tally, shown.Jurisdiction, shown.Status, -1);
                 Index(shown, -1);
             }
@@ -153,7 +162,7 @@ internal sealed class KeptReport
                 continue;
             }
             Touch(first);
-            coming.Add(first);
+            if (!inPlace) coming.Add(first);
             Evaluator.Count(_tally, first.Jurisdiction, first.Status, 1);
             Index(first, +1);
             relink.Add(id);
@@ -178,33 +187,49 @@ internal sealed class KeptReport
         _shared.Remove(id);
     }
 
-    /// <summary>The report's list without the findings at <paramref name="leaving"/> positions, with <paramref name="coming"/> in order.</summary>
+    /// <summary>
+    /// The report's list without the findings at <paramref name="leaving"/> positions, with <paramref name="coming"/> in
+    /// order: in place (no new list of every finding, which at 100k findings is a large-object allocation per update),
+    /// moving only the part of the list after the first change.
+    /// </summary>
     private void Merge(List<int> leaving, List<Finding> coming)
     {
         leaving.Sort();
         coming.Sort(FindingFactory.Order);
-        // Where each coming finding goes in the list as it is (a finding of the same id leaving compares equal: it goes there).
-        var at = new int[coming.Count];
-        for (var k = 0; k < coming.Count; k++)
+        if (leaving.Count + coming.Count <= InPlaceMoves)
         {
-            var i = _sorted.BinarySearch(coming[k], FindingFactory.Order);
-            at[k] = i >= 0 ? i : ~i;
-        }
-        var merged = new List<Finding>(_sorted.Count - leaving.Count + coming.Count);
-        int next = 0, gone = 0;
-        for (var i = 0; i < _sorted.Count; i++)
-        {
-            while (next < coming.Count && at[next] == i) merged.Add(coming[next++]);
-            if (gone < leaving.Count && leaving[gone] == i)
+            // A few: each removal and insertion moves the list's tail (a memory move).
+            for (var k = leaving.Count - 1; k >= 0; k--) _sorted.RemoveAt(leaving[k]);
+            foreach (var f in coming)
             {
-                gone++;
-                continue;
+                var i = _sorted.BinarySearch(f, FindingFactory.Order);
+                _sorted.Insert(i >= 0 ? i : ~i, f);
             }
-            merged.Add(_sorted[i]);
+            return;
         }
-        while (next < coming.Count) merged.Add(coming[next++]);
-        _sorted.Clear();
-        _sorted.AddRange(merged);
+        // The leaving ones compacted out: each run of findings between two of them moves down in one block.
+        var list = CollectionsMarshal.AsSpan(_sorted);
+        var kept = list.Length;
+        for (var g = 0; g < leaving.Count; g++)
+        {
+            var from = leaving[g] + 1;
+            var to = g + 1 < leaving.Count ? leaving[g + 1] : list.Length;
+            list[from..to].CopyTo(list[(from - g - 1)..]);
+        }
+        kept -= leaving.Count;
+        // Then the coming ones, from the last: each found by a binary search among the findings not moved yet, and the
+        // findings after it moved up in one block (each finding moves once, and only coming ones are compared).
+        CollectionsMarshal.SetCount(_sorted, kept + coming.Count);
+        list = CollectionsMarshal.AsSpan(_sorted);
+        var end = kept;
+        for (var next = coming.Count - 1; next >= 0; next--)
+        {
+            var at = list[..end].BinarySearch(coming[next], FindingFactory.Order);
+            if (at < 0) at = ~at;
+            list[at..end].CopyTo(list[(at + next + 1)..]);
+            list[at + next] = coming[next];
+            end = at;
+        }
     }
 
     /// <summary>The report's findings now (a copy: the report is a snapshot).</summary>
@@ -213,16 +238,8 @@ internal sealed class KeptReport
     /// <summary>The report's counts now (every rule's jurisdiction listed).</summary>
     public ImmutableSortedDictionary<string, Model.Findings.StatusCounts> Counts(Evaluator evaluator) => evaluator.Counts(_tally);
 
-    private string? FirstWithPath(RootCauses.PathKey key)
-    {
-        if (!_byPath.TryGetValue(key, out var list) || list.Count == 0) return null;
-        var first = list[0];
-        for (var i = 1; i < list.Count; i++)
-        {
-            if (FindingFactory.Order.Compare(list[i], first) < 0) first = list[i];
-        }
-        return first.Id;
-    }
+    /// <summary>The id of the first finding (in report order) whose whole path is <paramref name="key"/>: each key's findings are kept in that order.</summary>
+    private string? FirstWithPath(RootCauses.PathKey key) => _byPath.TryGetValue(key, out var list) && list.Count > 0 ? list[0].Id : null;
 
     private int IndexOf(Finding f)
     {
@@ -238,12 +255,16 @@ internal sealed class KeptReport
         var whole = RootCauses.KeyOf(f, f.Path.Length);
         if (sign > 0)
         {
+            // In report order (many findings can share a path: every transfer between the same two sites under one rule).
             if (!_byPath.TryGetValue(whole, out var list)) _byPath[whole] = list = new List<Finding>(1);
-            list.Add(f);
+            var at = list.Count == 0 || FindingFactory.Order.Compare(list[^1], f) < 0 ? list.Count : list.BinarySearch(f, FindingFactory.Order);
+            list.Insert(at >= 0 ? at : ~at, f);
         }
         else if (_byPath.TryGetValue(whole, out var list))
         {
-            list.RemoveAll(x => x.Id == f.Id);
+            // The one of this id (it sorts where f does: the same id compares equal).
+            var at = list.BinarySearch(f, FindingFactory.Order);
+            if (at >= 0) list.RemoveAt(at);
             if (list.Count == 0) _byPath.Remove(whole);
         }
         for (var length = 2; length < f.Path.Length; length++)

@@ -15,12 +15,12 @@ namespace ComplianceEngine.Core.Tests.Evaluation.Incremental;
 /// </summary>
 public sealed class KeptReportTests
 {
-    private static Finding Make(Random rng)
+    private static Finding Make(Random rng, int subjects = 4)
     {
         var rule = $"EU-{rng.Next(2)}";
         var status = rng.Next(3) == 0 ? FindingStatus.Warning : FindingStatus.Violation;
         var path = Enumerable.Range(0, rng.Next(2, 5)).Select(_ => $"n{rng.Next(3)}").ToArray();
-        var subject = new FindingSubject("DataFlow", $"f{rng.Next(4)}", SourceLocation.None);
+        var subject = new FindingSubject("DataFlow", $"f{rng.Next(subjects)}", SourceLocation.None);
         var id = FindingFactory.Fingerprint(rule, "EU", subject, path);
         return new Finding(id, rule, "t", "EU", Severity.High, status, subject, [.. path], "c", "verified", "m", "r", []);
     }
@@ -41,32 +41,59 @@ public sealed class KeptReportTests
     [Fact]
     public void PatchedFactByFact_TheFindingsAreTheBatchPaths()
     {
-        var rng = new Random(12);
+        var (relinked, bulk, few) = Patch(seed: 12, factCount: 70, perStep: 1, steps: 400, subjects: 4);
+        // Not vacuous: findings no patch touched changed their root cause (a prefix's finding came or went).
+        Assert.True(relinked > 10, $"{relinked} findings relinked");
+        Assert.True(few > 10 && bulk > 10, $"{few} publishes moved findings one by one, {bulk} merged them");
+    }
+
+    [Fact]
+    public void ManyFactsPatchedAtOnce_TheFindingsAreTheBatchPaths()
+    {
+        // More findings appear and disappear per publish than are moved one by one: the list is merged in place.
+        var (relinked, bulk, _) = Patch(seed: 7, factCount: 600, perStep: 40, steps: 60, subjects: 40);
+        Assert.True(bulk > 10, $"{bulk} publishes merged in bulk");
+        Assert.True(relinked > 10, $"{relinked} findings relinked");
+    }
+
+    /// <summary>
+    /// Facts replaced at random (<paramref name="perStep"/> per publish), the kept report compared with the batch path's
+    /// findings after each: how many findings no patch touched were relinked, and how many publishes moved more findings
+    /// in or out of the list than <see cref="KeptReport.InPlaceMoves"/> (and how many moved some, but no more).
+    /// </summary>
+    private static (int Relinked, int Bulk, int Few) Patch(int seed, int factCount, int perStep, int steps, int subjects)
+    {
+        var rng = new Random(seed);
         var facts = new SortedDictionary<int, Finding[]>();
-        for (var i = 0; i < 60; i++) facts[i] = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Make(rng)).DistinctBy(f => f.Id)];
-        var places = Enumerable.Range(0, 70).Select(i => new Place(i)).ToArray();
+        for (var i = 0; i < factCount - 10; i++) facts[i] = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Make(rng, subjects)).DistinctBy(f => f.Id)];
+        var places = Enumerable.Range(0, factCount).Select(i => new Place(i)).ToArray();
         var kept = KeptReport.Of(Batch(facts), facts.Select(kv => ((IFactPlace)places[kv.Key], (List<Verdict>?)[], kv.Value)), includePasses: true);
-        var relinked = 0;
-        for (var step = 0; step < 400; step++)
+        int relinked = 0, bulk = 0, few = 0;
+        for (var step = 0; step < steps; step++)
         {
             var before = kept.Findings().ToDictionary(f => f.Id, f => f.RootCause, StringComparer.Ordinal);
             var dirty = new HashSet<string>(StringComparer.Ordinal);
-            var ordinal = rng.Next(70);
-            if (facts.Remove(ordinal, out var old)) kept.Remove(places[ordinal], [], old, dirty);
-            if (rng.Next(4) > 0)
+            foreach (var ordinal in Enumerable.Range(0, factCount).OrderBy(_ => rng.Next()).Take(perStep))
             {
-                Finding[] made = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Make(rng)).DistinctBy(f => f.Id)];
-                facts[ordinal] = made;
-                kept.Add(places[ordinal], [], made, dirty);
+                if (facts.Remove(ordinal, out var old)) kept.Remove(places[ordinal], [], old, dirty);
+                if (rng.Next(4) > 0)
+                {
+                    Finding[] made = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Make(rng, subjects)).DistinctBy(f => f.Id)];
+                    facts[ordinal] = made;
+                    kept.Add(places[ordinal], [], made, dirty);
+                }
             }
             kept.Publish(dirty);
 
             var expected = Batch(facts);
             Assert.Equal(expected.Select(Shown), kept.Findings().Select(Shown));
             relinked += expected.Count(f => !dirty.Contains(f.Id) && before.TryGetValue(f.Id, out var root) && root != f.RootCause);
+            var ids = expected.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+            var moves = ids.Count(id => !before.ContainsKey(id)) + before.Keys.Count(id => !ids.Contains(id));
+            if (moves > KeptReport.InPlaceMoves) bulk++;
+            else if (moves > 0) few++;
         }
-        // Not vacuous: findings no patch touched changed their root cause (a prefix's finding came or went).
-        Assert.True(relinked > 10, $"{relinked} findings relinked");
+        return (relinked, bulk, few);
     }
 
     [Fact]

@@ -1,0 +1,88 @@
+using System.Runtime.ExceptionServices;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Model.Inventory;
+
+namespace ComplianceEngine.Core.Evaluation.Incremental;
+
+/// <summary>
+/// After an update that derived every fact (the first one after start, a restart, a change the patch does not cover):
+/// the report is published as soon as it is built, and what the next update patches (the kept report's index, the
+/// coverage counters, each flow's facts) is kept on another thread while the caller writes, stores or serves that report.
+/// The next update (or reset) waits for it. That thread then rehearses the patch path once, on values that do not change
+/// anything (comparers of every document and fact type compiled, one flow's transfer derived again and compared, the kept
+/// report's bookkeeping run), so the first edit after start costs what later ones do instead of the JIT's and the
+/// comparers' first use.
+/// </summary>
+public sealed partial class IncrementalEvaluation
+{
+    private Task? _keeping;
+
+    /// <summary>Waits until what the last update keeps for the next one is kept (see <see cref="Settle"/>).</summary>
+    internal void WaitUntilKept()
+    {
+        lock (_writer) Settle();
+    }
+
+    /// <summary>Waits for the kept state of the last full update; rethrows what failed there. Called under the writer's lock.</summary>
+    private void Settle()
+    {
+        if (_keeping is not { } keeping) return;
+        _keeping = null;
+        try
+        {
+            keeping.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            // Nothing half-kept is patched: the next update derives every fact.
+            Forget();
+            ExceptionDispatchInfo.Capture(ex).Throw();
+        }
+    }
+
+    /// <summary>Keeps what the next update patches on another thread, then rehearses the patch path (see the type's remarks).</summary>
+    private void KeepInBackground(Estate estate, ResolvedEstate resolved, List<Entry> order, int prefix, OnwardIndex? index, ExportVolumes volumes,
+        Model.Findings.Report report, EvaluationOptions options, Layout layout)
+    {
+        _keeping = Task.Run(() =>
+        {
+            Keep(estate, resolved, order, prefix, index, volumes, report, options, layout);
+            Rehearse(estate, resolved);
+        });
+    }
+
+    /// <summary>
+    /// Runs the in-place patch's steps once on values that change nothing: the comparers of every document type compiled
+    /// (each compiles on first use, tens of milliseconds), one flow's transfer and first onward hop derived again and
+    /// compared with the kept ones, and one fact's findings taken out of the kept report and put back.
+    /// </summary>
+    private void Rehearse(Estate estate, ResolvedEstate resolved)
+    {
+        if (estate.Organization is { } org) _ = StructuralEquality.Equal(org, org with { });
+        if (!estate.Clusters.IsEmpty) _ = SameDocuments(estate.Clusters[..1], [estate.Clusters[0] with { }]);
+        if (!estate.Stores.IsEmpty) _ = SameDocuments(estate.Stores[..1], [estate.Stores[0] with { }]);
+        if (!estate.Recipients.IsEmpty) _ = SameDocuments(estate.Recipients[..1], [estate.Recipients[0] with { }]);
+        if (!estate.DataCategories.IsEmpty) _ = SameDocuments(estate.DataCategories[..1], [estate.DataCategories[0] with { }]);
+        if (_byFlow is not { } byFlow || _context is not { } context || _kept is not { } kept) return;
+        foreach (var flow in estate.Flows)
+        {
+            if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared?.Fact is not TransferFact old) continue;
+            var again = resolved.WithEstate(estate);
+            if (FactBuilder.Declared(again, context, flow, FactBuilder.OrganizationMechanisms(again, context)) is not { } declared) break;
+            _ = SamePlaceInGraph(old, declared) && EdgeFilter.SameEdgeRules(old, declared);
+            declared.ExportedIndividuals = old.ExportedIndividuals;
+            declared.ExportedSensitiveIndividuals = old.ExportedSensitiveIndividuals;
+            _ = SameFact(old, declared);
+            if (facts.Hops.Count > 0 && facts.Hops[0].Fact is TransferFact hop) _ = SameFact(hop, RegimeSearch.Rebase(hop, declared));
+            break;
+        }
+        // The same findings out and back in: the kept report is unchanged (the shown finding is the same object).
+        if (_order?.Find(e => e.Findings.Length > 0) is { } entry)
+        {
+            var dirty = new HashSet<string>(StringComparer.Ordinal);
+            kept.Remove(entry, entry.Verdicts, entry.Findings, dirty);
+            kept.Add(entry, entry.Verdicts, entry.Findings, dirty);
+            kept.Publish(dirty);
+        }
+    }
+}
