@@ -111,7 +111,7 @@ internal sealed class FindingBuilder
     }
 
     private string?[] _scratch = new string?[8];
-    private readonly Dictionary<ValuesKey, string?[]> _values = [];
+    private readonly Dictionary<ReferenceKey, string?[]> _values = [];
 
     /// <summary>
     /// The first <paramref name="count"/> values in the scratch buffer as an array, shared with earlier findings whose
@@ -121,40 +121,14 @@ internal sealed class FindingBuilder
     private string?[] Values(int count)
     {
         if (count == 0) return [];
-        if (_values.TryGetValue(new ValuesKey(_scratch, count), out var known)) return known;
+        if (_values.TryGetValue(new ReferenceKey(_scratch, count), out var known)) return known;
         var values = _scratch.AsSpan(0, count).ToArray();
         // Values made afresh (numbers, unknowns) never repeat by reference: the table is bounded.
         if (_values.Count >= 16_384) _values.Clear();
-        _values[new ValuesKey(values, count)] = values;
+        _values[new ReferenceKey(values, count)] = values;
         return values;
     }
 
-    /// <summary>The first values of an array, compared by reference (equal references are equal values).</summary>
-    private readonly struct ValuesKey(string?[] values, int count) : IEquatable<ValuesKey>
-    {
-        private readonly string?[] _values = values;
-        private readonly int _count = count;
-
-        public bool Equals(ValuesKey other)
-        {
-            if (_count != other._count) return false;
-            for (var i = 0; i < _count; i++)
-            {
-                if (!ReferenceEquals(_values[i], other._values[i])) return false;
-            }
-            return true;
-        }
-
-        public override bool Equals(object? obj) => obj is ValuesKey other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            hash.Add(_count);
-            for (var i = 0; i < _count; i++) hash.Add(_values[i] is { } v ? RuntimeHelpers.GetHashCode(v) : 0);
-            return hash.ToHashCode();
-        }
-    }
 
     private string? Value(Slot slot, Fact fact, FactText text) => slot.Kind switch
     {
@@ -192,12 +166,12 @@ internal sealed class FindingBuilder
             if (count == _unknowns.Length) Array.Resize(ref _unknowns, count * 2);
             _unknowns[count++] = unknown;
         }
-        var key = new ValuesKey(_unknowns, count);
+        var key = new ReferenceKey(_unknowns, count);
         if (plan.Undecided.TryGetValue(key, out var known)) return known;
         var message = TextTemplate.Literal(Undecided(plan.Rule.Definition, string.Join("; ", _unknowns.AsSpan(0, count)!)));
         // Unknowns are shared strings, so the lists repeat; the table is bounded all the same.
         if (plan.Undecided.Count >= 4096) plan.Undecided.Clear();
-        plan.Undecided[new ValuesKey(_unknowns.AsSpan(0, count).ToArray(), count)] = message;
+        plan.Undecided[new ReferenceKey(_unknowns.AsSpan(0, count).ToArray(), count)] = message;
         return message;
     }
 
@@ -546,7 +520,7 @@ internal sealed class FindingBuilder
         public bool NamesMechanisms { get; }
 
         /// <summary>Messages of indeterminate findings, per list of decisive unknowns (compared by reference).</summary>
-        public Dictionary<ValuesKey, TextTemplate> Undecided { get; } = [];
+        public Dictionary<ReferenceKey, TextTemplate> Undecided { get; } = [];
 
         /// <summary>The rule's citations in force on <paramref name="date"/> (the evaluation has one date: worked out once).</summary>
         public string CitationAsOf(DateOnly date)

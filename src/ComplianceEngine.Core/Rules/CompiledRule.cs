@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Model.Findings;
 using ComplianceEngine.Model.Rules;
@@ -279,42 +280,17 @@ internal sealed class FactText
         var count = _rule.Adequacy.Length;
         if (_reasons.Length < count) _reasons = new string[count];
         for (var i = 0; i < count; i++) _reasons[i] = Adequacy(i, t).Reason;
-        var key = new ReasonsKey(_reasons, count);
+        var key = new ReferenceKey(_reasons, count);
         _joined ??= [];
         if (_joined.TryGetValue(key, out var joined)) return joined;
         joined = string.Join("; ", _reasons, 0, count);
         // Reasons are shared strings, so lists repeat; the table is bounded all the same.
         if (_joined.Count >= 4096) _joined.Clear();
-        _joined[new ReasonsKey(_reasons.AsSpan(0, count).ToArray(), count)] = joined;
+        _joined[new ReferenceKey(_reasons.AsSpan(0, count).ToArray(), count)] = joined;
         return joined;
     }
 
     private string[] _reasons = [];
-    private Dictionary<ReasonsKey, string>? _joined;
+    private Dictionary<ReferenceKey, string>? _joined;
 
-    /// <summary>The first reasons of an array, compared by reference (equal references are equal reasons).</summary>
-    private readonly struct ReasonsKey(string[] reasons, int count) : IEquatable<ReasonsKey>
-    {
-        private readonly string[] _reasons = reasons;
-        private readonly int _count = count;
-
-        public bool Equals(ReasonsKey other)
-        {
-            if (_count != other._count) return false;
-            for (var i = 0; i < _count; i++)
-            {
-                if (!ReferenceEquals(_reasons[i], other._reasons[i])) return false;
-            }
-            return true;
-        }
-
-        public override bool Equals(object? obj) => obj is ReasonsKey other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            for (var i = 0; i < _count; i++) hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_reasons[i]));
-            return hash.ToHashCode();
-        }
-    }
 }

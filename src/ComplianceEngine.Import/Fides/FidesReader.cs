@@ -247,32 +247,29 @@ internal static class FidesReader
         _ => null,
     };
 
-    private static FrozenDictionary<string, string> LoadDataUses()
-    {
-        using var stream = typeof(FidesReader).Assembly.GetManifestResourceStream("fideslang-data-uses.tsv")
-            ?? throw new InvalidOperationException("the embedded fideslang data-use table is missing from the build");
-        using var reader = new StreamReader(stream);
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.StartsWith('#') || line.Length == 0) continue;
-            var parts = line.Split('\t');
-            map[parts[0]] = parts.Length > 1 ? parts[1] : string.Empty;
-        }
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
-    }
+    private static FrozenDictionary<string, string> LoadDataUses() =>
+        LoadTable("fideslang-data-uses.tsv", "the embedded fideslang data-use table", valueRequired: false);
 
-    private static FrozenDictionary<string, string> LoadAlpha3()
+    private static FrozenDictionary<string, string> LoadAlpha3() =>
+        LoadTable("iso3166-alpha3.tsv", "the embedded ISO 3166 table", valueRequired: true);
+
+    /// <summary>
+    /// An embedded two-column table (key, tab, value; <c>#</c> comments and blank lines skipped). A row without a value
+    /// maps to an empty string, or is a build defect when every row must have one.
+    /// </summary>
+    private static FrozenDictionary<string, string> LoadTable(string resource, string what, bool valueRequired)
     {
-        using var stream = typeof(FidesReader).Assembly.GetManifestResourceStream("iso3166-alpha3.tsv")
-            ?? throw new InvalidOperationException("the embedded ISO 3166 table is missing from the build");
+        using var stream = typeof(FidesReader).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException(what + " is missing from the build");
         using var reader = new StreamReader(stream);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
             if (line.StartsWith('#') || line.Length == 0) continue;
             var parts = line.Split('\t');
-            map[parts[0]] = parts[1];
+            if (valueRequired && (parts.Length < 2 || parts[1].Length == 0))
+                throw new InvalidOperationException($"{what} has a row without a value: '{line}'");
+            map[parts[0]] = parts.Length > 1 ? parts[1] : string.Empty;
         }
         return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
