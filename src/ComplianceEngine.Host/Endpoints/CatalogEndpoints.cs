@@ -17,7 +17,7 @@ public static class CatalogEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1").RequireScope(ApiScope.Read);
+        var api = app.MapGroup("/v1").RequireScope(ApiScope.Read).RejectUnknownQueryNames();
         api.MapGet("/rules", (RuleSetHost rules, HttpContext context) => Serving(rules, context, s =>
             TypedResults.Ok(s.Default.Engine.Rules.Rules.Select(r => new RuleInfo(r.Definition.Id, r.Definition.Jurisdiction, r.Definition.Title,
                 r.Definition.Severity.ToName(), r.Definition.CitationText, Date(r.Definition.Effective.From), Date(r.Definition.Effective.Until),

@@ -31,7 +31,7 @@ public static class EvaluationEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapEvaluations(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1");
+        var api = app.MapGroup("/v1").RejectUnknownQueryNames();
         api.MapPost("/evaluations", (HttpContext context, string? asOf, string? failOn, string? failOnIndeterminate, string? failOnNothingJudged, string? format, string? policy, string? estate) =>
                 EvaluateAsync(context, new RequestParameters { AsOf = asOf, FailOn = failOn, FailOnIndeterminate = failOnIndeterminate, FailOnNothingJudged = failOnNothingJudged, Format = format, Policy = policy },
                     estate, created: true))
