@@ -190,6 +190,17 @@ public sealed partial class CheckCommandTests
         Assert.NotEmpty(error);
     }
 
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("2026-13-01")]
+    [InlineData("26-11-2026")]
+    public void Check_AsOfNotADate_IsCE1033_ExitTwo(string value)
+    {
+        var (exit, _, error) = Cli.Run("check", Examples, "--rules", Rules, "--as-of", value);
+        Assert.Equal(2, exit);
+        Assert.Contains($"error CE1033: --as-of '{value}' is not a date like 2026-01-26", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Check_AsOfBeforeBrazilDecision_ChangesOutcome()
     {

@@ -21,7 +21,7 @@ internal static class CommonOptions
             return true;
         }
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf)) return true;
-        error.WriteLine($"compliance: --as-of '{text}' is not a date like 2026-01-26");
+        error.WriteLine($"compliance: error {DiagnosticCodes.InvalidParameter}: --as-of '{text}' is not a date like 2026-01-26");
         return false;
     }
 
