@@ -32,6 +32,8 @@ public static class QueryNames
 
     private static IResult? Unknown(HttpRequest request, HashSet<string> known)
     {
+        if (request.Query.Count == 0 || request.Query.Keys.All(known.Contains) && !request.Query.Keys.Any(request.RouteValues.ContainsKey))
+            return null; // the usual request: nothing to report, nothing allocated for it
         var names = known.Where(n => !request.RouteValues.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
         var diagnostics = new DiagnosticBag();
         foreach (var name in request.Query.Keys.Order(StringComparer.Ordinal))
