@@ -81,6 +81,8 @@ public sealed class LocationResolver
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(site);
         var at = cluster.Info.Location;
+        // An unknown region is a mistake in one word: point at it (other notes keep the document's position).
+        var regionAt = cluster.RegionLocation.IsKnown ? cluster.RegionLocation : at;
         var list = ImmutableArray.CreateBuilder<Diagnostic>();
         var lookup = site.RegionLookup;
         var what = $"Cluster '{cluster.Name}'";
@@ -107,13 +109,13 @@ public sealed class LocationResolver
                 break;
             case RegionMatch.Unknown when cluster.Country is not null:
                 list.Add(Diagnostic.Warning(DiagnosticCodes.UnknownRegion,
-                    $"{what}: {cluster.Provider} region '{lookup.Text}' is not in the region catalog{Hint(lookup)}; judged in the declared country {cluster.Country}", at));
+                    $"{what}: {cluster.Provider} region '{lookup.Text}' is not in the region catalog{Hint(lookup)}; judged in the declared country {cluster.Country}", regionAt));
                 break;
         }
         if (site.UnknownReason is not null)
         {
             var code = lookup?.Match == RegionMatch.ZoneOutsideRegion ? DiagnosticCodes.ZoneOutsideRegion : DiagnosticCodes.UnknownRegion;
-            list.Add(Diagnostic.Warning(code, $"{what}: {site.UnknownReason}; rules that need its country are indeterminate", at));
+            list.Add(Diagnostic.Warning(code, $"{what}: {site.UnknownReason}; rules that need its country are indeterminate", code == DiagnosticCodes.UnknownRegion ? regionAt : at));
         }
         return list.ToImmutable();
     }

@@ -32,7 +32,7 @@ public static class PolicyApplier
         foreach (var w in waivers)
         {
             if (!ruleIds.Contains(w.Rule))
-                diagnostics.Warning(DiagnosticCodes.WaiverUnknownRule, $"Waiver '{w.Name}' names rule '{w.Rule}', which is not loaded{WaiverHints.UnknownRule(w.Rule, ruleIds)}", w.Location);
+                diagnostics.Warning(DiagnosticCodes.WaiverUnknownRule, $"Waiver '{w.Name}' names rule '{w.Rule}', which is not loaded{WaiverHints.UnknownRule(w.Rule, ruleIds)}", Or(w.RuleLocation, w.Location));
             if (policy?.MaxWaiverDays is { } max)
             {
                 var from = w.Approved ?? asOf;
@@ -87,7 +87,17 @@ public static class PolicyApplier
         }
 
         foreach (var w in active.Where(w => matched[w.Name] == 0))
-            diagnostics.Warning(DiagnosticCodes.WaiverUnused, $"Waiver '{w.Name}' matches no finding ({w.Rule} on {w.Subject} [{w.Jurisdiction}]){WaiverHints.Unmatched(w, findings, ruleIds)}", w.Location);
+        {
+            var (hint, field) = WaiverHints.UnmatchedAt(w, findings, ruleIds);
+            var at = field switch
+            {
+                WaiverField.Rule => Or(w.RuleLocation, w.Location),
+                WaiverField.Subject => Or(w.SubjectLocation, w.Location),
+                WaiverField.Jurisdiction => Or(w.JurisdictionLocation, w.Location),
+                _ => w.Location,
+            };
+            diagnostics.Warning(DiagnosticCodes.WaiverUnused, $"Waiver '{w.Name}' matches no finding ({w.Rule} on {w.Subject} [{w.Jurisdiction}]){hint}", at);
+        }
 
         var statuses = waivers.Select(w => new WaiverStatus(w.Name, w.Rule, w.Subject, w.Jurisdiction, w.Expires, w.ApprovedBy, w.Ticket,
                 w.Justification, w.IsExpired(asOf), matched[w.Name], w.Location) { Approved = w.Approved, NotYetApproved = w.Approved > asOf })
@@ -139,4 +149,6 @@ public static class PolicyApplier
         else throw new ArgumentException($"fail-on '{failOn}' is not one of {string.Join(", ", Gate.FailOnValues)}", nameof(failOn));
         return report.Findings.Count(f => Gate.Fails(f, threshold, failOnIndeterminate));
     }
+
+    private static SourceLocation Or(SourceLocation location, SourceLocation fallback) => location.IsKnown ? location : fallback;
 }

@@ -364,8 +364,6 @@ internal sealed class InventoryEventReader
         return true;
     }
 
-    private bool StringList(out ImmutableArray<string> values) => Items(out values, out _, withLocations: false);
-
     private bool References(out ImmutableArray<Reference> references)
     {
         references = [];
@@ -518,15 +516,23 @@ internal sealed class InventoryEventReader
     private bool ClusterField(string key, SpecValues v, ref int seen) => key switch
     {
         "provider" => See(ref seen, 2) && Enum(InventoryReader.Providers, out v.Provider),
-        "region" => See(ref seen, 4) && String(out v.Region),
+        "region" => See(ref seen, 4) && RegionField(v),
         "country" => See(ref seen, 8) && CountryField(v),
         "environment" => See(ref seen, 16) && String(out v.Environment),
         "role" => See(ref seen, 32) && Enum(InventoryReader.Roles, out v.Role),
         "operator" => See(ref seen, 64) && String(out v.Operator),
         "disasterRecovery" => See(ref seen, 128) && DisasterRecovery(v),
-        "agreements" => See(ref seen, 256) && StringList(out v.Agreements),
+        "agreements" => See(ref seen, 256) && Items(out v.Agreements, out v.AgreementLocations, withLocations: true),
         _ => false,
     };
+
+    private bool RegionField(SpecValues v)
+    {
+        if (!Scalar(out var region, out var at)) return false;
+        v.Region = region is null ? null : Share(region);
+        v.RegionLocation = region is null ? SourceLocation.None : at;
+        return true;
+    }
 
     private bool CountryField(SpecValues v)
     {
@@ -646,7 +652,7 @@ internal sealed class InventoryEventReader
         "to" => See(ref seen, 4) && Reference(out v.To),
         "categories" => See(ref seen, 8) && Items(out v.Categories, out v.CategoryLocations, withLocations: true),
         "purpose" => See(ref seen, 16) && Enum(InventoryReader.Purposes, out v.Purpose),
-        "mechanisms" => See(ref seen, 32) && StringList(out v.Mechanisms),
+        "mechanisms" => See(ref seen, 32) && Items(out v.Mechanisms, out v.MechanismLocations, withLocations: true),
         "individuals" => See(ref seen, 64) && Long(out v.Individuals),
         "sensitiveIndividuals" => See(ref seen, 128) && Long(out v.SensitiveIndividuals),
         "encryptedInTransit" => See(ref seen, 256) && Bool(ref v.EncryptedInTransit),
@@ -659,8 +665,8 @@ internal sealed class InventoryEventReader
     {
         "country" => See(ref seen, 2) && CountryField(v),
         "role" => See(ref seen, 4) && Enum(InventoryReader.RecipientRoles, out v.Role),
-        "certifications" => See(ref seen, 8) && StringList(out v.Certifications),
-        "agreements" => See(ref seen, 16) && StringList(out v.Agreements),
+        "certifications" => See(ref seen, 8) && Items(out v.Certifications, out v.CertificationLocations, withLocations: true),
+        "agreements" => See(ref seen, 16) && Items(out v.Agreements, out v.AgreementLocations, withLocations: true),
         _ => false,
     };
 
@@ -757,6 +763,8 @@ internal sealed class InventoryEventReader
         // Cluster and Recipient
         public string? Provider, Region, Country, Environment, Role, Operator;
         public SourceLocation? CountryLocation;
+        public SourceLocation RegionLocation = SourceLocation.None;
+        public ImmutableArray<SourceLocation> AgreementLocations = [], CertificationLocations = [], MechanismLocations = [];
         public DisasterRecovery? DisasterRecovery;
         public ImmutableArray<string> Agreements = [], Certifications = [];
 
@@ -780,6 +788,8 @@ internal sealed class InventoryEventReader
             AttributeLocations = ImmutableSortedDictionary<string, SourceLocation>.Empty;
             Provider = Region = Country = Environment = Role = Operator = Purpose = null;
             CountryLocation = null;
+            RegionLocation = SourceLocation.None;
+            AgreementLocations = CertificationLocations = MechanismLocations = [];
             DisasterRecovery = null;
             Agreements = Certifications = Categories = Subjects = SubjectTypes = Designations = Mechanisms = [];
             CategoryLocations = SubjectLocations = SubjectTypeLocations = DesignationLocations = [];
@@ -805,7 +815,9 @@ internal sealed class InventoryEventReader
             new(info, Provider!, Region, Country, Environment ?? "production", Role ?? "primary", Operator ?? string.Empty, DisasterRecovery)
             {
                 Agreements = Agreements,
+                AgreementLocations = AgreementLocations,
                 CountryLocation = CountryLocation ?? Location,
+                RegionLocation = RegionLocation,
             };
 
         public DataStore ToStore(DocumentInfo info) =>
@@ -822,12 +834,15 @@ internal sealed class InventoryEventReader
             new(info, From!, To!, Categories, Purpose ?? "processing", Mechanisms, Individuals, SensitiveIndividuals, EncryptedInTransit, Pseudonymised, Retention)
             {
                 CategoryLocations = CategoryLocations,
+                MechanismLocations = MechanismLocations,
             };
 
         public Recipient ToRecipient(DocumentInfo info) =>
             new(info, Country!, Role ?? "processor", Certifications, Agreements)
             {
                 CountryLocation = CountryLocation ?? Location,
+                CertificationLocations = CertificationLocations,
+                AgreementLocations = AgreementLocations,
             };
     }
 }

@@ -118,10 +118,13 @@ public static class InventoryReader
             d.Finish();
             dr = new DisasterRecovery(strategy, targets, d.Location);
         }
+        var agreements = s.StringItems("agreements");
         return new Cluster(doc.Info, provider, region, country, environment, role, op, dr)
         {
-            Agreements = s.StringList("agreements"),
+            Agreements = Values(agreements),
+            AgreementLocations = Locations(agreements),
             CountryLocation = s.LocationOf("country"),
+            RegionLocation = region is null ? SourceLocation.None : s.LocationOf("region"),
         };
     }
 
@@ -159,32 +162,44 @@ public static class InventoryReader
         var from = Ref(s, "from", required: true) ?? new Reference(string.Empty, s.Location);
         var to = Ref(s, "to", required: true) ?? new Reference(string.Empty, s.Location);
         var categories = s.StringItems("categories");
+        var purpose = s.Enum("purpose", Purposes, fallback: "processing")!;
+        var mechanisms = s.StringItems("mechanisms");
         return new DataFlow(
-            doc.Info, from, to, Values(categories),
-            s.Enum("purpose", Purposes, fallback: "processing")!,
-            s.StringList("mechanisms"), s.Long("individuals"), s.Long("sensitiveIndividuals"),
+            doc.Info, from, to, Values(categories), purpose,
+            Values(mechanisms), s.Long("individuals"), s.Long("sensitiveIndividuals"),
             s.Bool("encryptedInTransit"), s.Bool("pseudonymised"), s.Duration("retention"))
         {
             CategoryLocations = Locations(categories),
+            MechanismLocations = Locations(mechanisms),
         };
     }
 
     private static Recipient ReadRecipient(RawDocument doc)
     {
         var s = doc.Spec;
-        return new Recipient(doc.Info, s.String("country", required: true) ?? string.Empty,
-            s.Enum("role", RecipientRoles, fallback: "processor")!, s.StringList("certifications"), s.StringList("agreements"))
+        var country = s.String("country", required: true) ?? string.Empty;
+        var role = s.Enum("role", RecipientRoles, fallback: "processor")!;
+        var certifications = s.StringItems("certifications");
+        var agreements = s.StringItems("agreements");
+        return new Recipient(doc.Info, country, role, Values(certifications), Values(agreements))
         {
             CountryLocation = s.LocationOf("country"),
+            CertificationLocations = Locations(certifications),
+            AgreementLocations = Locations(agreements),
         };
     }
 
     private static Organization ReadOrganization(RawDocument doc)
     {
         var s = doc.Spec;
-        return new Organization(doc.Info, s.String("country", required: true) ?? string.Empty, s.StringList("certifications"), s.StringList("mechanisms"))
+        var country = s.String("country", required: true) ?? string.Empty;
+        var certifications = s.StringItems("certifications");
+        var mechanisms = s.StringItems("mechanisms");
+        return new Organization(doc.Info, country, Values(certifications), Values(mechanisms))
         {
             CountryLocation = s.LocationOf("country"),
+            CertificationLocations = Locations(certifications),
+            MechanismLocations = Locations(mechanisms),
         };
     }
 

@@ -65,7 +65,12 @@ public static class PolicyReader
                 s.String("ticket", required: true) ?? string.Empty,
                 s.Date("approved"),
                 s.Date("expires", required: true) ?? DateOnly.MinValue,
-                doc.Info.Location);
+                doc.Info.Location)
+            {
+                RuleLocation = s.Has("rule") ? s.LocationOf("rule") : SourceLocation.None,
+                SubjectLocation = s.Has("subject") ? s.LocationOf("subject") : SourceLocation.None,
+                JurisdictionLocation = s.Has("jurisdiction") ? s.LocationOf("jurisdiction") : SourceLocation.None,
+            };
             s.Finish();
             if (waiver.Subject.Length > 0 && !waiver.Subject.Contains('/', StringComparison.Ordinal))
                 diagnostics.Error(DiagnosticCodes.PolicyInvalid, $"Waiver '{waiver.Name}': subject '{waiver.Subject}' must be Kind/name, e.g. DataFlow/crm-sync", s.LocationOf("subject"));

@@ -42,15 +42,16 @@ public static class VocabularyChecker
         {
             CheckKeys(f.Name, "DataFlow", f.Categories, f.CategoryLocations, f.Info.Location, categories, "categories", "data category",
                 DiagnosticCodes.UnknownCategory, missingReported, diagnostics);
-            CheckMechanisms($"DataFlow '{f.Name}'", f.Mechanisms, f.Info.Location, vocabulary, missingReported, diagnostics);
+            CheckMechanisms($"DataFlow '{f.Name}'", f.Mechanisms, f.MechanismLocations, f.Info.Location, vocabulary, missingReported, diagnostics);
         }
         if (estate.Organization is { } exporter)
         {
-            CheckMechanisms($"Organization '{exporter.Name}'", exporter.Mechanisms, exporter.Info.Location, vocabulary, missingReported, diagnostics);
-            CheckCertifications($"Organization '{exporter.Name}'", exporter.Certifications, exporter.Info.Location, vocabulary, missingReported, diagnostics);
+            CheckMechanisms($"Organization '{exporter.Name}'", exporter.Mechanisms, exporter.MechanismLocations, exporter.Info.Location, vocabulary, missingReported, diagnostics);
+            CheckCertifications($"Organization '{exporter.Name}'", exporter.Certifications, exporter.CertificationLocations, exporter.Info.Location, vocabulary,
+                missingReported, diagnostics);
         }
         foreach (var r in estate.Recipients)
-            CheckCertifications($"Recipient '{r.Name}'", r.Certifications, r.Info.Location, vocabulary, missingReported, diagnostics);
+            CheckCertifications($"Recipient '{r.Name}'", r.Certifications, r.CertificationLocations, r.Info.Location, vocabulary, missingReported, diagnostics);
         foreach (var c in estate.Clusters)
         {
             if (c.Country is { } country)
@@ -183,11 +184,13 @@ public static class VocabularyChecker
     /// A mechanism qualified by a regime (<c>JP:contract</c>, counted only by that regime's rules) names a loaded regime:
     /// a qualifier no rule can match would silently count for nothing (CE4025).
     /// </summary>
-    private static void CheckMechanisms(string what, ImmutableArray<string> mechanisms, SourceLocation at, VocabularyCatalog vocabulary,
-        HashSet<string> missingReported, DiagnosticBag diagnostics)
+    private static void CheckMechanisms(string what, ImmutableArray<string> mechanisms, ImmutableArray<SourceLocation> locations, SourceLocation fallback,
+        VocabularyCatalog vocabulary, HashSet<string> missingReported, DiagnosticBag diagnostics)
     {
-        foreach (var m in mechanisms)
+        for (var i = 0; i < mechanisms.Length; i++)
         {
+            var m = mechanisms[i];
+            var at = At(locations, i, fallback);
             var colon = m.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0)
             {
@@ -207,12 +210,12 @@ public static class VocabularyChecker
         }
     }
 
-    private static void CheckCertifications(string what, ImmutableArray<string> certifications, SourceLocation at, VocabularyCatalog vocabulary,
-        HashSet<string> missingReported, DiagnosticBag diagnostics)
+    private static void CheckCertifications(string what, ImmutableArray<string> certifications, ImmutableArray<SourceLocation> locations, SourceLocation fallback,
+        VocabularyCatalog vocabulary, HashSet<string> missingReported, DiagnosticBag diagnostics)
     {
-        foreach (var c in certifications)
-            CheckTerm(what, VocabularyBuilder.CertificationsField, "certification", c, c, vocabulary.Certifications, DiagnosticCodes.UnknownCertification, at,
-                vocabulary, missingReported, diagnostics);
+        for (var i = 0; i < certifications.Length; i++)
+            CheckTerm(what, VocabularyBuilder.CertificationsField, "certification", certifications[i], certifications[i], vocabulary.Certifications,
+                DiagnosticCodes.UnknownCertification, At(locations, i, fallback), vocabulary, missingReported, diagnostics);
     }
 
     /// <summary>

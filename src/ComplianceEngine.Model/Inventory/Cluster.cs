@@ -28,4 +28,10 @@ public sealed record Cluster(
 
     /// <summary>Where <see cref="Country"/> is written (None when not read from a file).</summary>
     public SourceLocation CountryLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Where <see cref="Region"/> is written (None when not read from a file, or absent).</summary>
+    public SourceLocation RegionLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Where each of <see cref="Agreements"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> AgreementLocations { get; init; } = [];
 }

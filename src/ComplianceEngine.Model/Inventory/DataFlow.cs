@@ -23,4 +23,7 @@ public sealed record DataFlow(
 
     /// <summary>Where each of <see cref="Categories"/> is written (same order; empty when not read from a file).</summary>
     public ImmutableArray<SourceLocation> CategoryLocations { get; init; } = [];
+
+    /// <summary>Where each of <see cref="Mechanisms"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> MechanismLocations { get; init; } = [];
 }

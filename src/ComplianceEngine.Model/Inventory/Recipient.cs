@@ -16,6 +16,12 @@ public sealed record Recipient(
 
     /// <summary>Where <see cref="Country"/> is written (None when not read from a file).</summary>
     public SourceLocation CountryLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Where each of <see cref="Certifications"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> CertificationLocations { get; init; } = [];
+
+    /// <summary>Where each of <see cref="Agreements"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> AgreementLocations { get; init; } = [];
 }
 
 /// <summary>The exporter: the organisation that runs the estate.</summary>
@@ -30,4 +36,10 @@ public sealed record Organization(DocumentInfo Info, string Country, ImmutableAr
 
     /// <summary>Where <see cref="Country"/> is written (None when not read from a file).</summary>
     public SourceLocation CountryLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Where each of <see cref="Certifications"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> CertificationLocations { get; init; } = [];
+
+    /// <summary>Where each of <see cref="Mechanisms"/> is written (same order; empty when not read from a file).</summary>
+    public ImmutableArray<SourceLocation> MechanismLocations { get; init; } = [];
 }

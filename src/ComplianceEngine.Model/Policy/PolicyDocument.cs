@@ -38,6 +38,15 @@ public sealed record Waiver(
     DateOnly Expires,
     SourceLocation Location)
 {
+    /// <summary>Where <see cref="Rule"/> is written (None when not read from a file; then <see cref="Location"/> stands for it).</summary>
+    public SourceLocation RuleLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Where <see cref="Subject"/> is written (None when not read from a file).</summary>
+    public SourceLocation SubjectLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Where <see cref="Jurisdiction"/> is written (None when not read from a file).</summary>
+    public SourceLocation JurisdictionLocation { get; init; } = SourceLocation.None;
+
     /// <summary>True when the waiver no longer applies on <paramref name="asOf"/> (it is valid through its expiry date).</summary>
     public bool IsExpired(DateOnly asOf) => asOf > Expires;
 }
