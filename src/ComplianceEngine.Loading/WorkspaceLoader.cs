@@ -105,6 +105,7 @@ public sealed class WorkspaceLoader
             [.. docs.Where(d => d.Info.Kind == DocumentKind.DataCategory).Select(d => { var e = InventoryReader.ReadDataCategory(d); d.Spec.Finish(); return e; })],
             ReadCatalogFiles(list, VocabularyFileReader.SubjectsFile, VocabularyFileReader.ReadTaxonomy, diagnostics, builtInRoot),
             ReadCatalogFiles(list, VocabularyFileReader.CountriesFile, VocabularyFileReader.ReadCountries, diagnostics, builtInRoot),
+            ReadCatalogFiles(list, VocabularyFileReader.AgreementsFile, VocabularyFileReader.ReadAgreements, diagnostics, builtInRoot),
             groups, regimes, packs, diagnostics);
         CheckSensitiveCategories(regimes, vocabulary, diagnostics);
         var data = new RegionData(regions.ToImmutable(), zones.ToImmutable(), multiRegions.ToImmutable());
@@ -135,7 +136,8 @@ public sealed class WorkspaceLoader
     }
 
     private static bool IsVocabularyFile(string path) =>
-        Path.GetFileName(path) is VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile;
+        Path.GetFileName(path) is VocabularyFileReader.CategoriesFile or VocabularyFileReader.SubjectsFile or VocabularyFileReader.CountriesFile
+            or VocabularyFileReader.AgreementsFile;
 
     /// <summary>Reads every catalog file named <paramref name="fileName"/> in the rules folders (or given as a path), walked as the YAML files are.</summary>
     private ImmutableArray<T> ReadCatalogFiles<T>(IEnumerable<string> paths, string fileName, Func<string, string, DiagnosticBag, ImmutableArray<T>> read, DiagnosticBag diagnostics,

@@ -25,6 +25,7 @@ public static class VocabularyBuilder
         IReadOnlyList<TaxonomyEntry> declaredCategories,
         IReadOnlyList<TaxonomyEntry> subjectTypes,
         IReadOnlyList<CountryName> countries,
+        IReadOnlyList<VocabularyTerm> agreements,
         IReadOnlyList<CountryGroup> groups,
         IReadOnlyList<Regime> regimes,
         IReadOnlyList<RulePack> packs,
@@ -54,6 +55,9 @@ public static class VocabularyBuilder
             Mechanisms = Literals(packs, f => f == MechanismsField).Select(Unqualified).ToImmutableSortedSet(StringComparer.Ordinal),
             Certifications = Literals(packs, f => f == CertificationsField || f.EndsWith("." + CertificationsField, StringComparison.Ordinal))
                 .Concat(regimes.SelectMany(r => r.Adequacy.SelectMany(a => a.Conditions)).Select(c => c.Certification).OfType<string>())
+                .ToImmutableSortedSet(StringComparer.Ordinal),
+            Agreements = Literals(packs, f => f == AgreementsField || f.EndsWith("." + AgreementsField, StringComparison.Ordinal))
+                .Concat(Terms(agreements, "agreement", diagnostics))
                 .ToImmutableSortedSet(StringComparer.Ordinal),
         };
         foreach (var rule in packs.SelectMany(p => p.Rules)) CheckRule(rule, catalog, diagnostics);
@@ -147,6 +151,22 @@ public static class VocabularyBuilder
 
     /// <summary>The site field whose values (with those of adequacy conditions) form the certification vocabulary.</summary>
     public const string CertificationsField = "certifications";
+
+    /// <summary>The site field whose values (with the catalog's agreement kinds) form the agreement vocabulary.</summary>
+    public const string AgreementsField = "agreements";
+
+    /// <summary>The keys of <paramref name="terms"/>; a key listed twice is an error at its second line.</summary>
+    private static List<string> Terms(IReadOnlyList<VocabularyTerm> terms, string what, DiagnosticBag diagnostics)
+    {
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var t in terms)
+        {
+            if (seen.TryGetValue(t.Key, out var first))
+                diagnostics.Error(DiagnosticCodes.VocabularyInvalid, $"{what} '{t.Key}' is listed twice (first at {first})", t.Location);
+            else seen[t.Key] = t.Location;
+        }
+        return [.. seen.Keys];
+    }
 
     /// <summary>The DataStore field whose values form the designation vocabulary.</summary>
     public const string DesignationsField = "designations";

@@ -51,7 +51,12 @@ public static class VocabularyChecker
                 missingReported, diagnostics);
         }
         foreach (var r in estate.Recipients)
+        {
             CheckCertifications($"Recipient '{r.Name}'", r.Certifications, r.CertificationLocations, r.Info.Location, vocabulary, missingReported, diagnostics);
+            CheckAgreements($"Recipient '{r.Name}'", r.Agreements, r.AgreementLocations, r.Info.Location, vocabulary, missingReported, diagnostics);
+        }
+        foreach (var c in estate.Clusters)
+            CheckAgreements($"Cluster '{c.Name}'", c.Agreements, c.AgreementLocations, c.Info.Location, vocabulary, missingReported, diagnostics);
         foreach (var c in estate.Clusters)
         {
             if (c.Country is { } country)
@@ -216,6 +221,41 @@ public static class VocabularyChecker
         for (var i = 0; i < certifications.Length; i++)
             CheckTerm(what, VocabularyBuilder.CertificationsField, "certification", certifications[i], certifications[i], vocabulary.Certifications,
                 DiagnosticCodes.UnknownCertification, At(locations, i, fallback), vocabulary, missingReported, diagnostics);
+    }
+
+    /// <summary>
+    /// An agreement is known when the loaded catalogs list its kind (<c>agreements.tsv</c>) or a loaded rule compares it: a
+    /// typo of <c>baa</c> would otherwise fail a HIPAA rule with a puzzling "no baa", and a term no one defined would be
+    /// carried as if it meant something (CE2064, at the item, with "did you mean").
+    /// </summary>
+    private static void CheckAgreements(string what, ImmutableArray<string> agreements, ImmutableArray<SourceLocation> locations, SourceLocation fallback,
+        VocabularyCatalog vocabulary, HashSet<string> missingReported, DiagnosticBag diagnostics)
+    {
+        const string field = VocabularyBuilder.AgreementsField;
+        for (var i = 0; i < agreements.Length; i++)
+        {
+            var a = agreements[i];
+            var at = At(locations, i, fallback);
+            if (vocabulary.Agreements.Contains(a)) continue;
+            if (vocabulary.Categories.IsEmpty && vocabulary.RegimeCodes.IsEmpty)
+            {
+                if (missingReported.Add(field))
+                    diagnostics.Error(DiagnosticCodes.VocabularyMissing, $"{what}: '{field}' cannot be checked: no rules are loaded, so no agreement vocabulary either", at);
+                continue;
+            }
+            if (vocabulary.Agreements.IsEmpty)
+            {
+                diagnostics.Error(DiagnosticCodes.UnknownAgreement,
+                    $"{what}: {field} '{a}' cannot be checked: no agreement vocabulary is loaded (add a rules folder holding {VocabularyFileReader.AgreementsFile}, e.g. rules/catalog) and no loaded rule reads {field}", at);
+                continue;
+            }
+            var caseFix = vocabulary.Agreements.FirstOrDefault(k => string.Equals(k, a, StringComparison.OrdinalIgnoreCase));
+            var hint = caseFix is not null ? $", did you mean '{caseFix}'?" : Suggestions.DidYouMean(a, vocabulary.Agreements);
+            if (hint.Length == 0)
+                hint = $"; list its kind in an {VocabularyFileReader.AgreementsFile} of your rules folder, or remove it (known: {string.Join(", ", vocabulary.Agreements)})";
+            diagnostics.Error(DiagnosticCodes.UnknownAgreement,
+                $"{what}: {field} '{a}' is not a known agreement (neither an agreement kind of the loaded catalogs nor a term a loaded rule reads){hint}", at);
+        }
     }
 
     /// <summary>

@@ -21,6 +21,12 @@ public static class VocabularyFileReader
     /// <summary>The country-code file's name, searched for in every rules folder.</summary>
     public const string CountriesFile = "country-codes.tsv";
 
+    /// <summary>The agreement-kind file's name (columns term, description), searched for in every rules folder.</summary>
+    public const string AgreementsFile = "agreements.tsv";
+
+    /// <summary>Columns of the agreement-kind file.</summary>
+    public static IReadOnlyList<string> TermColumns { get; } = ["term", "description"];
+
     /// <summary>Columns of a taxonomy file.</summary>
     public static IReadOnlyList<string> TaxonomyColumns { get; } = ["key", "parent", "replacedBy", "deprecatedIn", "description"];
 
@@ -39,6 +45,24 @@ public static class VocabularyFileReader
                 continue;
             }
             result.Add(new TaxonomyEntry(cols[0], Optional(cols[1]), Optional(cols[2]), Optional(cols[3]), cols[4], at));
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>Reads the agreement-kind file: a lower-case term (letters, digits, dashes) and what it means, per line.</summary>
+    public static ImmutableArray<VocabularyTerm> ReadAgreements(string text, string file, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = ImmutableArray.CreateBuilder<VocabularyTerm>();
+        foreach (var (cols, at) in Lines(text, file, TermColumns, diagnostics))
+        {
+            if (cols.Length != TermColumns.Count || cols[0].Length == 0 || !cols[0].All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                diagnostics.Error(DiagnosticCodes.VocabularyInvalid,
+                    $"an agreement line needs {TermColumns.Count} tab-separated columns ({string.Join(", ", TermColumns)}) and a lower-case term (letters, digits, dashes)", at);
+                continue;
+            }
+            result.Add(new VocabularyTerm(cols[0], cols[1], at));
         }
         return result.ToImmutable();
     }

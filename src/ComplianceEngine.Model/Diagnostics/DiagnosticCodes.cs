@@ -95,6 +95,8 @@ public static class DiagnosticCodes
     public const string UnknownCertification = "CE2061";
     /// <summary>An imported value outside its own format's vocabulary (a fideslang <c>data_use</c> or <c>legal_basis_for_transfers</c>), with "did you mean".</summary>
     public const string SourceVocabularyUnknown = "CE2062";
+    /// <summary>A Recipient or Cluster agreement that is neither an agreement kind of the loaded catalogs (<c>agreements.tsv</c>) nor a term a loaded rule reads, with "did you mean".</summary>
+    public const string UnknownAgreement = "CE2064";
     /// <summary>A name given on the command line (<c>explain</c>'s target) that matches no finding, with "did you mean" from the estate's names and the findings.</summary>
     public const string TargetMatchesNothing = "CE2063";
     /// <summary>The estate uses a vocabulary (categories, subject types, countries, designations) that no loaded rules folder provides.</summary>

@@ -49,6 +49,9 @@ public sealed class Taxonomy
     public Taxonomy With(IEnumerable<TaxonomyEntry> more) => new(Entries.Concat(more));
 }
 
+/// <summary>A term of a flat vocabulary file (an agreement kind such as <c>dpa</c>), with what it means and where it is listed.</summary>
+public sealed record VocabularyTerm(string Key, string Description, SourceLocation Location);
+
 /// <summary>An ISO 3166-1 country: alpha-2 code (the one the engine uses), alpha-3 code and English names.</summary>
 public sealed record CountryName(string Alpha2, string Alpha3, ImmutableArray<string> Names)
 {
@@ -104,4 +107,11 @@ public sealed record VocabularyCatalog(
     /// field with, and every <c>certification</c> a loaded adequacy decision is conditioned on.
     /// </summary>
     public ImmutableSortedSet<string> Certifications { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The agreements a Recipient or Cluster may carry: the agreement kinds of the loaded catalogs (<c>agreements.tsv</c>)
+    /// and every literal a loaded rule compares an <c>*.agreements</c> field with. Anything else is a typo or a term no one
+    /// defined, so the estate check rejects it.
+    /// </summary>
+    public ImmutableSortedSet<string> Agreements { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 }

@@ -86,7 +86,7 @@ public sealed class MechanismVocabularyTests
         Assert.Contains($"DataFlow 'out': mechanisms '{written}' is not a mechanism any loaded rule reads", d.Message, StringComparison.Ordinal);
         Assert.Contains($"did you mean '{suggestion}'?", d.Message, StringComparison.Ordinal);
         Assert.Equal("estate.yaml", d.Location.File);
-        Assert.Equal(21, d.Location.Line);
+        Assert.Equal(24, d.Location.Line); // the item's own line (the spec), not the document's first
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class MechanismVocabularyTests
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Contains($"Recipient 'vendor': certifications '{written}' is not a certification any loaded rule reads", d.Message, StringComparison.Ordinal);
         Assert.Contains($"did you mean '{suggestion}'?", d.Message, StringComparison.Ordinal);
-        Assert.Equal(11, d.Location.Line);
+        Assert.Equal(14, d.Location.Line); // the item's own line (the spec), not the document's first
     }
 
     [Fact]
