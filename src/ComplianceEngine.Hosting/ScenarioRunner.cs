@@ -21,15 +21,19 @@ public sealed class ScenarioRunner
     /// <summary>The file that marks a scenario folder.</summary>
     public const string CaseFile = "case.yaml";
 
+    /// <summary>The other spelling of <see cref="CaseFile"/> that marks a scenario folder as well (as every input, <c>.yml</c> is read like <c>.yaml</c>).</summary>
+    public const string CaseFileYml = "case.yml";
+
     private readonly WorkspaceLoader _loader;
 
     /// <summary>Creates a runner using <paramref name="loader"/> to read inputs.</summary>
     public ScenarioRunner(WorkspaceLoader loader) => _loader = loader;
 
-    /// <summary>Every scenario folder (one holding <c>case.yaml</c>) under <paramref name="roots"/>, sorted.</summary>
+    /// <summary>Every scenario folder (one holding <c>case.yaml</c> or <c>case.yml</c>) under <paramref name="roots"/>, sorted.</summary>
     public static IReadOnlyList<string> Discover(IEnumerable<string> roots) =>
         [.. roots.Where(Directory.Exists)
-            .SelectMany(r => Directory.EnumerateFiles(r, CaseFile, SearchOption.AllDirectories))
+            .SelectMany(r => Directory.EnumerateFiles(r, CaseFile, SearchOption.AllDirectories)
+                .Concat(Directory.EnumerateFiles(r, CaseFileYml, SearchOption.AllDirectories)))
             .Select(f => DocumentLoader.Normalize(Path.GetDirectoryName(f)!))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
@@ -95,6 +99,13 @@ public sealed class ScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(engine);
         var diagnostics = new DiagnosticBag();
+        if (File.Exists(Path.Combine(folder, CaseFile)) && File.Exists(Path.Combine(folder, CaseFileYml)))
+        {
+            // Which one is the case? Both would be read as inputs; neither is taken on trust.
+            diagnostics.Error(DiagnosticCodes.ScenarioCaseFileTwice,
+                $"the scenario folder holds both {CaseFile} and {CaseFileYml}: keep one", new SourceLocation(Path.Combine(folder, CaseFileYml), 0, 0));
+            return (new ScenarioResult(folder, folder, false, [], [], [.. diagnostics.Sorted()]), null);
+        }
         var files = _loader.Documents.FindInputFiles([folder], diagnostics);
         var docs = _loader.Documents.LoadFiles(files, diagnostics);
         var cases = TestCaseReader.Read(docs, folder, diagnostics);

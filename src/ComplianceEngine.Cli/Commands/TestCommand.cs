@@ -9,7 +9,7 @@ internal static class TestCommand
 {
     public static Command Create(IServiceProvider services, CliConsole console)
     {
-        var dirs = new Argument<string[]>("dirs") { Description = "Folders to search for scenarios (folders holding case.yaml); default: the rules folders", Arity = ArgumentArity.ZeroOrMore };
+        var dirs = new Argument<string[]>("dirs") { Description = "Folders to search for scenarios (folders holding case.yaml or case.yml); default: the rules folders", Arity = ArgumentArity.ZeroOrMore };
         var rules = new RuleOptions();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print passing cases too" };
         var command = new Command("test", "Run rule-pack scenario tests: pass or fail per case, with the difference") { dirs, rules.Rules, rules.NoBuiltIn, verbose };
@@ -31,7 +31,7 @@ internal static class TestCommand
             var folders = ScenarioRunner.Discover(roots);
             if (folders.Count == 0)
             {
-                console.Error.WriteLine($"compliance: no scenario folders (with {ScenarioRunner.CaseFile}) under {string.Join(", ", roots)}");
+                console.Error.WriteLine($"compliance: no scenario folders (with {ScenarioRunner.CaseFile} or {ScenarioRunner.CaseFileYml}) under {string.Join(", ", roots)}");
                 return ExitCodes.InvalidInput;
             }
             var runner = new ScenarioRunner(service.CreateLoader());

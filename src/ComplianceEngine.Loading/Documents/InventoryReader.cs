@@ -12,6 +12,30 @@ public static class InventoryReader
     /// <summary>Providers of the contract.</summary>
     public static IReadOnlyList<string> Providers { get; } = ["aws", "azure", "gcp", "oci", "alibaba", "ibm", "onprem", "edge", "other"];
 
+    /// <summary>
+    /// The provider code that a display name, company name, service name or other spelling stands for (<c>Amazon Web
+    /// Services</c>, <c>amazon</c>, <c>EKS</c> -> <c>aws</c>); null when it names none. Offered as "did you mean", never
+    /// read in its place: a Cluster's provider is one of <see cref="Providers"/>.
+    /// </summary>
+    public static string? ProviderAlias(string written)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        var key = new string([.. written.Trim().ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
+        return key switch
+        {
+            "aws" or "amazon" or "amazonwebservices" or "amazonaws" or "eks" or "amazoneks" or "ec2" => "aws",
+            "azure" or "microsoft" or "microsoftazure" or "aks" or "azurekubernetesservice" => "azure",
+            "gcp" or "google" or "googlecloud" or "googlecloudplatform" or "gke" or "gce" or "googlekubernetesengine" => "gcp",
+            "oci" or "oracle" or "oraclecloud" or "oraclecloudinfrastructure" or "oke" => "oci",
+            "alibaba" or "alibabacloud" or "aliyun" or "ack" => "alibaba",
+            "ibm" or "ibmcloud" or "iks" => "ibm",
+            "onprem" or "onpremise" or "onpremises" or "baremetal" or "datacenter" or "datacentre" or "vsphere" or "openstack" => "onprem",
+            "edge" => "edge",
+            "other" => "other",
+            _ => null,
+        };
+    }
+
     /// <summary>Cluster roles of the contract.</summary>
     public static IReadOnlyList<string> Roles { get; } = ["primary", "standby", "backup", "edge"];
 
@@ -103,7 +127,7 @@ public static class InventoryReader
     private static Cluster ReadCluster(RawDocument doc)
     {
         var s = doc.Spec;
-        var provider = s.Enum("provider", Providers, required: true, fallback: "other")!;
+        var provider = s.Enum("provider", Providers, ProviderAlias, required: true, fallback: "other")!;
         var region = s.String("region");
         var country = s.String("country");
         var environment = s.String("environment") ?? "production";

@@ -75,12 +75,19 @@ public sealed class MapReader
     }
 
     /// <summary>A string field with one of <paramref name="allowed"/> values.</summary>
-    public string? Enum(string key, IReadOnlyCollection<string> allowed, bool required = false, string? fallback = null)
+    public string? Enum(string key, IReadOnlyCollection<string> allowed, bool required = false, string? fallback = null) =>
+        Enum(key, allowed, alias: null, required, fallback);
+
+    /// <summary>
+    /// An enum field whose values have other names users write (a display name, an alias): <paramref name="alias"/> gives the
+    /// value such a name stands for, offered as the "did you mean" of the error. The name is never read as that value.
+    /// </summary>
+    public string? Enum(string key, IReadOnlyCollection<string> allowed, Func<string, string?>? alias, bool required = false, string? fallback = null)
     {
         var value = String(key, required);
         if (value is null) return fallback;
         if (allowed.Contains(value)) return value;
-        var hint = Suggest(value, allowed);
+        var hint = alias?.Invoke(value) is { } meant && allowed.Contains(meant) ? $", did you mean '{meant}'?" : Suggest(value, allowed);
         _diagnostics.Error(DiagnosticCodes.InvalidValue,
             $"{_context}: '{key}' is '{value}', expected one of {string.Join(", ", allowed)}{hint}", LocationOf(key));
         return fallback;

@@ -169,6 +169,8 @@ public static class DiagnosticCodes
     public const string TestCaseInvalid = "CE6001";
     /// <summary>A scenario expects a rule or jurisdiction that is not loaded (its pack is not among the rules folders), with the folder to load.</summary>
     public const string TestRulesNotLoaded = "CE6050";
+    /// <summary>A scenario folder holds both <c>case.yaml</c> and <c>case.yml</c>: which is the case is not guessed.</summary>
+    public const string ScenarioCaseFileTwice = "CE6051";
     /// <summary>An unexpected exception inside the tool (a bug): reported with a crash file, exit code 70.</summary>
     public const string InternalError = "CE9001";
     /// <summary>A document looks like a source (a Kubernetes object, a JSON file) of a type the engine does not read; it is ignored.</summary>

@@ -97,6 +97,31 @@ public sealed class DocumentLoaderTests
         Assert.Contains("aws", d.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("amazon", "aws")]
+    [InlineData("Amazon Web Services", "aws")]
+    [InlineData("AWS", "aws")]
+    [InlineData("eks", "aws")]
+    [InlineData("Google Cloud", "gcp")]
+    [InlineData("google", "gcp")]
+    [InlineData("GKE", "gcp")]
+    [InlineData("microsoft", "azure")]
+    [InlineData("Microsoft Azure", "azure")]
+    [InlineData("Oracle Cloud", "oci")]
+    [InlineData("aliyun", "alibaba")]
+    [InlineData("IBM Cloud", "ibm")]
+    [InlineData("on-premises", "onprem")]
+    [InlineData("bare-metal", "onprem")]
+    public void Load_ProviderDisplayNameOrAlias_ErrorWithTheProviderCode(string written, string code)
+    {
+        // A display name is not read as the provider it names (no silent mapping): an error that says which code to write.
+        var d = Assert.Single(Estate(Cluster.Replace("provider: aws", $"provider: {written}", StringComparison.Ordinal)));
+        Assert.Equal(DiagnosticCodes.InvalidValue, d.Code);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains($"'provider' is '{written}'", d.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"did you mean '{code}'?", d.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_DanglingReference_ReportedAtTheReferenceWithSuggestion()
     {
