@@ -78,7 +78,7 @@ internal static class FidesReader
             {
                 if (replacedBy.Length > 0)
                     session.Diagnostics.Warning(DiagnosticCodes.DeprecatedKey,
-                        $"Fides system '{s.Key}': data_use '{key}' is a fideslang 1.x data use; fideslang 2.0 replaced it with '{replacedBy}'", use.Location);
+                        $"Fides system '{s.Key}': data_use '{key}' is a fideslang 1.x data use; fideslang 2.0 replaced it with '{replacedBy}', and it is read as that", use.Location);
                 continue;
             }
             var known = DataUses.Value.Keys.Concat(uses.Declared.Keys).ToList();
@@ -229,15 +229,26 @@ internal static class FidesReader
         session.Add(flow);
     }
 
-    /// <summary>Our flow purpose for a fideslang data use.</summary>
-    internal static string Purpose(string? dataUse) => dataUse?.Split('.')[0] switch
+    /// <summary>
+    /// Our flow purpose for a fideslang data use. A fideslang 1.x key is read as its 2.0 replacement (the shipped table's
+    /// second column), so a manifest means the same whichever fideslang it was written for.
+    /// </summary>
+    internal static string Purpose(string? dataUse) => Current(dataUse)?.Split('.')[0] switch
     {
-        "analytics" or "improve" => "analytics",
+        "analytics" => "analytics",
         "train_ai_system" => "ml-training",
         "operations" => "support-access",
         null => "processing",
         _ => "processing",
     };
+
+    /// <summary>The fideslang 2.0 key of <paramref name="dataUse"/>: its replacement when it is a 1.x key (followed to the end), else itself.</summary>
+    private static string? Current(string? dataUse)
+    {
+        for (var i = 0; dataUse is not null && i < 8 && DataUses.Value.TryGetValue(dataUse, out var replacedBy) && replacedBy.Length > 0; i++)
+            dataUse = replacedBy;
+        return dataUse;
+    }
 
     /// <summary>Our mechanism for a fideslang <c>legal_basis_for_transfers</c> value (adequacy is not a mechanism: the engine knows the decisions).</summary>
     internal static string? Mechanism(string basis) => basis switch

@@ -1,4 +1,5 @@
 using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Tests;
 
 namespace ComplianceEngine.Import.Tests.Readers;
 
@@ -142,8 +143,23 @@ public sealed class OtherReadersTests
     }
 
     [Theory]
-    [InlineData("improve.system", "analytics")]
+    [InlineData("improve.system", "processing")] // fideslang 2.0 replaced it with functional.service.improve
+    [InlineData("improve", "processing")] // ... and improve with functional
     [InlineData("train_ai_system", "ml-training")]
     [InlineData("marketing.advertising", "processing")]
+    [InlineData("analytics.reporting", "analytics")]
     public void Fides_DataUse_MapsToAPurpose(string use, string purpose) => Assert.Equal(purpose, Fides.FidesReader.Purpose(use));
+
+    /// <summary>
+    /// A fideslang 1.x data use means what its 2.0 replacement means: for every deprecated row of the shipped table, the
+    /// old key and its replacement give the same purpose (improve.system was "analytics", functional.service.improve "processing").
+    /// </summary>
+    [Fact]
+    public void Fides_DeprecatedDataUse_HasItsReplacementsPurpose()
+    {
+        var rows = File.ReadAllLines(Repo.Path("src", "ComplianceEngine.Import", "Fides", "fideslang-data-uses.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).Where(c => c.Length == 2 && c[1].Length > 0).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal(Fides.FidesReader.Purpose(r[1]), Fides.FidesReader.Purpose(r[0])));
+    }
 }
