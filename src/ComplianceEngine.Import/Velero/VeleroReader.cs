@@ -95,13 +95,68 @@ internal static class VeleroReader
 
     private static List<NativeDraft> StoresIn(ImportSession session, KubeObject o, Cursor spec)
     {
-        var included = spec["includedNamespaces"].Strings;
-        var excluded = spec["excludedNamespaces"].Strings.ToHashSet(StringComparer.Ordinal);
-        var all = included.Count == 0 || included.Contains("*");
+        var included = Patterns(session, o, spec["includedNamespaces"]);
+        var excluded = Patterns(session, o, spec["excludedNamespaces"]);
+        var all = spec["includedNamespaces"].Strings.Count == 0 || spec["includedNamespaces"].Strings.Contains("*");
         var cluster = o.Labels.Text(AnnotationKeys.Cluster) ?? o.Annotations.Text(AnnotationKeys.Cluster);
         return [.. session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace is { } ns
-            && (all || included.Contains(ns)) && !excluded.Contains(ns)
+            && (all || included.Any(p => p.IsMatch(ns))) && !excluded.Any(p => p.IsMatch(ns))
             && (cluster is null || (d.Get("cluster") as YamlScalar)?.Value == cluster))];
+    }
+
+    /// <summary>
+    /// The namespace patterns of an include or exclude list, as Velero (1.18 and later) reads them: <c>*</c> any run of
+    /// characters, <c>?</c> one character, <c>[abc]</c> and <c>[a-z]</c> one of a set; a name without them matches only
+    /// itself. A pattern Velero rejects (<c>**</c>, <c>|</c>, <c>()</c>, <c>!</c>, <c>{}</c>, <c>,</c>, an empty or unclosed
+    /// bracket) is an error at the item and matches nothing (velero.io/docs/v1.18/namespace-glob-patterns).
+    /// </summary>
+    private static List<System.Text.RegularExpressions.Regex> Patterns(ImportSession session, KubeObject o, Cursor list)
+    {
+        var result = new List<System.Text.RegularExpressions.Regex>();
+        foreach (var item in list.Items)
+        {
+            if (item.String is not { } pattern) continue;
+            if (NamespacePattern(pattern) is { } regex) result.Add(regex);
+            else
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"Velero {o.Kind} '{o.Name}': '{pattern}' is not a namespace pattern Velero accepts (* any run, ? one character, [abc] or [a-z] one of a set; no **, |, (), !, {{}} or commas)",
+                    item.Location);
+        }
+        return result;
+    }
+
+    /// <summary>The anchored expression of a Velero namespace glob, or null when Velero rejects the pattern.</summary>
+    internal static System.Text.RegularExpressions.Regex? NamespacePattern(string pattern)
+    {
+        if (pattern.Length == 0 || pattern.Contains("**", StringComparison.Ordinal) || pattern.IndexOfAny(['|', '(', ')', '!', '{', '}', ',']) >= 0) return null;
+        var sb = new System.Text.StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '*': sb.Append(".*"); break;
+                case '?': sb.Append('.'); break;
+                case '[':
+                    var close = pattern.IndexOf(']', i + 1);
+                    if (close < 0 || close == i + 1) return null;
+                    var set = pattern[(i + 1)..close];
+                    if (!set.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.')) return null;
+                    sb.Append('[').Append(set).Append(']');
+                    i = close;
+                    break;
+                case ']': return null;
+                default: sb.Append(System.Text.RegularExpressions.Regex.Escape(c.ToString())); break;
+            }
+        }
+        try
+        {
+            return new System.Text.RegularExpressions.Regex(sb.Append('$').ToString(), System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return null; // a range written backwards ([z-a])
+        }
     }
 
     private static Location StorageLocation(ImportSession session, KubeObject o)
