@@ -1,3 +1,4 @@
+using ComplianceEngine.Loading.Documents;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Inventory;
@@ -7,46 +8,50 @@ namespace ComplianceEngine.Import.Federation;
 /// <summary>What Karmada and OCM readers share: clusters from a control plane's view, and placing stores on them.</summary>
 internal static class FederatedPlacement
 {
-    /// <summary>Our provider for the free-text provider of a control plane (<c>AWS</c>, <c>Amazon</c>, <c>Azure</c>, <c>GCP</c>, <c>BareMetal</c>...).</summary>
+    /// <summary>
+    /// Our provider for the free-text provider of a control plane (<c>AWS</c>, <c>Amazon</c>, <c>Azure</c>, <c>GCP</c>,
+    /// <c>Alibaba Cloud</c>, <c>IBM</c>, <c>Oracle</c>, <c>BareMetal</c>...): the names the native reader suggests for a
+    /// provider (<see cref="InventoryReader.ProviderAlias"/>), and <c>kind</c> (a local cluster); null for any other.
+    /// </summary>
     public static string? Provider(string? text) => text?.Trim().ToLowerInvariant() switch
     {
         null => null,
-        "aws" or "amazon" or "eks" => "aws",
-        "azure" or "aks" or "microsoft" => "azure",
-        "gcp" or "google" or "gke" => "gcp",
-        "baremetal" or "bare-metal" or "vsphere" or "openstack" or "onprem" or "on-prem" or "kind" => "onprem",
-        "edge" => "edge",
-        _ => null,
+        "kind" => "onprem",
+        var t => InventoryReader.ProviderAlias(t) is { } p and not "other" ? p : null,
     };
+
+    /// <summary>Providers whose regions the region catalog lists: a region of theirs is looked up, not given as a country.</summary>
+    public static bool IsCloud(string? provider) => provider is "aws" or "azure" or "gcp" or "oci" or "alibaba" or "ibm";
 
     /// <summary>
     /// Adds a Cluster seen by a control plane. An unknown provider or region makes the cluster indeterminate, with a
     /// warning. A cluster already imported (from its Nodes, a Terraform plan, or the other control plane) is merged with
     /// what this one says (see <see cref="Merge"/>): nothing either source says is dropped silently.
     /// </summary>
-    public static void AddCluster(ImportSession session, string name, string? providerText, Cursor? region, SourceLocation at, string reader, Mapping.DataFacts mapped)
+    public static void AddCluster(ImportSession session, string name, string? providerText, Cursor? region, SourceLocation at, string reader, Mapping.DataFacts mapped,
+        (string Text, SourceLocation At)? regionOfZones = null)
     {
         var provider = mapped.Provider?.Value ?? Provider(providerText);
         var draft = new NativeDraft(DocumentKind.Cluster, name, at, reader);
-        var regionText = mapped.Region?.Value ?? region?.String;
-        var regionAt = mapped.Region?.At ?? region?.Location ?? at;
+        var regionText = mapped.Region?.Value ?? region?.String ?? regionOfZones?.Text;
+        var regionAt = mapped.Region?.At ?? region?.Location ?? regionOfZones?.At ?? at;
         string? unknown = null;
         if (mapped.Country is { } country)
         {
             draft.Set("provider", NativeDraft.Text(provider ?? "onprem", at));
-            if (regionText is not null && provider is "aws" or "azure" or "gcp") draft.Set("region", NativeDraft.Text(Normalise(provider, regionText), regionAt));
+            if (regionText is not null && IsCloud(provider)) draft.Set("region", NativeDraft.Text(Normalise(provider!, regionText), regionAt));
             draft.Set("country", NativeDraft.Text(country.Value, country.At));
         }
-        else if (provider is "aws" or "azure" or "gcp" && regionText is not null)
+        else if (IsCloud(provider) && regionText is not null)
         {
-            draft.Set("provider", NativeDraft.Text(provider, at));
-            draft.Set("region", NativeDraft.Text(Normalise(provider, regionText), regionAt));
+            draft.Set("provider", NativeDraft.Text(provider!, at));
+            draft.Set("region", NativeDraft.Text(Normalise(provider!, regionText), regionAt));
         }
         else
         {
             unknown = provider is null ? $"provider '{providerText ?? "(none)"}' is not a cloud the engine knows" : "no region";
             draft.Set("provider", NativeDraft.Text(provider ?? "other", at));
-            if (provider is "aws" or "azure" or "gcp") draft.Set("region", NativeDraft.Text("unknown", at));
+            if (IsCloud(provider)) draft.Set("region", NativeDraft.Text("unknown", at));
             else draft.Set("country", NativeDraft.Text(ImportSession.UnknownCountry, at));
         }
         if (session.Find(DocumentKind.Cluster, name) is { } existing)
@@ -91,8 +96,8 @@ internal static class FederatedPlacement
                 + $"its location is unknown (its facts indeterminate) until they agree: correct the wrong source, or give the location with an ImportMapping rule (match: {{name: {first.Name}}})",
                 second.At);
             var provider = (first.Get("provider") as YamlScalar)?.Value;
-            if (first.Get("region") is not null || provider is "aws" or "azure" or "gcp") first.Set("region", NativeDraft.Text("unknown", second.At));
-            if (first.Get("country") is not null || provider is not ("aws" or "azure" or "gcp")) first.Set("country", NativeDraft.Text(ImportSession.UnknownCountry, second.At));
+            if (first.Get("region") is not null || IsCloud(provider)) first.Set("region", NativeDraft.Text("unknown", second.At));
+            if (first.Get("country") is not null || !IsCloud(provider)) first.Set("country", NativeDraft.Text(ImportSession.UnknownCountry, second.At));
             return;
         }
         if (added.Count == 0) return; // the second source agrees, or says less: nothing to add

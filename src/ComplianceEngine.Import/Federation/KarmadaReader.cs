@@ -38,7 +38,9 @@ internal static class KarmadaReader
         {
             var spec = c.Object["spec"];
             var mapped = session.Mapping.For(new SourceObject(Name, "Cluster", c.Name!, c.Name!));
-            FederatedPlacement.AddCluster(session, c.Name!, spec["provider"].String, spec["region"].Exists ? spec["region"] : null, c.Object.Location, Name, mapped);
+            Cursor? region = spec["region"].String is not null ? spec["region"] : null;
+            var ofZones = region is null ? RegionOfZones(session, c.Name!, FederatedPlacement.Provider(mapped.Provider?.Value ?? spec["provider"].String), spec) : null;
+            FederatedPlacement.AddCluster(session, c.Name!, spec["provider"].String, region, c.Object.Location, Name, mapped, ofZones);
             members.Add(new MemberCluster(c.Name!, c.Labels, spec["provider"].String, spec["region"].String, spec["zones"].Strings));
         }
 
@@ -93,6 +95,24 @@ internal static class KarmadaReader
                 foreach (var store in stores) FederatedPlacement.Place(store, selected, placement.Location);
             }
         }
+    }
+
+    /// <summary>
+    /// For a Cluster with no <c>spec.region</c>: the region its <c>spec.zones</c> (or the deprecated <c>spec.zone</c>) lie
+    /// in, at the first zone. Zones of more than one region are a warning and give <c>unknown</c>: which one holds the data is not guessed.
+    /// </summary>
+    private static (string Text, SourceLocation At)? RegionOfZones(ImportSession session, string name, string? provider, Cursor spec)
+    {
+        if (!FederatedPlacement.IsCloud(provider)) return null;
+        var zones = spec["zones"].Items.Append(spec["zone"]).Where(z => z.String is { Length: > 0 }).ToList();
+        if (zones.Count == 0) return null;
+        var regions = zones.Select(z => Regions.RegionOfZone(provider!, provider == "azure" ? Regions.Azure(z.String!) : z.String!.ToLowerInvariant()))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (regions.Count == 1) return (regions[0], zones[0].Location);
+        session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
+            $"Karmada Cluster '{name}' has no spec.region and zones of more than one region ({string.Join(", ", regions)}); give its region (spec.region, or an ImportMapping rule); until then its facts are indeterminate",
+            zones[0].Location);
+        return ("unknown", zones[0].Location);
     }
 
     /// <summary>The member clusters one affinity term selects.</summary>

@@ -47,4 +47,62 @@ public sealed class RealInputTests
         Assert.Contains("is not a namespace pattern Velero accepts", d.Message, StringComparison.Ordinal);
         Assert.Equal(24, d.Location.Line);
     }
+
+    // Karmada's Cluster.spec.provider and OCM's platform claim / `cloud` label are free text (input-formats.md sections 2
+    // and 3; ACM writes cloud: IBM). Only aws, azure and gcp were known: an Alibaba, Oracle or IBM cluster whose region
+    // the catalog has was made "a cloud the engine does not know", indeterminate.
+    [Theory]
+    [InlineData("Alibaba Cloud", "cn-hangzhou", "alibaba", "CN")]
+    [InlineData("alibabacloud", "cn-hangzhou", "alibaba", "CN")]
+    [InlineData("Oracle", "eu-frankfurt-1", "oci", "DE")]
+    [InlineData("IBMCloud", "us-south", "ibm", "US")]
+    public void Karmada_CatalogProviderByAnyName_IsLocated(string provider, string region, string code, string country)
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml",
+            $"apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {{name: m}}\nspec: {{syncMode: Push, provider: {provider}, region: {region}}}\n");
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown);
+        var cluster = Assert.Single(estate.Clusters);
+        Assert.Equal((code, region), (cluster.Provider, cluster.Region));
+        Assert.Equal(country, ImportHarness.BuiltIn.Value.Resolver.Resolve(cluster, null).Country);
+    }
+
+    [Fact]
+    public void Ocm_IbmCloudLabel_IsLocated()
+    {
+        var (estate, _) = ImportHarness.Load("x.yaml",
+            "apiVersion: cluster.open-cluster-management.io/v1\nkind: ManagedCluster\nmetadata: {name: m, labels: {cloud: IBM, region: us-south}}\nspec: {hubAcceptsClient: true}\n");
+        var cluster = Assert.Single(estate.Clusters);
+        Assert.Equal(("ibm", "us-south"), (cluster.Provider, cluster.Region));
+    }
+
+    [Fact]
+    public void Karmada_UnknownProviderName_StaysIndeterminateWithAWarning()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml",
+            "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: m}\nspec: {syncMode: Push, provider: huaweicloud, region: cn-north-4}\n");
+        Assert.Contains("'huaweicloud' is not a cloud the engine knows", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
+        Assert.Equal("ZZ", Assert.Single(estate.Clusters).Country);
+    }
+
+    // Karmada's Cluster has the deprecated spec.zone and spec.zones beside spec.region (karmada-io/karmada@f8fdd02d
+    // pkg/apis/cluster/v1alpha1/types.go); registrations written by hand often give only a zone. A zone names its region.
+    [Theory]
+    [InlineData("zones: [eu-central-1a, eu-central-1b]")]
+    [InlineData("zone: eu-central-1a")]
+    public void Karmada_ZoneWithoutRegion_IsReadAsItsRegion(string zones)
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml",
+            $"apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {{name: m}}\nspec: {{syncMode: Push, provider: AWS, {zones}}}\n");
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown);
+        Assert.Equal("eu-central-1", Assert.Single(estate.Clusters).Region);
+    }
+
+    [Fact]
+    public void Karmada_ZonesOfTwoRegions_IsAConflictNotAGuess()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml",
+            "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: m}\nspec: {syncMode: Push, provider: aws, zones: [eu-central-1a, us-east-1a]}\n");
+        Assert.Contains("zones of more than one region", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
+        Assert.Equal("unknown", Assert.Single(estate.Clusters).Region);
+    }
 }
