@@ -83,6 +83,9 @@ internal static class KubernetesReader
             "aws" => "aws",
             "azure" => "azure",
             "gce" => "gcp",
+            "ibm" => "ibm",
+            "alicloud" => "alibaba",
+            "oci" => "oci",
             "eks-hybrid" or "kind" => "onprem",
             _ => null,
         };
@@ -90,16 +93,21 @@ internal static class KubernetesReader
         provider ??= labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal) || k.StartsWith("topology.k8s.aws/", StringComparison.Ordinal)) ? "aws"
             : labels.Keys.Any(k => k.StartsWith("kubernetes.azure.com/", StringComparison.Ordinal)) ? "azure"
             : labels.Keys.Any(k => k.StartsWith("cloud.google.com/gke", StringComparison.Ordinal)) ? "gcp"
+            : labels.Keys.Any(k => k.StartsWith("ibm-cloud.kubernetes.io/", StringComparison.Ordinal)) ? "ibm"
+            : labels.Keys.Any(k => k.StartsWith("alibabacloud.com/", StringComparison.Ordinal)) ? "alibaba"
+            : scheme.Length > 0 ? "other" // a cloud (hcloud, digitalocean, ...) whose regions the catalog does not list: not on-premises
             : "onprem";
         if (provider == "onprem") return new NodePlace(provider, null, scheme.Length > 0 ? $"spec.providerID {scheme}://" : "no cloud labels or providerID");
+        if (provider == "other") return new NodePlace(provider, null, $"spec.providerID {scheme}://, a provider whose regions the region catalog does not list");
 
         if (Label("topology.kubernetes.io/region") is { } region) return new NodePlace(provider, Normalise(provider, region), "topology.kubernetes.io/region");
         if (Label("failure-domain.beta.kubernetes.io/region") is { } old) return new NodePlace(provider, Normalise(provider, old), "failure-domain.beta.kubernetes.io/region");
         var zone = Label("topology.kubernetes.io/zone") ?? Label("failure-domain.beta.kubernetes.io/zone");
-        if (zone is null && provider is "aws" or "gcp" && scheme.Length > 0)
+        if (zone is null && provider is "aws" or "gcp" or "alibaba" && scheme.Length > 0)
         {
             var parts = providerId[(scheme.Length + 3)..].Split('/', StringSplitOptions.RemoveEmptyEntries);
-            zone = provider == "aws" ? parts.FirstOrDefault() : parts.Length >= 2 ? parts[1] : null;
+            // alicloud:///<zone>/<instance>, or the older alicloud://<region>.<instance>
+            zone = provider switch { "aws" => parts.FirstOrDefault(), "alibaba" => parts.FirstOrDefault()?.Split('.')[0], _ => parts.Length >= 2 ? parts[1] : null };
         }
         if (zone is not null && !(provider == "azure" && zone.All(char.IsAsciiDigit)))
             return new NodePlace(provider, Regions.RegionOfZone(provider, Normalise(provider, zone)), "zone");
@@ -131,7 +139,7 @@ internal static class KubernetesReader
             if (provider == "onprem" || provider is "edge" or "other")
             {
                 session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
-                    $"Cluster '{name}': its nodes have no cloud location ({places[0].Place.Evidence}); give its country with an ImportMapping rule (match: {{name: {name}, kind: Node}}, country: XX); until then its facts are indeterminate", at);
+                    $"Cluster '{name}': {(provider == "other" ? "its nodes run on a cloud without a catalog location" : "its nodes have no cloud location")} ({places[0].Place.Evidence}); give its country with an ImportMapping rule (match: {{name: {name}, kind: Node}}, country: XX); until then its facts are indeterminate", at);
                 draft.Set("country", NativeDraft.Text(ImportSession.UnknownCountry, at));
             }
             else if (regions.Count == 1 && places.All(p => p.Place.Region is not null))

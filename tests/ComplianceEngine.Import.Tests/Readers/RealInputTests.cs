@@ -105,4 +105,40 @@ public sealed class RealInputTests
         Assert.Contains("zones of more than one region", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
         Assert.Equal("unknown", Assert.Single(estate.Clusters).Region);
     }
+
+    // spec.providerID schemes of the cloud controller managers besides aws/azure/gce: IBM Cloud `ibm://<account>///<cluster>/<worker>`,
+    // Alibaba `alicloud:///<zone>/<instance>`, Oracle `oci://<instance OCID>` (seen through code search). Their nodes were
+    // read as on-premises machines ("no cloud location"), so the topology region label the CCM sets was thrown away.
+    [Theory]
+    [InlineData("ibm://a0bc///c0d1/kube-c0d1-w1", "us-south", "ibm", "us-south")]
+    [InlineData("alicloud:///cn-hangzhou-h/i-bp1x", "cn-hangzhou", "alibaba", "cn-hangzhou")]
+    [InlineData("oci://ocid1.instance.oc1.eu-frankfurt-1.abc", "eu-frankfurt-1", "oci", "eu-frankfurt-1")]
+    public void Node_OtherCatalogCloud_IsReadFromItsRegionLabel(string providerId, string label, string provider, string region)
+    {
+        var (estate, diagnostics) = ImportHarness.Load("fra.nodes.yaml",
+            $"apiVersion: v1\nkind: Node\nmetadata: {{name: n1, labels: {{topology.kubernetes.io/region: {label}}}}}\nspec: {{providerID: '{providerId}'}}\n");
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown);
+        var cluster = Assert.Single(estate.Clusters);
+        Assert.Equal((provider, region), (cluster.Provider, cluster.Region));
+    }
+
+    [Fact]
+    public void Node_AlibabaWithoutRegionLabel_ReadsTheZoneOfItsProviderId()
+    {
+        var (estate, _) = ImportHarness.Load("fra.nodes.yaml", "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {providerID: 'alicloud:///cn-hangzhou-h/i-bp1x'}\n");
+        var cluster = Assert.Single(estate.Clusters);
+        Assert.Equal("alibaba", cluster.Provider);
+        Assert.Equal("CN", ImportHarness.BuiltIn.Value.Resolver.Resolve(cluster, null).Country); // the zone, read as its region by the catalog
+    }
+
+    [Fact]
+    public void Node_ProviderTheCatalogDoesNotList_IsNotCalledOnPremises()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("fra.nodes.yaml",
+            "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {topology.kubernetes.io/region: fsn1}}\nspec: {providerID: 'hcloud://4711'}\n");
+        var cluster = Assert.Single(estate.Clusters);
+        Assert.Equal("other", cluster.Provider);
+        Assert.Equal("ZZ", cluster.Country);
+        Assert.Contains("hcloud", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
+    }
 }
