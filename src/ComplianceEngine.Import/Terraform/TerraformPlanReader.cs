@@ -375,11 +375,10 @@ internal sealed partial class TerraformPlanReader
         var regions = c.Values["custom_placement_config"].Items.SelectMany(p => p["data_locations"].Items).ToList();
         if (regions.Count == 0 && location.String is { } l)
         {
-            if (l.ToUpperInvariant() is "EU" or "US" or "ASIA" or "EUR4" or "NAM4" or "ASIA1" or "EUR5" or "EUR7" or "EUR8")
-                Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
-                    $"{c.Describe}: location '{l}' is a multi-region or predefined dual-region; the country the data rests in is not known, so its facts are indeterminate (use custom_placement_config or a single region)", location.Location);
-            var region = l.ToLowerInvariant();
-            AddStore(c, name, "gcp", region is "eu" or "us" or "asia" ? null : region, location.Location);
+            // A region is lower case in the catalog (europe-west3); a multi-region or predefined dual-region (EU, EUR4) is
+            // upper case, and the catalog says which countries it spans (a location it does not know is indeterminate there).
+            var region = l.Contains('-', StringComparison.Ordinal) ? l.ToLowerInvariant() : l.ToUpperInvariant();
+            AddStore(c, name, "gcp", region, location.Location);
             return;
         }
         if (regions.Count == 0)

@@ -131,13 +131,31 @@ public sealed partial class TerraformPlanReaderTests
         Assert.Equal("westeurope", estate.Clusters.Single(c => c.Name == store.Cluster!.Name).Region);
     }
 
-    [Fact]
-    public void GcsBucket_MultiRegion_IsIndeterminate()
+    /// <summary>
+    /// A multi-region or predefined dual-region bucket rests in every country it spans, as the region catalog says
+    /// (rules/catalog/multi-regions.tsv): the importer used to throw the location away ("gcp-unknown", indeterminate)
+    /// while a native Cluster in the same location was judged in each country.
+    /// </summary>
+    [Theory]
+    [InlineData("EU")]
+    [InlineData("eur4")]
+    public void GcsBucket_MultiRegion_IsJudgedInEveryCountryItSpans(string location)
     {
-        var change = Change("google_storage_bucket.b", "google_storage_bucket", """{"name":"lake","location":"EU"}""");
+        var change = Change("google_storage_bucket.b", "google_storage_bucket", $$"""{"name":"lake","location":"{{location}}"}""");
         var (estate, diagnostics) = ImportHarness.Load("plan.json", Plan(change));
-        Assert.Contains("multi-region", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
-        Assert.Equal("gcp-unknown", Assert.Single(estate.Stores).Cluster!.Name);
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown);
+        var cluster = estate.Clusters.Single(c => c.Name == Assert.Single(estate.Stores).Cluster!.Name);
+        var site = ImportHarness.BuiltIn.Value.Resolver.Resolve(cluster, null);
+        Assert.True(site.Spans.Length >= 2, $"{location} spans {site.Spans.Length} regions");
+    }
+
+    [Fact]
+    public void GcsBucket_LocationTheCatalogDoesNotKnow_IsIndeterminateInTheCore()
+    {
+        var change = Change("google_storage_bucket.b", "google_storage_bucket", """{"name":"lake","location":"EUR9"}""");
+        var (estate, _) = ImportHarness.Load("plan.json", Plan(change));
+        var report = ImportHarness.BuiltIn.Value.Evaluate(estate, new Core.Evaluation.EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
+        Assert.Contains(report.Diagnostics, x => x.Code == DiagnosticCodes.UnknownRegion && x.Message.Contains("EUR9", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
