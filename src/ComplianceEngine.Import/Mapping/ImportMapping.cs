@@ -141,7 +141,8 @@ internal sealed class ImportMapping
                     Individuals = r.Long("individuals") is { } n ? new(n, r.LocationOf("individuals")) : null,
                     Store = Text(r, "store"),
                     Cluster = Text(r, "cluster"),
-                    Provider = r.Enum("provider", Loading.Documents.InventoryReader.Providers) is { } p ? new(p, r.LocationOf("provider")) : null,
+                    Provider = r.Enum("provider", Loading.Documents.InventoryReader.Providers, Loading.Documents.InventoryReader.ProviderAlias) is { } p
+                        ? new(p, r.LocationOf("provider")) : null,
                     Region = Text(r, "region"),
                     Country = Text(r, "country"),
                     Role = r.Enum("role", Loading.Documents.InventoryReader.RecipientRoles) is { } role ? new(role, r.LocationOf("role")) : null,

@@ -141,4 +141,15 @@ public sealed class RealInputTests
         Assert.Equal("ZZ", cluster.Country);
         Assert.Contains("hcloud", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ImportMapping_ProviderDisplayName_IsAnErrorSayingWhichCode()
+    {
+        var mapping = "apiVersion: compliance/v1\nkind: ImportMapping\nmetadata: {name: m}\nspec:\n  rules:\n    - match: {name: fra, kind: Node}\n      provider: Amazon Web Services\n      region: eu-central-1\n---\n";
+        var (_, diagnostics) = ImportHarness.Load("m.yaml", mapping + Node);
+        var d = ImportHarness.Single(diagnostics, DiagnosticCodes.InvalidValue);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.EndsWith("did you mean 'aws'?", d.Message, StringComparison.Ordinal);
+        Assert.Equal(7, d.Location.Line);
+    }
 }
