@@ -8,8 +8,9 @@ namespace ComplianceEngine.Import.Istio;
 
 /// <summary>
 /// Reads Istio ServiceEntries with <c>location: MESH_EXTERNAL</c> (the default): each host is a Recipient (country from
-/// the ImportMapping, else indeterminate), and every imported store in the entry's namespace sends data to it, encrypted
-/// in transit when every port is TLS/HTTPS (or 443).
+/// the ImportMapping, else indeterminate), and every imported store in a namespace the entry is exported to (Istio's
+/// <c>exportTo</c>: every namespace by default, <c>.</c> its own) sends data to it, encrypted in transit when every port
+/// is TLS/HTTPS (or 443).
 /// </summary>
 internal static class ServiceEntryReader
 {
@@ -51,10 +52,14 @@ internal static class ServiceEntryReader
             var owner = $"ServiceEntry '{o.Namespace}/{o.Name}'";
             AnnotationKeys.CheckShape(o.Object["metadata"]["annotations"], "metadata.annotations", owner, session.Diagnostics);
             var flowFacts = DataFacts.FromAnnotations(o.Annotations, owner, session.Diagnostics);
-            var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace == o.Namespace).ToList();
+            // Istio exports an entry to every namespace unless exportTo says otherwise ("." its own, "*" all, or names).
+            var exportTo = spec["exportTo"].Strings;
+            var everywhere = exportTo.Count == 0 || exportTo.Contains("*");
+            bool Reaches(string? ns) => everywhere || (ns is not null && (exportTo.Contains(ns) || (ns == o.Namespace && exportTo.Contains("."))));
+            var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && Reaches(d.Namespace)).ToList();
             if (sources.Count == 0)
                 session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
-                    $"{owner}: no imported DataStore is in namespace '{o.Namespace}', so no flow to {string.Join(", ", hosts.Select(h => h.String))} is imported; annotate the workloads there with {AnnotationKeys.Categories}", o.Object.Location);
+                    $"{owner}: no imported DataStore is in {(everywhere ? "any namespace" : $"the namespaces it is exported to ({string.Join(", ", exportTo)})")}, so no flow to {string.Join(", ", hosts.Select(h => h.String))} is imported; annotate the workloads there with {AnnotationKeys.Categories}", o.Object.Location);
 
             foreach (var host in hosts)
             {

@@ -23,7 +23,7 @@ public sealed class LocationResolutionTests
         var d = Assert.Single(report.Diagnostics, d => d.Code == DiagnosticCodes.UnknownRegion);
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
         Assert.Contains("did you mean 'eu-central-1'", d.Message, StringComparison.Ordinal);
-        Assert.Equal(1, d.Location.Line);
+        Assert.Equal((7, 11), (d.Location.Line, d.Location.Column)); // at the region's value, not the Cluster's first line
     }
 
     [Fact]

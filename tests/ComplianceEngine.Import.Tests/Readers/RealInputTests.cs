@@ -152,4 +152,28 @@ public sealed class RealInputTests
         Assert.EndsWith("did you mean 'aws'?", d.Message, StringComparison.Ordinal);
         Assert.Equal(7, d.Location.Line);
     }
+
+    private static string Entry(string ns, string exportTo = "") =>
+        $"apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {{name: crm, namespace: {ns}}}\nspec: {{hosts: [api.crm.example], location: MESH_EXTERNAL, ports: [{{number: 443, name: tls, protocol: TLS}}]{exportTo}}}\n---\n";
+
+    // Istio exports a ServiceEntry to every namespace unless exportTo says otherwise, and its docs put egress entries in a
+    // namespace of their own (istio.io/v1.2/docs/ops/traffic-management/deploy-guidelines, "Cross-namespace configuration
+    // sharing", with namespace: egress). Read as "only the entry's own namespace", such an entry imported no flow at all.
+    [Fact]
+    public void Istio_EntryWithoutExportTo_ReachesTheStoresOfEveryNamespace()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("db", "payments") + Workload("crm-cache", "sales") + Entry("egress"));
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceDanglingReference);
+        Assert.Equal(["crm-cache-to-api.crm.example", "db-to-api.crm.example"], estate.Flows.Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(", exportTo: ['.']", new[] { "db-to-api.crm.example" })]
+    [InlineData(", exportTo: [sales]", new[] { "crm-cache-to-api.crm.example" })]
+    [InlineData(", exportTo: ['*']", new[] { "crm-cache-to-api.crm.example", "db-to-api.crm.example" })]
+    public void Istio_ExportTo_NamesTheNamespacesThatReachTheHost(string exportTo, string[] flows)
+    {
+        var (estate, _) = ImportHarness.Load("x.yaml", Node + Workload("db", "payments") + Workload("crm-cache", "sales") + Entry("payments", exportTo));
+        Assert.Equal(flows, estate.Flows.Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
 }
