@@ -156,29 +156,33 @@ internal sealed partial class CoverageTally
         var estate = resolved.Estate;
         var by = ImmutableSortedDictionary.CreateBuilder<string, CoverageCounts>(StringComparer.Ordinal);
         foreach (var j in jurisdictions) by[j] = CoverageCounts.Zero;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        int Distinct(HashSet<FindingSubject> subjects, string kind)
-        {
-            names.Clear();
-            foreach (var s in subjects)
-            {
-                if (s.Kind == kind) names.Add(s.Name);
-            }
-            return names.Count;
-        }
+        var (storeNames, flowNames) = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
         foreach (var (j, judged) in _judged)
         {
-            var (counts, subjects) = (judged.Counts, judged.All());
-            by[j] = new CoverageCounts(Distinct(subjects, DocumentKind.DataStore), Distinct(subjects, DocumentKind.DataFlow),
-                counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
+            // The distinct names of the stores and flows judged, in one pass over the subjects.
+            storeNames.Clear();
+            flowNames.Clear();
+            foreach (var s in judged.All())
+            {
+                if (s.Kind == DocumentKind.DataStore) storeNames.Add(s.Name);
+                else if (s.Kind == DocumentKind.DataFlow) flowNames.Add(s.Name);
+            }
+            var counts = judged.Counts;
+            by[j] = new CoverageCounts(storeNames.Count, flowNames.Count, counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
         }
 
         // The names of the documents something judged, per kind (names compared ordinally: a string's hash, not a pair's).
         var touched = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        (string Kind, HashSet<string> Set)? last = null;
         void Touched(string kind, string name)
         {
-            if (!touched.TryGetValue(kind, out var set)) touched[kind] = set = new HashSet<string>(StringComparer.Ordinal);
-            set.Add(name);
+            // Subjects and sites come mostly in runs of one kind: the last kind's set is asked first.
+            if (last is not { } l || !string.Equals(l.Kind, kind, StringComparison.Ordinal))
+            {
+                if (!touched.TryGetValue(kind, out var found)) touched[kind] = found = new HashSet<string>(StringComparer.Ordinal);
+                last = l = (kind, found);
+            }
+            l.Set.Add(name);
         }
         HashSet<string> TouchedOf(string kind) => touched.TryGetValue(kind, out var set) ? set : [];
         AddAll(_touchedSubjects, _recordedSubjects);

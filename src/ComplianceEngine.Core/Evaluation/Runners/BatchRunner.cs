@@ -57,7 +57,8 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int JudgeOne(Fact fact, bool exhaustive, ref RuleVerdict[] verdicts)
     {
-        var (_, candidates) = rules.For(fact, exhaustive);
+        // As rules.For, written out here: this runs once per fact, and a call that returns a pair stayed at tier 0 for much of a run.
+        var candidates = fact is TransferFact t ? (exhaustive ? rules.Transfer : rules.Regimes.For(t)) : rules.Placement;
         var n = 0;
         foreach (var rule in candidates)
         {
