@@ -25,10 +25,10 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     private readonly Dictionary<string, int> _uncounted = new(StringComparer.Ordinal);
 
     /// <summary>Findings in fact and rule order, with the rule and (when kept for explanations) the fact behind each.</summary>
-    public List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings { get; private set; } = [];
+    public TallyFindings Findings { get; private set; } = new();
 
     /// <summary>Lets go of <see cref="Findings"/> (the report has taken them): the list is empty from now on.</summary>
-    public void ReleaseFindings() => Findings = [];
+    public void ReleaseFindings() => Findings = new();
 
     /// <summary>Pass verdicts per jurisdiction that were only counted (passes are findings only when asked for).</summary>
     public Dictionary<string, int> UncountedPasses
