@@ -181,11 +181,18 @@ public static class FindingFactory
     {
         var slots = new Dictionary<FindingSubject, int>(ReferenceEqualityComparer.Instance);
         var of = new int[items.Length];
+        // A fact's findings (one per rule) come one after another: a repeat of the last subject is not looked up again.
+        FindingSubject? last = null;
+        var lastSlot = -1;
         for (var i = 0; i < items.Length; i++)
         {
             var subject = items[i].Subject;
-            if (!slots.TryGetValue(subject, out var slot)) slots[subject] = slot = slots.Count;
-            of[i] = slot;
+            if (!ReferenceEquals(subject, last))
+            {
+                if (!slots.TryGetValue(subject, out lastSlot)) slots[subject] = lastSlot = slots.Count;
+                last = subject;
+            }
+            of[i] = lastSlot;
         }
         var subjects = new FindingSubject[slots.Count];
         foreach (var (subject, slot) in slots) subjects[slot] = subject;
