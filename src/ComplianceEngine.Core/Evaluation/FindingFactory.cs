@@ -263,7 +263,7 @@ public static class FindingFactory
     });
 
     /// <summary>Paths name by name (in natural order), a path before its own extensions.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
     {
         var n = Math.Min(a.Length, b.Length);

@@ -94,7 +94,7 @@ public static class RootCauses
     }
 
     /// <summary>The id of the first finding of <paramref name="f"/>'s rule whose whole path is the shortest proper prefix of <paramref name="f"/>'s path that is one.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string? ShortestPrefix(Finding f, Dictionary<RulePathKey, string> byPath)
     {
         if (f.Path.Length < 3) return null;
@@ -124,7 +124,7 @@ public static class RootCauses
         /// one by one. No per-call seed to set up, and nothing allocated. Only a dictionary's buckets depend on it: which
         /// finding is whose root cause is decided by comparing the names (<see cref="Equals(RulePathKey)"/>).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int Step(int hash, string name)
         {
             const ulong Multiplier = 0x9E3779B97F4A7C15UL;
@@ -173,7 +173,7 @@ public static class RootCauses
     }
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable: origin, then source, then destination.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string? UnknownSite(Finding f)
     {
         if (f.Status != FindingStatus.Indeterminate || f.Place is not { IsTransfer: true } place) return null;

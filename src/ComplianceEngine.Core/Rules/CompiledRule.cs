@@ -192,7 +192,7 @@ internal sealed class FactText
     }
 
     /// <summary>The value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] as text (read without boxing: <see cref="FieldText"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public string Formatted(int i)
     {
         _formatted ??= new string?[_rule.Fields.Length];
