@@ -58,7 +58,7 @@ internal sealed class CoverageScope
     }
 
     /// <summary>Adds to <paramref name="into"/> each jurisdiction that looked at <paramref name="fact"/> and is not listed yet.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLooked(Fact fact, List<string> into)
     {
         if (fact.Categories.IsDefaultOrEmpty) return;

@@ -39,7 +39,7 @@ internal sealed class RegimeIndex
     }
 
     /// <summary>The rules that may apply to <paramref name="fact"/>; every other transfer rule is not applicable to it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CompiledRule[] For(TransferFact fact)
     {
         if (RegimesOf(fact) is not { } regimes || ImmutableCollectionsMarshal.AsArray(regimes) is not { } key) return _all;
