@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Rules;
@@ -57,6 +58,7 @@ internal sealed class CoverageScope
     }
 
     /// <summary>Adds to <paramref name="into"/> each jurisdiction that looked at <paramref name="fact"/> and is not listed yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLooked(Fact fact, List<string> into)
     {
         if (fact.Categories.IsDefaultOrEmpty) return;

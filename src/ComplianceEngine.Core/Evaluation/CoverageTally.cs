@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
@@ -13,22 +14,40 @@ namespace ComplianceEngine.Core.Evaluation;
 /// document a judged fact was about or passed through, so the documents nothing judged can be named with a reason.
 /// One tally per chunk (no locking); chunks' tallies are merged in order.
 /// </summary>
+/// <remarks>
+/// A tally that records facts lists the subjects it meets (a repeat of the last one skipped) instead of hashing each into
+/// a set: a chunk's tally is merged once (<see cref="Merge"/>), and it is the merge that makes the subjects a set, hashing
+/// each listed subject once instead of once into the chunk's set and again into the total's.
+/// </remarks>
 internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
-    /// <summary>What one jurisdiction's rules judged: facts by kind, and the subjects of those facts.</summary>
+    /// <summary>
+    /// What one jurisdiction's rules judged: facts by kind, and the subjects of those facts (the set merged so far, and
+    /// those recorded here since, listed in the order met, perhaps more than once).
+    /// </summary>
     private sealed class Judged
     {
         public readonly int[] Counts = new int[4];
         public readonly HashSet<FindingSubject> Subjects = new(ReferenceEqualityComparer.Instance);
+        public readonly List<FindingSubject> Recorded = [];
         public FindingSubject? LastSubject;
+
+        /// <summary><see cref="Subjects"/> with the recorded ones added: the distinct subjects this jurisdiction judged.</summary>
+        public HashSet<FindingSubject> All()
+        {
+            AddAll(Subjects, Recorded);
+            Recorded.Clear();
+            return Subjects;
+        }
     }
 
     private readonly Dictionary<string, Judged> _judged = new(StringComparer.Ordinal);
     private string? _lastJurisdiction;
     private Judged? _last;
     private readonly HashSet<FindingSubject> _touchedSubjects = new(ReferenceEqualityComparer.Instance);
+    private readonly List<FindingSubject> _recordedSubjects = [];
     private readonly HashSet<Site> _touchedSites = new(ReferenceEqualityComparer.Instance);
     private FindingSubject? _lastSubject;
     private Site? _lastSource, _lastDestination, _lastOrigin;
@@ -54,6 +73,7 @@ internal sealed partial class CoverageTally
     /// to <paramref name="jurisdictions"/>). Consecutive facts often share a subject and sites (a flow's onward hops): a
     /// repeat is not looked up again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(Fact fact, List<string> jurisdictions)
     {
         fact.Context.CoverageScope.AddLooked(fact, jurisdictions);
@@ -71,12 +91,12 @@ internal sealed partial class CoverageTally
             var judged = Of(j);
             judged.Counts[kind]++;
             if (ReferenceEquals(judged.LastSubject, subject)) continue;
-            judged.Subjects.Add(subject);
+            judged.Recorded.Add(subject);
             judged.LastSubject = subject;
         }
         if (!ReferenceEquals(subject, _lastSubject))
         {
-            _touchedSubjects.Add(subject);
+            _recordedSubjects.Add(subject);
             _lastSubject = subject;
         }
         switch (fact)
@@ -115,10 +135,19 @@ internal sealed partial class CoverageTally
         {
             var mine = Of(j);
             for (var i = 0; i < mine.Counts.Length; i++) mine.Counts[i] += theirs.Counts[i];
-            mine.Subjects.UnionWith(theirs.Subjects);
+            if (theirs.Subjects.Count > 0) mine.Subjects.UnionWith(theirs.Subjects);
+            AddAll(mine.Subjects, theirs.Recorded);
         }
-        _touchedSubjects.UnionWith(other._touchedSubjects);
+        if (other._touchedSubjects.Count > 0) _touchedSubjects.UnionWith(other._touchedSubjects);
+        AddAll(_touchedSubjects, other._recordedSubjects);
         _touchedSites.UnionWith(other._touchedSites);
+    }
+
+    /// <summary>Adds each of <paramref name="listed"/> to <paramref name="set"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddAll<T>(HashSet<T> set, List<T> listed)
+    {
+        foreach (var item in CollectionsMarshal.AsSpan(listed)) set.Add(item);
     }
 
     /// <summary>The finished coverage of <paramref name="resolved"/>; every jurisdiction in <paramref name="jurisdictions"/> is listed.</summary>
@@ -127,31 +156,37 @@ internal sealed partial class CoverageTally
         var estate = resolved.Estate;
         var by = ImmutableSortedDictionary.CreateBuilder<string, CoverageCounts>(StringComparer.Ordinal);
         foreach (var j in jurisdictions) by[j] = CoverageCounts.Zero;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        int Distinct(HashSet<FindingSubject> subjects, string kind)
-        {
-            names.Clear();
-            foreach (var s in subjects)
-            {
-                if (s.Kind == kind) names.Add(s.Name);
-            }
-            return names.Count;
-        }
+        var (storeNames, flowNames) = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
         foreach (var (j, judged) in _judged)
         {
-            var (counts, subjects) = (judged.Counts, judged.Subjects);
-            by[j] = new CoverageCounts(Distinct(subjects, DocumentKind.DataStore), Distinct(subjects, DocumentKind.DataFlow),
-                counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
+            // The distinct names of the stores and flows judged, in one pass over the subjects.
+            storeNames.Clear();
+            flowNames.Clear();
+            foreach (var s in judged.All())
+            {
+                if (s.Kind == DocumentKind.DataStore) storeNames.Add(s.Name);
+                else if (s.Kind == DocumentKind.DataFlow) flowNames.Add(s.Name);
+            }
+            var counts = judged.Counts;
+            by[j] = new CoverageCounts(storeNames.Count, flowNames.Count, counts[Placements], counts[Declared], counts[Implied], counts[Onward]);
         }
 
         // The names of the documents something judged, per kind (names compared ordinally: a string's hash, not a pair's).
         var touched = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        (string Kind, HashSet<string> Set)? last = null;
         void Touched(string kind, string name)
         {
-            if (!touched.TryGetValue(kind, out var set)) touched[kind] = set = new HashSet<string>(StringComparer.Ordinal);
-            set.Add(name);
+            // Subjects and sites come mostly in runs of one kind: the last kind's set is asked first.
+            if (last is not { } l || !string.Equals(l.Kind, kind, StringComparison.Ordinal))
+            {
+                if (!touched.TryGetValue(kind, out var found)) touched[kind] = found = new HashSet<string>(StringComparer.Ordinal);
+                last = l = (kind, found);
+            }
+            l.Set.Add(name);
         }
         HashSet<string> TouchedOf(string kind) => touched.TryGetValue(kind, out var set) ? set : [];
+        AddAll(_touchedSubjects, _recordedSubjects);
+        _recordedSubjects.Clear();
         foreach (var s in _touchedSubjects) Touched(s.Kind, s.Name);
         foreach (var s in _touchedSites) Touched(s.Kind, s.Name);
         var flows = TouchedOf(DocumentKind.DataFlow);

@@ -128,7 +128,7 @@ public static class FindingFactory
         var groups = new List<(int Subject, int Index)>[groupCount];
         for (var i = 0; i < items.Length; i++) (groups[ruleRanks[i]] ??= []).Add((subjectRanks[i], i));
         Parallel.ForEach(groups.Where(g => g is not null), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, g =>
-            g.Sort((x, y) => x.Subject != y.Subject ? x.Subject.CompareTo(y.Subject) : Order.Compare(items[x.Index], items[y.Index])));
+            g.Sort((x, y) => WithinRule(items, x, y)));
         var sorted = new Finding[items.Length];
         var at = 0;
         foreach (var g in groups)
@@ -137,6 +137,19 @@ public static class FindingFactory
             foreach (var (_, index) in g) sorted[at++] = items[index];
         }
         return ImmutableCollectionsMarshal.AsImmutableArray(sorted);
+    }
+
+    /// <summary>
+    /// Two findings of one rule rank (equal jurisdiction and rule), by subject rank, then as <see cref="Order"/> goes on:
+    /// equal subject ranks are equal kinds and names (the natural order falls back to ordinal), so path, then id.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int WithinRule(Finding[] items, (int Subject, int Index) x, (int Subject, int Index) y)
+    {
+        if (x.Subject != y.Subject) return x.Subject < y.Subject ? -1 : 1;
+        var (a, b) = (items[x.Index], items[y.Index]);
+        var c = ComparePaths(a.Path, b.Path);
+        return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     }
 
     /// <summary>Each rule's rank by (jurisdiction, rule id), by position in <paramref name="rules"/> (a rule set's <see cref="CompiledRule.Index"/>; equal keys, equal rank).</summary>
@@ -163,15 +176,23 @@ public static class FindingFactory
     /// Each finding's rank by subject (kind, then name in natural order; equal keys, equal rank). Findings of one document
     /// share its subject object, so the distinct subjects are found by reference and only they are compared.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] SubjectRanks(Finding[] items)
     {
         var slots = new Dictionary<FindingSubject, int>(ReferenceEqualityComparer.Instance);
         var of = new int[items.Length];
+        // A fact's findings (one per rule) come one after another: a repeat of the last subject is not looked up again.
+        FindingSubject? last = null;
+        var lastSlot = -1;
         for (var i = 0; i < items.Length; i++)
         {
             var subject = items[i].Subject;
-            if (!slots.TryGetValue(subject, out var slot)) slots[subject] = slot = slots.Count;
-            of[i] = slot;
+            if (!ReferenceEquals(subject, last))
+            {
+                if (!slots.TryGetValue(subject, out lastSlot)) slots[subject] = lastSlot = slots.Count;
+                last = subject;
+            }
+            of[i] = lastSlot;
         }
         var subjects = new FindingSubject[slots.Count];
         foreach (var (subject, slot) in slots) subjects[slot] = subject;
@@ -193,6 +214,7 @@ public static class FindingFactory
     {
         public static SubjectOrder Instance { get; } = new();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Compare(FindingSubject? a, FindingSubject? b)
         {
             if (ReferenceEquals(a, b)) return 0;
@@ -241,6 +263,7 @@ public static class FindingFactory
     });
 
     /// <summary>Paths name by name (in natural order), a path before its own extensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
     {
         var n = Math.Min(a.Length, b.Length);

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
@@ -58,6 +60,8 @@ public static class RootCauses
     }
 
     /// <summary>Links the findings of one rule and jurisdiction (<paramref name="indices"/>, in report order) into <paramref name="linked"/>.</summary>
+    /// <remarks>Compiled optimised at once: it runs once per report, and spent most of its time at tier 0 before.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LinkRule(ImmutableArray<Finding> findings, List<int> indices, Finding[] linked)
     {
         var byPath = new Dictionary<RulePathKey, string>(indices.Count);
@@ -90,6 +94,7 @@ public static class RootCauses
     }
 
     /// <summary>The id of the first finding of <paramref name="f"/>'s rule whose whole path is the shortest proper prefix of <paramref name="f"/>'s path that is one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string? ShortestPrefix(Finding f, Dictionary<RulePathKey, string> byPath)
     {
         if (f.Path.Length < 3) return null;
@@ -104,20 +109,31 @@ public static class RootCauses
 
     /// <summary>
     /// The first names (a length) of a path and an outcome, within one rule (no copy of the names), with its hash:
-    /// the outcome, then each name's characters (FNV-1a; no per-call seed to set up, and names are short).
+    /// the outcome, then each name's characters, four at a time (<see cref="Step"/>).
     /// </summary>
-    private readonly struct RulePathKey(FindingStatus status, ImmutableArray<string> path, int length, int hash) : IEquatable<RulePathKey>
+    internal readonly struct RulePathKey(FindingStatus status, ImmutableArray<string> path, int length, int hash) : IEquatable<RulePathKey>
     {
         private readonly FindingStatus _status = status;
         private readonly ImmutableArray<string> _path = path;
         private readonly int _length = length;
         private readonly int _hash = hash;
 
+        /// <summary>
+        /// <paramref name="hash"/> extended by <paramref name="name"/>: the name's length, then its UTF-16 code units read
+        /// four at a time as one 64-bit word (a multiply and a rotation per word, not per character), the last one to three
+        /// one by one. No per-call seed to set up, and nothing allocated. Only a dictionary's buckets depend on it: which
+        /// finding is whose root cause is decided by comparing the names (<see cref="Equals(RulePathKey)"/>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int Step(int hash, string name)
         {
-            var h = (uint)hash ^ 2166136261u;
-            foreach (var c in name) h = (h ^ c) * 16777619u;
-            return (int)(h * 16777619u);
+            const ulong Multiplier = 0x9E3779B97F4A7C15UL;
+            var h = ((ulong)(uint)hash << 32 | (uint)name.Length) * Multiplier;
+            var chars = name.AsSpan();
+            var words = MemoryMarshal.Cast<char, ulong>(chars);
+            foreach (var w in words) h = BitOperations.RotateLeft((h ^ w) * Multiplier, 29);
+            for (var i = words.Length * 4; i < chars.Length; i++) h = BitOperations.RotateLeft((h ^ chars[i]) * Multiplier, 29);
+            return (int)(h ^ (h >> 32));
         }
 
         public bool Equals(RulePathKey other)
@@ -157,6 +173,7 @@ public static class RootCauses
     }
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable: origin, then source, then destination.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string? UnknownSite(Finding f)
     {
         if (f.Status != FindingStatus.Indeterminate || f.Place is not { IsTransfer: true } place) return null;

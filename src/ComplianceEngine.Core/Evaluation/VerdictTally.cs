@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Findings;
@@ -24,10 +25,10 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     private readonly Dictionary<string, int> _uncounted = new(StringComparer.Ordinal);
 
     /// <summary>Findings in fact and rule order, with the rule and (when kept for explanations) the fact behind each.</summary>
-    public List<(Finding Finding, CompiledRule Rule, Fact? Fact)> Findings { get; private set; } = [];
+    public TallyFindings Findings { get; private set; } = new();
 
     /// <summary>Lets go of <see cref="Findings"/> (the report has taken them): the list is empty from now on.</summary>
-    public void ReleaseFindings() => Findings = [];
+    public void ReleaseFindings() => Findings = new();
 
     /// <summary>Pass verdicts per jurisdiction that were only counted (passes are findings only when asked for).</summary>
     public Dictionary<string, int> UncountedPasses
@@ -139,6 +140,7 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     }
 
     /// <summary>Adds one fact's verdicts (in rule order, none of them "not applicable"), creating the findings of those that are not only counted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Fact fact, ReadOnlySpan<RuleVerdict> inRuleOrder)
     {
         _jurisdictions.Clear();

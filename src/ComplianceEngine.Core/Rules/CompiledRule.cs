@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Core.Facts;
@@ -191,6 +192,7 @@ internal sealed class FactText
     }
 
     /// <summary>The value of <see cref="CompiledRule.Fields"/>[<paramref name="i"/>] as text (read without boxing: <see cref="FieldText"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public string Formatted(int i)
     {
         _formatted ??= new string?[_rule.Fields.Length];
@@ -225,6 +227,7 @@ internal sealed class FactText
     private string? _lastSetText;
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AdequacyResult Adequacy(int i, TransferFact transfer)
     {
         _adequacy ??= new AdequacyResult?[_rule.Adequacy.Length];
@@ -248,6 +251,7 @@ internal sealed class FactText
     }
 
     /// <summary>A placeholder's text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Value(string name)
     {
         switch (name)

@@ -46,8 +46,15 @@ public static class Ops
     public static Tri IsTrue(string? value) => value switch { "true" => Tri.True, "false" => Tri.False, _ => Tri.Unknown };
 
     // Sets.
-    /// <summary>set contains every operand.</summary>
-    public static Tri ContainsAll(ImmutableArray<string> values, string[] operands) => Of(operands.All(values.Contains));
+    /// <summary>set contains every operand (a loop: a method group over the set would box it and make a delegate per call).</summary>
+    public static Tri ContainsAll(ImmutableArray<string> values, string[] operands)
+    {
+        foreach (var operand in operands)
+        {
+            if (!Has(values, operand)) return Tri.False;
+        }
+        return Tri.True;
+    }
     // The set operators below are inlined into the compiled rule (a judgement calls several per fact, millions of times):
     // they loop over the set's array, and the one-value forms take their operand as a string constant.
     /// <summary>set contains at least one operand.</summary>
@@ -97,12 +104,22 @@ public static class Ops
     {
         foreach (var group in alternatives)
         {
-            if (!group.Any(values.Contains)) return Tri.False;
+            var any = false;
+            foreach (var alternative in group)
+            {
+                if (Has(values, alternative))
+                {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) return Tri.False;
         }
         return Tri.True;
     }
     /// <summary>set equals exactly the operands.</summary>
-    public static Tri SetEquals(ImmutableArray<string> values, string[] operands) => Of(values.Length == operands.Length && operands.All(values.Contains));
+    public static Tri SetEquals(ImmutableArray<string> values, string[] operands) =>
+        values.Length != operands.Length ? Tri.False : ContainsAll(values, operands);
 
     // Sets that are unknown when the country they derive from is unknown.
     /// <summary>Unknown when the set is unknown, else <see cref="ContainsAll(ImmutableArray{string}, string[])"/>.</summary>
@@ -143,6 +160,17 @@ public static class Ops
         foreach (var p in prefixes)
         {
             if (MatchesPrefix(value, p)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The set has the value (ordinal; a default set throws, as <see cref="ImmutableArray{T}.Contains(T)"/> does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Has(ImmutableArray<string> values, string value)
+    {
+        foreach (var v in Items(values))
+        {
+            if (string.Equals(v, value, StringComparison.Ordinal)) return true;
         }
         return false;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Model.Rules;
@@ -38,6 +39,7 @@ internal sealed class RegimeIndex
     }
 
     /// <summary>The rules that may apply to <paramref name="fact"/>; every other transfer rule is not applicable to it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CompiledRule[] For(TransferFact fact)
     {
         if (RegimesOf(fact) is not { } regimes || ImmutableCollectionsMarshal.AsArray(regimes) is not { } key) return _all;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ComplianceEngine.Model.Findings;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class NaturalComparer : IComparer<string?>
     public static NaturalComparer Instance { get; } = new();
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Compare(string? x, string? y)
     {
         if (ReferenceEquals(x, y)) return 0;

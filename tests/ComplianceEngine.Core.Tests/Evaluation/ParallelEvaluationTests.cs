@@ -72,6 +72,21 @@ public sealed class ParallelEvaluationTests
     }
 
     [Fact]
+    public void Evaluate_AnyThreadCountAndChunkSize_SameCoverage()
+    {
+        // Each chunk's tally lists the subjects it judged and the merge makes them sets: one chunk or many, the same counts
+        // and the same documents not judged.
+        var (one, _) = Run(threads: 1, chunkSize: 100_000);
+        var (many, _) = Run(threads: 4, chunkSize: 37);
+
+        Assert.Contains(one.Coverage.ByJurisdiction.Values, c => c.Stores > 10 && c.Flows > 100);
+        Assert.True(one.Coverage.ByJurisdiction.Count > 3);
+        Assert.Equal(one.Coverage.ByJurisdiction, many.Coverage.ByJurisdiction);
+        Assert.Equal(one.Coverage.NotJudged, many.Coverage.NotJudged);
+        Assert.Equal(one.Coverage.Documents, many.Coverage.Documents);
+    }
+
+    [Fact]
     public void Evaluate_HopsAndRulesThatCannotApplyAreSkipped_WithoutChangingAFinding()
     {
         // The reference builds every onward hop and works out every rule on every fact.

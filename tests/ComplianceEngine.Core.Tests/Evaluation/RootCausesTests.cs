@@ -124,6 +124,52 @@ public sealed class RootCausesTests
     }
 
     [Fact]
+    public void Link_NamesOfAnyLengthAndScriptInFreshStrings_SameRootsAsTheOneByOneLinking()
+    {
+        // The path hash reads names four UTF-16 units at a time and the last one to three one by one: names of every
+        // length from 0 to 13, outside ASCII and with surrogate pairs, each finding's path made of fresh string objects
+        // (equal names are never the same object), must link exactly as the one-by-one linking does.
+        var rng = new Random(17);
+        string[] alphabet = ["a", "b", "Z", "0", "-", "é", "ß", "東", "\U0001F600", "\u00A0"];
+        var names = Enumerable.Range(0, 40).Select(i => string.Concat(Enumerable.Range(0, i % 14).Select(_ => alphabet[rng.Next(alphabet.Length)]))).ToArray();
+        var findings = Enumerable.Range(0, 30_000).Select(i =>
+        {
+            var path = Enumerable.Range(0, rng.Next(1, 7)).Select(_ => new string(names[rng.Next(names.Length)].AsSpan())).ToImmutableArray();
+            var status = rng.Next(5) == 0 ? FindingStatus.Warning : FindingStatus.Violation;
+            return F($"id{i}", path, status, $"R-{rng.Next(3)}");
+        }).ToImmutableArray();
+        var first = new Dictionary<RootCauses.PathKey, string>();
+        foreach (var f in findings)
+        {
+            if (f.Path.Length >= 2) first.TryAdd(RootCauses.KeyOf(f, f.Path.Length), f.Id);
+        }
+        var expected = findings.Select(f => RootCauses.Linked(f, k => first.TryGetValue(k, out var id) ? id : null).RootCause).ToList();
+
+        Assert.Equal(expected, RootCauses.Link(findings, workers: 1).Select(f => f.RootCause));
+        Assert.Equal(expected, RootCauses.Link(findings, workers: 2).Select(f => f.RootCause));
+        // Many findings extend an earlier one's path: prefixes were found, not only each finding's own id.
+        Assert.True(expected.Where((root, i) => root != findings[i].Id).Count() > findings.Length / 10);
+    }
+
+    [Fact]
+    public void RulePathKey_Step_DependsOnTheTextNotTheObject_AndOnEveryUnit()
+    {
+        var name = "eu-central-1/db\u00e9\U0001F600";
+        var copy = new string(name.AsSpan());
+        Assert.NotSame(name, copy);
+        Assert.Equal(RootCauses.RulePathKey.Step(7, name), RootCauses.RulePathKey.Step(7, copy));
+        // Changing any one unit (in the four-unit words or in the tail), or the length, changes the hash here.
+        var hashes = new HashSet<int> { RootCauses.RulePathKey.Step(7, name), RootCauses.RulePathKey.Step(7, name + "\0"), RootCauses.RulePathKey.Step(7, name[..^1]) };
+        for (var i = 0; i < name.Length; i++)
+        {
+            var changed = name.ToCharArray();
+            changed[i] = (char)(changed[i] ^ 1);
+            hashes.Add(RootCauses.RulePathKey.Step(7, new string(changed)));
+        }
+        Assert.Equal(name.Length + 3, hashes.Count);
+    }
+
+    [Fact]
     public void Link_FindingsWithoutARootCause_AreLinkedInPlace_NotCopied()
     {
         // Millions of findings at scale: linking sets each root cause once instead of copying every finding.

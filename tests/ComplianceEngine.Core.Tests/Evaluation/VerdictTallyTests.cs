@@ -72,4 +72,27 @@ public sealed class VerdictTallyTests
         Assert.Equal(2, tally.Verdicts);
         Assert.Equal(1, tally.UncountedPasses["EU"]);
     }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(TallyFindings.BlockSize)]
+    [InlineData(TallyFindings.BlockSize + 1)]
+    [InlineData(3 * TallyFindings.BlockSize + 17)]
+    public void TallyFindings_AcrossBlocks_KeepsOrderCountAndIndex(int count)
+    {
+        var rule = RuleSet.Value.Rules.Single();
+        var made = Enumerable.Range(0, count).Select(i => new FindingBuilder().Create(rule, Transfer($"f{i % 7}"), Judgement.Violation, null) with { Id = $"id{i}" }).ToList();
+        var findings = new TallyFindings();
+        foreach (var f in made) findings.Add((f, rule, null));
+
+        Assert.Equal(count, findings.Count);
+        Assert.Equal(made.Select(f => f.Id), findings.Select(x => x.Finding.Id));
+        var walked = new List<string>();
+        foreach (var (finding, _, _) in findings) walked.Add(finding.Id);
+        Assert.Equal(made.Select(f => f.Id), walked);
+        if (count > 0) Assert.Equal($"id{count - 1}", findings[count - 1].Finding.Id);
+        Assert.Throws<ArgumentOutOfRangeException>(() => findings[count]);
+        // A block of entries (three references each) stays under the large-object heap's threshold of 85,000 bytes.
+        Assert.True(TallyFindings.BlockSize * 3 * IntPtr.Size < 85_000);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ComplianceEngine.Core.Rules;
 
 namespace ComplianceEngine.Core.Tests.Rules;
@@ -85,5 +86,41 @@ public sealed class OpsTests
         Assert.Equal(Tri.False, Ops.InPeriod(new DateOnly(2026, 1, 25), from, 0));
         Assert.Equal(Tri.True, Ops.InPeriod(new DateOnly(2026, 1, 26), from, 0));
         Assert.Equal(Tri.False, Ops.InPeriod(new DateOnly(2026, 1, 26), 0, from));
+    }
+    [Fact]
+    public void ContainsAll_SetEquals_Alternatives_SameAsTheirDefinitions_OnRandomSets()
+    {
+        var rng = new Random(11);
+        string[] pool = ["scc", "tia", "consent", "bcr", "idta", "scc:EU", "tia:EU", "x"];
+        string[] Pick(int max) => [.. Enumerable.Range(0, rng.Next(0, max + 1)).Select(_ => pool[rng.Next(pool.Length)])];
+        for (var i = 0; i < 5_000; i++)
+        {
+            ImmutableArray<string> values = [.. Pick(5)];
+            var operands = Pick(3);
+            string[][] alternatives = [.. Enumerable.Range(0, rng.Next(0, 3)).Select(_ => Pick(3))];
+
+            Assert.Equal(operands.All(o => values.Contains(o)) ? Tri.True : Tri.False, Ops.ContainsAll(values, operands));
+            Assert.Equal(values.Length == operands.Length && operands.All(o => values.Contains(o)) ? Tri.True : Tri.False, Ops.SetEquals(values, operands));
+            Assert.Equal(alternatives.All(g => g.Any(o => values.Contains(o))) ? Tri.True : Tri.False, Ops.ContainsAll(values, alternatives));
+        }
+        Assert.Equal(Tri.Unknown, Ops.ContainsAll((ImmutableArray<string>?)null, ["scc"]));
+        Assert.Equal(Tri.Unknown, Ops.SetEquals((ImmutableArray<string>?)null, ["scc"]));
+    }
+
+    [Fact]
+    public void ContainsAll_SetEquals_Alternatives_AllocateNothing()
+    {
+        // Compiled conditions call these for every transfer: a method group over the set boxed it and made a delegate each time.
+        ImmutableArray<string> values = ["scc", "tia", "consent"];
+        string[] operands = ["scc", "tia"];
+        string[][] alternatives = [["bcr", "scc"], ["tia:EU", "tia"]];
+        var sink = 0;
+        for (var i = 0; i < 100; i++) sink += (int)Ops.ContainsAll(values, operands) + (int)Ops.SetEquals(values, operands) + (int)Ops.ContainsAll(values, alternatives);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++) sink += (int)Ops.ContainsAll(values, operands) + (int)Ops.SetEquals(values, operands) + (int)Ops.ContainsAll(values, alternatives);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(sink > 0);
     }
 }

@@ -9,6 +9,9 @@ internal sealed class RuleSelection
 {
     private readonly RegimeIndex _regimeIndex;
 
+    /// <summary>The transfer rules indexed by the regimes they require.</summary>
+    public RegimeIndex Regimes => _regimeIndex;
+
     public RuleSelection(CompiledRuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
