@@ -470,14 +470,7 @@ internal sealed partial class OnwardGraph
         for (rounds = 1; ; rounds++)
         {
             joined.Clear();
-            var b0 = Stats.BoundaryEvents;
             var search = ReplayOnce(before, log, current, counts, lots, boundEdges, bound, scratch, joined, out next, out searched);
-            if (Stats.Say is { } say)
-            {
-                var indeg = new int[NodeCount];
-                foreach (var t in _outTo) indeg[t]++;
-                say($"      round {rounds}: region {current.Count(x => x)} (in-degree {string.Join(",", Enumerable.Range(0, NodeCount).Where(n => current[n]).Select(n => indeg[n]).OrderDescending().Take(5))}), searched {searched}, boundary events {Stats.BoundaryEvents - b0}, joined {joined.Count} (in-degree {string.Join(",", joined.Select(n => indeg[n]).OrderDescending().Take(5))})");
-            }
             if (search is not null)
             {
                 final = current;
@@ -514,18 +507,6 @@ internal sealed partial class OnwardGraph
                 region[to] = true;
                 work.Push(to);
             }
-        }
-    }
-
-    internal static class Stats
-    {
-        public static long RegionSlots, BoundaryEvents, BoundarySlots, JoinedNow;
-        public static Action<string>? Say;
-        public static string Take()
-        {
-            var t = $"regionSlotsxgrew {RegionSlots}, boundary events {BoundaryEvents}, boundary slots {BoundarySlots}, joined in a round {JoinedNow}";
-            RegionSlots = BoundaryEvents = BoundarySlots = JoinedNow = 0;
-            return t;
         }
     }
 
@@ -659,7 +640,8 @@ internal sealed partial class OnwardGraph
 
         var events = log.EventNode.Count;
         var renumbered = scratch.Renumbered ??= new int[events];
-        var boundary = new sbyte[nodes];
+        // Per outside node, the positions of its edges into the region (worked out when it is first handled; empty: none).
+        var intoRegion = new int[]?[nodes];
         var grewKinds = new int[16];
         var grewCategories = new long[16];
         var j = 0;
@@ -673,7 +655,6 @@ internal sealed partial class OnwardGraph
                 queued[node] = false;
                 searched++;
                 var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-                Stats.RegionSlots += (_outStart[node + 1] - _outStart[node]) * (long)grew;
                 var ev = log2.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
                 Pass(node, ev, grewKinds, grewCategories, grew, -1);
                 log2.EndEvent();
@@ -687,8 +668,8 @@ internal sealed partial class OnwardGraph
                 var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, freshTo - freshFrom), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
                 renumbered[j] = ev;
                 lastOutside = j;
-                if (boundary[node] == 0) boundary[node] = (sbyte)(IntoRegion(node, region) ? 1 : 2);
-                if (boundary[node] == 2)
+                var into = intoRegion[node] ??= IntoRegion(node, region);
+                if (into.Length == 0)
                 {
                     for (var q = log.EnqueueStart[j]; q < log.EnqueueStart[j + 1]; q++)
                     {
@@ -707,8 +688,6 @@ internal sealed partial class OnwardGraph
                     }
                     CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
                     CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
-                    Stats.BoundaryEvents++;
-                    Stats.BoundarySlots += _outStart[node + 1] - _outStart[node];
                     Pass(node, ev, grewKinds, grewCategories, count, j);
                 }
                 log2.EndEvent();
@@ -791,50 +770,65 @@ internal sealed partial class OnwardGraph
         void Pass(int node, int ev, int[] kinds, long[] categories, int grew, int logged)
         {
             var start = _outStart[node];
-            var q = logged >= 0 ? log.EnqueueStart[logged] : 0;
-            var qEnd = logged >= 0 ? log.EnqueueStart[logged + 1] : 0;
-            for (int p = start, end = _outStart[node + 1]; p < end; p++)
+            if (logged >= 0)
             {
-                var slot = p - start;
-                var to = _outTo[p];
-                for (; q < qEnd && log.EnqueueSlot[q] < slot; q++) { }
-                if (!region[to])
+                // An outside node: its recorded enqueues of outside nodes and its edges into the region, in the order of its edges.
+                var q = log.EnqueueStart[logged];
+                var qEnd = log.EnqueueStart[logged + 1];
+                var slots = intoRegion[node]!;
+                var r = 0;
+                while (q < qEnd || r < slots.Length)
                 {
-                    if (logged < 0)
+                    var loggedSlot = q < qEnd ? log.EnqueueSlot[q] : int.MaxValue;
+                    var regionSlot = r < slots.Length ? slots[r] : int.MaxValue;
+                    if (loggedSlot < regionSlot)
                     {
-                        Hand(node, ev, slot, _outEdge[p], to, _outSet[p], kinds, categories, grew);
+                        var target = log.EnqueueNode[q++];
+                        if (region[target]) continue;
+                        uEnqueued++;
+                        log2.Enqueued(loggedSlot, target);
                         continue;
                     }
-                    if (q < qEnd && log.EnqueueSlot[q] == slot)
-                    {
-                        uEnqueued++;
-                        log2.Enqueued(slot, to);
-                        q++;
-                    }
-                    continue;
+                    // (An enqueue recorded along an edge into the region is the region's own, worked out here.)
+                    if (loggedSlot == regionSlot) q++;
+                    r++;
+                    Into(node, ev, start + regionSlot, regionSlot, kinds, categories, grew);
                 }
-                var e = _outEdge[p];
-                var grown = false;
-                for (var g = 0; g < grew; g++)
+                return;
+            }
+            for (int p = start, end = _outStart[node + 1]; p < end; p++)
+            {
+                var to = _outTo[p];
+                if (!region[to]) Hand(node, ev, p - start, _outEdge[p], to, _outSet[p], kinds, categories, grew);
+                else Into(node, ev, p, p - start, kinds, categories, grew);
+            }
+        }
+
+        // Passes what grew at node along edge position p into a region node, as the full search does.
+        void Into(int node, int ev, int p, int slot, int[] kinds, long[] categories, int grew)
+        {
+            var to = _outTo[p];
+            var e = _outEdge[p];
+            var grown = false;
+            for (var g = 0; g < grew; g++)
+            {
+                var carried = Categories.Carry(categories[g], _outSet[p]);
+                if (carried == CategoryBits.Nothing) continue;
+                if (reachEdge[to] == RegimeTrace.Unreached)
                 {
-                    var carried = Categories.Carry(categories[g], _outSet[p]);
-                    if (carried == CategoryBits.Nothing) continue;
-                    if (reachEdge[to] == RegimeTrace.Unreached)
-                    {
-                        reachEdge[to] = e;
-                        reachVia[to] = node;
-                        reached.Add(to);
-                        log2.ReachEvent[to] = ev;
-                        log2.ReachSlot[to] = slot;
-                    }
-                    grown |= lots.Grow(to, kinds[g], carried, Categories);
+                    reachEdge[to] = e;
+                    reachVia[to] = node;
+                    reached.Add(to);
+                    log2.ReachEvent[to] = ev;
+                    log2.ReachSlot[to] = slot;
                 }
-                if (grown && !queued[to])
-                {
-                    queued[to] = true;
-                    queue.Enqueue((to, uEnqueued));
-                    log2.Enqueued(slot, to);
-                }
+                grown |= lots.Grow(to, kinds[g], carried, Categories);
+            }
+            if (grown && !queued[to])
+            {
+                queued[to] = true;
+                queue.Enqueue((to, uEnqueued));
+                log2.Enqueued(slot, to);
             }
         }
 
@@ -1007,13 +1001,23 @@ internal sealed partial class OnwardGraph
         return n;
     }
 
-    private bool IntoRegion(int node, bool[] region)
+    /// <summary>The positions of <paramref name="node"/>'s edges that end in <paramref name="region"/>, in order.</summary>
+    private int[] IntoRegion(int node, bool[] region)
     {
-        foreach (var to in Next(node))
+        var next = Next(node);
+        var count = 0;
+        foreach (var to in next)
         {
-            if (region[to]) return true;
+            if (region[to]) count++;
         }
-        return false;
+        if (count == 0) return [];
+        var slots = new int[count];
+        count = 0;
+        for (var k = 0; k < next.Length; k++)
+        {
+            if (region[next[k]]) slots[count++] = k;
+        }
+        return slots;
     }
 }
 
