@@ -477,7 +477,18 @@ internal sealed partial class OnwardGraph
                 return search;
             }
             foreach (var node in joined) current[node] = true;
-            if (rounds == ReplayRounds) CloseUnderEdges(before.Graph, current);
+            if (rounds == ReplayRounds)
+            {
+                CloseUnderEdges(before.Graph, current);
+                Array.Clear(scratch.IntoRegion);
+                continue;
+            }
+            // Only the nodes with an edge to a node that joined have other edges into the region now.
+            var (inStart, inFrom) = Incoming();
+            foreach (var node in joined)
+            {
+                for (var q = inStart[node]; q < inStart[node + 1]; q++) scratch.IntoRegion[inFrom[q]] = null;
+            }
         }
     }
 
@@ -515,6 +526,9 @@ internal sealed partial class OnwardGraph
     {
         /// <summary>The recorded events of each node, in order (built on first use): node n's are <c>Events[Start[n]..Start[n + 1]]</c>.</summary>
         public (int[] Start, int[] Events)? EventsOf;
+
+        /// <summary>Per node, the positions of its edges into the region (null: not worked out since the region last grew next to it).</summary>
+        public readonly int[]?[] IntoRegion = new int[]?[nodes];
 
         /// <summary>The log the rounds write (cleared between rounds), and each recorded event's number in it.</summary>
         public SearchLog? Log;
@@ -641,7 +655,7 @@ internal sealed partial class OnwardGraph
         var events = log.EventNode.Count;
         var renumbered = scratch.Renumbered ??= new int[events];
         // Per outside node, the positions of its edges into the region (worked out when it is first handled; empty: none).
-        var intoRegion = new int[]?[nodes];
+        var intoRegion = scratch.IntoRegion;
         var grewKinds = new int[16];
         var grewCategories = new long[16];
         var j = 0;
