@@ -156,4 +156,3 @@ internal static class OnwardRerouteBench
         }
     }
 }
-
