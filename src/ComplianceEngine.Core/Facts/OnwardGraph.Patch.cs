@@ -527,6 +527,9 @@ internal sealed partial class OnwardGraph
         /// <summary>The recorded events of each node, in order (built on first use): node n's are <c>Events[Start[n]..Start[n + 1]]</c>.</summary>
         public (int[] Start, int[] Events)? EventsOf;
 
+        /// <summary>Per node handed lots by the region (built on first use): each kind's categories at each of its recorded turns that grew it, in order.</summary>
+        public readonly Dictionary<int, Dictionary<int, List<(int Event, long Categories)>>> Held = [];
+
         /// <summary>Per node, the positions of its edges into the region (null: not worked out since the region last grew next to it).</summary>
         public readonly int[]?[] IntoRegion = new int[]?[nodes];
 
@@ -589,7 +592,7 @@ internal sealed partial class OnwardGraph
         // The lots each node outside the region held after its recorded events up to the last outside event handled (kept
         // for the nodes a region node hands lots to): an input they already held changes nothing there (it neither grows
         // the node nor, once it was handled, reaches it), in either version, so it need not be given again.
-        var held = new Dictionary<int, (int Next, Dictionary<int, long> Lots)>();
+        var heldIndex = scratch.Held;
         var lastOutside = -1;
         var reachLogged = scratch.ReachLogged;
         Array.Clear(reachLogged);
@@ -906,19 +909,29 @@ internal sealed partial class OnwardGraph
         // outside event handled, having been handled at least once (so it was reached).
         bool Holds(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
         {
-            if (node >= was.NodeCount) return false;
-            if (!held.TryGetValue(node, out var state)) state = (eventStart[node], new Dictionary<int, long>());
-            var next = state.Next;
-            for (var end = eventStart[node + 1]; next < end && eventsOf[next] <= lastOutside; next++)
-            {
-                var ev = eventsOf[next];
-                for (var f = log.FreshStart[ev]; f < log.FreshStart[ev + 1]; f++) state.Lots[log.FreshKind[f]] = log.FreshCategories[f];
-            }
-            held[node] = (next, state.Lots);
-            if (next == eventStart[node]) return false;
+            if (node >= was.NodeCount || eventStart[node] == eventStart[node + 1] || eventsOf[eventStart[node]] > lastOutside) return false;
+            if (!heldIndex.TryGetValue(node, out var byKind)) heldIndex[node] = byKind = HeldByKind(log, eventsOf.AsSpan(eventStart[node], eventStart[node + 1] - eventStart[node]));
             for (var i = 0; i < kinds.Length; i++)
             {
-                if (!state.Lots.TryGetValue(kinds[i], out var has) || Categories.Union(has, categories[i]) != has) return false;
+                if (!byKind.TryGetValue(kinds[i], out var seen)) return false;
+                // The kind's categories at the node's last turn up to now (the last entry recorded at or before it).
+                int lo = 0, hi = seen.Count - 1, found = -1;
+                while (lo <= hi)
+                {
+                    var mid = (lo + hi) >> 1;
+                    if (seen[mid].Event <= lastOutside)
+                    {
+                        found = mid;
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+                if (found < 0) return false;
+                var has = seen[found].Categories;
+                if (Categories.Union(has, categories[i]) != has) return false;
             }
             return true;
         }
@@ -970,6 +983,21 @@ internal sealed partial class OnwardGraph
         }
         foreach (var node in joined) isJoined[node] = false;
         return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, bound);
+    }
+
+    /// <summary>For each kind of lot that grew at a node's recorded <paramref name="events"/>, its categories after each of them, in order.</summary>
+    private static Dictionary<int, List<(int Event, long Categories)>> HeldByKind(SearchLog log, ReadOnlySpan<int> events)
+    {
+        var byKind = new Dictionary<int, List<(int, long)>>();
+        foreach (var ev in events)
+        {
+            for (var f = log.FreshStart[ev]; f < log.FreshStart[ev + 1]; f++)
+            {
+                if (!byKind.TryGetValue(log.FreshKind[f], out var list)) byKind[log.FreshKind[f]] = list = [];
+                list.Add((ev, log.FreshCategories[f]));
+            }
+        }
+        return byKind;
     }
 
     /// <summary>The events of <paramref name="log"/> per node, in order.</summary>
