@@ -456,6 +456,23 @@ public sealed class ExportVolumes
         return new ExportVolumes(totals);
     }
 
+    /// <summary>
+    /// The totals of exporting country <paramref name="country"/> over <paramref name="transfers"/>, summed in the same order as
+    /// <see cref="Of"/> sums them (so equal to its totals for that country, to the bit), without the other countries'.
+    /// </summary>
+    internal static (double? All, double? Sensitive) TotalsOf(IReadOnlyList<TransferFact> transfers, string country)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        (double? All, double? Sensitive) totals = (0d, 0d);
+        for (var i = 0; i < transfers.Count; i++)
+        {
+            var t = transfers[i];
+            if (t.Hop != 1 || t.CrossBorder != true || !string.Equals(t.Source.Country, country, StringComparison.Ordinal)) continue;
+            totals = (totals.All + t.Individuals, totals.Sensitive + (t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0)));
+        }
+        return totals;
+    }
+
     /// <summary>The totals of exporting country <paramref name="country"/> (what <see cref="Apply"/> sets on its transfers).</summary>
     internal (double? All, double? Sensitive) TotalsOf(string country) => _totals.TryGetValue(country, out var x) ? x : (0d, 0d);
 

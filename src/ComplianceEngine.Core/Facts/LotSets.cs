@@ -150,6 +150,8 @@ internal sealed class LotSets
         {
             _vocabulary = KindVocabulary.Of(_kinds);
             _vocabularyKinds = _kinds.Count;
+            // A new kind's words shift the others' bits: descriptions cached by the old bits name other words now.
+            _describedMasks.Clear();
         }
         return _vocabulary;
     }

@@ -148,4 +148,22 @@ public sealed class LotTests
             Assert.Equal<string>(FactBuilder.Sorted(picked.SelectMany(i => data[i].Designations).ToList()), designations);
         }
     }
+
+    [Fact]
+    public void LotSets_Describe_AfterANewKindShiftsTheVocabulary_NamesTheSetsOwnWords()
+    {
+        // Kinds named "b" and "c" are described by bits over ["b", "c"]; a kind named "a" that comes later (an onward index's
+        // graph patched with data of a new kind) shifts every word's bit: a description cached by the old bits must not be
+        // read for the new ones.
+        var sets = new LotSets(new CategoryBits([]));
+        CarriedData Named(string subject) => new(["user.contact"], [subject], [], [], null, null);
+        var b = sets.KindOf(Named("b"));
+        var c = sets.KindOf(Named("c"));
+        Assert.Equal<string>(["b", "c"], sets.Describe(sets.Of([new Lot(b, CategoryBits.All), new Lot(c, CategoryBits.All)])).Subjects);
+
+        var a = sets.KindOf(Named("a"));
+
+        Assert.Equal<string>(["a", "b"], sets.Describe(sets.Of([new Lot(a, CategoryBits.All), new Lot(b, CategoryBits.All)])).Subjects);
+        Assert.Equal<string>(["a", "c"], sets.Describe(sets.Of([new Lot(a, CategoryBits.All), new Lot(c, CategoryBits.All)])).Subjects);
+    }
 }

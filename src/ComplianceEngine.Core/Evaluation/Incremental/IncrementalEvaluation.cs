@@ -382,10 +382,10 @@ public sealed partial class IncrementalEvaluation
             {
                 var edges = _index!.Direct.ToArray();
                 foreach (var (old, fact) in moved) edges[old.Edge] = fact;
-                var next = ExportVolumes.Of(edges);
-                foreach (var share in shares)
+                // Only the countries whose shares moved can change: each summed again alone, in order (as a full evaluation sums it).
+                foreach (var country in shares.Where(s => s is not null).Select(s => s!.Value.Country).Distinct(StringComparer.Ordinal))
                 {
-                    if (share is { Country: var country } && next.TotalsOf(country) != volumes.TotalsOf(country))
+                    if (ExportVolumes.TotalsOf(edges, country) != volumes.TotalsOf(country))
                         return NotPatched($"the export volumes of {country} changed (every transfer from there is judged again)");
                 }
             }
