@@ -292,9 +292,12 @@ public sealed class ComplianceService
         foreach (var inline in request.Documents)
             Take(inlineLoader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
         progress?.StepCompleted(CheckStep.Read, read);
-        var (estate, requestWaivers) = reader.Finish();
+        // The vocabulary is checked while the estate is cross-checked; its diagnostics follow the cross-check's, as when
+        // one ran after the other.
+        var vocabulary = new DiagnosticBag();
+        var (estate, requestWaivers) = reader.Finish(e => Loading.Vocabulary.VocabularyChecker.Check(e, prepared.Engine.Vocabulary, vocabulary));
         waivers.AddRange(requestWaivers);
-        Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
+        diagnostics.AddRange(vocabulary);
         progress?.StepCompleted(CheckStep.Estate, (long)estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
         {

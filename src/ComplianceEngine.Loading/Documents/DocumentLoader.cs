@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 using ComplianceEngine.Loading.FileSystem;
@@ -154,31 +155,37 @@ public sealed partial class DocumentLoader
         {
             var bag = new DiagnosticBag();
             var name = displayName is null ? files[i] : displayName(files[i]);
-            var bytes = ReadBytes(files[i], bag, _limits.MaxFileBytes);
+            // The bytes are rented and given back once the file is parsed: nothing parsed from them keeps them.
+            var bytes = ReadBytes(files[i], bag, _limits.MaxFileBytes, ArrayPool<byte>.Shared);
             if (bytes is not { } read)
             {
                 results[i] = new ParsedFile(name, null, bag);
                 return;
             }
+            try
+            {
+                results[i] = Parse(read, i, name, bag);
+            }
+            finally
+            {
+                BoundedInput.Return(read, ArrayPool<byte>.Shared);
+            }
+        }
+        ParsedFile Parse(ArraySegment<byte> read, int i, string name, DiagnosticBag bag)
+        {
             Digests?.Add(files[i], read);
             if (records && bag.Count == 0)
             {
                 // Generated and exported inventories: read by the plain-subset parser, straight from the bytes (the same
                 // events as YamlDotNet's); any other file, or one with anything to report, is read by YamlDotNet below.
                 if (ReadPlainYaml && InventoryEventReader.TryReadPlain(read, name, _limits) is { } plain)
-                {
-                    results[i] = new ParsedFile(name, null, bag) { Documents = plain };
-                    return;
-                }
+                    return new ParsedFile(name, null, bag) { Documents = plain };
                 // Parsed from the bytes as they are decoded: no string of the whole file.
                 using var reader = Reader(read);
                 if (InventoryEventReader.TryRead(reader, name, _limits, bag) is { } documents)
-                {
-                    results[i] = new ParsedFile(name, null, bag) { Documents = documents };
-                    return;
-                }
+                    return new ParsedFile(name, null, bag) { Documents = documents };
             }
-            results[i] = new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
+            return new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
         }
         if (files.Count < 2 || MaxDegreeOfParallelism < 2)
         {
@@ -245,7 +252,7 @@ public sealed partial class DocumentLoader
         ReadBytes(file, diagnostics, maxBytes) is { } bytes ? Decode(bytes) : null;
 
     /// <summary>The bytes of one file, capped at <paramref name="maxBytes"/> bytes actually read; null with a diagnostic when it cannot be read.</summary>
-    private static ArraySegment<byte>? ReadBytes(string file, DiagnosticBag diagnostics, long maxBytes)
+    private static ArraySegment<byte>? ReadBytes(string file, DiagnosticBag diagnostics, long maxBytes, ArrayPool<byte>? pool = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -254,7 +261,7 @@ public sealed partial class DocumentLoader
         {
             using var stream = InputFile.Open(file, diagnostics, out var sizeHint);
             if (stream is null) return null;
-            var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint);
+            var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint, pool);
             if (bytes is null)
             {
                 diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is larger than the limit of {maxBytes:N0} bytes", at);
