@@ -104,11 +104,12 @@ public sealed partial class DocumentLoader
         [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
 
     /// <summary>
-    /// Reads the files' documents one file at a time, in file order, parsing a window of files at once (one per
-    /// <see cref="MaxDegreeOfParallelism"/>); the documents the source reader takes come last, as one more batch. Each
-    /// file's diagnostics are added to <paramref name="diagnostics"/> as its batch is handed out, exactly as
+    /// Reads the files' documents one file at a time, in file order, while the next files are parsed on other threads (at
+    /// most <see cref="MaxDegreeOfParallelism"/> files parsed or waiting ahead of the one handed out; 1: one after
+    /// another on the calling thread); the documents the source reader takes come last, as one more batch. Each file's
+    /// diagnostics are added to <paramref name="diagnostics"/> as its batch is handed out, exactly as
     /// <see cref="LoadFiles"/> adds them. A caller that reads each batch and lets it go never holds the YAML of every
-    /// file at once.
+    /// file at once; one that stops early leaves no file parsing behind it beyond those already started.
     /// </summary>
     public IEnumerable<IReadOnlyList<RawDocument>> ReadFiles(IReadOnlyList<string> files, DiagnosticBag diagnostics)
     {
@@ -119,16 +120,34 @@ public sealed partial class DocumentLoader
         IEnumerable<IReadOnlyList<RawDocument>> Batches()
         {
             var offered = new List<Sources.SourceDocument>();
-            var window = Math.Max(1, MaxDegreeOfParallelism);
-            for (var start = 0; start < files.Count; start += window)
+            var records = ReadRecordsFromEvents;
+            var ahead = Math.Max(1, MaxDegreeOfParallelism);
+            // No barrier between groups of files: as each file is handed out, the file `ahead` places after it starts,
+            // so a small file beside a large one never leaves a core waiting for the group to end.
+            var parsing = new Task<ParsedFile?>?[files.Count];
+            var stopped = 0;
+            void Start(int i)
             {
-                var parsed = ParseFiles([.. files.Skip(start).Take(window)], displayName: null, ReadRecordsFromEvents);
-                for (var i = 0; i < parsed.Length; i++)
+                if (ahead > 1 && i < files.Count)
+                    parsing[i] = Task.Run(() => Volatile.Read(ref stopped) == 0 ? ParseOne(files[i], files[i], records) : null);
+            }
+            try
+            {
+                for (var i = 0; i < ahead; i++) Start(i);
+                for (var i = 0; i < files.Count; i++)
                 {
-                    diagnostics.AddRange(parsed[i].Diagnostics);
-                    if (parsed[i].Documents is { } read) yield return ReadDocuments(read, parsed[i].Name, diagnostics, offered);
-                    else if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
+                    var parsed = parsing[i] is { } task ? task.GetAwaiter().GetResult()! : ParseOne(files[i], files[i], records);
+                    parsing[i] = null;
+                    Start(i + ahead);
+                    diagnostics.AddRange(parsed.Diagnostics);
+                    if (parsed.Documents is { } read) yield return ReadDocuments(read, parsed.Name, diagnostics, offered);
+                    else if (parsed.Nodes is { } nodes) yield return ReadDocuments(nodes, parsed.Name, diagnostics, offered);
                 }
+            }
+            finally
+            {
+                // Stopped early (or failed): files not yet begun are not parsed.
+                Volatile.Write(ref stopped, 1);
             }
             var sourced = ReadSources(offered, diagnostics);
             if (sourced.Count > 0) yield return sourced;
@@ -151,29 +170,37 @@ public sealed partial class DocumentLoader
     {
         ArgumentNullException.ThrowIfNull(files);
         var results = new ParsedFile[files.Count];
-        void ParseOne(int i)
+        void Parse(int i) => results[i] = ParseOne(files[i], displayName is null ? files[i] : displayName(files[i]), records);
+        if (files.Count < 2 || MaxDegreeOfParallelism < 2)
         {
-            var bag = new DiagnosticBag();
-            var name = displayName is null ? files[i] : displayName(files[i]);
-            // The bytes are rented and given back once the file is parsed: nothing parsed from them keeps them.
-            var bytes = ReadBytes(files[i], bag, _limits.MaxFileBytes, ArrayPool<byte>.Shared);
-            if (bytes is not { } read)
-            {
-                results[i] = new ParsedFile(name, null, bag);
-                return;
-            }
-            try
-            {
-                results[i] = Parse(read, i, name, bag);
-            }
-            finally
-            {
-                BoundedInput.Return(read, ArrayPool<byte>.Shared);
-            }
+            for (var i = 0; i < files.Count; i++) Parse(i);
+            return results;
         }
-        ParsedFile Parse(ArraySegment<byte> read, int i, string name, DiagnosticBag bag)
+        try
         {
-            Digests?.Add(files[i], read);
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, Parse);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // A bug while parsing surfaces as itself, as it would one file at a time.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Reads and parses one file into a bag of its own, named <paramref name="name"/> in positions; with
+    /// <paramref name="records"/>, a file that <see cref="InventoryEventReader"/> reads cleanly comes back as its documents
+    /// with their records. A file that cannot be read has no nodes, and its diagnostic names the path as given.
+    /// </summary>
+    private ParsedFile ParseOne(string file, string name, bool records)
+    {
+        var bag = new DiagnosticBag();
+        // The bytes are rented and given back once the file is parsed: nothing parsed from them keeps them.
+        if (ReadBytes(file, bag, _limits.MaxFileBytes, ArrayPool<byte>.Shared) is not { } read) return new ParsedFile(name, null, bag);
+        try
+        {
+            Digests?.Add(file, read);
             if (records && bag.Count == 0)
             {
                 // Generated and exported inventories: read by the plain-subset parser, straight from the bytes (the same
@@ -187,21 +214,10 @@ public sealed partial class DocumentLoader
             }
             return new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
         }
-        if (files.Count < 2 || MaxDegreeOfParallelism < 2)
+        finally
         {
-            for (var i = 0; i < files.Count; i++) ParseOne(i);
-            return results;
+            BoundedInput.Return(read, ArrayPool<byte>.Shared);
         }
-        try
-        {
-            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, ParseOne);
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
-        {
-            // A bug while parsing surfaces as itself, as it would one file at a time.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-        }
-        return results;
     }
 
     /// <summary>

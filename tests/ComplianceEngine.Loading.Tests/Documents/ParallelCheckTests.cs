@@ -191,4 +191,56 @@ public sealed class ParallelCheckTests
         // Exactly the cap is read.
         Assert.Equal(100, BoundedInput.ReadAll(new MemoryStream(new byte[100]), 100, hint, pool)!.Value.Count);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 3)]
+    [InlineData(4, 5)]
+    public void ReadFiles_StoppedAfterTheFirstFile_ReadsNoFurtherThanTheLookAhead(int parallelism, int mostRead)
+    {
+        using var dir = new TempDir();
+        var files = Enumerable.Range(0, 30).Select(i => dir.Write($"f{i:D2}.yaml",
+            $"apiVersion: compliance/v1\nkind: Cluster\nmetadata: {{name: c{i}}}\nspec: {{provider: aws, region: eu-west-1}}\n")).ToList();
+        var digests = new FileDigests();
+        var loader = new DocumentLoader { MaxDegreeOfParallelism = parallelism, Digests = digests };
+        var first = loader.ReadFiles(files, new DiagnosticBag()).First();
+        Assert.Equal("c0", Assert.Single(first).Info.Name);
+        // Tasks already started may still be finishing: wait a moment, then count the files read.
+        Thread.Sleep(200);
+        Assert.InRange(digests.All.Count, 1, mostRead);
+    }
+
+    [Fact]
+    public void ReadFiles_SmallAndLargeFilesMixed_DocumentsAndDiagnosticsAsOneByOne()
+    {
+        using var dir = new TempDir();
+        var random = new Random(11);
+        var files = new List<string>();
+        for (var i = 0; i < 25; i++)
+        {
+            // Sizes from one document to a thousand, a mistake here and there.
+            var count = random.Next(3) == 0 ? 1 : random.Next(50, 1000);
+            var text = new StringBuilder();
+            for (var j = 0; j < count; j++)
+                text.Append(CultureInfo.InvariantCulture, $"---\napiVersion: compliance/v1\nkind: DataFlow\nmetadata: {{name: f{i}-{j}}}\nspec: {{from: s{j}, to: c{j}, {(random.Next(40) == 0 ? "purpse" : "purpose")}: analytics}}\n");
+            if (i % 4 == 1) text.Append("---\na: 1\nb: 2\na: 3\n"); // a duplicate key: the file's diagnostic
+            files.Add(dir.Write($"f{i:D2}.yaml", text.ToString()));
+        }
+        (List<string>, List<string>) Load(int parallelism)
+        {
+            var bag = new DiagnosticBag();
+            var docs = new List<string>();
+            foreach (var batch in new DocumentLoader { MaxDegreeOfParallelism = parallelism }.ReadFiles(files, bag))
+                docs.AddRange(batch.Select(d => $"{d.Info.Name}@{d.Info.Location}"));
+            return (docs, Lines(bag));
+        }
+        var (oneDocs, oneDiags) = Load(1);
+        Assert.NotEmpty(oneDiags);
+        foreach (var parallelism in new[] { 2, 3, 8 })
+        {
+            var (docs, diags) = Load(parallelism);
+            Assert.Equal(oneDocs, docs);
+            Assert.Equal(oneDiags, diags);
+        }
+    }
 }
