@@ -124,19 +124,22 @@ public sealed partial class DocumentLoader
             var ahead = Math.Max(1, MaxDegreeOfParallelism);
             // No barrier between groups of files: as each file is handed out, the file `ahead` places after it starts,
             // so a small file beside a large one never leaves a core waiting for the group to end.
+            // A file is parsed by whoever claims it first: a pool thread, or this thread when it needs the file and no pool
+            // thread has begun it (so a caller on a busy pool never waits for a task that has not started).
             var parsing = new Task<ParsedFile?>?[files.Count];
+            var claimed = new int[files.Count];
             var stopped = 0;
             void Start(int i)
             {
                 if (ahead > 1 && i < files.Count)
-                    parsing[i] = Task.Run(() => Volatile.Read(ref stopped) == 0 ? ParseOne(files[i], files[i], records) : null);
+                    parsing[i] = Task.Run(() => Volatile.Read(ref stopped) == 0 && Interlocked.Exchange(ref claimed[i], 1) == 0 ? ParseOne(files[i], files[i], records) : null);
             }
             try
             {
                 for (var i = 0; i < ahead; i++) Start(i);
                 for (var i = 0; i < files.Count; i++)
                 {
-                    var parsed = parsing[i] is { } task ? task.GetAwaiter().GetResult()! : ParseOne(files[i], files[i], records);
+                    var parsed = Interlocked.Exchange(ref claimed[i], 1) == 0 ? ParseOne(files[i], files[i], records) : parsing[i]!.GetAwaiter().GetResult()!;
                     parsing[i] = null;
                     Start(i + ahead);
                     diagnostics.AddRange(parsed.Diagnostics);
