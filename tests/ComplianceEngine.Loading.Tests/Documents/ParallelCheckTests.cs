@@ -95,22 +95,20 @@ public sealed class ParallelCheckTests
     }
 
     [Fact]
-    public void Finish_Alongside_RunsBesideAndIsDoneOnReturn()
+    public void Finish_Alongside_RunsOverTheEstateAndIsDoneOnReturn()
     {
         var bag = new DiagnosticBag();
         var reader = new EstateReader(bag);
         reader.Add(new DocumentLoader().LoadText(EstateYaml(4, stores: 300, flows: 500), "estate.yaml", bag));
+        // Usually on another thread; one the pool has not begun when the cross-check ends is run by the waiting thread.
         var done = false;
-        int? thread = null;
         var (estate, _) = reader.Finish(e =>
         {
-            thread = Environment.CurrentManagedThreadId;
             Thread.Sleep(50);
             Assert.True(e.Flows.Length > 0);
             done = true;
         });
         Assert.True(done);
-        Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
         Assert.True(estate.Flows.Length > 0);
     }
 
