@@ -249,12 +249,15 @@ public sealed class ComplianceService
         if (request.Prepared is not null && request.PolicyPath is not null)
             throw new ArgumentException("a request with prepared rules carries its policy in them", nameof(request));
 
-        var (prepared, ruleDiagnostics) = request.Prepared is { } given ? (given, given.Diagnostics) : Prepare(request.Rules, request.PolicyPath, cached: true);
-        if (prepared is null) return new CheckResult(null, ruleDiagnostics);
+        // The rules are read and compiled on a thread of their own while the inputs are read (neither needs the other).
+        // Rules that fail stop the reading at the next file and are all the check reports, as when they were read first.
+        var preparing = request.Prepared is { } given
+            ? Task.FromResult<(PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics)>((given, given.Diagnostics))
+            : Task.Factory.StartNew(() => Prepare(request.Rules, request.PolicyPath, cached: true), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        bool RulesFailed() => preparing.IsCompleted && (!preparing.IsCompletedSuccessfully || preparing.Result.Rules is null);
         var progress = request.Progress;
-        progress?.StepCompleted(CheckStep.Rules, prepared.Engine.Rules.Rules.Length);
         var loader = CreateLoader();
-        var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
 
         // File by file (then the inline documents): each file's YAML is read into records and dropped as the next files are parsed.
         var reader = new Loading.Documents.EstateReader(diagnostics);
@@ -286,15 +289,29 @@ public sealed class ComplianceService
         else if (request.Paths.Count > 0)
         {
             var files = loader.Documents.FindInputFiles(request.Paths, diagnostics);
-            foreach (var batch in loader.Documents.ReadFiles(files, diagnostics)) Take(batch);
+            foreach (var batch in loader.Documents.ReadFiles(files, diagnostics))
+            {
+                if (RulesFailed()) break;
+                Take(batch);
+            }
         }
         var inlineLoader = request.DocumentLimits is { } limits && request.Documents.Count > 0 ? new WorkspaceLoader(limits, _sources) : loader;
         foreach (var inline in request.Documents)
+        {
+            if (RulesFailed()) break;
             Take(inlineLoader.Documents.LoadText(inline.Text, inline.Name, diagnostics));
+        }
+        var (prepared, ruleDiagnostics) = preparing.GetAwaiter().GetResult();
+        if (prepared is null) return new CheckResult(null, ruleDiagnostics);
+        progress?.StepCompleted(CheckStep.Rules, prepared.Engine.Rules.Rules.Length);
+        var waivers = new List<Model.Policy.Waiver>(prepared.PolicyWaivers);
         progress?.StepCompleted(CheckStep.Read, read);
-        var (estate, requestWaivers) = reader.Finish();
+        // The vocabulary is checked while the estate is cross-checked; its diagnostics follow the cross-check's, as when
+        // one ran after the other.
+        var vocabulary = new DiagnosticBag();
+        var (estate, requestWaivers) = reader.Finish(e => Loading.Vocabulary.VocabularyChecker.Check(e, prepared.Engine.Vocabulary, vocabulary));
         waivers.AddRange(requestWaivers);
-        Loading.Vocabulary.VocabularyChecker.Check(estate, prepared.Engine.Vocabulary, diagnostics);
+        diagnostics.AddRange(vocabulary);
         progress?.StepCompleted(CheckStep.Estate, (long)estate.Clusters.Length + estate.Stores.Length + estate.Flows.Length);
         if (!diagnostics.HasErrors && estate.Clusters.IsEmpty && estate.Stores.IsEmpty && estate.Flows.IsEmpty)
         {

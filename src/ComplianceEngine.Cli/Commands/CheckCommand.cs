@@ -78,6 +78,14 @@ internal static class CheckCommand
         return null;
     }
 
+    /// <summary>The terminal's summary of a report written to a file (<see cref="TerminalFindings"/> findings listed).</summary>
+    internal static string Summary(Report report)
+    {
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        ConsoleSummaryWriter.Write(report, text, TerminalFindings);
+        return text.ToString();
+    }
+
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
@@ -191,9 +199,12 @@ internal static class CheckCommand
             }
             if (outputPath is not null)
             {
+                // The file has every finding; the terminal gets the table and the first ones, worked out while the file is
+                // written and printed once it is.
+                var summary = Task.Run(() => Summary(report));
                 if (!CommonOptions.TryWrite(outputPath, w => writer.Write(report, w), console.Error)) return ExitCodes.InvalidInput;
-                // The file has every finding; the terminal gets the table and the first ones.
-                ConsoleSummaryWriter.Write(report, console.Out, TerminalFindings);
+                console.Out.NewLine = "\n";
+                console.Out.Write(summary.GetAwaiter().GetResult());
                 console.Out.WriteLine();
                 console.Out.WriteLine($"Report written to {outputPath} ({formatName}).");
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 using ComplianceEngine.Loading.FileSystem;
@@ -103,11 +104,12 @@ public sealed partial class DocumentLoader
         [.. ReadFiles([.. files], diagnostics).SelectMany(batch => batch)];
 
     /// <summary>
-    /// Reads the files' documents one file at a time, in file order, parsing a window of files at once (one per
-    /// <see cref="MaxDegreeOfParallelism"/>); the documents the source reader takes come last, as one more batch. Each
-    /// file's diagnostics are added to <paramref name="diagnostics"/> as its batch is handed out, exactly as
+    /// Reads the files' documents one file at a time, in file order, while the next files are parsed on other threads (at
+    /// most <see cref="MaxDegreeOfParallelism"/> files parsed or waiting ahead of the one handed out; 1: one after
+    /// another on the calling thread); the documents the source reader takes come last, as one more batch. Each file's
+    /// diagnostics are added to <paramref name="diagnostics"/> as its batch is handed out, exactly as
     /// <see cref="LoadFiles"/> adds them. A caller that reads each batch and lets it go never holds the YAML of every
-    /// file at once.
+    /// file at once; one that stops early leaves no file parsing behind it beyond those already started.
     /// </summary>
     public IEnumerable<IReadOnlyList<RawDocument>> ReadFiles(IReadOnlyList<string> files, DiagnosticBag diagnostics)
     {
@@ -118,16 +120,37 @@ public sealed partial class DocumentLoader
         IEnumerable<IReadOnlyList<RawDocument>> Batches()
         {
             var offered = new List<Sources.SourceDocument>();
-            var window = Math.Max(1, MaxDegreeOfParallelism);
-            for (var start = 0; start < files.Count; start += window)
+            var records = ReadRecordsFromEvents;
+            var ahead = Math.Max(1, MaxDegreeOfParallelism);
+            // No barrier between groups of files: as each file is handed out, the file `ahead` places after it starts,
+            // so a small file beside a large one never leaves a core waiting for the group to end.
+            // A file is parsed by whoever claims it first: a pool thread, or this thread when it needs the file and no pool
+            // thread has begun it (so a caller on a busy pool never waits for a task that has not started).
+            var parsing = new Task<ParsedFile?>?[files.Count];
+            var claimed = new int[files.Count];
+            var stopped = 0;
+            void Start(int i)
             {
-                var parsed = ParseFiles([.. files.Skip(start).Take(window)], displayName: null, ReadRecordsFromEvents);
-                for (var i = 0; i < parsed.Length; i++)
+                if (ahead > 1 && i < files.Count)
+                    parsing[i] = Task.Run(() => Volatile.Read(ref stopped) == 0 && Interlocked.Exchange(ref claimed[i], 1) == 0 ? ParseOne(files[i], files[i], records) : null);
+            }
+            try
+            {
+                for (var i = 0; i < ahead; i++) Start(i);
+                for (var i = 0; i < files.Count; i++)
                 {
-                    diagnostics.AddRange(parsed[i].Diagnostics);
-                    if (parsed[i].Documents is { } read) yield return ReadDocuments(read, parsed[i].Name, diagnostics, offered);
-                    else if (parsed[i].Nodes is { } nodes) yield return ReadDocuments(nodes, parsed[i].Name, diagnostics, offered);
+                    var parsed = Interlocked.Exchange(ref claimed[i], 1) == 0 ? ParseOne(files[i], files[i], records) : parsing[i]!.GetAwaiter().GetResult()!;
+                    parsing[i] = null;
+                    Start(i + ahead);
+                    diagnostics.AddRange(parsed.Diagnostics);
+                    if (parsed.Documents is { } read) yield return ReadDocuments(read, parsed.Name, diagnostics, offered);
+                    else if (parsed.Nodes is { } nodes) yield return ReadDocuments(nodes, parsed.Name, diagnostics, offered);
                 }
+            }
+            finally
+            {
+                // Stopped early (or failed): files not yet begun are not parsed.
+                Volatile.Write(ref stopped, 1);
             }
             var sourced = ReadSources(offered, diagnostics);
             if (sourced.Count > 0) yield return sourced;
@@ -150,44 +173,15 @@ public sealed partial class DocumentLoader
     {
         ArgumentNullException.ThrowIfNull(files);
         var results = new ParsedFile[files.Count];
-        void ParseOne(int i)
-        {
-            var bag = new DiagnosticBag();
-            var name = displayName is null ? files[i] : displayName(files[i]);
-            var bytes = ReadBytes(files[i], bag, _limits.MaxFileBytes);
-            if (bytes is not { } read)
-            {
-                results[i] = new ParsedFile(name, null, bag);
-                return;
-            }
-            Digests?.Add(files[i], read);
-            if (records && bag.Count == 0)
-            {
-                // Generated and exported inventories: read by the plain-subset parser, straight from the bytes (the same
-                // events as YamlDotNet's); any other file, or one with anything to report, is read by YamlDotNet below.
-                if (ReadPlainYaml && InventoryEventReader.TryReadPlain(read, name, _limits) is { } plain)
-                {
-                    results[i] = new ParsedFile(name, null, bag) { Documents = plain };
-                    return;
-                }
-                // Parsed from the bytes as they are decoded: no string of the whole file.
-                using var reader = Reader(read);
-                if (InventoryEventReader.TryRead(reader, name, _limits, bag) is { } documents)
-                {
-                    results[i] = new ParsedFile(name, null, bag) { Documents = documents };
-                    return;
-                }
-            }
-            results[i] = new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
-        }
+        void Parse(int i) => results[i] = ParseOne(files[i], displayName is null ? files[i] : displayName(files[i]), records);
         if (files.Count < 2 || MaxDegreeOfParallelism < 2)
         {
-            for (var i = 0; i < files.Count; i++) ParseOne(i);
+            for (var i = 0; i < files.Count; i++) Parse(i);
             return results;
         }
         try
         {
-            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, ParseOne);
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, Parse);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
@@ -195,6 +189,38 @@ public sealed partial class DocumentLoader
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
         }
         return results;
+    }
+
+    /// <summary>
+    /// Reads and parses one file into a bag of its own, named <paramref name="name"/> in positions; with
+    /// <paramref name="records"/>, a file that <see cref="InventoryEventReader"/> reads cleanly comes back as its documents
+    /// with their records. A file that cannot be read has no nodes, and its diagnostic names the path as given.
+    /// </summary>
+    private ParsedFile ParseOne(string file, string name, bool records)
+    {
+        var bag = new DiagnosticBag();
+        // The bytes are rented and given back once the file is parsed: nothing parsed from them keeps them.
+        if (ReadBytes(file, bag, _limits.MaxFileBytes, ArrayPool<byte>.Shared) is not { } read) return new ParsedFile(name, null, bag);
+        try
+        {
+            Digests?.Add(file, read);
+            if (records && bag.Count == 0)
+            {
+                // Generated and exported inventories: read by the plain-subset parser, straight from the bytes (the same
+                // events as YamlDotNet's); any other file, or one with anything to report, is read by YamlDotNet below.
+                if (ReadPlainYaml && InventoryEventReader.TryReadPlain(read, name, _limits) is { } plain)
+                    return new ParsedFile(name, null, bag) { Documents = plain };
+                // Parsed from the bytes as they are decoded: no string of the whole file.
+                using var reader = Reader(read);
+                if (InventoryEventReader.TryRead(reader, name, _limits, bag) is { } documents)
+                    return new ParsedFile(name, null, bag) { Documents = documents };
+            }
+            return new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
+        }
+        finally
+        {
+            BoundedInput.Return(read, ArrayPool<byte>.Shared);
+        }
     }
 
     /// <summary>
@@ -245,7 +271,7 @@ public sealed partial class DocumentLoader
         ReadBytes(file, diagnostics, maxBytes) is { } bytes ? Decode(bytes) : null;
 
     /// <summary>The bytes of one file, capped at <paramref name="maxBytes"/> bytes actually read; null with a diagnostic when it cannot be read.</summary>
-    private static ArraySegment<byte>? ReadBytes(string file, DiagnosticBag diagnostics, long maxBytes)
+    private static ArraySegment<byte>? ReadBytes(string file, DiagnosticBag diagnostics, long maxBytes, ArrayPool<byte>? pool = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -254,7 +280,7 @@ public sealed partial class DocumentLoader
         {
             using var stream = InputFile.Open(file, diagnostics, out var sizeHint);
             if (stream is null) return null;
-            var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint);
+            var bytes = BoundedInput.ReadAll(stream, maxBytes, sizeHint, pool);
             if (bytes is null)
             {
                 diagnostics.Error(DiagnosticCodes.FileTooLarge, $"file is larger than the limit of {maxBytes:N0} bytes", at);
