@@ -49,7 +49,7 @@ internal static class OnwardRerouteBench
             var update = index.Update(edges);
             var ms = sw.Elapsed.TotalMilliseconds;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  update {r + 1}: {ms,8:F1} ms, patched {update.Patched}, {update.RegimesSearched.Count} of {update.Index.Regimes.Count} regimes searched ({string.Join(" ", update.RegimesSearched)}), events replayed {update.EventsReplayed:N0} in {update.ReplayRounds} rounds, region reached {update.RegionReached:N0}, -{update.Removed.Count}/+{update.Added.Count} hops"));
+                $"  update {r + 1}: {ms,8:F1} ms, patched {update.Patched}, {update.RegimesSearched.Count} of {update.Index.Regimes.Count} regimes searched ({string.Join(" ", update.RegimesSearched)}), events replayed {update.EventsReplayed:N0}, region reached {update.RegionReached:N0}, -{update.Removed.Count}/+{update.Added.Count} hops"));
             if (r == Math.Max(rounds, 2) - 1)
             {
                 // Where the time goes, step by step (the same work as Update, timed here).
@@ -70,7 +70,7 @@ internal static class OnwardRerouteBench
                     var region = graph.RegionOf(old, before, [edge], listing);
                     var regionMs = sw.Elapsed.TotalMilliseconds;
                     sw.Restart();
-                    var replayed = graph.Replay(before, index.LogOf(regime)!, region, before.Counts, new NodeLotTable(), index.LogOf(regime)!.BoundEdges, before.Bound, out _, out var events, out _, out _);
+                    var replayed = graph.Replay(before, index.LogOf(regime)!, region, before.Counts, new NodeLotTable(), index.LogOf(regime)!.BoundEdges, before.Bound, out _, out var events);
                     var replayMs = sw.Elapsed.TotalMilliseconds;
                     sw.Restart();
                     var full = graph.SearchRecorded(regime, new SearchScratch(), out _);
@@ -150,7 +150,7 @@ internal static class OnwardRerouteBench
             });
             var ms = sw.Elapsed.TotalMilliseconds;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  update {r + 1}: {ms,8:F1} ms, patched {update.Patched}, {update.RegimesSearched.Count} of {update.Index.Regimes.Count} regimes searched ({string.Join(" ", update.RegimesSearched)}), events replayed {update.EventsReplayed:N0} in {update.ReplayRounds} rounds, region reached {update.RegionReached:N0}, -{update.Removed.Count}/+{update.Added.Count} hops"));
+                $"  update {r + 1}: {ms,8:F1} ms, patched {update.Patched}, {update.RegimesSearched.Count} of {update.Index.Regimes.Count} regimes searched ({string.Join(" ", update.RegimesSearched)}), events replayed {update.EventsReplayed:N0}, region reached {update.RegionReached:N0}, -{update.Removed.Count}/+{update.Added.Count} hops"));
             Console.Error.WriteLine("    steps: " + string.Join(", ", steps));
             index = update.Index;
         }

@@ -303,29 +303,6 @@ internal sealed partial class OnwardGraph
         return region;
     }
 
-    /// <summary>
-    /// Where a regime's search on <paramref name="old"/> (from which this graph was patched) can first run otherwise, for
-    /// <see cref="Replay"/>:
-    /// the old and new ends of the edges in <paramref name="moving"/> (edges that end elsewhere or carry other categories), the
-    /// nodes whose edges were restructured, and the nodes where the regime's data starts differently (<paramref name="seeds"/>).
-    /// The replay spreads it only as far as the search really changes.
-    /// </summary>
-    public bool[] ChangedAt(OnwardGraph old, IReadOnlyList<int> moving, IReadOnlyList<(int Node, long Categories)> seeds)
-    {
-        ArgumentNullException.ThrowIfNull(old);
-        ArgumentNullException.ThrowIfNull(moving);
-        ArgumentNullException.ThrowIfNull(seeds);
-        var region = new bool[NodeCount];
-        foreach (var node in Restructured) region[node] = true;
-        foreach (var (node, _) in seeds) region[node] = true;
-        foreach (var e in moving)
-        {
-            region[old.To[e]] = true;
-            region[To[e]] = true;
-        }
-        return region;
-    }
-
     /// <summary>The nodes whose edges include one of <paramref name="edges"/> (a store's merged cluster edges included).</summary>
     public HashSet<int> Listing(IReadOnlyList<int> edges)
     {
@@ -436,27 +413,19 @@ internal sealed partial class OnwardGraph
 
     /// <summary>
     /// <paramref name="before"/> (a search of an earlier version, recorded in <paramref name="log"/>) run again on this graph,
-    /// where the search can differ first at the nodes in <paramref name="region"/>: it holds every node whose edges or whose
-    /// incoming edges changed and every node whose seeding changed (the regime binds <paramref name="boundEdges"/>, in order;
-    /// <paramref name="bound"/> per edge; a node whose bound edges were added, removed, or carry another kind of lot), and
-    /// <paramref name="counts"/> are this graph's. The region's nodes are searched from scratch; every other node's events are
-    /// read from the log, merged into the FIFO order the full search would have (a region entry enqueued after k outside
-    /// enqueues is dequeued before the (k+1)-th outside event).
+    /// where only the nodes in <paramref name="region"/> can have changed: a region closed under the edges of both versions
+    /// (data never flows from it to a node outside it), holding every node whose edges or whose incoming edges changed, and
+    /// the regime's seeds unchanged outside it. Outside the region the search runs exactly as it did (the same lots, in the
+    /// same order, reach the same nodes by the same edges), so only the region is searched, from scratch, with the events
+    /// outside it taken from the log in the order the queue would interleave them: the result (tree, order of reaching,
+    /// lots) is the one a full search gives. <paramref name="next"/> is this run's log; <paramref name="searched"/> counts
+    /// the events of region nodes handled (the work done beyond reading the log). The regime binds <paramref name="boundEdges"/>
+    /// (in order; <paramref name="bound"/> per edge) in this graph: a node whose bound edges were added, removed, or carry
+    /// another kind of lot must be in the region (its seeding is searched again); <paramref name="counts"/> are this graph's.
     /// </summary>
-    /// <remarks>
-    /// <para>Early cut-off: the region need not be closed under the edges data moves along. What a region node hands a node
-    /// outside it (the lots each of its events carries along each edge, and where in the outside events it happens) is
-    /// compared with what its recorded events handed that node; a node outside the region whose every input, in order, is
-    /// the one recorded (and whose enqueues come in the recorded order) runs exactly as recorded, so the search stops
-    /// spreading there. Where an input differs, that node joins the region and the replay runs again (the region only grows:
-    /// after <see cref="ReplayRounds"/> rounds it is closed under every edge of either version, which leaves nothing to
-    /// compare). The result (tree, order of reaching, lots) is the one a full search gives.</para>
-    /// <para><paramref name="next"/> is this run's log; <paramref name="searched"/> counts the events of region nodes handled in
-    /// the last round (the work done beyond reading the log); <paramref name="final"/> is the region of the last round (a
-    /// node outside it is reached as before, by the same edge from the same node, and holds the same lots).</para>
-    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
-        bool[] bound, out SearchLog next, out int searched, out bool[] final, out int rounds)
+        bool[] bound, out SearchLog next, out int searched)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
@@ -464,159 +433,25 @@ internal sealed partial class OnwardGraph
         ArgumentNullException.ThrowIfNull(bound);
         ArgumentNullException.ThrowIfNull(region);
         ArgumentNullException.ThrowIfNull(lots);
-        var current = (bool[])region.Clone();
-        var scratch = new ReplayScratch(NodeCount);
-        var joined = new List<int>();
-        for (rounds = 1; ; rounds++)
-        {
-            joined.Clear();
-            var search = ReplayOnce(before, log, current, counts, lots, boundEdges, bound, scratch, joined, out next, out searched);
-            if (search is not null)
-            {
-                final = current;
-                return search;
-            }
-            foreach (var node in joined) current[node] = true;
-            if (rounds == ReplayRounds)
-            {
-                CloseUnderEdges(before.Graph, current);
-                Array.Clear(scratch.IntoRegion);
-                continue;
-            }
-            // Only the nodes with an edge to a node that joined have other edges into the region now.
-            var (inStart, inFrom) = Incoming();
-            foreach (var node in joined)
-            {
-                for (var q = inStart[node]; q < inStart[node + 1]; q++) scratch.IntoRegion[inFrom[q]] = null;
-            }
-        }
-    }
-
-    /// <summary>How many replays of a growing region are tried before the region is closed under every edge (see <see cref="Replay"/>).</summary>
-    internal const int ReplayRounds = 6;
-
-    /// <summary>Adds to <paramref name="region"/> every node data can move to from it along an edge of this graph or of <paramref name="old"/>.</summary>
-    private void CloseUnderEdges(OnwardGraph old, bool[] region)
-    {
-        var work = new Stack<int>();
-        for (var n = 0; n < region.Length; n++)
-        {
-            if (region[n]) work.Push(n);
-        }
-        while (work.Count > 0)
-        {
-            var node = work.Pop();
-            foreach (var to in Next(node))
-            {
-                if (region[to]) continue;
-                region[to] = true;
-                work.Push(to);
-            }
-            foreach (var to in old.Next(node))
-            {
-                if (region[to]) continue;
-                region[to] = true;
-                work.Push(to);
-            }
-        }
-    }
-
-    /// <summary>Arrays one replay's rounds reuse (the nodes a round reached are cleared after it).</summary>
-    private sealed class ReplayScratch(int nodes)
-    {
-        /// <summary>The recorded events of each node, in order (built on first use): node n's are <c>Events[Start[n]..Start[n + 1]]</c>.</summary>
-        public (int[] Start, int[] Events)? EventsOf;
-
-        /// <summary>Per node handed lots by the region (built on first use): each kind's categories at each of its recorded turns that grew it, in order.</summary>
-        public readonly Dictionary<int, Dictionary<int, List<(int Event, long Categories)>>> Held = [];
-
-        /// <summary>Per node, the positions of its edges into the region (null: not worked out since the region last grew next to it).</summary>
-        public readonly int[]?[] IntoRegion = new int[]?[nodes];
-
-        /// <summary>The log the rounds write (cleared between rounds), and each recorded event's number in it.</summary>
-        public SearchLog? Log;
-        public int[]? Renumbered;
-
-        public readonly int[] ReachEdge = Filled(nodes, RegimeTrace.Unreached);
-        public readonly int[] ReachVia = new int[nodes];
-        public readonly bool[] Queued = new bool[nodes];
-        public readonly bool[] Joined = new bool[nodes];
-
-        /// <summary>Per node outside the region: whether its first reach was given again by a region node's event.</summary>
-        public readonly bool[] ReachLogged = new bool[nodes];
-
-        private static int[] Filled(int n, int value)
-        {
-            var a = new int[n];
-            Array.Fill(a, value);
-            return a;
-        }
-    }
-
-    /// <summary>
-    /// What a region node's recorded event handed a node outside the region along one edge: where among the outside events it
-    /// happened (how many had been handled), the node and edge, the lots carried (sorted by kind: <see cref="Start"/> into the
-    /// shared lists), and whether it first reached or enqueued the node then.
-    /// </summary>
-    private struct Handed
-    {
-        public int Position;
-        public int From;
-        public int Edge;
-        public int To;
-        public int Start;
-        public int Count;
-        public bool Enqueued;
-        public bool Reached;
-        public bool Matched;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private RegimeSearch? ReplayOnce(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
-        bool[] bound, ReplayScratch scratch, List<int> joined, out SearchLog next, out int searched)
-    {
         var nodes = NodeCount;
         var old = before.Trace;
-        var was = before.Graph;
+        var trace = new RegimeTrace(Transfers, nodes);
         lots.Reset(nodes);
-        var log2 = scratch.Log ??= new SearchLog(nodes, log);
-        log2.Clear();
+        var log2 = new SearchLog(nodes);
         next = log2;
         log2.BoundEdges.AddRange(boundEdges);
         searched = 0;
-        var reachEdge = scratch.ReachEdge;
-        var reachVia = scratch.ReachVia;
-        var queued = scratch.Queued;
-        var isJoined = scratch.Joined;
-        var (eventStart, eventsOf) = scratch.EventsOf ??= EventsByNode(log, was.NodeCount);
-        // The lots each node outside the region held after its recorded events up to the last outside event handled (kept
-        // for the nodes a region node hands lots to): an input they already held changes nothing there (it neither grows
-        // the node nor, once it was handled, reaches it), in either version, so it need not be given again.
-        var heldIndex = scratch.Held;
-        var lastOutside = -1;
-        var reachLogged = scratch.ReachLogged;
-        Array.Clear(reachLogged);
+        // Outside the region, every node is reached as before, by the same edge from the same node.
+        foreach (var node in before.Order)
+        {
+            if (region[node]) continue;
+            if (old.ReachedBy[node] == RegimeTrace.Seed) trace.MarkSeed(node);
+            else trace.Reach(node, old.ReachedBy[node], old.Via(node));
+        }
         var reached = new List<int>();
         var queue = new Queue<(int Node, int After)>();
+        var queued = new bool[nodes];
         var uEnqueued = 0;
-        var uDequeued = 0;
-
-        // What the region's recorded events handed nodes outside it, per node handed to, in order; and the recorded enqueues
-        // among them, in order.
-        var handed = new List<Handed>();
-        var handedKinds = new List<int>();
-        var handedCategories = new List<long>();
-        var pending = new Dictionary<int, Queue<int>>();
-        var enqueues = new Queue<int>();
-        var carriedKinds = new int[16];
-        var carriedCategories = new long[16];
-
-        void Join(int node)
-        {
-            if (isJoined[node]) return;
-            isJoined[node] = true;
-            joined.Add(node);
-        }
 
         // Seeds: the region's from the bound edges; the others' enqueueing as logged.
         var s = 0;
@@ -636,9 +471,9 @@ internal sealed partial class OnwardGraph
             OutsideSeeds(i);
             var from = From[i];
             if (!region[from]) continue;
-            if (reachEdge[from] == RegimeTrace.Unreached)
+            if (trace.ReachedBy[from] == RegimeTrace.Unreached)
             {
-                reachEdge[from] = RegimeTrace.Seed;
+                trace.MarkSeed(from);
                 reached.Add(from);
                 log2.ReachEvent[from] = SearchLog.SeedEvent;
                 log2.ReachSlot[from] = i;
@@ -656,15 +491,15 @@ internal sealed partial class OnwardGraph
         OutsideSeeds(int.MaxValue);
 
         var events = log.EventNode.Count;
-        var renumbered = scratch.Renumbered ??= new int[events];
-        // Per outside node, the positions of its edges into the region (worked out when it is first handled; empty: none).
-        var intoRegion = scratch.IntoRegion;
+        var renumbered = new int[events];
+        var boundary = new sbyte[nodes];
         var grewKinds = new int[16];
         var grewCategories = new long[16];
         var j = 0;
+        var uDequeued = 0;
         while (true)
         {
-            for (; j < events && region[log.EventNode[j]]; j++) Recorded(j);
+            while (j < events && region[log.EventNode[j]]) j++;
             if (queue.Count > 0 && (j >= events || queue.Peek().After <= uDequeued))
             {
                 // A region node: searched as the full search does.
@@ -684,9 +519,8 @@ internal sealed partial class OnwardGraph
                 var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
                 var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, freshTo - freshFrom), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
                 renumbered[j] = ev;
-                lastOutside = j;
-                var into = intoRegion[node] ??= IntoRegion(node, region);
-                if (into.Length == 0)
+                if (boundary[node] == 0) boundary[node] = (sbyte)(IntoRegion(node, region) ? 1 : 2);
+                if (boundary[node] == 2)
                 {
                     for (var q = log.EnqueueStart[j]; q < log.EnqueueStart[j + 1]; q++)
                     {
@@ -712,228 +546,60 @@ internal sealed partial class OnwardGraph
                 uDequeued++;
             }
         }
-        // Inputs recorded but not given again: those nodes run otherwise.
-        foreach (var (to, left) in pending)
-        {
-            if (left.Count > 0) Join(to);
-        }
-        if (joined.Count > 0)
-        {
-            // Another round follows: only what the next one needs is reset.
-            foreach (var node in reached)
-            {
-                reachEdge[node] = RegimeTrace.Unreached;
-                queued[node] = false;
-            }
-            foreach (var node in joined) isJoined[node] = false;
-            return null;
-        }
 
-        // The recorded event j of a region node: what it handed each node outside the region, as its edges (in the graph it
-        // was searched on) carried its fresh lots.
-        void Recorded(int j)
-        {
-            var node = log.EventNode[j];
-            if (node >= was.NodeCount) return;
-            var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
-            var q = log.EnqueueStart[j];
-            var qEnd = log.EnqueueStart[j + 1];
-            var start = was._outStart[node];
-            for (int p = start, end = was._outStart[node + 1]; p < end; p++)
-            {
-                var to = was._outTo[p];
-                var slot = p - start;
-                for (; q < qEnd && log.EnqueueSlot[q] < slot; q++) { }
-                if (to < region.Length && region[to]) continue;
-                var at = handedKinds.Count;
-                for (var f = freshFrom; f < freshTo; f++)
-                {
-                    var carried = Categories.Carry(log.FreshCategories[f], was._outSet[p]);
-                    if (carried == CategoryBits.Nothing) continue;
-                    handedKinds.Add(log.FreshKind[f]);
-                    handedCategories.Add(carried);
-                }
-                var n = handedKinds.Count - at;
-                if (n == 0) continue;
-                if (Holds(to, CollectionsMarshal.AsSpan(handedKinds).Slice(at, n), CollectionsMarshal.AsSpan(handedCategories).Slice(at, n)))
-                {
-                    handedKinds.RemoveRange(at, n);
-                    handedCategories.RemoveRange(at, n);
-                    continue;
-                }
-                SortByKind(CollectionsMarshal.AsSpan(handedKinds).Slice(at, n), CollectionsMarshal.AsSpan(handedCategories).Slice(at, n));
-                var enqueued = q < qEnd && log.EnqueueSlot[q] == slot;
-                var entry = new Handed
-                {
-                    Position = uDequeued,
-                    From = node,
-                    Edge = was._outEdge[p],
-                    To = to,
-                    Start = at,
-                    Count = n,
-                    Enqueued = enqueued,
-                    Reached = to < log.ReachEvent.Length && log.ReachEvent[to] == j && log.ReachSlot[to] == slot && old.ReachedBy[to] >= 0,
-                };
-                handed.Add(entry);
-                if (!pending.TryGetValue(to, out var list)) pending[to] = list = new Queue<int>();
-                list.Enqueue(handed.Count - 1);
-                if (enqueued) enqueues.Enqueue(handed.Count - 1);
-            }
-        }
-
-        // Passes what grew at node (handled as event ev) along its edges: into the region as the full search does; for a node
-        // outside it (logged as event logged) to nodes outside the region as the log says it did; for a region node to nodes
-        // outside it, compared with what the region's recorded events handed them.
+        // Passes what grew at node (handled as event ev) along its edges: into the region as the full search does, and for
+        // a node outside it (logged as event logged) to nodes outside the region as the log says it did.
         void Pass(int node, int ev, int[] kinds, long[] categories, int grew, int logged)
         {
             var start = _outStart[node];
-            if (logged >= 0)
-            {
-                // An outside node: its recorded enqueues of outside nodes and its edges into the region, in the order of its edges.
-                var q = log.EnqueueStart[logged];
-                var qEnd = log.EnqueueStart[logged + 1];
-                var slots = intoRegion[node]!;
-                var r = 0;
-                while (q < qEnd || r < slots.Length)
-                {
-                    var loggedSlot = q < qEnd ? log.EnqueueSlot[q] : int.MaxValue;
-                    var regionSlot = r < slots.Length ? slots[r] : int.MaxValue;
-                    if (loggedSlot < regionSlot)
-                    {
-                        var target = log.EnqueueNode[q++];
-                        if (region[target]) continue;
-                        uEnqueued++;
-                        log2.Enqueued(loggedSlot, target);
-                        continue;
-                    }
-                    // (An enqueue recorded along an edge into the region is the region's own, worked out here.)
-                    if (loggedSlot == regionSlot) q++;
-                    r++;
-                    Into(node, ev, start + regionSlot, regionSlot, kinds, categories, grew);
-                }
-                return;
-            }
+            var q = logged >= 0 ? log.EnqueueStart[logged] : 0;
+            var qEnd = logged >= 0 ? log.EnqueueStart[logged + 1] : 0;
             for (int p = start, end = _outStart[node + 1]; p < end; p++)
             {
+                var slot = p - start;
                 var to = _outTo[p];
-                if (!region[to]) Hand(node, ev, p - start, _outEdge[p], to, _outSet[p], kinds, categories, grew);
-                else Into(node, ev, p, p - start, kinds, categories, grew);
-            }
-        }
-
-        // Passes what grew at node along edge position p into a region node, as the full search does.
-        void Into(int node, int ev, int p, int slot, int[] kinds, long[] categories, int grew)
-        {
-            var to = _outTo[p];
-            var e = _outEdge[p];
-            var grown = false;
-            for (var g = 0; g < grew; g++)
-            {
-                var carried = Categories.Carry(categories[g], _outSet[p]);
-                if (carried == CategoryBits.Nothing) continue;
-                if (reachEdge[to] == RegimeTrace.Unreached)
+                for (; q < qEnd && log.EnqueueSlot[q] < slot; q++) { }
+                if (!region[to])
                 {
-                    reachEdge[to] = e;
-                    reachVia[to] = node;
-                    reached.Add(to);
-                    log2.ReachEvent[to] = ev;
-                    log2.ReachSlot[to] = slot;
-                }
-                grown |= lots.Grow(to, kinds[g], carried, Categories);
-            }
-            if (grown && !queued[to])
-            {
-                queued[to] = true;
-                queue.Enqueue((to, uEnqueued));
-                log2.Enqueued(slot, to);
-            }
-        }
-
-        // A region node's event hands lots to a node outside the region: as recorded (then the node runs as it did, and
-        // the recorded enqueue and first reach happen here), or not (the node joins the region for the next round).
-        void Hand(int node, int ev, int slot, int edge, int to, long edgeSet, int[] kinds, long[] categories, int grew)
-        {
-            if (carriedKinds.Length < grew)
-            {
-                carriedKinds = new int[grew];
-                carriedCategories = new long[grew];
-            }
-            var n = 0;
-            for (var g = 0; g < grew; g++)
-            {
-                var carried = Categories.Carry(categories[g], edgeSet);
-                if (carried == CategoryBits.Nothing) continue;
-                carriedKinds[n] = kinds[g];
-                carriedCategories[n++] = carried;
-            }
-            if (n == 0 || isJoined[to] || Holds(to, carriedKinds.AsSpan(0, n), carriedCategories.AsSpan(0, n))) return;
-            SortByKind(carriedKinds.AsSpan(0, n), carriedCategories.AsSpan(0, n));
-            var other = -1;
-            if (pending.TryGetValue(to, out var list) && list.Count > 0)
-            {
-                var h = handed[list.Peek()];
-                if (h.Position == uDequeued && h.From == node && h.Edge == edge && h.Count == n
-                    && carriedKinds.AsSpan(0, n).SequenceEqual(CollectionsMarshal.AsSpan(handedKinds).Slice(h.Start, n))
-                    && carriedCategories.AsSpan(0, n).SequenceEqual(CollectionsMarshal.AsSpan(handedCategories).Slice(h.Start, n)))
-                {
-                    var at = list.Peek();
-                    // Outside nodes are handled in the order they were enqueued: the recorded enqueues must come in their order.
-                    while (h.Enqueued && enqueues.Count > 0 && handed[enqueues.Peek()].Matched && enqueues.Peek() != at) enqueues.Dequeue();
-                    if (!h.Enqueued || enqueues.Peek() == at)
+                    if (logged < 0)
                     {
-                        list.Dequeue();
-                        CollectionsMarshal.AsSpan(handed)[at].Matched = true;
-                        if (h.Enqueued)
+                        for (var g = 0; g < grew; g++)
                         {
-                            enqueues.Dequeue();
-                            uEnqueued++;
-                            log2.Enqueued(slot, to);
+                            if (Categories.Carry(categories[g], _outSet[p]) != CategoryBits.Nothing)
+                                throw new InvalidOperationException("the replayed region is not closed under the edges data moves along");
                         }
-                        if (h.Reached)
-                        {
-                            log2.ReachEvent[to] = ev;
-                            log2.ReachSlot[to] = slot;
-                            reachLogged[to] = true;
-                        }
-                        return;
+                        continue;
                     }
-                    other = handed[enqueues.Peek()].To;
+                    if (q < qEnd && log.EnqueueSlot[q] == slot)
+                    {
+                        uEnqueued++;
+                        log2.Enqueued(slot, to);
+                        q++;
+                    }
+                    continue;
                 }
-            }
-            // Not as recorded: the node joins the region in the next round.
-            if (other >= 0) Join(other);
-            Join(to);
-        }
-
-        // Whether node (outside the region) held every lot of kinds/categories after its recorded events up to the last
-        // outside event handled, having been handled at least once (so it was reached).
-        bool Holds(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
-        {
-            if (node >= was.NodeCount || eventStart[node] == eventStart[node + 1] || eventsOf[eventStart[node]] > lastOutside) return false;
-            if (!heldIndex.TryGetValue(node, out var byKind)) heldIndex[node] = byKind = HeldByKind(log, eventsOf.AsSpan(eventStart[node], eventStart[node + 1] - eventStart[node]));
-            for (var i = 0; i < kinds.Length; i++)
-            {
-                if (!byKind.TryGetValue(kinds[i], out var seen)) return false;
-                // The kind's categories at the node's last turn up to now (the last entry recorded at or before it).
-                int lo = 0, hi = seen.Count - 1, found = -1;
-                while (lo <= hi)
+                var e = _outEdge[p];
+                var grown = false;
+                for (var g = 0; g < grew; g++)
                 {
-                    var mid = (lo + hi) >> 1;
-                    if (seen[mid].Event <= lastOutside)
+                    var carried = Categories.Carry(categories[g], _outSet[p]);
+                    if (carried == CategoryBits.Nothing) continue;
+                    if (trace.ReachedBy[to] == RegimeTrace.Unreached)
                     {
-                        found = mid;
-                        lo = mid + 1;
+                        trace.Reach(to, e, node);
+                        reached.Add(to);
+                        log2.ReachEvent[to] = ev;
+                        log2.ReachSlot[to] = slot;
                     }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
+                    grown |= lots.Grow(to, kinds[g], carried, Categories);
                 }
-                if (found < 0) return false;
-                var has = seen[found].Categories;
-                if (Categories.Union(has, categories[i]) != has) return false;
+                if (grown && !queued[to])
+                {
+                    queued[to] = true;
+                    queue.Enqueue((to, uEnqueued));
+                    log2.Enqueued(slot, to);
+                }
             }
-            return true;
         }
 
         // The order of reaching: the nodes outside the region in their old order, the region's where they now fall.
@@ -945,15 +611,11 @@ internal sealed partial class OnwardGraph
         {
             var node = before.Order[k];
             if (region[node]) continue;
-            var wasEvent = log.ReachEvent[node];
-            if (!reachLogged[node])
-            {
-                // Reached by a seed or an outside node's event (a region node's event that reached it set log2 as it did).
-                log2.ReachEvent[node] = wasEvent == SearchLog.SeedEvent ? SearchLog.SeedEvent : renumbered[wasEvent];
-                log2.ReachSlot[node] = log.ReachSlot[node];
-            }
-            var ev = log2.ReachEvent[node];
-            var slot = log2.ReachSlot[node];
+            var was = log.ReachEvent[node];
+            var ev = was == SearchLog.SeedEvent ? SearchLog.SeedEvent : renumbered[was];
+            var slot = log.ReachSlot[node];
+            log2.ReachEvent[node] = ev;
+            log2.ReachSlot[node] = slot;
             for (; d < reached.Count && Earlier(log2, reached[d], ev, slot); d++) Place(reached[d]);
             order[at] = node;
             arrived[at++] = before.Arrived[k];
@@ -966,68 +628,7 @@ internal sealed partial class OnwardGraph
             arrived[at++] = Outgoing[node] is not null ? lots.SetAt(node, Lots) : LotSets.Empty;
         }
 
-        // The tree, node by node in the order of reaching (each node is reached from one reached before it).
-        var trace = new RegimeTrace(Transfers, nodes);
-        foreach (var node in order)
-        {
-            int edge, via;
-            if (region[node]) (edge, via) = (reachEdge[node], reachVia[node]);
-            else (edge, via) = (old.ReachedBy[node], old.ReachedBy[node] >= 0 ? old.Via(node) : -1);
-            if (edge == RegimeTrace.Seed) trace.MarkSeed(node);
-            else trace.Reach(node, edge, via);
-        }
-        foreach (var node in reached)
-        {
-            reachEdge[node] = RegimeTrace.Unreached;
-            queued[node] = false;
-        }
-        foreach (var node in joined) isJoined[node] = false;
         return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, bound);
-    }
-
-    /// <summary>For each kind of lot that grew at a node's recorded <paramref name="events"/>, its categories after each of them, in order.</summary>
-    private static Dictionary<int, List<(int Event, long Categories)>> HeldByKind(SearchLog log, ReadOnlySpan<int> events)
-    {
-        var byKind = new Dictionary<int, List<(int, long)>>();
-        foreach (var ev in events)
-        {
-            for (var f = log.FreshStart[ev]; f < log.FreshStart[ev + 1]; f++)
-            {
-                if (!byKind.TryGetValue(log.FreshKind[f], out var list)) byKind[log.FreshKind[f]] = list = [];
-                list.Add((ev, log.FreshCategories[f]));
-            }
-        }
-        return byKind;
-    }
-
-    /// <summary>The events of <paramref name="log"/> per node, in order.</summary>
-    private static (int[] Start, int[] Events) EventsByNode(SearchLog log, int nodes)
-    {
-        var start = new int[nodes + 1];
-        var count = log.EventNode.Count;
-        for (var j = 0; j < count; j++) start[log.EventNode[j] + 1]++;
-        for (var n = 0; n < nodes; n++) start[n + 1] += start[n];
-        var events = new int[count];
-        var next = start[..^1];
-        for (var j = 0; j < count; j++) events[next[log.EventNode[j]]++] = j;
-        return (start, events);
-    }
-
-    /// <summary>Sorts a few lots by kind (kinds are distinct).</summary>
-    private static void SortByKind(Span<int> kinds, Span<long> categories)
-    {
-        for (var i = 1; i < kinds.Length; i++)
-        {
-            var (k, c) = (kinds[i], categories[i]);
-            var m = i - 1;
-            for (; m >= 0 && kinds[m] > k; m--)
-            {
-                kinds[m + 1] = kinds[m];
-                categories[m + 1] = categories[m];
-            }
-            kinds[m + 1] = k;
-            categories[m + 1] = c;
-        }
     }
 
     private static bool Earlier(SearchLog log, int node, int ev, int slot) =>
@@ -1043,23 +644,13 @@ internal sealed partial class OnwardGraph
         return n;
     }
 
-    /// <summary>The positions of <paramref name="node"/>'s edges that end in <paramref name="region"/>, in order.</summary>
-    private int[] IntoRegion(int node, bool[] region)
+    private bool IntoRegion(int node, bool[] region)
     {
-        var next = Next(node);
-        var count = 0;
-        foreach (var to in next)
+        foreach (var to in Next(node))
         {
-            if (region[to]) count++;
+            if (region[to]) return true;
         }
-        if (count == 0) return [];
-        var slots = new int[count];
-        count = 0;
-        for (var k = 0; k < next.Length; k++)
-        {
-            if (region[next[k]]) slots[count++] = k;
-        }
-        return slots;
+        return false;
     }
 }
 
@@ -1069,68 +660,22 @@ internal sealed partial class OnwardGraph
 /// node's); the seeds put on the queue (by bound edge); and for each node reached, the event (or, for a seed, the bound
 /// edge) and the edge position it was first reached at.
 /// </summary>
-internal sealed class SearchLog
+internal sealed class SearchLog(int nodes)
 {
     public const int SeedEvent = -1;
 
-    public SearchLog(int nodes)
-    {
-        EventNode = [];
-        FreshStart = [0];
-        FreshKind = [];
-        FreshCategories = [];
-        EnqueueStart = [0];
-        EnqueueSlot = [];
-        EnqueueNode = [];
-        ReachEvent = new int[nodes];
-        ReachSlot = new int[nodes];
-    }
-
-    /// <summary>An empty log for a search of <paramref name="nodes"/> nodes, its lists sized for a run like <paramref name="like"/>'s (a replay's: no list grows in steps).</summary>
-    public SearchLog(int nodes, SearchLog like)
-    {
-        ArgumentNullException.ThrowIfNull(like);
-        static int Room(int n) => n + (n >> 4) + 16;
-        EventNode = new(Room(like.EventNode.Count));
-        FreshStart = new(Room(like.FreshStart.Count)) { 0 };
-        FreshKind = new(Room(like.FreshKind.Count));
-        FreshCategories = new(Room(like.FreshCategories.Count));
-        EnqueueStart = new(Room(like.EnqueueStart.Count)) { 0 };
-        EnqueueSlot = new(Room(like.EnqueueSlot.Count));
-        EnqueueNode = new(Room(like.EnqueueNode.Count));
-        ReachEvent = new int[nodes];
-        ReachSlot = new int[nodes];
-    }
-
-    /// <summary>Empties the log for another run over the same nodes (the lists keep their room).</summary>
-    public void Clear()
-    {
-        EventNode.Clear();
-        FreshStart.Clear();
-        FreshStart.Add(0);
-        FreshKind.Clear();
-        FreshCategories.Clear();
-        EnqueueStart.Clear();
-        EnqueueStart.Add(0);
-        EnqueueSlot.Clear();
-        EnqueueNode.Clear();
-        SeedEnqueueEdge.Clear();
-        SeedEnqueueNode.Clear();
-        BoundEdges.Clear();
-    }
-
-    public List<int> EventNode { get; }
-    public List<int> FreshStart { get; }
-    public List<int> FreshKind { get; }
-    public List<long> FreshCategories { get; }
-    public List<int> EnqueueStart { get; }
-    public List<int> EnqueueSlot { get; }
-    public List<int> EnqueueNode { get; }
+    public List<int> EventNode { get; } = [];
+    public List<int> FreshStart { get; } = [0];
+    public List<int> FreshKind { get; } = [];
+    public List<long> FreshCategories { get; } = [];
+    public List<int> EnqueueStart { get; } = [0];
+    public List<int> EnqueueSlot { get; } = [];
+    public List<int> EnqueueNode { get; } = [];
     public List<int> SeedEnqueueEdge { get; } = [];
     public List<int> SeedEnqueueNode { get; } = [];
     public List<int> BoundEdges { get; } = [];
-    public int[] ReachEvent { get; }
-    public int[] ReachSlot { get; }
+    public int[] ReachEvent { get; } = new int[nodes];
+    public int[] ReachSlot { get; } = new int[nodes];
 
     public int StartEvent(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
     {

@@ -71,7 +71,6 @@ public sealed partial class OnwardIndex
         var previous = new Dictionary<string, int[]>(StringComparer.Ordinal);
         var scratch = new SearchScratch();
         var replayed = 0;
-        var replayRounds = 0;
         var regionNodes = 0;
         for (var r = 0; r < graph.Regimes.Count; r++)
         {
@@ -128,14 +127,13 @@ public sealed partial class OnwardIndex
                     recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
                 }
                 mark?.Invoke(regime + ":counts");
-                var changedAt = graph.ChangedAt(old, moving, seeds);
+                var region = graph.RegionOf(old, before.Search, moving, movingListing, seeds);
                 mark?.Invoke(regime + ":region");
-                var search = graph.Replay(before.Search, log, changedAt, counts, _replayLots, boundEdges, bound, out var next, out var events, out var region, out var rounds);
+                var search = graph.Replay(before.Search, log, region, counts, _replayLots, boundEdges, bound, out var next, out var events);
                 replayed += events;
-                replayRounds += rounds;
                 regionNodes += search.Order.Count(n => region[n]);
                 mark?.Invoke(regime + ":replay");
-                var regenerated = Regenerated(before.Search, search, region, listing, isChanged, recount);
+                var regenerated = Regenerated(search, region, listing, isChanged, recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
                 after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = next };
                 mark?.Invoke(regime + ":hops");
@@ -157,7 +155,6 @@ public sealed partial class OnwardIndex
             Patched = true,
             EventsReplayed = replayed,
             RegionReached = regionNodes,
-            ReplayRounds = replayRounds,
         };
     }
 
@@ -171,13 +168,11 @@ public sealed partial class OnwardIndex
 
     /// <summary>
     /// The nodes of <paramref name="search"/> whose hops are worked out again and compared: the region searched again, the
-    /// nodes a changed edge leaves, the nodes whose chain runs along a changed edge or through a region node reached
-    /// otherwise than before (their hops' path, origin or length may read it), and the nodes holding a lot of a kind whose
-    /// individuals now count differently (<paramref name="recounted"/>).
+    /// nodes a changed edge leaves, the nodes whose chain runs along a changed edge (their hops' path or origin may read
+    /// it), and the nodes holding a lot of a kind whose individuals now count differently (<paramref name="recounted"/>).
     /// </summary>
-    private static bool[] Regenerated(RegimeSearch previous, RegimeSearch search, bool[] region, HashSet<int> listing, bool[] changed, HashSet<int> recounted)
+    private static bool[] Regenerated(RegimeSearch search, bool[] region, HashSet<int> listing, bool[] changed, HashSet<int> recounted)
     {
-        var was = previous.Trace;
         var regenerated = (bool[])region.Clone();
         foreach (var node in listing) regenerated[node] = true;
         var trace = search.Trace;
@@ -190,9 +185,6 @@ public sealed partial class OnwardIndex
             var edge = trace.ReachedBy[node];
             // Nodes are reached after the node they are reached from: its mark is known.
             if (edge >= 0 && (changed[edge] || chained[trace.Via(node)])) chained[node] = regenerated[node] = true;
-            // A region node reached by another edge, from another node, or not before: the chains through it differ.
-            if (region[node] && (node >= was.ReachedBy.Length || was.ReachedBy[node] != edge || (edge >= 0 && was.Via(node) != trace.Via(node))))
-                chained[node] = true;
             var set = search.Arrived[k];
             if (holds is null || set == LotSets.Empty) continue;
             if (!holds.TryGetValue(set, out var held))

@@ -399,9 +399,6 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
 
     /// <summary>How many nodes of the replayed regimes' data lie in the region downstream of the change (summed over those regimes).</summary>
     internal int RegionReached { get; init; }
-
-    /// <summary>How many rounds the replays took, summed over the regimes replayed (a round more each time the region grew: see <see cref="OnwardGraph.Replay"/>).</summary>
-    internal int ReplayRounds { get; init; }
 }
 
 /// <summary>An onward hop filter that can prepare for a new version of the transfers reusing what it worked out for the last one.</summary>

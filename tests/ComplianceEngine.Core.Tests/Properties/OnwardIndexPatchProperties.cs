@@ -27,7 +27,6 @@ public sealed class OnwardIndexPatchProperties
         var regimes = OnwardScope.Of(engine.Rules.Rules);
         var transferRules = new RuleSelection(engine.Rules).Transfer;
         long patched = 0, rebuilt = 0, replayedEvents = 0, fullEvents = 0, keptHops = 0, addedHops = 0;
-        long regimesReplayed = 0, rounds = 0, regionReached = 0, closedRegionReached = 0;
         Cases.Sample(cases =>
         {
             foreach (var (seed, edits) in cases)
@@ -45,7 +44,6 @@ public sealed class OnwardIndexPatchProperties
                     step++;
                     var where = $"estate seed {seed}, edit {step} (kind {kind}, picks {a}, {b})";
                     IReadOnlyList<TransferFact> edges;
-                    var reroutedEdge = -1;
                     if (kind == 0)
                     {
                         // A flow removed: every transfer derived again (the edges shift, so a new graph is built).
@@ -68,7 +66,6 @@ public sealed class OnwardIndexPatchProperties
                         changed[at[0]] = declared;
                         ExportVolumes.Of(changed).Apply(declared);
                         edges = changed;
-                        reroutedEdge = at[0];
                     }
                     var before = index.Hops.ToList();
                     var update = index.Update(edges);
@@ -96,21 +93,6 @@ public sealed class OnwardIndexPatchProperties
                         }
                         patched++;
                         replayedEvents += update.EventsReplayed;
-                        // What the replays searched again, against the region closed under the edges of both versions (what
-                        // every node downstream of the change would be without the early cut-off).
-                        if (reroutedEdge >= 0 && update.Index.Graph.To[reroutedEdge] != index.Graph.To[reroutedEdge])
-                        {
-                            regionReached += update.RegionReached;
-                            rounds += update.ReplayRounds;
-                            var listing = update.Index.Graph.Listing([reroutedEdge]);
-                            foreach (var regime in update.RegimesSearched)
-                            {
-                                var was = index.SearchOf(regime);
-                                var closed = update.Index.Graph.RegionOf(index.Graph, was, [reroutedEdge], listing);
-                                closedRegionReached += update.Index.SearchOf(regime).Order.Count(n => closed[n]);
-                                regimesReplayed++;
-                            }
-                        }
                         foreach (var regime in update.RegimesSearched) fullEvents += built.EventsOf(regime);
                     }
                     else
@@ -129,27 +111,6 @@ public sealed class OnwardIndexPatchProperties
         Assert.True(patched > 20 && rebuilt > 0, $"patched {patched}, rebuilt {rebuilt}");
         Assert.True(replayedEvents > 0 && replayedEvents * 2 < fullEvents, $"replayed {replayedEvents} queue events, full searches {fullEvents}");
         Assert.True(keptHops > addedHops, $"kept {keptHops} hops, added {addedHops}");
-        // The early cut-off: the replays searched again far fewer nodes than lie downstream of the changes, and regions grew
-        // in rounds (a node handed other lots than recorded joined them) in some updates.
-        Assert.True(regimesReplayed > 0 && regionReached * 2 < closedRegionReached, $"replays reached {regionReached} region nodes, downstream regions {closedRegionReached}");
-        Assert.True(rounds > regimesReplayed, $"{rounds} rounds for {regimesReplayed} regimes replayed");
-    }
-
-    [Fact]
-    public void ExportVolumes_OneCountrysTotals_SummedAlone_EqualTheWholeSumsToTheBit()
-    {
-        // The incremental evaluation checks a moved flow's country by summing that country alone: it must give what a full
-        // evaluation's sums over every transfer give (the same additions in the same order), for every country.
-        foreach (var seed in new[] { 3, 11, 29 })
-        {
-            var estate = GeneratedEstates.Generate(seed, 300);
-            var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
-            var transfers = Direct(new FactBuilder(GeneratedEstates.Engine.Resolver).Resolve(estate), context);
-            var whole = ExportVolumes.Of(transfers);
-            var countries = transfers.Select(t => t.Source.Country).OfType<string>().Distinct().ToList();
-            Assert.True(countries.Count > 1 && transfers.Any(t => t.CrossBorder == true), $"seed {seed}: countries {countries.Count}");
-            foreach (var country in countries.Append("XX")) Assert.Equal(whole.TotalsOf(country), ExportVolumes.TotalsOf(transfers, country));
-        }
     }
 
     [Fact]
@@ -331,5 +292,22 @@ public sealed class OnwardIndexPatchProperties
         var volumes = ExportVolumes.Of(direct);
         foreach (var t in direct) volumes.Apply(t);
         return direct;
+    }
+
+    [Fact]
+    public void ExportVolumes_OneCountrysTotals_SummedAlone_EqualTheWholeSumsToTheBit()
+    {
+        // The incremental evaluation checks a moved flow's country by summing that country alone: it must give what a full
+        // evaluation's sums over every transfer give (the same additions in the same order), for every country.
+        foreach (var seed in new[] { 3, 11, 29 })
+        {
+            var estate = GeneratedEstates.Generate(seed, 300);
+            var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+            var transfers = Direct(new FactBuilder(GeneratedEstates.Engine.Resolver).Resolve(estate), context);
+            var whole = ExportVolumes.Of(transfers);
+            var countries = transfers.Select(t => t.Source.Country).OfType<string>().Distinct().ToList();
+            Assert.True(countries.Count > 1 && transfers.Any(t => t.CrossBorder == true), $"seed {seed}: countries {countries.Count}");
+            foreach (var country in countries.Append("XX")) Assert.Equal(whole.TotalsOf(country), ExportVolumes.TotalsOf(transfers, country));
+        }
     }
 }
