@@ -73,7 +73,6 @@ internal sealed partial class CoverageTally
     /// to <paramref name="jurisdictions"/>). Consecutive facts often share a subject and sites (a flow's onward hops): a
     /// repeat is not looked up again.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(Fact fact, List<string> jurisdictions)
     {
         fact.Context.CoverageScope.AddLooked(fact, jurisdictions);
@@ -144,7 +143,6 @@ internal sealed partial class CoverageTally
     }
 
     /// <summary>Adds each of <paramref name="listed"/> to <paramref name="set"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddAll<T>(HashSet<T> set, List<T> listed)
     {
         foreach (var item in CollectionsMarshal.AsSpan(listed)) set.Add(item);

@@ -129,7 +129,6 @@ internal sealed class FindingBuilder
         return values;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? Value(Slot slot, Fact fact, FactText text) => slot.Kind switch
     {
         SlotKind.Path => null,

@@ -143,7 +143,6 @@ public static class FindingFactory
     /// Two findings of one rule rank (equal jurisdiction and rule), by subject rank, then as <see cref="Order"/> goes on:
     /// equal subject ranks are equal kinds and names (the natural order falls back to ordinal), so path, then id.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WithinRule(Finding[] items, (int Subject, int Index) x, (int Subject, int Index) y)
     {
         if (x.Subject != y.Subject) return x.Subject < y.Subject ? -1 : 1;
@@ -176,7 +175,6 @@ public static class FindingFactory
     /// Each finding's rank by subject (kind, then name in natural order; equal keys, equal rank). Findings of one document
     /// share its subject object, so the distinct subjects are found by reference and only they are compared.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] SubjectRanks(Finding[] items)
     {
         var slots = new Dictionary<FindingSubject, int>(ReferenceEqualityComparer.Instance);
@@ -214,7 +212,6 @@ public static class FindingFactory
     {
         public static SubjectOrder Instance { get; } = new();
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Compare(FindingSubject? a, FindingSubject? b)
         {
             if (ReferenceEquals(a, b)) return 0;

@@ -61,7 +61,6 @@ public static class RootCauses
 
     /// <summary>Links the findings of one rule and jurisdiction (<paramref name="indices"/>, in report order) into <paramref name="linked"/>.</summary>
     /// <remarks>Compiled optimised at once: it runs once per report, and spent most of its time at tier 0 before.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LinkRule(ImmutableArray<Finding> findings, List<int> indices, Finding[] linked)
     {
         var byPath = new Dictionary<RulePathKey, string>(indices.Count);

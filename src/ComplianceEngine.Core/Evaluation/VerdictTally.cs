@@ -140,7 +140,6 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     }
 
     /// <summary>Adds one fact's verdicts (in rule order, none of them "not applicable"), creating the findings of those that are not only counted.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Fact fact, ReadOnlySpan<RuleVerdict> inRuleOrder)
     {
         _jurisdictions.Clear();

@@ -102,7 +102,6 @@ public sealed class AdequacyTable
     /// The one decision procedure. Reasons why entries did not apply go to <paramref name="unmet"/> when it is given
     /// (messages); conditions pass null and nothing is formatted.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tri Decide(Site destination, string? exporterCountry, ImmutableArray<string> subjectTypes, DateOnly asOf, List<string>? unmet,
         out AdequacyEntry? decidedBy)
     {

@@ -227,7 +227,6 @@ internal sealed class FactText
     private string? _lastSetText;
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AdequacyResult Adequacy(int i, TransferFact transfer)
     {
         _adequacy ??= new AdequacyResult?[_rule.Adequacy.Length];
@@ -251,7 +250,6 @@ internal sealed class FactText
     }
 
     /// <summary>A placeholder's text.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Value(string name)
     {
         switch (name)

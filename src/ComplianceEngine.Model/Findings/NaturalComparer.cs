@@ -13,7 +13,6 @@ public sealed class NaturalComparer : IComparer<string?>
     public static NaturalComparer Instance { get; } = new();
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Compare(string? x, string? y)
     {
         if (ReferenceEquals(x, y)) return 0;

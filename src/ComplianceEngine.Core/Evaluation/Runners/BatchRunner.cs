@@ -31,7 +31,6 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
     /// Judges <paramref name="chunk"/> straight into <paramref name="tally"/>: the same verdicts as <see cref="Judge"/>, in
     /// rule order, as values in one reused buffer instead of a verdict object per rule and a list per fact.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void JudgeInto(List<Fact> chunk, bool exhaustive, VerdictTally tally)
     {
         var scratch = new RuleVerdict[8];
@@ -54,7 +53,6 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
     }
 
     /// <summary>The verdicts of the rules that apply to <paramref name="fact"/> (not "not applicable"), into <paramref name="verdicts"/>; how many.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int JudgeOne(Fact fact, bool exhaustive, ref RuleVerdict[] verdicts)
     {
         // As rules.For, written out here: this runs once per fact, and a call that returns a pair stayed at tier 0 for much of a run.
