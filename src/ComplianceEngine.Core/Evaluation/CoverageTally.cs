@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;

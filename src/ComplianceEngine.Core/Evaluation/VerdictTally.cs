@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Rules;
 using ComplianceEngine.Model.Findings;

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
 using ComplianceEngine.Model.Jurisdictions;
