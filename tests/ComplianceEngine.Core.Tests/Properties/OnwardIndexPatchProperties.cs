@@ -67,30 +67,9 @@ public sealed class OnwardIndexPatchProperties
                         ExportVolumes.Of(changed).Apply(declared);
                         edges = changed;
                     }
-                    var before = index.Hops.ToList();
-                    var update = index.Update(edges);
-                    var after = update.Index.Hops.ToList();
-
-                    var built = OnwardIndex.Build(edges, follow, Filter());
-                    AssertSameHops([.. built.Hops], after, $"{where}: against a freshly built index");
-                    AssertSameHops(Full(edges, follow, Filter()), after, $"{where}: against the full search");
-                    var expected = new HashSet<TransferFact>(before, ReferenceEqualityComparer.Instance);
-                    Assert.All(update.Removed, h => Assert.True(expected.Remove(h), $"{where}: removed a hop that was not there"));
-                    Assert.All(update.Added, h => Assert.True(expected.Add(h), $"{where}: added a hop twice"));
-                    Assert.True(expected.SetEquals(after), $"{where}: previous - removed + added is not the next version's hops");
+                    var (update, built, after) = UpdatedLikeFresh(index, edges, follow, Filter, where);
                     if (update.Patched)
                     {
-                        // Each replayed search is the full search of the patched graph: the same nodes reached in the same
-                        // order by the same edges, with the same lots.
-                        foreach (var regime in update.RegimesSearched)
-                        {
-                            var replayed = update.Index.SearchOf(regime);
-                            var full = update.Index.Graph.SearchRecorded(regime, new SearchScratch(), out _);
-                            Assert.True(full.Order.SequenceEqual(replayed.Order), $"{where}: {regime} reached its nodes in another order");
-                            Assert.True(full.Arrived.SequenceEqual(replayed.Arrived), $"{where}: {regime} has other lots");
-                            Assert.True(full.Order.All(n => full.Trace.ReachedBy[n] == replayed.Trace.ReachedBy[n] && full.Trace.Length(n) == replayed.Trace.Length(n)),
-                                $"{where}: {regime} reached a node by another edge");
-                        }
                         patched++;
                         replayedEvents += update.EventsReplayed;
                         foreach (var regime in update.RegimesSearched) fullEvents += built.EventsOf(regime);
@@ -182,29 +161,10 @@ public sealed class OnwardIndexPatchProperties
                     var edges = Direct(new FactBuilder(engine.Resolver).Resolve(estate), context);
                     var moved = edges.Count == index.Direct.Count
                         && edges.Select((t, e) => (t, e)).Any(x => !x.t.Source.Regimes.SequenceEqual(index.Direct[x.e].Source.Regimes));
-                    var before = index.Hops.ToList();
-                    var update = index.Update(edges);
-                    var after = update.Index.Hops.ToList();
-
-                    var built = OnwardIndex.Build(edges, follow, Filter());
-                    AssertSameHops([.. built.Hops], after, $"{where}: against a freshly built index");
-                    AssertSameHops(Full(edges, follow, Filter()), after, $"{where}: against the full search");
-                    var expected = new HashSet<TransferFact>(before, ReferenceEqualityComparer.Instance);
-                    Assert.All(update.Removed, h => Assert.True(expected.Remove(h), $"{where}: removed a hop that was not there"));
-                    Assert.All(update.Added, h => Assert.True(expected.Add(h), $"{where}: added a hop twice"));
-                    Assert.True(expected.SetEquals(after), $"{where}: previous - removed + added is not the next version's hops");
+                    var (update, built, _) = UpdatedLikeFresh(index, edges, follow, Filter, where);
                     if (update.Patched)
                     {
-                        foreach (var regime in update.RegimesSearched)
-                        {
-                            var replayed = update.Index.SearchOf(regime);
-                            var full = update.Index.Graph.SearchRecorded(regime, new SearchScratch(), out _);
-                            Assert.True(full.Order.SequenceEqual(replayed.Order), $"{where}: {regime} reached its nodes in another order");
-                            Assert.True(full.Arrived.SequenceEqual(replayed.Arrived), $"{where}: {regime} has other lots");
-                            Assert.True(full.Order.All(n => full.Trace.ReachedBy[n] == replayed.Trace.ReachedBy[n] && full.Trace.Length(n) == replayed.Trace.Length(n)),
-                                $"{where}: {regime} reached a node by another edge");
-                            fullEvents += built.EventsOf(regime);
-                        }
+                        foreach (var regime in update.RegimesSearched) fullEvents += built.EventsOf(regime);
                         patched++;
                         if (moved) exporterMoved++;
                         replayedEvents += update.EventsReplayed;
@@ -265,6 +225,41 @@ public sealed class OnwardIndexPatchProperties
 
     private static Estate? Remove(Estate estate, int a) =>
         estate.Flows.IsEmpty ? null : estate with { Flows = estate.Flows.RemoveAt(a % estate.Flows.Length) };
+
+    /// <summary>
+    /// Updates <paramref name="index"/> to <paramref name="edges"/> and checks the update: its hops are a freshly built
+    /// index's and the full search's, the previous hops less the removed plus the added are the next version's, and each
+    /// replayed search is the full search of the patched graph (the same nodes reached in the same order by the same
+    /// edges, with the same lots).
+    /// </summary>
+    private static (OnwardUpdate Update, OnwardIndex Built, List<TransferFact> After) UpdatedLikeFresh(OnwardIndex index,
+        IReadOnlyList<TransferFact> edges, IReadOnlySet<string>? follow, Func<IOnwardHopFilter?> filter, string where)
+    {
+        var before = index.Hops.ToList();
+        var update = index.Update(edges);
+        var after = update.Index.Hops.ToList();
+
+        var built = OnwardIndex.Build(edges, follow, filter());
+        AssertSameHops([.. built.Hops], after, $"{where}: against a freshly built index");
+        AssertSameHops(Full(edges, follow, filter()), after, $"{where}: against the full search");
+        var expected = new HashSet<TransferFact>(before, ReferenceEqualityComparer.Instance);
+        Assert.All(update.Removed, h => Assert.True(expected.Remove(h), $"{where}: removed a hop that was not there"));
+        Assert.All(update.Added, h => Assert.True(expected.Add(h), $"{where}: added a hop twice"));
+        Assert.True(expected.SetEquals(after), $"{where}: previous - removed + added is not the next version's hops");
+        if (update.Patched)
+        {
+            foreach (var regime in update.RegimesSearched)
+            {
+                var replayed = update.Index.SearchOf(regime);
+                var full = update.Index.Graph.SearchRecorded(regime, new SearchScratch(), out _);
+                Assert.True(full.Order.SequenceEqual(replayed.Order), $"{where}: {regime} reached its nodes in another order");
+                Assert.True(full.Arrived.SequenceEqual(replayed.Arrived), $"{where}: {regime} has other lots");
+                Assert.True(full.Order.All(n => full.Trace.ReachedBy[n] == replayed.Trace.ReachedBy[n] && full.Trace.Length(n) == replayed.Trace.Length(n)),
+                    $"{where}: {regime} reached a node by another edge");
+            }
+        }
+        return (update, built, after);
+    }
 
     private static List<TransferFact> Full(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? follow, IOnwardHopFilter? filter) =>
         filter is null ? [.. FlowAnalyzer.OnwardHops(direct, follow)] : [.. FlowAnalyzer.OnwardHops(direct, follow, filter)];
