@@ -46,6 +46,9 @@ internal readonly record struct Cursor(YamlNode? Node, string Pointer, bool IsJs
     /// <summary>A JSON/YAML boolean <c>true</c>.</summary>
     public bool IsTrue => Node is YamlScalar { Quoted: false } s && s.Value is "true" or "True";
 
+    /// <summary>A JSON/YAML boolean <c>false</c> (not a missing value, which is neither true nor false).</summary>
+    public bool IsFalse => Node is YamlScalar { Quoted: false } s && s.Value is "false" or "False";
+
     /// <summary>The strings of a list of scalars.</summary>
     public IReadOnlyList<string> Strings => [.. Items.Select(i => i.String).OfType<string>()];
 

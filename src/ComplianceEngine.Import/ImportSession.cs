@@ -62,9 +62,12 @@ internal sealed class ImportSession(ImportMapping mapping, DiagnosticBag diagnos
     /// store is still imported (its location matters) and rules that need categories see none.
     /// </summary>
     public NativeDraft Store(string name, string cluster, SourceLocation at, DataFacts facts, string reader, string? ns = null, SourceLocation? clusterAt = null,
-        (string Namespace, string Kind, string Name)? sourceKey = null, IReadOnlyDictionary<string, Cursor>? sourceLabels = null)
+        (string Namespace, string Kind, string Name)? sourceKey = null, IReadOnlyDictionary<string, Cursor>? sourceLabels = null, Cursor? sourceObject = null)
     {
-        var draft = new NativeDraft(DocumentKind.DataStore, facts.Store?.Value ?? name, facts.Store?.At ?? at, reader) { Namespace = ns, SourceKey = sourceKey, SourceLabels = sourceLabels };
+        var draft = new NativeDraft(DocumentKind.DataStore, facts.Store?.Value ?? name, facts.Store?.At ?? at, reader)
+        {
+            Namespace = ns, SourceKey = sourceKey, SourceLabels = sourceLabels, SourceObject = sourceObject,
+        };
         draft.Set("cluster", NativeDraft.Text(cluster, clusterAt ?? facts.Cluster?.At ?? at));
         ApplyData(draft, facts);
         return Add(draft);

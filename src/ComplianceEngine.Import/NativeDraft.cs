@@ -30,6 +30,9 @@ internal sealed class NativeDraft(string kind, string name, SourceLocation at, s
     /// <summary>The labels of the Kubernetes object a workload store came from (Karmada label selectors).</summary>
     public IReadOnlyDictionary<string, Cursor>? SourceLabels { get; init; }
 
+    /// <summary>The Kubernetes object a workload store came from (its pod template and claim templates, for Velero's label selectors).</summary>
+    public Cursor? SourceObject { get; init; }
+
     /// <summary>Sets a label.</summary>
     public NativeDraft Label(string key, string value, SourceLocation at)
     {

@@ -1,6 +1,7 @@
 using ComplianceEngine.Import.Kubernetes;
 using ComplianceEngine.Import.Mapping;
 using ComplianceEngine.Loading.Sources;
+using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
 
 namespace ComplianceEngine.Import.Federation;
@@ -199,6 +200,41 @@ internal static class Selector
                 $"{owner}: labelSelector operator '{op ?? "(none)"}' is not a Kubernetes selector operator ({string.Join(", ", Operators)}){Suggestions.DidYouMean(op ?? "", Operators)}; what it selects cannot be worked out",
                 e["operator"].Exists ? e["operator"].Location : e.Location);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="selector"/> selects an object with <paramref name="labels"/>, as Kubernetes'
+    /// <c>LabelSelectorAsSelector</c> reads it: absent or empty selects everything; null when it cannot be evaluated (an
+    /// operator Kubernetes does not have, <c>In</c>/<c>NotIn</c> without values, <c>Exists</c> with values, a key or
+    /// value that is not text), so the caller over-includes and says so instead of guessing "no match".
+    /// </summary>
+    public static bool? Evaluate(Cursor selector, IReadOnlyDictionary<string, Cursor> labels)
+    {
+        if (!selector.Exists) return true;
+        if (selector.Node is not YamlMapping) return null;
+        var result = true;
+        foreach (var (key, value) in selector["matchLabels"].Entries)
+        {
+            if (value.String is null) return null;
+            if (labels.Text(key) != value.String) result = false;
+        }
+        foreach (var e in selector["matchExpressions"].Items)
+        {
+            if (e["key"].String is not { Length: > 0 } key) return null;
+            var present = labels.Text(key);
+            var values = e["values"].Strings;
+            bool? ok = e["operator"].String switch
+            {
+                "In" when values.Count > 0 => present is not null && values.Contains(present),
+                "NotIn" when values.Count > 0 => present is null || !values.Contains(present),
+                "Exists" when values.Count == 0 => present is not null,
+                "DoesNotExist" when values.Count == 0 => present is null,
+                _ => null,
+            };
+            if (ok is null) return null;
+            if (ok == false) result = false;
+        }
+        return result;
     }
 
     public static bool Matches(Cursor selector, IReadOnlyDictionary<string, Cursor> labels)

@@ -170,7 +170,7 @@ internal static class KubernetesReader
         var facts = own.Or(session.Mapping.For(new SourceObject(Name, o.Kind, o.Name!, $"{o.Namespace}/{o.Kind}/{o.Name}")));
         if (!facts.DescribesData) return false;
         var cluster = facts.Cluster?.Value ?? o.FileCluster;
-        session.Store(o.Name!, cluster, o.Object.Location, facts, Name, o.Namespace, facts.Cluster?.At ?? o.Object["metadata"].Location, (o.Namespace, o.Kind, o.Name!), o.Labels)
+        session.Store(o.Name!, cluster, o.Object.Location, facts, Name, o.Namespace, facts.Cluster?.At ?? o.Object["metadata"].Location, (o.Namespace, o.Kind, o.Name!), o.Labels, o.Object)
             .Label("compliance-engine.io/source", $"{o.Namespace}/{o.Kind}/{o.Name}", o.Object["metadata"]["name"].Location);
         return true;
     }

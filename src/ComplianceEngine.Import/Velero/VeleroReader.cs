@@ -1,3 +1,4 @@
+using ComplianceEngine.Import.Federation;
 using ComplianceEngine.Import.Kubernetes;
 using ComplianceEngine.Import.Mapping;
 using ComplianceEngine.Loading.Sources;
@@ -56,15 +57,34 @@ internal static class VeleroReader
         var vsls = ByName(session, objects, "VolumeSnapshotLocation", o => SnapshotLocations(session, o));
         var defaultBsl = objects.FirstOrDefault(o => o.Kind == "BackupStorageLocation" && o.Object["spec"]["default"].IsTrue)?.Name;
 
+        var vslProviders = objects.Where(o => o.Kind == "VolumeSnapshotLocation").GroupBy(o => o.Name!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Object["spec"]["provider"].String ?? "", StringComparer.Ordinal);
+
         foreach (var o in objects.Where(o => o.Kind is "Schedule" or "Backup"))
         {
             var spec = o.Kind == "Schedule" ? o.Object["spec"]["template"] : o.Object["spec"];
             var owner = $"Velero {o.Kind} '{o.Name}'";
+            if (o.Kind == "Schedule" && !KeepsPausedSchedule(session, o, owner)) continue;
+            if (spec["labelSelector"].Exists && spec["orLabelSelectors"].Exists)
+            {
+                // Velero's backup controller fails such a backup validation (FailedValidation): it backs up nothing.
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"{owner}: labelSelector and orLabelSelectors are both set; Velero fails the backup's validation (only one can be specified), so what it backs up cannot be read: keep one of them",
+                    spec["orLabelSelectors"].Location);
+                continue;
+            }
             var stores = StoresIn(session, o, spec);
             if (stores.Count == 0)
             {
                 session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
                     $"{owner}: no imported DataStore is in the namespaces it backs up ({Describe(spec)}); annotate the workloads there with {AnnotationKeys.Categories}", o.Object.Location);
+                continue;
+            }
+            stores = Selected(session, owner, spec, stores);
+            if (stores.Count == 0)
+            {
+                session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                    $"{owner}: its label selector selects none of the imported DataStores in the namespaces it backs up ({Describe(spec)}); it copies none of their data", SelectorOf(spec).Location);
                 continue;
             }
             var bslName = spec["storageLocation"].String ?? defaultBsl ?? "default";
@@ -74,16 +94,170 @@ internal static class VeleroReader
                 session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference,
                     $"{owner}: backup storage location '{bslName}' is not among the inputs{Suggestions.DidYouMean(bslName, bsls.Keys)}; add its BackupStorageLocation so the backups' location is known",
                     spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
-            foreach (var vsl in spec["volumeSnapshotLocations"].Items)
+            Snapshots(session, o, owner, spec, stores, vsls, vslProviders);
+        }
+    }
+
+    /// <summary>
+    /// A paused Schedule makes no new backups (Velero's schedule controller skips it; velero.io/docs/v1.18/api-types/schedule).
+    /// The backups it made before stay in the location until their ttl: kept when its status shows one
+    /// (<c>status.lastBackup</c>) or when the object has no status to say (a manifest, not <c>kubectl get -o yaml</c>);
+    /// dropped when its status shows it never made one.
+    /// </summary>
+    private static bool KeepsPausedSchedule(ImportSession session, KubeObject o, string owner)
+    {
+        var paused = o.Object["spec"]["paused"];
+        if (!paused.IsTrue) return true;
+        var status = o.Object["status"];
+        if (status.Exists && !status["lastBackup"].Exists)
+        {
+            session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                $"{owner} is paused and its status shows no backup made (no status.lastBackup): Velero makes none while it is paused, so it copies nothing", paused.Location);
+            return false;
+        }
+        var last = status["lastBackup"].String;
+        session.Diagnostics.Warning(DiagnosticCodes.SourceCopyNotMade,
+            $"{owner} is paused: Velero makes no new backups, but {(last is null ? "the object has no status to say whether it made any before, so" : $"it made one at {last}, and")} the backups it made stay in the location until their ttl; they are read as there. "
+            + "Delete the schedule and its backups, or give the status (kubectl get schedule -o yaml), to have them read as gone",
+            paused.Location);
+        return true;
+    }
+
+    /// <summary>The selector that narrows a backup: <c>labelSelector</c>, else <c>orLabelSelectors</c>.</summary>
+    private static Cursor SelectorOf(Cursor spec) => spec["labelSelector"].Exists ? spec["labelSelector"] : spec["orLabelSelectors"];
+
+    /// <summary>
+    /// The stores whose data a backup's label selector takes, as Velero 1.18 collects items: each resource is listed with
+    /// <c>labelSelector</c> (or once per <c>orLabelSelectors</c> item, their union); a selected pod brings in the claims it
+    /// mounts (the pod action). A workload's data is in its pods' volumes, so a StatefulSet or Deployment is selected when
+    /// its pod template's labels match (or, for a StatefulSet, the labels its claims get: the claim template's and the
+    /// selector's <c>matchLabels</c>); a PersistentVolumeClaim when its own labels match. Where the inputs cannot decide (a
+    /// claim a pod outside the inputs may mount, a workload without a pod template, a selector that cannot be evaluated)
+    /// the store is kept, with a warning (CE2065).
+    /// </summary>
+    private static List<NativeDraft> Selected(ImportSession session, string owner, Cursor spec, List<NativeDraft> stores)
+    {
+        List<Cursor> selectors = spec["labelSelector"].Exists ? [spec["labelSelector"]] : [.. spec["orLabelSelectors"].Items];
+        if (selectors.Count == 0) return stores;
+        var at = SelectorOf(spec).Location;
+        var result = new List<NativeDraft>();
+        foreach (var store in stores)
+        {
+            var (sets, undecided) = LabelSets(store);
+            var outcomes = sets.SelectMany(set => selectors.Select(sel => Selector.Evaluate(sel, set.Labels))).ToList();
+            if (outcomes.Contains(true))
             {
-                if (vsl.String is { } v && vsls.TryGetValue(v, out var locations))
-                {
-                    foreach (var l in locations) BackUp(session, stores, l, vsl.Location);
-                }
-                else
-                    session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference, $"{owner}: volume snapshot location '{vsl.String}' is not among the inputs", vsl.Location);
+                result.Add(store);
+                continue;
+            }
+            var why = outcomes.Contains(null) ? "the selector has an expression Kubernetes cannot evaluate (operator, values)" : undecided;
+            if (why is null) continue; // Velero does not take it: nothing it holds goes to this backup
+            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                $"{owner}: whether its label selector takes DataStore '{store.Name}' cannot be decided from the inputs ({why}); it is read as backed up", at);
+            result.Add(store);
+        }
+        return result;
+    }
+
+    /// <summary>The label sets that decide whether Velero takes a store's data, and why the inputs cannot decide when none matches (null when they can).</summary>
+    private static (List<(string What, IReadOnlyDictionary<string, Cursor> Labels)> Sets, string? Undecided) LabelSets(NativeDraft store)
+    {
+        var sets = new List<(string, IReadOnlyDictionary<string, Cursor>)>();
+        if (store.SourceObject is not { } o || store.SourceKey is not { } key) return (sets, "it does not come from a Kubernetes object");
+        if (key.Kind == "PersistentVolumeClaim")
+        {
+            sets.Add(("its labels", o["metadata"]["labels"].ScalarMap));
+            return (sets, "a selected pod that mounts the claim brings it into the backup, and pods are not among the sources");
+        }
+        var template = o["spec"]["template"]["metadata"]["labels"];
+        if (template.Exists) sets.Add(("its pod template's labels", template.ScalarMap));
+        if (key.Kind == "StatefulSet")
+        {
+            foreach (var claim in o["spec"]["volumeClaimTemplates"].Items)
+            {
+                var labels = claim["metadata"]["labels"].ScalarMap.ToDictionary(StringComparer.Ordinal);
+                foreach (var (k, v) in o["spec"]["selector"]["matchLabels"].Entries) labels[k] = v;
+                sets.Add(("its claims' labels", labels));
             }
         }
+        if (!template.Exists) return (sets, $"the {key.Kind} has no spec.template.metadata.labels, so its pods' labels are not in the source");
+        var claims = o["spec"]["template"]["spec"]["volumes"].Items.Select(v => v["persistentVolumeClaim"]["claimName"].String).OfType<string>().ToList();
+        return (sets, claims.Count > 0 ? $"its pods mount claims ({string.Join(", ", claims)}) whose own labels are not among the inputs, and a claim the selector takes is backed up with its data" : null);
+    }
+
+    /// <summary>
+    /// The volume snapshot locations a backup copies to, as Velero 1.18's backup controller and volume helper decide:
+    /// none when <c>snapshotVolumes: false</c>; none for a workload whose volumes go by file-system backup
+    /// (<c>defaultVolumesToFsBackup: true</c>, unless its pods exclude volumes from it); else the locations named in
+    /// <c>volumeSnapshotLocations</c>, and for each provider with locations but none named, its only location (with more
+    /// than one, the server's default decides, which is not among the inputs: all are kept, with a warning). A
+    /// <c>resourcePolicy</c> (held in a ConfigMap) can override either setting: the locations are kept, with a warning.
+    /// </summary>
+    private static void Snapshots(ImportSession session, KubeObject o, string owner, Cursor spec, List<NativeDraft> stores,
+        Dictionary<string, List<Location>> vsls, Dictionary<string, string> vslProviders)
+    {
+        var listed = new List<(List<Location> Locations, SourceLocation At)>();
+        foreach (var vsl in spec["volumeSnapshotLocations"].Items)
+        {
+            if (vsl.String is { } v && vsls.TryGetValue(v, out var locations)) listed.Add((locations, vsl.Location));
+            else session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference, $"{owner}: volume snapshot location '{vsl.String}' is not among the inputs", vsl.Location);
+        }
+        var named = spec["volumeSnapshotLocations"].Strings.Where(vslProviders.ContainsKey).Select(n => vslProviders[n]).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in vslProviders.Where(p => !named.Contains(p.Value)).GroupBy(p => p.Value, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var names = group.Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            if (names.Count > 1)
+                session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                    $"{owner} names no volume snapshot location for provider '{group.Key}', which has {names.Count} ({string.Join(", ", names)}); Velero then uses the server's --default-volume-snapshot-locations, which is not among the inputs, so all of them are read as used: name one in volumeSnapshotLocations",
+                    o.Object.Location);
+            foreach (var name in names) listed.Add((vsls[name], o.Object.Location));
+        }
+        if (listed.Count == 0) return;
+
+        var policy = spec["resourcePolicy"];
+        var snapshotsOff = spec["snapshotVolumes"].IsFalse;
+        var fsBackup = spec["defaultVolumesToFsBackup"].IsTrue || spec["defaultVolumesToRestic"].IsTrue;
+        if ((snapshotsOff || fsBackup) && policy.Exists)
+        {
+            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                $"{owner}: its resourcePolicy (ConfigMap '{policy["name"].String}', not among the inputs) can take volume snapshots whatever {(snapshotsOff ? "snapshotVolumes" : "defaultVolumesToFsBackup")} says; the snapshot locations are read as used",
+                policy.Location);
+        }
+        else if (snapshotsOff)
+        {
+            session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                $"{owner}: snapshotVolumes is false, so Velero takes no volume snapshots and copies nothing to the snapshot locations", spec["snapshotVolumes"].Location);
+            return;
+        }
+        else if (fsBackup)
+        {
+            var at = spec["defaultVolumesToFsBackup"].Exists ? spec["defaultVolumesToFsBackup"].Location : spec["defaultVolumesToRestic"].Location;
+            var snapshotted = stores.Where(s => SnapshotsDespiteFsBackup(session, owner, s, at)).ToList();
+            if (snapshotted.Count < stores.Count)
+                session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                    $"{owner}: defaultVolumesToFsBackup is true, so the volumes of {string.Join(", ", stores.Except(snapshotted).Select(s => s.Name))} go by file-system backup to the storage location, not to the snapshot locations",
+                    at);
+            stores = snapshotted;
+        }
+        foreach (var (locations, at) in listed)
+        foreach (var l in locations)
+            BackUp(session, stores, l, at);
+    }
+
+    /// <summary>
+    /// Under <c>defaultVolumesToFsBackup</c>, a pod's volumes go by file-system backup unless its
+    /// <c>backup.velero.io/backup-volumes-excludes</c> annotation names them (those are snapshotted). A claim store's pods
+    /// are not among the sources: it is kept, with a warning.
+    /// </summary>
+    private static bool SnapshotsDespiteFsBackup(ImportSession session, string owner, NativeDraft store, SourceLocation at)
+    {
+        if (store.SourceObject is not { } o || store.SourceKey is not { Kind: not "PersistentVolumeClaim" })
+        {
+            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                $"{owner}: whether DataStore '{store.Name}' is snapshotted or goes by file-system backup depends on the pods that mount it, which are not among the sources; it is read as snapshotted", at);
+            return true;
+        }
+        return o["spec"]["template"]["metadata"]["annotations"]["backup.velero.io/backup-volumes-excludes"].String is { Length: > 0 };
     }
 
     private static string Describe(Cursor spec)

@@ -211,4 +211,17 @@ public static class DiagnosticCodes
     public const string SourceConflict = "CE7008";
     /// <summary>A second source describes a cluster already imported and adds location facts the first did not give (warning).</summary>
     public const string SourceMerged = "CE7009";
+    /// <summary>
+    /// A source selector the reader cannot decide for an object (an expression it cannot evaluate, labels not among the
+    /// inputs, a setting held outside them): the object is kept, over-included, never silently dropped (warning).
+    /// </summary>
+    public const string SourceSelectorUndecided = "CE2065";
+    /// <summary>A Velero Schedule or setting under which Velero makes no copy: a paused schedule, volume snapshots off or replaced by file-system backup (note; warning when earlier copies are kept).</summary>
+    public const string SourceCopyNotMade = "CE2066";
+    /// <summary>A Karmada policy that matches a workload but loses to one of higher precedence, or a cluster a placement selects whose taint the policy does not tolerate (note).</summary>
+    public const string SourcePlacementNotApplied = "CE2067";
+    /// <summary>An Istio ServiceEntry whose <c>workloadSelector</c> makes its endpoints in-mesh workloads, not the hosts it names (warning).</summary>
+    public const string SourceEndpointsSelected = "CE2068";
+    /// <summary>A Terraform resource's region comes from an expression the plan does not resolve (a local, a data source, the environment, a function): the fact is indeterminate (warning).</summary>
+    public const string SourceRegionUnresolved = "CE2069";
 }
