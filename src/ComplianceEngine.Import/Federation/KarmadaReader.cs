@@ -3,6 +3,7 @@ using ComplianceEngine.Import.Mapping;
 using ComplianceEngine.Loading.Sources;
 using ComplianceEngine.Loading.Yaml;
 using ComplianceEngine.Model.Diagnostics;
+using ComplianceEngine.Model.Inventory;
 
 namespace ComplianceEngine.Import.Federation;
 
@@ -25,7 +26,7 @@ internal static class KarmadaReader
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
 
-    private sealed record MemberCluster(string Name, IReadOnlyDictionary<string, Cursor> Labels, string? Provider, string? Region, IReadOnlyList<string> Zones);
+    private sealed record MemberCluster(string Name, IReadOnlyDictionary<string, Cursor> Labels, string? Provider, string? Region, IReadOnlyList<string> Zones, Cursor Taints);
 
     public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
     {
@@ -42,7 +43,7 @@ internal static class KarmadaReader
             Cursor? region = spec["region"].String is not null ? spec["region"] : null;
             var ofZones = region is null ? RegionOfZones(session, c.Name!, FederatedPlacement.Provider(mapped.Provider?.Value ?? spec["provider"].String), spec) : null;
             FederatedPlacement.AddCluster(session, c.Name!, spec["provider"].String, region, c.Object.Location, Name, mapped, ofZones);
-            members.Add(new MemberCluster(c.Name!, c.Labels, spec["provider"].String, spec["region"].String, spec["zones"].Strings));
+            members.Add(new MemberCluster(c.Name!, c.Labels, spec["provider"].String, spec["region"].String, spec["zones"].Strings, spec["taints"]));
         }
 
         var bound = new HashSet<(string, string, string)>();
@@ -65,6 +66,7 @@ internal static class KarmadaReader
             }
         }
 
+        var policies = new List<Policy>();
         foreach (var p in objects.Where(o => o.Kind is "PropagationPolicy" or "ClusterPropagationPolicy"))
         {
             var spec = p.Object["spec"];
@@ -76,26 +78,163 @@ internal static class KarmadaReader
                 CheckFieldSelector(session, owner, term["fieldSelector"]);
                 Selector.Check(session, owner, term["labelSelector"]);
             }
-            foreach (var selector in spec["resourceSelectors"].Items) Selector.Check(session, owner, selector["labelSelector"]);
+            foreach (var selector in spec["resourceSelectors"].Items)
+            {
+                Selector.Check(session, owner, selector["labelSelector"]);
+                // Karmada requires both: a selector without them matches nothing, and read so its workloads would stay home silently.
+                if (selector["apiVersion"].String is null || selector["kind"].String is null)
+                    session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                        $"{owner}: a resourceSelector needs apiVersion and kind (Karmada matches both); the workloads it means cannot be worked out", selector.Location);
+            }
+            var tolerations = Tolerations(session, owner, placement["clusterTolerations"]);
             var selected = terms.Count > 0
                 ? terms.SelectMany(t => Select(members, t)).Distinct(StringComparer.Ordinal).ToList()
                 : placement["clusterAffinity"].Exists ? Select(members, placement["clusterAffinity"]).ToList() : [.. members.Select(m => m.Name)];
+            selected = Tolerated(session, owner, members, selected, tolerations, placement);
+            var priority = 0;
+            if (spec["priority"].Exists && !int.TryParse(spec["priority"].String, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out priority))
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{owner}: spec.priority '{spec["priority"].String}' is not a whole number; which policy wins cannot be worked out", spec["priority"].Location);
             if (selected.Count == 0)
-            {
                 session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
                     $"{p.Kind} '{p.Name}': its placement selects none of the Karmada Clusters among the inputs ({string.Join(", ", members.Select(m => m.Name))})", placement.Location);
+            policies.Add(new Policy(p, owner, priority, selected, placement.Location));
+        }
+
+        foreach (var store in session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.SourceKey is { } k && !bound.Contains(k)).ToList())
+        {
+            var key = store.SourceKey!.Value;
+            var matching = policies.Select(p => (Policy: p, Implicit: Implicit(p, store))).Where(m => m.Implicit > Specificity.None).ToList();
+            if (matching.Count == 0) continue;
+            // A PropagationPolicy (of the workload's namespace) wins over any ClusterPropagationPolicy; among each kind,
+            // the higher spec.priority, then the more specific selector, then the name first in order.
+            var namespaced = matching.Where(m => m.Policy.Object.Kind == "PropagationPolicy").ToList();
+            var pool = namespaced.Count > 0 ? namespaced : matching;
+            var winner = pool.OrderByDescending(m => m.Policy.Priority).ThenByDescending(m => m.Implicit).ThenBy(m => m.Policy.Object.Name, StringComparer.Ordinal).First();
+            var workload = $"{key.Kind} '{key.Namespace}/{key.Name}'";
+            foreach (var loser in matching.Where(m => m.Policy != winner.Policy))
+                session.Diagnostics.Note(DiagnosticCodes.SourcePlacementNotApplied,
+                    $"{loser.Policy.Owner} matches {workload}, but {winner.Policy.Owner} takes precedence ({Why(winner, loser)}); its placement is not read for it",
+                    loser.Policy.Object.Object["metadata"]["name"].Location);
+            var applied = new List<Policy> { winner.Policy };
+            if (Claimed(store, policies) is { } claim && claim != winner.Policy)
+            {
+                // Karmada keeps a workload with the policy that claimed it unless a higher-priority one preempts it
+                // (spec.preemption: Always): which holds now is not in the inputs, so both placements are read.
+                session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                    $"{workload} is claimed by {claim.Owner} (its propagationpolicy.karmada.io annotations), while {winner.Policy.Owner} takes precedence among the policies; Karmada keeps the claim unless the other preempts it, so both placements are read (a ResourceBinding among the inputs would say)",
+                    store.At);
+                applied.Add(claim);
+            }
+            foreach (var policy in applied) FederatedPlacement.Place(store, policy.Selected, policy.PlacementAt);
+        }
+    }
+
+    /// <summary>A (Cluster)PropagationPolicy as read: its explicit priority and the member clusters its placement selects (after taints).</summary>
+    private sealed record Policy(KubeObject Object, string Owner, int Priority, List<string> Selected, SourceLocation PlacementAt);
+
+    /// <summary>How specifically a policy's resource selectors match a workload (Karmada's implicit priority, pkg/util/selector.go).</summary>
+    private enum Specificity { None, All, LabelSelector, Name }
+
+    private static string Why((Policy Policy, Specificity Implicit) winner, (Policy Policy, Specificity Implicit) loser) =>
+        winner.Policy.Object.Kind != loser.Policy.Object.Kind ? "a PropagationPolicy wins over a ClusterPropagationPolicy"
+        : winner.Policy.Priority != loser.Policy.Priority ? $"priority {winner.Policy.Priority} over {loser.Policy.Priority}"
+        : winner.Implicit != loser.Implicit ? $"a resource selector by {Describe(winner.Implicit)} over one by {Describe(loser.Implicit)}"
+        : "the same priority and selector: the name first in alphabetical order";
+
+    private static string Describe(Specificity s) => s switch { Specificity.Name => "name", Specificity.LabelSelector => "labelSelector", _ => "kind only" };
+
+    /// <summary>
+    /// The best match of a policy's resource selectors for a workload, as Karmada's <c>ResourceSelectorPriority</c>: the
+    /// apiVersion and kind must be the workload's, a namespace (if given) its namespace; a name matches by name only; a
+    /// label selector by the workload's labels; neither matches every object of the kind. A PropagationPolicy applies
+    /// only to workloads of its own namespace.
+    /// </summary>
+    private static Specificity Implicit(Policy policy, NativeDraft store)
+    {
+        var key = store.SourceKey!.Value;
+        if (policy.Object.Kind == "PropagationPolicy" && policy.Object.Namespace != key.Namespace) return Specificity.None;
+        var api = store.SourceObject?["apiVersion"].String ?? (key.Kind == "PersistentVolumeClaim" ? "v1" : "apps/v1");
+        var best = Specificity.None;
+        foreach (var rs in policy.Object.Object["spec"]["resourceSelectors"].Items)
+        {
+            if (rs["apiVersion"].String != api || rs["kind"].String != key.Kind) continue;
+            if (rs["namespace"].String is { Length: > 0 } ns && ns != key.Namespace) continue;
+            Specificity s;
+            if (rs["name"].String is { Length: > 0 } name) s = name == key.Name ? Specificity.Name : Specificity.None;
+            else if (!rs["labelSelector"].Exists) s = Specificity.All;
+            else s = Selector.Evaluate(rs["labelSelector"], store.SourceLabels ?? new Dictionary<string, Cursor>()) != false ? Specificity.LabelSelector : Specificity.None;
+            if (s > best) best = s;
+        }
+        return best;
+    }
+
+    /// <summary>The policy a workload's claim annotations name (Karmada marks a claimed resource template), when it is among the inputs.</summary>
+    private static Policy? Claimed(NativeDraft store, List<Policy> policies)
+    {
+        var annotations = store.SourceObject?["metadata"]["annotations"].ScalarMap;
+        if (annotations is null) return null;
+        if (annotations.Text("propagationpolicy.karmada.io/name") is { } pp)
+        {
+            var ns = annotations.Text("propagationpolicy.karmada.io/namespace") ?? store.SourceKey!.Value.Namespace;
+            return policies.FirstOrDefault(p => p.Object.Kind == "PropagationPolicy" && p.Object.Name == pp && p.Object.Namespace == ns);
+        }
+        return annotations.Text("clusterpropagationpolicy.karmada.io/name") is { } cpp
+            ? policies.FirstOrDefault(p => p.Object.Kind == "ClusterPropagationPolicy" && p.Object.Name == cpp)
+            : null;
+    }
+
+    /// <summary>The toleration operators Karmada evaluates (<c>Lt</c>/<c>Gt</c> are accepted by Kubernetes 1.35 but Karmada 1.18 does not compare with them: they tolerate nothing).</summary>
+    private static readonly string[] TolerationOperators = ["Equal", "Exists", "Lt", "Gt"];
+
+    private static List<Cursor> Tolerations(ImportSession session, string owner, Cursor list)
+    {
+        foreach (var t in list.Items)
+        {
+            var op = t["operator"].String;
+            if (op is not null && !TolerationOperators.Contains(op))
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"{owner}: clusterTolerations operator '{op}' is not a Kubernetes toleration operator (Equal, Exists){Suggestions.DidYouMean(op, TolerationOperators)}; which tainted clusters it may use cannot be worked out",
+                    t["operator"].Location);
+        }
+        return [.. list.Items];
+    }
+
+    /// <summary>
+    /// The selected clusters without those with a <c>NoSchedule</c> or <c>NoExecute</c> taint the policy does not tolerate
+    /// (Karmada's TaintToleration filter, with Kubernetes' ToleratesTaint: effect and key match when given; <c>Equal</c> or
+    /// no operator compares the value, <c>Exists</c> any value). A cluster named but not among the inputs keeps its place:
+    /// its taints are unknown. Each exclusion is a note.
+    /// </summary>
+    private static List<string> Tolerated(ImportSession session, string owner, IReadOnlyList<MemberCluster> members, List<string> selected, List<Cursor> tolerations, Cursor placement)
+    {
+        var result = new List<string>();
+        foreach (var name in selected)
+        {
+            var member = members.FirstOrDefault(m => m.Name == name);
+            var blocking = member?.Taints.Items.Where(taint => taint["effect"].String is "NoSchedule" or "NoExecute" && !tolerations.Any(t => Tolerates(t, taint)))
+                .Select(taint => (Cursor?)taint).FirstOrDefault();
+            if (blocking is not { } taint)
+            {
+                result.Add(name);
                 continue;
             }
-            foreach (var selector in spec["resourceSelectors"].Items)
-            {
-                var ns = selector["namespace"].String ?? (p.Kind == "PropagationPolicy" ? p.Namespace : null);
-                var stores = FederatedPlacement.Stores(session, ns, selector["kind"].String, selector["name"].String)
-                    .Where(s => !bound.Contains(s.SourceKey!.Value))
-                    .Where(s => LabelsMatch(selector["labelSelector"], s))
-                    .ToList();
-                foreach (var store in stores) FederatedPlacement.Place(store, selected, placement.Location);
-            }
+            session.Diagnostics.Note(DiagnosticCodes.SourcePlacementNotApplied,
+                $"{owner}: Karmada Cluster '{name}' has the taint {taint["key"].String}{(taint["value"].String is { } v ? "=" + v : "")}:{taint["effect"].String}, which the policy's clusterTolerations do not tolerate; the scheduler does not place on it (a workload placed there before the taint stays: a ResourceBinding among the inputs would say)",
+                placement.Location);
         }
+        return result;
+    }
+
+    private static bool Tolerates(Cursor toleration, Cursor taint)
+    {
+        if (toleration["effect"].String is { Length: > 0 } effect && effect != taint["effect"].String) return false;
+        if (toleration["key"].String is { Length: > 0 } key && key != taint["key"].String) return false;
+        return toleration["operator"].String switch
+        {
+            null or "" or "Equal" => (toleration["value"].String ?? "") == (taint["value"].String ?? ""),
+            "Exists" => true,
+            _ => false,
+        };
     }
 
     /// <summary>
@@ -181,7 +320,6 @@ internal static class KarmadaReader
         return true;
     }
 
-    private static bool LabelsMatch(Cursor selector, NativeDraft store) => !selector.Exists || store.SourceLabels is { } l && Selector.Matches(selector, l);
 }
 
 /// <summary>Kubernetes label selectors: <c>matchLabels</c> and <c>matchExpressions</c> (In, NotIn, Exists, DoesNotExist).</summary>
