@@ -57,7 +57,24 @@ public sealed class EstateImporter : ISourceReader
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
         ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
         FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
+        ReportUnreadItems(ordered.Where(Recognises), diagnostics);
         mapping.ReportUnused(diagnostics);
         return session.Build();
     }
+
+    /// <summary>
+    /// The items of Lists that no reader reads (a Service beside the Nodes, an Istio Sidecar beside a ServiceEntry, a
+    /// Velero Restore, a Karmada OverridePolicy): one CE7001 warning per file and kind, never skipped silently.
+    /// </summary>
+    private static void ReportUnreadItems(IEnumerable<SourceDocument> documents, DiagnosticBag diagnostics)
+    {
+        var objects = documents.Where(d => KubernetesObjects.TypeOf(d.Root).Kind?.EndsWith("List", StringComparison.Ordinal) == true).SelectMany(KubernetesObjects.Objects);
+        foreach (var unread in objects.Where(o => !IsRead(o.ApiVersion, o.Kind)).GroupBy(o => (o.Document.File, o.Kind)))
+            diagnostics.Warning(DiagnosticCodes.SourceNotRead,
+                $"{unread.Count()} object(s) of kind {unread.Key.Kind} in this List are not a source the engine reads; they are ignored", unread.First().Object.Location);
+    }
+
+    private static bool IsRead(string api, string kind) =>
+        KubernetesReader.Accepts(api, kind) || VeleroReader.Accepts(api, kind) || ServiceEntryReader.Accepts(api, kind)
+        || KarmadaReader.Accepts(api, kind) || OcmReader.Accepts(api, kind);
 }

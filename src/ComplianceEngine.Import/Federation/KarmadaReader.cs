@@ -19,7 +19,7 @@ internal static class KarmadaReader
 {
     public const string Name = "karmada";
 
-    private static bool Accepts(string api, string kind) =>
+    internal static bool Accepts(string api, string kind) =>
         (api.StartsWith("cluster.karmada.io/", StringComparison.Ordinal) && kind == "Cluster")
         || (api.StartsWith("policy.karmada.io/", StringComparison.Ordinal) && kind is "PropagationPolicy" or "ClusterPropagationPolicy")
         || (api.StartsWith("work.karmada.io/", StringComparison.Ordinal) && kind is "ResourceBinding" or "ClusterResourceBinding");

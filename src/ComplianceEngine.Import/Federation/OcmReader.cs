@@ -17,7 +17,7 @@ internal static class OcmReader
     public const string Name = "ocm";
     private const string PlacementLabel = "cluster.open-cluster-management.io/placement";
 
-    private static bool Accepts(string api, string kind) =>
+    internal static bool Accepts(string api, string kind) =>
         api.StartsWith("cluster.open-cluster-management.io/", StringComparison.Ordinal) && kind is "ManagedCluster" or "PlacementDecision" or "Placement";
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);

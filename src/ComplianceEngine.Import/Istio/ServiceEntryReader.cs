@@ -16,7 +16,7 @@ internal static class ServiceEntryReader
 {
     public const string Name = "istio";
 
-    private static bool Accepts(string api, string kind) => api.StartsWith("networking.istio.io/", StringComparison.Ordinal) && kind == "ServiceEntry";
+    internal static bool Accepts(string api, string kind) => api.StartsWith("networking.istio.io/", StringComparison.Ordinal) && kind == "ServiceEntry";
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
 
@@ -45,6 +45,18 @@ internal static class ServiceEntryReader
             {
                 session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"ServiceEntry '{o.Namespace}/{o.Name}': spec.hosts is required", spec.Location);
                 continue;
+            }
+            var selector = spec["workloadSelector"];
+            if (selector.Exists)
+            {
+                // Istio: "Applicable only for MESH_INTERNAL services ... Selects one or more Kubernetes pods or VM workloads
+                // (specified using WorkloadEntry) based on their labels." It picks the entry's endpoints, not the workloads
+                // that call it: the calls to these hosts go to the selected workloads, wherever they run.
+                var labels = string.Join(", ", selector["labels"].Entries.Select(e => $"{e.Key}={e.Value.String}"));
+                session.Diagnostics.Warning(DiagnosticCodes.SourceEndpointsSelected,
+                    $"ServiceEntry '{o.Namespace}/{o.Name}': workloadSelector ({labels}) makes the workloads it selects in namespace '{o.Namespace}' (pods, or WorkloadEntry VMs) the endpoints of {string.Join(", ", hosts.Select(h => h.String))}, and Istio documents it for MESH_INTERNAL only; "
+                    + "it does not narrow who calls the hosts. The flows to the hosts are read as written; give the hosts' country with an ImportMapping rule as where those workloads run",
+                    selector.Location);
             }
             var ports = spec["ports"].Items.ToList();
             var encrypted = ports.Count > 0 && ports.All(p =>

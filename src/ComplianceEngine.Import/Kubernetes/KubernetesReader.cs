@@ -15,7 +15,7 @@ internal static class KubernetesReader
 
     private static readonly HashSet<string> WorkloadKinds = ["StatefulSet", "Deployment", "PersistentVolumeClaim"];
 
-    private static bool Accepts(string api, string kind) =>
+    internal static bool Accepts(string api, string kind) =>
         (api == "v1" && kind is "Node" or "PersistentVolumeClaim") || (api == "apps/v1" && kind is "StatefulSet" or "Deployment");
 
     /// <summary>Nodes, NodeLists, workloads, and Lists holding any of them.</summary>
@@ -24,9 +24,6 @@ internal static class KubernetesReader
     public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
     {
         var objects = documents.SelectMany(KubernetesObjects.Objects).ToList();
-        foreach (var unread in objects.Where(o => !Accepts(o.ApiVersion, o.Kind) && !IsOtherSource(o)).GroupBy(o => (o.Document.File, o.Kind)))
-            session.Diagnostics.Warning(DiagnosticCodes.SourceNotRead,
-                $"{unread.Count()} object(s) of kind {unread.Key.Kind} in this List are not a source the engine reads; they are ignored", unread.First().Object.Location);
 
         var nodes = objects.Where(o => o.Kind == "Node").ToList();
         foreach (var o in nodes.Where(o => o.Name is null))
@@ -60,11 +57,6 @@ internal static class KubernetesReader
                 file.First().Object.Location);
         }
     }
-
-    /// <summary>Velero and Istio objects inside a List are read by their own readers.</summary>
-    private static bool IsOtherSource(KubeObject o) =>
-        o.ApiVersion.StartsWith("velero.io/", StringComparison.Ordinal) || o.ApiVersion.StartsWith("networking.istio.io/", StringComparison.Ordinal)
-        || o.ApiVersion.Contains("karmada.io/", StringComparison.Ordinal) || o.ApiVersion.StartsWith("cluster.open-cluster-management.io/", StringComparison.Ordinal);
 
     private static string ClusterOf(KubeObject node) =>
         node.Labels.Text(AnnotationKeys.Cluster) ?? node.Annotations.Text(AnnotationKeys.Cluster) ?? node.FileCluster;

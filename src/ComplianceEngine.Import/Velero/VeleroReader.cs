@@ -16,7 +16,7 @@ internal static class VeleroReader
 {
     public const string Name = "velero";
 
-    private static bool Accepts(string api, string kind) =>
+    internal static bool Accepts(string api, string kind) =>
         api.StartsWith("velero.io/", StringComparison.Ordinal) && kind is "BackupStorageLocation" or "VolumeSnapshotLocation" or "Schedule" or "Backup";
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
