@@ -235,9 +235,13 @@ internal sealed partial class TerraformPlanReader
     // ---- location -----------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The region of a resource: its own attribute; when unknown, the configuration's constant or variable for it; then
-    /// the provider configuration's region (alias and module-prefixed keys); then a region variable. Null (with a
-    /// warning naming the attribute) when nothing says.
+    /// The region of a resource, from what the plan says and nothing else: its own attribute (<c>change.after</c>); else
+    /// the configuration's expression for the attribute; else, when the resource's configuration does not set it, the
+    /// region of the provider configuration its <c>provider_config_key</c> names (aliases and module providers as the
+    /// plan resolves them). An expression is resolved when it is a constant or a single input variable (<c>var.x</c>,
+    /// <c>var.x["k"]</c>, <c>var.x[0]</c>) whose value the plan's <c>variables</c> hold. A local, data source, module
+    /// output, function or several references, or a provider region taken from the environment, cannot be known from the
+    /// plan: the fact is indeterminate, with a warning at the field (CE2069), never a guess.
     /// </summary>
     private (string? Region, SourceLocation At) Region(Change c, string provider, string attribute)
     {
@@ -246,25 +250,63 @@ internal sealed partial class TerraformPlanReader
 
         var unknown = c.Unknown[attribute].IsTrue;
         var config = ConfigOf(c);
-        if (config is { } cfg && Expression(cfg["expressions"][attribute]) is { } fromExpression)
-            return (Normalise(provider, fromExpression.Value), fromExpression.At);
+        if (config is { } cfg && cfg["expressions"][attribute].Exists)
+        {
+            var resolved = Resolve(cfg["expressions"][attribute]);
+            if (resolved.Value is { } v) return (Normalise(provider, v), resolved.At);
+            return Unresolved(c, $"its configuration sets {attribute} to {resolved.Why}", resolved.At);
+        }
+        if (provider == "azure")
+        {
+            // azurerm has no provider-level location: every resource gives its own.
+            var why = unknown
+                ? $"change.after_unknown.{attribute}: known only after apply, and the configuration does not give it"
+                : $"no '{attribute}' attribute, and azurerm has no provider location";
+            Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: the {attribute} is unknown ({why}); its facts are indeterminate", value.Exists ? value.Location : c.Resource.Location);
+            return (null, c.Resource.Location);
+        }
 
         // AWS provider <= 5 computes a bucket's region from its provider (after_unknown.region); >= 6 defaults it to it.
-        if (provider is "aws" or "gcp")
+        var (key, keyAt, keyWhy) = ProviderKey(c, config, provider);
+        if (key is null) return Unresolved(c, keyWhy!, keyAt);
+        var region = _root["configuration"]["provider_config"][key]["expressions"]["region"];
+        if (!region.Exists)
+            return Unresolved(c, provider == "aws"
+                ? $"provider configuration '{key}' sets no region, so it comes from the environment (AWS_REGION, AWS_DEFAULT_REGION or the shared config profile), which the plan does not hold"
+                : $"provider configuration '{key}' sets no region, and the resource gives none", _root["configuration"]["provider_config"][key].Location);
+        var fromProvider = Resolve(region);
+        if (fromProvider.Value is { } p) return (Normalise(provider, p), fromProvider.At);
+        return Unresolved(c, $"provider configuration '{key}' sets region to {fromProvider.Why}", fromProvider.At);
+    }
+
+    private (string? Region, SourceLocation At) Unresolved(Change c, string why, SourceLocation at)
+    {
+        Diagnostics.Warning(DiagnosticCodes.SourceRegionUnresolved,
+            $"{c.Describe}: its region cannot be known from the plan ({why}); its facts are indeterminate until the region is given (a constant or a variable the plan holds, or an ImportMapping rule)", at);
+        return (null, at);
+    }
+
+    /// <summary>
+    /// The provider configuration a resource uses: the configuration's <c>provider_config_key</c> when it names an entry of
+    /// <c>provider_config</c> (Terraform 1.2 and later resolve module providers and aliases to the entry that defines
+    /// them); a key of an older plan (<c>k8s:aws</c>) or a resource without configuration resolves only when the plan has
+    /// a single configuration of the provider, since which alias a module was given is not in the plan.
+    /// </summary>
+    private (string? Key, SourceLocation At, string? Why) ProviderKey(Change c, Cursor? config, string provider)
+    {
+        var configs = _root["configuration"]["provider_config"];
+        var named = config?["provider_config_key"];
+        if (named?.String is { } key && configs[key].Exists) return (key, named.Value.Location, null);
+        var type = provider == "aws" ? "aws" : "google";
+        var candidates = configs.Entries.Where(e => (e.Value["name"].String ?? e.Key.Split(':')[^1].Split('.')[0]) is var n && (n == type || (type == "google" && n == "google-beta"))).ToList();
+        var at = named?.Exists == true ? named.Value.Location : c.Resource.Location;
+        var what = named?.String is { } k ? $"provider_config_key '{k}' is not in configuration.provider_config" : "the resource has no configuration with a provider_config_key";
+        return candidates.Count switch
         {
-            var key = config?["provider_config_key"].String ?? (provider == "aws" ? "aws" : "google");
-            if (ProviderRegion(key) is { } fromProvider) return (Normalise(provider, fromProvider.Value), fromProvider.At);
-        }
-        var variables = _root["variables"];
-        foreach (var name in provider switch { "aws" => new[] { "region", "aws_region" }, "azure" => ["location", "azure_location"], _ => ["region", "gcp_region", "location"] })
-        {
-            if (variables[name]["value"].String is { Length: > 0 } v) return (Normalise(provider, v), variables[name]["value"].Location);
-        }
-        var why = unknown
-            ? $"change.after_unknown.{attribute}: known only after apply, and the configuration does not give it"
-            : $"no '{attribute}' attribute, provider configuration region or region variable";
-        Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: the {attribute} is unknown ({why}); its facts are indeterminate", value.Exists ? value.Location : c.Resource.Location);
-        return (null, c.Resource.Location);
+            1 => (candidates[0].Key, at, null),
+            0 => (null, at, $"{what}, and no {type} provider configuration is in the plan: the region comes from the environment, which the plan does not hold"),
+            _ => (null, at, $"{what}, and the plan has {candidates.Count} {type} provider configurations ({string.Join(", ", candidates.Select(e => e.Key))}); which one it uses is not in the plan"),
+        };
     }
 
     private static string Normalise(string provider, string region) => provider switch
@@ -274,35 +316,63 @@ internal sealed partial class TerraformPlanReader
         _ => region,
     };
 
-    /// <summary>The region of a provider configuration: <c>aws.eu</c>, <c>module:aws.eu</c>, <c>a:b:aws</c> fall back to the parent's key.</summary>
-    private Sourced<string>? ProviderRegion(string key)
+    /// <summary>An expression resolved to a value, or why it cannot be (<see cref="Value"/> null).</summary>
+    private readonly record struct Resolution(string? Value, SourceLocation At, string? Why);
+
+    /// <summary>A configuration expression's value when the plan holds it (see <see cref="Resolve"/>), else null.</summary>
+    private Sourced<string>? Expression(Cursor expression) =>
+        expression.Exists && Resolve(expression) is { Value: { } v } r ? new(v, r.At) : null;
+
+    /// <summary>
+    /// A configuration expression's value: its <c>constant_value</c>, or the value in <c>variables</c> of its single
+    /// input variable reference (Terraform lists <c>var.x["k"]</c> with its root <c>var.x</c>). Anything else is not
+    /// in the plan.
+    /// </summary>
+    private Resolution Resolve(Cursor expression)
     {
-        var configs = _root["configuration"]["provider_config"];
-        var k = key;
-        while (true)
-        {
-            if (configs[k].Exists) return Expression(configs[k]["expressions"]["region"]);
-            var colon = k.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0) break;
-            k = k[(colon + 1)..];
-        }
-        // A module's provider inherited from the root: the same name without alias.
-        var bare = k.Split('.')[0];
-        return k != bare && configs[bare].Exists ? Expression(configs[bare]["expressions"]["region"]) : null;
+        if (expression["constant_value"].Exists)
+            return expression["constant_value"].String is { Length: > 0 } constant
+                ? new(constant, expression["constant_value"].Location, null)
+                : new(null, expression["constant_value"].Location, "a constant that is not text");
+        var references = expression["references"].Strings;
+        var at = expression["references"].Exists ? expression["references"].Location : expression.Location;
+        if (references.Count == 0) return new(null, at, "an expression with no constant value or reference (a function call)");
+        var roots = references.Select(Root).Distinct(StringComparer.Ordinal).ToList();
+        if (roots.Count > 1 || !roots[0].StartsWith("var.", StringComparison.Ordinal))
+            return new(null, at, $"an expression of {string.Join(", ", references)}, which the plan does not evaluate");
+        var variable = _root["variables"][roots[0][4..]]["value"];
+        if (!variable.Exists) return new(null, at, $"{roots[0]}, whose value is not in the plan's variables");
+        var indexed = references.Where(r => r != roots[0]).ToList();
+        if (indexed.Count == 0)
+            return variable.String is { Length: > 0 } text ? new(text, variable.Location, null) : new(null, variable.Location, $"{roots[0]}, whose value is not text");
+        if (indexed.Count > 1) return new(null, at, $"an expression of {string.Join(", ", references)}, which the plan does not evaluate");
+        var element = Index(variable, indexed[0][roots[0].Length..]);
+        return element?.String is { Length: > 0 } item ? new(item, element.Value.Location, null) : new(null, variable.Location, $"{indexed[0]}, which the plan's value of {roots[0]} does not hold as text");
     }
 
-    /// <summary>A configuration expression's value: <c>constant_value</c>, or a <c>var.x</c> reference resolved through <c>variables</c>.</summary>
-    private Sourced<string>? Expression(Cursor expression)
+    /// <summary>The root of a reference: <c>var.x["k"]</c> -> <c>var.x</c>, <c>data.aws_region.current.name</c> -> <c>data.aws_region.current</c>.</summary>
+    private static string Root(string reference)
     {
-        if (!expression.Exists) return null;
-        if (expression["constant_value"].String is { Length: > 0 } constant) return new(constant, expression["constant_value"].Location);
-        foreach (var reference in expression["references"].Strings)
+        var bracket = reference.IndexOf('[', StringComparison.Ordinal);
+        var bare = bracket < 0 ? reference : reference[..bracket];
+        var parts = bare.Split('.');
+        return parts[0] switch
         {
-            if (!reference.StartsWith("var.", StringComparison.Ordinal)) continue;
-            var v = _root["variables"][reference[4..]]["value"];
-            if (v.String is { Length: > 0 } value) return new(value, v.Location);
-        }
-        return null;
+            "var" or "local" or "module" or "each" or "count" or "path" or "terraform" when parts.Length >= 2 => $"{parts[0]}.{parts[1]}",
+            "data" when parts.Length >= 3 => $"data.{parts[1]}.{parts[2]}",
+            _ when parts.Length >= 2 => $"{parts[0]}.{parts[1]}",
+            _ => bare,
+        };
+    }
+
+    /// <summary>One index step (<c>["k"]</c> or <c>[0]</c>) into a variable's value, or null when it is not exactly one step the value holds.</summary>
+    private static Cursor? Index(Cursor value, string suffix)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(suffix, "^\\[(?:\"([^\"]*)\"|([0-9]+))\\]$");
+        if (!m.Success) return null;
+        if (m.Groups[1].Success) return value[m.Groups[1].Value].Exists ? value[m.Groups[1].Value] : null;
+        var i = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return value.Items.Skip(i).Select(x => (Cursor?)x).FirstOrDefault();
     }
 
     // ---- data facts ---------------------------------------------------------------------------------------------

@@ -8,9 +8,17 @@ public sealed partial class TerraformPlanReaderTests
 {
     private const string DrVaultArn = "arn:aws:backup:us-east-1:210987654321:backup-vault:dr";
 
+    /// <summary>
+    /// The plan's configuration: two aws provider configurations (default and alias <c>us</c>) and, as in every
+    /// <c>terraform show -json</c> plan, a configuration resource with its provider_config_key for each resource of the
+    /// fixtures (the ones given last win): with two configurations, which one a resource uses is only in its key.
+    /// </summary>
     private static string Config(params string[] resources) =>
         """{"provider_config":{"aws":{"name":"aws","expressions":{"region":{"constant_value":"eu-central-1"}}},"aws.us":{"name":"aws","alias":"us","expressions":{"region":{"constant_value":"us-east-1"}}}},"root_module":{"resources":["""
-        + string.Join(",", resources) + "]}}";
+        + string.Join(",", DefaultConfigResources.Concat(resources)) + "]}}";
+
+    private static readonly string[] DefaultConfigResources =
+        [.. new[] { "aws_s3_bucket.eu_a", "aws_s3_bucket.eu_untagged", "aws_s3_bucket.eu_b", "aws_dynamodb_table.t", "aws_dynamodb_table.s", "aws_db_instance.orders" }.Select(a => ConfigResource(a, "{}"))];
 
     private static string ConfigResource(string address, string expressions, string provider = "aws") =>
         $$"""{"address":"{{address}}","provider_config_key":"{{provider}}","expressions":{{expressions}}}""";

@@ -45,9 +45,9 @@ public sealed partial class TerraformPlanReaderTests
     public void Cluster_RegionUnknown_IsIndeterminateAndNamesTheAttribute()
     {
         var (estate, diagnostics) = ImportHarness.Load("plan.json", Plan(Change("aws_eks_cluster.a", "aws_eks_cluster", """{"name":"eks"}""", unknown: """{"region":true}""")));
-        var d = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceValueUnknown);
+        var d = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceRegionUnresolved);
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
-        Assert.Contains("after_unknown.region", d.Message, StringComparison.Ordinal);
+        Assert.Contains("no aws provider configuration is in the plan", d.Message, StringComparison.Ordinal);
         Assert.Equal("unknown", Assert.Single(estate.Clusters).Region);
         var report = ImportHarness.BuiltIn.Value.Evaluate(estate, new Core.Evaluation.EvaluationOptions { AsOf = new DateOnly(2026, 11, 25) });
         Assert.Contains(report.Diagnostics, x => x.Code == DiagnosticCodes.UnknownRegion);
