@@ -67,7 +67,8 @@ internal static class ServiceEntryReader
             // Istio exports an entry to every namespace unless exportTo says otherwise ("." its own, "*" all, or names).
             var exportTo = spec["exportTo"].Strings;
             var everywhere = exportTo.Count == 0 || exportTo.Contains("*");
-            bool Reaches(string? ns) => everywhere || (ns is not null && (exportTo.Contains(ns) || (ns == o.Namespace && exportTo.Contains("."))));
+            // Only workloads have a namespace: a bucket or backup store imported from another source calls no host.
+            bool Reaches(string? ns) => ns is not null && (everywhere || exportTo.Contains(ns) || (ns == o.Namespace && exportTo.Contains(".")));
             var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && Reaches(d.Namespace)).ToList();
             if (sources.Count == 0)
                 session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,

@@ -377,9 +377,14 @@ internal sealed partial class TerraformPlanReader
 
     // ---- data facts ---------------------------------------------------------------------------------------------
 
+    /// <summary>Where a resource's tags are, most complete first: AWS <c>tags_all</c>, Google <c>terraform_labels</c>, then the resource's own.</summary>
+    private static readonly string[] TagFields = ["tags_all", "terraform_labels", "tags", "labels"];
+
     private DataFacts Facts(Change c, string name)
     {
-        var tagsField = c.Values["tags"].Exists ? "tags" : "labels";
+        // The provider's default tags (AWS default_tags, Google default_labels) reach a resource only through tags_all /
+        // terraform_labels, which hold its own tags too: read them first.
+        var tagsField = TagFields.FirstOrDefault(f => c.Values[f].Node is Loading.Yaml.YamlMapping) ?? (c.Values["tags"].Exists ? "tags" : "labels");
         var tags = c.Values[tagsField];
         AnnotationKeys.CheckShape(tags, tagsField, c.Describe, Diagnostics);
         var own = DataFacts.FromAnnotations(tags.ScalarMap, c.Describe, Diagnostics);

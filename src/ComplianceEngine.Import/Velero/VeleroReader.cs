@@ -289,7 +289,14 @@ internal static class VeleroReader
         var result = new List<System.Text.RegularExpressions.Regex>();
         foreach (var item in list.Items)
         {
-            if (item.String is not { } pattern) continue;
+            if (item.String is not { } pattern)
+            {
+                // Skipped, it would leave the list empty, which Velero reads as every namespace (or none excluded).
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"Velero {o.Kind} '{o.Name}': an item of {list.Pointer.Split('/')[^1]} is not a namespace name or pattern; which namespaces it backs up cannot be worked out",
+                    item.Location);
+                continue;
+            }
             if (NamespacePattern(pattern) is { } regex) result.Add(regex);
             else
                 session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
