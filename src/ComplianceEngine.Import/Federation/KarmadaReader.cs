@@ -88,8 +88,8 @@ internal static class KarmadaReader
             }
             var tolerations = Tolerations(session, owner, placement["clusterTolerations"]);
             var selected = terms.Count > 0
-                ? terms.SelectMany(t => Select(members, t)).Distinct(StringComparer.Ordinal).ToList()
-                : placement["clusterAffinity"].Exists ? Select(members, placement["clusterAffinity"]).ToList() : [.. members.Select(m => m.Name)];
+                ? terms.SelectMany(t => Select(session, owner, members, t)).Distinct(StringComparer.Ordinal).ToList()
+                : placement["clusterAffinity"].Exists ? Select(session, owner, members, placement["clusterAffinity"]).ToList() : [.. members.Select(m => m.Name)];
             selected = Tolerated(session, owner, members, selected, tolerations, placement);
             var priority = 0;
             if (spec["priority"].Exists && !int.TryParse(spec["priority"].String, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out priority))
@@ -256,7 +256,7 @@ internal static class KarmadaReader
     }
 
     /// <summary>The member clusters one affinity term selects.</summary>
-    private static IEnumerable<string> Select(IReadOnlyList<MemberCluster> members, Cursor affinity)
+    private static IEnumerable<string> Select(ImportSession session, string owner, IReadOnlyList<MemberCluster> members, Cursor affinity)
     {
         var names = affinity["clusterNames"].Strings;
         var exclude = affinity["exclude"].Strings.ToHashSet(StringComparer.Ordinal);
@@ -267,7 +267,13 @@ internal static class KarmadaReader
             var member = members.FirstOrDefault(m => m.Name == name);
             if (member is null)
             {
-                if (!affinity["labelSelector"].Exists && !affinity["fieldSelector"].Exists) yield return name; // named, imported elsewhere
+                // Named, but not among the Karmada Clusters: its labels and fields are unknown, so whether the term's selectors
+                // take it cannot be decided; it is kept (imported elsewhere, or a reference error naming it).
+                if (affinity["labelSelector"].Exists || affinity["fieldSelector"].Exists)
+                    session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                        $"{owner}: cluster '{name}' is named in clusterNames but is not among the Karmada Clusters of the inputs, so whether its labelSelector/fieldSelector take it cannot be decided; it is read as selected (add its Cluster object)",
+                        affinity["clusterNames"].Location);
+                yield return name;
                 continue;
             }
             if (!Selector.Matches(affinity["labelSelector"], member.Labels)) continue;

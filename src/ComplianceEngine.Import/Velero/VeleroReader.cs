@@ -55,7 +55,9 @@ internal static class VeleroReader
 
         var bsls = ByName(session, objects, "BackupStorageLocation", o => StorageLocation(session, o));
         var vsls = ByName(session, objects, "VolumeSnapshotLocation", o => SnapshotLocations(session, o));
-        var defaultBsl = objects.FirstOrDefault(o => o.Kind == "BackupStorageLocation" && o.Object["spec"]["default"].IsTrue)?.Name;
+        // A backup naming no location gets the first BackupStorageLocation marked default in Velero's list order (by name),
+        // else the server's default name (velero.io/v1.18 pkg/controller/backup_controller.go prepareBackupRequest).
+        var defaultBsl = objects.Where(o => o.Kind == "BackupStorageLocation" && o.Object["spec"]["default"].IsTrue).Select(o => o.Name!).Order(StringComparer.Ordinal).FirstOrDefault();
 
         var vslProviders = objects.Where(o => o.Kind == "VolumeSnapshotLocation").GroupBy(o => o.Name!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Object["spec"]["provider"].String ?? "", StringComparer.Ordinal);

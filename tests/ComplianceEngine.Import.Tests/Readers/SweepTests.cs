@@ -71,4 +71,39 @@ public sealed class SweepTests
         Assert.Equal("user.contact", Assert.Single(estate.Stores.Single().Categories));
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
     }
+
+    /// <summary>
+    /// A Karmada affinity naming a cluster that is not among the inputs, with a label selector: Karmada takes it when it
+    /// is named and its labels match (karmada-io/karmada@0533b555e040596f4fff9b6a344efbaeed71d0cc <c>pkg/util/selector.go</c>
+    /// <c>ClusterMatches</c>); its labels are unknown, so it was dropped silently. Now it is kept, with a warning.
+    /// </summary>
+    [Fact]
+    public void Karmada_NamedClusterNotAmongTheInputs_WithALabelSelector_IsKeptWithAWarning()
+    {
+        var text = "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: fra, labels: {env: prod}}\nspec: {syncMode: Push, provider: aws, region: eu-central-1}\n---\n"
+            + "apiVersion: v1\nkind: Node\nmetadata: {name: n2, labels: {compliance-engine.io/cluster: iad}}\nspec: {providerID: 'aws:///us-east-1a/i-2'}\n---\n"
+            + Workload
+            + "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: pp, namespace: p}\nspec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: StatefulSet, name: db}]\n"
+            + "  placement:\n    clusterAffinity:\n      clusterNames: [fra, iad]\n      labelSelector: {matchLabels: {env: prod}}\n";
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
+        Assert.Equal("iad", Assert.Single(estate.Stores.Single().Replicas).Name);
+        Assert.Contains("'iad'", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceSelectorUndecided).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Two BackupStorageLocations marked default: Velero gives a backup without storageLocation the first of its list,
+    /// which the API server orders by name (vmware-tanzu/velero@26ef8fa7df68dfa9ab8aa4669b8ac47340b0c510
+    /// <c>pkg/controller/backup_controller.go</c>, prepareBackupRequest), not the first in the file.
+    /// </summary>
+    [Fact]
+    public void Velero_TwoDefaultLocations_TheFirstByNameIsUsed()
+    {
+        const string Bsl = "apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: {name: NAME, namespace: velero}\nspec: {provider: aws, default: true, objectStorage: {bucket: NAME-bucket}, config: {region: REGION}}\n---\n";
+        var text = Node + Workload
+            + Bsl.Replace("NAME", "zeta", StringComparison.Ordinal).Replace("REGION", "us-east-1", StringComparison.Ordinal)
+            + Bsl.Replace("NAME", "alpha", StringComparison.Ordinal).Replace("REGION", "eu-west-1", StringComparison.Ordinal)
+            + "apiVersion: velero.io/v1\nkind: Backup\nmetadata: {name: b1, namespace: velero}\nspec: {includedNamespaces: [p]}\n";
+        var (estate, _) = ImportHarness.Load("x.yaml", text);
+        Assert.Equal("alpha-bucket", Assert.Single(estate.Stores.Single(s => s.Name == "db").Backups).Name);
+    }
 }
