@@ -148,8 +148,10 @@ public sealed class TerraformRegionResolutionTests
     [Fact]
     public void ProviderRegion_FromAFunctionCall_IsIndeterminate()
     {
-        var (estate, _) = Load(Plan(Provider("aws", """{"region":{}}"""), Root("aws")));
+        // region = upper(var.x) with no reference Terraform lists: nothing the plan evaluates; the region variable is not a substitute.
+        var (estate, diagnostics) = Load(Plan(Provider("aws", """{"region":{}}"""), Root("aws"), """{"region":{"value":"us-west-2"}}"""));
         Assert.Equal("aws-unknown", SiteOf(estate));
+        Assert.Contains("function call", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceRegionUnresolved).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -110,8 +110,10 @@ public sealed class VeleroSelectionTests
             + "  annotations: {compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}\n"
             + "spec:\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: c, image: postgres}]}\n"
             + "  volumeClaimTemplates:\n  - metadata: {name: data, labels: {backup: nightly}}\n    spec: {accessModes: [ReadWriteOnce]}\n---\n";
-        var (estate, _) = ImportHarness.Load("x.yaml", Node + workload + Bsl + Backup("  labelSelector: {matchLabels: {backup: nightly}}\n"));
+        var other = workload.Replace("name: db\n", "name: cache\n", StringComparison.Ordinal).Replace("backup: nightly", "backup: never", StringComparison.Ordinal);
+        var (estate, _) = ImportHarness.Load("x.yaml", Node + workload + other + Bsl + Backup("  labelSelector: {matchLabels: {backup: nightly}}\n"));
         Assert.Single(BackupsOf(estate, "db"));
+        Assert.Empty(BackupsOf(estate, "cache"));
     }
 
     private static string Schedule(string extra, string status = "") =>
