@@ -59,10 +59,50 @@ internal static class FidesReader
             }
         }
         foreach (var s in systems) Store(session, s);
+        var sending = new Dictionary<string, (string Purpose, List<string> Mechanisms)>(StringComparer.Ordinal);
         foreach (var s in systems)
         {
             CheckDataUses(session, s, uses);
-            Flows(session, s, systems, uses);
+            sending.TryAdd(s.Key, Flows(session, s, systems, uses));
+        }
+        // After every egress: a flow both ends declare is imported once, from the sender's egress.
+        foreach (var s in systems) Ingress(session, s, systems, sending);
+    }
+
+    /// <summary>
+    /// A system's <c>ingress</c> (fideslang: "The resources from which the system receives data"): a flow from each system
+    /// among the inputs that sends to it, when that system's own egress does not already say so (with the sender's
+    /// purpose and mechanisms). Data from the users themselves is no transfer; a dataset is not followed (warning); a
+    /// sender that is not among the inputs brings data into the estate, which is no transfer it makes (note).
+    /// </summary>
+    private static void Ingress(ImportSession session, SystemDoc s, IReadOnlyList<SystemDoc> systems, Dictionary<string, (string Purpose, List<string> Mechanisms)> sending)
+    {
+        var to = session.Find(DocumentKind.DataStore, s.Key)?.Name ?? s.Key;
+        foreach (var ingress in s.System["ingress"].Items)
+        {
+            if (ingress["type"].String is "user" || ingress["fides_key"].String is "user") continue; // from the data subjects themselves
+            var source = ingress["fides_key"].String;
+            if (source is null)
+            {
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"Fides system '{s.Key}': an ingress needs fides_key (the system or dataset the data comes from); without it the flow cannot be imported", ingress.Location);
+                continue;
+            }
+            var sender = systems.FirstOrDefault(x => x.Key == source);
+            if (sender is null)
+            {
+                if (ingress["type"].String is "dataset")
+                    session.Diagnostics.Warning(DiagnosticCodes.SourceNotRead, $"Fides system '{s.Key}': ingress from dataset '{source}' is not followed (datasets are not read); describe where it rests with a DataStore", ingress.Location);
+                else
+                    session.Diagnostics.Note(DiagnosticCodes.SourceNotRead,
+                        $"Fides system '{s.Key}': ingress from '{source}', which is not a system among the inputs: data it brings into the estate is no transfer the estate makes; if '{source}' is yours, add its system", ingress.Location);
+                continue;
+            }
+            var name = $"{source}-to-{s.Key}";
+            if (session.Find(DocumentKind.DataFlow, name) is not null) continue; // the sender's egress says it
+            var from = session.Find(DocumentKind.DataStore, source)?.Name ?? source;
+            var (purpose, mechanisms) = sending.TryGetValue(source, out var sent) ? sent : ("processing", []);
+            Flow(session, name, from, to, ingress["data_categories"].Strings, purpose, mechanisms, ingress.Location);
         }
     }
 
@@ -140,7 +180,7 @@ internal static class FidesReader
             .Label("compliance-engine.io/fides-key", s.Key, s.System["fides_key"].Location);
     }
 
-    private static void Flows(ImportSession session, SystemDoc s, IReadOnlyList<SystemDoc> systems, DataUseVocabulary uses)
+    private static (string Purpose, List<string> Mechanisms) Flows(ImportSession session, SystemDoc s, IReadOnlyList<SystemDoc> systems, DataUseVocabulary uses)
     {
         var declarations = s.System["privacy_declarations"].Items.ToList();
         var purpose = Purpose(declarations.Select(d => d["data_use"].String).OfType<string>().Select(u => uses.Fideslang(u) ?? u).FirstOrDefault());
@@ -198,6 +238,7 @@ internal static class FidesReader
             }
             Flow(session, $"{s.Key}-to-{(alpha2 ?? t.String!).ToLowerInvariant()}", from, name, [], purpose, mechanisms, t.Location);
         }
+        return (purpose, mechanisms);
     }
 
     private static string Recipient(ImportSession session, string key, SourceLocation at)

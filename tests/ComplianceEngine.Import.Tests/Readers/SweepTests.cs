@@ -106,4 +106,60 @@ public sealed class SweepTests
         var (estate, _) = ImportHarness.Load("x.yaml", text);
         Assert.Equal("alpha-bucket", Assert.Single(estate.Stores.Single(s => s.Name == "db").Backups).Name);
     }
+
+    /// <summary>
+    /// A Fides system's <c>ingress</c> ("The resources from which the system receives data") was not read: a flow only
+    /// the receiving system declares was lost. Shape: ethyca/fideslang@40394c46599745a6b8f14d069889fddfa2651409
+    /// <c>src/fideslang/models.py</c> (<c>System.egress</c>/<c>ingress</c> lists of <c>DataFlow</c>: <c>fides_key</c>,
+    /// <c>type</c> system|dataset|user, <c>data_categories</c>).
+    /// </summary>
+    [Fact]
+    public void Fides_FlowOnlyTheReceiverDeclares_IsImported()
+    {
+        const string Manifest = """
+            system:
+              - fides_key: crm
+                name: CRM
+                system_type: Service
+                meta: {k8s_cluster: fra}
+                privacy_declarations:
+                  - {name: Customer records, data_use: essential.service, data_categories: [user.contact], data_subjects: [customer]}
+              - fides_key: analytics
+                name: Analytics
+                system_type: Service
+                meta: {k8s_cluster: fra}
+                ingress:
+                  - {fides_key: crm, type: system, data_categories: [user.contact]}
+                  - {fides_key: user, type: user}
+                  - {fides_key: partner_feed, type: system}
+                privacy_declarations:
+                  - {name: Reporting, data_use: analytics.reporting, data_categories: [user.contact], data_subjects: [customer]}
+            """;
+        var (docs, diagnostics) = ImportHarness.Import("systems.yml", Manifest);
+        var flows = docs.Where(d => (d.Document.Get("kind") as Loading.Yaml.YamlScalar)?.Value == "DataFlow")
+            .Select(d => ((Loading.Yaml.YamlScalar)((Loading.Yaml.YamlMapping)d.Document.Get("metadata")!).Get("name")!).Value).ToList();
+        Assert.Equal(["crm-to-analytics"], flows);
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceNotRead && d.Message.Contains("'partner_feed'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fides_FlowBothEndsDeclare_IsImportedOnce()
+    {
+        const string Manifest = """
+            system:
+              - fides_key: crm
+                system_type: Service
+                meta: {k8s_cluster: fra}
+                egress: [{fides_key: analytics, type: system}]
+                privacy_declarations: [{name: p, data_use: essential.service, data_categories: [user.contact], data_subjects: [customer]}]
+              - fides_key: analytics
+                system_type: Service
+                meta: {k8s_cluster: fra}
+                ingress: [{fides_key: crm, type: system}]
+                privacy_declarations: [{name: r, data_use: analytics.reporting, data_categories: [user.contact], data_subjects: [customer]}]
+            """;
+        var (docs, diagnostics) = ImportHarness.Import("systems.yml", Manifest);
+        Assert.Single(docs, d => (d.Document.Get("kind") as Loading.Yaml.YamlScalar)?.Value == "DataFlow");
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceDuplicateName);
+    }
 }
