@@ -129,7 +129,7 @@ internal sealed partial class TerraformPlanReader
     {
         var arn = copy["destination_vault_arn"];
         if (arn.String is { Length: > 0 } value) return FromArn(plan, attribute, value, arn.Location);
-        if (Expression(expression) is { } configured) return FromArn(plan, attribute, configured.Value, configured.At);
+        if (Expression(expression, plan.ModuleAddress) is { } configured) return FromArn(plan, attribute, configured.Value, configured.At);
         foreach (var reference in expression["references"].Strings)
         {
             if (!_byAddress.TryGetValue(Referenced(plan, reference), out var vault) || vault.Type != "aws_backup_vault") continue;

@@ -239,7 +239,8 @@ internal sealed partial class TerraformPlanReader
     /// the configuration's expression for the attribute; else, when the resource's configuration does not set it, the
     /// region of the provider configuration its <c>provider_config_key</c> names (aliases and module providers as the
     /// plan resolves them). An expression is resolved when it is a constant or a single input variable (<c>var.x</c>,
-    /// <c>var.x["k"]</c>, <c>var.x[0]</c>) whose value the plan's <c>variables</c> hold. A local, data source, module
+    /// <c>var.x["k"]</c>, <c>var.x[0]</c>) whose value the plan's <c>variables</c> hold; inside a module, <c>var.x</c> is
+    /// what the module call passes (resolved where the call is), else the module variable's default. A local, data source, module
     /// output, function or several references, or a provider region taken from the environment, cannot be known from the
     /// plan: the fact is indeterminate, with a warning at the field (CE2069), never a guess.
     /// </summary>
@@ -252,7 +253,7 @@ internal sealed partial class TerraformPlanReader
         var config = ConfigOf(c);
         if (config is { } cfg && cfg["expressions"][attribute].Exists)
         {
-            var resolved = Resolve(cfg["expressions"][attribute]);
+            var resolved = Resolve(cfg["expressions"][attribute], ModulePath(c.ModuleAddress));
             if (resolved.Value is { } v) return (Normalise(provider, v), resolved.At);
             return Unresolved(c, $"its configuration sets {attribute} to {resolved.Why}", resolved.At);
         }
@@ -274,7 +275,7 @@ internal sealed partial class TerraformPlanReader
             return Unresolved(c, provider == "aws"
                 ? $"provider configuration '{key}' sets no region, so it comes from the environment (AWS_REGION, AWS_DEFAULT_REGION or the shared config profile), which the plan does not hold"
                 : $"provider configuration '{key}' sets no region, and the resource gives none", _root["configuration"]["provider_config"][key].Location);
-        var fromProvider = Resolve(region);
+        var fromProvider = Resolve(region, ModulePath(_root["configuration"]["provider_config"][key]["module_address"].String));
         if (fromProvider.Value is { } p) return (Normalise(provider, p), fromProvider.At);
         return Unresolved(c, $"provider configuration '{key}' sets region to {fromProvider.Why}", fromProvider.At);
     }
@@ -320,15 +321,37 @@ internal sealed partial class TerraformPlanReader
     private readonly record struct Resolution(string? Value, SourceLocation At, string? Why);
 
     /// <summary>A configuration expression's value when the plan holds it (see <see cref="Resolve"/>), else null.</summary>
-    private Sourced<string>? Expression(Cursor expression) =>
-        expression.Exists && Resolve(expression) is { Value: { } v } r ? new(v, r.At) : null;
+    private Sourced<string>? Expression(Cursor expression, string? moduleAddress = null) =>
+        expression.Exists && Resolve(expression, ModulePath(moduleAddress)) is { Value: { } v } r ? new(v, r.At) : null;
+
+    /// <summary>The module call names of a module address: <c>module.a["x"].module.b</c> -> [a, b]; the root is empty.</summary>
+    private static IReadOnlyList<string> ModulePath(string? moduleAddress)
+    {
+        if (string.IsNullOrEmpty(moduleAddress)) return [];
+        var bare = System.Text.RegularExpressions.Regex.Replace(moduleAddress, @"\[[^\]]*\]", "");
+        var parts = bare.Split('.');
+        return [.. Enumerable.Range(0, parts.Length / 2).Where(i => parts[2 * i] == "module").Select(i => parts[2 * i + 1])];
+    }
+
+    /// <summary>The configuration of the module call at <paramref name="path"/> (its <c>expressions</c> and <c>module</c>), or a missing cursor.</summary>
+    private Cursor ModuleCall(IReadOnlyList<string> path)
+    {
+        var module = _root["configuration"]["root_module"];
+        var call = module;
+        foreach (var name in path)
+        {
+            call = module["module_calls"][name];
+            module = call["module"];
+        }
+        return call;
+    }
 
     /// <summary>
     /// A configuration expression's value: its <c>constant_value</c>, or the value in <c>variables</c> of its single
     /// input variable reference (Terraform lists <c>var.x["k"]</c> with its root <c>var.x</c>). Anything else is not
     /// in the plan.
     /// </summary>
-    private Resolution Resolve(Cursor expression)
+    private Resolution Resolve(Cursor expression, IReadOnlyList<string> module)
     {
         if (expression["constant_value"].Exists)
             return expression["constant_value"].String is { Length: > 0 } constant
@@ -340,8 +363,27 @@ internal sealed partial class TerraformPlanReader
         var roots = references.Select(Root).Distinct(StringComparer.Ordinal).ToList();
         if (roots.Count > 1 || !roots[0].StartsWith("var.", StringComparison.Ordinal))
             return new(null, at, $"an expression of {string.Join(", ", references)}, which the plan does not evaluate");
-        var variable = _root["variables"][roots[0][4..]]["value"];
-        if (!variable.Exists) return new(null, at, $"{roots[0]}, whose value is not in the plan's variables");
+        var name = roots[0][4..];
+        Cursor variable;
+        if (module.Count == 0)
+        {
+            variable = _root["variables"][name]["value"];
+            if (!variable.Exists) return new(null, at, $"{roots[0]}, whose value is not in the plan's variables");
+        }
+        else
+        {
+            // A module's variable: the module call's argument, evaluated where the call is; else the variable's default.
+            var call = ModuleCall(module);
+            var parent = module.Take(module.Count - 1).ToList();
+            if (call["expressions"][name].Exists)
+            {
+                if (references.Count > 1) return new(null, at, $"an expression of {string.Join(", ", references)} in module.{string.Join(".module.", module)}, which the plan does not evaluate");
+                var passed = Resolve(call["expressions"][name], parent);
+                return passed.Value is null ? passed with { Why = $"{roots[0]} of module.{string.Join(".module.", module)}, passed as {passed.Why}" } : passed;
+            }
+            variable = call["module"]["variables"][name]["default"];
+            if (!variable.Exists) return new(null, at, $"{roots[0]} of module.{string.Join(".module.", module)}, whose value the plan does not hold");
+        }
         var indexed = references.Where(r => r != roots[0]).ToList();
         if (indexed.Count == 0)
             return variable.String is { Length: > 0 } text ? new(text, variable.Location, null) : new(null, variable.Location, $"{roots[0]}, whose value is not text");

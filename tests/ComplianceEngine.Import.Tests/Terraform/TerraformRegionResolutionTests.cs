@@ -172,4 +172,37 @@ public sealed class TerraformRegionResolutionTests
         var (estate, _) = Load(Plan(Provider("aws", EuDefault), Root("aws", expressions), """{"bucket_region":{"value":"eu-south-1"}}"""));
         Assert.Equal("aws-eu-south-1", SiteOf(estate));
     }
+
+    /// <summary>A module's provider block: <c>var.region</c> there is the module's variable, whose value the module call passes.</summary>
+    private static string ModuleWithOwnProvider(string callExpressions, string moduleVariables = "{}") =>
+        "{\"module_calls\":{\"child\":{\"source\":\"./child\",\"expressions\":" + callExpressions + ",\"module\":{\"resources\":[{\"address\":\"aws_s3_bucket.data\",\"mode\":\"managed\","
+        + "\"type\":\"aws_s3_bucket\",\"name\":\"data\",\"provider_config_key\":\"module.child:aws\",\"expressions\":{},\"schema_version\":0}],\"variables\":" + moduleVariables + "}}}}";
+
+    private const string ModuleProvider = "\"module.child:aws\":{\"module_address\":\"module.child\",\"name\":\"aws\",\"full_name\":\"" + Full + "\",\"expressions\":{\"region\":{\"references\":[\"var.region\"]}}}";
+
+    [Fact]
+    public void ModuleVariable_IsWhatTheModuleCallPasses_NotTheRootVariableOfTheSameName()
+    {
+        var plan = Plan(ModuleProvider, ModuleWithOwnProvider("""{"region":{"references":["var.dr_region"]}}"""), """{"region":{"value":"us-east-1"},"dr_region":{"value":"eu-north-1"}}""",
+            address: "module.child.aws_s3_bucket.data", module: "module.child");
+        Assert.Equal("aws-eu-north-1", SiteOf(Load(plan).Estate));
+    }
+
+    [Fact]
+    public void ModuleVariable_NotPassed_IsItsDefault()
+    {
+        var plan = Plan(ModuleProvider, ModuleWithOwnProvider("{}", """{"region":{"default":"eu-west-3"}}"""), """{"region":{"value":"us-east-1"}}""",
+            address: "module.child.aws_s3_bucket.data", module: "module.child");
+        Assert.Equal("aws-eu-west-3", SiteOf(Load(plan).Estate));
+    }
+
+    [Fact]
+    public void ModuleVariable_PassedALocal_IsIndeterminate()
+    {
+        var plan = Plan(ModuleProvider, ModuleWithOwnProvider("""{"region":{"references":["local.dr"]}}"""), """{"region":{"value":"us-east-1"}}""",
+            address: "module.child.aws_s3_bucket.data", module: "module.child");
+        var (estate, diagnostics) = Load(plan);
+        Assert.Equal("aws-unknown", SiteOf(estate));
+        Assert.Contains("local.dr", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceRegionUnresolved).Message, StringComparison.Ordinal);
+    }
 }
