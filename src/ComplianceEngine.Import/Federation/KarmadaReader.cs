@@ -203,7 +203,8 @@ internal static class KarmadaReader
     /// The selected clusters without those with a <c>NoSchedule</c> or <c>NoExecute</c> taint the policy does not tolerate
     /// (Karmada's TaintToleration filter, with Kubernetes' ToleratesTaint: effect and key match when given; <c>Equal</c> or
     /// no operator compares the value, <c>Exists</c> any value). A cluster named but not among the inputs keeps its place:
-    /// its taints are unknown. Each exclusion is a note.
+    /// its taints are unknown. Each exclusion is a warning: a workload placed before the taint stays, which only its
+    /// ResourceBinding shows.
     /// </summary>
     private static List<string> Tolerated(ImportSession session, string owner, IReadOnlyList<MemberCluster> members, List<string> selected, List<Cursor> tolerations, Cursor placement)
     {
@@ -218,8 +219,10 @@ internal static class KarmadaReader
                 result.Add(name);
                 continue;
             }
-            session.Diagnostics.Note(DiagnosticCodes.SourcePlacementNotApplied,
-                $"{owner}: Karmada Cluster '{name}' has the taint {taint["key"].String}{(taint["value"].String is { } v ? "=" + v : "")}:{taint["effect"].String}, which the policy's clusterTolerations do not tolerate; the scheduler does not place on it (a workload placed there before the taint stays: a ResourceBinding among the inputs would say)",
+            // A warning, not a note: Karmada keeps a workload it placed before the taint (NoSchedule; NoExecute evicts only
+            // with --enable-no-execute-taint-eviction, off by default), and whether it did is not in a policy.
+            session.Diagnostics.Warning(DiagnosticCodes.SourcePlacementNotApplied,
+                $"{owner}: Karmada Cluster '{name}' has the taint {taint["key"].String}{(taint["value"].String is { } v ? "=" + v : "")}:{taint["effect"].String}, which the policy's clusterTolerations do not tolerate; the scheduler does not place on it, so it is read as not placed there. A workload placed there before the taint stays: give its ResourceBinding (kubectl get resourcebindings -o yaml) to read where it is",
                 placement.Location);
         }
         return result;

@@ -218,7 +218,7 @@ public static class DiagnosticCodes
     public const string SourceSelectorUndecided = "CE2065";
     /// <summary>A Velero Schedule or setting under which Velero makes no copy: a paused schedule, volume snapshots off or replaced by file-system backup (note; warning when earlier copies are kept).</summary>
     public const string SourceCopyNotMade = "CE2066";
-    /// <summary>A Karmada policy that matches a workload but loses to one of higher precedence, or a cluster a placement selects whose taint the policy does not tolerate (note).</summary>
+    /// <summary>A Karmada policy that matches a workload but loses to one of higher precedence (note), or a cluster a placement selects whose taint the policy does not tolerate, left out as the scheduler leaves it out (warning: a workload placed before the taint stays).</summary>
     public const string SourcePlacementNotApplied = "CE2067";
     /// <summary>An Istio ServiceEntry whose <c>workloadSelector</c> makes its endpoints in-mesh workloads, not the hosts it names (warning).</summary>
     public const string SourceEndpointsSelected = "CE2068";

@@ -112,7 +112,10 @@ public sealed class KarmadaPrecedenceTests
     {
         var (estate, diagnostics) = ImportHarness.Load("x.yaml", Members + Nginx() + Policy("pp", ", name: nginx", "member2, member3"));
         Assert.Equal(["member2"], Replicas(estate));
-        Assert.Contains("dedicated=special-user:NoSchedule", ImportHarness.Single(diagnostics, DiagnosticCodes.SourcePlacementNotApplied).Message, StringComparison.Ordinal);
+        var warning = ImportHarness.Single(diagnostics, DiagnosticCodes.SourcePlacementNotApplied);
+        Assert.Contains("dedicated=special-user:NoSchedule", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity); // a workload placed before the taint would stay
+        Assert.Contains("ResourceBinding", warning.Message, StringComparison.Ordinal);
     }
 
     [Theory]
