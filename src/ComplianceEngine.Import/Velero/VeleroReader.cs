@@ -83,12 +83,7 @@ internal static class VeleroReader
                 continue;
             }
             stores = Selected(session, owner, spec, stores);
-            if (stores.Count == 0)
-            {
-                session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
-                    $"{owner}: its label selector selects none of the imported DataStores in the namespaces it backs up ({Describe(spec)}); it copies none of their data", SelectorOf(spec).Location);
-                continue;
-            }
+            if (stores.Count == 0) continue; // Selected has named the stores it leaves out
             var bslName = spec["storageLocation"].String ?? defaultBsl ?? "default";
             if (bsls.TryGetValue(bslName, out var bsl))
                 BackUp(session, stores, bsl, spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
@@ -143,6 +138,7 @@ internal static class VeleroReader
         if (selectors.Count == 0) return stores;
         var at = SelectorOf(spec).Location;
         var result = new List<NativeDraft>();
+        var left = new List<string>();
         foreach (var store in stores)
         {
             var (sets, undecided) = LabelSets(store);
@@ -153,11 +149,18 @@ internal static class VeleroReader
                 continue;
             }
             var why = outcomes.Contains(null) ? "the selector has an expression Kubernetes cannot evaluate (operator, values)" : undecided;
-            if (why is null) continue; // Velero does not take it: nothing it holds goes to this backup
+            if (why is null)
+            {
+                left.Add(store.Name); // Velero does not take it: nothing it holds goes to this backup
+                continue;
+            }
             session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
                 $"{owner}: whether its label selector takes DataStore '{store.Name}' cannot be decided from the inputs ({why}); it is read as backed up", at);
             result.Add(store);
         }
+        if (left.Count > 0)
+            session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                $"{owner}: its label selector leaves out {string.Join(", ", left)} (their pods' and claims' labels do not match), so it copies none of their data", at);
         return result;
     }
 

@@ -46,6 +46,9 @@ public sealed class VeleroSelectionTests
         Assert.Equal(["backups-use1"], BackupsOf(estate, "db"));
         Assert.Empty(BackupsOf(estate, "cache"));
         Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceSelectorUndecided);
+        var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceCopyNotMade); // what it leaves out is said, not silent
+        Assert.Equal(DiagnosticSeverity.Info, note.Severity);
+        Assert.Contains("leaves out cache", note.Message, StringComparison.Ordinal);
     }
 
     [Fact]
