@@ -90,7 +90,7 @@ internal static class KarmadaReader
             var selected = terms.Count > 0
                 ? terms.SelectMany(t => Select(session, owner, members, t)).Distinct(StringComparer.Ordinal).ToList()
                 : placement["clusterAffinity"].Exists ? Select(session, owner, members, placement["clusterAffinity"]).ToList() : [.. members.Select(m => m.Name)];
-            selected = Tolerated(session, owner, members, selected, tolerations, placement);
+            WarnOfUntoleratedTaints(session, owner, members, selected, tolerations, placement);
             var priority = 0;
             if (spec["priority"].Exists && !int.TryParse(spec["priority"].String, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out priority))
                 session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"{owner}: spec.priority '{spec["priority"].String}' is not a whole number; which policy wins cannot be worked out", spec["priority"].Location);
@@ -200,32 +200,26 @@ internal static class KarmadaReader
     }
 
     /// <summary>
-    /// The selected clusters without those with a <c>NoSchedule</c> or <c>NoExecute</c> taint the policy does not tolerate
-    /// (Karmada's TaintToleration filter, with Kubernetes' ToleratesTaint: effect and key match when given; <c>Equal</c> or
-    /// no operator compares the value, <c>Exists</c> any value). A cluster named but not among the inputs keeps its place:
-    /// its taints are unknown. Each exclusion is a warning: a workload placed before the taint stays, which only its
-    /// ResourceBinding shows.
+    /// Warns of each selected cluster where a <c>NoSchedule</c> or <c>NoExecute</c> taint is not tolerated by the
+    /// policy (Karmada's TaintToleration filter, with Kubernetes' ToleratesTaint: effect and key match when given; <c>Equal</c>
+    /// or no operator compares the value, <c>Exists</c> any value). Such a cluster is kept, not dropped: the scheduler places
+    /// no new workload on it, but one placed before the taint stays (NoSchedule evicts nothing; NoExecute evicts only with
+    /// <c>--enable-no-execute-taint-eviction</c>, off by default), and whether that happened is only in a ResourceBinding.
+    /// A reader that cannot decide over-includes and says so (fail closed).
     /// </summary>
-    private static List<string> Tolerated(ImportSession session, string owner, IReadOnlyList<MemberCluster> members, List<string> selected, List<Cursor> tolerations, Cursor placement)
+    private static void WarnOfUntoleratedTaints(ImportSession session, string owner, IReadOnlyList<MemberCluster> members, List<string> selected, List<Cursor> tolerations, Cursor placement)
     {
-        var result = new List<string>();
         foreach (var name in selected)
         {
             var member = members.FirstOrDefault(m => m.Name == name);
             var blocking = member?.Taints.Items.Where(taint => taint["effect"].String is "NoSchedule" or "NoExecute" && !tolerations.Any(t => Tolerates(t, taint)))
                 .Select(taint => (Cursor?)taint).FirstOrDefault();
             if (blocking is not { } taint)
-            {
-                result.Add(name);
                 continue;
-            }
-            // A warning, not a note: Karmada keeps a workload it placed before the taint (NoSchedule; NoExecute evicts only
-            // with --enable-no-execute-taint-eviction, off by default), and whether it did is not in a policy.
-            session.Diagnostics.Warning(DiagnosticCodes.SourcePlacementNotApplied,
-                $"{owner}: Karmada Cluster '{name}' has the taint {taint["key"].String}{(taint["value"].String is { } v ? "=" + v : "")}:{taint["effect"].String}, which the policy's clusterTolerations do not tolerate; the scheduler does not place on it, so it is read as not placed there. A workload placed there before the taint stays: give its ResourceBinding (kubectl get resourcebindings -o yaml) to read where it is",
+            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
+                $"{owner}: Karmada Cluster '{name}' has the taint {taint["key"].String}{(taint["value"].String is { } v ? "=" + v : "")}:{taint["effect"].String}, which the policy's clusterTolerations do not tolerate; the scheduler places no new workload there, but one placed before the taint stays, so it is read as placed there. Give its ResourceBinding (kubectl get resourcebindings -o yaml) to read where it is",
                 placement.Location);
         }
-        return result;
     }
 
     private static bool Tolerates(Cursor toleration, Cursor taint)
