@@ -88,7 +88,7 @@ internal static class OnwardRerouteBench
     /// reroute, made and undone in turn. Each version's transfers are derived again; an unchanged transfer keeps the previous
     /// object (as the incremental evaluation keeps them). Prints each update's wall time and where it went, step by step.
     /// </summary>
-    public static void RunEdit(Engine engine, Estate estate, string edit, int rounds)
+    public static void RunEdit(Engine engine, Estate estate, string edit, int rounds, int workers = 1)
     {
         var context = new EvaluationContext(Commands.AsOf, estate.Organization);
         var builder = new FactBuilder(engine.Resolver);
@@ -133,7 +133,7 @@ internal static class OnwardRerouteBench
         }
         var regimes = OnwardScope.Of(engine.Rules.Rules);
         var filter = new OnwardRuleFilter(new RuleSelection(engine.Rules).Transfer, workers: 1);
-        var index = OnwardIndex.Build(original, regimes, filter);
+        var index = OnwardIndex.Build(original, regimes, filter, workers);
         Console.Error.WriteLine($"  {edit}: {original.Count} transfers, {changed.Count} after the edit, {Enumerable.Range(0, Math.Min(original.Count, changed.Count)).Count(e => !ReferenceEquals(original[e], changed[e]))} differ");
         var sw = new Stopwatch();
         for (var r = 0; r < Math.Max(rounds, 2); r++)

@@ -479,6 +479,22 @@ internal sealed partial class OnwardGraph
     public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
         bool[] bound, out SearchLog next, out int searched)
     {
+        var search = ReplayUnset(before, log, region, counts, lots, boundEdges, bound, out next, out searched, out var unset);
+        SetArrived(search, lots, unset);
+        return search;
+    }
+
+    /// <summary>
+    /// As <see cref="Replay"/>, without the sets of lots that arrived at the region's nodes (<see cref="RegimeSearch.Arrived"/> at
+    /// the positions in <paramref name="unset"/>, to be set by <see cref="SetArrived"/> from <paramref name="lots"/>): everything it
+    /// touches is its own or read only (while the categories are plain bits, <see cref="CategoryBits.Narrow"/>), so replays of
+    /// several regimes may run at once, each with its own <paramref name="lots"/>; the sets are interned in the graph's
+    /// <see cref="LotSets"/>, one thread at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RegimeSearch ReplayUnset(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
+        bool[] bound, out SearchLog next, out int searched, out List<int> unset)
+    {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(boundEdges);
@@ -672,6 +688,7 @@ internal sealed partial class OnwardGraph
         // The order of reaching: the nodes outside the region in their old order, the region's where they now fall.
         var order = new int[before.Order.Length - CountIn(before.Order, region) + reached.Count];
         var arrived = new int[order.Length];
+        var pending = new List<int>();
         var at = 0;
         var d = 0;
         for (var k = 0; k < before.Order.Length; k++)
@@ -692,10 +709,21 @@ internal sealed partial class OnwardGraph
         void Place(int node)
         {
             order[at] = node;
-            arrived[at++] = Outgoing[node] is not null ? lots.SetAt(node, Lots) : LotSets.Empty;
+            if (Outgoing[node] is not null) pending.Add(at);
+            arrived[at++] = LotSets.Empty;
         }
 
+        unset = pending;
         return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, bound);
+    }
+
+    /// <summary>Sets the lots that arrived at the positions <paramref name="unset"/> of <paramref name="search"/>'s order (a replay's region nodes data leaves), from <paramref name="lots"/>.</summary>
+    public void SetArrived(RegimeSearch search, NodeLotTable lots, List<int> unset)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(lots);
+        ArgumentNullException.ThrowIfNull(unset);
+        foreach (var k in unset) search.Arrived[k] = lots.SetAt(search.Order[k], Lots);
     }
 
     private static bool Earlier(SearchLog log, int node, int ev, int slot) =>

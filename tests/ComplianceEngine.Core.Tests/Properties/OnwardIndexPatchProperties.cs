@@ -26,7 +26,7 @@ public sealed class OnwardIndexPatchProperties
         var engine = GeneratedEstates.Engine;
         var regimes = OnwardScope.Of(engine.Rules.Rules);
         var transferRules = new RuleSelection(engine.Rules).Transfer;
-        long patched = 0, rebuilt = 0, replayedEvents = 0, fullEvents = 0, keptHops = 0, addedHops = 0;
+        long patched = 0, rebuilt = 0, replayedEvents = 0, fullEvents = 0, keptHops = 0, addedHops = 0, atOnce = 0;
         Cases.Sample(cases =>
         {
             foreach (var (seed, edits) in cases)
@@ -37,7 +37,8 @@ public sealed class OnwardIndexPatchProperties
                 IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
                 IReadOnlySet<string>? follow = filtered ? regimes : null;
                 var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
-                var index = OnwardIndex.Build(Direct(resolved, context), follow, Filter());
+                // Half the estates replay the regimes a change reaches on two threads at once (the same results).
+                var index = OnwardIndex.Build(Direct(resolved, context), follow, Filter(), workers: seed % 4 < 2 ? 2 : 1);
                 var step = 0;
                 foreach (var (kind, a, b) in edits)
                 {
@@ -72,6 +73,7 @@ public sealed class OnwardIndexPatchProperties
                     {
                         patched++;
                         replayedEvents += update.EventsReplayed;
+                        if (update.ReplayedAtOnce > 1) atOnce++;
                         foreach (var regime in update.RegimesSearched) fullEvents += built.EventsOf(regime);
                     }
                     else
@@ -87,7 +89,7 @@ public sealed class OnwardIndexPatchProperties
 
         // Not vacuous: reroutes were patched (and removals rebuilt), searches were replayed, and a replay handled far
         // fewer queue events than full searches of the same regimes would have.
-        Assert.True(patched > 20 && rebuilt > 0, $"patched {patched}, rebuilt {rebuilt}");
+        Assert.True(patched > 20 && rebuilt > 0 && atOnce > 5, $"patched {patched} ({atOnce} with regimes replayed at once), rebuilt {rebuilt}");
         Assert.True(replayedEvents > 0 && replayedEvents * 2 < fullEvents, $"replayed {replayedEvents} queue events, full searches {fullEvents}");
         Assert.True(keptHops > addedHops, $"kept {keptHops} hops, added {addedHops}");
     }
@@ -142,7 +144,7 @@ public sealed class OnwardIndexPatchProperties
                 var filtered = seed % 2 == 0;
                 IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
                 IReadOnlySet<string>? follow = filtered ? regimes : null;
-                var index = OnwardIndex.Build(Direct(new FactBuilder(engine.Resolver).Resolve(estate), context), follow, Filter());
+                var index = OnwardIndex.Build(Direct(new FactBuilder(engine.Resolver).Resolve(estate), context), follow, Filter(), workers: seed % 4 < 2 ? 2 : 1);
                 var step = 0;
                 foreach (var (kind, a, b) in edits)
                 {

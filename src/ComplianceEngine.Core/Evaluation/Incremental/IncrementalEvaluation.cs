@@ -116,7 +116,7 @@ public sealed partial class IncrementalEvaluation
             IEnumerable<Fact> derived = direct;
             if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
             {
-                index = OnwardIndex.Build(edges, follow, filter);
+                index = OnwardIndex.Build(edges, follow, filter, workers);
                 KeepFilter(filter);
                 derived = direct.Concat(index.Hops.Select(volumes.Apply));
             }
