@@ -450,6 +450,7 @@ internal sealed partial class OnwardGraph
                     log.Enqueued(p - start, next);
                 }
             }
+            log.EndEvent();
         }
         scratch.GrewKinds = grewKinds;
         scratch.GrewCategories = grewCategories;
@@ -505,7 +506,7 @@ internal sealed partial class OnwardGraph
         var old = before.Trace;
         var trace = new RegimeTrace(Transfers, nodes);
         lots.Reset(nodes);
-        var log2 = new SearchLog(nodes, log);
+        var log2 = new SearchLog(nodes);
         next = log2;
         log2.BoundEdges.AddRange(boundEdges);
         searched = 0;
@@ -558,24 +559,16 @@ internal sealed partial class OnwardGraph
         // Seeds logged at edges the regime no longer binds are the region's (their node's seeding changed): none left outside.
         OutsideSeeds(int.MaxValue);
 
-        var events = log.Events;
+        var events = log.EventNode.Count;
         var renumbered = new int[events];
-        // Per node outside the region met in the log: the positions (among its edges) of its edges into the region, in
-        // order; empty when it has none (so its events are copied as they are). Worked out once per node, not per event.
-        var into = new int[]?[nodes];
-        var slots = new List<int>();
+        var boundary = new sbyte[nodes];
         var grewKinds = new int[16];
         var grewCategories = new long[16];
-        var eventNode = log.EventNode;
-        var freshStart = log.FreshStart;
-        var enqueueStart = log.EnqueueStart;
-        var enqueueSlot = log.EnqueueSlot;
-        var enqueueNode = log.EnqueueNode;
         var j = 0;
         var uDequeued = 0;
         while (true)
         {
-            while (j < events && region[eventNode[j]]) j++;
+            while (j < events && region[log.EventNode[j]]) j++;
             if (queue.Count > 0 && (j >= events || queue.Peek().After <= uDequeued))
             {
                 // A region node: searched as the full search does.
@@ -584,104 +577,97 @@ internal sealed partial class OnwardGraph
                 searched++;
                 var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
                 var ev = log2.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
-                Pass(node, ev, grewKinds, grewCategories, grew);
+                Pass(node, ev, grewKinds, grewCategories, grew, -1);
+                log2.EndEvent();
                 continue;
             }
             if (j >= events) break;
             {
                 // A node outside the region: what it passed on is in the log; only its edges into the region are followed.
-                var node = eventNode[j];
-                var (freshFrom, freshTo) = (freshStart[j], freshStart[j + 1]);
-                var kinds = log.FreshKind.AsSpan(freshFrom, freshTo - freshFrom);
-                var categories = log.FreshCategories.AsSpan(freshFrom, freshTo - freshFrom);
-                var ev = log2.StartEvent(node, kinds, categories);
+                var node = log.EventNode[j];
+                var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
+                var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, freshTo - freshFrom), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
                 renumbered[j] = ev;
-                var intoRegion = into[node] ??= IntoRegion(node, region, slots);
-                int q = enqueueStart[j], qEnd = enqueueStart[j + 1];
-                if (intoRegion.Length == 0)
+                if (boundary[node] == 0) boundary[node] = (sbyte)(IntoRegion(node, region) ? 1 : 2);
+                if (boundary[node] == 2)
                 {
-                    // No edge into the region: every node it put on the queue is outside it.
-                    for (; q < qEnd; q++) log2.Enqueued(enqueueSlot[q], enqueueNode[q]);
-                    uEnqueued += qEnd - enqueueStart[j];
+                    for (var q = log.EnqueueStart[j]; q < log.EnqueueStart[j + 1]; q++)
+                    {
+                        if (region[log.EnqueueNode[q]]) continue;
+                        uEnqueued++;
+                        log2.Enqueued(log.EnqueueSlot[q], log.EnqueueNode[q]);
+                    }
                 }
                 else
                 {
-                    var count = kinds.Length;
+                    var count = freshTo - freshFrom;
                     if (grewKinds.Length < count)
                     {
                         grewKinds = new int[count];
                         grewCategories = new long[count];
                     }
-                    kinds.CopyTo(grewKinds);
-                    categories.CopyTo(grewCategories);
-                    var start = _outStart[node];
-                    foreach (var slot in intoRegion)
-                    {
-                        // The nodes outside the region it put on the queue before this edge, as logged (in edge order).
-                        for (; q < qEnd && enqueueSlot[q] < slot; q++)
-                        {
-                            if (region[enqueueNode[q]]) continue;
-                            uEnqueued++;
-                            log2.Enqueued(enqueueSlot[q], enqueueNode[q]);
-                        }
-                        Into(node, ev, slot, start + slot, grewKinds, grewCategories, count);
-                    }
-                    for (; q < qEnd; q++)
-                    {
-                        if (region[enqueueNode[q]]) continue;
-                        uEnqueued++;
-                        log2.Enqueued(enqueueSlot[q], enqueueNode[q]);
-                    }
+                    CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
+                    CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
+                    Pass(node, ev, grewKinds, grewCategories, count, j);
                 }
+                log2.EndEvent();
                 j++;
                 uDequeued++;
             }
         }
 
-        // Passes what grew at a region node (handled as event ev) along its edges, as the full search does (all of them lead
-        // into the region: it is closed under the edges data moves along).
-        void Pass(int node, int ev, int[] kinds, long[] categories, int grew)
+        // Passes what grew at node (handled as event ev) along its edges: into the region as the full search does, and for
+        // a node outside it (logged as event logged) to nodes outside the region as the log says it did.
+        void Pass(int node, int ev, int[] kinds, long[] categories, int grew, int logged)
         {
             var start = _outStart[node];
+            var q = logged >= 0 ? log.EnqueueStart[logged] : 0;
+            var qEnd = logged >= 0 ? log.EnqueueStart[logged + 1] : 0;
             for (int p = start, end = _outStart[node + 1]; p < end; p++)
             {
-                if (!region[_outTo[p]])
+                var slot = p - start;
+                var to = _outTo[p];
+                for (; q < qEnd && log.EnqueueSlot[q] < slot; q++) { }
+                if (!region[to])
                 {
-                    for (var g = 0; g < grew; g++)
+                    if (logged < 0)
                     {
-                        if (Categories.Carry(categories[g], _outSet[p]) != CategoryBits.Nothing)
-                            throw new InvalidOperationException("the replayed region is not closed under the edges data moves along");
+                        for (var g = 0; g < grew; g++)
+                        {
+                            if (Categories.Carry(categories[g], _outSet[p]) != CategoryBits.Nothing)
+                                throw new InvalidOperationException("the replayed region is not closed under the edges data moves along");
+                        }
+                        continue;
+                    }
+                    if (q < qEnd && log.EnqueueSlot[q] == slot)
+                    {
+                        uEnqueued++;
+                        log2.Enqueued(slot, to);
+                        q++;
                     }
                     continue;
                 }
-                Into(node, ev, p - start, p, kinds, categories, grew);
-            }
-        }
-
-        // Passes what grew at node (event ev) along its edge at position p (slot among its own) to a region node.
-        void Into(int node, int ev, int slot, int p, int[] kinds, long[] categories, int grew)
-        {
-            var to = _outTo[p];
-            var set = _outSet[p];
-            var grown = false;
-            for (var g = 0; g < grew; g++)
-            {
-                var carried = Categories.Carry(categories[g], set);
-                if (carried == CategoryBits.Nothing) continue;
-                if (trace.ReachedBy[to] == RegimeTrace.Unreached)
+                var e = _outEdge[p];
+                var grown = false;
+                for (var g = 0; g < grew; g++)
                 {
-                    trace.Reach(to, _outEdge[p], node);
-                    reached.Add(to);
-                    log2.ReachEvent[to] = ev;
-                    log2.ReachSlot[to] = slot;
+                    var carried = Categories.Carry(categories[g], _outSet[p]);
+                    if (carried == CategoryBits.Nothing) continue;
+                    if (trace.ReachedBy[to] == RegimeTrace.Unreached)
+                    {
+                        trace.Reach(to, e, node);
+                        reached.Add(to);
+                        log2.ReachEvent[to] = ev;
+                        log2.ReachSlot[to] = slot;
+                    }
+                    grown |= lots.Grow(to, kinds[g], carried, Categories);
                 }
-                grown |= lots.Grow(to, kinds[g], carried, Categories);
-            }
-            if (grown && !queued[to])
-            {
-                queued[to] = true;
-                queue.Enqueue((to, uEnqueued));
-                log2.Enqueued(slot, to);
+                if (grown && !queued[to])
+                {
+                    queued[to] = true;
+                    queue.Enqueue((to, uEnqueued));
+                    log2.Enqueued(slot, to);
+                }
             }
         }
 
@@ -726,6 +712,7 @@ internal sealed partial class OnwardGraph
         foreach (var k in unset) search.Arrived[k] = lots.SetAt(search.Order[k], Lots);
     }
 
+
     private static bool Earlier(SearchLog log, int node, int ev, int slot) =>
         log.ReachEvent[node] < ev || (log.ReachEvent[node] == ev && log.ReachSlot[node] < slot);
 
@@ -739,16 +726,13 @@ internal sealed partial class OnwardGraph
         return n;
     }
 
-    /// <summary>The positions (among <paramref name="node"/>'s edges) of its edges into <paramref name="region"/>, in order; <paramref name="scratch"/> is reused.</summary>
-    private int[] IntoRegion(int node, bool[] region, List<int> scratch)
+    private bool IntoRegion(int node, bool[] region)
     {
-        scratch.Clear();
-        var next = Next(node);
-        for (var k = 0; k < next.Length; k++)
+        foreach (var to in Next(node))
         {
-            if (region[next[k]]) scratch.Add(k);
+            if (region[to]) return true;
         }
-        return scratch.Count == 0 ? [] : [.. scratch];
+        return false;
     }
 }
 
@@ -758,114 +742,37 @@ internal sealed partial class OnwardGraph
 /// node's); the seeds put on the queue (by bound edge); and for each node reached, the event (or, for a seed, the bound
 /// edge) and the edge position it was first reached at.
 /// </summary>
-/// <remarks>
-/// Flat arrays with counts (grown by doubling), not lists: a replay copies most of the previous log into the next one, and
-/// sizes the next one from it (<see cref="SearchLog(int, SearchLog)"/>), so the copy is span to span without growing.
-/// </remarks>
-internal sealed class SearchLog
+internal sealed class SearchLog(int nodes)
 {
     public const int SeedEvent = -1;
 
-    /// <summary>An empty log for a graph of <paramref name="nodes"/> nodes.</summary>
-    public SearchLog(int nodes)
-        : this(nodes, 1024, 4096, 1024)
-    {
-    }
-
-    /// <summary>An empty log for a graph of <paramref name="nodes"/> nodes, with room for about as much as <paramref name="like"/> holds.</summary>
-    public SearchLog(int nodes, SearchLog like)
-        : this(nodes, like.Events + like.Events / 8 + 16, like.FreshCount + like.FreshCount / 8 + 64, like.EnqueueCount + like.EnqueueCount / 8 + 16)
-    {
-    }
-
-    private SearchLog(int nodes, int events, int fresh, int enqueues)
-    {
-        EventNode = new int[events];
-        FreshStart = new int[events + 1];
-        EnqueueStart = new int[events + 1];
-        FreshKind = new int[fresh];
-        FreshCategories = new long[fresh];
-        EnqueueSlot = new int[enqueues];
-        EnqueueNode = new int[enqueues];
-        ReachEvent = new int[nodes];
-        ReachSlot = new int[nodes];
-    }
-
-    /// <summary>How many events (nodes taken from the queue) the log holds.</summary>
-    public int Events { get; private set; }
-
-    /// <summary>How many lots grew over all events.</summary>
-    public int FreshCount => FreshStart[Events];
-
-    /// <summary>How many nodes the events put on the queue.</summary>
-    public int EnqueueCount => EnqueueStart[Events];
-
-    /// <summary>Each event's node (the first <see cref="Events"/> entries).</summary>
-    public int[] EventNode { get; private set; }
-
-    /// <summary>Event j's lots that grew are entries <c>[FreshStart[j], FreshStart[j + 1])</c> of <see cref="FreshKind"/> and <see cref="FreshCategories"/>.</summary>
-    public int[] FreshStart { get; private set; }
-
-    public int[] FreshKind { get; private set; }
-    public long[] FreshCategories { get; private set; }
-
-    /// <summary>Event j's enqueues are entries <c>[EnqueueStart[j], EnqueueStart[j + 1])</c> of <see cref="EnqueueSlot"/> and <see cref="EnqueueNode"/>, by slot.</summary>
-    public int[] EnqueueStart { get; private set; }
-
-    public int[] EnqueueSlot { get; private set; }
-    public int[] EnqueueNode { get; private set; }
+    public List<int> EventNode { get; } = [];
+    public List<int> FreshStart { get; } = [0];
+    public List<int> FreshKind { get; } = [];
+    public List<long> FreshCategories { get; } = [];
+    public List<int> EnqueueStart { get; } = [0];
+    public List<int> EnqueueSlot { get; } = [];
+    public List<int> EnqueueNode { get; } = [];
     public List<int> SeedEnqueueEdge { get; } = [];
     public List<int> SeedEnqueueNode { get; } = [];
     public List<int> BoundEdges { get; } = [];
-    public int[] ReachEvent { get; }
-    public int[] ReachSlot { get; }
+    public int[] ReachEvent { get; } = new int[nodes];
+    public int[] ReachSlot { get; } = new int[nodes];
 
-    /// <summary>Starts an event at <paramref name="node"/> whose grown lots are <paramref name="kinds"/> and <paramref name="categories"/>; its number.</summary>
     public int StartEvent(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
     {
-        var ev = Events;
-        if (ev + 1 >= FreshStart.Length)
-        {
-            var size = FreshStart.Length * 2;
-            EventNode = Grown(EventNode, size);
-            FreshStart = Grown(FreshStart, size + 1);
-            EnqueueStart = Grown(EnqueueStart, size + 1);
-        }
-        EventNode[ev] = node;
-        var at = FreshStart[ev];
-        if (at + kinds.Length > FreshKind.Length)
-        {
-            var size = Math.Max(FreshKind.Length * 2, at + kinds.Length);
-            FreshKind = Grown(FreshKind, size);
-            FreshCategories = Grown(FreshCategories, size);
-        }
-        kinds.CopyTo(FreshKind.AsSpan(at));
-        categories.CopyTo(FreshCategories.AsSpan(at));
-        FreshStart[ev + 1] = at + kinds.Length;
-        // The event's enqueues start where the last event's ended (each Enqueued adds one).
-        EnqueueStart[ev + 1] = EnqueueStart[ev];
-        Events = ev + 1;
-        return ev;
+        EventNode.Add(node);
+        FreshKind.AddRange(kinds);
+        FreshCategories.AddRange(categories);
+        FreshStart.Add(FreshKind.Count);
+        return EventNode.Count - 1;
     }
 
-    /// <summary>The current event put <paramref name="node"/> (along the edge at <paramref name="slot"/> among its node's) on the queue.</summary>
     public void Enqueued(int slot, int node)
     {
-        var at = EnqueueStart[Events];
-        if (at == EnqueueSlot.Length)
-        {
-            EnqueueSlot = Grown(EnqueueSlot, at * 2);
-            EnqueueNode = Grown(EnqueueNode, at * 2);
-        }
-        EnqueueSlot[at] = slot;
-        EnqueueNode[at] = node;
-        EnqueueStart[Events] = at + 1;
+        EnqueueSlot.Add(slot);
+        EnqueueNode.Add(node);
     }
 
-    private static T[] Grown<T>(T[] array, int size)
-    {
-        var grown = new T[size];
-        array.AsSpan().CopyTo(grown);
-        return grown;
-    }
+    public void EndEvent() => EnqueueStart.Add(EnqueueSlot.Count);
 }

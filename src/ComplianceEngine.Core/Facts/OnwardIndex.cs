@@ -53,7 +53,7 @@ public sealed partial class OnwardIndex
     internal IReadOnlyList<string> Regimes => Graph.Regimes;
 
     /// <summary>How many times a node was taken from the queue in <paramref name="regime"/>'s last search or replay (-1: not recorded).</summary>
-    internal int EventsOf(string regime) => _byRegime[regime].Log?.Events ?? -1;
+    internal int EventsOf(string regime) => _byRegime[regime].Log?.EventNode.Count ?? -1;
 
     /// <summary>How <paramref name="regime"/>'s search ran (null: not recorded).</summary>
     internal SearchLog? LogOf(string regime) => _byRegime[regime].Log;

@@ -116,6 +116,38 @@ public sealed class OnwardIndexPatchProperties
         AssertSameHops(Full(index.Direct, null, null), [.. index.Hops], "the previous version");
     }
 
+    [Fact]
+    public void Patched_Reroutes_KeepTheEdgesSideBySide_AsAFreshGraphHasThem_AndListTheNodesAChangedEdgeLeaves()
+    {
+        // The patched graph reuses the previous graph's side-by-side edges (only the changed edges' destinations written
+        // again) and finds the nodes a changed edge leaves by one scan of them: both must be what a graph built from scratch
+        // over the same transfers has, node by node (a store's merged cluster edges included).
+        var estate = GeneratedEstates.Generate(11, 300);
+        var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+        var resolved = new FactBuilder(GeneratedEstates.Engine.Resolver).Resolve(estate);
+        var graph = new OnwardGraph(Direct(resolved, context), regimesToFollow: null);
+        var checkedEdges = 0;
+        for (var a = 0; a < 40; a++)
+        {
+            if (Reroute(estate, a * 7, a * 13) is not { } rerouted) continue;
+            var flow = rerouted.Flows[a * 7 % rerouted.Flows.Length];
+            var at = graph.Transfers.Select((t, e) => (t, e)).Where(x => !x.t.Implied && x.t.Subject.Name == flow.Name).Select(x => x.e).ToList();
+            var next = resolved.WithEstate(rerouted);
+            if (at.Count != 1 || FactBuilder.Declared(next, context, flow, FactBuilder.OrganizationMechanisms(next, context)) is not { } declared) continue;
+            TransferFact[] edges = [.. graph.Transfers];
+            edges[at[0]] = declared;
+            if (graph.Patched(edges, [at[0]]) is not { } patched) continue;
+            var fresh = new OnwardGraph(edges, regimesToFollow: null, graph.Ids);
+            Assert.Equal(fresh.NodeCount, patched.NodeCount);
+            for (var n = 0; n < fresh.NodeCount; n++) Assert.True(fresh.Next(n).SequenceEqual(patched.Next(n)), $"reroute {a}: node {n} leads elsewhere");
+            var listed = Enumerable.Range(0, patched.NodeCount).Where(n => patched.Outgoing[n]?.Contains(at[0]) == true).ToHashSet();
+            Assert.True(listed.Count > 0 && listed.SetEquals(patched.Listing([at[0]])), $"reroute {a}: listing");
+            checkedEdges++;
+            (graph, estate, resolved) = (patched, rerouted, next);
+        }
+        Assert.True(checkedEdges > 10, $"{checkedEdges} reroutes patched");
+    }
+
     /// <summary>Twelve cases of (estate seed, ten document edits of (kind, pick, pick)), drawn from a fixed seed.</summary>
     private static readonly Gen<(int Seed, (int Kind, int A, int B)[] Edits)[]> DocumentCases =
         Gen.Select(Gen.Int[1, 1_000_000], Gen.Select(Gen.Int[0, 9], Gen.Int[0, 100_000], Gen.Int[0, 100_000]).Array[10]).Array[12];

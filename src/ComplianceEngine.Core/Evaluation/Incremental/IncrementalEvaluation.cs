@@ -274,6 +274,8 @@ public sealed partial class IncrementalEvaluation
         _index = index;
         _hops = hops;
         _volumes = volumes;
+        // The export volumes as exact sums, for the first moved flow (kept here, off the update's path).
+        _exportTally = index is null ? null : ExportTally.Over(index.Direct.Select(ExportShare), index);
         _byFlow = byFlow;
         _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
         _coverage = report.Coverage;
