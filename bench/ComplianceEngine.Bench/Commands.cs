@@ -56,7 +56,9 @@ internal static class Commands
                   same files, alternating, medians and their ratio (without --dir: a generated estate of N flows, default 10,000)
               onward [--flows 100000] [--rounds 5] [--paths] [--seed S] [--rules DIR] [--topology layered|dense]
                   the onward (lineage) search alone, on one thread, as an evaluation runs it (every pack's regimes, the onward
-                  rule filter): time, allocation, hops and a checksum of the hops' data (--paths: and of their chains)
+                  rule filter): time, allocation, hops and a checksum of the hops' data (--paths: and of their chains);
+                  --edit store|cluster|reroute [--reroutes R] [--threads N]: the onward index's updates under that edit, step by
+                  step (--threads: regimes replayed at once, default 1)
               findings [--flows 100000] [--rounds 5] [--seed S] [--rules DIR] [--topology layered|dense]
                   building findings alone (every verdict that is not a pass, one builder, one thread), from facts derived and
                   judged once: time, allocation per round and a checksum of what the findings say

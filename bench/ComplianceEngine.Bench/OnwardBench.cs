@@ -49,7 +49,7 @@ internal static class OnwardBench
         if (o.Flag("phases")) Phases(direct, regimes, transferRules);
         if (o.Flag("update")) Update(direct, regimes, transferRules, rounds);
         if (o.Flag("reroute")) OnwardRerouteBench.Run(engine, estate, o.Int("reroutes", 6));
-        if (o.Get("edit") is { } edit) OnwardRerouteBench.RunEdit(engine, estate, edit, o.Int("reroutes", 6));
+        if (o.Get("edit") is { } edit) OnwardRerouteBench.RunEdit(engine, estate, edit, o.Int("reroutes", 6), o.Int("threads", 1));
         if (rounds == 0) return 0;
         walls.Sort();
         cpus.Sort();

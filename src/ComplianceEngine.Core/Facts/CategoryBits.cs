@@ -73,6 +73,9 @@ internal sealed class CategoryBits
         return _ofArray[array] = set;
     }
 
+    /// <summary>Whether sets are plain bits (no memo is written, so any thread may carry and unite them).</summary>
+    public bool Narrow => _narrow;
+
     /// <summary>The categories of <paramref name="a"/> and <paramref name="b"/> together.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Union(long a, long b)

@@ -146,6 +146,21 @@ internal sealed partial class OnwardGraph
         Outgoing = outgoing;
         Restructured = restructured;
 
+        if (restructured.Count == 0)
+        {
+            // Every node leaves by the same edges as before (new nodes by none): the side-by-side arrays are the old ones,
+            // the changed edges' destinations and categories written where they lie.
+            _outStart = nodes == old.NodeCount ? old._outStart : [.. old._outStart, .. Enumerable.Repeat(old._outStart[^1], nodes - old.NodeCount)];
+            _outEdge = old._outEdge;
+            _outTo = (int[])old._outTo.Clone();
+            _outSet = (long[])old._outSet.Clone();
+            foreach (var at in PositionsOf(changed))
+            {
+                _outTo[at] = To[_outEdge[at]];
+                _outSet[at] = EdgeSet[_outEdge[at]];
+            }
+            return;
+        }
         _outStart = new int[nodes + 1];
         for (var n = 0; n < nodes; n++) _outStart[n + 1] = _outStart[n] + (Outgoing[n]?.Length ?? 0);
         _outEdge = new int[_outStart[^1]];
@@ -164,6 +179,46 @@ internal sealed partial class OnwardGraph
         }
     }
 
+    /// <summary>
+    /// Where <paramref name="edges"/> lie among the edges side by side (<c>_outEdge</c>: a node's own edges and a store's merged
+    /// cluster edges), in ascending order: one pass over that array (a vector search for a single edge).
+    /// </summary>
+    private List<int> PositionsOf(IReadOnlyList<int> edges)
+    {
+        var positions = new List<int>();
+        if (edges.Count == 0) return positions;
+        var all = _outEdge.AsSpan();
+        if (edges.Count == 1)
+        {
+            var e = edges[0];
+            for (var at = 0; at < all.Length;)
+            {
+                var k = all[at..].IndexOf(e);
+                if (k < 0) break;
+                positions.Add(at + k);
+                at += k + 1;
+            }
+            return positions;
+        }
+        var wanted = new bool[Transfers.Count];
+        foreach (var e in edges) wanted[e] = true;
+        for (var at = 0; at < all.Length; at++)
+        {
+            if (wanted[all[at]]) positions.Add(at);
+        }
+        return positions;
+    }
+
+    /// <summary>The node whose edges side by side hold position <paramref name="at"/> of <c>_outEdge</c>.</summary>
+    private int NodeAt(int at)
+    {
+        // The last node whose edges start at or before it (nodes without edges share their start with the next node).
+        var k = Array.BinarySearch(_outStart, 0, NodeCount + 1, at);
+        if (k < 0) return ~k - 1;
+        while (k + 1 <= NodeCount && _outStart[k + 1] == at) k++;
+        return k;
+    }
+
     /// <summary>The nodes whose edges (which edges, in which order) differ from the graph this one was patched from.</summary>
     public IReadOnlyList<int> Restructured { get; } = [];
 
@@ -179,16 +234,19 @@ internal sealed partial class OnwardGraph
         var from = From;
         if (stores.Count > 0)
         {
+            // Which nodes are the stores, as an array (read twice per edge).
+            var isStore = new bool[NodeCount];
+            foreach (var store in stores) isStore[store] = true;
             for (var i = 0; i < from.Length; i++)
             {
-                if (stores.Contains(from[i]) && Transfers[i].FromNode.Length != 0)
+                if (isStore[from[i]] && Transfers[i].FromNode.Length != 0)
                 {
                     if (!own.TryGetValue(from[i], out var list)) own[from[i]] = list = [];
                     list.Add(i);
                 }
                 // The first transfer (in order) that ends at the store on a cluster names the cluster whose edges it merges.
                 var to = To[i];
-                if (!stores.Contains(to) || clusterOf.ContainsKey(to)) continue;
+                if (!isStore[to] || clusterOf.ContainsKey(to)) continue;
                 var t = Transfers[i];
                 if (t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) && t.Destination.Kind == "Cluster")
                     clusterOf[to] = _ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) ? clusterNode : -1;
@@ -201,9 +259,11 @@ internal sealed partial class OnwardGraph
         }
         if (clusters.Count > 0)
         {
+            var byCluster = new List<int>?[NodeCount];
+            foreach (var (c, list) in clusters) byCluster[c] = list;
             for (var i = 0; i < from.Length; i++)
             {
-                if (clusters.TryGetValue(from[i], out var list) && Transfers[i].FromNode.Length != 0) list.Add(i);
+                if (byCluster[from[i]] is { } list && Transfers[i].FromNode.Length != 0) list.Add(i);
             }
         }
         var lists = new Dictionary<int, int[]?>();
@@ -306,15 +366,8 @@ internal sealed partial class OnwardGraph
     /// <summary>The nodes whose edges include one of <paramref name="edges"/> (a store's merged cluster edges included).</summary>
     public HashSet<int> Listing(IReadOnlyList<int> edges)
     {
-        var wanted = new HashSet<int>(edges);
         var nodes = new HashSet<int>();
-        for (var n = 0; n < NodeCount; n++)
-        {
-            for (int p = _outStart[n], end = _outStart[n + 1]; p < end; p++)
-            {
-                if (wanted.Contains(_outEdge[p])) nodes.Add(n);
-            }
-        }
+        foreach (var at in PositionsOf(edges)) nodes.Add(NodeAt(at));
         return nodes;
     }
 
@@ -426,6 +479,22 @@ internal sealed partial class OnwardGraph
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
         bool[] bound, out SearchLog next, out int searched)
+    {
+        var search = ReplayUnset(before, log, region, counts, lots, boundEdges, bound, out next, out searched, out var unset);
+        SetArrived(search, lots, unset);
+        return search;
+    }
+
+    /// <summary>
+    /// As <see cref="Replay"/>, without the sets of lots that arrived at the region's nodes (<see cref="RegimeSearch.Arrived"/> at
+    /// the positions in <paramref name="unset"/>, to be set by <see cref="SetArrived"/> from <paramref name="lots"/>): everything it
+    /// touches is its own or read only (while the categories are plain bits, <see cref="CategoryBits.Narrow"/>), so replays of
+    /// several regimes may run at once, each with its own <paramref name="lots"/>; the sets are interned in the graph's
+    /// <see cref="LotSets"/>, one thread at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RegimeSearch ReplayUnset(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
+        bool[] bound, out SearchLog next, out int searched, out List<int> unset)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
@@ -605,6 +674,7 @@ internal sealed partial class OnwardGraph
         // The order of reaching: the nodes outside the region in their old order, the region's where they now fall.
         var order = new int[before.Order.Length - CountIn(before.Order, region) + reached.Count];
         var arrived = new int[order.Length];
+        var pending = new List<int>();
         var at = 0;
         var d = 0;
         for (var k = 0; k < before.Order.Length; k++)
@@ -625,11 +695,23 @@ internal sealed partial class OnwardGraph
         void Place(int node)
         {
             order[at] = node;
-            arrived[at++] = Outgoing[node] is not null ? lots.SetAt(node, Lots) : LotSets.Empty;
+            if (Outgoing[node] is not null) pending.Add(at);
+            arrived[at++] = LotSets.Empty;
         }
 
+        unset = pending;
         return new RegimeSearch(this, before.Regime, trace, order, arrived, counts, bound);
     }
+
+    /// <summary>Sets the lots that arrived at the positions <paramref name="unset"/> of <paramref name="search"/>'s order (a replay's region nodes data leaves), from <paramref name="lots"/>.</summary>
+    public void SetArrived(RegimeSearch search, NodeLotTable lots, List<int> unset)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(lots);
+        ArgumentNullException.ThrowIfNull(unset);
+        foreach (var k in unset) search.Arrived[k] = lots.SetAt(search.Order[k], Lots);
+    }
+
 
     private static bool Earlier(SearchLog log, int node, int ev, int slot) =>
         log.ReachEvent[node] < ev || (log.ReachEvent[node] == ev && log.ReachSlot[node] < slot);

@@ -22,8 +22,15 @@ namespace ComplianceEngine.Core.Facts;
 /// </remarks>
 public sealed partial class OnwardIndex
 {
-    /// <summary>Scratch reused by replays (one writer at a time, as the index).</summary>
-    private NodeLotTable _replayLots = new();
+    /// <summary>Scratch reused by replays, one table per replay run at once (one writer at a time, as the index).</summary>
+    private List<NodeLotTable> _replayLots = [];
+
+    /// <summary>
+    /// How many regimes' replays may run at once (1: one after the other). The replays of one update are independent (each
+    /// reads the shared graph and its own log and writes only its own tables), so a reroute that reaches two regimes waits
+    /// for the longer of them instead of both; the results are the same either way.
+    /// </summary>
+    internal int Workers { get; init; } = 1;
 
     private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct, Action<string>? mark)
     {
@@ -72,6 +79,9 @@ public sealed partial class OnwardIndex
         var scratch = new SearchScratch();
         var replayed = 0;
         var regionNodes = 0;
+        // First what each regime needs (nothing, a replay of its log, or a full search), then the replays (at once on several
+        // threads when they can be), then each regime's hops, in the regimes' order.
+        var work = new List<Replayed?>();
         for (var r = 0; r < graph.Regimes.Count; r++)
         {
             var regime = graph.Regimes[r];
@@ -98,44 +108,81 @@ public sealed partial class OnwardIndex
                 continue;
             }
             searched.Add(regime);
+            if (before.Log is not { } log || !ReferenceEquals(before.Search.Graph.Lots, graph.Lots))
+            {
+                work.Add(new Replayed(regime, before, null, [], before.Search.Bound, before.Search.Counts, [], []));
+                continue;
+            }
+            // The bound edges and their counts, as a full search of this graph has them.
+            IReadOnlyList<int> boundEdges = log.BoundEdges;
+            var bound = before.Search.Bound;
+            var counts = before.Search.Counts;
+            var recount = new HashSet<int>();
+            if (countsChanged || seeds.Count > 0)
+            {
+                bound = (bool[])bound.Clone();
+                var set = new SortedSet<int>(boundEdges);
+                foreach (var e in changed)
+                {
+                    bound[e] = graph.BindsAt(r, e);
+                    if (bound[e]) set.Add(e);
+                    else set.Remove(e);
+                    if (old.BindsAt(r, e)) recount.Add(old.EdgeKind[e]);
+                    if (bound[e]) recount.Add(graph.EdgeKind[e]);
+                }
+                boundEdges = [.. set];
+                // The kinds of lot stay the same while graphs are patched (a new kind builds a new graph), so the previous
+                // search's counts cover every kind.
+                counts = CountsOf(graph, boundEdges);
+                var was = before.Search.Counts;
+                recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
+            }
+            mark?.Invoke(regime + ":counts");
+            var region = graph.RegionOf(old, before.Search, moving, movingListing, seeds);
+            mark?.Invoke(regime + ":region");
+            work.Add(new Replayed(regime, before, log, boundEdges, bound, counts, recount, region));
+        }
+
+        // The replays: each with a lot table of its own (kept with the index for the next update).
+        var replays = work.FindAll(w => w!.Log is not null);
+        while (_replayLots.Count < replays.Count) _replayLots.Add(new NodeLotTable());
+        void Replay(int k)
+        {
+            var w = replays[k]!;
+            w.Lots = _replayLots[k];
+            w.Search = graph.ReplayUnset(w.Before.Search, w.Log!, w.Region, w.Counts, w.Lots, w.BoundEdges, w.Bound, out var next, out var events, out var unset);
+            (w.Next, w.Events, w.Unset) = (next, events, unset);
+        }
+        var atOnce = replays.Count > 1 && Workers > 1 && graph.Categories.Narrow;
+        if (atOnce)
+        {
+            Parallel.For(0, replays.Count, new ParallelOptions { MaxDegreeOfParallelism = Workers }, Replay);
+            mark?.Invoke("replays");
+        }
+        else
+        {
+            for (var k = 0; k < replays.Count; k++)
+            {
+                Replay(k);
+                mark?.Invoke(replays[k]!.Regime + ":replay");
+            }
+        }
+
+        foreach (var w in work)
+        {
+            var regime = w!.Regime;
+            var before = w.Before;
             RegimeHops after;
             var from = new List<int>();
-            if (before.Log is { } log && ReferenceEquals(before.Search.Graph.Lots, graph.Lots))
+            if (w.Search is { } search)
             {
-                // The bound edges and their counts, as a full search of this graph has them.
-                IReadOnlyList<int> boundEdges = log.BoundEdges;
-                var bound = before.Search.Bound;
-                var counts = before.Search.Counts;
-                var recount = new HashSet<int>();
-                if (countsChanged || seeds.Count > 0)
-                {
-                    bound = (bool[])bound.Clone();
-                    var set = new SortedSet<int>(boundEdges);
-                    foreach (var e in changed)
-                    {
-                        bound[e] = graph.BindsAt(r, e);
-                        if (bound[e]) set.Add(e);
-                        else set.Remove(e);
-                        if (old.BindsAt(r, e)) recount.Add(old.EdgeKind[e]);
-                        if (bound[e]) recount.Add(graph.EdgeKind[e]);
-                    }
-                    boundEdges = [.. set];
-                    // The kinds of lot stay the same while graphs are patched (a new kind builds a new graph), so the previous
-                    // search's counts cover every kind.
-                    counts = CountsOf(graph, boundEdges);
-                    var was = before.Search.Counts;
-                    recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
-                }
-                mark?.Invoke(regime + ":counts");
-                var region = graph.RegionOf(old, before.Search, moving, movingListing, seeds);
-                mark?.Invoke(regime + ":region");
-                var search = graph.Replay(before.Search, log, region, counts, _replayLots, boundEdges, bound, out var next, out var events);
-                replayed += events;
-                regionNodes += search.Order.Count(n => region[n]);
-                mark?.Invoke(regime + ":replay");
-                var regenerated = Regenerated(search, region, listing, isChanged, recount);
+                // The lots that arrived at the region's nodes, interned in the graph's sets (one thread).
+                graph.SetArrived(search, w.Lots!, w.Unset!);
+                replayed += w.Events;
+                regionNodes += search.Order.Count(n => w.Region[n]);
+                var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
-                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = next };
+                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next };
                 mark?.Invoke(regime + ":hops");
             }
             else
@@ -149,13 +196,37 @@ public sealed partial class OnwardIndex
             byRegime[regime] = after;
             previous[regime] = [.. from];
         }
-        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots }, removed, added, searched)
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, Workers = Workers }, removed, added, searched)
         {
             Previous = previous,
             Patched = true,
             EventsReplayed = replayed,
             RegionReached = regionNodes,
+            ReplayedAtOnce = atOnce ? replays.Count : 0,
         };
+    }
+
+    /// <summary>
+    /// One regime searched again: what its replay starts from (its previous search and log, null for a full search instead;
+    /// its bound edges, their counts, the kinds of lot counted differently, the region), and, once replayed, its search (its
+    /// region's arrived lots still to set from <see cref="Lots"/>), log and the events handled.
+    /// </summary>
+    private sealed class Replayed(string regime, RegimeHops before, SearchLog? log, IReadOnlyList<int> boundEdges, bool[] bound, LotCounts counts,
+        HashSet<int> recount, bool[] region)
+    {
+        public string Regime { get; } = regime;
+        public RegimeHops Before { get; } = before;
+        public SearchLog? Log { get; } = log;
+        public IReadOnlyList<int> BoundEdges { get; } = boundEdges;
+        public bool[] Bound { get; } = bound;
+        public LotCounts Counts { get; } = counts;
+        public HashSet<int> Recount { get; } = recount;
+        public bool[] Region { get; } = region;
+        public NodeLotTable? Lots { get; set; }
+        public RegimeSearch? Search { get; set; }
+        public SearchLog? Next { get; set; }
+        public int Events { get; set; }
+        public List<int>? Unset { get; set; }
     }
 
     /// <summary>The individuals per kind of lot of a regime whose bound edges are <paramref name="bound"/>, counted as a search of <paramref name="graph"/> counts them.</summary>

@@ -86,7 +86,11 @@ public sealed partial class OnwardIndex
     public static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow) => Build(direct, regimesToFollow, filter: null);
 
     /// <summary>As <see cref="Build(IReadOnlyList{TransferFact}, IReadOnlySet{string})"/>, keeping only the hops <paramref name="filter"/> wants (it is kept for updates).</summary>
-    internal static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter)
+    internal static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter) =>
+        Build(direct, regimesToFollow, filter, workers: 1);
+
+    /// <summary>As <see cref="Build(IReadOnlyList{TransferFact}, IReadOnlySet{string}, IOnwardHopFilter?)"/>; its updates replay up to <paramref name="workers"/> regimes at once.</summary>
+    internal static OnwardIndex Build(IReadOnlyList<TransferFact> direct, IReadOnlySet<string>? regimesToFollow, IOnwardHopFilter? filter, int workers)
     {
         ArgumentNullException.ThrowIfNull(direct);
         // The index's own copy: the graph reads it, and ReplaceEdge writes to it.
@@ -96,7 +100,7 @@ public sealed partial class OnwardIndex
         var scratch = new SearchScratch();
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         foreach (var regime in graph.Regimes) byRegime[regime] = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log), filter, log);
-        return new OnwardIndex(own, graph, regimesToFollow, filter, byRegime);
+        return new OnwardIndex(own, graph, regimesToFollow, filter, byRegime) { Workers = Math.Max(1, workers) };
     }
 
     /// <summary>
@@ -161,7 +165,7 @@ public sealed partial class OnwardIndex
         {
             if (!byRegime.ContainsKey(regime)) removed.AddRange(before.Hops);
         }
-        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime), removed, added, searched) { Previous = previous };
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { Workers = Workers }, removed, added, searched) { Previous = previous };
     }
 
     /// <summary>
@@ -399,6 +403,9 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
 
     /// <summary>How many nodes of the replayed regimes' data lie in the region downstream of the change (summed over those regimes).</summary>
     internal int RegionReached { get; init; }
+
+    /// <summary>How many regimes were replayed at once, on several threads (0: one after the other).</summary>
+    internal int ReplayedAtOnce { get; init; }
 }
 
 /// <summary>An onward hop filter that can prepare for a new version of the transfers reusing what it worked out for the last one.</summary>

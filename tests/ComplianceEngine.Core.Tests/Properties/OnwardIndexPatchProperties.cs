@@ -26,7 +26,7 @@ public sealed class OnwardIndexPatchProperties
         var engine = GeneratedEstates.Engine;
         var regimes = OnwardScope.Of(engine.Rules.Rules);
         var transferRules = new RuleSelection(engine.Rules).Transfer;
-        long patched = 0, rebuilt = 0, replayedEvents = 0, fullEvents = 0, keptHops = 0, addedHops = 0;
+        long patched = 0, rebuilt = 0, replayedEvents = 0, fullEvents = 0, keptHops = 0, addedHops = 0, atOnce = 0;
         Cases.Sample(cases =>
         {
             foreach (var (seed, edits) in cases)
@@ -37,7 +37,8 @@ public sealed class OnwardIndexPatchProperties
                 IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
                 IReadOnlySet<string>? follow = filtered ? regimes : null;
                 var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
-                var index = OnwardIndex.Build(Direct(resolved, context), follow, Filter());
+                // Half the estates replay the regimes a change reaches on two threads at once (the same results).
+                var index = OnwardIndex.Build(Direct(resolved, context), follow, Filter(), workers: seed % 4 < 2 ? 2 : 1);
                 var step = 0;
                 foreach (var (kind, a, b) in edits)
                 {
@@ -72,6 +73,7 @@ public sealed class OnwardIndexPatchProperties
                     {
                         patched++;
                         replayedEvents += update.EventsReplayed;
+                        if (update.ReplayedAtOnce > 1) atOnce++;
                         foreach (var regime in update.RegimesSearched) fullEvents += built.EventsOf(regime);
                     }
                     else
@@ -87,7 +89,7 @@ public sealed class OnwardIndexPatchProperties
 
         // Not vacuous: reroutes were patched (and removals rebuilt), searches were replayed, and a replay handled far
         // fewer queue events than full searches of the same regimes would have.
-        Assert.True(patched > 20 && rebuilt > 0, $"patched {patched}, rebuilt {rebuilt}");
+        Assert.True(patched > 20 && rebuilt > 0 && atOnce > 5, $"patched {patched} ({atOnce} with regimes replayed at once), rebuilt {rebuilt}");
         Assert.True(replayedEvents > 0 && replayedEvents * 2 < fullEvents, $"replayed {replayedEvents} queue events, full searches {fullEvents}");
         Assert.True(keptHops > addedHops, $"kept {keptHops} hops, added {addedHops}");
     }
@@ -112,6 +114,38 @@ public sealed class OnwardIndexPatchProperties
         AssertSameHops(Full(edges, null, null), [.. update.Index.Hops], "one flow rerouted");
         // The index it was updated from is unchanged.
         AssertSameHops(Full(index.Direct, null, null), [.. index.Hops], "the previous version");
+    }
+
+    [Fact]
+    public void Patched_Reroutes_KeepTheEdgesSideBySide_AsAFreshGraphHasThem_AndListTheNodesAChangedEdgeLeaves()
+    {
+        // The patched graph reuses the previous graph's side-by-side edges (only the changed edges' destinations written
+        // again) and finds the nodes a changed edge leaves by one scan of them: both must be what a graph built from scratch
+        // over the same transfers has, node by node (a store's merged cluster edges included).
+        var estate = GeneratedEstates.Generate(11, 300);
+        var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+        var resolved = new FactBuilder(GeneratedEstates.Engine.Resolver).Resolve(estate);
+        var graph = new OnwardGraph(Direct(resolved, context), regimesToFollow: null);
+        var checkedEdges = 0;
+        for (var a = 0; a < 40; a++)
+        {
+            if (Reroute(estate, a * 7, a * 13) is not { } rerouted) continue;
+            var flow = rerouted.Flows[a * 7 % rerouted.Flows.Length];
+            var at = graph.Transfers.Select((t, e) => (t, e)).Where(x => !x.t.Implied && x.t.Subject.Name == flow.Name).Select(x => x.e).ToList();
+            var next = resolved.WithEstate(rerouted);
+            if (at.Count != 1 || FactBuilder.Declared(next, context, flow, FactBuilder.OrganizationMechanisms(next, context)) is not { } declared) continue;
+            TransferFact[] edges = [.. graph.Transfers];
+            edges[at[0]] = declared;
+            if (graph.Patched(edges, [at[0]]) is not { } patched) continue;
+            var fresh = new OnwardGraph(edges, regimesToFollow: null, graph.Ids);
+            Assert.Equal(fresh.NodeCount, patched.NodeCount);
+            for (var n = 0; n < fresh.NodeCount; n++) Assert.True(fresh.Next(n).SequenceEqual(patched.Next(n)), $"reroute {a}: node {n} leads elsewhere");
+            var listed = Enumerable.Range(0, patched.NodeCount).Where(n => patched.Outgoing[n]?.Contains(at[0]) == true).ToHashSet();
+            Assert.True(listed.Count > 0 && listed.SetEquals(patched.Listing([at[0]])), $"reroute {a}: listing");
+            checkedEdges++;
+            (graph, estate, resolved) = (patched, rerouted, next);
+        }
+        Assert.True(checkedEdges > 10, $"{checkedEdges} reroutes patched");
     }
 
     /// <summary>Twelve cases of (estate seed, ten document edits of (kind, pick, pick)), drawn from a fixed seed.</summary>
@@ -142,7 +176,7 @@ public sealed class OnwardIndexPatchProperties
                 var filtered = seed % 2 == 0;
                 IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
                 IReadOnlySet<string>? follow = filtered ? regimes : null;
-                var index = OnwardIndex.Build(Direct(new FactBuilder(engine.Resolver).Resolve(estate), context), follow, Filter());
+                var index = OnwardIndex.Build(Direct(new FactBuilder(engine.Resolver).Resolve(estate), context), follow, Filter(), workers: seed % 4 < 2 ? 2 : 1);
                 var step = 0;
                 foreach (var (kind, a, b) in edits)
                 {

@@ -45,6 +45,9 @@ public sealed partial class IncrementalEvaluation
     private OnwardIndex? _index;
     private Dictionary<string, Entry[]> _hops = new(StringComparer.Ordinal);
     private ExportVolumes? _volumes;
+
+    /// <summary>The export volumes as exact sums, for the index version they sum (see <see cref="ExportTally"/>; stale when another).</summary>
+    private ExportTally? _exportTally;
     private int _stamp;
     private Dictionary<string, FlowFacts>? _byFlow;
     private KeptReport? _kept;
@@ -113,7 +116,7 @@ public sealed partial class IncrementalEvaluation
             IEnumerable<Fact> derived = direct;
             if (_evaluator.OnwardHopFilter(options, workers) is (var follow, var filter))
             {
-                index = OnwardIndex.Build(edges, follow, filter);
+                index = OnwardIndex.Build(edges, follow, filter, workers);
                 KeepFilter(filter);
                 derived = direct.Concat(index.Hops.Select(volumes.Apply));
             }
@@ -271,6 +274,8 @@ public sealed partial class IncrementalEvaluation
         _index = index;
         _hops = hops;
         _volumes = volumes;
+        // The export volumes as exact sums, for the first moved flow (kept here, off the update's path).
+        _exportTally = index is null ? null : ExportTally.Over(index.Direct.Select(ExportShare), index);
         _byFlow = byFlow;
         _kept = KeptReport.Of(report, order.Select(e => ((IFactPlace)e, e.Verdicts, e.Findings)), options.IncludePasses);
         _coverage = report.Coverage;
@@ -373,6 +378,9 @@ public sealed partial class IncrementalEvaluation
             if (_index is null || facts.Declared.Edge < 0) return NotPatched($"flow '{flow.Name}' moved in the graph, and no onward index is kept");
             moved.Add((facts.Declared, declared));
         }
+        // The export tally of the index version patched (null: none kept for it), and of the next version.
+        var tallyBefore = _exportTally is { } tallied && ReferenceEquals(tallied.Of, _index) ? tallied : null;
+        var nextTally = tallyBefore;
         if (moved.Count > 0)
         {
             // Export volumes are sums over every direct transfer, in order: the same unless a moved flow adds something else to
@@ -380,12 +388,22 @@ public sealed partial class IncrementalEvaluation
             var shares = moved.SelectMany(m => new[] { ExportShare((TransferFact)m.Old.Fact), ExportShare(m.New) }).ToList();
             if (moved.Exists(m => ExportShare((TransferFact)m.Old.Fact) != ExportShare(m.New)))
             {
-                var edges = _index!.Direct.ToArray();
-                foreach (var (old, fact) in moved) edges[old.Edge] = fact;
-                // Only the countries whose shares moved can change: each summed again alone, in order (as a full evaluation sums it).
+                // Only the countries whose shares moved can change: each country's exact sums with the moved shares taken out
+                // and put in (ExportTally), or summed again alone, in order, where they are not exact (as a full evaluation sums it).
+                nextTally = (tallyBefore ?? ExportTally.Over(_index!.Direct.Select(ExportShare), _index)).Moved(moved.Select(m => ExportShare((TransferFact)m.Old.Fact)), moved.Select(m => ExportShare(m.New)), of: null);
+                TransferFact[]? edges = null;
                 foreach (var country in shares.Where(s => s is not null).Select(s => s!.Value.Country).Distinct(StringComparer.Ordinal))
                 {
-                    if (ExportVolumes.TotalsOf(edges, country) != volumes.TotalsOf(country))
+                    if (!nextTally.Totals(country, out var totals))
+                    {
+                        if (edges is null)
+                        {
+                            edges = _index!.Direct.ToArray();
+                            foreach (var (old, fact) in moved) edges[old.Edge] = fact;
+                        }
+                        totals = ExportVolumes.TotalsOf(edges, country);
+                    }
+                    if (totals != volumes.TotalsOf(country))
                         return NotPatched($"the export volumes of {country} changed (every transfer from there is judged again)");
                 }
             }
@@ -464,6 +482,8 @@ public sealed partial class IncrementalEvaluation
             Step("onward-index");
             searched = update.RegimesSearched.Count;
             PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
+            // The moved shares' tally now sums the new version's transfers.
+            _exportTally = nextTally?.Moved([], [], _index);
             Step("hop-entries");
         }
         observer?.PhaseCompleted(EvaluationPhase.Flows, derived.Count + moved.Count + comings.Count + goings.Count);
@@ -766,7 +786,7 @@ public sealed partial class IncrementalEvaluation
     }
 
     /// <summary>What a direct transfer adds to its exporting country's export volumes (see <see cref="ExportVolumes.Of"/>); null: nothing.</summary>
-    private static (string Country, double? All, double? Sensitive)? ExportShare(TransferFact t) =>
+    internal static (string Country, double? All, double? Sensitive)? ExportShare(TransferFact t) =>
         t.Hop != 1 || t.CrossBorder != true || t.Source.Country is not { } c ? null
             : (c, t.Individuals, t.SensitiveIndividuals ?? (t.Individuals is null ? null : 0));
 
