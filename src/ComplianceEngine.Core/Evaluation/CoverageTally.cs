@@ -29,12 +29,12 @@ internal sealed partial class CoverageTally
     private sealed class Judged
     {
         public readonly int[] Counts = new int[4];
-        public readonly HashSet<FindingSubject> Subjects = new(ReferenceEqualityComparer.Instance);
+        public readonly ReferenceSet<FindingSubject> Subjects = new();
         public readonly List<FindingSubject> Recorded = [];
         public FindingSubject? LastSubject;
 
         /// <summary><see cref="Subjects"/> with the recorded ones added: the distinct subjects this jurisdiction judged.</summary>
-        public HashSet<FindingSubject> All()
+        public ReferenceSet<FindingSubject> All()
         {
             AddAll(Subjects, Recorded);
             Recorded.Clear();
@@ -45,7 +45,7 @@ internal sealed partial class CoverageTally
     private readonly Dictionary<string, Judged> _judged = new(StringComparer.Ordinal);
     private string? _lastJurisdiction;
     private Judged? _last;
-    private readonly HashSet<FindingSubject> _touchedSubjects = new(ReferenceEqualityComparer.Instance);
+    private readonly ReferenceSet<FindingSubject> _touchedSubjects = new();
     private readonly List<FindingSubject> _recordedSubjects = [];
     private readonly HashSet<Site> _touchedSites = new(ReferenceEqualityComparer.Instance);
     private FindingSubject? _lastSubject;
@@ -142,7 +142,7 @@ internal sealed partial class CoverageTally
     }
 
     /// <summary>Adds each of <paramref name="listed"/> to <paramref name="set"/>.</summary>
-    private static void AddAll<T>(HashSet<T> set, List<T> listed)
+    private static void AddAll<T>(ReferenceSet<T> set, List<T> listed) where T : class
     {
         foreach (var item in CollectionsMarshal.AsSpan(listed)) set.Add(item);
     }

@@ -16,6 +16,13 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
 {
     /// <summary>Makes this tally's findings; its caches are let go by <see cref="ReleaseBuilder"/> (a new one is made if more verdicts come).</summary>
     private FindingBuilder? _builder;
+
+    /// <summary>
+    /// The finding builder to start with (null: one of its own, made on the first finding): the batch path hands each
+    /// worker thread's chunks the same one, so its caches (per rule, site and value) are filled once per thread instead of
+    /// once per chunk. It must be used by this tally's thread only.
+    /// </summary>
+    public FindingBuilder? Builder { init => _builder = value; }
     private readonly List<string> _jurisdictions = new(4);
 
     /// <summary>Passes only counted, per rule index (the rule kept beside its count); folded into <see cref="UncountedPasses"/> when read.</summary>
