@@ -22,6 +22,19 @@ internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
+    /// <summary>A tally that lists the subjects it meets (merged once, see the remarks).</summary>
+    public CoverageTally()
+    {
+    }
+
+    /// <summary>
+    /// A tally that adds the subjects it meets straight to its sets when <paramref name="hashAsRecorded"/>: one that records
+    /// many chunks' facts (a worker thread's, merged once at the end) would otherwise list the same subjects chunk after chunk.
+    /// </summary>
+    public CoverageTally(bool hashAsRecorded) => _hashAsRecorded = hashAsRecorded;
+
+    private readonly bool _hashAsRecorded;
+
     /// <summary>
     /// What one jurisdiction's rules judged: facts by kind, and the subjects of those facts (the set merged so far, and
     /// those recorded here since, listed in the order met, perhaps more than once).
@@ -89,12 +102,14 @@ internal sealed partial class CoverageTally
             var judged = Of(j);
             judged.Counts[kind]++;
             if (ReferenceEquals(judged.LastSubject, subject)) continue;
-            judged.Recorded.Add(subject);
+            if (_hashAsRecorded) judged.Subjects.Add(subject);
+            else judged.Recorded.Add(subject);
             judged.LastSubject = subject;
         }
         if (!ReferenceEquals(subject, _lastSubject))
         {
-            _recordedSubjects.Add(subject);
+            if (_hashAsRecorded) _touchedSubjects.Add(subject);
+            else _recordedSubjects.Add(subject);
             _lastSubject = subject;
         }
         switch (fact)

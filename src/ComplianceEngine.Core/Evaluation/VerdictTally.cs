@@ -65,6 +65,15 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     public CoverageTally Coverage { get; private set; } = new();
 
     /// <summary>
+    /// Records coverage into <paramref name="value"/> instead of a tally of this tally's own (the batch path's worker thread's,
+    /// shared by the chunks it judges and merged once); <see cref="DetachCoverage"/> lets go of it.
+    /// </summary>
+    public CoverageTally CoverageInto { init => Coverage = value; }
+
+    /// <summary>Stops recording into the coverage given by <see cref="CoverageInto"/>: this tally's coverage is empty from now on (its owner merges it).</summary>
+    public void DetachCoverage() => Coverage = new CoverageTally();
+
+    /// <summary>
     /// Adds what the judged facts covered into <paramref name="total"/> (under its lock: chunks finish on several threads)
     /// and forgets it here, so a chunk's sets of subjects and sites are garbage as soon as the chunk is judged.
     /// </summary>
