@@ -22,18 +22,6 @@ internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
-    /// <summary>A tally that lists the subjects it meets (merged once, see the remarks).</summary>
-    public CoverageTally()
-    {
-    }
-
-    /// <summary>
-    /// A tally that adds the subjects it meets straight to its sets when <paramref name="hashAsRecorded"/>: one that records
-    /// many chunks' facts (a worker thread's, merged once at the end) would otherwise list the same subjects chunk after chunk.
-    /// </summary>
-    public CoverageTally(bool hashAsRecorded) => _hashAsRecorded = hashAsRecorded;
-
-    private readonly bool _hashAsRecorded;
 
     /// <summary>
     /// What one jurisdiction's rules judged: facts by kind, and the subjects of those facts (the set merged so far, and
@@ -102,14 +90,12 @@ internal sealed partial class CoverageTally
             var judged = Of(j);
             judged.Counts[kind]++;
             if (ReferenceEquals(judged.LastSubject, subject)) continue;
-            if (_hashAsRecorded) judged.Subjects.Add(subject);
-            else judged.Recorded.Add(subject);
+            judged.Recorded.Add(subject);
             judged.LastSubject = subject;
         }
         if (!ReferenceEquals(subject, _lastSubject))
         {
-            if (_hashAsRecorded) _touchedSubjects.Add(subject);
-            else _recordedSubjects.Add(subject);
+            _recordedSubjects.Add(subject);
             _lastSubject = subject;
         }
         switch (fact)
@@ -154,6 +140,27 @@ internal sealed partial class CoverageTally
         if (other._touchedSubjects.Count > 0) _touchedSubjects.UnionWith(other._touchedSubjects);
         AddAll(_touchedSubjects, other._recordedSubjects);
         _touchedSites.UnionWith(other._touchedSites);
+    }
+
+    /// <summary>
+    /// Forgets what this tally recorded once it is merged (<see cref="Merge"/>), keeping its lists' room: a worker thread's
+    /// tally records chunk after chunk without growing new lists for each. The jurisdictions it met stay listed with zero
+    /// counts (the tally it was merged into lists them already).
+    /// </summary>
+    public void ClearMerged()
+    {
+        foreach (var judged in _judged.Values)
+        {
+            Array.Clear(judged.Counts);
+            judged.Subjects.Clear();
+            judged.Recorded.Clear();
+            judged.LastSubject = null;
+        }
+        _touchedSubjects.Clear();
+        _recordedSubjects.Clear();
+        _touchedSites.Clear();
+        _lastSubject = null;
+        _lastSource = _lastDestination = _lastOrigin = null;
     }
 
     /// <summary>Adds each of <paramref name="listed"/> to <paramref name="set"/>.</summary>

@@ -100,23 +100,22 @@ public sealed class Evaluator
         var context = new EvaluationContext(options.AsOf, estate.Organization) { CoverageScope = CoverageScopeOn(options.AsOf) };
         var (resolved, all) = DeriveOnceThrough(estate, context, options, workers);
 
+        // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
+        var coverage = new CoverageTally();
         // One finding builder and one coverage tally per thread, serving every chunk that thread judges: the builder's caches
-        // (rule plans, sites, evidence, placeholder values) are made once per thread, not once per chunk, and each subject a
-        // thread's facts are about is hashed into its sets as met, without a list per chunk or a lock; the threads' coverage
-        // is merged once, when every chunk is judged. The builders go with the threads when the phase ends.
+        // (rule plans, sites, evidence, placeholder values) are made once per thread, not once per chunk, and the coverage
+        // tally's lists of subjects keep their room from chunk to chunk (emptied as each chunk is merged). They go with the
+        // threads when the phase ends.
         using var builders = new ThreadLocal<FindingBuilder>(() => new FindingBuilder());
-        using var recorders = new ThreadLocal<CoverageTally>(() => new CoverageTally(hashAsRecorded: true), trackAllValues: true);
+        using var recorders = new ThreadLocal<CoverageTally>(() => new CoverageTally());
         var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk =>
         {
             var tally = EvaluateChunk(chunk, options, keepFacts, builders.Value, recorders.Value!);
-            tally.DetachCoverage();
+            tally.MergeCoverageInto(coverage);
             // The chunk's finding caches (per rule, site and fact) served its findings: they need not wait for the report.
             tally.ReleaseBuilder();
             return tally;
         });
-        var threads = recorders.Values;
-        var coverage = threads.Count > 0 ? threads[0] : new CoverageTally();
-        for (var t = 1; t < threads.Count; t++) coverage.Merge(threads[t]);
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));

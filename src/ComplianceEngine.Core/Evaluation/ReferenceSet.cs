@@ -48,6 +48,13 @@ internal sealed class ReferenceSet<T> : IEnumerable<T> where T : class
         }
     }
 
+    /// <summary>Empties the set.</summary>
+    public void Clear()
+    {
+        Array.Clear(_segments);
+        Count = 0;
+    }
+
     /// <inheritdoc />
     public IEnumerator<T> GetEnumerator()
     {

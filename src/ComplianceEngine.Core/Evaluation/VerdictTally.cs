@@ -65,13 +65,11 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     public CoverageTally Coverage { get; private set; } = new();
 
     /// <summary>
-    /// Records coverage into <paramref name="value"/> instead of a tally of this tally's own (the batch path's worker thread's,
-    /// shared by the chunks it judges and merged once); <see cref="DetachCoverage"/> lets go of it.
+    /// Records coverage into this empty tally instead of one of this tally's own: the batch path's worker thread's, reused by
+    /// the chunks it judges one after another (<see cref="MergeCoverageInto"/> empties it for the next, keeping its lists'
+    /// room, instead of a chunk growing new lists).
     /// </summary>
-    public CoverageTally CoverageInto { init => Coverage = value; }
-
-    /// <summary>Stops recording into the coverage given by <see cref="CoverageInto"/>: this tally's coverage is empty from now on (its owner merges it).</summary>
-    public void DetachCoverage() => Coverage = new CoverageTally();
+    public CoverageTally CoverageInto { init => Coverage = _recorder = value; }
 
     /// <summary>
     /// Adds what the judged facts covered into <paramref name="total"/> (under its lock: chunks finish on several threads)
@@ -80,8 +78,16 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     public void MergeCoverageInto(CoverageTally total)
     {
         lock (total) total.Merge(Coverage);
+        if (_recorder is { } recorder)
+        {
+            // The thread's tally records the next chunk: emptied, its lists keep their room.
+            recorder.ClearMerged();
+            _recorder = null;
+        }
         Coverage = new CoverageTally();
     }
+
+    private CoverageTally? _recorder;
 
     /// <summary>
     /// Lets go of the finding builder and its caches (per rule, site and fact, and the last fact it read): a chunk's
