@@ -41,6 +41,7 @@ internal static class Commands
                   --no-json: skip the report phase
                   --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
                   --gc-log: one line per garbage collection on stderr (generation, kind, reason, pause, generation sizes after)
+                  --alloc-log: what each phase allocated, by type (sampled by the runtime's allocation ticks; large objects apart), on stderr
                   --pause-after PHASE: after PHASE (e.g. evaluate), wait for a line on stdin (outside the timings; for a heap dump)
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
@@ -95,6 +96,7 @@ internal static class Commands
         var seed = o.Int("seed", DefaultSeed);
         var live = o.Flag("live");
         using var gcLog = o.Flag("gc-log") ? new GcLog() : null;
+        using var allocLog = o.Flag("alloc-log") ? new AllocLog() : null;
 
         var sw = Stopwatch.StartNew();
         var rulesDir = o.Get("rules", "rules");
@@ -111,7 +113,7 @@ internal static class Commands
         Estate estate;
         var generateMs = 0.0;
         var reset = false;
-        var recorder = new PhaseRecorder(live) { PauseAfter = o.Get("pause-after") };
+        var recorder = new PhaseRecorder(live) { PauseAfter = o.Get("pause-after"), AllocLog = allocLog };
         IReadOnlyList<Diagnostic> inputDiagnostics = [];
         var allocatedAtStart = 0L;
         if (mode == "memory")
@@ -214,6 +216,7 @@ internal static class Commands
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Name,-8} {p.Milliseconds,8:F0} ms wall {p.CpuMilliseconds,8:F0} ms cpu {p.GcPauseMilliseconds,7:F0} ms GC pause (gen0/1/2 {p.Gen0}/{p.Gen1}/{p.Gen2}) {p.AllocatedBytes / 1048576.0,7:F0} MiB allocated {p.Items,11:N0} items{(p.LiveHeapBytes is { } l ? $"  live heap {l / 1048576.0:F0} MiB" : "")}"));
         }
+        allocLog?.Print([.. phases.Select(p => p.Name)]);
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
         return 0;
     }

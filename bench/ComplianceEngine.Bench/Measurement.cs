@@ -57,12 +57,16 @@ internal sealed class PhaseRecorder : IEvaluationObserver
 
     public List<PhaseResult> Phases { get; } = [];
 
+    /// <summary>Told when each phase completes (<c>--alloc-log</c>), so its allocations are the next phase's.</summary>
+    public AllocLog? AllocLog { get; init; }
+
     /// <summary>A phase after which to wait for a line on standard input (<c>--pause-after</c>), e.g. to take a heap dump.</summary>
     public string? PauseAfter { get; init; }
 
     /// <summary>Starts timing the next phase now.</summary>
     public void Restart()
     {
+        if (Phases.Count == 0) AllocLog?.Start();
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         _pauseAtStart = GC.GetTotalPauseDuration();
         (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -86,6 +90,7 @@ internal sealed class PhaseRecorder : IEvaluationObserver
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart;
         var (g0, g1, g2) = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
         long? live = _live ? GC.GetTotalMemory(forceFullCollection: true) : null;
+        AllocLog?.NextPhase();
         Phases.Add(new PhaseResult(name, elapsed.TotalMilliseconds, cpu.TotalMilliseconds, pause.TotalMilliseconds, g0, g1, g2, allocated, items, live));
         if (PauseAfter == name)
         {

@@ -22,6 +22,7 @@ internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
+
     /// <summary>
     /// What one jurisdiction's rules judged: facts by kind, and the subjects of those facts (the set merged so far, and
     /// those recorded here since, listed in the order met, perhaps more than once).
@@ -29,12 +30,12 @@ internal sealed partial class CoverageTally
     private sealed class Judged
     {
         public readonly int[] Counts = new int[4];
-        public readonly HashSet<FindingSubject> Subjects = new(ReferenceEqualityComparer.Instance);
+        public readonly ReferenceSet<FindingSubject> Subjects = new();
         public readonly List<FindingSubject> Recorded = [];
         public FindingSubject? LastSubject;
 
         /// <summary><see cref="Subjects"/> with the recorded ones added: the distinct subjects this jurisdiction judged.</summary>
-        public HashSet<FindingSubject> All()
+        public ReferenceSet<FindingSubject> All()
         {
             AddAll(Subjects, Recorded);
             Recorded.Clear();
@@ -45,7 +46,7 @@ internal sealed partial class CoverageTally
     private readonly Dictionary<string, Judged> _judged = new(StringComparer.Ordinal);
     private string? _lastJurisdiction;
     private Judged? _last;
-    private readonly HashSet<FindingSubject> _touchedSubjects = new(ReferenceEqualityComparer.Instance);
+    private readonly ReferenceSet<FindingSubject> _touchedSubjects = new();
     private readonly List<FindingSubject> _recordedSubjects = [];
     private readonly HashSet<Site> _touchedSites = new(ReferenceEqualityComparer.Instance);
     private FindingSubject? _lastSubject;
@@ -141,8 +142,29 @@ internal sealed partial class CoverageTally
         _touchedSites.UnionWith(other._touchedSites);
     }
 
+    /// <summary>
+    /// Forgets what this tally recorded once it is merged (<see cref="Merge"/>), keeping its lists' room: a worker thread's
+    /// tally records chunk after chunk without growing new lists for each. The jurisdictions it met stay listed with zero
+    /// counts (the tally it was merged into lists them already).
+    /// </summary>
+    public void ClearMerged()
+    {
+        foreach (var judged in _judged.Values)
+        {
+            Array.Clear(judged.Counts);
+            judged.Subjects.Clear();
+            judged.Recorded.Clear();
+            judged.LastSubject = null;
+        }
+        _touchedSubjects.Clear();
+        _recordedSubjects.Clear();
+        _touchedSites.Clear();
+        _lastSubject = null;
+        _lastSource = _lastDestination = _lastOrigin = null;
+    }
+
     /// <summary>Adds each of <paramref name="listed"/> to <paramref name="set"/>.</summary>
-    private static void AddAll<T>(HashSet<T> set, List<T> listed)
+    private static void AddAll<T>(ReferenceSet<T> set, List<T> listed) where T : class
     {
         foreach (var item in CollectionsMarshal.AsSpan(listed)) set.Add(item);
     }

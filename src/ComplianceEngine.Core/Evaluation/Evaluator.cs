@@ -102,9 +102,15 @@ public sealed class Evaluator
 
         // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
         var coverage = new CoverageTally();
+        // One finding builder and one coverage tally per thread, serving every chunk that thread judges: the builder's caches
+        // (rule plans, sites, evidence, placeholder values) are made once per thread, not once per chunk, and the coverage
+        // tally's lists of subjects keep their room from chunk to chunk (emptied as each chunk is merged). They go with the
+        // threads when the phase ends.
+        using var builders = new ThreadLocal<FindingBuilder>(() => new FindingBuilder());
+        using var recorders = new ThreadLocal<CoverageTally>(() => new CoverageTally());
         var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk =>
         {
-            var tally = EvaluateChunk(chunk, options, keepFacts);
+            var tally = EvaluateChunk(chunk, options, keepFacts, builders.Value, recorders.Value!);
             tally.MergeCoverageInto(coverage);
             // The chunk's finding caches (per rule, site and fact) served its findings: they need not wait for the report.
             tally.ReleaseBuilder();
@@ -301,9 +307,9 @@ public sealed class Evaluator
         _rules.Rules.Any(r => r.Definition.Jurisdiction == code) ? [code, .. _resolver.RegimesOf(code)] : _resolver.RegimesOf(code);
 
     /// <summary>Judges a chunk with the runner the options ask for and turns its verdicts into findings (passes only counted unless asked).</summary>
-    private VerdictTally EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts)
+    private VerdictTally EvaluateChunk(List<Fact> chunk, EvaluationOptions options, bool keepFacts, FindingBuilder? builder, CoverageTally coverage)
     {
-        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count };
+        var tally = new VerdictTally(options.IncludePasses, keepFacts) { Facts = chunk.Count, Builder = builder, CoverageInto = coverage };
         if (options.Runner != RuleRunner.NRules)
         {
             // The batch runner's verdicts go straight into the tally: no verdict objects, no list per fact.

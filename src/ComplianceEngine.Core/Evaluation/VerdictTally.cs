@@ -16,6 +16,13 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
 {
     /// <summary>Makes this tally's findings; its caches are let go by <see cref="ReleaseBuilder"/> (a new one is made if more verdicts come).</summary>
     private FindingBuilder? _builder;
+
+    /// <summary>
+    /// The finding builder to start with (null: one of its own, made on the first finding): the batch path hands each
+    /// worker thread's chunks the same one, so its caches (per rule, site and value) are filled once per thread instead of
+    /// once per chunk. It must be used by this tally's thread only.
+    /// </summary>
+    public FindingBuilder? Builder { init => _builder = value; }
     private readonly List<string> _jurisdictions = new(4);
 
     /// <summary>Passes only counted, per rule index (the rule kept beside its count); folded into <see cref="UncountedPasses"/> when read.</summary>
@@ -58,14 +65,29 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     public CoverageTally Coverage { get; private set; } = new();
 
     /// <summary>
+    /// Records coverage into this empty tally instead of one of this tally's own: the batch path's worker thread's, reused by
+    /// the chunks it judges one after another (<see cref="MergeCoverageInto"/> empties it for the next, keeping its lists'
+    /// room, instead of a chunk growing new lists).
+    /// </summary>
+    public CoverageTally CoverageInto { init => Coverage = _recorder = value; }
+
+    /// <summary>
     /// Adds what the judged facts covered into <paramref name="total"/> (under its lock: chunks finish on several threads)
     /// and forgets it here, so a chunk's sets of subjects and sites are garbage as soon as the chunk is judged.
     /// </summary>
     public void MergeCoverageInto(CoverageTally total)
     {
         lock (total) total.Merge(Coverage);
+        if (_recorder is { } recorder)
+        {
+            // The thread's tally records the next chunk: emptied, its lists keep their room.
+            recorder.ClearMerged();
+            _recorder = null;
+        }
         Coverage = new CoverageTally();
     }
+
+    private CoverageTally? _recorder;
 
     /// <summary>
     /// Lets go of the finding builder and its caches (per rule, site and fact, and the last fact it read): a chunk's

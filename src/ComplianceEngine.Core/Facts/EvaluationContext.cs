@@ -48,5 +48,7 @@ public sealed class EvaluationContext
     internal ConcurrentDictionary<string[], string> SetText { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <inheritdoc cref="SetText"/>
-    internal ConcurrentDictionary<(Rules.AdequacyTable Table, Location.Site Destination, string? Exporter, string[] SubjectTypes), Rules.AdequacyResult> Adequacy { get; } = new();
+    /// <remarks>Keys compare subject types by their text (<see cref="Rules.AdequacyKeyComparer"/>).</remarks>
+    internal ConcurrentDictionary<(Rules.AdequacyTable Table, Location.Site Destination, string? Exporter, string[] SubjectTypes), Rules.AdequacyResult> Adequacy { get; } =
+        new(Rules.AdequacyKeyComparer.Instance);
 }

@@ -74,8 +74,8 @@ public sealed class ParallelEvaluationTests
     [Fact]
     public void Evaluate_AnyThreadCountAndChunkSize_SameCoverage()
     {
-        // Each chunk's tally lists the subjects it judged and the merge makes them sets: one chunk or many, the same counts
-        // and the same documents not judged.
+        // Each chunk's subjects are listed in its thread's tally (emptied and reused for the thread's next chunk) and the
+        // merge makes them sets: one chunk or many, the same counts and the same documents not judged.
         var (one, _) = Run(threads: 1, chunkSize: 100_000);
         var (many, _) = Run(threads: 4, chunkSize: 37);
 

@@ -35,8 +35,10 @@ public sealed class VerdictTallyTests
     private static Site Site(string name, string country) =>
         new("Cluster", name, country, null, [], ["EU"], new SourceLocation($"{name}.yaml", 1, 1));
 
-    private static TransferFact Transfer(string flow) =>
-        new(Context, new FindingSubject("DataFlow", flow, new SourceLocation($"{flow}.yaml", 2, 3)), ["de-1", "us-1"], Site("de-1", "DE"), Site("us-1", "US"), "analytics")
+    private static TransferFact Transfer(string flow) => Transfer(flow, Site("de-1", "DE"), Site("us-1", "US"));
+
+    private static TransferFact Transfer(string flow, Site source, Site destination) =>
+        new(Context, new FindingSubject("DataFlow", flow, new SourceLocation($"{flow}.yaml", 2, 3)), ["de-1", "us-1"], source, destination, "analytics")
         {
             Categories = ["user.contact"],
             Regimes = ["EU"],
@@ -56,6 +58,33 @@ public sealed class VerdictTallyTests
         Assert.Equal(
             [new FindingBuilder().Create(rule, f1, Judgement.Violation, null), new FindingBuilder().Create(rule, f2, Judgement.Violation, null)],
             tally.Findings.Select(x => x.Finding));
+    }
+
+    [Fact]
+    public void Builder_SharedByTwoTallies_SecondReusesTheFirstsEvidence_FindingsAsFreshBuildersMakeThem()
+    {
+        // The batch path hands every chunk a worker thread judges the same builder: the second chunk's findings about the
+        // same places reuse the first's evidence objects, and every finding is the one a builder of its own would make.
+        var rule = RuleSet.Value.Rules.Single();
+        var shared = new FindingBuilder();
+        var (first, second) = (new VerdictTally(includePasses: false, keepFacts: false) { Builder = shared },
+            new VerdictTally(includePasses: false, keepFacts: false) { Builder = shared });
+        var (de, us) = (Site("de-1", "DE"), Site("us-1", "US"));
+        var (f1, f2) = (Transfer("f1", de, us), Transfer("f2", de, us));
+
+        first.Add(f1, [new RuleVerdict(rule, Judgement.Violation, null)]);
+        first.ReleaseBuilder();
+        second.Add(f2, [new RuleVerdict(rule, Judgement.Violation, null)]);
+
+        var (a, b) = (first.Findings.Single().Finding, second.Findings.Single().Finding);
+        Assert.Equal(new FindingBuilder().Create(rule, f1, Judgement.Violation, null), a);
+        Assert.Equal(new FindingBuilder().Create(rule, f2, Judgement.Violation, null), b);
+        // Facts about the same site objects: the second tally's finding reuses more of the first's evidence objects than a
+        // tally with a builder of its own does (its caches start empty).
+        var own = new VerdictTally(includePasses: false, keepFacts: false);
+        own.Add(Transfer("f3", de, us), [new RuleVerdict(rule, Judgement.Violation, null)]);
+        static int Reused(Finding of, Finding from) => of.Text!.Evidence.Count(e => from.Text!.Evidence.Any(x => ReferenceEquals(x, e)));
+        Assert.True(Reused(b, a) > Reused(own.Findings.Single().Finding, a), $"shared {Reused(b, a)}, own {Reused(own.Findings.Single().Finding, a)}");
     }
 
     [Fact]
