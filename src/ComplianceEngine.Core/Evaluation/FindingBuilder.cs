@@ -43,7 +43,6 @@ internal sealed class FindingBuilder
     private readonly Dictionary<(string Regime, Site Origin), string> _onwardPrefixes = [];
 
     /// <summary>The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error)
     {
         var plan = PlanOf(rule);
@@ -94,7 +93,6 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>The finding's text as data: templates, placeholder values (the path left to the finding), evidence.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FindingText Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
     {
         var literal = status is FindingStatus.Indeterminate or FindingStatus.Pass;
@@ -117,7 +115,6 @@ internal sealed class FindingBuilder
     /// The first <paramref name="count"/> values in the scratch buffer as an array, shared with earlier findings whose
     /// values are the same string objects (a rule's findings about the same places name the same values).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string?[] Values(int count)
     {
         if (count == 0) return [];
@@ -152,7 +149,6 @@ internal sealed class FindingBuilder
     /// each once, first occurrence kept): each unknown's text made once per condition and reason, and the message once per
     /// rule and list of unknowns (the same places leave the same facts unknown).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TextTemplate Undecided(RulePlan plan, Fact fact, FactText text)
     {
         _conditions.Clear();
@@ -184,7 +180,6 @@ internal sealed class FindingBuilder
     /// What <see cref="ConditionTracer.DecisiveUnknowns"/> says of one decisive condition (null: nothing), made once per
     /// condition and reason (a site's reason for its unknown country, an adequacy decision's reason: shared strings).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? UnknownText(CompiledRule rule, Model.Rules.Condition condition, Fact fact, FactText text)
     {
         switch (condition)
@@ -252,7 +247,6 @@ internal sealed class FindingBuilder
     /// A finding is unverified when its rule is, when an unverified adequacy entry decided it, or when its rule tested a
     /// country against a group whose membership of that country is unverified.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Confidence(CompiledRule rule, Fact fact, FactText text)
     {
         if (rule.Definition.Confidence == Model.Rules.Confidence.Unverified) return Model.Rules.Confidence.Unverified;
@@ -272,7 +266,6 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>Where the fact's data is: a transfer's sites (and origin, for an onward hop) or a placement's site and store.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FindingPlace? PlaceOf(Fact fact) => fact switch
     {
         TransferFact t => new FindingPlace(Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null, null),
@@ -293,7 +286,6 @@ internal sealed class FindingBuilder
     /// The declared flow, or what implies the transfer. An onward hop's text ends with its path: kept as the text before
     /// it (one string per distinct text) and the finding's own path, joined when read.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Evidence WhatMakesIt(TransferFact t)
     {
         if (!t.Implied) return new Evidence("declared flow", t.ImpliedBy ?? t.Subject.Reference, t.Subject.Location);
@@ -343,7 +335,6 @@ internal sealed class FindingBuilder
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ImmutableArray<Evidence> Evidence(RulePlan plan, Fact fact, FactText text)
     {
         var rule = plan.Rule;
@@ -399,7 +390,6 @@ internal sealed class FindingBuilder
     /// places share their evidence. Keyed by reference:
     /// equal references are equal evidence; equal text in two strings only makes a second object.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Evidence FieldEvidence(ref EvidenceMemo last, string name, string value, SourceLocation location)
     {
         // A rule's consecutive findings (hops of one lot, facts of one flow) usually read the same value at the same place:
@@ -413,7 +403,6 @@ internal sealed class FindingBuilder
     /// <summary>The last evidence made for one field (or adequacy table) of a rule, with the value and location it names.</summary>
     private record struct EvidenceMemo(string? Value, SourceLocation? Location, Evidence? Evidence);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Evidence FieldEvidence(string name, string value, SourceLocation location)
     {
         var key = new EvidenceKey(name, value, location);

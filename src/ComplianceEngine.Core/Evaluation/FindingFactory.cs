@@ -39,7 +39,6 @@ public static class FindingFactory
     /// joined by U+001F", encoded straight into a reused buffer and hashed by a reused hash object (a one-shot hash sets
     /// up its context on every call); only the 16-character result is allocated.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string Fingerprint(byte[] ruleKey, FindingSubject subject, ImmutableArray<string> path)
     {
         // At most three UTF-8 bytes per UTF-16 char (a surrogate pair's four bytes are two chars): the buffer is sized

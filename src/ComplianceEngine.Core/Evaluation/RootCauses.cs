@@ -60,7 +60,7 @@ public static class RootCauses
     }
 
     /// <summary>Links the findings of one rule and jurisdiction (<paramref name="indices"/>, in report order) into <paramref name="linked"/>.</summary>
-    /// <remarks>Compiled optimised at once: it runs once per report, and spent most of its time at tier 0 before.</remarks>
+    /// <remarks>Runs once per report.</remarks>
     private static void LinkRule(ImmutableArray<Finding> findings, List<int> indices, Finding[] linked)
     {
         var byPath = new Dictionary<RulePathKey, string>(indices.Count);

@@ -38,7 +38,6 @@ internal sealed class CategoryBits
     private readonly Dictionary<(long, long), long> _carry = [];
 
     /// <summary>The vocabulary of <paramref name="transfers"/>' categories; wide sets past <paramref name="narrowLimit"/> categories (tests lower it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CategoryBits(IReadOnlyList<TransferFact> transfers, int narrowLimit = NarrowLimit)
     {
         var seen = new HashSet<string[]>(ReferenceEqualityComparer.Instance);
@@ -56,7 +55,6 @@ internal sealed class CategoryBits
     }
 
     /// <summary>The set an edge declares (none: all of them).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Of(ImmutableArray<string> categories)
     {
         if (categories.IsDefaultOrEmpty) return All;
@@ -77,7 +75,6 @@ internal sealed class CategoryBits
     public bool Narrow => _narrow;
 
     /// <summary>The categories of <paramref name="a"/> and <paramref name="b"/> together.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Union(long a, long b)
     {
         if (_narrow)
@@ -97,7 +94,6 @@ internal sealed class CategoryBits
     }
 
     /// <summary>What an edge declaring <paramref name="edge"/> carries out of a node holding <paramref name="held"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Carry(long held, long edge)
     {
         if (edge == All) return held;
@@ -114,7 +110,6 @@ internal sealed class CategoryBits
     }
 
     /// <summary>The categories of <paramref name="set"/> (not <see cref="All"/>), sorted; one shared array per set.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ImmutableArray<string> Names(long set)
     {
         if (_shown.TryGetValue(set, out var names)) return names;

@@ -139,7 +139,6 @@ public sealed partial class FlowAnalyzer
     /// edge moves (both are upper bounds; a sensitive count the edge only inferred under its own exporter's law does not
     /// count), re-inferred under the hop's regime where the count changed.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static CarriedData AtMostTheEdges(CarriedData lots, CarriedData edge, ImmutableArray<string> regimes, SensitivityInference sensitivity)
     {
         var edgeSensitive = edge.SensitiveIndividualsInferred is null ? edge.SensitiveIndividuals : null;
@@ -291,7 +290,6 @@ internal sealed class RegimeTrace
     /// The names along the chain of hop <paramref name="e"/> taken from <paramref name="node"/>, source first (any thread):
     /// the names along the chain to <paramref name="node"/>, then the hop's own, overlapping where they meet.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ImmutableArray<string> Path(int e, int node) => Appended(ReachedBy[node] >= 0 ? PathTo(node) : [], _transfers[e].Path);
 
     /// <summary>
@@ -299,7 +297,6 @@ internal sealed class RegimeTrace
     /// by every hop leaving it and every node reached from it: a path is one copy of its node's prefix, not a walk back to
     /// the seed. Nodes are filled from the nearest one already known (any thread: two threads that race write equal arrays).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ImmutableArray<string> PathTo(int node)
     {
         var paths = _paths ??= new ImmutableArray<string>[_via.Length];
@@ -319,7 +316,6 @@ internal sealed class RegimeTrace
     }
 
     /// <summary><paramref name="path"/> followed by <paramref name="hop"/>, overlapping the longest tail of the path the hop starts with (as <see cref="FlowAnalyzer.Append"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ImmutableArray<string> Appended(ImmutableArray<string> path, ImmutableArray<string> hop)
     {
         var overlap = 0;

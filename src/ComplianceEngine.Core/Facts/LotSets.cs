@@ -34,7 +34,6 @@ internal sealed class LotSets
     public int Kinds => _kinds.Count;
 
     /// <summary>The kind of lot <paramref name="data"/> is.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int KindOf(CarriedData data)
     {
         // The lists are shared arrays (a store's, interned): looked up by the arrays themselves first, by their words once.
@@ -60,7 +59,6 @@ internal sealed class LotSets
     }
 
     /// <summary>The set of <paramref name="lots"/>, already sorted by kind (one per kind).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int OfSorted(ReadOnlySpan<Lot> lots)
     {
         if (lots.Length == 0) return LotSets.Empty;
@@ -70,7 +68,6 @@ internal sealed class LotSets
     }
 
     /// <summary>What an edge declaring <paramref name="edge"/> carries of the lots in <paramref name="set"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Carry(int set, long edge)
     {
         if (set == Empty || edge == CategoryBits.All) return set;
@@ -98,7 +95,6 @@ internal sealed class LotSets
     public ReadOnlySpan<Lot> this[int set] => _sets[set];
 
     /// <summary>The subjects, subject types and designations of the lots in <paramref name="set"/> together (sorted, distinct).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (ImmutableArray<string> Subjects, ImmutableArray<string> SubjectTypes, ImmutableArray<string> Designations) Describe(int set)
     {
         if (_described.TryGetValue(set, out var d)) return d;
@@ -277,7 +273,6 @@ internal sealed class LotCounts(int kinds)
     private readonly HashSet<(int, CarriedData)> _counted = new(KindDataComparer.Instance);
 
     /// <summary>Counts <paramref name="held"/> (the data at a seed) toward kind <paramref name="kind"/>, once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int kind, CarriedData held)
     {
         if (!_counted.Add((kind, held))) return;
@@ -288,7 +283,6 @@ internal sealed class LotCounts(int kinds)
     }
 
     /// <summary>The individuals (and those with sensitive data) of the lots' kinds together.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double? Individuals, double? Sensitive) Of(ReadOnlySpan<Lot> lots)
     {
         double? all = 0, sensitive = 0;

@@ -298,7 +298,6 @@ internal sealed partial class OnwardGraph
     /// what the new edges can bring, to a fixed point), so an edge that carries none of them does not extend the region.
     /// <paramref name="listing"/> are the nodes whose edges include a changed edge.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing) =>
         RegionOf(old, before, changed, listing, seeds: []);
 
@@ -307,7 +306,6 @@ internal sealed partial class OnwardGraph
     /// regime's data starts differently (<paramref name="seeds"/>: a bound edge added, removed, or carrying another kind of lot,
     /// with the categories the node's new bound edge starts there, <see cref="CategoryBits.Nothing"/> for none) in the region too.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool[] RegionOf(OnwardGraph old, RegimeSearch before, IReadOnlyList<int> changed, IReadOnlyCollection<int> listing,
         IReadOnlyList<(int Node, long Categories)> seeds)
     {
@@ -375,7 +373,6 @@ internal sealed partial class OnwardGraph
     public ReadOnlySpan<int> Next(int node) => node < NodeCount ? _outTo.AsSpan(_outStart[node], _outStart[node + 1] - _outStart[node]) : [];
 
     /// <summary>As <see cref="Search"/>, recording how the search ran (<see cref="SearchLog"/>) so that it can be replayed after a change.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch SearchRecorded(string regime, SearchScratch scratch, out SearchLog log)
     {
         ArgumentNullException.ThrowIfNull(scratch);
@@ -476,7 +473,6 @@ internal sealed partial class OnwardGraph
     /// (in order; <paramref name="bound"/> per edge) in this graph: a node whose bound edges were added, removed, or carry
     /// another kind of lot must be in the region (its seeding is searched again); <paramref name="counts"/> are this graph's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch Replay(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
         bool[] bound, out SearchLog next, out int searched)
     {

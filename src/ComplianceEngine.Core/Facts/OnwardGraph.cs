@@ -21,8 +21,7 @@ internal sealed partial class OnwardGraph
     private readonly Dictionary<string, int> _ids;
 
     /// <summary>Builds the graph of <paramref name="transfers"/>; node ids continue <paramref name="ids"/> when given (it is copied).</summary>
-    /// <remarks>Called once per evaluation over every edge: compiled optimised at once (no tier-0 pass).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>Called once per evaluation over every edge.</remarks>
     public OnwardGraph(IReadOnlyList<TransferFact> transfers, IReadOnlySet<string>? regimesToFollow, Dictionary<string, int>? ids = null,
         int narrowLimit = CategoryBits.NarrowLimit)
     {
@@ -233,7 +232,6 @@ internal sealed partial class OnwardGraph
     /// </summary>
     public RegimeSearch SearchFor(string regime, SearchScratch scratch, IOnwardHopFilter? filter) => Run(regime, scratch, cut: true, filter);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RegimeSearch Run(string regime, SearchScratch scratch, bool cut, IOnwardHopFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(scratch);
@@ -445,10 +443,9 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
 
     /// <summary>
     /// The hops leaving the nodes of <see cref="Order"/> from position <paramref name="k"/> on, into <paramref name="batch"/>, until
-    /// it holds at least <see cref="HopBatch"/>; the position to go on from. Hot and run once per evaluation: compiled
-    /// optimised at once (an iterator's body cannot be).
+    /// it holds at least <see cref="HopBatch"/>; the position to go on from. Hot: a method of its own, not the iterator's body
+    /// (which is compiled less well).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int HopsFrom(int k, IOnwardHopFilter? filter, ImmutableArray<string> only, Dictionary<(int, long), CarriedData> lotData,
         List<(int Edge, int Node, TransferFact Hop)> batch)
     {
@@ -514,7 +511,6 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     /// sensitive data) as the stores the lots started from hold, or inferred under the hop's regime. Shared by every hop
     /// carrying the same lots (see <see cref="FlowAnalyzer.AtMostTheEdges"/> for what differs per hop).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CarriedData LotData(TransferFact edge, int set, long edgeOwn, ImmutableArray<string> regimes, Dictionary<(int, long), CarriedData> memo)
     {
         var lots = Graph.Lots;
@@ -528,7 +524,6 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
         return memo[(set, shown)] = Graph.Sensitivity.Infer(data, regimes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TransferFact OnwardHop(TransferFact edge, int e, int node, ImmutableArray<string> only, CarriedData data) =>
         OnwardHop(edge, _paths ??= new OnwardPaths(Trace), Regime, only, Trace.Origin(node), Trace.Length(node), data, e, node);
 
@@ -556,7 +551,6 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
     /// regime's data (<paramref name="data"/>, which is also what its lots hold where it leaves), origin, place in the chain
     /// and, for its path, the edge and node it leaves in its search.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TransferFact OnwardHop(TransferFact edge, LazyPath path, string regime, ImmutableArray<string> only, Location.Site origin, int hop, CarriedData data,
         int e, int node) =>
         new(edge, path)
@@ -687,7 +681,6 @@ internal sealed class NodeLotTable
     private static int Home(int kind, int bits) => (int)(((uint)kind * 2654435769u) >> (32 - bits));
 
     /// <summary>The slot of <paramref name="kind"/> at an indexed node (-1: none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Find(ref NodeState state, int kind)
     {
         var start = state.Start;
@@ -717,7 +710,6 @@ internal sealed class NodeLotTable
     /// Gives <paramref name="node"/> twice its slots at the end of the arrays (its lots and fresh marks moved, and an index
     /// of twice as many entries once it is large); its new start.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Move(int node, ref NodeState state)
     {
         var count = state.Count;
@@ -851,7 +843,6 @@ internal sealed class NodeLotTable
     }
 
     /// <summary>Copies the lots at <paramref name="node"/> that grew into the buffers (grown as needed) and forgets they grew; returns how many.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TakeFresh(int node, ref int[] kinds, ref long[] categories)
     {
         ref var state = ref _nodes[node];
@@ -875,7 +866,6 @@ internal sealed class NodeLotTable
     }
 
     /// <summary>The set of the lots at <paramref name="node"/> (<see cref="LotSets.Empty"/>: none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int SetAt(int node, LotSets sets)
     {
         var state = _nodes[node];

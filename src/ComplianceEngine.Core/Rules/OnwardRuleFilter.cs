@@ -136,7 +136,6 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MayApply(Func<Fact, Tri>[] conditions, TransferFact fact)
     {
         foreach (var c in conditions)
@@ -158,7 +157,6 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
     /// <inheritdoc />
     /// <remarks><paramref name="data"/> is the lots' data (shared by the hops carrying the same lots): its categories, subjects,
     /// subject types and designations are the hop's.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Wanted(int edge, string regime, CarriedData data)
     {
         var regimeMask = Regime(regime);
@@ -172,7 +170,6 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
 
     /// <inheritdoc />
     /// <remarks>The edge and regime tests of <see cref="Wanted"/> without the data test.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MayWant(int edge, string regime)
     {
         var regimeMask = Regime(regime);
@@ -190,7 +187,6 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
     internal void ForgetData() => _byData.Clear();
 
     /// <summary>The rules whose data conditions may hold for a hop carrying <paramref name="data"/>, as bits (one producing thread calls this).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] Data(int edge, CarriedData data)
     {
         // A node's hops often carry the same lots' data one after another: the last answer is kept (one object, read whole).
