@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
@@ -488,7 +487,6 @@ internal sealed partial class OnwardGraph
     /// several regimes may run at once, each with its own <paramref name="lots"/>; the sets are interned in the graph's
     /// <see cref="LotSets"/>, one thread at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegimeSearch ReplayUnset(RegimeSearch before, SearchLog log, bool[] region, LotCounts counts, NodeLotTable lots, IReadOnlyList<int> boundEdges,
         bool[] bound, out SearchLog next, out int searched, out List<int> unset)
     {
