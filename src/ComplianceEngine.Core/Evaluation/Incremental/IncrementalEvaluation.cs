@@ -390,11 +390,14 @@ public sealed partial class IncrementalEvaluation
             {
                 // Only the countries whose shares moved can change: each country's exact sums with the moved shares taken out
                 // and put in (ExportTally), or summed again alone, in order, where they are not exact (as a full evaluation sums it).
-                nextTally = (tallyBefore ?? ExportTally.Over(_index!.Direct.Select(ExportShare), _index)).Moved(moved.Select(m => ExportShare((TransferFact)m.Old.Fact)), moved.Select(m => ExportShare(m.New)), of: null);
+                // A tally of another version (a store or cluster edit since the last full update) is not built again here: that
+                // sums every direct transfer, which costs more than summing the moved countries alone.
+                nextTally = tallyBefore?.Moved(moved.Select(m => ExportShare((TransferFact)m.Old.Fact)), moved.Select(m => ExportShare(m.New)), of: null);
                 TransferFact[]? edges = null;
                 foreach (var country in shares.Where(s => s is not null).Select(s => s!.Value.Country).Distinct(StringComparer.Ordinal))
                 {
-                    if (!nextTally.Totals(country, out var totals))
+                    (double? All, double? Sensitive) totals = default;
+                    if (nextTally is null || !nextTally.Totals(country, out totals))
                     {
                         if (edges is null)
                         {
