@@ -287,7 +287,7 @@ public sealed class InventoryEventReaderTests
         Flow.Replace("from: s1", "from: \"s1\"", StringComparison.Ordinal),
         Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + "  purpose: api\n",
         Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + "  foo: [\n",
-        Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + "  foo: [\n",
+        Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal) + "  foo: {\n",
         Flow + "---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal).Replace("purpose: analytics", "purpose: other", StringComparison.Ordinal),
         Flow + "---\n---\n" + Flow.Replace("f1", "f2", StringComparison.Ordinal),
         Flow + "---\n- a\n- b\n",
