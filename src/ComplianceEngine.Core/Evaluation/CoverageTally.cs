@@ -22,7 +22,6 @@ internal sealed partial class CoverageTally
 {
     private const int Placements = 0, Declared = 1, Implied = 2, Onward = 3;
 
-
     /// <summary>
     /// What one jurisdiction's rules judged: facts by kind, and the subjects of those facts (the set merged so far, and
     /// those recorded here since, listed in the order met, perhaps more than once).

@@ -17,6 +17,9 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     /// <summary>Makes this tally's findings; its caches are let go by <see cref="ReleaseBuilder"/> (a new one is made if more verdicts come).</summary>
     private FindingBuilder? _builder;
 
+    /// <summary>The worker thread's coverage tally this tally records into (<see cref="CoverageInto"/>), emptied when merged.</summary>
+    private CoverageTally? _recorder;
+
     /// <summary>
     /// The finding builder to start with (null: one of its own, made on the first finding): the batch path hands each
     /// worker thread's chunks the same one, so its caches (per rule, site and value) are filled once per thread instead of
@@ -86,8 +89,6 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
         }
         Coverage = new CoverageTally();
     }
-
-    private CoverageTally? _recorder;
 
     /// <summary>
     /// Lets go of the finding builder and its caches (per rule, site and fact, and the last fact it read): a chunk's
