@@ -134,24 +134,6 @@ internal sealed partial class TerraformPlanReader
     /// <summary>The actions of a resource change in <c>terraform show -json</c> (a replacement is two of them).</summary>
     private static readonly string[] PlanActions = ["no-op", "create", "read", "update", "delete"];
 
-    /// <summary>Resource types that hold or copy personal data which this reader does not read yet: named, never skipped silently.</summary>
-    private static readonly HashSet<string> UnreadDataTypes =
-    [
-        "aws_backup_vault", "aws_efs_file_system", "aws_efs_replication_configuration", "aws_redshift_cluster",
-        "aws_elasticache_replication_group", "aws_docdb_cluster", "aws_neptune_cluster", "aws_opensearch_domain", "aws_kinesis_stream",
-        "azurerm_mssql_database", "azurerm_postgresql_flexible_server", "azurerm_cosmosdb_account", "azurerm_mysql_flexible_server",
-        "google_bigquery_dataset", "google_spanner_instance", "google_alloydb_cluster", "google_filestore_instance",
-    ];
-
-    private void ReportUnread(List<Change> live)
-    {
-        var unread = live.Where(c => UnreadDataTypes.Contains(c.Type) && !_read.Contains(c.Address)).ToList();
-        if (unread.Count == 0) return;
-        var types = unread.GroupBy(c => c.Type, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ({string.Join(", ", g.Select(c => c.Address))})");
-        Diagnostics.Warning(DiagnosticCodes.SourceNotRead,
-            $"this plan has resources that can hold data which the engine does not read: {string.Join("; ", types)}; describe them with native DataStore documents", unread[0].Resource.Location);
-    }
-
     private void RdsCluster(Change c)
     {
         var name = c.Values["cluster_identifier"].String ?? c.ResourceName;

@@ -224,4 +224,6 @@ public static class DiagnosticCodes
     public const string SourceEndpointsSelected = "CE2068";
     /// <summary>A Terraform resource's region comes from an expression the plan does not resolve (a local, a data source, the environment, a function): the fact is indeterminate (warning).</summary>
     public const string SourceRegionUnresolved = "CE2069";
+    /// <summary>A Terraform resource type the plan reader neither reads nor knows to hold no data, named with each address and position (warning): nothing of it is judged.</summary>
+    public const string SourceResourceTypeUnknown = "CE2070";
 }

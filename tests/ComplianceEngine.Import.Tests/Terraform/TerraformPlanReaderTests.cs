@@ -225,6 +225,7 @@ public sealed partial class TerraformPlanReaderTests
     {
         var (_, diagnostics) = ImportHarness.Load("plan.json", Plan(Change("aws_efs_file_system.home", "aws_efs_file_system", """{"creation_token":"home"}"""), AwsEu));
         var d = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceNotRead);
-        Assert.Contains("aws_efs_file_system (aws_efs_file_system.home)", d.Message, StringComparison.Ordinal);
+        Assert.Contains("aws_efs_file_system holds data", d.Message, StringComparison.Ordinal);
+        Assert.Contains("aws_efs_file_system.home (plan.json:1:", d.Message, StringComparison.Ordinal);
     }
 }
