@@ -12,7 +12,7 @@ namespace ComplianceEngine.Import.Velero;
 /// Reads Velero BackupStorageLocations, VolumeSnapshotLocations, Schedules and Backups: the stores in a schedule's
 /// namespaces back up to a store at the location's region (and the snapshot location's <c>altRegion</c>).
 /// </summary>
-internal static class VeleroReader
+internal static partial class VeleroReader
 {
     public const string Name = "velero";
 
@@ -84,6 +84,14 @@ internal static class VeleroReader
             }
             stores = Selected(session, owner, spec, stores);
             if (stores.Count == 0) continue; // Selected has named the stores it leaves out
+            if (PathsOf(session, owner, spec) is not { } paths) continue; // filters Velero rejects: an error has said so
+            if (!paths.Data)
+            {
+                session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                    $"{owner}: its resource filters take no pods, persistentvolumeclaims or persistentvolumes, so it copies none of the data in the volumes of {string.Join(", ", stores.Select(s => s.Name))}",
+                    paths.At);
+                continue;
+            }
             var bslName = spec["storageLocation"].String ?? defaultBsl ?? "default";
             if (bsls.TryGetValue(bslName, out var bsl))
                 BackUp(session, stores, bsl, spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
@@ -91,7 +99,16 @@ internal static class VeleroReader
                 session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference,
                     $"{owner}: backup storage location '{bslName}' is not among the inputs{Suggestions.DidYouMean(bslName, bsls.Keys)}; add its BackupStorageLocation so the backups' location is known",
                     spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
+            if (!paths.Snapshots)
+            {
+                if (vslProviders.Count > 0 || spec["volumeSnapshotLocations"].Exists)
+                    session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
+                        $"{owner}: its resource filters take no persistentvolumeclaims or persistentvolumes, so Velero makes no volume snapshots and copies nothing to the snapshot locations (only pods' file-system backups, to the storage location)",
+                        paths.At);
+                continue;
+            }
             Snapshots(session, o, owner, spec, stores, vsls, vslProviders);
+            DataMover(session, owner, spec, stores, bslName, bsl);
         }
     }
 

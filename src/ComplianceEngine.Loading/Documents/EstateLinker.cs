@@ -38,7 +38,8 @@ public static class EstateLinker
         var stores = Unique(estate.Stores.Select(s => s.Info), diagnostics);
         var flows = Unique(estate.Flows.Select(f => f.Info), diagnostics);
         var recipients = Unique(estate.Recipients.Select(r => r.Info), diagnostics);
-        _ = flows;
+        // Every kind by name: a reference that misses the kinds it may name, but names a document of another kind, says which.
+        (Dictionary<string, DocumentInfo>, string)[] every = [(clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore), (flows, DocumentKind.DataFlow), (recipients, DocumentKind.Recipient)];
 
         // The name tables are only read from here on: each piece reads them and writes to its own bag.
         void CheckClusters(int from, int to, DiagnosticBag bag)
@@ -49,7 +50,7 @@ public static class EstateLinker
                 if (Clean(c.Info)) FluentDiagnostics.Validate(ClusterRules, c, c.Info.Location, bag);
                 foreach (var t in c.DisasterRecovery?.Targets ?? [])
                 {
-                    Expect(t, DocumentKind.Cluster, c.Name, "disasterRecovery target", bag, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore), (recipients, DocumentKind.Recipient));
+                    Expect(t, DocumentKind.Cluster, c.Name, "disasterRecovery target", bag, every, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore), (recipients, DocumentKind.Recipient));
                     if (t.Name == c.Name) bag.Error(DiagnosticCodes.InvalidValue, $"Cluster '{c.Name}' lists itself as a disasterRecovery target", t.Location);
                 }
             }
@@ -60,10 +61,10 @@ public static class EstateLinker
             {
                 var s = estate.Stores[i];
                 if (Clean(s.Info)) FluentDiagnostics.Validate(StoreRules, s, s.Info.Location, bag);
-                if (s.Cluster is { } cl) Expect(cl, DocumentKind.DataStore, s.Name, "cluster", bag, (clusters, DocumentKind.Cluster));
-                if (s.Recipient is { } r) Expect(r, DocumentKind.DataStore, s.Name, "recipient", bag, (recipients, DocumentKind.Recipient));
-                foreach (var rep in s.Replicas) Expect(rep, DocumentKind.DataStore, s.Name, "replica", bag, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore));
-                foreach (var b in s.Backups) Expect(b, DocumentKind.DataStore, s.Name, "backup", bag, (stores, DocumentKind.DataStore));
+                if (s.Cluster is { } cl) Expect(cl, DocumentKind.DataStore, s.Name, "cluster", bag, every, (clusters, DocumentKind.Cluster));
+                if (s.Recipient is { } r) Expect(r, DocumentKind.DataStore, s.Name, "recipient", bag, every, (recipients, DocumentKind.Recipient));
+                foreach (var rep in s.Replicas) Expect(rep, DocumentKind.DataStore, s.Name, "replica", bag, every, (clusters, DocumentKind.Cluster), (stores, DocumentKind.DataStore));
+                foreach (var b in s.Backups) Expect(b, DocumentKind.DataStore, s.Name, "backup", bag, every, (stores, DocumentKind.DataStore));
             }
         }
         void CheckFlows(int from, int to, DiagnosticBag bag)
@@ -73,9 +74,9 @@ public static class EstateLinker
                 var f = estate.Flows[i];
                 if (Clean(f.Info)) FluentDiagnostics.Validate(FlowRules, f, f.Info.Location, bag);
                 if (f.From.Name.Length > 0)
-                    Expect(f.From, DocumentKind.DataFlow, f.Name, "from", bag, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster));
+                    Expect(f.From, DocumentKind.DataFlow, f.Name, "from", bag, every, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster));
                 if (f.To.Name.Length > 0)
-                    Expect(f.To, DocumentKind.DataFlow, f.Name, "to", bag, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster), (recipients, DocumentKind.Recipient));
+                    Expect(f.To, DocumentKind.DataFlow, f.Name, "to", bag, every, (stores, DocumentKind.DataStore), (clusters, DocumentKind.Cluster), (recipients, DocumentKind.Recipient));
             }
         }
 
@@ -127,9 +128,11 @@ public static class EstateLinker
     /// <summary>
     /// Checks that <paramref name="reference"/> (the <paramref name="role"/> of the <paramref name="kind"/> <paramref name="name"/>) names a
     /// document of one of the <paramref name="allowed"/> kinds. Nothing is allocated when it does (a 100k-flow estate makes
-    /// some 200,000 of these checks); the message is made only for a dangling reference.
+    /// some 200,000 of these checks); the message is made only for a dangling reference. A name that is a document of
+    /// another kind (of <paramref name="every"/>) is CE3002 naming that kind; a name of no document is CE3001.
     /// </summary>
-    private static void Expect(Reference reference, string kind, string name, string role, DiagnosticBag diagnostics, params ReadOnlySpan<(Dictionary<string, DocumentInfo> Names, string Kind)> allowed)
+    private static void Expect(Reference reference, string kind, string name, string role, DiagnosticBag diagnostics,
+        (Dictionary<string, DocumentInfo> Names, string Kind)[] every, params ReadOnlySpan<(Dictionary<string, DocumentInfo> Names, string Kind)> allowed)
     {
         foreach (var a in allowed)
         {
@@ -137,6 +140,12 @@ public static class EstateLinker
         }
         var list = allowed.ToArray();
         var kinds = string.Join(" or ", list.Select(a => a.Kind));
+        foreach (var other in every)
+        {
+            if (!other.Names.ContainsKey(reference.Name)) continue;
+            diagnostics.Error(DiagnosticCodes.WrongReferenceKind, $"{kind} '{name}' {role} '{reference.Name}' is a {other.Kind}, not a {kinds}", reference.Location);
+            return;
+        }
         var hint = MapReader.Suggest(reference.Name, list.SelectMany(a => a.Names.Keys));
         diagnostics.Error(DiagnosticCodes.DanglingReference, $"{kind} '{name}' {role} '{reference.Name}' does not name any {kinds}{hint}", reference.Location);
     }

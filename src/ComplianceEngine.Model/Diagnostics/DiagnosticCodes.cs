@@ -226,4 +226,6 @@ public static class DiagnosticCodes
     public const string SourceRegionUnresolved = "CE2069";
     /// <summary>A Terraform resource type the plan reader neither reads nor knows to hold no data, named with each address and position (warning): nothing of it is judged.</summary>
     public const string SourceResourceTypeUnknown = "CE2070";
+    /// <summary>A Velero backup's <c>snapshotMoveData</c>: Velero's data mover uploads CSI snapshot data to the storage location (note); another mover sends it where the inputs do not say, indeterminate (warning).</summary>
+    public const string SourceDataMoved = "CE2071";
 }

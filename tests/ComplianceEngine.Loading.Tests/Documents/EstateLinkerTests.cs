@@ -49,4 +49,54 @@ public sealed class EstateLinkerTests
             "CE3001 19:28 DataFlow 'f1' to 'zzz-to' does not name any DataStore or Cluster or Recipient",
         ], messages);
     }
+
+    /// <summary>
+    /// A reference that names a document of another kind (a backup naming a Cluster, a flow's source naming a Recipient)
+    /// is CE3002 naming the kind it is, not "does not name any": the name exists, the kind is the mistake.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Check_ReferenceToADocumentOfAnotherKind_IsWrongReferenceKind(bool fromEvents)
+    {
+        const string yaml = """
+            apiVersion: compliance/v1
+            kind: Cluster
+            metadata: {name: fra}
+            spec: {provider: aws, region: eu-central-1}
+            ---
+            apiVersion: compliance/v1
+            kind: Recipient
+            metadata: {name: crm}
+            spec: {country: US}
+            ---
+            apiVersion: compliance/v1
+            kind: DataStore
+            metadata: {name: db}
+            spec: {cluster: crm, backups: [fra]}
+            ---
+            apiVersion: compliance/v1
+            kind: DataFlow
+            metadata: {name: f1}
+            spec: {from: crm, to: f1-copy}
+            ---
+            apiVersion: compliance/v1
+            kind: DataFlow
+            metadata: {name: f1-copy}
+            spec: {from: db, to: crm}
+            """;
+        using var dir = new TempDir();
+        var file = dir.Write("estate.yaml", yaml);
+        var bag = new DiagnosticBag();
+        new WorkspaceLoader(new DocumentLoader { ReadRecordsFromEvents = fromEvents }).LoadEstate([file], bag);
+        var messages = bag.Sorted().Where(d => d.Code is DiagnosticCodes.DanglingReference or DiagnosticCodes.WrongReferenceKind)
+            .Select(d => $"{d.Code} {d.Location.Line}:{d.Location.Column} {d.Message}").ToList();
+        Assert.Equal(
+        [
+            "CE3002 14:17 DataStore 'db' cluster 'crm' is a Recipient, not a Cluster",
+            "CE3002 14:32 DataStore 'db' backup 'fra' is a Cluster, not a DataStore",
+            "CE3002 19:14 DataFlow 'f1' from 'crm' is a Recipient, not a DataStore or Cluster",
+            "CE3002 19:23 DataFlow 'f1' to 'f1-copy' is a DataFlow, not a DataStore or Cluster or Recipient",
+        ], messages);
+    }
 }
