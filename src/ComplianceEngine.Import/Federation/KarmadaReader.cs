@@ -15,13 +15,13 @@ namespace ComplianceEngine.Import.Federation;
 /// workload propagated to N clusters rests on each; the copies are replicas, judged as implied transfers. Duplicated
 /// and Divided replica scheduling both put the workload's data on every selected cluster.
 /// </summary>
-internal static class KarmadaReader
+internal static partial class KarmadaReader
 {
     public const string Name = "karmada";
 
     internal static bool Accepts(string api, string kind) =>
         (api.StartsWith("cluster.karmada.io/", StringComparison.Ordinal) && kind == "Cluster")
-        || (api.StartsWith("policy.karmada.io/", StringComparison.Ordinal) && kind is "PropagationPolicy" or "ClusterPropagationPolicy")
+        || (api.StartsWith("policy.karmada.io/", StringComparison.Ordinal) && kind is "PropagationPolicy" or "ClusterPropagationPolicy" or "OverridePolicy" or "ClusterOverridePolicy")
         || (api.StartsWith("work.karmada.io/", StringComparison.Ordinal) && kind is "ResourceBinding" or "ClusterResourceBinding");
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
@@ -125,8 +125,13 @@ internal static class KarmadaReader
                     store.At);
                 applied.Add(claim);
             }
-            foreach (var policy in applied) FederatedPlacement.Place(store, policy.Selected, policy.PlacementAt);
+            foreach (var policy in applied)
+            {
+                FederatedPlacement.Place(store, policy.Selected, policy.PlacementAt);
+                NoteSpread(session, policy, workload);
+            }
         }
+        Overrides(session, objects);
     }
 
     /// <summary>A (Cluster)PropagationPolicy as read: its explicit priority and the member clusters its placement selects (after taints).</summary>
@@ -152,7 +157,7 @@ internal static class KarmadaReader
     private static Specificity Implicit(Policy policy, NativeDraft store)
     {
         var key = store.SourceKey!.Value;
-        if (policy.Object.Kind == "PropagationPolicy" && policy.Object.Namespace != key.Namespace) return Specificity.None;
+        if (policy.Object.Kind is "PropagationPolicy" or "OverridePolicy" && policy.Object.Namespace != key.Namespace) return Specificity.None;
         var api = store.SourceObject?["apiVersion"].String ?? (key.Kind == "PersistentVolumeClaim" ? "v1" : "apps/v1");
         var best = Specificity.None;
         foreach (var rs in policy.Object.Object["spec"]["resourceSelectors"].Items)

@@ -228,4 +228,6 @@ public static class DiagnosticCodes
     public const string SourceResourceTypeUnknown = "CE2070";
     /// <summary>A Velero backup's <c>snapshotMoveData</c>: Velero's data mover uploads CSI snapshot data to the storage location (note); another mover sends it where the inputs do not say, indeterminate (warning).</summary>
     public const string SourceDataMoved = "CE2071";
+    /// <summary>A Karmada setting read as not narrowing or changing the placement (spreadConstraints choosing among the selected clusters by count, an OverridePolicy: note), or an OverridePolicy changing the compliance-engine.io labels or annotations, which are not applied (warning).</summary>
+    public const string SourceSettingNotApplied = "CE2072";
 }
