@@ -12,17 +12,19 @@ namespace ComplianceEngine.Import.Istio;
 /// <c>exportTo</c>: every namespace by default, <c>.</c> its own) sends data to it, encrypted in transit when every port
 /// is TLS/HTTPS (or 443).
 /// </summary>
-internal static class ServiceEntryReader
+internal static partial class ServiceEntryReader
 {
     public const string Name = "istio";
 
-    internal static bool Accepts(string api, string kind) => api.StartsWith("networking.istio.io/", StringComparison.Ordinal) && kind == "ServiceEntry";
+    internal static bool Accepts(string api, string kind) => api.StartsWith("networking.istio.io/", StringComparison.Ordinal) && kind is "ServiceEntry" or "Sidecar";
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
 
     public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
     {
-        foreach (var o in documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)))
+        var objects = documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)).ToList();
+        var sidecars = Sidecars(session, objects);
+        foreach (var o in objects.Where(o => o.Kind == "ServiceEntry"))
         {
             var spec = o.Object["spec"];
             if (o.Name is null || !spec.Exists)
@@ -96,6 +98,7 @@ internal static class ServiceEntryReader
                 }
                 foreach (var store in sources)
                 {
+                    NoteSidecar(session, sidecars, store, o, name, host.Location);
                     var flow = new NativeDraft(DocumentKind.DataFlow, $"{store.Name}-to-{name}", host.Location, Name);
                     flow.Set("from", NativeDraft.Text(store.Name, o.Object["metadata"]["namespace"].Location));
                     flow.Set("to", NativeDraft.Text(name, host.Location));

@@ -230,4 +230,6 @@ public static class DiagnosticCodes
     public const string SourceDataMoved = "CE2071";
     /// <summary>A Karmada setting read as not narrowing or changing the placement (spreadConstraints choosing among the selected clusters by count, an OverridePolicy: note), or an OverridePolicy changing the compliance-engine.io labels or annotations, which are not applied (warning).</summary>
     public const string SourceSettingNotApplied = "CE2072";
+    /// <summary>An Istio Sidecar's egress hosts do not import a ServiceEntry host a workload's flow goes to; Istio documents that this does not block the traffic, so the flow is kept (note).</summary>
+    public const string SourceEgressNotRestricted = "CE2073";
 }
