@@ -35,7 +35,7 @@ internal static partial class KarmadaReader
     {
         foreach (var o in objects.Where(o => o.Kind is "OverridePolicy" or "ClusterOverridePolicy"))
         {
-            var owner = $"{o.Kind} '{(o.Namespace is null ? "" : o.Namespace + "/")}{o.Name}'";
+            var owner = $"{o.Kind} '{(o.Kind == "OverridePolicy" ? o.Namespace + "/" : "")}{o.Name}'";
             var spec = o.Object["spec"];
             var overriders = spec["overrideRules"].Items.Select(r => r["overriders"]).Append(spec["overriders"]).Where(x => x.Exists).ToList();
             var facts = new SortedSet<string>(StringComparer.Ordinal);

@@ -59,7 +59,12 @@ internal static partial class KarmadaReader
                 continue;
             }
             var ns = resource["namespace"].String ?? (b.Kind == "ResourceBinding" ? b.Namespace : null);
-            foreach (var store in FederatedPlacement.Stores(session, ns, kind, name))
+            var boundStores = FederatedPlacement.Stores(session, ns, kind, name).ToList();
+            if (boundStores.Count == 0)
+                session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
+                    $"{b.Kind} '{b.Name}' places {kind} '{(ns is null ? "" : ns + "/")}{name}', which is not an imported DataStore (not among the inputs, or without {AnnotationKeys.Categories}); where its data rests is not read",
+                    resource.Location);
+            foreach (var store in boundStores)
             {
                 FederatedPlacement.Place(store, clusters, b.Object["spec"]["clusters"].Location);
                 bound.Add(store.SourceKey!.Value);

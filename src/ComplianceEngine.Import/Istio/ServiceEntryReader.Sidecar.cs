@@ -24,9 +24,9 @@ internal static partial class ServiceEntryReader
         var result = new List<KubeObject>();
         foreach (var o in objects.Where(o => o.Kind == "Sidecar"))
         {
-            if (o.Name is null || o.Namespace is null)
+            if (o.Name is null)
             {
-                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, "an Istio Sidecar needs metadata.name and metadata.namespace (it applies to the workloads of its namespace)", o.Object.Location);
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, "an Istio Sidecar needs metadata.name", o.Object.Location);
                 continue;
             }
             var mode = o.Object["spec"]["outboundTrafficPolicy"]["mode"];
@@ -60,7 +60,7 @@ internal static partial class ServiceEntryReader
             var listeners = sidecar.Object["spec"]["egress"].Items.ToList();
             if (listeners.Count == 0) continue; // no egress: the proxy imports everything exported to its namespace
             var hosts = listeners.SelectMany(l => l["hosts"].Strings).ToList();
-            if (Imports(hosts, sidecar.Namespace!, entry.Namespace ?? "", host)) continue;
+            if (Imports(hosts, sidecar.Namespace, entry.Namespace, host)) continue;
             var mode = sidecar.Object["spec"]["outboundTrafficPolicy"]["mode"].String;
             session.Diagnostics.Note(DiagnosticCodes.SourceEgressNotRestricted,
                 $"Sidecar '{sidecar.Namespace}/{sidecar.Name}' applies to the workload of DataStore '{store.Name}' and its egress hosts ({string.Join(", ", hosts)}) do not import '{host}' of ServiceEntry '{entry.Namespace}/{entry.Name}'; "

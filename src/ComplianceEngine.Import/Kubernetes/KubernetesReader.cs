@@ -161,6 +161,10 @@ internal static class KubernetesReader
             .Or(DataFacts.FromAnnotations(o.Labels.Where(l => AnnotationKeys.IsOurs(l.Key)).ToDictionary(), owner, session.Diagnostics));
         var facts = own.Or(session.Mapping.For(new SourceObject(Name, o.Kind, o.Name!, $"{o.Namespace}/{o.Kind}/{o.Name}")));
         if (!facts.DescribesData) return false;
+        if (o.Object["metadata"]["namespace"].String is null)
+            session.Diagnostics.Warning(DiagnosticCodes.SourceNamespaceAssumed,
+                $"{o.Kind} '{o.Name}' has no metadata.namespace, so it is read as in namespace 'default' (where kubectl applies it without -n or a context namespace); the Velero backups, Karmada and OCM placements and Istio entries of its real namespace would miss it: set metadata.namespace",
+                o.Object.Location);
         var cluster = facts.Cluster?.Value ?? o.FileCluster;
         session.Store(o.Name!, cluster, o.Object.Location, facts, Name, o.Namespace, facts.Cluster?.At ?? o.Object["metadata"].Location, (o.Namespace, o.Kind, o.Name!), o.Labels, o.Object)
             .Label("compliance-engine.io/source", $"{o.Namespace}/{o.Kind}/{o.Name}", o.Object["metadata"]["name"].Location);

@@ -556,7 +556,13 @@ internal sealed partial class TerraformPlanReader
 
     private void AddReplica(Change c, string source, Cursor rule)
     {
-        if (rule["status"].String is { } status && !status.Equals("Enabled", StringComparison.OrdinalIgnoreCase)) return;
+        if (rule["status"].String is { } status && !status.Equals("Enabled", StringComparison.OrdinalIgnoreCase))
+        {
+            if (status.Equals("Disabled", StringComparison.OrdinalIgnoreCase)) return;
+            // Read as disabled, a typo would drop the replica and the transfer to it.
+            Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                $"{c.Describe}: rule status '{status}' is neither Enabled nor Disabled{Suggestions.DidYouMean(status, ["Enabled", "Disabled"])}; the rule is read as enabled", rule["status"].Location);
+        }
         foreach (var destination in rule["destination"].Items)
         {
             var arn = destination["bucket"];

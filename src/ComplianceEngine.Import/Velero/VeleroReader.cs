@@ -365,6 +365,7 @@ internal static partial class VeleroReader
     private static Location StorageLocation(ImportSession session, KubeObject o)
     {
         var spec = o.Object["spec"];
+        RequireProvider(session, o);
         var provider = Regions.Provider(spec["provider"].String);
         var bucket = spec["objectStorage"]["bucket"];
         if (!bucket.Exists) session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"BackupStorageLocation '{o.Name}': spec.objectStorage.bucket is required", spec.Location);
@@ -390,6 +391,7 @@ internal static partial class VeleroReader
     private static List<Location> SnapshotLocations(ImportSession session, KubeObject o)
     {
         var spec = o.Object["spec"];
+        RequireProvider(session, o);
         var provider = Regions.Provider(spec["provider"].String) ?? "other";
         var config = spec["config"];
         var result = new List<Location>();
@@ -401,6 +403,15 @@ internal static partial class VeleroReader
         if (result.Count == 0)
             session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"VolumeSnapshotLocation '{o.Name}': no region in spec.config; snapshots stay with the volumes' own provider region", o.Object.Location);
         return result;
+    }
+
+    /// <summary><c>spec.provider</c> is required on both kinds of location: without it, which plugin (and cloud) holds the copies is not said.</summary>
+    private static void RequireProvider(ImportSession session, KubeObject o)
+    {
+        if (o.Object["spec"]["provider"].String is { Length: > 0 }) return;
+        session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+            $"{o.Kind} '{o.Name}': spec.provider is required (the plugin that stores the copies: aws, azure, gcp, ...); its location is unknown and the copies to it are indeterminate",
+            o.Object["spec"].Exists ? o.Object["spec"].Location : o.Object.Location);
     }
 
     private static void BackUp(ImportSession session, List<NativeDraft> stores, Location location, SourceLocation referencedAt)

@@ -232,4 +232,6 @@ public static class DiagnosticCodes
     public const string SourceSettingNotApplied = "CE2072";
     /// <summary>An Istio Sidecar's egress hosts do not import a ServiceEntry host a workload's flow goes to; Istio documents that this does not block the traffic, so the flow is kept (note).</summary>
     public const string SourceEgressNotRestricted = "CE2073";
+    /// <summary>An imported workload manifest without <c>metadata.namespace</c>, read as in namespace <c>default</c> (warning): the selectors of its real namespace would miss it.</summary>
+    public const string SourceNamespaceAssumed = "CE2074";
 }

@@ -1,0 +1,101 @@
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Import.Tests.Readers;
+
+/// <summary>
+/// Second sweep of the importers for lookups that missed silently: a namespace defaulted without a word, a required
+/// provider read as "unknown", a replication status that is neither value AWS accepts, a Karmada binding whose workload
+/// is not imported. Each test was written before its fix.
+/// </summary>
+public sealed class SilentMissTests
+{
+    private const string Node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/cluster: fra}}\nspec: {providerID: 'aws:///eu-central-1a/i-1'}\n---\n";
+
+    private static string Workload(string ns) =>
+        $"apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n{ns}  annotations: {{compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}}\n"
+        + "spec:\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: c, image: postgres}]}\n---\n";
+
+    /// <summary>
+    /// A workload manifest without <c>metadata.namespace</c> lands where <c>kubectl apply</c> puts it (its <c>-n</c> or
+    /// the context's namespace, <c>default</c> without either): read as <c>default</c>, a Velero backup or Karmada policy
+    /// of its real namespace would miss it, so the assumption is said at the object.
+    /// </summary>
+    [Fact]
+    public void Workload_WithoutNamespace_IsReadAsDefaultWithAWarning()
+    {
+        var text = Node + Workload("");
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
+        Assert.Single(estate.Stores);
+        var warning = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceNamespaceAssumed);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("'default'", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(6, warning.Location.Line); // the object's first line, after the Node's four and the separator
+    }
+
+    [Fact]
+    public void Workload_WithNamespace_NoWarning()
+    {
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("  namespace: p\n"));
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceNamespaceAssumed);
+    }
+
+    /// <summary>
+    /// Velero's BackupStorageLocation and VolumeSnapshotLocation require <c>spec.provider</c>
+    /// (vmware-tanzu/velero@v1.18.1 <c>pkg/apis/velero/v1/backupstoragelocation_types.go</c>,
+    /// <c>volume_snapshot_location_type.go</c>): without it the object is malformed, not a location of provider "other".
+    /// </summary>
+    [Theory]
+    [InlineData("BackupStorageLocation", "{objectStorage: {bucket: b}, config: {region: eu-west-1}}")]
+    [InlineData("VolumeSnapshotLocation", "{config: {region: eu-west-1}}")]
+    public void Velero_LocationWithoutProvider_IsAnError(string kind, string spec)
+    {
+        var text = $"apiVersion: velero.io/v1\nkind: {kind}\nmetadata: {{name: l, namespace: velero}}\nspec: {spec}\n";
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("spec.provider", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Plan(string status) =>
+        "{\"format_version\":\"1.2\",\"resource_changes\":["
+        + "{\"address\":\"aws_s3_bucket.a\",\"mode\":\"managed\",\"type\":\"aws_s3_bucket\",\"name\":\"a\",\"change\":{\"actions\":[\"create\"],\"after\":{\"bucket\":\"eu-a\",\"region\":\"eu-west-1\",\"tags\":{\"compliance-engine.io/categories\":\"user.contact\"}}}},"
+        + "{\"address\":\"aws_s3_bucket.b\",\"mode\":\"managed\",\"type\":\"aws_s3_bucket\",\"name\":\"b\",\"change\":{\"actions\":[\"create\"],\"after\":{\"bucket\":\"us-b\",\"region\":\"us-east-1\"}}},"
+        + "{\"address\":\"aws_s3_bucket_replication_configuration.r\",\"mode\":\"managed\",\"type\":\"aws_s3_bucket_replication_configuration\",\"name\":\"r\",\"change\":{\"actions\":[\"create\"],\"after\":{\"bucket\":\"eu-a\",\"rule\":[{\"id\":\"all\",\"status\":\"" + status + "\",\"destination\":[{\"bucket\":\"arn:aws:s3:::us-b\"}]}]}}}"
+        + "]}";
+
+    /// <summary>
+    /// An S3 replication rule's <c>status</c> is <c>Enabled</c> or <c>Disabled</c> (hashicorp/terraform-provider-aws
+    /// <c>website/docs/r/s3_bucket_replication_configuration.html.markdown</c>); anything else was read as disabled,
+    /// dropping the replica. It is an error, and the rule is read as enabled.
+    /// </summary>
+    [Fact]
+    public void S3Replication_StatusThatIsNeitherValue_IsAnErrorAndReadAsEnabled()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("plan.json", Plan("Enabeld"));
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("did you mean 'Enabled'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["us-b"], estate.Stores.Single(s => s.Name == "eu-a").Replicas.Select(r => r.Name));
+    }
+
+    [Fact]
+    public void S3Replication_Disabled_IsNoReplica()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("plan.json", Plan("Disabled"));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(estate.Stores.Single(s => s.Name == "eu-a").Replicas);
+    }
+
+    /// <summary>
+    /// A Karmada ResourceBinding (karmada-io/karmada@f8fdd02d <c>pkg/apis/work/v1alpha2/binding_types.go</c>) whose
+    /// <c>spec.resource</c> is no imported workload places nothing the engine reads: said, not skipped.
+    /// </summary>
+    [Fact]
+    public void Karmada_BindingOfAWorkloadNotImported_IsAWarning()
+    {
+        var text = Node + Workload("  namespace: p\n")
+            + "apiVersion: work.karmada.io/v1alpha2\nkind: ResourceBinding\nmetadata: {name: web-deployment, namespace: p}\n"
+            + "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, namespace: p, name: web}\n  clusters: [{name: member1}]\n";
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
+        var warning = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceDanglingReference);
+        Assert.Contains("Deployment 'p/web'", warning.Message, StringComparison.Ordinal);
+    }
+}
