@@ -398,12 +398,29 @@ internal static partial class VeleroReader
         foreach (var key in new[] { "region", "altRegion", "snapshotLocation" })
         {
             if (config[key].String is { } region)
-                result.Add(new Location(o, provider, provider == "azure" ? Regions.Azure(region) : region, config[key].Location, $"{o.Name}-snapshots-{region.ToLowerInvariant()}"));
+                result.Add(new Location(o, provider, SnapshotRegion(provider, region), config[key].Location, $"{o.Name}-snapshots-{region.ToLowerInvariant()}"));
         }
-        if (result.Count == 0)
+        if (result.Count == 0 && provider == "gcp")
+        {
+            // velero-plugin-for-gcp: "If not specified the snapshots are stored in the default location", which for Compute
+            // Engine is the multi-region nearest the disk: not the disk's region, and not in the inputs.
+            session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown,
+                $"VolumeSnapshotLocation '{o.Name}': no config.snapshotLocation, so GCP keeps the snapshots in its default location (the multi-region nearest each disk, which can span several countries), which the inputs do not say; the copies to it are indeterminate: set snapshotLocation",
+                o.Object.Location);
+            result.Add(new Location(o, provider, null, o.Object.Location, $"{o.Name}-snapshots-default"));
+        }
+        else if (result.Count == 0)
             session.Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"VolumeSnapshotLocation '{o.Name}': no region in spec.config; snapshots stay with the volumes' own provider region", o.Object.Location);
         return result;
     }
+
+    /// <summary>A snapshot location's region as the catalog spells it: Azure without spaces, lower case; a GCP region lower case, a GCP multi-region (<c>EU</c>, <c>us</c>) upper case.</summary>
+    private static string SnapshotRegion(string provider, string region) => provider switch
+    {
+        "azure" => Regions.Azure(region),
+        "gcp" => region.Contains('-', StringComparison.Ordinal) ? region.ToLowerInvariant() : region.ToUpperInvariant(),
+        _ => region,
+    };
 
     /// <summary><c>spec.provider</c> is required on both kinds of location: without it, which plugin (and cloud) holds the copies is not said.</summary>
     private static void RequireProvider(ImportSession session, KubeObject o)

@@ -98,4 +98,36 @@ public sealed class SilentMissTests
         var warning = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceDanglingReference);
         Assert.Contains("Deployment 'p/web'", warning.Message, StringComparison.Ordinal);
     }
+
+    private const string GcpNode = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/cluster: fra}}\nspec: {providerID: 'gce://acme/europe-west3-a/n1'}\n---\n";
+
+    private static string GcpBackup(string vslConfig) =>
+        GcpNode + Workload("  namespace: p\n")
+        + "apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: {name: default, namespace: velero}\nspec: {provider: velero.io/gcp, default: true, objectStorage: {bucket: b}}\n---\n"
+        + $"apiVersion: velero.io/v1\nkind: VolumeSnapshotLocation\nmetadata: {{name: gcp, namespace: velero}}\nspec: {{provider: velero.io/gcp{vslConfig}}}\n---\n"
+        + "apiVersion: velero.io/v1\nkind: Backup\nmetadata: {name: b1, namespace: velero}\nspec: {includedNamespaces: [p]}\n";
+
+    /// <summary>
+    /// A GCP VolumeSnapshotLocation without <c>snapshotLocation</c> keeps snapshots in GCP's default location, the
+    /// multi-region nearest the disk (vmware-tanzu/velero-plugin-for-gcp@21064650929001a8f26c8b1b9aa3dc2ae8db78eb
+    /// <c>volumesnapshotlocation.md</c>: "If not specified the snapshots are stored in the default location"): not the
+    /// disk's region as read before, so the copy is indeterminate.
+    /// </summary>
+    [Fact]
+    public void Velero_GcpSnapshotLocationWithoutLocation_IsIndeterminate()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", GcpBackup(""));
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown && d.Message.Contains("default location", StringComparison.Ordinal));
+        var snapshots = estate.Stores.Single(s => s.Name == "gcp-snapshots-default");
+        Assert.Equal("gcp-unknown", snapshots.Cluster!.Name);
+        Assert.Contains("gcp-snapshots-default", estate.Stores.Single(s => s.Name == "db").Backups.Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Velero_GcpSnapshotLocationMultiRegion_IsTheCatalogsSpelling()
+    {
+        var (estate, _) = ImportHarness.Load("x.yaml", GcpBackup(", config: {snapshotLocation: eu}"));
+        Assert.Equal("gcp-EU", estate.Stores.Single(s => s.Name == "gcp-snapshots-eu").Cluster!.Name);
+    }
 }
+
