@@ -17,6 +17,7 @@ internal sealed partial class TerraformPlanReader
     [
         "aws_eks_cluster", "azurerm_kubernetes_cluster", "google_container_cluster",
         "aws_s3_bucket", "azurerm_storage_account", "google_storage_bucket", "aws_db_instance", "aws_dynamodb_table", "aws_rds_cluster", "google_sql_database_instance",
+        "azurerm_cosmosdb_account", "google_bigquery_dataset",
         "aws_s3_bucket_replication_configuration", "aws_rds_global_cluster", "aws_backup_plan", "aws_backup_selection",
     ];
 
@@ -34,9 +35,9 @@ internal sealed partial class TerraformPlanReader
         "aws_fsx_lustre_file_system", "aws_fsx_windows_file_system", "aws_fsx_ontap_file_system", "aws_fsx_openzfs_file_system", "aws_keyspaces_keyspace",
         "aws_timestreamwrite_database", "aws_qldb_ledger",
         "azurerm_mssql_database", "azurerm_mssql_managed_instance", "azurerm_postgresql_flexible_server", "azurerm_postgresql_server", "azurerm_mysql_flexible_server",
-        "azurerm_mysql_server", "azurerm_mariadb_server", "azurerm_cosmosdb_account", "azurerm_cosmosdb_postgresql_cluster", "azurerm_redis_cache",
+        "azurerm_mysql_server", "azurerm_mariadb_server", "azurerm_cosmosdb_postgresql_cluster", "azurerm_redis_cache",
         "azurerm_managed_disk", "azurerm_synapse_workspace", "azurerm_kusto_cluster", "azurerm_data_lake_gen2_filesystem",
-        "google_bigquery_dataset", "google_spanner_instance", "google_alloydb_cluster", "google_filestore_instance", "google_bigtable_instance",
+        "google_spanner_instance", "google_alloydb_cluster", "google_filestore_instance", "google_bigtable_instance",
         "google_firestore_database", "google_redis_instance", "google_compute_disk", "google_compute_region_disk",
     ];
 

@@ -114,6 +114,8 @@ internal sealed partial class TerraformPlanReader
                 case "aws_dynamodb_table": DynamoTable(c); break;
                 case "aws_rds_cluster": RdsCluster(c); break;
                 case "google_sql_database_instance": SqlInstance(c); break;
+                case "azurerm_cosmosdb_account": CosmosAccount(c); break;
+                case "google_bigquery_dataset": BigQueryDataset(c); break;
             }
         }
         foreach (var c in live)
@@ -613,7 +615,7 @@ internal sealed partial class TerraformPlanReader
         {
             "aws_s3_bucket_replication_configuration" => $"replication from bucket '{c.Values["bucket"].String ?? "?"}' ends",
             "aws_eks_cluster" or "azurerm_kubernetes_cluster" or "google_container_cluster" => "the cluster goes away",
-            "aws_s3_bucket" or "azurerm_storage_account" or "google_storage_bucket" or "aws_db_instance" or "aws_dynamodb_table" =>
+            "aws_s3_bucket" or "azurerm_storage_account" or "google_storage_bucket" or "aws_db_instance" or "aws_dynamodb_table" or "azurerm_cosmosdb_account" or "google_bigquery_dataset" =>
                 c.Values["replicate_source_db"].String is { } src ? $"the read replica of '{src}' goes away, and with it that replication transfer" : "the data it held is no longer there",
             "aws_backup_plan" => "its backups, and the copies its copy actions made to other vaults, are no longer made",
             "aws_backup_selection" => "the resources it selected are no longer backed up by its plan",

@@ -42,8 +42,8 @@ public sealed partial class TerraformPlanReaderTests
     }
 
     [Theory]
-    [InlineData("azurerm_cosmosdb_account", """{"name":"orders-db","location":"westeurope","tags":{"compliance-engine.io/categories":"user.contact","compliance-engine.io/subjects":"RU"}}""", "azure")]
-    [InlineData("google_bigquery_dataset", """{"dataset_id":"events","location":"EU","labels":{"compliance-engine.io/categories":"user.contact","compliance-engine.io/subjects":"RU"}}""", "gcp")]
+    [InlineData("azurerm_mssql_database", """{"name":"orders-db","server_id":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql1","tags":{"compliance-engine.io/categories":"user.contact","compliance-engine.io/subjects":"RU"}}""", "azure")]
+    [InlineData("google_spanner_instance", """{"name":"events","config":"nam-eur-asia1","labels":{"compliance-engine.io/categories":"user.contact","compliance-engine.io/subjects":"RU"}}""", "gcp")]
     [InlineData("aws_efs_file_system", """{"creation_token":"home","tags":{"compliance-engine.io/categories":"user.contact","compliance-engine.io/subjects":"RU"}}""", "aws")]
     public void DataStoreTypeNotRead_IsAnIndeterminateStoreNotASkip(string type, string after, string provider)
     {
