@@ -112,7 +112,14 @@ internal static class FidesReader
         foreach (var d in s.System["privacy_declarations"].Items)
         {
             var use = d["data_use"];
-            if (use.String is not { } key) continue;
+            if (use.String is not { } key)
+            {
+                // Required by fideslang: without it why the data moves is not said, and a default purpose would be a guess.
+                session.Diagnostics.Error(DiagnosticCodes.SourceMalformed,
+                    $"Fides system '{s.Key}': privacy declaration '{d["name"].String ?? "(unnamed)"}' has no data_use (fideslang requires one); the purpose of its flows cannot be worked out",
+                    use.Exists ? use.Location : d.Location);
+                continue;
+            }
             if (uses.Declared.ContainsKey(key)) continue;
             if (DataUses.Value.TryGetValue(key, out var replacedBy))
             {

@@ -129,5 +129,21 @@ public sealed class SilentMissTests
         var (estate, _) = ImportHarness.Load("x.yaml", GcpBackup(", config: {snapshotLocation: eu}"));
         Assert.Equal("gcp-EU", estate.Stores.Single(s => s.Name == "gcp-snapshots-eu").Cluster!.Name);
     }
+
+    /// <summary>
+    /// fideslang's <c>PrivacyDeclaration.data_use</c> is required (ethyca/fideslang@40394c46 <c>src/fideslang/models.py</c>):
+    /// a declaration without it said nothing of why the data moves, and the flows were read with the default purpose.
+    /// </summary>
+    [Fact]
+    public void Fides_DeclarationWithoutDataUse_IsAnError()
+    {
+        var text = "system:\n  - fides_key: a\n    system_type: Service\n    meta: {k8s_cluster: fra}\n    egress: [{fides_key: b, type: system}]\n"
+            + "    privacy_declarations: [{name: p, data_categories: [user.contact], data_subjects: [customer]}]\n"
+            + "  - fides_key: b\n    system_type: Service\n    meta: {k8s_cluster: fra}\n    privacy_declarations: [{name: q, data_use: essential, data_categories: [user.contact], data_subjects: [customer]}]\n";
+        var (_, diagnostics) = ImportHarness.Load("systems.yml", Node + text);
+        var error = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed);
+        Assert.Contains("data_use", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+    }
 }
 
