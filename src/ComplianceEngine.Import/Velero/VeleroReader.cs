@@ -101,6 +101,8 @@ internal static partial class VeleroReader
                     spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
             if (!paths.Snapshots)
             {
+                foreach (var vsl in spec["volumeSnapshotLocations"].Items.Where(v => v.String is not { } name || !vsls.ContainsKey(name)))
+                    session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference, $"{owner}: volume snapshot location '{vsl.String}' is not among the inputs", vsl.Location);
                 if (vslProviders.Count > 0 || spec["volumeSnapshotLocations"].Exists)
                     session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
                         $"{owner}: its resource filters take no persistentvolumeclaims or persistentvolumes, so Velero makes no volume snapshots and copies nothing to the snapshot locations (only pods' file-system backups, to the storage location)",

@@ -137,4 +137,12 @@ public sealed class VeleroResourceFilterTests
         var (_, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + Backup("  snapshotMoveData: true\n  snapshotVolumes: false\n  datamover: acme.example/mover\n"));
         Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceDataMoved);
     }
+
+    [Fact]
+    public void Filters_WithoutSnapshots_StillReportASnapshotLocationNotAmongTheInputs()
+    {
+        var (_, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + Backup("  includedResources: [pods]\n  volumeSnapshotLocations: [ebss]\n"));
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceDanglingReference && d.Message.Contains("'ebss'", StringComparison.Ordinal));
+    }
 }
+
