@@ -488,10 +488,14 @@ internal sealed partial class TerraformPlanReader
             AddStore(c, name, "gcp", r, at);
             return;
         }
-        // A custom dual-region: the data rests in both; the second region holds a replica.
-        var store = AddStore(c, name, "gcp", regions[0].String!.ToLowerInvariant(), regions[0].Location);
+        // A custom dual-region: the data rests in both; the second region holds a replica. A region unknown until apply is
+        // an indeterminate place, never a crash or a dropped copy.
+        foreach (var unknown in regions.Where(r => r.String is null))
+            Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: custom_placement_config data_locations has a location unknown until apply; the data there is indeterminate", unknown.Location);
+        string? Lower(Cursor r) => r.String?.ToLowerInvariant();
+        var store = AddStore(c, name, "gcp", Lower(regions[0]), regions[0].Location);
         var draft = _session.Find(DocumentKind.DataStore, store)!;
-        draft.Append("replicas", regions.Skip(1).Select(r => (Loading.Yaml.YamlNode)NativeDraft.Text(_session.Site("gcp", r.String!.ToLowerInvariant(), r.Location, Name), r.Location)));
+        draft.Append("replicas", regions.Skip(1).Select(r => (Loading.Yaml.YamlNode)NativeDraft.Text(_session.Site("gcp", Lower(r), r.Location, Name), r.Location)));
     }
 
     private void DbInstance(Change c)
@@ -522,7 +526,10 @@ internal sealed partial class TerraformPlanReader
             if (r["region_name"].String is { } rn)
                 draft.Append("replicas", [NativeDraft.Text(_session.Site("aws", rn, r["region_name"].Location, Name), r["region_name"].Location)]);
             else
+            {
                 Diagnostics.Warning(DiagnosticCodes.SourceValueUnknown, $"{c.Describe}: a replica's region_name is unknown; its facts are indeterminate", r.Location);
+                draft.Append("replicas", [NativeDraft.Text(_session.Site("aws", null, r.Location, Name), r.Location)]);
+            }
         }
     }
 

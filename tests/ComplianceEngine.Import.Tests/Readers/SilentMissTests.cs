@@ -145,5 +145,32 @@ public sealed class SilentMissTests
         Assert.Contains("data_use", error.Message, StringComparison.Ordinal);
         Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
     }
+
+    private static string OneChange(string type, string after) =>
+        "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"" + type + ".t\",\"mode\":\"managed\",\"type\":\"" + type + "\",\"name\":\"t\",\"change\":{\"actions\":[\"create\"],\"after\":" + after + "}}]}";
+
+    /// <summary>
+    /// A DynamoDB global table replica whose <c>region_name</c> is unknown until apply was a warning that called it
+    /// indeterminate, while no replica was added: the copy disappeared. It is now a replica at an unknown location.
+    /// </summary>
+    [Fact]
+    public void DynamoReplica_RegionUnknown_IsAnIndeterminateReplica()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("plan.json", OneChange("aws_dynamodb_table", "{\"name\":\"orders\",\"region\":\"eu-west-1\",\"replica\":[{\"region_name\":\"us-east-1\"},{\"region_name\":null}]}"));
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown);
+        Assert.Equal(["aws-unknown", "aws-us-east-1"], estate.Stores.Single().Replicas.Select(r => r.Name).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A GCS custom dual-region whose data location is unknown until apply: a warning and an indeterminate replica, not a crash.</summary>
+    [Fact]
+    public void GcsDualRegion_LocationUnknown_IsIndeterminateNotACrash()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("plan.json", OneChange("google_storage_bucket", "{\"name\":\"lake\",\"location\":\"EU\",\"custom_placement_config\":[{\"data_locations\":[\"EUROPE-WEST3\",null]}]}"));
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.InternalError);
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCodes.SourceValueUnknown && d.Message.Contains("data_locations", StringComparison.Ordinal));
+        var store = estate.Stores.Single();
+        Assert.Equal("gcp-europe-west3", store.Cluster!.Name);
+        Assert.Equal(["gcp-unknown"], store.Replicas.Select(r => r.Name));
+    }
 }
 
