@@ -68,4 +68,23 @@ public sealed partial class TerraformPlanReaderTests
         var (estate, _) = ImportHarness.Load("plan.json", Plan(Change("aws_efs_file_system.home", "aws_efs_file_system", "null", "\"delete\"", before: """{"creation_token":"home"}"""), AwsEu));
         Assert.Empty(estate.Stores);
     }
+
+    [Fact]
+    public void DataStoreTypeNotRead_ForEachInstance_IsAStoreNamedAfterItsAddress_AndWritesAsNativeYaml()
+    {
+        var change = Change("aws_efs_file_system.home[\\\"a\\\"]", "aws_efs_file_system", """{"creation_token":"home","tags":{"compliance-engine.io/categories":"user.contact"}}""");
+        var (estate, diagnostics) = ImportHarness.Load("plan.json", Plan(change, AwsEu));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("aws_efs_file_system.home[\"a\"]", Assert.Single(estate.Stores).Name);
+
+        var (documents, _) = ImportHarness.Import("plan.json", Plan(change, AwsEu));
+        foreach (var (source, docs) in NativeYamlWriter.BySource(documents))
+        {
+            var bag = new DiagnosticBag();
+            var text = NativeYamlWriter.ToText(source, docs);
+            ImportHarness.Loader().Documents.LoadText(text, "written.yaml", bag);
+            Assert.False(bag.HasErrors, string.Join("\n", bag.Sorted()) + "\n" + text);
+        }
+    }
 }
+
