@@ -216,7 +216,7 @@ public static class DiagnosticCodes
     /// inputs, a setting held outside them): the object is kept, over-included, never silently dropped (warning).
     /// </summary>
     public const string SourceSelectorUndecided = "CE2065";
-    /// <summary>A Velero Schedule or setting under which Velero makes no copy: workloads its label selector leaves out, a paused schedule, volume snapshots off or replaced by file-system backup (note; warning when earlier copies are kept).</summary>
+    /// <summary>A Velero Schedule or setting under which Velero makes no copy: workloads its label selector leaves out, resource filters that take no pods, claims or volumes (or no claims or volumes: no snapshots), a paused schedule, volume snapshots off or replaced by file-system backup (note; warning when earlier copies are kept).</summary>
     public const string SourceCopyNotMade = "CE2066";
     /// <summary>A Karmada policy that matches a workload but loses to one of higher precedence (note), or a cluster a placement selects whose taint the policy does not tolerate, left out as the scheduler leaves it out (warning: a workload placed before the taint stays).</summary>
     public const string SourcePlacementNotApplied = "CE2067";
