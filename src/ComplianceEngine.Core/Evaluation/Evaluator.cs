@@ -211,11 +211,16 @@ public sealed class Evaluator
         // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
         var rules = _rules.Rules;
         var byRule = new int[rules.Length * StatusCount];
-        foreach (var chunk in chunks)
+        // The chunks' rows become findings (ids worked out) here, chunks in parallel: nothing of them lived through the evaluation as objects.
+        var made = TallyFindings.ToFindings(chunks, workers);
+        for (var c = 0; c < chunks.Count; c++)
         {
+            var chunk = chunks[c];
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
-            foreach (var (finding, rule, fact) in chunk.Findings)
+            var rows = chunk.Findings;
+            for (var i = 0; i < rows.Count; i++)
             {
+                var (finding, rule, fact) = (made[c][i], rows[i].Rule, rows[i].Fact);
                 if (!ids.Add(finding.Id)) continue;
                 if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
                 // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
@@ -225,8 +230,9 @@ public sealed class Evaluator
                 ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
                 findings[kept++] = finding;
             }
-            // The report holds the chunk's findings now: its list (a large array per chunk) need not live until the report is done.
+            // The report holds the chunk's findings now: its rows need not live until the report is done.
             chunk.ReleaseFindings();
+            made[c] = [];
         }
         for (var r = 0; r < rules.Length; r++)
         {

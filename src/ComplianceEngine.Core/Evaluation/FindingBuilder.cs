@@ -43,7 +43,14 @@ internal sealed class FindingBuilder
     private readonly Dictionary<(string Regime, Site Origin), string> _onwardPrefixes = [];
 
     /// <summary>The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/>.</summary>
-    public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error)
+    public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error) => Row(rule, fact, judgement, error, keepFact: false).ToFinding();
+
+    /// <summary>
+    /// The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/> as a row: everything
+    /// but its id, text object and the finding itself, which <see cref="FindingRow.ToFinding"/> makes when the report takes it.
+    /// </summary>
+    /// <param name="keepFact">Whether the row holds the fact (for explanations).</param>
+    public FindingRow Row(CompiledRule rule, Fact fact, Judgement judgement, string? error, bool keepFact)
     {
         var plan = PlanOf(rule);
         var def = rule.Definition;
@@ -62,22 +69,10 @@ internal sealed class FindingBuilder
         // One text per thread, reset for each finding: what it read for the previous rule and fact is forgotten.
         var text = _text ??= new FactText(rule, fact);
         text.Reset(rule, fact);
-        var path = fact.Path;
-        return new Finding(
-            FindingFactory.Fingerprint(plan.Key, fact.Subject, path),
-            def.Id,
-            def.Title,
-            def.Jurisdiction,
-            def.Severity,
-            status,
-            fact.Subject,
-            path,
-            plan.Dated ? plan.CitationAsOf(fact.Context.AsOf) : rule.CitationText,
-            Confidence(rule, fact, text),
-            Text(plan, fact, status, error, text))
-        {
-            Place = _place ??= PlaceOf(fact),
-        };
+        var citation = plan.Dated ? plan.CitationAsOf(fact.Context.AsOf) : rule.CitationText;
+        var confidence = Confidence(rule, fact, text);
+        var (message, values, evidence) = Text(plan, fact, status, error, text);
+        return new FindingRow(plan, keepFact ? fact : null, fact.Subject, fact.Path, _place ??= PlaceOf(fact), status, citation, confidence, message, values, evidence);
     }
 
     private RulePlan PlanOf(CompiledRule rule)
@@ -92,8 +87,8 @@ internal sealed class FindingBuilder
         return plan;
     }
 
-    /// <summary>The finding's text as data: templates, placeholder values (the path left to the finding), evidence.</summary>
-    private FindingText Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
+    /// <summary>The finding's text as data: its message template, placeholder values (the path left to the finding), evidence.</summary>
+    private (TextTemplate Message, string?[] Values, Evidence[] Evidence) Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
     {
         var literal = status is FindingStatus.Indeterminate or FindingStatus.Pass;
         var message = status == FindingStatus.Indeterminate && error is null ? Undecided(plan, fact, text)
@@ -105,7 +100,7 @@ internal sealed class FindingBuilder
         var at = 0;
         foreach (var slot in messageSlots) _scratch[at++] = Value(slot, fact, text);
         foreach (var slot in plan.RemediationSlots) _scratch[at++] = Value(slot, fact, text);
-        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values(count)), Evidence(plan, fact, text));
+        return (message, Values(count), Evidence(plan, fact, text));
     }
 
     private string?[] _scratch = new string?[8];
@@ -335,7 +330,7 @@ internal sealed class FindingBuilder
         return true;
     }
 
-    private ImmutableArray<Evidence> Evidence(RulePlan plan, Fact fact, FactText text)
+    private Evidence[] Evidence(RulePlan plan, Fact fact, FactText text)
     {
         var rule = plan.Rule;
         // Listed into a reused buffer, then copied once at its final length (duplicates dropped: only an entry whose name
@@ -381,7 +376,7 @@ internal sealed class FindingBuilder
         }
         var evidence = list.AsSpan(0, n).ToArray();
         Array.Clear(list, 0, n);
-        return ImmutableCollectionsMarshal.AsImmutableArray(evidence);
+        return evidence;
     }
 
     /// <summary>
@@ -401,7 +396,7 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>The last evidence made for one field (or adequacy table) of a rule, with the value and location it names.</summary>
-    private record struct EvidenceMemo(string? Value, SourceLocation? Location, Evidence? Evidence);
+    internal record struct EvidenceMemo(string? Value, SourceLocation? Location, Evidence? Evidence);
 
     private Evidence FieldEvidence(string name, string value, SourceLocation location)
     {
@@ -440,7 +435,7 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>What a placeholder is: the path (left to the finding), a field of the rule, the date, or another named value.</summary>
-    private enum SlotKind
+    internal enum SlotKind
     {
         Path,
         Field,
@@ -448,10 +443,10 @@ internal sealed class FindingBuilder
         Named,
     }
 
-    private readonly record struct Slot(SlotKind Kind, int Field, string Name);
+    internal readonly record struct Slot(SlotKind Kind, int Field, string Name);
 
     /// <summary>What every finding of one rule shares, worked out once per rule and thread.</summary>
-    private sealed class RulePlan
+    internal sealed class RulePlan
     {
         private DateOnly _citationDate;
         private string? _citation;

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using ComplianceEngine.Core.Facts;
+using ComplianceEngine.Core.Rules;
+using ComplianceEngine.Model.Findings;
+
+namespace ComplianceEngine.Core.Evaluation;
+
+/// <summary>
+/// A finding while the evaluation runs: a value in a tally's blocks (<see cref="TallyFindings"/>), not objects of its own.
+/// It holds what the finding is made of (its rule's plan, subject, path, place, outcome, citation, confidence, message
+/// template, placeholder values and evidence), all of them references to objects the rule, the fact or the builder's shared
+/// tables already hold; the finding's id (a SHA-256 fingerprint), its text object and the finding itself are made by
+/// <see cref="ToFinding"/> when the report takes the findings. So the tens of thousands of findings a chunk makes live through
+/// the evaluation's collections as one array per 512 of them instead of four objects each.
+/// </summary>
+/// <remarks>
+/// A row made from a finding that already exists (<see cref="Made"/>: the incremental evaluation keeps findings per fact)
+/// gives that finding back. <see cref="ToFinding"/> makes a new, equal finding on every call: the report calls it once per row.
+/// </remarks>
+internal readonly struct FindingRow
+{
+    /// <summary>A row of a finding made by <see cref="FindingBuilder"/>.</summary>
+    internal FindingRow(FindingBuilder.RulePlan plan, Fact? fact, FindingSubject subject, ImmutableArray<string> path, FindingPlace? place,
+        FindingStatus status, string citation, string confidence, TextTemplate message, string?[] values, Evidence[] evidence)
+    {
+        Rule = plan.Rule;
+        Plan = plan;
+        Fact = fact;
+        Subject = subject;
+        Path = path;
+        Place = place;
+        Status = status;
+        Citation = citation;
+        Confidence = confidence;
+        Message = message;
+        Values = values;
+        Evidence = evidence;
+    }
+
+    /// <summary>A row of a finding that is already made.</summary>
+    public FindingRow(Finding made, CompiledRule rule, Fact? fact)
+    {
+        ArgumentNullException.ThrowIfNull(made);
+        ArgumentNullException.ThrowIfNull(rule);
+        Made = made;
+        Rule = rule;
+        Fact = fact;
+        Subject = made.Subject;
+        Path = made.Path;
+        Place = made.Place;
+        Status = made.Status;
+        Citation = made.Citation;
+        Confidence = made.Confidence;
+        Values = [];
+        Evidence = [];
+    }
+
+    /// <summary>The rule whose verdict this is.</summary>
+    public CompiledRule Rule { get; }
+
+    /// <summary>The fact judged, when kept for explanations; null otherwise.</summary>
+    public Fact? Fact { get; }
+
+    /// <summary>The finding, when the row was made from one.</summary>
+    public Finding? Made { get; }
+
+    /// <summary>The rule's plan (its key, templates and names); null for a row made from a finding.</summary>
+    internal FindingBuilder.RulePlan? Plan { get; }
+
+    public FindingSubject Subject { get; }
+    public ImmutableArray<string> Path { get; }
+    public FindingPlace? Place { get; }
+    public FindingStatus Status { get; }
+    public string Citation { get; }
+    public string Confidence { get; }
+
+    /// <summary>The message template (the rule's, or a literal one for a pass or an indeterminate verdict).</summary>
+    public TextTemplate? Message { get; }
+
+    /// <summary>The placeholder values of the message, then of the remediation (shared with other rows naming the same values).</summary>
+    public string?[] Values { get; }
+
+    /// <summary>The evidence, in the finding's order.</summary>
+    public Evidence[] Evidence { get; }
+
+    /// <summary>
+    /// The finding: its id worked out (<see cref="FindingFactory.Fingerprint(byte[], FindingSubject, ImmutableArray{string})"/>)
+    /// and its text as data, as <see cref="FindingBuilder.Create"/> has always made it; the row's finding when it was made from one.
+    /// </summary>
+    public Finding ToFinding()
+    {
+        if (Made is { } made) return made;
+        var plan = Plan!;
+        var def = Rule.Definition;
+        return new Finding(
+            FindingFactory.Fingerprint(plan.Key, Subject, Path),
+            def.Id,
+            def.Title,
+            def.Jurisdiction,
+            def.Severity,
+            Status,
+            Subject,
+            Path,
+            Citation,
+            Confidence,
+            new FindingText(Message!, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values), ImmutableCollectionsMarshal.AsImmutableArray(Evidence)))
+        {
+            Place = Place,
+        };
+    }
+}
