@@ -260,13 +260,41 @@ internal sealed class FindingBuilder
         return rule.Definition.Confidence;
     }
 
-    /// <summary>Where the fact's data is: a transfer's sites (and origin, for an onward hop) or a placement's site and store.</summary>
-    private FindingPlace? PlaceOf(Fact fact) => fact switch
+    /// <summary>
+    /// Where the fact's data is: a transfer's sites (and origin, for an onward hop), one object per three sites (many facts
+    /// go between the same sites), or a placement's site and store.
+    /// </summary>
+    private FindingPlace? PlaceOf(Fact fact)
     {
-        TransferFact t => new FindingPlace(Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null, null),
-        PlacementFact p => new FindingPlace(Parts(p.Site).Site, null, null, p.Store),
-        _ => null,
-    };
+        switch (fact)
+        {
+            case TransferFact t:
+            {
+                var key = (Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null);
+                if (_places.TryGetValue(key, out var known)) return known;
+                if (_places.Count >= 16_384) _places.Clear();
+                return _places[key] = new FindingPlace(key.Item1, key.Item2, key.Item3, null);
+            }
+            case PlacementFact p:
+                return new FindingPlace(Parts(p.Site).Site, null, null, p.Store);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Transfers' places by source, destination and origin (finding sites are one object per site: compared by reference).</summary>
+    private readonly Dictionary<(FindingSite, FindingSite, FindingSite?), FindingPlace> _places = new(SitesByReference.Instance);
+
+    private sealed class SitesByReference : IEqualityComparer<(FindingSite, FindingSite, FindingSite?)>
+    {
+        public static SitesByReference Instance { get; } = new();
+
+        public bool Equals((FindingSite, FindingSite, FindingSite?) x, (FindingSite, FindingSite, FindingSite?) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2) && ReferenceEquals(x.Item3, y.Item3);
+
+        public int GetHashCode((FindingSite, FindingSite, FindingSite?) key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Item1), RuntimeHelpers.GetHashCode(key.Item2), key.Item3 is null ? 0 : RuntimeHelpers.GetHashCode(key.Item3));
+    }
 
     private SiteParts Parts(Site site)
     {
