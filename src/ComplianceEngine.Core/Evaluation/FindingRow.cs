@@ -26,6 +26,8 @@ internal readonly struct FindingRow
     {
         Rule = plan.Rule;
         Plan = plan;
+        IdBits = FindingFactory.FingerprintBits(plan.Key, subject, path);
+        HasIdBits = true;
         Fact = fact;
         Subject = subject;
         Path = path;
@@ -45,6 +47,8 @@ internal readonly struct FindingRow
         ArgumentNullException.ThrowIfNull(rule);
         Made = made;
         Rule = rule;
+        HasIdBits = FindingFactory.TryIdBits(made.Id, out var bits);
+        IdBits = bits;
         Fact = fact;
         Subject = made.Subject;
         Path = made.Path;
@@ -61,6 +65,15 @@ internal readonly struct FindingRow
 
     /// <summary>The fact judged, when kept for explanations; null otherwise.</summary>
     public Fact? Fact { get; }
+
+    /// <summary>
+    /// The finding's id as a number (<see cref="FindingFactory.FingerprintBits"/>), worked out with the row, so that the report
+    /// drops repeated ids by comparing numbers; valid when <see cref="HasIdBits"/> (a made finding's id may be any text).
+    /// </summary>
+    public ulong IdBits { get; }
+
+    /// <summary>Whether <see cref="IdBits"/> is the finding's id (always for a built row; for a made finding, when its id is 16 hex digits).</summary>
+    public bool HasIdBits { get; }
 
     /// <summary>The finding, when the row was made from one.</summary>
     public Finding? Made { get; }
@@ -85,8 +98,7 @@ internal readonly struct FindingRow
     public Evidence[] Evidence { get; }
 
     /// <summary>
-    /// The finding: its id worked out (<see cref="FindingFactory.Fingerprint(byte[], FindingSubject, ImmutableArray{string})"/>)
-    /// and its text as data, as <see cref="FindingBuilder.Create"/> has always made it; the row's finding when it was made from one.
+    /// The finding: its id written out (<see cref="FindingFactory.IdText"/> of <see cref="IdBits"/>) and its text as data, as <see cref="FindingBuilder.Create"/> has always made it; the row's finding when it was made from one.
     /// </summary>
     public Finding ToFinding()
     {
@@ -94,7 +106,7 @@ internal readonly struct FindingRow
         var plan = Plan!;
         var def = Rule.Definition;
         return new Finding(
-            FindingFactory.Fingerprint(plan.Key, Subject, Path),
+            FindingFactory.IdText(IdBits),
             def.Id,
             def.Title,
             def.Jurisdiction,

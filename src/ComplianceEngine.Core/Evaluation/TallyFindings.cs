@@ -59,18 +59,56 @@ internal sealed class TallyFindings : IReadOnlyList<FindingRow>
     }
 
     /// <summary>
-    /// The findings of each tally's rows (<see cref="ToFindings()"/>), tallies on up to <paramref name="workers"/> threads:
-    /// the findings' ids (SHA-256 fingerprints) and objects are made in parallel when the report takes them.
+    /// Where the report's findings are among the tallies' rows, in order (tally by tally, each in the order added): every row
+    /// but those whose id an earlier row has (the first of equal ids is kept). Ids are compared as numbers
+    /// (<see cref="FindingRow.IdBits"/>); a made finding whose id is not one is compared by its text (it can equal no number's).
     /// </summary>
-    public static Finding[][] ToFindings(IReadOnlyList<VerdictTally> tallies, int workers)
+    public static (int Tally, int Row)[] Kept(IReadOnlyList<VerdictTally> tallies)
     {
-        var made = new Finding[tallies.Count][];
-        if (workers <= 1 || tallies.Count < 2)
+        var total = 0;
+        foreach (var t in tallies) total += t.Findings.Count;
+        var seen = new HashSet<ulong>(total);
+        HashSet<string>? seenText = null;
+        var kept = new (int Tally, int Row)[total];
+        var n = 0;
+        for (var t = 0; t < tallies.Count; t++)
         {
-            for (var i = 0; i < tallies.Count; i++) made[i] = tallies[i].Findings.ToFindings();
+            var rows = tallies[t].Findings;
+            var i = 0;
+            foreach (var block in rows._blocks)
+            {
+                var end = Math.Min(BlockSize, rows.Count - i);
+                for (var k = 0; k < end; k++, i++)
+                {
+                    ref readonly var row = ref block[k];
+                    var fresh = row.HasIdBits ? seen.Add(row.IdBits) : (seenText ??= new(StringComparer.Ordinal)).Add(row.Made!.Id);
+                    if (fresh) kept[n++] = (t, i);
+                }
+            }
         }
-        else Parallel.For(0, tallies.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => made[i] = tallies[i].Findings.ToFindings());
-        return made;
+        Array.Resize(ref kept, n);
+        return kept;
+    }
+
+    /// <summary>
+    /// The findings of the <paramref name="kept"/> rows (<see cref="FindingRow.ToFinding"/>), made on up to
+    /// <paramref name="workers"/> threads: the ids written out and the finding objects made when the report takes them.
+    /// </summary>
+    public static Finding[] Findings(IReadOnlyList<VerdictTally> tallies, (int Tally, int Row)[] kept, int workers)
+    {
+        var findings = new Finding[kept.Length];
+        void Make(int from, int to)
+        {
+            for (var k = from; k < to; k++) findings[k] = tallies[kept[k].Tally].Findings[kept[k].Row].ToFinding();
+        }
+        const int Slice = 4096;
+        if (workers <= 1 || kept.Length <= Slice) Make(0, kept.Length);
+        else
+        {
+            Parallel.For(0, (kept.Length + Slice - 1) / Slice, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                s => Make(s * Slice, Math.Min(kept.Length, (s + 1) * Slice)));
+        }
+        return findings;
     }
 
     /// <summary>The rows in the order added.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Core.Facts;
 using ComplianceEngine.Core.Location;
@@ -100,7 +101,7 @@ public sealed class FindingRowTests
         foreach (var f in facts) tally.Add(f, [new RuleVerdict(rule, Judgement.Violation, null)]);
 
         Assert.All(tally.Findings, row => Assert.Null(row.Made));
-        var made = TallyFindings.ToFindings([tally], workers: 2).Single();
+        var made = TallyFindings.Findings([tally], TallyFindings.Kept([tally]), workers: 2);
         Assert.Equal(facts.Select(f => new FindingBuilder().Create(rule, f, Judgement.Violation, null)), made);
     }
 
@@ -119,5 +120,57 @@ public sealed class FindingRowTests
         Assert.NotSame(one.Place, three.Place);
         Assert.Equal(new FindingBuilder().Create(rule, Transfer("f3", de, jp), Judgement.Violation, null).Place, three.Place);
         Assert.Equal("jp-1", three.Place!.Destination!.Name);
+    }
+
+    [Fact]
+    public void Kept_RepeatedIds_FirstKeptInTallyOrder_MadeFindingsComparedByIdNumberOrText()
+    {
+        var rule = RuleSet.Value.Rules.Single();
+        var (de, us) = (Site("de-1", "DE"), Site("us-1", "US"));
+        var (f1, f2) = (Transfer("f1", de, us), Transfer("f2", de, us));
+        var first = new VerdictTally(includePasses: false, keepFacts: false);
+        first.Add(f1, [new RuleVerdict(rule, Judgement.Violation, null)]);
+        first.Add(f1, [new RuleVerdict(rule, Judgement.Violation, null)]);
+        var second = new VerdictTally(includePasses: false, keepFacts: false);
+        // A made finding with the same id as a built row (16 hex digits): a repeat, compared as a number.
+        var made = new FindingBuilder().Create(rule, f1, Judgement.Violation, null);
+        second.Findings.Add(made with { Message = "same id" }, rule, null);
+        second.Add(f2, [new RuleVerdict(rule, Judgement.Violation, null)]);
+        // Made findings whose ids are no number: compared by their text.
+        second.Findings.Add(made with { Id = "custom" }, rule, null);
+        second.Findings.Add(made with { Id = "custom", Message = "again" }, rule, null);
+
+        var kept = TallyFindings.Kept([first, second]);
+
+        Assert.Equal([(0, 0), (1, 1), (1, 2)], kept);
+        var findings = TallyFindings.Findings([first, second], kept, workers: 2);
+        Assert.Equal([made.Id, new FindingBuilder().Create(rule, f2, Judgement.Violation, null).Id, "custom"], findings.Select(f => f.Id));
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef", true)]
+    [InlineData("ffffffffffffffff", true)]
+    [InlineData("0123456789ABCDEF", false)]
+    [InlineData("0123456789abcde", false)]
+    [InlineData("0123456789abcdeg", false)]
+    [InlineData("custom", false)]
+    public void IdBits_RoundTripOnlyForTheIdsFingerprintsWrite(string id, bool number)
+    {
+        Assert.Equal(number, FindingFactory.TryIdBits(id, out var bits));
+        if (number) Assert.Equal(id, FindingFactory.IdText(bits));
+    }
+
+    [Fact]
+    public void Fingerprint_IsItsNumberWrittenOut()
+    {
+        var key = FindingFactory.RuleKey("EU-A", "EU");
+        var subject = new FindingSubject("DataFlow", "f1", SourceLocation.None);
+        ImmutableArray<string> path = ["de-1", "us-1", "jp-1"];
+
+        var id = FindingFactory.Fingerprint(key, subject, path);
+
+        Assert.Equal(id, FindingFactory.IdText(FindingFactory.FingerprintBits(key, subject, path)));
+        Assert.Equal(FindingFactory.Fingerprint("EU-A", "EU", subject, path), id);
+        Assert.Matches("^[0-9a-f]{16}$", id);
     }
 }
