@@ -207,14 +207,12 @@ public sealed class Evaluator
         var rules = _rules.Rules;
         var byRule = new int[rules.Length * StatusCount];
         // The chunks' rows (the first of equal ids kept) become findings here, on the workers: none lived through the evaluation as objects.
-        var keptRows = TallyFindings.Kept(chunks);
-        var findings = TallyFindings.Findings(chunks, keptRows, workers);
+        var (findings, findingRules, facts) = TallyFindings.Findings(chunks, TallyFindings.Kept(chunks), workers, withFacts: sources is not null);
         var ranks = new int[findings.Length];
         for (var kept = 0; kept < findings.Length; kept++)
         {
-            var (finding, (at, row)) = (findings[kept], keptRows[kept]);
-            var (rule, fact) = (chunks[at].Findings[row].Rule, chunks[at].Findings[row].Fact);
-            if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
+            var (finding, rule) = (findings[kept], findingRules[kept]);
+            if (facts?[kept] is { } fact) sources!.TryAdd(finding.Id, (rule, fact));
             // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
             var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
             if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
@@ -224,8 +222,6 @@ public sealed class Evaluator
         foreach (var chunk in chunks)
         {
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
-            // The report holds the chunk's findings now: its rows need not live until the report is done.
-            chunk.ReleaseFindings();
         }
         for (var r = 0; r < rules.Length; r++)
         {

@@ -46,14 +46,14 @@ internal sealed class FindingBuilder
     public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error) => Row(rule, fact, judgement, error, keepFact: false).ToFinding();
 
     /// <summary>
-    /// The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/> as a row: everything
-    /// but its id, text object and the finding itself, which <see cref="FindingRow.ToFinding"/> makes when the report takes it.
+    /// The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/> as a row: its parts and
+    /// its id as a number, without the id's text, the text object and the finding itself, which <see cref="FindingRow.ToFinding"/>
+    /// makes when the report takes it.
     /// </summary>
     /// <param name="keepFact">Whether the row holds the fact (for explanations).</param>
     public FindingRow Row(CompiledRule rule, Fact fact, Judgement judgement, string? error, bool keepFact)
     {
         var plan = PlanOf(rule);
-        var def = rule.Definition;
         if (!ReferenceEquals(fact, _fact))
         {
             _fact = fact;

@@ -10,9 +10,10 @@ namespace ComplianceEngine.Core.Evaluation;
 /// A finding while the evaluation runs: a value in a tally's blocks (<see cref="TallyFindings"/>), not objects of its own.
 /// It holds what the finding is made of (its rule's plan, subject, path, place, outcome, citation, confidence, message
 /// template, placeholder values and evidence), all of them references to objects the rule, the fact or the builder's shared
-/// tables already hold; the finding's id (a SHA-256 fingerprint), its text object and the finding itself are made by
-/// <see cref="ToFinding"/> when the report takes the findings. So the tens of thousands of findings a chunk makes live through
-/// the evaluation's collections as one array per 512 of them instead of four objects each.
+/// tables already hold, and its id as a number (the SHA-256 fingerprint is worked out with the row, on the worker); the id's
+/// text, the text object and the finding itself are made by <see cref="ToFinding"/> when the report takes the findings. So
+/// the tens of thousands of findings a chunk makes live through the evaluation's collections as one array per 512 of them
+/// instead of four objects each.
 /// </summary>
 /// <remarks>
 /// A row made from a finding that already exists (<see cref="Made"/>: the incremental evaluation keeps findings per fact)
@@ -81,11 +82,22 @@ internal readonly struct FindingRow
     /// <summary>The rule's plan (its key, templates and names); null for a row made from a finding.</summary>
     internal FindingBuilder.RulePlan? Plan { get; }
 
+    /// <summary>The document the finding is about (the fact's subject object).</summary>
     public FindingSubject Subject { get; }
+
+    /// <summary>The fact's path (its array, not a copy).</summary>
     public ImmutableArray<string> Path { get; }
+
+    /// <summary>Where the fact's data is (shared by the fact's rows, and by transfers between the same sites).</summary>
     public FindingPlace? Place { get; }
+
+    /// <summary>The outcome.</summary>
     public FindingStatus Status { get; }
+
+    /// <summary>The rule's citation text on the evaluation's date.</summary>
     public string Citation { get; }
+
+    /// <summary>verified or unverified.</summary>
     public string Confidence { get; }
 
     /// <summary>The message template (the rule's, or a literal one for a pass or an indeterminate verdict).</summary>
@@ -98,7 +110,8 @@ internal readonly struct FindingRow
     public Evidence[] Evidence { get; }
 
     /// <summary>
-    /// The finding: its id written out (<see cref="FindingFactory.IdText"/> of <see cref="IdBits"/>) and its text as data, as <see cref="FindingBuilder.Create"/> has always made it; the row's finding when it was made from one.
+    /// The finding: its id written out (<see cref="FindingFactory.IdText"/> of <see cref="IdBits"/>) and its text as data, as
+    /// <see cref="FindingBuilder.Create"/> has always made it; the row's finding when it was made from one.
     /// </summary>
     public Finding ToFinding()
     {

@@ -91,24 +91,39 @@ internal sealed class TallyFindings : IReadOnlyList<FindingRow>
     }
 
     /// <summary>
-    /// The findings of the <paramref name="kept"/> rows (<see cref="FindingRow.ToFinding"/>), made on up to
-    /// <paramref name="workers"/> threads: the ids written out and the finding objects made when the report takes them.
+    /// The findings of the <paramref name="kept"/> rows (<see cref="FindingRow.ToFinding"/>) with each one's rule and (when
+    /// <paramref name="withFacts"/>) fact, made tally by tally on up to <paramref name="workers"/> threads: the ids written
+    /// out and the finding objects made when the report takes them. Each tally's rows are let go as soon as its findings are
+    /// made (<see cref="VerdictTally.ReleaseFindings"/>), so the rows and the findings made of them are not all held at once.
     /// </summary>
-    public static Finding[] Findings(IReadOnlyList<VerdictTally> tallies, (int Tally, int Row)[] kept, int workers)
+    public static (Finding[] Findings, CompiledRule[] Rules, Fact?[]? Facts) Findings(IReadOnlyList<VerdictTally> tallies, (int Tally, int Row)[] kept,
+        int workers, bool withFacts)
     {
         var findings = new Finding[kept.Length];
-        void Make(int from, int to)
+        var rules = new CompiledRule[kept.Length];
+        var facts = withFacts ? new Fact?[kept.Length] : null;
+        // The kept rows of one tally are one range of kept (tally by tally, in order).
+        var starts = new int[tallies.Count + 1];
+        foreach (var (t, _) in kept) starts[t + 1]++;
+        for (var t = 0; t < tallies.Count; t++) starts[t + 1] += starts[t];
+        void Make(int t)
         {
-            for (var k = from; k < to; k++) findings[k] = tallies[kept[k].Tally].Findings[kept[k].Row].ToFinding();
+            var rows = tallies[t].Findings;
+            for (var k = starts[t]; k < starts[t + 1]; k++)
+            {
+                var row = rows[kept[k].Row];
+                findings[k] = row.ToFinding();
+                rules[k] = row.Rule;
+                if (facts is not null) facts[k] = row.Fact;
+            }
+            tallies[t].ReleaseFindings();
         }
-        const int Slice = 4096;
-        if (workers <= 1 || kept.Length <= Slice) Make(0, kept.Length);
-        else
+        if (workers <= 1 || tallies.Count < 2)
         {
-            Parallel.For(0, (kept.Length + Slice - 1) / Slice, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                s => Make(s * Slice, Math.Min(kept.Length, (s + 1) * Slice)));
+            for (var t = 0; t < tallies.Count; t++) Make(t);
         }
-        return findings;
+        else Parallel.For(0, tallies.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, Make);
+        return (findings, rules, facts);
     }
 
     /// <summary>The rows in the order added.</summary>

@@ -101,8 +101,12 @@ public sealed class FindingRowTests
         foreach (var f in facts) tally.Add(f, [new RuleVerdict(rule, Judgement.Violation, null)]);
 
         Assert.All(tally.Findings, row => Assert.Null(row.Made));
-        var made = TallyFindings.Findings([tally], TallyFindings.Kept([tally]), workers: 2);
+        var (made, rules, keptFacts) = TallyFindings.Findings([tally], TallyFindings.Kept([tally]), workers: 2, withFacts: false);
         Assert.Equal(facts.Select(f => new FindingBuilder().Create(rule, f, Judgement.Violation, null)), made);
+        Assert.All(rules, r => Assert.Same(rule, r));
+        Assert.Null(keptFacts);
+        // The tally's rows are let go once their findings are made.
+        Assert.Empty(tally.Findings);
     }
 
     [Fact]
@@ -143,8 +147,11 @@ public sealed class FindingRowTests
         var kept = TallyFindings.Kept([first, second]);
 
         Assert.Equal([(0, 0), (1, 1), (1, 2)], kept);
-        var findings = TallyFindings.Findings([first, second], kept, workers: 2);
+        var (findings, _, facts) = TallyFindings.Findings([first, second], kept, workers: 2, withFacts: true);
         Assert.Equal([made.Id, new FindingBuilder().Create(rule, f2, Judgement.Violation, null).Id, "custom"], findings.Select(f => f.Id));
+        // The tallies did not keep their facts: none to give.
+        Assert.Equal(3, facts!.Length);
+        Assert.All(facts, Assert.Null);
     }
 
     [Theory]
