@@ -202,31 +202,26 @@ public sealed class Evaluator
     internal Report BuildReport(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, EvaluationOptions options, IEnumerable<Diagnostic>? diagnostics,
         IDictionary<string, (CompiledRule Rule, Fact Fact)>? sources, int workers, CoverageTally? merged = null)
     {
-        var total = chunks.Sum(c => c.Findings.Count);
-        var ids = new HashSet<string>(total, StringComparer.Ordinal);
-        var findings = new Finding[total];
-        var ranks = new int[total];
-        var kept = 0;
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
         // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
         var rules = _rules.Rules;
         var byRule = new int[rules.Length * StatusCount];
+        // The chunks' rows (the first of equal ids kept) become findings here, on the workers: none lived through the evaluation as objects.
+        var (findings, findingRules, facts) = TallyFindings.Findings(chunks, TallyFindings.Kept(chunks), workers, withFacts: sources is not null);
+        var ranks = new int[findings.Length];
+        for (var kept = 0; kept < findings.Length; kept++)
+        {
+            var (finding, rule) = (findings[kept], findingRules[kept]);
+            if (facts?[kept] is { } fact) sources!.TryAdd(finding.Id, (rule, fact));
+            // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
+            var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
+            if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
+            else Count(tally, finding.Jurisdiction, finding.Status, 1);
+            ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
+        }
         foreach (var chunk in chunks)
         {
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
-            foreach (var (finding, rule, fact) in chunk.Findings)
-            {
-                if (!ids.Add(finding.Id)) continue;
-                if (fact is not null) sources?.TryAdd(finding.Id, (rule, fact));
-                // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
-                var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
-                if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
-                else Count(tally, finding.Jurisdiction, finding.Status, 1);
-                ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
-                findings[kept++] = finding;
-            }
-            // The report holds the chunk's findings now: its list (a large array per chunk) need not live until the report is done.
-            chunk.ReleaseFindings();
         }
         for (var r = 0; r < rules.Length; r++)
         {
@@ -245,8 +240,6 @@ public sealed class Evaluator
         }
         var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
 
-        Array.Resize(ref findings, kept);
-        Array.Resize(ref ranks, kept);
         // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
         var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
         var ordered = RootCauses.Link(sorted, workers);

@@ -43,10 +43,17 @@ internal sealed class FindingBuilder
     private readonly Dictionary<(string Regime, Site Origin), string> _onwardPrefixes = [];
 
     /// <summary>The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/>.</summary>
-    public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error)
+    public Finding Create(CompiledRule rule, Fact fact, Judgement judgement, string? error) => Row(rule, fact, judgement, error, keepFact: false).ToFinding();
+
+    /// <summary>
+    /// The finding of <paramref name="rule"/>'s <paramref name="judgement"/> on <paramref name="fact"/> as a row: its parts and
+    /// its id as a number, without the id's text, the text object and the finding itself, which <see cref="FindingRow.ToFinding"/>
+    /// makes when the report takes it.
+    /// </summary>
+    /// <param name="keepFact">Whether the row holds the fact (for explanations).</param>
+    public FindingRow Row(CompiledRule rule, Fact fact, Judgement judgement, string? error, bool keepFact)
     {
         var plan = PlanOf(rule);
-        var def = rule.Definition;
         if (!ReferenceEquals(fact, _fact))
         {
             _fact = fact;
@@ -62,22 +69,10 @@ internal sealed class FindingBuilder
         // One text per thread, reset for each finding: what it read for the previous rule and fact is forgotten.
         var text = _text ??= new FactText(rule, fact);
         text.Reset(rule, fact);
-        var path = fact.Path;
-        return new Finding(
-            FindingFactory.Fingerprint(plan.Key, fact.Subject, path),
-            def.Id,
-            def.Title,
-            def.Jurisdiction,
-            def.Severity,
-            status,
-            fact.Subject,
-            path,
-            plan.Dated ? plan.CitationAsOf(fact.Context.AsOf) : rule.CitationText,
-            Confidence(rule, fact, text),
-            Text(plan, fact, status, error, text))
-        {
-            Place = _place ??= PlaceOf(fact),
-        };
+        var citation = plan.Dated ? plan.CitationAsOf(fact.Context.AsOf) : rule.CitationText;
+        var confidence = Confidence(rule, fact, text);
+        var (message, values, evidence) = Text(plan, fact, status, error, text);
+        return new FindingRow(plan, keepFact ? fact : null, fact.Subject, fact.Path, _place ??= PlaceOf(fact), status, citation, confidence, message, values, evidence);
     }
 
     private RulePlan PlanOf(CompiledRule rule)
@@ -92,8 +87,8 @@ internal sealed class FindingBuilder
         return plan;
     }
 
-    /// <summary>The finding's text as data: templates, placeholder values (the path left to the finding), evidence.</summary>
-    private FindingText Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
+    /// <summary>The finding's text as data: its message template, placeholder values (the path left to the finding), evidence.</summary>
+    private (TextTemplate Message, string?[] Values, Evidence[] Evidence) Text(RulePlan plan, Fact fact, FindingStatus status, string? error, FactText text)
     {
         var literal = status is FindingStatus.Indeterminate or FindingStatus.Pass;
         var message = status == FindingStatus.Indeterminate && error is null ? Undecided(plan, fact, text)
@@ -105,7 +100,7 @@ internal sealed class FindingBuilder
         var at = 0;
         foreach (var slot in messageSlots) _scratch[at++] = Value(slot, fact, text);
         foreach (var slot in plan.RemediationSlots) _scratch[at++] = Value(slot, fact, text);
-        return new FindingText(message, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values(count)), Evidence(plan, fact, text));
+        return (message, Values(count), Evidence(plan, fact, text));
     }
 
     private string?[] _scratch = new string?[8];
@@ -265,13 +260,41 @@ internal sealed class FindingBuilder
         return rule.Definition.Confidence;
     }
 
-    /// <summary>Where the fact's data is: a transfer's sites (and origin, for an onward hop) or a placement's site and store.</summary>
-    private FindingPlace? PlaceOf(Fact fact) => fact switch
+    /// <summary>
+    /// Where the fact's data is: a transfer's sites (and origin, for an onward hop), one object per three sites (many facts
+    /// go between the same sites), or a placement's site and store.
+    /// </summary>
+    private FindingPlace? PlaceOf(Fact fact)
     {
-        TransferFact t => new FindingPlace(Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null, null),
-        PlacementFact p => new FindingPlace(Parts(p.Site).Site, null, null, p.Store),
-        _ => null,
-    };
+        switch (fact)
+        {
+            case TransferFact t:
+            {
+                var key = (Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null);
+                if (_places.TryGetValue(key, out var known)) return known;
+                if (_places.Count >= 16_384) _places.Clear();
+                return _places[key] = new FindingPlace(key.Item1, key.Item2, key.Item3, null);
+            }
+            case PlacementFact p:
+                return new FindingPlace(Parts(p.Site).Site, null, null, p.Store);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Transfers' places by source, destination and origin (finding sites are one object per site: compared by reference).</summary>
+    private readonly Dictionary<(FindingSite, FindingSite, FindingSite?), FindingPlace> _places = new(SitesByReference.Instance);
+
+    private sealed class SitesByReference : IEqualityComparer<(FindingSite, FindingSite, FindingSite?)>
+    {
+        public static SitesByReference Instance { get; } = new();
+
+        public bool Equals((FindingSite, FindingSite, FindingSite?) x, (FindingSite, FindingSite, FindingSite?) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2) && ReferenceEquals(x.Item3, y.Item3);
+
+        public int GetHashCode((FindingSite, FindingSite, FindingSite?) key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Item1), RuntimeHelpers.GetHashCode(key.Item2), key.Item3 is null ? 0 : RuntimeHelpers.GetHashCode(key.Item3));
+    }
 
     private SiteParts Parts(Site site)
     {
@@ -335,7 +358,7 @@ internal sealed class FindingBuilder
         return true;
     }
 
-    private ImmutableArray<Evidence> Evidence(RulePlan plan, Fact fact, FactText text)
+    private Evidence[] Evidence(RulePlan plan, Fact fact, FactText text)
     {
         var rule = plan.Rule;
         // Listed into a reused buffer, then copied once at its final length (duplicates dropped: only an entry whose name
@@ -381,7 +404,7 @@ internal sealed class FindingBuilder
         }
         var evidence = list.AsSpan(0, n).ToArray();
         Array.Clear(list, 0, n);
-        return ImmutableCollectionsMarshal.AsImmutableArray(evidence);
+        return evidence;
     }
 
     /// <summary>
@@ -401,7 +424,7 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>The last evidence made for one field (or adequacy table) of a rule, with the value and location it names.</summary>
-    private record struct EvidenceMemo(string? Value, SourceLocation? Location, Evidence? Evidence);
+    internal record struct EvidenceMemo(string? Value, SourceLocation? Location, Evidence? Evidence);
 
     private Evidence FieldEvidence(string name, string value, SourceLocation location)
     {
@@ -440,7 +463,7 @@ internal sealed class FindingBuilder
     }
 
     /// <summary>What a placeholder is: the path (left to the finding), a field of the rule, the date, or another named value.</summary>
-    private enum SlotKind
+    internal enum SlotKind
     {
         Path,
         Field,
@@ -448,10 +471,10 @@ internal sealed class FindingBuilder
         Named,
     }
 
-    private readonly record struct Slot(SlotKind Kind, int Field, string Name);
+    internal readonly record struct Slot(SlotKind Kind, int Field, string Name);
 
     /// <summary>What every finding of one rule shares, worked out once per rule and thread.</summary>
-    private sealed class RulePlan
+    internal sealed class RulePlan
     {
         private DateOnly _citationDate;
         private string? _citation;

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -39,7 +41,13 @@ public static class FindingFactory
     /// joined by U+001F", encoded straight into a reused buffer and hashed by a reused hash object (a one-shot hash sets
     /// up its context on every call); only the 16-character result is allocated.
     /// </summary>
-    internal static string Fingerprint(byte[] ruleKey, FindingSubject subject, ImmutableArray<string> path)
+    internal static string Fingerprint(byte[] ruleKey, FindingSubject subject, ImmutableArray<string> path) => IdText(FingerprintBits(ruleKey, subject, path));
+
+    /// <summary>
+    /// The fingerprint as a number: the first eight bytes of the SHA-256 (<see cref="Fingerprint(byte[], FindingSubject, ImmutableArray{string})"/>),
+    /// big-endian, so that <see cref="IdText"/> writes the id's 16 hex digits. Equal numbers, equal ids.
+    /// </summary>
+    internal static ulong FingerprintBits(byte[] ruleKey, FindingSubject subject, ImmutableArray<string> path)
     {
         // At most three UTF-8 bytes per UTF-16 char (a surrogate pair's four bytes are two chars): the buffer is sized
         // without counting each name's bytes first, and the encoder says how many it wrote.
@@ -68,7 +76,24 @@ public static class FindingFactory
         Span<byte> hash = stackalloc byte[32];
         sha.GetHashAndReset(hash);
         if (bytes.Length > 64 * 1024) t_key = null;
-        return Convert.ToHexStringLower(hash[..8]);
+        return BinaryPrimitives.ReadUInt64BigEndian(hash);
+    }
+
+    /// <summary>A fingerprint's id: its number as 16 lower-case hex digits (the first eight bytes of the hash, in order).</summary>
+    internal static string IdText(ulong bits) => bits.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>The number of an id <see cref="IdText"/> wrote (16 lower-case hex digits); false for any other text.</summary>
+    internal static bool TryIdBits(string id, out ulong bits)
+    {
+        bits = 0;
+        if (id.Length != 16) return false;
+        foreach (var c in id)
+        {
+            var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) return false;
+            bits = bits << 4 | (uint)digit;
+        }
+        return true;
     }
 
     [ThreadStatic]

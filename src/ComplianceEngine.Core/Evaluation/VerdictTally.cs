@@ -33,7 +33,10 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
     private CompiledRule?[] _passRules = [];
     private readonly Dictionary<string, int> _uncounted = new(StringComparer.Ordinal);
 
-    /// <summary>Findings in fact and rule order, with the rule and (when kept for explanations) the fact behind each.</summary>
+    /// <summary>
+    /// Findings in fact and rule order, as rows (made into findings when the report takes them), with the rule and (when kept
+    /// for explanations) the fact behind each.
+    /// </summary>
     public TallyFindings Findings { get; private set; } = new();
 
     /// <summary>Lets go of <see cref="Findings"/> (the report has taken them): the list is empty from now on.</summary>
@@ -155,8 +158,8 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
             // Coverage counts what rules judged: a "not applicable" verdict (the runners do not record one) judged nothing.
             if (verdict.Judgement != Judgement.NotApplicable) Note(verdict.Rule);
             if (Counted(verdict.Rule, verdict.Judgement)) continue;
-            Findings.Add((findings is null ? (_builder ??= new FindingBuilder()).Create(verdict.Rule, fact, verdict.Judgement, verdict.Error) : findings[next++], verdict.Rule,
-                keepFacts ? fact : null));
+            if (findings is null) Findings.Add((_builder ??= new FindingBuilder()).Row(verdict.Rule, fact, verdict.Judgement, verdict.Error, keepFacts));
+            else Findings.Add(findings[next++], verdict.Rule, keepFacts ? fact : null);
         }
         Coverage.Record(fact, _jurisdictions);
     }
@@ -170,7 +173,7 @@ internal sealed class VerdictTally(bool includePasses, bool keepFacts)
             Verdicts++;
             Note(verdict.Rule);
             if (Counted(verdict.Rule, verdict.Judgement)) continue;
-            Findings.Add(((_builder ??= new FindingBuilder()).Create(verdict.Rule, fact, verdict.Judgement, verdict.Error), verdict.Rule, keepFacts ? fact : null));
+            Findings.Add((_builder ??= new FindingBuilder()).Row(verdict.Rule, fact, verdict.Judgement, verdict.Error, keepFacts));
         }
         Coverage.Record(fact, _jurisdictions);
     }

@@ -57,7 +57,7 @@ public sealed class VerdictTallyTests
 
         Assert.Equal(
             [new FindingBuilder().Create(rule, f1, Judgement.Violation, null), new FindingBuilder().Create(rule, f2, Judgement.Violation, null)],
-            tally.Findings.Select(x => x.Finding));
+            tally.Findings.Select(x => x.ToFinding()));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class VerdictTallyTests
         first.ReleaseBuilder();
         second.Add(f2, [new RuleVerdict(rule, Judgement.Violation, null)]);
 
-        var (a, b) = (first.Findings.Single().Finding, second.Findings.Single().Finding);
+        var (a, b) = (first.Findings.Single().ToFinding(), second.Findings.Single().ToFinding());
         Assert.Equal(new FindingBuilder().Create(rule, f1, Judgement.Violation, null), a);
         Assert.Equal(new FindingBuilder().Create(rule, f2, Judgement.Violation, null), b);
         // Facts about the same site objects: the second tally's finding reuses more of the first's evidence objects than a
@@ -84,7 +84,7 @@ public sealed class VerdictTallyTests
         var own = new VerdictTally(includePasses: false, keepFacts: false);
         own.Add(Transfer("f3", de, us), [new RuleVerdict(rule, Judgement.Violation, null)]);
         static int Reused(Finding of, Finding from) => of.Text!.Evidence.Count(e => from.Text!.Evidence.Any(x => ReferenceEquals(x, e)));
-        Assert.True(Reused(b, a) > Reused(own.Findings.Single().Finding, a), $"shared {Reused(b, a)}, own {Reused(own.Findings.Single().Finding, a)}");
+        Assert.True(Reused(b, a) > Reused(own.Findings.Single().ToFinding(), a), $"shared {Reused(b, a)}, own {Reused(own.Findings.Single().ToFinding(), a)}");
     }
 
     [Fact]
@@ -112,16 +112,16 @@ public sealed class VerdictTallyTests
         var rule = RuleSet.Value.Rules.Single();
         var made = Enumerable.Range(0, count).Select(i => new FindingBuilder().Create(rule, Transfer($"f{i % 7}"), Judgement.Violation, null) with { Id = $"id{i}" }).ToList();
         var findings = new TallyFindings();
-        foreach (var f in made) findings.Add((f, rule, null));
+        foreach (var f in made) findings.Add(f, rule, null);
 
         Assert.Equal(count, findings.Count);
-        Assert.Equal(made.Select(f => f.Id), findings.Select(x => x.Finding.Id));
+        Assert.Equal(made.Select(f => f.Id), findings.Select(x => x.ToFinding().Id));
         var walked = new List<string>();
-        foreach (var (finding, _, _) in findings) walked.Add(finding.Id);
+        foreach (var row in findings) walked.Add(row.ToFinding().Id);
         Assert.Equal(made.Select(f => f.Id), walked);
-        if (count > 0) Assert.Equal($"id{count - 1}", findings[count - 1].Finding.Id);
+        if (count > 0) Assert.Equal($"id{count - 1}", findings[count - 1].ToFinding().Id);
         Assert.Throws<ArgumentOutOfRangeException>(() => findings[count]);
-        // A block of entries (three references each) stays under the large-object heap's threshold of 85,000 bytes.
-        Assert.True(TallyFindings.BlockSize * 3 * IntPtr.Size < 85_000);
+        // A block of rows stays under the large-object heap's threshold of 85,000 bytes.
+        Assert.True(TallyFindings.BlockSize * System.Runtime.CompilerServices.Unsafe.SizeOf<FindingRow>() < 85_000);
     }
 }
