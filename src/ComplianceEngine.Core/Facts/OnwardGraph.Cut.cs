@@ -10,37 +10,39 @@ namespace ComplianceEngine.Core.Facts;
 internal sealed partial class OnwardGraph
 {
     /// <summary>
-    /// <paramref name="before"/> (a search of the graph this one was patched from, recorded in <paramref name="log"/>, which
-    /// records every growth: <see cref="SearchLog.HasGrowth"/>) run again on this graph, where only the edges in
-    /// <paramref name="moving"/> end elsewhere or carry other categories; no node's edges were restructured and the regime's
-    /// seeds are the same. The result (tree, order of reaching, lots) is the one a full search gives.
+    /// <paramref name="before"/> (a search of <paramref name="old"/>, the graph this one was patched from, recorded in
+    /// <paramref name="log"/>, which records every growth: <see cref="SearchLog.HasGrowth"/>) run again on this graph, where
+    /// only some edges end elsewhere or carry other categories: no node's edges were restructured and the regime's seeds are
+    /// the same. The result (tree, order of reaching, lots) is the one a full search gives; <paramref name="live"/> marks the
+    /// nodes that were searched (any other node was reached as before and holds what it held).
     /// </summary>
     /// <remarks>
-    /// <para>The queue is simulated as the full search runs it (first in, first out). Each node is either <em>recorded</em>
-    /// (everything it received so far is what it received in the recorded search, so it holds what it held there and its turns
-    /// are the log's) or <em>live</em> (searched). The moved edges' old and new ends are live from the start. A recorded node's
-    /// turn is read from the log: what grew there, the nodes it put on the queue and the lots it grew, except along its edges to
-    /// live nodes, which are followed. A live node's turn is searched; what it carries to a recorded node that already holds it
-    /// (its lots as the log's growths give them up to the last recorded turn handled) changes nothing and is dropped; anything
-    /// else makes that node live first.</para>
-    /// <para>A node that turns live no longer takes its recorded turns: what those turns grew at recorded nodes is missing
-    /// from now on, so each such node turns live before the first recorded turn after the missing growth (a join waiting in
-    /// a queue of its own). A node turns live with its lots as the log's growths give them up to the last recorded turn
-    /// handled, and as fresh those that grew since its own last turn. Joining early is always right (a live node is searched
-    /// exactly); these two rules only make sure no recorded node's turn is read from the log after it could have differed.</para>
-    /// <para>Only the live nodes' turns are searched, and the recorded nodes' turns cost a copy of their log entries (and a
-    /// walk of their edges when one leads to a live node).</para>
+    /// <para>The queue is simulated as the full search runs it (first in, first out), each entry knowing the recorded turn it
+    /// stands for (the log's enqueues, in order, give each node's turns) or none. A node is <em>recorded</em> (it holds what it
+    /// held in the recorded search at the same point, and its turns are the log's) or <em>live</em> (searched). Nothing is live
+    /// at first. A turn at a recorded position (a recorded node's, or a live node's put on the queue where the log says) is
+    /// followed edge by edge: where an edge leads to a recorded node and what it carries grows that node exactly as the log
+    /// says (the same lots after, kind by kind), the log's growths, first reach and enqueue are taken; otherwise the node turns
+    /// live and the edge is searched. A live node's turn without a recorded position is searched; what it carries to a
+    /// recorded node that already holds it changes nothing and is dropped, anything else makes that node live first.</para>
+    /// <para>A recorded turn whose enqueue did not happen where the log says is missing: its node turns live, the nodes it grew
+    /// turn live before the next recorded turn after it (a join waiting in a queue of its own), and the turns it queued are
+    /// missing too. A node turns live with its lots as the log's growths give them up to the last recorded position handled,
+    /// fresh those that grew since its own last turn. Joining early is always right (a live node is searched exactly): these
+    /// rules only make sure no node's recorded turn is read from the log after it could have differed.</para>
+    /// <para>Only the live nodes' turns are searched; a recorded node's turn costs a copy of its log entries (and a walk of its
+    /// edges when one leads to a live node or moved).</para>
     /// </remarks>
-    public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, IReadOnlyList<int> moving, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
+    public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
         out SearchLog next, out int searched, out List<int> unset, out bool[] live)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
-        ArgumentNullException.ThrowIfNull(moving);
         ArgumentNullException.ThrowIfNull(old);
         ArgumentNullException.ThrowIfNull(lots);
         ArgumentNullException.ThrowIfNull(shadow);
         if (!log.HasGrowth) throw new ArgumentException("the log does not record the growths", nameof(log));
+        if (Restructured.Count > 0 || old._outTo.Length != _outTo.Length) throw new ArgumentException("the graph's edges were restructured", nameof(old));
         var nodes = NodeCount;
         var oldTrace = before.Trace;
         var oldNodes = log.ReachEvent.Length;
@@ -62,7 +64,7 @@ internal sealed partial class OnwardGraph
         var growCategories = log.GrowCategories;
         var growSlot = log.GrowSlot;
 
-        // Each node's turns in the log, in order.
+        // Each node's turns in the log, in order; and the turn each logged enqueue gave (the queue is first in, first out).
         var evStart = new int[nodes + 1];
         foreach (var n in eventNode) evStart[n + 1]++;
         for (var n = 0; n < nodes; n++) evStart[n + 1] += evStart[n];
@@ -71,11 +73,26 @@ internal sealed partial class OnwardGraph
             var fill = evStart[..^1];
             for (var j = 0; j < events; j++) evList[fill[eventNode[j]]++] = j;
         }
-        var nextEv = new int[nodes];
+        var seedTurn = new int[log.SeedEnqueueNode.Count];
+        var turnOf = new int[log.EnqueueNode.Count];
+        {
+            var taken = new int[nodes];
+            for (var s = 0; s < seedTurn.Length; s++)
+            {
+                var n = log.SeedEnqueueNode[s];
+                seedTurn[s] = evList[evStart[n] + taken[n]++];
+            }
+            for (var q = 0; q < turnOf.Length; q++)
+            {
+                var n = log.EnqueueNode[q];
+                turnOf[q] = evList[evStart[n] + taken[n]++];
+            }
+        }
         var lastTurn = new int[nodes];
         Array.Fill(lastTurn, NoTurn);
+        var missing = new bool[events];
 
-        // Each growth's event, and each node's growths in order.
+        // Each growth's turn, and each node's growths in order.
         var growEvent = new int[growths];
         {
             var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
@@ -94,7 +111,7 @@ internal sealed partial class OnwardGraph
             var fill = gStart[..^1];
             for (var g = 0; g < growths; g++) gList[fill[growNode[g]]++] = g;
         }
-        // How many of each recorded node's growths its shadow (its lots as recorded, for the drops) holds.
+        // How many of each recorded node's growths its shadow (its lots as recorded, for the comparisons) holds.
         var shadowAt = new int[nodes];
 
         // The nodes first reached at each turn (index ev + 1; the seeding at 0), in the order they were reached.
@@ -107,37 +124,31 @@ internal sealed partial class OnwardGraph
             foreach (var n in before.Order) rList[fill[log.ReachEvent[n] + 1]++] = n;
         }
 
-        var queue = new Queue<int>();
+        var queue = new Queue<(int Node, int Turn)>();
         var queued = new bool[nodes];
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
         var liveSucc = new int[nodes];
+        // The nodes an edge that moved leaves (their recorded turns follow their edges).
+        var movedFrom = new bool[nodes];
+        for (var pos = 0; pos < _outTo.Length; pos++)
+        {
+            if (_outTo[pos] != old._outTo[pos] || _outSet[pos] != old._outSet[pos]) movedFrom[NodeAt(pos)] = true;
+        }
         // A live node that was reached while it was recorded (its place in the tree is the recorded one).
         var keptReach = new bool[nodes];
         var reachedLive = new bool[nodes];
         var order = new List<int>(before.Order.Length);
         var joins = new PriorityQueue<int, int>();
+        var missed = new Stack<int>();
         var p = SearchLog.SeedEvent;
         var grewKinds = new int[16];
         var grewCategories = new long[16];
         var joinKinds = new int[16];
         var joinCategories = new long[16];
-
-        void MakeLive(int node)
-        {
-            isLive[node] = true;
-            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++) liveSucc[inFrom[q]]++;
-            // Its recorded turns from here on do not happen: the nodes they grew must not take recorded turns past them.
-            for (int k = evStart[node] + nextEv[node], end = evStart[node + 1]; k < end; k++)
-            {
-                var j = evList[k];
-                var (from, to) = log.GrowthsOf(j);
-                for (var g = from; g < to; g++)
-                {
-                    var t = growNode[g];
-                    if (!isLive[t]) joins.Enqueue(t, j);
-                }
-            }
-        }
+        var slotGrowths = new List<int>();
+        // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
+        var turnCopied = new List<int>();
+        var renumbered = new int[events];
 
         // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
         void Join(int node)
@@ -157,8 +168,15 @@ internal sealed partial class OnwardGraph
                 lots.Grow(node, growKind[g], growCategories[g], Categories);
             }
             if (!taken) lots.TakeFresh(node, ref joinKinds, ref joinCategories);
-            keptReach[node] = node < oldNodes && oldTrace.ReachedBy[node] != RegimeTrace.Unreached && log.ReachEvent[node] <= p;
-            MakeLive(node);
+            // What the turn under way already grew there as logged (another edge to it, followed earlier in the turn).
+            foreach (var g in turnCopied)
+            {
+                if (growNode[g] == node) lots.Grow(node, growKind[g], growCategories[g], Categories);
+            }
+            // Reached as recorded already (possibly earlier in the turn under way): its place in the tree is kept.
+            keptReach[node] = trace.ReachedBy[node] != RegimeTrace.Unreached;
+            isLive[node] = true;
+            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++) liveSucc[inFrom[q]]++;
         }
 
         void JoinBefore(int limit)
@@ -170,8 +188,28 @@ internal sealed partial class OnwardGraph
             }
         }
 
-        // Whether recorded node t holds categories of kind as recorded up to the last recorded turn handled.
-        bool Holds(int t, int kind, long categories)
+        // A recorded turn that will not be taken (nothing put its node on the queue where the log says): its node turns live,
+        // the nodes it grew turn live before the next recorded turn after it, and the turns it queued do not happen either.
+        void Missing(int turn)
+        {
+            missed.Push(turn);
+            while (missed.TryPop(out var t))
+            {
+                if (missing[t]) continue;
+                missing[t] = true;
+                var node = log.EventNode[t];
+                if (!isLive[node]) Join(node);
+                var (from, to) = log.GrowthsOf(t);
+                for (var g = from; g < to; g++)
+                {
+                    if (!isLive[growNode[g]]) joins.Enqueue(growNode[g], t);
+                }
+                for (var q = log.EnqueueStart[t]; q < log.EnqueueStart[t + 1]; q++) missed.Push(turnOf[q]);
+            }
+        }
+
+        // The lot of kind a recorded node holds as recorded up to the last recorded turn handled (Nothing: none).
+        long Held(int t, int kind)
         {
             var at = shadowAt[t];
             var end = gStart[t + 1] - gStart[t];
@@ -182,7 +220,7 @@ internal sealed partial class OnwardGraph
                 shadow.Grow(t, growKind[g], growCategories[g], Categories);
             }
             shadowAt[t] = at;
-            return shadow.Holds(t, kind, categories, Categories);
+            return shadow.Get(t, kind);
         }
 
         void Reach(int t, int e, int from, int ev, int slot)
@@ -194,52 +232,6 @@ internal sealed partial class OnwardGraph
             log2.ReachSlot[t] = slot;
         }
 
-        // What grew at node carried along position pos (slot) to a node searched, or, from a live node, to any node.
-        void PassLive(int node, int ev, int pos, int slot, int grew)
-        {
-            var t = _outTo[pos];
-            var set = _outSet[pos];
-            var grown = false;
-            for (var g = 0; g < grew; g++)
-            {
-                var carried = Categories.Carry(grewCategories[g], set);
-                if (carried == CategoryBits.Nothing) continue;
-                if (!isLive[t])
-                {
-                    if (Holds(t, grewKinds[g], carried)) continue;
-                    Join(t);
-                }
-                if (!reachedLive[t] && !keptReach[t]) Reach(t, _outEdge[pos], node, ev, slot);
-                if (lots.Grow(t, grewKinds[g], carried, Categories))
-                {
-                    grown = true;
-                    log2.Grew(slot, t, grewKinds[g], carried);
-                }
-            }
-            if (grown && !queued[t])
-            {
-                queued[t] = true;
-                queue.Enqueue(t);
-                log2.Enqueued(slot, t);
-            }
-        }
-
-        void EnqueueRecorded(int slot, int t, bool seed, int edge)
-        {
-            if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
-            queued[t] = true;
-            queue.Enqueue(t);
-            if (seed)
-            {
-                log2.SeedEnqueueEdge.Add(edge);
-                log2.SeedEnqueueNode.Add(t);
-            }
-            else
-            {
-                log2.Enqueued(slot, t);
-            }
-        }
-
         void CopyReach(int t, int ev)
         {
             if (oldTrace.ReachedBy[t] == RegimeTrace.Seed) trace.MarkSeed(t);
@@ -249,132 +241,217 @@ internal sealed partial class OnwardGraph
             log2.ReachSlot[t] = log.ReachSlot[t];
         }
 
-        foreach (var e in moving)
+        void Enqueue(int t, int turn, int slot)
         {
-            if (!isLive[old.To[e]]) MakeLive(old.To[e]);
-            if (!isLive[To[e]]) MakeLive(To[e]);
+            queued[t] = true;
+            queue.Enqueue((t, turn));
+            log2.Enqueued(slot, t);
         }
 
-        // The seeding: a live node's from its bound edges, a recorded one's as logged.
+        // What grew at node (grew lots in the buffers) carried along position pos to live node t; true when t was put on the queue.
+        bool PassLive(int node, int ev, int pos, int slot, int grew, int t, int turn)
         {
-            // The seeding's growths at recorded nodes as logged (a live node's are worked out below).
-            var (g, gEnd) = log.GrowthsOf(SearchLog.SeedEvent);
-            for (; g < gEnd; g++)
+            var set = _outSet[pos];
+            var grown = false;
+            for (var g = 0; g < grew; g++)
             {
-                if (!isLive[growNode[g]]) log2.Grew(growSlot[g], growNode[g], growKind[g], growCategories[g]);
-            }
-            var (r, rEnd) = (rStart[0], rStart[1]);
-            var s = 0;
-            foreach (var i in log.BoundEdges)
-            {
-                var from = From[i];
-                if (isLive[from])
+                var carried = Categories.Carry(grewCategories[g], set);
+                if (carried == CategoryBits.Nothing) continue;
+                if (!reachedLive[t] && !keptReach[t]) Reach(t, _outEdge[pos], node, ev, slot);
+                if (lots.Grow(t, grewKinds[g], carried, Categories))
                 {
-                    for (; r < rEnd && log.ReachSlot[rList[r]] == i; r++) { }
-                    for (; s < log.SeedEnqueueEdge.Count && log.SeedEnqueueEdge[s] == i; s++) { }
-                    if (!reachedLive[from])
-                    {
-                        trace.MarkSeed(from);
-                        reachedLive[from] = true;
-                        order.Add(from);
-                        log2.ReachEvent[from] = SearchLog.SeedEvent;
-                        log2.ReachSlot[from] = i;
-                    }
-                    if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories))
-                    {
-                        log2.Grew(i, from, EdgeKind[i], EdgeOwn[i]);
-                        if (!queued[from])
-                        {
-                            queued[from] = true;
-                            queue.Enqueue(from);
-                            log2.SeedEnqueueEdge.Add(i);
-                            log2.SeedEnqueueNode.Add(from);
-                        }
-                    }
-                    continue;
-                }
-                for (; r < rEnd && log.ReachSlot[rList[r]] == i; r++) CopyReach(rList[r], SearchLog.SeedEvent);
-                for (; s < log.SeedEnqueueEdge.Count && log.SeedEnqueueEdge[s] == i; s++) EnqueueRecorded(0, log.SeedEnqueueNode[s], seed: true, i);
-            }
-        }
-
-        var renumbered = new int[events];
-        while (queue.Count > 0)
-        {
-            var node = queue.Dequeue();
-            queued[node] = false;
-            if (!isLive[node])
-            {
-                if (nextEv[node] >= evStart[node + 1] - evStart[node]) throw new InvalidOperationException("a recorded node took more turns than the log has");
-                var j = evList[evStart[node] + nextEv[node]];
-                if (j <= p) throw new InvalidOperationException("the recorded turns came out of order");
-                JoinBefore(j);
-                if (!isLive[node])
-                {
-                    nextEv[node]++;
-                    Recorded(node, j);
-                    p = j;
-                    lastTurn[node] = j;
-                    continue;
+                    grown = true;
+                    log2.Grew(slot, t, grewKinds[g], carried);
                 }
             }
-            liveEvents++;
-            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-            var ev = log2.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
-            var start = _outStart[node];
-            for (int pos = start, end = _outStart[node + 1]; pos < end; pos++) PassLive(node, ev, pos, pos - start, grew);
-            log2.EndEvent();
+            if (!grown || queued[t]) return false;
+            Enqueue(t, turn, slot);
+            return true;
         }
-        // Growths the last live turns left missing: the nodes they grew hold what the recorded turns handled gave them.
-        JoinBefore(int.MaxValue);
 
-        // A recorded node's turn: as logged, except along its edges to live nodes, which are followed.
-        void Recorded(int node, int j)
+        // Whether what grew at a node, carried along position pos to recorded node t, grows t exactly as the logged growths
+        // (slotGrowths) did: the same lots after, kind by kind.
+        bool SameGrowth(int pos, int grew, int t)
         {
-            var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
-            var count = freshTo - freshFrom;
-            var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
+            var set = _outSet[pos];
+            foreach (var g in slotGrowths)
+            {
+                var kind = growKind[g];
+                var carried = CategoryBits.Nothing;
+                for (var f = 0; f < grew; f++)
+                {
+                    if (grewKinds[f] != kind) continue;
+                    carried = Categories.Carry(grewCategories[f], set);
+                    break;
+                }
+                var held = Held(t, kind);
+                if (Categories.Union(held, carried) != Categories.Union(held, growCategories[g])) return false;
+            }
+            for (var f = 0; f < grew; f++)
+            {
+                var carried = Categories.Carry(grewCategories[f], set);
+                if (carried == CategoryBits.Nothing) continue;
+                var logged = false;
+                foreach (var g in slotGrowths) logged |= growKind[g] == grewKinds[f];
+                if (logged) continue;
+                var held = Held(t, grewKinds[f]);
+                if (Categories.Union(held, carried) != held) return false;
+            }
+            return true;
+        }
+
+        // A turn at a recorded position j: node's own (recorded node: what grew is the log's) or a live node's put on the queue
+        // where the log says. Each edge's effect is the log's where it is the same; where it is not, its destination turns live.
+        void Turn(int node, int j, int grew, int ev)
+        {
             renumbered[j] = ev;
+            var recorded = !isLive[node];
             var (q, qEnd) = (log.EnqueueStart[j], log.EnqueueStart[j + 1]);
             var (g, gEnd) = log.GrowthsOf(j);
             var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
-            // The growths at recorded nodes as logged (a live node's are worked out below: they lie along its edges only, since
-            // an edge whose destination changed leads to a live node in both versions).
-            for (; g < gEnd; g++)
+            if (recorded && liveSucc[node] == 0 && !movedFrom[node])
             {
-                if (!isLive[growNode[g]]) log2.Grew(growSlot[g], growNode[g], growKind[g], growCategories[g]);
-            }
-            if (liveSucc[node] == 0)
-            {
+                for (; g < gEnd; g++) log2.Grew(growSlot[g], growNode[g], growKind[g], growCategories[g]);
                 for (; r < rEnd; r++) CopyReach(rList[r], ev);
-                for (; q < qEnd; q++) EnqueueRecorded(log.EnqueueSlot[q], log.EnqueueNode[q], seed: false, 0);
-                log2.EndEvent();
+                for (; q < qEnd; q++)
+                {
+                    var t = log.EnqueueNode[q];
+                    if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
+                    Enqueue(t, turnOf[q], log.EnqueueSlot[q]);
+                }
                 return;
             }
-            if (grewKinds.Length < count)
-            {
-                grewKinds = new int[count];
-                grewCategories = new long[count];
-            }
-            CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
-            CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
+            // The turn's growths by edge position (logs list them in any order within a turn).
+            var growthsAt = new List<int>(gEnd - g);
+            for (; g < gEnd; g++) growthsAt.Add(g);
+            growthsAt.Sort((a, b) => growSlot[a] != growSlot[b] ? growSlot[a].CompareTo(growSlot[b]) : a.CompareTo(b));
+            var k = 0;
             var start = _outStart[node];
             for (int pos = start, end = _outStart[node + 1]; pos < end; pos++)
             {
                 var slot = pos - start;
-                if (isLive[_outTo[pos]])
+                var t = _outTo[pos];
+                var was = old._outTo[pos];
+                var moved = t != was || _outSet[pos] != old._outSet[pos];
+                slotGrowths.Clear();
+                for (; k < growthsAt.Count && growSlot[growthsAt[k]] == slot; k++) slotGrowths.Add(growthsAt[k]);
+                var reached = -1;
+                if (r < rEnd && log.ReachSlot[rList[r]] == slot) reached = rList[r++];
+                var enqueued = -1;
+                if (q < qEnd && log.EnqueueSlot[q] == slot) enqueued = q++;
+                if (t != was)
                 {
-                    for (; r < rEnd && log.ReachSlot[rList[r]] == slot; r++) { }
-                    for (; q < qEnd && log.EnqueueSlot[q] == slot; q++) { }
-                    PassLive(node, ev, pos, slot, count);
-                    continue;
+                    // The edge led elsewhere: what it grew there is missing (that node turns live), and so is the turn it queued.
+                    if (slotGrowths.Count > 0 && !isLive[was]) Join(was);
+                    if (enqueued >= 0) Missing(turnOf[enqueued]);
+                    (reached, enqueued) = (-1, -1);
+                    slotGrowths.Clear();
                 }
-                for (; r < rEnd && log.ReachSlot[rList[r]] == slot; r++) CopyReach(rList[r], ev);
-                for (; q < qEnd && log.EnqueueSlot[q] == slot; q++) EnqueueRecorded(slot, log.EnqueueNode[q], seed: false, 0);
+                if (!isLive[t])
+                {
+                    if (recorded && !moved || SameGrowth(pos, grew, t))
+                    {
+                        foreach (var x in slotGrowths)
+                        {
+                            log2.Grew(slot, t, growKind[x], growCategories[x]);
+                            turnCopied.Add(x);
+                        }
+                        if (reached >= 0) CopyReach(reached, ev);
+                        if (enqueued >= 0)
+                        {
+                            if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
+                            Enqueue(t, turnOf[enqueued], slot);
+                        }
+                        continue;
+                    }
+                    Join(t);
+                }
+                if (!PassLive(node, ev, pos, slot, grew, t, enqueued >= 0 ? turnOf[enqueued] : -1) && enqueued >= 0) Missing(turnOf[enqueued]);
             }
             if (r < rEnd || q < qEnd) throw new InvalidOperationException("a recorded turn's log names an edge its node does not have");
+            turnCopied.Clear();
+        }
+
+        // The seeding, as logged (no node is live yet, and the seeds are the same).
+        {
+            var (g, gEnd) = log.GrowthsOf(SearchLog.SeedEvent);
+            for (; g < gEnd; g++) log2.Grew(growSlot[g], growNode[g], growKind[g], growCategories[g]);
+            var (r, rEnd) = (rStart[0], rStart[1]);
+            for (; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
+            for (var s = 0; s < seedTurn.Length; s++)
+            {
+                queued[log.SeedEnqueueNode[s]] = true;
+                queue.Enqueue((log.SeedEnqueueNode[s], seedTurn[s]));
+                log2.SeedEnqueueEdge.Add(log.SeedEnqueueEdge[s]);
+                log2.SeedEnqueueNode.Add(log.SeedEnqueueNode[s]);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            var (node, j) = queue.Dequeue();
+            queued[node] = false;
+            if (j >= 0)
+            {
+                if (j <= p) throw new InvalidOperationException("the recorded turns came out of order");
+                JoinBefore(j);
+                if (!isLive[node])
+                {
+                    var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
+                    var count = freshTo - freshFrom;
+                    var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
+                    if (liveSucc[node] > 0 || movedFrom[node])
+                    {
+                        if (grewKinds.Length < count)
+                        {
+                            grewKinds = new int[count];
+                            grewCategories = new long[count];
+                        }
+                        CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
+                        CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
+                    }
+                    Turn(node, j, count, ev);
+                    log2.EndEvent();
+                    p = j;
+                    lastTurn[node] = j;
+                    continue;
+                }
+                liveEvents++;
+                var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                var evAt = log2.StartEvent(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
+                Turn(node, j, grewAt, evAt);
+                log2.EndEvent();
+                p = j;
+                continue;
+            }
+            // A live node's turn the log has no place for: searched, and what it carries to a recorded node that already holds it dropped.
+            liveEvents++;
+            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+            var evFree = log2.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+            var begin = _outStart[node];
+            for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
+            {
+                var t = _outTo[pos];
+                if (!isLive[t])
+                {
+                    var set = _outSet[pos];
+                    for (var f = 0; f < grew; f++)
+                    {
+                        var carried = Categories.Carry(grewCategories[f], set);
+                        if (carried == CategoryBits.Nothing) continue;
+                        var held = Held(t, grewKinds[f]);
+                        if (Categories.Union(held, carried) == held) continue;
+                        Join(t);
+                        break;
+                    }
+                    if (!isLive[t]) continue;
+                }
+                PassLive(node, evFree, pos, pos - begin, grew, t, -1);
+            }
             log2.EndEvent();
         }
+        // Growths missing after the last turns: the nodes they grew hold what the recorded turns handled gave them.
+        JoinBefore(int.MaxValue);
 
         // The lots that arrived: a node that stayed recorded holds what it held; a live node's are set from the table.
         var oldPosition = new int[nodes];
@@ -406,6 +483,16 @@ internal sealed partial class OnwardGraph
 
 internal sealed partial class NodeLotTable
 {
+    /// <summary>The categories of the lot of <paramref name="kind"/> at <paramref name="node"/> (<see cref="CategoryBits.Nothing"/>: none).</summary>
+    public long Get(int node, int kind)
+    {
+        ref var state = ref _nodes[node];
+        var count = state.Count;
+        if (count == 0) return CategoryBits.Nothing;
+        var slot = state.IndexBits == 0 ? _kinds.AsSpan(state.Start, count).IndexOf(kind) : Find(ref state, kind);
+        return slot < 0 ? CategoryBits.Nothing : _categories[state.Start + slot];
+    }
+
     /// <summary>Whether the lot of <paramref name="kind"/> at <paramref name="node"/> already holds <paramref name="categories"/> (growing it would change nothing).</summary>
     public bool Holds(int node, int kind, long categories, CategoryBits bits)
     {

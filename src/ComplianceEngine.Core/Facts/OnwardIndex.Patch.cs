@@ -161,9 +161,9 @@ public sealed partial class OnwardIndex
         {
             var w = replays[k]!;
             w.Lots = _replayLots[k];
-            if (w.Moving is { } movingEdges)
+            if (w.Moving is not null)
             {
-                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, movingEdges, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live);
+                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live);
                 (w.Next, w.Events, w.Unset, w.Region) = (cutLog, cutEvents, cutUnset, live);
                 return;
             }
