@@ -269,6 +269,16 @@ internal sealed partial class OnwardGraph
             return true;
         }
 
+        // What the lot of kind that grew at the node under way carries along an edge of set (Nothing: it did not grow there).
+        long CarriedOf(int kind, long set, int grew)
+        {
+            for (var f = 0; f < grew; f++)
+            {
+                if (grewKinds[f] == kind) return Categories.Carry(grewCategories[f], set);
+            }
+            return CategoryBits.Nothing;
+        }
+
         // Whether what grew at a node, carried along position pos to recorded node t, grows t exactly as the logged growths
         // (slotGrowths) did: the same lots after, kind by kind.
         bool SameGrowth(int pos, int grew, int t)
@@ -349,11 +359,13 @@ internal sealed partial class OnwardGraph
                 }
                 if (!isLive[t])
                 {
-                    if (recorded && !moved || SameGrowth(pos, grew, t))
+                    var asLogged = recorded && !moved;
+                    if (asLogged || SameGrowth(pos, grew, t))
                     {
+                        // The same kinds grew, to the same lots; what was carried is this turn's (the log's when it is the same turn along the same edge).
                         foreach (var x in slotGrowths)
                         {
-                            log2.Grew(slot, t, growKind[x], growCategories[x]);
+                            log2.Grew(slot, t, growKind[x], asLogged ? growCategories[x] : CarriedOf(growKind[x], _outSet[pos], grew));
                             turnCopied.Add(x);
                         }
                         if (reached >= 0) CopyReach(reached, ev);
@@ -410,10 +422,11 @@ internal sealed partial class OnwardGraph
                         CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
                         CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
                     }
+                    // (Its turn is taken now: should it turn live during it, what grew before is not fresh.)
+                    lastTurn[node] = j;
                     Turn(node, j, count, ev);
                     log2.EndEvent();
                     p = j;
-                    lastTurn[node] = j;
                     continue;
                 }
                 liveEvents++;
