@@ -45,7 +45,6 @@ internal sealed partial class OnwardGraph
         if (Restructured.Count > 0 || old._outTo.Length != _outTo.Length) throw new ArgumentException("the graph's edges were restructured", nameof(old));
         var nodes = NodeCount;
         var oldTrace = before.Trace;
-        var oldNodes = log.ReachEvent.Length;
         var events = log.EventNode.Count;
         var growths = log.GrowNode.Count;
         lots.Reset(nodes);
@@ -54,6 +53,7 @@ internal sealed partial class OnwardGraph
         live = isLive;
         var trace = new RegimeTrace(Transfers, nodes);
         var log2 = new SearchLog(nodes) { HasGrowth = true };
+        log2.Reserve(log);
         next = log2;
         log2.BoundEdges.AddRange(log.BoundEdges);
         var liveEvents = 0;

@@ -812,6 +812,25 @@ internal sealed class SearchLog(int nodes)
         GrowCategories.Add(categories);
     }
 
+    /// <summary>Makes room for a log about the size of <paramref name="like"/> (a replay's log is its previous log's size, give or take), so no list grows in steps.</summary>
+    public void Reserve(SearchLog like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        static void Room<T>(List<T> list, int count) => list.Capacity = Math.Max(list.Capacity, count + count / 16 + 16);
+        Room(EventNode, like.EventNode.Count);
+        Room(FreshStart, like.FreshStart.Count);
+        Room(FreshKind, like.FreshKind.Count);
+        Room(FreshCategories, like.FreshCategories.Count);
+        Room(EnqueueStart, like.EnqueueStart.Count);
+        Room(EnqueueSlot, like.EnqueueSlot.Count);
+        Room(EnqueueNode, like.EnqueueNode.Count);
+        Room(GrowStart, like.GrowStart.Count);
+        Room(GrowSlot, like.GrowSlot.Count);
+        Room(GrowNode, like.GrowNode.Count);
+        Room(GrowKind, like.GrowKind.Count);
+        Room(GrowCategories, like.GrowCategories.Count);
+    }
+
     public int StartEvent(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
     {
         GrowStart.Add(GrowNode.Count);
