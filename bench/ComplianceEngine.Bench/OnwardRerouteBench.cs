@@ -157,7 +157,7 @@ internal static class OnwardRerouteBench
                         for (var f = log.FreshStart[j]; f < log.FreshStart[j + 1]; f++)
                             if (g.Categories.Carry(log.FreshCategories[f], g.EdgeSet[e]) != CategoryBits.Nothing) { first = j; break; }
                     }
-                    Console.Error.WriteLine($"    T0 {regime}: edge {e} from node {a}: first event of A {firstA}, first carrying {first} of {log.EventNode.Count}");
+                    Console.Error.WriteLine($"    T0 {regime}: edge {e} from node {a}: first event of A {firstA}, first carrying {first} of {log.EventNode.Count}; log: fresh {log.FreshKind.Count}, enqueues {log.EnqueueNode.Count}, growths {log.GrowNode.Count}, nodes {g.NodeCount}, reached {index.SearchOf(regime).Order.Length}");
                 }
             }
         }
