@@ -223,6 +223,15 @@ internal sealed partial class OnwardGraph
             return shadow.Get(t, kind);
         }
 
+        // Growths [from, to) of the log, into the new log as they are.
+        void CopyAllGrowths(int from, int to)
+        {
+            log2.GrowSlot.AddRange(CollectionsMarshal.AsSpan(growSlot).Slice(from, to - from));
+            log2.GrowNode.AddRange(CollectionsMarshal.AsSpan(growNode).Slice(from, to - from));
+            log2.GrowKind.AddRange(CollectionsMarshal.AsSpan(growKind).Slice(from, to - from));
+            log2.GrowCategories.AddRange(CollectionsMarshal.AsSpan(growCategories).Slice(from, to - from));
+        }
+
         void Reach(int t, int e, int from, int ev, int slot)
         {
             trace.Reach(t, e, from);
@@ -321,7 +330,7 @@ internal sealed partial class OnwardGraph
             var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
             if (recorded && liveSucc[node] == 0 && !movedFrom[node])
             {
-                for (; g < gEnd; g++) log2.Grew(growSlot[g], growNode[g], growKind[g], growCategories[g]);
+                CopyAllGrowths(g, gEnd);
                 for (; r < rEnd; r++) CopyReach(rList[r], ev);
                 for (; q < qEnd; q++)
                 {
@@ -387,7 +396,7 @@ internal sealed partial class OnwardGraph
         // The seeding, as logged (no node is live yet, and the seeds are the same).
         {
             var (g, gEnd) = log.GrowthsOf(SearchLog.SeedEvent);
-            for (; g < gEnd; g++) log2.Grew(growSlot[g], growNode[g], growKind[g], growCategories[g]);
+            CopyAllGrowths(g, gEnd);
             var (r, rEnd) = (rStart[0], rStart[1]);
             for (; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
             for (var s = 0; s < seedTurn.Length; s++)

@@ -509,6 +509,7 @@ internal sealed partial class OnwardGraph
         var trace = new RegimeTrace(Transfers, nodes);
         lots.Reset(nodes);
         var log2 = new SearchLog(nodes);
+        log2.Reserve(log);
         next = log2;
         log2.BoundEdges.AddRange(boundEdges);
         searched = 0;
@@ -597,8 +598,9 @@ internal sealed partial class OnwardGraph
                 var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
                 var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, freshTo - freshFrom), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
                 renumbered[j] = ev;
-                if (log.HasGrowth) CopyGrowths(log, j, log2, region);
                 if (boundary[node] == 0) boundary[node] = (sbyte)(IntoRegion(node, region) ? 1 : 2);
+                // Its growths outside the region as logged (all of them, at once, when none of its edges leads into it).
+                if (log.HasGrowth) CopyGrowths(log, j, log2, boundary[node] == 2 ? null : region);
                 if (boundary[node] == 2)
                 {
                     for (var q = log.EnqueueStart[j]; q < log.EnqueueStart[j + 1]; q++)
@@ -727,10 +729,18 @@ internal sealed partial class OnwardGraph
     }
 
 
-    /// <summary>Copies the growths <paramref name="log"/> records for event <paramref name="ev"/> at nodes outside <paramref name="region"/> into <paramref name="into"/> (for its current event).</summary>
-    private static void CopyGrowths(SearchLog log, int ev, SearchLog into, bool[] region)
+    /// <summary>Copies the growths <paramref name="log"/> records for event <paramref name="ev"/> at nodes outside <paramref name="region"/> (null: all of them) into <paramref name="into"/> (for its current event).</summary>
+    private static void CopyGrowths(SearchLog log, int ev, SearchLog into, bool[]? region)
     {
         var (from, to) = log.GrowthsOf(ev);
+        if (region is null)
+        {
+            into.GrowSlot.AddRange(CollectionsMarshal.AsSpan(log.GrowSlot).Slice(from, to - from));
+            into.GrowNode.AddRange(CollectionsMarshal.AsSpan(log.GrowNode).Slice(from, to - from));
+            into.GrowKind.AddRange(CollectionsMarshal.AsSpan(log.GrowKind).Slice(from, to - from));
+            into.GrowCategories.AddRange(CollectionsMarshal.AsSpan(log.GrowCategories).Slice(from, to - from));
+            return;
+        }
         for (var g = from; g < to; g++)
         {
             var node = log.GrowNode[g];
