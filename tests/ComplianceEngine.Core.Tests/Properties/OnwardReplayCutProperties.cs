@@ -20,7 +20,7 @@ public sealed class OnwardReplayCutProperties
     public void ChainedCutReplays_AreTheFullSearch_TurnByTurn()
     {
         var engine = GeneratedEstates.Engine;
-        long replays = 0, searched = 0, full = 0, joined = 0;
+        long replays = 0, searched = 0, full = 0, joined = 0, looped = 0;
         Cases.Sample(cases =>
         {
             foreach (var (seed, reroutes) in cases)
@@ -47,6 +47,7 @@ public sealed class OnwardReplayCutProperties
                     if (graph.Patched(edges, [at[0]]) is not { } patched || patched.Restructured.Count > 0) continue;
                     if (graph.BindsAt(0, at[0]) != patched.BindsAt(0, at[0])) continue;
                     (estate, resolved) = (rerouted, next);
+                    if (HasLoop(patched)) looped++;
                     foreach (var regime in patched.Regimes)
                     {
                         var where = $"estate seed {seed}, reroute {step} (edge {at[0]}), {regime}";
@@ -73,7 +74,30 @@ public sealed class OnwardReplayCutProperties
 
         // Not vacuous: many chained replays, and together they searched a small part of what full searches handle.
         Assert.True(replays > 200 && joined > 0, $"{replays} replays, {joined} nodes searched");
+        // Loops through the graph (data that can come back to where it was) were among the graphs replayed.
+        Assert.True(looped > 20, $"{looped} patched graphs with a loop");
         Assert.True(searched * 4 < full, $"searched {searched} turns, full searches {full}");
+    }
+
+    /// <summary>Whether data can come back to a node it left (a cycle along the graph's edges), by a depth-first search.</summary>
+    private static bool HasLoop(OnwardGraph graph)
+    {
+        var state = new byte[graph.NodeCount];
+        bool Visit(int n)
+        {
+            state[n] = 1;
+            foreach (var next in graph.Next(n))
+            {
+                if (state[next] == 1 || state[next] == 0 && Visit(next)) return true;
+            }
+            state[n] = 2;
+            return false;
+        }
+        for (var n = 0; n < graph.NodeCount; n++)
+        {
+            if (state[n] == 0 && Visit(n)) return true;
+        }
+        return false;
     }
 
     /// <summary>The same turns: node, what grew (as a set), what it put on the queue (edge position and node), and the same seeding.</summary>
