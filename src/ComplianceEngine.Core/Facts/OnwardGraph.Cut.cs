@@ -34,7 +34,7 @@ internal sealed partial class OnwardGraph
     /// edges when one leads to a live node or moved).</para>
     /// </remarks>
     public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
-        out SearchLog next, out int searched, out List<int> unset, out bool[] live)
+        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
@@ -52,10 +52,12 @@ internal sealed partial class OnwardGraph
         var isLive = new bool[nodes];
         live = isLive;
         var trace = new RegimeTrace(Transfers, nodes);
-        var log2 = new SearchLog(nodes) { HasGrowth = true };
-        log2.Reserve(log);
-        next = log2;
-        log2.BoundEdges.AddRange(log.BoundEdges);
+        // The next log, as a draft: each turn the log's turn j as it is (j), or one written here (~k: turn k of the draft's own
+        // log); it is written out in full later, off the update's path (LogIndex.Write).
+        var turns = new List<int>(log.EventNode.Count + 64);
+        var log2 = new SearchLog(0) { HasGrowth = true };
+        var reachEvent = new int[nodes];
+        var reachSlot = new int[nodes];
         var liveEvents = 0;
         var (inStart, inFrom) = Incoming();
         var eventNode = CollectionsMarshal.AsSpan(log.EventNode);
@@ -64,65 +66,15 @@ internal sealed partial class OnwardGraph
         var growCategories = log.GrowCategories;
         var growSlot = log.GrowSlot;
 
-        // Each node's turns in the log, in order; and the turn each logged enqueue gave (the queue is first in, first out).
-        var evStart = new int[nodes + 1];
-        foreach (var n in eventNode) evStart[n + 1]++;
-        for (var n = 0; n < nodes; n++) evStart[n + 1] += evStart[n];
-        var evList = new int[events];
-        {
-            var fill = evStart[..^1];
-            for (var j = 0; j < events; j++) evList[fill[eventNode[j]]++] = j;
-        }
-        var seedTurn = new int[log.SeedEnqueueNode.Count];
-        var turnOf = new int[log.EnqueueNode.Count];
-        {
-            var taken = new int[nodes];
-            for (var s = 0; s < seedTurn.Length; s++)
-            {
-                var n = log.SeedEnqueueNode[s];
-                seedTurn[s] = evList[evStart[n] + taken[n]++];
-            }
-            for (var q = 0; q < turnOf.Length; q++)
-            {
-                var n = log.EnqueueNode[q];
-                turnOf[q] = evList[evStart[n] + taken[n]++];
-            }
-        }
+        // What the replay reads of the log by node and by turn (worked out off the previous update's path when it wrote the log).
+        var index = log.IndexFor(before.Order, nodes);
+        var (seedTurn, turnOf, growEvent, gStart, gList, rStart, rList) = (index.SeedTurn, index.TurnOf, index.GrowEvent, index.GrowStart, index.Growths, index.ReachStart, index.Reached);
         var lastTurn = new int[nodes];
         Array.Fill(lastTurn, NoTurn);
         var missing = new bool[events];
 
-        // Each growth's turn, and each node's growths in order.
-        var growEvent = new int[growths];
-        {
-            var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
-            for (var g = seedFrom; g < seedTo; g++) growEvent[g] = SearchLog.SeedEvent;
-            for (var j = 0; j < events; j++)
-            {
-                var (from, to) = log.GrowthsOf(j);
-                for (var g = from; g < to; g++) growEvent[g] = j;
-            }
-        }
-        var gStart = new int[nodes + 1];
-        for (var g = 0; g < growths; g++) gStart[growNode[g] + 1]++;
-        for (var n = 0; n < nodes; n++) gStart[n + 1] += gStart[n];
-        var gList = new int[growths];
-        {
-            var fill = gStart[..^1];
-            for (var g = 0; g < growths; g++) gList[fill[growNode[g]]++] = g;
-        }
         // How many of each recorded node's growths its shadow (its lots as recorded, for the comparisons) holds.
         var shadowAt = new int[nodes];
-
-        // The nodes first reached at each turn (index ev + 1; the seeding at 0), in the order they were reached.
-        var rStart = new int[events + 2];
-        foreach (var n in before.Order) rStart[log.ReachEvent[n] + 2]++;
-        for (var k = 0; k < events + 1; k++) rStart[k + 1] += rStart[k];
-        var rList = new int[before.Order.Length];
-        {
-            var fill = rStart[..^1];
-            foreach (var n in before.Order) rList[fill[log.ReachEvent[n] + 1]++] = n;
-        }
 
         var queue = new Queue<(int Node, int Turn)>();
         var queued = new bool[nodes];
@@ -148,7 +100,6 @@ internal sealed partial class OnwardGraph
         var slotGrowths = new List<int>();
         // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
         var turnCopied = new List<int>();
-        var renumbered = new int[events];
 
         // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
         void Join(int node)
@@ -223,22 +174,13 @@ internal sealed partial class OnwardGraph
             return shadow.Get(t, kind);
         }
 
-        // Growths [from, to) of the log, into the new log as they are.
-        void CopyAllGrowths(int from, int to)
-        {
-            log2.GrowSlot.AddRange(CollectionsMarshal.AsSpan(growSlot).Slice(from, to - from));
-            log2.GrowNode.AddRange(CollectionsMarshal.AsSpan(growNode).Slice(from, to - from));
-            log2.GrowKind.AddRange(CollectionsMarshal.AsSpan(growKind).Slice(from, to - from));
-            log2.GrowCategories.AddRange(CollectionsMarshal.AsSpan(growCategories).Slice(from, to - from));
-        }
-
         void Reach(int t, int e, int from, int ev, int slot)
         {
             trace.Reach(t, e, from);
             reachedLive[t] = true;
             order.Add(t);
-            log2.ReachEvent[t] = ev;
-            log2.ReachSlot[t] = slot;
+            reachEvent[t] = ev;
+            reachSlot[t] = slot;
         }
 
         void CopyReach(int t, int ev)
@@ -246,15 +188,23 @@ internal sealed partial class OnwardGraph
             if (oldTrace.ReachedBy[t] == RegimeTrace.Seed) trace.MarkSeed(t);
             else trace.Reach(t, oldTrace.ReachedBy[t], oldTrace.Via(t));
             order.Add(t);
-            log2.ReachEvent[t] = ev;
-            log2.ReachSlot[t] = log.ReachSlot[t];
+            reachEvent[t] = ev;
+            reachSlot[t] = log.ReachSlot[t];
         }
 
-        void Enqueue(int t, int turn, int slot)
+        void Enqueue(int t, int turn, int slot, bool write = true)
         {
             queued[t] = true;
             queue.Enqueue((t, turn));
-            log2.Enqueued(slot, t);
+            if (write) log2.Enqueued(slot, t);
+        }
+
+        // A turn written here (its growths and enqueues follow, then EndEvent): its number in the next log.
+        int StartTurn(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
+        {
+            turns.Add(~log2.EventNode.Count);
+            log2.StartEvent(node, kinds, categories);
+            return turns.Count - 1;
         }
 
         // What grew at node (grew lots in the buffers) carried along position pos to live node t; true when t was put on the queue.
@@ -323,20 +273,19 @@ internal sealed partial class OnwardGraph
         // where the log says. Each edge's effect is the log's where it is the same; where it is not, its destination turns live.
         void Turn(int node, int j, int grew, int ev)
         {
-            renumbered[j] = ev;
             var recorded = !isLive[node];
             var (q, qEnd) = (log.EnqueueStart[j], log.EnqueueStart[j + 1]);
             var (g, gEnd) = log.GrowthsOf(j);
             var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
             if (recorded && liveSucc[node] == 0 && !movedFrom[node])
             {
-                CopyAllGrowths(g, gEnd);
+                // The log's turn as it is (the draft names it; its growths and enqueues are copied when the log is written).
                 for (; r < rEnd; r++) CopyReach(rList[r], ev);
                 for (; q < qEnd; q++)
                 {
                     var t = log.EnqueueNode[q];
                     if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
-                    Enqueue(t, turnOf[q], log.EnqueueSlot[q]);
+                    Enqueue(t, turnOf[q], log.EnqueueSlot[q], write: false);
                 }
                 return;
             }
@@ -395,16 +344,13 @@ internal sealed partial class OnwardGraph
 
         // The seeding, as logged (no node is live yet, and the seeds are the same).
         {
-            var (g, gEnd) = log.GrowthsOf(SearchLog.SeedEvent);
-            CopyAllGrowths(g, gEnd);
+            // (The seeding's growths and enqueues are the log's, copied when the next log is written.)
             var (r, rEnd) = (rStart[0], rStart[1]);
             for (; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
             for (var s = 0; s < seedTurn.Length; s++)
             {
                 queued[log.SeedEnqueueNode[s]] = true;
                 queue.Enqueue((log.SeedEnqueueNode[s], seedTurn[s]));
-                log2.SeedEnqueueEdge.Add(log.SeedEnqueueEdge[s]);
-                log2.SeedEnqueueNode.Add(log.SeedEnqueueNode[s]);
             }
         }
 
@@ -420,9 +366,16 @@ internal sealed partial class OnwardGraph
                 {
                     var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
                     var count = freshTo - freshFrom;
-                    var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
-                    if (liveSucc[node] > 0 || movedFrom[node])
+                    var followed = liveSucc[node] > 0 || movedFrom[node];
+                    int ev;
+                    if (!followed)
                     {
+                        ev = turns.Count;
+                        turns.Add(j);
+                    }
+                    else
+                    {
+                        ev = StartTurn(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
                         if (grewKinds.Length < count)
                         {
                             grewKinds = new int[count];
@@ -434,13 +387,13 @@ internal sealed partial class OnwardGraph
                     // (Its turn is taken now: should it turn live during it, what grew before is not fresh.)
                     lastTurn[node] = j;
                     Turn(node, j, count, ev);
-                    log2.EndEvent();
+                    if (followed) log2.EndEvent();
                     p = j;
                     continue;
                 }
                 liveEvents++;
                 var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-                var evAt = log2.StartEvent(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
+                var evAt = StartTurn(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
                 Turn(node, j, grewAt, evAt);
                 log2.EndEvent();
                 p = j;
@@ -449,7 +402,7 @@ internal sealed partial class OnwardGraph
             // A live node's turn the log has no place for: searched, and what it carries to a recorded node that already holds it dropped.
             liveEvents++;
             var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-            var evFree = log2.StartEvent(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+            var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
             var begin = _outStart[node];
             for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
             {
@@ -493,6 +446,7 @@ internal sealed partial class OnwardGraph
         }
         searched = liveEvents;
         unset = pending;
+        next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray), LazyThreadSafetyMode.ExecutionAndPublication);
         return new RegimeSearch(this, before.Regime, trace, orderArray, arrived, before.Counts, before.Bound);
     }
 
@@ -525,5 +479,122 @@ internal sealed partial class NodeLotTable
         if (slot < 0) return false;
         var held = _categories[state.Start + slot];
         return bits.Union(held, categories) == held;
+    }
+}
+
+/// <summary>
+/// What a cut-off replay reads of a log by node and by turn (<see cref="OnwardGraph.ReplayCut"/>): the turn each enqueue gave
+/// (the queue is first in, first out: a node's k-th enqueue gives its k-th turn), each growth's turn, each node's growths in
+/// order, and the nodes first reached at each turn. Worked out once per log, when the log is written (off the update's
+/// path for a replay's log) or on first use.
+/// </summary>
+internal sealed class LogIndex
+{
+    public required int[] SeedTurn { get; init; }
+    public required int[] TurnOf { get; init; }
+    public required int[] GrowEvent { get; init; }
+    public required int[] GrowStart { get; init; }
+    public required int[] Growths { get; init; }
+    public required int[] ReachStart { get; init; }
+    public required int[] Reached { get; init; }
+
+    /// <summary>The index of <paramref name="log"/>, whose search reached <paramref name="order"/> in that order, for a graph of <paramref name="nodes"/> nodes (or more).</summary>
+    public static LogIndex Of(SearchLog log, int[] order, int nodes)
+    {
+        var events = log.EventNode.Count;
+        var eventNode = CollectionsMarshal.AsSpan(log.EventNode);
+        var evStart = new int[nodes + 1];
+        foreach (var n in eventNode) evStart[n + 1]++;
+        for (var n = 0; n < nodes; n++) evStart[n + 1] += evStart[n];
+        var evList = new int[events];
+        {
+            var fill = evStart[..^1];
+            for (var j = 0; j < events; j++) evList[fill[eventNode[j]]++] = j;
+        }
+        var seedTurn = new int[log.SeedEnqueueNode.Count];
+        var turnOf = new int[log.EnqueueNode.Count];
+        {
+            var taken = new int[nodes];
+            for (var s = 0; s < seedTurn.Length; s++)
+            {
+                var n = log.SeedEnqueueNode[s];
+                seedTurn[s] = evList[evStart[n] + taken[n]++];
+            }
+            for (var q = 0; q < turnOf.Length; q++)
+            {
+                var n = log.EnqueueNode[q];
+                turnOf[q] = evList[evStart[n] + taken[n]++];
+            }
+        }
+        var growths = log.GrowNode.Count;
+        var growNode = CollectionsMarshal.AsSpan(log.GrowNode);
+        var growEvent = new int[growths];
+        {
+            var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
+            for (var g = seedFrom; g < seedTo; g++) growEvent[g] = SearchLog.SeedEvent;
+            for (var j = 0; j < events; j++)
+            {
+                var (from, to) = log.GrowthsOf(j);
+                for (var g = from; g < to; g++) growEvent[g] = j;
+            }
+        }
+        var gStart = new int[nodes + 1];
+        foreach (var n in growNode) gStart[n + 1]++;
+        for (var n = 0; n < nodes; n++) gStart[n + 1] += gStart[n];
+        var gList = new int[growths];
+        {
+            var fill = gStart[..^1];
+            for (var g = 0; g < growths; g++) gList[fill[growNode[g]]++] = g;
+        }
+        var rStart = new int[events + 2];
+        foreach (var n in order) rStart[log.ReachEvent[n] + 2]++;
+        for (var k = 0; k < events + 1; k++) rStart[k + 1] += rStart[k];
+        var rList = new int[order.Length];
+        {
+            var fill = rStart[..^1];
+            foreach (var n in order) rList[fill[log.ReachEvent[n] + 1]++] = n;
+        }
+        return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList };
+    }
+
+    /// <summary>
+    /// The log a cut-off replay drafted, written out: the seeding as <paramref name="log"/> had it, then each turn of
+    /// <paramref name="turns"/> (j: the log's turn j as it is; ~k: turn k of <paramref name="written"/>, the turns the replay
+    /// wrote itself), with the first reaches the replay recorded; and its index, for the next replay.
+    /// </summary>
+    public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order)
+    {
+        var next = new SearchLog(nodes) { HasGrowth = true };
+        next.Reserve(log);
+        next.BoundEdges.AddRange(log.BoundEdges);
+        var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
+        CopyGrowths(log, seedFrom, seedTo, next);
+        next.SeedEnqueueEdge.AddRange(log.SeedEnqueueEdge);
+        next.SeedEnqueueNode.AddRange(log.SeedEnqueueNode);
+        foreach (var turn in turns)
+        {
+            var (from, j) = turn >= 0 ? (log, turn) : (written, ~turn);
+            var (freshFrom, freshTo) = (from.FreshStart[j], from.FreshStart[j + 1]);
+            next.StartEvent(from.EventNode[j], CollectionsMarshal.AsSpan(from.FreshKind).Slice(freshFrom, freshTo - freshFrom),
+                CollectionsMarshal.AsSpan(from.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
+            var (g, gEnd) = from.GrowthsOf(j);
+            CopyGrowths(from, g, gEnd, next);
+            var (q, qEnd) = (from.EnqueueStart[j], from.EnqueueStart[j + 1]);
+            next.EnqueueSlot.AddRange(CollectionsMarshal.AsSpan(from.EnqueueSlot).Slice(q, qEnd - q));
+            next.EnqueueNode.AddRange(CollectionsMarshal.AsSpan(from.EnqueueNode).Slice(q, qEnd - q));
+            next.EndEvent();
+        }
+        Array.Copy(reachEvent, next.ReachEvent, nodes);
+        Array.Copy(reachSlot, next.ReachSlot, nodes);
+        next.Index = Of(next, order, nodes);
+        return next;
+    }
+
+    private static void CopyGrowths(SearchLog from, int g, int gEnd, SearchLog into)
+    {
+        into.GrowSlot.AddRange(CollectionsMarshal.AsSpan(from.GrowSlot).Slice(g, gEnd - g));
+        into.GrowNode.AddRange(CollectionsMarshal.AsSpan(from.GrowNode).Slice(g, gEnd - g));
+        into.GrowKind.AddRange(CollectionsMarshal.AsSpan(from.GrowKind).Slice(g, gEnd - g));
+        into.GrowCategories.AddRange(CollectionsMarshal.AsSpan(from.GrowCategories).Slice(g, gEnd - g));
     }
 }

@@ -801,6 +801,12 @@ internal sealed class SearchLog(int nodes)
     /// </summary>
     public bool HasGrowth { get; set; }
 
+    /// <summary>What a cut-off replay reads of this log by node and by turn, once worked out (<see cref="IndexFor"/>).</summary>
+    public LogIndex? Index { get; set; }
+
+    /// <summary>This log's index (<see cref="LogIndex"/>) for its search's <paramref name="order"/>, worked out on first use.</summary>
+    public LogIndex IndexFor(int[] order, int nodes) => Index is { } index && index.GrowStart.Length >= nodes + 1 ? index : Index = LogIndex.Of(this, order, nodes);
+
     /// <summary>Per event, where its growths start in the growth lists (the seeding's come before the first event's).</summary>
     public List<int> GrowStart { get; } = [];
     public List<int> GrowSlot { get; } = [];

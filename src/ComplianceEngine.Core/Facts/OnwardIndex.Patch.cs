@@ -164,7 +164,7 @@ public sealed partial class OnwardIndex
             if (w.Moving is not null)
             {
                 w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live);
-                (w.Next, w.Events, w.Unset, w.Region) = (cutLog, cutEvents, cutUnset, live);
+                (w.Pending, w.Events, w.Unset, w.Region) = (cutLog, cutEvents, cutUnset, live);
                 return;
             }
             w.Search = graph.ReplayUnset(w.Before.Search, w.Log!, w.Region, w.Counts, w.Lots, w.BoundEdges, w.Bound, out var next, out var events, out var unset);
@@ -199,7 +199,7 @@ public sealed partial class OnwardIndex
                 regionNodes += search.Order.Count(n => w.Region[n]);
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
-                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next };
+                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next, Pending = w.Pending };
                 mark?.Invoke(regime + ":hops");
             }
             else
@@ -212,6 +212,11 @@ public sealed partial class OnwardIndex
             }
             byRegime[regime] = after;
             previous[regime] = [.. from];
+        }
+        // The cut-off replays' logs are written on another thread while the caller uses the update (the next update waits for them).
+        foreach (var w in work)
+        {
+            if (w!.Pending is { } pending) _ = Task.Run(() => pending.Value);
         }
         return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
         {
@@ -245,6 +250,9 @@ public sealed partial class OnwardIndex
         public NodeLotTable? Lots { get; set; }
         public RegimeSearch? Search { get; set; }
         public SearchLog? Next { get; set; }
+
+        /// <summary>A cut-off replay's log, to be written off the update's path.</summary>
+        public Lazy<SearchLog>? Pending { get; set; }
         public int Events { get; set; }
         public List<int>? Unset { get; set; }
     }

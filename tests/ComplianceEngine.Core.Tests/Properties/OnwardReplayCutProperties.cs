@@ -53,7 +53,8 @@ public sealed class OnwardReplayCutProperties
                         var where = $"estate seed {seed}, reroute {step} (edge {at[0]}), {regime}";
                         var (before, log) = searches[regime];
                         var lots = new NodeLotTable();
-                        var cut = patched.ReplayCut(before, log, graph, lots, new NodeLotTable(), out var log2, out var turns, out var unset, out var live);
+                        var cut = patched.ReplayCut(before, log, graph, lots, new NodeLotTable(), out var written, out var turns, out var unset, out var live);
+                        var log2 = written.Value;
                         patched.SetArrived(cut, lots, unset);
                         var fresh = patched.SearchRecorded(regime, new SearchScratch(), out var expected);
                         Assert.True(fresh.Order.SequenceEqual(cut.Order), $"{where}: reached its nodes in another order");
