@@ -137,6 +137,30 @@ internal static class OnwardRerouteBench
         var filter = new OnwardRuleFilter(new RuleSelection(engine.Rules).Transfer, workers: 1);
         var index = OnwardIndex.Build(original, regimes, filter, workers);
         Console.Error.WriteLine($"  {edit}: {original.Count} transfers, {changed.Count} after the edit, {Enumerable.Range(0, Math.Min(original.Count, changed.Count)).Count(e => !ReferenceEquals(original[e], changed[e]))} differ");
+        if (Environment.GetEnvironmentVariable("PROBE_T0") is not null && changed.Count == original.Count)
+        {
+            var g = index.Graph;
+            for (var e = 0; e < changed.Count; e++)
+            {
+                if (ReferenceEquals(original[e], changed[e])) continue;
+                foreach (var regime in index.Regimes)
+                {
+                    var log = index.LogOf(regime);
+                    if (log is null) continue;
+                    var a = g.From[e];
+                    var first = -1;
+                    var firstA = -1;
+                    for (var j = 0; j < log.EventNode.Count && first < 0; j++)
+                    {
+                        if (log.EventNode[j] != a) continue;
+                        if (firstA < 0) firstA = j;
+                        for (var f = log.FreshStart[j]; f < log.FreshStart[j + 1]; f++)
+                            if (g.Categories.Carry(log.FreshCategories[f], g.EdgeSet[e]) != CategoryBits.Nothing) { first = j; break; }
+                    }
+                    Console.Error.WriteLine($"    T0 {regime}: edge {e} from node {a}: first event of A {firstA}, first carrying {first} of {log.EventNode.Count}; log: fresh {log.FreshKind.Count}, enqueues {log.EnqueueNode.Count}, growths {log.GrowNode.Count}, nodes {g.NodeCount}, reached {index.SearchOf(regime).Order.Length}");
+                }
+            }
+        }
         var sw = new Stopwatch();
         for (var r = 0; r < Math.Max(rounds, 2); r++)
         {

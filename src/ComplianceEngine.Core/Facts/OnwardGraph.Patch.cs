@@ -388,7 +388,7 @@ internal sealed partial class OnwardGraph
         var queued = scratch.Queued;
         var lots = scratch.Lots;
         var reachedBy = trace.ReachedBy;
-        log = new SearchLog(nodes);
+        log = new SearchLog(nodes) { HasGrowth = true };
 
         Bound(r, bound);
         for (var i = 0; i < count; i++)
@@ -403,12 +403,16 @@ internal sealed partial class OnwardGraph
                 log.ReachEvent[from] = SearchLog.SeedEvent;
                 log.ReachSlot[from] = i;
             }
-            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories) && !queued[from])
+            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories))
             {
-                queued[from] = true;
-                queue.Enqueue(from);
-                log.SeedEnqueueEdge.Add(i);
-                log.SeedEnqueueNode.Add(from);
+                log.Grew(i, from, EdgeKind[i], EdgeOwn[i]);
+                if (!queued[from])
+                {
+                    queued[from] = true;
+                    queue.Enqueue(from);
+                    log.SeedEnqueueEdge.Add(i);
+                    log.SeedEnqueueNode.Add(from);
+                }
             }
             counts.Add(EdgeKind[i], Transfers[i].Held);
         }
@@ -437,7 +441,11 @@ internal sealed partial class OnwardGraph
                         log.ReachEvent[next] = ev;
                         log.ReachSlot[next] = p - start;
                     }
-                    grown |= lots.Grow(next, grewKinds[g], carried, Categories);
+                    if (lots.Grow(next, grewKinds[g], carried, Categories))
+                    {
+                        grown = true;
+                        log.Grew(p - start, next, grewKinds[g], carried);
+                    }
                 }
                 if (grown && !queued[next])
                 {
@@ -501,6 +509,7 @@ internal sealed partial class OnwardGraph
         var trace = new RegimeTrace(Transfers, nodes);
         lots.Reset(nodes);
         var log2 = new SearchLog(nodes);
+        log2.Reserve(log);
         next = log2;
         log2.BoundEdges.AddRange(boundEdges);
         searched = 0;
@@ -541,14 +550,21 @@ internal sealed partial class OnwardGraph
                 log2.ReachEvent[from] = SearchLog.SeedEvent;
                 log2.ReachSlot[from] = i;
             }
-            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories) && !queued[from])
+            if (EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], Categories))
             {
-                queued[from] = true;
-                queue.Enqueue((from, uEnqueued));
-                log2.SeedEnqueueEdge.Add(i);
-                log2.SeedEnqueueNode.Add(from);
+                log2.Grew(i, from, EdgeKind[i], EdgeOwn[i]);
+                if (!queued[from])
+                {
+                    queued[from] = true;
+                    queue.Enqueue((from, uEnqueued));
+                    log2.SeedEnqueueEdge.Add(i);
+                    log2.SeedEnqueueNode.Add(from);
+                }
             }
         }
+        // The seeding's growths outside the region, as logged.
+        log2.HasGrowth = log.HasGrowth;
+        if (log.HasGrowth) CopyGrowths(log, SearchLog.SeedEvent, log2, region);
 
         // Seeds logged at edges the regime no longer binds are the region's (their node's seeding changed): none left outside.
         OutsideSeeds(int.MaxValue);
@@ -583,6 +599,8 @@ internal sealed partial class OnwardGraph
                 var ev = log2.StartEvent(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, freshTo - freshFrom), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
                 renumbered[j] = ev;
                 if (boundary[node] == 0) boundary[node] = (sbyte)(IntoRegion(node, region) ? 1 : 2);
+                // Its growths outside the region as logged (all of them, at once, when none of its edges leads into it).
+                if (log.HasGrowth) CopyGrowths(log, j, log2, boundary[node] == 2 ? null : region);
                 if (boundary[node] == 2)
                 {
                     for (var q = log.EnqueueStart[j]; q < log.EnqueueStart[j + 1]; q++)
@@ -654,7 +672,11 @@ internal sealed partial class OnwardGraph
                         log2.ReachEvent[to] = ev;
                         log2.ReachSlot[to] = slot;
                     }
-                    grown |= lots.Grow(to, kinds[g], carried, Categories);
+                    if (lots.Grow(to, kinds[g], carried, Categories))
+                    {
+                        grown = true;
+                        log2.Grew(slot, to, kinds[g], carried);
+                    }
                 }
                 if (grown && !queued[to])
                 {
@@ -707,6 +729,25 @@ internal sealed partial class OnwardGraph
     }
 
 
+    /// <summary>Copies the growths <paramref name="log"/> records for event <paramref name="ev"/> at nodes outside <paramref name="region"/> (null: all of them) into <paramref name="into"/> (for its current event).</summary>
+    private static void CopyGrowths(SearchLog log, int ev, SearchLog into, bool[]? region)
+    {
+        var (from, to) = log.GrowthsOf(ev);
+        if (region is null)
+        {
+            into.GrowSlot.AddRange(CollectionsMarshal.AsSpan(log.GrowSlot).Slice(from, to - from));
+            into.GrowNode.AddRange(CollectionsMarshal.AsSpan(log.GrowNode).Slice(from, to - from));
+            into.GrowKind.AddRange(CollectionsMarshal.AsSpan(log.GrowKind).Slice(from, to - from));
+            into.GrowCategories.AddRange(CollectionsMarshal.AsSpan(log.GrowCategories).Slice(from, to - from));
+            return;
+        }
+        for (var g = from; g < to; g++)
+        {
+            var node = log.GrowNode[g];
+            if (!region[node]) into.Grew(log.GrowSlot[g], node, log.GrowKind[g], log.GrowCategories[g]);
+        }
+    }
+
     private static bool Earlier(SearchLog log, int node, int ev, int slot) =>
         log.ReachEvent[node] < ev || (log.ReachEvent[node] == ev && log.ReachSlot[node] < slot);
 
@@ -753,8 +794,62 @@ internal sealed class SearchLog(int nodes)
     public int[] ReachEvent { get; } = new int[nodes];
     public int[] ReachSlot { get; } = new int[nodes];
 
+    /// <summary>
+    /// Whether the log records every growth (<see cref="Grew"/>): each time a lot grew at a node, which event (or the seeding)
+    /// grew it, along which edge position (a seed's: its bound edge), and the kind and categories carried. A node's lots at
+    /// any point of the search are the union of its growths up to there, which the cut-off replay (<see cref="OnwardGraph.ReplayCut"/>) reads.
+    /// </summary>
+    public bool HasGrowth { get; set; }
+
+    /// <summary>What a cut-off replay reads of this log by node and by turn, once worked out (<see cref="IndexFor"/>).</summary>
+    public LogIndex? Index { get; set; }
+
+    /// <summary>This log's index (<see cref="LogIndex"/>) for its search's <paramref name="order"/>, worked out on first use.</summary>
+    public LogIndex IndexFor(int[] order, int nodes) => Index is { } index && index.GrowStart.Length >= nodes + 1 ? index : Index = LogIndex.Of(this, order, nodes);
+
+    /// <summary>Per event, where its growths start in the growth lists (the seeding's come before the first event's).</summary>
+    public List<int> GrowStart { get; } = [];
+    public List<int> GrowSlot { get; } = [];
+    public List<int> GrowNode { get; } = [];
+    public List<int> GrowKind { get; } = [];
+    public List<long> GrowCategories { get; } = [];
+
+    /// <summary>The growths of event <paramref name="ev"/> (<see cref="SeedEvent"/>: the seeding's), as a range of the growth lists.</summary>
+    public (int From, int To) GrowthsOf(int ev) => ev == SeedEvent
+        ? (0, GrowStart.Count > 0 ? GrowStart[0] : GrowNode.Count)
+        : (GrowStart[ev], ev + 1 < GrowStart.Count ? GrowStart[ev + 1] : GrowNode.Count);
+
+    /// <summary>Records that the lot of <paramref name="kind"/> at <paramref name="node"/> grew by <paramref name="categories"/> (carried along position <paramref name="slot"/>) in the current event.</summary>
+    public void Grew(int slot, int node, int kind, long categories)
+    {
+        GrowSlot.Add(slot);
+        GrowNode.Add(node);
+        GrowKind.Add(kind);
+        GrowCategories.Add(categories);
+    }
+
+    /// <summary>Makes room for a log about the size of <paramref name="like"/> (a replay's log is its previous log's size, give or take), so no list grows in steps.</summary>
+    public void Reserve(SearchLog like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        static void Room<T>(List<T> list, int count) => list.Capacity = Math.Max(list.Capacity, count + count / 16 + 16);
+        Room(EventNode, like.EventNode.Count);
+        Room(FreshStart, like.FreshStart.Count);
+        Room(FreshKind, like.FreshKind.Count);
+        Room(FreshCategories, like.FreshCategories.Count);
+        Room(EnqueueStart, like.EnqueueStart.Count);
+        Room(EnqueueSlot, like.EnqueueSlot.Count);
+        Room(EnqueueNode, like.EnqueueNode.Count);
+        Room(GrowStart, like.GrowStart.Count);
+        Room(GrowSlot, like.GrowSlot.Count);
+        Room(GrowNode, like.GrowNode.Count);
+        Room(GrowKind, like.GrowKind.Count);
+        Room(GrowCategories, like.GrowCategories.Count);
+    }
+
     public int StartEvent(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
     {
+        GrowStart.Add(GrowNode.Count);
         EventNode.Add(node);
         FreshKind.AddRange(kinds);
         FreshCategories.AddRange(categories);

@@ -592,7 +592,7 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
 /// (a hub: in a large estate, hundreds of kinds reach it) also has an open-addressing index from kind to slot, so finding
 /// a lot there does not scan them all.
 /// </summary>
-internal sealed class NodeLotTable
+internal sealed partial class NodeLotTable
 {
     /// <summary>Nodes with at least this many slots are indexed (fewer are scanned, which is faster).</summary>
     private const int IndexedFrom = 16;

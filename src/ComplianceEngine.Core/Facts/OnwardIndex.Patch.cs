@@ -25,6 +25,9 @@ public sealed partial class OnwardIndex
     /// <summary>Scratch reused by replays, one table per replay run at once (one writer at a time, as the index).</summary>
     private List<NodeLotTable> _replayLots = [];
 
+    /// <summary>Scratch for the cut-off replays: the lots recorded nodes held (<see cref="OnwardGraph.ReplayCut"/>), one table per replay run at once.</summary>
+    private List<NodeLotTable> _replayShadows = [];
+
     /// <summary>
     /// How many regimes' replays may run at once (1: one after the other). The replays of one update are independent (each
     /// reads the shared graph and its own log and writes only its own tables), so a reroute that reaches two regimes waits
@@ -138,6 +141,12 @@ public sealed partial class OnwardIndex
                 recount.RemoveWhere(k => was.Of([new Lot(k, 0)]) == counts.Of([new Lot(k, 0)]));
             }
             mark?.Invoke(regime + ":counts");
+            if (seeds.Count == 0 && !countsChanged && moving.Count > 0 && graph.Restructured.Count == 0 && log.HasGrowth)
+            {
+                // Only edges moved: the replay cut off where the search runs as recorded (its region is found as it runs).
+                work.Add(new Replayed(regime, before, log, boundEdges, bound, counts, recount, []) { Moving = moving });
+                continue;
+            }
             var region = graph.RegionOf(old, before.Search, moving, movingListing, seeds);
             mark?.Invoke(regime + ":region");
             work.Add(new Replayed(regime, before, log, boundEdges, bound, counts, recount, region));
@@ -146,10 +155,18 @@ public sealed partial class OnwardIndex
         // The replays: each with a lot table of its own (kept with the index for the next update).
         var replays = work.FindAll(w => w!.Log is not null);
         while (_replayLots.Count < replays.Count) _replayLots.Add(new NodeLotTable());
+        while (_replayShadows.Count < replays.Count) _replayShadows.Add(new NodeLotTable());
+        if (replays.Exists(w => w!.Moving is not null)) graph.PrepareCut();
         void Replay(int k)
         {
             var w = replays[k]!;
             w.Lots = _replayLots[k];
+            if (w.Moving is not null)
+            {
+                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live);
+                (w.Pending, w.Events, w.Unset, w.Region) = (cutLog, cutEvents, cutUnset, live);
+                return;
+            }
             w.Search = graph.ReplayUnset(w.Before.Search, w.Log!, w.Region, w.Counts, w.Lots, w.BoundEdges, w.Bound, out var next, out var events, out var unset);
             (w.Next, w.Events, w.Unset) = (next, events, unset);
         }
@@ -182,7 +199,7 @@ public sealed partial class OnwardIndex
                 regionNodes += search.Order.Count(n => w.Region[n]);
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
-                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next };
+                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next, Pending = w.Pending };
                 mark?.Invoke(regime + ":hops");
             }
             else
@@ -196,7 +213,12 @@ public sealed partial class OnwardIndex
             byRegime[regime] = after;
             previous[regime] = [.. from];
         }
-        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, Workers = Workers }, removed, added, searched)
+        // The cut-off replays' logs are written on another thread while the caller uses the update (the next update waits for them).
+        foreach (var w in work)
+        {
+            if (w!.Pending is { } pending) _ = Task.Run(() => pending.Value);
+        }
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
         {
             Previous = previous,
             Patched = true,
@@ -221,10 +243,16 @@ public sealed partial class OnwardIndex
         public bool[] Bound { get; } = bound;
         public LotCounts Counts { get; } = counts;
         public HashSet<int> Recount { get; } = recount;
-        public bool[] Region { get; } = region;
+        public bool[] Region { get; set; } = region;
+
+        /// <summary>The edges that moved, when the replay is cut off where the search runs as recorded (<see cref="OnwardGraph.ReplayCut"/>); null for a replay of a region.</summary>
+        public IReadOnlyList<int>? Moving { get; init; }
         public NodeLotTable? Lots { get; set; }
         public RegimeSearch? Search { get; set; }
         public SearchLog? Next { get; set; }
+
+        /// <summary>A cut-off replay's log, to be written off the update's path.</summary>
+        public Lazy<SearchLog>? Pending { get; set; }
         public int Events { get; set; }
         public List<int>? Unset { get; set; }
     }

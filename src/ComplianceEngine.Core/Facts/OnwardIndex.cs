@@ -356,8 +356,16 @@ public sealed partial class OnwardIndex
         public int[] Nodes { get; } = nodes;
         public TransferFact[] Hops { get; } = hops;
 
-        /// <summary>How the search ran (null: not recorded), for a replay after the next change.</summary>
-        public SearchLog? Log { get; init; }
+        /// <summary>
+        /// How the search ran (null: not recorded), for a replay after the next change. A cut-off replay's log is written on
+        /// another thread after the update (<see cref="Pending"/>); reading it waits for that.
+        /// </summary>
+        public SearchLog? Log { get => _log ?? Pending?.Value; init => _log = value; }
+
+        private readonly SearchLog? _log;
+
+        /// <summary>A cut-off replay's log, written off the update's path (<see cref="OnwardGraph.ReplayCut"/>), or null.</summary>
+        public Lazy<SearchLog>? Pending { get; init; }
 
         public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter, SearchLog? log)
         {

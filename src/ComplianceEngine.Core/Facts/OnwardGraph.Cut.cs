@@ -1,0 +1,600 @@
+using System.Runtime.InteropServices;
+
+namespace ComplianceEngine.Core.Facts;
+
+/// <summary>
+/// The onward index's replay cut off where the search runs as recorded (issue 12, item 6, eighth round): after edges moved,
+/// a regime's search is run again as one pass over its queue in which a node is searched only from the moment its lots can
+/// differ from the recorded search's; until then its turns are read from the log.
+/// </summary>
+internal sealed partial class OnwardGraph
+{
+    /// <summary>
+    /// <paramref name="before"/> (a search of <paramref name="old"/>, the graph this one was patched from, recorded in
+    /// <paramref name="log"/>, which records every growth: <see cref="SearchLog.HasGrowth"/>) run again on this graph, where
+    /// only some edges end elsewhere or carry other categories: no node's edges were restructured and the regime's seeds are
+    /// the same. The result (tree, order of reaching, lots) is the one a full search gives; <paramref name="live"/> marks the
+    /// nodes that were searched (any other node was reached as before and holds what it held).
+    /// </summary>
+    /// <remarks>
+    /// <para>The queue is simulated as the full search runs it (first in, first out), each entry knowing the recorded turn it
+    /// stands for (the log's enqueues, in order, give each node's turns) or none. A node is <em>recorded</em> (it holds what it
+    /// held in the recorded search at the same point, and its turns are the log's) or <em>live</em> (searched). Nothing is live
+    /// at first. A turn at a recorded position (a recorded node's, or a live node's put on the queue where the log says) is
+    /// followed edge by edge: where an edge leads to a recorded node and what it carries grows that node exactly as the log
+    /// says (the same lots after, kind by kind), the log's growths, first reach and enqueue are taken; otherwise the node turns
+    /// live and the edge is searched. A live node's turn without a recorded position is searched; what it carries to a
+    /// recorded node that already holds it changes nothing and is dropped, anything else makes that node live first.</para>
+    /// <para>A recorded turn whose enqueue did not happen where the log says is missing: its node turns live, the nodes it grew
+    /// turn live before the next recorded turn after it (a join waiting in a queue of its own), and the turns it queued are
+    /// missing too. A node turns live with its lots as the log's growths give them up to the last recorded position handled,
+    /// fresh those that grew since its own last turn. Joining early is always right (a live node is searched exactly): these
+    /// rules only make sure no node's recorded turn is read from the log after it could have differed.</para>
+    /// <para>Only the live nodes' turns are searched; a recorded node's turn costs a copy of its log entries (and a walk of its
+    /// edges when one leads to a live node or moved).</para>
+    /// </remarks>
+    public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
+        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentNullException.ThrowIfNull(lots);
+        ArgumentNullException.ThrowIfNull(shadow);
+        if (!log.HasGrowth) throw new ArgumentException("the log does not record the growths", nameof(log));
+        if (Restructured.Count > 0 || old._outTo.Length != _outTo.Length) throw new ArgumentException("the graph's edges were restructured", nameof(old));
+        var nodes = NodeCount;
+        var oldTrace = before.Trace;
+        var events = log.EventNode.Count;
+        var growths = log.GrowNode.Count;
+        lots.Reset(nodes);
+        shadow.Reset(nodes);
+        var isLive = new bool[nodes];
+        live = isLive;
+        var trace = new RegimeTrace(Transfers, nodes);
+        // The next log, as a draft: each turn the log's turn j as it is (j), or one written here (~k: turn k of the draft's own
+        // log); it is written out in full later, off the update's path (LogIndex.Write).
+        var turns = new List<int>(log.EventNode.Count + 64);
+        var log2 = new SearchLog(0) { HasGrowth = true };
+        var reachEvent = new int[nodes];
+        var reachSlot = new int[nodes];
+        var liveEvents = 0;
+        var (inStart, inFrom) = Incoming();
+        var eventNode = CollectionsMarshal.AsSpan(log.EventNode);
+        var growNode = log.GrowNode;
+        var growKind = log.GrowKind;
+        var growCategories = log.GrowCategories;
+        var growSlot = log.GrowSlot;
+
+        // What the replay reads of the log by node and by turn (worked out off the previous update's path when it wrote the log).
+        var index = log.IndexFor(before.Order, nodes);
+        var (seedTurn, turnOf, growEvent, gStart, gList, rStart, rList) = (index.SeedTurn, index.TurnOf, index.GrowEvent, index.GrowStart, index.Growths, index.ReachStart, index.Reached);
+        var lastTurn = new int[nodes];
+        Array.Fill(lastTurn, NoTurn);
+        var missing = new bool[events];
+
+        // How many of each recorded node's growths its shadow (its lots as recorded, for the comparisons) holds.
+        var shadowAt = new int[nodes];
+
+        var queue = new Queue<(int Node, int Turn)>();
+        var queued = new bool[nodes];
+        // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
+        var liveSucc = new int[nodes];
+        // The nodes an edge that moved leaves (their recorded turns follow their edges).
+        var movedFrom = new bool[nodes];
+        for (var pos = 0; pos < _outTo.Length; pos++)
+        {
+            if (_outTo[pos] != old._outTo[pos] || _outSet[pos] != old._outSet[pos]) movedFrom[NodeAt(pos)] = true;
+        }
+        // A live node that was reached while it was recorded (its place in the tree is the recorded one).
+        var keptReach = new bool[nodes];
+        var reachedLive = new bool[nodes];
+        var order = new List<int>(before.Order.Length);
+        var joins = new PriorityQueue<int, int>();
+        var missed = new Stack<int>();
+        var p = SearchLog.SeedEvent;
+        var grewKinds = new int[16];
+        var grewCategories = new long[16];
+        var joinKinds = new int[16];
+        var joinCategories = new long[16];
+        var slotGrowths = new List<int>();
+        // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
+        var turnCopied = new List<int>();
+
+        // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
+        void Join(int node)
+        {
+            var last = lastTurn[node];
+            var taken = last == NoTurn;
+            for (int k = gStart[node], end = gStart[node + 1]; k < end; k++)
+            {
+                var g = gList[k];
+                var ev = growEvent[g];
+                if (ev > p) break;
+                if (!taken && ev >= last)
+                {
+                    lots.TakeFresh(node, ref joinKinds, ref joinCategories);
+                    taken = true;
+                }
+                lots.Grow(node, growKind[g], growCategories[g], Categories);
+            }
+            if (!taken) lots.TakeFresh(node, ref joinKinds, ref joinCategories);
+            // What the turn under way already grew there as logged (another edge to it, followed earlier in the turn).
+            foreach (var g in turnCopied)
+            {
+                if (growNode[g] == node) lots.Grow(node, growKind[g], growCategories[g], Categories);
+            }
+            // Reached as recorded already (possibly earlier in the turn under way): its place in the tree is kept.
+            keptReach[node] = trace.ReachedBy[node] != RegimeTrace.Unreached;
+            isLive[node] = true;
+            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++) liveSucc[inFrom[q]]++;
+        }
+
+        void JoinBefore(int limit)
+        {
+            while (joins.TryPeek(out var node, out var key) && key < limit)
+            {
+                joins.Dequeue();
+                if (!isLive[node]) Join(node);
+            }
+        }
+
+        // A recorded turn that will not be taken (nothing put its node on the queue where the log says): its node turns live,
+        // the nodes it grew turn live before the next recorded turn after it, and the turns it queued do not happen either.
+        void Missing(int turn)
+        {
+            missed.Push(turn);
+            while (missed.TryPop(out var t))
+            {
+                if (missing[t]) continue;
+                missing[t] = true;
+                var node = log.EventNode[t];
+                if (!isLive[node]) Join(node);
+                var (from, to) = log.GrowthsOf(t);
+                for (var g = from; g < to; g++)
+                {
+                    if (!isLive[growNode[g]]) joins.Enqueue(growNode[g], t);
+                }
+                for (var q = log.EnqueueStart[t]; q < log.EnqueueStart[t + 1]; q++) missed.Push(turnOf[q]);
+            }
+        }
+
+        // The lot of kind a recorded node holds as recorded up to the last recorded turn handled (Nothing: none).
+        long Held(int t, int kind)
+        {
+            var at = shadowAt[t];
+            var end = gStart[t + 1] - gStart[t];
+            for (; at < end; at++)
+            {
+                var g = gList[gStart[t] + at];
+                if (growEvent[g] > p) break;
+                shadow.Grow(t, growKind[g], growCategories[g], Categories);
+            }
+            shadowAt[t] = at;
+            return shadow.Get(t, kind);
+        }
+
+        void Reach(int t, int e, int from, int ev, int slot)
+        {
+            trace.Reach(t, e, from);
+            reachedLive[t] = true;
+            order.Add(t);
+            reachEvent[t] = ev;
+            reachSlot[t] = slot;
+        }
+
+        void CopyReach(int t, int ev)
+        {
+            if (oldTrace.ReachedBy[t] == RegimeTrace.Seed) trace.MarkSeed(t);
+            else trace.Reach(t, oldTrace.ReachedBy[t], oldTrace.Via(t));
+            order.Add(t);
+            reachEvent[t] = ev;
+            reachSlot[t] = log.ReachSlot[t];
+        }
+
+        void Enqueue(int t, int turn, int slot, bool write = true)
+        {
+            queued[t] = true;
+            queue.Enqueue((t, turn));
+            if (write) log2.Enqueued(slot, t);
+        }
+
+        // A turn written here (its growths and enqueues follow, then EndEvent): its number in the next log.
+        int StartTurn(int node, ReadOnlySpan<int> kinds, ReadOnlySpan<long> categories)
+        {
+            turns.Add(~log2.EventNode.Count);
+            log2.StartEvent(node, kinds, categories);
+            return turns.Count - 1;
+        }
+
+        // What grew at node (grew lots in the buffers) carried along position pos to live node t; true when t was put on the queue.
+        bool PassLive(int node, int ev, int pos, int slot, int grew, int t, int turn)
+        {
+            var set = _outSet[pos];
+            var grown = false;
+            for (var g = 0; g < grew; g++)
+            {
+                var carried = Categories.Carry(grewCategories[g], set);
+                if (carried == CategoryBits.Nothing) continue;
+                if (!reachedLive[t] && !keptReach[t]) Reach(t, _outEdge[pos], node, ev, slot);
+                if (lots.Grow(t, grewKinds[g], carried, Categories))
+                {
+                    grown = true;
+                    log2.Grew(slot, t, grewKinds[g], carried);
+                }
+            }
+            if (!grown || queued[t]) return false;
+            Enqueue(t, turn, slot);
+            return true;
+        }
+
+        // What the lot of kind that grew at the node under way carries along an edge of set (Nothing: it did not grow there).
+        long CarriedOf(int kind, long set, int grew)
+        {
+            for (var f = 0; f < grew; f++)
+            {
+                if (grewKinds[f] == kind) return Categories.Carry(grewCategories[f], set);
+            }
+            return CategoryBits.Nothing;
+        }
+
+        // Whether what grew at a node, carried along position pos to recorded node t, grows t exactly as the logged growths
+        // (slotGrowths) did: the same lots after, kind by kind.
+        bool SameGrowth(int pos, int grew, int t)
+        {
+            var set = _outSet[pos];
+            foreach (var g in slotGrowths)
+            {
+                var kind = growKind[g];
+                var carried = CategoryBits.Nothing;
+                for (var f = 0; f < grew; f++)
+                {
+                    if (grewKinds[f] != kind) continue;
+                    carried = Categories.Carry(grewCategories[f], set);
+                    break;
+                }
+                var held = Held(t, kind);
+                if (Categories.Union(held, carried) != Categories.Union(held, growCategories[g])) return false;
+            }
+            for (var f = 0; f < grew; f++)
+            {
+                var carried = Categories.Carry(grewCategories[f], set);
+                if (carried == CategoryBits.Nothing) continue;
+                var logged = false;
+                foreach (var g in slotGrowths) logged |= growKind[g] == grewKinds[f];
+                if (logged) continue;
+                var held = Held(t, grewKinds[f]);
+                if (Categories.Union(held, carried) != held) return false;
+            }
+            return true;
+        }
+
+        // A turn at a recorded position j: node's own (recorded node: what grew is the log's) or a live node's put on the queue
+        // where the log says. Each edge's effect is the log's where it is the same; where it is not, its destination turns live.
+        void Turn(int node, int j, int grew, int ev)
+        {
+            var recorded = !isLive[node];
+            var (q, qEnd) = (log.EnqueueStart[j], log.EnqueueStart[j + 1]);
+            var (g, gEnd) = log.GrowthsOf(j);
+            var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
+            if (recorded && liveSucc[node] == 0 && !movedFrom[node])
+            {
+                // The log's turn as it is (the draft names it; its growths and enqueues are copied when the log is written).
+                for (; r < rEnd; r++) CopyReach(rList[r], ev);
+                for (; q < qEnd; q++)
+                {
+                    var t = log.EnqueueNode[q];
+                    if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
+                    Enqueue(t, turnOf[q], log.EnqueueSlot[q], write: false);
+                }
+                return;
+            }
+            // The turn's growths by edge position (logs list them in any order within a turn).
+            var growthsAt = new List<int>(gEnd - g);
+            for (; g < gEnd; g++) growthsAt.Add(g);
+            growthsAt.Sort((a, b) => growSlot[a] != growSlot[b] ? growSlot[a].CompareTo(growSlot[b]) : a.CompareTo(b));
+            var k = 0;
+            var start = _outStart[node];
+            for (int pos = start, end = _outStart[node + 1]; pos < end; pos++)
+            {
+                var slot = pos - start;
+                var t = _outTo[pos];
+                var was = old._outTo[pos];
+                var moved = t != was || _outSet[pos] != old._outSet[pos];
+                slotGrowths.Clear();
+                for (; k < growthsAt.Count && growSlot[growthsAt[k]] == slot; k++) slotGrowths.Add(growthsAt[k]);
+                var reached = -1;
+                if (r < rEnd && log.ReachSlot[rList[r]] == slot) reached = rList[r++];
+                var enqueued = -1;
+                if (q < qEnd && log.EnqueueSlot[q] == slot) enqueued = q++;
+                if (t != was)
+                {
+                    // The edge led elsewhere: what it grew there is missing (that node turns live), and so is the turn it queued.
+                    if (slotGrowths.Count > 0 && !isLive[was]) Join(was);
+                    if (enqueued >= 0) Missing(turnOf[enqueued]);
+                    (reached, enqueued) = (-1, -1);
+                    slotGrowths.Clear();
+                }
+                if (!isLive[t])
+                {
+                    var asLogged = recorded && !moved;
+                    if (asLogged || SameGrowth(pos, grew, t))
+                    {
+                        // The same kinds grew, to the same lots; what was carried is this turn's (the log's when it is the same turn along the same edge).
+                        foreach (var x in slotGrowths)
+                        {
+                            log2.Grew(slot, t, growKind[x], asLogged ? growCategories[x] : CarriedOf(growKind[x], _outSet[pos], grew));
+                            turnCopied.Add(x);
+                        }
+                        if (reached >= 0) CopyReach(reached, ev);
+                        if (enqueued >= 0)
+                        {
+                            if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
+                            Enqueue(t, turnOf[enqueued], slot);
+                        }
+                        continue;
+                    }
+                    Join(t);
+                }
+                if (!PassLive(node, ev, pos, slot, grew, t, enqueued >= 0 ? turnOf[enqueued] : -1) && enqueued >= 0) Missing(turnOf[enqueued]);
+            }
+            if (r < rEnd || q < qEnd) throw new InvalidOperationException("a recorded turn's log names an edge its node does not have");
+            turnCopied.Clear();
+        }
+
+        // The seeding, as logged (no node is live yet, and the seeds are the same).
+        {
+            // (The seeding's growths and enqueues are the log's, copied when the next log is written.)
+            var (r, rEnd) = (rStart[0], rStart[1]);
+            for (; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
+            for (var s = 0; s < seedTurn.Length; s++)
+            {
+                queued[log.SeedEnqueueNode[s]] = true;
+                queue.Enqueue((log.SeedEnqueueNode[s], seedTurn[s]));
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            var (node, j) = queue.Dequeue();
+            queued[node] = false;
+            if (j >= 0)
+            {
+                if (j <= p) throw new InvalidOperationException("the recorded turns came out of order");
+                JoinBefore(j);
+                if (!isLive[node])
+                {
+                    var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
+                    var count = freshTo - freshFrom;
+                    var followed = liveSucc[node] > 0 || movedFrom[node];
+                    int ev;
+                    if (!followed)
+                    {
+                        ev = turns.Count;
+                        turns.Add(j);
+                    }
+                    else
+                    {
+                        ev = StartTurn(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
+                        if (grewKinds.Length < count)
+                        {
+                            grewKinds = new int[count];
+                            grewCategories = new long[count];
+                        }
+                        CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
+                        CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
+                    }
+                    // (Its turn is taken now: should it turn live during it, what grew before is not fresh.)
+                    lastTurn[node] = j;
+                    Turn(node, j, count, ev);
+                    if (followed) log2.EndEvent();
+                    p = j;
+                    continue;
+                }
+                liveEvents++;
+                var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                var evAt = StartTurn(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
+                Turn(node, j, grewAt, evAt);
+                log2.EndEvent();
+                p = j;
+                continue;
+            }
+            // A live node's turn the log has no place for: searched, and what it carries to a recorded node that already holds it dropped.
+            liveEvents++;
+            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+            var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+            var begin = _outStart[node];
+            for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
+            {
+                var t = _outTo[pos];
+                if (!isLive[t])
+                {
+                    var set = _outSet[pos];
+                    for (var f = 0; f < grew; f++)
+                    {
+                        var carried = Categories.Carry(grewCategories[f], set);
+                        if (carried == CategoryBits.Nothing) continue;
+                        var held = Held(t, grewKinds[f]);
+                        if (Categories.Union(held, carried) == held) continue;
+                        Join(t);
+                        break;
+                    }
+                    if (!isLive[t]) continue;
+                }
+                PassLive(node, evFree, pos, pos - begin, grew, t, -1);
+            }
+            log2.EndEvent();
+        }
+        // Growths missing after the last turns: the nodes they grew hold what the recorded turns handled gave them.
+        JoinBefore(int.MaxValue);
+
+        // The lots that arrived: a node that stayed recorded holds what it held; a live node's are set from the table.
+        var oldPosition = new int[nodes];
+        for (var k = 0; k < before.Order.Length; k++) oldPosition[before.Order[k]] = k;
+        var orderArray = order.ToArray();
+        var arrived = new int[orderArray.Length];
+        var pending = new List<int>();
+        for (var k = 0; k < orderArray.Length; k++)
+        {
+            var node = orderArray[k];
+            if (!isLive[node])
+            {
+                arrived[k] = before.Arrived[oldPosition[node]];
+                continue;
+            }
+            if (Outgoing[node] is not null) pending.Add(k);
+        }
+        searched = liveEvents;
+        unset = pending;
+        next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray), LazyThreadSafetyMode.ExecutionAndPublication);
+        return new RegimeSearch(this, before.Regime, trace, orderArray, arrived, before.Counts, before.Bound);
+    }
+
+    /// <summary>Works out what the cut-off replays share (the edges backwards) before several run at once.</summary>
+    public void PrepareCut() => Incoming();
+
+    /// <summary>A node that has not taken a recorded turn yet.</summary>
+    private const int NoTurn = int.MinValue;
+}
+
+internal sealed partial class NodeLotTable
+{
+    /// <summary>The categories of the lot of <paramref name="kind"/> at <paramref name="node"/> (<see cref="CategoryBits.Nothing"/>: none).</summary>
+    public long Get(int node, int kind)
+    {
+        ref var state = ref _nodes[node];
+        var count = state.Count;
+        if (count == 0) return CategoryBits.Nothing;
+        var slot = state.IndexBits == 0 ? _kinds.AsSpan(state.Start, count).IndexOf(kind) : Find(ref state, kind);
+        return slot < 0 ? CategoryBits.Nothing : _categories[state.Start + slot];
+    }
+
+    /// <summary>Whether the lot of <paramref name="kind"/> at <paramref name="node"/> already holds <paramref name="categories"/> (growing it would change nothing).</summary>
+    public bool Holds(int node, int kind, long categories, CategoryBits bits)
+    {
+        ref var state = ref _nodes[node];
+        var count = state.Count;
+        if (count == 0) return false;
+        var slot = state.IndexBits == 0 ? _kinds.AsSpan(state.Start, count).IndexOf(kind) : Find(ref state, kind);
+        if (slot < 0) return false;
+        var held = _categories[state.Start + slot];
+        return bits.Union(held, categories) == held;
+    }
+}
+
+/// <summary>
+/// What a cut-off replay reads of a log by node and by turn (<see cref="OnwardGraph.ReplayCut"/>): the turn each enqueue gave
+/// (the queue is first in, first out: a node's k-th enqueue gives its k-th turn), each growth's turn, each node's growths in
+/// order, and the nodes first reached at each turn. Worked out once per log, when the log is written (off the update's
+/// path for a replay's log) or on first use.
+/// </summary>
+internal sealed class LogIndex
+{
+    public required int[] SeedTurn { get; init; }
+    public required int[] TurnOf { get; init; }
+    public required int[] GrowEvent { get; init; }
+    public required int[] GrowStart { get; init; }
+    public required int[] Growths { get; init; }
+    public required int[] ReachStart { get; init; }
+    public required int[] Reached { get; init; }
+
+    /// <summary>The index of <paramref name="log"/>, whose search reached <paramref name="order"/> in that order, for a graph of <paramref name="nodes"/> nodes (or more).</summary>
+    public static LogIndex Of(SearchLog log, int[] order, int nodes)
+    {
+        var events = log.EventNode.Count;
+        var eventNode = CollectionsMarshal.AsSpan(log.EventNode);
+        var evStart = new int[nodes + 1];
+        foreach (var n in eventNode) evStart[n + 1]++;
+        for (var n = 0; n < nodes; n++) evStart[n + 1] += evStart[n];
+        var evList = new int[events];
+        {
+            var fill = evStart[..^1];
+            for (var j = 0; j < events; j++) evList[fill[eventNode[j]]++] = j;
+        }
+        var seedTurn = new int[log.SeedEnqueueNode.Count];
+        var turnOf = new int[log.EnqueueNode.Count];
+        {
+            var taken = new int[nodes];
+            for (var s = 0; s < seedTurn.Length; s++)
+            {
+                var n = log.SeedEnqueueNode[s];
+                seedTurn[s] = evList[evStart[n] + taken[n]++];
+            }
+            for (var q = 0; q < turnOf.Length; q++)
+            {
+                var n = log.EnqueueNode[q];
+                turnOf[q] = evList[evStart[n] + taken[n]++];
+            }
+        }
+        var growths = log.GrowNode.Count;
+        var growNode = CollectionsMarshal.AsSpan(log.GrowNode);
+        var growEvent = new int[growths];
+        {
+            var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
+            for (var g = seedFrom; g < seedTo; g++) growEvent[g] = SearchLog.SeedEvent;
+            for (var j = 0; j < events; j++)
+            {
+                var (from, to) = log.GrowthsOf(j);
+                for (var g = from; g < to; g++) growEvent[g] = j;
+            }
+        }
+        var gStart = new int[nodes + 1];
+        foreach (var n in growNode) gStart[n + 1]++;
+        for (var n = 0; n < nodes; n++) gStart[n + 1] += gStart[n];
+        var gList = new int[growths];
+        {
+            var fill = gStart[..^1];
+            for (var g = 0; g < growths; g++) gList[fill[growNode[g]]++] = g;
+        }
+        var rStart = new int[events + 2];
+        foreach (var n in order) rStart[log.ReachEvent[n] + 2]++;
+        for (var k = 0; k < events + 1; k++) rStart[k + 1] += rStart[k];
+        var rList = new int[order.Length];
+        {
+            var fill = rStart[..^1];
+            foreach (var n in order) rList[fill[log.ReachEvent[n] + 1]++] = n;
+        }
+        return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList };
+    }
+
+    /// <summary>
+    /// The log a cut-off replay drafted, written out: the seeding as <paramref name="log"/> had it, then each turn of
+    /// <paramref name="turns"/> (j: the log's turn j as it is; ~k: turn k of <paramref name="written"/>, the turns the replay
+    /// wrote itself), with the first reaches the replay recorded; and its index, for the next replay.
+    /// </summary>
+    public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order)
+    {
+        var next = new SearchLog(nodes) { HasGrowth = true };
+        next.Reserve(log);
+        next.BoundEdges.AddRange(log.BoundEdges);
+        var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
+        CopyGrowths(log, seedFrom, seedTo, next);
+        next.SeedEnqueueEdge.AddRange(log.SeedEnqueueEdge);
+        next.SeedEnqueueNode.AddRange(log.SeedEnqueueNode);
+        foreach (var turn in turns)
+        {
+            var (from, j) = turn >= 0 ? (log, turn) : (written, ~turn);
+            var (freshFrom, freshTo) = (from.FreshStart[j], from.FreshStart[j + 1]);
+            next.StartEvent(from.EventNode[j], CollectionsMarshal.AsSpan(from.FreshKind).Slice(freshFrom, freshTo - freshFrom),
+                CollectionsMarshal.AsSpan(from.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
+            var (g, gEnd) = from.GrowthsOf(j);
+            CopyGrowths(from, g, gEnd, next);
+            var (q, qEnd) = (from.EnqueueStart[j], from.EnqueueStart[j + 1]);
+            next.EnqueueSlot.AddRange(CollectionsMarshal.AsSpan(from.EnqueueSlot).Slice(q, qEnd - q));
+            next.EnqueueNode.AddRange(CollectionsMarshal.AsSpan(from.EnqueueNode).Slice(q, qEnd - q));
+            next.EndEvent();
+        }
+        Array.Copy(reachEvent, next.ReachEvent, nodes);
+        Array.Copy(reachSlot, next.ReachSlot, nodes);
+        next.Index = Of(next, order, nodes);
+        return next;
+    }
+
+    private static void CopyGrowths(SearchLog from, int g, int gEnd, SearchLog into)
+    {
+        into.GrowSlot.AddRange(CollectionsMarshal.AsSpan(from.GrowSlot).Slice(g, gEnd - g));
+        into.GrowNode.AddRange(CollectionsMarshal.AsSpan(from.GrowNode).Slice(g, gEnd - g));
+        into.GrowKind.AddRange(CollectionsMarshal.AsSpan(from.GrowKind).Slice(g, gEnd - g));
+        into.GrowCategories.AddRange(CollectionsMarshal.AsSpan(from.GrowCategories).Slice(g, gEnd - g));
+    }
+}
