@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace ComplianceEngine.Bench;
+
+/// <summary>
+/// <c>bench once --timeline</c>: what each thread of the process did during a phase, from Linux's per-thread scheduler
+/// statistics (<c>/proc/self/task/TID/schedstat</c>: nanoseconds on a CPU), sampled every few milliseconds by a thread of its
+/// own. On standard error, per thread of the phase (the calling thread, each evaluation worker, the GC's and the JIT's
+/// threads): its CPU time in the phase, its idle time (the phase's wall time less that), and a strip of its share of a CPU
+/// in each tenth of the phase ("9" busy all the tenth, "." not at all), so a wait (workers idle until the first onward hops)
+/// shows where it is. Linux only; elsewhere it prints that it has nothing.
+/// </summary>
+internal sealed class ThreadTimeline : IDisposable
+{
+    private const int Strip = 40;
+    private readonly Thread _sampler;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private readonly List<(long At, Dictionary<int, long> Cpu)> _samples = [];
+    private readonly Dictionary<int, string> _names = [];
+    private readonly List<(string Phase, long At)> _marks = [];
+    private readonly int _pid = Environment.ProcessId;
+    private readonly int _samplerTid;
+
+    public ThreadTimeline(int intervalMs = 5)
+    {
+        var started = new ManualResetEventSlim();
+        var tid = 0;
+        _sampler = new Thread(() =>
+        {
+            tid = CurrentTid();
+            started.Set();
+            while (!_stop.IsCancellationRequested)
+            {
+                Sample();
+                _stop.Token.WaitHandle.WaitOne(intervalMs);
+            }
+        })
+        { IsBackground = true, Name = "bench timeline" };
+        _sampler.Start();
+        started.Wait();
+        _samplerTid = tid;
+    }
+
+    /// <summary>Marks the end of a phase (its start is the previous mark's time).</summary>
+    public void Mark(string phase)
+    {
+        Sample();
+        lock (_lock) _marks.Add((phase, Stopwatch.GetTimestamp()));
+    }
+
+    /// <summary>Marks the start of the first phase.</summary>
+    public void Start() => Mark("");
+
+    private static int CurrentTid()
+    {
+        try
+        {
+            return int.Parse(Path.GetFileName(new DirectoryInfo("/proc/thread-self").LinkTarget ?? "0"), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private void Sample()
+    {
+        var at = Stopwatch.GetTimestamp();
+        var cpu = new Dictionary<int, long>();
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories("/proc/self/task");
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var dir in tasks)
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var tid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "schedstat"));
+                var end = stat.IndexOf(' ', StringComparison.Ordinal);
+                cpu[tid] = long.Parse(stat.AsSpan(0, end < 0 ? stat.Length : end), CultureInfo.InvariantCulture);
+                lock (_lock)
+                {
+                    if (!_names.ContainsKey(tid)) _names[tid] = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+        lock (_lock) _samples.Add((at, cpu));
+    }
+
+    /// <summary>The per-thread view of <paramref name="phase"/> on standard error.</summary>
+    public void Print(string phase)
+    {
+        lock (_lock)
+        {
+            var end = _marks.FindIndex(m => m.Phase == phase);
+            if (end <= 0 || _samples.Count == 0)
+            {
+                Console.Error.WriteLine($"  [timeline] nothing sampled for {phase}");
+                return;
+            }
+            var (from, to) = (_marks[end - 1].At, _marks[end].At);
+            var wall = Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+            var inPhase = _samples.Where(s => s.At >= from && s.At <= to).ToList();
+            if (inPhase.Count < 2) return;
+            var tids = inPhase.SelectMany(s => s.Cpu.Keys).Distinct().Where(t => t != _samplerTid).ToList();
+            var rows = new List<(string Group, string Name, int Tid, double Busy, string Strip)>();
+            foreach (var tid in tids)
+            {
+                var at = new List<(double Ms, double CpuMs)>();
+                foreach (var s in inPhase)
+                {
+                    if (s.Cpu.TryGetValue(tid, out var ns)) at.Add((Stopwatch.GetElapsedTime(from, s.At).TotalMilliseconds, ns / 1e6));
+                }
+                if (at.Count < 2) continue;
+                var busy = at[^1].CpuMs - at[0].CpuMs;
+                if (busy < 1) continue;
+                var strip = new StringBuilder(Strip);
+                for (var b = 0; b < Strip; b++)
+                {
+                    var (t0, t1) = (wall * b / Strip, wall * (b + 1) / Strip);
+                    var share = (CpuAt(at, t1) - CpuAt(at, t0)) / (t1 - t0);
+                    strip.Append(share < 0.05 ? '.' : (char)('0' + Math.Clamp((int)Math.Round(share * 9), 0, 9)));
+                }
+                var name = _names.GetValueOrDefault(tid, "?");
+                rows.Add((GroupOf(tid, name), name, tid, busy, strip.ToString()));
+            }
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  [timeline] {phase}: {wall:F0} ms wall, {inPhase.Count} samples; per thread: CPU ms, idle ms (wall less CPU), share of a CPU in each 1/{Strip} of the phase"));
+            foreach (var r in rows.OrderBy(r => r.Group, StringComparer.Ordinal).ThenByDescending(r => r.Busy))
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  [timeline] {r.Group,-8} {r.Name,-16} {r.Tid,7} cpu {r.Busy,7:F0} idle {wall - r.Busy,7:F0} |{r.Strip}|"));
+            }
+            foreach (var g in rows.GroupBy(r => r.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  [timeline] total {g.Key,-8} cpu {g.Sum(r => r.Busy),7:F0} ms over {g.Count()} threads"));
+            }
+        }
+    }
+
+    /// <summary>A thread's CPU at <paramref name="ms"/> into the phase, interpolated between samples.</summary>
+    private static double CpuAt(List<(double Ms, double CpuMs)> at, double ms)
+    {
+        if (ms <= at[0].Ms) return at[0].CpuMs;
+        for (var i = 1; i < at.Count; i++)
+        {
+            if (at[i].Ms < ms) continue;
+            var (a, b) = (at[i - 1], at[i]);
+            return b.Ms <= a.Ms ? b.CpuMs : a.CpuMs + ((b.CpuMs - a.CpuMs) * (ms - a.Ms) / (b.Ms - a.Ms));
+        }
+        return at[^1].CpuMs;
+    }
+
+    private string GroupOf(int tid, string name) => tid == _pid ? "calling"
+        : name.StartsWith("ComplianceEngin", StringComparison.Ordinal) ? "workers"
+        : name.Contains("GC", StringComparison.Ordinal) || name.Contains("BGC", StringComparison.Ordinal) ? "gc"
+        : name.Contains("Tiered", StringComparison.Ordinal) ? "jit"
+        : name.Contains("TP Worker", StringComparison.Ordinal) ? "pool"
+        : "other";
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _sampler.Join();
+        _stop.Dispose();
+    }
+}
