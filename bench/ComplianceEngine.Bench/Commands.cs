@@ -42,7 +42,7 @@ internal static class Commands
                   --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
                   --gc-log: one line per garbage collection on stderr (generation, kind, reason, pause, generation sizes after)
                   --alloc-log: what each phase allocated, by type (sampled by the runtime's allocation ticks; large objects apart), on stderr
-                  --timeline: per thread (calling, workers, GC, JIT), its CPU and idle time in the evaluate phase and a strip of when it ran, on stderr
+                  --timeline: per thread (calling, workers, GC, JIT), its CPU, runnable and blocked time in the evaluate phase and a strip of when it ran, on stderr
                   --pause-after PHASE: after PHASE (e.g. evaluate), wait for a line on stdin (outside the timings; for a heap dump)
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]

@@ -8,9 +8,10 @@ namespace ComplianceEngine.Bench;
 /// <c>bench once --timeline</c>: what each thread of the process did during a phase, from Linux's per-thread scheduler
 /// statistics (<c>/proc/self/task/TID/schedstat</c>: nanoseconds on a CPU), sampled every few milliseconds by a thread of its
 /// own. On standard error, per thread of the phase (the calling thread, each evaluation worker, the GC's and the JIT's
-/// threads): its CPU time in the phase, its idle time (the phase's wall time less that), and a strip of its share of a CPU
-/// in each tenth of the phase ("9" busy all the tenth, "." not at all), so a wait (workers idle until the first onward hops)
-/// shows where it is. Linux only; elsewhere it prints that it has nothing.
+/// threads): its CPU time in the phase, the time it was runnable but waiting for a CPU (other threads', or other
+/// processes', turn), the time it was blocked (the rest: waiting for work), and a strip of its share of a CPU in each 1/40
+/// of the phase ("9" busy all of it, "." not at all), so a wait (workers blocked until the first onward hops) shows where
+/// it is. Linux only; elsewhere it prints that it has nothing.
 /// </summary>
 internal sealed class ThreadTimeline : IDisposable
 {
@@ -18,7 +19,7 @@ internal sealed class ThreadTimeline : IDisposable
     private readonly Thread _sampler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private readonly List<(long At, Dictionary<int, long> Cpu)> _samples = [];
+    private readonly List<(long At, Dictionary<int, (long Cpu, long Waiting)> Cpu)> _samples = [];
     private readonly Dictionary<int, string> _names = [];
     private readonly List<(string Phase, long At)> _marks = [];
     private readonly int _pid = Environment.ProcessId;
@@ -81,14 +82,16 @@ internal sealed class ThreadTimeline : IDisposable
         lock (_lock)
         {
             if (_listedAt == 0 || Stopwatch.GetElapsedTime(_listedAt, at).TotalMilliseconds >= 50) List(at);
-            var cpu = new Dictionary<int, long>(_handles.Count);
+            var cpu = new Dictionary<int, (long, long)>(_handles.Count);
             foreach (var (tid, handle) in _handles)
             {
                 try
                 {
                     var n = RandomAccess.Read(handle, _buffer, 0);
-                    var end = Array.IndexOf(_buffer, (byte)' ', 0, n);
-                    if (System.Buffers.Text.Utf8Parser.TryParse(_buffer.AsSpan(0, end < 0 ? n : end), out long ns, out _)) cpu[tid] = ns;
+                    // "<ns on a CPU> <ns waiting on a run queue> <time slices>"
+                    var line = _buffer.AsSpan(0, n);
+                    if (System.Buffers.Text.Utf8Parser.TryParse(line, out long ns, out var used)
+                        && System.Buffers.Text.Utf8Parser.TryParse(line[(used + 1)..], out long waiting, out _)) cpu[tid] = (ns, waiting);
                 }
                 catch (IOException)
                 {
@@ -154,16 +157,21 @@ internal sealed class ThreadTimeline : IDisposable
             var inPhase = _samples.Where(s => s.At >= from && s.At <= to).ToList();
             if (inPhase.Count < 2) return;
             var tids = inPhase.SelectMany(s => s.Cpu.Keys).Distinct().Where(t => t != _samplerTid).ToList();
-            var rows = new List<(string Group, string Name, int Tid, double Busy, string Strip)>();
+            var rows = new List<(string Group, string Name, int Tid, double Busy, double Waiting, string Strip)>();
             foreach (var tid in tids)
             {
                 var at = new List<(double Ms, double CpuMs)>();
+                var (waitFirst, waitLast) = (-1L, 0L);
                 foreach (var s in inPhase)
                 {
-                    if (s.Cpu.TryGetValue(tid, out var ns)) at.Add((Stopwatch.GetElapsedTime(from, s.At).TotalMilliseconds, ns / 1e6));
+                    if (!s.Cpu.TryGetValue(tid, out var ns)) continue;
+                    at.Add((Stopwatch.GetElapsedTime(from, s.At).TotalMilliseconds, ns.Cpu / 1e6));
+                    if (waitFirst < 0) waitFirst = ns.Waiting;
+                    waitLast = ns.Waiting;
                 }
                 if (at.Count < 2) continue;
                 var busy = at[^1].CpuMs - at[0].CpuMs;
+                var waiting = (waitLast - waitFirst) / 1e6;
                 if (busy < 1) continue;
                 var strip = new StringBuilder(Strip);
                 for (var b = 0; b < Strip; b++)
@@ -173,19 +181,19 @@ internal sealed class ThreadTimeline : IDisposable
                     strip.Append(share < 0.05 ? '.' : (char)('0' + Math.Clamp((int)Math.Round(share * 9), 0, 9)));
                 }
                 var name = _names.GetValueOrDefault(tid, "?");
-                rows.Add((GroupOf(tid, name), name, tid, busy, strip.ToString()));
+                rows.Add((GroupOf(tid, name), name, tid, busy, waiting, strip.ToString()));
             }
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  [timeline] {phase}: {wall:F0} ms wall, {inPhase.Count} samples; per thread: CPU ms, idle ms (wall less CPU), share of a CPU in each 1/{Strip} of the phase"));
+                $"  [timeline] {phase}: {wall:F0} ms wall, {inPhase.Count} samples; per thread: CPU ms, ms runnable but waiting for a CPU, blocked ms (the rest of the wall time), share of a CPU in each 1/{Strip} of the phase"));
             foreach (var r in rows.OrderBy(r => r.Group, StringComparer.Ordinal).ThenByDescending(r => r.Busy))
             {
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  [timeline] {r.Group,-8} {r.Name,-16} {r.Tid,7} cpu {r.Busy,7:F0} idle {wall - r.Busy,7:F0} |{r.Strip}|"));
+                    $"  [timeline] {r.Group,-8} {r.Name,-16} {r.Tid,7} cpu {r.Busy,7:F0} runnable {r.Waiting,7:F0} blocked {wall - r.Busy - r.Waiting,7:F0} |{r.Strip}|"));
             }
             foreach (var g in rows.GroupBy(r => r.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  [timeline] total {g.Key,-8} cpu {g.Sum(r => r.Busy),7:F0} ms over {g.Count()} threads"));
+                    $"  [timeline] total {g.Key,-8} cpu {g.Sum(r => r.Busy),7:F0} runnable {g.Sum(r => r.Waiting),7:F0} blocked {g.Sum(r => wall - r.Busy - r.Waiting),7:F0} ms over {g.Count()} threads"));
             }
         }
     }
