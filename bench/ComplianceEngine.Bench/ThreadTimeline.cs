@@ -74,7 +74,7 @@ internal sealed class ThreadTimeline : IDisposable
     /// <summary>
     /// Each thread's CPU time now. Light on allocation, not to disturb the GC it watches: each thread's schedstat file stays
     /// open and is read again from its start into one buffer; the threads are listed again every 50 ms (and a thread's
-    /// name read when it is first seen: a thread id can be reused).
+    /// name read when it is first seen; a thread that has ended is dropped, so an id reused by a new thread is named again).
     /// </summary>
     private void Sample()
     {
@@ -83,6 +83,7 @@ internal sealed class ThreadTimeline : IDisposable
         {
             if (_listedAt == 0 || Stopwatch.GetElapsedTime(_listedAt, at).TotalMilliseconds >= 50) List(at);
             var cpu = new Dictionary<int, (long, long)>(_handles.Count);
+            List<int>? ended = null;
             foreach (var (tid, handle) in _handles)
             {
                 try
@@ -95,8 +96,14 @@ internal sealed class ThreadTimeline : IDisposable
                 }
                 catch (IOException)
                 {
-                    // The thread has ended.
+                    // The thread has ended (its id may be reused by a new thread: listed, opened and named again then).
+                    (ended ??= []).Add(tid);
                 }
+            }
+            foreach (var tid in ended ?? [])
+            {
+                _handles[tid].Dispose();
+                _handles.Remove(tid);
             }
             _samples.Add((at, cpu));
         }
