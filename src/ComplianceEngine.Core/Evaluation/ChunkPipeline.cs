@@ -19,7 +19,9 @@ internal static class ChunkPipeline
     /// items being ready (already built: a list's): their chunks are queued as fast as they are cut, without waiting for a
     /// worker, and the calling thread goes on to the items after them (which it may have to build, e.g. an evaluation's onward
     /// hops: a search to set up first) while the workers judge the ready ones. Only chunks past them wait for room in the
-    /// queue (as many as there are workers), so the items built ahead stay few.
+    /// queue (as many as there are workers), so the items built ahead stay few. Until the calling thread has cut its first
+    /// chunk past the ready items, one worker judges them and the others wait: the calling thread is busy building then, and
+    /// one thread per core keeps the two from taking each other's core (and cache) instead of getting ahead.
     /// </summary>
     public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work, int readyItems)
     {
@@ -37,14 +39,18 @@ internal static class ChunkPipeline
         using var queue = new BlockingCollection<(int Index, List<T> Items, bool Counted)>();
         using var room = new SemaphoreSlim(workers, workers);
         using var failed = new CancellationTokenSource();
+        // Set once the calling thread is past the ready items (or done): the workers but the first wait for it.
+        using var pastReady = new ManualResetEventSlim(readyItems <= 0);
         ExceptionDispatchInfo? error = null;
         var threads = new Thread[workers];
         for (var w = 0; w < workers; w++)
         {
+            var joinsLater = w > 0;
             threads[w] = new Thread(() =>
             {
                 try
                 {
+                    if (joinsLater) pastReady.Wait(failed.Token);
                     foreach (var (index, items, counted) in queue.GetConsumingEnumerable(failed.Token))
                     {
                         if (counted) room.Release();
@@ -73,7 +79,11 @@ internal static class ChunkPipeline
             cut += chunk.Count;
             // A chunk that ends within the ready items is queued at once; later ones wait for room.
             var counted = cut > readyItems;
-            if (counted) room.Wait(failed.Token);
+            if (counted)
+            {
+                pastReady.Set();
+                room.Wait(failed.Token);
+            }
             queue.Add((count++, chunk, counted), failed.Token);
         }
         try
@@ -86,6 +96,7 @@ internal static class ChunkPipeline
         }
         finally
         {
+            pastReady.Set();
             queue.CompleteAdding();
             foreach (var t in threads) t.Join();
         }

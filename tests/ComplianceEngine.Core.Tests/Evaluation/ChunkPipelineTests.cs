@@ -63,6 +63,38 @@ public sealed class ChunkPipelineTests
     }
 
     [Fact]
+    public void Run_ReadyItems_OneWorkerJudgesThemWhileTheCallingThreadBuildsTheRest()
+    {
+        // The calling thread takes 300 ms to build the items after the ready ones (the onward search set up): meanwhile one
+        // worker judges the ready chunks, and the other joins only at the first chunk past them.
+        var judgedBefore = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var past = 0;
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                if (i == 100)
+                {
+                    Thread.Sleep(300);
+                    Volatile.Write(ref past, 1);
+                }
+                yield return i;
+            }
+        }
+
+        var results = ChunkPipeline.Run(Source(), chunkSize: 10, workers: 2, chunk =>
+        {
+            if (Volatile.Read(ref past) == 0) judgedBefore.Add(Environment.CurrentManagedThreadId);
+            Thread.Sleep(5);
+            return chunk[0];
+        }, readyItems: 100);
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(c => c * 10), results);
+        Assert.Equal(10, judgedBefore.Count);
+        Assert.Single(judgedBefore.Distinct());
+    }
+
+    [Fact]
     public async Task Run_PastTheReadyItems_TheCallingThreadRunsAheadByAsManyChunksAsWorkers()
     {
         using var gate = new ManualResetEventSlim();
