@@ -108,8 +108,9 @@ public sealed class Evaluator
         // threads when the phase ends.
         using var builders = new ThreadLocal<FindingBuilder>(() => new FindingBuilder());
         using var recorders = new ThreadLocal<CoverageTally>(() => new CoverageTally());
-        // The direct facts are built already: their chunks are queued at once, so that the onward search is set up (its graph,
-        // its filter, its first regimes' searches) while they are judged, instead of the workers waiting for its first hops.
+        // The direct facts are built already: their chunks are queued at once and one worker judges them while this thread sets
+        // up the onward search (its graph, its filter, its first regimes' searches), instead of every worker waiting for its
+        // first hops; the others join at the first chunk of hops (ChunkPipeline's ready items).
         var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk =>
         {
             var tally = EvaluateChunk(chunk, options, keepFacts, builders.Value, recorders.Value!);
