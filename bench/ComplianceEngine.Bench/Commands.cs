@@ -28,7 +28,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F] [--gc-log] [--pause-after PHASE]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F] [--gc-log] [--alloc-log] [--timeline] [--pause-after PHASE]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -42,6 +42,7 @@ internal static class Commands
                   --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
                   --gc-log: one line per garbage collection on stderr (generation, kind, reason, pause, generation sizes after)
                   --alloc-log: what each phase allocated, by type (sampled by the runtime's allocation ticks; large objects apart), on stderr
+                  --timeline: per thread (calling, workers, GC, JIT), its CPU, runnable and blocked time in the evaluate phase and a strip of when it ran, on stderr
                   --pause-after PHASE: after PHASE (e.g. evaluate), wait for a line on stdin (outside the timings; for a heap dump)
               run [--sizes 1000,10000,100000,1000000] [--mode memory|yaml|both|none] [--seed S] [--rules DIR] [--topology layered|dense]
                   [--work DIR] [--cli PATH] [--cli-max-flows N] [--live] [--timeout-minutes M]
@@ -97,6 +98,7 @@ internal static class Commands
         var live = o.Flag("live");
         using var gcLog = o.Flag("gc-log") ? new GcLog() : null;
         using var allocLog = o.Flag("alloc-log") ? new AllocLog() : null;
+        using var timeline = o.Flag("timeline") ? new ThreadTimeline() : null;
 
         var sw = Stopwatch.StartNew();
         var rulesDir = o.Get("rules", "rules");
@@ -113,7 +115,7 @@ internal static class Commands
         Estate estate;
         var generateMs = 0.0;
         var reset = false;
-        var recorder = new PhaseRecorder(live) { PauseAfter = o.Get("pause-after"), AllocLog = allocLog };
+        var recorder = new PhaseRecorder(live) { PauseAfter = o.Get("pause-after"), AllocLog = allocLog, Timeline = timeline };
         IReadOnlyList<Diagnostic> inputDiagnostics = [];
         var allocatedAtStart = 0L;
         if (mode == "memory")
@@ -217,6 +219,7 @@ internal static class Commands
                 $"  {p.Name,-8} {p.Milliseconds,8:F0} ms wall {p.CpuMilliseconds,8:F0} ms cpu {p.GcPauseMilliseconds,7:F0} ms GC pause (gen0/1/2 {p.Gen0}/{p.Gen1}/{p.Gen2}) {p.AllocatedBytes / 1048576.0,7:F0} MiB allocated {p.Items,11:N0} items{(p.LiveHeapBytes is { } l ? $"  live heap {l / 1048576.0:F0} MiB" : "")}"));
         }
         allocLog?.Print([.. phases.Select(p => p.Name)]);
+        timeline?.Print("evaluate");
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
         return 0;
     }

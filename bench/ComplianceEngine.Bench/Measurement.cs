@@ -60,13 +60,20 @@ internal sealed class PhaseRecorder : IEvaluationObserver
     /// <summary>Told when each phase completes (<c>--alloc-log</c>), so its allocations are the next phase's.</summary>
     public AllocLog? AllocLog { get; init; }
 
+    /// <summary>Told where each phase starts and ends (<c>--timeline</c>).</summary>
+    public ThreadTimeline? Timeline { get; init; }
+
     /// <summary>A phase after which to wait for a line on standard input (<c>--pause-after</c>), e.g. to take a heap dump.</summary>
     public string? PauseAfter { get; init; }
 
     /// <summary>Starts timing the next phase now.</summary>
     public void Restart()
     {
-        if (Phases.Count == 0) AllocLog?.Start();
+        if (Phases.Count == 0)
+        {
+            AllocLog?.Start();
+            Timeline?.Start();
+        }
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         _pauseAtStart = GC.GetTotalPauseDuration();
         (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -91,6 +98,7 @@ internal sealed class PhaseRecorder : IEvaluationObserver
         var (g0, g1, g2) = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
         long? live = _live ? GC.GetTotalMemory(forceFullCollection: true) : null;
         AllocLog?.NextPhase();
+        Timeline?.Mark(name);
         Phases.Add(new PhaseResult(name, elapsed.TotalMilliseconds, cpu.TotalMilliseconds, pause.TotalMilliseconds, g0, g1, g2, allocated, items, live));
         if (PauseAfter == name)
         {

@@ -11,7 +11,19 @@ namespace ComplianceEngine.Core.Evaluation;
 internal static class ChunkPipeline
 {
     /// <summary>Runs <paramref name="work"/> on consecutive chunks of <paramref name="source"/>; results in chunk order.</summary>
-    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work)
+    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work) =>
+        Run(source, chunkSize, workers, work, readyItems: 0);
+
+    /// <summary>
+    /// As <see cref="Run{T, TResult}(IEnumerable{T}, int, int, Func{List{T}, TResult})"/>, the first <paramref name="readyItems"/>
+    /// items being ready (already built: a list's): their chunks are queued as fast as they are cut, without waiting for a
+    /// worker, and the calling thread goes on to the items after them (which it may have to build, e.g. an evaluation's onward
+    /// hops: a search to set up first) while the workers judge the ready ones. Only chunks past them wait for room in the
+    /// queue (as many as there are workers), so the items built ahead stay few. Until the calling thread has cut its first
+    /// chunk past the ready items, one worker judges them and the others wait: the calling thread is busy building then, and
+    /// one thread per core keeps the two from taking each other's core (and cache) instead of getting ahead.
+    /// </summary>
+    public static List<TResult> Run<T, TResult>(IEnumerable<T> source, int chunkSize, int workers, Func<List<T>, TResult> work, int readyItems)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         if (workers <= 1) return [.. Chunks(source, chunkSize).Select(work)];
@@ -22,17 +34,28 @@ internal static class ChunkPipeline
         if (first.Count < chunkSize) return [work(first)];
 
         var results = new ConcurrentDictionary<int, TResult>();
-        using var queue = new BlockingCollection<(int Index, List<T> Items)>(boundedCapacity: workers);
+        // The queue is unbounded; room for chunks past the ready items is counted apart: one place per worker, taken as such
+        // a chunk is queued and given back as a worker takes it (a bounded queue of that capacity, for those chunks only).
+        using var queue = new BlockingCollection<(int Index, List<T> Items, bool Counted)>();
+        using var room = new SemaphoreSlim(workers, workers);
         using var failed = new CancellationTokenSource();
+        // Set once the calling thread is past the ready items (or done): the workers but the first wait for it.
+        using var pastReady = new ManualResetEventSlim(readyItems <= 0);
         ExceptionDispatchInfo? error = null;
         var threads = new Thread[workers];
         for (var w = 0; w < workers; w++)
         {
+            var joinsLater = w > 0;
             threads[w] = new Thread(() =>
             {
                 try
                 {
-                    foreach (var (index, items) in queue.GetConsumingEnumerable(failed.Token)) results[index] = work(items);
+                    if (joinsLater) pastReady.Wait(failed.Token);
+                    foreach (var (index, items, counted) in queue.GetConsumingEnumerable(failed.Token))
+                    {
+                        if (counted) room.Release();
+                        results[index] = work(items);
+                    }
                 }
                 catch (OperationCanceledException) when (failed.IsCancellationRequested)
                 {
@@ -50,16 +73,30 @@ internal static class ChunkPipeline
         }
 
         var count = 0;
+        long cut = 0;
+        void Queue(List<T> chunk)
+        {
+            cut += chunk.Count;
+            // A chunk that ends within the ready items is queued at once; later ones wait for room.
+            var counted = cut > readyItems;
+            if (counted)
+            {
+                pastReady.Set();
+                room.Wait(failed.Token);
+            }
+            queue.Add((count++, chunk, counted), failed.Token);
+        }
         try
         {
-            queue.Add((count++, first), failed.Token);
-            while (chunks.MoveNext()) queue.Add((count++, chunks.Current), failed.Token);
+            Queue(first);
+            while (chunks.MoveNext()) Queue(chunks.Current);
         }
         catch (OperationCanceledException) when (failed.IsCancellationRequested)
         {
         }
         finally
         {
+            pastReady.Set();
             queue.CompleteAdding();
             foreach (var t in threads) t.Join();
         }

@@ -98,7 +98,7 @@ public sealed class Evaluator
     {
         var observer = options.Observer;
         var context = new EvaluationContext(options.AsOf, estate.Organization) { CoverageScope = CoverageScopeOn(options.AsOf) };
-        var (resolved, all) = DeriveOnceThrough(estate, context, options, workers);
+        var (resolved, all, ready) = DeriveOnceThrough(estate, context, options, workers);
 
         // Coverage is merged as each chunk is judged: the chunks' sets do not wait for the report.
         var coverage = new CoverageTally();
@@ -108,6 +108,9 @@ public sealed class Evaluator
         // threads when the phase ends.
         using var builders = new ThreadLocal<FindingBuilder>(() => new FindingBuilder());
         using var recorders = new ThreadLocal<CoverageTally>(() => new CoverageTally());
+        // The direct facts are built already: their chunks are queued at once and one worker judges them while this thread sets
+        // up the onward search (its graph, its filter, its first regimes' searches), instead of every worker waiting for its
+        // first hops; the others join at the first chunk of hops (ChunkPipeline's ready items).
         var chunks = ChunkPipeline.Run(all, options.ChunkSize, workers, chunk =>
         {
             var tally = EvaluateChunk(chunk, options, keepFacts, builders.Value, recorders.Value!);
@@ -115,7 +118,7 @@ public sealed class Evaluator
             // The chunk's finding caches (per rule, site and fact) served its findings: they need not wait for the report.
             tally.ReleaseBuilder();
             return tally;
-        });
+        }, readyItems: ready);
         observer?.Counted("verdicts", chunks.Sum(c => c.Verdicts));
         observer?.Counted("session-facts", chunks.Sum(c => (long)c.JudgedFacts));
         observer?.PhaseCompleted(EvaluationPhase.Evaluate, chunks.Sum(c => (long)c.Facts));
@@ -128,16 +131,18 @@ public sealed class Evaluator
     /// the direct transfers it walks) is dropped as soon as its last hop is taken. Judged facts are garbage then, instead of
     /// living until the last chunk is judged and the report is built.
     /// </summary>
-    private (ResolvedEstate Resolved, IEnumerable<Fact> Facts) DeriveOnceThrough(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
+    /// <remarks>Also gives how many of the facts are built already (the placements, declared and implied transfers: the list's).</remarks>
+    private (ResolvedEstate Resolved, IEnumerable<Fact> Facts, int Ready) DeriveOnceThrough(Estate estate, EvaluationContext context, EvaluationOptions options, int workers)
     {
         var (resolved, all, direct, volumes) = DeriveDirect(estate, context, options, workers);
+        var ready = all.Count;
         IEnumerable<Fact>? hops = null;
         if (OnwardHopFilter(options, workers) is (var follow, var filter))
         {
             var onward = filter is null ? FlowAnalyzer.OnwardHops(direct, follow) : FlowAnalyzer.OnwardHops(direct, follow, filter);
             hops = onward.Select(volumes.Apply);
         }
-        return (resolved, new OnceThrough<Fact>(all, hops));
+        return (resolved, new OnceThrough<Fact>(all, hops), ready);
     }
 
     /// <summary>The threads the options allow.</summary>
