@@ -8,9 +8,9 @@ namespace ComplianceEngine.Import.Istio;
 
 /// <summary>
 /// Reads Istio ServiceEntries with <c>location: MESH_EXTERNAL</c> (the default): each host is a Recipient (country from
-/// the ImportMapping, else indeterminate), and every imported store in a namespace the entry is exported to (Istio's
-/// <c>exportTo</c>: every namespace by default, <c>.</c> its own) sends data to it, encrypted in transit when every port
-/// is TLS/HTTPS (or 443).
+/// the ImportMapping, else indeterminate), and every imported store in a namespace sends data to it, encrypted in transit
+/// when every port is TLS/HTTPS (or 443). Istio's <c>exportTo</c> scopes which namespaces' proxies are configured for the
+/// hosts and blocks no traffic: stores of namespaces outside it keep their flows, named in a note (CE2073).
 /// </summary>
 internal static partial class ServiceEntryReader
 {
@@ -66,15 +66,24 @@ internal static partial class ServiceEntryReader
             var owner = $"ServiceEntry '{o.Namespace}/{o.Name}'";
             AnnotationKeys.CheckShape(o.Object["metadata"]["annotations"], "metadata.annotations", owner, session.Diagnostics);
             var flowFacts = DataFacts.FromAnnotations(o.Annotations, owner, session.Diagnostics);
-            // Istio exports an entry to every namespace unless exportTo says otherwise ("." its own, "*" all, or names).
+            // Istio exports an entry to every namespace unless exportTo says otherwise ("." its own, "*" all, or names). Exporting
+            // configures the proxies of those namespaces for the hosts; it blocks nothing: under ALLOW_ANY, Istio's default
+            // outboundTrafficPolicy, a workload elsewhere reaches the hosts as unmatched (passthrough) traffic. So every
+            // namespace's stores send data to the hosts, and those outside exportTo are named in a note.
             var exportTo = spec["exportTo"].Strings;
             var everywhere = exportTo.Count == 0 || exportTo.Contains("*");
+            bool Exported(string ns) => everywhere || exportTo.Contains(ns) || (ns == o.Namespace && exportTo.Contains("."));
             // Only workloads have a namespace: a bucket or backup store imported from another source calls no host.
-            bool Reaches(string? ns) => ns is not null && (everywhere || exportTo.Contains(ns) || (ns == o.Namespace && exportTo.Contains(".")));
-            var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && Reaches(d.Namespace)).ToList();
+            var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace is not null).ToList();
+            var outside = sources.Select(d => d.Namespace!).Where(ns => !Exported(ns)).Distinct().Order(StringComparer.Ordinal).ToList();
+            if (outside.Count > 0)
+                session.Diagnostics.Note(DiagnosticCodes.SourceEgressNotRestricted,
+                    $"{owner}: exportTo ({string.Join(", ", exportTo)}) leaves out {string.Join(", ", outside.Select(ns => $"namespace '{ns}'"))}; exportTo scopes which proxies are configured for {string.Join(", ", hosts.Select(h => h.String))}, "
+                    + "and Istio documents no traffic block for it (under ALLOW_ANY, the default, calls pass through as unmatched traffic), so the flows of the stores there are kept",
+                    spec["exportTo"].Location);
             if (sources.Count == 0)
                 session.Diagnostics.Warning(DiagnosticCodes.SourceDanglingReference,
-                    $"{owner}: no imported DataStore is in {(everywhere ? "any namespace" : $"the namespaces it is exported to ({string.Join(", ", exportTo)})")}, so no flow to {string.Join(", ", hosts.Select(h => h.String))} is imported; annotate the workloads there with {AnnotationKeys.Categories}", o.Object.Location);
+                    $"{owner}: no imported DataStore is in any namespace, so no flow to {string.Join(", ", hosts.Select(h => h.String))} is imported; annotate the workloads with {AnnotationKeys.Categories}", o.Object.Location);
 
             foreach (var host in hosts)
             {
