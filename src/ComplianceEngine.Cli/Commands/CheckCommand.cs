@@ -135,6 +135,7 @@ internal static class CheckCommand
         };
         command.SetAction(parse =>
         {
+            using var batch = BatchGarbageCollection.Enter();
             var service = services.GetRequiredService<ComplianceService>();
             var clock = services.GetRequiredService<TimeProvider>();
             if (!CommonOptions.TryGetAsOf(parse.GetValue(asOf), clock, console.Error, out var date)) return ExitCodes.InvalidInput;
