@@ -13,36 +13,15 @@ namespace ComplianceEngine.Core.Tests.Evaluation;
 /// </summary>
 public sealed class VerdictTallyTests
 {
-    private static readonly EvaluationContext Context = new(new DateOnly(2026, 11, 25), null);
+    private static readonly EvaluationContext Context = SccTransferRule.Context;
 
-    private static readonly Lazy<CompiledRuleSet> RuleSet = new(() =>
-    {
-        var (engine, diagnostics) = TestEngine.Create(TestEngine.Pack("""
-            - id: EU-A
-              title: Transfers out of the EEA need SCCs
-              appliesTo: transfer
-              severity: high
-              citations: [{instrument: GDPR, article: Art. 46}]
-              when: {field: regimes, contains: EU}
-              require: {field: mechanisms, contains: scc}
-              message: "{subject} sends data to {destination.country} without SCCs"
-              remediation: "Sign SCCs for {path}"
-        """));
-        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        return engine.Rules;
-    });
+    private static readonly Lazy<CompiledRuleSet> RuleSet = SccTransferRule.RuleSet;
 
-    private static Site Site(string name, string country) =>
-        new("Cluster", name, country, null, [], ["EU"], new SourceLocation($"{name}.yaml", 1, 1));
+    private static Site Site(string name, string country) => SccTransferRule.Site(name, country);
 
     private static TransferFact Transfer(string flow) => Transfer(flow, Site("de-1", "DE"), Site("us-1", "US"));
 
-    private static TransferFact Transfer(string flow, Site source, Site destination) =>
-        new(Context, new FindingSubject("DataFlow", flow, new SourceLocation($"{flow}.yaml", 2, 3)), ["de-1", "us-1"], source, destination, "analytics")
-        {
-            Categories = ["user.contact"],
-            Regimes = ["EU"],
-        };
+    private static TransferFact Transfer(string flow, Site source, Site destination) => SccTransferRule.Transfer(flow, source, destination);
 
     [Fact]
     public void ReleaseBuilder_ThenMoreVerdicts_FindingsAsAFreshBuilderMakesThem()
