@@ -130,7 +130,7 @@ public sealed partial class FlowAnalyzer
         var scratch = new SearchScratch();
         foreach (var regime in graph.Regimes)
         {
-            foreach (var (_, _, hop) in graph.SearchLendingFor(regime, scratch, filter).Hops(filter)) yield return hop;
+            foreach (var (_, _, hop) in graph.SearchFor(regime, scratch, filter).Hops(filter)) yield return hop;
         }
     }
 
@@ -299,26 +299,21 @@ internal sealed class RegimeTrace
     /// </summary>
     private ImmutableArray<string> PathTo(int node)
     {
-        var pages = _paths ??= new ImmutableArray<string>[]?[(_via.Length >> PageBits) + 1];
-        var known = Known(pages, node);
-        if (!known.IsDefault) return known;
+        var paths = _paths ??= new ImmutableArray<string>[_via.Length];
+        if (!paths[node].IsDefault) return paths[node];
         var chain = t_chain ??= [];
         chain.Clear();
         var n = node;
-        for (; ReachedBy[n] >= 0 && Known(pages, n).IsDefault; n = _via[n]) chain.Add(n);
-        var path = ReachedBy[n] >= 0 ? Known(pages, n) : [];
+        for (; ReachedBy[n] >= 0 && paths[n].IsDefault; n = _via[n]) chain.Add(n);
+        var path = ReachedBy[n] >= 0 ? paths[n] : [];
         for (var i = chain.Count - 1; i >= 0; i--)
         {
             var at = chain[i];
             path = Appended(path, _transfers[ReachedBy[at]].Path);
-            (pages[at >> PageBits] ??= new ImmutableArray<string>[1 << PageBits])[at & ((1 << PageBits) - 1)] = path;
+            paths[at] = path;
         }
         return path;
     }
-
-    /// <summary>The path to <paramref name="node"/> worked out already (default: not yet).</summary>
-    private static ImmutableArray<string> Known(ImmutableArray<string>[]?[] pages, int node) =>
-        pages[node >> PageBits] is { } page ? page[node & ((1 << PageBits) - 1)] : default;
 
     /// <summary><paramref name="path"/> followed by <paramref name="hop"/>, overlapping the longest tail of the path the hop starts with (as <see cref="FlowAnalyzer.Append"/>).</summary>
     private static ImmutableArray<string> Appended(ImmutableArray<string> path, ImmutableArray<string> hop)
@@ -338,14 +333,7 @@ internal sealed class RegimeTrace
         return ImmutableCollectionsMarshal.AsImmutableArray(names);
     }
 
-    /// <summary>
-    /// The paths to nodes worked out so far, in pages of 2^<see cref="PageBits"/> nodes made as they are first written: a
-    /// regime's search reads the paths of few nodes, and one array over every node is a large object (from about 10,600
-    /// nodes) made per regime. Two threads that race to make a page lose only what the other wrote to it (worked out again).
-    /// </summary>
-    private ImmutableArray<string>[]?[]? _paths;
-
-    private const int PageBits = 10;
+    private ImmutableArray<string>[]? _paths;
 
     [ThreadStatic]
     private static List<int>? t_chain;

@@ -232,15 +232,7 @@ internal sealed partial class OnwardGraph
     /// </summary>
     public RegimeSearch SearchFor(string regime, SearchScratch scratch, IOnwardHopFilter? filter) => Run(regime, scratch, cut: true, filter);
 
-    /// <summary>
-    /// As <see cref="SearchFor(string, SearchScratch, IOnwardHopFilter?)"/>, the search's per-edge tables (<see cref="RegimeSearch.Bound"/>,
-    /// <see cref="RegimeSearch.Candidates"/>) lent from <paramref name="scratch"/> instead of copied: valid only until the scratch's
-    /// next search, so for a caller that takes all of a search's hops before it starts the next (the batch search). Two
-    /// arrays of one entry per edge (large objects from about 85,000 edges) are then not made per regime.
-    /// </summary>
-    public RegimeSearch SearchLendingFor(string regime, SearchScratch scratch, IOnwardHopFilter? filter) => Run(regime, scratch, cut: true, filter, lend: true);
-
-    private RegimeSearch Run(string regime, SearchScratch scratch, bool cut, IOnwardHopFilter? filter, bool lend = false)
+    private RegimeSearch Run(string regime, SearchScratch scratch, bool cut, IOnwardHopFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(scratch);
         var r = Regimes.IndexOf(regime);
@@ -270,7 +262,7 @@ internal sealed partial class OnwardGraph
         if (cut)
         {
             // The edges a hop of the regime may be wanted along (asked once per edge, not per hop).
-            candidates = lend ? scratch.Candidates : new bool[count];
+            candidates = new bool[count];
             for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
             Live(candidates, live, scratch.Stack);
         }
@@ -342,7 +334,7 @@ internal sealed partial class OnwardGraph
             if (Outgoing[node] is not null && live[node] == SearchScratch.Leaves) arrived[k] = lots.SetAt(node, Lots);
         }
         lots.Measure();
-        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, lend ? bound : (bool[])bound.Clone()) { Candidates = candidates, CutFor = filter };
+        return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone()) { Candidates = candidates, CutFor = filter };
     }
 
     /// <summary>
@@ -904,9 +896,6 @@ internal sealed class SearchScratch
     public bool[] Queued { get; private set; } = [];
     public bool[] Bound { get; private set; } = [];
 
-    /// <summary>Per edge, whether a hop may be wanted along it (a lending search's <see cref="RegimeSearch.Candidates"/>).</summary>
-    public bool[] Candidates { get; private set; } = [];
-
     /// <summary>
     /// Per node, whether a cut search follows the regime's data there (<see cref="OnwardGraph.SearchFor"/>): its data can
     /// leave it as a hop that may be wanted (<see cref="Leaves"/>), it can reach such a node (<see cref="Passes"/>), or
@@ -940,7 +929,6 @@ internal sealed class SearchScratch
         if (Queued.Length < nodes) Queued = new bool[nodes];
         else Array.Clear(Queued, 0, nodes);
         if (Bound.Length < edges) Bound = new bool[edges];
-        if (Candidates.Length < edges) Candidates = new bool[edges];
         if (Live.Length < nodes) Live = new byte[nodes];
         Queue.Clear();
     }
