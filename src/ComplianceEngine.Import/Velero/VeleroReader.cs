@@ -67,6 +67,7 @@ internal static partial class VeleroReader
             var spec = o.Kind == "Schedule" ? o.Object["spec"]["template"] : o.Object["spec"];
             var owner = $"Velero {o.Kind} '{o.Name}'";
             if (o.Kind == "Schedule" && !KeepsPausedSchedule(session, o, owner)) continue;
+            if (!Runs(session, o, owner)) continue;
             if (spec["labelSelector"].Exists && spec["orLabelSelectors"].Exists)
             {
                 // Velero's backup controller fails such a backup validation (FailedValidation): it backs up nothing.
@@ -110,7 +111,7 @@ internal static partial class VeleroReader
                 continue;
             }
             Snapshots(session, o, owner, spec, stores, vsls, vslProviders);
-            DataMover(session, owner, spec, stores, bslName, bsl);
+            DataMover(session, owner, spec, stores, bslName, bsl, NativeSnapshotsTaken(o) is 0);
         }
     }
 
@@ -237,6 +238,7 @@ internal static partial class VeleroReader
             foreach (var name in names) listed.Add((vsls[name], o.Object.Location));
         }
         if (listed.Count == 0) return;
+        if (NoNativeSnapshots(session, o, owner, spec)) return;
 
         var policy = spec["resourcePolicy"];
         var snapshotsOff = spec["snapshotVolumes"].IsFalse;

@@ -240,4 +240,6 @@ public static class DiagnosticCodes
     public const string SourceDeposedObject = "CE2076";
     /// <summary>A source that holds nothing to import (an empty Terraform state, an empty List or manifest), so nothing of it is judged (warning).</summary>
     public const string SourceEmpty = "CE2077";
+    /// <summary>A status value the reader does not know (a Velero Backup or Schedule <c>status.phase</c>): the object is read as doing what its spec says (warning).</summary>
+    public const string SourceStatusUnknown = "CE2078";
 }
