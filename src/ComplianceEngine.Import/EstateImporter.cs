@@ -24,7 +24,7 @@ public sealed class EstateImporter : ISourceReader
         ArgumentNullException.ThrowIfNull(document);
         return ImportMapping.IsMapping(document) || TerraformPlanReader.Recognises(document) || KubernetesReader.Recognises(document)
             || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document) || KarmadaReader.Recognises(document)
-            || OcmReader.Recognises(document) || FidesReader.Recognises(document);
+            || OcmReader.Recognises(document) || FidesReader.Recognises(document) || MeshConfigReader.Recognises(document);
     }
 
     /// <inheritdoc />
@@ -55,7 +55,7 @@ public sealed class EstateImporter : ISourceReader
         KarmadaReader.Read(session, [.. ordered.Where(KarmadaReader.Recognises)]);
         OcmReader.Read(session, [.. ordered.Where(OcmReader.Recognises)]);
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
-        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
+        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)], [.. ordered.Where(MeshConfigReader.Recognises)]);
         FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
         ReportUnreadItems(ordered.Where(Recognises), diagnostics);
         mapping.ReportUnused(diagnostics);
@@ -69,7 +69,7 @@ public sealed class EstateImporter : ISourceReader
     private static void ReportUnreadItems(IEnumerable<SourceDocument> documents, DiagnosticBag diagnostics)
     {
         var objects = documents.Where(d => KubernetesObjects.TypeOf(d.Root).Kind?.EndsWith("List", StringComparison.Ordinal) == true).SelectMany(KubernetesObjects.Objects);
-        foreach (var unread in objects.Where(o => !IsRead(o.ApiVersion, o.Kind)).GroupBy(o => (o.Document.File, o.Kind)))
+        foreach (var unread in objects.Where(o => !IsRead(o.ApiVersion, o.Kind) && !MeshConfigReader.Reads(o)).GroupBy(o => (o.Document.File, o.Kind)))
             diagnostics.Warning(DiagnosticCodes.SourceNotRead,
                 $"{unread.Count()} object(s) of kind {unread.Key.Kind} in this List are not a source the engine reads; they are ignored", unread.First().Object.Location);
     }

@@ -242,4 +242,6 @@ public static class DiagnosticCodes
     public const string SourceEmpty = "CE2077";
     /// <summary>A status value the reader does not know (a Velero Backup or Schedule <c>status.phase</c>): the object is read as doing what its spec says (warning).</summary>
     public const string SourceStatusUnknown = "CE2078";
+    /// <summary>Istio egress under <c>REGISTRY_ONLY</c>: a workload's proxy not configured for a ServiceEntry host (exportTo, Sidecar egress) drops the calls, and the flow is not imported (note); flows kept where no proxy is known to apply (note); mesh configurations that disagree, so nothing is narrowed (warning).</summary>
+    public const string SourceEgressNarrowed = "CE2079";
 }
