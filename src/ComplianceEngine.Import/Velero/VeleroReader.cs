@@ -93,6 +93,7 @@ internal static partial class VeleroReader
                     paths.At);
                 continue;
             }
+            NoteResourcePolicy(session, o, owner, spec);
             var bslName = spec["storageLocation"].String ?? defaultBsl ?? "default";
             if (bsls.TryGetValue(bslName, out var bsl))
                 BackUp(session, stores, bsl, spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
@@ -243,19 +244,15 @@ internal static partial class VeleroReader
         var policy = spec["resourcePolicy"];
         var snapshotsOff = spec["snapshotVolumes"].IsFalse;
         var fsBackup = spec["defaultVolumesToFsBackup"].IsTrue || spec["defaultVolumesToRestic"].IsTrue;
-        if ((snapshotsOff || fsBackup) && policy.Exists)
-        {
-            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
-                $"{owner}: its resourcePolicy (ConfigMap '{policy["name"].String}', not among the inputs) can take volume snapshots whatever {(snapshotsOff ? "snapshotVolumes" : "defaultVolumesToFsBackup")} says; the snapshot locations are read as used",
-                policy.Location);
-        }
-        else if (snapshotsOff)
+        // A volume policy's snapshot action overrides both settings: with a resourcePolicy the snapshot locations are read
+        // as used (NoteResourcePolicy has said the policy is not applied).
+        if (snapshotsOff && !policy.Exists)
         {
             session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
                 $"{owner}: snapshotVolumes is false, so Velero takes no volume snapshots and copies nothing to the snapshot locations", spec["snapshotVolumes"].Location);
             return;
         }
-        else if (fsBackup)
+        else if (fsBackup && !policy.Exists)
         {
             var at = spec["defaultVolumesToFsBackup"].Exists ? spec["defaultVolumesToFsBackup"].Location : spec["defaultVolumesToRestic"].Location;
             var snapshotted = stores.Where(s => SnapshotsDespiteFsBackup(session, owner, s, at)).ToList();

@@ -113,4 +113,17 @@ public sealed class VeleroStatusTests
         Assert.NotEmpty(BackupsOf(estate));
         Assert.Contains("did you mean 'Enabled'", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceStatusUnknown).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Backup_ResourcePolicy_IsNotSilentlyIgnored()
+    {
+        // Before: with snapshots on and no file-system backup, the resourcePolicy was ignored without a word.
+        var spec = "  includedNamespaces: [p]\n  volumeSnapshotLocations: [ebs]\n  resourcePolicy: {kind: configmap, name: skip-tmp}\n";
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + $"apiVersion: velero.io/v1\nkind: Backup\nmetadata: {{name: b1, namespace: velero}}\nspec:\n{spec}");
+        Assert.Equal(3, BackupsOf(estate).Count); // read as copying everything: over-included, said in a warning
+        var warning = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceSelectorUndecided);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("resourcePolicy (ConfigMap 'velero/skip-tmp')", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("skip", warning.Message, StringComparison.Ordinal);
+    }
 }
