@@ -15,13 +15,14 @@ internal static partial class ServiceEntryReader
 {
     /// <summary>The labels of a store's pods: its workload's pod template labels, else the labels of its source object.</summary>
     private static IReadOnlyDictionary<string, Cursor> PodLabels(NativeDraft store) =>
-        store.SourceObject?["spec"]["template"]["metadata"]["labels"].ScalarMap ?? store.SourceLabels ?? new Dictionary<string, Cursor>();
+        (store.SourceObject is { } o && store.SourceKey is { } key ? KubernetesObjects.PodTemplate(o, key.Kind)["metadata"]["labels"].ScalarMap : null)
+        ?? store.SourceLabels ?? new Dictionary<string, Cursor>();
 
     /// <summary>Whether a store's pods run an Istio proxy: false when the pod template opts out, null when its pods are not among the inputs.</summary>
     private static bool? RunsProxy(NativeDraft store)
     {
-        if (store.SourceObject is not { } o || !o["spec"]["template"].Exists) return null;
-        var metadata = o["spec"]["template"]["metadata"];
+        if (store.SourceObject is not { } o || store.SourceKey is not { } key || key.Kind == "PersistentVolumeClaim" || !KubernetesObjects.PodTemplate(o, key.Kind).Exists) return null;
+        var metadata = KubernetesObjects.PodTemplate(o, key.Kind)["metadata"];
         var inject = metadata["labels"]["sidecar.istio.io/inject"].String ?? metadata["annotations"]["sidecar.istio.io/inject"].String;
         return !string.Equals(inject, "false", StringComparison.OrdinalIgnoreCase);
     }

@@ -195,7 +195,8 @@ internal static partial class VeleroReader
             sets.Add(("its labels", o["metadata"]["labels"].ScalarMap));
             return (sets, "a selected pod that mounts the claim brings it into the backup, and pods are not among the sources");
         }
-        var template = o["spec"]["template"]["metadata"]["labels"];
+        var pod = KubernetesObjects.PodTemplate(o, key.Kind);
+        var template = pod["metadata"]["labels"];
         if (template.Exists) sets.Add(("its pod template's labels", template.ScalarMap));
         if (key.Kind == "StatefulSet")
         {
@@ -206,8 +207,8 @@ internal static partial class VeleroReader
                 sets.Add(("its claims' labels", labels));
             }
         }
-        if (!template.Exists) return (sets, $"the {key.Kind} has no spec.template.metadata.labels, so its pods' labels are not in the source");
-        var claims = o["spec"]["template"]["spec"]["volumes"].Items.Select(v => v["persistentVolumeClaim"]["claimName"].String).OfType<string>().ToList();
+        if (!template.Exists) return (sets, $"the {key.Kind} has no {KubernetesObjects.PodTemplatePath(key.Kind)}metadata.labels, so its pods' labels are not in the source");
+        var claims = pod["spec"]["volumes"].Items.Select(v => v["persistentVolumeClaim"]["claimName"].String).OfType<string>().ToList();
         return (sets, claims.Count > 0 ? $"its pods mount claims ({string.Join(", ", claims)}) whose own labels are not among the inputs, and a claim the selector takes is backed up with its data" : null);
     }
 
@@ -280,7 +281,7 @@ internal static partial class VeleroReader
                 $"{owner}: whether DataStore '{store.Name}' is snapshotted or goes by file-system backup depends on the pods that mount it, which are not among the sources; it is read as snapshotted", at);
             return true;
         }
-        return o["spec"]["template"]["metadata"]["annotations"]["backup.velero.io/backup-volumes-excludes"].String is { Length: > 0 };
+        return KubernetesObjects.PodTemplate(o, store.SourceKey.Value.Kind)["metadata"]["annotations"]["backup.velero.io/backup-volumes-excludes"].String is { Length: > 0 };
     }
 
     private static string Describe(Cursor spec)
