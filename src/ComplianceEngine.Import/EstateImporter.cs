@@ -37,8 +37,8 @@ public sealed class EstateImporter : ISourceReader
         if (api is null || kind is null) return null;
         if (kind == "List" && m.Get("items") is YamlSequence items)
         {
-            var kinds = items.Items.OfType<YamlMapping>().Select(i => (i.Get("kind") as YamlScalar)?.Value ?? "?").Distinct().Order(StringComparer.Ordinal);
-            return $"a List of {string.Join(", ", kinds)}";
+            var kinds = items.Items.OfType<YamlMapping>().Select(i => (i.Get("kind") as YamlScalar)?.Value ?? "?").Distinct().Order(StringComparer.Ordinal).ToList();
+            return kinds.Count == 0 ? "an empty List (no items)" : $"a List of {string.Join(", ", kinds)}";
         }
         return $"kind {kind} ({api})";
     }

@@ -75,6 +75,11 @@ internal sealed partial class TerraformPlanReader
             Diagnostics.Error(DiagnosticCodes.SourceMalformed, "resource_changes must be a list", changes.Location);
             return;
         }
+        if (!changes.Items.Any())
+        {
+            Diagnostics.Warning(DiagnosticCodes.SourceEmpty, "this Terraform plan's resource_changes is empty (Terraform lists every resource, unchanged ones as no-op); nothing imported", changes.Location);
+            return;
+        }
         IndexConfiguration(_root["configuration"]["root_module"], "");
 
         var all = new List<Change>();
