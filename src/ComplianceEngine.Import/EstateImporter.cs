@@ -24,7 +24,7 @@ public sealed class EstateImporter : ISourceReader
         ArgumentNullException.ThrowIfNull(document);
         return ImportMapping.IsMapping(document) || TerraformPlanReader.Recognises(document) || KubernetesReader.Recognises(document)
             || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document) || KarmadaReader.Recognises(document)
-            || OcmReader.Recognises(document) || FidesReader.Recognises(document);
+            || OcmReader.Recognises(document) || FidesReader.Recognises(document) || MeshConfigReader.Recognises(document) || CarriesUnreadData(document);
     }
 
     /// <inheritdoc />
@@ -37,8 +37,8 @@ public sealed class EstateImporter : ISourceReader
         if (api is null || kind is null) return null;
         if (kind == "List" && m.Get("items") is YamlSequence items)
         {
-            var kinds = items.Items.OfType<YamlMapping>().Select(i => (i.Get("kind") as YamlScalar)?.Value ?? "?").Distinct().Order(StringComparer.Ordinal);
-            return $"a List of {string.Join(", ", kinds)}";
+            var kinds = items.Items.OfType<YamlMapping>().Select(i => (i.Get("kind") as YamlScalar)?.Value ?? "?").Distinct().Order(StringComparer.Ordinal).ToList();
+            return kinds.Count == 0 ? "an empty List (no items)" : $"a List of {string.Join(", ", kinds)}";
         }
         return $"kind {kind} ({api})";
     }
@@ -55,9 +55,10 @@ public sealed class EstateImporter : ISourceReader
         KarmadaReader.Read(session, [.. ordered.Where(KarmadaReader.Recognises)]);
         OcmReader.Read(session, [.. ordered.Where(OcmReader.Recognises)]);
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
-        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)]);
+        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)], [.. ordered.Where(MeshConfigReader.Recognises)]);
         FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
         ReportUnreadItems(ordered.Where(Recognises), diagnostics);
+        ReportUnreadData(ordered, diagnostics);
         mapping.ReportUnused(diagnostics);
         return session.Build();
     }
@@ -69,9 +70,49 @@ public sealed class EstateImporter : ISourceReader
     private static void ReportUnreadItems(IEnumerable<SourceDocument> documents, DiagnosticBag diagnostics)
     {
         var objects = documents.Where(d => KubernetesObjects.TypeOf(d.Root).Kind?.EndsWith("List", StringComparison.Ordinal) == true).SelectMany(KubernetesObjects.Objects);
-        foreach (var unread in objects.Where(o => !IsRead(o.ApiVersion, o.Kind)).GroupBy(o => (o.Document.File, o.Kind)))
+        foreach (var unread in objects.Where(o => !IsReadByAny(o) && DataKeysOf(o).Count == 0).GroupBy(o => (o.Document.File, o.Kind)))
             diagnostics.Warning(DiagnosticCodes.SourceNotRead,
                 $"{unread.Count()} object(s) of kind {unread.Key.Kind} in this List are not a source the engine reads; they are ignored", unread.First().Object.Location);
+    }
+
+    /// <summary>The keys that say an object holds data: written on an object no reader reads, they would be dropped.</summary>
+    private static readonly string[] DataKeys = [AnnotationKeys.Categories, AnnotationKeys.Subjects, AnnotationKeys.SubjectTypes, AnnotationKeys.Individuals, AnnotationKeys.Store];
+
+    /// <summary>Kinds that run pods or hold volumes: one no reader reads (a removed apiVersion, a PersistentVolume) cannot hold the data its keys declare.</summary>
+    private static readonly HashSet<string> PodOrStorageKinds =
+        ["StatefulSet", "Deployment", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController", "PersistentVolumeClaim", "PersistentVolume"];
+
+    /// <summary>The data keys among an object's labels and annotations, in order.</summary>
+    private static List<string> DataKeysOf(KubeObject o) =>
+        [.. o.Labels.Keys.Concat(o.Annotations.Keys).Where(k => DataKeys.Contains(k, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private static bool IsReadByAny(KubeObject o) => IsRead(o.ApiVersion, o.Kind) || MeshConfigReader.Reads(o);
+
+    /// <summary>A Kubernetes object (or List) that no reader reads and that carries data keys: taken so the keys are not dropped unsaid.</summary>
+    private static bool CarriesUnreadData(SourceDocument document) =>
+        KubernetesObjects.TypeOf(document.Root) is ({ } api, { }) && !api.StartsWith("compliance/", StringComparison.Ordinal)
+        && KubernetesObjects.Objects(document).Any(o => !IsReadByAny(o) && DataKeysOf(o).Count > 0);
+
+    /// <summary>
+    /// Objects no reader reads that carry data keys (compliance-engine.io/categories, ...): the user declared data on
+    /// them, so ignoring them is never silent. A pod-running or storage kind (an apiVersion Kubernetes removed, a
+    /// PersistentVolume) is an error, since the data it declares is not judged; any other kind a warning naming the keys.
+    /// </summary>
+    private static void ReportUnreadData(IEnumerable<SourceDocument> documents, DiagnosticBag diagnostics)
+    {
+        foreach (var o in documents.Where(d => KubernetesObjects.TypeOf(d.Root).ApiVersion?.StartsWith("compliance/", StringComparison.Ordinal) == false).SelectMany(KubernetesObjects.Objects))
+        {
+            if (IsReadByAny(o) || DataKeysOf(o) is not { Count: > 0 } keys) continue;
+            var what = $"{o.Kind} '{o.Name}' ({o.ApiVersion}) carries {string.Join(", ", keys)}, but it is not a source the engine reads, so the data it declares is not imported";
+            if (PodOrStorageKinds.Contains(o.Kind))
+                diagnostics.Error(DiagnosticCodes.SourceNotRead,
+                    what + (o.Kind == "PersistentVolume"
+                        ? "; put the keys on its PersistentVolumeClaim or on the workload that mounts it"
+                        : "; workloads are read as StatefulSet, Deployment, DaemonSet, ReplicaSet (apps/v1), Job, CronJob (batch/v1), Pod, ReplicationController and PersistentVolumeClaim (v1): use the current apiVersion"),
+                    o.Object.Location);
+            else
+                diagnostics.Warning(DiagnosticCodes.SourceNotRead, what + "; put the keys on the workload or claim that holds the data", o.Object.Location);
+        }
     }
 
     private static bool IsRead(string api, string kind) =>

@@ -69,7 +69,9 @@ public sealed class ImportCommandTests
     {
         var (exit, output, _) = Cli.Run("test", Scenarios, "--rules", Rules);
         Assert.Equal(0, exit);
-        Assert.Matches(@"12 passed, 0 failed, 0 could not run", output); // one per folder of tests/ComplianceEngine.Import.Tests/Scenarios
+        var folders = Directory.GetDirectories(Scenarios).Length; // one per folder of tests/ComplianceEngine.Import.Tests/Scenarios
+        Assert.True(folders >= 16, $"{folders} scenario folders");
+        Assert.Contains($"{folders} passed, 0 failed, 0 could not run", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,10 +16,13 @@ namespace ComplianceEngine.Import.Istio;
 /// </summary>
 internal static partial class ServiceEntryReader
 {
-    /// <summary>The mesh root namespace of a default install (MeshConfig <c>rootNamespace</c>).</summary>
-    private const string RootNamespace = "istio-system";
+    /// <summary>The Sidecars of the inputs and the mesh root namespaces (MeshConfig <c>rootNamespace</c>, <c>istio-system</c> by default).</summary>
+    private sealed record SidecarSet(List<KubeObject> All, MeshSettings Mesh)
+    {
+        public int Count => All.Count;
+    }
 
-    private static List<KubeObject> Sidecars(ImportSession session, List<KubeObject> objects)
+    private static SidecarSet Sidecars(ImportSession session, List<KubeObject> objects, MeshSettings mesh)
     {
         var result = new List<KubeObject>();
         foreach (var o in objects.Where(o => o.Kind == "Sidecar"))
@@ -36,25 +39,25 @@ internal static partial class ServiceEntryReader
                     mode.Location);
             result.Add(o);
         }
-        return result;
+        return new SidecarSet(result, mesh);
     }
 
     /// <summary>The Sidecars that apply to a workload, by Istio's precedence (several at one level: undefined in Istio, all returned).</summary>
-    private static List<KubeObject> SidecarsOf(List<KubeObject> sidecars, string ns, IReadOnlyDictionary<string, Cursor> podLabels)
+    private static List<KubeObject> SidecarsOf(SidecarSet sidecars, string ns, IReadOnlyDictionary<string, Cursor> podLabels)
     {
-        var own = sidecars.Where(s => s.Namespace == ns).ToList();
+        var own = sidecars.All.Where(s => s.Namespace == ns).ToList();
         var selecting = own.Where(s => s.Object["spec"]["workloadSelector"].Exists
             && s.Object["spec"]["workloadSelector"]["labels"].Entries.All(e => podLabels.Text(e.Key) == e.Value.String)).ToList();
         if (selecting.Count > 0) return selecting;
         var namespaceWide = own.Where(s => !s.Object["spec"]["workloadSelector"].Exists).ToList();
         if (namespaceWide.Count > 0) return namespaceWide;
-        return [.. sidecars.Where(s => s.Namespace == RootNamespace && !s.Object["spec"]["workloadSelector"].Exists)];
+        return [.. sidecars.All.Where(s => sidecars.Mesh.RootNamespaces.Contains(s.Namespace) && !s.Object["spec"]["workloadSelector"].Exists)];
     }
 
-    private static void NoteSidecar(ImportSession session, List<KubeObject> sidecars, NativeDraft store, KubeObject entry, string host, SourceLocation at)
+    private static void NoteSidecar(ImportSession session, SidecarSet sidecars, NativeDraft store, KubeObject entry, string host, SourceLocation at)
     {
         if (sidecars.Count == 0 || store.Namespace is not { } ns) return;
-        var labels = store.SourceObject?["spec"]["template"]["metadata"]["labels"].ScalarMap ?? store.SourceLabels ?? new Dictionary<string, Cursor>();
+        var labels = PodLabels(store);
         foreach (var sidecar in SidecarsOf(sidecars, ns, labels))
         {
             var listeners = sidecar.Object["spec"]["egress"].Items.ToList();
@@ -66,7 +69,7 @@ internal static partial class ServiceEntryReader
                 $"Sidecar '{sidecar.Namespace}/{sidecar.Name}' applies to the workload of DataStore '{store.Name}' and its egress hosts ({string.Join(", ", hosts)}) do not import '{host}' of ServiceEntry '{entry.Namespace}/{entry.Name}'; "
                 + (mode == "REGISTRY_ONLY"
                     ? "in REGISTRY_ONLY mode its proxy drops such calls, but Istio documents that this is no outbound traffic restriction (traffic can bypass the proxy), "
-                    : $"in {(mode is null ? "the mesh's outboundTrafficPolicy mode (ALLOW_ANY unless MeshConfig says otherwise)" : "ALLOW_ANY mode")} such calls pass through as unmatched traffic, ")
+                    : $"in {(mode is null ? $"the mesh's outboundTrafficPolicy mode ({(ReferenceEquals(sidecars.Mesh, MeshSettings.Default) ? "ALLOW_ANY unless MeshConfig says otherwise" : $"ALLOW_ANY, from {sidecars.Mesh.Where}")})" : "ALLOW_ANY mode")} such calls pass through as unmatched traffic, ")
                 + "so the flow is kept",
                 at);
         }

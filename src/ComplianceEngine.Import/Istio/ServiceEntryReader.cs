@@ -20,10 +20,11 @@ internal static partial class ServiceEntryReader
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
 
-    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents)
+    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents, IReadOnlyList<SourceDocument> meshDocuments)
     {
         var objects = documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)).ToList();
-        var sidecars = Sidecars(session, objects);
+        var mesh = MeshConfigReader.Read(session, meshDocuments);
+        var sidecars = Sidecars(session, objects, mesh);
         foreach (var o in objects.Where(o => o.Kind == "ServiceEntry"))
         {
             var spec = o.Object["spec"];
@@ -75,7 +76,10 @@ internal static partial class ServiceEntryReader
             bool Exported(string ns) => everywhere || exportTo.Contains(ns) || (ns == o.Namespace && exportTo.Contains("."));
             // Only workloads have a namespace: a bucket or backup store imported from another source calls no host.
             var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace is not null).ToList();
-            var outside = sources.Select(d => d.Namespace!).Where(ns => !Exported(ns)).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Under REGISTRY_ONLY a proxy drops calls to hosts it is not configured for: those stores' flows are not imported.
+            var narrowed = hosts.ToDictionary(h => h.String!, h => Narrowed(session, sidecars, mesh, sources, o, h.String!, Exported, h.Location), StringComparer.Ordinal);
+            var kept = sources.Where(d => hosts.Any(h => !narrowed[h.String!].ContainsKey(d))).ToList();
+            var outside = kept.Select(d => d.Namespace!).Where(ns => !Exported(ns)).Distinct().Order(StringComparer.Ordinal).ToList();
             if (outside.Count > 0)
                 session.Diagnostics.Note(DiagnosticCodes.SourceEgressNotRestricted,
                     $"{owner}: exportTo ({string.Join(", ", exportTo)}) leaves out {string.Join(", ", outside.Select(ns => $"namespace '{ns}'"))}; exportTo scopes which proxies are configured for {string.Join(", ", hosts.Select(h => h.String))}, "
@@ -107,6 +111,7 @@ internal static partial class ServiceEntryReader
                 }
                 foreach (var store in sources)
                 {
+                    if (narrowed[name].ContainsKey(store)) continue;
                     NoteSidecar(session, sidecars, store, o, name, host.Location);
                     var flow = new NativeDraft(DocumentKind.DataFlow, $"{store.Name}-to-{name}", host.Location, Name);
                     flow.Set("from", NativeDraft.Text(store.Name, o.Object["metadata"]["namespace"].Location));

@@ -26,6 +26,25 @@ internal sealed record KubeObject(SourceDocument Document, Cursor Object, string
 /// <summary>Helpers to find objects of given kinds in single documents and Lists.</summary>
 internal static class KubernetesObjects
 {
+    /// <summary>
+    /// The pod template of a pod-running object, where its pods' labels, annotations and volumes are: a Pod is its own,
+    /// a CronJob's is <c>spec.jobTemplate.spec.template</c>, every other workload's <c>spec.template</c>.
+    /// </summary>
+    public static Cursor PodTemplate(Cursor obj, string kind) => kind switch
+    {
+        "Pod" => obj,
+        "CronJob" => obj["spec"]["jobTemplate"]["spec"]["template"],
+        _ => obj["spec"]["template"],
+    };
+
+    /// <summary>Where <see cref="PodTemplate"/> is, for messages: empty for a Pod, else the path with a trailing dot.</summary>
+    public static string PodTemplatePath(string kind) => kind switch
+    {
+        "Pod" => "",
+        "CronJob" => "spec.jobTemplate.spec.template.",
+        _ => "spec.template.",
+    };
+
     /// <summary>The apiVersion and kind of a mapping, or nulls.</summary>
     public static (string? ApiVersion, string? Kind) TypeOf(YamlNode node) =>
         node is YamlMapping m ? ((m.Get("apiVersion") as YamlScalar)?.Value, (m.Get("kind") as YamlScalar)?.Value) : (null, null);

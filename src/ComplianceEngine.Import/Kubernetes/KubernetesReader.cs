@@ -7,16 +7,19 @@ namespace ComplianceEngine.Import.Kubernetes;
 
 /// <summary>
 /// Reads Kubernetes Nodes (one Cluster per file, or per <c>compliance-engine.io/cluster</c> label) and annotated
-/// StatefulSets, Deployments and PersistentVolumeClaims (DataStores on the cluster they are declared for).
+/// workloads (StatefulSets, Deployments, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods, ReplicationControllers) and
+/// PersistentVolumeClaims (DataStores on the cluster they are declared for).
 /// </summary>
 internal static class KubernetesReader
 {
     public const string Name = "kubernetes";
 
-    private static readonly HashSet<string> WorkloadKinds = ["StatefulSet", "Deployment", "PersistentVolumeClaim"];
+    private static readonly HashSet<string> WorkloadKinds = ["StatefulSet", "Deployment", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController", "PersistentVolumeClaim"];
 
     internal static bool Accepts(string api, string kind) =>
-        (api == "v1" && kind is "Node" or "PersistentVolumeClaim") || (api == "apps/v1" && kind is "StatefulSet" or "Deployment");
+        (api == "v1" && kind is "Node" or "PersistentVolumeClaim" or "Pod" or "ReplicationController")
+        || (api == "apps/v1" && kind is "StatefulSet" or "Deployment" or "DaemonSet" or "ReplicaSet")
+        || (api == "batch/v1" && kind is "Job" or "CronJob");
 
     /// <summary>Nodes, NodeLists, workloads, and Lists holding any of them.</summary>
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);

@@ -15,10 +15,15 @@ internal sealed partial class TerraformPlanReader
 {
     public const string Name = "terraform-plan";
 
-    /// <summary>A plan: a mapping with <c>format_version</c> and <c>resource_changes</c> or <c>planned_values</c>.</summary>
+    /// <summary>
+    /// A plan or a state: a mapping with <c>format_version</c> and <c>resource_changes</c>, <c>planned_values</c>,
+    /// <c>values</c> or <c>terraform_version</c>; or <c>format_version</c> alone, which is what <c>terraform show -json</c>
+    /// prints for an empty state (hashicorp/terraform internal/command/testdata/show-json-state/empty).
+    /// </summary>
     public static bool Recognises(SourceDocument doc) =>
         doc.Root is Loading.Yaml.YamlMapping m && m.Get("format_version") is not null &&
-        (m.Get("resource_changes") is not null || m.Get("planned_values") is not null || m.Get("terraform_version") is not null);
+        (m.Get("resource_changes") is not null || m.Get("planned_values") is not null || m.Get("terraform_version") is not null
+         || m.Get("values") is not null || m.Entries.Length == 1);
 
     private sealed record Change(Cursor Resource, string Address, string Type, string ResourceName, string? ProviderName, string? ModuleAddress, string[] Actions, Cursor Values, Cursor Unknown)
     {
@@ -52,6 +57,13 @@ internal sealed partial class TerraformPlanReader
     private void Read()
     {
         var changes = _root["resource_changes"];
+        var isState = !changes.Exists && !_root["planned_values"].Exists && !_root["prior_state"].Exists && !_root["configuration"].Exists;
+        if (!FormatVersionKnown(isState)) return;
+        if (isState)
+        {
+            ReadState();
+            return;
+        }
         if (!changes.Exists)
         {
             // A plan with no changes has no resource_changes: nothing to import, say so.
@@ -61,6 +73,11 @@ internal sealed partial class TerraformPlanReader
         if (changes.Node is not Loading.Yaml.YamlSequence)
         {
             Diagnostics.Error(DiagnosticCodes.SourceMalformed, "resource_changes must be a list", changes.Location);
+            return;
+        }
+        if (!changes.Items.Any())
+        {
+            Diagnostics.Warning(DiagnosticCodes.SourceEmpty, "this Terraform plan's resource_changes is empty (Terraform lists every resource, unchanged ones as no-op); nothing imported", changes.Location);
             return;
         }
         IndexConfiguration(_root["configuration"]["root_module"], "");
@@ -95,7 +112,12 @@ internal sealed partial class TerraformPlanReader
             all.Add(new Change(rc, address, type, rc["name"].String ?? address, rc["provider_name"].String, rc["module_address"].String,
                 actions, values, rc["change"]["after_unknown"]));
         }
+        ReadChanges(all);
+    }
 
+    /// <summary>Reads the resources of a plan or a state, places first, then what joins them.</summary>
+    private void ReadChanges(List<Change> all)
+    {
         // Places first (clusters, stores), then what joins them (replication configurations, replicas).
         foreach (var c in all.Where(c => c.Deleted)) ReportDeleted(c);
         var live = all.Where(c => !c.Deleted).ToList();
@@ -232,6 +254,11 @@ internal sealed partial class TerraformPlanReader
     {
         var value = c.Values[attribute];
         if (value.String is { Length: > 0 } own) return (Normalise(provider, own), value.Location);
+        if (provider == "aws" && RegionOfArn(c) is { } fromArn) return fromArn;
+        if (_isState)
+            return Unresolved(c, provider == "aws"
+                ? $"the state holds neither a '{attribute}' attribute nor an ARN with a region, and a state has no provider configuration"
+                : $"the state holds no '{attribute}' attribute", value.Exists ? value.Location : c.Resource.Location);
 
         var unknown = c.Unknown[attribute].IsTrue;
         var config = ConfigOf(c);
@@ -267,7 +294,7 @@ internal sealed partial class TerraformPlanReader
     private (string? Region, SourceLocation At) Unresolved(Change c, string why, SourceLocation at)
     {
         Diagnostics.Warning(DiagnosticCodes.SourceRegionUnresolved,
-            $"{c.Describe}: its region cannot be known from the plan ({why}); its facts are indeterminate until the region is given (a constant or a variable the plan holds, or an ImportMapping rule)", at);
+            $"{c.Describe}: its region cannot be known from the {Source} ({why}); its facts are indeterminate until the region is given (a constant or a variable the plan holds, or an ImportMapping rule)", at);
         return (null, at);
     }
 

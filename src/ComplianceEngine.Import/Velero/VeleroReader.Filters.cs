@@ -129,7 +129,7 @@ internal static partial class VeleroReader
     /// mover, <c>datamover</c> empty or <c>velero</c>): a note, the copy is the storage location's already. Another mover
     /// sends it where the inputs do not say: a warning, and the stores back up to a store of unknown location.
     /// </summary>
-    private static void DataMover(ImportSession session, string owner, Cursor spec, List<NativeDraft> stores, string bslName, Location? bsl)
+    private static void DataMover(ImportSession session, string owner, Cursor spec, List<NativeDraft> stores, string bslName, Location? bsl, bool noNativeSnapshots = false)
     {
         var move = spec["snapshotMoveData"];
         if (!move.IsTrue || spec["snapshotVolumes"].IsFalse) return;
@@ -138,7 +138,7 @@ internal static partial class VeleroReader
         {
             var where = bsl is null ? "whose location is not among the inputs" : bsl.Region is { } r ? $"in {bsl.Provider} region {r}" : "whose region is unknown";
             session.Diagnostics.Note(DiagnosticCodes.SourceDataMoved,
-                $"{owner}: snapshotMoveData is true, so Velero's data mover uploads the data of its CSI volume snapshots to backup storage location '{bslName}' ({where}), where the stores are read as backed up; the snapshot locations are read as used too, since whether a volume is CSI is not among the inputs",
+                $"{owner}: snapshotMoveData is true, so Velero's data mover uploads the data of its CSI volume snapshots to backup storage location '{bslName}' ({where}), where the stores are read as backed up; {(noNativeSnapshots ? "its status shows no native snapshots, so the snapshot locations hold nothing of it" : "the snapshot locations are read as used too, since whether a volume is CSI is not among the inputs")}",
                 move.Location);
             return;
         }

@@ -67,6 +67,7 @@ internal static partial class VeleroReader
             var spec = o.Kind == "Schedule" ? o.Object["spec"]["template"] : o.Object["spec"];
             var owner = $"Velero {o.Kind} '{o.Name}'";
             if (o.Kind == "Schedule" && !KeepsPausedSchedule(session, o, owner)) continue;
+            if (!Runs(session, o, owner)) continue;
             if (spec["labelSelector"].Exists && spec["orLabelSelectors"].Exists)
             {
                 // Velero's backup controller fails such a backup validation (FailedValidation): it backs up nothing.
@@ -92,6 +93,7 @@ internal static partial class VeleroReader
                     paths.At);
                 continue;
             }
+            NoteResourcePolicy(session, o, owner, spec);
             var bslName = spec["storageLocation"].String ?? defaultBsl ?? "default";
             if (bsls.TryGetValue(bslName, out var bsl))
                 BackUp(session, stores, bsl, spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
@@ -110,7 +112,7 @@ internal static partial class VeleroReader
                 continue;
             }
             Snapshots(session, o, owner, spec, stores, vsls, vslProviders);
-            DataMover(session, owner, spec, stores, bslName, bsl);
+            DataMover(session, owner, spec, stores, bslName, bsl, NativeSnapshotsTaken(o) is 0);
         }
     }
 
@@ -193,7 +195,8 @@ internal static partial class VeleroReader
             sets.Add(("its labels", o["metadata"]["labels"].ScalarMap));
             return (sets, "a selected pod that mounts the claim brings it into the backup, and pods are not among the sources");
         }
-        var template = o["spec"]["template"]["metadata"]["labels"];
+        var pod = KubernetesObjects.PodTemplate(o, key.Kind);
+        var template = pod["metadata"]["labels"];
         if (template.Exists) sets.Add(("its pod template's labels", template.ScalarMap));
         if (key.Kind == "StatefulSet")
         {
@@ -204,8 +207,8 @@ internal static partial class VeleroReader
                 sets.Add(("its claims' labels", labels));
             }
         }
-        if (!template.Exists) return (sets, $"the {key.Kind} has no spec.template.metadata.labels, so its pods' labels are not in the source");
-        var claims = o["spec"]["template"]["spec"]["volumes"].Items.Select(v => v["persistentVolumeClaim"]["claimName"].String).OfType<string>().ToList();
+        if (!template.Exists) return (sets, $"the {key.Kind} has no {KubernetesObjects.PodTemplatePath(key.Kind)}metadata.labels, so its pods' labels are not in the source");
+        var claims = pod["spec"]["volumes"].Items.Select(v => v["persistentVolumeClaim"]["claimName"].String).OfType<string>().ToList();
         return (sets, claims.Count > 0 ? $"its pods mount claims ({string.Join(", ", claims)}) whose own labels are not among the inputs, and a claim the selector takes is backed up with its data" : null);
     }
 
@@ -237,23 +240,20 @@ internal static partial class VeleroReader
             foreach (var name in names) listed.Add((vsls[name], o.Object.Location));
         }
         if (listed.Count == 0) return;
+        if (NoNativeSnapshots(session, o, owner, spec)) return;
 
         var policy = spec["resourcePolicy"];
         var snapshotsOff = spec["snapshotVolumes"].IsFalse;
         var fsBackup = spec["defaultVolumesToFsBackup"].IsTrue || spec["defaultVolumesToRestic"].IsTrue;
-        if ((snapshotsOff || fsBackup) && policy.Exists)
-        {
-            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
-                $"{owner}: its resourcePolicy (ConfigMap '{policy["name"].String}', not among the inputs) can take volume snapshots whatever {(snapshotsOff ? "snapshotVolumes" : "defaultVolumesToFsBackup")} says; the snapshot locations are read as used",
-                policy.Location);
-        }
-        else if (snapshotsOff)
+        // A volume policy's snapshot action overrides both settings: with a resourcePolicy the snapshot locations are read
+        // as used (NoteResourcePolicy has said the policy is not applied).
+        if (snapshotsOff && !policy.Exists)
         {
             session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
                 $"{owner}: snapshotVolumes is false, so Velero takes no volume snapshots and copies nothing to the snapshot locations", spec["snapshotVolumes"].Location);
             return;
         }
-        else if (fsBackup)
+        else if (fsBackup && !policy.Exists)
         {
             var at = spec["defaultVolumesToFsBackup"].Exists ? spec["defaultVolumesToFsBackup"].Location : spec["defaultVolumesToRestic"].Location;
             var snapshotted = stores.Where(s => SnapshotsDespiteFsBackup(session, owner, s, at)).ToList();
@@ -281,7 +281,7 @@ internal static partial class VeleroReader
                 $"{owner}: whether DataStore '{store.Name}' is snapshotted or goes by file-system backup depends on the pods that mount it, which are not among the sources; it is read as snapshotted", at);
             return true;
         }
-        return o["spec"]["template"]["metadata"]["annotations"]["backup.velero.io/backup-volumes-excludes"].String is { Length: > 0 };
+        return KubernetesObjects.PodTemplate(o, store.SourceKey.Value.Kind)["metadata"]["annotations"]["backup.velero.io/backup-volumes-excludes"].String is { Length: > 0 };
     }
 
     private static string Describe(Cursor spec)

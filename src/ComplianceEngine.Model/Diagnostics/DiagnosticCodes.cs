@@ -234,4 +234,14 @@ public static class DiagnosticCodes
     public const string SourceEgressNotRestricted = "CE2073";
     /// <summary>An imported workload manifest without <c>metadata.namespace</c>, read as in namespace <c>default</c> (warning): the selectors of its real namespace would miss it.</summary>
     public const string SourceNamespaceAssumed = "CE2074";
+    /// <summary>A Terraform plan or state JSON whose <c>format_version</c> has a major version the reader does not know (error): nothing of it is imported.</summary>
+    public const string SourceFormatVersionUnsupported = "CE2075";
+    /// <summary>A deposed object in a Terraform state (left by create_before_destroy): it exists until the next apply destroys it, and is not imported beside the current object (warning).</summary>
+    public const string SourceDeposedObject = "CE2076";
+    /// <summary>A source that holds nothing to import (an empty Terraform state, an empty List or manifest), so nothing of it is judged (warning).</summary>
+    public const string SourceEmpty = "CE2077";
+    /// <summary>A status value the reader does not know (a Velero Backup or Schedule <c>status.phase</c>): the object is read as doing what its spec says (warning).</summary>
+    public const string SourceStatusUnknown = "CE2078";
+    /// <summary>Istio egress under <c>REGISTRY_ONLY</c>: a workload's proxy not configured for a ServiceEntry host (exportTo, Sidecar egress) drops the calls, and the flow is not imported (note); flows kept where no proxy is known to apply (note); mesh configurations that disagree, so nothing is narrowed (warning).</summary>
+    public const string SourceEgressNarrowed = "CE2079";
 }

@@ -7,7 +7,8 @@ namespace ComplianceEngine.Import.Tests.Istio;
 /// (a selecting one of the namespace, else the namespace's selector-less one, else the root namespace's), the
 /// <c>namespace/dnsName</c> hosts (<c>*</c>, <c>.</c>, <c>~</c> exclusions, <c>*.</c> wildcards) and
 /// <c>outboundTrafficPolicy.mode</c>. Istio: "restricting the configuration [is not] blocking the traffic", and
-/// REGISTRY_ONLY is not "any form of an outbound firewall": a flow to a host the Sidecar does not import is kept, with a note.
+/// a flow to a host the Sidecar does not import is kept with a note under ALLOW_ANY; under REGISTRY_ONLY ("unknown outbound
+/// traffic will be dropped", mesh/v1alpha1/config.proto) it is not imported, with a note (CE2079).
 /// </summary>
 public sealed class SidecarEgressTests
 {
@@ -41,8 +42,6 @@ public sealed class SidecarEgressTests
     }
 
     [Theory]
-    [InlineData("'./*'", "REGISTRY_ONLY", "no outbound traffic restriction")]
-    [InlineData("'*/*', '~egress/api.crm.example.com'", "REGISTRY_ONLY", "no outbound traffic restriction")]
     [InlineData("'istio-system/*'", "ALLOW_ANY", "pass through as unmatched traffic")]
     [InlineData("'~/*'", "", "ALLOW_ANY unless MeshConfig says otherwise")]
     public void HostNotImported_FlowIsKept_WithANote(string hosts, string mode, string why)
@@ -55,14 +54,32 @@ public sealed class SidecarEgressTests
         Assert.Contains(why, note.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("'./*'")]
+    [InlineData("'*/*', '~egress/api.crm.example.com'")]
+    public void HostNotImported_InRegistryOnlyMode_FlowIsNarrowed_WithANote(string hosts)
+    {
+        // Before, the flow was kept with a CE2073 note; under REGISTRY_ONLY the proxy drops the calls.
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("orders", "p", "orders") + Entry("egress") + Sidecar("p", hosts));
+        Assert.Empty(FlowsFrom(estate, "orders"));
+        var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed);
+        Assert.Equal(DiagnosticSeverity.Info, note.Severity);
+        Assert.Contains("DataStore 'orders' (the egress hosts of Sidecar 'p/default' do not import it; REGISTRY_ONLY from Sidecar 'p/default')", note.Message, StringComparison.Ordinal);
+        Assert.Contains("no outbound firewall", note.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceEgressNotRestricted);
+    }
+
     [Fact]
     public void SelectingSidecar_WinsOverTheNamespaceOne()
     {
         var selecting = Sidecar("p", "'*/*'", "  workloadSelector: {labels: {app: orders}}\n").Replace("name: default", "name: orders", StringComparison.Ordinal);
         var text = Node + Workload("orders", "p", "orders") + Workload("billing", "p", "billing") + Entry("egress") + Sidecar("p", "'./*'") + selecting;
-        var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
-        var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNotRestricted);
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
+        var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed);
         Assert.Contains("DataStore 'billing'", note.Message, StringComparison.Ordinal); // orders' own Sidecar imports everything
+        Assert.DoesNotContain("DataStore 'orders'", note.Message, StringComparison.Ordinal);
+        Assert.Equal(["api.crm.example.com"], FlowsFrom(estate, "orders"));
+        Assert.Empty(FlowsFrom(estate, "billing"));
     }
 
     [Fact]
@@ -70,7 +87,7 @@ public sealed class SidecarEgressTests
     {
         var text = Node + Workload("orders", "p", "orders") + Entry("egress") + Sidecar("istio-system", "'./*'");
         var (_, diagnostics) = ImportHarness.Load("x.yaml", text);
-        Assert.Contains("Sidecar 'istio-system/default'", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNotRestricted).Message, StringComparison.Ordinal);
+        Assert.Contains("Sidecar 'istio-system/default'", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed).Message, StringComparison.Ordinal);
     }
 
     [Fact]

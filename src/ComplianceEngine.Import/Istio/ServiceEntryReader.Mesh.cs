@@ -1,0 +1,81 @@
+using ComplianceEngine.Import.Kubernetes;
+using ComplianceEngine.Model.Diagnostics;
+
+namespace ComplianceEngine.Import.Istio;
+
+/// <summary>
+/// Egress under <c>REGISTRY_ONLY</c> (istio/api@b8f8791d <c>mesh/v1alpha1/config.proto</c>: "unknown outbound traffic
+/// will be dropped"; the Sidecar's <c>outboundTrafficPolicy</c> overrides the mesh's): a workload's proxy is configured
+/// only for the hosts of entries exported to its namespace (<c>exportTo</c>) and imported by the Sidecar that applies
+/// to it (<c>egress[].hosts</c>), and drops calls to any other. Those flows are not imported, with a note (CE2079) that
+/// names each store and why, and repeats Istio's caveat that the mode is no outbound firewall. A workload whose pods run
+/// no Istio proxy (<c>sidecar.istio.io/inject: "false"</c>), or whose pods are not among the inputs, keeps its flows.
+/// </summary>
+internal static partial class ServiceEntryReader
+{
+    /// <summary>The labels of a store's pods: its workload's pod template labels, else the labels of its source object.</summary>
+    private static IReadOnlyDictionary<string, Cursor> PodLabels(NativeDraft store) =>
+        (store.SourceObject is { } o && store.SourceKey is { } key ? KubernetesObjects.PodTemplate(o, key.Kind)["metadata"]["labels"].ScalarMap : null)
+        ?? store.SourceLabels ?? new Dictionary<string, Cursor>();
+
+    /// <summary>Whether a store's pods run an Istio proxy: false when the pod template opts out, null when its pods are not among the inputs.</summary>
+    private static bool? RunsProxy(NativeDraft store)
+    {
+        if (store.SourceObject is not { } o || store.SourceKey is not { } key || key.Kind == "PersistentVolumeClaim" || !KubernetesObjects.PodTemplate(o, key.Kind).Exists) return null;
+        var metadata = KubernetesObjects.PodTemplate(o, key.Kind)["metadata"];
+        var inject = metadata["labels"]["sidecar.istio.io/inject"].String ?? metadata["annotations"]["sidecar.istio.io/inject"].String;
+        return !string.Equals(inject, "false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The stores whose calls to <paramref name="host"/> their proxy drops (REGISTRY_ONLY, and the proxy not configured for
+    /// the host), each with the reason; said in one note per entry and host.
+    /// </summary>
+    private static Dictionary<NativeDraft, string> Narrowed(ImportSession session, SidecarSet sidecars, MeshSettings mesh, List<NativeDraft> sources,
+        KubeObject entry, string host, Func<string, bool> exported, SourceLocation at)
+    {
+        var result = new Dictionary<NativeDraft, string>();
+        var kept = new List<string>();
+        foreach (var store in sources)
+        {
+            var ns = store.Namespace!;
+            var applying = SidecarsOf(sidecars, ns, PodLabels(store));
+            var own = applying.Select(s => (Sidecar: s, Mode: s.Object["spec"]["outboundTrafficPolicy"]["mode"].String)).Where(s => s.Mode is not null).ToList();
+            var modes = own.Select(s => s.Mode!).Distinct(StringComparer.Ordinal).ToList();
+            // Several Sidecars at one level with different modes: which applies is undefined in Istio; nothing is narrowed.
+            var (mode, from) = modes.Count switch
+            {
+                0 => (mesh.Mode, mesh.Where),
+                1 => (modes[0], string.Join(", ", own.Select(s => $"Sidecar '{s.Sidecar.Namespace}/{s.Sidecar.Name}'"))),
+                _ => ("ALLOW_ANY", "several Sidecars"),
+            };
+            if (mode != "REGISTRY_ONLY") continue;
+            string? why = null;
+            if (!exported(ns)) why = $"exportTo ({string.Join(", ", entry.Object["spec"]["exportTo"].Strings)}) leaves out namespace '{ns}'";
+            else
+            {
+                var blocking = applying.FirstOrDefault(s => s.Object["spec"]["egress"].Items.Any()
+                    && !Imports([.. s.Object["spec"]["egress"].Items.SelectMany(l => l["hosts"].Strings)], s.Namespace, entry.Namespace, host));
+                if (blocking is not null) why = $"the egress hosts of Sidecar '{blocking.Namespace}/{blocking.Name}' do not import it";
+            }
+            if (why is null) continue;
+            if (RunsProxy(store) is not true)
+            {
+                kept.Add($"DataStore '{store.Name}' ({(RunsProxy(store) is false ? "its pods opt out of the Istio proxy with sidecar.istio.io/inject: \"false\"" : "its pods are not among the inputs, so whether they run an Istio proxy is not known")})");
+                continue;
+            }
+            result[store] = $"DataStore '{store.Name}' ({why}; REGISTRY_ONLY from {from})";
+        }
+        var owner = $"ServiceEntry '{entry.Namespace}/{entry.Name}'";
+        if (result.Count > 0)
+            session.Diagnostics.Note(DiagnosticCodes.SourceEgressNarrowed,
+                $"{owner}: the proxies of {string.Join(", ", result.Values.Order(StringComparer.Ordinal))} are not configured for host '{host}', and in REGISTRY_ONLY mode they drop calls to hosts they are not configured for, so those flows are not imported. "
+                + "Istio documents REGISTRY_ONLY as no outbound firewall: a workload that bypasses the proxy's traffic capture still reaches the host",
+                at);
+        if (kept.Count > 0)
+            session.Diagnostics.Note(DiagnosticCodes.SourceEgressNarrowed,
+                $"{owner}: REGISTRY_ONLY would drop the calls of {string.Join(", ", kept.Order(StringComparer.Ordinal))} to host '{host}' only through an Istio proxy, so their flows are kept",
+                at);
+        return result;
+    }
+}
