@@ -209,13 +209,14 @@ public sealed partial class DocumentLoader
                 // Generated and exported inventories: read by the plain-subset parser, straight from the bytes (the same
                 // events as YamlDotNet's); any other file, or one with anything to report, is read by YamlDotNet below.
                 if (ReadPlainYaml && InventoryEventReader.TryReadPlain(read, name, _limits) is { } plain)
-                    return new ParsedFile(name, null, bag) { Documents = plain };
+                    return new ParsedFile(name, null, SaidIfEmpty(plain, name, bag, 0)) { Documents = plain };
                 // Parsed from the bytes as they are decoded: no string of the whole file.
                 using var reader = Reader(read);
                 if (InventoryEventReader.TryRead(reader, name, _limits, bag) is { } documents)
-                    return new ParsedFile(name, null, bag) { Documents = documents };
+                    return new ParsedFile(name, null, SaidIfEmpty(documents, name, bag, 0)) { Documents = documents };
             }
-            return new ParsedFile(name, SafeYamlReader.Read(Decode(read), name, bag, _limits), bag);
+            var nodes = SafeYamlReader.Read(Decode(read), name, bag, _limits);
+            return new ParsedFile(name, nodes, SaidIfEmpty(nodes, name, bag, 0));
         }
         finally
         {
@@ -320,12 +321,43 @@ public sealed partial class DocumentLoader
     private List<RawDocument> LoadText(string text, string file, DiagnosticBag diagnostics, List<Sources.SourceDocument> offered)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var errors = diagnostics.ErrorCount;
         if (ReadRecordsFromEvents)
         {
             using var reader = new StringReader(text);
-            if (InventoryEventReader.TryRead(reader, file, _limits, diagnostics) is { } read) return ReadDocuments(read, file, diagnostics, offered);
+            if (InventoryEventReader.TryRead(reader, file, _limits, diagnostics) is { } read)
+                return ReadDocuments(read, file, SaidIfEmpty(read, file, diagnostics, errors), offered);
         }
-        return ReadDocuments(SafeYamlReader.Read(text, file, diagnostics, _limits), file, diagnostics, offered);
+        var nodes = SafeYamlReader.Read(text, file, diagnostics, _limits);
+        return ReadDocuments(nodes, file, SaidIfEmpty(nodes, file, diagnostics, errors), offered);
+    }
+
+    /// <summary>
+    /// A file that parsed cleanly (no error in <paramref name="diagnostics"/> past <paramref name="errorsBefore"/>) but holds no
+    /// document at all, only comments, blank lines or '---' markers, is said (CE1016) rather than read as "nothing here":
+    /// a truncated export or a half-saved file would otherwise take its documents out of the check without a word.
+    /// </summary>
+    private static DiagnosticBag SaidIfEmpty(IReadOnlyList<EventDocument> documents, string file, DiagnosticBag diagnostics, int errorsBefore)
+    {
+        foreach (var d in documents)
+            if (d.Record is not null || d.Node is not YamlScalar { IsNull: true }) return diagnostics;
+        return SayEmpty(file, diagnostics, errorsBefore);
+    }
+
+    private static DiagnosticBag SaidIfEmpty(IReadOnlyList<YamlNode> nodes, string file, DiagnosticBag diagnostics, int errorsBefore)
+    {
+        foreach (var node in nodes)
+            if (node is not YamlScalar { IsNull: true }) return diagnostics;
+        return SayEmpty(file, diagnostics, errorsBefore);
+    }
+
+    private static DiagnosticBag SayEmpty(string file, DiagnosticBag diagnostics, int errorsBefore)
+    {
+        if (diagnostics.ErrorCount == errorsBefore)
+            diagnostics.Warning(DiagnosticCodes.FileHoldsNoDocuments,
+                "the file holds no document (it is empty, or only comments and '---' markers): nothing in it is read or judged",
+                new SourceLocation(file, 1, 1));
+        return diagnostics;
     }
 
     /// <summary>

@@ -45,6 +45,8 @@ public static class DiagnosticCodes
     public const string YamlTooManyNodes = "CE1014";
     /// <summary>The same key twice in one mapping.</summary>
     public const string YamlDuplicateKey = "CE1015";
+    /// <summary>A file holds no document: empty, or only comments and '---' markers.</summary>
+    public const string FileHoldsNoDocuments = "CE1016";
     /// <summary>A document is not a mapping, or has no apiVersion/kind.</summary>
     public const string NotADocument = "CE2001";
     /// <summary>apiVersion is not compliance/v1.</summary>

@@ -187,6 +187,51 @@ public sealed class DocumentLoaderTests
         Assert.Equal(DiagnosticCodes.FileTooLarge, Assert.Single(bag.Sorted()).Code);
     }
 
+    public static TheoryData<string> NoDocuments => ["", "\n\n", "# only a comment\n", "---\n---\n", "--- # nothing\n...\n"];
+
+    /// <summary>
+    /// A file that holds no document (empty, comments or markers only: a truncated export, an editor's half-saved file) is
+    /// said, not read as "nothing here" without a word, on every path that reads files: one by one, several at once, and
+    /// one file's text (the watch and the host).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NoDocuments))]
+    public void LoadFiles_FileWithoutDocuments_Warning(string text)
+    {
+        using var dir = new TempDir();
+        var empty = dir.Write("empty.yaml", text);
+        var full = dir.Write("full.yaml", Cluster);
+        foreach (var parallelism in new[] { 1, 2 })
+        {
+            var bag = new DiagnosticBag();
+            var docs = new DocumentLoader { MaxDegreeOfParallelism = parallelism }.LoadFiles([empty, full], bag);
+            Assert.Single(docs);
+            var d = Assert.Single(bag.Sorted());
+            Assert.Equal((DiagnosticCodes.FileHoldsNoDocuments, DiagnosticSeverity.Warning), (d.Code, d.Severity));
+            Assert.Equal(new SourceLocation(empty, 1, 1), d.Location);
+            Assert.Contains("no document", d.Message, StringComparison.Ordinal);
+        }
+        var textBag = new DiagnosticBag();
+        Assert.Empty(new DocumentLoader().LoadText(text, "inline.yaml", textBag));
+        Assert.Equal(new SourceLocation("inline.yaml", 1, 1), Assert.Single(textBag.Sorted()).Location);
+        var partBag = new DiagnosticBag();
+        Assert.Empty(new DocumentLoader().LoadFilePart(empty, partBag).Native);
+        Assert.Equal(DiagnosticCodes.FileHoldsNoDocuments, Assert.Single(partBag.Sorted()).Code);
+    }
+
+    [Fact]
+    public void LoadFiles_SyntaxErrorBeforeAnyDocument_OnlyTheError()
+    {
+        using var dir = new TempDir();
+        var broken = dir.Write("broken.yaml", "apiVersion: compliance/v1\nkind: [\n");
+        var bag = new DiagnosticBag();
+        new DocumentLoader().LoadFiles([broken], bag);
+        Assert.Equal(DiagnosticCodes.YamlSyntax, Assert.Single(bag.Sorted()).Code);
+        var textBag = new DiagnosticBag();
+        new DocumentLoader().LoadText("apiVersion: compliance/v1\nkind: [\n", "inline.yaml", textBag);
+        Assert.Equal(DiagnosticCodes.YamlSyntax, Assert.Single(textBag.Sorted()).Code);
+    }
+
     [Fact]
     public void FindFiles_MissingPath_Diagnostic()
     {
