@@ -32,9 +32,15 @@ internal sealed partial class OnwardGraph
     /// rules only make sure no node's recorded turn is read from the log after it could have differed.</para>
     /// <para>Only the live nodes' turns are searched; a recorded node's turn costs a copy of its log entries (and a walk of its
     /// edges when one leads to a live node or moved).</para>
+    /// <para>Nor are all of the queue's turns taken one by one (<paramref name="walked"/>: how many were). Before the first turn
+    /// at which a moved edge carries any of its node's fresh lots (in either version) nothing can differ: those turns, the nodes
+    /// they first reached and the queue after them (the log's entries, in order) are taken as a whole. And once the next turn
+    /// on the queue comes after the last recorded turn of every node whose turns are not read as they are (the live nodes,
+    /// the nodes with an edge to one, and the nodes a moved edge carries from), with no live turn the log has no place for
+    /// still queued, the rest of the search runs as recorded: the rest of the log is taken as it is.</para>
     /// </remarks>
     public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
-        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live)
+        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live, out int walked)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
@@ -69,6 +75,7 @@ internal sealed partial class OnwardGraph
         // What the replay reads of the log by node and by turn (worked out off the previous update's path when it wrote the log).
         var index = log.IndexFor(before.Order, nodes);
         var (seedTurn, turnOf, growEvent, gStart, gList, rStart, rList) = (index.SeedTurn, index.TurnOf, index.GrowEvent, index.GrowStart, index.Growths, index.ReachStart, index.Reached);
+        var (turnStart, turnList) = (index.TurnStart, index.Turns);
         var lastTurn = new int[nodes];
         Array.Fill(lastTurn, NoTurn);
         var missing = new bool[events];
@@ -82,9 +89,15 @@ internal sealed partial class OnwardGraph
         var liveSucc = new int[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
         var movedFrom = new bool[nodes];
+        var movedAt = new List<(int Node, int Pos)>();
         for (var pos = 0; pos < _outTo.Length; pos++)
         {
-            if (_outTo[pos] != old._outTo[pos] || _outSet[pos] != old._outSet[pos]) movedFrom[NodeAt(pos)] = true;
+            // (The first position at or after pos where either array differs, by a vector search.)
+            pos += Math.Min(_outTo.AsSpan(pos).CommonPrefixLength(old._outTo.AsSpan(pos)), _outSet.AsSpan(pos).CommonPrefixLength(old._outSet.AsSpan(pos)));
+            if (pos >= _outTo.Length) break;
+            var from = NodeAt(pos);
+            movedFrom[from] = true;
+            movedAt.Add((from, pos));
         }
         // A live node that was reached while it was recorded (its place in the tree is the recorded one).
         var keptReach = new bool[nodes];
@@ -100,6 +113,14 @@ internal sealed partial class OnwardGraph
         var slotGrowths = new List<int>();
         // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
         var turnCopied = new List<int>();
+
+        // The last recorded turn of a node whose turns are not read from the log as they are (a live node, a node with an
+        // edge to a live node, a node a moved edge leaves whose fresh lots that edge carries): after it, and with no live
+        // turn on the queue that the log has no place for, the search runs as recorded again to its end.
+        var horizon = SearchLog.SeedEvent;
+        // How many of the queue's entries are live turns the log has no place for.
+        var free = 0;
+        int LastTurnOf(int node) => turnStart[node + 1] > turnStart[node] ? turnList[turnStart[node + 1] - 1] : SearchLog.SeedEvent;
 
         // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
         void Join(int node)
@@ -127,7 +148,12 @@ internal sealed partial class OnwardGraph
             // Reached as recorded already (possibly earlier in the turn under way): its place in the tree is kept.
             keptReach[node] = trace.ReachedBy[node] != RegimeTrace.Unreached;
             isLive[node] = true;
-            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++) liveSucc[inFrom[q]]++;
+            horizon = Math.Max(horizon, LastTurnOf(node));
+            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++)
+            {
+                var from = inFrom[q];
+                if (liveSucc[from]++ == 0) horizon = Math.Max(horizon, LastTurnOf(from));
+            }
         }
 
         void JoinBefore(int limit)
@@ -196,6 +222,7 @@ internal sealed partial class OnwardGraph
         {
             queued[t] = true;
             queue.Enqueue((t, turn));
+            if (turn < 0) free++;
             if (write) log2.Enqueued(slot, t);
         }
 
@@ -354,6 +381,34 @@ internal sealed partial class OnwardGraph
             }
         }
 
+        // The turns before the first a moved edge carries anything along (j0) run as recorded: taken as a whole. The queue is
+        // then the recorded one: first in, first out, each entry (the seeds', then each turn's enqueues, in order) is a turn,
+        // so after j0 turns it holds the entries j0 up to the seeds and the enqueues of turns before j0.
+        var (j0, lastCarrying) = CarryingTurns(log, old, movedAt, turnStart, turnList);
+        horizon = lastCarrying;
+        if (j0 > 0)
+        {
+            for (var j = 0; j < j0; j++)
+            {
+                for (int r = rStart[j + 1], rEnd = rStart[j + 2]; r < rEnd; r++) CopyReach(rList[r], j);
+                lastTurn[eventNode[j]] = j;
+            }
+            CollectionsMarshal.SetCount(turns, j0);
+            var prefix = CollectionsMarshal.AsSpan(turns);
+            for (var j = 0; j < j0; j++) prefix[j] = j;
+            foreach (var (n, _) in queue) queued[n] = false;
+            queue.Clear();
+            var seeds = seedTurn.Length;
+            for (int k = j0, end = seeds + log.EnqueueStart[j0]; k < end; k++)
+            {
+                var (n, t) = k < seeds ? (log.SeedEnqueueNode[k], seedTurn[k]) : (log.EnqueueNode[k - seeds], turnOf[k - seeds]);
+                queued[n] = true;
+                queue.Enqueue((n, t));
+            }
+            p = j0 - 1;
+        }
+        var walks = 0;
+
         while (queue.Count > 0)
         {
             var (node, j) = queue.Dequeue();
@@ -362,6 +417,23 @@ internal sealed partial class OnwardGraph
             {
                 if (j <= p) throw new InvalidOperationException("the recorded turns came out of order");
                 JoinBefore(j);
+                if (j > horizon && free == 0 && joins.Count == 0)
+                {
+                    // Every turn from here on is a recorded node's, none of whose edges leads to a live node or moved where it
+                    // carries anything: the rest of the log as it is (its first reaches numbered as the next log's turns).
+                    var ev0 = turns.Count;
+                    var rest = events - j;
+                    CollectionsMarshal.SetCount(turns, ev0 + rest);
+                    var suffix = CollectionsMarshal.AsSpan(turns)[ev0..];
+                    for (var k = 0; k < rest; k++) suffix[k] = j + k;
+                    for (var k = 0; k < rest; k++)
+                    {
+                        for (int r = rStart[j + k + 1], rEnd = rStart[j + k + 2]; r < rEnd; r++) CopyReach(rList[r], ev0 + k);
+                    }
+                    queue.Clear();
+                    break;
+                }
+                walks++;
                 if (!isLive[node])
                 {
                     var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
@@ -400,6 +472,8 @@ internal sealed partial class OnwardGraph
                 continue;
             }
             // A live node's turn the log has no place for: searched, and what it carries to a recorded node that already holds it dropped.
+            free--;
+            walks++;
             liveEvents++;
             var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
             var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
@@ -445,9 +519,37 @@ internal sealed partial class OnwardGraph
             if (Outgoing[node] is not null) pending.Add(k);
         }
         searched = liveEvents;
+        walked = walks;
         unset = pending;
         next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray), LazyThreadSafetyMode.ExecutionAndPublication);
         return new RegimeSearch(this, before.Regime, trace, orderArray, arrived, before.Counts, before.Bound);
+    }
+
+    /// <summary>
+    /// The first and last recorded turns (of <paramref name="log"/>, whose index gives each node's turns) at which a moved edge
+    /// (<paramref name="movedAt"/>: the positions whose destination or categories differ from <paramref name="old"/>'s, and
+    /// the nodes they leave) carries any of the turn's fresh lots, in either version; (the log's turn count, seeding) when none
+    /// does. At any other turn of those nodes the moved edges carry nothing either way, so the turn runs as recorded.
+    /// </summary>
+    private (int First, int Last) CarryingTurns(SearchLog log, OnwardGraph old, List<(int Node, int Pos)> movedAt, int[] turnStart, int[] turnList)
+    {
+        var (first, last) = (log.EventNode.Count, SearchLog.SeedEvent);
+        foreach (var (node, pos) in movedAt)
+        {
+            for (int k = turnStart[node], end = turnStart[node + 1]; k < end; k++)
+            {
+                var j = turnList[k];
+                for (int f = log.FreshStart[j], fEnd = log.FreshStart[j + 1]; f < fEnd; f++)
+                {
+                    var fresh = log.FreshCategories[f];
+                    if (Categories.Carry(fresh, _outSet[pos]) == CategoryBits.Nothing && Categories.Carry(fresh, old._outSet[pos]) == CategoryBits.Nothing) continue;
+                    first = Math.Min(first, j);
+                    last = Math.Max(last, j);
+                    break;
+                }
+            }
+        }
+        return (first, last);
     }
 
     /// <summary>Works out what the cut-off replays share (the edges backwards) before several run at once.</summary>
@@ -497,6 +599,10 @@ internal sealed class LogIndex
     public required int[] Growths { get; init; }
     public required int[] ReachStart { get; init; }
     public required int[] Reached { get; init; }
+
+    /// <summary>Each node's turns in order: node n's are <c>Turns[TurnStart[n]..TurnStart[n + 1]]</c>.</summary>
+    public required int[] TurnStart { get; init; }
+    public required int[] Turns { get; init; }
 
     /// <summary>The index of <paramref name="log"/>, whose search reached <paramref name="order"/> in that order, for a graph of <paramref name="nodes"/> nodes (or more).</summary>
     public static LogIndex Of(SearchLog log, int[] order, int nodes)
@@ -554,7 +660,7 @@ internal sealed class LogIndex
             var fill = rStart[..^1];
             foreach (var n in order) rList[fill[log.ReachEvent[n] + 1]++] = n;
         }
-        return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList };
+        return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList, TurnStart = evStart, Turns = evList };
     }
 
     /// <summary>
