@@ -677,9 +677,20 @@ internal sealed class LogIndex
         CopyGrowths(log, seedFrom, seedTo, next);
         next.SeedEnqueueEdge.AddRange(log.SeedEnqueueEdge);
         next.SeedEnqueueNode.AddRange(log.SeedEnqueueNode);
-        foreach (var turn in turns)
+        var all = CollectionsMarshal.AsSpan(turns);
+        for (var k = 0; k < all.Length; k++)
         {
-            var (from, j) = turn >= 0 ? (log, turn) : (written, ~turn);
+            var turn = all[k];
+            if (turn >= 0)
+            {
+                // A run of the log's turns as they are, one after the other: copied as a whole.
+                var m = 1;
+                while (k + m < all.Length && all[k + m] == turn + m) m++;
+                CopyTurns(log, turn, m, next);
+                k += m - 1;
+                continue;
+            }
+            var (from, j) = (written, ~turn);
             var (freshFrom, freshTo) = (from.FreshStart[j], from.FreshStart[j + 1]);
             next.StartEvent(from.EventNode[j], CollectionsMarshal.AsSpan(from.FreshKind).Slice(freshFrom, freshTo - freshFrom),
                 CollectionsMarshal.AsSpan(from.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
@@ -694,6 +705,34 @@ internal sealed class LogIndex
         Array.Copy(reachSlot, next.ReachSlot, nodes);
         next.Index = Of(next, order, nodes);
         return next;
+    }
+
+    /// <summary>Appends turns <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 of <paramref name="from"/> to <paramref name="into"/> as they are (their fresh lots, growths and enqueues).</summary>
+    private static void CopyTurns(SearchLog from, int first, int count, SearchLog into)
+    {
+        var end = first + count;
+        into.EventNode.AddRange(CollectionsMarshal.AsSpan(from.EventNode).Slice(first, count));
+        var (f, fEnd) = (from.FreshStart[first], from.FreshStart[end]);
+        Shifted(into.FreshStart, CollectionsMarshal.AsSpan(from.FreshStart).Slice(first + 1, count), into.FreshKind.Count - f);
+        into.FreshKind.AddRange(CollectionsMarshal.AsSpan(from.FreshKind).Slice(f, fEnd - f));
+        into.FreshCategories.AddRange(CollectionsMarshal.AsSpan(from.FreshCategories).Slice(f, fEnd - f));
+        var (g, _) = from.GrowthsOf(first);
+        var (_, gEnd) = from.GrowthsOf(end - 1);
+        Shifted(into.GrowStart, CollectionsMarshal.AsSpan(from.GrowStart).Slice(first, count), into.GrowNode.Count - g);
+        CopyGrowths(from, g, gEnd, into);
+        var (q, qEnd) = (from.EnqueueStart[first], from.EnqueueStart[end]);
+        Shifted(into.EnqueueStart, CollectionsMarshal.AsSpan(from.EnqueueStart).Slice(first + 1, count), into.EnqueueSlot.Count - q);
+        into.EnqueueSlot.AddRange(CollectionsMarshal.AsSpan(from.EnqueueSlot).Slice(q, qEnd - q));
+        into.EnqueueNode.AddRange(CollectionsMarshal.AsSpan(from.EnqueueNode).Slice(q, qEnd - q));
+    }
+
+    /// <summary>Appends <paramref name="values"/>, each plus <paramref name="shift"/>, to <paramref name="into"/>.</summary>
+    private static void Shifted(List<int> into, ReadOnlySpan<int> values, int shift)
+    {
+        var at = into.Count;
+        CollectionsMarshal.SetCount(into, at + values.Length);
+        var span = CollectionsMarshal.AsSpan(into)[at..];
+        for (var i = 0; i < values.Length; i++) span[i] = values[i] + shift;
     }
 
     private static void CopyGrowths(SearchLog from, int g, int gEnd, SearchLog into)
