@@ -76,15 +76,27 @@ internal sealed partial class OnwardGraph
         var index = log.IndexFor(before.Order, nodes);
         var (seedTurn, turnOf, growEvent, gStart, gList, rStart, rList) = (index.SeedTurn, index.TurnOf, index.GrowEvent, index.GrowStart, index.Growths, index.ReachStart, index.Reached);
         var (turnStart, turnList) = (index.TurnStart, index.Turns);
-        var lastTurn = new int[nodes];
-        Array.Fill(lastTurn, NoTurn);
         var missing = new bool[events];
 
         // How many of each recorded node's growths its shadow (its lots as recorded, for the comparisons) holds.
         var shadowAt = new int[nodes];
 
-        var queue = new Queue<(int Node, int Turn)>();
+        // The queue, as the recorded one and the live turns the log has no place for. Its entries are turns: the recorded ones
+        // (first in, first out, the k-th entry put on it, the seeds' then each turn's enqueues in order, is turn k) are those
+        // from the next turn to handle (h) up to the entries put on it so far (seeds + enqueued), less the missing ones; a live
+        // turn the log has no place for comes after the recorded entries put on the queue before it (its tag).
         var queued = new bool[nodes];
+        var seeds = seedTurn.Length;
+        var h = 0;
+        // How many recorded enqueues are behind the queue's end: before the turn under way's edge position (put), and before
+        // that position's own enqueue is taken (slotPut: what a node turning live there finds on the queue).
+        var put = 0;
+        var slotPut = 0;
+        var cur = SearchLog.SeedEvent;
+        var free = new Queue<(int Node, int Tag)>();
+        // The turns that are not read from the log as they are (a live node's, a node's with an edge to a live node, a moved
+        // edge's node's): taken one by one; the runs of turns between them are taken as a whole.
+        var followTurns = new PriorityQueue<int, int>();
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
         var liveSucc = new int[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
@@ -114,18 +126,33 @@ internal sealed partial class OnwardGraph
         // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
         var turnCopied = new List<int>();
 
-        // The last recorded turn of a node whose turns are not read from the log as they are (a live node, a node with an
-        // edge to a live node, a node a moved edge leaves whose fresh lots that edge carries): after it, and with no live
-        // turn on the queue that the log has no place for, the search runs as recorded again to its end.
-        var horizon = SearchLog.SeedEvent;
-        // How many of the queue's entries are live turns the log has no place for.
-        var free = 0;
-        int LastTurnOf(int node) => turnStart[node + 1] > turnStart[node] ? turnList[turnStart[node + 1] - 1] : SearchLog.SeedEvent;
+        // The first of node's turns after turn t (its turns' count: none).
+        int NextTurnAfter(int node, int t)
+        {
+            var (lo, hi) = (turnStart[node], turnStart[node + 1]);
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (turnList[mid] <= t) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+
+        // Node's turns after the one under way are taken one by one from now on.
+        void Follow(int node)
+        {
+            for (int k = NextTurnAfter(node, cur), end = turnStart[node + 1]; k < end; k++) followTurns.Enqueue(turnList[k], turnList[k]);
+        }
 
         // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
         void Join(int node)
         {
-            var last = lastTurn[node];
+            // Its last turn taken (a recorded node's turns up to the one under way were all taken, as recorded), and whether
+            // its next is on the queue (put there by a turn handled, or earlier in the turn under way, and not missing).
+            var next = NextTurnAfter(node, cur);
+            var last = next > turnStart[node] ? turnList[next - 1] : NoTurn;
+            queued[node] = next < turnStart[node + 1] && turnList[next] < seeds + slotPut && !missing[turnList[next]];
             var taken = last == NoTurn;
             for (int k = gStart[node], end = gStart[node + 1]; k < end; k++)
             {
@@ -148,11 +175,11 @@ internal sealed partial class OnwardGraph
             // Reached as recorded already (possibly earlier in the turn under way): its place in the tree is kept.
             keptReach[node] = trace.ReachedBy[node] != RegimeTrace.Unreached;
             isLive[node] = true;
-            horizon = Math.Max(horizon, LastTurnOf(node));
+            Follow(node);
             for (int q = inStart[node], end = inStart[node + 1]; q < end; q++)
             {
                 var from = inFrom[q];
-                if (liveSucc[from]++ == 0) horizon = Math.Max(horizon, LastTurnOf(from));
+                if (liveSucc[from]++ == 0) Follow(from);
             }
         }
 
@@ -221,8 +248,7 @@ internal sealed partial class OnwardGraph
         void Enqueue(int t, int turn, int slot, bool write = true)
         {
             queued[t] = true;
-            queue.Enqueue((t, turn));
-            if (turn < 0) free++;
+            if (turn < 0) free.Enqueue((t, seeds + put));
             if (write) log2.Enqueued(slot, t);
         }
 
@@ -301,21 +327,10 @@ internal sealed partial class OnwardGraph
         void Turn(int node, int j, int grew, int ev)
         {
             var recorded = !isLive[node];
-            var (q, qEnd) = (log.EnqueueStart[j], log.EnqueueStart[j + 1]);
+            put = log.EnqueueStart[j];
+            var qEnd = log.EnqueueStart[j + 1];
             var (g, gEnd) = log.GrowthsOf(j);
             var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
-            if (recorded && liveSucc[node] == 0 && !movedFrom[node])
-            {
-                // The log's turn as it is (the draft names it; its growths and enqueues are copied when the log is written).
-                for (; r < rEnd; r++) CopyReach(rList[r], ev);
-                for (; q < qEnd; q++)
-                {
-                    var t = log.EnqueueNode[q];
-                    if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
-                    Enqueue(t, turnOf[q], log.EnqueueSlot[q], write: false);
-                }
-                return;
-            }
             // The turn's growths by edge position (logs list them in any order within a turn).
             var growthsAt = new List<int>(gEnd - g);
             for (; g < gEnd; g++) growthsAt.Add(g);
@@ -333,7 +348,8 @@ internal sealed partial class OnwardGraph
                 var reached = -1;
                 if (r < rEnd && log.ReachSlot[rList[r]] == slot) reached = rList[r++];
                 var enqueued = -1;
-                if (q < qEnd && log.EnqueueSlot[q] == slot) enqueued = q++;
+                slotPut = put;
+                if (put < qEnd && log.EnqueueSlot[put] == slot) enqueued = put++;
                 if (t != was)
                 {
                     // The edge led elsewhere: what it grew there is missing (that node turns live), and so is the turn it queued.
@@ -356,7 +372,6 @@ internal sealed partial class OnwardGraph
                         if (reached >= 0) CopyReach(reached, ev);
                         if (enqueued >= 0)
                         {
-                            if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
                             Enqueue(t, turnOf[enqueued], slot);
                         }
                         continue;
@@ -365,139 +380,139 @@ internal sealed partial class OnwardGraph
                 }
                 if (!PassLive(node, ev, pos, slot, grew, t, enqueued >= 0 ? turnOf[enqueued] : -1) && enqueued >= 0) Missing(turnOf[enqueued]);
             }
-            if (r < rEnd || q < qEnd) throw new InvalidOperationException("a recorded turn's log names an edge its node does not have");
+            slotPut = put;
+            if (r < rEnd || put < qEnd) throw new InvalidOperationException("a recorded turn's log names an edge its node does not have");
             turnCopied.Clear();
         }
 
-        // The seeding, as logged (no node is live yet, and the seeds are the same).
-        {
-            // (The seeding's growths and enqueues are the log's, copied when the next log is written.)
-            var (r, rEnd) = (rStart[0], rStart[1]);
-            for (; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
-            for (var s = 0; s < seedTurn.Length; s++)
-            {
-                queued[log.SeedEnqueueNode[s]] = true;
-                queue.Enqueue((log.SeedEnqueueNode[s], seedTurn[s]));
-            }
-        }
+        // The seeding, as logged (no node is live yet, and the seeds are the same; its growths and enqueues are the log's,
+        // copied when the next log is written, and the seeds are the queue's first entries).
+        for (int r = rStart[0], rEnd = rStart[1]; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
 
-        // The turns before the first a moved edge carries anything along (j0) run as recorded: taken as a whole. The queue is
-        // then the recorded one: first in, first out, each entry (the seeds', then each turn's enqueues, in order) is a turn,
-        // so after j0 turns it holds the entries j0 up to the seeds and the enqueues of turns before j0.
-        var (j0, lastCarrying) = CarryingTurns(log, old, movedAt, turnStart, turnList);
-        horizon = lastCarrying;
-        if (j0 > 0)
+        // The turns before the first a moved edge carries anything along (in either version) run as recorded; the moved edges'
+        // nodes' turns from there on are taken one by one.
+        var (j0, _) = CarryingTurns(log, old, movedAt, turnStart, turnList);
+        foreach (var (n, _) in movedAt)
         {
-            for (var j = 0; j < j0; j++)
-            {
-                for (int r = rStart[j + 1], rEnd = rStart[j + 2]; r < rEnd; r++) CopyReach(rList[r], j);
-                lastTurn[eventNode[j]] = j;
-            }
-            CollectionsMarshal.SetCount(turns, j0);
-            var prefix = CollectionsMarshal.AsSpan(turns);
-            for (var j = 0; j < j0; j++) prefix[j] = j;
-            foreach (var (n, _) in queue) queued[n] = false;
-            queue.Clear();
-            var seeds = seedTurn.Length;
-            for (int k = j0, end = seeds + log.EnqueueStart[j0]; k < end; k++)
-            {
-                var (n, t) = k < seeds ? (log.SeedEnqueueNode[k], seedTurn[k]) : (log.EnqueueNode[k - seeds], turnOf[k - seeds]);
-                queued[n] = true;
-                queue.Enqueue((n, t));
-            }
-            p = j0 - 1;
+            for (int k = NextTurnAfter(n, j0 - 1), end = turnStart[n + 1]; k < end; k++) followTurns.Enqueue(turnList[k], turnList[k]);
         }
         var walks = 0;
 
-        while (queue.Count > 0)
+        // Turns a to b - 1 as recorded, as a whole: none is missing, none is followed, and no join is due before any of them.
+        void Copied(int a, int b)
         {
-            var (node, j) = queue.Dequeue();
-            queued[node] = false;
-            if (j >= 0)
+            var ev0 = turns.Count;
+            CollectionsMarshal.SetCount(turns, ev0 + (b - a));
+            var run = CollectionsMarshal.AsSpan(turns)[ev0..];
+            for (var k = 0; k < run.Length; k++) run[k] = a + k;
+            for (int r = rStart[a + 1], rEnd = rStart[b + 1]; r < rEnd; r++)
             {
-                if (j <= p) throw new InvalidOperationException("the recorded turns came out of order");
-                JoinBefore(j);
-                if (j > horizon && free == 0 && joins.Count == 0)
+                var t = rList[r];
+                CopyReach(t, ev0 + (log.ReachEvent[t] - a));
+            }
+            p = b - 1;
+            cur = p;
+            put = slotPut = log.EnqueueStart[b];
+        }
+
+        while (true)
+        {
+            if (free.TryPeek(out var entry) && entry.Tag <= h)
+            {
+                // A live node's turn the log has no place for (the recorded entries before it were taken): searched, and what
+                // it carries to a recorded node that already holds it dropped.
+                free.Dequeue();
+                var node = entry.Node;
+                queued[node] = false;
+                walks++;
+                liveEvents++;
+                var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+                var begin = _outStart[node];
+                for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
                 {
-                    // Every turn from here on is a recorded node's, none of whose edges leads to a live node or moved where it
-                    // carries anything: the rest of the log as it is (its first reaches numbered as the next log's turns).
-                    var ev0 = turns.Count;
-                    var rest = events - j;
-                    CollectionsMarshal.SetCount(turns, ev0 + rest);
-                    var suffix = CollectionsMarshal.AsSpan(turns)[ev0..];
-                    for (var k = 0; k < rest; k++) suffix[k] = j + k;
-                    for (var k = 0; k < rest; k++)
+                    var t = _outTo[pos];
+                    if (!isLive[t])
                     {
-                        for (int r = rStart[j + k + 1], rEnd = rStart[j + k + 2]; r < rEnd; r++) CopyReach(rList[r], ev0 + k);
+                        var set = _outSet[pos];
+                        for (var f = 0; f < grew; f++)
+                        {
+                            var carried = Categories.Carry(grewCategories[f], set);
+                            if (carried == CategoryBits.Nothing) continue;
+                            var held = Held(t, grewKinds[f]);
+                            if (Categories.Union(held, carried) == held) continue;
+                            Join(t);
+                            break;
+                        }
+                        if (!isLive[t]) continue;
                     }
-                    queue.Clear();
-                    break;
+                    PassLive(node, evFree, pos, pos - begin, grew, t, -1);
                 }
+                log2.EndEvent();
+                continue;
+            }
+            if (h >= events) break;
+            while (followTurns.TryPeek(out var stale, out _) && stale < h) followTurns.Dequeue();
+            var nextFollowed = followTurns.TryPeek(out var f0, out _) ? f0 : events;
+            var nextFree = free.TryPeek(out var e0) ? e0.Tag : events;
+            var nextJoin = joins.TryPeek(out _, out var key) ? key + 1 : events;
+            var stop = Math.Min(Math.Min(nextFollowed, nextFree), Math.Min(nextJoin, events));
+            if (stop > h)
+            {
+                Copied(h, stop);
+                h = stop;
+                continue;
+            }
+            var j = h;
+            if (nextFollowed == j)
+            {
+                followTurns.Dequeue();
+                if (missing[j])
+                {
+                    // Not on the queue: never taken.
+                    h = j + 1;
+                    continue;
+                }
+            }
+            else
+            {
+                // A join is due before turn j, which may make it a turn to follow: looked at again after it.
+                JoinBefore(j);
+                continue;
+            }
+            {
+                var node = eventNode[j];
+                JoinBefore(j);
+                queued[node] = false;
+                cur = j;
                 walks++;
                 if (!isLive[node])
                 {
                     var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
                     var count = freshTo - freshFrom;
-                    var followed = liveSucc[node] > 0 || movedFrom[node];
-                    int ev;
-                    if (!followed)
+                    var ev = StartTurn(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
+                    if (grewKinds.Length < count)
                     {
-                        ev = turns.Count;
-                        turns.Add(j);
+                        grewKinds = new int[count];
+                        grewCategories = new long[count];
                     }
-                    else
-                    {
-                        ev = StartTurn(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
-                        if (grewKinds.Length < count)
-                        {
-                            grewKinds = new int[count];
-                            grewCategories = new long[count];
-                        }
-                        CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
-                        CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
-                    }
-                    // (Its turn is taken now: should it turn live during it, what grew before is not fresh.)
-                    lastTurn[node] = j;
+                    CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
+                    CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
                     Turn(node, j, count, ev);
-                    if (followed) log2.EndEvent();
-                    p = j;
-                    continue;
                 }
-                liveEvents++;
-                var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-                var evAt = StartTurn(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
-                Turn(node, j, grewAt, evAt);
+                else
+                {
+                    liveEvents++;
+                    var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                    var evAt = StartTurn(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
+                    Turn(node, j, grewAt, evAt);
+                }
                 log2.EndEvent();
                 p = j;
-                continue;
+                cur = j;
+                put = slotPut = log.EnqueueStart[j + 1];
+                h = j + 1;
             }
-            // A live node's turn the log has no place for: searched, and what it carries to a recorded node that already holds it dropped.
-            free--;
-            walks++;
-            liveEvents++;
-            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-            var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
-            var begin = _outStart[node];
-            for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
-            {
-                var t = _outTo[pos];
-                if (!isLive[t])
-                {
-                    var set = _outSet[pos];
-                    for (var f = 0; f < grew; f++)
-                    {
-                        var carried = Categories.Carry(grewCategories[f], set);
-                        if (carried == CategoryBits.Nothing) continue;
-                        var held = Held(t, grewKinds[f]);
-                        if (Categories.Union(held, carried) == held) continue;
-                        Join(t);
-                        break;
-                    }
-                    if (!isLive[t]) continue;
-                }
-                PassLive(node, evFree, pos, pos - begin, grew, t, -1);
-            }
-            log2.EndEvent();
         }
         // Growths missing after the last turns: the nodes they grew hold what the recorded turns handled gave them.
         JoinBefore(int.MaxValue);
