@@ -32,12 +32,14 @@ internal sealed partial class OnwardGraph
     /// rules only make sure no node's recorded turn is read from the log after it could have differed.</para>
     /// <para>Only the live nodes' turns are searched; a recorded node's turn costs a copy of its log entries (and a walk of its
     /// edges when one leads to a live node or moved).</para>
-    /// <para>Nor are all of the queue's turns taken one by one (<paramref name="walked"/>: how many were). Before the first turn
-    /// at which a moved edge carries any of its node's fresh lots (in either version) nothing can differ: those turns, the nodes
-    /// they first reached and the queue after them (the log's entries, in order) are taken as a whole. And once the next turn
-    /// on the queue comes after the last recorded turn of every node whose turns are not read as they are (the live nodes,
-    /// the nodes with an edge to one, and the nodes a moved edge carries from), with no live turn the log has no place for
-    /// still queued, the rest of the search runs as recorded: the rest of the log is taken as it is.</para>
+    /// <para>Nor are all of the queue's turns taken one by one (<paramref name="walked"/>: how many were). The queue is kept as
+    /// the recorded one (first in, first out, the k-th entry put on it is turn k: the recorded entries are a range of turns,
+    /// from the next to handle up to those put on it so far, less the missing ones) and the live turns the log has no place
+    /// for, each after the recorded entries put on the queue before it. Only the turns of nodes whose turns are not read as
+    /// they are (the live nodes, the nodes with an edge to one, and the nodes a moved edge leaves, from the first turn at which
+    /// that edge carries anything in either version) are taken one by one; the runs of turns between them, and the turns
+    /// before the first (the change does not reach them), are taken as a whole: their first reaches and places in the next
+    /// log. A node that turns live finds its last turn and whether its next is on the queue from the log's turns by node.</para>
     /// </remarks>
     public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
         out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live, out int walked)

@@ -166,6 +166,8 @@ public sealed partial class OnwardIndex
             {
                 w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live, out var walked);
                 (w.Pending, w.Events, w.Unset, w.Region, w.Walked) = (cutLog, cutEvents, cutUnset, live, walked);
+                // The next log is written on another thread from here on (the next update waits for it), not after the hops.
+                _ = Task.Run(() => cutLog.Value);
                 return;
             }
             w.Search = graph.ReplayUnset(w.Before.Search, w.Log!, w.Region, w.Counts, w.Lots, w.BoundEdges, w.Bound, out var next, out var events, out var unset);
@@ -214,11 +216,6 @@ public sealed partial class OnwardIndex
             }
             byRegime[regime] = after;
             previous[regime] = [.. from];
-        }
-        // The cut-off replays' logs are written on another thread while the caller uses the update (the next update waits for them).
-        foreach (var w in work)
-        {
-            if (w!.Pending is { } pending) _ = Task.Run(() => pending.Value);
         }
         return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
         {
