@@ -32,9 +32,17 @@ internal sealed partial class OnwardGraph
     /// rules only make sure no node's recorded turn is read from the log after it could have differed.</para>
     /// <para>Only the live nodes' turns are searched; a recorded node's turn costs a copy of its log entries (and a walk of its
     /// edges when one leads to a live node or moved).</para>
+    /// <para>Nor are all of the queue's turns taken one by one (<paramref name="walked"/>: how many were). The queue is kept as
+    /// the recorded one (first in, first out, the k-th entry put on it is turn k: the recorded entries are a range of turns,
+    /// from the next to handle up to those put on it so far, less the missing ones) and the live turns the log has no place
+    /// for, each after the recorded entries put on the queue before it. Only the turns of nodes whose turns are not read as
+    /// they are (the live nodes, the nodes with an edge to one, and the nodes a moved edge leaves, from the first turn at which
+    /// that edge carries anything in either version) are taken one by one; the runs of turns between them, and the turns
+    /// before the first (the change does not reach them), are taken as a whole: their first reaches and places in the next
+    /// log. A node that turns live finds its last turn and whether its next is on the queue from the log's turns by node.</para>
     /// </remarks>
     public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
-        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live)
+        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live, out int walked)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
@@ -69,22 +77,41 @@ internal sealed partial class OnwardGraph
         // What the replay reads of the log by node and by turn (worked out off the previous update's path when it wrote the log).
         var index = log.IndexFor(before.Order, nodes);
         var (seedTurn, turnOf, growEvent, gStart, gList, rStart, rList) = (index.SeedTurn, index.TurnOf, index.GrowEvent, index.GrowStart, index.Growths, index.ReachStart, index.Reached);
-        var lastTurn = new int[nodes];
-        Array.Fill(lastTurn, NoTurn);
+        var (turnStart, turnList) = (index.TurnStart, index.Turns);
         var missing = new bool[events];
 
         // How many of each recorded node's growths its shadow (its lots as recorded, for the comparisons) holds.
         var shadowAt = new int[nodes];
 
-        var queue = new Queue<(int Node, int Turn)>();
+        // The queue, as the recorded one and the live turns the log has no place for. Its entries are turns: the recorded ones
+        // (first in, first out, the k-th entry put on it, the seeds' then each turn's enqueues in order, is turn k) are those
+        // from the next turn to handle (h) up to the entries put on it so far (seeds + enqueued), less the missing ones; a live
+        // turn the log has no place for comes after the recorded entries put on the queue before it (its tag).
         var queued = new bool[nodes];
+        var seeds = seedTurn.Length;
+        var h = 0;
+        // How many recorded enqueues are behind the queue's end: before the turn under way's edge position (put), and before
+        // that position's own enqueue is taken (slotPut: what a node turning live there finds on the queue).
+        var put = 0;
+        var slotPut = 0;
+        var cur = SearchLog.SeedEvent;
+        var free = new Queue<(int Node, int Tag)>();
+        // The turns that are not read from the log as they are (a live node's, a node's with an edge to a live node, a moved
+        // edge's node's): taken one by one; the runs of turns between them are taken as a whole.
+        var followTurns = new PriorityQueue<int, int>();
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
         var liveSucc = new int[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
         var movedFrom = new bool[nodes];
+        var movedAt = new List<(int Node, int Pos)>();
         for (var pos = 0; pos < _outTo.Length; pos++)
         {
-            if (_outTo[pos] != old._outTo[pos] || _outSet[pos] != old._outSet[pos]) movedFrom[NodeAt(pos)] = true;
+            // (The first position at or after pos where either array differs, by a vector search.)
+            pos += Math.Min(_outTo.AsSpan(pos).CommonPrefixLength(old._outTo.AsSpan(pos)), _outSet.AsSpan(pos).CommonPrefixLength(old._outSet.AsSpan(pos)));
+            if (pos >= _outTo.Length) break;
+            var from = NodeAt(pos);
+            movedFrom[from] = true;
+            movedAt.Add((from, pos));
         }
         // A live node that was reached while it was recorded (its place in the tree is the recorded one).
         var keptReach = new bool[nodes];
@@ -101,10 +128,33 @@ internal sealed partial class OnwardGraph
         // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
         var turnCopied = new List<int>();
 
+        // The first of node's turns after turn t (its turns' count: none).
+        int NextTurnAfter(int node, int t)
+        {
+            var (lo, hi) = (turnStart[node], turnStart[node + 1]);
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (turnList[mid] <= t) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+
+        // Node's turns after the one under way are taken one by one from now on.
+        void Follow(int node)
+        {
+            for (int k = NextTurnAfter(node, cur), end = turnStart[node + 1]; k < end; k++) followTurns.Enqueue(turnList[k], turnList[k]);
+        }
+
         // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
         void Join(int node)
         {
-            var last = lastTurn[node];
+            // Its last turn taken (a recorded node's turns up to the one under way were all taken, as recorded), and whether
+            // its next is on the queue (put there by a turn handled, or earlier in the turn under way, and not missing).
+            var next = NextTurnAfter(node, cur);
+            var last = next > turnStart[node] ? turnList[next - 1] : NoTurn;
+            queued[node] = next < turnStart[node + 1] && turnList[next] < seeds + slotPut && !missing[turnList[next]];
             var taken = last == NoTurn;
             for (int k = gStart[node], end = gStart[node + 1]; k < end; k++)
             {
@@ -127,7 +177,12 @@ internal sealed partial class OnwardGraph
             // Reached as recorded already (possibly earlier in the turn under way): its place in the tree is kept.
             keptReach[node] = trace.ReachedBy[node] != RegimeTrace.Unreached;
             isLive[node] = true;
-            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++) liveSucc[inFrom[q]]++;
+            Follow(node);
+            for (int q = inStart[node], end = inStart[node + 1]; q < end; q++)
+            {
+                var from = inFrom[q];
+                if (liveSucc[from]++ == 0) Follow(from);
+            }
         }
 
         void JoinBefore(int limit)
@@ -195,7 +250,7 @@ internal sealed partial class OnwardGraph
         void Enqueue(int t, int turn, int slot, bool write = true)
         {
             queued[t] = true;
-            queue.Enqueue((t, turn));
+            if (turn < 0) free.Enqueue((t, seeds + put));
             if (write) log2.Enqueued(slot, t);
         }
 
@@ -274,21 +329,10 @@ internal sealed partial class OnwardGraph
         void Turn(int node, int j, int grew, int ev)
         {
             var recorded = !isLive[node];
-            var (q, qEnd) = (log.EnqueueStart[j], log.EnqueueStart[j + 1]);
+            put = log.EnqueueStart[j];
+            var qEnd = log.EnqueueStart[j + 1];
             var (g, gEnd) = log.GrowthsOf(j);
             var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
-            if (recorded && liveSucc[node] == 0 && !movedFrom[node])
-            {
-                // The log's turn as it is (the draft names it; its growths and enqueues are copied when the log is written).
-                for (; r < rEnd; r++) CopyReach(rList[r], ev);
-                for (; q < qEnd; q++)
-                {
-                    var t = log.EnqueueNode[q];
-                    if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
-                    Enqueue(t, turnOf[q], log.EnqueueSlot[q], write: false);
-                }
-                return;
-            }
             // The turn's growths by edge position (logs list them in any order within a turn).
             var growthsAt = new List<int>(gEnd - g);
             for (; g < gEnd; g++) growthsAt.Add(g);
@@ -306,7 +350,8 @@ internal sealed partial class OnwardGraph
                 var reached = -1;
                 if (r < rEnd && log.ReachSlot[rList[r]] == slot) reached = rList[r++];
                 var enqueued = -1;
-                if (q < qEnd && log.EnqueueSlot[q] == slot) enqueued = q++;
+                slotPut = put;
+                if (put < qEnd && log.EnqueueSlot[put] == slot) enqueued = put++;
                 if (t != was)
                 {
                     // The edge led elsewhere: what it grew there is missing (that node turns live), and so is the turn it queued.
@@ -329,7 +374,6 @@ internal sealed partial class OnwardGraph
                         if (reached >= 0) CopyReach(reached, ev);
                         if (enqueued >= 0)
                         {
-                            if (queued[t]) throw new InvalidOperationException("a recorded node was put on the queue twice: the replay left the recorded search");
                             Enqueue(t, turnOf[enqueued], slot);
                         }
                         continue;
@@ -338,92 +382,139 @@ internal sealed partial class OnwardGraph
                 }
                 if (!PassLive(node, ev, pos, slot, grew, t, enqueued >= 0 ? turnOf[enqueued] : -1) && enqueued >= 0) Missing(turnOf[enqueued]);
             }
-            if (r < rEnd || q < qEnd) throw new InvalidOperationException("a recorded turn's log names an edge its node does not have");
+            slotPut = put;
+            if (r < rEnd || put < qEnd) throw new InvalidOperationException("a recorded turn's log names an edge its node does not have");
             turnCopied.Clear();
         }
 
-        // The seeding, as logged (no node is live yet, and the seeds are the same).
+        // The seeding, as logged (no node is live yet, and the seeds are the same; its growths and enqueues are the log's,
+        // copied when the next log is written, and the seeds are the queue's first entries).
+        for (int r = rStart[0], rEnd = rStart[1]; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
+
+        // The turns before the first a moved edge carries anything along (in either version) run as recorded; the moved edges'
+        // nodes' turns from there on are taken one by one.
+        var (j0, _) = CarryingTurns(log, old, movedAt, turnStart, turnList);
+        foreach (var (n, _) in movedAt)
         {
-            // (The seeding's growths and enqueues are the log's, copied when the next log is written.)
-            var (r, rEnd) = (rStart[0], rStart[1]);
-            for (; r < rEnd; r++) CopyReach(rList[r], SearchLog.SeedEvent);
-            for (var s = 0; s < seedTurn.Length; s++)
+            for (int k = NextTurnAfter(n, j0 - 1), end = turnStart[n + 1]; k < end; k++) followTurns.Enqueue(turnList[k], turnList[k]);
+        }
+        var walks = 0;
+
+        // Turns a to b - 1 as recorded, as a whole: none is missing, none is followed, and no join is due before any of them.
+        void Copied(int a, int b)
+        {
+            var ev0 = turns.Count;
+            CollectionsMarshal.SetCount(turns, ev0 + (b - a));
+            var run = CollectionsMarshal.AsSpan(turns)[ev0..];
+            for (var k = 0; k < run.Length; k++) run[k] = a + k;
+            for (int r = rStart[a + 1], rEnd = rStart[b + 1]; r < rEnd; r++)
             {
-                queued[log.SeedEnqueueNode[s]] = true;
-                queue.Enqueue((log.SeedEnqueueNode[s], seedTurn[s]));
+                var t = rList[r];
+                CopyReach(t, ev0 + (log.ReachEvent[t] - a));
             }
+            p = b - 1;
+            cur = p;
+            put = slotPut = log.EnqueueStart[b];
         }
 
-        while (queue.Count > 0)
+        while (true)
         {
-            var (node, j) = queue.Dequeue();
-            queued[node] = false;
-            if (j >= 0)
+            if (free.TryPeek(out var entry) && entry.Tag <= h)
             {
-                if (j <= p) throw new InvalidOperationException("the recorded turns came out of order");
+                // A live node's turn the log has no place for (the recorded entries before it were taken): searched, and what
+                // it carries to a recorded node that already holds it dropped.
+                free.Dequeue();
+                var node = entry.Node;
+                queued[node] = false;
+                walks++;
+                liveEvents++;
+                var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
+                var begin = _outStart[node];
+                for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
+                {
+                    var t = _outTo[pos];
+                    if (!isLive[t])
+                    {
+                        var set = _outSet[pos];
+                        for (var f = 0; f < grew; f++)
+                        {
+                            var carried = Categories.Carry(grewCategories[f], set);
+                            if (carried == CategoryBits.Nothing) continue;
+                            var held = Held(t, grewKinds[f]);
+                            if (Categories.Union(held, carried) == held) continue;
+                            Join(t);
+                            break;
+                        }
+                        if (!isLive[t]) continue;
+                    }
+                    PassLive(node, evFree, pos, pos - begin, grew, t, -1);
+                }
+                log2.EndEvent();
+                continue;
+            }
+            if (h >= events) break;
+            while (followTurns.TryPeek(out var stale, out _) && stale < h) followTurns.Dequeue();
+            var nextFollowed = followTurns.TryPeek(out var f0, out _) ? f0 : events;
+            var nextFree = free.TryPeek(out var e0) ? e0.Tag : events;
+            var nextJoin = joins.TryPeek(out _, out var key) ? key + 1 : events;
+            var stop = Math.Min(Math.Min(nextFollowed, nextFree), Math.Min(nextJoin, events));
+            if (stop > h)
+            {
+                Copied(h, stop);
+                h = stop;
+                continue;
+            }
+            var j = h;
+            if (nextFollowed == j)
+            {
+                followTurns.Dequeue();
+                if (missing[j])
+                {
+                    // Not on the queue: never taken.
+                    h = j + 1;
+                    continue;
+                }
+            }
+            else
+            {
+                // A join is due before turn j, which may make it a turn to follow: looked at again after it.
                 JoinBefore(j);
+                continue;
+            }
+            {
+                var node = eventNode[j];
+                JoinBefore(j);
+                queued[node] = false;
+                cur = j;
+                walks++;
                 if (!isLive[node])
                 {
                     var (freshFrom, freshTo) = (log.FreshStart[j], log.FreshStart[j + 1]);
                     var count = freshTo - freshFrom;
-                    var followed = liveSucc[node] > 0 || movedFrom[node];
-                    int ev;
-                    if (!followed)
+                    var ev = StartTurn(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
+                    if (grewKinds.Length < count)
                     {
-                        ev = turns.Count;
-                        turns.Add(j);
+                        grewKinds = new int[count];
+                        grewCategories = new long[count];
                     }
-                    else
-                    {
-                        ev = StartTurn(node, CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count), CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count));
-                        if (grewKinds.Length < count)
-                        {
-                            grewKinds = new int[count];
-                            grewCategories = new long[count];
-                        }
-                        CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
-                        CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
-                    }
-                    // (Its turn is taken now: should it turn live during it, what grew before is not fresh.)
-                    lastTurn[node] = j;
+                    CollectionsMarshal.AsSpan(log.FreshKind).Slice(freshFrom, count).CopyTo(grewKinds);
+                    CollectionsMarshal.AsSpan(log.FreshCategories).Slice(freshFrom, count).CopyTo(grewCategories);
                     Turn(node, j, count, ev);
-                    if (followed) log2.EndEvent();
-                    p = j;
-                    continue;
                 }
-                liveEvents++;
-                var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-                var evAt = StartTurn(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
-                Turn(node, j, grewAt, evAt);
+                else
+                {
+                    liveEvents++;
+                    var grewAt = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
+                    var evAt = StartTurn(node, grewKinds.AsSpan(0, grewAt), grewCategories.AsSpan(0, grewAt));
+                    Turn(node, j, grewAt, evAt);
+                }
                 log2.EndEvent();
                 p = j;
-                continue;
+                cur = j;
+                put = slotPut = log.EnqueueStart[j + 1];
+                h = j + 1;
             }
-            // A live node's turn the log has no place for: searched, and what it carries to a recorded node that already holds it dropped.
-            liveEvents++;
-            var grew = lots.TakeFresh(node, ref grewKinds, ref grewCategories);
-            var evFree = StartTurn(node, grewKinds.AsSpan(0, grew), grewCategories.AsSpan(0, grew));
-            var begin = _outStart[node];
-            for (int pos = begin, end = _outStart[node + 1]; pos < end; pos++)
-            {
-                var t = _outTo[pos];
-                if (!isLive[t])
-                {
-                    var set = _outSet[pos];
-                    for (var f = 0; f < grew; f++)
-                    {
-                        var carried = Categories.Carry(grewCategories[f], set);
-                        if (carried == CategoryBits.Nothing) continue;
-                        var held = Held(t, grewKinds[f]);
-                        if (Categories.Union(held, carried) == held) continue;
-                        Join(t);
-                        break;
-                    }
-                    if (!isLive[t]) continue;
-                }
-                PassLive(node, evFree, pos, pos - begin, grew, t, -1);
-            }
-            log2.EndEvent();
         }
         // Growths missing after the last turns: the nodes they grew hold what the recorded turns handled gave them.
         JoinBefore(int.MaxValue);
@@ -445,9 +536,37 @@ internal sealed partial class OnwardGraph
             if (Outgoing[node] is not null) pending.Add(k);
         }
         searched = liveEvents;
+        walked = walks;
         unset = pending;
         next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray), LazyThreadSafetyMode.ExecutionAndPublication);
         return new RegimeSearch(this, before.Regime, trace, orderArray, arrived, before.Counts, before.Bound);
+    }
+
+    /// <summary>
+    /// The first and last recorded turns (of <paramref name="log"/>, whose index gives each node's turns) at which a moved edge
+    /// (<paramref name="movedAt"/>: the positions whose destination or categories differ from <paramref name="old"/>'s, and
+    /// the nodes they leave) carries any of the turn's fresh lots, in either version; (the log's turn count, seeding) when none
+    /// does. At any other turn of those nodes the moved edges carry nothing either way, so the turn runs as recorded.
+    /// </summary>
+    private (int First, int Last) CarryingTurns(SearchLog log, OnwardGraph old, List<(int Node, int Pos)> movedAt, int[] turnStart, int[] turnList)
+    {
+        var (first, last) = (log.EventNode.Count, SearchLog.SeedEvent);
+        foreach (var (node, pos) in movedAt)
+        {
+            for (int k = turnStart[node], end = turnStart[node + 1]; k < end; k++)
+            {
+                var j = turnList[k];
+                for (int f = log.FreshStart[j], fEnd = log.FreshStart[j + 1]; f < fEnd; f++)
+                {
+                    var fresh = log.FreshCategories[f];
+                    if (Categories.Carry(fresh, _outSet[pos]) == CategoryBits.Nothing && Categories.Carry(fresh, old._outSet[pos]) == CategoryBits.Nothing) continue;
+                    first = Math.Min(first, j);
+                    last = Math.Max(last, j);
+                    break;
+                }
+            }
+        }
+        return (first, last);
     }
 
     /// <summary>Works out what the cut-off replays share (the edges backwards) before several run at once.</summary>
@@ -497,6 +616,10 @@ internal sealed class LogIndex
     public required int[] Growths { get; init; }
     public required int[] ReachStart { get; init; }
     public required int[] Reached { get; init; }
+
+    /// <summary>Each node's turns in order: node n's are <c>Turns[TurnStart[n]..TurnStart[n + 1]]</c>.</summary>
+    public required int[] TurnStart { get; init; }
+    public required int[] Turns { get; init; }
 
     /// <summary>The index of <paramref name="log"/>, whose search reached <paramref name="order"/> in that order, for a graph of <paramref name="nodes"/> nodes (or more).</summary>
     public static LogIndex Of(SearchLog log, int[] order, int nodes)
@@ -554,7 +677,7 @@ internal sealed class LogIndex
             var fill = rStart[..^1];
             foreach (var n in order) rList[fill[log.ReachEvent[n] + 1]++] = n;
         }
-        return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList };
+        return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList, TurnStart = evStart, Turns = evList };
     }
 
     /// <summary>
@@ -571,9 +694,20 @@ internal sealed class LogIndex
         CopyGrowths(log, seedFrom, seedTo, next);
         next.SeedEnqueueEdge.AddRange(log.SeedEnqueueEdge);
         next.SeedEnqueueNode.AddRange(log.SeedEnqueueNode);
-        foreach (var turn in turns)
+        var all = CollectionsMarshal.AsSpan(turns);
+        for (var k = 0; k < all.Length; k++)
         {
-            var (from, j) = turn >= 0 ? (log, turn) : (written, ~turn);
+            var turn = all[k];
+            if (turn >= 0)
+            {
+                // A run of the log's turns as they are, one after the other: copied as a whole.
+                var m = 1;
+                while (k + m < all.Length && all[k + m] == turn + m) m++;
+                CopyTurns(log, turn, m, next);
+                k += m - 1;
+                continue;
+            }
+            var (from, j) = (written, ~turn);
             var (freshFrom, freshTo) = (from.FreshStart[j], from.FreshStart[j + 1]);
             next.StartEvent(from.EventNode[j], CollectionsMarshal.AsSpan(from.FreshKind).Slice(freshFrom, freshTo - freshFrom),
                 CollectionsMarshal.AsSpan(from.FreshCategories).Slice(freshFrom, freshTo - freshFrom));
@@ -588,6 +722,34 @@ internal sealed class LogIndex
         Array.Copy(reachSlot, next.ReachSlot, nodes);
         next.Index = Of(next, order, nodes);
         return next;
+    }
+
+    /// <summary>Appends turns <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 of <paramref name="from"/> to <paramref name="into"/> as they are (their fresh lots, growths and enqueues).</summary>
+    private static void CopyTurns(SearchLog from, int first, int count, SearchLog into)
+    {
+        var end = first + count;
+        into.EventNode.AddRange(CollectionsMarshal.AsSpan(from.EventNode).Slice(first, count));
+        var (f, fEnd) = (from.FreshStart[first], from.FreshStart[end]);
+        Shifted(into.FreshStart, CollectionsMarshal.AsSpan(from.FreshStart).Slice(first + 1, count), into.FreshKind.Count - f);
+        into.FreshKind.AddRange(CollectionsMarshal.AsSpan(from.FreshKind).Slice(f, fEnd - f));
+        into.FreshCategories.AddRange(CollectionsMarshal.AsSpan(from.FreshCategories).Slice(f, fEnd - f));
+        var (g, _) = from.GrowthsOf(first);
+        var (_, gEnd) = from.GrowthsOf(end - 1);
+        Shifted(into.GrowStart, CollectionsMarshal.AsSpan(from.GrowStart).Slice(first, count), into.GrowNode.Count - g);
+        CopyGrowths(from, g, gEnd, into);
+        var (q, qEnd) = (from.EnqueueStart[first], from.EnqueueStart[end]);
+        Shifted(into.EnqueueStart, CollectionsMarshal.AsSpan(from.EnqueueStart).Slice(first + 1, count), into.EnqueueSlot.Count - q);
+        into.EnqueueSlot.AddRange(CollectionsMarshal.AsSpan(from.EnqueueSlot).Slice(q, qEnd - q));
+        into.EnqueueNode.AddRange(CollectionsMarshal.AsSpan(from.EnqueueNode).Slice(q, qEnd - q));
+    }
+
+    /// <summary>Appends <paramref name="values"/>, each plus <paramref name="shift"/>, to <paramref name="into"/>.</summary>
+    private static void Shifted(List<int> into, ReadOnlySpan<int> values, int shift)
+    {
+        var at = into.Count;
+        CollectionsMarshal.SetCount(into, at + values.Length);
+        var span = CollectionsMarshal.AsSpan(into)[at..];
+        for (var i = 0; i < values.Length; i++) span[i] = values[i] + shift;
     }
 
     private static void CopyGrowths(SearchLog from, int g, int gEnd, SearchLog into)

@@ -81,6 +81,7 @@ public sealed partial class OnwardIndex
         var previous = new Dictionary<string, int[]>(StringComparer.Ordinal);
         var scratch = new SearchScratch();
         var replayed = 0;
+        var walkedAll = 0;
         var regionNodes = 0;
         // First what each regime needs (nothing, a replay of its log, or a full search), then the replays (at once on several
         // threads when they can be), then each regime's hops, in the regimes' order.
@@ -163,8 +164,10 @@ public sealed partial class OnwardIndex
             w.Lots = _replayLots[k];
             if (w.Moving is not null)
             {
-                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live);
-                (w.Pending, w.Events, w.Unset, w.Region) = (cutLog, cutEvents, cutUnset, live);
+                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live, out var walked);
+                (w.Pending, w.Events, w.Unset, w.Region, w.Walked) = (cutLog, cutEvents, cutUnset, live, walked);
+                // The next log is written on another thread from here on (the next update waits for it), not after the hops.
+                _ = Task.Run(() => cutLog.Value);
                 return;
             }
             w.Search = graph.ReplayUnset(w.Before.Search, w.Log!, w.Region, w.Counts, w.Lots, w.BoundEdges, w.Bound, out var next, out var events, out var unset);
@@ -196,6 +199,7 @@ public sealed partial class OnwardIndex
                 // The lots that arrived at the region's nodes, interned in the graph's sets (one thread).
                 graph.SetArrived(search, w.Lots!, w.Unset!);
                 replayed += w.Events;
+                walkedAll += w.Walked;
                 regionNodes += search.Order.Count(n => w.Region[n]);
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
                 var hops = Compared(before, old, search, regenerated, removed, added, from);
@@ -213,16 +217,12 @@ public sealed partial class OnwardIndex
             byRegime[regime] = after;
             previous[regime] = [.. from];
         }
-        // The cut-off replays' logs are written on another thread while the caller uses the update (the next update waits for them).
-        foreach (var w in work)
-        {
-            if (w!.Pending is { } pending) _ = Task.Run(() => pending.Value);
-        }
         return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
         {
             Previous = previous,
             Patched = true,
             EventsReplayed = replayed,
+            TurnsWalked = walkedAll,
             RegionReached = regionNodes,
             ReplayedAtOnce = atOnce ? replays.Count : 0,
         };
@@ -248,6 +248,9 @@ public sealed partial class OnwardIndex
         /// <summary>The edges that moved, when the replay is cut off where the search runs as recorded (<see cref="OnwardGraph.ReplayCut"/>); null for a replay of a region.</summary>
         public IReadOnlyList<int>? Moving { get; init; }
         public NodeLotTable? Lots { get; set; }
+
+        /// <summary>How many turns a cut-off replay took one by one (<see cref="OnwardGraph.ReplayCut(RegimeSearch, SearchLog, OnwardGraph, NodeLotTable, NodeLotTable, out Lazy{SearchLog}, out int, out List{int}, out bool[], out int)"/>).</summary>
+        public int Walked { get; set; }
         public RegimeSearch? Search { get; set; }
         public SearchLog? Next { get; set; }
 

@@ -412,6 +412,9 @@ public sealed record OnwardUpdate(OnwardIndex Index, IReadOnlyList<TransferFact>
     /// <summary>How many nodes of the replayed regimes' data lie in the region downstream of the change (summed over those regimes).</summary>
     internal int RegionReached { get; init; }
 
+    /// <summary>How many queue turns the cut-off replays took one by one (the rest of each recorded search taken as a whole).</summary>
+    internal int TurnsWalked { get; init; }
+
     /// <summary>How many regimes were replayed at once, on several threads (0: one after the other).</summary>
     internal int ReplayedAtOnce { get; init; }
 }

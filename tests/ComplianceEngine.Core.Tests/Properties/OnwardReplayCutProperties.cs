@@ -20,7 +20,7 @@ public sealed class OnwardReplayCutProperties
     public void ChainedCutReplays_AreTheFullSearch_TurnByTurn()
     {
         var engine = GeneratedEstates.Engine;
-        long replays = 0, searched = 0, full = 0, joined = 0, looped = 0;
+        long replays = 0, searched = 0, full = 0, joined = 0, looped = 0, walkedAll = 0;
         Cases.Sample(cases =>
         {
             foreach (var (seed, reroutes) in cases)
@@ -53,7 +53,7 @@ public sealed class OnwardReplayCutProperties
                         var where = $"estate seed {seed}, reroute {step} (edge {at[0]}), {regime}";
                         var (before, log) = searches[regime];
                         var lots = new NodeLotTable();
-                        var cut = patched.ReplayCut(before, log, graph, lots, new NodeLotTable(), out var written, out var turns, out var unset, out var live);
+                        var cut = patched.ReplayCut(before, log, graph, lots, new NodeLotTable(), out var written, out var turns, out var unset, out var live, out var walked);
                         var log2 = written.Value;
                         patched.SetArrived(cut, lots, unset);
                         var fresh = patched.SearchRecorded(regime, new SearchScratch(), out var expected);
@@ -67,6 +67,7 @@ public sealed class OnwardReplayCutProperties
                         searched += turns;
                         full += expected.EventNode.Count;
                         joined += live.Count(x => x);
+                        walkedAll += walked;
                     }
                     graph = patched;
                 }
@@ -78,6 +79,9 @@ public sealed class OnwardReplayCutProperties
         // Loops through the graph (data that can come back to where it was) were among the graphs replayed.
         Assert.True(looped > 20, $"{looped} patched graphs with a loop");
         Assert.True(searched * 4 < full, $"searched {searched} turns, full searches {full}");
+        // Nor were most turns taken one by one: the replays start at the first turn a moved edge carries anything along and
+        // stop once the search runs as recorded again.
+        Assert.True(walkedAll * 2 < full, $"took {walkedAll} turns one by one, full searches {full}");
     }
 
     /// <summary>Whether data can come back to a node it left (a cycle along the graph's edges), by a depth-first search.</summary>
@@ -105,6 +109,12 @@ public sealed class OnwardReplayCutProperties
     private static void AssertSameTurns(SearchLog expected, SearchLog actual, string where)
     {
         Assert.True(expected.EventNode.SequenceEqual(actual.EventNode), $"{where}: other queue turns");
+        // Where each node was first reached (the next replay reads it): the same turn and edge position.
+        for (var n = 0; n < expected.ReachEvent.Length; n++)
+        {
+            Assert.True(expected.ReachEvent[n] == actual.ReachEvent[n] && expected.ReachSlot[n] == actual.ReachSlot[n],
+                $"{where}: node {n} first reached at turn {actual.ReachEvent[n]} position {actual.ReachSlot[n]}, not {expected.ReachEvent[n]} position {expected.ReachSlot[n]}");
+        }
         Assert.True(expected.SeedEnqueueNode.SequenceEqual(actual.SeedEnqueueNode) && expected.SeedEnqueueEdge.SequenceEqual(actual.SeedEnqueueEdge), $"{where}: other seeding");
         for (var j = 0; j < expected.EventNode.Count; j++)
         {

@@ -76,6 +76,7 @@ public sealed partial class IncrementalEvaluation
             if (facts.Hops.Count > 0 && facts.Hops[0].Fact is TransferFact hop) _ = SameFact(hop, RegimeSearch.Rebase(hop, declared));
             break;
         }
+        RehearseReroute(estate, resolved, context, byFlow);
         // The same findings out and back in: the kept report is unchanged (the shown finding is the same object).
         if (_order?.Find(e => e.Findings.Length > 0) is { } entry)
         {
@@ -83,6 +84,62 @@ public sealed partial class IncrementalEvaluation
             kept.Remove(entry, entry.Verdicts, entry.Findings, dirty);
             kept.Add(entry, entry.Verdicts, entry.Findings, dirty);
             kept.Publish(dirty);
+        }
+    }
+
+    /// <summary>The onward index the next update patches (for tests).</summary>
+    internal OnwardIndex? KeptIndex => _index;
+
+    /// <summary>
+    /// Whether some regime's data reaches the node edge <paramref name="e"/> of <paramref name="index"/> leaves without the
+    /// regime binding the edge (its data comes there onward): a reroute of it is a cut-off replay of that regime's search.
+    /// </summary>
+    private static bool Followed(OnwardIndex index, int e)
+    {
+        var graph = index.Graph;
+        var from = graph.From[e];
+        for (var r = 0; r < graph.Regimes.Count; r++)
+        {
+            var reached = index.SearchOf(graph.Regimes[r]).Trace.ReachedBy;
+            if (from < reached.Length && reached[from] != RegimeTrace.Unreached && !graph.BindsAt(r, e)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>How many flows a rehearsal of a reroute tries before it gives up finding one whose data some regime follows.</summary>
+    private const int RerouteRehearsals = 4;
+
+    /// <summary>
+    /// A reroute through the onward index and back, on versions of it that are dropped: the graph patched, the cut-off replays
+    /// (<see cref="OnwardGraph.ReplayCut"/>) and the hops compared run once, and the kept searches' logs are indexed, so the
+    /// first reroute after start is not a cold one. A flow is sent to another store (the first flow, from the middle of the
+    /// estate on, that leaves a node some regime's data reaches onward; at most <see cref="RerouteRehearsals"/> tried) and back: the kept index is not
+    /// changed, and the way back prepares the onward filter for the kept edges again.
+    /// </summary>
+    private void RehearseReroute(Estate estate, ResolvedEstate resolved, EvaluationContext context, Dictionary<string, FlowFacts> byFlow)
+    {
+        if (_index is not { } index || estate.Stores.Length < 2) return;
+        var tried = 0;
+        for (var k = 0; k < estate.Flows.Length && tried < RerouteRehearsals; k++)
+        {
+            var i = (estate.Flows.Length / 2 + k) % estate.Flows.Length;
+            var flow = estate.Flows[i];
+            if (!byFlow.TryGetValue(flow.Name, out var facts) || facts.Ambiguous || facts.Declared is not { Edge: >= 0 } entry || entry.Fact is not TransferFact
+                || !Followed(index, entry.Edge)
+                || !estate.Stores.Any(s => string.Equals(s.Name, flow.To.Name, StringComparison.Ordinal))
+                || estate.Stores.FirstOrDefault(s => s.Name != flow.To.Name && s.Name != flow.From.Name) is not { } other)
+            {
+                continue;
+            }
+            tried++;
+            var flows = estate.Flows.SetItem(i, flow with { To = new Reference(other.Name, flow.To.Location) });
+            var again = resolved.WithEstate(estate with { Flows = flows });
+            if (FactBuilder.Declared(again, context, flows[i], FactBuilder.OrganizationMechanisms(again, context)) is not { } declared) continue;
+            var edges = index.Direct.ToArray();
+            edges[entry.Edge] = declared;
+            var there = index.Update(edges);
+            _ = there.Index.Update(index.Direct);
+            if (there.Patched && there.RegimesSearched.Count > 0) return;
         }
     }
 }

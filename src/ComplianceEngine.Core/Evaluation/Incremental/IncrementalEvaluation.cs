@@ -746,8 +746,10 @@ public sealed partial class IncrementalEvaluation
             }
             hops[regime] = entries;
         }
-        foreach (var had in _hops.Values)
+        foreach (var (regime, had) in _hops)
         {
+            // A regime whose hops are kept as they were (not searched) has none gone: only the searched regimes' are walked.
+            if (hops.TryGetValue(regime, out var kept) && ReferenceEquals(kept, had)) continue;
             foreach (var e in had)
             {
                 if (e.Stamp == stamp) continue;

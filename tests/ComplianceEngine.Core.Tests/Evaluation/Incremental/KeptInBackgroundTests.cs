@@ -61,6 +61,39 @@ public sealed class KeptInBackgroundTests
     }
 
     [Fact]
+    public void RehearsedReroute_IndexesTheKeptLogs_AndLeavesTheIndexAsItWas()
+    {
+        // The rehearsal sends a flow to another store through the onward index and back (issue 12 item 6: the first reroute is
+        // not a cold one): the kept searches' logs are indexed for the cut-off replay, the kept index is the same object with
+        // the same edges, and edits after it (a reroute, and a change to every flow's mechanisms) are a full evaluation's.
+        var estate = GeneratedEstates.Generate(53, 400);
+        var engine = GeneratedEstates.Engine;
+        var incremental = engine.StartIncremental();
+        incremental.Update(estate, Options);
+        incremental.WaitUntilKept();
+        var index = incremental.KeptIndex;
+
+        Assert.NotNull(index);
+        Assert.Contains(index.Regimes, r => index.LogOf(r) is { Index: not null });
+        // The kept edges are the estate's declared transfers (the rehearsal's rerouted one was not kept).
+        var context = new Core.Facts.EvaluationContext(Options.AsOf, estate.Organization);
+        var resolved = new Core.Facts.FactBuilder(engine.Resolver).Resolve(estate);
+        var declared = Core.Facts.FactBuilder.Build(resolved, context).OfType<Core.Facts.TransferFact>().Where(t => !t.Implied).Select(t => (t.Subject.Name, t.ToNode)).Order().ToList();
+        Assert.Equal(declared, index.Direct.Where(t => !t.Implied).Select(t => (t.Subject.Name, t.ToNode)).Order().ToList());
+
+        var i = estate.Flows.IndexOf(estate.Flows.First(f => estate.Stores.Any(s => s.Name == f.To.Name)));
+        var store = estate.Stores.First(s => s.Name != estate.Flows[i].To.Name && s.Name != estate.Flows[i].From.Name);
+        var rerouted = estate with { Flows = estate.Flows.SetItem(i, estate.Flows[i] with { To = new Model.Inventory.Reference(store.Name, estate.Flows[i].To.Location) }) };
+        var scc = rerouted with { Flows = [.. rerouted.Flows.Select(f => f with { Mechanisms = f.Mechanisms.Add("scc") })] };
+        foreach (var version in new[] { rerouted, scc })
+        {
+            var update = incremental.Update(version, Options);
+            Assert.True(update.Patched, $"not patched: {incremental.NotPatchedBecause}");
+            Assert.Equal(Json(engine.Evaluate(version, Options)), Json(update.Report));
+        }
+    }
+
+    [Fact]
     public void ResetWhileKeeping_StartsAgain()
     {
         var estate = GeneratedEstates.Generate(47, 300);
