@@ -9,7 +9,7 @@ using ComplianceEngine.Reporting;
 namespace ComplianceEngine.Bench;
 
 /// <summary>
-/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster,recipient] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full] [--heap-every K] [--quiet]</c>:
+/// <c>bench incremental --flows N [--reps R] [--edits mechanism,chain,status,reroute,store,cluster,recipient] [--seed S] [--rules DIR] [--threads N] [--verify] [--no-full] [--heap-every K] [--quiet] [--gap MS]</c>:
 /// the watched-estate case. One generated estate is loaded into an incremental session; then, R times, each edit (a
 /// one-flow change, made and undone in turn) is applied and the session updated, each interleaved with a full batch
 /// evaluation of the same version. Prints p50 and max per edit, whether it was patched, the patched updates' phases
@@ -136,6 +136,11 @@ internal static class IncrementalBench
         // creeps with successive edits shows; --quiet: no line per edit (long runs).
         var heapEvery = o.Int("heap-every", 0);
         var quiet = o.Flag("quiet");
+        // --gap MS: a pause before each edit, outside the timings, as between two saves in a watched folder (the host waits
+        // ReloadDelayMilliseconds, 250 ms by default, after a file's last change before it updates): what an update leaves
+        // to finish in the background (a rerouted flow's next search log) is then done before the next edit, as in serving.
+        // Without it edits come back to back, and an edit may wait for the one before it.
+        var gapMs = o.Int("gap", 0);
         var heaps = new List<(int Rep, double MiB)>();
         if (heapEvery > 0) heaps.Add((0, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0));
         for (var rep = 0; rep < reps; rep++)
@@ -147,6 +152,7 @@ internal static class IncrementalBench
             }
             foreach (var kind in kinds)
             {
+                if (gapMs > 0) Thread.Sleep(gapMs);
                 estate = Edit(kind);
                 phases.Restart();
                 sw.Restart();
