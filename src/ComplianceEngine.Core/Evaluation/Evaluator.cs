@@ -211,19 +211,72 @@ public sealed class Evaluator
         // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
         var rules = _rules.Rules;
         var byRule = new int[rules.Length * StatusCount];
-        // The chunks' rows (the first of equal ids kept) become findings here, on the workers: none lived through the evaluation as objects.
-        var (findings, findingRules, facts) = TallyFindings.Findings(chunks, TallyFindings.Kept(chunks), workers, withFacts: sources is not null);
-        var ranks = new int[findings.Length];
-        for (var kept = 0; kept < findings.Length; kept++)
+        var kept = TallyFindings.Kept(chunks);
+        if (sources is null && RowRanks(chunks, kept) is { } rowRanks)
         {
-            var (finding, rule) = (findings[kept], findingRules[kept]);
-            if (facts?[kept] is { } fact) sources!.TryAdd(finding.Id, (rule, fact));
+            // The report keeps the rows: they are counted, sorted and linked here, and each finding is made only when read.
+            foreach (var (t, r) in kept)
+            {
+                var row = chunks[t].Findings[r];
+                byRule[row.Rule.Index * StatusCount + (int)row.Status]++;
+            }
+            var rowCounts = CountsOf(tally, chunks, byRule);
+            var rowCoverage = workers > 1 ? Task.Run(() => FinishCoverageOf(chunks, resolved, merged, rowCounts)) : null;
+            var source = RowFindings.Sorted([.. chunks.Select(c => c.Findings)], kept, rowRanks, workers);
+            return AssembleThen(rowCounts, FindingList.From(source), options, diagnostics,
+                () => rowCoverage is null ? FinishCoverageOf(chunks, resolved, merged, rowCounts) : rowCoverage.GetAwaiter().GetResult());
+        }
+        // The chunks' rows (the first of equal ids kept) become findings here, on the workers: none lived through the evaluation as objects.
+        var (findings, findingRules, facts) = TallyFindings.Findings(chunks, kept, workers, withFacts: sources is not null);
+        var ranks = new int[findings.Length];
+        for (var k = 0; k < findings.Length; k++)
+        {
+            var (finding, rule) = (findings[k], findingRules[k]);
+            if (facts?[k] is { } fact) sources!.TryAdd(finding.Id, (rule, fact));
             // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
             var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
             if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
             else Count(tally, finding.Jurisdiction, finding.Status, 1);
-            ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
+            ranks[k] = own ? _ruleRanks[rule.Index] : -1;
         }
+        var counts = CountsOf(tally, chunks, byRule);
+
+        // Coverage needs only the tallies and the estate (nothing else reads the estate meanwhile): it is finished on
+        // another thread while the findings are sorted and linked.
+        Coverage FinishCoverage() => FinishCoverageOf(chunks, resolved, merged, counts);
+        var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
+
+        // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
+        var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
+        var ordered = RootCauses.Link(sorted, workers);
+        return AssembleThen(counts, ordered, options, diagnostics, () => finishing is null ? FinishCoverage() : finishing.GetAwaiter().GetResult());
+    }
+
+    /// <summary>
+    /// Each kept row's rule rank when the rows can stand for the report's findings: every row built (none made from a
+    /// finding) and of a rule of this evaluator's set; null otherwise (the findings are made and held).
+    /// </summary>
+    private int[]? RowRanks(IReadOnlyList<VerdictTally> chunks, (int Tally, int Row)[] kept)
+    {
+        foreach (var chunk in chunks)
+        {
+            if (chunk.Findings.HasMade) return null;
+        }
+        var rules = _rules.Rules;
+        var ranks = new int[kept.Length];
+        for (var i = 0; i < kept.Length; i++)
+        {
+            var rule = chunks[kept[i].Tally].Findings[kept[i].Row].Rule;
+            if ((uint)rule.Index >= (uint)rules.Length || !ReferenceEquals(rules[rule.Index], rule)) return null;
+            ranks[i] = _ruleRanks[rule.Index];
+        }
+        return ranks;
+    }
+
+    /// <summary>The report's counts: <paramref name="tally"/> (strangers' findings), the chunks' counted passes and the findings per rule and status.</summary>
+    private ImmutableSortedDictionary<string, StatusCounts> CountsOf(Dictionary<string, int[]> tally, IReadOnlyList<VerdictTally> chunks, int[] byRule)
+    {
+        var rules = _rules.Rules;
         foreach (var chunk in chunks)
         {
             foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
@@ -233,22 +286,15 @@ public sealed class Evaluator
             for (var status = 0; status < StatusCount; status++)
                 Count(tally, rules[r].Definition.Jurisdiction, (FindingStatus)status, byRule[r * StatusCount + status]);
         }
-        var counts = Counts(tally);
+        return Counts(tally);
+    }
 
-        // Coverage needs only the tallies and the estate (nothing else reads the estate meanwhile): it is finished on
-        // another thread while the findings are sorted and linked.
-        Coverage FinishCoverage()
-        {
-            var coverage = merged ?? new CoverageTally();
-            foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
-            return CoverageOf(coverage, resolved, counts);
-        }
-        var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
-
-        // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
-        var sorted = Array.IndexOf(ranks, -1) >= 0 ? FindingFactory.Sort(findings, workers) : FindingFactory.Sort(findings, ranks, workers);
-        var ordered = RootCauses.Link(sorted, workers);
-        return AssembleThen(counts, ordered, options, diagnostics, () => finishing is null ? FinishCoverage() : finishing.GetAwaiter().GetResult());
+    /// <summary>The finished coverage: <paramref name="merged"/> (or a new tally) with every chunk's coverage merged in.</summary>
+    private Coverage FinishCoverageOf(IReadOnlyList<VerdictTally> chunks, ResolvedEstate resolved, CoverageTally? merged, ImmutableSortedDictionary<string, StatusCounts> counts)
+    {
+        var coverage = merged ?? new CoverageTally();
+        foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
+        return CoverageOf(coverage, resolved, counts);
     }
 
     /// <summary>Adds <paramref name="delta"/> findings (or counted passes) of <paramref name="status"/> to a jurisdiction's tally (see <see cref="Counts"/>).</summary>
@@ -280,7 +326,7 @@ public sealed class Evaluator
     /// The report from its parts, with coverage asked for once the report phase has ended (it is never part of the
     /// phase, so the phase's timings compare with earlier runs).
     /// </summary>
-    private Report AssembleThen(ImmutableSortedDictionary<string, StatusCounts> counts, ImmutableArray<Finding> ordered, EvaluationOptions options,
+    private Report AssembleThen(ImmutableSortedDictionary<string, StatusCounts> counts, FindingList ordered, EvaluationOptions options,
         IEnumerable<Diagnostic>? diagnostics, Func<Coverage> coverage)
     {
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);

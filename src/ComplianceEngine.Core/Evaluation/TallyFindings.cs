@@ -33,9 +33,13 @@ internal sealed class TallyFindings : IReadOnlyList<FindingRow>
         }
     }
 
+    /// <summary>Whether some row was made from a finding (<see cref="FindingRow.Made"/>) rather than built.</summary>
+    public bool HasMade { get; private set; }
+
     /// <summary>Adds a row.</summary>
     public void Add(in FindingRow row)
     {
+        if (row.Made is not null) HasMade = true;
         var at = Count % BlockSize;
         if (at == 0) _blocks.Add(new FindingRow[BlockSize]);
         _blocks[^1][at] = row;
