@@ -79,7 +79,8 @@ public sealed class JsonReportWriter : IReportWriter
 
             // The facts table depends only on the findings: with more than one thread, it is worked out while the
             // gate, coverage, rules and estate are written (the same table, written at the same place).
-            var findings = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+            // The findings written, by index: each is read (made, when the report keeps rows) where it is used and dropped.
+            var findings = ShownFindings.NotPasses(report.Findings);
             var table = parallelism > 1 ? Task.Run(() => FactTable.Build(findings, parallelism)) : null;
 
             WriteGate(w, report.Gate);
@@ -207,7 +208,7 @@ public sealed class JsonReportWriter : IReportWriter
     /// The rules with findings (and any rule the report lists that a finding names): title, URL, confidence and
     /// remediation (the rule's, as written; every finding also writes its own).
     /// </summary>
-    private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, List<Finding> findings)
+    private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, IReadOnlyList<Finding> findings)
     {
         var fired = new Dictionary<string, Finding>(StringComparer.Ordinal);
         foreach (var f in findings) fired.TryAdd(f.RuleId, f);
