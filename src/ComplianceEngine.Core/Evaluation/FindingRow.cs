@@ -120,14 +120,19 @@ internal readonly struct FindingRow
     }
 
     /// <summary>
-    /// The finding of a built row with its root cause: <paramref name="otherRoot"/>, or (null) the finding itself (its own id).
-    /// A report made of rows (<see cref="RowFindings"/>) makes each finding this way as it is read.
+    /// The finding of a built row with its root cause (a number, as <see cref="IdBits"/> is): its id and root cause written
+    /// out only when read. A report made of rows (<see cref="RowFindings"/>) makes each finding this way as it is read.
     /// </summary>
-    public Finding ToFindingWithRoot(string? otherRoot)
+    public Finding ToFindingWithRoot(ulong rootBits)
     {
         if (Made is not null) throw new InvalidOperationException("a row made from a finding has that finding's root cause");
-        var id = FindingFactory.IdText(IdBits);
-        return Build(id, otherRoot ?? id);
+        var plan = Plan!;
+        var def = Rule.Definition;
+        return new Finding(IdBits, rootBits, def.Id, def.Title, def.Jurisdiction, def.Severity, Status, Subject, Path, Citation, Confidence,
+            new FindingText(Message!, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values), ImmutableCollectionsMarshal.AsImmutableArray(Evidence)))
+        {
+            Place = Place,
+        };
     }
 
     private Finding Build(string id, string? rootCause)

@@ -34,8 +34,7 @@ internal sealed class RowFindings : FindingSource
     {
         var (t, r) = _order[index];
         var row = _tallies[t][r];
-        var root = _roots[index];
-        return row.ToFindingWithRoot(root == row.IdBits ? null : FindingFactory.IdText(root));
+        return row.ToFindingWithRoot(_roots[index]);
     }
 
     /// <inheritdoc />
