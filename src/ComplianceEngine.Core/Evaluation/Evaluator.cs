@@ -217,7 +217,7 @@ public sealed class Evaluator
             // The report keeps the rows: they are counted, sorted and linked here, and each finding is made only when read.
             foreach (var (t, r) in kept)
             {
-                var row = chunks[t].Findings[r];
+                ref readonly var row = ref chunks[t].Findings.At(r);
                 byRule[row.Rule.Index * StatusCount + (int)row.Status]++;
             }
             var rowCounts = CountsOf(tally, chunks, byRule);
@@ -266,7 +266,7 @@ public sealed class Evaluator
         var ranks = new int[kept.Length];
         for (var i = 0; i < kept.Length; i++)
         {
-            var rule = chunks[kept[i].Tally].Findings[kept[i].Row].Rule;
+            var rule = chunks[kept[i].Tally].Findings.At(kept[i].Row).Rule;
             if ((uint)rule.Index >= (uint)rules.Length || !ReferenceEquals(rules[rule.Index], rule)) return null;
             ranks[i] = _ruleRanks[rule.Index];
         }

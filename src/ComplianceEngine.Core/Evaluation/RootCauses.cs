@@ -97,11 +97,12 @@ public static class RootCauses
     /// built by a <see cref="FindingBuilder"/>): each row's root cause id as a number into <paramref name="roots"/>, without
     /// making a finding.
     /// </summary>
-    internal static void LinkRows(FindingRow[] rows, Span<ulong> roots)
+    internal static void LinkRows(TallyFindings[] tallies, ReadOnlySpan<(int Tally, int Row)> rows, Span<ulong> roots)
     {
         var byPath = new Dictionary<RulePathKey, ulong>(rows.Length);
-        foreach (var row in rows)
+        foreach (var (t, r) in rows)
         {
+            ref readonly var row = ref tallies[t].At(r);
             if (row.Path.IsDefaultOrEmpty || row.Path.Length < 2) continue;
             var hash = (int)row.Status;
             foreach (var name in row.Path) hash = RulePathKey.Step(hash, name);
@@ -110,7 +111,7 @@ public static class RootCauses
         Dictionary<string, ulong>? unknown = null;
         for (var i = 0; i < rows.Length; i++)
         {
-            ref readonly var row = ref rows[i];
+            ref readonly var row = ref tallies[rows[i].Tally].At(rows[i].Row);
             if (RowFindings.UnknownSite(row) is { } site)
             {
                 unknown ??= new(StringComparer.Ordinal);

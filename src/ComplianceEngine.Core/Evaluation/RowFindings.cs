@@ -33,15 +33,14 @@ internal sealed class RowFindings : FindingSource
     public override Finding Make(int index)
     {
         var (t, r) = _order[index];
-        var row = _tallies[t][r];
-        return row.ToFindingWithRoot(_roots[index]);
+        return _tallies[t].At(r).ToFindingWithRoot(_roots[index]);
     }
 
     /// <inheritdoc />
     public override FindingStatus StatusOf(int index)
     {
         var (t, r) = _order[index];
-        return _tallies[t][r].Status;
+        return _tallies[t].At(r).Status;
     }
 
     /// <summary>
@@ -67,22 +66,17 @@ internal sealed class RowFindings : FindingSource
         {
             var group = groups[g];
             if (group is null) return;
-            FindingRow RowOf(int i) => all[kept[i].Tally][kept[i].Row];
             group.Sort((x, y) =>
             {
                 if (subjectRanks[x] != subjectRanks[y]) return subjectRanks[x] < subjectRanks[y] ? -1 : 1;
-                var (a, b) = (RowOf(x), RowOf(y));
+                ref readonly var a = ref all[kept[x].Tally].At(kept[x].Row);
+                ref readonly var b = ref all[kept[y].Tally].At(kept[y].Row);
                 var c = FindingFactory.ComparePaths(a.Path, b.Path);
                 return c != 0 ? c : a.IdBits.CompareTo(b.IdBits);
             });
             var at = starts[g];
-            var rows = new FindingRow[group.Count];
-            for (var k = 0; k < group.Count; k++)
-            {
-                order[at + k] = kept[group[k]];
-                rows[k] = RowOf(group[k]);
-            }
-            RootCauses.LinkRows(rows, roots.AsSpan(at, rows.Length));
+            for (var k = 0; k < group.Count; k++) order[at + k] = kept[group[k]];
+            RootCauses.LinkRows(all, order.AsSpan(at, group.Count), roots.AsSpan(at, group.Count));
         }
         if (workers <= 1 || kept.Length < 16_384) for (var g = 0; g < groupCount; g++) SortAndLink(g);
         else Parallel.For(0, groupCount, new ParallelOptions { MaxDegreeOfParallelism = workers }, SortAndLink);
@@ -98,7 +92,7 @@ internal sealed class RowFindings : FindingSource
         var lastSlot = -1;
         for (var i = 0; i < kept.Length; i++)
         {
-            var subject = tallies[kept[i].Tally][kept[i].Row].Subject;
+            var subject = tallies[kept[i].Tally].At(kept[i].Row).Subject;
             if (!ReferenceEquals(subject, last))
             {
                 if (!slots.TryGetValue(subject, out lastSlot)) slots[subject] = lastSlot = slots.Count;

@@ -36,6 +36,9 @@ internal sealed class TallyFindings : IReadOnlyList<FindingRow>
     /// <summary>Whether some row was made from a finding (<see cref="FindingRow.Made"/>) rather than built.</summary>
     public bool HasMade { get; private set; }
 
+    /// <summary>The row at <paramref name="index"/>, by reference (no copy of the row; the index is not checked beyond the arrays' own bounds).</summary>
+    internal ref readonly FindingRow At(int index) => ref _blocks[index / BlockSize][index % BlockSize];
+
     /// <summary>Adds a row.</summary>
     public void Add(in FindingRow row)
     {
