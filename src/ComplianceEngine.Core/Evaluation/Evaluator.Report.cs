@@ -1,12 +1,6 @@
 using System.Collections.Immutable;
-using ComplianceEngine.Core.Evaluation.Runners;
 using ComplianceEngine.Core.Facts;
-using ComplianceEngine.Core.Location;
-using ComplianceEngine.Core.Rules;
-using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
-using ComplianceEngine.Model.Inventory;
-using ComplianceEngine.Model.Rules;
 
 namespace ComplianceEngine.Core.Evaluation;
 
