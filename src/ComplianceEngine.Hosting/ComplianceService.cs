@@ -339,7 +339,7 @@ public sealed class ComplianceService
         var all = ruleDiagnostics.Concat(diagnostics.Sorted()).Concat(report.Diagnostics).Concat(policyDiagnostics.Sorted()).Distinct().Order().ToList();
         if (policyDiagnostics.HasErrors) return new CheckResult(null, all);
         report = Hold(report with { Diagnostics = [.. all] }, request, prepared.Policy);
-        progress?.StepCompleted(CheckStep.Gate, report.Findings.Count(f => f.Status != FindingStatus.Pass));
+        progress?.StepCompleted(CheckStep.Gate, Enumerable.Range(0, report.Findings.Count).Count(i => report.Findings.StatusOf(i) != FindingStatus.Pass));
         return new CheckResult(report, all) { RuleSetVersion = prepared.Version, Rules = prepared };
     }
 

@@ -50,7 +50,8 @@ public sealed class ConsoleSummaryWriter : IReportWriter
 
         WriteCoverage(report, output, maxFindings);
 
-        var shownCount = report.Findings.Count(f => f.Status is not FindingStatus.Pass);
+        var shownFindings = ShownFindings.NotPasses(report.Findings);
+        var shownCount = shownFindings.Count;
         if (shownCount == 0)
         {
             output.WriteLine(report.Coverage.NothingJudged
@@ -59,8 +60,10 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             return;
         }
         // Only the first few are listed next to a report file: pick them, do not sort them all.
-        var shown = report.Findings.Where(f => f.Status is not FindingStatus.Pass);
-        var listed = maxFindings is { } max && max < shownCount ? FirstInListingOrder(shown, max) : InListingOrder(shown).ToList();
+        // Every finding is listed: sorted by keys (with each one's index), then each read again as it is written.
+        IReadOnlyList<Finding> listed = maxFindings is { } max && max < shownCount
+            ? FirstInListingOrder(shownFindings, max)
+            : ShownFindings.At(report.Findings, ListingOrder(shownFindings));
         foreach (var f in listed)
         {
             var baseline = f.BaselineState == BaselineState.Unchanged ? " (in baseline)" : "";
@@ -93,6 +96,37 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             if (kept.Count > count) kept.RemoveAt(kept.Count - 1);
         }
         return kept;
+    }
+
+    /// <summary>What the listing's order is decided by (<see cref="ListingComparer"/>), with the finding's report index.</summary>
+    private readonly record struct ListingKey(int Index, FindingSubject Subject, string Jurisdiction, string RuleId, string Id);
+
+    /// <summary>The report indexes of <paramref name="shown"/> in <see cref="InListingOrder"/>, sorted by keys (no finding held).</summary>
+    private static int[] ListingOrder(ShownFindings shown)
+    {
+        var keys = new ListingKey[shown.Count];
+        for (var k = 0; k < keys.Length; k++)
+        {
+            var f = shown[k];
+            keys[k] = new ListingKey(shown.IndexOf(k), f.Subject, f.Jurisdiction, f.RuleId, f.Id);
+        }
+        // Stable on ties, as the sort of findings was: the report order breaks them.
+        Array.Sort(keys, (a, b) =>
+        {
+            var c = NaturalComparer.Instance.Compare(a.Subject.Location.File, b.Subject.Location.File);
+            if (c != 0) return c;
+            c = a.Subject.Location.Line.CompareTo(b.Subject.Location.Line);
+            if (c != 0) return c;
+            c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.RuleId, b.RuleId);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Id, b.Id);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+        return [.. keys.Select(k => k.Index)];
     }
 
     /// <summary>The order of <see cref="InListingOrder"/> as one comparer.</summary>

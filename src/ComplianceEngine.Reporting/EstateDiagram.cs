@@ -59,7 +59,8 @@ internal static class EstateDiagram
         var countries = new Dictionary<string, string>(StringComparer.Ordinal);
         var storeSite = new Dictionary<string, string>(StringComparer.Ordinal);
         var placements = new List<(string Site, string? Store, FindingStatus Status)>();
-        var raw = new List<(string From, string To, Finding Finding)>();
+        // What a transfer's arrow needs of each finding (not the finding: a report's findings are read one at a time).
+        var raw = new List<(string From, string To, FindingStatus Status, string RuleId, FindingSubject Subject)>();
         var named = new List<string>();
 
         void Learn(string? name, string? country)
@@ -80,7 +81,7 @@ internal static class EstateDiagram
                 {
                     Learn(destination.Name, destination.Country);
                     named.Add(place.Site.Name);
-                    if (destination.Name != place.Site.Name) raw.Add((place.Site.Name, destination.Name, f));
+                    if (destination.Name != place.Site.Name) raw.Add((place.Site.Name, destination.Name, f.Status, f.RuleId, f.Subject));
                 }
                 else
                 {
@@ -103,7 +104,7 @@ internal static class EstateDiagram
                 Learn(to, ev.GetValueOrDefault("destination.country"));
                 Learn(ev.GetValueOrDefault("origin.name"), ev.GetValueOrDefault("origin.country"));
                 named.Add(from);
-                if (to is not null && to != from) raw.Add((from, to, f));
+                if (to is not null && to != from) raw.Add((from, to, f.Status, f.RuleId, f.Subject));
                 else if (to is not null) named.Add(to);
             }
             else if ((ev.GetValueOrDefault("site.name") ?? (path.Length > 0 ? path[^1] : null)) is { } site)
@@ -143,17 +144,17 @@ internal static class EstateDiagram
         }
         foreach (var name in named) SiteOf(name);
         var transfers = new Dictionary<(Site From, Site To), Transfer>();
-        foreach (var (from, to, f) in raw)
+        foreach (var (from, to, status, ruleId, subject) in raw)
         {
             var a = SiteOf(from);
             var b = SiteOf(to);
             if (ReferenceEquals(a, b)) continue;
             if (!transfers.TryGetValue((a, b), out var t)) transfers[(a, b)] = t = new Transfer(a.Name, b.Name);
-            if (Rank(f.Status) > Rank(t.Worst)) t.Worst = f.Status;
+            if (Rank(status) > Rank(t.Worst)) t.Worst = status;
             t.Count++;
             if (!withFindingNames) continue;
             // The tooltip names at most a few dozen findings (a transfer of a large estate can carry thousands).
-            if (t.Findings.Count < MaxTooltipFindings) t.Findings.Add($"{f.Status.ToName()}: {f.RuleId} {f.Subject.Reference}");
+            if (t.Findings.Count < MaxTooltipFindings) t.Findings.Add($"{status.ToName()}: {ruleId} {subject.Reference}");
             else t.Truncated = true;
         }
         return ([.. sites.Values.OrderBy(s => s.Name, StringComparer.Ordinal)],

@@ -53,15 +53,17 @@ public sealed class HtmlReportWriter : IReportWriter
         h.Append(CultureInfo.InvariantCulture, $"<title>Data-sovereignty compliance report as of {asOf}</title>\n");
         h.Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
 
-        WriteHeader(report, h, asOf);
-        WriteSummary(report, h);
+        // One read of the findings for the whole page: counts, groups and the indexes of the findings it shows.
+        var plan = Plan(report);
+        WriteHeader(report, plan, h, asOf);
+        WriteSummary(report, plan, h);
         WriteCoverage(report, h);
         h.Append("<section id=\"estate\">\n<h2>Estate</h2>\n");
         h.Append("<p class=\"muted\">Sites named in the findings, grouped by country; arrows are the transfers the findings judge, coloured by their worst outcome.</p>\n");
         EstateDiagram.Render(report, h);
         h.Append("</section>\n");
         Flush();
-        WriteFindings(report, h, Flush);
+        WriteFindings(report, plan, h, Flush);
         WriteWaivers(report, h);
         WriteDiagnostics(report, h);
         h.Append(CultureInfo.InvariantCulture,
@@ -101,7 +103,7 @@ public sealed class HtmlReportWriter : IReportWriter
         return sb?.ToString() ?? text;
     }
 
-    private static void WriteHeader(Report report, StringBuilder h, string asOf)
+    private static void WriteHeader(Report report, PagePlan plan, StringBuilder h, string asOf)
     {
         h.Append("<header>\n<h1>Data-sovereignty compliance report</h1>\n");
         h.Append(CultureInfo.InvariantCulture,
@@ -114,8 +116,8 @@ public sealed class HtmlReportWriter : IReportWriter
         Card(h, "waived", total.Waived, "waived");
         Card(h, "pass", total.Pass, "passed");
         h.Append("</div>\n");
-        var baseline = report.Findings.Count(f => f.BaselineState == BaselineState.New);
-        if (report.BaselineSuppressed > 0 || report.Findings.Any(f => f.BaselineState != BaselineState.None))
+        var baseline = plan.BaselineNew;
+        if (report.BaselineSuppressed > 0 || plan.AnyBaseline)
         {
             h.Append(CultureInfo.InvariantCulture,
                 $"<p class=\"note\">Compared with a baseline: {baseline} new finding{(baseline == 1 ? "" : "s")}; {report.BaselineSuppressed} already in the baseline do{(report.BaselineSuppressed == 1 ? "es" : "")} not fail the run.</p>\n");
@@ -130,7 +132,7 @@ public sealed class HtmlReportWriter : IReportWriter
     private static StatusCounts Total(Report report) => report.ByJurisdiction.Values.Aggregate(StatusCounts.Zero, (a, b) =>
         new StatusCounts(a.Violation + b.Violation, a.Warning + b.Warning, a.Indeterminate + b.Indeterminate, a.Waived + b.Waived, a.Pass + b.Pass));
 
-    private static void WriteSummary(Report report, StringBuilder h)
+    private static void WriteSummary(Report report, PagePlan plan, StringBuilder h)
     {
         h.Append("<section id=\"summary\">\n<h2>Summary by jurisdiction</h2>\n<table class=\"summary\">\n");
         h.Append("<thead><tr><th>Jurisdiction</th><th>Outcome</th><th>Violation</th><th>Indeterminate</th><th>Warning</th><th>Waived</th><th>Pass</th></tr></thead>\n<tbody>\n");
@@ -140,7 +142,7 @@ public sealed class HtmlReportWriter : IReportWriter
             var nothing = c.Violation + c.Warning + c.Indeterminate + c.Waived + c.Pass == 0;
             var (cls, text) = c.Violation > 0 ? ("violation", "non-compliant") : c.Indeterminate > 0 ? ("indeterminate", "undecided")
                 : nothing ? ("none", "nothing applied") : ("pass", "compliant");
-            var link = report.Findings.Any(f => f.Jurisdiction == j && f.Status != FindingStatus.Pass)
+            var link = plan.Jurisdictions.ContainsKey(j)
                 ? $"<a href=\"#j-{Escape(Anchor(j))}\">{Escape(j)}</a>"
                 : Escape(j);
             h.Append(CultureInfo.InvariantCulture,
@@ -197,11 +199,10 @@ public sealed class HtmlReportWriter : IReportWriter
     /// <see cref="FindingsPerRootCause"/> findings and a rule its first <see cref="RootCausesPerRule"/> root causes (the
     /// rest are counted here and listed in the JSON report), so a page of a large estate stays readable.
     /// </summary>
-    private void WriteFindings(Report report, StringBuilder h, Action flush)
+    private void WriteFindings(Report report, PagePlan plan, StringBuilder h, Action flush)
     {
         h.Append("<section id=\"findings\">\n<h2>Findings</h2>\n");
-        var shown = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
-        if (shown.Count == 0)
+        if (plan.Jurisdictions.Count == 0)
         {
             h.Append(report.Coverage.NothingJudged
                 ? "<p><strong>No findings, because nothing was judged: the estate is not known to comply.</strong></p>\n</section>\n"
@@ -210,65 +211,175 @@ public sealed class HtmlReportWriter : IReportWriter
         }
         h.Append(CultureInfo.InvariantCulture,
             $"<p class=\"muted\">Grouped by jurisdiction, rule and root cause (findings with the same rule and outcome on the same data through the same hop, or the same unknown location). Each root cause shows at most {FindingsPerRootCause} findings and each rule at most {RootCausesPerRule} root causes, the worst first; the JSON report lists every finding.</p>\n");
-        foreach (var jurisdiction in shown.GroupBy(f => f.Jurisdiction).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (jurisdiction, group) in plan.Jurisdictions.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             h.Append(CultureInfo.InvariantCulture,
-                $"<h3 id=\"j-{Escape(Anchor(jurisdiction.Key))}\">{Escape(jurisdiction.Key)} <span class=\"group-count\">{Counted(jurisdiction)}</span></h3>\n");
-            var rules = jurisdiction.GroupBy(f => f.RuleId, StringComparer.Ordinal)
-                .OrderByDescending(g => g.Max(f => EstateDiagram.Rank(f.Status))).ThenByDescending(g => g.Max(f => f.Severity))
-                .ThenBy(g => g.Key, NaturalComparer.Instance);
+                $"<h3 id=\"j-{Escape(Anchor(jurisdiction))}\">{Escape(jurisdiction)} <span class=\"group-count\">{Counted(group.Counts)}</span></h3>\n");
+            var rules = group.Rules.Values
+                .OrderByDescending(g => g.MaxRank).ThenByDescending(g => g.MaxSeverity)
+                .ThenBy(g => g.RuleId, NaturalComparer.Instance);
             foreach (var rule in rules)
             {
-                var causes = rule.GroupBy(f => f.RootCause ?? f.Id, StringComparer.Ordinal)
-                    .Select(g => (Id: g.Key, Findings: InGroupOrder(g).ToList()))
-                    .OrderByDescending(g => EstateDiagram.Rank(g.Findings[0].Status)).ThenByDescending(g => g.Findings[0].Severity)
-                    .ThenByDescending(g => g.Findings.Count).ThenBy(g => g.Findings[0].Subject.Name, NaturalComparer.Instance)
+                var causes = rule.Causes.Values
+                    .OrderByDescending(g => EstateDiagram.Rank(g.First.Status)).ThenByDescending(g => g.First.Severity)
+                    .ThenByDescending(g => g.Count).ThenBy(g => g.First.Subject.Name, NaturalComparer.Instance)
                     .ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
-                var first = rule.First();
                 h.Append(CultureInfo.InvariantCulture,
-                    $"<h4 class=\"rule-group\"><code>{Escape(first.RuleId)}</code> {Escape(first.RuleTitle)} <span class=\"group-count\">{Counted(rule)}{(causes.Count < rule.Count() ? $" from {causes.Count} root cause{(causes.Count == 1 ? "" : "s")}" : "")}</span></h4>\n");
-                foreach (var (id, findings) in causes.Take(RootCausesPerRule))
+                    $"<h4 class=\"rule-group\"><code>{Escape(rule.RuleId)}</code> {Escape(rule.RuleTitle)} <span class=\"group-count\">{Counted(rule.Counts)}{(causes.Count < rule.Counts.Total ? $" from {causes.Count} root cause{(causes.Count == 1 ? "" : "s")}" : "")}</span></h4>\n");
+                foreach (var cause in causes.Take(RootCausesPerRule))
                 {
-                    if (findings.Count > 1)
+                    var (id, count) = (cause.Id, cause.Count);
+                    if (count > 1)
                     {
                         h.Append(CultureInfo.InvariantCulture,
-                            $"<p class=\"root-cause\" id=\"rc-{Escape(id)}\">Root cause <code>{Escape(id)}</code>: {findings.Count} findings{(findings.Count > FindingsPerRootCause ? $", the first {FindingsPerRootCause} shown" : "")}.</p>\n");
+                            $"<p class=\"root-cause\" id=\"rc-{Escape(id)}\">Root cause <code>{Escape(id)}</code>: {count} findings{(count > FindingsPerRootCause ? $", the first {FindingsPerRootCause} shown" : "")}.</p>\n");
                     }
-                    foreach (var f in findings.Take(FindingsPerRootCause))
+                    // Only the shown findings are read again, to be written.
+                    foreach (var m in cause.Shown.Take(FindingsPerRootCause))
                     {
-                        WriteFinding(h, f);
+                        WriteFinding(h, report.Findings[m.Index]);
                         flush();
                     }
-                    if (findings.Count > FindingsPerRootCause)
+                    if (count > FindingsPerRootCause)
                     {
                         h.Append(CultureInfo.InvariantCulture,
-                            $"<p class=\"more\">… and {findings.Count - FindingsPerRootCause} more findings with root cause <code>{Escape(id)}</code> (in the JSON report).</p>\n");
+                            $"<p class=\"more\">… and {count - FindingsPerRootCause} more findings with root cause <code>{Escape(id)}</code> (in the JSON report).</p>\n");
                     }
                 }
                 if (causes.Count > RootCausesPerRule)
                 {
                     var rest = causes.Skip(RootCausesPerRule).ToList();
                     h.Append(CultureInfo.InvariantCulture,
-                        $"<p class=\"more\">… and {rest.Count} more root causes of <code>{Escape(first.RuleId)}</code> with {rest.Sum(g => g.Findings.Count)} findings (in the JSON report).</p>\n");
+                        $"<p class=\"more\">… and {rest.Count} more root causes of <code>{Escape(rule.RuleId)}</code> with {rest.Sum(g => g.Count)} findings (in the JSON report).</p>\n");
                 }
             }
         }
         h.Append("</section>\n");
     }
 
-    /// <summary>Worst first, then by subject and path as people read names (<c>f2</c> before <c>f100</c>), then id.</summary>
-    private static IEnumerable<Finding> InGroupOrder(IEnumerable<Finding> findings) =>
-        findings.OrderByDescending(f => EstateDiagram.Rank(f.Status)).ThenByDescending(f => f.Severity)
-            .ThenBy(f => f.Subject.Kind, StringComparer.Ordinal).ThenBy(f => f.Subject.Name, NaturalComparer.Instance)
-            .ThenBy(f => f.Path.Length).ThenBy(f => f.Id, StringComparer.Ordinal);
+    /// <summary>What a finding's place in the page is decided by (<see cref="InGroupOrder"/>), and its index to read it again when shown.</summary>
+    private readonly record struct Member(int Index, FindingStatus Status, Severity Severity, FindingSubject Subject, int PathLength, string Id);
+
+    /// <summary>
+    /// Worst first, then by subject and path as people read names (<c>f2</c> before <c>f100</c>), then id: the order of a
+    /// root cause's findings.
+    /// </summary>
+    private sealed class InGroupOrder : IComparer<Member>
+    {
+        public static InGroupOrder Instance { get; } = new();
+
+        public int Compare(Member a, Member b)
+        {
+            var c = EstateDiagram.Rank(b.Status).CompareTo(EstateDiagram.Rank(a.Status));
+            if (c != 0) return c;
+            c = b.Severity.CompareTo(a.Severity);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Subject.Kind, b.Subject.Kind);
+            if (c != 0) return c;
+            c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
+            if (c != 0) return c;
+            c = a.PathLength.CompareTo(b.PathLength);
+            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+        }
+    }
+
+    /// <summary>Findings per status, for a group's "3 findings: 2 violations, 1 indeterminate".</summary>
+    private sealed class StatusTally
+    {
+        private readonly int[] _counts = new int[5];
+
+        public int Total { get; private set; }
+
+        public void Add(FindingStatus status)
+        {
+            _counts[(int)status]++;
+            Total++;
+        }
+
+        public IEnumerable<(FindingStatus Status, int Count)> NonZero =>
+            Enum.GetValues<FindingStatus>().Where(s => _counts[(int)s] > 0).Select(s => (s, _counts[(int)s]));
+    }
+
+    /// <summary>A root cause of a rule: how many findings it has and the first <see cref="FindingsPerRootCause"/> of them.</summary>
+    private sealed class CauseGroup(string id, int keep)
+    {
+        private readonly List<Member> _shown = new(1);
+
+        public string Id { get; } = id;
+        public int Count { get; private set; }
+        public Member First => _shown[0];
+        public IReadOnlyList<Member> Shown => _shown;
+
+        /// <summary>Counts a finding and keeps it if it is among the first (ties keep the earlier, as a stable sort does).</summary>
+        public void Add(Member m)
+        {
+            Count++;
+            if (keep == 0) return;
+            if (_shown.Count == keep && InGroupOrder.Instance.Compare(m, _shown[^1]) >= 0) return;
+            var at = _shown.Count;
+            while (at > 0 && InGroupOrder.Instance.Compare(m, _shown[at - 1]) < 0) at--;
+            _shown.Insert(at, m);
+            if (_shown.Count > keep) _shown.RemoveAt(_shown.Count - 1);
+        }
+    }
+
+    private sealed class RuleGroup(string ruleId, string ruleTitle)
+    {
+        public string RuleId { get; } = ruleId;
+        public string RuleTitle { get; } = ruleTitle;
+        public int MaxRank { get; set; } = -1;
+        public Severity MaxSeverity { get; set; }
+        public StatusTally Counts { get; } = new();
+        public Dictionary<string, CauseGroup> Causes { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class JurisdictionGroup
+    {
+        public StatusTally Counts { get; } = new();
+        public Dictionary<string, RuleGroup> Rules { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The page's groups (jurisdiction, rule, root cause) from one read of the findings: each group's counts and the
+    /// findings it shows, by index; no finding is held (a report of rows makes each as it is read).
+    /// </summary>
+    private PagePlan Plan(Report report)
+    {
+        var plan = new PagePlan();
+        for (var i = 0; i < report.Findings.Count; i++)
+        {
+            var f = report.Findings[i];
+            if (f.BaselineState == BaselineState.New) plan.BaselineNew++;
+            if (f.BaselineState != BaselineState.None) plan.AnyBaseline = true;
+            if (f.Status == FindingStatus.Pass) continue;
+            if (!plan.Jurisdictions.TryGetValue(f.Jurisdiction, out var j)) plan.Jurisdictions[f.Jurisdiction] = j = new JurisdictionGroup();
+            j.Counts.Add(f.Status);
+            if (!j.Rules.TryGetValue(f.RuleId, out var rule)) j.Rules[f.RuleId] = rule = new RuleGroup(f.RuleId, f.RuleTitle);
+            rule.Counts.Add(f.Status);
+            var rank = EstateDiagram.Rank(f.Status);
+            if (rank > rule.MaxRank) rule.MaxRank = rank;
+            if (rule.Counts.Total == 1 || f.Severity > rule.MaxSeverity) rule.MaxSeverity = f.Severity;
+            var cause = f.RootCause ?? f.Id;
+            if (!rule.Causes.TryGetValue(cause, out var group)) rule.Causes[cause] = group = new CauseGroup(cause, Math.Max(1, FindingsPerRootCause));
+            group.Add(new Member(i, f.Status, f.Severity, f.Subject, f.Path.IsDefault ? 0 : f.Path.Length, f.Id));
+        }
+        return plan;
+    }
+
+    /// <summary>What the page says of the findings, from one read of them.</summary>
+    private sealed class PagePlan
+    {
+        public Dictionary<string, JurisdictionGroup> Jurisdictions { get; } = new(StringComparer.Ordinal);
+        public int BaselineNew { get; set; }
+        public bool AnyBaseline { get; set; }
+    }
 
     /// <summary>"3 findings: 2 violations, 1 indeterminate".</summary>
-    private static string Counted(IEnumerable<Finding> findings)
+    private static string Counted(StatusTally counts)
     {
-        var list = findings as ICollection<Finding> ?? findings.ToList();
-        var parts = list.GroupBy(f => f.Status).OrderByDescending(g => EstateDiagram.Rank(g.Key))
-            .Select(g => $"{g.Count()} {g.Key.ToName()}{(g.Count() != 1 && g.Key is FindingStatus.Violation or FindingStatus.Warning ? "s" : "")}");
-        return $"{list.Count} finding{(list.Count == 1 ? "" : "s")}: {string.Join(", ", parts)}";
+        var parts = counts.NonZero.OrderByDescending(g => EstateDiagram.Rank(g.Status))
+            .Select(g => $"{g.Count} {g.Status.ToName()}{(g.Count != 1 && g.Status is FindingStatus.Violation or FindingStatus.Warning ? "s" : "")}");
+        return $"{counts.Total} finding{(counts.Total == 1 ? "" : "s")}: {string.Join(", ", parts)}";
     }
 
     private static void WriteFinding(StringBuilder h, Finding f)

@@ -34,7 +34,20 @@ public sealed class JUnitReportWriter : IReportWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        var jurisdictions = report.ByJurisdiction.Keys.Union(report.Findings.Select(f => f.Jurisdiction))
+        // One read of the findings: each jurisdiction's findings by index, with its counts (a suite's attributes come
+        // before its cases); each finding is read again only when its case is written.
+        var suites = new Dictionary<string, Suite>(StringComparer.Ordinal);
+        Suite? last = null;
+        for (var i = 0; i < report.Findings.Count; i++)
+        {
+            var f = report.Findings[i];
+            if (last is null || !string.Equals(last.Jurisdiction, f.Jurisdiction, StringComparison.Ordinal))
+            {
+                if (!suites.TryGetValue(f.Jurisdiction, out last)) suites[f.Jurisdiction] = last = new Suite(f.Jurisdiction);
+            }
+            last.Add(i, f.Status);
+        }
+        var jurisdictions = report.ByJurisdiction.Keys.Union(suites.Keys)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         // The schema's timestamp has no zone: always UTC.
         var timestamp = report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
@@ -48,17 +61,17 @@ public sealed class JUnitReportWriter : IReportWriter
             var id = 0;
             foreach (var jurisdiction in jurisdictions)
             {
-                var findings = report.Findings.Where(f => f.Jurisdiction == jurisdiction).ToList();
+                var suite = suites.GetValueOrDefault(jurisdiction) ?? new Suite(jurisdiction);
                 w.WriteStartElement("testsuite");
                 w.WriteAttributeString("name", Clean(jurisdiction));
                 w.WriteAttributeString("package", Clean($"ComplianceEngine.{jurisdiction}"));
                 w.WriteAttributeString("id", Num(id++));
                 w.WriteAttributeString("timestamp", timestamp);
                 w.WriteAttributeString("hostname", "localhost");
-                w.WriteAttributeString("tests", Num(findings.Count));
-                w.WriteAttributeString("failures", Num(findings.Count(f => f.Status == FindingStatus.Violation)));
-                w.WriteAttributeString("errors", Num(findings.Count(f => f.Status == FindingStatus.Indeterminate)));
-                w.WriteAttributeString("skipped", Num(findings.Count(f => f.Status == FindingStatus.Waived)));
+                w.WriteAttributeString("tests", Num(suite.Indexes.Count));
+                w.WriteAttributeString("failures", Num(suite.Violations));
+                w.WriteAttributeString("errors", Num(suite.Indeterminate));
+                w.WriteAttributeString("skipped", Num(suite.Waived));
                 w.WriteAttributeString("time", "0");
 
                 w.WriteStartElement("properties");
@@ -80,14 +93,13 @@ public sealed class JUnitReportWriter : IReportWriter
                 Property(w, "coverage.transfers.onward", Num(judged.OnwardTransfers));
                 w.WriteEndElement();
 
-                foreach (var f in findings) WriteCase(w, f);
+                foreach (var i in suite.Indexes) WriteCase(w, report.Findings[i]);
 
-                var warnings = findings.Where(f => f.Status == FindingStatus.Warning).ToList();
-                if (warnings.Count == 0) w.WriteElementString("system-out", "");
+                if (suite.Warnings.Count == 0) w.WriteElementString("system-out", "");
                 else
                 {
                     w.WriteStartElement("system-out");
-                    foreach (var f in warnings)
+                    foreach (var f in suite.Warnings.Select(i => report.Findings[i]))
                         w.WriteString(Clean($"WARNING {CaseName(f)} at {f.Subject.Location}: {f.Message}\n  citation: {f.Citation}\n  remediation: {f.Remediation}\n"));
                     w.WriteEndElement();
                 }
@@ -99,6 +111,29 @@ public sealed class JUnitReportWriter : IReportWriter
             w.WriteEndDocument();
         }
         output.Write('\n');
+    }
+
+    /// <summary>One jurisdiction's findings by report index, with what its suite counts.</summary>
+    private sealed class Suite(string jurisdiction)
+    {
+        public string Jurisdiction { get; } = jurisdiction;
+        public List<int> Indexes { get; } = [];
+        public List<int> Warnings { get; } = [];
+        public int Violations { get; private set; }
+        public int Indeterminate { get; private set; }
+        public int Waived { get; private set; }
+
+        public void Add(int index, FindingStatus status)
+        {
+            Indexes.Add(index);
+            switch (status)
+            {
+                case FindingStatus.Violation: Violations++; break;
+                case FindingStatus.Indeterminate: Indeterminate++; break;
+                case FindingStatus.Waived: Waived++; break;
+                case FindingStatus.Warning: Warnings.Add(index); break;
+            }
+        }
     }
 
     /// <summary>

@@ -22,11 +22,15 @@ internal sealed class FactTable
 
     private readonly int[][] _evidence;
 
-    private FactTable(List<Fact> entries, int[][] evidence)
+    private FactTable(List<Fact> entries, int[][] evidence, Dictionary<string, int> firstOfRule)
     {
         Entries = entries;
         _evidence = evidence;
+        FirstOfRule = firstOfRule;
     }
+
+    /// <summary>Each rule id the findings name, with the index of its first finding (read while the table was worked out).</summary>
+    public IReadOnlyDictionary<string, int> FirstOfRule { get; }
 
     /// <summary>The distinct facts, most cited first.</summary>
     public IReadOnlyList<Fact> Entries { get; }
@@ -100,14 +104,20 @@ internal sealed class FactTable
         }
         if (ranges == 1) Renumber(0);
         else Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, Renumber);
-        return new FactTable([.. order.Select(id => entries[id])], evidence);
+        // The first finding of each rule: the first range's first, range by range.
+        var firstOfRule = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            foreach (var (rule, first) in part.FirstOfRule) firstOfRule.TryAdd(rule, first);
+        }
+        return new FactTable([.. order.Select(id => entries[id])], evidence, firstOfRule);
     }
 
     /// <summary>Findings per range below which a range is not worth a thread of its own.</summary>
     private const int MinRange = 4096;
 
     /// <summary>The facts of one range of findings, numbered in the order the range first cites them, and their citations.</summary>
-    private sealed record Part(List<Fact> Entries, List<int> Counts)
+    private sealed record Part(List<Fact> Entries, List<int> Counts, List<(string Rule, int First)> FirstOfRule)
     {
         /// <summary>Tables findings <paramref name="from"/> to <paramref name="to"/> (exclusive), their evidence numbered into <paramref name="evidence"/>.</summary>
         public static Part Of(IReadOnlyList<Finding> findings, int from, int to, int[][] evidence)
@@ -115,9 +125,12 @@ internal sealed class FactTable
             var ids = new Dictionary<Fact, int>();
             var entries = new List<Fact>();
             var counts = new List<int>();
+            var rules = new HashSet<string>(StringComparer.Ordinal);
+            var firstOfRule = new List<(string, int)>();
             for (var i = from; i < to; i++)
             {
                 var f = findings[i];
+                if (rules.Add(f.RuleId)) firstOfRule.Add((f.RuleId, i));
                 string? pathText = null;
                 var cited = f.Evidence;
                 var subject = f.Subject.Location;
@@ -147,7 +160,7 @@ internal sealed class FactTable
                 }
                 evidence[i] = indexes;
             }
-            return new Part(entries, counts);
+            return new Part(entries, counts, firstOfRule);
         }
     }
 }

@@ -79,16 +79,20 @@ public sealed class JsonReportWriter : IReportWriter
 
             // The facts table depends only on the findings: with more than one thread, it is worked out while the
             // gate, coverage, rules and estate are written (the same table, written at the same place).
-            var findings = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+            // The findings written, by index: each is read (made, when the report keeps rows) where it is used and dropped.
+            var findings = ShownFindings.NotPasses(report.Findings);
+            // The table's read of the findings also finds each rule's first finding (for rules); the estate's sites and
+            // transfers are worked out from the findings at the same time.
             var table = parallelism > 1 ? Task.Run(() => FactTable.Build(findings, parallelism)) : null;
+            var estate = parallelism > 1 ? Task.Run(() => EstateDiagram.Build(report, withFindingNames: false)) : null;
 
             WriteGate(w, report.Gate);
             WriteCoverage(w, stream, report.Coverage, parallelism);
 
-            var rules = WriteRules(w, report, findings);
-            WriteEstate(w, stream, report, parallelism);
-
             var facts = table is null ? FactTable.Build(findings) : table.GetAwaiter().GetResult();
+            var rules = WriteRules(w, report, findings, facts.FirstOfRule);
+            WriteEstate(w, stream, estate is null ? EstateDiagram.Build(report, withFindingNames: false) : estate.GetAwaiter().GetResult(), parallelism);
+
             JsonLines.Write(w, stream, "facts", facts.Entries.Count, (line, i) => WriteFact(line, facts.Entries[i]), parallelism);
 
             // Each finding on its own line: a finding's nested lists indented line by line made up a third of the bytes.
@@ -207,10 +211,10 @@ public sealed class JsonReportWriter : IReportWriter
     /// The rules with findings (and any rule the report lists that a finding names): title, URL, confidence and
     /// remediation (the rule's, as written; every finding also writes its own).
     /// </summary>
-    private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, List<Finding> findings)
+    private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, ShownFindings findings, IReadOnlyDictionary<string, int> firstOfRule)
     {
-        var fired = new Dictionary<string, Finding>(StringComparer.Ordinal);
-        foreach (var f in findings) fired.TryAdd(f.RuleId, f);
+        // Each rule's first finding, read again (only these).
+        var fired = firstOfRule.ToDictionary(kv => kv.Key, kv => findings[kv.Value], StringComparer.Ordinal);
         var listed = report.Rules.Where(r => fired.ContainsKey(r.Id)).GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First());
         var rows = new Dictionary<string, RuleRow>(StringComparer.Ordinal);
         w.WriteStartArray("rules");
@@ -237,9 +241,10 @@ public sealed class JsonReportWriter : IReportWriter
     }
 
     /// <summary>The sites the findings name (with country and the stores they hold) and the transfers between them, with the worst outcome.</summary>
-    private static void WriteEstate(Utf8JsonWriter w, Stream stream, Report report, int parallelism)
+    private static void WriteEstate(Utf8JsonWriter w, Stream stream, (IReadOnlyList<EstateDiagram.Site> Sites, IReadOnlyList<EstateDiagram.Transfer> Transfers) estate,
+        int parallelism)
     {
-        var (sites, transfers) = EstateDiagram.Build(report, withFindingNames: false);
+        var (sites, transfers) = estate;
         w.WriteStartObject("estate");
         JsonLines.Write(w, stream, "sites", sites.Count, (c, i) =>
         {

@@ -61,7 +61,20 @@ public sealed class MarkdownReportWriter : IReportWriter
             output.WriteLine();
         }
 
-        var shown = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
+        // The findings shown, by index, per jurisdiction in the order they first appear: each is read when it is written.
+        var shown = ShownFindings.NotPasses(report.Findings);
+        var byJurisdiction = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var jurisdictions = new List<string>();
+        for (var k = 0; k < shown.Count; k++)
+        {
+            var j = shown[k].Jurisdiction;
+            if (!byJurisdiction.TryGetValue(j, out var indexes))
+            {
+                byJurisdiction[j] = indexes = [];
+                jurisdictions.Add(j);
+            }
+            indexes.Add(shown.IndexOf(k));
+        }
         if (shown.Count == 0)
         {
             output.WriteLine(report.Coverage.NothingJudged
@@ -69,9 +82,10 @@ public sealed class MarkdownReportWriter : IReportWriter
                 : "No violations, warnings or undecided checks.");
             return;
         }
-        foreach (var group in shown.GroupBy(f => f.Jurisdiction))
+        foreach (var jurisdiction in jurisdictions)
         {
-            output.WriteLine($"## {group.Key}");
+            var group = ShownFindings.At(report.Findings, [.. byJurisdiction[jurisdiction]]);
+            output.WriteLine($"## {jurisdiction}");
             output.WriteLine();
             // The report's order (worst first) within each rule; a rule's findings past the cap are counted, not written.
             var perRule = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -104,7 +118,7 @@ public sealed class MarkdownReportWriter : IReportWriter
             }
             foreach (var (rule, n) in perRule.Where(kv => kv.Value > FindingsPerRule).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                output.WriteLine($"… and {n - FindingsPerRule} more findings of `{rule}` in {group.Key} (the first {FindingsPerRule} are shown; the JSON report lists every finding).");
+                output.WriteLine($"… and {n - FindingsPerRule} more findings of `{rule}` in {jurisdiction} (the first {FindingsPerRule} are shown; the JSON report lists every finding).");
                 output.WriteLine();
             }
         }

@@ -14,7 +14,17 @@ public static class ReportViews
     public static Report OnlyJurisdictionsWithFindings(Report report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var kept = report.ByJurisdiction.Where(kv => kv.Value != StatusCounts.Zero || report.Findings.Any(f => f.Jurisdiction == kv.Key));
+        // Only a jurisdiction with no counted finding needs the findings read (once, for all such jurisdictions).
+        var zero = report.ByJurisdiction.Where(kv => kv.Value == StatusCounts.Zero).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        if (zero.Count > 0)
+        {
+            foreach (var f in report.Findings)
+            {
+                if (zero.Contains(f.Jurisdiction)) named.Add(f.Jurisdiction);
+            }
+        }
+        var kept = report.ByJurisdiction.Where(kv => kv.Value != StatusCounts.Zero || named.Contains(kv.Key));
         return report with { ByJurisdiction = kept.ToImmutableSortedDictionary(StringComparer.Ordinal) };
     }
 }

@@ -80,37 +80,49 @@ public sealed class SarifReportWriter : IReportWriter
     public SarifPlan Plan(Report report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var all = report.Findings.Where(f => f.Status != FindingStatus.Pass).ToList();
-        var ranked = all.Select((f, i) => (Finding: f, Index: i))
-            .OrderBy(x => x.Finding.Status switch { FindingStatus.Violation => 0, FindingStatus.Indeterminate => 1, FindingStatus.Warning => 2, _ => 3 })
-            .ThenBy(x => x.Finding.RootCause is null || x.Finding.RootCause == x.Finding.Id ? 0 : 1)
-            .ThenByDescending(x => x.Finding.Severity).ThenBy(x => x.Index)
-            .Take(MaxResults).ToList();
-        var overCount = all.Count - ranked.Count;
-        var fit = FitsGzipped(ranked.Select(x => x.Finding).ToList(), report.Gate);
-        var overSize = ranked.Count - fit;
+        // The findings by index, ranked by keys worked out in one read of each: none is held for the ranking.
+        var all = ShownFindings.NotPasses(report.Findings);
+        var keys = new long[all.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var f = all[i];
+            long status = f.Status switch { FindingStatus.Violation => 0, FindingStatus.Indeterminate => 1, FindingStatus.Warning => 2, _ => 3 };
+            long caused = f.RootCause is null || f.RootCause == f.Id ? 0 : 1;
+            var severity = 255L - Math.Clamp((int)f.Severity, 0, 255);
+            keys[i] = status << 42 | caused << 41 | severity << 32 | (uint)i;
+        }
+        Array.Sort(keys);
+        var rankedCount = Math.Min(MaxResults, keys.Length);
+        var ranked = new int[rankedCount];
+        for (var r = 0; r < rankedCount; r++) ranked[r] = (int)(keys[r] & 0xFFFFFFFF);
+        var overCount = all.Count - ranked.Length;
+        var fit = FitsGzipped(ranked.Select(i => all.IndexOf(i)), report);
+        var overSize = ranked.Length - fit;
         if (overCount == 0 && overSize == 0) return new SarifPlan(all, all.Count, 0, 0);
-        var kept = ranked.Take(fit).OrderBy(x => x.Index).Select(x => x.Finding).ToList();
-        return new SarifPlan(kept, all.Count, overCount, overSize);
+        var kept = ranked.Take(fit).Order().Select(all.IndexOf).ToArray();
+        return new SarifPlan(ShownFindings.At(report.Findings, kept), all.Count, overCount, overSize);
     }
 
     /// <summary>How many of <paramref name="ranked"/>, from the first, fit in <see cref="MaxGzippedResultBytes"/> gzipped.</summary>
-    private int FitsGzipped(List<Finding> ranked, Gate gate)
+    private int FitsGzipped(IEnumerable<int> ranked, Report report)
     {
         var counter = new CountingStream();
         using var gzip = new GZipStream(counter, CompressionLevel.Optimal, leaveOpen: true);
         using var w = new Utf8JsonWriter(gzip, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         const int Batch = 256;
         w.WriteStartArray();
-        for (var start = 0; start < ranked.Count; start += Batch)
+        var written = 0;
+        foreach (var index in ranked)
         {
-            var end = Math.Min(start + Batch, ranked.Count);
-            for (var i = start; i < end; i++) WriteResult(w, ranked[i], 0, gate);
+            WriteResult(w, report.Findings[index], 0, report.Gate);
+            if (++written % Batch != 0) continue;
             w.Flush();
             gzip.Flush();
-            if (counter.Length > MaxGzippedResultBytes) return start;
+            if (counter.Length > MaxGzippedResultBytes) return written - Batch;
         }
-        return ranked.Count;
+        w.Flush();
+        gzip.Flush();
+        return counter.Length > MaxGzippedResultBytes ? written - written % Batch : written;
     }
 
     /// <inheritdoc />
@@ -239,13 +251,14 @@ public sealed class SarifReportWriter : IReportWriter
         // Every result needs its rule: rules the report lists, then any rule only a finding names (sorted).
         var rules = new List<RuleSummary>(report.Rules);
         var known = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
-        foreach (var f in report.Findings.OrderBy(f => f.RuleId, StringComparer.Ordinal))
+        // The first finding of each such rule in report order, read one at a time (the findings are not sorted, nor held).
+        var others = new SortedDictionary<string, RuleSummary>(StringComparer.Ordinal);
+        foreach (var f in report.Findings)
         {
-            if (known.Add(f.RuleId))
-            {
-                rules.Add(new RuleSummary(f.RuleId, f.RuleTitle, f.Jurisdiction, f.Severity.ToName(), f.Citation, null, f.Remediation, f.Confidence));
-            }
+            if (known.Contains(f.RuleId) || others.ContainsKey(f.RuleId)) continue;
+            others.Add(f.RuleId, new RuleSummary(f.RuleId, f.RuleTitle, f.Jurisdiction, f.Severity.ToName(), f.Citation, null, f.Remediation, f.Confidence));
         }
+        rules.AddRange(others.Values);
         return rules;
     }
 

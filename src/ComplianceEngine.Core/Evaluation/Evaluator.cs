@@ -14,7 +14,7 @@ namespace ComplianceEngine.Core.Evaluation;
 /// Evaluates an estate against compiled rules as of a date: builds facts, judges them in chunks with a rule runner, turns verdicts
 /// into findings and aggregates them per jurisdiction. Pure: no I/O, no clock.
 /// </summary>
-public sealed class Evaluator
+public sealed partial class Evaluator
 {
     private readonly CompiledRuleSet _rules;
     private readonly FactBuilder _facts;
@@ -211,38 +211,39 @@ public sealed class Evaluator
         // Findings per rule and status, folded into jurisdictions once: one count per finding instead of a lookup per finding.
         var rules = _rules.Rules;
         var byRule = new int[rules.Length * StatusCount];
-        // The chunks' rows (the first of equal ids kept) become findings here, on the workers: none lived through the evaluation as objects.
-        var (findings, findingRules, facts) = TallyFindings.Findings(chunks, TallyFindings.Kept(chunks), workers, withFacts: sources is not null);
-        var ranks = new int[findings.Length];
-        for (var kept = 0; kept < findings.Length; kept++)
+        var kept = TallyFindings.Kept(chunks);
+        if (sources is null && RowRanks(chunks, kept) is { } rowRanks)
         {
-            var (finding, rule) = (findings[kept], findingRules[kept]);
-            if (facts?[kept] is { } fact) sources!.TryAdd(finding.Id, (rule, fact));
+            // The report keeps the rows: they are counted, sorted and linked here, and each finding is made only when read.
+            foreach (var (t, r) in kept)
+            {
+                ref readonly var row = ref chunks[t].Findings.At(r);
+                byRule[row.Rule.Index * StatusCount + (int)row.Status]++;
+            }
+            var rowCounts = CountsOf(tally, chunks, byRule);
+            var rowCoverage = workers > 1 ? Task.Run(() => FinishCoverageOf(chunks, resolved, merged, rowCounts)) : null;
+            var source = RowFindings.Sorted([.. chunks.Select(c => c.Findings)], kept, rowRanks, workers);
+            return AssembleThen(rowCounts, FindingList.From(source), options, diagnostics,
+                () => rowCoverage is null ? FinishCoverageOf(chunks, resolved, merged, rowCounts) : rowCoverage.GetAwaiter().GetResult());
+        }
+        // The chunks' rows (the first of equal ids kept) become findings here, on the workers: none lived through the evaluation as objects.
+        var (findings, findingRules, facts) = TallyFindings.Findings(chunks, kept, workers, withFacts: sources is not null);
+        var ranks = new int[findings.Length];
+        for (var k = 0; k < findings.Length; k++)
+        {
+            var (finding, rule) = (findings[k], findingRules[k]);
+            if (facts?[k] is { } fact) sources!.TryAdd(finding.Id, (rule, fact));
             // A rule of this evaluator's set (always, but checked: a stranger is ranked and counted by its names).
             var own = (uint)rule.Index < (uint)rules.Length && ReferenceEquals(rules[rule.Index], rule);
             if (own) byRule[rule.Index * StatusCount + (int)finding.Status]++;
             else Count(tally, finding.Jurisdiction, finding.Status, 1);
-            ranks[kept] = own ? _ruleRanks[rule.Index] : -1;
+            ranks[k] = own ? _ruleRanks[rule.Index] : -1;
         }
-        foreach (var chunk in chunks)
-        {
-            foreach (var (jurisdiction, passes) in chunk.UncountedPasses) Count(tally, jurisdiction, FindingStatus.Pass, passes);
-        }
-        for (var r = 0; r < rules.Length; r++)
-        {
-            for (var status = 0; status < StatusCount; status++)
-                Count(tally, rules[r].Definition.Jurisdiction, (FindingStatus)status, byRule[r * StatusCount + status]);
-        }
-        var counts = Counts(tally);
+        var counts = CountsOf(tally, chunks, byRule);
 
         // Coverage needs only the tallies and the estate (nothing else reads the estate meanwhile): it is finished on
         // another thread while the findings are sorted and linked.
-        Coverage FinishCoverage()
-        {
-            var coverage = merged ?? new CoverageTally();
-            foreach (var chunk in chunks) coverage.Merge(chunk.Coverage);
-            return CoverageOf(coverage, resolved, counts);
-        }
+        Coverage FinishCoverage() => FinishCoverageOf(chunks, resolved, merged, counts);
         var finishing = workers > 1 ? Task.Run(FinishCoverage) : null;
 
         // Rule ranks are known per rule: sorting ranks only the subjects (and falls back to comparing names for a stranger).
@@ -280,7 +281,7 @@ public sealed class Evaluator
     /// The report from its parts, with coverage asked for once the report phase has ended (it is never part of the
     /// phase, so the phase's timings compare with earlier runs).
     /// </summary>
-    private Report AssembleThen(ImmutableSortedDictionary<string, StatusCounts> counts, ImmutableArray<Finding> ordered, EvaluationOptions options,
+    private Report AssembleThen(ImmutableSortedDictionary<string, StatusCounts> counts, FindingList ordered, EvaluationOptions options,
         IEnumerable<Diagnostic>? diagnostics, Func<Coverage> coverage)
     {
         options.Observer?.PhaseCompleted(EvaluationPhase.Report, ordered.Length);

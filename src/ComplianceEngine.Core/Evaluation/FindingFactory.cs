@@ -218,6 +218,14 @@ public static class FindingFactory
         }
         var subjects = new FindingSubject[slots.Count];
         foreach (var (subject, slot) in slots) subjects[slot] = subject;
+        var rank = RanksOfSubjects(subjects);
+        for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
+        return of;
+    }
+
+    /// <summary>Each of <paramref name="subjects"/>' rank by kind, then name in natural order (equal keys, equal rank); the array is sorted in place.</summary>
+    internal static int[] RanksOfSubjects(FindingSubject[] subjects)
+    {
         var order = Enumerable.Range(0, subjects.Length).ToArray();
         Array.Sort(subjects, order, SubjectOrder.Instance);
         var rank = new int[subjects.Length];
@@ -227,8 +235,7 @@ public static class FindingFactory
             if (i > 0 && SubjectOrder.Instance.Compare(subjects[i - 1], subjects[i]) != 0) r++;
             rank[order[i]] = r;
         }
-        for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
-        return of;
+        return rank;
     }
 
     /// <summary>Subjects by kind (ordinal), then name as people read it.</summary>
@@ -285,7 +292,7 @@ public static class FindingFactory
 
     /// <summary>Paths name by name (in natural order), a path before its own extensions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
+    internal static int ComparePaths(ImmutableArray<string> a, ImmutableArray<string> b)
     {
         var n = Math.Min(a.Length, b.Length);
         for (var i = 0; i < n; i++)

@@ -116,10 +116,31 @@ internal readonly struct FindingRow
     public Finding ToFinding()
     {
         if (Made is { } made) return made;
+        return Build(FindingFactory.IdText(IdBits), rootCause: null);
+    }
+
+    /// <summary>
+    /// The finding of a built row with its root cause (a number, as <see cref="IdBits"/> is): its id and root cause written
+    /// out only when read. A report made of rows (<see cref="RowFindings"/>) makes each finding this way as it is read.
+    /// </summary>
+    public Finding ToFindingWithRoot(ulong rootBits)
+    {
+        if (Made is not null) throw new InvalidOperationException("a row made from a finding has that finding's root cause");
+        var plan = Plan!;
+        var def = Rule.Definition;
+        return new Finding(IdBits, rootBits, def.Id, def.Title, def.Jurisdiction, def.Severity, Status, Subject, Path, Citation, Confidence,
+            new FindingText(Message!, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values), ImmutableCollectionsMarshal.AsImmutableArray(Evidence)))
+        {
+            Place = Place,
+        };
+    }
+
+    private Finding Build(string id, string? rootCause)
+    {
         var plan = Plan!;
         var def = Rule.Definition;
         return new Finding(
-            FindingFactory.IdText(IdBits),
+            id,
             def.Id,
             def.Title,
             def.Jurisdiction,
@@ -132,6 +153,7 @@ internal readonly struct FindingRow
             new FindingText(Message!, plan.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(Values), ImmutableCollectionsMarshal.AsImmutableArray(Evidence)))
         {
             Place = Place,
+            RootCause = rootCause,
         };
     }
 }

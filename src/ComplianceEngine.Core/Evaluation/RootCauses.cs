@@ -92,6 +92,49 @@ public static class RootCauses
         }
     }
 
+    /// <summary>
+    /// As <see cref="LinkRule"/> for the rows of one rule and jurisdiction (<paramref name="rows"/>, in report order, every one
+    /// built by a <see cref="FindingBuilder"/>): each row's root cause id as a number into <paramref name="roots"/>, without
+    /// making a finding.
+    /// </summary>
+    internal static void LinkRows(TallyFindings[] tallies, ReadOnlySpan<(int Tally, int Row)> rows, Span<ulong> roots)
+    {
+        var byPath = new Dictionary<RulePathKey, ulong>(rows.Length);
+        foreach (var (t, r) in rows)
+        {
+            ref readonly var row = ref tallies[t].At(r);
+            if (row.Path.IsDefaultOrEmpty || row.Path.Length < 2) continue;
+            var hash = (int)row.Status;
+            foreach (var name in row.Path) hash = RulePathKey.Step(hash, name);
+            byPath.TryAdd(new RulePathKey(row.Status, row.Path, row.Path.Length, hash), row.IdBits);
+        }
+        Dictionary<string, ulong>? unknown = null;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            ref readonly var row = ref tallies[rows[i].Tally].At(rows[i].Row);
+            if (RowFindings.UnknownSite(row) is { } site)
+            {
+                unknown ??= new(StringComparer.Ordinal);
+                if (!unknown.TryGetValue(site, out var bits)) unknown[site] = bits = RowFindings.UnknownSiteBits(row.Plan!.Key, site);
+                roots[i] = bits;
+            }
+            else roots[i] = ShortestPrefix(row.Status, row.Path, byPath) ?? row.IdBits;
+        }
+    }
+
+    /// <summary>The id (a number) of the first row whose whole path is the shortest proper prefix of <paramref name="path"/> that is one.</summary>
+    private static ulong? ShortestPrefix(FindingStatus status, System.Collections.Immutable.ImmutableArray<string> path, Dictionary<RulePathKey, ulong> byPath)
+    {
+        if (path.IsDefault || path.Length < 3) return null;
+        var hash = RulePathKey.Step((int)status, path[0]);
+        for (var length = 2; length < path.Length; length++)
+        {
+            hash = RulePathKey.Step(hash, path[length - 1]);
+            if (byPath.TryGetValue(new RulePathKey(status, path, length, hash), out var id)) return id;
+        }
+        return null;
+    }
+
     /// <summary>The id of the first finding of <paramref name="f"/>'s rule whose whole path is the shortest proper prefix of <paramref name="f"/>'s path that is one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string? ShortestPrefix(Finding f, Dictionary<RulePathKey, string> byPath)

@@ -33,9 +33,16 @@ internal sealed class TallyFindings : IReadOnlyList<FindingRow>
         }
     }
 
+    /// <summary>Whether some row was made from a finding (<see cref="FindingRow.Made"/>) rather than built.</summary>
+    public bool HasMade { get; private set; }
+
+    /// <summary>The row at <paramref name="index"/>, by reference (no copy of the row; the index is not checked beyond the arrays' own bounds).</summary>
+    internal ref readonly FindingRow At(int index) => ref _blocks[index / BlockSize][index % BlockSize];
+
     /// <summary>Adds a row.</summary>
     public void Add(in FindingRow row)
     {
+        if (row.Made is not null) HasMade = true;
         var at = Count % BlockSize;
         if (at == 0) _blocks.Add(new FindingRow[BlockSize]);
         _blocks[^1][at] = row;

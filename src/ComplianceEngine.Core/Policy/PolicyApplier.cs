@@ -61,29 +61,49 @@ public static class PolicyApplier
 
         var matched = waivers.ToDictionary(w => w.Name, _ => 0, StringComparer.Ordinal);
         var counts = report.ByJurisdiction.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        var findings = ImmutableArray.CreateBuilder<Finding>(report.Findings.Length);
         var suppressed = 0;
-        foreach (var original in report.Findings)
+        // Each finding with the policy applied: the same function for the counting pass below and for every later read of
+        // the findings (a report made of rows makes its findings as they are read, so they are not held to be rewritten).
+        Finding Applied(Finding original, out Waiver? waived)
         {
             var f = original;
+            waived = null;
             if (overrides.TryGetValue(f.RuleId, out var severity)) f = f with { Severity = severity };
             if (f.Status is FindingStatus.Violation or FindingStatus.Warning or FindingStatus.Indeterminate)
             {
                 var waiver = active.FirstOrDefault(w => w.Rule == f.RuleId && w.Subject == f.Subject.Reference && w.Jurisdiction == f.Jurisdiction);
                 if (waiver is not null)
                 {
-                    matched[waiver.Name]++;
-                    counts[f.Jurisdiction] = Move(counts[f.Jurisdiction], f.Status, FindingStatus.Waived);
+                    waived = waiver;
                     f = f with { Status = FindingStatus.Waived, WaiverName = waiver.Name, WaiverJustification = waiver.Justification };
                 }
                 else if (baseline is not null)
                 {
-                    var unchanged = baseline.Contains(f.Id);
-                    if (unchanged) suppressed++;
-                    f = f with { BaselineState = unchanged ? BaselineState.Unchanged : BaselineState.New };
+                    f = f with { BaselineState = baseline.Contains(f.Id) ? BaselineState.Unchanged : BaselineState.New };
                 }
             }
-            findings.Add(f);
+            return f;
+        }
+        var changes = overrides.Count > 0 || active.Count > 0 || baseline is not null;
+        var findings = report.Findings;
+        if (changes)
+        {
+            // One pass to count what the policy moves (each finding read once and dropped)...
+            for (var i = 0; i < report.Findings.Count; i++)
+            {
+                var status = report.Findings.StatusOf(i);
+                if (status is not (FindingStatus.Violation or FindingStatus.Warning or FindingStatus.Indeterminate)) continue;
+                var original = report.Findings[i];
+                var f = Applied(original, out var waiver);
+                if (waiver is not null)
+                {
+                    matched[waiver.Name]++;
+                    counts[f.Jurisdiction] = Move(counts[f.Jurisdiction], original.Status, FindingStatus.Waived);
+                }
+                else if (f.BaselineState == BaselineState.Unchanged) suppressed++;
+            }
+            // ...and the findings with it applied (now when they are held; as each is read when they are made from rows).
+            findings = report.Findings.Map(f => Applied(f, out _));
         }
 
         foreach (var w in active.Where(w => matched[w.Name] == 0))
@@ -105,7 +125,7 @@ public static class PolicyApplier
         var rules = report.Rules.Select(r => overrides.TryGetValue(r.Id, out var s) ? r with { Severity = s.ToName() } : r).ToImmutableArray();
         return report with
         {
-            Findings = findings.ToImmutable(),
+            Findings = findings,
             ByJurisdiction = counts.ToImmutableSortedDictionary(StringComparer.Ordinal),
             Rules = rules,
             BaselineSuppressed = suppressed,

@@ -160,6 +160,23 @@ public sealed record Finding
         _text = text;
     }
 
+    /// <summary>
+    /// A finding whose id and root cause are numbers (the first eight bytes of their fingerprints), written out as 16 hex
+    /// digits only when read: a report made of rows makes each finding on every read, and most reads (a writer's tables)
+    /// never ask for the id.
+    /// </summary>
+    internal Finding(ulong idBits, ulong rootBits, string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status,
+        FindingSubject subject, ImmutableArray<string> path, string citation, string confidence, FindingText text)
+        : this(null!, ruleId, ruleTitle, jurisdiction, severity, status, subject, path, citation, confidence)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        _text = text;
+        _idBits = idBits;
+        _rootBits = rootBits;
+        _fromBits = true;
+        _idGiven = false;
+    }
+
     private Finding(string id, string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status, FindingSubject subject,
         ImmutableArray<string> path, string citation, string confidence)
     {
@@ -175,8 +192,24 @@ public sealed record Finding
         Confidence = confidence;
     }
 
+    private string? _id;
+    private readonly ulong _idBits;
+    private readonly ulong _rootBits;
+    private readonly bool _fromBits;
+    private bool _idGiven;
+
     /// <summary>The stable fingerprint (rule, jurisdiction, subject, path).</summary>
-    public string Id { get; init; }
+    public string Id
+    {
+        get => _id ?? (_fromBits ? _id = Hex(_idBits) : null!);
+        init
+        {
+            _id = value;
+            _idGiven = true;
+        }
+    }
+
+    private static string Hex(ulong bits) => bits.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     /// <summary>The rule's id.</summary>
     public string RuleId { get; init; }
     /// <summary>The rule's title.</summary>
@@ -256,8 +289,16 @@ public sealed record Finding
     /// </remarks>
     public string? RootCause
     {
-        get => Volatile.Read(ref _rootCause);
+        get => Volatile.Read(ref _rootCause) ?? (_fromBits ? RootFromBits() : null);
         init => _rootCause = value;
+    }
+
+    /// <summary>The root cause of a finding made with numbers, written out once (its own id when they are equal).</summary>
+    private string RootFromBits()
+    {
+        // Its own id's text when it is the root (one string, not two), unless the id was given as other text since.
+        var text = _rootBits == _idBits && !_idGiven ? Id : Hex(_rootBits);
+        return Interlocked.CompareExchange(ref _rootCause, text, null) ?? text;
     }
 
     private string? _rootCause;
@@ -270,6 +311,7 @@ public sealed record Finding
     internal Finding WithRootCause(string rootCause)
     {
         ArgumentNullException.ThrowIfNull(rootCause);
+        if (_fromBits) _ = RootCause;
         var was = Interlocked.CompareExchange(ref _rootCause, rootCause, null);
         return was is null || string.Equals(was, rootCause, StringComparison.Ordinal) ? this : this with { RootCause = rootCause };
     }

@@ -26,14 +26,16 @@ public sealed record RuleSummary(string Id, string Title, string Jurisdiction, s
 
 /// <summary>
 /// The finished result of a run. Built once; every output format is a writer over it. Findings are sorted,
-/// so the same inputs give the same report.
+/// so the same inputs give the same report. <c>Findings</c> are in report order: held as objects, or (an evaluation's
+/// report) made one at a time as they are read, so a report of a million findings holds rows, not finding objects
+/// (<see cref="FindingList"/>).
 /// </summary>
 public sealed record Report(
     string SchemaVersion,
     DateOnly AsOf,
     DateTimeOffset GeneratedAt,
     ImmutableSortedDictionary<string, StatusCounts> ByJurisdiction,
-    ImmutableArray<Finding> Findings,
+    FindingList Findings,
     ImmutableArray<RuleSummary> Rules,
     ImmutableArray<Diagnostic> Diagnostics)
 {

@@ -66,7 +66,7 @@ public sealed partial class EmbeddingSampleTests
         using var services = new ServiceCollection().AddComplianceEngine().BuildServiceProvider();
         var result = services.GetRequiredService<ComplianceService>().Check(Repo.Path("examples", "estate"));
         Assert.NotNull(result.Report);
-        return result.Report.Findings;
+        return result.Report.Findings.ToImmutableArray();
     }
 
     private static string FirstBlock(string markdown, string language)

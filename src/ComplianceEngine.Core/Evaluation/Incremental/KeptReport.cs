@@ -53,7 +53,7 @@ internal sealed class KeptReport
     /// ordinal, verdicts and findings, in derivation order).
     /// </summary>
     public static KeptReport Of(Report report, IEnumerable<(IFactPlace Place, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses) =>
-        Of(report.Findings, facts, includePasses);
+        Of(report.Findings.ToImmutableArray(), facts, includePasses);
 
     /// <summary>As <see cref="Of(Report, IEnumerable{ValueTuple{IFactPlace, List{Verdict}, Finding[]}}, bool)"/>, from the report's findings.</summary>
     internal static KeptReport Of(ImmutableArray<Finding> reported, IEnumerable<(IFactPlace Place, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
