@@ -46,7 +46,7 @@ internal static class OnwardBench
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  round {r + 1}: {wall,8:F0} ms wall {cpuMs,8:F0} ms cpu {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0,7:F0} MiB allocated {hops:N0} hops checksum {checksum:X16}"));
         }
-        if (o.Flag("phases")) Phases(direct, regimes, transferRules);
+        if (o.Flag("phases")) Phases(direct, regimes, transferRules, fullReach: !o.Flag("no-full"));
         if (o.Flag("update")) Update(direct, regimes, transferRules, rounds);
         if (o.Flag("reroute")) OnwardRerouteBench.Run(engine, estate, o.Int("reroutes", 6));
         if (o.Get("edit") is { } edit) OnwardRerouteBench.RunEdit(engine, estate, edit, o.Int("reroutes", 6), o.Int("threads", 1));
@@ -79,7 +79,7 @@ internal static class OnwardBench
     }
 
     /// <summary>Where one round's time goes: the graph, each regime's search, its hops (one thread, CPU time).</summary>
-    private static void Phases(List<TransferFact> direct, IReadOnlySet<string>? regimes, CompiledRule[] transferRules)
+    private static void Phases(List<TransferFact> direct, IReadOnlySet<string>? regimes, CompiledRule[] transferRules, bool fullReach)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -108,18 +108,22 @@ internal static class OnwardBench
         foreach (var regime in graph.Regimes)
         {
             var s = graph.SearchFor(regime, scratch, filter);
-            search += Lap();
+            var searched = Lap();
+            search += searched;
             searchBytes += lapAllocated;
             var f = scratch.Lots.Footprint;
             var info = GC.GetGCMemoryInfo();
             // The full search's reach, for comparison (outside the timings).
-            var full = graph.Search(regime, new SearchScratch()).Order.Length;
+            var full = fullReach ? graph.Search(regime, new SearchScratch()).Order.Length : -1;
             Lap();
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {regime,-8} reached {s.Order.Length:N0} (full search {full:N0}) lots {f.Lots:N0} slots {f.SlotsUsed:N0}/{f.Slots:N0} index {f.IndexUsed:N0}/{f.Index:N0} heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB gc-heap {info.HeapSizeBytes / 1048576.0:F0} MiB peak ws {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
-            foreach (var _ in s.Hops(filter)) count++;
-            hops += Lap();
+            long regimeHops = 0;
+            foreach (var _ in s.Hops(filter)) regimeHops++;
+            var built = Lap();
+            hops += built;
             hopsBytes += lapAllocated;
+            count += regimeHops;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {regime,-8} search {searched,6:F0} ms, {regimeHops,9:N0} hops in {built,6:F0} ms; reached {s.Order.Length:N0} (full search {full:N0}) lots {f.Lots:N0} slots {f.SlotsUsed:N0}/{f.Slots:N0} index {f.IndexUsed:N0}/{f.Index:N0} heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB gc-heap {info.HeapSizeBytes / 1048576.0:F0} MiB peak ws {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
         }
         GC.KeepAlive(graph);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

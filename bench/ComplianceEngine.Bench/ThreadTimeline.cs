@@ -220,6 +220,7 @@ internal sealed class ThreadTimeline : IDisposable
 
     private string GroupOf(int tid, string name) => tid == _pid ? "calling"
         : name.StartsWith("ComplianceEngin", StringComparison.Ordinal) ? "workers"
+        : name.StartsWith("Onward search", StringComparison.Ordinal) ? "search"
         : name.Contains("GC", StringComparison.Ordinal) || name.Contains("BGC", StringComparison.Ordinal) ? "gc"
         : name.Contains("Tiered", StringComparison.Ordinal) ? "jit"
         : name.Contains("TP Worker", StringComparison.Ordinal) ? "pool"

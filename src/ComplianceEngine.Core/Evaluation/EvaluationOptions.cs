@@ -24,6 +24,9 @@ public sealed record EvaluationOptions
     /// </summary>
     internal bool Exhaustive { get; init; }
 
+    /// <summary>Called on the onward search's thread before each regime's search, with the regime (tests: delays, to vary the schedule).</summary>
+    internal Action<string>? BeforeOnwardSearch { get; init; }
+
     /// <summary>
     /// How facts are judged: <see cref="RuleRunner.Batch"/> (the default) calls each rule's compiled judgement directly;
     /// <see cref="RuleRunner.NRules"/> runs the same judgements as conditions of an NRules session. The report is the same.

@@ -139,8 +139,9 @@ public sealed partial class Evaluator
         IEnumerable<Fact>? hops = null;
         if (OnwardHopFilter(options, workers) is (var follow, var filter))
         {
-            var onward = filter is null ? FlowAnalyzer.OnwardHops(direct, follow) : FlowAnalyzer.OnwardHops(direct, follow, filter);
-            hops = onward.Select(volumes.Apply);
+            // Each regime's search runs ahead on a thread of its own while this thread builds the hops of the regimes before it
+            // (the same hops in the same order): the workers judge them instead of waiting for a search to end.
+            hops = OnwardGraph.HopsSearchingAhead(direct, follow, filter, workers, options.BeforeOnwardSearch).Select(volumes.Apply);
         }
         return (resolved, new OnceThrough<Fact>(all, hops), ready);
     }

@@ -328,10 +328,14 @@ internal sealed partial class OnwardGraph
 
         // Only nodes data leaves again need their lots as a set.
         var arrived = new int[order.Count];
-        for (var k = 0; k < order.Count; k++)
+        // The sets of lots are the graph's, shared with hops being built meanwhile (see LotsGate).
+        lock (LotsGate)
         {
-            var node = order[k];
-            if (Outgoing[node] is not null && live[node] == SearchScratch.Leaves) arrived[k] = lots.SetAt(node, Lots);
+            for (var k = 0; k < order.Count; k++)
+            {
+                var node = order[k];
+                if (Outgoing[node] is not null && live[node] == SearchScratch.Leaves) arrived[k] = lots.SetAt(node, Lots);
+            }
         }
         lots.Measure();
         return new RegimeSearch(this, regime, trace, [.. order], arrived, counts, (bool[])bound.Clone()) { Candidates = candidates, CutFor = filter };
@@ -432,7 +436,7 @@ internal sealed partial class RegimeSearch(OnwardGraph graph, string regime, Reg
         var batch = new List<(int Edge, int Node, TransferFact Hop)>();
         for (var k = 0; k < Order.Length;)
         {
-            k = HopsFrom(k, filter, only, lotData, batch);
+            lock (Graph.LotsGate) k = HopsFrom(k, filter, only, lotData, batch);
             foreach (var hop in batch) yield return hop;
             batch.Clear();
         }

@@ -18,7 +18,7 @@ namespace ComplianceEngine.Core.Rules;
 /// A hop is built when some rule passes all three tests. A condition that mixes edge and data fields, or anything not
 /// recognised, is not used to drop hops: the verdicts are the same.
 /// </summary>
-internal sealed class OnwardRuleFilter : IReusingHopFilter
+internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
 {
     /// <summary>Fields an onward hop shares with its edge (and fields of the evaluation itself).</summary>
     private static readonly FrozenSet<string> EdgeFields = new[]
@@ -230,6 +230,14 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter
 
         private static int Hash(System.Collections.Immutable.ImmutableArray<string> a) =>
             System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(a));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Each regime's mask is recorded: a search run ahead then only reads the masks (the last one asked about is one object, read whole).</remarks>
+    public void KnowRegimes(IEnumerable<string> regimes)
+    {
+        ArgumentNullException.ThrowIfNull(regimes);
+        foreach (var regime in regimes) Regime(regime);
     }
 
     /// <summary>The rules that can judge onward hops of <paramref name="regime"/>, as bits (one producing thread calls this).</summary>
