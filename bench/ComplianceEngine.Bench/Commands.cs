@@ -176,6 +176,7 @@ internal static class Commands
                 var r => throw new ArgumentException($"--runner is batch or nrules, not '{r}'"),
             },
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
+        var gcLatencyMode = System.Runtime.GCSettings.LatencyMode.ToString();
 
         var peakBeforeJson = PeakMemory.Read();
         if (!o.Flag("no-json"))
@@ -217,6 +218,7 @@ internal static class Commands
             PeakBeforeJsonBytes = peakBeforeJson,
             AllocatedBytes = allocated,
             PeakResetBeforeEvaluation = reset,
+            GcLatencyMode = gcLatencyMode,
             Summary = string.Join("; ", report.ByJurisdiction.Select(kv =>
                 string.Create(CultureInfo.InvariantCulture, $"{kv.Key}: {kv.Value.Violation} violation, {kv.Value.Indeterminate} indeterminate, {kv.Value.Pass} pass"))),
         };
