@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ComplianceEngine.Cli;
 using ComplianceEngine.Core;
 using ComplianceEngine.Core.Evaluation;
 using ComplianceEngine.Loading;
@@ -28,7 +29,7 @@ internal static class Commands
 
               generate --flows N --out DIR [--seed S] [--rules DIR] [--topology layered|dense]
                   write a generated estate as YAML under DIR (time it with `compliance check DIR`)
-              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F] [--gc-log] [--alloc-log] [--timeline] [--pause-after PHASE]
+              once --flows N [--mode memory|yaml] [--dir DIR] [--seed S] [--rules DIR] [--topology layered|dense] [--live] [--report FILE] [--no-json] [--threads N] [--runner R] [--format F] [--gc batch|concurrent] [--gc-log] [--alloc-log] [--timeline] [--pause-after PHASE]
                   measure one size in this process; prints one RESULT line (JSON)
                   memory: build the estate in memory (no YAML) and measure analysis + evaluation
                   --topology: layered (default; data moves from collection databases to derived stores to sinks and SaaS)
@@ -40,6 +41,7 @@ internal static class Commands
                   --runner batch|nrules: judge facts with compiled judgements (default) or in NRules sessions
                   --no-json: skip the report phase
                   --format F: the report phase (and --report) writes F: json (default), sarif, junit, markdown, html, csv, text
+                  --gc: the GC latency mode: batch (default; as `compliance check` runs: blocking collections only) or concurrent (the runtimeconfig's background GC, as `serve` runs)
                   --gc-log: one line per garbage collection on stderr (generation, kind, reason, pause, generation sizes after)
                   --alloc-log: what each phase allocated, by type (sampled by the runtime's allocation ticks; large objects apart), on stderr
                   --timeline: per thread (calling, workers, GC, JIT), its CPU, runnable and blocked time in the evaluate phase and a strip of when it ran, on stderr
@@ -96,6 +98,15 @@ internal static class Commands
         if (mode is not ("memory" or "yaml")) throw new ArgumentException("--mode is memory or yaml");
         var seed = o.Int("seed", DefaultSeed);
         var live = o.Flag("live");
+        // As `compliance check` runs (BatchGarbageCollection, entered for the whole command): no background collections.
+        // --gc concurrent keeps the runtimeconfig's mode (background GC, as `serve` runs). DOTNET_gcConcurrent=0 does not
+        // stand in for this: the runtimeconfig's System.GC.Concurrent=true wins over it (bench/RESULTS.md, ninth round).
+        using var gcMode = o.Get("gc", "batch") switch
+        {
+            "batch" => BatchGarbageCollection.Enter(),
+            "concurrent" => null,
+            var g => throw new ArgumentException($"--gc is batch or concurrent, not '{g}'"),
+        };
         using var gcLog = o.Flag("gc-log") ? new GcLog() : null;
         using var allocLog = o.Flag("alloc-log") ? new AllocLog() : null;
         using var timeline = o.Flag("timeline") ? new ThreadTimeline() : null;
@@ -165,6 +176,7 @@ internal static class Commands
                 var r => throw new ArgumentException($"--runner is batch or nrules, not '{r}'"),
             },
         }, ruleDiagnostics.Sorted().Concat(inputDiagnostics));
+        var gcLatencyMode = System.Runtime.GCSettings.LatencyMode.ToString();
 
         var peakBeforeJson = PeakMemory.Read();
         if (!o.Flag("no-json"))
@@ -206,6 +218,7 @@ internal static class Commands
             PeakBeforeJsonBytes = peakBeforeJson,
             AllocatedBytes = allocated,
             PeakResetBeforeEvaluation = reset,
+            GcLatencyMode = gcLatencyMode,
             Summary = string.Join("; ", report.ByJurisdiction.Select(kv =>
                 string.Create(CultureInfo.InvariantCulture, $"{kv.Key}: {kv.Value.Violation} violation, {kv.Value.Indeterminate} indeterminate, {kv.Value.Pass} pass"))),
         };

@@ -28,6 +28,9 @@ internal sealed record RunResult
     public long PeakBeforeJsonBytes { get; init; }
     public required long AllocatedBytes { get; init; }
     public required bool PeakResetBeforeEvaluation { get; init; }
+
+    /// <summary>The GC latency mode the evaluation ran in (<c>--gc</c>): Batch as <c>compliance check</c> runs, else the runtimeconfig's.</summary>
+    public string? GcLatencyMode { get; init; }
     public required string Summary { get; init; }
 
     public double Measured(params string[] names) => Phases.Where(p => names.Contains(p.Name)).Sum(p => p.Milliseconds);
