@@ -113,17 +113,7 @@ public sealed class ConsoleSummaryWriter : IReportWriter
         // Stable on ties, as the sort of findings was: the report order breaks them.
         Array.Sort(keys, (a, b) =>
         {
-            var c = NaturalComparer.Instance.Compare(a.Subject.Location.File, b.Subject.Location.File);
-            if (c != 0) return c;
-            c = a.Subject.Location.Line.CompareTo(b.Subject.Location.Line);
-            if (c != 0) return c;
-            c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.RuleId, b.RuleId);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Id, b.Id);
+            var c = ListingComparer.Compare(a.Subject, a.Jurisdiction, a.RuleId, a.Id, b.Subject, b.Jurisdiction, b.RuleId, b.Id);
             return c != 0 ? c : a.Index.CompareTo(b.Index);
         });
         return [.. keys.Select(k => k.Index)];
@@ -139,16 +129,23 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             if (ReferenceEquals(a, b)) return 0;
             if (a is null) return -1;
             if (b is null) return 1;
-            var c = NaturalComparer.Instance.Compare(a.Subject.Location.File, b.Subject.Location.File);
+            return Compare(a.Subject, a.Jurisdiction, a.RuleId, a.Id, b.Subject, b.Jurisdiction, b.RuleId, b.Id);
+        }
+
+        /// <summary>The listing's order of two findings given by what decides it: subject's file and line, subject, jurisdiction, rule, id.</summary>
+        public static int Compare(FindingSubject aSubject, string aJurisdiction, string aRule, string aId,
+            FindingSubject bSubject, string bJurisdiction, string bRule, string bId)
+        {
+            var c = NaturalComparer.Instance.Compare(aSubject.Location.File, bSubject.Location.File);
             if (c != 0) return c;
-            c = a.Subject.Location.Line.CompareTo(b.Subject.Location.Line);
+            c = aSubject.Location.Line.CompareTo(bSubject.Location.Line);
             if (c != 0) return c;
-            c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
+            c = NaturalComparer.Instance.Compare(aSubject.Name, bSubject.Name);
             if (c != 0) return c;
-            c = string.CompareOrdinal(a.Jurisdiction, b.Jurisdiction);
+            c = string.CompareOrdinal(aJurisdiction, bJurisdiction);
             if (c != 0) return c;
-            c = string.CompareOrdinal(a.RuleId, b.RuleId);
-            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+            c = string.CompareOrdinal(aRule, bRule);
+            return c != 0 ? c : string.CompareOrdinal(aId, bId);
         }
     }
 

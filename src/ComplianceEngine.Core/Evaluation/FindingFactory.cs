@@ -199,16 +199,23 @@ public static class FindingFactory
     /// Each finding's rank by subject (kind, then name in natural order; equal keys, equal rank). Findings of one document
     /// share its subject object, so the distinct subjects are found by reference and only they are compared.
     /// </summary>
-    private static int[] SubjectRanks(Finding[] items)
+    private static int[] SubjectRanks(Finding[] items) => SubjectRanks(items.Length, i => items[i].Subject);
+
+    /// <summary>
+    /// The rank by subject (as <see cref="SubjectRanks(Finding[])"/>) of each of <paramref name="count"/> items, whose subjects
+    /// <paramref name="subjectOf"/> gives: a finding's or a finding row's. Items of one document share its subject object, and
+    /// a fact's items come one after another, so the distinct subjects are found by reference and only they are compared.
+    /// </summary>
+    internal static int[] SubjectRanks(int count, Func<int, FindingSubject> subjectOf)
     {
         var slots = new Dictionary<FindingSubject, int>(ReferenceEqualityComparer.Instance);
-        var of = new int[items.Length];
-        // A fact's findings (one per rule) come one after another: a repeat of the last subject is not looked up again.
+        var of = new int[count];
+        // A repeat of the last subject is not looked up again.
         FindingSubject? last = null;
         var lastSlot = -1;
-        for (var i = 0; i < items.Length; i++)
+        for (var i = 0; i < count; i++)
         {
-            var subject = items[i].Subject;
+            var subject = subjectOf(i);
             if (!ReferenceEquals(subject, last))
             {
                 if (!slots.TryGetValue(subject, out lastSlot)) slots[subject] = lastSlot = slots.Count;

@@ -84,28 +84,8 @@ internal sealed class RowFindings : FindingSource
     }
 
     /// <summary>Each kept row's rank by subject (kind, then name in natural order; equal keys, equal rank), as <see cref="FindingFactory"/> ranks findings.</summary>
-    private static int[] SubjectRanks(TallyFindings[] tallies, (int Tally, int Row)[] kept)
-    {
-        var slots = new Dictionary<FindingSubject, int>(ReferenceEqualityComparer.Instance);
-        var of = new int[kept.Length];
-        FindingSubject? last = null;
-        var lastSlot = -1;
-        for (var i = 0; i < kept.Length; i++)
-        {
-            var subject = tallies[kept[i].Tally].At(kept[i].Row).Subject;
-            if (!ReferenceEquals(subject, last))
-            {
-                if (!slots.TryGetValue(subject, out lastSlot)) slots[subject] = lastSlot = slots.Count;
-                last = subject;
-            }
-            of[i] = lastSlot;
-        }
-        var subjects = new FindingSubject[slots.Count];
-        foreach (var (subject, slot) in slots) subjects[slot] = subject;
-        var rank = FindingFactory.RanksOfSubjects(subjects);
-        for (var i = 0; i < of.Length; i++) of[i] = rank[of[i]];
-        return of;
-    }
+    private static int[] SubjectRanks(TallyFindings[] tallies, (int Tally, int Row)[] kept) =>
+        FindingFactory.SubjectRanks(kept.Length, i => tallies[kept[i].Tally].At(kept[i].Row).Subject);
 
     /// <summary>The site whose unknown country makes an indeterminate transfer undecidable (origin, source, destination), as for a finding.</summary>
     internal static string? UnknownSite(in FindingRow row)
