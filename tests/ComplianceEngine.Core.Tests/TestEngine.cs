@@ -47,6 +47,18 @@ internal static class TestEngine
         return (engine, bag.Sorted());
     }
 
+    private static readonly Lazy<Engine> BuiltIn = new(() =>
+    {
+        var bag = new DiagnosticBag();
+        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules")], bag);
+        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
+        Assert.Empty(bag.Sorted());
+        return engine;
+    });
+
+    /// <summary>One engine with every built-in pack (the shipped rules folder), shared by the tests that evaluate with all of them.</summary>
+    public static Engine AllPacks => BuiltIn.Value;
+
     /// <summary>An engine with the shipped GDPR pack.</summary>
     public static Engine Gdpr()
     {

@@ -15,15 +15,6 @@ namespace ComplianceEngine.Core.Tests.Evaluation;
 /// </summary>
 public sealed class ParallelEvaluationTests
 {
-    private static readonly Lazy<Engine> AllPacks = new(() =>
-    {
-        var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules")], bag);
-        var engine = Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
-        Assert.Empty(bag.Sorted());
-        return engine;
-    });
-
     private static readonly Lazy<Estate> Dense = new(() => TestEngine.Estate(GeneratedEstate(seed: 7, clusters: 24, stores: 120, flows: 900)));
 
     private static readonly DateOnly AsOf = new(2026, 11, 25);
@@ -41,7 +32,7 @@ public sealed class ParallelEvaluationTests
     private static (Report Report, long FactsJudged) Run(int threads, int chunkSize, bool exhaustive = false)
     {
         var counter = new Counter();
-        var report = AllPacks.Value.Evaluate(Dense.Value, new EvaluationOptions
+        var report = TestEngine.AllPacks.Evaluate(Dense.Value, new EvaluationOptions
         {
             AsOf = AsOf,
             IncludePasses = true,

@@ -13,13 +13,6 @@ namespace ComplianceEngine.Core.Tests.Evaluation;
 /// </summary>
 public sealed class RowFindingsTests
 {
-    private static readonly Lazy<Engine> AllPacks = new(() =>
-    {
-        var bag = new DiagnosticBag();
-        var source = new WorkspaceLoader().LoadRules([Repo.Path("rules")], bag);
-        return Engine.Create(source.Packs, source.Regimes, source.Groups, source.Regions, bag, source.Vocabulary);
-    });
-
     /// <summary>The dense generated estate, with a cluster in a region no catalog knows (its transfers are indeterminate, one root cause per site).</summary>
     private static readonly Lazy<Estate> Dense = new(() =>
     {
@@ -49,8 +42,8 @@ public sealed class RowFindingsTests
     public void Evaluate_RowBackedReport_SameFindingsAsMadeAndHeld(bool passes, int threads)
     {
         // Explain keeps each finding's fact, so its report makes and holds the findings: the reference.
-        var held = AllPacks.Value.Explain(Dense.Value, Options(passes, threads)).Report;
-        var rows = AllPacks.Value.Evaluate(Dense.Value, Options(passes, threads));
+        var held = TestEngine.AllPacks.Explain(Dense.Value, Options(passes, threads)).Report;
+        var rows = TestEngine.AllPacks.Evaluate(Dense.Value, Options(passes, threads));
 
         Assert.True(held.Findings.IsHeld);
         Assert.False(rows.Findings.IsHeld);
@@ -71,7 +64,7 @@ public sealed class RowFindingsTests
     [Fact]
     public void Evaluate_RowBackedReport_MakesAFindingOnEachRead()
     {
-        var report = AllPacks.Value.Evaluate(Dense.Value, Options(passes: false, threads: 2));
+        var report = TestEngine.AllPacks.Evaluate(Dense.Value, Options(passes: false, threads: 2));
 
         var first = report.Findings[0];
         var again = report.Findings[0];
