@@ -8,8 +8,9 @@ namespace ComplianceEngine.Import.Istio;
 /// will be dropped"; the Sidecar's <c>outboundTrafficPolicy</c> overrides the mesh's): a workload's proxy is configured
 /// only for the hosts of entries exported to its namespace (<c>exportTo</c>) and imported by the Sidecar that applies
 /// to it (<c>egress[].hosts</c>), and drops calls to any other. Those flows are not imported, with a note (CE2079) that
-/// names each store and why, and repeats Istio's caveat that the mode is no outbound firewall. A workload whose pods run
-/// no Istio proxy (<c>sidecar.istio.io/inject: "false"</c>), or whose pods are not among the inputs, keeps its flows.
+/// names each store and why, and repeats Istio's caveat that the mode is no outbound firewall. Only a workload whose pod
+/// template asks for the proxy (<c>sidecar.istio.io/inject: "true"</c>) is narrowed: one that opts out, one whose pods are
+/// not among the inputs, or one that does not say (its namespace's injection label is not read) keeps its flows, with a note.
 /// </summary>
 internal static partial class ServiceEntryReader
 {
@@ -18,13 +19,22 @@ internal static partial class ServiceEntryReader
         (store.SourceObject is { } o && store.SourceKey is { } key ? KubernetesObjects.PodTemplate(o, key.Kind)["metadata"]["labels"].ScalarMap : null)
         ?? store.SourceLabels ?? new Dictionary<string, Cursor>();
 
-    /// <summary>Whether a store's pods run an Istio proxy: false when the pod template opts out, null when its pods are not among the inputs.</summary>
-    private static bool? RunsProxy(NativeDraft store)
+    /// <summary>
+    /// Whether a store's pods run an Istio proxy, and if not known why: true only when the pod template asks for it
+    /// (<c>sidecar.istio.io/inject: "true"</c>, label or annotation); false when it opts out; null when the inputs do not say.
+    /// A namespace's injection label (<c>istio-injection</c>, <c>istio.io/rev</c>) is not read, and a workload in a namespace
+    /// without injection runs no proxy, so REGISTRY_ONLY holds nothing back there: without the pod's own word, its flows stay.
+    /// </summary>
+    private static (bool? Runs, string Why) RunsProxy(NativeDraft store)
     {
-        if (store.SourceObject is not { } o || store.SourceKey is not { } key || key.Kind == "PersistentVolumeClaim" || !KubernetesObjects.PodTemplate(o, key.Kind).Exists) return null;
+        if (store.SourceObject is not { } o || store.SourceKey is not { } key || key.Kind == "PersistentVolumeClaim" || !KubernetesObjects.PodTemplate(o, key.Kind).Exists)
+            return (null, "its pods are not among the inputs, so whether they run an Istio proxy is not known");
         var metadata = KubernetesObjects.PodTemplate(o, key.Kind)["metadata"];
         var inject = metadata["labels"]["sidecar.istio.io/inject"].String ?? metadata["annotations"]["sidecar.istio.io/inject"].String;
-        return !string.Equals(inject, "false", StringComparison.OrdinalIgnoreCase);
+        if (string.Equals(inject, "false", StringComparison.OrdinalIgnoreCase))
+            return (false, "its pods opt out of the Istio proxy with sidecar.istio.io/inject: \"false\"");
+        if (string.Equals(inject, "true", StringComparison.OrdinalIgnoreCase)) return (true, string.Empty);
+        return (null, "its pod template does not say it runs an Istio proxy (sidecar.istio.io/inject: \"true\"), and a namespace's injection label is not read: a pod without the proxy is not held back by REGISTRY_ONLY");
     }
 
     /// <summary>
@@ -59,9 +69,10 @@ internal static partial class ServiceEntryReader
                 if (blocking is not null) why = $"the egress hosts of Sidecar '{blocking.Namespace}/{blocking.Name}' do not import it";
             }
             if (why is null) continue;
-            if (RunsProxy(store) is not true)
+            var (runs, unsure) = RunsProxy(store);
+            if (runs is not true)
             {
-                kept.Add($"DataStore '{store.Name}' ({(RunsProxy(store) is false ? "its pods opt out of the Istio proxy with sidecar.istio.io/inject: \"false\"" : "its pods are not among the inputs, so whether they run an Istio proxy is not known")})");
+                kept.Add($"DataStore '{store.Name}' ({unsure})");
                 continue;
             }
             result[store] = $"DataStore '{store.Name}' ({why}; REGISTRY_ONLY from {from})";

@@ -13,7 +13,10 @@ public sealed class MeshConfigTests
 {
     private const string Node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/cluster: fra}}\nspec: {providerID: 'aws:///eu-central-1a/i-1'}\n---\n";
 
-    private static string Workload(string name, string ns, string podAnnotations = "") =>
+    /// <summary>A pod template that asks for the Istio proxy: only such pods are narrowed (a namespace's injection label is not read).</summary>
+    private const string Injected = "      annotations: {sidecar.istio.io/inject: 'true'}\n";
+
+    private static string Workload(string name, string ns, string podAnnotations = Injected) =>
         $"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations: {{compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}}\n"
         + $"spec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n{podAnnotations}    spec: {{containers: [{{name: c, image: app}}]}}\n---\n";
 
@@ -106,6 +109,22 @@ public sealed class MeshConfigTests
         var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("orders", "p", optOut) + Entry + Operator("REGISTRY_ONLY"));
         Assert.Equal(["api.crm.example.com"], FlowsFrom(estate, "orders"));
         Assert.Contains("sidecar.istio.io/inject", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A pod template that does not ask for the proxy may run in a namespace without injection (databases and jobs often
+    /// are left out of the mesh): REGISTRY_ONLY holds nothing back there, so its flows stay, with a note that says how to
+    /// say the pods run the proxy. Narrowing it would drop a real transfer from the check.
+    /// </summary>
+    [Fact]
+    public void PodsThatDoNotSayTheyRunAProxy_KeepTheirFlows_WithANote()
+    {
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("orders", "p", podAnnotations: "") + Entry + Operator("REGISTRY_ONLY"));
+        Assert.Equal(["api.crm.example.com"], FlowsFrom(estate, "orders"));
+        var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed);
+        Assert.Equal(DiagnosticSeverity.Info, note.Severity);
+        Assert.Contains("does not say it runs an Istio proxy", note.Message, StringComparison.Ordinal);
+        Assert.Contains("flows are kept", note.Message, StringComparison.Ordinal);
     }
 
     [Fact]

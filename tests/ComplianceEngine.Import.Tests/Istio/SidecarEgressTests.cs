@@ -16,7 +16,7 @@ public sealed class SidecarEgressTests
 
     private static string Workload(string name, string ns, string app) =>
         $"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations: {{compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}}\n"
-        + $"spec:\n  selector: {{matchLabels: {{app: {app}}}}}\n  template:\n    metadata: {{labels: {{app: {app}}}}}\n    spec: {{containers: [{{name: c, image: app}}]}}\n---\n";
+        + $"spec:\n  selector: {{matchLabels: {{app: {app}}}}}\n  template:\n    metadata: {{labels: {{app: {app}, sidecar.istio.io/inject: 'true'}}}}\n    spec: {{containers: [{{name: c, image: app}}]}}\n---\n";
 
     private static string Entry(string ns) =>
         $"apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {{name: crm, namespace: {ns}}}\nspec:\n"
