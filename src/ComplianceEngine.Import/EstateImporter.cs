@@ -24,7 +24,7 @@ public sealed class EstateImporter : ISourceReader
         ArgumentNullException.ThrowIfNull(document);
         return ImportMapping.IsMapping(document) || TerraformPlanReader.Recognises(document) || KubernetesReader.Recognises(document)
             || VeleroReader.Recognises(document) || ServiceEntryReader.Recognises(document) || KarmadaReader.Recognises(document)
-            || OcmReader.Recognises(document) || FidesReader.Recognises(document) || MeshConfigReader.Recognises(document) || CarriesUnreadData(document);
+            || OcmReader.Recognises(document) || FidesReader.Recognises(document) || MeshConfigReader.Recognises(document) || Injection.Recognises(document) || CarriesUnreadData(document);
     }
 
     /// <inheritdoc />
@@ -55,7 +55,7 @@ public sealed class EstateImporter : ISourceReader
         KarmadaReader.Read(session, [.. ordered.Where(KarmadaReader.Recognises)]);
         OcmReader.Read(session, [.. ordered.Where(OcmReader.Recognises)]);
         VeleroReader.Read(session, [.. ordered.Where(VeleroReader.Recognises)]);
-        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)], [.. ordered.Where(MeshConfigReader.Recognises)]);
+        ServiceEntryReader.Read(session, [.. ordered.Where(ServiceEntryReader.Recognises)], [.. ordered.Where(MeshConfigReader.Recognises)], [.. ordered.Where(Injection.Recognises)]);
         FidesReader.Read(session, [.. ordered.Where(FidesReader.Recognises)]);
         ReportUnreadItems(ordered.Where(Recognises), diagnostics);
         ReportUnreadData(ordered, diagnostics);
@@ -86,12 +86,18 @@ public sealed class EstateImporter : ISourceReader
     private static List<string> DataKeysOf(KubeObject o) =>
         [.. o.Labels.Keys.Concat(o.Annotations.Keys).Where(k => DataKeys.Contains(k, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    private static bool IsReadByAny(KubeObject o) => IsRead(o.ApiVersion, o.Kind) || MeshConfigReader.Reads(o);
+    private static bool IsReadByAny(KubeObject o) => ReadsDataOf(o) || Injection.Reads(o);
+
+    /// <summary>
+    /// True when a reader reads the object as a source of data or settings: a Namespace is read for its Istio injection
+    /// labels only, so data keys on it are still reported as not imported.
+    /// </summary>
+    private static bool ReadsDataOf(KubeObject o) => IsRead(o.ApiVersion, o.Kind) || MeshConfigReader.Reads(o);
 
     /// <summary>A Kubernetes object (or List) that no reader reads and that carries data keys: taken so the keys are not dropped unsaid.</summary>
     private static bool CarriesUnreadData(SourceDocument document) =>
         KubernetesObjects.TypeOf(document.Root) is ({ } api, { }) && !api.StartsWith("compliance/", StringComparison.Ordinal)
-        && KubernetesObjects.Objects(document).Any(o => !IsReadByAny(o) && DataKeysOf(o).Count > 0);
+        && KubernetesObjects.Objects(document).Any(o => !ReadsDataOf(o) && DataKeysOf(o).Count > 0);
 
     /// <summary>
     /// Objects no reader reads that carry data keys (compliance-engine.io/categories, ...): the user declared data on
@@ -102,7 +108,7 @@ public sealed class EstateImporter : ISourceReader
     {
         foreach (var o in documents.Where(d => KubernetesObjects.TypeOf(d.Root).ApiVersion?.StartsWith("compliance/", StringComparison.Ordinal) == false).SelectMany(KubernetesObjects.Objects))
         {
-            if (IsReadByAny(o) || DataKeysOf(o) is not { Count: > 0 } keys) continue;
+            if (ReadsDataOf(o) || DataKeysOf(o) is not { Count: > 0 } keys) continue;
             var what = $"{o.Kind} '{o.Name}' ({o.ApiVersion}) carries {string.Join(", ", keys)}, but it is not a source the engine reads, so the data it declares is not imported";
             if (PodOrStorageKinds.Contains(o.Kind))
                 diagnostics.Error(DiagnosticCodes.SourceNotRead,

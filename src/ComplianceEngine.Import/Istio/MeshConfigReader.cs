@@ -71,6 +71,7 @@ internal static class MeshConfigReader
             }
         }
         if (found.Count == 0) return MeshSettings.Default;
+        var revisions = documents.SelectMany(KubernetesObjects.Objects).Where(Reads).SelectMany(RevisionsOf).ToHashSet(StringComparer.Ordinal);
         var modes = found.Select(f => Effective(f.Mode)).Distinct(StringComparer.Ordinal).ToList();
         var roots = found.Select(f => f.Root ?? DefaultRootNamespace).Distinct(StringComparer.Ordinal).ToList();
         if (modes.Count > 1)
@@ -82,7 +83,26 @@ internal static class MeshConfigReader
                 $"the inputs hold Istio mesh configurations with different rootNamespace values ({string.Join(", ", roots)}); Sidecars of each of them are read as the mesh's root Sidecars",
                 found[0].At);
         var chosen = found[0];
-        return new MeshSettings(modes.Count == 1 ? modes[0] : "ALLOW_ANY", modes.Count == 1 ? chosen.At : null, modes.Count == 1 ? chosen.Where : "the mesh configurations (undecided)", roots);
+        return new MeshSettings(modes.Count == 1 ? modes[0] : "ALLOW_ANY", modes.Count == 1 ? chosen.At : null, modes.Count == 1 ? chosen.Where : "the mesh configurations (undecided)", roots)
+        {
+            Revisions = revisions,
+        };
+    }
+
+    /// <summary>
+    /// The control-plane revisions a mesh configuration shows: the <c>istio</c> ConfigMap is the default revision's,
+    /// <c>istio-REV</c> revision REV's (as istiod's chart names it), and its <c>istio.io/rev</c> label names it too; an
+    /// IstioOperator's <c>spec.revision</c>, <c>default</c> when empty.
+    /// </summary>
+    private static IEnumerable<string> RevisionsOf(KubeObject o)
+    {
+        if (o.Kind == "IstioOperator")
+        {
+            yield return o.Object["spec"]["revision"].String is { Length: > 0 } r ? r : "default";
+            yield break;
+        }
+        yield return o.Name == "istio" ? "default" : o.Name!["istio-".Length..];
+        if (o.Labels.Text("istio.io/rev") is { Length: > 0 } label) yield return label;
     }
 
     /// <summary>The traffic rule of a mode: ALLOW_ANY_DYNAMIC_DNS lets unknown destinations through as ALLOW_ANY does.</summary>
@@ -117,6 +137,9 @@ internal static class MeshConfigReader
 /// </summary>
 internal sealed record MeshSettings(string Mode, SourceLocation? At, string Where, IReadOnlyList<string> RootNamespaces)
 {
+    /// <summary>The control-plane revisions the mesh configurations show (<c>default</c> for the <c>istio</c> ConfigMap).</summary>
+    public IReadOnlySet<string> Revisions { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>No mesh configuration among the inputs: Istio's defaults.</summary>
     public static MeshSettings Default { get; } = new("ALLOW_ANY", null, "Istio's default (no mesh configuration among the inputs)", [MeshConfigReader.DefaultRootNamespace]);
 }

@@ -8,9 +8,10 @@ namespace ComplianceEngine.Import.Istio;
 /// will be dropped"; the Sidecar's <c>outboundTrafficPolicy</c> overrides the mesh's): a workload's proxy is configured
 /// only for the hosts of entries exported to its namespace (<c>exportTo</c>) and imported by the Sidecar that applies
 /// to it (<c>egress[].hosts</c>), and drops calls to any other. Those flows are not imported, with a note (CE2079) that
-/// names each store and why, and repeats Istio's caveat that the mode is no outbound firewall. Only a workload whose pod
-/// template asks for the proxy (<c>sidecar.istio.io/inject: "true"</c>) is narrowed: one that opts out, one whose pods are
-/// not among the inputs, or one that does not say (its namespace's injection label is not read) keeps its flows, with a note.
+/// names each store and why, and repeats Istio's caveat that the mode is no outbound firewall. Only a workload whose pods
+/// Istio injects with the proxy, as its Namespace's labels and its pod template say (<see cref="Injection"/>), is narrowed:
+/// one that opts out, one whose pods or Namespace are not among the inputs, or one the labels do not enable keeps its
+/// flows, with a note.
 /// </summary>
 internal static partial class ServiceEntryReader
 {
@@ -20,28 +21,21 @@ internal static partial class ServiceEntryReader
         ?? store.SourceLabels ?? new Dictionary<string, Cursor>();
 
     /// <summary>
-    /// Whether a store's pods run an Istio proxy, and if not known why: true only when the pod template asks for it
-    /// (<c>sidecar.istio.io/inject: "true"</c>, label or annotation); false when it opts out; null when the inputs do not say.
-    /// A namespace's injection label (<c>istio-injection</c>, <c>istio.io/rev</c>) is not read, and a workload in a namespace
-    /// without injection runs no proxy, so REGISTRY_ONLY holds nothing back there: without the pod's own word, its flows stay.
+    /// Whether a store's pods run an Istio proxy (<see cref="Injection"/>): true only when Istio's documented injection
+    /// logic injects them from what the inputs show; false when a label disables it; null when the inputs do not say.
     /// </summary>
-    private static (bool? Runs, string Why) RunsProxy(NativeDraft store)
+    private static (bool? Runs, string Why) RunsProxy(Injection injection, NativeDraft store)
     {
         if (store.SourceObject is not { } o || store.SourceKey is not { } key || key.Kind == "PersistentVolumeClaim" || !KubernetesObjects.PodTemplate(o, key.Kind).Exists)
             return (null, "its pods are not among the inputs, so whether they run an Istio proxy is not known");
-        var metadata = KubernetesObjects.PodTemplate(o, key.Kind)["metadata"];
-        var inject = metadata["labels"]["sidecar.istio.io/inject"].String ?? metadata["annotations"]["sidecar.istio.io/inject"].String;
-        if (string.Equals(inject, "false", StringComparison.OrdinalIgnoreCase))
-            return (false, "its pods opt out of the Istio proxy with sidecar.istio.io/inject: \"false\"");
-        if (string.Equals(inject, "true", StringComparison.OrdinalIgnoreCase)) return (true, string.Empty);
-        return (null, "its pod template does not say it runs an Istio proxy (sidecar.istio.io/inject: \"true\"), and a namespace's injection label is not read: a pod without the proxy is not held back by REGISTRY_ONLY");
+        return injection.Decide(store.Namespace!, KubernetesObjects.PodTemplate(o, key.Kind));
     }
 
     /// <summary>
     /// The stores whose calls to <paramref name="host"/> their proxy drops (REGISTRY_ONLY, and the proxy not configured for
     /// the host), each with the reason; said in one note per entry and host.
     /// </summary>
-    private static Dictionary<NativeDraft, string> Narrowed(ImportSession session, SidecarSet sidecars, MeshSettings mesh, List<NativeDraft> sources,
+    private static Dictionary<NativeDraft, string> Narrowed(ImportSession session, SidecarSet sidecars, MeshSettings mesh, Injection injection, List<NativeDraft> sources,
         KubeObject entry, string host, Func<string, bool> exported, SourceLocation at)
     {
         var result = new Dictionary<NativeDraft, string>();
@@ -69,7 +63,7 @@ internal static partial class ServiceEntryReader
                 if (blocking is not null) why = $"the egress hosts of Sidecar '{blocking.Namespace}/{blocking.Name}' do not import it";
             }
             if (why is null) continue;
-            var (runs, unsure) = RunsProxy(store);
+            var (runs, unsure) = RunsProxy(injection, store);
             if (runs is not true)
             {
                 kept.Add($"DataStore '{store.Name}' ({unsure})");

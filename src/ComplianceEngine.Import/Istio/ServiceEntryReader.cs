@@ -20,11 +20,12 @@ internal static partial class ServiceEntryReader
 
     public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
 
-    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents, IReadOnlyList<SourceDocument> meshDocuments)
+    public static void Read(ImportSession session, IReadOnlyList<SourceDocument> documents, IReadOnlyList<SourceDocument> meshDocuments, IReadOnlyList<SourceDocument> namespaceDocuments)
     {
         var objects = documents.SelectMany(KubernetesObjects.Objects).Where(o => Accepts(o.ApiVersion, o.Kind)).ToList();
         var mesh = MeshConfigReader.Read(session, meshDocuments);
         var sidecars = Sidecars(session, objects, mesh);
+        var injection = Injection.Read(namespaceDocuments, mesh);
         foreach (var o in objects.Where(o => o.Kind == "ServiceEntry"))
         {
             var spec = o.Object["spec"];
@@ -77,7 +78,7 @@ internal static partial class ServiceEntryReader
             // Only workloads have a namespace: a bucket or backup store imported from another source calls no host.
             var sources = session.Drafts.Where(d => d.Kind == DocumentKind.DataStore && d.Namespace is not null).ToList();
             // Under REGISTRY_ONLY a proxy drops calls to hosts it is not configured for: those stores' flows are not imported.
-            var narrowed = hosts.ToDictionary(h => h.String!, h => Narrowed(session, sidecars, mesh, sources, o, h.String!, Exported, h.Location), StringComparer.Ordinal);
+            var narrowed = hosts.ToDictionary(h => h.String!, h => Narrowed(session, sidecars, mesh, injection, sources, o, h.String!, Exported, h.Location), StringComparer.Ordinal);
             var kept = sources.Where(d => hosts.Any(h => !narrowed[h.String!].ContainsKey(d))).ToList();
             var outside = kept.Select(d => d.Namespace!).Where(ns => !Exported(ns)).Distinct().Order(StringComparer.Ordinal).ToList();
             if (outside.Count > 0)

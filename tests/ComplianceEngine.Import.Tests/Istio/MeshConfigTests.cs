@@ -13,8 +13,13 @@ public sealed class MeshConfigTests
 {
     private const string Node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/cluster: fra}}\nspec: {providerID: 'aws:///eu-central-1a/i-1'}\n---\n";
 
-    /// <summary>A pod template that asks for the Istio proxy: only such pods are narrowed (a namespace's injection label is not read).</summary>
+    /// <summary>A pod template that asks for the Istio proxy (the annotation: in a namespace with injection enabled).</summary>
     private const string Injected = "      annotations: {sidecar.istio.io/inject: 'true'}\n";
+
+    /// <summary>The workloads' namespaces, with injection enabled: only injected pods are narrowed (NamespaceInjectionTests).</summary>
+    private const string Namespaces =
+        "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: p, labels: {istio-injection: enabled}}}\n"
+        + "- {apiVersion: v1, kind: Namespace, metadata: {name: egress, labels: {istio-injection: enabled}}}\n---\n";
 
     private static string Workload(string name, string ns, string podAnnotations = Injected) =>
         $"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations: {{compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}}\n"
@@ -37,7 +42,7 @@ public sealed class MeshConfigTests
     [Fact]
     public void RegistryOnly_FromTheIstioConfigMap_NarrowsToTheNamespacesExportedTo()
     {
-        var text = Node + Workload("orders", "p") + Workload("gateway", "egress") + Entry + MeshConfigMap("rootNamespace: istio-system\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY");
+        var text = Node + Namespaces + Workload("orders", "p") + Workload("gateway", "egress") + Entry + MeshConfigMap("rootNamespace: istio-system\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY");
         var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
         Assert.Empty(FlowsFrom(estate, "orders"));
         Assert.Equal(["api.crm.example.com"], FlowsFrom(estate, "gateway"));
@@ -50,7 +55,7 @@ public sealed class MeshConfigTests
     [Fact]
     public void RegistryOnly_FromAnIstioOperator_Narrows()
     {
-        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("orders", "p") + Entry + Operator("REGISTRY_ONLY"));
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Namespaces + Workload("orders", "p") + Entry + Operator("REGISTRY_ONLY"));
         Assert.Empty(FlowsFrom(estate, "orders"));
         Assert.Contains("IstioOperator 'istio-system/installed-state'", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed).Message, StringComparison.Ordinal);
     }
@@ -119,11 +124,12 @@ public sealed class MeshConfigTests
     [Fact]
     public void PodsThatDoNotSayTheyRunAProxy_KeepTheirFlows_WithANote()
     {
-        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Workload("orders", "p", podAnnotations: "") + Entry + Operator("REGISTRY_ONLY"));
+        var ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: p}\n---\n";
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + ns + Workload("orders", "p", podAnnotations: "") + Entry + Operator("REGISTRY_ONLY"));
         Assert.Equal(["api.crm.example.com"], FlowsFrom(estate, "orders"));
         var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed);
         Assert.Equal(DiagnosticSeverity.Info, note.Severity);
-        Assert.Contains("does not say it runs an Istio proxy", note.Message, StringComparison.Ordinal);
+        Assert.Contains("nor its pod template (no sidecar.istio.io/inject: \"true\" label) enables injection", note.Message, StringComparison.Ordinal);
         Assert.Contains("flows are kept", note.Message, StringComparison.Ordinal);
     }
 
@@ -148,7 +154,7 @@ public sealed class MeshConfigTests
     public void RootNamespace_FromTheMeshConfig_IsWhereRootSidecarsAre()
     {
         var sidecar = "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: mesh-root}\nspec:\n  egress: [{hosts: ['./*']}]\n---\n";
-        var text = Node + Workload("orders", "egress") + Entry + MeshConfigMap("rootNamespace: mesh-root\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY") + sidecar;
+        var text = Node + Namespaces + Workload("orders", "egress") + Entry + MeshConfigMap("rootNamespace: mesh-root\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY") + sidecar;
         var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
         Assert.Empty(FlowsFrom(estate, "orders")); // exported to egress, but the root Sidecar imports only mesh-root's hosts
         Assert.Contains("Sidecar 'mesh-root/default'", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceEgressNarrowed).Message, StringComparison.Ordinal);

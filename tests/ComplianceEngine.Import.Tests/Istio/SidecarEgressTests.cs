@@ -12,7 +12,9 @@ namespace ComplianceEngine.Import.Tests.Istio;
 /// </summary>
 public sealed class SidecarEgressTests
 {
-    private const string Node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/cluster: fra}}\nspec: {providerID: 'aws:///eu-central-1a/i-1'}\n---\n";
+    /// <summary>A node, and the workloads' namespaces without injection labels: the pods' sidecar.istio.io/inject label injects them.</summary>
+    private const string Node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {compliance-engine.io/cluster: fra}}\nspec: {providerID: 'aws:///eu-central-1a/i-1'}\n---\n"
+        + "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: p}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: egress}}\n---\n";
 
     private static string Workload(string name, string ns, string app) =>
         $"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations: {{compliance-engine.io/cluster: fra, compliance-engine.io/categories: user.contact}}\n"
