@@ -92,7 +92,7 @@ public sealed class EstateImporter : ISourceReader
     /// True when a reader reads the object as a source of data or settings: a Namespace is read for its Istio injection
     /// labels only, so data keys on it are still reported as not imported.
     /// </summary>
-    private static bool ReadsDataOf(KubeObject o) => IsRead(o.ApiVersion, o.Kind) || MeshConfigReader.Reads(o);
+    private static bool ReadsDataOf(KubeObject o) => IsRead(o.ApiVersion, o.Kind) || MeshConfigReader.Reads(o) || VeleroReader.IsResourcePolicies(o);
 
     /// <summary>A Kubernetes object (or List) that no reader reads and that carries data keys: taken so the keys are not dropped unsaid.</summary>
     private static bool CarriesUnreadData(SourceDocument document) =>

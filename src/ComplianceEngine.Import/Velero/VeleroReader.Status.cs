@@ -101,20 +101,4 @@ internal static partial class VeleroReader
             o.Object["status"]["phase"].Location);
         return true;
     }
-
-    /// <summary>
-    /// A backup's <c>resourcePolicy</c> names a ConfigMap of resource policies (velero.io/docs resource-filtering.md
-    /// "Resource policies": <c>volumePolicies</c> whose actions skip a volume or back it up by <c>fs-backup</c> or
-    /// <c>snapshot</c>, and an <c>includeExcludePolicy</c>). The reader does not apply them: every volume is read as copied
-    /// as the backup's own settings say, which can only over-report; a warning says so, never a silent skip.
-    /// </summary>
-    private static void NoteResourcePolicy(ImportSession session, KubeObject o, string owner, Cursor spec)
-    {
-        var policy = spec["resourcePolicy"];
-        if (!policy.Exists) return;
-        var name = policy["name"].String;
-        session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
-            $"{owner}: its resourcePolicy (ConfigMap '{o.Namespace}/{name ?? "(no name)"}') is not applied: its volumePolicies can skip volumes or choose fs-backup (to the storage location) or snapshots, and its includeExcludePolicy can narrow the resources; every volume is read as copied as the backup's own settings say{(spec["snapshotVolumes"].IsFalse || spec["defaultVolumesToFsBackup"].IsTrue || spec["defaultVolumesToRestic"].IsTrue ? $", and the snapshot locations as used whatever {(spec["snapshotVolumes"].IsFalse ? "snapshotVolumes" : "defaultVolumesToFsBackup")} says, since a snapshot action overrides it" : "")} (over-reported at worst)",
-            policy.Location);
-    }
 }

@@ -19,7 +19,7 @@ internal static partial class VeleroReader
     internal static bool Accepts(string api, string kind) =>
         api.StartsWith("velero.io/", StringComparison.Ordinal) && kind is "BackupStorageLocation" or "VolumeSnapshotLocation" or "Schedule" or "Backup";
 
-    public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts);
+    public static bool Recognises(SourceDocument doc) => KubernetesObjects.Holds(doc, Accepts) || KubernetesObjects.Objects(doc).Any(IsResourcePolicies);
 
     private sealed record Location(KubeObject Object, string Provider, string? Region, SourceLocation RegionAt, string StoreName);
 
@@ -52,6 +52,7 @@ internal static partial class VeleroReader
         foreach (var o in objects.Where(o => o.Name is null))
             session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"a Velero {o.Kind} needs metadata.name", o.Object.Location);
         objects = [.. objects.Where(o => o.Name is not null)];
+        var policyMaps = documents.SelectMany(KubernetesObjects.Objects).Where(IsResourcePolicies).ToList();
 
         var bsls = ByName(session, objects, "BackupStorageLocation", o => StorageLocation(session, o));
         var vsls = ByName(session, objects, "VolumeSnapshotLocation", o => SnapshotLocations(session, o));
@@ -93,10 +94,13 @@ internal static partial class VeleroReader
                     paths.At);
                 continue;
             }
-            NoteResourcePolicy(session, o, owner, spec);
+            var outcomes = ApplyResourcePolicy(session, policyMaps, o, owner, spec, stores);
+            var toStorage = outcomes is null ? stores : [.. stores.Where(s => outcomes[s].ToStorage)];
             var bslName = spec["storageLocation"].String ?? defaultBsl ?? "default";
             if (bsls.TryGetValue(bslName, out var bsl))
-                BackUp(session, stores, bsl, spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
+            {
+                if (toStorage.Count > 0) BackUp(session, toStorage, bsl, spec["storageLocation"].Exists ? spec["storageLocation"].Location : o.Object.Location);
+            }
             else
                 session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference,
                     $"{owner}: backup storage location '{bslName}' is not among the inputs{Suggestions.DidYouMean(bslName, bsls.Keys)}; add its BackupStorageLocation so the backups' location is known",
@@ -111,8 +115,8 @@ internal static partial class VeleroReader
                         paths.At);
                 continue;
             }
-            Snapshots(session, o, owner, spec, stores, vsls, vslProviders);
-            DataMover(session, owner, spec, stores, bslName, bsl, NativeSnapshotsTaken(o) is 0);
+            Snapshots(session, o, owner, spec, stores, vsls, vslProviders, outcomes);
+            if (toStorage.Count > 0) DataMover(session, owner, spec, toStorage, bslName, bsl, NativeSnapshotsTaken(o) is 0);
         }
     }
 
@@ -218,10 +222,12 @@ internal static partial class VeleroReader
     /// (<c>defaultVolumesToFsBackup: true</c>, unless its pods exclude volumes from it); else the locations named in
     /// <c>volumeSnapshotLocations</c>, and for each provider with locations but none named, its only location (with more
     /// than one, the server's default decides, which is not among the inputs: all are kept, with a warning). A
-    /// <c>resourcePolicy</c> (held in a ConfigMap) can override either setting: the locations are kept, with a warning.
+    /// <c>resourcePolicy</c>'s volume policies come first (<see cref="ApplyResourcePolicy"/>): a snapshot action, or a
+    /// policy not decided, takes the store's volumes to the locations whatever those settings say; fs-backup and skip
+    /// take them to none; volumes no policy matches fall back to the settings.
     /// </summary>
     private static void Snapshots(ImportSession session, KubeObject o, string owner, Cursor spec, List<NativeDraft> stores,
-        Dictionary<string, List<Location>> vsls, Dictionary<string, string> vslProviders)
+        Dictionary<string, List<Location>> vsls, Dictionary<string, string> vslProviders, Dictionary<NativeDraft, PolicyOutcome>? outcomes)
     {
         var listed = new List<(List<Location> Locations, SourceLocation At)>();
         foreach (var vsl in spec["volumeSnapshotLocations"].Items)
@@ -242,30 +248,34 @@ internal static partial class VeleroReader
         if (listed.Count == 0) return;
         if (NoNativeSnapshots(session, o, owner, spec)) return;
 
-        var policy = spec["resourcePolicy"];
         var snapshotsOff = spec["snapshotVolumes"].IsFalse;
         var fsBackup = spec["defaultVolumesToFsBackup"].IsTrue || spec["defaultVolumesToRestic"].IsTrue;
-        // A volume policy's snapshot action overrides both settings: with a resourcePolicy the snapshot locations are read
-        // as used (NoteResourcePolicy has said the policy is not applied).
-        if (snapshotsOff && !policy.Exists)
+        // A volume policy's snapshot action overrides both settings, and a policy not decided is read as one (over-reported);
+        // volumes no policy matches fall back to them; skipped and fs-backup volumes are not snapshotted.
+        var forced = outcomes is null ? [] : stores.Where(s => outcomes[s].Snapshots is VolumeAction.Snapshot or VolumeAction.Undecided).ToList();
+        var legacy = outcomes is null ? stores : [.. stores.Where(s => outcomes[s].Snapshots == VolumeAction.Legacy)];
+        var which = outcomes is null ? "" : $" for the volumes of {string.Join(", ", legacy.Select(s => s.Name))}, which no volume policy matches";
+        if (snapshotsOff && legacy.Count > 0)
         {
             session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
-                $"{owner}: snapshotVolumes is false, so Velero takes no volume snapshots and copies nothing to the snapshot locations", spec["snapshotVolumes"].Location);
-            return;
+                $"{owner}: snapshotVolumes is false, so Velero takes no volume snapshots{which} and copies nothing{(outcomes is null ? "" : " of them")} to the snapshot locations", spec["snapshotVolumes"].Location);
+            legacy = [];
         }
-        else if (fsBackup && !policy.Exists)
+        else if (fsBackup && legacy.Count > 0)
         {
             var at = spec["defaultVolumesToFsBackup"].Exists ? spec["defaultVolumesToFsBackup"].Location : spec["defaultVolumesToRestic"].Location;
-            var snapshotted = stores.Where(s => SnapshotsDespiteFsBackup(session, owner, s, at)).ToList();
-            if (snapshotted.Count < stores.Count)
+            var snapshotted = legacy.Where(s => SnapshotsDespiteFsBackup(session, owner, s, at)).ToList();
+            if (snapshotted.Count < legacy.Count)
                 session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
-                    $"{owner}: defaultVolumesToFsBackup is true, so the volumes of {string.Join(", ", stores.Except(snapshotted).Select(s => s.Name))} go by file-system backup to the storage location, not to the snapshot locations",
+                    $"{owner}: defaultVolumesToFsBackup is true, so the volumes of {string.Join(", ", legacy.Except(snapshotted).Select(s => s.Name))} go by file-system backup to the storage location, not to the snapshot locations",
                     at);
-            stores = snapshotted;
+            legacy = snapshotted;
         }
+        List<NativeDraft> taken = [.. forced, .. legacy];
+        if (taken.Count == 0) return;
         foreach (var (locations, at) in listed)
         foreach (var l in locations)
-            BackUp(session, stores, l, at);
+            BackUp(session, taken, l, at);
     }
 
     /// <summary>
