@@ -126,4 +126,31 @@ public sealed class VeleroStatusTests
         Assert.Contains("resourcePolicy (ConfigMap 'velero/skip-tmp')", warning.Message, StringComparison.Ordinal);
         Assert.Contains("skip", warning.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A Schedule's status (ScheduleStatus: phase, lastBackup, lastSkipped, validationErrors) holds no snapshot counts, and
+    /// its template's <c>snapshotVolumes</c> unset means "Velero performs snapshots as long as a persistent volume provider
+    /// is configured" (velero@d30d389b <c>site/content/docs/main/api-types/schedule.md</c>): its backups use the snapshot
+    /// locations, with or without a status. Whether a volume is CSI (snapshotted by its driver instead) is the
+    /// PersistentVolume's, not among the inputs: read as native, over-reported at worst.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("  phase: Enabled\n  lastBackup: '2026-11-24T02:00:00Z'\n")]
+    public void Schedule_SnapshotVolumesUnset_UsesTheSnapshotLocations_WithOrWithoutStatus(string? status)
+    {
+        var schedule = status is null ? Schedule("").Replace("status:\n", "", StringComparison.Ordinal) : Schedule(status);
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + schedule);
+        Assert.Equal(3, BackupsOf(estate).Count); // the bucket, and the snapshots in eu-central-1 and us-west-2
+        Assert.DoesNotContain(diagnostics, d => d.Code is DiagnosticCodes.SourceCopyNotMade or DiagnosticCodes.SourceStatusUnknown);
+    }
+
+    [Fact]
+    public void Schedule_TemplateSnapshotVolumesFalse_UsesNoSnapshotLocation()
+    {
+        var schedule = Schedule("  phase: Enabled\n").Replace("    volumeSnapshotLocations: [ebs]\n", "    volumeSnapshotLocations: [ebs]\n    snapshotVolumes: false\n", StringComparison.Ordinal);
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + schedule);
+        Assert.Equal(["backups-fra"], BackupsOf(estate));
+        Assert.Contains("snapshotVolumes is false", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceCopyNotMade).Message, StringComparison.Ordinal);
+    }
 }
