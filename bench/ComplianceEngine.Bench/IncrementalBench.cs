@@ -24,6 +24,9 @@ internal static class IncrementalBench
         var flows = o.RequiredInt("flows");
         var reps = o.Int("reps", 5);
         var seed = o.Int("seed", Commands.DefaultSeed);
+        // Checked before the estate is built: a gap that cannot be waited is rejected (exit 2), not read as none.
+        var gapMs = o.Int("gap", 0);
+        if (gapMs < 0) throw new ArgumentException($"--gap is milliseconds (0 or more), not {gapMs}");
         var rulesDir = o.Get("rules", "rules");
         var source = Commands.LoadRules(rulesDir, out var bag);
         if (source is null) return 2;
@@ -140,7 +143,6 @@ internal static class IncrementalBench
         // ReloadDelayMilliseconds, 250 ms by default, after a file's last change before it updates): what an update leaves
         // to finish in the background (a rerouted flow's next search log) is then done before the next edit, as in serving.
         // Without it edits come back to back, and an edit may wait for the one before it.
-        var gapMs = o.Int("gap", 0);
         var heaps = new List<(int Rep, double MiB)>();
         if (heapEvery > 0) heaps.Add((0, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0));
         for (var rep = 0; rep < reps; rep++)

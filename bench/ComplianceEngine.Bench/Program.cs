@@ -78,10 +78,11 @@ namespace ComplianceEngine.Bench
 
         public bool Flag(string key) => _values.TryGetValue(key, out var v) && v == "true";
 
+        /// <summary>An integer option; a value that is not one is an ArgumentException (exit 2), never a crash.</summary>
         public int Int(string key, int fallback) =>
-            _values.TryGetValue(key, out var v)
-                ? int.Parse(v.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture)
-                : fallback;
+            !_values.TryGetValue(key, out var v) ? fallback
+            : int.TryParse(v.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new ArgumentException($"--{key} is an integer, not '{v}'");
 
         public int RequiredInt(string key) =>
             _values.ContainsKey(key) ? Int(key, 0) : throw new ArgumentException($"--{key} is required");
