@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Reporting;
@@ -48,6 +49,13 @@ internal sealed class FactTable
     /// </summary>
     public static FactTable Build(IReadOnlyList<Finding> findings) => Build(findings, parallelism: 1);
 
+    /// <summary>As <see cref="Build(IReadOnlyList{Finding}, int)"/>, each finding's fields read without making it where the report keeps rows.</summary>
+    public static FactTable Build(ShownFindings findings, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return Build(findings.Count, findings.FieldsOf, parallelism);
+    }
+
     /// <summary>
     /// As <see cref="Build(IReadOnlyList{Finding})"/>, on up to <paramref name="parallelism"/> threads: consecutive ranges
     /// of findings are tabled on their own, then merged in range order (a range's facts in the order it first cites them,
@@ -56,11 +64,17 @@ internal sealed class FactTable
     public static FactTable Build(IReadOnlyList<Finding> findings, int parallelism)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var evidence = new int[findings.Count][];
-        var ranges = parallelism <= 1 || findings.Count < 2 * MinRange ? 1 : Math.Min(parallelism * 2, findings.Count / MinRange);
+        return Build(findings.Count, i => new FindingFields(findings[i]), parallelism);
+    }
+
+    /// <summary>The table of <paramref name="count"/> findings, each read by <paramref name="fieldsOf"/> (on any thread).</summary>
+    private static FactTable Build(int count, Func<int, FindingFields> fieldsOf, int parallelism)
+    {
+        var evidence = new int[count][];
+        var ranges = parallelism <= 1 || count < 2 * MinRange ? 1 : Math.Min(parallelism * 2, count / MinRange);
         var parts = new Part[ranges];
-        var size = (findings.Count + ranges - 1) / Math.Max(1, ranges);
-        void TableRange(int r) => parts[r] = Part.Of(findings, r * size, Math.Min(findings.Count, (r + 1) * size), evidence);
+        var size = (count + ranges - 1) / Math.Max(1, ranges);
+        void TableRange(int r) => parts[r] = Part.Of(fieldsOf, r * size, Math.Min(count, (r + 1) * size), evidence);
         if (ranges == 1) TableRange(0);
         else Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, TableRange);
 
@@ -95,7 +109,7 @@ internal sealed class FactTable
         void Renumber(int r)
         {
             var map = global[r];
-            var end = Math.Min(findings.Count, (r + 1) * size);
+            var end = Math.Min(count, (r + 1) * size);
             for (var i = r * size; i < end; i++)
             {
                 var indexes = evidence[i];
@@ -120,30 +134,44 @@ internal sealed class FactTable
     private sealed record Part(List<Fact> Entries, List<int> Counts, List<(string Rule, int First)> FirstOfRule)
     {
         /// <summary>Tables findings <paramref name="from"/> to <paramref name="to"/> (exclusive), their evidence numbered into <paramref name="evidence"/>.</summary>
-        public static Part Of(IReadOnlyList<Finding> findings, int from, int to, int[][] evidence)
+        public static Part Of(Func<int, FindingFields> fieldsOf, int from, int to, int[][] evidence)
         {
             var ids = new Dictionary<Fact, int>();
             var entries = new List<Fact>();
             var counts = new List<int>();
             var rules = new HashSet<string>(StringComparer.Ordinal);
             var firstOfRule = new List<(string, int)>();
+            Dictionary<string, string>? tokenized = null;
             for (var i = from; i < to; i++)
             {
-                var f = findings[i];
+                var f = fieldsOf(i);
                 if (rules.Add(f.RuleId)) firstOfRule.Add((f.RuleId, i));
                 string? pathText = null;
                 var cited = f.Evidence;
                 var subject = f.Subject.Location;
                 var indexes = cited.Length == 0 ? [] : new int[cited.Length];
+                var hasPath = !f.Path.IsDefault && f.Path.Length >= 2;
                 for (var j = 0; j < cited.Length; j++)
                 {
                     var e = cited[j];
                     var atSubject = e.Location.IsKnown && e.Location.Line == subject.Line && e.Location.File == subject.File;
-                    var value = e.Value;
-                    if (!f.Path.IsDefault && f.Path.Length >= 2 && value.Contains(" -> ", StringComparison.Ordinal))
+                    string value;
+                    if (hasPath && e.TryGetPathEnding(out var prefix, out var ending) && SamePath(ending, f.Path))
                     {
-                        pathText ??= string.Join(" -> ", f.Path);
-                        value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        // A prefix and the finding's own path (an onward hop's evidence): the value with the path replaced,
+                        // without joining the value; the same text as the replace below gives (see PathOnlyAtEnd).
+                        pathText ??= string.Join(" -> ", f.Path.AsSpan());
+                        value = PathOnlyAtEnd(prefix, pathText) ? Tokenized(prefix)
+                            : string.Concat(prefix, pathText).Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                    }
+                    else
+                    {
+                        value = e.Value;
+                        if (hasPath && value.Contains(" -> ", StringComparison.Ordinal))
+                        {
+                            pathText ??= string.Join(" -> ", f.Path.AsSpan());
+                            value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        }
                     }
                     var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
                         : atSubject ? new Fact(e.Fact, value, null, 0, true)
@@ -161,6 +189,45 @@ internal sealed class FactTable
                 evidence[i] = indexes;
             }
             return new Part(entries, counts, firstOfRule);
+
+            // A prefix's value with the path token, made once per prefix (prefixes are shared by an origin's findings).
+            string Tokenized(string prefix)
+            {
+                tokenized ??= new Dictionary<string, string>(ReferenceEqualityComparer.Instance);
+                if (!tokenized.TryGetValue(prefix, out var text)) tokenized[prefix] = text = prefix + JsonReportWriter.PathToken;
+                return text;
+            }
+        }
+
+        /// <summary>Equal paths, name by name (the same array, most often).</summary>
+        private static bool SamePath(ImmutableArray<string> a, ImmutableArray<string> b) =>
+            a == b || (!a.IsDefault && a.AsSpan().SequenceEqual(b.AsSpan()));
+
+        /// <summary>
+        /// Whether <paramref name="pathText"/> occurs in <paramref name="prefix"/> followed by <paramref name="pathText"/> only
+        /// at the end: then replacing every occurrence (left to right, as <see cref="string.Replace(string, string?, StringComparison)"/>
+        /// does) replaces only the end, and the value is the prefix and the token. An occurrence starting in the prefix (within it, or
+        /// running on into the path) returns false.
+        /// </summary>
+        internal static bool PathOnlyAtEnd(string prefix, string pathText)
+        {
+            var p = prefix.AsSpan();
+            var t = pathText.AsSpan();
+            if (t.IsEmpty) return false;
+            var from = 0;
+            while (from < p.Length)
+            {
+                var at = p[from..].IndexOf(t[0]);
+                if (at < 0) return true;
+                var i = from + at;
+                var rest = p[i..];
+                var occurs = rest.Length >= t.Length
+                    ? rest[..t.Length].SequenceEqual(t)
+                    : t.StartsWith(rest) && t[rest.Length..].SequenceEqual(t[..(t.Length - rest.Length)]);
+                if (occurs) return false;
+                from = i + 1;
+            }
+            return true;
         }
     }
 }
