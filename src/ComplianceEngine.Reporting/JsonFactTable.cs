@@ -130,6 +130,78 @@ internal sealed class FactTable
     /// <summary>Findings per range below which a range is not worth a thread of its own.</summary>
     private const int MinRange = 4096;
 
+    /// <summary>Equal paths, name by name (the same array, most often).</summary>
+    private static bool SamePath(ImmutableArray<string> a, ImmutableArray<string> b) =>
+        a == b || (!a.IsDefault && a.AsSpan().SequenceEqual(b.AsSpan()));
+
+    /// <summary>
+    /// Whether the text of <paramref name="path"/> (its names joined with <c>" -> "</c>) occurs in <paramref name="prefix"/>
+    /// followed by that text only at the end: then replacing every occurrence (left to right, as <see cref="string.Replace(string, string?, StringComparison)"/>
+    /// does) replaces only the end, and the value is the prefix and the token. An occurrence starting in the prefix (within it, or
+    /// running on into the path) returns false.
+    /// </summary>
+    /// <remarks>
+    /// The path's text is not joined: it is read through <see cref="Joined"/>, name by name. An occurrence starting
+    /// <c>rest</c> characters before the prefix's end is the prefix's last <c>rest</c> characters matching the path's
+    /// first, and (when <c>rest</c> is shorter than the path's text) the path's text from <c>rest</c> on matching its start.
+    /// </remarks>
+    internal static bool PathOnlyAtEnd(string prefix, ImmutableArray<string> path)
+    {
+        var p = prefix.AsSpan();
+        var length = Joined.LengthOf(path);
+        if (length == 0) return false;
+        var first = new Joined(path).Next();
+        var from = 0;
+        while (from < p.Length)
+        {
+            var at = p[from..].IndexOf(first);
+            if (at < 0) return true;
+            var i = from + at;
+            var rest = p.Length - i;
+            var text = new Joined(path);
+            var occurs = true;
+            for (var k = 0; k < Math.Min(rest, length) && occurs; k++) occurs = p[i + k] == text.Next();
+            if (occurs && rest < length)
+            {
+                var start = new Joined(path);
+                for (var k = 0; k < length - rest && occurs; k++) occurs = text.Next() == start.Next();
+            }
+            if (occurs) return false;
+            from = i + 1;
+        }
+        return true;
+    }
+
+    /// <summary>The characters of a path's names joined with <c>" -> "</c>, one at a time (no string made).</summary>
+    private struct Joined(ImmutableArray<string> path)
+    {
+        private const string Separator = " -> ";
+        private int _segment;
+        private int _at;
+
+        /// <summary>The joined text's length.</summary>
+        public static int LengthOf(ImmutableArray<string> path)
+        {
+            if (path.IsDefaultOrEmpty) return 0;
+            var n = Separator.Length * (path.Length - 1);
+            foreach (var name in path) n += name.Length;
+            return n;
+        }
+
+        /// <summary>The next character (the caller reads no further than <see cref="LengthOf"/>).</summary>
+        public char Next()
+        {
+            while (true)
+            {
+                // Segments: name 0, separator, name 1, separator, ... name n-1.
+                var text = (_segment & 1) == 0 ? path[_segment >> 1] : Separator;
+                if (_at < text.Length) return text[_at++];
+                _segment++;
+                _at = 0;
+            }
+        }
+    }
+
     /// <summary>The facts of one range of findings, numbered in the order the range first cites them, and their citations.</summary>
     private sealed record Part(List<Fact> Entries, List<int> Counts, List<(string Rule, int First)> FirstOfRule)
     {
@@ -160,9 +232,12 @@ internal sealed class FactTable
                     {
                         // A prefix and the finding's own path (an onward hop's evidence): the value with the path replaced,
                         // without joining the value; the same text as the replace below gives (see PathOnlyAtEnd).
-                        pathText ??= string.Join(" -> ", f.Path.AsSpan());
-                        value = PathOnlyAtEnd(prefix, pathText) ? Tokenized(prefix)
-                            : string.Concat(prefix, pathText).Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        if (PathOnlyAtEnd(prefix, f.Path)) value = Tokenized(prefix);
+                        else
+                        {
+                            pathText ??= string.Join(" -> ", f.Path.AsSpan());
+                            value = string.Concat(prefix, pathText).Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        }
                     }
                     else
                     {
@@ -197,37 +272,6 @@ internal sealed class FactTable
                 if (!tokenized.TryGetValue(prefix, out var text)) tokenized[prefix] = text = prefix + JsonReportWriter.PathToken;
                 return text;
             }
-        }
-
-        /// <summary>Equal paths, name by name (the same array, most often).</summary>
-        private static bool SamePath(ImmutableArray<string> a, ImmutableArray<string> b) =>
-            a == b || (!a.IsDefault && a.AsSpan().SequenceEqual(b.AsSpan()));
-
-        /// <summary>
-        /// Whether <paramref name="pathText"/> occurs in <paramref name="prefix"/> followed by <paramref name="pathText"/> only
-        /// at the end: then replacing every occurrence (left to right, as <see cref="string.Replace(string, string?, StringComparison)"/>
-        /// does) replaces only the end, and the value is the prefix and the token. An occurrence starting in the prefix (within it, or
-        /// running on into the path) returns false.
-        /// </summary>
-        internal static bool PathOnlyAtEnd(string prefix, string pathText)
-        {
-            var p = prefix.AsSpan();
-            var t = pathText.AsSpan();
-            if (t.IsEmpty) return false;
-            var from = 0;
-            while (from < p.Length)
-            {
-                var at = p[from..].IndexOf(t[0]);
-                if (at < 0) return true;
-                var i = from + at;
-                var rest = p[i..];
-                var occurs = rest.Length >= t.Length
-                    ? rest[..t.Length].SequenceEqual(t)
-                    : t.StartsWith(rest) && t[rest.Length..].SequenceEqual(t[..(t.Length - rest.Length)]);
-                if (occurs) return false;
-                from = i + 1;
-            }
-            return true;
         }
     }
 }

@@ -22,7 +22,7 @@ public abstract class FindingSource
     public abstract Finding Make(int index);
 
     /// <summary>The status of the finding at <paramref name="index"/>, without making it where the source can tell (a pass is never written).</summary>
-    public virtual FindingStatus StatusOf(int index) => Make(index).Status;
+    public virtual FindingStatus StatusOf(int index) => FieldsOf(index).Status;
 
     /// <summary>
     /// What a writer's tables read of the finding at <paramref name="index"/> (<see cref="FindingFields"/>), without making it
