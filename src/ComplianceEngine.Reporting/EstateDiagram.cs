@@ -69,8 +69,11 @@ internal static class EstateDiagram
             countries.TryAdd(name, country);
         }
 
-        foreach (var f in report.Findings)
+        // Each finding's fields, read without making the finding where the report keeps rows.
+        var findings = report.Findings;
+        for (var i = 0; i < findings.Count; i++)
         {
+            var f = findings.FieldsOf(i);
             if (f.Place is { } place)
             {
                 // The finding says where its data is: no evidence text to read back.

@@ -40,7 +40,7 @@ public sealed class JUnitReportWriter : IReportWriter
         Suite? last = null;
         for (var i = 0; i < report.Findings.Count; i++)
         {
-            var f = report.Findings[i];
+            var f = report.Findings.FieldsOf(i);
             if (last is null || !string.Equals(last.Jurisdiction, f.Jurisdiction, StringComparison.Ordinal))
             {
                 if (!suites.TryGetValue(f.Jurisdiction, out last)) suites[f.Jurisdiction] = last = new Suite(f.Jurisdiction);

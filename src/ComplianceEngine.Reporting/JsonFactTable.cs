@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Reporting;
@@ -48,6 +49,13 @@ internal sealed class FactTable
     /// </summary>
     public static FactTable Build(IReadOnlyList<Finding> findings) => Build(findings, parallelism: 1);
 
+    /// <summary>As <see cref="Build(IReadOnlyList{Finding}, int)"/>, each finding's fields read without making it where the report keeps rows.</summary>
+    public static FactTable Build(ShownFindings findings, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return Build(findings.Count, findings.FieldsOf, parallelism);
+    }
+
     /// <summary>
     /// As <see cref="Build(IReadOnlyList{Finding})"/>, on up to <paramref name="parallelism"/> threads: consecutive ranges
     /// of findings are tabled on their own, then merged in range order (a range's facts in the order it first cites them,
@@ -56,11 +64,17 @@ internal sealed class FactTable
     public static FactTable Build(IReadOnlyList<Finding> findings, int parallelism)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var evidence = new int[findings.Count][];
-        var ranges = parallelism <= 1 || findings.Count < 2 * MinRange ? 1 : Math.Min(parallelism * 2, findings.Count / MinRange);
+        return Build(findings.Count, i => new FindingFields(findings[i]), parallelism);
+    }
+
+    /// <summary>The table of <paramref name="count"/> findings, each read by <paramref name="fieldsOf"/> (on any thread).</summary>
+    private static FactTable Build(int count, Func<int, FindingFields> fieldsOf, int parallelism)
+    {
+        var evidence = new int[count][];
+        var ranges = parallelism <= 1 || count < 2 * MinRange ? 1 : Math.Min(parallelism * 2, count / MinRange);
         var parts = new Part[ranges];
-        var size = (findings.Count + ranges - 1) / Math.Max(1, ranges);
-        void TableRange(int r) => parts[r] = Part.Of(findings, r * size, Math.Min(findings.Count, (r + 1) * size), evidence);
+        var size = (count + ranges - 1) / Math.Max(1, ranges);
+        void TableRange(int r) => parts[r] = Part.Of(fieldsOf, r * size, Math.Min(count, (r + 1) * size), evidence);
         if (ranges == 1) TableRange(0);
         else Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, TableRange);
 
@@ -95,7 +109,7 @@ internal sealed class FactTable
         void Renumber(int r)
         {
             var map = global[r];
-            var end = Math.Min(findings.Count, (r + 1) * size);
+            var end = Math.Min(count, (r + 1) * size);
             for (var i = r * size; i < end; i++)
             {
                 var indexes = evidence[i];
@@ -116,34 +130,123 @@ internal sealed class FactTable
     /// <summary>Findings per range below which a range is not worth a thread of its own.</summary>
     private const int MinRange = 4096;
 
+    /// <summary>Equal paths, name by name (the same array, most often).</summary>
+    private static bool SamePath(ImmutableArray<string> a, ImmutableArray<string> b) =>
+        a == b || (!a.IsDefault && a.AsSpan().SequenceEqual(b.AsSpan()));
+
+    /// <summary>
+    /// Whether the text of <paramref name="path"/> (its names joined with <c>" -> "</c>) occurs in <paramref name="prefix"/>
+    /// followed by that text only at the end: then replacing every occurrence (left to right, as <see cref="string.Replace(string, string?, StringComparison)"/>
+    /// does) replaces only the end, and the value is the prefix and the token. An occurrence starting in the prefix (within it, or
+    /// running on into the path) returns false.
+    /// </summary>
+    /// <remarks>
+    /// The path's text is not joined: it is read through <see cref="Joined"/>, name by name. An occurrence starting
+    /// <c>rest</c> characters before the prefix's end is the prefix's last <c>rest</c> characters matching the path's
+    /// first, and (when <c>rest</c> is shorter than the path's text) the path's text from <c>rest</c> on matching its start.
+    /// </remarks>
+    internal static bool PathOnlyAtEnd(string prefix, ImmutableArray<string> path)
+    {
+        var p = prefix.AsSpan();
+        var length = Joined.LengthOf(path);
+        if (length == 0) return false;
+        var first = new Joined(path).Next();
+        var from = 0;
+        while (from < p.Length)
+        {
+            var at = p[from..].IndexOf(first);
+            if (at < 0) return true;
+            var i = from + at;
+            var rest = p.Length - i;
+            var text = new Joined(path);
+            var occurs = true;
+            for (var k = 0; k < Math.Min(rest, length) && occurs; k++) occurs = p[i + k] == text.Next();
+            if (occurs && rest < length)
+            {
+                var start = new Joined(path);
+                for (var k = 0; k < length - rest && occurs; k++) occurs = text.Next() == start.Next();
+            }
+            if (occurs) return false;
+            from = i + 1;
+        }
+        return true;
+    }
+
+    /// <summary>The characters of a path's names joined with <c>" -> "</c>, one at a time (no string made).</summary>
+    private struct Joined(ImmutableArray<string> path)
+    {
+        private const string Separator = " -> ";
+        private int _segment;
+        private int _at;
+
+        /// <summary>The joined text's length.</summary>
+        public static int LengthOf(ImmutableArray<string> path)
+        {
+            if (path.IsDefaultOrEmpty) return 0;
+            var n = Separator.Length * (path.Length - 1);
+            foreach (var name in path) n += name.Length;
+            return n;
+        }
+
+        /// <summary>The next character (the caller reads no further than <see cref="LengthOf"/>).</summary>
+        public char Next()
+        {
+            while (true)
+            {
+                // Segments: name 0, separator, name 1, separator, ... name n-1.
+                var text = (_segment & 1) == 0 ? path[_segment >> 1] : Separator;
+                if (_at < text.Length) return text[_at++];
+                _segment++;
+                _at = 0;
+            }
+        }
+    }
+
     /// <summary>The facts of one range of findings, numbered in the order the range first cites them, and their citations.</summary>
     private sealed record Part(List<Fact> Entries, List<int> Counts, List<(string Rule, int First)> FirstOfRule)
     {
         /// <summary>Tables findings <paramref name="from"/> to <paramref name="to"/> (exclusive), their evidence numbered into <paramref name="evidence"/>.</summary>
-        public static Part Of(IReadOnlyList<Finding> findings, int from, int to, int[][] evidence)
+        public static Part Of(Func<int, FindingFields> fieldsOf, int from, int to, int[][] evidence)
         {
             var ids = new Dictionary<Fact, int>();
             var entries = new List<Fact>();
             var counts = new List<int>();
             var rules = new HashSet<string>(StringComparer.Ordinal);
             var firstOfRule = new List<(string, int)>();
+            Dictionary<string, string>? tokenized = null;
             for (var i = from; i < to; i++)
             {
-                var f = findings[i];
+                var f = fieldsOf(i);
                 if (rules.Add(f.RuleId)) firstOfRule.Add((f.RuleId, i));
                 string? pathText = null;
                 var cited = f.Evidence;
                 var subject = f.Subject.Location;
                 var indexes = cited.Length == 0 ? [] : new int[cited.Length];
+                var hasPath = !f.Path.IsDefault && f.Path.Length >= 2;
                 for (var j = 0; j < cited.Length; j++)
                 {
                     var e = cited[j];
                     var atSubject = e.Location.IsKnown && e.Location.Line == subject.Line && e.Location.File == subject.File;
-                    var value = e.Value;
-                    if (!f.Path.IsDefault && f.Path.Length >= 2 && value.Contains(" -> ", StringComparison.Ordinal))
+                    string value;
+                    if (hasPath && e.TryGetPathEnding(out var prefix, out var ending) && SamePath(ending, f.Path))
                     {
-                        pathText ??= string.Join(" -> ", f.Path);
-                        value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        // A prefix and the finding's own path (an onward hop's evidence): the value with the path replaced,
+                        // without joining the value; the same text as the replace below gives (see PathOnlyAtEnd).
+                        if (PathOnlyAtEnd(prefix, f.Path)) value = Tokenized(prefix);
+                        else
+                        {
+                            pathText ??= string.Join(" -> ", f.Path.AsSpan());
+                            value = string.Concat(prefix, pathText).Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        }
+                    }
+                    else
+                    {
+                        value = e.Value;
+                        if (hasPath && value.Contains(" -> ", StringComparison.Ordinal))
+                        {
+                            pathText ??= string.Join(" -> ", f.Path.AsSpan());
+                            value = value.Replace(pathText, JsonReportWriter.PathToken, StringComparison.Ordinal);
+                        }
                     }
                     var fact = !e.Location.IsKnown ? new Fact(e.Fact, value, null, 0, false)
                         : atSubject ? new Fact(e.Fact, value, null, 0, true)
@@ -161,6 +264,14 @@ internal sealed class FactTable
                 evidence[i] = indexes;
             }
             return new Part(entries, counts, firstOfRule);
+
+            // A prefix's value with the path token, made once per prefix (prefixes are shared by an origin's findings).
+            string Tokenized(string prefix)
+            {
+                tokenized ??= new Dictionary<string, string>(ReferenceEqualityComparer.Instance);
+                if (!tokenized.TryGetValue(prefix, out var text)) tokenized[prefix] = text = prefix + JsonReportWriter.PathToken;
+                return text;
+            }
         }
     }
 }

@@ -82,14 +82,15 @@ public sealed class JsonReportWriter : IReportWriter
             // The findings written, by index: each is read (made, when the report keeps rows) where it is used and dropped.
             var findings = ShownFindings.NotPasses(report.Findings);
             // The table's read of the findings also finds each rule's first finding (for rules); the estate's sites and
-            // transfers are worked out from the findings at the same time.
+            // transfers are worked out from the findings at the same time. Both read each finding's fields
+            // (FindingList.FieldsOf: from the row, when the report keeps rows), so a finding is made once, for its line.
             var table = parallelism > 1 ? Task.Run(() => FactTable.Build(findings, parallelism)) : null;
             var estate = parallelism > 1 ? Task.Run(() => EstateDiagram.Build(report, withFindingNames: false)) : null;
 
             WriteGate(w, report.Gate);
             WriteCoverage(w, stream, report.Coverage, parallelism);
 
-            var facts = table is null ? FactTable.Build(findings) : table.GetAwaiter().GetResult();
+            var facts = table is null ? FactTable.Build(findings, parallelism: 1) : table.GetAwaiter().GetResult();
             var rules = WriteRules(w, report, findings, facts.FirstOfRule);
             WriteEstate(w, stream, estate is null ? EstateDiagram.Build(report, withFindingNames: false) : estate.GetAwaiter().GetResult(), parallelism);
 

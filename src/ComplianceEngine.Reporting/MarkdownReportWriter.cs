@@ -67,7 +67,7 @@ public sealed class MarkdownReportWriter : IReportWriter
         var jurisdictions = new List<string>();
         for (var k = 0; k < shown.Count; k++)
         {
-            var j = shown[k].Jurisdiction;
+            var j = shown.FieldsOf(k).Jurisdiction;
             if (!byJurisdiction.TryGetValue(j, out var indexes))
             {
                 byJurisdiction[j] = indexes = [];

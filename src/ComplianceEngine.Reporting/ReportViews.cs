@@ -19,9 +19,10 @@ public static class ReportViews
         var named = new HashSet<string>(StringComparer.Ordinal);
         if (zero.Count > 0)
         {
-            foreach (var f in report.Findings)
+            for (var i = 0; i < report.Findings.Count; i++)
             {
-                if (zero.Contains(f.Jurisdiction)) named.Add(f.Jurisdiction);
+                var jurisdiction = report.Findings.FieldsOf(i).Jurisdiction;
+                if (zero.Contains(jurisdiction)) named.Add(jurisdiction);
             }
         }
         var kept = report.ByJurisdiction.Where(kv => kv.Value != StatusCounts.Zero || named.Contains(kv.Key));

@@ -85,9 +85,9 @@ public sealed class SarifReportWriter : IReportWriter
         var keys = new long[all.Count];
         for (var i = 0; i < keys.Length; i++)
         {
-            var f = all[i];
+            var f = all.FieldsOf(i);
             long status = f.Status switch { FindingStatus.Violation => 0, FindingStatus.Indeterminate => 1, FindingStatus.Warning => 2, _ => 3 };
-            long caused = f.RootCause is null || f.RootCause == f.Id ? 0 : 1;
+            long caused = f.CausedByAnother ? 1 : 0;
             var severity = 255L - Math.Clamp((int)f.Severity, 0, 255);
             keys[i] = status << 42 | caused << 41 | severity << 32 | (uint)i;
         }
@@ -253,9 +253,11 @@ public sealed class SarifReportWriter : IReportWriter
         var known = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
         // The first finding of each such rule in report order, read one at a time (the findings are not sorted, nor held).
         var others = new SortedDictionary<string, RuleSummary>(StringComparer.Ordinal);
-        foreach (var f in report.Findings)
+        for (var i = 0; i < report.Findings.Count; i++)
         {
-            if (known.Contains(f.RuleId) || others.ContainsKey(f.RuleId)) continue;
+            var ruleId = report.Findings.FieldsOf(i).RuleId;
+            if (known.Contains(ruleId) || others.ContainsKey(ruleId)) continue;
+            var f = report.Findings[i];
             others.Add(f.RuleId, new RuleSummary(f.RuleId, f.RuleTitle, f.Jurisdiction, f.Severity.ToName(), f.Citation, null, f.Remediation, f.Confidence));
         }
         rules.AddRange(others.Values);

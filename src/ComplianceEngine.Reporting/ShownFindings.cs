@@ -39,6 +39,9 @@ internal sealed class ShownFindings : IReadOnlyList<Finding>
     /// <summary>The <paramref name="index"/>-th shown finding (its report index: <see cref="IndexOf"/>).</summary>
     public Finding this[int index] => _all[_indexes[index]];
 
+    /// <summary>What a writer's tables read of the <paramref name="index"/>-th shown finding, without making it where the report keeps rows (<see cref="FindingList.FieldsOf"/>).</summary>
+    public FindingFields FieldsOf(int index) => _all.FieldsOf(_indexes[index]);
+
     /// <summary>The report index of the <paramref name="index"/>-th shown finding.</summary>
     public int IndexOf(int index) => _indexes[index];
 

@@ -120,4 +120,17 @@ public sealed class EvidenceTests
         Assert.NotEqual(lazy, Evidence.EndingWithPath("implied by", "onward transfer of data from db (DE, EU) via ", ["db", "eu-1", "jp-1"], SourceLocation.None));
         Assert.Equal("x", (lazy with { Value = "x" }).Value);
     }
+
+    [Fact]
+    public void TryGetPathEnding_GivesTheUnjoinedPartsOnlyOfAValueEndingWithAPath()
+    {
+        var lazy = Evidence.EndingWithPath("implied by", "via ", ["db", "eu-1"], SourceLocation.None);
+
+        Assert.True(lazy.TryGetPathEnding(out var prefix, out var path));
+        Assert.Equal("via ", prefix);
+        Assert.Equal("db|eu-1", string.Join("|", path));
+        Assert.Equal(lazy.Value, prefix + string.Join(" -> ", path));
+        Assert.False(new Evidence("implied by", "via db -> eu-1", SourceLocation.None).TryGetPathEnding(out _, out _));
+        Assert.False((lazy with { Value = "x" }).TryGetPathEnding(out _, out _));
+    }
 }

@@ -241,6 +241,66 @@ public sealed class JsonWritingTests
     }
 
     [Fact]
+    public void FactTable_EvidenceEndingWithTheFindingsPath_SameTableAsReplacingInTheJoinedValue()
+    {
+        // Prefixes that hold the path, or end with its start so that the first occurrence runs on into the path: replacing
+        // in the joined value replaces there, not at the end; the table must say the same.
+        var at = new SourceLocation("flows.yaml", 5, 1);
+        (string Prefix, string[] Path)[] cases =
+        [
+            ("from x via ", ["a", "b", "c"]),
+            ("a -> a via ", ["a", "a"]),
+            ("via a -> ", ["a", "a", "a"]),
+            ("via a", ["a", "a"]),
+            ("a -> ", ["a", "a", "b"]),
+            ("a -> b -> ", ["a", "b", "a", "b"]),
+            ("", ["p", "q"]),
+        ];
+        var findings = new List<Finding>();
+        for (var i = 0; i < cases.Length * 3; i++)
+        {
+            var (prefix, path) = cases[i % cases.Length];
+            ImmutableArray<string> own = [.. path];
+            // The evidence's path the finding's own array, an equal copy, or another path.
+            ImmutableArray<string> ending = i / cases.Length == 0 ? own : i / cases.Length == 1 ? [.. path] : [.. path, "z"];
+            findings.Add(new Finding($"f{i}", "R", "T", "EU", Severity.High, FindingStatus.Violation, new FindingSubject("DataFlow", $"f{i}", at),
+                own, "c", "verified", "m", "r", [Evidence.EndingWithPath("implied by", prefix, ending, SourceLocation.None)]));
+        }
+
+        var table = FactTable.Build(findings);
+        var (entries, evidence) = Naive(findings);
+
+        Assert.Equal(entries, table.Entries);
+        for (var i = 0; i < findings.Count; i++) Assert.Equal(evidence[i], table.Of(i));
+        Assert.Contains(table.Entries, e => e.Value == "from x via {path}");
+        Assert.Contains(table.Entries, e => e.Value == "via {path} -> a");
+    }
+
+    [Fact]
+    public void FactTable_PathOnlyAtEnd_TrueOnlyWhereReplacingLeavesThePrefix()
+    {
+        // Every prefix of up to 6 pieces and path of 2-3 names over a small alphabet: where it says true, replacing every
+        // occurrence in the joined value gives the prefix and the token.
+        string[] pieces = ["a", "b", " -> ", "a -> ", "-"];
+        var random = new Random(7);
+        var trues = 0;
+        for (var n = 0; n < 20_000; n++)
+        {
+            var prefix = string.Concat(Enumerable.Range(0, random.Next(0, 7)).Select(_ => pieces[random.Next(pieces.Length)]));
+            ImmutableArray<string> path = [.. Enumerable.Range(0, random.Next(2, 4)).Select(_ => random.Next(4) switch { 0 => "b", 1 => "", 2 => "a -> a", _ => "a" })];
+            var pathText = string.Join(" -> ", path);
+            var replaced = (prefix + pathText).Replace(pathText, "{path}", StringComparison.Ordinal);
+            if (FactTable.PathOnlyAtEnd(prefix, path))
+            {
+                trues++;
+                Assert.Equal(prefix + "{path}", replaced);
+            }
+            else Assert.NotEqual(prefix + "{path}", replaced);
+        }
+        Assert.True(trues > 1000, $"{trues} of 20000");
+    }
+
+    [Fact]
     public void FactTable_DistinctEvidenceObjectsWithTheSameFactAndLocation_ToldApartAsRenderingEveryEntry()
     {
         // Objects with the same fact and location share their hash in the table's identity lookup: each must still be its

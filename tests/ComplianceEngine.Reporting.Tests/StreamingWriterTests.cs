@@ -43,6 +43,70 @@ public sealed class StreamingWriterTests
         Assert.True(source.MostAlive <= 400, $"{format}: {source.MostAlive} of {source.Made} made findings alive at once");
     }
 
+    [Theory]
+    [MemberData(nameof(GoldenFileTests.Formats), MemberType = typeof(GoldenFileTests))]
+    public void Write_FieldsReadWithoutMaking_MatchesGoldenFile(string format, string golden)
+    {
+        var source = new MadeOnRead(ReportFixture.Findings, ReportFixture.Findings.Length) { ReadsFields = true };
+        var report = ReportFixture.With(ReportFixture.Findings) with { Findings = FindingList.From(source) };
+
+        var actual = ReportFixture.Render(ReportFixture.Writer(format), report);
+
+        Assert.Equal(File.ReadAllText(TestFiles.Output(Path.Combine("Golden", golden)), Encoding.UTF8), actual);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Json_FieldsReadWithoutMaking_MakesEachWrittenFindingOnce(int threads)
+    {
+        // The facts table, the rules' first findings and the estate read fields; only the finding's own line makes it
+        // (and each rule's first finding is made once more, for the rules list).
+        const int Count = 20_000;
+        var source = new MadeOnRead(ReportFixture.Findings, Count) { ReadsFields = true };
+        var report = ReportFixture.With(ReportFixture.Findings) with { Findings = FindingList.From(source) };
+        var written = Enumerable.Range(0, Count).Count(i => ReportFixture.Findings[i % ReportFixture.Findings.Length].Status != FindingStatus.Pass);
+        var rules = ReportFixture.Findings.Where(f => f.Status != FindingStatus.Pass).Select(f => f.RuleId).Distinct().Count();
+
+        var text = ReportFixture.Render(new JsonReportWriter { MaxDegreeOfParallelism = threads }, report);
+
+        Assert.Contains("\"findings\":", text, StringComparison.Ordinal);
+        Assert.True(source.Made <= written + rules, $"made {source.Made} findings for {written} written ({rules} rules)");
+    }
+
+    [Fact]
+    public void FindingList_FieldsOf_HeldSourceAndMapped_AreTheFindingsFields()
+    {
+        var source = new MadeOnRead(ReportFixture.Findings, ReportFixture.Findings.Length) { ReadsFields = true };
+        FindingList held = ReportFixture.Findings;
+        var made = FindingList.From(source);
+        var mapped = made.Map(f => f with { Status = FindingStatus.Waived, Severity = Model.Rules.Severity.Low });
+
+        for (var i = 0; i < ReportFixture.Findings.Length; i++)
+        {
+            var f = ReportFixture.Findings[i];
+            AssertFields(f, held.FieldsOf(i));
+            AssertFields(f, made.FieldsOf(i));
+            AssertFields(f with { Status = FindingStatus.Waived, Severity = Model.Rules.Severity.Low }, mapped.FieldsOf(i));
+        }
+        Assert.Equal(ReportFixture.Findings.Length, source.Made);
+        Assert.Equal(ReportFixture.Findings.Length, source.FieldsRead);
+    }
+
+    private static void AssertFields(Finding f, FindingFields fields)
+    {
+        Assert.Equal(f.RuleId, fields.RuleId);
+        Assert.Equal(f.RuleTitle, fields.RuleTitle);
+        Assert.Equal(f.Jurisdiction, fields.Jurisdiction);
+        Assert.Equal(f.Severity, fields.Severity);
+        Assert.Equal(f.Status, fields.Status);
+        Assert.Equal(f.Subject, fields.Subject);
+        Assert.Equal(f.Path, fields.Path);
+        Assert.Equal(f.Place, fields.Place);
+        Assert.Equal(f.Evidence, fields.Evidence);
+        Assert.Equal(f.RootCause is not null && f.RootCause != f.Id, fields.CausedByAnother);
+    }
+
     [Fact]
     public void MadeOnRead_WriterThatKeepsFindings_IsCaught()
     {
@@ -120,10 +184,29 @@ public sealed class StreamingWriterTests
 
         public override int Count => count;
 
-        public override Finding Make(int index)
+        /// <summary>Whether <see cref="FieldsOf"/> reads the fields without making a finding (as a source of rows does), counted in <see cref="FieldsRead"/>.</summary>
+        public bool ReadsFields { get; init; }
+
+        private int _fieldsRead;
+
+        public int FieldsRead => Volatile.Read(ref _fieldsRead);
+
+        public override FindingFields FieldsOf(int index)
+        {
+            if (!ReadsFields) return base.FieldsOf(index);
+            Interlocked.Increment(ref _fieldsRead);
+            return new FindingFields(Copy(index));
+        }
+
+        private Finding Copy(int index)
         {
             var t = templates[index % templates.Length];
-            var f = index < templates.Length ? t with { } : t with { Id = index.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) };
+            return index < templates.Length ? t with { } : t with { Id = index.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        public override Finding Make(int index)
+        {
+            var f = Copy(index);
             lock (_lock)
             {
                 _made.Add(new WeakReference<Finding>(f));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ComplianceEngine.Model.Diagnostics;
 using ComplianceEngine.Model.Findings;
 
@@ -41,6 +42,17 @@ internal sealed class RowFindings : FindingSource
     {
         var (t, r) = _order[index];
         return _tallies[t].At(r).Status;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Read from the row: nothing is made (the evidence is the row's array, as the made finding's is).</remarks>
+    public override FindingFields FieldsOf(int index)
+    {
+        var (t, r) = _order[index];
+        ref readonly var row = ref _tallies[t].At(r);
+        var def = row.Rule.Definition;
+        return new FindingFields(def.Id, def.Title, def.Jurisdiction, def.Severity, row.Status, row.Subject, row.Path, row.Place,
+            ImmutableCollectionsMarshal.AsImmutableArray(row.Evidence), _roots[index] != row.IdBits);
     }
 
     /// <summary>

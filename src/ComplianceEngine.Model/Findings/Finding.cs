@@ -101,6 +101,17 @@ public sealed record Evidence
     /// <summary>Where it was declared.</summary>
     public SourceLocation Location { get; init; }
 
+    /// <summary>
+    /// The value's parts when it is a prefix followed by a path (<see cref="EndingWithPath"/>), not joined: so a reader that
+    /// writes the path apart (the JSON report's <c>{path}</c>) need not join it; false for a value given as text.
+    /// </summary>
+    public bool TryGetPathEnding(out string prefix, out ImmutableArray<string> path)
+    {
+        prefix = _prefix ?? "";
+        path = _prefix is null ? default : _path;
+        return _prefix is not null;
+    }
+
     /// <summary>Equal facts, locations and values (values that end with a path compare by their parts, unjoined).</summary>
     public bool Equals(Evidence? other)
     {

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ComplianceEngine.Model.Rules;
 
 namespace ComplianceEngine.Model.Findings;
 
@@ -21,7 +22,83 @@ public abstract class FindingSource
     public abstract Finding Make(int index);
 
     /// <summary>The status of the finding at <paramref name="index"/>, without making it where the source can tell (a pass is never written).</summary>
-    public virtual FindingStatus StatusOf(int index) => Make(index).Status;
+    public virtual FindingStatus StatusOf(int index) => FieldsOf(index).Status;
+
+    /// <summary>
+    /// What a writer's tables read of the finding at <paramref name="index"/> (<see cref="FindingFields"/>), without making it
+    /// where the source can tell; by default the fields of the finding made now.
+    /// </summary>
+    public virtual FindingFields FieldsOf(int index) => new(Make(index));
+}
+
+/// <summary>
+/// The fields of a finding that a writer reads to plan its output (group, count, rank, table its evidence), read without
+/// making the finding where the report keeps rows (<see cref="FindingList.FieldsOf"/>): the same values the finding has.
+/// Not its id, text, waiver or baseline state: a writer that writes the finding reads the finding.
+/// </summary>
+public readonly struct FindingFields
+{
+    /// <summary>The fields of <paramref name="finding"/>.</summary>
+    public FindingFields(Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        RuleId = finding.RuleId;
+        RuleTitle = finding.RuleTitle;
+        Jurisdiction = finding.Jurisdiction;
+        Severity = finding.Severity;
+        Status = finding.Status;
+        Subject = finding.Subject;
+        Path = finding.Path;
+        Place = finding.Place;
+        Evidence = finding.Evidence;
+        CausedByAnother = finding.RootCause is { } root && !string.Equals(root, finding.Id, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fields given one by one (a source that keeps rows).</summary>
+    public FindingFields(string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status, FindingSubject subject,
+        ImmutableArray<string> path, FindingPlace? place, ImmutableArray<Evidence> evidence, bool causedByAnother)
+    {
+        RuleId = ruleId;
+        RuleTitle = ruleTitle;
+        Jurisdiction = jurisdiction;
+        Severity = severity;
+        Status = status;
+        Subject = subject;
+        Path = path;
+        Place = place;
+        Evidence = evidence.IsDefault ? [] : evidence;
+        CausedByAnother = causedByAnother;
+    }
+
+    /// <summary><see cref="Finding.RuleId"/>.</summary>
+    public string RuleId { get; }
+
+    /// <summary><see cref="Finding.RuleTitle"/>.</summary>
+    public string RuleTitle { get; }
+
+    /// <summary><see cref="Finding.Jurisdiction"/>.</summary>
+    public string Jurisdiction { get; }
+
+    /// <summary><see cref="Finding.Severity"/>.</summary>
+    public Severity Severity { get; }
+
+    /// <summary><see cref="Finding.Status"/>.</summary>
+    public FindingStatus Status { get; }
+
+    /// <summary><see cref="Finding.Subject"/>.</summary>
+    public FindingSubject Subject { get; }
+
+    /// <summary><see cref="Finding.Path"/>.</summary>
+    public ImmutableArray<string> Path { get; }
+
+    /// <summary><see cref="Finding.Place"/>.</summary>
+    public FindingPlace? Place { get; }
+
+    /// <summary><see cref="Finding.Evidence"/>.</summary>
+    public ImmutableArray<Evidence> Evidence { get; }
+
+    /// <summary>Whether the finding's <see cref="Finding.RootCause"/> is another finding's id (set, and not its own id).</summary>
+    public bool CausedByAnother { get; }
 }
 
 /// <summary>
@@ -92,6 +169,19 @@ public sealed class FindingList : IReadOnlyList<Finding>
 
     /// <summary>The status of the finding at <paramref name="index"/>, without making it where the list can tell.</summary>
     public FindingStatus StatusOf(int index) => _source is null ? _held[index].Status : _then is null ? _source.StatusOf(index) : this[index].Status;
+
+    /// <summary>
+    /// What a writer's tables read of the finding at <paramref name="index"/>, without making it where the list can tell
+    /// (made from a source that keeps rows, with no policy applied on read); otherwise the fields of the finding read now.
+    /// </summary>
+    public FindingFields FieldsOf(int index)
+    {
+        if (_source is null) return new FindingFields(_held[index]);
+        if (_then is not null) return new FindingFields(this[index]);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _source.Count);
+        return _source.FieldsOf(index);
+    }
 
     /// <summary>
     /// These findings with <paramref name="map"/> applied to each: mapped now when they are held; for findings made as they

@@ -61,6 +61,43 @@ public sealed class RowFindingsTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Evaluate_RowBackedReport_FieldsReadFromTheRowAreTheFindingsFields(bool passes)
+    {
+        var report = TestEngine.AllPacks.Evaluate(Dense.Value, Options(passes, threads: 2));
+        var findings = report.Findings;
+        Assert.False(findings.IsHeld);
+
+        // Read from the rows: no finding made, nothing allocated.
+        _ = findings.FieldsOf(0);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var caused = 0;
+        for (var i = 0; i < findings.Count; i++)
+        {
+            if (findings.FieldsOf(i).CausedByAnother) caused++;
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated reading the fields of {findings.Count} findings");
+        Assert.True(caused > 0, "some findings are caused by another");
+
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var (f, fields) = (findings[i], findings.FieldsOf(i));
+            Assert.Equal(f.RuleId, fields.RuleId);
+            Assert.Equal(f.RuleTitle, fields.RuleTitle);
+            Assert.Equal(f.Jurisdiction, fields.Jurisdiction);
+            Assert.Equal(f.Severity, fields.Severity);
+            Assert.Equal(f.Status, fields.Status);
+            Assert.Same(f.Subject, fields.Subject);
+            Assert.Equal(f.Path, fields.Path);
+            Assert.Same(f.Place, fields.Place);
+            Assert.Equal(f.Evidence, fields.Evidence);
+            Assert.Equal(f.RootCause != f.Id, fields.CausedByAnother);
+        }
+    }
+
     [Fact]
     public void Evaluate_RowBackedReport_MakesAFindingOnEachRead()
     {
