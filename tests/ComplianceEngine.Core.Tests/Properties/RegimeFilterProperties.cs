@@ -24,7 +24,14 @@ public sealed class RegimeFilterProperties
         var evaluator = new Evaluator(engine.Rules, engine.Resolver);
         var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
         var facts = evaluator.Derive(estate, context, GeneratedEstates.Options, workers: 1).Facts.ToList();
-        if (shuffled) new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(facts));
+        // Transfers from a site whose country is unknown (their regimes are unknown: the index must offer them every rule),
+        // put among the generated ones, so that the memo of the last regime list meets them between facts it answers.
+        var random = new Random(seed);
+        foreach (var destination in (string?[])["US", "FR", "JP", "CN", null, "BR", "IN", "GB"])
+        {
+            facts.Insert(random.Next(facts.Count), UnknownSource(context, destination, random.Next(2) == 0 ? ["EU"] : ["JP", "EU"]));
+        }
+        if (shuffled) random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(facts));
         var runner = new BatchRunner(new RuleSelection(engine.Rules));
 
         var filtered = Verdicts(runner, facts, exhaustive: false);
@@ -36,6 +43,17 @@ public sealed class RegimeFilterProperties
         Assert.Contains(all, v => v.Contains("Indeterminate", StringComparison.Ordinal));
         Assert.Contains(facts, f => f is TransferFact { OnwardRegime: not null });
     }
+
+    private static TransferFact UnknownSource(EvaluationContext context, string? destination, string[] regimes) =>
+        new(context, new Model.Findings.FindingSubject("DataFlow", "unknown-source-" + (destination ?? "nowhere"), Model.Diagnostics.SourceLocation.None), ["a", "b"],
+            new Core.Location.Site("Cluster", "a", null, "region 'moon-1' is unknown", [], [], Model.Diagnostics.SourceLocation.None),
+            new Core.Location.Site("Cluster", "b", destination, destination is null ? "region 'moon-2' is unknown" : null, [], [], Model.Diagnostics.SourceLocation.None), "analytics")
+        {
+            Categories = ["user.contact", "user.health_and_medical"],
+            Subjects = ["EU", "JP"],
+            Regimes = [.. regimes],
+            Individuals = 50_000,
+        };
 
     private static string[] Verdicts(BatchRunner runner, List<Fact> facts, bool exhaustive)
     {

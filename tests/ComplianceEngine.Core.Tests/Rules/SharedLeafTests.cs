@@ -69,12 +69,13 @@ public sealed class SharedLeafTests
             + Rule("B-2", "{field: destination.country, in: [US]}") + "\n"
             + Rule("B-3", "{field: destination.country, notIn: [US, JP]}") + "\n"
             // Operands that would run together into the same text without their lengths.
-            + Rule("B-4", "{field: destination.country, in: [USJ, P]}")));
+            + Rule("B-4", "{field: purpose, in: [analytics, x]}") + "\n"
+            + Rule("B-5", "{field: purpose, in: [analyticsx]}")));
         var nodes = rules.Values.OrderBy(r => r.Definition.Id, StringComparer.Ordinal).Select(r => r.Node(r.Definition.When!)).ToList();
 
-        Assert.Equal(4, nodes.Distinct().Count());
+        Assert.Equal(5, nodes.Distinct().Count());
         var japan = Transfer("JP");
-        Assert.Equal([Tri.True, Tri.False, Tri.False, Tri.False], nodes.Select(n => n(japan)));
+        Assert.Equal([Tri.True, Tri.False, Tri.False, Tri.True, Tri.False], nodes.Select(n => n(japan)));
     }
 
     [Fact]
