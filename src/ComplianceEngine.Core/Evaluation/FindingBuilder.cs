@@ -23,8 +23,13 @@ internal sealed class FindingBuilder
 {
     private RulePlan?[] _plans = [];
     private readonly Dictionary<Site, SiteParts> _sites = new(ReferenceEqualityComparer.Instance);
-    private Site? _lastSite;
-    private SiteParts? _lastParts;
+
+    /// <summary>
+    /// The last site met in each role (a transfer's source, its destination, an onward hop's origin or a placement's site)
+    /// and its parts: a fact's findings, and consecutive facts of one flow or lot, name the same sites in the same roles,
+    /// where one memo for every role was overwritten by the source and the destination in turn.
+    /// </summary>
+    private PartsMemo _sourceMemo, _destinationMemo, _otherMemo;
 
     private Fact? _fact;
     private FindingPlace? _place;
@@ -100,7 +105,7 @@ internal sealed class FindingBuilder
         var at = 0;
         foreach (var slot in messageSlots) _scratch[at++] = Value(slot, fact, text);
         foreach (var slot in plan.RemediationSlots) _scratch[at++] = Value(slot, fact, text);
-        return (message, Values(count), Evidence(plan, fact, text));
+        return (message, Values(plan, count), Evidence(plan, fact, text));
     }
 
     private string?[] _scratch = new string?[8];
@@ -110,15 +115,30 @@ internal sealed class FindingBuilder
     /// The first <paramref name="count"/> values in the scratch buffer as an array, shared with earlier findings whose
     /// values are the same string objects (a rule's findings about the same places name the same values).
     /// </summary>
-    private string?[] Values(int count)
+    private string?[] Values(RulePlan plan, int count)
     {
         if (count == 0) return [];
-        if (_values.TryGetValue(new ReferenceKey(_scratch, count), out var known)) return known;
-        var values = _scratch.AsSpan(0, count).ToArray();
-        // Values made afresh (numbers, unknowns) never repeat by reference: the table is bounded.
-        if (_values.Count >= 16_384) _values.Clear();
-        _values[new ReferenceKey(values, count)] = values;
+        // The rule's last finding usually names the same values (the same sites, sets and decisions): compared without a lookup.
+        if (plan.LastValues is { } last && last.Length == count && SameReferences(last, _scratch)) return last;
+        if (!_values.TryGetValue(new ReferenceKey(_scratch, count), out var values))
+        {
+            values = _scratch.AsSpan(0, count).ToArray();
+            // Values made afresh (numbers, unknowns) never repeat by reference: the table is bounded.
+            if (_values.Count >= 16_384) _values.Clear();
+            _values[new ReferenceKey(values, count)] = values;
+        }
+        plan.LastValues = values;
         return values;
+    }
+
+    /// <summary>True when the first <c>known.Length</c> strings of <paramref name="scratch"/> are the same objects as <paramref name="known"/>'s.</summary>
+    private static bool SameReferences(string?[] known, string?[] scratch)
+    {
+        for (var i = 0; i < known.Length; i++)
+        {
+            if (!ReferenceEquals(known[i], scratch[i])) return false;
+        }
+        return true;
     }
 
     private string? Value(Slot slot, Fact fact, FactText text) => slot.Kind switch
@@ -270,13 +290,21 @@ internal sealed class FindingBuilder
         {
             case TransferFact t:
             {
-                var key = (Parts(t.Source).Site, Parts(t.Destination).Site, t.Hop > 1 && t.Origin is { } o ? Parts(o).Site : null);
-                if (_places.TryGetValue(key, out var known)) return known;
-                if (_places.Count >= 16_384) _places.Clear();
-                return _places[key] = new FindingPlace(key.Item1, key.Item2, key.Item3, null);
+                var key = (Parts(t.Source, ref _sourceMemo).Site, Parts(t.Destination, ref _destinationMemo).Site,
+                    t.Hop > 1 && t.Origin is { } o ? Parts(o, ref _otherMemo).Site : null);
+                // Consecutive facts (a flow's transfers, a lot's hops) often go between the same sites: the last place answers first.
+                if (_lastPlace is { } last && SitesByReference.Instance.Equals(key, _lastPlaceKey)) return last;
+                if (!_places.TryGetValue(key, out var known))
+                {
+                    if (_places.Count >= 16_384) _places.Clear();
+                    _places[key] = known = new FindingPlace(key.Item1, key.Item2, key.Item3, null);
+                }
+                _lastPlaceKey = key;
+                _lastPlace = known;
+                return known;
             }
             case PlacementFact p:
-                return new FindingPlace(Parts(p.Site).Site, null, null, p.Store);
+                return new FindingPlace(Parts(p.Site, ref _otherMemo).Site, null, null, p.Store);
             default:
                 return null;
         }
@@ -284,6 +312,10 @@ internal sealed class FindingBuilder
 
     /// <summary>Transfers' places by source, destination and origin (finding sites are one object per site: compared by reference).</summary>
     private readonly Dictionary<(FindingSite, FindingSite, FindingSite?), FindingPlace> _places = new(SitesByReference.Instance);
+
+    /// <summary>The last transfer's place and its sites (see <see cref="PlaceOf"/>).</summary>
+    private (FindingSite, FindingSite, FindingSite?) _lastPlaceKey;
+    private FindingPlace? _lastPlace;
 
     private sealed class SitesByReference : IEqualityComparer<(FindingSite, FindingSite, FindingSite?)>
     {
@@ -296,14 +328,17 @@ internal sealed class FindingBuilder
             HashCode.Combine(RuntimeHelpers.GetHashCode(key.Item1), RuntimeHelpers.GetHashCode(key.Item2), key.Item3 is null ? 0 : RuntimeHelpers.GetHashCode(key.Item3));
     }
 
-    private SiteParts Parts(Site site)
+    /// <summary>The parts of <paramref name="site"/>, answered by the memo of its role when it names the same site.</summary>
+    private SiteParts Parts(Site site, ref PartsMemo memo)
     {
-        if (ReferenceEquals(site, _lastSite)) return _lastParts!;
+        if (ReferenceEquals(site, memo.Site)) return memo.Parts!;
         if (!_sites.TryGetValue(site, out var parts)) _sites[site] = parts = SiteParts.Of(site);
-        _lastSite = site;
-        _lastParts = parts;
+        memo = new PartsMemo(site, parts);
         return parts;
     }
+
+    /// <summary>A site and its parts, the last met in one role.</summary>
+    private record struct PartsMemo(Site? Site, SiteParts? Parts);
 
     /// <summary>
     /// The declared flow, or what implies the transfer. An onward hop's text ends with its path: kept as the text before
@@ -372,8 +407,8 @@ internal sealed class FindingBuilder
             // The entries naming what makes the transfer and its sites have names of their own: none can repeat another.
             list[n++] = _whatMakesIt ??= WhatMakesIt(t);
             // Where the data goes from and to is always part of the evidence; one evidence object per site and role.
-            var source = Parts(t.Source);
-            var destination = Parts(t.Destination);
+            var source = Parts(t.Source, ref _sourceMemo);
+            var destination = Parts(t.Destination, ref _destinationMemo);
             list[n++] = source.SourceName;
             list[n++] = source.SourceCountry;
             list[n++] = destination.DestinationName;
@@ -381,7 +416,7 @@ internal sealed class FindingBuilder
         }
         else if (fact is PlacementFact p)
         {
-            var site = Parts(p.Site);
+            var site = Parts(p.Site, ref _otherMemo);
             list[n++] = site.SiteName;
             list[n++] = site.Country;
         }
@@ -529,6 +564,9 @@ internal sealed class FindingBuilder
         public byte[] Key { get; }
         public bool Dated { get; }
         public bool NamesMechanisms { get; }
+
+        /// <summary>The placeholder values of the rule's last finding on this thread (see <see cref="Values"/>).</summary>
+        public string?[]? LastValues { get; set; }
 
         /// <summary>Messages of indeterminate findings, per list of decisive unknowns (compared by reference).</summary>
         public Dictionary<ReferenceKey, TextTemplate> Undecided { get; } = [];

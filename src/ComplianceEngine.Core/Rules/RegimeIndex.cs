@@ -47,6 +47,23 @@ internal sealed class RegimeIndex
         return _byRegimes.GetOrAdd(key, static (k, self) => self.Admitting(k), this);
     }
 
+    /// <summary>
+    /// As <see cref="For(TransferFact)"/>, answered by <paramref name="memo"/> when the fact's regime list is the one the memo
+    /// holds (consecutive facts, the hops of one regime's search and the transfers of one site, share the list object), and
+    /// left holding the list just answered. A memo is one thread's (a runner's loop over its chunk).
+    /// </summary>
+    public CompiledRule[] For(TransferFact fact, ref Memo memo)
+    {
+        if (RegimesOf(fact) is not { } regimes || ImmutableCollectionsMarshal.AsArray(regimes) is not { } key) return _all;
+        if (ReferenceEquals(key, memo.Regimes)) return memo.Rules!;
+        var rules = _byRegimes.GetOrAdd(key, static (k, self) => self.Admitting(k), this);
+        memo = new Memo(key, rules);
+        return rules;
+    }
+
+    /// <summary>A regime list and the rules it admits, the last one looked up (see <see cref="For(TransferFact, ref Memo)"/>).</summary>
+    internal record struct Memo(string[]? Regimes, CompiledRule[]? Rules);
+
     private CompiledRule[] Admitting(string[] regimes) =>
         [.. _rules.Where(r => r.Required.All(set => regimes.Any(set.Contains))).Select(r => r.Rule)];
 

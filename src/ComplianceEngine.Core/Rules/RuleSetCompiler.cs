@@ -36,6 +36,8 @@ public sealed class RuleSetCompiler
         var tables = _catalog.Regimes.ToDictionary(r => r.Code, r => new AdequacyTable(r, _catalog), StringComparer.Ordinal);
         var compiled = new List<CompiledRule>();
         var shapes = new List<(CompiledRule Rule, Type FactType, ParameterExpression Fact)>();
+        // Single field conditions compiled for explanations and decisive unknowns, shared by every rule of the set that has the same one.
+        var leaves = new System.Collections.Concurrent.ConcurrentDictionary<LeafKey, Func<Fact, Tri>?>();
 
         foreach (var rule in rules.OrderBy(r => r.Id, StringComparer.Ordinal))
         {
@@ -57,7 +59,7 @@ public sealed class RuleSetCompiler
             var applies = ConditionCompiler.ShortCircuit(nameof(Ops.And), period, when);
             var judge = ConditionCompiler.Judge(applies, require);
             var cr = new CompiledRule(rule, [.. conditions.Fields], [.. conditions.Adequacy], whenFields, () => CompileJudge(judge, f),
-                NodeCompiler(rule, factType, tables, interned));
+                NodeCompiler(rule, factType, tables, interned, leaves));
 
             shapes.Add((cr, factType, f));
             cr.Index = compiled.Count;
@@ -105,7 +107,39 @@ public sealed class RuleSetCompiler
         }
     }
 
-    /// <summary>Compiles single conditions of a rule on demand (explanations, decisive unknowns).</summary>
+    /// <summary>
+    /// Compiles single conditions of a rule on demand (explanations, decisive unknowns). A field condition is compiled once
+    /// for every rule of the set that has one of the same shape (<see cref="LeafKey"/>): the same field, operator and operands
+    /// about the same kind of fact compile to the same test, so the tracer's leaves are not compiled (and JIT-compiled)
+    /// again per rule.
+    /// </summary>
+    private Func<Condition, Func<Fact, Tri>?> NodeCompiler(RuleDefinition rule, Type factType, Dictionary<string, AdequacyTable> tables,
+        Dictionary<string, FrozenSet<string>> interned, System.Collections.Concurrent.ConcurrentDictionary<LeafKey, Func<Fact, Tri>?> leaves)
+    {
+        var compile = NodeCompiler(rule, factType, tables, interned);
+        return condition => LeafKey.Of(rule, condition) is { } key ? leaves.GetOrAdd(key, static (_, c) => c.Compile(c.Condition), (Compile: compile, Condition: condition)) : compile(condition);
+    }
+
+    /// <summary>
+    /// What a field condition compiles from: the kind of fact (its field catalog), the field, operator and operands, and the
+    /// rule's jurisdiction where the field is the mechanisms (a mechanism qualified by a regime counts for that regime's rules
+    /// only). Not its place in a file, which only diagnostics name. Null for any other condition, and for one that still
+    /// names lists (it does not compile).
+    /// </summary>
+    internal sealed record LeafKey(string AppliesTo, string Qualifier, string Field, string Operator, string Operands)
+    {
+        public static LeafKey? Of(RuleDefinition rule, Condition condition)
+        {
+            if (condition is not FieldCondition { Lists.IsEmpty: true } field || field.Operands.IsDefault) return null;
+            // Each operand written with its length first: no two lists of operands give the same text.
+            var operands = new System.Text.StringBuilder();
+            foreach (var o in field.Operands) operands.Append(o.Length).Append(':').Append(o);
+            var qualifier = field.Field == ConditionCompiler.MechanismsField ? rule.Jurisdiction : "";
+            return new LeafKey(rule.AppliesTo, qualifier, field.Field, field.Operator, operands.ToString());
+        }
+    }
+
+    /// <summary>Compiles single conditions of a rule on demand, each on its own.</summary>
     private Func<Condition, Func<Fact, Tri>?> NodeCompiler(RuleDefinition rule, Type factType, Dictionary<string, AdequacyTable> tables,
         Dictionary<string, FrozenSet<string>> interned) => condition =>
     {

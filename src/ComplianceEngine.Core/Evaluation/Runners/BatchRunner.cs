@@ -14,9 +14,10 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
     {
         var judged = new List<Fact>(chunk.Count / 2);
         var scratch = new RuleVerdict[8];
+        var memo = default(RegimeIndex.Memo);
         foreach (var fact in chunk)
         {
-            var n = JudgeOne(fact, exhaustive, ref scratch);
+            var n = JudgeOne(fact, exhaustive, ref scratch, ref memo);
             if (n == 0) continue;
             var verdicts = new List<Verdict>(n);
             for (var i = 0; i < n; i++) verdicts.Add(new Verdict(scratch[i].Rule, fact, scratch[i].Judgement, scratch[i].Error));
@@ -33,10 +34,11 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
     public void JudgeInto(List<Fact> chunk, bool exhaustive, VerdictTally tally)
     {
         var scratch = new RuleVerdict[8];
+        var memo = default(RegimeIndex.Memo);
         var judged = 0;
         foreach (var fact in chunk)
         {
-            var n = JudgeOne(fact, exhaustive, ref scratch);
+            var n = JudgeOne(fact, exhaustive, ref scratch, ref memo);
             if (n == 0)
             {
                 // Coverage: a rule may have looked at the fact and found it out of its scope.
@@ -52,10 +54,11 @@ internal sealed class BatchRunner(RuleSelection rules) : IRuleRunner
     }
 
     /// <summary>The verdicts of the rules that apply to <paramref name="fact"/> (not "not applicable"), into <paramref name="verdicts"/>; how many.</summary>
-    private int JudgeOne(Fact fact, bool exhaustive, ref RuleVerdict[] verdicts)
+    /// <param name="memo">The last regime list this chunk's loop looked up, and its rules.</param>
+    private int JudgeOne(Fact fact, bool exhaustive, ref RuleVerdict[] verdicts, ref RegimeIndex.Memo memo)
     {
         // As rules.For, written out here: this runs once per fact, and a call that returns a pair stayed at tier 0 for much of a run.
-        var candidates = fact is TransferFact t ? (exhaustive ? rules.Transfer : rules.Regimes.For(t)) : rules.Placement;
+        var candidates = fact is TransferFact t ? (exhaustive ? rules.Transfer : rules.Regimes.For(t, ref memo)) : rules.Placement;
         var n = 0;
         foreach (var rule in candidates)
         {
