@@ -351,8 +351,21 @@ internal sealed partial class OnwardGraph
             if (!inOrder) growthsAt.Sort(bySlot);
             var k = 0;
             var start = _outStart[node];
+            var skips = recorded && !movedFrom[node];
             for (int pos = start, end = _outStart[node + 1]; pos < end; pos++)
             {
+                if (skips)
+                {
+                    // A recorded node's turn along edges that did not move: a position the log names nothing at (no growth,
+                    // first reach or enqueue) and whose destination is recorded changes nothing; those are skipped in a
+                    // tight loop (a store's turn walks its cluster's edges too: hundreds, of which a few matter).
+                    var next = end;
+                    if (k < growthsAt.Count) next = Math.Min(next, start + growSlot[growthsAt[k]]);
+                    if (r < rEnd) next = Math.Min(next, start + log.ReachSlot[rList[r]]);
+                    if (put < qEnd) next = Math.Min(next, start + log.EnqueueSlot[put]);
+                    while (pos < next && !isLive[_outTo[pos]]) pos++;
+                    if (pos >= end) break;
+                }
                 var slot = pos - start;
                 var t = _outTo[pos];
                 var was = old._outTo[pos];
