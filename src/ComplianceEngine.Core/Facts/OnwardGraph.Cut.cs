@@ -107,7 +107,10 @@ internal sealed partial class OnwardGraph
         for (var pos = 0; pos < _outTo.Length; pos++)
         {
             // (The first position at or after pos where either array differs, by a vector search.)
-            pos += Math.Min(_outTo.AsSpan(pos).CommonPrefixLength(old._outTo.AsSpan(pos)), _outSet.AsSpan(pos).CommonPrefixLength(old._outSet.AsSpan(pos)));
+            // (An array the patch shared with the old graph is the same throughout.)
+            var sameTo = ReferenceEquals(_outTo, old._outTo) ? _outTo.Length : _outTo.AsSpan(pos).CommonPrefixLength(old._outTo.AsSpan(pos));
+            var sameSet = ReferenceEquals(_outSet, old._outSet) ? _outSet.Length : _outSet.AsSpan(pos).CommonPrefixLength(old._outSet.AsSpan(pos));
+            pos += Math.Min(sameTo, sameSet);
             if (pos >= _outTo.Length) break;
             var from = NodeAt(pos);
             movedFrom[from] = true;
@@ -127,6 +130,9 @@ internal sealed partial class OnwardGraph
         var slotGrowths = new List<int>();
         // The growths the turn under way took from the log (a node that turns live later in the turn holds them).
         var turnCopied = new List<int>();
+        // The turn under way's growths by edge position, and their order (by position, then as logged).
+        var turnGrowths = new List<int>();
+        Comparison<int> bySlot = (a, b) => growSlot[a] != growSlot[b] ? growSlot[a].CompareTo(growSlot[b]) : a.CompareTo(b);
 
         // The first of node's turns after turn t (its turns' count: none).
         int NextTurnAfter(int node, int t)
@@ -333,14 +339,33 @@ internal sealed partial class OnwardGraph
             var qEnd = log.EnqueueStart[j + 1];
             var (g, gEnd) = log.GrowthsOf(j);
             var (r, rEnd) = (rStart[j + 1], rStart[j + 2]);
-            // The turn's growths by edge position (logs list them in any order within a turn).
-            var growthsAt = new List<int>(gEnd - g);
-            for (; g < gEnd; g++) growthsAt.Add(g);
-            growthsAt.Sort((a, b) => growSlot[a] != growSlot[b] ? growSlot[a].CompareTo(growSlot[b]) : a.CompareTo(b));
+            // The turn's growths by edge position (logs list them in any order within a turn; most in order already).
+            var growthsAt = turnGrowths;
+            growthsAt.Clear();
+            var inOrder = true;
+            for (var g1 = g; g1 < gEnd; g1++)
+            {
+                inOrder &= g1 == g || growSlot[g1 - 1] <= growSlot[g1];
+                growthsAt.Add(g1);
+            }
+            if (!inOrder) growthsAt.Sort(bySlot);
             var k = 0;
             var start = _outStart[node];
+            var skips = recorded && !movedFrom[node];
             for (int pos = start, end = _outStart[node + 1]; pos < end; pos++)
             {
+                if (skips)
+                {
+                    // A recorded node's turn along edges that did not move: a position the log names nothing at (no growth,
+                    // first reach or enqueue) and whose destination is recorded changes nothing; those are skipped in a
+                    // tight loop (a store's turn walks its cluster's edges too: hundreds, of which a few matter).
+                    var next = end;
+                    if (k < growthsAt.Count) next = Math.Min(next, start + growSlot[growthsAt[k]]);
+                    if (r < rEnd) next = Math.Min(next, start + log.ReachSlot[rList[r]]);
+                    if (put < qEnd) next = Math.Min(next, start + log.EnqueueSlot[put]);
+                    while (pos < next && !isLive[_outTo[pos]]) pos++;
+                    if (pos >= end) break;
+                }
                 var slot = pos - start;
                 var t = _outTo[pos];
                 var was = old._outTo[pos];

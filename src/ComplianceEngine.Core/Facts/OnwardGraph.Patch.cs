@@ -101,23 +101,42 @@ internal sealed partial class OnwardGraph
             foreach (var key in newNodes) Id(key);
         }
         From = old.From;
-        To = (int[])old.To.Clone();
-        EdgeSet = (long[])old.EdgeSet.Clone();
-        EdgeOwn = (long[])old.EdgeOwn.Clone();
-        EdgeKind = (int[])old.EdgeKind.Clone();
         Regimes = old.Regimes;
         _binding = binding;
         Sensitivity = old.Sensitivity;
         Categories = old.Categories;
         Lots = old.Lots;
+        // The edge arrays are never written after a graph is made: an array the changed edges leave as it was is shared with
+        // the old graph (a reroute changes destinations only), and only an array some changed edge differs in is copied (each
+        // is 105k entries at 100k flows: copying them all was a fifth of a reroute's index update, most of it the large
+        // object heap's fresh pages and the collections they bring).
+        var to = new int[changed.Count];
+        var own = new long[changed.Count];
+        var set = new long[changed.Count];
+        bool sameTo = true, sameOwn = true, sameSet = true, sameKind = true;
         for (var c = 0; c < changed.Count; c++)
         {
             var e = changed[c];
             var t = transfers[e];
-            To[e] = _ids[t.ToNode];
-            EdgeOwn[e] = Categories.Of(t.Categories);
-            EdgeSet[e] = t.CarriesOnlyItsCategories ? EdgeOwn[e] : CategoryBits.All;
-            EdgeKind[e] = kindOf[c];
+            to[c] = _ids[t.ToNode];
+            own[c] = Categories.Of(t.Categories);
+            set[c] = t.CarriesOnlyItsCategories ? own[c] : CategoryBits.All;
+            sameTo &= to[c] == old.To[e];
+            sameOwn &= own[c] == old.EdgeOwn[e];
+            sameSet &= set[c] == old.EdgeSet[e];
+            sameKind &= kindOf[c] == old.EdgeKind[e];
+        }
+        To = sameTo ? old.To : (int[])old.To.Clone();
+        EdgeOwn = sameOwn ? old.EdgeOwn : (long[])old.EdgeOwn.Clone();
+        EdgeSet = sameSet ? old.EdgeSet : (long[])old.EdgeSet.Clone();
+        EdgeKind = sameKind ? old.EdgeKind : (int[])old.EdgeKind.Clone();
+        for (var c = 0; c < changed.Count; c++)
+        {
+            var e = changed[c];
+            if (!sameTo) To[e] = to[c];
+            if (!sameOwn) EdgeOwn[e] = own[c];
+            if (!sameSet) EdgeSet[e] = set[c];
+            if (!sameKind) EdgeKind[e] = kindOf[c];
         }
 
         // Each node's edges are its own in order, and a store's also its cluster's when a transfer ends at it on that
@@ -151,12 +170,14 @@ internal sealed partial class OnwardGraph
             // the changed edges' destinations and categories written where they lie.
             _outStart = nodes == old.NodeCount ? old._outStart : [.. old._outStart, .. Enumerable.Repeat(old._outStart[^1], nodes - old.NodeCount)];
             _outEdge = old._outEdge;
-            _outTo = (int[])old._outTo.Clone();
-            _outSet = (long[])old._outSet.Clone();
+            // (Shared with the old graph where no changed edge's destination or categories differ, as the arrays above.)
+            _outTo = sameTo ? old._outTo : (int[])old._outTo.Clone();
+            _outSet = sameSet ? old._outSet : (long[])old._outSet.Clone();
+            if (sameTo && sameSet) return;
             foreach (var at in PositionsOf(changed))
             {
-                _outTo[at] = To[_outEdge[at]];
-                _outSet[at] = EdgeSet[_outEdge[at]];
+                if (!sameTo) _outTo[at] = To[_outEdge[at]];
+                if (!sameSet) _outSet[at] = EdgeSet[_outEdge[at]];
             }
             return;
         }

@@ -193,7 +193,7 @@ public sealed partial class OnwardIndex
             var regime = w!.Regime;
             var before = w.Before;
             RegimeHops after;
-            var from = new List<int>();
+            int[] from;
             if (w.Search is { } search)
             {
                 // The lots that arrived at the region's nodes, interned in the graph's sets (one thread).
@@ -202,20 +202,19 @@ public sealed partial class OnwardIndex
                 walkedAll += w.Walked;
                 regionNodes += search.Order.Count(n => w.Region[n]);
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
-                var hops = Compared(before, old, search, regenerated, removed, added, from);
+                var hops = Compared(before, old, search, regenerated, removed, added, out from);
                 after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next, Pending = w.Pending };
                 mark?.Invoke(regime + ":hops");
             }
             else
             {
                 var fresh = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log2), _filter, log2);
-                var positions = new int[fresh.Hops.Length];
-                after = Diff(before, fresh, map, removed, added, positions);
-                from.AddRange(positions);
+                from = new int[fresh.Hops.Length];
+                after = Diff(before, fresh, map, removed, added, from);
                 mark?.Invoke(regime + ":full-search");
             }
             byRegime[regime] = after;
-            previous[regime] = [.. from];
+            previous[regime] = from;
         }
         return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
         {
@@ -306,7 +305,7 @@ public sealed partial class OnwardIndex
     /// <paramref name="from"/> receives, per hop, the previous hop's position when kept (else -1).
     /// </summary>
     private RegimeHops Compared(RegimeHops before, OnwardGraph old, RegimeSearch after, bool[] regenerated, List<TransferFact> removed,
-        List<TransferFact> added, List<int> from)
+        List<TransferFact> added, out int[] from)
     {
         var previous = new Dictionary<(int, int), int>();
         for (var i = 0; i < before.Hops.Length; i++)
@@ -315,10 +314,12 @@ public sealed partial class OnwardIndex
         }
         var chains = new ChainComparer(before.Search.Trace, after.Trace);
         var memo = new Dictionary<(int, long), CarriedData>();
+        // First the hops' places: runs of the previous hops kept as they are (a node not regenerated: its hops are the
+        // previous ones, side by side) and each regenerated node's candidates; then the arrays, at their size, filled by runs
+        // (a reroute regenerates about a hundred nodes of thousands: the rest is copied, not added hop by hop).
         var candidates = new List<(int Edge, CarriedData Data)>();
-        var edges = new List<int>(before.Hops.Length);
-        var nodes = new List<int>(before.Hops.Length);
-        var hops = new List<TransferFact>(before.Hops.Length);
+        var parts = new List<(int Node, int Start, int Count, bool Kept)>();
+        var total = 0;
         var p = 0;
         for (var k = 0; k < after.Order.Length; k++)
         {
@@ -326,44 +327,65 @@ public sealed partial class OnwardIndex
             if (!regenerated[node])
             {
                 for (; p < before.Hops.Length && regenerated[before.Nodes[p]]; p++) { }
-                for (; p < before.Hops.Length && before.Nodes[p] == node; p++)
-                {
-                    edges.Add(before.Edges[p]);
-                    nodes.Add(node);
-                    hops.Add(before.Hops[p]);
-                    from.Add(p);
-                }
+                var first = p;
+                for (; p < before.Hops.Length && before.Nodes[p] == node; p++) { }
+                if (p == first) continue;
+                if (parts.Count > 0 && parts[^1] is { Kept: true } last && last.Start + last.Count == first) parts[^1] = last with { Count = last.Count + p - first };
+                else parts.Add((node, first, p - first, true));
+                total += p - first;
                 continue;
             }
-            candidates.Clear();
+            var start = candidates.Count;
             after.HopsAt(k, _filter, memo, candidates);
-            foreach (var (e, data) in candidates)
+            if (candidates.Count == start) continue;
+            parts.Add((node, start, candidates.Count - start, false));
+            total += candidates.Count - start;
+        }
+        var edges = new int[total];
+        var nodes = new int[total];
+        var hops = new TransferFact[total];
+        from = new int[total];
+        var at = 0;
+        foreach (var (node, start, count, kept) in parts)
+        {
+            if (kept)
             {
-                var at = -1;
+                Array.Copy(before.Edges, start, edges, at, count);
+                Array.Copy(before.Nodes, start, nodes, at, count);
+                Array.Copy(before.Hops, start, hops, at, count);
+                for (var c = 0; c < count; c++) from[at + c] = start + c;
+                at += count;
+                continue;
+            }
+            for (var c = start; c < start + count; c++)
+            {
+                var (e, data) = candidates[c];
+                var keep = -1;
                 if (previous.Remove((e, node), out var i))
                 {
                     var was = before.Hops[i];
                     if (SameEdge(old.Transfers[e], after.Graph.Transfers[e]) && was.Hop == after.Trace.Length(node)
                         && StructuralEquality.Equal(was.Data, data) && StructuralEquality.Equal(was.Origin, after.Trace.Origin(node)) && chains.Same(node))
                     {
-                        at = i;
+                        keep = i;
                     }
                     else
                     {
                         removed.Add(was);
                     }
                 }
-                var hop = at >= 0 ? before.Hops[at] : after.BuildHop(e, node, data);
-                if (at < 0) added.Add(hop);
-                edges.Add(e);
-                nodes.Add(node);
-                hops.Add(hop);
-                from.Add(at);
+                var hop = keep >= 0 ? before.Hops[keep] : after.BuildHop(e, node, data);
+                if (keep < 0) added.Add(hop);
+                edges[at] = e;
+                nodes[at] = node;
+                hops[at] = hop;
+                from[at] = keep;
+                at++;
             }
         }
         // Hops of a node outside the region that it no longer reaches cannot exist (it is reached as before); the
         // regenerated nodes' previous hops not found again are gone.
         foreach (var i in previous.Values) removed.Add(before.Hops[i]);
-        return new RegimeHops(after, [.. edges], [.. nodes], [.. hops]);
+        return new RegimeHops(after, edges, nodes, hops);
     }
 }

@@ -475,6 +475,7 @@ public sealed partial class IncrementalEvaluation
         var comings = new List<Entry>();
         var goings = new List<Entry>();
         var searched = 0;
+        var hopsBefore = _hops;
         if (moved.Count > 0)
         {
             // The moved flows' new edges: only the regimes they reach are searched again, and only hops that changed come and go.
@@ -484,6 +485,7 @@ public sealed partial class IncrementalEvaluation
             TrimFilter();
             Step("onward-index");
             searched = update.RegimesSearched.Count;
+            hopsBefore = _hops;
             PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
             // The moved shares' tally now sums the new version's transfers.
             _exportTally = nextTally?.Moved([], [], _index);
@@ -525,9 +527,15 @@ public sealed partial class IncrementalEvaluation
             }
             // Hops came and went mid-order: the facts after the direct ones are numbered again (which fact is first matters
             // only where facts share a finding id: the kept report looks at those again).
-            order.RemoveRange(_prefix, order.Count - _prefix);
-            foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
-            for (var k = _prefix; k < order.Count; k++) order[k].Ordinal = k;
+            // The regimes before the first whose hops changed keep their places and numbers: only the rest is numbered again.
+            var start = _prefix;
+            var regimes = _index!.Regimes;
+            var r0 = 0;
+            for (; r0 < regimes.Count && hopsBefore.TryGetValue(regimes[r0], out var had) && ReferenceEquals(had, _hops[regimes[r0]]); r0++)
+                start += had.Length;
+            order.RemoveRange(start, order.Count - start);
+            for (var r = r0; r < regimes.Count; r++) order.AddRange(_hops[regimes[r]]);
+            for (var k = start; k < order.Count; k++) order[k].Ordinal = k;
             kept.Reordered(dirty);
             foreach (var e in comings)
             {
@@ -725,7 +733,8 @@ public sealed partial class IncrementalEvaluation
             var had = _hops.GetValueOrDefault(regime);
             if (had is not null && !update.RegimesSearched.Contains(regime))
             {
-                foreach (var e in had) e.Stamp = stamp;
+                // Kept as they are: not stamped (only the searched regimes' entries are looked at for hops gone, below, and
+                // a direct fact's match never takes a hop's entry), so a reroute does not write every kept hop's entry.
                 hops[regime] = had;
                 continue;
             }
