@@ -3,7 +3,9 @@ using ComplianceEngine.Cli.Commands;
 using ComplianceEngine.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ComplianceEngine.Cli;
 
@@ -81,6 +83,10 @@ public static class CliApp
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             logging.SetMinimumLevel(LogLevel.Warning);
         });
+        // The console logger is built when the first message reaches it, not with the first service that takes a logger.
+        builder.Services.RemoveAll<ILoggerProvider>();
+        builder.Services.AddSingleton<ConsoleLoggerProvider>();
+        builder.Services.AddSingleton<ILoggerProvider, DeferredLoggerProvider<ConsoleLoggerProvider>>();
         builder.Services.AddComplianceEngine(builder.Configuration);
         return builder;
     }

@@ -48,7 +48,28 @@ public sealed class StartupTests
         using var host = CliApp.CreateHostBuilder().Build();
 
         var provider = Assert.Single(host.GetServices<ILoggerProvider>());
-        Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(provider);
+        var deferred = Assert.IsType<DeferredLoggerProvider<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>>(provider);
+        Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(deferred.Provider);
+    }
+
+    [Fact]
+    public void HostBuilder_ConsoleLogger_BuiltOnlyWhenSomethingIsLogged()
+    {
+        using var host = CliApp.CreateHostBuilder().Build();
+        var deferred = Assert.IsType<DeferredLoggerProvider<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>>(
+            Assert.Single(host.GetServices<ILoggerProvider>()));
+
+        // What every command does: take a logger, ask whether debug messages are wanted (the CLI logs warnings and up).
+        var logger = host.GetRequiredService<ILogger<StartupTests>>();
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
+        logger.LogDebug("not written");
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
+        Assert.False(deferred.IsBuilt);
+
+        logger.LogWarning("written by the console logger");
+
+        Assert.True(deferred.IsBuilt);
+        Assert.Same(host.GetRequiredService<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(), deferred.Provider);
     }
 
     [Fact]
