@@ -3,7 +3,9 @@ using ComplianceEngine.Cli.Commands;
 using ComplianceEngine.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ComplianceEngine.Cli;
 
@@ -68,19 +70,31 @@ public static class CliApp
     /// loggers and a file-system watcher on every folder under the binary to reload appsettings), and building one costs
     /// start-up time and assemblies. (<c>compliance serve</c> builds a server host of its own, with ASP.NET Core's defaults.)
     /// </summary>
-    internal static CliHostBuilder CreateHostBuilder()
+    internal static CliHostBuilder CreateHostBuilder() => CreateHostBuilder(AppContext.BaseDirectory);
+
+    /// <summary>The CLI's services, with the settings files of <paramref name="directory"/> (the binary's).</summary>
+    internal static CliHostBuilder CreateHostBuilder(string directory)
     {
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : "Production";
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables();
+        var configuration = new ConfigurationBuilder();
+        foreach (var name in (string[])["appsettings.json", $"appsettings.{environment}.json"])
+        {
+            // Both files are optional and read once: one that is not there adds nothing, so its source is left out, and
+            // with it the file provider and JSON reader that every start paid for to find no file.
+            var file = Path.Combine(directory, name);
+            if (File.Exists(file)) configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
+        }
+        configuration.AddEnvironmentVariables();
         var builder = new CliHostBuilder(configuration);
         builder.Services.AddLogging(logging =>
         {
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             logging.SetMinimumLevel(LogLevel.Warning);
         });
+        // The console logger is built when the first message reaches it, not with the first service that takes a logger.
+        builder.Services.RemoveAll<ILoggerProvider>();
+        builder.Services.AddSingleton<ConsoleLoggerProvider>();
+        builder.Services.AddSingleton<ILoggerProvider, DeferredLoggerProvider<ConsoleLoggerProvider>>();
         builder.Services.AddComplianceEngine(builder.Configuration);
         return builder;
     }

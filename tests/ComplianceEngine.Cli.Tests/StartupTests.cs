@@ -26,11 +26,35 @@ public sealed class StartupTests
     [Fact]
     public void HostBuilder_ConfigurationFiles_AreReadOnceNotWatched()
     {
-        var builder = CliApp.CreateHostBuilder();
+        using var folder = new SettingsFolder();
+        var builder = CliApp.CreateHostBuilder(folder.Path);
 
         var files = builder.Sources.OfType<FileConfigurationSource>().ToList();
         Assert.NotEmpty(files); // appsettings.json and appsettings.{environment}.json beside the binary, still read
         Assert.All(files, f => Assert.False(f.ReloadOnChange, $"{f.Path} is watched for changes"));
+    }
+
+    [Fact]
+    public void HostBuilder_NoSettingsFiles_NoFileSources()
+    {
+        using var folder = new SettingsFolder(write: false);
+
+        var builder = CliApp.CreateHostBuilder(folder.Path);
+
+        Assert.Empty(builder.Sources.OfType<FileConfigurationSource>());
+        Assert.Contains(builder.Sources, s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+    }
+
+    [Fact]
+    public void HostBuilder_SettingsFiles_ConfigureTheEngine_TheEnvironmentFileLast()
+    {
+        using var folder = new SettingsFolder();
+
+        using var host = CliApp.CreateHostBuilder(folder.Path).Build();
+
+        var options = host.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.ComplianceEngineOptions>>().Value;
+        Assert.Equal(12345, options.MaxFileBytes); // appsettings.json
+        Assert.Equal(17, options.MaxDepth);        // appsettings.{environment}.json over appsettings.json's 9
     }
 
     [Fact]
@@ -48,13 +72,35 @@ public sealed class StartupTests
         using var host = CliApp.CreateHostBuilder().Build();
 
         var provider = Assert.Single(host.GetServices<ILoggerProvider>());
-        Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(provider);
+        var deferred = Assert.IsType<DeferredLoggerProvider<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>>(provider);
+        Assert.IsType<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(deferred.Provider);
+    }
+
+    [Fact]
+    public void HostBuilder_ConsoleLogger_BuiltOnlyWhenSomethingIsLogged()
+    {
+        using var host = CliApp.CreateHostBuilder().Build();
+        var deferred = Assert.IsType<DeferredLoggerProvider<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>>(
+            Assert.Single(host.GetServices<ILoggerProvider>()));
+
+        // What every command does: take a logger, ask whether debug messages are wanted (the CLI logs warnings and up).
+        var logger = host.GetRequiredService<ILogger<StartupTests>>();
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
+        logger.LogDebug("not written");
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
+        Assert.False(deferred.IsBuilt);
+
+        logger.LogWarning("written by the console logger");
+
+        Assert.True(deferred.IsBuilt);
+        Assert.Same(host.GetRequiredService<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(), deferred.Provider);
     }
 
     [Fact]
     public void HostBuilder_AppSettingsBesideTheBinary_ConfigureTheEngine()
     {
-        var builder = CliApp.CreateHostBuilder();
+        using var folder = new SettingsFolder();
+        var builder = CliApp.CreateHostBuilder(folder.Path);
 
         var files = builder.Sources.OfType<FileConfigurationSource>().Select(f => f.Path).ToList();
         Assert.Contains("appsettings.json", files);
@@ -74,5 +120,22 @@ public sealed class StartupTests
 
     [Fact]
     public void WarmUp_NoArguments_DoesNothing() => Assert.False(CliApp.WarmUp([]));
-}
 
+    /// <summary>A folder standing for the binary's, with appsettings.json and appsettings.{environment}.json (or none).</summary>
+    private sealed class SettingsFolder : IDisposable
+    {
+        public SettingsFolder(bool write = true)
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ce-settings-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path);
+            if (!write) return;
+            var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : "Production";
+            File.WriteAllText(System.IO.Path.Combine(Path, "appsettings.json"), """{"ComplianceEngine": {"MaxFileBytes": 12345, "MaxDepth": 9}}""");
+            File.WriteAllText(System.IO.Path.Combine(Path, $"appsettings.{environment}.json"), """{"ComplianceEngine": {"MaxDepth": 17}}""");
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}

@@ -20,21 +20,21 @@ public sealed class ClusterValidator : AbstractValidator<Cluster>
     /// <summary>Creates the validator.</summary>
     public ClusterValidator()
     {
+        // One rule for the cluster as a whole (FluentValidation compiles each RuleFor's expression at every start); each
+        // check keeps its own condition, code, message and position.
         RuleFor(c => c)
             .Must(c => c.Region is not null || c.Country is not null)
-            .When(c => c.Provider is not ("onprem" or "edge" or "other"))
+            .When(c => c.Provider is not ("onprem" or "edge" or "other"), ApplyConditionTo.CurrentValidator)
             .WithErrorCode(DiagnosticCodes.MissingField)
             .WithMessage(c => $"Cluster '{c.Name}': give 'region' (a {c.Provider} region) or 'country'")
-            .WithState(c => c.Info.Location);
-        RuleFor(c => c)
+            .WithState(c => c.Info.Location)
             .Must(c => c.Country is not null)
-            .When(c => c.Provider is "onprem" or "edge" or "other")
+            .When(c => c.Provider is "onprem" or "edge" or "other", ApplyConditionTo.CurrentValidator)
             .WithErrorCode(DiagnosticCodes.MissingField)
             .WithMessage(c => $"Cluster '{c.Name}': 'country' is required for {c.Provider} clusters (their region is not in the catalog)")
-            .WithState(c => c.Info.Location);
-        // Rules compare `environment` with `production` (the default); another spelling of it would make a production
-        // cluster look like a non-production one to every such rule, silently.
-        RuleFor(c => c)
+            .WithState(c => c.Info.Location)
+            // Rules compare `environment` with `production` (the default); another spelling of it would make a production
+            // cluster look like a non-production one to every such rule, silently.
             .Must(c => c.Environment == "production" || !ProductionSpellings.Contains(c.Environment))
             .WithErrorCode(DiagnosticCodes.InvalidValue)
             .WithMessage(c => $"Cluster '{c.Name}': 'environment' is '{c.Environment}', did you mean 'production'? Rules compare the environment with 'production' exactly")
@@ -55,8 +55,7 @@ public sealed class DataStoreValidator : AbstractValidator<DataStore>
             .Must(s => (s.Cluster is null) != (s.Recipient is null))
             .WithErrorCode(DiagnosticCodes.MissingField)
             .WithMessage(s => $"DataStore '{s.Name}': give exactly one of 'cluster' or 'recipient'")
-            .WithState(s => s.Info.Location);
-        RuleFor(s => s)
+            .WithState(s => s.Info.Location)
             .Must(s => s.SensitiveIndividuals is null || s.Individuals is null || s.SensitiveIndividuals <= s.Individuals)
             .WithMessage(s => $"DataStore '{s.Name}': sensitiveIndividuals ({s.SensitiveIndividuals}) is larger than individuals ({s.Individuals})")
             .WithState(s => s.Info.Location);
@@ -82,8 +81,7 @@ public sealed class DataFlowValidator : AbstractValidator<DataFlow>
         RuleFor(f => f)
             .Must(f => f.From.Name != f.To.Name || f.From.Name.Length == 0)
             .WithMessage(f => $"DataFlow '{f.Name}': 'from' and 'to' are the same ('{f.From.Name}')")
-            .WithState(f => f.To.Location);
-        RuleFor(f => f)
+            .WithState(f => f.To.Location)
             .Must(f => f.SensitiveIndividuals is null || f.Individuals is null || f.SensitiveIndividuals <= f.Individuals)
             .WithMessage(f => $"DataFlow '{f.Name}': sensitiveIndividuals ({f.SensitiveIndividuals}) is larger than individuals ({f.Individuals})")
             .WithState(f => f.Info.Location);
