@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
 
@@ -77,13 +78,20 @@ internal sealed partial class OnwardGraph
 
         var regimes = new HashSet<string>(StringComparer.Ordinal);
         var unknownOrigin = false;
+        // Exporters' regime lists are shared arrays (one per site): each distinct list is read once, not once per edge.
+        var lists = new HashSet<string[]>(ReferenceEqualityComparer.Instance);
+        string[]? lastList = null;
         foreach (var t in edges)
         {
-            foreach (var r in t.Source.Regimes)
+            var source = t.Source;
+            unknownOrigin |= source.Country is null;
+            var list = ImmutableCollectionsMarshal.AsArray(source.Regimes);
+            if (list is null || ReferenceEquals(list, lastList) || !lists.Add(list)) continue;
+            lastList = list;
+            foreach (var r in list)
             {
                 if (regimesToFollow is null || regimesToFollow.Contains(r)) regimes.Add(r);
             }
-            unknownOrigin |= t.Source.Country is null;
         }
         var ordered = regimes.Order(StringComparer.Ordinal).ToList();
         // Data that leaves a site of unknown country may carry any regime: it is followed onward as its own search.
@@ -263,7 +271,8 @@ internal sealed partial class OnwardGraph
         {
             // The edges a hop of the regime may be wanted along (asked once per edge, not per hop).
             candidates = new bool[count];
-            for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
+            if (filter is IEdgeBatchHopFilter batch) batch.MayWantEach(regime, bound, candidates);
+            else for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
             Live(candidates, live, scratch.Stack);
         }
         else
