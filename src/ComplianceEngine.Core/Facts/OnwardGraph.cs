@@ -279,7 +279,6 @@ internal sealed partial class OnwardGraph
         {
             Array.Fill(live, SearchScratch.Leaves, 0, nodes);
         }
-        var (lastFrom, lastKind, lastOwn) = (-1, -1, CategoryBits.Nothing);
         for (var i = 0; i < count; i++)
         {
             if (!bound[i]) continue;
@@ -292,16 +291,12 @@ internal sealed partial class OnwardGraph
             // What the regime's data is where it starts: the lot that leaves along each edge (everything, if it says nothing).
             // A lot's categories only grow, so each (node, kind) changes at most once per category: only what grew is passed
             // on, and the search is linear in the lots that move.
-            // A node's edges often start the same lot one after another: growing it again would change nothing (no lookup).
-            var (kind, own) = (EdgeKind[i], EdgeOwn[i]);
-            var again = from == lastFrom && kind == lastKind && own == lastOwn;
-            (lastFrom, lastKind, lastOwn) = (from, kind, own);
-            if (!again && live[from] != SearchScratch.Dead && own != CategoryBits.Nothing && lots.Grow(from, kind, own, categories) && !queued[from])
+            if (live[from] != SearchScratch.Dead && EdgeOwn[i] != CategoryBits.Nothing && lots.Grow(from, EdgeKind[i], EdgeOwn[i], categories) && !queued[from])
             {
                 queued[from] = true;
                 queue.Enqueue(from);
             }
-            counts.Add(kind, edges[i].Held);
+            counts.Add(EdgeKind[i], edges[i].Held);
         }
         var grewKinds = scratch.GrewKinds;
         var grewCategories = scratch.GrewCategories;
