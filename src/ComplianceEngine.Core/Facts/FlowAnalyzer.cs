@@ -355,13 +355,3 @@ internal interface IOnwardHopFilter
     /// </summary>
     bool MayWant(int edge, string regime);
 }
-
-/// <summary>An onward hop filter that answers <see cref="IOnwardHopFilter.MayWant"/> for every edge of a regime at once.</summary>
-internal interface IEdgeBatchHopFilter : IOnwardHopFilter
-{
-    /// <summary>
-    /// Sets <c>candidates[e]</c> to whether <c>!bound[e]</c> and <see cref="IOnwardHopFilter.MayWant"/>(e, <paramref name="regime"/>),
-    /// for every edge the filter was prepared for (the same answers, without a call per edge).
-    /// </summary>
-    void MayWantEach(string regime, bool[] bound, bool[] candidates);
-}

@@ -271,15 +271,10 @@ internal sealed class LotCounts(int kinds)
     private readonly bool[] _unknown = new bool[kinds];
     private readonly bool[] _sensitiveUnknown = new bool[kinds];
     private readonly HashSet<(int, CarriedData)> _counted = new(KindDataComparer.Instance);
-    private int _lastKind = -1;
-    private CarriedData? _lastHeld;
 
     /// <summary>Counts <paramref name="held"/> (the data at a seed) toward kind <paramref name="kind"/>, once.</summary>
     public void Add(int kind, CarriedData held)
     {
-        // A store's edges often come one after another: the same pair again is counted already (no lookup).
-        if (kind == _lastKind && ReferenceEquals(held, _lastHeld)) return;
-        (_lastKind, _lastHeld) = (kind, held);
         if (!_counted.Add((kind, held))) return;
         if (held.Individuals is { } n) _individuals[kind] = (_individuals[kind] ?? 0) + n;
         else _unknown[kind] = true;

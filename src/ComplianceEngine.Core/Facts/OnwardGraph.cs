@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
 
@@ -78,20 +77,13 @@ internal sealed partial class OnwardGraph
 
         var regimes = new HashSet<string>(StringComparer.Ordinal);
         var unknownOrigin = false;
-        // Exporters' regime lists are shared arrays (one per site): each distinct list is read once, not once per edge.
-        var lists = new HashSet<string[]>(ReferenceEqualityComparer.Instance);
-        string[]? lastList = null;
         foreach (var t in edges)
         {
-            var source = t.Source;
-            unknownOrigin |= source.Country is null;
-            var list = ImmutableCollectionsMarshal.AsArray(source.Regimes);
-            if (list is null || ReferenceEquals(list, lastList) || !lists.Add(list)) continue;
-            lastList = list;
-            foreach (var r in list)
+            foreach (var r in t.Source.Regimes)
             {
                 if (regimesToFollow is null || regimesToFollow.Contains(r)) regimes.Add(r);
             }
+            unknownOrigin |= t.Source.Country is null;
         }
         var ordered = regimes.Order(StringComparer.Ordinal).ToList();
         // Data that leaves a site of unknown country may carry any regime: it is followed onward as its own search.
@@ -271,8 +263,7 @@ internal sealed partial class OnwardGraph
         {
             // The edges a hop of the regime may be wanted along (asked once per edge, not per hop).
             candidates = new bool[count];
-            if (filter is IEdgeBatchHopFilter batch) batch.MayWantEach(regime, bound, candidates);
-            else for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
+            for (var i = 0; i < count; i++) candidates[i] = !bound[i] && (filter is null || filter.MayWant(i, regime));
             Live(candidates, live, scratch.Stack);
         }
         else

@@ -18,7 +18,7 @@ namespace ComplianceEngine.Core.Rules;
 /// A hop is built when some rule passes all three tests. A condition that mixes edge and data fields, or anything not
 /// recognised, is not used to drop hops: the verdicts are the same.
 /// </summary>
-internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter, IEdgeBatchHopFilter
+internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
 {
     /// <summary>Fields an onward hop shares with its edge (and fields of the evaluation itself).</summary>
     private static readonly FrozenSet<string> EdgeFields = new[]
@@ -178,29 +178,6 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
             if ((_edges[(edge * _words) + w] & regimeMask[w]) != 0) return true;
         }
         return false;
-    }
-
-    /// <inheritdoc />
-    /// <remarks>The regime's mask is looked up once (a search run ahead asks while another thread asks <see cref="Wanted"/> about another regime).</remarks>
-    public void MayWantEach(string regime, bool[] bound, bool[] candidates)
-    {
-        ArgumentNullException.ThrowIfNull(bound);
-        ArgumentNullException.ThrowIfNull(candidates);
-        var regimeMask = _byRegime.TryGetValue(regime, out var known) ? known : Regime(regime);
-        var edges = _edges;
-        var count = candidates.Length;
-        if (_words == 1)
-        {
-            var mask = regimeMask[0];
-            for (var e = 0; e < count; e++) candidates[e] = !bound[e] && (edges[e] & mask) != 0;
-            return;
-        }
-        for (var e = 0; e < count; e++)
-        {
-            var may = false;
-            for (var w = 0; w < _words && !may; w++) may = (edges[(e * _words) + w] & regimeMask[w]) != 0;
-            candidates[e] = !bound[e] && may;
-        }
     }
 
     /// <summary>Masks kept per carried data (a cache; a long-lived filter sees new lists with each version of an estate).</summary>
