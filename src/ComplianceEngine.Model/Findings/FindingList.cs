@@ -40,18 +40,10 @@ public readonly struct FindingFields
 {
     /// <summary>The fields of <paramref name="finding"/>.</summary>
     public FindingFields(Finding finding)
+        : this((finding ?? throw new ArgumentNullException(nameof(finding))).RuleId, finding.RuleTitle, finding.Jurisdiction,
+            finding.Severity, finding.Status, finding.Subject, finding.Path, finding.Place, finding.Evidence,
+            finding.RootCause is { } root && !string.Equals(root, finding.Id, StringComparison.Ordinal))
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        RuleId = finding.RuleId;
-        RuleTitle = finding.RuleTitle;
-        Jurisdiction = finding.Jurisdiction;
-        Severity = finding.Severity;
-        Status = finding.Status;
-        Subject = finding.Subject;
-        Path = finding.Path;
-        Place = finding.Place;
-        Evidence = finding.Evidence;
-        CausedByAnother = finding.RootCause is { } root && !string.Equals(root, finding.Id, StringComparison.Ordinal);
     }
 
     /// <summary>Fields given one by one (a source that keeps rows).</summary>
