@@ -26,18 +26,18 @@ public sealed class ClusterValidator : AbstractValidator<Cluster>
             .Must(c => c.Region is not null || c.Country is not null)
             .When(c => c.Provider is not ("onprem" or "edge" or "other"), ApplyConditionTo.CurrentValidator)
             .WithErrorCode(DiagnosticCodes.MissingField)
-            .WithMessage(c => $"Cluster '{c.Name}': give 'region' (a {c.Provider} region) or 'country'")
+            .WithText(c => $"Cluster '{c.Name}': give 'region' (a {c.Provider} region) or 'country'")
             .WithState(c => c.Info.Location)
             .Must(c => c.Country is not null)
             .When(c => c.Provider is "onprem" or "edge" or "other", ApplyConditionTo.CurrentValidator)
             .WithErrorCode(DiagnosticCodes.MissingField)
-            .WithMessage(c => $"Cluster '{c.Name}': 'country' is required for {c.Provider} clusters (their region is not in the catalog)")
+            .WithText(c => $"Cluster '{c.Name}': 'country' is required for {c.Provider} clusters (their region is not in the catalog)")
             .WithState(c => c.Info.Location)
             // Rules compare `environment` with `production` (the default); another spelling of it would make a production
             // cluster look like a non-production one to every such rule, silently.
             .Must(c => c.Environment == "production" || !ProductionSpellings.Contains(c.Environment))
             .WithErrorCode(DiagnosticCodes.InvalidValue)
-            .WithMessage(c => $"Cluster '{c.Name}': 'environment' is '{c.Environment}', did you mean 'production'? Rules compare the environment with 'production' exactly")
+            .WithText(c => $"Cluster '{c.Name}': 'environment' is '{c.Environment}', did you mean 'production'? Rules compare the environment with 'production' exactly")
             .WithState(c => c.Info.Location);
     }
 
@@ -54,20 +54,20 @@ public sealed class DataStoreValidator : AbstractValidator<DataStore>
         RuleFor(s => s)
             .Must(s => (s.Cluster is null) != (s.Recipient is null))
             .WithErrorCode(DiagnosticCodes.MissingField)
-            .WithMessage(s => $"DataStore '{s.Name}': give exactly one of 'cluster' or 'recipient'")
+            .WithText(s => $"DataStore '{s.Name}': give exactly one of 'cluster' or 'recipient'")
             .WithState(s => s.Info.Location)
             .Must(s => s.SensitiveIndividuals is null || s.Individuals is null || s.SensitiveIndividuals <= s.Individuals)
-            .WithMessage(s => $"DataStore '{s.Name}': sensitiveIndividuals ({s.SensitiveIndividuals}) is larger than individuals ({s.Individuals})")
+            .WithText(s => $"DataStore '{s.Name}': sensitiveIndividuals ({s.SensitiveIndividuals}) is larger than individuals ({s.Individuals})")
             .WithState(s => s.Info.Location);
         // A copy onto the store's own cluster, or a backup to itself, moves nothing: the copy meant (to another
         // cluster or store) is then judged nowhere.
         RuleForEach(s => s.Replicas)
             .Must((s, r) => s.Cluster is null || r.Name != s.Cluster.Name)
-            .WithMessage((s, r) => $"DataStore '{s.Name}': replica '{r.Name}' is the cluster the store is on; name the cluster that holds the copy")
+            .WithText((s, r) => $"DataStore '{s.Name}': replica '{r.Name}' is the cluster the store is on; name the cluster that holds the copy")
             .WithState((_, r) => r.Location);
         RuleForEach(s => s.Backups)
             .Must((s, b) => b.Name != s.Name)
-            .WithMessage((s, b) => $"DataStore '{s.Name}' backs up to itself ('{b.Name}'); name the store that receives its backups")
+            .WithText((s, b) => $"DataStore '{s.Name}' backs up to itself ('{b.Name}'); name the store that receives its backups")
             .WithState((_, b) => b.Location);
     }
 }
@@ -80,10 +80,10 @@ public sealed class DataFlowValidator : AbstractValidator<DataFlow>
     {
         RuleFor(f => f)
             .Must(f => f.From.Name != f.To.Name || f.From.Name.Length == 0)
-            .WithMessage(f => $"DataFlow '{f.Name}': 'from' and 'to' are the same ('{f.From.Name}')")
+            .WithText(f => $"DataFlow '{f.Name}': 'from' and 'to' are the same ('{f.From.Name}')")
             .WithState(f => f.To.Location)
             .Must(f => f.SensitiveIndividuals is null || f.Individuals is null || f.SensitiveIndividuals <= f.Individuals)
-            .WithMessage(f => $"DataFlow '{f.Name}': sensitiveIndividuals ({f.SensitiveIndividuals}) is larger than individuals ({f.Individuals})")
+            .WithText(f => $"DataFlow '{f.Name}': sensitiveIndividuals ({f.SensitiveIndividuals}) is larger than individuals ({f.Individuals})")
             .WithState(f => f.Info.Location);
     }
 }

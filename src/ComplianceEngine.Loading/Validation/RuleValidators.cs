@@ -22,31 +22,31 @@ public sealed partial class RuleDefinitionValidator : AbstractValidator<RuleDefi
     {
         RuleFor(r => r)
             .Must(r => IdPattern().IsMatch(r.Id)).WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': id must be upper-case letters, digits, '.' and '-' (e.g. GDPR-CH5-TRANSFER)").WithState(r => r.Location)
+            .WithText(r => $"rule '{r.Id}': id must be upper-case letters, digits, '.' and '-' (e.g. GDPR-CH5-TRANSFER)").WithState(r => r.Location)
             .Must(r => NotEmpty(r.Title)).WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': title must not be empty").WithState(r => r.Location)
+            .WithText(r => $"rule '{r.Id}': title must not be empty").WithState(r => r.Location)
             .Must(r => NotEmpty(r.Jurisdiction)).WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': jurisdiction must not be empty").WithState(r => r.Location)
+            .WithText(r => $"rule '{r.Id}': jurisdiction must not be empty").WithState(r => r.Location)
             .Must(r => !r.Citations.IsDefaultOrEmpty).WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': at least one citation (instrument and article) is required").WithState(r => r.Location);
+            .WithText(r => $"rule '{r.Id}': at least one citation (instrument and article) is required").WithState(r => r.Location);
         RuleForEach(r => r.Citations).Must(c => c.Instrument.Length > 0 && c.Article.Length > 0)
             .WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': every citation needs an instrument and an article").WithState(r => r.Location);
+            .WithText(r => $"rule '{r.Id}': every citation needs an instrument and an article").WithState(r => r.Location);
         RuleForEach(r => r.Citations).Must(c => c.Url is null || Uri.TryCreate(c.Url, UriKind.Absolute, out _))
             .WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage((r, c) => $"rule '{r.Id}': citation url '{c.Url}' is not an absolute URL").WithState(r => r.Location);
+            .WithText((r, c) => $"rule '{r.Id}': citation url '{c.Url}' is not an absolute URL").WithState(r => r.Location);
         RuleFor(r => r)
             .Must(r => r.Effective.From is null || r.Effective.Until is null || r.Effective.From < r.Effective.Until)
             .WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': effective.from ({r.Effective.From:yyyy-MM-dd}) must be before effective.until ({r.Effective.Until:yyyy-MM-dd})")
+            .WithText(r => $"rule '{r.Id}': effective.from ({r.Effective.From:yyyy-MM-dd}) must be before effective.until ({r.Effective.Until:yyyy-MM-dd})")
             .WithState(r => r.Location)
             .Must(r => NotEmpty(r.Message)).WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': message must not be empty").WithState(r => r.Location)
+            .WithText(r => $"rule '{r.Id}': message must not be empty").WithState(r => r.Location)
             .Must(r => NotEmpty(r.Remediation)).WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': remediation must not be empty").WithState(r => r.Location)
+            .WithText(r => $"rule '{r.Id}': remediation must not be empty").WithState(r => r.Location)
             .Must(r => r.Confidence != Confidence.Unverified || r.Message.Contains("UNVERIFIED", StringComparison.Ordinal))
             .WithErrorCode(DiagnosticCodes.RuleInvalid)
-            .WithMessage(r => $"rule '{r.Id}': a rule with confidence 'unverified' must say UNVERIFIED in its message")
+            .WithText(r => $"rule '{r.Id}': a rule with confidence 'unverified' must say UNVERIFIED in its message")
             .WithState(r => r.Location);
     }
 
@@ -63,15 +63,15 @@ public sealed class AdequacyEntryValidator : AbstractValidator<AdequacyEntry>
         RuleFor(a => a)
             .Must(a => (a.Country is null) != (a.Group is null))
             .WithErrorCode(DiagnosticCodes.CatalogInvalid)
-            .WithMessage("an adequacy entry needs exactly one of 'country' or 'group'").WithState(a => a.Location)
+            .WithText("an adequacy entry needs exactly one of 'country' or 'group'").WithState(a => a.Location)
             .Must(a => RuleDefinitionValidator.NotEmpty(a.Decision)).WithErrorCode(DiagnosticCodes.CatalogInvalid)
-            .WithMessage("an adequacy entry needs the decision that grants it").WithState(a => a.Location)
+            .WithText("an adequacy entry needs the decision that grants it").WithState(a => a.Location)
             .Must(a => a.Effective.From is null || a.Effective.Until is null || a.Effective.From < a.Effective.Until)
             .WithErrorCode(DiagnosticCodes.CatalogInvalid)
-            .WithMessage(a => $"adequacy entry for {a.Country ?? a.Group}: 'from' must be before 'until'").WithState(a => a.Location);
+            .WithText(a => $"adequacy entry for {a.Country ?? a.Group}: 'from' must be before 'until'").WithState(a => a.Location);
         RuleForEach(a => a.Conditions).Must(c => c.Certification is not null || c.ExporterNotIn.Length > 0)
             .WithErrorCode(DiagnosticCodes.CatalogInvalid)
-            .WithMessage(a => $"adequacy entry for {a.Country ?? a.Group}: a condition needs 'certification' or 'exporterNotIn'")
+            .WithText(a => $"adequacy entry for {a.Country ?? a.Group}: a condition needs 'certification' or 'exporterNotIn'")
             .WithState((a, c) => c.Location);
     }
 }
