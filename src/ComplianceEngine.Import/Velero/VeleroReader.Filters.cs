@@ -17,8 +17,11 @@ internal static partial class VeleroReader
 {
     private const string Pods = "pods", Claims = "persistentvolumeclaims", Volumes = "persistentvolumes";
 
-    /// <summary>The ways a backup reaches a store's volumes: any at all (<see cref="Data"/>), and through a claim or volume, which snapshots take (<see cref="Snapshots"/>).</summary>
-    private sealed record VolumePaths(bool Data, bool Snapshots, SourceLocation At);
+    /// <summary>
+    /// The ways a backup reaches a store's volumes: any at all (<see cref="Data"/>), and through a claim or volume, which
+    /// snapshots take (<see cref="Snapshots"/>); <see cref="Filters"/> names the filters that decide it, for messages.
+    /// </summary>
+    private sealed record VolumePaths(bool Data, bool Snapshots, SourceLocation At, string Filters = "resource filters");
 
     private static readonly string[] OldFilters = ["includedResources", "excludedResources", "includeClusterResources"];
     private static readonly string[] ScopedFilters = ["includedNamespaceScopedResources", "excludedNamespaceScopedResources", "includedClusterScopedResources", "excludedClusterScopedResources"];
@@ -27,7 +30,7 @@ internal static partial class VeleroReader
     /// How the backup's resource filters reach the volumes of the stores it backs up; null when they cannot be read (the
     /// old and the scoped filters together, which Velero fails at validation, or an item that is not text): an error.
     /// </summary>
-    private static VolumePaths? PathsOf(ImportSession session, string owner, Cursor spec)
+    private static VolumePaths? PathsOf(ImportSession session, string owner, Cursor spec, Cursor? includeExclude = null)
     {
         var old = OldFilters.Where(k => spec[k].Exists).ToList();
         var scoped = ScopedFilters.Where(k => spec[k].Exists).ToList();
@@ -57,6 +60,9 @@ internal static partial class VeleroReader
         List<string> L(string key) => lists.GetValueOrDefault(key) ?? [];
         var allNamespaces = spec["excludedNamespaces"].Strings.Count == 0
             && spec["includedNamespaces"].Strings is var ns && (ns.Count == 0 || (ns.Count == 1 && ns[0] == "*"));
+
+        if (includeExclude is { } policy)
+            return WithIncludeExcludePolicy(session, owner, spec, old, lists, allNamespaces, policy);
 
         bool pods, claims, volumesDirect;
         if (scoped.Count > 0)

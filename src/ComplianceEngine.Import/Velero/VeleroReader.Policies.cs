@@ -47,27 +47,12 @@ internal static partial class VeleroReader
         Dictionary<NativeDraft, PolicyOutcome> All(string why)
         {
             session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
-                $"{what} is not applied: {why}; its volumePolicies can skip volumes or choose fs-backup (to the storage location) or snapshots, so every volume is read as copied as the backup's own settings say, and the snapshot locations as used whatever snapshotVolumes or defaultVolumesToFsBackup say (over-reported at worst)",
+                $"{what} is not applied: {why}; its includeExcludePolicy can add resources to the backup's scoped filters, and its volumePolicies can skip volumes or choose fs-backup (to the storage location) or snapshots, so every volume is read as copied as the backup's own settings say, and the snapshot locations as used whatever snapshotVolumes or defaultVolumesToFsBackup say (over-reported at worst)",
                 policy.Location);
             return stores.ToDictionary(s => s, _ => new PolicyOutcome(true, VolumeAction.Undecided, why));
         }
-        if (policy["kind"].String is { } kind && !kind.Equals("configmap", StringComparison.OrdinalIgnoreCase))
-            return All($"its kind is '{kind}', and Velero reads resource policies from a configmap only");
-        var map = configMaps.Where(c => c.Name == name && c.Namespace == o.Namespace).ToList();
-        if (map.Count != 1)
-            return All(map.Count == 0 ? "the ConfigMap is not among the inputs (a ConfigMap in the backup's namespace with one data key holding volumePolicies)" : "the inputs hold it more than once");
-        var text = map[0].Object["data"].Entries.Single().Value;
-        var bag = new DiagnosticBag();
-        var nodes = SafeYamlReader.Read(text.String!, map[0].Document.File, bag);
-        if (bag.HasErrors || nodes.Count != 1 || nodes[0] is not YamlMapping root)
-            return All("its data is not a YAML mapping of resource policies");
-        var policies = new Cursor(root, "", false, text.Location);
-        if (policies["version"].String != "v1")
-            return All($"its version is '{policies["version"].String}', and Velero supports v1 only (it fails the backup's validation otherwise)");
-        if (policies["includeExcludePolicy"].Exists)
-            session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
-                $"{what}: its includeExcludePolicy is not applied (it can narrow the resources backed up); every resource its other filters take is read as backed up (over-reported at worst)",
-                policy.Location);
+        var (policies, whyNot) = LoadPolicies(configMaps, o, policy);
+        if (whyNot is not null) return All(whyNot);
         var rules = policies["volumePolicies"].Items.ToList();
         var result = new Dictionary<NativeDraft, PolicyOutcome>();
         var skipped = new List<string>();
@@ -90,6 +75,29 @@ internal static partial class VeleroReader
             session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
                 $"{what}: its volumePolicies back up the volumes of {string.Join(", ", noSnapshots)} by fs-backup (to the storage location) or skip them, so nothing of them goes to the snapshot locations", policy.Location);
         return result;
+    }
+
+    /// <summary>
+    /// The resource policies a backup names, as Velero reads them (GetResourcePoliciesFromBackup: a ConfigMap of the
+    /// backup's namespace, exactly one data key, version v1), or why they cannot be read from the inputs.
+    /// </summary>
+    private static (Cursor Policies, string? WhyNot) LoadPolicies(List<KubeObject> configMaps, KubeObject o, Cursor policy)
+    {
+        var name = policy["name"].String;
+        if (policy["kind"].String is { } kind && !kind.Equals("configmap", StringComparison.OrdinalIgnoreCase))
+            return (default, $"its kind is '{kind}', and Velero reads resource policies from a configmap only");
+        var map = configMaps.Where(c => c.Name == name && c.Namespace == o.Namespace).ToList();
+        if (map.Count != 1)
+            return (default, map.Count == 0 ? "the ConfigMap is not among the inputs (a ConfigMap in the backup's namespace with one data key holding volumePolicies)" : "the inputs hold it more than once");
+        var text = map[0].Object["data"].Entries.Single().Value;
+        var bag = new DiagnosticBag();
+        var nodes = SafeYamlReader.Read(text.String!, map[0].Document.File, bag);
+        if (bag.HasErrors || nodes.Count != 1 || nodes[0] is not YamlMapping root)
+            return (default, "its data is not a YAML mapping of resource policies");
+        var policies = new Cursor(root, "", false, text.Location);
+        if (policies["version"].String != "v1")
+            return (default, $"its version is '{policies["version"].String}', and Velero supports v1 only (it fails the backup's validation otherwise)");
+        return (policies, null);
     }
 
     /// <summary>A claim as the policies see it: its class (null when not said), its request in bytes, labels, phase.</summary>

@@ -86,11 +86,15 @@ internal static partial class VeleroReader
             }
             stores = Selected(session, owner, spec, stores);
             if (stores.Count == 0) continue; // Selected has named the stores it leaves out
-            if (PathsOf(session, owner, spec) is not { } paths) continue; // filters Velero rejects: an error has said so
+            var (includeExclude, policyUnread) = IncludeExcludeOf(policyMaps, o, spec);
+            if (PathsOf(session, owner, spec, includeExclude) is not { } paths) continue; // filters Velero rejects: an error has said so
+            // A resource policy not read could hold an includeExcludePolicy that adds pods, claims or volumes to the backup's
+            // own scoped filters: read as taking them (the policy's warning says it is not applied).
+            if (policyUnread && !UsesOldFilters(spec)) paths = paths with { Data = true, Snapshots = true };
             if (!paths.Data)
             {
                 session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
-                    $"{owner}: its resource filters take no pods, persistentvolumeclaims or persistentvolumes, so it copies none of the data in the volumes of {string.Join(", ", stores.Select(s => s.Name))}",
+                    $"{owner}: its {paths.Filters} take no pods, persistentvolumeclaims or persistentvolumes, so it copies none of the data in the volumes of {string.Join(", ", stores.Select(s => s.Name))}",
                     paths.At);
                 continue;
             }
@@ -111,7 +115,7 @@ internal static partial class VeleroReader
                     session.Diagnostics.Error(DiagnosticCodes.SourceDanglingReference, $"{owner}: volume snapshot location '{vsl.String}' is not among the inputs", vsl.Location);
                 if (vslProviders.Count > 0 || spec["volumeSnapshotLocations"].Exists)
                     session.Diagnostics.Note(DiagnosticCodes.SourceCopyNotMade,
-                        $"{owner}: its resource filters take no persistentvolumeclaims or persistentvolumes, so Velero makes no volume snapshots and copies nothing to the snapshot locations (only pods' file-system backups, to the storage location)",
+                        $"{owner}: its {paths.Filters} take no persistentvolumeclaims or persistentvolumes, so Velero makes no volume snapshots and copies nothing to the snapshot locations (only pods' file-system backups, to the storage location)",
                         paths.At);
                 continue;
             }

@@ -156,13 +156,114 @@ public sealed class VeleroResourcePolicyTests
         AssertOverReported(backups, diagnostics, "its version is 'v2'");
     }
 
+    private static string IncludeExclude(string lists, string volumePolicies = "") => "version: v1\nincludeExcludePolicy:\n" + lists + volumePolicies;
+
+    private static string BackupWith(string filters) =>
+        "apiVersion: velero.io/v1\nkind: Backup\nmetadata: {name: b1, namespace: velero}\nspec:\n  includedNamespaces: [p]\n  volumeSnapshotLocations: [ebs]\n"
+        + $"  resourcePolicy: {{kind: configmap, name: policies}}\n{filters}---\n";
+
     [Fact]
-    public void IncludeExcludePolicy_IsNotApplied_WithAWarning_VolumePoliciesAre()
+    public void IncludeExcludePolicy_TheDocsExample_TakesPodsAndClaims_NoWarning()
     {
-        var yaml = "version: v1\nincludeExcludePolicy:\n  excludedNamespaceScopedResources: [configmap]\nvolumePolicies:\n" + Rule("storageClass: [gp3]", "fs-backup");
-        var (backups, diagnostics) = Load(Db() + Backup() + Policies(yaml));
+        // Velero's docs ("IncludeExcludePolicy"): all CRDs, and every resource of the namespace but configmaps and events.
+        // Before: a CE2065 warning that the policy was not applied.
+        var lists = "  includedClusterScopedResources: [crd]\n  excludedClusterScopedResources: []\n  includedNamespaceScopedResources: []\n  excludedNamespaceScopedResources: [configmap, event]\n";
+        var (backups, diagnostics) = Load(Db() + Backup() + Policies(IncludeExclude(lists, "volumePolicies:\n" + Rule("storageClass: [gp3]", "fs-backup"))));
         Assert.Equal([Bucket], backups);
-        Assert.Contains("includeExcludePolicy is not applied", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceSelectorUndecided).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(diagnostics, d => d.Code is DiagnosticCodes.SourceSelectorUndecided or DiagnosticCodes.SourceMalformed);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_TheDocsTemplate_TakesPodsClaimsAndVolumes()
+    {
+        var lists = "  includedClusterScopedResources: [crd, pv]\n  excludedClusterScopedResources: []\n"
+            + "  includedNamespaceScopedResources: [pod, service, deployment, pvc]\n  excludedNamespaceScopedResources: [configmap, secret]\n";
+        var (backups, diagnostics) = Load(Db() + Backup() + Policies(IncludeExclude(lists)));
+        Assert.Equal(3, backups.Count);
+        Assert.DoesNotContain(diagnostics, d => d.Code is DiagnosticCodes.SourceSelectorUndecided or DiagnosticCodes.SourceMalformed);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_IncludesNoPodsOrClaims_CopiesNothing_WithANote()
+    {
+        // Before: all three copies, and a warning. The policy's includes become the backup's (it sets none): no pods, claims
+        // or volumes, and cluster-scoped resources only as listed (the backup takes one namespace).
+        var lists = "  includedNamespaceScopedResources: [deployments, services, configmaps]\n";
+        var (backups, diagnostics) = Load(Db() + Backup() + Policies(IncludeExclude(lists)));
+        Assert.Empty(backups);
+        var note = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceCopyNotMade);
+        Assert.Contains("its resource filters, merged with the includeExcludePolicy of its resourcePolicy, take no pods, persistentvolumeclaims or persistentvolumes", note.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceSelectorUndecided);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_ExcludesPodsAndClaims_CopiesNothing()
+    {
+        var (backups, _) = Load(Db() + Backup() + Policies(IncludeExclude("  excludedNamespaceScopedResources: [pods, persistentvolumeclaims]\n")));
+        Assert.Empty(backups);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_TheBackupsOwnFiltersWin()
+    {
+        // Velero's CombineWithPolicy test: the backup includes pods, the policy excludes them: pods are taken. The claims
+        // the policy adds make the snapshots too.
+        var filters = "  includedNamespaceScopedResources: [pods]\n";
+        var (onlyPods, _) = Load(Db() + BackupWith(filters) + Policies(IncludeExclude("  excludedNamespaceScopedResources: [pods, secrets]\n")));
+        Assert.Equal([Bucket], onlyPods);
+        var (withClaims, diagnostics) = Load(Db() + BackupWith(filters) + Policies(IncludeExclude("  includedNamespaceScopedResources: [pvc]\n  excludedNamespaceScopedResources: [pods]\n")));
+        Assert.Equal(3, withClaims.Count); // before: the policy was not applied, and the claims not taken (the bucket only)
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceSelectorUndecided);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_AResourceOfUnknownScope_OverReported_WithAWarning()
+    {
+        // A custom resource: whether Velero keeps it in the namespaced includes (making them not empty) is its discovery's.
+        var (backups, diagnostics) = Load(Db() + Backup() + Policies(IncludeExclude("  includedNamespaceScopedResources: [widgets.example.com]\n")));
+        Assert.Equal(3, backups.Count);
+        var warning = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceSelectorUndecided);
+        Assert.Contains("depends on 'widgets.example.com'", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_AnItemOfTheOtherScope_IsDropped()
+    {
+        // pv is cluster-scoped: Velero drops it from the namespaced includes, which stay empty (every namespaced resource).
+        var (backups, diagnostics) = Load(Db() + Backup() + Policies(IncludeExclude("  includedNamespaceScopedResources: [pv]\n")));
+        Assert.Equal(3, backups.Count);
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceSelectorUndecided);
+    }
+
+    [Theory]
+    [InlineData("  includedNamespaceScopedResources: ['*']\n", "has '*' in includedNamespaceScopedResources")]
+    [InlineData("  includedNamespaceScopedResources: [pods]\n  excludedNamespaceScopedResources: [pods]\n", "has 'pods' in both includedNamespaceScopedResources and excludedNamespaceScopedResources")]
+    [InlineData("  excludedNamespacedScopedResources: [pods]\n", "has key 'excludedNamespacedScopedResources', which Velero does not know")]
+    public void IncludeExcludePolicy_VeleroRejects_AnError_NothingCopied(string lists, string why)
+    {
+        var (backups, diagnostics) = Load(Db() + Backup() + Policies(IncludeExclude(lists)));
+        Assert.Empty(backups);
+        var error = ImportHarness.Single(diagnostics, DiagnosticCodes.SourceMalformed);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+        Assert.Contains("FailedValidation", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IncludeExcludePolicy_WithTheOldFilters_VeleroRejects()
+    {
+        var (backups, diagnostics) = Load(Db() + BackupWith("  includedResources: [pods, persistentvolumeclaims]\n") + Policies(IncludeExclude("  excludedNamespaceScopedResources: [secrets]\n")));
+        Assert.Empty(backups);
+        Assert.Contains("cannot be used with includedResources", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceMalformed).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PolicyNotAmongTheInputs_ScopedFiltersTakingNoData_OverReported()
+    {
+        // The backup's own filters take no pods or claims, but its resource policy, not among the inputs, could add them.
+        var (backups, diagnostics) = Load(Db() + BackupWith("  includedNamespaceScopedResources: [deployments]\n"));
+        Assert.Equal(3, backups.Count);
+        Assert.Contains("the ConfigMap is not among the inputs", ImportHarness.Single(diagnostics, DiagnosticCodes.SourceSelectorUndecided).Message, StringComparison.Ordinal);
     }
 
     [Fact]
