@@ -11,7 +11,9 @@ namespace ComplianceEngine.Import.Istio;
 /// names each store and why, and repeats Istio's caveat that the mode is no outbound firewall. Only a workload whose pods
 /// Istio injects with the proxy, as its Namespace's labels and its pod template say (<see cref="Injection"/>), is narrowed:
 /// one that opts out, one whose pods or Namespace are not among the inputs, or one the labels do not enable keeps its
-/// flows, with a note.
+/// flows, with a note. The mesh's mode is that of the revision whose proxy the pods run: its own mesh configuration
+/// (<c>istio-REV</c>), reached through a revision tag when the label names one; a revision the inputs do not show keeps
+/// the flows, with a note.
 /// </summary>
 internal static partial class ServiceEntryReader
 {
@@ -24,10 +26,10 @@ internal static partial class ServiceEntryReader
     /// Whether a store's pods run an Istio proxy (<see cref="Injection"/>): true only when Istio's documented injection
     /// logic injects them from what the inputs show; false when a label disables it; null when the inputs do not say.
     /// </summary>
-    private static (bool? Runs, string Why) RunsProxy(Injection injection, NativeDraft store)
+    private static (bool? Runs, string Why, string? Revision) RunsProxy(Injection injection, NativeDraft store)
     {
         if (store.SourceObject is not { } o || store.SourceKey is not { } key || key.Kind == "PersistentVolumeClaim" || !KubernetesObjects.PodTemplate(o, key.Kind).Exists)
-            return (null, "its pods are not among the inputs, so whether they run an Istio proxy is not known");
+            return (null, "its pods are not among the inputs, so whether they run an Istio proxy is not known", null);
         return injection.Decide(store.Namespace!, KubernetesObjects.PodTemplate(o, key.Kind));
     }
 
@@ -47,13 +49,14 @@ internal static partial class ServiceEntryReader
             var own = applying.Select(s => (Sidecar: s, Mode: s.Object["spec"]["outboundTrafficPolicy"]["mode"].String)).Where(s => s.Mode is not null).ToList();
             var modes = own.Select(s => s.Mode!).Distinct(StringComparer.Ordinal).ToList();
             // Several Sidecars at one level with different modes: which applies is undefined in Istio; nothing is narrowed.
+            // No Sidecar mode: the mode of the mesh configuration of the revision whose proxy the pods run (decided below).
             var (mode, from) = modes.Count switch
             {
-                0 => (mesh.Mode, mesh.Where),
+                0 => ((string?)null, ""),
                 1 => (modes[0], string.Join(", ", own.Select(s => $"Sidecar '{s.Sidecar.Namespace}/{s.Sidecar.Name}'"))),
                 _ => ("ALLOW_ANY", "several Sidecars"),
             };
-            if (mode != "REGISTRY_ONLY") continue;
+            if (mode is null ? !mesh.AnyRegistryOnly : mode != "REGISTRY_ONLY") continue;
             string? why = null;
             if (!exported(ns)) why = $"exportTo ({string.Join(", ", entry.Object["spec"]["exportTo"].Strings)}) leaves out namespace '{ns}'";
             else
@@ -63,11 +66,21 @@ internal static partial class ServiceEntryReader
                 if (blocking is not null) why = $"the egress hosts of Sidecar '{blocking.Namespace}/{blocking.Name}' do not import it";
             }
             if (why is null) continue;
-            var (runs, unsure) = RunsProxy(injection, store);
+            var (runs, unsure, revision) = RunsProxy(injection, store);
             if (runs is not true)
             {
                 kept.Add($"DataStore '{store.Name}' ({unsure})");
                 continue;
+            }
+            if (mode is null)
+            {
+                if (revision is null || !mesh.ByRevision.TryGetValue(revision, out var own0))
+                {
+                    kept.Add($"DataStore '{store.Name}' ({injection.DefaultUnknown()})");
+                    continue;
+                }
+                if (own0.Mode != "REGISTRY_ONLY") continue; // its revision lets unknown traffic through
+                from = revision == "default" ? own0.Where : $"{own0.Where}, revision '{revision}'";
             }
             result[store] = $"DataStore '{store.Name}' ({why}; REGISTRY_ONLY from {from})";
         }

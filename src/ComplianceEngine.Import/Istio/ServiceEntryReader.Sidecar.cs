@@ -69,7 +69,7 @@ internal static partial class ServiceEntryReader
                 $"Sidecar '{sidecar.Namespace}/{sidecar.Name}' applies to the workload of DataStore '{store.Name}' and its egress hosts ({string.Join(", ", hosts)}) do not import '{host}' of ServiceEntry '{entry.Namespace}/{entry.Name}'; "
                 + (mode == "REGISTRY_ONLY"
                     ? "in REGISTRY_ONLY mode its proxy drops such calls, but Istio documents that this is no outbound traffic restriction (traffic can bypass the proxy), "
-                    : $"in {(mode is null ? $"the mesh's outboundTrafficPolicy mode ({(ReferenceEquals(sidecars.Mesh, MeshSettings.Default) ? "ALLOW_ANY unless MeshConfig says otherwise" : $"ALLOW_ANY, from {sidecars.Mesh.Where}")})" : "ALLOW_ANY mode")} such calls pass through as unmatched traffic, ")
+                    : $"in {(mode is null ? $"the mesh's outboundTrafficPolicy mode ({(sidecars.Mesh.NoneShown ? "ALLOW_ANY unless MeshConfig says otherwise" : $"ALLOW_ANY, from {sidecars.Mesh.Where}")})" : "ALLOW_ANY mode")} such calls pass through as unmatched traffic, ")
                 + "so the flow is kept",
                 at);
         }
