@@ -64,29 +64,19 @@ internal static partial class VeleroReader
         if (includeExclude is { } policy)
             return WithIncludeExcludePolicy(session, owner, spec, old, lists, allNamespaces, policy);
 
-        bool pods, claims, volumesDirect;
+        // The scoped filters, as Velero's discovery reads them: an item of the other scope dropped, one of unknown scope undecided.
         if (scoped.Count > 0)
-        {
-            var (inc, exc) = (L("includedNamespaceScopedResources"), L("excludedNamespaceScopedResources"));
-            bool Namespaced(string r) => !exc.Contains("*") && !Matches(exc, r) && (inc.Count == 0 || inc.Contains("*") || Matches(inc, r));
-            pods = Namespaced(Pods);
-            claims = Namespaced(Claims);
-            var (cinc, cexc) = (L("includedClusterScopedResources"), L("excludedClusterScopedResources"));
-            var everything = exc.Count == 0 && (inc.Count == 0 || (inc.Count == 1 && inc[0] == "*"));
-            volumesDirect = !cexc.Contains("*") && !Matches(cexc, Volumes)
-                && (cinc.Contains("*") || Matches(cinc, Volumes) || (cinc.Count == 0 && cexc.Count == 0 && allNamespaces && everything));
-        }
-        else
-        {
-            var (inc, exc) = (L("includedResources"), L("excludedResources"));
-            bool Included(string r) => !Matches(exc, r) && (inc.Count == 0 || inc.Contains("*") || Matches(inc, r));
-            pods = Included(Pods);
-            claims = Included(Claims);
-            var cluster = spec["includeClusterResources"];
-            // Volumes listed directly: cluster-scoped resources are listed when includeClusterResources is true, or unset and every namespace is backed up.
-            volumesDirect = !cluster.IsFalse && Included(Volumes) && (cluster.IsTrue || allNamespaces);
-        }
-        var at = old.Concat(scoped).Select(k => spec[k].Location).FirstOrDefault() ?? spec.Location;
+            return ScopedPaths(session, owner, lists, _ => [], allNamespaces, spec[scoped[0]].Location, "resource filters",
+                "its scoped resource filters", "whose scope");
+
+        var (inc, exc) = (L("includedResources"), L("excludedResources"));
+        bool Included(string r) => !Matches(exc, r) && (inc.Count == 0 || inc.Contains("*") || Matches(inc, r));
+        var pods = Included(Pods);
+        var claims = Included(Claims);
+        var cluster = spec["includeClusterResources"];
+        // Volumes listed directly: cluster-scoped resources are listed when includeClusterResources is true, or unset and every namespace is backed up.
+        var volumesDirect = !cluster.IsFalse && Included(Volumes) && (cluster.IsTrue || allNamespaces);
+        var at = old.Select(k => spec[k].Location).FirstOrDefault() ?? spec.Location;
         return new VolumePaths(pods || claims || volumesDirect, claims || volumesDirect, at);
     }
 

@@ -178,10 +178,23 @@ internal static partial class VeleroReader
             if (P(exc).FirstOrDefault(i => P(inc).Contains(i, StringComparer.Ordinal)) is { } both)
                 return Rejected($"has '{both}' in both {inc} and {exc} (\"excludes list cannot contain an item in the includes list\")");
 
+        return ScopedPaths(session, what, lists, P, allNamespaces, at, "resource filters, merged with the includeExcludePolicy of its resourcePolicy,",
+            "the merged filters", "whose scope, or whether the backup's own filters match it,");
+    }
+
+    /// <summary>
+    /// What the scoped filters take (<c>ScopeIncludesExcludes.ShouldInclude</c>), the backup's own lists merged with the
+    /// policy's (<paramref name="policy"/>; empty lists without one). An item of the other scope is dropped as Velero's
+    /// discovery drops it (so <c>pv</c> alone among the namespaced includes leaves them empty: every namespaced resource);
+    /// where what is taken depends on items whose scope the inputs do not show, they are read as taken, with a warning.
+    /// </summary>
+    private static VolumePaths ScopedPaths(ImportSession session, string what, Dictionary<string, List<string>> lists, Func<string, List<string>> policy,
+        bool allNamespaces, SourceLocation at, string filters, string subject, string whyUndecided)
+    {
         List<string> L(string key) => lists.GetValueOrDefault(key) ?? [];
         var undecided = new List<string>();
-        var (nsInc, nsExc) = Merge(L("includedNamespaceScopedResources"), L("excludedNamespaceScopedResources"), P("includedNamespaceScopedResources"), P("excludedNamespaceScopedResources"), true, undecided);
-        var (clInc, clExc) = Merge(L("includedClusterScopedResources"), L("excludedClusterScopedResources"), P("includedClusterScopedResources"), P("excludedClusterScopedResources"), false, undecided);
+        var (nsInc, nsExc) = Merge(L("includedNamespaceScopedResources"), L("excludedNamespaceScopedResources"), policy("includedNamespaceScopedResources"), policy("excludedNamespaceScopedResources"), true, undecided);
+        var (clInc, clExc) = Merge(L("includedClusterScopedResources"), L("excludedClusterScopedResources"), policy("includedClusterScopedResources"), policy("excludedClusterScopedResources"), false, undecided);
 
         // ScopeIncludesExcludes.ShouldInclude: a namespaced resource is taken unless excluded, when the includes are empty or
         // match it; a cluster-scoped one when its includes match it, or when neither cluster list is set and the backup takes
@@ -195,8 +208,8 @@ internal static partial class VeleroReader
         var snapshots = Or(claims, volumesDirect);
         if (data is null || snapshots is null)
             session.Diagnostics.Warning(DiagnosticCodes.SourceSelectorUndecided,
-                $"{what}: whether the merged filters take {(data is null ? "pods, persistentvolumeclaims or persistentvolumes" : "persistentvolumeclaims or persistentvolumes")} depends on {string.Join(", ", undecided.Distinct(StringComparer.Ordinal).Select(i => $"'{i}'"))}, whose scope, or whether the backup's own filters match it, is not among the inputs (Velero resolves it through the cluster's API discovery); they are read as taken (over-reported at worst)",
+                $"{what}: whether {subject} take {(data is null ? "pods, persistentvolumeclaims or persistentvolumes" : "persistentvolumeclaims or persistentvolumes")} depends on {string.Join(", ", undecided.Distinct(StringComparer.Ordinal).Select(i => $"'{i}'"))}, {whyUndecided} is not among the inputs (Velero resolves it through the cluster's API discovery); they are read as taken (over-reported at worst)",
                 at);
-        return new VolumePaths(data != false, snapshots != false, at, "resource filters, merged with the includeExcludePolicy of its resourcePolicy,");
+        return new VolumePaths(data != false, snapshots != false, at, filters);
     }
 }

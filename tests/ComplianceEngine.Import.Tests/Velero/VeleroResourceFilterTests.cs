@@ -81,6 +81,43 @@ public sealed class VeleroResourceFilterTests
         Assert.Contains("no volume snapshots", note.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("  includedNamespaceScopedResources: [pv]\n")] // cluster-scoped: dropped, the list is empty (everything)
+    [InlineData("  includedNamespaceScopedResources: [persistentvolumes, nodes]\n")]
+    [InlineData("  includedNamespaceScopedResources: [storageclasses.storage.k8s.io]\n  excludedNamespaceScopedResources: [pv]\n")]
+    public void ScopedFilters_ItemsOfTheOtherScope_AreDroppedAsVeleroDoes(string filters)
+    {
+        // GetScopeResourceIncludesExcludes (velero@d30d389b pkg/util/collections/includes_excludes.go) drops an item whose
+        // resource is of the other scope; namespaced includes left empty take every namespaced resource, pods and claims too.
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + Backup(filters));
+        Assert.Equal([Storage, Snapshots], BackupsOf(estate));
+        Assert.DoesNotContain(diagnostics, d => d.Code is DiagnosticCodes.SourceCopyNotMade or DiagnosticCodes.SourceSelectorUndecided);
+    }
+
+    [Fact]
+    public void ScopedFilters_OnlyItemsOfUnknownScope_AreReadAsTakingEverythingWithAWarning()
+    {
+        // widgets.example.com may be cluster-scoped (dropped: the includes are empty, pods and claims taken) or namespaced
+        // (only widgets taken): the inputs do not say, so the backup is read as taking the data.
+        var text = Node + Db + Locations + Backup("  includedNamespaceScopedResources: [widgets.example.com]\n");
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
+        Assert.Equal([Storage, Snapshots], BackupsOf(estate));
+        var warning = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceSelectorUndecided);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("'widgets.example.com'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("Velero Backup 'b1'", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(Array.FindIndex(text.Split('\n'), l => l.StartsWith("  includedNamespaceScopedResources", StringComparison.Ordinal)) + 1, warning.Location.Line);
+    }
+
+    [Fact]
+    public void ScopedFilters_AKnownItemBesideOneOfUnknownScope_DecideWithoutAWarning()
+    {
+        // pods keep the namespaced includes non-empty whatever widgets.example.com is: pods only, no snapshot.
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", Node + Db + Locations + Backup("  includedNamespaceScopedResources: [pods, widgets.example.com]\n"));
+        Assert.Equal([Storage], BackupsOf(estate));
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.SourceSelectorUndecided);
+    }
+
     [Fact]
     public void Filters_ClaimsWithoutTheirVolumesAndNoClusterResources_StillTakeCsiSnapshots()
     {
