@@ -98,7 +98,9 @@ internal sealed partial class OnwardGraph
         var free = new Queue<(int Node, int Tag)>();
         // The turns that are not read from the log as they are (a live node's, a node's with an edge to a live node, a moved
         // edge's node's): taken one by one; the runs of turns between them are taken as a whole.
-        var followTurns = new PriorityQueue<int, int>();
+        // (A set of turns, one bit each: the next at or after a turn is found a word at a time; a priority queue of them
+        // took a fifth of a replay's time, a hub's turns put on it one by one and taken off again.)
+        var followTurns = new ulong[(events + 63) >> 6];
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
         var liveSucc = new int[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
@@ -147,10 +149,27 @@ internal sealed partial class OnwardGraph
             return lo;
         }
 
+        // Turn t is taken one by one (when it is reached).
+        void FollowTurn(int t) => followTurns[t >> 6] |= 1UL << t;
+
+        // The first turn at or after t taken one by one (the log's turn count: none).
+        int NextFollowed(int t)
+        {
+            if (t >= events) return events;
+            var w = t >> 6;
+            var bits = followTurns[w] & (ulong.MaxValue << t);
+            while (bits == 0)
+            {
+                if (++w == followTurns.Length) return events;
+                bits = followTurns[w];
+            }
+            return (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+        }
+
         // Node's turns after the one under way are taken one by one from now on.
         void Follow(int node)
         {
-            for (int k = NextTurnAfter(node, cur), end = turnStart[node + 1]; k < end; k++) followTurns.Enqueue(turnList[k], turnList[k]);
+            for (int k = NextTurnAfter(node, cur), end = turnStart[node + 1]; k < end; k++) FollowTurn(turnList[k]);
         }
 
         // A recorded node turns live: its lots are its growths up to the last recorded turn handled, fresh since its last turn.
@@ -421,7 +440,7 @@ internal sealed partial class OnwardGraph
         var (j0, _) = CarryingTurns(log, old, movedAt, turnStart, turnList);
         foreach (var (n, _) in movedAt)
         {
-            for (int k = NextTurnAfter(n, j0 - 1), end = turnStart[n + 1]; k < end; k++) followTurns.Enqueue(turnList[k], turnList[k]);
+            for (int k = NextTurnAfter(n, j0 - 1), end = turnStart[n + 1]; k < end; k++) FollowTurn(turnList[k]);
         }
         var walks = 0;
 
@@ -479,8 +498,7 @@ internal sealed partial class OnwardGraph
                 continue;
             }
             if (h >= events) break;
-            while (followTurns.TryPeek(out var stale, out _) && stale < h) followTurns.Dequeue();
-            var nextFollowed = followTurns.TryPeek(out var f0, out _) ? f0 : events;
+            var nextFollowed = NextFollowed(h);
             var nextFree = free.TryPeek(out var e0) ? e0.Tag : events;
             var nextJoin = joins.TryPeek(out _, out var key) ? key + 1 : events;
             var stop = Math.Min(Math.Min(nextFollowed, nextFree), Math.Min(nextJoin, events));
@@ -493,7 +511,7 @@ internal sealed partial class OnwardGraph
             var j = h;
             if (nextFollowed == j)
             {
-                followTurns.Dequeue();
+                followTurns[j >> 6] &= ~(1UL << j);
                 if (missing[j])
                 {
                     // Not on the queue: never taken.
@@ -651,18 +669,21 @@ internal sealed class LogIndex
     {
         var events = log.EventNode.Count;
         var eventNode = CollectionsMarshal.AsSpan(log.EventNode);
+        // One array of cursors for the counting sorts below (they filled copies of their starts, one array each, before).
+        var fill = GC.AllocateUninitializedArray<int>(Math.Max(nodes + 1, events + 2));
         var evStart = new int[nodes + 1];
         foreach (var n in eventNode) evStart[n + 1]++;
         for (var n = 0; n < nodes; n++) evStart[n + 1] += evStart[n];
-        var evList = new int[events];
+        var evList = GC.AllocateUninitializedArray<int>(events);
         {
-            var fill = evStart[..^1];
+            Array.Copy(evStart, fill, nodes);
             for (var j = 0; j < events; j++) evList[fill[eventNode[j]]++] = j;
         }
         var seedTurn = new int[log.SeedEnqueueNode.Count];
-        var turnOf = new int[log.EnqueueNode.Count];
+        var turnOf = GC.AllocateUninitializedArray<int>(log.EnqueueNode.Count);
         {
-            var taken = new int[nodes];
+            var taken = fill;
+            Array.Clear(taken, 0, nodes);
             for (var s = 0; s < seedTurn.Length; s++)
             {
                 var n = log.SeedEnqueueNode[s];
@@ -676,7 +697,7 @@ internal sealed class LogIndex
         }
         var growths = log.GrowNode.Count;
         var growNode = CollectionsMarshal.AsSpan(log.GrowNode);
-        var growEvent = new int[growths];
+        var growEvent = GC.AllocateUninitializedArray<int>(growths);
         {
             var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
             for (var g = seedFrom; g < seedTo; g++) growEvent[g] = SearchLog.SeedEvent;
@@ -689,17 +710,17 @@ internal sealed class LogIndex
         var gStart = new int[nodes + 1];
         foreach (var n in growNode) gStart[n + 1]++;
         for (var n = 0; n < nodes; n++) gStart[n + 1] += gStart[n];
-        var gList = new int[growths];
+        var gList = GC.AllocateUninitializedArray<int>(growths);
         {
-            var fill = gStart[..^1];
+            Array.Copy(gStart, fill, nodes);
             for (var g = 0; g < growths; g++) gList[fill[growNode[g]]++] = g;
         }
         var rStart = new int[events + 2];
         foreach (var n in order) rStart[log.ReachEvent[n] + 2]++;
         for (var k = 0; k < events + 1; k++) rStart[k + 1] += rStart[k];
-        var rList = new int[order.Length];
+        var rList = GC.AllocateUninitializedArray<int>(order.Length);
         {
-            var fill = rStart[..^1];
+            Array.Copy(rStart, fill, events + 1);
             foreach (var n in order) rList[fill[log.ReachEvent[n] + 1]++] = n;
         }
         return new LogIndex { SeedTurn = seedTurn, TurnOf = turnOf, GrowEvent = growEvent, GrowStart = gStart, Growths = gList, ReachStart = rStart, Reached = rList, TurnStart = evStart, Turns = evList };

@@ -173,12 +173,19 @@ internal sealed partial class OnwardGraph
             // (Shared with the old graph where no changed edge's destination or categories differ, as the arrays above.)
             _outTo = sameTo ? old._outTo : (int[])old._outTo.Clone();
             _outSet = sameSet ? old._outSet : (long[])old._outSet.Clone();
-            if (sameTo && sameSet) return;
-            foreach (var at in PositionsOf(changed))
+            if (sameTo && sameSet)
+            {
+                _incoming = old._incoming;
+                return;
+            }
+            var positions = PositionsOf(changed);
+            foreach (var at in positions)
             {
                 if (!sameTo) _outTo[at] = To[_outEdge[at]];
                 if (!sameSet) _outSet[at] = EdgeSet[_outEdge[at]];
             }
+            if (sameTo) _incoming = old._incoming;
+            else if (old._incoming is { } incoming) _incoming = MovedIncoming(old, incoming, positions);
             return;
         }
         _outStart = new int[nodes + 1];
@@ -228,6 +235,46 @@ internal sealed partial class OnwardGraph
         }
         return positions;
     }
+
+    /// <summary>
+    /// The edges backwards (<see cref="Incoming"/>) of this graph, patched from <paramref name="old"/>'s (<paramref name="incoming"/>),
+    /// whose side-by-side edges are these but for the destinations at some of <paramref name="positions"/>: each moved edge's
+    /// node taken out of its old destination's sources and put among its new one's, in order, as <see cref="Incoming"/> lists
+    /// them (a copy and a shift per moved edge, where building them scatters every edge).
+    /// </summary>
+    private (int[] Start, int[] From) MovedIncoming(OnwardGraph old, (int[] Start, int[] From) incoming, List<int> positions)
+    {
+        var nodes = NodeCount;
+        var start = new int[nodes + 1];
+        var (oldStart, oldFrom) = incoming;
+        Array.Copy(oldStart, start, oldStart.Length);
+        for (var n = oldStart.Length; n <= nodes; n++) start[n] = oldStart[^1];
+        var from = (int[])oldFrom.Clone();
+        foreach (var at in positions)
+        {
+            var (a, b) = (old._outTo[at], _outTo[at]);
+            if (a == b) continue;
+            var node = NodeAt(at);
+            // Out of a's sources (one of node's entries: they are alike) ...
+            var i = Array.IndexOf(from, node, start[a], start[a + 1] - start[a]);
+            if (i < 0) throw new InvalidOperationException("an edge's source is not among its old destination's sources");
+            Array.Copy(from, i + 1, from, i, from.Length - i - 1);
+            for (var n = a + 1; n <= nodes; n++) start[n]--;
+            // ... and into b's, after the sources numbered up to it.
+            var j = start[b];
+            while (j < start[b + 1] && from[j] <= node) j++;
+            Array.Copy(from, j, from, j + 1, from.Length - j - 1);
+            from[j] = node;
+            for (var n = b + 1; n <= nodes; n++) start[n]++;
+        }
+        return (start, from);
+    }
+
+    /// <summary>Whether the edges backwards are worked out (a patched graph takes them from the graph it was patched from, patched).</summary>
+    internal bool KnowsIncoming => _incoming is not null;
+
+    /// <summary>The edges backwards (<see cref="Incoming"/>), for tests.</summary>
+    internal (int[] Start, int[] From) IncomingEdges() => Incoming();
 
     /// <summary>The node whose edges side by side hold position <paramref name="at"/> of <c>_outEdge</c>.</summary>
     private int NodeAt(int at)

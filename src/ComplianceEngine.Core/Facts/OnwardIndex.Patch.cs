@@ -166,8 +166,6 @@ public sealed partial class OnwardIndex
             {
                 w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live, out var walked);
                 (w.Pending, w.Events, w.Unset, w.Region, w.Walked) = (cutLog, cutEvents, cutUnset, live, walked);
-                // The next log is written on another thread from here on (the next update waits for it), not after the hops.
-                _ = Task.Run(() => cutLog.Value);
                 return;
             }
             w.Search = graph.ReplayUnset(w.Before.Search, w.Log!, w.Region, w.Counts, w.Lots, w.BoundEdges, w.Bound, out var next, out var events, out var unset);
@@ -186,6 +184,17 @@ public sealed partial class OnwardIndex
                 Replay(k);
                 mark?.Invoke(replays[k]!.Regime + ":replay");
             }
+        }
+        // The next logs are written on one other thread from here on, in the regimes' order (the next update waits for each
+        // as it reaches its regime): after the replays, so that the writing does not take a core from a replay still under
+        // way, and one after the other, so that it takes one core from the rest of the update, not both.
+        var pendings = replays.Where(w => w!.Pending is not null).Select(w => w!.Pending!).ToArray();
+        if (pendings.Length > 0)
+        {
+            _ = Task.Run(() =>
+            {
+                foreach (var pending in pendings) _ = pending.Value;
+            });
         }
 
         foreach (var w in work)

@@ -421,7 +421,7 @@ public sealed partial class IncrementalEvaluation
         var update = index.Update(edges);
         TrimFilter();
         Step("onward-index");
-        PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
+        var hopsReordered = PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
         Step("hop-entries");
         observer?.PhaseCompleted(EvaluationPhase.Flows, comings.Count + goings.Count);
 
@@ -434,18 +434,17 @@ public sealed partial class IncrementalEvaluation
         foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
         // Facts kept in the same relative order (segments spliced in place, hops kept in order) keep which of them is first
         // for every finding id they share: only when kept facts changed order are the shared ids looked at again.
-        var reordered = false;
-        var last = -1;
-        for (var k = 0; k < order.Count; k++)
+        // (The hops' order is PatchHops's to tell: it numbers the hops of the regimes it searched for the new order.)
+        var reordered = hopsReordered;
+        var last = -1L;
+        for (var k = 0; k < prefixCount; k++)
         {
             var e = order[k];
-            if (e.Ordinal >= 0)
-            {
-                if (e.Ordinal <= last) reordered = true;
-                last = e.Ordinal;
-            }
-            e.Ordinal = k;
+            if (e.Ordinal < 0) continue;
+            if (e.Ordinal <= last) reordered = true;
+            last = e.Ordinal;
         }
+        Renumber(order, prefixCount);
         if (reordered) kept.Reordered(dirty);
         foreach (var e in comings)
         {

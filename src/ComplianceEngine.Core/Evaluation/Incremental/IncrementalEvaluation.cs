@@ -262,6 +262,7 @@ public sealed partial class IncrementalEvaluation
             {
                 entries[k].Regime = regime;
                 entries[k].Position = k;
+                entries[k].Ordinal = HopOrdinal(hops.Count, k);
             }
             hops[regime] = entries;
             at += entries.Length;
@@ -476,6 +477,7 @@ public sealed partial class IncrementalEvaluation
         var goings = new List<Entry>();
         var searched = 0;
         var hopsBefore = _hops;
+        var hopsReordered = false;
         if (moved.Count > 0)
         {
             // The moved flows' new edges: only the regimes they reach are searched again, and only hops that changed come and go.
@@ -486,7 +488,7 @@ public sealed partial class IncrementalEvaluation
             Step("onward-index");
             searched = update.RegimesSearched.Count;
             hopsBefore = _hops;
-            PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
+            hopsReordered = PatchHops(update, volumes, Judge, comings, goings, inserted, judged, retracted);
             // The moved shares' tally now sums the new version's transfers.
             _exportTally = nextTally?.Moved([], [], _index);
             Step("hop-entries");
@@ -501,7 +503,8 @@ public sealed partial class IncrementalEvaluation
         foreach (var (old, entry) in changes)
         {
             Rekey(old, entry);
-            order[entry.Ordinal] = entry;
+            // A direct fact's ordinal is its place in the order; a hop's place there is rebuilt below from its regime on.
+            if (entry.Regime is null) order[(int)entry.Ordinal] = entry;
             var facts = byFlow[entry.Fact.Subject.Name];
             if (ReferenceEquals(facts.Declared, old)) facts.Declared = entry;
             else facts.Hops[facts.Hops.IndexOf(old)] = entry;
@@ -511,7 +514,26 @@ public sealed partial class IncrementalEvaluation
             counters.Record(entry.Fact, entry.Verdicts, +1);
             sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts) && CoverageCounters.SameScope(old.Fact, entry.Fact);
         }
-        if (comings.Count > 0 || goings.Count > 0)
+        // The order's hops from the first regime whose hops changed (came, went or were re-derived in place) on: the regimes
+        // before it keep their places in the list (references copied, no entry written).
+        if (_index is { } patchedIndex)
+        {
+            var regimes = patchedIndex.Regimes;
+            var r0 = 0;
+            for (; r0 < regimes.Count && hopsBefore.TryGetValue(regimes[r0], out var had) && ReferenceEquals(had, _hops[regimes[r0]]); r0++) { }
+            foreach (var (_, entry) in changes)
+            {
+                if (entry.Regime is { } regime) r0 = Math.Min(r0, IndexOf(regimes, regime));
+            }
+            if (r0 < regimes.Count)
+            {
+                var start = _prefix;
+                for (var r = 0; r < r0; r++) start += _hops[regimes[r]].Length;
+                order.RemoveRange(start, order.Count - start);
+                for (var r = r0; r < regimes.Count; r++) order.AddRange(_hops[regimes[r]]);
+            }
+        }
+        if (comings.Count > 0 || goings.Count > 0 || hopsReordered)
         {
             foreach (var e in goings)
             {
@@ -525,17 +547,9 @@ public sealed partial class IncrementalEvaluation
                 Rekey(null, e);
                 if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Add(e);
             }
-            // Hops came and went mid-order: the facts after the direct ones are numbered again (which fact is first matters
-            // only where facts share a finding id: the kept report looks at those again).
-            // The regimes before the first whose hops changed keep their places and numbers: only the rest is numbered again.
-            var start = _prefix;
-            var regimes = _index!.Regimes;
-            var r0 = 0;
-            for (; r0 < regimes.Count && hopsBefore.TryGetValue(regimes[r0], out var had) && ReferenceEquals(had, _hops[regimes[r0]]); r0++)
-                start += had.Length;
-            order.RemoveRange(start, order.Count - start);
-            for (var r = r0; r < regimes.Count; r++) order.AddRange(_hops[regimes[r]]);
-            for (var k = start; k < order.Count; k++) order[k].Ordinal = k;
+            // Hops came and went mid-order (which fact is first matters only where facts share a finding id: the kept report
+            // looks at those again). A hop's ordinal is its regime's place and its position there (HopOrdinal), set by
+            // PatchHops for the regimes searched again: the other regimes' hops keep theirs, so nothing is numbered again.
             kept.Reordered(dirty);
             foreach (var e in comings)
             {
@@ -666,7 +680,7 @@ public sealed partial class IncrementalEvaluation
         var prefixCount = prefix.Count;
         order = prefix;
         foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
-        for (var k = 0; k < order.Count; k++) order[k].Ordinal = k;
+        Renumber(order, prefixCount);
         kept.Reordered(dirty);
         foreach (var e in comings)
         {
@@ -721,14 +735,24 @@ public sealed partial class IncrementalEvaluation
     /// kept by the index keeps its entry (at its new position), each new hop is judged (<paramref name="judge"/>) and comes,
     /// and every entry not kept goes (retracted, or taken back out of this update's insertions).
     /// </summary>
-    private void PatchHops(OnwardUpdate update, ExportVolumes volumes, Func<Fact, Entry> judge, List<Entry> comings, List<Entry> goings,
+    private bool PatchHops(OnwardUpdate update, ExportVolumes volumes, Func<Fact, Entry> judge, List<Entry> comings, List<Entry> goings,
         List<Fact> inserted, List<Entry> judged, List<Fact> retracted)
     {
         var stamp = ++_stamp;
         var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
         var next = update.Index;
-        foreach (var regime in next.Regimes)
+        // Whether kept hops changed their relative order, read from their ordinals before they are numbered for the new order
+        // (a regime kept as it is: its hops in order, from its first to its last).
+        var reordered = false;
+        var last = -1L;
+        void Kept(long was, long to)
         {
+            reordered |= was <= last;
+            last = to;
+        }
+        for (var r = 0; r < next.Regimes.Count; r++)
+        {
+            var regime = next.Regimes[r];
             var now = next.HopsOf(regime);
             var had = _hops.GetValueOrDefault(regime);
             if (had is not null && !update.RegimesSearched.Contains(regime))
@@ -736,6 +760,7 @@ public sealed partial class IncrementalEvaluation
                 // Kept as they are: not stamped (only the searched regimes' entries are looked at for hops gone, below, and
                 // a direct fact's match never takes a hop's entry), so a reroute does not write every kept hop's entry.
                 hops[regime] = had;
+                if (had.Length > 0) Kept(had[0].Ordinal, had[^1].Ordinal);
                 continue;
             }
             var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
@@ -748,8 +773,13 @@ public sealed partial class IncrementalEvaluation
                     e = judge(volumes.Apply(now[k]));
                     comings.Add(e);
                 }
+                else
+                {
+                    Kept(e.Ordinal, e.Ordinal);
+                }
                 e.Regime = regime;
                 e.Position = k;
+                e.Ordinal = HopOrdinal(r, k);
                 e.Stamp = stamp;
                 entries[k] = e;
             }
@@ -779,6 +809,44 @@ public sealed partial class IncrementalEvaluation
         }
         _index = next;
         _hops = hops;
+        return reordered;
+    }
+
+    /// <summary>
+    /// The ordinal of the hop at <paramref name="position"/> among the hops of the index's regime <paramref name="regime"/>
+    /// (its place in the index's regimes): after every direct fact and every hop of an earlier regime, before every hop of a
+    /// later one, whatever their counts; so a reroute that changes one regime's hops renumbers no other regime's.
+    /// </summary>
+    internal static long HopOrdinal(int regime, int position) => ((long)(regime + 1) << 32) | (uint)position;
+
+    /// <summary>The kept facts in derivation order, each as its regime (null: a direct fact) and ordinal (for tests).</summary>
+    internal IReadOnlyList<(string? Regime, long Ordinal)> Places()
+    {
+        WaitUntilKept();
+        return _order?.Select(e => (e.Regime, e.Ordinal)).ToList() ?? [];
+    }
+
+    /// <summary>Numbers <paramref name="order"/> (<paramref name="prefix"/> direct facts, then each regime's hops in the index's order) as the updates read it.</summary>
+    private void Renumber(List<Entry> order, int prefix)
+    {
+        for (var k = 0; k < prefix; k++) order[k].Ordinal = k;
+        var at = prefix;
+        var regimes = _index!.Regimes;
+        for (var r = 0; r < regimes.Count; r++)
+        {
+            var hops = _hops[regimes[r]];
+            for (var k = 0; k < hops.Length; k++) order[at + k].Ordinal = HopOrdinal(r, k);
+            at += hops.Length;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> regimes, string regime)
+    {
+        for (var r = 0; r < regimes.Count; r++)
+        {
+            if (string.Equals(regimes[r], regime, StringComparison.Ordinal)) return r;
+        }
+        throw new InvalidOperationException($"regime {regime} is not the index's");
     }
 
     /// <summary>Pre-judges one fact on this thread (<see cref="Runners.NRulesRunner.Prejudge"/>): whether any rule applies.</summary>
@@ -954,7 +1022,8 @@ public sealed partial class IncrementalEvaluation
     {
         public Fact Fact { get; } = fact;
         public (long, int) Key { get; set; }
-        public int Ordinal { get; set; }
+        /// <summary>The fact's place in the derivation order: a direct fact's index there, a hop's <see cref="HopOrdinal"/>.</summary>
+        public long Ordinal { get; set; }
         public bool InSession { get; set; }
         public List<Verdict>? Verdicts { get; set; }
         public Finding[] Findings { get; set; } = [];

@@ -333,5 +333,5 @@ internal sealed class KeptReport
 internal interface IFactPlace
 {
     /// <summary>The fact's position in the derivation order now.</summary>
-    int Ordinal { get; }
+    long Ordinal { get; }
 }

@@ -118,8 +118,8 @@ public sealed class KeptReportTests
         Assert.Equal("from the late fact", Assert.Single(kept.Findings()).Message);
     }
 
-    private sealed class Place(int ordinal) : IFactPlace
+    private sealed class Place(long ordinal) : IFactPlace
     {
-        public int Ordinal { get; set; } = ordinal;
+        public long Ordinal { get; set; } = ordinal;
     }
 }
