@@ -32,7 +32,7 @@ public sealed class OnwardGraphBuildProperties
                 var direct = FactBuilder.Build(resolved, context).Concat(new FlowAnalyzer(GeneratedEstates.Engine.Resolver).Implied(resolved, context))
                     .OfType<TransferFact>().ToList();
                 var where = $"seed {seed} ({(dense ? "dense" : "layered")}, {(wide ? "wide" : "narrow")}, {(some ? "some regimes" : "all regimes")})";
-                IReadOnlySet<string>? follow = some ? direct.SelectMany(t => t.Source.Regimes).Distinct().Order(StringComparer.Ordinal).Where((_, i) => i % 2 == 0).ToHashSet() : null;
+                HashSet<string>? follow = some ? direct.SelectMany(t => t.Source.Regimes).Distinct().Order(StringComparer.Ordinal).Where((_, i) => i % 2 == 0).ToHashSet() : null;
                 var graph = new OnwardGraph(direct, follow, ids: null, narrowLimit: wide ? 3 : CategoryBits.NarrowLimit);
 
                 // Node ids: first named, source before destination.
