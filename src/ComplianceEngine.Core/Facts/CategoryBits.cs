@@ -39,13 +39,30 @@ internal sealed class CategoryBits
 
     /// <summary>The vocabulary of <paramref name="transfers"/>' categories; wide sets past <paramref name="narrowLimit"/> categories (tests lower it).</summary>
     public CategoryBits(IReadOnlyList<TransferFact> transfers, int narrowLimit = NarrowLimit)
+        : this(Distinct(transfers), narrowLimit)
+    {
+    }
+
+    /// <summary>The vocabulary of <paramref name="lists"/> (each list once; none default or empty); wide sets past <paramref name="narrowLimit"/> categories.</summary>
+    internal static CategoryBits OfLists(IEnumerable<ImmutableArray<string>> lists, int narrowLimit = NarrowLimit) => new(lists, narrowLimit);
+
+    /// <summary>The categories lists of <paramref name="transfers"/>, each array once, none default or empty.</summary>
+    private static IEnumerable<ImmutableArray<string>> Distinct(IReadOnlyList<TransferFact> transfers)
     {
         var seen = new HashSet<string[]>(ReferenceEqualityComparer.Instance);
-        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in transfers)
         {
             var categories = t.Categories;
             if (categories.IsDefaultOrEmpty || !seen.Add(ImmutableCollectionsMarshal.AsArray(categories)!)) continue;
+            yield return categories;
+        }
+    }
+
+    private CategoryBits(IEnumerable<ImmutableArray<string>> lists, int narrowLimit)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var categories in lists)
+        {
             foreach (var c in categories) names.Add(c);
         }
         _names = [.. names.Order(StringComparer.Ordinal)];

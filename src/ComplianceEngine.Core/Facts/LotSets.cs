@@ -207,7 +207,7 @@ internal sealed class LotSets
     }
 
     /// <summary>Three arrays compared and hashed by reference.</summary>
-    private sealed class SameArrays : IEqualityComparer<(string[]?, string[]?, string[]?)>
+    internal sealed class SameArrays : IEqualityComparer<(string[]?, string[]?, string[]?)>
     {
         public static SameArrays Instance { get; } = new();
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ComplianceEngine.Core.Facts;
 
@@ -26,34 +27,89 @@ internal sealed partial class OnwardGraph
         int narrowLimit = CategoryBits.NarrowLimit)
     {
         Transfers = transfers;
-        // Read as an array: every edge is read several times here, and once per hop later (see Edges).
+        // Read as an array: every edge is read once here (each fact's fields together: a million facts lie scattered over
+        // the heap, so a pass per field would miss the cache per fact each time), and once per hop later (see Edges).
         var edges = _edges = transfers as TransferFact[] ?? [.. transfers];
         var count = edges.Length;
         _ids = ids is null ? new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(ids, StringComparer.Ordinal);
         From = new int[count];
         To = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            From[i] = Id(edges[i].FromNode);
-            To[i] = Id(edges[i].ToNode);
-        }
-        var outgoing = new List<int>?[_ids.Count];
-        for (var i = 0; i < count; i++)
-        {
-            if (edges[i].FromNode.Length == 0) continue;
-            (outgoing[From[i]] ??= []).Add(i);
-        }
-        // A store's data also leaves with flows declared from its cluster. A store node always lies on the same cluster
-        // (its destination site), so each is merged once; the edges keep their order.
-        var merged = new bool[_ids.Count];
-        // Which edges a store already has, marked with the store's node (+ 1) instead of a set per store.
-        int[]? marks = null;
+        EdgeSet = new long[count];
+        EdgeOwn = new long[count];
+        EdgeKind = new int[count];
+        // Until the vocabularies are known (after the pass), the per-edge arrays hold what the pass read: EdgeSet the edge's
+        // exporter (its regimes' list, times two, plus one for an unknown country), EdgeOwn its categories' list (times two,
+        // plus one when it carries only its categories; -2: none declared), EdgeKind its data's subjects, subject types and
+        // designations (as a list). Consecutive edges often share a node, an exporter or data: the last answers are kept.
+        var outgoing = new List<List<int>?>();
+        var stores = new List<int>();
+        var regimeLists = new Dictionary<ImmutableArray<string>, int>();
+        var categoryLists = new Dictionary<string[], int>(ReferenceEqualityComparer.Instance);
+        var kindLists = new Dictionary<(string[]?, string[]?, string[]?), int>(LotSets.SameArrays.Instance);
+        var kindData = new List<CarriedData>();
+        var unknownOrigin = false;
+        var (lastFrom, lastFromId, lastTo, lastToId) = ((string?)null, 0, (string?)null, 0);
+        var (lastSource, lastSourceKey) = ((Location.Site?)null, 0L);
+        var (lastData, lastCategories, lastKind) = ((CarriedData?)null, 0L, 0);
         for (var i = 0; i < count; i++)
         {
             var t = edges[i];
-            if (!t.ToNode.StartsWith("DataStore/", StringComparison.Ordinal) || t.Destination.Kind != "Cluster") continue;
+            var fromNode = t.FromNode;
+            var toNode = t.ToNode;
+            if (!ReferenceEquals(fromNode, lastFrom)) (lastFrom, lastFromId) = (fromNode, Id(fromNode));
+            if (!ReferenceEquals(toNode, lastTo)) (lastTo, lastToId) = (toNode, Id(toNode));
+            From[i] = lastFromId;
+            To[i] = lastToId;
+            while (outgoing.Count < _ids.Count) outgoing.Add(null);
+            if (fromNode.Length != 0) (outgoing[lastFromId] ??= []).Add(i);
+            // A store's data also leaves with flows declared from its cluster (merged below, once every edge is listed).
+            if (toNode.StartsWith("DataStore/", StringComparison.Ordinal)) stores.Add(i);
+            var source = t.Source;
+            if (!ReferenceEquals(source, lastSource))
+            {
+                if (!regimeLists.TryGetValue(source.Regimes, out var list)) regimeLists[source.Regimes] = list = regimeLists.Count;
+                (lastSource, lastSourceKey) = (source, (list * 2L) + (source.Country is null ? 1 : 0));
+            }
+            EdgeSet[i] = lastSourceKey;
+            unknownOrigin |= (lastSourceKey & 1) != 0;
+            var data = t.Data;
+            if (!ReferenceEquals(data, lastData))
+            {
+                lastData = data;
+                var categories = data.Categories;
+                if (categories.IsDefaultOrEmpty)
+                {
+                    lastCategories = -2;
+                }
+                else
+                {
+                    var array = ImmutableCollectionsMarshal.AsArray(categories)!;
+                    if (!categoryLists.TryGetValue(array, out var list)) categoryLists[array] = list = categoryLists.Count;
+                    lastCategories = list * 2L;
+                }
+                var key = (ImmutableCollectionsMarshal.AsArray(data.Subjects), ImmutableCollectionsMarshal.AsArray(data.SubjectTypes),
+                    ImmutableCollectionsMarshal.AsArray(data.Designations));
+                if (!kindLists.TryGetValue(key, out lastKind))
+                {
+                    kindLists[key] = lastKind = kindData.Count;
+                    kindData.Add(data);
+                }
+            }
+            EdgeOwn[i] = lastCategories + (t.CarriesOnlyItsCategories ? 1 : 0);
+            EdgeKind[i] = lastKind;
+        }
+        while (outgoing.Count < _ids.Count) outgoing.Add(null);
+
+        // A store node always lies on the same cluster (its destination site), so each is merged once; the edges keep their order.
+        var merged = new bool[_ids.Count];
+        // Which edges a store already has, marked with the store's node (+ 1) instead of a set per store.
+        int[]? marks = null;
+        foreach (var i in stores)
+        {
             var storeNode = To[i];
             if (merged[storeNode]) continue;
+            var t = edges[i];
+            if (t.Destination.Kind != "Cluster") continue;
             merged[storeNode] = true;
             if (!_ids.TryGetValue("Cluster/" + t.Destination.Name, out var clusterNode) || outgoing[clusterNode] is not { } clusterEdges) continue;
             if (outgoing[storeNode] is { } storeEdges)
@@ -75,15 +131,14 @@ internal sealed partial class OnwardGraph
         }
         Outgoing = [.. outgoing.Select(o => o?.ToArray())];
 
+        // The regimes, from each exporter's list once (in the order the edges first name them).
         var regimes = new HashSet<string>(StringComparer.Ordinal);
-        var unknownOrigin = false;
-        foreach (var t in edges)
+        foreach (var list in regimeLists.Keys)
         {
-            foreach (var r in t.Source.Regimes)
+            foreach (var r in list)
             {
                 if (regimesToFollow is null || regimesToFollow.Contains(r)) regimes.Add(r);
             }
-            unknownOrigin |= t.Source.Country is null;
         }
         var ordered = regimes.Order(StringComparer.Ordinal).ToList();
         // Data that leaves a site of unknown country may carry any regime: it is followed onward as its own search.
@@ -93,34 +148,43 @@ internal sealed partial class OnwardGraph
         if (ordered.Count <= 64)
         {
             _binding = new ulong[count];
-            var bits = new Dictionary<ImmutableArray<string>, ulong>();
+            var masks = new ulong[regimeLists.Count];
+            foreach (var (list, id) in regimeLists)
+            {
+                var mask = 0UL;
+                for (var r = 0; r < ordered.Count; r++)
+                {
+                    if (ordered[r] != FlowAnalyzer.UnknownOrigin && list.Contains(ordered[r])) mask |= 1UL << r;
+                }
+                masks[id] = mask;
+            }
+            // Data leaving a site of unknown country is bound by the unknown-origin search (the last, when there is one).
+            var unknownBit = 1UL << (ordered.Count - 1);
             for (var i = 0; i < count; i++)
             {
-                var source = edges[i].Source;
-                if (!bits.TryGetValue(source.Regimes, out var mask))
-                {
-                    for (var r = 0; r < ordered.Count; r++)
-                    {
-                        if (ordered[r] != FlowAnalyzer.UnknownOrigin && source.Regimes.Contains(ordered[r])) mask |= 1UL << r;
-                    }
-                    bits[source.Regimes] = mask;
-                }
-                // Data leaving a site of unknown country is bound by the unknown-origin search (the last, when there is one).
-                _binding[i] = source.Country is null ? mask | (1UL << (ordered.Count - 1)) : mask;
+                var key = EdgeSet[i];
+                _binding[i] = (key & 1) != 0 ? masks[key >> 1] | unknownBit : masks[key >> 1];
             }
         }
 
         Sensitivity = count > 0 ? edges[0].Context.Sensitivity : SensitivityInference.None;
-        Categories = new CategoryBits(transfers, narrowLimit);
+        // The categories and kinds of each list once, in the order the edges first name them (so sets, names and kinds are
+        // numbered as an edge-by-edge pass would number them).
+        var categoryArrays = new ImmutableArray<string>[categoryLists.Count];
+        foreach (var (array, id) in categoryLists) categoryArrays[id] = ImmutableCollectionsMarshal.AsImmutableArray(array);
+        Categories = CategoryBits.OfLists(categoryArrays, narrowLimit);
         Lots = new LotSets(Categories);
-        EdgeSet = new long[count];
-        EdgeOwn = new long[count];
-        EdgeKind = new int[count];
+        var sets = new long[categoryArrays.Length];
+        for (var c = 0; c < sets.Length; c++) sets[c] = Categories.Of(categoryArrays[c]);
+        var kinds = new int[kindData.Count];
+        for (var k = 0; k < kinds.Length; k++) kinds[k] = Lots.KindOf(kindData[k]);
         for (var i = 0; i < count; i++)
         {
-            EdgeOwn[i] = Categories.Of(edges[i].Categories);
-            EdgeSet[i] = edges[i].CarriesOnlyItsCategories ? EdgeOwn[i] : CategoryBits.All;
-            EdgeKind[i] = Lots.KindOf(edges[i].Data);
+            var own = EdgeOwn[i];
+            var set = own < 0 ? CategoryBits.All : sets[own >> 1];
+            EdgeOwn[i] = set;
+            EdgeSet[i] = (own & 1) != 0 ? set : CategoryBits.All;
+            EdgeKind[i] = kinds[EdgeKind[i]];
         }
         // The edges out of each node side by side, with what the search reads of each (its destination and what it carries).
         _outStart = new int[_ids.Count + 1];

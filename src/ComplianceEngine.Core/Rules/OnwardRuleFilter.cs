@@ -189,14 +189,16 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
     /// <summary>The rules whose data conditions may hold for a hop carrying <paramref name="data"/>, as bits (one producing thread calls this).</summary>
     private ulong[] Data(int edge, CarriedData data)
     {
-        // A node's hops often carry the same lots' data one after another: the last answer is kept (one object, read whole).
-        if (_lastData is { } last && ReferenceEquals(last.Item1, data)) return last.Item2;
+        // A node's hops often carry the same lots' data one after another: the last answer is kept (two fields: only the
+        // producing thread reads and writes them, so no object is allocated per change).
+        if (ReferenceEquals(_lastData, data)) return _lastDataMask;
         if (!_byData.TryGetValue(data, out var mask)) mask = NewDataMask(edge, data);
-        _lastData = Tuple.Create(data, mask);
+        (_lastData, _lastDataMask) = (data, mask);
         return mask;
     }
 
-    private Tuple<CarriedData, ulong[]>? _lastData;
+    private CarriedData? _lastData;
+    private ulong[] _lastDataMask = [];
 
     /// <summary>The mask of <see cref="Data"/> for data not seen before (recorded).</summary>
     private ulong[] NewDataMask(int edge, CarriedData data)
@@ -233,24 +235,43 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
     }
 
     /// <inheritdoc />
-    /// <remarks>Each regime's mask is recorded: a search run ahead then only reads the masks (the last one asked about is one object, read whole).</remarks>
+    /// <remarks>Each regime's mask is recorded: a search run ahead then only reads the masks.</remarks>
     public void KnowRegimes(IEnumerable<string> regimes)
     {
         ArgumentNullException.ThrowIfNull(regimes);
         foreach (var regime in regimes) Regime(regime);
     }
 
-    /// <summary>The rules that can judge onward hops of <paramref name="regime"/>, as bits (one producing thread calls this).</summary>
+    /// <summary>
+    /// The rules that can judge onward hops of <paramref name="regime"/>, as bits. A search run ahead asks from its own thread
+    /// while the hops are filtered on another (after <see cref="KnowRegimes"/>): the regimes asked about are found by
+    /// reference in a list that is only ever replaced whole, so neither thread writes anything to answer.
+    /// </summary>
     private ulong[] Regime(string regime)
     {
-        // The search asks about one regime many times in a row (the last answer is one object, so it is read whole).
-        if (_last is { } last && ReferenceEquals(last.Item1, regime)) return last.Item2;
-        if (!_byRegime.TryGetValue(regime, out var mask)) mask = _byRegime[regime] = RegimeMask(regime);
-        _last = Tuple.Create(regime, mask);
-        return mask;
+        foreach (var (known, mask) in Volatile.Read(ref _known))
+        {
+            if (ReferenceEquals(known, regime)) return mask;
+        }
+        return NewRegime(regime);
     }
 
-    private Tuple<string, ulong[]>? _last;
+    /// <summary>The regimes asked about so far, each string as it was asked (a few: one per regime an estate has).</summary>
+    private (string Regime, ulong[] Mask)[] _known = [];
+
+    /// <summary>The mask of a regime not in <see cref="_known"/> (by reference), recorded there (up to a bound: other strings of the same regime are looked up by value).</summary>
+    private ulong[] NewRegime(string regime)
+    {
+        lock (_byRegime)
+        {
+            if (!_byRegime.TryGetValue(regime, out var mask)) mask = _byRegime[regime] = RegimeMask(regime);
+            if (_known.Length < KnownRegimes) Volatile.Write(ref _known, [.. _known, (regime, mask)]);
+            return mask;
+        }
+    }
+
+    /// <summary>At most this many regime strings are found by reference.</summary>
+    private const int KnownRegimes = 64;
 
     private ulong[] RegimeMask(string regime)
     {

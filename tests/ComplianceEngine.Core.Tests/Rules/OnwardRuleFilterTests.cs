@@ -168,4 +168,26 @@ public sealed class OnwardRuleFilterTests
         Assert.Equal(["destination.country"], OnwardRuleFilter.EdgeConditions(when).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
         Assert.Equal(["categories"], OnwardRuleFilter.DataConditions(when).Cast<Model.Rules.FieldCondition>().Select(c => c.Field));
     }
+
+    [Fact]
+    public void MayWant_RegimesAskedFromTwoThreads_ByManyCopiesOfTheirNames_TheSameAnswers()
+    {
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare([Edge(["user.contact"])]);
+        filter.KnowRegimes(["EU", "JP"]);
+
+        // Two threads in turn, as a search run ahead and the hops' filtering do; more copies of each name than are kept by reference.
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var eu = i % 2 == 0 ? "EU" : new string("EU".AsSpan());
+                var jp = i % 3 == 0 ? "JP" : new string("JP".AsSpan());
+                Assert.True(filter.MayWant(0, eu));
+                Assert.False(filter.MayWant(0, jp));
+                // The hops' data test runs on one thread (the one that builds the hops).
+                if (t == 0) Assert.True(filter.Wanted(0, eu, Personal));
+            }
+        });
+    }
 }
