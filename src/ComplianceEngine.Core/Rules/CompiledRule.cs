@@ -256,6 +256,8 @@ internal sealed class FactText
     }
 
     private string[]? _lastSet;
+    private EvaluationContext? _lastSetContext;
+    private string? _lastSetText;
     private EvaluationContext? _setTextsOf;
     private readonly Dictionary<SetKey, string> _setTexts = [];
 
@@ -270,8 +272,6 @@ internal sealed class FactText
 
         public override int GetHashCode() => RuntimeHelpers.GetHashCode(_set);
     }
-    private EvaluationContext? _lastSetContext;
-    private string? _lastSetText;
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
     public AdequacyResult Adequacy(int i, TransferFact transfer)
@@ -296,11 +296,32 @@ internal sealed class FactText
         {
             _decidedIn = context;
             _known.Clear();
+            _byCountry.Clear();
+        }
+        var destination = transfer.Destination;
+        var (siteMatters, exporterMatters) = table.DependsOn(destination.Country);
+        AdequacyResult? decision;
+        if (!siteMatters)
+        {
+            // A decision that reads neither the site nor the subject types (no entry for the country requires a
+            // certification) is the same for every site of the country: made once per country (or unknown country's
+            // reason) and, where entries exclude exporters, exporter country, so that its reason is one string and the
+            // evidence and values that name it are shared by every finding about that country, not made per site.
+            var byCountry = new CountryKey(table, destination.Country ?? destination.UnknownReason, destination.Country is null,
+                exporterMatters ? transfer.Source.Country : null);
+            if (!_byCountry.TryGetValue(byCountry, out decision))
+            {
+                decision = table.Check(transfer);
+                if (_byCountry.Count >= 4096) _byCountry.Clear();
+                _byCountry[byCountry] = decision;
+            }
+            _decisions.Add((table, decision));
+            return _adequacy[i] = decision;
         }
         // This thread's decisions by reference first: the same site, country string and subject-type array are the same
         // key without hashing their text; the evaluation's shared table (keys compared by text) answers the rest.
-        var local = new DecisionKey(table, transfer.Destination, transfer.Source.Country, types);
-        if (!_known.TryGetValue(local, out var decision))
+        var local = new DecisionKey(table, destination, transfer.Source.Country, types);
+        if (!_known.TryGetValue(local, out decision))
         {
             decision = context.Adequacy.GetOrAdd((table, transfer.Destination, transfer.Source.Country, types), static (k, t) => k.Table.Check(t), transfer);
             // Keys whose arrays do not repeat by reference would only fill it: the table is bounded.
@@ -316,6 +337,24 @@ internal sealed class FactText
 
     /// <summary>Adequacy decisions this thread has read, keyed by reference (see <see cref="Adequacy"/>).</summary>
     private readonly Dictionary<DecisionKey, AdequacyResult> _known = [];
+
+    /// <summary>Decisions that depend on the destination's country only (see <see cref="AdequacyTable.DependsOn"/>), this thread's, this evaluation's.</summary>
+    private readonly Dictionary<CountryKey, AdequacyResult> _byCountry = [];
+
+    /// <summary>
+    /// A table, the destination's country (or, when <paramref name="unknown"/>, the reason its country is unknown) and the
+    /// exporter's country where the decision reads it (else null): texts compared by value.
+    /// </summary>
+    private readonly record struct CountryKey(AdequacyTable Table, string? Country, bool Unknown, string? Exporter)
+    {
+        public bool Equals(CountryKey other) =>
+            ReferenceEquals(Table, other.Table) && Unknown == other.Unknown && string.Equals(Country, other.Country, StringComparison.Ordinal)
+            && string.Equals(Exporter, other.Exporter, StringComparison.Ordinal);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(Table), Country is null ? 0 : StringComparer.Ordinal.GetHashCode(Country), Unknown,
+                Exporter is null ? 0 : StringComparer.Ordinal.GetHashCode(Exporter));
+    }
 
     /// <summary>What an adequacy decision depends on, compared by reference: equal references are equal values.</summary>
     private readonly struct DecisionKey(AdequacyTable table, Location.Site destination, string? exporter, string[] types) : IEquatable<DecisionKey>
