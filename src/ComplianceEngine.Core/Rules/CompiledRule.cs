@@ -342,7 +342,7 @@ internal sealed class FactText
     private readonly Dictionary<CountryKey, AdequacyResult> _byCountry = [];
 
     /// <summary>
-    /// A table, the destination's country (or, when <paramref name="unknown"/>, the reason its country is unknown) and the
+    /// A table, the destination's country (or, when <c>Unknown</c>, the reason its country is unknown) and the
     /// exporter's country where the decision reads it (else null): texts compared by value.
     /// </summary>
     private readonly record struct CountryKey(AdequacyTable Table, string? Country, bool Unknown, string? Exporter)
