@@ -47,7 +47,26 @@ public sealed class AdequacyTable
             }
         }
         _entriesByCountry = byCountry.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        _certifiedCountries = byCountry.Where(kv => kv.Value.Any(e => e.Conditions.Any(c => c.Certification is not null)))
+            .Select(kv => kv.Key).ToFrozenSet(StringComparer.Ordinal);
+        _exporterCountries = byCountry.Where(kv => kv.Value.Any(e => e.Conditions.Any(c => c.ExporterNotIn.Length > 0)))
+            .Select(kv => kv.Key).ToFrozenSet(StringComparer.Ordinal);
     }
+
+    /// <summary>Countries some of whose entries require a certification of the recipient (a decision there depends on the site).</summary>
+    private readonly FrozenSet<string> _certifiedCountries;
+
+    /// <summary>Countries some of whose entries exclude exporters (a decision there depends on the exporter's country).</summary>
+    private readonly FrozenSet<string> _exporterCountries;
+
+    /// <summary>
+    /// What a decision for a destination in <paramref name="country"/> depends on besides the table and the date: whether it
+    /// reads the destination site itself (its certifications and name: some entry there requires a certification; or its
+    /// unknown country's reason, which the caller keys by instead) and whether it reads the exporter's country
+    /// (some entry there excludes exporters). The subject types are read only with a certification.
+    /// </summary>
+    internal (bool Site, bool Exporter) DependsOn(string? country) =>
+        country is null ? (false, false) : (_certifiedCountries.Contains(country), _exporterCountries.Contains(country));
 
     /// <summary>The regime code.</summary>
     public string Code => _regime.Code;

@@ -74,7 +74,29 @@ public sealed class CompiledRule
     public Tri Evaluate(Condition condition, Fact fact) => Node(condition)(fact);
 
     /// <summary>One condition of this rule, compiled (once) to a delegate; a condition that cannot compile is always unknown.</summary>
-    internal Func<Fact, Tri> Node(Condition condition) => _nodes.GetOrAdd(condition, _compileNode) ?? UnknownNode;
+    internal Func<Fact, Tri> Node(Condition condition)
+    {
+        // A rule has a handful of conditions: the ones compiled so far, found by reference in a short array, answer before
+        // the concurrent table (indeterminate findings ask for each decisive leaf of every such verdict).
+        var known = Volatile.Read(ref _nodeList);
+        foreach (var (c, node) in known)
+        {
+            if (ReferenceEquals(c, condition)) return node;
+        }
+        var compiled = _nodes.GetOrAdd(condition, _compileNode) ?? UnknownNode;
+        if (known.Length < 64)
+        {
+            // Copied on write; a thread that loses the race leaves the condition to the table until the next call adds it.
+            var longer = new (Condition, Func<Fact, Tri>)[known.Length + 1];
+            known.CopyTo(longer, 0);
+            longer[^1] = (condition, compiled);
+            Interlocked.CompareExchange(ref _nodeList, longer, known);
+        }
+        return compiled;
+    }
+
+    /// <summary>The conditions compiled so far and their delegates (<see cref="Node"/>), replaced whole when one is added.</summary>
+    private (Condition Condition, Func<Fact, Tri> Node)[] _nodeList = [];
 
     private static readonly Func<Fact, Tri> UnknownNode = static _ => Tri.Unknown;
 
@@ -215,7 +237,18 @@ internal sealed class FactText
     public string SetText(string[] set, EvaluationContext context)
     {
         if (ReferenceEquals(set, _lastSet) && ReferenceEquals(context, _lastSetContext)) return _lastSetText!;
-        var text = context.SetText.GetOrAdd(set, static s => FieldSpec.FormatValue(ImmutableCollectionsMarshal.AsImmutableArray(s)));
+        if (!ReferenceEquals(context, _setTextsOf))
+        {
+            _setTextsOf = context;
+            _setTexts.Clear();
+        }
+        // This thread's texts first (a struct key compared by reference, no comparer object), then the evaluation's table.
+        if (!_setTexts.TryGetValue(new SetKey(set), out var text))
+        {
+            text = context.SetText.GetOrAdd(set, static s => FieldSpec.FormatValue(ImmutableCollectionsMarshal.AsImmutableArray(s)));
+            if (_setTexts.Count >= 16_384) _setTexts.Clear();
+            _setTexts[new SetKey(set)] = text;
+        }
         _lastSet = set;
         _lastSetContext = context;
         _lastSetText = text;
@@ -225,6 +258,20 @@ internal sealed class FactText
     private string[]? _lastSet;
     private EvaluationContext? _lastSetContext;
     private string? _lastSetText;
+    private EvaluationContext? _setTextsOf;
+    private readonly Dictionary<SetKey, string> _setTexts = [];
+
+    /// <summary>A set, compared by reference (the sets are shared arrays: equal references are equal sets).</summary>
+    private readonly struct SetKey(string[] set) : IEquatable<SetKey>
+    {
+        private readonly string[] _set = set;
+
+        public bool Equals(SetKey other) => ReferenceEquals(_set, other._set);
+
+        public override bool Equals(object? obj) => obj is SetKey other && Equals(other);
+
+        public override int GetHashCode() => RuntimeHelpers.GetHashCode(_set);
+    }
 
     /// <summary>The decision of <see cref="CompiledRule.Adequacy"/>[<paramref name="i"/>] for a transfer.</summary>
     public AdequacyResult Adequacy(int i, TransferFact transfer)
@@ -243,10 +290,89 @@ internal sealed class FactText
             if (ReferenceEquals(decided, table)) return _adequacy[i] = result;
         }
         // The decision depends only on the table, destination, exporter country and subject types (the date is the evaluation's).
-        var key = (table, transfer.Destination, transfer.Source.Country, ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? []);
-        var decision = _fact.Context.Adequacy.GetOrAdd(key, static (k, t) => k.Table.Check(t), transfer);
+        var types = ImmutableCollectionsMarshal.AsArray(transfer.SubjectTypes) ?? [];
+        var context = _fact.Context;
+        if (!ReferenceEquals(context, _decidedIn))
+        {
+            _decidedIn = context;
+            _known.Clear();
+            _byCountry.Clear();
+        }
+        var destination = transfer.Destination;
+        var (siteMatters, exporterMatters) = table.DependsOn(destination.Country);
+        AdequacyResult? decision;
+        if (!siteMatters)
+        {
+            // A decision that reads neither the site nor the subject types (no entry for the country requires a
+            // certification) is the same for every site of the country: made once per country (or unknown country's
+            // reason) and, where entries exclude exporters, exporter country, so that its reason is one string and the
+            // evidence and values that name it are shared by every finding about that country, not made per site.
+            var byCountry = new CountryKey(table, destination.Country ?? destination.UnknownReason, destination.Country is null,
+                exporterMatters ? transfer.Source.Country : null);
+            if (!_byCountry.TryGetValue(byCountry, out decision))
+            {
+                decision = table.Check(transfer);
+                if (_byCountry.Count >= 4096) _byCountry.Clear();
+                _byCountry[byCountry] = decision;
+            }
+            _decisions.Add((table, decision));
+            return _adequacy[i] = decision;
+        }
+        // This thread's decisions by reference first: the same site, country string and subject-type array are the same
+        // key without hashing their text; the evaluation's shared table (keys compared by text) answers the rest.
+        var local = new DecisionKey(table, destination, transfer.Source.Country, types);
+        if (!_known.TryGetValue(local, out decision))
+        {
+            decision = context.Adequacy.GetOrAdd((table, transfer.Destination, transfer.Source.Country, types), static (k, t) => k.Table.Check(t), transfer);
+            // Keys whose arrays do not repeat by reference would only fill it: the table is bounded.
+            if (_known.Count >= 16_384) _known.Clear();
+            _known[local] = decision;
+        }
         _decisions.Add((table, decision));
         return _adequacy[i] = decision;
+    }
+
+    /// <summary>The evaluation whose decisions <see cref="_known"/> holds.</summary>
+    private EvaluationContext? _decidedIn;
+
+    /// <summary>Adequacy decisions this thread has read, keyed by reference (see <see cref="Adequacy"/>).</summary>
+    private readonly Dictionary<DecisionKey, AdequacyResult> _known = [];
+
+    /// <summary>Decisions that depend on the destination's country only (see <see cref="AdequacyTable.DependsOn"/>), this thread's, this evaluation's.</summary>
+    private readonly Dictionary<CountryKey, AdequacyResult> _byCountry = [];
+
+    /// <summary>
+    /// A table, the destination's country (or, when <c>Unknown</c>, the reason its country is unknown) and the
+    /// exporter's country where the decision reads it (else null): texts compared by value.
+    /// </summary>
+    private readonly record struct CountryKey(AdequacyTable Table, string? Country, bool Unknown, string? Exporter)
+    {
+        public bool Equals(CountryKey other) =>
+            ReferenceEquals(Table, other.Table) && Unknown == other.Unknown && string.Equals(Country, other.Country, StringComparison.Ordinal)
+            && string.Equals(Exporter, other.Exporter, StringComparison.Ordinal);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(Table), Country is null ? 0 : StringComparer.Ordinal.GetHashCode(Country), Unknown,
+                Exporter is null ? 0 : StringComparer.Ordinal.GetHashCode(Exporter));
+    }
+
+    /// <summary>What an adequacy decision depends on, compared by reference: equal references are equal values.</summary>
+    private readonly struct DecisionKey(AdequacyTable table, Location.Site destination, string? exporter, string[] types) : IEquatable<DecisionKey>
+    {
+        private readonly AdequacyTable _table = table;
+        private readonly Location.Site _destination = destination;
+        private readonly string? _exporter = exporter;
+        private readonly string[] _types = types;
+
+        public bool Equals(DecisionKey other) =>
+            ReferenceEquals(_table, other._table) && ReferenceEquals(_destination, other._destination)
+            && ReferenceEquals(_exporter, other._exporter) && ReferenceEquals(_types, other._types);
+
+        public override bool Equals(object? obj) => obj is DecisionKey other && Equals(other);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(_table), RuntimeHelpers.GetHashCode(_destination),
+                _exporter is null ? 0 : RuntimeHelpers.GetHashCode(_exporter), RuntimeHelpers.GetHashCode(_types));
     }
 
     /// <summary>A placeholder's text.</summary>

@@ -339,6 +339,120 @@ public sealed class FindingBuilderTests
     }
 
     [Fact]
+    public void Create_OneBuilderOverTwoEvaluations_EachFindingNamesItsOwnEvaluationsAdequacyDecision()
+    {
+        // The builder keeps the adequacy decisions it read by reference (table, site, country and subject-type array; the
+        // United States' entries require certifications, so decisions there are per site): another evaluation with the
+        // very same objects must not be answered from the first one's table of decisions.
+        var rule = AdequacyRule();
+        var de = Site("de-1", "DE", "EU");
+        var us = Site("us-1", "US");
+        string[] types = ["customer"];
+        var builder = new FindingBuilder();
+        foreach (var (day, reason) in new[] { (1, "the first evaluation's decision"), (2, "the second evaluation's decision"), (3, "the third evaluation's decision") })
+        {
+            var context = new EvaluationContext(new DateOnly(2026, 11, day), null);
+            context.Adequacy[(rule.Adequacy[0], us, de.Country, types)] = new AdequacyResult(Tri.False, null, reason);
+            Assert.Equal("EU: " + reason, builder.Create(rule, AdequacyTransfer(context, de, us, types), Judgement.Violation, error: null).Message);
+        }
+    }
+
+    private static CompiledRule AdequacyRule()
+    {
+        var (engine, diagnostics) = TestEngine.CreateFromFolder("""
+            apiVersion: compliance/v1
+            kind: RulePack
+            metadata:
+              name: adequacy
+            spec:
+              jurisdiction: EU
+              rules:
+                - id: EU-ADQ
+                  title: EU adequacy
+                  appliesTo: transfer
+                  severity: high
+                  citations: [{instrument: GDPR, article: Art. 45}]
+                  when: {field: regimes, contains: EU}
+                  require: {adequate: EU}
+                  message: "EU: {adequacy}"
+                  remediation: "r"
+            """);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        return engine.Rules.Rules.Single();
+    }
+
+    private static TransferFact AdequacyTransfer(EvaluationContext context, Site from, Site to, string[] types) =>
+        new(context, new FindingSubject("DataFlow", "f-" + to.Name, new SourceLocation("f.yaml", 2, 3)), [from.Name, to.Name], from, to, "analytics")
+        {
+            Regimes = ["EU"],
+            SubjectTypes = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(types),
+        };
+
+    [Fact]
+    public void Create_AdequacyBySiteCountryAndExporter_EachFindingNamesItsOwnDecision()
+    {
+        // Decisions that read only the destination's country are kept per country: sites whose certifications, exporters
+        // or unknown countries' reasons make other decisions must still get their own, in any order on one builder.
+        var rule = AdequacyRule();
+        var table = rule.Adequacy[0];
+        var de = Site("de-1", "DE", "EU");
+        var no = Site("no-1", "NO", "EU");
+        var certified = new Site("Cluster", "us-dpf", "US", null, [], [], new SourceLocation("us-dpf.yaml", 1, 1)) { Certifications = ["eu-us-dpf"] };
+        var plain = Site("us-1", "US");
+        var lost = new Site("Cluster", "lost", null, "no region", [], [], new SourceLocation("lost.yaml", 1, 1));
+        var unmapped = new Site("Cluster", "unmapped", null, "region xy-1 is not mapped", [], [], new SourceLocation("unmapped.yaml", 1, 1));
+        var brazil = Site("br-1", "BR");
+        string[] employees = ["employee"];
+        var facts = new[]
+        {
+            AdequacyTransfer(Context, de, certified, employees), AdequacyTransfer(Context, de, plain, employees), AdequacyTransfer(Context, de, certified, []),
+            AdequacyTransfer(Context, de, brazil, []), AdequacyTransfer(Context, no, brazil, []), AdequacyTransfer(Context, de, brazil, []),
+            AdequacyTransfer(Context, de, lost, []), AdequacyTransfer(Context, de, unmapped, []), AdequacyTransfer(Context, de, lost, []),
+        };
+        var reasons = facts.Select(f => table.Check(f).Reason).ToArray();
+        // The cases differ (else the test would not tell them apart).
+        Assert.NotEqual(reasons[0], reasons[1]);
+        Assert.NotEqual(reasons[3], reasons[4]);
+        Assert.NotEqual(reasons[6], reasons[7]);
+        var builder = new FindingBuilder();
+        for (var i = 0; i < facts.Length; i++) Assert.Equal("EU: " + reasons[i], builder.Create(rule, facts[i], Judgement.Violation, error: null).Message);
+    }
+
+    [Fact]
+    public void Create_SitesOfOneCountry_ShareTheirDecisionsReason()
+    {
+        // Two sites in New Zealand (no certification there): one decision, so one reason string in both findings' evidence.
+        var rule = AdequacyRule();
+        var de = Site("de-1", "DE", "EU");
+        var builder = new FindingBuilder();
+        var evidence = new[] { Site("nz-1", "NZ"), Site("nz-2", "NZ") }
+            .Select(to => builder.Create(rule, AdequacyTransfer(Context, de, to, []), Judgement.Pass, error: null))
+            .Select(f => f.Evidence.Single(e => e.Fact == rule.Adequacy[0].EvidenceLabel).Value)
+            .ToArray();
+        Assert.Equal(rule.Adequacy[0].Check(AdequacyTransfer(Context, de, Site("nz-3", "NZ"), [])).Reason, evidence[0]);
+        Assert.Same(evidence[0], evidence[1]);
+    }
+
+    [Fact]
+    public void Create_OneCountryInTwoEvaluations_EachFindingNamesItsEvaluationsDecision()
+    {
+        // New Zealand's decision applies from 2012-12-19: the same sites on two dates are two decisions, whatever the
+        // builder kept from the first evaluation.
+        var rule = AdequacyRule();
+        var de = Site("de-1", "DE", "EU");
+        var nz = Site("nz-1", "NZ");
+        var builder = new FindingBuilder();
+        var messages = new[] { new DateOnly(2012, 6, 1), new DateOnly(2026, 11, 25), new DateOnly(2012, 6, 1) }.Select(day =>
+        {
+            var fact = AdequacyTransfer(new EvaluationContext(day, null), de, nz, []);
+            var message = builder.Create(rule, fact, Judgement.Violation, error: null).Message;
+            Assert.Equal("EU: " + rule.Adequacy[0].Check(fact).Reason, message);
+            return message;
+        }).ToArray();
+        Assert.NotEqual(messages[0], messages[1]);
+    }
+
+    [Fact]
     public void Create_FieldNamedAsTheSitesEvidence_ListedOnce()
     {
         // EU-A reads destination.country, which the transfer's own evidence already names: listed once, in its first place.
