@@ -26,6 +26,7 @@ public static class CliApp
         var builder = CreateHostBuilder();
         configure?.Invoke(builder.Services);
         using var host = builder.Build();
+        CheckCommand.PrepareRulesAhead(args, host);
 
         var root = new RootCommand("ComplianceEngine: data-sovereignty checks for multi-cluster estates, with reports per jurisdiction.");
         foreach (var command in CommandFactory.All(host, console)) root.Add(command);

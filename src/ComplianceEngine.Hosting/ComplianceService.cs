@@ -101,6 +101,7 @@ public sealed class ComplianceService
     private readonly ILogger<ComplianceService> _logger;
     private readonly Loading.Sources.ISourceReader? _sources;
     private readonly ConcurrentDictionary<string, (CompiledEngine? Engine, IReadOnlyList<Diagnostic> Diagnostics)> _compiled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<(PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics)>> _preparing = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service.</summary>
     /// <param name="sources">Reads the files users already have (Terraform plans, Kubernetes objects...) beside native documents.</param>
@@ -212,6 +213,35 @@ public sealed class ComplianceService
     public (PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics) PrepareRules(IReadOnlyList<string> rules, string? policyPath) =>
         Prepare(rules, policyPath, cached: false);
 
+    /// <summary>
+    /// Starts reading and compiling, on a thread of its own, the rules a <see cref="Check"/> of <paramref name="rules"/> and
+    /// <paramref name="policyPath"/> begins with, so that a shell can start them before its own preparations (the CLI: while
+    /// it builds its commands, parses the command line and guards the output file). The next check whose request names the
+    /// same rules and policy, by the same strings from the same current directory, takes them instead of reading the files
+    /// itself: the same work, begun earlier, with the same result and diagnostics (the files as they were when it began).
+    /// A check with other rules, another policy or prepared rules leaves them; each is taken at most once. Returns the
+    /// preparation (the one begun before when the same one was begun and not yet taken); it never throws: its failure is
+    /// the check's.
+    /// </summary>
+    public Task BeginPrepare(IReadOnlyList<string> rules, string? policyPath)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        string[] folders = [.. rules]; // as given now: a list changed later names other rules
+        var task = new Task<(PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics)>(() => Prepare(folders, policyPath, cached: true),
+            CancellationToken.None, TaskCreationOptions.LongRunning);
+        var begun = _preparing.GetOrAdd(PreparationKey(folders, policyPath), task);
+        if (ReferenceEquals(begun, task)) task.Start(TaskScheduler.Default);
+        return begun.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// What a preparation is of: the rule folders and the policy as given, and the current directory they are read from
+    /// (the names given are the ones diagnostics and the rule-set version use).
+    /// </summary>
+    private static string PreparationKey(IReadOnlyList<string> rules, string? policyPath) =>
+        string.Concat(((string?[])[Environment.CurrentDirectory, policyPath, .. rules])
+            .Select(s => s is null ? "-;" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Length}:{s};")));
+
     private (PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics) Prepare(IReadOnlyList<string> rules, string? policyPath, bool cached)
     {
         var diagnostics = new DiagnosticBag();
@@ -251,8 +281,10 @@ public sealed class ComplianceService
 
         // The rules are read and compiled on a thread of their own while the inputs are read (neither needs the other).
         // Rules that fail stop the reading at the next file and are all the check reports, as when they were read first.
+        // A shell may have begun them already (BeginPrepare).
         var preparing = request.Prepared is { } given
             ? Task.FromResult<(PreparedRules? Rules, IReadOnlyList<Diagnostic> Diagnostics)>((given, given.Diagnostics))
+            : _preparing.TryRemove(PreparationKey(request.Rules, request.PolicyPath), out var begun) ? begun
             : Task.Factory.StartNew(() => Prepare(request.Rules, request.PolicyPath, cached: true), CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
         bool RulesFailed() => preparing.IsCompleted && (!preparing.IsCompletedSuccessfully || preparing.Result.Rules is null);

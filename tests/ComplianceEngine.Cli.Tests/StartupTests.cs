@@ -121,6 +121,31 @@ public sealed class StartupTests
     [Fact]
     public void WarmUp_NoArguments_DoesNothing() => Assert.False(CliApp.WarmUp([]));
 
+    [Theory]
+    [InlineData(true, "check", "examples/estate")]
+    [InlineData(true, "check", "examples/estate", "--format", "json", "--output", "r.json", "-q")]
+    [InlineData(false, "check", "examples/estate", "--rules", "mine")]
+    [InlineData(false, "check", "examples/estate", "--rules=mine")]
+    [InlineData(false, "check", "--no-builtin-rules", "--rules", "mine", "examples/estate")]
+    [InlineData(false, "check", "examples/estate", "--policy", "policy.yaml")]
+    [InlineData(false, "check", "@check.rsp")]
+    [InlineData(false, "check", "--help")]
+    [InlineData(false, "check", "-h")]
+    [InlineData(false, "test", "rules")]
+    [InlineData(false, "explain", "examples/estate", "flow-1")]
+    [InlineData(false, "checks", "examples/estate")]
+    [InlineData(false)]
+    public void OnlyBuiltInRules_TheCheckCommandLinesThatLoadTheBuiltInRulesAlone(bool expected, params string[] args) =>
+        Assert.Equal(expected, Commands.CheckCommand.OnlyBuiltInRules(args));
+
+    [Fact]
+    public void PrepareRulesAhead_ServiceNotThere_LeftToTheCommand()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+
+        Assert.False(Commands.CheckCommand.PrepareRulesAhead(["check", "examples/estate"], services));
+    }
+
     /// <summary>A folder standing for the binary's, with appsettings.json and appsettings.{environment}.json (or none).</summary>
     private sealed class SettingsFolder : IDisposable
     {

@@ -86,6 +86,39 @@ internal static class CheckCommand
         return text.ToString();
     }
 
+    /// <summary>
+    /// For a <c>check</c> of the built-in rules alone (the command line names no <c>--rules</c>, <c>--no-builtin-rules</c>,
+    /// <c>--policy</c>, response file, help or version), starts reading and compiling them now, on a thread of their own,
+    /// while this thread builds the commands and parses the command line (<see cref="ComplianceService.BeginPrepare"/>): the
+    /// check then takes them if its rules and policy turn out to be those, and reads its own otherwise. Nothing it does is
+    /// visible: a failure there is met and reported by the check. Returns whether it started.
+    /// </summary>
+    internal static bool PrepareRulesAhead(IReadOnlyList<string> args, IServiceProvider services)
+    {
+        if (!OnlyBuiltInRules(args)) return false;
+        try
+        {
+            var service = services.GetRequiredService<ComplianceService>();
+            service.BeginPrepare(service.DefaultRules, policyPath: null);
+            return true;
+        }
+#pragma warning disable CA1031 // Not swallowed: the command resolves the same service next and reports what fails there.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="args"/> are a <c>check</c> that will load the built-in rules and no policy, as far as the
+    /// words show (a guess: a wrong one only costs the work of <see cref="PrepareRulesAhead"/>).
+    /// </summary>
+    internal static bool OnlyBuiltInRules(IReadOnlyList<string> args) =>
+        args.Count > 0 && args[0] == "check" && args.Skip(1).All(a =>
+            !a.StartsWith("--rules", StringComparison.Ordinal) && !a.StartsWith("--no-builtin-rules", StringComparison.Ordinal) &&
+            !a.StartsWith("--policy", StringComparison.Ordinal) && !a.StartsWith('@') && a is not ("-h" or "--help" or "-?" or "/?" or "/h" or "--version"));
+
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         var writers = services.GetServices<IReportWriter>().ToDictionary(w => w.Format, StringComparer.Ordinal);
@@ -142,6 +175,9 @@ internal static class CheckCommand
 
             var outputPath = parse.GetValue(output);
             if (rules.Resolve(parse, service, console.Error) is not { } ruleFolders) return ExitCodes.InvalidInput;
+            // The rules are read on a thread of their own from here (unless begun before the command line was parsed), while
+            // this one guards the output and sets up the check, which takes them.
+            service.BeginPrepare(ruleFolders, parse.GetValue(policy));
             // A report never replaces one of the user's inputs, a device or a link (OutputGuard); '-' is standard output.
             // --write-baseline may update the --baseline file in place: it is read before anything is written.
             // The guard walks every input (the built-in rules' hundreds of files): only built when there is a file to write.
