@@ -59,20 +59,20 @@ public sealed class ConsoleSummaryWriter : IReportWriter
                 : "No violations, warnings or undecided checks.");
             return;
         }
-        // Only the first few are listed next to a report file: pick them, do not sort them all.
-        // Every finding is listed: sorted by keys (with each one's index), then each read again as it is written.
-        IReadOnlyList<Finding> listed = maxFindings is { } max && max < shownCount
-            ? FirstInListingOrder(shownFindings, max)
-            : ShownFindings.At(report.Findings, ListingOrder(shownFindings));
-        foreach (var f in listed)
+        // Only the first few are listed next to a report file: pick them, do not sort them all. Every finding is listed:
+        // sorted by keys (with each one's index). Either way each finding's fields are read (FindingList.FieldsOf: no
+        // finding made where the report keeps rows), and the listed ones read again as they are written.
+        var listed = maxFindings is { } max && max < shownCount ? FirstInListingOrder(shownFindings, max) : ListingOrder(shownFindings);
+        foreach (var index in listed)
         {
+            var f = report.Findings.FieldsOf(index);
             var baseline = f.BaselineState == BaselineState.Unchanged ? " (in baseline)" : "";
             output.WriteLine(
                 $"{f.Subject.Location}: {f.Status.ToName()} {f.Severity.ToName()} [{f.Jurisdiction}] {f.RuleId} {f.Subject.Kind}/{f.Subject.Name} ({f.Citation}){baseline}");
             output.WriteLine($"    {f.Message}");
         }
-        if (listed.Count < shownCount)
-            output.WriteLine($"... and {shownCount - listed.Count} more violations, warnings and undecided checks (first {listed.Count} of {shownCount} listed).");
+        if (listed.Length < shownCount)
+            output.WriteLine($"... and {shownCount - listed.Length} more violations, warnings and undecided checks (first {listed.Length} of {shownCount} listed).");
     }
 
     /// <summary>
@@ -99,24 +99,54 @@ public sealed class ConsoleSummaryWriter : IReportWriter
     }
 
     /// <summary>What the listing's order is decided by (<see cref="ListingComparer"/>), with the finding's report index.</summary>
-    private readonly record struct ListingKey(int Index, FindingSubject Subject, string Jurisdiction, string RuleId, string Id);
+    private readonly record struct ListingKey(int Index, FindingSubject Subject, string Jurisdiction, string RuleId, IdKey Id)
+    {
+        public static ListingKey Of(ShownFindings shown, int k)
+        {
+            var f = shown.FieldsOf(k);
+            return new ListingKey(shown.IndexOf(k), f.Subject, f.Jurisdiction, f.RuleId, IdKey.IdOf(f));
+        }
 
-    /// <summary>The report indexes of <paramref name="shown"/> in <see cref="InListingOrder"/>, sorted by keys (no finding held).</summary>
+        /// <summary>The listing's order, then the report's (so the order is that of a stable sort of the findings).</summary>
+        public static int Compare(in ListingKey a, in ListingKey b)
+        {
+            var c = ListingComparer.Compare(a.Subject, a.Jurisdiction, a.RuleId, b.Subject, b.Jurisdiction, b.RuleId);
+            if (c != 0) return c;
+            c = a.Id.CompareTo(b.Id);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        }
+    }
+
+    /// <summary>The report indexes of <paramref name="shown"/> in <see cref="InListingOrder"/>, sorted by keys (no finding held or made).</summary>
     private static int[] ListingOrder(ShownFindings shown)
     {
         var keys = new ListingKey[shown.Count];
-        for (var k = 0; k < keys.Length; k++)
-        {
-            var f = shown[k];
-            keys[k] = new ListingKey(shown.IndexOf(k), f.Subject, f.Jurisdiction, f.RuleId, f.Id);
-        }
+        for (var k = 0; k < keys.Length; k++) keys[k] = ListingKey.Of(shown, k);
         // Stable on ties, as the sort of findings was: the report order breaks them.
-        Array.Sort(keys, (a, b) =>
-        {
-            var c = ListingComparer.Compare(a.Subject, a.Jurisdiction, a.RuleId, a.Id, b.Subject, b.Jurisdiction, b.RuleId, b.Id);
-            return c != 0 ? c : a.Index.CompareTo(b.Index);
-        });
+        Array.Sort(keys, (a, b) => ListingKey.Compare(a, b));
         return [.. keys.Select(k => k.Index)];
+    }
+
+    /// <summary>
+    /// The report indexes of the first <paramref name="count"/> of <paramref name="shown"/> in <see cref="InListingOrder"/>, in
+    /// that order, without sorting them all (as <see cref="FirstInListingOrder(IEnumerable{Finding}, int)"/>), from each
+    /// finding's keys (no finding made where the report keeps rows).
+    /// </summary>
+    private static int[] FirstInListingOrder(ShownFindings shown, int count)
+    {
+        var kept = new List<ListingKey>(count + 1);
+        if (count == 0) return [];
+        for (var k = 0; k < shown.Count; k++)
+        {
+            var key = ListingKey.Of(shown, k);
+            // Keys come in report order, so a tie with the last kept one keeps the kept one (a stable sort's order).
+            if (kept.Count == count && ListingKey.Compare(key, kept[^1]) >= 0) continue;
+            var at = kept.Count;
+            while (at > 0 && ListingKey.Compare(key, kept[at - 1]) < 0) at--;
+            kept.Insert(at, key);
+            if (kept.Count > count) kept.RemoveAt(kept.Count - 1);
+        }
+        return [.. kept.Select(k => k.Index)];
     }
 
     /// <summary>The order of <see cref="InListingOrder"/> as one comparer.</summary>
@@ -129,12 +159,12 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             if (ReferenceEquals(a, b)) return 0;
             if (a is null) return -1;
             if (b is null) return 1;
-            return Compare(a.Subject, a.Jurisdiction, a.RuleId, a.Id, b.Subject, b.Jurisdiction, b.RuleId, b.Id);
+            var c = Compare(a.Subject, a.Jurisdiction, a.RuleId, b.Subject, b.Jurisdiction, b.RuleId);
+            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
         }
 
-        /// <summary>The listing's order of two findings given by what decides it: subject's file and line, subject, jurisdiction, rule, id.</summary>
-        public static int Compare(FindingSubject aSubject, string aJurisdiction, string aRule, string aId,
-            FindingSubject bSubject, string bJurisdiction, string bRule, string bId)
+        /// <summary>The listing's order of two findings given by what decides it before the id: subject's file and line, subject, jurisdiction, rule.</summary>
+        public static int Compare(FindingSubject aSubject, string aJurisdiction, string aRule, FindingSubject bSubject, string bJurisdiction, string bRule)
         {
             var c = NaturalComparer.Instance.Compare(aSubject.Location.File, bSubject.Location.File);
             if (c != 0) return c;
@@ -144,8 +174,7 @@ public sealed class ConsoleSummaryWriter : IReportWriter
             if (c != 0) return c;
             c = string.CompareOrdinal(aJurisdiction, bJurisdiction);
             if (c != 0) return c;
-            c = string.CompareOrdinal(aRule, bRule);
-            return c != 0 ? c : string.CompareOrdinal(aId, bId);
+            return string.CompareOrdinal(aRule, bRule);
         }
     }
 

@@ -223,12 +223,12 @@ public sealed class HtmlReportWriter : IReportWriter
                 var causes = rule.Causes.Values
                     .OrderByDescending(g => EstateDiagram.Rank(g.First.Status)).ThenByDescending(g => g.First.Severity)
                     .ThenByDescending(g => g.Count).ThenBy(g => g.First.Subject.Name, NaturalComparer.Instance)
-                    .ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
+                    .ThenBy(g => g.Id).ToList();
                 h.Append(CultureInfo.InvariantCulture,
                     $"<h4 class=\"rule-group\"><code>{Escape(rule.RuleId)}</code> {Escape(rule.RuleTitle)} <span class=\"group-count\">{Counted(rule.Counts)}{(causes.Count < rule.Counts.Total ? $" from {causes.Count} root cause{(causes.Count == 1 ? "" : "s")}" : "")}</span></h4>\n");
                 foreach (var cause in causes.Take(RootCausesPerRule))
                 {
-                    var (id, count) = (cause.Id, cause.Count);
+                    var (id, count) = (cause.Id.ToString(), cause.Count);
                     if (count > 1)
                     {
                         h.Append(CultureInfo.InvariantCulture,
@@ -237,7 +237,7 @@ public sealed class HtmlReportWriter : IReportWriter
                     // Only the shown findings are read again, to be written.
                     foreach (var m in cause.Shown.Take(FindingsPerRootCause))
                     {
-                        WriteFinding(h, report.Findings[m.Index]);
+                        WriteFinding(h, report.Findings.FieldsOf(m.Index));
                         flush();
                     }
                     if (count > FindingsPerRootCause)
@@ -258,7 +258,7 @@ public sealed class HtmlReportWriter : IReportWriter
     }
 
     /// <summary>What a finding's place in the page is decided by (<see cref="InGroupOrder"/>), and its index to read it again when shown.</summary>
-    private readonly record struct Member(int Index, FindingStatus Status, Severity Severity, FindingSubject Subject, int PathLength, string Id);
+    private readonly record struct Member(int Index, FindingStatus Status, Severity Severity, FindingSubject Subject, int PathLength, IdKey Id);
 
     /// <summary>
     /// Worst first, then by subject and path as people read names (<c>f2</c> before <c>f100</c>), then id: the order of a
@@ -279,7 +279,7 @@ public sealed class HtmlReportWriter : IReportWriter
             c = NaturalComparer.Instance.Compare(a.Subject.Name, b.Subject.Name);
             if (c != 0) return c;
             c = a.PathLength.CompareTo(b.PathLength);
-            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+            return c != 0 ? c : a.Id.CompareTo(b.Id);
         }
     }
 
@@ -301,11 +301,11 @@ public sealed class HtmlReportWriter : IReportWriter
     }
 
     /// <summary>A root cause of a rule: how many findings it has and the first <see cref="FindingsPerRootCause"/> of them.</summary>
-    private sealed class CauseGroup(string id, int keep)
+    private sealed class CauseGroup(IdKey id, int keep)
     {
         private readonly List<Member> _shown = new(1);
 
-        public string Id { get; } = id;
+        public IdKey Id { get; } = id;
         public int Count { get; private set; }
         public Member First => _shown[0];
         public IReadOnlyList<Member> Shown => _shown;
@@ -330,7 +330,7 @@ public sealed class HtmlReportWriter : IReportWriter
         public int MaxRank { get; set; } = -1;
         public Severity MaxSeverity { get; set; }
         public StatusTally Counts { get; } = new();
-        public Dictionary<string, CauseGroup> Causes { get; } = new(StringComparer.Ordinal);
+        public Dictionary<IdKey, CauseGroup> Causes { get; } = new();
     }
 
     private sealed class JurisdictionGroup
@@ -341,14 +341,15 @@ public sealed class HtmlReportWriter : IReportWriter
 
     /// <summary>
     /// The page's groups (jurisdiction, rule, root cause) from one read of the findings: each group's counts and the
-    /// findings it shows, by index; no finding is held (a report of rows makes each as it is read).
+    /// findings it shows, by index; no finding is held, and none is made where the report keeps rows (each finding's
+    /// fields are read, <see cref="FindingList.FieldsOf"/>, its id and root cause kept as numbers).
     /// </summary>
     private PagePlan Plan(Report report)
     {
         var plan = new PagePlan();
         for (var i = 0; i < report.Findings.Count; i++)
         {
-            var f = report.Findings[i];
+            var f = report.Findings.FieldsOf(i);
             if (f.BaselineState == BaselineState.New) plan.BaselineNew++;
             if (f.BaselineState != BaselineState.None) plan.AnyBaseline = true;
             if (f.Status == FindingStatus.Pass) continue;
@@ -359,9 +360,9 @@ public sealed class HtmlReportWriter : IReportWriter
             var rank = EstateDiagram.Rank(f.Status);
             if (rank > rule.MaxRank) rule.MaxRank = rank;
             if (rule.Counts.Total == 1 || f.Severity > rule.MaxSeverity) rule.MaxSeverity = f.Severity;
-            var cause = f.RootCause ?? f.Id;
+            var cause = IdKey.RootOrIdOf(f);
             if (!rule.Causes.TryGetValue(cause, out var group)) rule.Causes[cause] = group = new CauseGroup(cause, Math.Max(1, FindingsPerRootCause));
-            group.Add(new Member(i, f.Status, f.Severity, f.Subject, f.Path.IsDefault ? 0 : f.Path.Length, f.Id));
+            group.Add(new Member(i, f.Status, f.Severity, f.Subject, f.Path.IsDefault ? 0 : f.Path.Length, IdKey.IdOf(f)));
         }
         return plan;
     }
@@ -382,7 +383,7 @@ public sealed class HtmlReportWriter : IReportWriter
         return $"{counts.Total} finding{(counts.Total == 1 ? "" : "s")}: {string.Join(", ", parts)}";
     }
 
-    private static void WriteFinding(StringBuilder h, Finding f)
+    private static void WriteFinding(StringBuilder h, in FindingFields f)
     {
         var status = f.Status.ToName();
         h.Append(CultureInfo.InvariantCulture, $"<article class=\"finding finding-{status}\" id=\"f-{Escape(f.Id)}\">\n<div class=\"finding-head\">");

@@ -59,6 +59,16 @@ internal sealed class JsonLine : IDisposable
         _length += written;
     }
 
+    /// <summary>A JSON string of <paramref name="value"/>'s 16 lower-case hex digits (a finding id kept as a number).</summary>
+    public void Hex16(ulong value)
+    {
+        Ensure(18);
+        _bytes[_length++] = (byte)'"';
+        Utf8Formatter.TryFormat(value, _bytes.AsSpan(_length), out var written, new StandardFormat('x', 16));
+        _length += written;
+        _bytes[_length++] = (byte)'"';
+    }
+
     /// <summary>A JSON string (quoted and escaped), or <c>null</c> for a null string, as <see cref="Utf8JsonWriter"/> writes it.</summary>
     public void String(string? value)
     {

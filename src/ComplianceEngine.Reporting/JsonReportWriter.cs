@@ -98,9 +98,11 @@ public sealed class JsonReportWriter : IReportWriter
 
             // Each finding on its own line: a finding's nested lists indented line by line made up a third of the bytes.
             // The lines are rendered in parallel chunks and written in order.
+            // Each line is written from the finding's fields (FindingList.FieldsOf): where the report keeps rows, no finding
+            // is made, the id and root cause are written from their numbers and the text from its templates and values.
             JsonLines.Write(w, stream, "findings", findings.Count, (line, i) =>
             {
-                var f = findings[i];
+                var f = findings.FieldsOf(i);
                 WriteFinding(line, f, rules[f.RuleId], facts.Of(i));
             }, parallelism);
 
@@ -214,8 +216,8 @@ public sealed class JsonReportWriter : IReportWriter
     /// </summary>
     private static Dictionary<string, RuleRow> WriteRules(Utf8JsonWriter w, Report report, ShownFindings findings, IReadOnlyDictionary<string, int> firstOfRule)
     {
-        // Each rule's first finding, read again (only these).
-        var fired = firstOfRule.ToDictionary(kv => kv.Key, kv => findings[kv.Value], StringComparer.Ordinal);
+        // Each rule's first finding's fields, read again (only these).
+        var fired = firstOfRule.ToDictionary(kv => kv.Key, kv => findings.FieldsOf(kv.Value), StringComparer.Ordinal);
         var listed = report.Rules.Where(r => fired.ContainsKey(r.Id)).GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First());
         var rows = new Dictionary<string, RuleRow>(StringComparer.Ordinal);
         w.WriteStartArray("rules");
@@ -312,10 +314,12 @@ public sealed class JsonReportWriter : IReportWriter
     }
 
     /// <summary>One finding, compact (the fields of design section 6 first, in a fixed order).</summary>
-    private static void WriteFinding(JsonLine w, Finding f, RuleRow rule, int[] evidence)
+    private static void WriteFinding(JsonLine w, in FindingFields f, RuleRow rule, int[] evidence)
     {
         w.Raw("{\"id\":"u8);
-        w.String(f.Id);
+        var numbered = f.TryGetIdNumbers(out var id, out var root);
+        if (numbered) w.Hex16(id);
+        else w.String(f.Id);
         w.Raw(",\"ruleId\":"u8);
         w.String(f.RuleId);
         w.Raw(",\"jurisdiction\":"u8);
@@ -324,10 +328,18 @@ public sealed class JsonReportWriter : IReportWriter
         w.String(Model.Rules.SeverityNames.ToName(f.Severity));
         w.Raw(",\"status\":"u8);
         w.String(f.Status.ToName());
-        if (f.RootCause is { } root && root != f.Id)
+        if (numbered)
+        {
+            if (root != id)
+            {
+                w.Raw(",\"rootCause\":"u8);
+                w.Hex16(root);
+            }
+        }
+        else if (f.RootCause is { } rootText && rootText != f.Id)
         {
             w.Raw(",\"rootCause\":"u8);
-            w.String(root);
+            w.String(rootText);
         }
         var subject = f.Subject;
         w.Raw(",\"subject\":{\"kind\":"u8);
@@ -360,11 +372,11 @@ public sealed class JsonReportWriter : IReportWriter
             w.String(f.Confidence);
         }
         // The message and remediation straight from their templates where they are rendered from them (no text built).
-        var text = f.RenderedText;
+        var (message, remediation) = (f.MessageTemplate, f.RemediationTemplate);
         w.Raw(",\"message\":"u8);
-        if (text is null || !JsonTemplateText.TryWrite(w, text.MessageTemplate, text.Values, 0, PathToken)) w.String(f.MessageWithPathToken(PathToken));
+        if (message is null || !JsonTemplateText.TryWrite(w, message, f.Values, 0, PathToken)) w.String(f.MessageWithPathToken(PathToken));
         w.Raw(",\"remediation\":"u8);
-        if (text is null || !JsonTemplateText.TryWrite(w, text.RemediationTemplate, text.Values, text.MessageTemplate.Placeholders.Count, PathToken))
+        if (message is null || remediation is null || !JsonTemplateText.TryWrite(w, remediation, f.Values, message.Placeholders.Count, PathToken))
             w.String(f.RemediationWithPathToken(PathToken));
         w.Raw(",\"evidence\":["u8);
         for (var i = 0; i < evidence.Length; i++)

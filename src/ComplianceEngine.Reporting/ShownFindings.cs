@@ -53,3 +53,70 @@ internal sealed class ShownFindings : IReadOnlyList<Finding>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
+
+/// <summary>
+/// A finding's id or root cause as a writer keys and orders it, without writing a number out as text: 16 lower-case hex
+/// digits are kept as their number (an id of a report of rows, <see cref="FindingFields.TryGetIdNumbers"/>, or such text
+/// read from a finding), any other text as text. Equal ids give equal keys whichever way they were read, and keys order as
+/// their texts do (ordinal).
+/// </summary>
+internal readonly struct IdKey : IEquatable<IdKey>, IComparable<IdKey>
+{
+    private readonly ulong _number;
+    private readonly string? _text;
+
+    private IdKey(ulong number, string? text)
+    {
+        _number = number;
+        _text = text;
+    }
+
+    /// <summary>The key of an id given as a number (its text is the number's 16 lower-case hex digits).</summary>
+    public static IdKey Of(ulong number) => new(number, null);
+
+    /// <summary>The key of an id given as text.</summary>
+    public static IdKey Of(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryNumber(text, out var number) ? new(number, null) : new(0, text);
+    }
+
+    /// <summary>The finding's id.</summary>
+    public static IdKey IdOf(in FindingFields f) => f.TryGetIdNumbers(out var id, out _) ? Of(id) : Of(f.Id);
+
+    /// <summary>The finding's root cause, or its id when it has none.</summary>
+    public static IdKey RootOrIdOf(in FindingFields f) => f.TryGetIdNumbers(out _, out var root) ? Of(root) : Of(f.RootCause ?? f.Id);
+
+    /// <summary>The id's text.</summary>
+    public override string ToString() => _text ?? _number.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    public bool Equals(IdKey other) => _text is null ? other._text is null && _number == other._number : string.Equals(_text, other._text, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj is IdKey other && Equals(other);
+
+    public override int GetHashCode() => _text is null ? _number.GetHashCode() : StringComparer.Ordinal.GetHashCode(_text);
+
+    /// <summary>Ordinal order of the ids' texts.</summary>
+    public int CompareTo(IdKey other)
+    {
+        if (_text is null && other._text is null) return _number.CompareTo(other._number);
+        if (_text is not null && other._text is not null) return string.CompareOrdinal(_text, other._text);
+        Span<char> hex = stackalloc char[16];
+        var number = _text is null ? _number : other._number;
+        number.TryFormat(hex, out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+        return _text is null ? ((ReadOnlySpan<char>)hex).CompareTo(other._text, StringComparison.Ordinal) : _text.AsSpan().CompareTo(hex, StringComparison.Ordinal);
+    }
+
+    private static bool TryNumber(string text, out ulong number)
+    {
+        number = 0;
+        if (text.Length != 16) return false;
+        foreach (var c in text)
+        {
+            var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) return false;
+            number = number << 4 | (uint)digit;
+        }
+        return true;
+    }
+}

@@ -74,6 +74,55 @@ public sealed class StreamingWriterTests
         Assert.True(source.Made <= written + rules, $"made {source.Made} findings for {written} written ({rules} rules)");
     }
 
+    [Theory]
+    [InlineData("json", 1)]
+    [InlineData("json", 4)]
+    [InlineData("html", 1)]
+    [InlineData("text", 1)]
+    public void Write_FieldsReadWithoutMaking_MakesNoFinding(string format, int threads)
+    {
+        // Every line, card and listed finding is written from the finding's fields: where the report keeps rows, none is made.
+        const int Count = 5_000;
+        var source = new MadeOnRead(ReportFixture.Findings, Count) { ReadsFields = true };
+        var report = ReportFixture.With(ReportFixture.Findings) with { Findings = FindingList.From(source) };
+        var writer = format == "json" ? new JsonReportWriter { MaxDegreeOfParallelism = threads } : WriterOf(format);
+
+        var text = ReportFixture.Render(writer, report);
+
+        Assert.NotEmpty(text);
+        Assert.True(source.FieldsRead >= Count, $"every finding's fields read, {source.FieldsRead}");
+        Assert.Equal(0, source.Made);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Terminal_FirstListed_FromFields_AreTheWholeListingsFirst(int max)
+    {
+        // The terminal's first findings, picked one by one from each finding's keys, are the first of the whole listing
+        // (sorted), ties (equal but for the id) included; no finding is made either way.
+        const int Count = 2_000;
+        var source = new MadeOnRead(ReportFixture.Findings, Count) { ReadsFields = true };
+        var report = ReportFixture.With(ReportFixture.Findings) with { Findings = FindingList.From(source) };
+        // A listed finding is a line followed by its message, indented by four spaces.
+        static string[] Listed(string text)
+        {
+            var lines = text.Split('\n');
+            return [.. lines.Where((l, i) => i + 1 < lines.Length && lines[i + 1].StartsWith("    ", StringComparison.Ordinal))];
+        }
+        using var first = new StringWriter();
+        using var whole = new StringWriter();
+
+        ConsoleSummaryWriter.Write(report, first, max);
+        ConsoleSummaryWriter.Write(report, whole, maxFindings: null);
+
+        Assert.Equal(0, source.Made);
+        var all = Listed(whole.ToString());
+        Assert.True(all.Length > max, $"{all.Length} listed");
+        Assert.Equal(all.Take(max), Listed(first.ToString()));
+    }
+
     [Fact]
     public void FindingList_FieldsOf_HeldSourceAndMapped_AreTheFindingsFields()
     {

@@ -45,14 +45,18 @@ internal sealed class RowFindings : FindingSource
     }
 
     /// <inheritdoc />
-    /// <remarks>Read from the row: nothing is made (the evidence is the row's array, as the made finding's is).</remarks>
+    /// <remarks>
+    /// Read from the row: nothing is made (the id and root cause stay numbers, the text its templates and values, the evidence
+    /// the row's array, as the made finding's are).
+    /// </remarks>
     public override FindingFields FieldsOf(int index)
     {
         var (t, r) = _order[index];
         ref readonly var row = ref _tallies[t].At(r);
         var def = row.Rule.Definition;
-        return new FindingFields(def.Id, def.Title, def.Jurisdiction, def.Severity, row.Status, row.Subject, row.Path, row.Place,
-            ImmutableCollectionsMarshal.AsImmutableArray(row.Evidence), _roots[index] != row.IdBits);
+        return new FindingFields(row.IdBits, _roots[index], def.Id, def.Title, def.Jurisdiction, def.Severity, row.Status, row.Subject, row.Path,
+            row.Place, row.Citation, row.Confidence, row.Message!, row.Plan!.Remediation, ImmutableCollectionsMarshal.AsImmutableArray(row.Values),
+            ImmutableCollectionsMarshal.AsImmutableArray(row.Evidence));
     }
 
     /// <summary>

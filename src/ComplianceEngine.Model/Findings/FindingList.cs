@@ -32,21 +32,41 @@ public abstract class FindingSource
 }
 
 /// <summary>
-/// The fields of a finding that a writer reads to plan its output (group, count, rank, table its evidence), read without
-/// making the finding where the report keeps rows (<see cref="FindingList.FieldsOf"/>): the same values the finding has.
-/// Not its id, text, waiver or baseline state: a writer that writes the finding reads the finding.
+/// A finding's fields as a writer reads them to plan and write its output, read without making the finding where the report
+/// keeps rows (<see cref="FindingList.FieldsOf"/>): the same values the finding has. Where the report keeps rows, the id and
+/// root cause are numbers (<see cref="TryGetIdNumbers"/>, written out as 16 hex digits only when <see cref="Id"/> or
+/// <see cref="RootCause"/> is read) and the message and remediation are their templates and values (<see cref="MessageTemplate"/>,
+/// rendered only when <see cref="Message"/> or <see cref="Remediation"/> is read); fields read from a finding (a held list,
+/// or a policy applied on read) are that finding's.
 /// </summary>
 public readonly struct FindingFields
 {
+    private readonly Finding? _finding;
+    private readonly ulong _idBits;
+    private readonly ulong _rootBits;
+    private readonly bool _numbered;
+
     /// <summary>The fields of <paramref name="finding"/>.</summary>
     public FindingFields(Finding finding)
         : this((finding ?? throw new ArgumentNullException(nameof(finding))).RuleId, finding.RuleTitle, finding.Jurisdiction,
             finding.Severity, finding.Status, finding.Subject, finding.Path, finding.Place, finding.Evidence,
             finding.RootCause is { } root && !string.Equals(root, finding.Id, StringComparison.Ordinal))
     {
+        _finding = finding;
+        Citation = finding.Citation;
+        Confidence = finding.Confidence;
+        if (finding.RenderedText is { } text)
+        {
+            MessageTemplate = text.MessageTemplate;
+            RemediationTemplate = text.RemediationTemplate;
+            Values = text.Values;
+        }
+        WaiverName = finding.WaiverName;
+        WaiverJustification = finding.WaiverJustification;
+        BaselineState = finding.BaselineState;
     }
 
-    /// <summary>Fields given one by one (a source that keeps rows).</summary>
+    /// <summary>Fields given one by one (a source that keeps rows), without the id, citation, confidence or text (a writer's plan).</summary>
     public FindingFields(string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status, FindingSubject subject,
         ImmutableArray<string> path, FindingPlace? place, ImmutableArray<Evidence> evidence, bool causedByAnother)
     {
@@ -60,6 +80,31 @@ public readonly struct FindingFields
         Place = place;
         Evidence = evidence.IsDefault ? [] : evidence;
         CausedByAnother = causedByAnother;
+        Citation = "";
+        Confidence = "";
+    }
+
+    /// <summary>
+    /// Every field of a finding kept as a row (no waiver, no baseline state: a policy applied on read makes the finding): its
+    /// id and root cause as numbers (16 hex digits when written out; the root cause is the finding's own id when they are
+    /// equal), its message and remediation as their templates and <paramref name="values"/> (the message's placeholders
+    /// first; null for the path placeholder).
+    /// </summary>
+    public FindingFields(ulong idNumber, ulong rootNumber, string ruleId, string ruleTitle, string jurisdiction, Severity severity, FindingStatus status,
+        FindingSubject subject, ImmutableArray<string> path, FindingPlace? place, string citation, string confidence, TextTemplate message,
+        TextTemplate remediation, ImmutableArray<string?> values, ImmutableArray<Evidence> evidence)
+        : this(ruleId, ruleTitle, jurisdiction, severity, status, subject, path, place, evidence, rootNumber != idNumber)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(remediation);
+        _idBits = idNumber;
+        _rootBits = rootNumber;
+        _numbered = true;
+        Citation = citation;
+        Confidence = confidence;
+        MessageTemplate = message;
+        RemediationTemplate = remediation;
+        Values = values.IsDefault ? [] : values;
     }
 
     /// <summary><see cref="Finding.RuleId"/>.</summary>
@@ -91,6 +136,77 @@ public readonly struct FindingFields
 
     /// <summary>Whether the finding's <see cref="Finding.RootCause"/> is another finding's id (set, and not its own id).</summary>
     public bool CausedByAnother { get; }
+
+    /// <summary><see cref="Finding.Citation"/> (empty for fields given for a writer's plan only).</summary>
+    public string Citation { get; }
+
+    /// <summary><see cref="Finding.Confidence"/> (empty for fields given for a writer's plan only).</summary>
+    public string Confidence { get; }
+
+    /// <summary>
+    /// The message template when both the message and the remediation are rendered from templates and <see cref="Values"/>
+    /// (a writer may render them itself); null when the finding was given its text.
+    /// </summary>
+    public TextTemplate? MessageTemplate { get; }
+
+    /// <summary>The remediation template, when <see cref="MessageTemplate"/> is set.</summary>
+    public TextTemplate? RemediationTemplate { get; }
+
+    /// <summary>The placeholder values of <see cref="MessageTemplate"/>, then of <see cref="RemediationTemplate"/> (null: the path).</summary>
+    public ImmutableArray<string?> Values { get; }
+
+    /// <summary><see cref="Finding.WaiverName"/>.</summary>
+    public string? WaiverName { get; }
+
+    /// <summary><see cref="Finding.WaiverJustification"/>.</summary>
+    public string? WaiverJustification { get; }
+
+    /// <summary><see cref="Finding.BaselineState"/>.</summary>
+    public BaselineState BaselineState { get; }
+
+    /// <summary>
+    /// The id and root cause as numbers, when the fields were read from a row (their text is each number's 16 lower-case
+    /// hex digits; a root cause equal to the id is the finding's own): so a writer can key, compare and write them without
+    /// making their text. False for fields read from a finding (its id may be any text: <see cref="Id"/>).
+    /// </summary>
+    public bool TryGetIdNumbers(out ulong id, out ulong rootCause)
+    {
+        id = _idBits;
+        rootCause = _rootBits;
+        return _numbered;
+    }
+
+    /// <summary><see cref="Finding.Id"/> (written out now when the id is a number).</summary>
+    public string Id => _numbered ? Hex(_idBits) : _finding?.Id ?? throw NotGiven();
+
+    /// <summary><see cref="Finding.RootCause"/> (written out now when it is a number).</summary>
+    public string? RootCause => _numbered ? Hex(_rootBits) : _finding is { } f ? f.RootCause : throw NotGiven();
+
+    /// <summary><see cref="Finding.Message"/> (rendered now from the template, where there is one).</summary>
+    public string Message => MessageTemplate is { } t ? t.Render(Values, 0, Path) : _finding?.Message ?? throw NotGiven();
+
+    /// <summary><see cref="Finding.Remediation"/> (rendered now from the template, where there is one).</summary>
+    public string Remediation => RemediationTemplate is { } t ? t.Render(Values, MessageTemplate!.Placeholders.Count, Path) : _finding?.Remediation ?? throw NotGiven();
+
+    /// <summary><see cref="Finding.MessageWithPathToken"/>.</summary>
+    public string MessageWithPathToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return MessageTemplate is { } t ? t.Render(Values, 0, Path, token) : _finding?.MessageWithPathToken(token) ?? throw NotGiven();
+    }
+
+    /// <summary><see cref="Finding.RemediationWithPathToken"/>.</summary>
+    public string RemediationWithPathToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return RemediationTemplate is { } t ? t.Render(Values, MessageTemplate!.Placeholders.Count, Path, token)
+            : _finding?.RemediationWithPathToken(token) ?? throw NotGiven();
+    }
+
+    private static string Hex(ulong bits) => bits.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static InvalidOperationException NotGiven() =>
+        new("these fields were given for a writer's plan only (no id or text): read the finding");
 }
 
 /// <summary>

@@ -95,6 +95,20 @@ public sealed class RowFindingsTests
             Assert.Same(f.Place, fields.Place);
             Assert.Equal(f.Evidence, fields.Evidence);
             Assert.Equal(f.RootCause != f.Id, fields.CausedByAnother);
+            // Every field a writer writes: the id and root cause as numbers, the text as templates and values.
+            Assert.True(fields.TryGetIdNumbers(out _, out _), "a row's id is a number");
+            Assert.Equal(f.Id, fields.Id);
+            Assert.Equal(f.RootCause, fields.RootCause);
+            Assert.Equal(f.Citation, fields.Citation);
+            Assert.Equal(f.Confidence, fields.Confidence);
+            Assert.Equal(f.Message, fields.Message);
+            Assert.Equal(f.Remediation, fields.Remediation);
+            Assert.Equal(f.MessageWithPathToken("{path}"), fields.MessageWithPathToken("{path}"));
+            Assert.Equal(f.RemediationWithPathToken("{path}"), fields.RemediationWithPathToken("{path}"));
+            Assert.Same(f.RenderedText!.MessageTemplate, fields.MessageTemplate);
+            Assert.Equal(f.RenderedText.Values, fields.Values);
+            Assert.Equal(BaselineState.None, fields.BaselineState);
+            Assert.Null(fields.WaiverName);
         }
     }
 
