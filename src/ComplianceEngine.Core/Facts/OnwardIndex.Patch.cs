@@ -172,21 +172,10 @@ public sealed partial class OnwardIndex
             (w.Next, w.Events, w.Unset) = (next, events, unset);
         }
         var atOnce = replays.Count > 1 && Workers > 1 && graph.Categories.Narrow;
-        // At once: the first replay on this thread, the others on pool threads; each regime's hops are worked out as soon as
-        // its own replay ended (in the regimes' order), so that this thread works out the first regime's hops while a longer
-        // replay still runs instead of waiting for it. (A replay reads only the shared graph's edges, its own log and tables:
-        // the lots interned and the hops built here on this thread are no replay's.)
-        Task[]? running = null;
         if (atOnce)
         {
-            running = new Task[replays.Count];
-            for (var k = 1; k < replays.Count; k++)
-            {
-                var kk = k;
-                running[k] = Task.Run(() => Replay(kk));
-            }
-            Replay(0);
-            running[0] = Task.CompletedTask;
+            Parallel.For(0, replays.Count, new ParallelOptions { MaxDegreeOfParallelism = Workers }, Replay);
+            mark?.Invoke("replays");
         }
         else
         {
@@ -199,34 +188,14 @@ public sealed partial class OnwardIndex
         // The next logs are written on one other thread from here on, in the regimes' order (the next update waits for each
         // as it reaches its regime): after the replays, so that the writing does not take a core from a replay still under
         // way, and one after the other, so that it takes one core from the rest of the update, not both.
-        var logsStarted = false;
-        void WriteLogs()
+        var pendings = replays.Where(w => w!.Pending is not null).Select(w => w!.Pending!).ToArray();
+        if (pendings.Length > 0)
         {
-            if (logsStarted) return;
-            logsStarted = true;
-            var pendings = replays.Where(w => w!.Pending is not null).Select(w => w!.Pending!).ToArray();
-            if (pendings.Length > 0)
+            _ = Task.Run(() =>
             {
-                _ = Task.Run(() =>
-                {
-                    foreach (var pending in pendings) _ = pending.Value;
-                });
-            }
+                foreach (var pending in pendings) _ = pending.Value;
+            });
         }
-        var waited = 0;
-        void WaitFor(Replayed w)
-        {
-            if (running is null) return;
-            var k = replays.IndexOf(w);
-            if (k < 0) return;
-            for (; waited <= k; waited++) running[waited].Wait();
-            if (waited == replays.Count)
-            {
-                mark?.Invoke("replays");
-                WriteLogs();
-            }
-        }
-        if (running is null) WriteLogs();
 
         foreach (var w in work)
         {
@@ -234,7 +203,6 @@ public sealed partial class OnwardIndex
             var before = w.Before;
             RegimeHops after;
             int[] from;
-            WaitFor(w);
             if (w.Search is { } search)
             {
                 // The lots that arrived at the region's nodes, interned in the graph's sets (one thread).
