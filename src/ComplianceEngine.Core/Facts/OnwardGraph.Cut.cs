@@ -10,25 +10,6 @@ namespace ComplianceEngine.Core.Facts;
 internal sealed partial class OnwardGraph
 {
     /// <summary>
-    /// A cut-off replay's node-sized and turn-sized working arrays (<see cref="ReplayCut"/>), kept with the index between
-    /// updates (one per replay run at once) instead of a dozen large arrays allocated by every replay; each is cleared over
-    /// the length the replay uses before it is used.
-    /// </summary>
-    internal sealed class CutScratch
-    {
-        public bool[]? Missing, Queued, MovedFrom, KeptReach, ReachedLive;
-        public int[]? ShadowAt, LiveSucc, OldPosition;
-
-        /// <summary>An array of at least <paramref name="length"/> items, its first <paramref name="length"/> cleared (unless <paramref name="clear"/> is false).</summary>
-        public static T[] Take<T>(ref T[]? array, int length, bool clear = true)
-        {
-            if (array is null || array.Length < length) return array = new T[length];
-            if (clear) Array.Clear(array, 0, length);
-            return array;
-        }
-    }
-
-    /// <summary>
     /// <paramref name="before"/> (a search of <paramref name="old"/>, the graph this one was patched from, recorded in
     /// <paramref name="log"/>, which records every growth: <see cref="SearchLog.HasGrowth"/>) run again on this graph, where
     /// only some edges end elsewhere or carry other categories: no node's edges were restructured and the regime's seeds are
@@ -61,9 +42,8 @@ internal sealed partial class OnwardGraph
     /// log. A node that turns live finds its last turn and whether its next is on the queue from the log's turns by node.</para>
     /// </remarks>
     public RegimeSearch ReplayCut(RegimeSearch before, SearchLog log, OnwardGraph old, NodeLotTable lots, NodeLotTable shadow,
-        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live, out int walked, CutScratch? scratch = null)
+        out Lazy<SearchLog> next, out int searched, out List<int> unset, out bool[] live, out int walked)
     {
-        scratch ??= new CutScratch();
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(old);
@@ -98,16 +78,16 @@ internal sealed partial class OnwardGraph
         var index = log.IndexFor(before.Order, nodes);
         var (seedTurn, turnOf, growEvent, gStart, gList, rStart, rList) = (index.SeedTurn, index.TurnOf, index.GrowEvent, index.GrowStart, index.Growths, index.ReachStart, index.Reached);
         var (turnStart, turnList) = (index.TurnStart, index.Turns);
-        var missing = CutScratch.Take(ref scratch.Missing, events);
+        var missing = new bool[events];
 
         // How many of each recorded node's growths its shadow (its lots as recorded, for the comparisons) holds.
-        var shadowAt = CutScratch.Take(ref scratch.ShadowAt, nodes);
+        var shadowAt = new int[nodes];
 
         // The queue, as the recorded one and the live turns the log has no place for. Its entries are turns: the recorded ones
         // (first in, first out, the k-th entry put on it, the seeds' then each turn's enqueues in order, is turn k) are those
         // from the next turn to handle (h) up to the entries put on it so far (seeds + enqueued), less the missing ones; a live
         // turn the log has no place for comes after the recorded entries put on the queue before it (its tag).
-        var queued = CutScratch.Take(ref scratch.Queued, nodes);
+        var queued = new bool[nodes];
         var seeds = seedTurn.Length;
         var h = 0;
         // How many recorded enqueues are behind the queue's end: before the turn under way's edge position (put), and before
@@ -122,9 +102,9 @@ internal sealed partial class OnwardGraph
         // took a fifth of a replay's time, a hub's turns put on it one by one and taken off again.)
         var followTurns = new ulong[(events + 63) >> 6];
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
-        var liveSucc = CutScratch.Take(ref scratch.LiveSucc, nodes);
+        var liveSucc = new int[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
-        var movedFrom = CutScratch.Take(ref scratch.MovedFrom, nodes);
+        var movedFrom = new bool[nodes];
         var movedAt = new List<(int Node, int Pos)>();
         for (var pos = 0; pos < _outTo.Length; pos++)
         {
@@ -139,8 +119,8 @@ internal sealed partial class OnwardGraph
             movedAt.Add((from, pos));
         }
         // A live node that was reached while it was recorded (its place in the tree is the recorded one).
-        var keptReach = CutScratch.Take(ref scratch.KeptReach, nodes);
-        var reachedLive = CutScratch.Take(ref scratch.ReachedLive, nodes);
+        var keptReach = new bool[nodes];
+        var reachedLive = new bool[nodes];
         var order = new List<int>(before.Order.Length);
         var joins = new PriorityQueue<int, int>();
         var missed = new Stack<int>();
@@ -583,7 +563,7 @@ internal sealed partial class OnwardGraph
         JoinBefore(int.MaxValue);
 
         // The lots that arrived: a node that stayed recorded holds what it held; a live node's are set from the table.
-        var oldPosition = CutScratch.Take(ref scratch.OldPosition, nodes, clear: false);
+        var oldPosition = new int[nodes];
         for (var k = 0; k < before.Order.Length; k++) oldPosition[before.Order[k]] = k;
         var orderArray = order.ToArray();
         var arrived = new int[orderArray.Length];

@@ -28,9 +28,6 @@ public sealed partial class OnwardIndex
     /// <summary>Scratch for the cut-off replays: the lots recorded nodes held (<see cref="OnwardGraph.ReplayCut"/>), one table per replay run at once.</summary>
     private List<NodeLotTable> _replayShadows = [];
 
-    /// <summary>Scratch for the cut-off replays: their working arrays (<see cref="OnwardGraph.CutScratch"/>), one per replay run at once.</summary>
-    private List<OnwardGraph.CutScratch> _replayScratch = [];
-
     /// <summary>
     /// How many regimes' replays may run at once (1: one after the other). The replays of one update are independent (each
     /// reads the shared graph and its own log and writes only its own tables), so a reroute that reaches two regimes waits
@@ -160,7 +157,6 @@ public sealed partial class OnwardIndex
         var replays = work.FindAll(w => w!.Log is not null);
         while (_replayLots.Count < replays.Count) _replayLots.Add(new NodeLotTable());
         while (_replayShadows.Count < replays.Count) _replayShadows.Add(new NodeLotTable());
-        while (_replayScratch.Count < replays.Count) _replayScratch.Add(new OnwardGraph.CutScratch());
         if (replays.Exists(w => w!.Moving is not null)) graph.PrepareCut();
         void Replay(int k)
         {
@@ -168,7 +164,7 @@ public sealed partial class OnwardIndex
             w.Lots = _replayLots[k];
             if (w.Moving is not null)
             {
-                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live, out var walked, _replayScratch[k]);
+                w.Search = graph.ReplayCut(w.Before.Search, w.Log!, old, w.Lots, _replayShadows[k], out var cutLog, out var cutEvents, out var cutUnset, out var live, out var walked);
                 (w.Pending, w.Events, w.Unset, w.Region, w.Walked) = (cutLog, cutEvents, cutUnset, live, walked);
                 return;
             }
@@ -229,7 +225,7 @@ public sealed partial class OnwardIndex
             byRegime[regime] = after;
             previous[regime] = from;
         }
-        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, _replayScratch = _replayScratch, Workers = Workers }, removed, added, searched)
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
         {
             Previous = previous,
             Patched = true,
@@ -261,7 +257,7 @@ public sealed partial class OnwardIndex
         public IReadOnlyList<int>? Moving { get; init; }
         public NodeLotTable? Lots { get; set; }
 
-        /// <summary>How many turns a cut-off replay took one by one (<see cref="OnwardGraph.ReplayCut(RegimeSearch, SearchLog, OnwardGraph, NodeLotTable, NodeLotTable, out Lazy{SearchLog}, out int, out List{int}, out bool[], out int, OnwardGraph.CutScratch)"/>).</summary>
+        /// <summary>How many turns a cut-off replay took one by one (<see cref="OnwardGraph.ReplayCut(RegimeSearch, SearchLog, OnwardGraph, NodeLotTable, NodeLotTable, out Lazy{SearchLog}, out int, out List{int}, out bool[], out int)"/>).</summary>
         public int Walked { get; set; }
         public RegimeSearch? Search { get; set; }
         public SearchLog? Next { get; set; }
