@@ -215,7 +215,8 @@ public static class DiagnosticCodes
     public const string SourceMerged = "CE7009";
     /// <summary>
     /// A source selector the reader cannot decide for an object (an expression it cannot evaluate, labels not among the
-    /// inputs, a setting held outside them): the object is kept, over-included, never silently dropped (warning).
+    /// inputs, a setting held outside them, a Velero filter item whose scope the inputs do not show): the object is kept,
+    /// over-included, never silently dropped (warning).
     /// </summary>
     public const string SourceSelectorUndecided = "CE2065";
     /// <summary>A Velero Schedule or setting under which Velero makes no copy: workloads its label selector leaves out, resource filters that take no pods, claims or volumes (or no claims or volumes: no snapshots), a paused schedule, volume snapshots off or replaced by file-system backup (note; warning when earlier copies are kept).</summary>
@@ -244,6 +245,6 @@ public static class DiagnosticCodes
     public const string SourceEmpty = "CE2077";
     /// <summary>A status value the reader does not know (a Velero Backup or Schedule <c>status.phase</c>): the object is read as doing what its spec says (warning).</summary>
     public const string SourceStatusUnknown = "CE2078";
-    /// <summary>Istio egress under <c>REGISTRY_ONLY</c>: a workload's proxy not configured for a ServiceEntry host (exportTo, Sidecar egress) drops the calls, and the flow is not imported (note); flows kept where no proxy is known to apply (note); mesh configurations that disagree, so nothing is narrowed (warning).</summary>
+    /// <summary>Istio egress under <c>REGISTRY_ONLY</c>: a workload's proxy not configured for a ServiceEntry host (exportTo, Sidecar egress) drops the calls, and the flow is not imported (note); flows kept where no proxy is known to apply, or where a revision, a revision tag or its mesh configuration is not among the inputs (note); mesh configurations of one revision that disagree, or a tag whose webhook configurations name no or different revisions, so nothing of it is narrowed (warning).</summary>
     public const string SourceEgressNarrowed = "CE2079";
 }
