@@ -35,6 +35,12 @@ public sealed partial class OnwardIndex
     /// </summary>
     internal int Workers { get; init; } = 1;
 
+    /// <summary>
+    /// Scratch for <see cref="Regenerated"/>: per edge, whether it changed in the update under way (all false between
+    /// updates; shared by the versions an index's updates make, one writer at a time).
+    /// </summary>
+    private bool[] _isChanged = [];
+
     private OnwardUpdate? Patch(IReadOnlyList<TransferFact> direct, Action<string>? mark)
     {
         var old = Graph;
@@ -46,22 +52,47 @@ public sealed partial class OnwardIndex
         }
         TransferFact[] own = [.. direct];
         mark?.Invoke("compare");
+        return Patch(own, changed, mark);
+    }
+
+    /// <summary>
+    /// The update when <paramref name="own"/> (the next version's transfers, an array the next index keeps: no one else writes
+    /// to it) differs from this version's exactly at <paramref name="changed"/> (ascending, each edge whose transfer is not
+    /// <see cref="SameEdge"/> to this version's): the other edges are not looked at. Null when the graph cannot be patched.
+    /// </summary>
+    private OnwardUpdate? Patch(TransferFact[] own, List<int> changed, Action<string>? mark)
+    {
+        var old = Graph;
         if (old.Patched(own, changed, _regimesToFollow) is not { } graph) return null;
         mark?.Invoke("graph");
-        var map = new int[own.Length];
-        for (var e = 0; e < map.Length; e++) map[e] = e;
-        foreach (var e in changed) map[e] = -1;
         if (graph.Regimes.Count > 0)
         {
-            if (_filter is IReusingHopFilter reusing) reusing.Prepare(own, map);
+            // Only the changed edges' answers are worked out again (the filter's are patched in place).
+            if (_filter is IReusingHopFilter reusing) reusing.Patch(old.Transfers, own, changed);
             else _filter?.Prepare(own);
         }
+        // Which edges changed, as bits (the scratch is cleared again before the update returns).
+        if (_isChanged.Length < own.Length) _isChanged = new bool[own.Length];
+        var isChanged = _isChanged;
+        try
+        {
+            return Patch(own, changed, graph, isChanged, mark);
+        }
+        finally
+        {
+            foreach (var e in changed) isChanged[e] = false;
+        }
+    }
+
+    /// <summary>The rest of <see cref="Patch(TransferFact[], List{int}, Action{string}?)"/> once the graph is patched and the filter prepared.</summary>
+    private OnwardUpdate Patch(TransferFact[] own, List<int> changed, OnwardGraph graph, bool[] isChanged, Action<string>? mark)
+    {
+        var old = Graph;
 
         // Edges whose change moves data (they end elsewhere or carry other categories) and edges whose data changed only
         // (the same way through the graph: only the hops along them, the chains through them and, where a regime binds
         // them, its seeds and counts can differ).
         var moving = new List<int>();
-        var isChanged = new bool[own.Length];
         foreach (var e in changed)
         {
             isChanged[e] = true;
@@ -74,6 +105,7 @@ public sealed partial class OnwardIndex
         moved.AddRange(graph.Restructured);
         mark?.Invoke("filter+listing");
 
+        int[]? map = null;
         var byRegime = new Dictionary<string, RegimeHops>(StringComparer.Ordinal);
         var removed = new List<TransferFact>();
         var added = new List<TransferFact>();
@@ -219,13 +251,20 @@ public sealed partial class OnwardIndex
             {
                 var fresh = RegimeHops.Of(graph.SearchRecorded(regime, scratch, out var log2), _filter, log2);
                 from = new int[fresh.Hops.Length];
+                // Each edge's previous index: its own, but for the changed edges (worked out only for a full search).
+                if (map is null)
+                {
+                    map = new int[own.Length];
+                    for (var e = 0; e < map.Length; e++) map[e] = e;
+                    foreach (var e in changed) map[e] = -1;
+                }
                 after = Diff(before, fresh, map, removed, added, from);
                 mark?.Invoke(regime + ":full-search");
             }
             byRegime[regime] = after;
             previous[regime] = from;
         }
-        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, Workers = Workers }, removed, added, searched)
+        return new OnwardUpdate(new OnwardIndex(own, graph, _regimesToFollow, _filter, byRegime) { _replayLots = _replayLots, _replayShadows = _replayShadows, _isChanged = _isChanged, Workers = Workers }, removed, added, searched)
         {
             Previous = previous,
             Patched = true,

@@ -115,8 +115,53 @@ public sealed partial class OnwardIndex
         ArgumentNullException.ThrowIfNull(direct);
         // Edges changed in place: the graph patched and each regime's search replayed downstream of the change only.
         if (Patch(direct, mark) is { } patched) return patched;
+        return Rebuilt([.. direct]);
+    }
+
+    /// <summary>
+    /// The next version when it is this one with the transfers at some edges replaced (<paramref name="replaced"/>: each edge's
+    /// index and its new transfer; the same edge twice: the last one), the rest the same objects at the same places: only the
+    /// replaced edges are compared, so the update's cost follows the change, not the estate. Nothing else can differ (the
+    /// next version's transfers are made here from this one's), so an edge changed but not named cannot be missed.
+    /// </summary>
+    internal OnwardUpdate UpdateReplacing(IReadOnlyList<(int Edge, TransferFact Transfer)> replaced, Action<string>? mark = null)
+    {
+        ArgumentNullException.ThrowIfNull(replaced);
+        var own = (TransferFact[])_direct.Clone();
+        var edges = new List<int>(replaced.Count);
+        foreach (var (e, transfer) in replaced)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(e);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(e, own.Length);
+            ArgumentNullException.ThrowIfNull(transfer);
+            own[e] = transfer;
+            edges.Add(e);
+        }
+        edges.Sort();
+        var changed = new List<int>(edges.Count);
+        foreach (var e in edges)
+        {
+            if ((changed.Count == 0 || changed[^1] != e) && !SameEdge(_direct[e], own[e])) changed.Add(e);
+        }
+        mark?.Invoke("compare");
+        return Patch(own, changed, mark) ?? Rebuilt(own);
+    }
+
+    /// <summary>
+    /// Prepares the onward filter for this version's transfers again after an update of it to <paramref name="other"/> (a
+    /// version differing from this one at most at <paramref name="edges"/>) prepared it for that one: the way back of a
+    /// rehearsal, so the next update of this version finds the filter prepared for its own transfers.
+    /// </summary>
+    internal void PrepareFilterAfter(OnwardIndex other, IReadOnlyList<int> edges)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Graph.Regimes.Count > 0 && _filter is IReusingHopFilter reusing) reusing.Patch(other._direct, _direct, edges);
+    }
+
+    /// <summary>The general update: a new graph of <paramref name="own"/> (the next index's own array), compared with this one node by node.</summary>
+    private OnwardUpdate Rebuilt(TransferFact[] own)
+    {
         var old = Graph;
-        TransferFact[] own = [.. direct];
         var graph = new OnwardGraph(own, _regimesToFollow, old.Ids);
         var (changed, map, ordered) = Compare(old, graph);
         if (graph.Regimes.Count > 0)
@@ -427,4 +472,12 @@ internal interface IReusingHopFilter : IOnwardHopFilter
     /// in the list this filter was last prepared for (-1: none), whose answers hold for it too.
     /// </summary>
     void Prepare(IReadOnlyList<TransferFact> transfers, int[] previous);
+
+    /// <summary>
+    /// As <see cref="Prepare(IReadOnlyList{TransferFact}, int[])"/> when <paramref name="transfers"/> are
+    /// <paramref name="previous"/> with only the edges in <paramref name="changed"/> replaced (the same count and order): when
+    /// this filter was last prepared for <paramref name="previous"/> (that very list), the other edges' answers hold as they are
+    /// and only the changed edges are looked at; else every edge is.
+    /// </summary>
+    void Patch(IReadOnlyList<TransferFact> previous, IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed);
 }

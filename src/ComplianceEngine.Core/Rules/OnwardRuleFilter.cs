@@ -121,6 +121,32 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
         _transfers = transfers;
     }
 
+    /// <inheritdoc />
+    /// <remarks>Only the changed edges' answers are worked out, written over the previous ones in place (the filter keeps no
+    /// other version of them).</remarks>
+    public void Patch(IReadOnlyList<TransferFact> previous, IReadOnlyList<TransferFact> transfers, IReadOnlyList<int> changed)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(transfers);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (!ReferenceEquals(previous, _transfers) || transfers.Count != previous.Count || _edges.Length != transfers.Count * _words)
+        {
+            // Last prepared for another list: its answers say nothing about these edges.
+            Prepare(transfers);
+            return;
+        }
+        var masks = _edges;
+        foreach (var e in changed)
+        {
+            Array.Clear(masks, e * _words, _words);
+            for (var i = 0; i < _rules.Length; i++)
+            {
+                if (MayApply(_edgeConditions[i], transfers[e])) masks[(e * _words) + (i >> 6)] |= 1UL << (i & 63);
+            }
+        }
+        _transfers = transfers;
+    }
+
     /// <summary>
     /// Whether the hops along <paramref name="a"/> and along <paramref name="b"/> (two versions of one edge) pass the edge test
     /// of the same rules, so the filter keeps exactly the same hops along either (the incremental evaluation's check).

@@ -135,10 +135,8 @@ public sealed partial class IncrementalEvaluation
             var flows = estate.Flows.SetItem(i, flow with { To = new Reference(other.Name, flow.To.Location) });
             var again = resolved.WithEstate(estate with { Flows = flows });
             if (FactBuilder.Declared(again, context, flows[i], FactBuilder.OrganizationMechanisms(again, context)) is not { } declared) continue;
-            var edges = index.Direct.ToArray();
-            edges[entry.Edge] = declared;
-            var there = index.Update(edges);
-            _ = there.Index.Update(index.Direct);
+            var there = index.UpdateReplacing([(entry.Edge, declared)]);
+            index.PrepareFilterAfter(there.Index.UpdateReplacing([(entry.Edge, index.Direct[entry.Edge])]).Index, [entry.Edge]);
             if (there.Patched && there.RegimesSearched.Count > 0) return;
         }
     }

@@ -481,9 +481,8 @@ public sealed partial class IncrementalEvaluation
         if (moved.Count > 0)
         {
             // The moved flows' new edges: only the regimes they reach are searched again, and only hops that changed come and go.
-            var edges = index!.Direct.ToArray();
-            foreach (var (old, fact) in moved) edges[old.Edge] = fact;
-            var update = index.Update(edges);
+            // (Given as the edges they replace: the index compares only those, not every edge.)
+            var update = index!.UpdateReplacing([.. moved.Select(m => (m.Old.Edge, m.New))]);
             TrimFilter();
             Step("onward-index");
             searched = update.RegimesSearched.Count;
