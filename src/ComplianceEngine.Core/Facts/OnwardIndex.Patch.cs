@@ -242,7 +242,9 @@ public sealed partial class OnwardIndex
                 replayed += w.Events;
                 walkedAll += w.Walked;
                 regionNodes += search.Order.Count(n => w.Region[n]);
+                mark?.Invoke(regime + ":set-arrived");
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
+                mark?.Invoke(regime + ":regenerated");
                 var hops = Compared(before, old, search, regenerated, removed, added, out from);
                 after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next, Pending = w.Pending };
                 mark?.Invoke(regime + ":hops");
@@ -355,26 +357,31 @@ public sealed partial class OnwardIndex
     private RegimeHops Compared(RegimeHops before, OnwardGraph old, RegimeSearch after, bool[] regenerated, List<TransferFact> removed,
         List<TransferFact> added, out int[] from)
     {
-        var previous = new Dictionary<(int, int), int>();
-        for (var i = 0; i < before.Hops.Length; i++)
-        {
-            if (regenerated[before.Nodes[i]]) previous[(before.Edges[i], before.Nodes[i])] = i;
-        }
         var chains = new ChainComparer(before.Search.Trace, after.Trace);
         var memo = new Dictionary<(int, long), CarriedData>();
-        // First the hops' places: runs of the previous hops kept as they are (a node not regenerated: its hops are the
-        // previous ones, side by side) and each regenerated node's candidates; then the arrays, at their size, filled by runs
-        // (a reroute regenerates about a hundred nodes of thousands: the rest is copied, not added hop by hop).
+        // First each regenerated node's candidates; then the hops' places: runs of the previous hops kept as they are (a node
+        // not regenerated: its hops are the previous ones, side by side) and each regenerated node's candidates, while the
+        // regenerated nodes' previous hops met on the way are noted by edge and node; then the arrays, at their size, filled by
+        // runs (a reroute regenerates about a hundred nodes of thousands: the rest is copied, not added hop by hop).
         var candidates = new List<(int Edge, CarriedData Data)>();
+        var regeneratedAt = new List<int>();
+        for (var k = 0; k < after.Order.Length; k++)
+        {
+            if (!regenerated[after.Order[k]]) continue;
+            after.HopsAt(k, _filter, memo, candidates);
+            regeneratedAt.Add(candidates.Count);
+        }
+        var previous = new Dictionary<(int, int), int>();
         var parts = new List<(int Node, int Start, int Count, bool Kept)>();
         var total = 0;
         var p = 0;
+        var r = 0;
         for (var k = 0; k < after.Order.Length; k++)
         {
             var node = after.Order[k];
             if (!regenerated[node])
             {
-                for (; p < before.Hops.Length && regenerated[before.Nodes[p]]; p++) { }
+                for (; p < before.Hops.Length && regenerated[before.Nodes[p]]; p++) previous[(before.Edges[p], before.Nodes[p])] = p;
                 var first = p;
                 for (; p < before.Hops.Length && before.Nodes[p] == node; p++) { }
                 if (p == first) continue;
@@ -383,11 +390,16 @@ public sealed partial class OnwardIndex
                 total += p - first;
                 continue;
             }
-            var start = candidates.Count;
-            after.HopsAt(k, _filter, memo, candidates);
-            if (candidates.Count == start) continue;
-            parts.Add((node, start, candidates.Count - start, false));
-            total += candidates.Count - start;
+            var start = r == 0 ? 0 : regeneratedAt[r - 1];
+            var end = regeneratedAt[r++];
+            if (end == start) continue;
+            parts.Add((node, start, end - start, false));
+            total += end - start;
+        }
+        // (The previous hops after the last kept run: a regenerated node's are noted too.)
+        for (; p < before.Hops.Length; p++)
+        {
+            if (regenerated[before.Nodes[p]]) previous[(before.Edges[p], before.Nodes[p])] = p;
         }
         var edges = new int[total];
         var nodes = new int[total];

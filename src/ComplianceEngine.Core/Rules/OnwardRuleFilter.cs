@@ -206,6 +206,9 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
         return false;
     }
 
+    /// <summary>The transfers the filter was last prepared for (for tests).</summary>
+    internal IReadOnlyList<TransferFact> PreparedFor => _transfers;
+
     /// <summary>Masks kept per carried data (a cache; a long-lived filter sees new lists with each version of an estate).</summary>
     internal int CachedData => _byData.Count;
 

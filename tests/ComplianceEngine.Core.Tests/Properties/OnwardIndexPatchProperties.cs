@@ -117,6 +117,132 @@ public sealed class OnwardIndexPatchProperties
     }
 
     [Fact]
+    public void UpdateReplacing_Reroutes_TheSameIndexRemovedAddedAndPreviousAsAnUpdateComparingEveryEdge()
+    {
+        // The incremental evaluation names the edges a reroute replaced (UpdateReplacing compares only those): over generated
+        // estates and sequences of reroutes, two indexes updated in lockstep, one given the whole next list of transfers (every
+        // edge compared) and one the replaced edges (with now and then an edge replaced by the object it holds, and the
+        // changed edge named twice), hold the same hops, in order, report the same hops removed and added and the same
+        // previous positions, and both hold the full search's hops.
+        var engine = GeneratedEstates.Engine;
+        var regimes = OnwardScope.Of(engine.Rules.Rules);
+        var transferRules = new RuleSelection(engine.Rules).Transfer;
+        var compared = 0;
+        foreach (var seed in new[] { 3, 4, 17, 22, 40, 41 })
+        {
+            var estate = GeneratedEstates.Generate(seed, 150);
+            var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+            var filtered = seed % 2 == 0;
+            IOnwardHopFilter? Filter() => filtered ? new OnwardRuleFilter(transferRules, workers: 1) : null;
+            IReadOnlySet<string>? follow = filtered ? regimes : null;
+            var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
+            var direct = Direct(resolved, context);
+            var byList = OnwardIndex.Build(direct, follow, Filter());
+            var byReplaced = OnwardIndex.Build(direct, follow, Filter(), workers: 2);
+            for (var a = 0; a < 12; a++)
+            {
+                var where = $"estate seed {seed}, reroute {a}";
+                if (Reroute(estate, (a * 37) + seed, a * 11) is not { } rerouted) continue;
+                var flow = rerouted.Flows[((a * 37) + seed) % rerouted.Flows.Length];
+                var at = byList.Direct.Select((t, e) => (t, e)).Where(x => !x.t.Implied && x.t.Subject.Name == flow.Name).Select(x => x.e).ToList();
+                var next = resolved.WithEstate(rerouted);
+                if (at.Count != 1 || FactBuilder.Declared(next, context, flow, FactBuilder.OrganizationMechanisms(next, context)) is not { } declared) continue;
+                estate = rerouted;
+                resolved = next;
+                TransferFact[] edges = [.. byList.Direct];
+                edges[at[0]] = declared;
+                ExportVolumes.Of(edges).Apply(declared);
+                var same = (at[0] + 1) % edges.Length;
+                (int, TransferFact)[] replaced = a % 3 == 0 ? [(at[0], declared), (same, byReplaced.Direct[same]), (at[0], declared)] : [(at[0], declared)];
+
+                var listUpdate = byList.Update(edges);
+                var replacedUpdate = byReplaced.UpdateReplacing(replaced);
+
+                Assert.Equal(listUpdate.Patched, replacedUpdate.Patched);
+                AssertSameHops(Full(edges, follow, Filter()), [.. replacedUpdate.Index.Hops], $"{where}: against the full search");
+                AssertSameHops([.. listUpdate.Index.Hops], [.. replacedUpdate.Index.Hops], $"{where}: against the update comparing every edge");
+                AssertSameHops([.. listUpdate.Removed], [.. replacedUpdate.Removed], $"{where}: removed");
+                AssertSameHops([.. listUpdate.Added], [.. replacedUpdate.Added], $"{where}: added");
+                Assert.Equal(listUpdate.RegimesSearched, replacedUpdate.RegimesSearched);
+                Assert.Equal(listUpdate.Previous.Keys.Order(), replacedUpdate.Previous.Keys.Order());
+                foreach (var (regime, from) in listUpdate.Previous) Assert.Equal(from, replacedUpdate.Previous[regime]);
+                for (var e = 0; e < edges.Length; e++) Assert.Same(edges[e], replacedUpdate.Index.Direct[e]);
+                byList = listUpdate.Index;
+                byReplaced = replacedUpdate.Index;
+                compared++;
+            }
+        }
+        Assert.True(compared > 30, $"{compared} reroutes compared");
+    }
+
+    [Fact]
+    public void UpdateReplacing_TheNextVersionIsThisOneWithTheNamedEdgesReplaced_NothingElseCanDiffer()
+    {
+        // The next version's transfers are made from this version's: an edge not named is this version's object, so a change
+        // cannot be left out of the edges compared. Edges named with the objects they hold change nothing.
+        var estate = GeneratedEstates.Generate(7, 300);
+        var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+        var resolved = new FactBuilder(GeneratedEstates.Engine.Resolver).Resolve(estate);
+        var index = OnwardIndex.Build(Direct(resolved, context), regimesToFollow: null);
+        var hops = index.Hops.ToList();
+        var flow = estate.Flows.First(f => index.Direct.Count(t => !t.Implied && t.Subject.Name == f.Name) == 1);
+        var rerouted = Reroute(estate, estate.Flows.IndexOf(flow), 1)!;
+        var next = resolved.WithEstate(rerouted);
+        var declared = FactBuilder.Declared(next, context, rerouted.Flows[estate.Flows.IndexOf(flow)], FactBuilder.OrganizationMechanisms(next, context))!;
+        var at = index.Direct.ToList().FindIndex(t => !t.Implied && t.Subject.Name == flow.Name);
+        var previous = index.Direct.ToArray();
+
+        var unchanged = index.UpdateReplacing([(at, index.Direct[at]), (0, index.Direct[0])]);
+        var update = index.UpdateReplacing([(at, declared)]);
+
+        Assert.True(unchanged.Patched);
+        Assert.Empty(unchanged.Removed);
+        Assert.Empty(unchanged.Added);
+        Assert.Empty(unchanged.RegimesSearched);
+        Assert.True(update.Patched);
+        for (var e = 0; e < previous.Length; e++)
+        {
+            Assert.Same(e == at ? declared : previous[e], update.Index.Direct[e]);
+            Assert.Same(previous[e], index.Direct[e]);
+        }
+        TransferFact[] edges = [.. previous];
+        edges[at] = declared;
+        AssertSameHops(Full(edges, null, null), [.. update.Index.Hops], "one flow rerouted, named");
+        AssertSameHops(hops, [.. index.Hops], "the previous version");
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.UpdateReplacing([(previous.Length, declared)]));
+    }
+
+    [Fact]
+    public void PrepareFilterAfter_ARehearsalsWayBack_LeavesTheFilterPreparedForTheKeptVersion()
+    {
+        // A reroute rehearsed and undone on dropped versions: the kept version's next update must find the filter prepared
+        // for its own transfers (so it patches the filter at the changed edges instead of preparing every edge again).
+        var engine = GeneratedEstates.Engine;
+        var estate = GeneratedEstates.Generate(8, 300);
+        var context = new EvaluationContext(GeneratedEstates.Options.AsOf, estate.Organization);
+        var resolved = new FactBuilder(engine.Resolver).Resolve(estate);
+        var filter = new OnwardRuleFilter(new RuleSelection(engine.Rules).Transfer, workers: 1);
+        var index = OnwardIndex.Build(Direct(resolved, context), OnwardScope.Of(engine.Rules.Rules), filter);
+        var flow = estate.Flows.First(f => index.Direct.Count(t => !t.Implied && t.Subject.Name == f.Name) == 1);
+        var rerouted = Reroute(estate, estate.Flows.IndexOf(flow), 1)!;
+        var next = resolved.WithEstate(rerouted);
+        var declared = FactBuilder.Declared(next, context, rerouted.Flows[estate.Flows.IndexOf(flow)], FactBuilder.OrganizationMechanisms(next, context))!;
+        var at = index.Direct.ToList().FindIndex(t => !t.Implied && t.Subject.Name == flow.Name);
+
+        var there = index.UpdateReplacing([(at, declared)]);
+        var back = there.Index.UpdateReplacing([(at, index.Direct[at])]);
+        Assert.Same(back.Index.Direct, filter.PreparedFor);
+        index.PrepareFilterAfter(back.Index, [at]);
+
+        Assert.Same(index.Direct, filter.PreparedFor);
+        var again = index.UpdateReplacing([(at, declared)]);
+        TransferFact[] edges = [.. index.Direct];
+        edges[at] = declared;
+        AssertSameHops(Full(edges, OnwardScope.Of(engine.Rules.Rules), new OnwardRuleFilter(new RuleSelection(engine.Rules).Transfer, workers: 1)),
+            [.. again.Index.Hops], "rerouted after the rehearsal");
+    }
+
+    [Fact]
     public void Patched_Reroutes_KeepTheEdgesSideBySide_AsAFreshGraphHasThem_AndListTheNodesAChangedEdgeLeaves()
     {
         // The patched graph reuses the previous graph's side-by-side edges (only the changed edges' destinations written

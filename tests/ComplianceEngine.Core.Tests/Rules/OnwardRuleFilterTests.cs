@@ -51,6 +51,43 @@ public sealed class OnwardRuleFilterTests
     }
 
     [Fact]
+    public void Patch_FromTheListLastPreparedFor_OnlyTheChangedEdgesAnswerAgain_AsAFreshPrepare()
+    {
+        // Edge 0 moves back inside the EEA, edge 2 out of it; edge 1 is the same object in both lists.
+        TransferFact[] before = [Edge(["user.contact"]), Edge(["user.contact"]), Edge(["user.contact"], destinationCountry: "DE")];
+        TransferFact[] after = [Edge(["user.contact"], destinationCountry: "DE"), before[1], Edge(["user.contact"])];
+        var patched = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        patched.Prepare(before);
+        var fresh = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        fresh.Prepare(after);
+
+        patched.Patch(before, after, [0, 2]);
+
+        Assert.Same(after, patched.PreparedFor);
+        for (var e = 0; e < after.Length; e++) Assert.Equal(fresh.Wanted(e, "EU", Personal), patched.Wanted(e, "EU", Personal));
+        Assert.False(patched.Wanted(0, "EU", Personal));
+        Assert.True(patched.Wanted(2, "EU", Personal));
+    }
+
+    [Fact]
+    public void Patch_FromAListNotLastPreparedFor_EveryEdgeAnswersAgain()
+    {
+        // The filter was last prepared for another list (a version dropped since): its answer for edge 1 (outside the EEA)
+        // must not be taken for the list patched from, whose edge 1 is inside it, though edge 1 is not among the changed.
+        TransferFact[] dropped = [Edge(["user.contact"]), Edge(["user.contact"])];
+        TransferFact[] before = [dropped[0], Edge(["user.contact"], destinationCountry: "DE")];
+        TransferFact[] after = [Edge(["user.contact"], destinationCountry: "FR"), before[1]];
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare(dropped);
+
+        filter.Patch(before, after, [0]);
+
+        Assert.Same(after, filter.PreparedFor);
+        Assert.False(filter.Wanted(0, "EU", Personal));
+        Assert.False(filter.Wanted(1, "EU", Personal));
+    }
+
+    [Fact]
     public void Wanted_HopDataConditionFalse_NoHop()
     {
         var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
