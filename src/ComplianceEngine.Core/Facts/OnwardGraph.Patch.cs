@@ -240,7 +240,8 @@ internal sealed partial class OnwardGraph
     /// The edges backwards (<see cref="Incoming"/>) of this graph, patched from <paramref name="old"/>'s (<paramref name="incoming"/>),
     /// whose side-by-side edges are these but for the destinations at some of <paramref name="positions"/>: each moved edge's
     /// node taken out of its old destination's sources and put among its new one's, in order, as <see cref="Incoming"/> lists
-    /// them (a copy and a shift per moved edge, where building them scatters every edge).
+    /// them. Only the sources between the two places shift by one, and only the starts of the nodes between the two
+    /// destinations change (a copy of each array and a shift per moved edge, where building them scatters every edge).
     /// </summary>
     private (int[] Start, int[] From) MovedIncoming(OnwardGraph old, (int[] Start, int[] From) incoming, List<int> positions)
     {
@@ -258,14 +259,24 @@ internal sealed partial class OnwardGraph
             // Out of a's sources (one of node's entries: they are alike) ...
             var i = Array.IndexOf(from, node, start[a], start[a + 1] - start[a]);
             if (i < 0) throw new InvalidOperationException("an edge's source is not among its old destination's sources");
-            Array.Copy(from, i + 1, from, i, from.Length - i - 1);
-            for (var n = a + 1; n <= nodes; n++) start[n]--;
-            // ... and into b's, after the sources numbered up to it.
-            var j = start[b];
-            while (j < start[b + 1] && from[j] <= node) j++;
-            Array.Copy(from, j, from, j + 1, from.Length - j - 1);
+            // ... and into b's, after the sources numbered up to it: found as if the entry at i were out already (the
+            // sources from i on one place earlier, the starts after a one less).
+            int Start(int n) => n > a ? start[n] - 1 : start[n];
+            int From(int k) => k < i ? from[k] : from[k + 1];
+            var j = Start(b);
+            while (j < Start(b + 1) && From(j) <= node) j++;
+            // Then only the entries between i and j move, by one place, and only the starts between a and b change.
+            if (j >= i) Array.Copy(from, i + 1, from, i, j - i);
+            else Array.Copy(from, j, from, j + 1, i - j);
             from[j] = node;
-            for (var n = b + 1; n <= nodes; n++) start[n]++;
+            if (a < b)
+            {
+                for (var n = a + 1; n <= b; n++) start[n]--;
+            }
+            else
+            {
+                for (var n = b + 1; n <= a; n++) start[n]++;
+            }
         }
         return (start, from);
     }

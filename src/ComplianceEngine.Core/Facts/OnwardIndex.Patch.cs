@@ -241,7 +241,11 @@ public sealed partial class OnwardIndex
                 graph.SetArrived(search, w.Lots!, w.Unset!);
                 replayed += w.Events;
                 walkedAll += w.Walked;
-                regionNodes += search.Order.Count(n => w.Region[n]);
+                var region = w.Region;
+                foreach (var n in search.Order)
+                {
+                    if (region[n]) regionNodes++;
+                }
                 mark?.Invoke(regime + ":set-arrived");
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
                 mark?.Invoke(regime + ":regenerated");
