@@ -142,8 +142,16 @@ internal sealed partial class OnwardGraph
         // Each node's edges are its own in order, and a store's also its cluster's when a transfer ends at it on that
         // cluster (as the full constructor merges them): only the stores the changed edges ended or end at can change.
         var nodes = _ids.Count;
-        var outgoing = new int[]?[nodes];
-        Array.Copy(old.Outgoing, outgoing, old.Outgoing.Length);
+        // (The old graph's lists are shared while no store's list changed and no node was added: copied only then.)
+        int[]?[]? outgoing = null;
+        int[]?[] Own()
+        {
+            if (outgoing is not null) return outgoing;
+            outgoing = new int[]?[nodes];
+            Array.Copy(old.Outgoing, outgoing, old.Outgoing.Length);
+            return outgoing;
+        }
+        if (nodes != old.Outgoing.Length) Own();
         // (Only a store's list merges another node's edges: any other node's are its own, which leave it as before.)
         var stores = new HashSet<int>();
         foreach (var e in changed)
@@ -158,10 +166,10 @@ internal sealed partial class OnwardGraph
             var list = lists[store];
             var before = store < old.Outgoing.Length ? old.Outgoing[store] : null;
             if (before is null ? list is null : list is not null && before.AsSpan().SequenceEqual(list)) continue;
-            outgoing[store] = list;
+            Own()[store] = list;
             restructured.Add(store);
         }
-        Outgoing = outgoing;
+        Outgoing = outgoing ?? old.Outgoing;
         Restructured = restructured;
 
         if (restructured.Count == 0)
