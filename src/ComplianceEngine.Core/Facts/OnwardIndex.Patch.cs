@@ -250,7 +250,7 @@ public sealed partial class OnwardIndex
                 var regenerated = Regenerated(search, w.Region, listing, isChanged, w.Recount);
                 mark?.Invoke(regime + ":regenerated");
                 var hops = Compared(before, old, search, regenerated, removed, added, out from);
-                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next, Pending = w.Pending };
+                after = new RegimeHops(hops.Search, hops.Edges, hops.Nodes, hops.Hops) { Log = w.Next, Pending = w.Pending, Runs = hops.Runs };
                 mark?.Invoke(regime + ":hops");
             }
             else
@@ -376,41 +376,50 @@ public sealed partial class OnwardIndex
             regeneratedAt.Add(candidates.Count);
         }
         var previous = new Dictionary<(int, int), int>();
-        var parts = new List<(int Node, int Start, int Count, bool Kept)>();
+        var parts = new List<(int Node, int Start, int Count, bool Kept, int FirstRun, int EndRun)>();
         var total = 0;
-        var p = 0;
+        // The walk steps over the previous hops node by node (their runs), not hop by hop.
+        var runs = before.Runs;
+        var lastRun = runs.Length - 1;
+        var g = 0;
         var r = 0;
+        void NoteRun(int run)
+        {
+            for (var i = runs[run]; i < runs[run + 1]; i++) previous[(before.Edges[i], before.Nodes[i])] = i;
+        }
         for (var k = 0; k < after.Order.Length; k++)
         {
             var node = after.Order[k];
             if (!regenerated[node])
             {
-                for (; p < before.Hops.Length && regenerated[before.Nodes[p]]; p++) previous[(before.Edges[p], before.Nodes[p])] = p;
-                var first = p;
-                for (; p < before.Hops.Length && before.Nodes[p] == node; p++) { }
-                if (p == first) continue;
-                if (parts.Count > 0 && parts[^1] is { Kept: true } last && last.Start + last.Count == first) parts[^1] = last with { Count = last.Count + p - first };
-                else parts.Add((node, first, p - first, true));
-                total += p - first;
+                for (; g < lastRun && regenerated[before.Nodes[runs[g]]]; g++) NoteRun(g);
+                if (g == lastRun || before.Nodes[runs[g]] != node) continue;
+                var first = runs[g];
+                var count = runs[g + 1] - first;
+                if (parts.Count > 0 && parts[^1] is { Kept: true } last && last.EndRun == g) parts[^1] = last with { Count = last.Count + count, EndRun = g + 1 };
+                else parts.Add((node, first, count, true, g, g + 1));
+                g++;
+                total += count;
                 continue;
             }
             var start = r == 0 ? 0 : regeneratedAt[r - 1];
             var end = regeneratedAt[r++];
             if (end == start) continue;
-            parts.Add((node, start, end - start, false));
+            parts.Add((node, start, end - start, false, 0, 0));
             total += end - start;
         }
         // (The previous hops after the last kept run: a regenerated node's are noted too.)
-        for (; p < before.Hops.Length; p++)
+        for (; g < lastRun; g++)
         {
-            if (regenerated[before.Nodes[p]]) previous[(before.Edges[p], before.Nodes[p])] = p;
+            if (regenerated[before.Nodes[runs[g]]]) NoteRun(g);
         }
         var edges = new int[total];
         var nodes = new int[total];
         var hops = new TransferFact[total];
+        var nextRuns = new List<int>();
         from = new int[total];
         var at = 0;
-        foreach (var (node, start, count, kept) in parts)
+        foreach (var (node, start, count, kept, firstRun, endRun) in parts)
         {
             if (kept)
             {
@@ -418,9 +427,11 @@ public sealed partial class OnwardIndex
                 Array.Copy(before.Nodes, start, nodes, at, count);
                 Array.Copy(before.Hops, start, hops, at, count);
                 for (var c = 0; c < count; c++) from[at + c] = start + c;
+                for (var run = firstRun; run < endRun; run++) nextRuns.Add(runs[run] - start + at);
                 at += count;
                 continue;
             }
+            nextRuns.Add(at);
             for (var c = start; c < start + count; c++)
             {
                 var (e, data) = candidates[c];
@@ -447,9 +458,10 @@ public sealed partial class OnwardIndex
                 at++;
             }
         }
+        nextRuns.Add(total);
         // Hops of a node outside the region that it no longer reaches cannot exist (it is reached as before); the
         // regenerated nodes' previous hops not found again are gone.
         foreach (var i in previous.Values) removed.Add(before.Hops[i]);
-        return new RegimeHops(after, edges, nodes, hops);
+        return new RegimeHops(after, edges, nodes, hops) { Runs = [.. nextRuns] };
     }
 }

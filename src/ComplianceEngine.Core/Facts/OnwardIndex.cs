@@ -412,6 +412,26 @@ public sealed partial class OnwardIndex
         /// <summary>A cut-off replay's log, written off the update's path (<see cref="OnwardGraph.ReplayCut"/>), or null.</summary>
         public Lazy<SearchLog>? Pending { get; init; }
 
+        /// <summary>
+        /// Where each node's hops start (the hops of one node lie side by side, nodes in their search order), then
+        /// <see cref="Hops"/>' length: so a walk over the hops steps node by node. Worked out from <see cref="Nodes"/> when
+        /// first asked, or given by <see cref="Compared"/> (patched from the previous version's, run by run).
+        /// </summary>
+        public int[] Runs { get => _runs ??= RunsOf(Nodes); init => _runs = value; }
+
+        private int[]? _runs;
+
+        private static int[] RunsOf(int[] nodes)
+        {
+            var runs = new List<int>();
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                if (i == 0 || nodes[i] != nodes[i - 1]) runs.Add(i);
+            }
+            runs.Add(nodes.Length);
+            return [.. runs];
+        }
+
         public static RegimeHops Of(RegimeSearch search, IOnwardHopFilter? filter, SearchLog? log)
         {
             var edges = new List<int>();
@@ -427,7 +447,7 @@ public sealed partial class OnwardIndex
         }
 
         /// <summary>The same hops, their edges renumbered for the next version (<paramref name="next"/>: previous index to new index).</summary>
-        public RegimeHops Remapped(int[] next) => new(Search, [.. Edges.Select(e => next[e])], Nodes, Hops);
+        public RegimeHops Remapped(int[] next) => new(Search, [.. Edges.Select(e => next[e])], Nodes, Hops) { Runs = Runs };
     }
 }
 
