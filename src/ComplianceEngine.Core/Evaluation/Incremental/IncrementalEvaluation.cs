@@ -533,13 +533,17 @@ public sealed partial class IncrementalEvaluation
         }
         if (comings.Count > 0 || goings.Count > 0 || hopsReordered)
         {
+            // Each flow's hops gone taken out of its list in one pass (a flow along a hub can have thousands of hops).
+            var gone = new HashSet<Entry>(goings);
+            var leftBy = new HashSet<FlowFacts>();
             foreach (var e in goings)
             {
                 Rekey(e, null);
-                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Remove(e);
+                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) leftBy.Add(facts);
                 kept.Remove(e, e.Verdicts, e.Findings, dirty);
                 counters.Record(e.Fact, e.Verdicts, -1);
             }
+            foreach (var facts in leftBy) facts.Hops.RemoveAll(gone.Contains);
             foreach (var e in comings)
             {
                 Rekey(null, e);
@@ -740,8 +744,8 @@ public sealed partial class IncrementalEvaluation
     {
         var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
         var next = update.Index;
-        // Per regime searched again: which of its previous hops' entries are kept (the others go).
-        var stays = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        // Per regime searched again: the runs of its previous hops' entries that are kept, as (first position, length) (the others go).
+        var stays = new Dictionary<string, List<(int From, int Length)>>(StringComparer.Ordinal);
         // Whether kept hops changed their relative order, read from their ordinals before they are numbered for the new order
         // (a regime kept as it is: its hops in order, from its first to its last).
         var reordered = false;
@@ -766,7 +770,7 @@ public sealed partial class IncrementalEvaluation
             }
             var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
             var entries = new Entry[now.Count];
-            var staying = had is null ? null : stays[regime] = new bool[had.Length];
+            var staying = had is null ? null : stays[regime] = [];
             for (var k = 0; k < entries.Length; k++)
             {
                 var j = from is null ? -1 : from[k];
@@ -787,7 +791,7 @@ public sealed partial class IncrementalEvaluation
                 var length = 1;
                 while (k + length < entries.Length && from![k + length] == j + length) length++;
                 Array.Copy(had!, j, entries, k, length);
-                staying.AsSpan(j, length).Fill(true);
+                staying!.Add((j, length));
                 var first = had![j];
                 Kept(first.Ordinal, had[j + length - 1].Ordinal);
                 if (first.Ordinal != HopOrdinal(r, k) || !string.Equals(first.Regime, regime, StringComparison.Ordinal))
@@ -808,10 +812,17 @@ public sealed partial class IncrementalEvaluation
         {
             // A regime whose hops are kept as they were (not searched) has none gone: only the searched regimes' are walked.
             if (hops.TryGetValue(regime, out var kept) && ReferenceEquals(kept, had)) continue;
-            var staying = stays.GetValueOrDefault(regime);
+            // The kept runs in their old order: the entries between them go.
+            var staying = stays.GetValueOrDefault(regime) ?? [];
+            staying.Sort();
+            var run = 0;
             for (var j = 0; j < had.Length; j++)
             {
-                if (staying is not null && staying[j]) continue;
+                if (run < staying.Count && j == staying[run].From)
+                {
+                    j += staying[run++].Length - 1;
+                    continue;
+                }
                 var e = had[j];
                 goings.Add(e);
                 if (!e.InSession) continue;
