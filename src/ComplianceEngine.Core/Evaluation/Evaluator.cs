@@ -275,7 +275,7 @@ public sealed partial class Evaluator
         coverage.Finish(resolved, counts.Keys, RegimesOfSubject);
 
     /// <summary>The report from its parts: counts, findings (sorted, root causes linked), diagnostics and coverage.</summary>
-    internal Report Assemble(ImmutableSortedDictionary<string, StatusCounts> counts, ImmutableArray<Finding> ordered, EvaluationOptions options,
+    internal Report Assemble(ImmutableSortedDictionary<string, StatusCounts> counts, FindingList ordered, EvaluationOptions options,
         IEnumerable<Diagnostic>? diagnostics, Coverage coverage) => AssembleThen(counts, ordered, options, diagnostics, () => coverage);
 
     /// <summary>

@@ -40,7 +40,10 @@ internal sealed class CoverageCounters
     private Documents? _documents;
 
     /// <summary>The last coverage's not-judged documents, in the report's order (null: the next coverage looks at every document).</summary>
-    private List<NotJudged>? _notJudged;
+    private ImmutableArray<NotJudged>? _notJudged;
+
+    /// <summary>The document kinds a not-judged entry can have (the list is sorted by kind, then name).</summary>
+    private static readonly string[] NotJudgedKinds = [DocumentKind.Cluster, DocumentKind.DataFlow, DocumentKind.DataStore, DocumentKind.Recipient];
 
     /// <summary>Facts recorded now (each judged by at least one jurisdiction).</summary>
     public int Facts { get; private set; }
@@ -126,7 +129,7 @@ internal sealed class CoverageCounters
     }
 
     /// <summary>The not-judged documents of a coverage worked out in full for the version these counters count (the next coverage patches it).</summary>
-    public void Seed(Coverage coverage) => _notJudged = [.. coverage.NotJudged];
+    public void Seed(Coverage coverage) => _notJudged = coverage.NotJudged;
 
     /// <summary>A flow changed in place (the same name and index): its document and its endpoints' are looked at again.</summary>
     public void FlowChanged(int index, DataFlow before, DataFlow after)
@@ -178,10 +181,10 @@ internal sealed class CoverageCounters
         }
         var byJurisdiction = by.ToImmutable();
         var estate = resolved.Estate;
-        if (_notJudged is null || _documents is null)
+        if (_notJudged is not { } notJudged || _documents is null)
         {
             var full = CoverageTally.Finish(resolved, byJurisdiction, Touched, evaluator.RegimesOfSubject);
-            _notJudged = [.. full.NotJudged];
+            _notJudged = full.NotJudged;
             _dirty.Clear();
             return full;
         }
@@ -206,17 +209,70 @@ internal sealed class CoverageCounters
                 evaluator.RegimesOfSubject);
         }
         coming.Sort(Order);
-        var merged = new List<NotJudged>(_notJudged.Count + coming.Count);
-        var next = 0;
-        foreach (var n in _notJudged)
+        // The dirty names' entries now: each name's run of each kind, found by binary search (the list is sorted by kind, then
+        // name), instead of looking every entry's name up.
+        var leaving = new List<(int Start, int End)>();
+        foreach (var name in dirty)
         {
-            if (dirty.Contains(n.Name)) continue;
+            foreach (var kind in NotJudgedKinds)
+            {
+                var start = LowerBound(notJudged, kind, name);
+                var end = start;
+                while (end < notJudged.Length && string.Equals(notJudged[end].Kind, kind, StringComparison.Ordinal)
+                    && string.Equals(notJudged[end].Name, name, StringComparison.Ordinal)) end++;
+                if (end > start) leaving.Add((start, end));
+            }
+        }
+        leaving.Sort();
+        var documents = new EstateCounts(estate.Clusters.Length, estate.Stores.Length, estate.Flows.Length, estate.Recipients.Length);
+        if (SameEntries(notJudged, leaving, coming)) return new Coverage(documents, byJurisdiction, notJudged);
+        var merged = ImmutableArray.CreateBuilder<NotJudged>(notJudged.Length - leaving.Sum(r => r.End - r.Start) + coming.Count);
+        var next = 0;
+        var run = 0;
+        for (var k = 0; k < notJudged.Length; k++)
+        {
+            if (run < leaving.Count && k == leaving[run].Start)
+            {
+                k = leaving[run++].End - 1;
+                continue;
+            }
+            var n = notJudged[k];
             while (next < coming.Count && Order(coming[next], n) < 0) merged.Add(coming[next++]);
             merged.Add(n);
         }
         while (next < coming.Count) merged.Add(coming[next++]);
-        _notJudged = merged;
-        return new Coverage(new EstateCounts(estate.Clusters.Length, estate.Stores.Length, estate.Flows.Length, estate.Recipients.Length), byJurisdiction, [.. merged]);
+        var list = merged.MoveToImmutable();
+        _notJudged = list;
+        return new Coverage(documents, byJurisdiction, list);
+    }
+
+    /// <summary>The first place in <paramref name="list"/> (sorted by kind, then name) whose entry sorts at or after (<paramref name="kind"/>, <paramref name="name"/>).</summary>
+    private static int LowerBound(ImmutableArray<NotJudged> list, string kind, string name)
+    {
+        int lo = 0, hi = list.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            var c = string.CompareOrdinal(list[mid].Kind, kind);
+            if (c == 0) c = string.CompareOrdinal(list[mid].Name, name);
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Whether the entries of <paramref name="leaving"/> (runs of <paramref name="list"/>, in order) are <paramref name="coming"/>, value for value.</summary>
+    private static bool SameEntries(ImmutableArray<NotJudged> list, List<(int Start, int End)> leaving, List<NotJudged> coming)
+    {
+        var k = 0;
+        foreach (var (start, end) in leaving)
+        {
+            for (var i = start; i < end; i++)
+            {
+                if (k == coming.Count || !list[i].Equals(coming[k++])) return false;
+            }
+        }
+        return k == coming.Count;
     }
 
     /// <summary>The report's order of not-judged documents: by kind, then name (stable: documents of one name stay in estate order).</summary>

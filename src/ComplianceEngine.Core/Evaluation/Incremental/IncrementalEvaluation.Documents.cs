@@ -468,6 +468,7 @@ public sealed partial class IncrementalEvaluation
         Step("coverage");
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: true);
         _order = order;
+        _hopsListed = true;
         _prefix = prefixCount;
         _volumes = volumes;
         _byFlow = FlowsOf(estate, order);

@@ -78,7 +78,7 @@ public sealed partial class IncrementalEvaluation
         }
         RehearseReroute(estate, resolved, context, byFlow);
         // The same findings out and back in: the kept report is unchanged (the shown finding is the same object).
-        if (_order?.Find(e => e.Findings.Length > 0) is { } entry)
+        if (OrderNow()?.Find(e => e.Findings.Length > 0) is { } entry)
         {
             var dirty = new HashSet<string>(StringComparer.Ordinal);
             kept.Remove(entry, entry.Verdicts, entry.Findings, dirty);

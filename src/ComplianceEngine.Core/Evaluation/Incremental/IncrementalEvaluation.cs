@@ -41,6 +41,12 @@ public sealed partial class IncrementalEvaluation
     private Estate? _estate;
     private ResolvedEstate? _resolved;
     private List<Entry>? _order;
+
+    /// <summary>
+    /// Whether <see cref="_order"/> lists the hops after its direct facts as <see cref="_hops"/> holds them; false after a
+    /// patch that changed some regime's hops (the list's hops are then stale: <see cref="OrderNow"/> lists them again).
+    /// </summary>
+    private bool _hopsListed = true;
     private int _prefix;
     private OnwardIndex? _index;
     private Dictionary<string, Entry[]> _hops = new(StringComparer.Ordinal);
@@ -223,6 +229,7 @@ public sealed partial class IncrementalEvaluation
         _estate = null;
         _resolved = null;
         _order = null;
+        _hopsListed = true;
         _prefix = 0;
         _index = null;
         _hops = new(StringComparer.Ordinal);
@@ -271,6 +278,7 @@ public sealed partial class IncrementalEvaluation
         _estate = estate;
         _resolved = resolved;
         _order = order;
+        _hopsListed = true;
         _prefix = prefix;
         _index = index;
         _hops = hops;
@@ -339,10 +347,12 @@ public sealed partial class IncrementalEvaluation
         if (before.Flows.Length != estate.Flows.Length) return NotPatched("flows were added or removed");
         var observer = options.Observer;
         var changedFlows = new List<int>();
-        for (var i = 0; i < estate.Flows.Length; i++)
+        var flowsBefore = before.Flows.AsSpan();
+        var flowsNow = estate.Flows.AsSpan();
+        for (var i = 0; i < flowsNow.Length; i++)
         {
             // A flow read again from its file is a new object: only a flow whose values changed is derived again.
-            if (ReferenceEquals(before.Flows[i], estate.Flows[i]) || StructuralEquality.Equal(before.Flows[i], estate.Flows[i])) continue;
+            if (ReferenceEquals(flowsBefore[i], flowsNow[i]) || StructuralEquality.Equal(flowsBefore[i], flowsNow[i])) continue;
             if (changedFlows.Count == MaxPatchedFlows) return NotPatched("too many flows changed");
             changedFlows.Add(i);
         }
@@ -513,34 +523,26 @@ public sealed partial class IncrementalEvaluation
             counters.Record(entry.Fact, entry.Verdicts, +1);
             sameCoverage &= SameApplicability(old.Verdicts, entry.Verdicts) && CoverageCounters.SameScope(old.Fact, entry.Fact);
         }
-        // The order's hops from the first regime whose hops changed (came, went or were re-derived in place) on: the regimes
-        // before it keep their places in the list (references copied, no entry written).
-        if (_index is { } patchedIndex)
+        // The order's hops are listed again only when something reads the whole order (OrderNow): a reroute changes only the
+        // hop arrays of the regimes it searched, and an in-place edit writes its hops into them.
+        if (_index is { } patchedIndex && (changes.Exists(c => c.New.Regime is not null)
+            || patchedIndex.Regimes.Any(regime => !hopsBefore.TryGetValue(regime, out var had) || !ReferenceEquals(had, _hops[regime]))))
         {
-            var regimes = patchedIndex.Regimes;
-            var r0 = 0;
-            for (; r0 < regimes.Count && hopsBefore.TryGetValue(regimes[r0], out var had) && ReferenceEquals(had, _hops[regimes[r0]]); r0++) { }
-            foreach (var (_, entry) in changes)
-            {
-                if (entry.Regime is { } regime) r0 = Math.Min(r0, IndexOf(regimes, regime));
-            }
-            if (r0 < regimes.Count)
-            {
-                var start = _prefix;
-                for (var r = 0; r < r0; r++) start += _hops[regimes[r]].Length;
-                order.RemoveRange(start, order.Count - start);
-                for (var r = r0; r < regimes.Count; r++) order.AddRange(_hops[regimes[r]]);
-            }
+            _hopsListed = false;
         }
         if (comings.Count > 0 || goings.Count > 0 || hopsReordered)
         {
+            // Each flow's hops gone taken out of its list in one pass (a flow along a hub can have thousands of hops).
+            var gone = new HashSet<Entry>(goings);
+            var leftBy = new HashSet<FlowFacts>();
             foreach (var e in goings)
             {
                 Rekey(e, null);
-                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) facts.Hops.Remove(e);
+                if (e.Fact.Subject.Kind == DocumentKind.DataFlow && byFlow.TryGetValue(e.Fact.Subject.Name, out var facts)) leftBy.Add(facts);
                 kept.Remove(e, e.Verdicts, e.Findings, dirty);
                 counters.Record(e.Fact, e.Verdicts, -1);
             }
+            foreach (var facts in leftBy) facts.Hops.RemoveAll(gone.Contains);
             foreach (var e in comings)
             {
                 Rekey(null, e);
@@ -569,7 +571,8 @@ public sealed partial class IncrementalEvaluation
             Step("coverage");
         }
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: false);
-        return new IncrementalUpdate(report, false, order.Count, order.Count - changes.Count - comings.Count, changes.Count, comings.Count, goings.Count,
+        var factCount = FactCount();
+        return new IncrementalUpdate(report, false, factCount, factCount - changes.Count - comings.Count, changes.Count, comings.Count, goings.Count,
             inserted.Count, retracted.Count)
         {
             Patched = true,
@@ -695,6 +698,7 @@ public sealed partial class IncrementalEvaluation
         Step("coverage");
         var report = Publish(estate, resolved, kept, counts, coverage, options, diagnostics, estateChanged: !ReferenceEquals(_estate, estate));
         _order = order;
+        _hopsListed = true;
         _prefix = prefixCount;
         _volumes = volumes;
         _byFlow = FlowsOf(estate, order);
@@ -737,9 +741,10 @@ public sealed partial class IncrementalEvaluation
     private bool PatchHops(OnwardUpdate update, ExportVolumes volumes, Func<Fact, Entry> judge, List<Entry> comings, List<Entry> goings,
         List<Fact> inserted, List<Entry> judged, List<Fact> retracted)
     {
-        var stamp = ++_stamp;
         var hops = new Dictionary<string, Entry[]>(StringComparer.Ordinal);
         var next = update.Index;
+        // Per regime searched again: the runs of its previous hops' entries that are kept, as (first position, length) (the others go).
+        var stays = new Dictionary<string, List<(int From, int Length)>>(StringComparer.Ordinal);
         // Whether kept hops changed their relative order, read from their ordinals before they are numbered for the new order
         // (a regime kept as it is: its hops in order, from its first to its last).
         var reordered = false;
@@ -756,31 +761,49 @@ public sealed partial class IncrementalEvaluation
             var had = _hops.GetValueOrDefault(regime);
             if (had is not null && !update.RegimesSearched.Contains(regime))
             {
-                // Kept as they are: not stamped (only the searched regimes' entries are looked at for hops gone, below, and
-                // a direct fact's match never takes a hop's entry), so a reroute does not write every kept hop's entry.
+                // Kept as they are (only the searched regimes' entries are looked at for hops gone, below), so a reroute
+                // does not write every kept hop's entry.
                 hops[regime] = had;
                 if (had.Length > 0) Kept(had[0].Ordinal, had[^1].Ordinal);
                 continue;
             }
             var from = had is null ? null : update.Previous.GetValueOrDefault(regime);
             var entries = new Entry[now.Count];
+            var staying = had is null ? null : stays[regime] = [];
             for (var k = 0; k < entries.Length; k++)
             {
-                var e = from is not null && from[k] >= 0 ? had![from[k]] : null;
-                if (e is null)
+                var j = from is null ? -1 : from[k];
+                if (j < 0)
                 {
-                    e = judge(volumes.Apply(now[k]));
+                    var e = judge(volumes.Apply(now[k]));
                     comings.Add(e);
+                    e.Regime = regime;
+                    e.Position = k;
+                    e.Ordinal = HopOrdinal(r, k);
+                    entries[k] = e;
+                    continue;
                 }
-                else
+                // A run of kept hops in the same order is copied at once. A regime's entries are numbered together (entry p
+                // of a regime's hops has position p and ordinal HopOrdinal(r', p), r' the regime's place when they were
+                // numbered), so a run whose first entry already has its new ordinal has them all: only runs that moved
+                // (hops came or went before them) are numbered again.
+                var length = 1;
+                while (k + length < entries.Length && from![k + length] == j + length) length++;
+                Array.Copy(had!, j, entries, k, length);
+                staying!.Add((j, length));
+                var first = had![j];
+                Kept(first.Ordinal, had[j + length - 1].Ordinal);
+                if (first.Ordinal != HopOrdinal(r, k) || !string.Equals(first.Regime, regime, StringComparison.Ordinal))
                 {
-                    Kept(e.Ordinal, e.Ordinal);
+                    for (var i = k; i < k + length; i++)
+                    {
+                        var e = entries[i];
+                        e.Regime = regime;
+                        e.Position = i;
+                        e.Ordinal = HopOrdinal(r, i);
+                    }
                 }
-                e.Regime = regime;
-                e.Position = k;
-                e.Ordinal = HopOrdinal(r, k);
-                e.Stamp = stamp;
-                entries[k] = e;
+                k += length - 1;
             }
             hops[regime] = entries;
         }
@@ -788,9 +811,18 @@ public sealed partial class IncrementalEvaluation
         {
             // A regime whose hops are kept as they were (not searched) has none gone: only the searched regimes' are walked.
             if (hops.TryGetValue(regime, out var kept) && ReferenceEquals(kept, had)) continue;
-            foreach (var e in had)
+            // The kept runs in their old order: the entries between them go.
+            var staying = stays.GetValueOrDefault(regime) ?? [];
+            staying.Sort();
+            var run = 0;
+            for (var j = 0; j < had.Length; j++)
             {
-                if (e.Stamp == stamp) continue;
+                if (run < staying.Count && j == staying[run].From)
+                {
+                    j += staying[run++].Length - 1;
+                    continue;
+                }
+                var e = had[j];
                 goings.Add(e);
                 if (!e.InSession) continue;
                 // A hop re-derived along an in-place edit and gone with the search: never inserted.
@@ -821,8 +853,29 @@ public sealed partial class IncrementalEvaluation
     /// <summary>The kept facts in derivation order, each as its regime (null: a direct fact) and ordinal (for tests).</summary>
     internal IReadOnlyList<(string? Regime, long Ordinal)> Places()
     {
-        WaitUntilKept();
-        return _order?.Select(e => (e.Regime, e.Ordinal)).ToList() ?? [];
+        lock (_writer)
+        {
+            Settle();
+            return OrderNow()?.Select(e => (e.Regime, e.Ordinal)).ToList() ?? [];
+        }
+    }
+
+    /// <summary>The kept facts in derivation order: the direct facts, then each regime's hops (listed again when a patch changed them).</summary>
+    private List<Entry>? OrderNow()
+    {
+        if (_order is not { } order || _hopsListed) return _order;
+        order.RemoveRange(_prefix, order.Count - _prefix);
+        foreach (var regime in _index!.Regimes) order.AddRange(_hops[regime]);
+        _hopsListed = true;
+        return order;
+    }
+
+    /// <summary>How many facts are kept: the direct ones and every regime's hops.</summary>
+    private int FactCount()
+    {
+        var count = _prefix;
+        foreach (var hops in _hops.Values) count += hops.Length;
+        return count;
     }
 
     /// <summary>Numbers <paramref name="order"/> (<paramref name="prefix"/> direct facts, then each regime's hops in the index's order) as the updates read it.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using ComplianceEngine.Model.Findings;
 
 namespace ComplianceEngine.Core.Evaluation.Incremental;
@@ -21,8 +20,8 @@ internal sealed class KeptReport
     /// <summary>Per finding id, the facts that made a finding of it (usually one), and which of them the report shows.</summary>
     private readonly Dictionary<string, Slot> _byId = new(StringComparer.Ordinal);
 
-    /// <summary>The report's findings (each slot's first), root causes linked, in <see cref="FindingFactory.Order"/>.</summary>
-    private readonly List<Finding> _sorted;
+    /// <summary>The report's findings (each slot's first), root causes linked, in <see cref="FindingFactory.Order"/> (chunks the published reports share).</summary>
+    private readonly FindingChunks _sorted;
 
     /// <summary>Findings and counted passes per jurisdiction and status.</summary>
     private readonly Dictionary<string, int[]> _tally;
@@ -38,10 +37,10 @@ internal sealed class KeptReport
 
     private readonly bool _includePasses;
 
-    /// <summary>At most this many findings appearing or disappearing are moved in the list one by one (each moves the tail); more are merged in one pass.</summary>
+    /// <summary>Findings appearing or disappearing in one publish beyond which a publish counts as a bulk merge (for tests' statistics).</summary>
     internal const int InPlaceMoves = 2;
 
-    private KeptReport(List<Finding> sorted, Dictionary<string, int[]> tally, bool includePasses)
+    private KeptReport(FindingChunks sorted, Dictionary<string, int[]> tally, bool includePasses)
     {
         _sorted = sorted;
         _tally = tally;
@@ -59,7 +58,7 @@ internal sealed class KeptReport
     internal static KeptReport Of(ImmutableArray<Finding> reported, IEnumerable<(IFactPlace Place, List<Verdict>? Verdicts, Finding[] Findings)> facts, bool includePasses)
     {
         var tally = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        var kept = new KeptReport([.. reported], tally, includePasses);
+        var kept = new KeptReport(new FindingChunks(reported), tally, includePasses);
         foreach (var (place, verdicts, findings) in facts)
         {
             if (verdicts is null) continue;
@@ -189,51 +188,17 @@ internal sealed class KeptReport
 
     /// <summary>
     /// The report's list without the findings at <paramref name="leaving"/> positions, with <paramref name="coming"/> in
-    /// order: in place (no new list of every finding, which at 100k findings is a large-object allocation per update),
-    /// moving only the part of the list after the first change.
+    /// order: only the chunks they fall in are made again (<see cref="FindingChunks"/>), not a list of every finding.
     /// </summary>
     private void Merge(List<int> leaving, List<Finding> coming)
     {
         leaving.Sort();
         coming.Sort(FindingFactory.Order);
-        if (leaving.Count + coming.Count <= InPlaceMoves)
-        {
-            // A few: each removal and insertion moves the list's tail (a memory move).
-            for (var k = leaving.Count - 1; k >= 0; k--) _sorted.RemoveAt(leaving[k]);
-            foreach (var f in coming)
-            {
-                var i = _sorted.BinarySearch(f, FindingFactory.Order);
-                _sorted.Insert(i >= 0 ? i : ~i, f);
-            }
-            return;
-        }
-        // The leaving ones compacted out: each run of findings between two of them moves down in one block.
-        var list = CollectionsMarshal.AsSpan(_sorted);
-        var kept = list.Length;
-        for (var g = 0; g < leaving.Count; g++)
-        {
-            var from = leaving[g] + 1;
-            var to = g + 1 < leaving.Count ? leaving[g + 1] : list.Length;
-            list[from..to].CopyTo(list[(from - g - 1)..]);
-        }
-        kept -= leaving.Count;
-        // Then the coming ones, from the last: each found by a binary search among the findings not moved yet, and the
-        // findings after it moved up in one block (each finding moves once, and only coming ones are compared).
-        CollectionsMarshal.SetCount(_sorted, kept + coming.Count);
-        list = CollectionsMarshal.AsSpan(_sorted);
-        var end = kept;
-        for (var next = coming.Count - 1; next >= 0; next--)
-        {
-            var at = list[..end].BinarySearch(coming[next], FindingFactory.Order);
-            if (at < 0) at = ~at;
-            list[at..end].CopyTo(list[(at + next + 1)..]);
-            list[at + next] = coming[next];
-            end = at;
-        }
+        _sorted.Merge(leaving, coming, FindingFactory.Order);
     }
 
-    /// <summary>The report's findings now (a copy: the report is a snapshot).</summary>
-    public ImmutableArray<Finding> Findings() => [.. _sorted];
+    /// <summary>The report's findings now: a snapshot sharing the kept chunks (the next write to a chunk copies it).</summary>
+    public FindingList Findings() => _sorted.Snapshot();
 
     /// <summary>The report's counts now (every rule's jurisdiction listed).</summary>
     public ImmutableSortedDictionary<string, Model.Findings.StatusCounts> Counts(Evaluator evaluator) => evaluator.Counts(_tally);
