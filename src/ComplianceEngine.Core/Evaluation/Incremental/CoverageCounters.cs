@@ -42,9 +42,6 @@ internal sealed class CoverageCounters
     /// <summary>The last coverage's not-judged documents, in the report's order (null: the next coverage looks at every document).</summary>
     private ImmutableArray<NotJudged>? _notJudged;
 
-    /// <summary>The document kinds a not-judged entry can have (the list is sorted by kind, then name).</summary>
-    private static readonly string[] NotJudgedKinds = [DocumentKind.Cluster, DocumentKind.DataFlow, DocumentKind.DataStore, DocumentKind.Recipient];
-
     /// <summary>Facts recorded now (each judged by at least one jurisdiction).</summary>
     public int Facts { get; private set; }
 
@@ -211,10 +208,12 @@ internal sealed class CoverageCounters
         coming.Sort(Order);
         // The dirty names' entries now: each name's run of each kind, found by binary search (the list is sorted by kind, then
         // name), instead of looking every entry's name up.
+        // The kinds are read from the list itself (a few binary searches), so an entry of any kind is found.
+        var kinds = KindsIn(notJudged);
         var leaving = new List<(int Start, int End)>();
         foreach (var name in dirty)
         {
-            foreach (var kind in NotJudgedKinds)
+            foreach (var kind in kinds)
             {
                 var start = LowerBound(notJudged, kind, name);
                 var end = start;
@@ -259,6 +258,27 @@ internal sealed class CoverageCounters
             else hi = mid;
         }
         return lo;
+    }
+
+    /// <summary>The kinds of the entries of <paramref name="list"/> (sorted by kind, then name), each once, in order.</summary>
+    internal static List<string> KindsIn(ImmutableArray<NotJudged> list)
+    {
+        var kinds = new List<string>();
+        for (var k = 0; k < list.Length;)
+        {
+            var kind = list[k].Kind;
+            kinds.Add(kind);
+            // The first entry of a later kind.
+            int lo = k + 1, hi = list.Length;
+            while (lo < hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                if (string.CompareOrdinal(list[mid].Kind, kind) <= 0) lo = mid + 1;
+                else hi = mid;
+            }
+            k = lo;
+        }
+        return kinds;
     }
 
     /// <summary>Whether the entries of <paramref name="leaving"/> (runs of <paramref name="list"/>, in order) are <paramref name="coming"/>, value for value.</summary>
