@@ -167,7 +167,7 @@ public sealed partial class OnwardIndex
         if (graph.Regimes.Count > 0)
         {
             // An edge equal to a previous one passes the filter's edge test the same: a filter that can reuses its answers.
-            if (_filter is IReusingHopFilter reusing && old.Regimes.Count > 0) reusing.Prepare(own, map);
+            if (_filter is IReusingHopFilter reusing && old.Regimes.Count > 0) reusing.Prepare(old.Transfers, own, map);
             else _filter?.Prepare(own);
         }
         var reverse = new int[old.Transfers.Count];
@@ -489,12 +489,13 @@ internal interface IReusingHopFilter : IOnwardHopFilter
 {
     /// <summary>
     /// As <see cref="IOnwardHopFilter.Prepare"/>; <paramref name="previous"/> gives, per transfer, the index of an equal transfer
-    /// in the list this filter was last prepared for (-1: none), whose answers hold for it too.
+    /// in <paramref name="from"/>, whose answers hold for it too (-1: none). Only when this filter was last prepared for
+    /// <paramref name="from"/> (that very list) are its answers reused; else every edge is looked at.
     /// </summary>
-    void Prepare(IReadOnlyList<TransferFact> transfers, int[] previous);
+    void Prepare(IReadOnlyList<TransferFact> from, IReadOnlyList<TransferFact> transfers, int[] previous);
 
     /// <summary>
-    /// As <see cref="Prepare(IReadOnlyList{TransferFact}, int[])"/> when <paramref name="transfers"/> are
+    /// As <see cref="Prepare(IReadOnlyList{TransferFact}, IReadOnlyList{TransferFact}, int[])"/> when <paramref name="transfers"/> are
     /// <paramref name="previous"/> with only the edges in <paramref name="changed"/> replaced (the same count and order): when
     /// this filter was last prepared for <paramref name="previous"/> (that very list), the other edges' answers hold as they are
     /// and only the changed edges are looked at; else every edge is.

@@ -97,10 +97,17 @@ internal sealed class OnwardRuleFilter : IReusingHopFilter, IConcurrentHopFilter
     }
 
     /// <inheritdoc />
-    public void Prepare(IReadOnlyList<TransferFact> transfers, int[] previous)
+    public void Prepare(IReadOnlyList<TransferFact> from, IReadOnlyList<TransferFact> transfers, int[] previous)
     {
+        ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(previous);
+        if (!ReferenceEquals(from, _transfers) || _edges.Length != from.Count * _words)
+        {
+            // Last prepared for another list: its answers say nothing about these edges.
+            Prepare(transfers);
+            return;
+        }
         var before = _edges;
         var count = _transfers.Count;
         var masks = new ulong[transfers.Count * _words];

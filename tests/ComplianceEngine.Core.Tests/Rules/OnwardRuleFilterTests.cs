@@ -88,6 +88,40 @@ public sealed class OnwardRuleFilterTests
     }
 
     [Fact]
+    public void Prepare_ReusingFromAListNotLastPreparedFor_EveryEdgeAnswersAgain()
+    {
+        // The general update's map says edge 1 of the new list equals edge 1 of `before`; the filter was last prepared for
+        // another list (a version dropped since), whose edge 1 lies outside the EEA: its answer must not be copied.
+        TransferFact[] dropped = [Edge(["user.contact"]), Edge(["user.contact"])];
+        TransferFact[] before = [dropped[0], Edge(["user.contact"], destinationCountry: "DE")];
+        TransferFact[] after = [Edge(["user.contact"], destinationCountry: "FR"), before[1]];
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare(dropped);
+
+        filter.Prepare(before, after, [-1, 1]);
+
+        Assert.Same(after, filter.PreparedFor);
+        Assert.False(filter.Wanted(0, "EU", Personal));
+        Assert.False(filter.Wanted(1, "EU", Personal));
+    }
+
+    [Fact]
+    public void Prepare_ReusingFromTheListLastPreparedFor_CopiesTheMappedAnswers()
+    {
+        TransferFact[] before = [Edge(["user.contact"]), Edge(["user.contact"], destinationCountry: "DE")];
+        TransferFact[] after = [before[1], before[0], Edge(["user.contact"])];
+        var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
+        filter.Prepare(before);
+
+        filter.Prepare(before, after, [1, 0, -1]);
+
+        Assert.Same(after, filter.PreparedFor);
+        Assert.False(filter.Wanted(0, "EU", Personal));
+        Assert.True(filter.Wanted(1, "EU", Personal));
+        Assert.True(filter.Wanted(2, "EU", Personal));
+    }
+
+    [Fact]
     public void Wanted_HopDataConditionFalse_NoHop()
     {
         var filter = new OnwardRuleFilter(Rules(EuPersonalData), workers: 1);
