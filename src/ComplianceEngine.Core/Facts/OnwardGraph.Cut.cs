@@ -444,6 +444,25 @@ internal sealed partial class OnwardGraph
         }
         var walks = 0;
 
+        // Whether recorded turn j of node (whose edges did not move) carries none of its fresh lots along an edge to a live
+        // node. (What a turn carries along an edge does not depend on what the destination holds, and a growth, first reach
+        // or enqueue the log names at a position was carried there: at such a position the log names nothing.)
+        bool CarriesNothingLive(int node, int j)
+        {
+            if (liveSucc[node] == 0) return true;
+            var fresh = CollectionsMarshal.AsSpan(log.FreshCategories)[log.FreshStart[j]..log.FreshStart[j + 1]];
+            for (int pos = _outStart[node], end = _outStart[node + 1]; pos < end; pos++)
+            {
+                if (!isLive[_outTo[pos]]) continue;
+                var set = _outSet[pos];
+                foreach (var f in fresh)
+                {
+                    if (Categories.Carry(f, set) != CategoryBits.Nothing) return false;
+                }
+            }
+            return true;
+        }
+
         // Turns a to b - 1 as recorded, as a whole: none is missing, none is followed, and no join is due before any of them.
         void Copied(int a, int b)
         {
@@ -528,6 +547,15 @@ internal sealed partial class OnwardGraph
             {
                 var node = eventNode[j];
                 JoinBefore(j);
+                if (!isLive[node] && !movedFrom[node] && CarriesNothingLive(node, j))
+                {
+                    // A recorded node's turn along edges that did not move, carrying nothing to a live node: every edge does
+                    // what the log says (an edge to a live node carries nothing, so the log names nothing there either), so
+                    // the turn is the log's as it is, taken as a run of one.
+                    Copied(j, j + 1);
+                    h = j + 1;
+                    continue;
+                }
                 queued[node] = false;
                 cur = j;
                 walks++;
