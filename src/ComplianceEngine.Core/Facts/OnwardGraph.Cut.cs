@@ -609,7 +609,7 @@ internal sealed partial class OnwardGraph
         searched = liveEvents;
         walked = walks;
         unset = pending;
-        next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray), LazyThreadSafetyMode.ExecutionAndPublication);
+        next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray, walks), LazyThreadSafetyMode.ExecutionAndPublication);
         return new RegimeSearch(this, before.Regime, trace, orderArray, arrived, before.Counts, before.Bound);
     }
 
@@ -757,11 +757,12 @@ internal sealed class LogIndex
     /// <summary>
     /// The log a cut-off replay drafted, written out: the seeding as <paramref name="log"/> had it, then each turn of
     /// <paramref name="turns"/> (j: the log's turn j as it is; ~k: turn k of <paramref name="written"/>, the turns the replay
-    /// wrote itself), with the first reaches the replay recorded; and its index, for the next replay.
+    /// wrote itself), with the first reaches the replay recorded; and its index, for the next replay. <paramref name="walked"/>:
+    /// the turns the replay took one by one (<see cref="SearchLog.ReplayCost"/>).
     /// </summary>
-    public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order)
+    public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order, int walked)
     {
-        var next = new SearchLog(nodes) { HasGrowth = true };
+        var next = new SearchLog(nodes) { HasGrowth = true, ReplayCost = walked };
         next.Reserve(log);
         next.BoundEdges.AddRange(log.BoundEdges);
         var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);

@@ -869,6 +869,12 @@ internal sealed class SearchLog(int nodes)
     /// </summary>
     public bool HasGrowth { get; set; }
 
+    /// <summary>
+    /// How many turns the cut-off replay that wrote this log took one by one (0: written by a search or a replay of a region):
+    /// what the next replay of the regime is expected to cost, to start the costliest of an update's replays first.
+    /// </summary>
+    public int ReplayCost { get; init; }
+
     /// <summary>What a cut-off replay reads of this log by node and by turn, once worked out (<see cref="IndexFor"/>).</summary>
     public LogIndex? Index { get; set; }
 
