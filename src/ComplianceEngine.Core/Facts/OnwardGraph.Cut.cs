@@ -64,6 +64,7 @@ internal sealed partial class OnwardGraph
         // log); it is written out in full later, off the update's path (LogIndex.Write).
         var turns = new List<int>(log.EventNode.Count + 64);
         var log2 = new SearchLog(0) { HasGrowth = true };
+        log2.Reserve(log.DraftSize);
         var reachEvent = new int[nodes];
         var reachSlot = new int[nodes];
         var liveEvents = 0;
@@ -762,7 +763,7 @@ internal sealed class LogIndex
     /// </summary>
     public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order, int walked)
     {
-        var next = new SearchLog(nodes) { HasGrowth = true, ReplayCost = walked };
+        var next = new SearchLog(nodes) { HasGrowth = true, ReplayCost = walked, DraftSize = written.Size };
         next.Reserve(log);
         next.BoundEdges.AddRange(log.BoundEdges);
         var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);

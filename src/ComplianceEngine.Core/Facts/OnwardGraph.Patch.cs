@@ -902,11 +902,39 @@ internal sealed class SearchLog(int nodes)
         GrowCategories.Add(categories);
     }
 
+    /// <summary>
+    /// The size of the draft the cut-off replay that wrote this log made (the turns it wrote itself, their fresh lots, growths
+    /// and enqueues; zeros: none): the next replay of the regime reserves about as much for its own
+    /// (<see cref="Reserve(ValueTuple{int, int, int, int})"/>), instead of growing its lists from empty in steps.
+    /// </summary>
+    public (int Turns, int Fresh, int Growths, int Enqueues) DraftSize { get; init; }
+
+    /// <summary>The size of this log as a draft (<see cref="DraftSize"/>).</summary>
+    public (int Turns, int Fresh, int Growths, int Enqueues) Size => (EventNode.Count, FreshKind.Count, GrowNode.Count, EnqueueNode.Count);
+
+    /// <summary>Makes room for a draft of <paramref name="size"/> (<see cref="DraftSize"/>), so no list grows in steps.</summary>
+    public void Reserve((int Turns, int Fresh, int Growths, int Enqueues) size)
+    {
+        Room(EventNode, size.Turns);
+        Room(FreshStart, size.Turns + 1);
+        Room(FreshKind, size.Fresh);
+        Room(FreshCategories, size.Fresh);
+        Room(EnqueueStart, size.Turns + 1);
+        Room(EnqueueSlot, size.Enqueues);
+        Room(EnqueueNode, size.Enqueues);
+        Room(GrowStart, size.Turns);
+        Room(GrowSlot, size.Growths);
+        Room(GrowNode, size.Growths);
+        Room(GrowKind, size.Growths);
+        Room(GrowCategories, size.Growths);
+    }
+
+    private static void Room<T>(List<T> list, int count) => list.Capacity = Math.Max(list.Capacity, count + count / 16 + 16);
+
     /// <summary>Makes room for a log about the size of <paramref name="like"/> (a replay's log is its previous log's size, give or take), so no list grows in steps.</summary>
     public void Reserve(SearchLog like)
     {
         ArgumentNullException.ThrowIfNull(like);
-        static void Room<T>(List<T> list, int count) => list.Capacity = Math.Max(list.Capacity, count + count / 16 + 16);
         Room(EventNode, like.EventNode.Count);
         Room(FreshStart, like.FreshStart.Count);
         Room(FreshKind, like.FreshKind.Count);
