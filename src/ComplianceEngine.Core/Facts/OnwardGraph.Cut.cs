@@ -713,14 +713,16 @@ internal sealed class LogIndex
         {
             var taken = fill;
             Array.Clear(taken, 0, nodes);
+            var seedNode = CollectionsMarshal.AsSpan(log.SeedEnqueueNode);
             for (var s = 0; s < seedTurn.Length; s++)
             {
-                var n = log.SeedEnqueueNode[s];
+                var n = seedNode[s];
                 seedTurn[s] = evList[evStart[n] + taken[n]++];
             }
+            var enqueueNode = CollectionsMarshal.AsSpan(log.EnqueueNode);
             for (var q = 0; q < turnOf.Length; q++)
             {
-                var n = log.EnqueueNode[q];
+                var n = enqueueNode[q];
                 turnOf[q] = evList[evStart[n] + taken[n]++];
             }
         }
@@ -730,10 +732,12 @@ internal sealed class LogIndex
         {
             var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
             for (var g = seedFrom; g < seedTo; g++) growEvent[g] = SearchLog.SeedEvent;
+            // (Each turn's growths are the range from its start to the next turn's, the last's to the end.)
+            var growStart = CollectionsMarshal.AsSpan(log.GrowStart);
             for (var j = 0; j < events; j++)
             {
-                var (from, to) = log.GrowthsOf(j);
-                for (var g = from; g < to; g++) growEvent[g] = j;
+                var to = j + 1 < growStart.Length ? growStart[j + 1] : growths;
+                for (var g = growStart[j]; g < to; g++) growEvent[g] = j;
             }
         }
         var gStart = new int[nodes + 1];
@@ -763,13 +767,19 @@ internal sealed class LogIndex
     /// </summary>
     public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order, int walked)
     {
-        var next = new SearchLog(nodes) { HasGrowth = true, ReplayCost = walked, DraftSize = written.Size };
+        // The seeding is the same (a cut-off replay's seeds and bound edges are the log's): its lists are shared, not copied.
+        var next = new SearchLog(nodes)
+        {
+            HasGrowth = true,
+            ReplayCost = walked,
+            DraftSize = written.Size,
+            BoundEdges = log.BoundEdges,
+            SeedEnqueueEdge = log.SeedEnqueueEdge,
+            SeedEnqueueNode = log.SeedEnqueueNode,
+        };
         next.Reserve(log);
-        next.BoundEdges.AddRange(log.BoundEdges);
         var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
         CopyGrowths(log, seedFrom, seedTo, next);
-        next.SeedEnqueueEdge.AddRange(log.SeedEnqueueEdge);
-        next.SeedEnqueueNode.AddRange(log.SeedEnqueueNode);
         var all = CollectionsMarshal.AsSpan(turns);
         for (var k = 0; k < all.Length; k++)
         {

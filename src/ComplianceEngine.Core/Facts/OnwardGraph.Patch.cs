@@ -856,9 +856,11 @@ internal sealed class SearchLog(int nodes)
     public List<int> EnqueueStart { get; } = [0];
     public List<int> EnqueueSlot { get; } = [];
     public List<int> EnqueueNode { get; } = [];
-    public List<int> SeedEnqueueEdge { get; } = [];
-    public List<int> SeedEnqueueNode { get; } = [];
-    public List<int> BoundEdges { get; } = [];
+    // (The seeding's lists and the bound edges are shared by the logs a cut-off replay writes from this one, whose seeding is
+    // the same: never changed once the log is written.)
+    public List<int> SeedEnqueueEdge { get; init; } = [];
+    public List<int> SeedEnqueueNode { get; init; } = [];
+    public List<int> BoundEdges { get; init; } = [];
     public int[] ReachEvent { get; } = new int[nodes];
     public int[] ReachSlot { get; } = new int[nodes];
 
