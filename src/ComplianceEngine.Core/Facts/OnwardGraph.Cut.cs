@@ -104,6 +104,8 @@ internal sealed partial class OnwardGraph
         var followTurns = new ulong[(events + 63) >> 6];
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
         var liveSucc = new int[nodes];
+        // Per node, the positions of its edges that lead to a live node (null: none), as the nodes turn live.
+        var livePositions = new List<int>?[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
         var movedFrom = new bool[nodes];
         var movedAt = new List<(int Node, int Pos)>();
@@ -208,6 +210,18 @@ internal sealed partial class OnwardGraph
             {
                 var from = inFrom[q];
                 if (liveSucc[from]++ == 0) Follow(from);
+                // The positions of from's edges that lead to node, found once (a node's sources are listed in order, one
+                // entry per edge: the entries after the first of the same source are those same edges).
+                if (q > inStart[node] && inFrom[q - 1] == from) continue;
+                var first = _outStart[from];
+                var edges = _outTo.AsSpan(first, _outStart[from + 1] - first);
+                var positions = livePositions[from] ??= [];
+                for (var k = edges.IndexOf(node); k >= 0;)
+                {
+                    positions.Add(first + k);
+                    var after = edges[(k + 1)..].IndexOf(node);
+                    k = after < 0 ? -1 : k + 1 + after;
+                }
             }
         }
 
@@ -450,11 +464,10 @@ internal sealed partial class OnwardGraph
         // or enqueue the log names at a position was carried there: at such a position the log names nothing.)
         bool CarriesNothingLive(int node, int j)
         {
-            if (liveSucc[node] == 0) return true;
+            if (livePositions[node] is not { } positions) return true;
             var fresh = CollectionsMarshal.AsSpan(log.FreshCategories)[log.FreshStart[j]..log.FreshStart[j + 1]];
-            for (int pos = _outStart[node], end = _outStart[node + 1]; pos < end; pos++)
+            foreach (var pos in positions)
             {
-                if (!isLive[_outTo[pos]]) continue;
                 var set = _outSet[pos];
                 foreach (var f in fresh)
                 {
