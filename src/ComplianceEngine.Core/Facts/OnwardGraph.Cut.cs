@@ -64,6 +64,7 @@ internal sealed partial class OnwardGraph
         // log); it is written out in full later, off the update's path (LogIndex.Write).
         var turns = new List<int>(log.EventNode.Count + 64);
         var log2 = new SearchLog(0) { HasGrowth = true };
+        log2.Reserve(log.DraftSize);
         var reachEvent = new int[nodes];
         var reachSlot = new int[nodes];
         var liveEvents = 0;
@@ -103,6 +104,8 @@ internal sealed partial class OnwardGraph
         var followTurns = new ulong[(events + 63) >> 6];
         // Per node, how many of its edges lead to a live node (its recorded turns follow those edges).
         var liveSucc = new int[nodes];
+        // Per node, the positions of its edges that lead to a live node (null: none), as the nodes turn live.
+        var livePositions = new List<int>?[nodes];
         // The nodes an edge that moved leaves (their recorded turns follow their edges).
         var movedFrom = new bool[nodes];
         var movedAt = new List<(int Node, int Pos)>();
@@ -207,6 +210,18 @@ internal sealed partial class OnwardGraph
             {
                 var from = inFrom[q];
                 if (liveSucc[from]++ == 0) Follow(from);
+                // The positions of from's edges that lead to node, found once (a node's sources are listed in order, one
+                // entry per edge: the entries after the first of the same source are those same edges).
+                if (q > inStart[node] && inFrom[q - 1] == from) continue;
+                var first = _outStart[from];
+                var edges = _outTo.AsSpan(first, _outStart[from + 1] - first);
+                var positions = livePositions[from] ??= [];
+                for (var k = edges.IndexOf(node); k >= 0;)
+                {
+                    positions.Add(first + k);
+                    var after = edges[(k + 1)..].IndexOf(node);
+                    k = after < 0 ? -1 : k + 1 + after;
+                }
             }
         }
 
@@ -444,6 +459,24 @@ internal sealed partial class OnwardGraph
         }
         var walks = 0;
 
+        // Whether recorded turn j of node (whose edges did not move) carries none of its fresh lots along an edge to a live
+        // node. (What a turn carries along an edge does not depend on what the destination holds, and a growth, first reach
+        // or enqueue the log names at a position was carried there: at such a position the log names nothing.)
+        bool CarriesNothingLive(int node, int j)
+        {
+            if (livePositions[node] is not { } positions) return true;
+            var fresh = CollectionsMarshal.AsSpan(log.FreshCategories)[log.FreshStart[j]..log.FreshStart[j + 1]];
+            foreach (var pos in positions)
+            {
+                var set = _outSet[pos];
+                foreach (var f in fresh)
+                {
+                    if (Categories.Carry(f, set) != CategoryBits.Nothing) return false;
+                }
+            }
+            return true;
+        }
+
         // Turns a to b - 1 as recorded, as a whole: none is missing, none is followed, and no join is due before any of them.
         void Copied(int a, int b)
         {
@@ -528,6 +561,15 @@ internal sealed partial class OnwardGraph
             {
                 var node = eventNode[j];
                 JoinBefore(j);
+                if (!isLive[node] && !movedFrom[node] && CarriesNothingLive(node, j))
+                {
+                    // A recorded node's turn along edges that did not move, carrying nothing to a live node: every edge does
+                    // what the log says (an edge to a live node carries nothing, so the log names nothing there either), so
+                    // the turn is the log's as it is, taken as a run of one.
+                    Copied(j, j + 1);
+                    h = j + 1;
+                    continue;
+                }
                 queued[node] = false;
                 cur = j;
                 walks++;
@@ -581,7 +623,7 @@ internal sealed partial class OnwardGraph
         searched = liveEvents;
         walked = walks;
         unset = pending;
-        next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray), LazyThreadSafetyMode.ExecutionAndPublication);
+        next = new Lazy<SearchLog>(() => LogIndex.Write(log, log2, turns, reachEvent, reachSlot, nodes, orderArray, walks), LazyThreadSafetyMode.ExecutionAndPublication);
         return new RegimeSearch(this, before.Regime, trace, orderArray, arrived, before.Counts, before.Bound);
     }
 
@@ -684,14 +726,16 @@ internal sealed class LogIndex
         {
             var taken = fill;
             Array.Clear(taken, 0, nodes);
+            var seedNode = CollectionsMarshal.AsSpan(log.SeedEnqueueNode);
             for (var s = 0; s < seedTurn.Length; s++)
             {
-                var n = log.SeedEnqueueNode[s];
+                var n = seedNode[s];
                 seedTurn[s] = evList[evStart[n] + taken[n]++];
             }
+            var enqueueNode = CollectionsMarshal.AsSpan(log.EnqueueNode);
             for (var q = 0; q < turnOf.Length; q++)
             {
-                var n = log.EnqueueNode[q];
+                var n = enqueueNode[q];
                 turnOf[q] = evList[evStart[n] + taken[n]++];
             }
         }
@@ -701,10 +745,12 @@ internal sealed class LogIndex
         {
             var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
             for (var g = seedFrom; g < seedTo; g++) growEvent[g] = SearchLog.SeedEvent;
+            // (Each turn's growths are the range from its start to the next turn's, the last's to the end.)
+            var growStart = CollectionsMarshal.AsSpan(log.GrowStart);
             for (var j = 0; j < events; j++)
             {
-                var (from, to) = log.GrowthsOf(j);
-                for (var g = from; g < to; g++) growEvent[g] = j;
+                var to = j + 1 < growStart.Length ? growStart[j + 1] : growths;
+                for (var g = growStart[j]; g < to; g++) growEvent[g] = j;
             }
         }
         var gStart = new int[nodes + 1];
@@ -729,17 +775,24 @@ internal sealed class LogIndex
     /// <summary>
     /// The log a cut-off replay drafted, written out: the seeding as <paramref name="log"/> had it, then each turn of
     /// <paramref name="turns"/> (j: the log's turn j as it is; ~k: turn k of <paramref name="written"/>, the turns the replay
-    /// wrote itself), with the first reaches the replay recorded; and its index, for the next replay.
+    /// wrote itself), with the first reaches the replay recorded; and its index, for the next replay. <paramref name="walked"/>:
+    /// the turns the replay took one by one (<see cref="SearchLog.ReplayCost"/>).
     /// </summary>
-    public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order)
+    public static SearchLog Write(SearchLog log, SearchLog written, List<int> turns, int[] reachEvent, int[] reachSlot, int nodes, int[] order, int walked)
     {
-        var next = new SearchLog(nodes) { HasGrowth = true };
+        // The seeding is the same (a cut-off replay's seeds and bound edges are the log's): its lists are shared, not copied.
+        var next = new SearchLog(nodes)
+        {
+            HasGrowth = true,
+            ReplayCost = walked,
+            DraftSize = written.Size,
+            BoundEdges = log.BoundEdges,
+            SeedEnqueueEdge = log.SeedEnqueueEdge,
+            SeedEnqueueNode = log.SeedEnqueueNode,
+        };
         next.Reserve(log);
-        next.BoundEdges.AddRange(log.BoundEdges);
         var (seedFrom, seedTo) = log.GrowthsOf(SearchLog.SeedEvent);
         CopyGrowths(log, seedFrom, seedTo, next);
-        next.SeedEnqueueEdge.AddRange(log.SeedEnqueueEdge);
-        next.SeedEnqueueNode.AddRange(log.SeedEnqueueNode);
         var all = CollectionsMarshal.AsSpan(turns);
         for (var k = 0; k < all.Length; k++)
         {

@@ -17,6 +17,62 @@ internal sealed partial class OnwardGraph
     /// </summary>
     internal object LotsGate { get; } = new();
 
+    /// <summary>
+    /// Runs <paramref name="body"/> for each of 0 to <paramref name="count"/> - 1 on the calling thread and up to
+    /// <paramref name="workers"/> - 1 pool threads, the costliest first (<paramref name="cost"/>: an estimate, ties in index
+    /// order): the calling thread starts the costliest at once, a pool thread takes the next when it starts, and whichever
+    /// thread is free takes what is left, so the calling thread does not wait for a pool thread to start (it takes the rest
+    /// itself) and does not wait for the longest to end after its own short one (issue 12 item 6, twelfth round: the onward
+    /// index's replays, EU's and JP's, of which the calling thread ran the first and then waited for the second). Returns when
+    /// every call has ended; their exceptions, if any, thrown together.
+    /// </summary>
+    internal static void CostliestFirst(int count, Func<int, long> cost, int workers, Action<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        ArgumentNullException.ThrowIfNull(body);
+        var order = new int[count];
+        var keys = new long[count];
+        for (var k = 0; k < count; k++) (order[k], keys[k]) = (k, cost(k));
+        // Descending cost, then ascending index (a stable order whatever the sort).
+        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[b].CompareTo(keys[a]) : a.CompareTo(b));
+        if (workers <= 1 || count <= 1)
+        {
+            foreach (var k in order) body(k);
+            return;
+        }
+        var next = -1;
+        var done = 0;
+        var gate = new object();
+        List<Exception>? failures = null;
+        void Work()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                try
+                {
+                    body(order[i]);
+                }
+                catch (Exception ex)
+                {
+                    lock (gate) (failures ??= []).Add(ex);
+                }
+                lock (gate)
+                {
+                    if (++done == count) Monitor.PulseAll(gate);
+                }
+            }
+        }
+        // (A pool thread that starts after every call was taken finds nothing left and ends.)
+        for (var w = 1; w < Math.Min(workers, count); w++) ThreadPool.UnsafeQueueUserWorkItem(static work => ((Action)work!)(), (Action)Work);
+        Work();
+        lock (gate)
+        {
+            while (done < count) Monitor.Wait(gate);
+        }
+        if (failures is not null) throw new AggregateException(failures);
+    }
+
     /// <summary>How many regimes' searches may be finished and waiting for their hops to be built (besides the one running).</summary>
     internal const int SearchesAhead = 1;
 

@@ -875,9 +875,11 @@ internal sealed class SearchLog(int nodes)
     public List<int> EnqueueStart { get; } = [0];
     public List<int> EnqueueSlot { get; } = [];
     public List<int> EnqueueNode { get; } = [];
-    public List<int> SeedEnqueueEdge { get; } = [];
-    public List<int> SeedEnqueueNode { get; } = [];
-    public List<int> BoundEdges { get; } = [];
+    // (The seeding's lists and the bound edges are shared by the logs a cut-off replay writes from this one, whose seeding is
+    // the same: never changed once the log is written.)
+    public List<int> SeedEnqueueEdge { get; init; } = [];
+    public List<int> SeedEnqueueNode { get; init; } = [];
+    public List<int> BoundEdges { get; init; } = [];
     public int[] ReachEvent { get; } = new int[nodes];
     public int[] ReachSlot { get; } = new int[nodes];
 
@@ -887,6 +889,12 @@ internal sealed class SearchLog(int nodes)
     /// any point of the search are the union of its growths up to there, which the cut-off replay (<see cref="OnwardGraph.ReplayCut"/>) reads.
     /// </summary>
     public bool HasGrowth { get; set; }
+
+    /// <summary>
+    /// How many turns the cut-off replay that wrote this log took one by one (0: written by a search or a replay of a region):
+    /// what the next replay of the regime is expected to cost, to start the costliest of an update's replays first.
+    /// </summary>
+    public int ReplayCost { get; init; }
 
     /// <summary>What a cut-off replay reads of this log by node and by turn, once worked out (<see cref="IndexFor"/>).</summary>
     public LogIndex? Index { get; set; }
@@ -915,11 +923,39 @@ internal sealed class SearchLog(int nodes)
         GrowCategories.Add(categories);
     }
 
+    /// <summary>
+    /// The size of the draft the cut-off replay that wrote this log made (the turns it wrote itself, their fresh lots, growths
+    /// and enqueues; zeros: none): the next replay of the regime reserves about as much for its own
+    /// (<see cref="Reserve(ValueTuple{int, int, int, int})"/>), instead of growing its lists from empty in steps.
+    /// </summary>
+    public (int Turns, int Fresh, int Growths, int Enqueues) DraftSize { get; init; }
+
+    /// <summary>The size of this log as a draft (<see cref="DraftSize"/>).</summary>
+    public (int Turns, int Fresh, int Growths, int Enqueues) Size => (EventNode.Count, FreshKind.Count, GrowNode.Count, EnqueueNode.Count);
+
+    /// <summary>Makes room for a draft of <paramref name="size"/> (<see cref="DraftSize"/>), so no list grows in steps.</summary>
+    public void Reserve((int Turns, int Fresh, int Growths, int Enqueues) size)
+    {
+        Room(EventNode, size.Turns);
+        Room(FreshStart, size.Turns + 1);
+        Room(FreshKind, size.Fresh);
+        Room(FreshCategories, size.Fresh);
+        Room(EnqueueStart, size.Turns + 1);
+        Room(EnqueueSlot, size.Enqueues);
+        Room(EnqueueNode, size.Enqueues);
+        Room(GrowStart, size.Turns);
+        Room(GrowSlot, size.Growths);
+        Room(GrowNode, size.Growths);
+        Room(GrowKind, size.Growths);
+        Room(GrowCategories, size.Growths);
+    }
+
+    private static void Room<T>(List<T> list, int count) => list.Capacity = Math.Max(list.Capacity, count + count / 16 + 16);
+
     /// <summary>Makes room for a log about the size of <paramref name="like"/> (a replay's log is its previous log's size, give or take), so no list grows in steps.</summary>
     public void Reserve(SearchLog like)
     {
         ArgumentNullException.ThrowIfNull(like);
-        static void Room<T>(List<T> list, int count) => list.Capacity = Math.Max(list.Capacity, count + count / 16 + 16);
         Room(EventNode, like.EventNode.Count);
         Room(FreshStart, like.FreshStart.Count);
         Room(FreshKind, like.FreshKind.Count);

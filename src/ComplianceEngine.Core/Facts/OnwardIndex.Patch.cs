@@ -206,7 +206,8 @@ public sealed partial class OnwardIndex
         var atOnce = replays.Count > 1 && Workers > 1 && graph.Categories.Narrow;
         if (atOnce)
         {
-            Parallel.For(0, replays.Count, new ParallelOptions { MaxDegreeOfParallelism = Workers }, Replay);
+            // The costliest first (the turns its regime's last replay took one by one, else its log's turns), on this thread.
+            OnwardGraph.CostliestFirst(replays.Count, k => replays[k]!.Log is { } l ? (l.ReplayCost > 0 ? l.ReplayCost : l.EventNode.Count) : 0, Workers, Replay);
             mark?.Invoke("replays");
         }
         else
