@@ -45,6 +45,14 @@ internal static partial class ServiceEntryReader
             }
             if (location == "MESH_INTERNAL") continue; // inside the mesh: not egress
             var hosts = spec["hosts"].Items.Where(h => h.String is not null).ToList();
+            // A host listed twice names the same host: read once (its flows and recipient once), with a word at the repeat.
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var repeat in hosts.Where(h => !listed.Add(h.String!)).ToList())
+            {
+                session.Diagnostics.Warning(DiagnosticCodes.SourceMalformed,
+                    $"ServiceEntry '{o.Namespace}/{o.Name}': spec.hosts lists '{repeat.String}' more than once; it is read once", repeat.Location);
+                hosts.Remove(repeat);
+            }
             if (hosts.Count == 0)
             {
                 session.Diagnostics.Error(DiagnosticCodes.SourceMalformed, $"ServiceEntry '{o.Namespace}/{o.Name}': spec.hosts is required", spec.Location);

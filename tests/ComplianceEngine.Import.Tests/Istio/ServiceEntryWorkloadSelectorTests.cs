@@ -44,6 +44,25 @@ public sealed class ServiceEntryWorkloadSelectorTests
     }
 
     [Fact]
+    public void AHostListedTwice_IsReadOnce_WithAWarningAtTheRepeat()
+    {
+        // Found by the importer fuzz target (corpus istio/found-cf7899e40fdc8491): the repeat threw while the hosts were indexed.
+        var entry = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: crm, namespace: p}\nspec:\n"
+            + "  hosts:\n    - api.crm-vendor.example\n    - api.crm-vendor.example\n  location: MESH_EXTERNAL\n"
+            + "  ports: [{number: 443, name: tls, protocol: TLS}]\n";
+        var text = Node + Workload("orders", "p", "orders") + entry;
+
+        var (estate, diagnostics) = ImportHarness.Load("x.yaml", text);
+
+        var flow = Assert.Single(estate.Flows);
+        Assert.Equal("orders", flow.From.Name);
+        Assert.Single(estate.Recipients, r => r.Name == "api.crm-vendor.example");
+        var warning = Assert.Single(diagnostics, d => d.Code == DiagnosticCodes.SourceMalformed && d.Message.Contains("more than once", StringComparison.Ordinal));
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal(text.Split('\n').ToList().FindLastIndex(l => l == "    - api.crm-vendor.example") + 1, warning.Location.Line);
+    }
+
+    [Fact]
     public void SidecarInAListWithAServiceEntry_IsRead()
     {
         var list = "apiVersion: v1\nkind: List\nitems:\n"
